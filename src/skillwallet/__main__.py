@@ -1,0 +1,3 @@
+from skillwallet.cli import main
+
+main()
