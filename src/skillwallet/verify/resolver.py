@@ -1,0 +1,367 @@
+"""The document resolver: one object, one policy for every document verification needs.
+
+DID documents (did:web), OB 2.0 key documents and issuer profiles, hosted OB 2.0 assertions and status
+lists all come through :class:`DocumentResolver`. Where a document comes from, in order:
+
+1. documents supplied for this call (``verify --document URL=FILE``);
+2. documents the user added to the wallet (``skillwallet documents add URL FILE``);
+3. the network, only when not offline: HTTPS only, short timeout, size cap; a fetched copy is cached in
+   the wallet (collection ``documents``);
+4. a copy cached in the wallet by an earlier fetch (offline, or when the fetch fails).
+
+Anything else raises :class:`~skillwallet.errors.DocumentUnavailableError`: the caller reports
+"unknown" / "unverifiable", never "valid". Documents are matched by URL without its fragment.
+
+``SKILLWALLET_OFFLINE=1`` forces every resolver offline (the switch tests and cautious users rely on):
+an offline resolver never calls :func:`urllib.request.urlopen`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from skillwallet.errors import DocumentUnavailableError, InvalidInputError, NotFoundError, SkillwalletError
+
+#: Wallet collection holding supplied and cached documents.
+DOCUMENTS_COLLECTION = "documents"
+#: Largest document accepted from the network or a file: DID documents, key documents and
+#: status lists are small (a 131,072-entry bitstring list is ~16 KiB before base64).
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+#: Environment switch forcing offline resolution everywhere.
+OFFLINE_ENV = "SKILLWALLET_OFFLINE"
+
+SOURCE_SUPPLIED = "supplied"  # --document for this call
+SOURCE_ADDED = "added"  # `documents add`: the user's own copy, kept until removed
+SOURCE_NETWORK = "network"  # fetched just now
+SOURCE_CACHE = "cache"  # fetched earlier and cached in the wallet
+
+_ACCEPT = "application/did+json, application/did+ld+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
+
+
+class DocumentGoneError(DocumentUnavailableError):
+    """The server answered 410 Gone: for OB 2.0 hosted assertions this means revoked (OB 2.0 §Verification)."""
+
+
+class NetworkForbiddenError(DocumentUnavailableError):
+    """A network fetch was attempted while the resolver is offline. Never expected: a guard for tests."""
+
+
+def normalize_document_url(url: str) -> str:
+    """The key documents are stored and matched under: the URL without fragment, scheme and host lower-cased.
+
+    ``did:web`` DIDs map to their HTTPS URL (did:web spec §3.2.1 "Read"), so a DID document may be
+    supplied under either the DID or the URL.
+    """
+    text = url.strip()
+    if text.startswith("did:web:"):
+        return did_web_to_url(text.split("#", 1)[0])
+    text = text.split("#", 1)[0]
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme in ("http", "https"):
+        path = parts.path or "/"
+        return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return text
+
+
+def did_web_to_url(did: str) -> str:
+    """The HTTPS URL of a ``did:web`` DID document (did:web method spec, "Read (Resolve)").
+
+    ``did:web:example.com`` → ``https://example.com/.well-known/did.json``;
+    ``did:web:example.com:user:alice`` → ``https://example.com/user/alice/did.json``;
+    a percent-encoded port (``example.com%3A8443``) is decoded.
+    """
+    did = did.split("#", 1)[0].split("?", 1)[0]
+    if not did.startswith("did:web:"):
+        raise ValueError(f"not a did:web DID: {did}")
+    method_specific = did[len("did:web:") :]
+    segments = method_specific.split(":")
+    if not segments or not segments[0]:
+        raise ValueError(f"did:web DID without a host: {did}")
+    host = urllib.parse.unquote(segments[0]).lower()
+    if "/" in host or "@" in host or not host:
+        raise ValueError(f"did:web DID with an invalid host: {did}")
+    path_segments = [urllib.parse.unquote(s) for s in segments[1:]]
+    if any(not s or s in (".", "..") or "/" in s for s in path_segments):
+        raise ValueError(f"did:web DID with an invalid path: {did}")
+    if path_segments:
+        return f"https://{host}/" + "/".join(path_segments) + "/did.json"
+    return f"https://{host}/.well-known/did.json"
+
+
+def document_record(url: str, content: bytes, *, source: str, media_type: str | None = None) -> dict[str, Any]:
+    """The value stored in the wallet's ``documents`` collection for ``url``."""
+    return {
+        "url": normalize_document_url(url),
+        "content": base64.b64encode(content).decode("ascii"),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+        "media_type": media_type,
+        "source": source,
+        "stored_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def record_content(record: dict[str, Any]) -> bytes:
+    """The document bytes of a stored record; raises ``ValueError`` if the record is damaged."""
+    content = base64.b64decode(record["content"], validate=True)
+    expected = record.get("sha256")
+    if expected and hashlib.sha256(content).hexdigest() != expected:
+        raise ValueError("stored document does not match its digest")
+    return content
+
+
+def read_document_file(path: str | os.PathLike[str]) -> bytes:
+    """Read a local document file given by the user, with the same size cap as a fetch."""
+    file_path = Path(path).expanduser()
+    try:
+        size = file_path.stat().st_size
+        if not file_path.is_file():
+            raise InvalidInputError(f"{file_path} is not a file")
+        if size > MAX_DOCUMENT_BYTES:
+            raise InvalidInputError(
+                f"{file_path} is too large for a document ({size} bytes; the limit is {MAX_DOCUMENT_BYTES})"
+            )
+        return file_path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError(f"no such file: {file_path}") from None
+    except PermissionError:
+        raise InvalidInputError(f"cannot read {file_path}: permission denied") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{file_path} is not a file") from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {file_path}: {exc.strerror or exc}") from None
+
+
+def validate_document_url(url: str) -> str:
+    """Check a URL given by the user names a fetchable document (https URL or did:web); return its key."""
+    text = url.strip()
+    if text.startswith("did:web:"):
+        try:
+            return did_web_to_url(text)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from None
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise InvalidInputError(
+            f"not a document URL: {url!r}", "give the https:// URL the document would be fetched from"
+        )
+    return normalize_document_url(text)
+
+
+def parse_document_options(values: Iterable[str]) -> dict[str, bytes]:
+    """Parse repeated ``--document URL=FILE`` options into ``{normalised URL: bytes}``.
+
+    URLs may contain ``=`` (query strings), so the split is at the last ``=`` whose right side is an
+    existing file, else at the last ``=``. A missing or unreadable file raises
+    :class:`~skillwallet.errors.InvalidInputError`; so does one URL given twice with different files.
+    """
+    supplied: dict[str, bytes] = {}
+    for value in values:
+        if "=" not in value:
+            raise InvalidInputError(f"--document expects URL=FILE, got {value!r}")
+        url, file_name = _split_url_file(value)
+        if not url or not file_name:
+            raise InvalidInputError(f"--document expects URL=FILE, got {value!r}")
+        key = validate_document_url(url)
+        content = read_document_file(file_name)
+        if key in supplied and supplied[key] != content:
+            raise InvalidInputError(f"--document given twice for {key} with different files")
+        supplied[key] = content
+    return supplied
+
+
+def _split_url_file(value: str) -> tuple[str, str]:
+    positions = [i for i, ch in enumerate(value) if ch == "="]
+    for pos in reversed(positions):
+        candidate = value[pos + 1 :]
+        if candidate and Path(candidate).expanduser().exists():
+            return value[:pos], candidate
+    pos = positions[-1]
+    return value[:pos], value[pos + 1 :]
+
+
+@dataclass
+class ResolvedDocument:
+    """Where a resolved document came from (for reasons and ``--json`` details)."""
+
+    url: str
+    source: str
+    sha256: str
+
+
+class DocumentResolver:
+    """Resolve documents by URL under one policy (see the module docstring).
+
+    ``offline``: never touch the network (also forced by ``SKILLWALLET_OFFLINE=1``).
+    ``supplied``: per-call documents, ``{url: bytes}`` (from :func:`parse_document_options`).
+    ``wallet``: an open wallet with ``get/put(collection, key, ...)``; documents the user added and
+    earlier fetches are read from it, fetches are cached in it.
+    ``timeout``: seconds per network request. ``ssl_context``: for tests with a local HTTPS server.
+    """
+
+    def __init__(
+        self,
+        *,
+        offline: bool = True,
+        supplied: dict[str, bytes] | None = None,
+        wallet: Any = None,
+        timeout: float = 5.0,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
+        ssl_context: Any = None,
+    ) -> None:
+        forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+        self.offline = bool(offline or forced)
+        self.supplied = {normalize_document_url(k): v for k, v in (supplied or {}).items()}
+        self.wallet = wallet
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.ssl_context = ssl_context
+        self.network_requests = 0  # how many fetches went to the network (tests assert 0 offline)
+        self.resolved: dict[str, ResolvedDocument] = {}
+        self._memo: dict[str, bytes] = {}
+
+    # -- public API -------------------------------------------------------------------------------
+
+    def fetch(self, url: str) -> bytes:
+        """The bytes of the document at ``url`` (fragment ignored), or raise ``DocumentUnavailableError``."""
+        key = normalize_document_url(url)
+        if key in self._memo:
+            return self._memo[key]
+        content, source = self._resolve(key)
+        self._memo[key] = content
+        self.resolved[key] = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest())
+        return content
+
+    def fetch_json(self, url: str) -> dict[str, Any]:
+        """The document at ``url`` parsed as a JSON object, or raise ``DocumentUnavailableError``."""
+        content = self.fetch(url)
+        try:
+            value = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise DocumentUnavailableError(f"the document at {normalize_document_url(url)} is not JSON") from None
+        if not isinstance(value, dict):
+            raise DocumentUnavailableError(f"the document at {normalize_document_url(url)} is not a JSON object")
+        return value
+
+    def source_of(self, url: str) -> str | None:
+        """Where the document at ``url`` came from (supplied/added/network/cache), if it was resolved."""
+        found = self.resolved.get(normalize_document_url(url))
+        return found.source if found else None
+
+    # -- policy -----------------------------------------------------------------------------------
+
+    def _resolve(self, key: str) -> tuple[bytes, str]:
+        if key in self.supplied:
+            return self.supplied[key], SOURCE_SUPPLIED
+        record = self._wallet_record(key)
+        if record is not None and record[1] == SOURCE_ADDED:
+            return record[0], SOURCE_ADDED
+        if self.offline:
+            if record is not None:
+                return record[0], SOURCE_CACHE
+            raise DocumentUnavailableError(
+                f"{key} is needed but not available offline",
+                f"supply it with --document {key}=FILE or `skillwallet documents add {key} FILE`",
+                "or verify without --offline to fetch it",
+            )
+        try:
+            content, media_type = self._download(key)
+        except DocumentGoneError:
+            raise
+        except DocumentUnavailableError:
+            if record is not None:
+                # A cached copy beats nothing; callers see source "cache" and can say how old it is.
+                return record[0], SOURCE_CACHE
+            raise
+        self._cache(key, content, media_type)
+        return content, SOURCE_NETWORK
+
+    def _wallet_record(self, key: str) -> tuple[bytes, str] | None:
+        if self.wallet is None:
+            return None
+        try:
+            record = self.wallet.get(DOCUMENTS_COLLECTION, key)
+        except (KeyError, LookupError, NotFoundError):
+            return None  # nothing stored under this URL
+        if not record:
+            return None
+        try:
+            return record_content(record), record.get("source", SOURCE_CACHE)
+        except (KeyError, ValueError, TypeError):
+            return None  # a damaged cache entry is ignored, never trusted
+
+    def _cache(self, key: str, content: bytes, media_type: str | None) -> None:
+        if self.wallet is None:
+            return
+        try:
+            self.wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, content, source="fetched", media_type=media_type))
+        except SkillwalletError:
+            pass  # caching is an optimisation; a read-only or busy wallet must not fail verification
+
+    # -- network ----------------------------------------------------------------------------------
+
+    def _download(self, url: str) -> tuple[bytes, str | None]:
+        """One HTTPS GET with the timeout and size cap; redirects only to HTTPS."""
+        if self.offline:  # defence in depth: _resolve already checked
+            raise NetworkForbiddenError(f"refusing to fetch {url} while offline")
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme != "https":
+            raise DocumentUnavailableError(
+                f"{url} is not an https URL; only HTTPS documents are fetched",
+                f"supply it with --document {url}=FILE if you trust a local copy",
+            )
+        import urllib.error
+        import urllib.request
+
+        self.network_requests += 1
+        handlers: list[Any] = [_HttpsOnlyRedirectHandler()]
+        if self.ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self.ssl_context))
+        opener = urllib.request.build_opener(*handlers)
+        request = urllib.request.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "skillwallet"})
+        try:
+            with opener.open(request, timeout=self.timeout) as response:
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                    raise DocumentUnavailableError(f"{url} is too large ({declared} bytes)")
+                content = response.read(self.max_bytes + 1)
+                if len(content) > self.max_bytes:
+                    raise DocumentUnavailableError(f"{url} is larger than {self.max_bytes} bytes")
+                media_type = response.headers.get_content_type() if response.headers else None
+                return content, media_type
+        except urllib.error.HTTPError as exc:
+            if exc.code == 410:
+                raise DocumentGoneError(f"{url} is gone (HTTP 410)") from None
+            raise DocumentUnavailableError(f"fetching {url} failed: HTTP {exc.code}") from None
+        except urllib.error.URLError as exc:
+            raise DocumentUnavailableError(f"fetching {url} failed: {exc.reason}") from None
+        except (TimeoutError, OSError, ValueError) as exc:
+            raise DocumentUnavailableError(f"fetching {url} failed: {exc}") from None
+
+
+def _https_only_redirect_handler_class():
+    import urllib.request
+
+    class HttpsOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
+        """Follow redirects only to HTTPS: a downgrade to HTTP would let anyone on the path swap a key."""
+
+        max_redirections = 5
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib hook
+            if urllib.parse.urlsplit(newurl).scheme != "https":
+                raise DocumentUnavailableError(f"{req.full_url} redirects to a non-HTTPS URL ({newurl})")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return HttpsOnlyRedirectHandler
+
+
+def _HttpsOnlyRedirectHandler():  # noqa: N802 - a factory standing in for the class (lazy urllib import)
+    return _https_only_redirect_handler_class()()
