@@ -318,15 +318,15 @@ class DocumentResolver:
                 f"{url} is not an https URL; only HTTPS documents are fetched",
                 f"supply it with --document {url}=FILE if you trust a local copy",
             )
-        import urllib.error
-        import urllib.request
+        from urllib import error as urlerror
+        from urllib import request as urlrequest
 
         self.network_requests += 1
         handlers: list[Any] = [_HttpsOnlyRedirectHandler()]
         if self.ssl_context is not None:
-            handlers.append(urllib.request.HTTPSHandler(context=self.ssl_context))
-        opener = urllib.request.build_opener(*handlers)
-        request = urllib.request.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "skillwallet"})
+            handlers.append(urlrequest.HTTPSHandler(context=self.ssl_context))
+        opener = urlrequest.build_opener(*handlers)
+        request = urlrequest.Request(url, headers={"Accept": _ACCEPT, "User-Agent": "skillwallet"})
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 declared = response.headers.get("Content-Length")
@@ -337,20 +337,20 @@ class DocumentResolver:
                     raise DocumentUnavailableError(f"{url} is larger than {self.max_bytes} bytes")
                 media_type = response.headers.get_content_type() if response.headers else None
                 return content, media_type
-        except urllib.error.HTTPError as exc:
+        except urlerror.HTTPError as exc:
             if exc.code == 410:
                 raise DocumentGoneError(f"{url} is gone (HTTP 410)") from None
             raise DocumentUnavailableError(f"fetching {url} failed: HTTP {exc.code}") from None
-        except urllib.error.URLError as exc:
+        except urlerror.URLError as exc:
             raise DocumentUnavailableError(f"fetching {url} failed: {exc.reason}") from None
         except (TimeoutError, OSError, ValueError) as exc:
             raise DocumentUnavailableError(f"fetching {url} failed: {exc}") from None
 
 
 def _https_only_redirect_handler_class():
-    import urllib.request
+    from urllib import request as urlrequest
 
-    class HttpsOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
+    class HttpsOnlyRedirectHandler(urlrequest.HTTPRedirectHandler):
         """Follow redirects only to HTTPS: a downgrade to HTTP would let anyone on the path swap a key."""
 
         max_redirections = 5
