@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -71,6 +72,11 @@ for _name in COMMAND_MODULES:
 
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. The single error boundary."""
+    if os.environ.get("_SKILLWALLET_COMPLETE"):
+        # Shell completion request (issue 7): answered from the command tree, before any command runs.
+        from skillwallet.cli.completion_gen import answer_completion_request
+
+        return answer_completion_request(app)
     debug = "--debug" in args
     try:
         app(args=args, prog_name="skillwallet", standalone_mode=False)
