@@ -147,7 +147,7 @@ def iter_commands(app=None) -> Iterator[tuple[str, str, bool]]:
 
     def walk(command, prefix: str) -> Iterator[tuple[str, str, bool]]:
         subcommands = getattr(command, "commands", None) or {}
-        for name in sorted(subcommands):
+        for name in subcommands:  # registration order, as in --help
             sub = subcommands[name]
             if getattr(sub, "hidden", False):
                 continue
@@ -165,15 +165,19 @@ def readme_commands_section(app=None) -> str:
     """The README commands section (between the markers): one line per command and group."""
     lines = [
         README_START,
-        "## Commands",
-        "",
-        "Every command (generated from the app by `python -m skillwallet.cli.completion_gen readme`;",
-        "`skillwallet <command> --help` has the details; read commands take `--json`):",
+        "Every command, generated from the app (`python -m skillwallet.cli.completion_gen readme`).",
+        "`skillwallet <command> --help` has the details; read commands take `--json` (a versioned document).",
         "",
     ]
     for path, short, _is_group in iter_commands(app):
         lines.append(f"- `skillwallet {path}`: {short}" if short else f"- `skillwallet {path}`")
-    lines.append(README_END)
+    lines += [
+        "",
+        "Shell completion without installing the wheel: `source completions/skillwallet.bash` (bash),",
+        "put `completions/_skillwallet` in a folder on `$fpath` before `compinit` (zsh), or copy",
+        "`completions/skillwallet.fish` to `~/.config/fish/completions/` (fish). Completion never opens the wallet.",
+        README_END,
+    ]
     return "\n".join(lines)
 
 

@@ -1,0 +1,55 @@
+"""The README documents every command: walk the Typer app's commands and groups and look for each one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer.main
+
+from skillwallet.cli import completion_gen
+from skillwallet.cli.app import app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def command_paths(command, prefix: str = "") -> list[str]:
+    """Every visible command and group under ``command``, as typed after ``skillwallet``."""
+    found = []
+    for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
+        if getattr(sub, "hidden", False):
+            continue
+        path = f"{prefix} {name}".strip()
+        found.append(path)
+        found.extend(command_paths(sub, path))
+    return found
+
+
+def test_app_has_commands():
+    paths = command_paths(typer.main.get_command(app))
+    assert "config" in paths and "config set" in paths
+
+
+def test_every_command_appears_in_the_readme():
+    text = README.read_text(encoding="utf-8")
+    missing = [path for path in command_paths(typer.main.get_command(app)) if f"`skillwallet {path}" not in text]
+    assert not missing, (
+        f"README.md does not mention: {', '.join(missing)}; run `python -m skillwallet.cli.completion_gen readme`"
+    )
+
+
+def test_commands_section_is_current():
+    text = README.read_text(encoding="utf-8")
+    assert text.count(completion_gen.README_START) == 1 and text.count(completion_gen.README_END) == 1
+    assert completion_gen.update_readme_text(text, completion_gen.readme_commands_section()) == text, (
+        "the commands section is out of date; run `python -m skillwallet.cli.completion_gen readme`"
+    )
+
+
+def test_section_update_replaces_between_markers_or_appends(tmp_path):
+    section = completion_gen.readme_commands_section()
+    with_markers = f"# t\n\nintro\n\n{completion_gen.README_START}\nold\n{completion_gen.README_END}\n\n## after\n"
+    updated = completion_gen.update_readme_text(with_markers, section)
+    assert updated == f"# t\n\nintro\n\n{section}\n\n## after\n"
+    assert completion_gen.update_readme_text("# t\n", section) == f"# t\n\n{section}\n"
+    for path, _help, _group in completion_gen.iter_commands():
+        assert f"- `skillwallet {path}`" in section
