@@ -1,0 +1,92 @@
+"""The JSON-LD contexts skillwallet ships, and the only place a verifier gets a context from.
+
+A Data Integrity signature covers the RDF that a credential's ``@context`` documents define, so the verifier
+must use byte-exact local copies of the published contexts and never fetch one at verification time
+(``/work/shared/JSONLD-CONTEXTS.md``, VC Data Integrity §2.4 "Contexts and Vocabularies"). The copies live in
+``skillwallet/data/contexts/`` with ``index.json`` mapping each URL to its file, the SHA-256 of the copy, the
+hash of the published document it matches and where it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+INDEX_FILE = "index.json"
+
+
+class UnknownContextError(Exception):
+    """A context URL that is not shipped with the package: the credential cannot be verified offline."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"JSON-LD context not available offline: {url}")
+        self.url = url
+
+
+@dataclass(frozen=True)
+class ShippedContext:
+    """One context the package carries."""
+
+    url: str
+    file: str
+    sha256: str  # of the shipped bytes
+    published_sha256: str  # of the published document (JSONLD-CONTEXTS.md)
+    canonical_sha256: str  # of the published document's JSON, sorted keys, no spaces
+    source: str  # where the copy came from
+
+
+def _data_dir():
+    return resources.files("skillwallet") / "data" / "contexts"
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Any]:
+    return json.loads((_data_dir() / INDEX_FILE).read_text(encoding="utf-8"))
+
+
+def shipped_contexts() -> dict[str, ShippedContext]:
+    """Every shipped context, by URL."""
+    return {url: ShippedContext(url=url, **entry) for url, entry in _index()["contexts"].items()}
+
+
+def normalise_context_url(url: str) -> str:
+    """The index key for ``url``: contexts are served under http and https alike, with or without a trailing
+    fragment; any other difference (a query, another path) is another document."""
+    base = url.split("#", 1)[0]
+    if base.startswith("http://"):
+        base = "https://" + base[len("http://") :]
+    return base
+
+
+def is_shipped(url: str) -> bool:
+    return normalise_context_url(url) in _index()["contexts"]
+
+
+@lru_cache(maxsize=None)
+def context_bytes(url: str) -> bytes:
+    """The exact shipped bytes of the context published at ``url``; :class:`UnknownContextError` if not shipped."""
+    entry = _index()["contexts"].get(normalise_context_url(url))
+    if entry is None:
+        raise UnknownContextError(url)
+    return (_data_dir() / entry["file"]).read_bytes()
+
+
+@lru_cache(maxsize=None)
+def context_document(url: str) -> dict[str, Any]:
+    """The parsed context document for ``url`` (cached; callers must not mutate it)."""
+    return json.loads(context_bytes(url))
+
+
+@lru_cache(maxsize=1)
+def index_version() -> str:
+    """A digest of the whole shipped set (URLs and content hashes).
+
+    It is part of every verification-cache key, so a release that changes a context copy re-verifies
+    credentials instead of trusting a result computed with other contexts.
+    """
+    entries = sorted((url, entry["sha256"]) for url, entry in _index()["contexts"].items())
+    return hashlib.sha256(json.dumps(entries, separators=(",", ":")).encode()).hexdigest()[:16]

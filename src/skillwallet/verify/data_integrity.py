@@ -1,0 +1,489 @@
+"""Data Integrity proofs with Ed25519: eddsa-rdfc-2022 (and its draft name eddsa-2022), Ed25519Signature2020,
+eddsa-jcs-2022; proof sets and proof chains. Signing and verification.
+
+The algorithm (W3C vc-di-eddsa §3.2 / §3.3, VC Data Integrity §4; see ``/work/shared/FORMATS.md``):
+
+1. ``proofConfig`` = the proof without ``proofValue``, with ``@context`` set to the document's ``@context``;
+2. ``unsecured`` = the document without ``proof`` (for a chained proof: holding exactly the proofs it names
+   in ``previousProof``, VC Data Integrity §4.3 "Add Proof" step 5 / §4.5);
+3. ``hashData = SHA-256(canon(proofConfig)) || SHA-256(canon(unsecured))`` — the proof hash comes first —
+   where ``canon`` is RDFC-1.0 for the rdfc suites and RFC 8785 JCS for eddsa-jcs-2022;
+4. ``proofValue`` = ``z`` + base58btc(Ed25519 signature of ``hashData``), 64 bytes.
+
+Verification never raises for a bad credential: it returns a :class:`SignatureFinding` whose reasons say what
+failed. Anything RDF canonicalisation would not cover (a term the context does not define, a relative IRI)
+fails the proof: a signature that does not cover a displayed field must not make that field look verified.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from skillwallet.errors import InvalidInputError
+from skillwallet.verify.base import (
+    BOUND,
+    FAIL,
+    NA,
+    PASS,
+    SELF_ASSERTED,
+    UNKNOWN,
+    UNRESOLVED,
+    KeyResolutionError,
+    ResolvedKey,
+    SignatureFinding,
+)
+
+DATA_INTEGRITY_PROOF = "DataIntegrityProof"
+ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
+EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
+EDDSA_2022 = "eddsa-2022"  # the draft name of eddsa-rdfc-2022 (vc-di-eddsa, 2022-2023 drafts): same algorithm
+EDDSA_JCS_2022 = "eddsa-jcs-2022"
+RDFC_CRYPTOSUITES = frozenset({EDDSA_RDFC_2022, EDDSA_2022})
+SIGNING_CRYPTOSUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022)
+
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+#: Upper bound on proofs in one document: a set or chain of more is not a credential a wallet meets.
+MAX_PROOFS = 16
+
+
+class ProofError(Exception):
+    """One proof cannot be checked or does not verify. ``unverifiable`` marks "a needed thing is missing"."""
+
+    def __init__(self, message: str, *, unverifiable: bool = False, check: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.unverifiable = unverifiable
+        self.check = check  # the check the failure belongs to (proof_purpose, undefined_terms, ...)
+
+
+# --------------------------------------------------------------------------------------------------------
+# multibase / hashing
+
+
+def encode_proof_value(signature: bytes) -> str:
+    """Multibase base58btc (``z`` prefix) of a signature: the proofValue encoding of every eddsa suite."""
+    import base58
+
+    return "z" + base58.b58encode(signature).decode("ascii")
+
+
+def decode_proof_value(value: Any) -> bytes:
+    """The 64-byte Ed25519 signature in a ``proofValue``; :class:`ProofError` for any other shape."""
+    import base58
+
+    if not isinstance(value, str) or not value:
+        raise ProofError("proofValue is missing or not a string")
+    if value[0] != "z":
+        raise ProofError(f"proofValue is not multibase base58btc (prefix {value[0]!r}, expected 'z')")
+    if len(value) > 200:
+        raise ProofError("proofValue is far too long for an Ed25519 signature")
+    try:
+        raw = base58.b58decode(value[1:])
+    except ValueError:
+        raise ProofError("proofValue is not valid base58btc") from None
+    if len(raw) != 64:
+        raise ProofError(f"proofValue decodes to {len(raw)} bytes; an Ed25519 signature is 64")
+    return raw
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _jcs(value: Any) -> bytes:
+    import rfc8785
+
+    try:
+        return rfc8785.dumps(value)
+    except Exception as exc:  # rfc8785 raises its own errors for floats out of range, non-str keys...
+        raise ProofError(f"the document cannot be canonicalised with JCS (RFC 8785): {exc}") from exc
+
+
+def _rdfc(document: dict[str, Any], what: str) -> bytes:
+    from skillwallet.verify.jsonld import JsonLdError, canonicalize
+
+    try:
+        result = canonicalize(document)
+    except JsonLdError as exc:
+        if exc.unknown_context:
+            raise ProofError(str(exc), unverifiable=True, check="contexts") from exc
+        raise ProofError(f"{what}: {exc}", check="contexts") from exc
+    if result.dropped_terms:
+        raise ProofError(
+            f"{what} has properties its @context does not define, so the signature does not cover them: "
+            + ", ".join(result.dropped_terms[:8]),
+            check="undefined_terms",
+        )
+    if result.relative_iris:
+        raise ProofError(
+            f"{what} has identifiers or types that are not absolute IRIs, so the signature does not cover them: "
+            + ", ".join(result.relative_iris[:8]),
+            check="undefined_terms",
+        )
+    return result.nquads.encode("utf-8")
+
+
+def _check_undefined_terms(document: dict[str, Any], what: str) -> None:
+    """For JCS proofs: the JSON is signed as is, but every property must still mean something (VC 2.0 §4.1)."""
+    _rdfc(document, what)
+
+
+def hash_data(proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str) -> bytes:
+    """``SHA-256(canon(proofConfig)) || SHA-256(canon(unsecured))`` for ``cryptosuite`` (the proof hash first)."""
+    if cryptosuite == EDDSA_JCS_2022:
+        return _sha256(_jcs(proof_config)) + _sha256(_jcs(unsecured))
+    return _sha256(_rdfc(proof_config, "the proof")) + _sha256(_rdfc(unsecured, "the document"))
+
+
+# --------------------------------------------------------------------------------------------------------
+# signing
+
+
+def _ensure_suite_context(document: dict[str, Any], proof_type: str) -> None:
+    """A VC 1.1 document must carry the Data Integrity context, or the proof's own terms would be dropped."""
+    contexts = document.get("@context")
+    if isinstance(contexts, str):
+        contexts = [contexts]
+    if not isinstance(contexts, list):
+        return
+    if CREDENTIALS_V1 in contexts and proof_type == DATA_INTEGRITY_PROOF and DATA_INTEGRITY_V2 not in contexts:
+        document["@context"] = [*contexts, DATA_INTEGRITY_V2]
+
+
+def sign_data_integrity(
+    document: dict,
+    private_key,
+    verification_method: str,
+    *,
+    cryptosuite: str = EDDSA_RDFC_2022,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    created: datetime | None = None,
+) -> dict:
+    """Return a copy of ``document`` with a new DataIntegrityProof (eddsa-rdfc-2022 or eddsa-jcs-2022) added.
+
+    ``private_key`` is an ``Ed25519PrivateKey``; ``verification_method`` the id a verifier resolves to its public
+    key (e.g. ``did:key:z6Mk…#z6Mk…``). An existing proof is kept and the new one joins it as a proof set.
+    A VC 1.1 document gets the Data Integrity v2 context appended (its context does not define the proof terms).
+    Raises :class:`InvalidInputError` when the document cannot be signed faithfully: a context not shipped,
+    or properties its context does not define (they would not be covered by an rdfc signature).
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if cryptosuite not in SIGNING_CRYPTOSUITES:
+        raise InvalidInputError(f"cannot sign with cryptosuite {cryptosuite!r}", "use eddsa-rdfc-2022 or eddsa-jcs-2022")
+    if not isinstance(private_key, Ed25519PrivateKey):
+        raise InvalidInputError("Data Integrity eddsa signing needs an Ed25519 private key")
+    if not isinstance(document, dict) or "@context" not in document:
+        raise InvalidInputError("only a JSON-LD document with an @context can carry a Data Integrity proof")
+
+    signed = copy.deepcopy(document)
+    _ensure_suite_context(signed, DATA_INTEGRITY_PROOF)
+    existing = signed.pop("proof", None)
+    when = (created or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    proof: dict[str, Any] = {
+        "type": DATA_INTEGRITY_PROOF,
+        "cryptosuite": cryptosuite,
+        "created": when.isoformat().replace("+00:00", "Z"),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
+    if cryptosuite == EDDSA_JCS_2022:
+        # eddsa-jcs-2022 §3.3.1 "Create Proof": the proof carries the document's @context.
+        proof["@context"] = copy.deepcopy(signed["@context"])
+    proof_config = dict(proof)
+    proof_config["@context"] = signed["@context"]
+    try:
+        data = hash_data(proof_config, signed, cryptosuite)
+    except ProofError as exc:
+        raise InvalidInputError(f"cannot sign this document: {exc.message}") from None
+    proof["proofValue"] = encode_proof_value(private_key.sign(data))
+
+    if existing is None:
+        signed["proof"] = proof
+    elif isinstance(existing, list):
+        signed["proof"] = [*existing, proof]
+    else:
+        signed["proof"] = [existing, proof]
+    return signed
+
+
+# --------------------------------------------------------------------------------------------------------
+# verification
+
+
+@dataclass
+class ProofResult:
+    """What one proof in a set or chain found."""
+
+    index: int
+    suite: str
+    verification_method: str | None
+    outcome: str = FAIL
+    binding: str = UNRESOLVED
+    controller: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    unverifiable: bool = False
+    failed_check: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "suite": self.suite,
+            "verification_method": self.verification_method,
+            "outcome": self.outcome,
+            "binding": self.binding,
+            "controller": self.controller,
+            "reasons": list(self.reasons),
+        }
+
+
+def _suite_of(proof: dict[str, Any]) -> str:
+    ptype = proof.get("type")
+    if ptype == DATA_INTEGRITY_PROOF:
+        suite = proof.get("cryptosuite")
+        return suite if isinstance(suite, str) else "DataIntegrityProof (no cryptosuite)"
+    return ptype if isinstance(ptype, str) else "unknown"
+
+
+def resolve_key(verification_method: str, *, resolver, purpose: str) -> ResolvedKey:
+    """Resolve a verification method through :mod:`skillwallet.verify.keys` (DIDs, key documents)."""
+    try:
+        from skillwallet.verify import keys
+    except ImportError:  # the key-resolution module is not installed in this build
+        raise KeyResolutionError("key resolution is not available", unsupported=True) from None
+    return keys.resolve_verification_method(verification_method, resolver, purpose=purpose)
+
+
+def _same_party(controller: str | None, issuer: str | None) -> bool:
+    if controller is None or issuer is None:
+        return False
+    return controller.split("#", 1)[0] == issuer.split("#", 1)[0]
+
+
+def _verify_one(
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    previous: list[dict[str, Any]] | None,
+    *,
+    index: int,
+    resolver,
+    issuer: str | None,
+    expected_purpose: str,
+    challenge: str | None,
+    domain: str | None,
+) -> ProofResult:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    suite = _suite_of(proof)
+    vm = proof.get("verificationMethod")
+    if isinstance(vm, dict):  # an embedded method: only its id may be used (the key must come from the issuer)
+        vm = vm.get("id")
+    result = ProofResult(index=index, suite=suite, verification_method=vm if isinstance(vm, str) else None)
+    try:
+        if proof.get("type") == DATA_INTEGRITY_PROOF:
+            if suite not in RDFC_CRYPTOSUITES and suite != EDDSA_JCS_2022:
+                raise ProofError(f"unsupported cryptosuite {suite!r}", unverifiable=True, check="suite")
+        elif proof.get("type") != ED25519_SIGNATURE_2020:
+            raise ProofError(f"unsupported proof type {suite!r}", unverifiable=True, check="suite")
+        if not isinstance(vm, str) or not vm:
+            raise ProofError("the proof has no verificationMethod")
+        purpose = proof.get("proofPurpose")
+        if purpose != expected_purpose:
+            raise ProofError(
+                f"proofPurpose is {purpose!r}, expected {expected_purpose!r}", check="proof_purpose"
+            )
+        if challenge is not None and proof.get("challenge") != challenge:
+            raise ProofError("the proof's challenge does not match the one expected", check="challenge")
+        if domain is not None:
+            proof_domain = proof.get("domain")
+            domains = proof_domain if isinstance(proof_domain, list) else [proof_domain]
+            if domain not in domains:
+                raise ProofError("the proof's domain does not match the one expected", check="domain")
+        if "created" in proof:
+            from skillwallet.model import parse_datetime
+
+            if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
+                raise ProofError("the proof's created date is not a valid date-time")
+        signature = decode_proof_value(proof.get("proofValue"))
+
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        if previous:
+            unsecured["proof"] = previous if len(previous) > 1 else previous[0]
+        proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
+        if suite == EDDSA_JCS_2022 and "@context" in proof:
+            # eddsa-jcs-2022 §3.3.2 step 2: the proof's @context must be a prefix of the document's.
+            doc_ctx = document.get("@context")
+            doc_ctx = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
+            proof_ctx = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
+            if doc_ctx[: len(proof_ctx)] != proof_ctx:
+                raise ProofError("the proof's @context is not a prefix of the document's @context")
+        # Every suite: proofConfig takes the document's @context (vc-di-eddsa §3.2.4 / §3.3.4).
+        proof_config["@context"] = document.get("@context")
+        cryptosuite = EDDSA_JCS_2022 if suite == EDDSA_JCS_2022 else EDDSA_RDFC_2022
+        if cryptosuite == EDDSA_JCS_2022:
+            _check_undefined_terms(unsecured, "the document")
+        data = hash_data(proof_config, unsecured, cryptosuite)
+
+        try:
+            key = resolve_key(vm, resolver=resolver, purpose=expected_purpose)
+        except KeyResolutionError as exc:
+            unavailable = getattr(exc, "unavailable", False) or getattr(exc, "unsupported", False)
+            raise ProofError(f"cannot resolve the key {vm}: {exc}", unverifiable=unavailable, check="key") from exc
+        result.controller = key.controller
+        if not isinstance(key.public_key, Ed25519PublicKey):
+            # Algorithm confusion: an eddsa proof must be checked with an Ed25519 key and nothing else.
+            raise ProofError(f"{suite} needs an Ed25519 key; {vm} is a {type(key.public_key).__name__}", check="key")
+        if key.purposes is not None and expected_purpose not in key.purposes:
+            raise ProofError(
+                f"the key {vm} is not authorised for {expected_purpose} by its controller", check="proof_purpose"
+            )
+        try:
+            key.public_key.verify(signature, data)
+        except InvalidSignature:
+            raise ProofError("the signature does not match the document (altered, or signed with another key)") from None
+        result.outcome = PASS
+        result.binding = key.binding if key.binding in (BOUND, SELF_ASSERTED) else UNRESOLVED
+    except ProofError as exc:
+        result.outcome = UNKNOWN if exc.unverifiable else FAIL
+        result.unverifiable = exc.unverifiable
+        result.failed_check = exc.check
+        result.reasons.append(exc.message)
+    return result
+
+
+def _proof_list(document: dict[str, Any]) -> list[Any]:
+    proofs = document.get("proof")
+    if proofs is None:
+        return []
+    return proofs if isinstance(proofs, list) else [proofs]
+
+
+def verify_data_integrity_proofs(
+    document: dict,
+    *,
+    resolver,
+    issuer: str | None,
+    expected_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> SignatureFinding:
+    """Verify every Data Integrity proof on ``document`` (a proof set, a chain, or one proof).
+
+    All proofs must verify (VC Data Integrity §4.4: a proof set is valid only if each proof is). When ``issuer``
+    is given, at least one passing proof must use a key whose controller is the issuer; the finding's binding is
+    that key's (bound to the issuer's DID document, or self-asserted). ``details`` holds per-proof results and a
+    ``checks`` map (issuer_binding, proof_purpose, undefined_terms, contexts) for the verdict table.
+    """
+    proofs = _proof_list(document)
+    checks: dict[str, str] = {}
+    finding = SignatureFinding(outcome=NA, details={"proofs": [], "checks": checks})
+    if not proofs:
+        finding.reasons.append("the document carries no proof")
+        return finding
+    if len(proofs) > MAX_PROOFS:
+        finding.outcome = FAIL
+        finding.reasons.append(f"the document carries {len(proofs)} proofs; at most {MAX_PROOFS} are checked")
+        return finding
+    if not all(isinstance(p, dict) for p in proofs):
+        finding.outcome = FAIL
+        finding.reasons.append("a proof is not a JSON object")
+        return finding
+
+    by_id: dict[str, dict[str, Any]] = {}
+    for p in proofs:
+        if isinstance(p.get("id"), str):
+            if p["id"] in by_id:
+                finding.outcome = FAIL
+                finding.reasons.append(f"two proofs share the id {p['id']}")
+                return finding
+            by_id[p["id"]] = p
+
+    results: list[ProofResult] = []
+    for index, proof in enumerate(proofs):
+        previous: list[dict[str, Any]] | None = None
+        if "previousProof" in proof:
+            refs = proof["previousProof"]
+            refs = refs if isinstance(refs, list) else [refs]
+            missing = [r for r in refs if not isinstance(r, str) or r not in by_id or by_id[r] is proof]
+            if missing or not refs:
+                results.append(
+                    ProofResult(
+                        index=index,
+                        suite=_suite_of(proof),
+                        verification_method=proof.get("verificationMethod") if isinstance(proof.get("verificationMethod"), str) else None,
+                        reasons=[f"previousProof names proofs the document does not hold: {missing or refs}"],
+                    )
+                )
+                continue
+            previous = [by_id[r] for r in refs]
+        results.append(
+            _verify_one(
+                document,
+                proof,
+                previous,
+                index=index,
+                resolver=resolver,
+                issuer=issuer,
+                expected_purpose=expected_purpose,
+                challenge=challenge,
+                domain=domain,
+            )
+        )
+
+    finding.details["proofs"] = [r.to_dict() for r in results]
+    for r in results:
+        for reason in r.reasons:
+            finding.reasons.append(f"proof {r.index + 1} ({r.suite}): {reason}" if len(results) > 1 else reason)
+        if r.failed_check in ("proof_purpose", "undefined_terms", "contexts"):
+            checks[r.failed_check] = FAIL if not r.unverifiable else UNKNOWN
+    checks.setdefault("undefined_terms", PASS if all(r.failed_check not in ("undefined_terms", "contexts") for r in results) else UNKNOWN)
+    checks.setdefault("contexts", PASS)
+    checks.setdefault("proof_purpose", PASS)
+
+    if any(r.outcome == FAIL for r in results):
+        finding.outcome = FAIL
+    elif any(r.outcome == UNKNOWN for r in results):
+        finding.outcome = UNKNOWN
+        finding.unverifiable = True
+    else:
+        finding.outcome = PASS
+
+    if finding.outcome == PASS:
+        if issuer is None:
+            bindings = {r.binding for r in results}
+            finding.binding = BOUND if bindings == {BOUND} else (SELF_ASSERTED if SELF_ASSERTED in bindings else UNRESOLVED)
+        else:
+            from_issuer = [r for r in results if _same_party(r.controller, issuer)]
+            if not from_issuer:
+                finding.outcome = FAIL
+                controllers = sorted({r.controller or "?" for r in results})
+                finding.reasons.append(
+                    f"no proof is made with a key controlled by the issuer {issuer} (key controller: {', '.join(controllers)})"
+                )
+                checks["issuer_binding"] = FAIL
+            elif any(r.binding == BOUND for r in from_issuer):
+                finding.binding = BOUND
+                checks["issuer_binding"] = PASS
+            elif any(r.binding == SELF_ASSERTED for r in from_issuer):
+                finding.binding = SELF_ASSERTED
+                checks["issuer_binding"] = SELF_ASSERTED
+                finding.reasons.append("the key is asserted only by the document itself, not by the issuer")
+            else:
+                checks["issuer_binding"] = UNKNOWN
+    else:
+        checks.setdefault("issuer_binding", UNKNOWN)
+    return finding

@@ -1,0 +1,145 @@
+"""The shipped JSON-LD contexts: each copy matches the published document's hash, and the loader is offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from skillwallet.verify import contexts
+from skillwallet.verify.jsonld import JsonLdError, canonicalize, expand, offline_document_loader
+
+# The table of published hashes, copied from the shared design notes (JSONLD-CONTEXTS.md) so the test
+# does not depend on a file outside the repository.
+PUBLISHED = {
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": ("d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355", "8bb2354552b70cbdf2066f6d3e24bc5c2be2619145737580ad2aebdc366e77d5"),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": ("00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53", "bdd1d11a55a660322f24660862a1d430ee80cce584465f750909daa43684357c"),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": ("ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761", "c5e555a91a5cf48e32ae0a05674c61ddd5c053b680b5643b2f57f9965e386d99"),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json": ("b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10", "2c54acaa1cffda2420be32ab61f0a2082051211131c6337686f36f2537aa859b"),
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": ("146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3", "15f4c347c6fe4380d9b6b93795859e33747ef48d5c55b91a71c52fb51c7bcbd7"),
+    "https://w3id.org/dcc/v1": ("1543695325471b0d23e839a28166ba4ea445cca294ac46fe034ca584cbfc6077", "72bbeeb602655938f472f98317cab12c1bf6abc96a915d1fcc3fe18e79f92a42"),
+    "https://w3id.org/security/data-integrity/v1": ("b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554", "9505bf85338a4c2121ad03992ac90061bc85d43bcfa34d9d47b779381cf08b5f"),
+    "https://w3id.org/security/data-integrity/v2": ("67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4", "7ba3c50acf2689d5e07927267343eb353249c7c22a9f2d00307cc970e855e305"),
+    "https://w3id.org/security/multikey/v1": ("ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597", "be20c3ee6af6e9c4102e66a85c26617831218e32216bdf050f870e389e737cdc"),
+    "https://w3id.org/security/suites/ed25519-2020/v1": ("b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588", "fb517f09d990829aed734c9bad8cbbb2ac3d5063b865c7e3d81f246074bf5691"),
+    "https://w3id.org/security/v1": ("abaf97e107d1925503c433dcaf3ffd2831697cacc1ed2a293e1bc8030d5bcb47", "d87de2ce3ce407bcac481f8af31e211e54beb5cbd7dd459826ed0502302ee234"),
+    "https://w3id.org/security/v2": ("611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b", "38a9ef19cf3a75bf856202bd1ed4cbd55c985ad4a809eb7f4ef584ba9d51dc90"),
+    "https://w3id.org/vc/status-list/2021/v1": ("6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4", "9768f9aa81ab6c3e2ad96b2d669eaba67afe13fff0140a853f1e3d313fab13b6"),
+    "https://www.w3.org/2018/credentials/v1": ("ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc", "b01e671e873981f19a9102a9a57f666dbcaeb31b99e3e124378d143e71549247"),
+    "https://www.w3.org/ns/credentials/examples/v2": ("57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c", "8a675bead391be98e6054c4e07c41f73337508d398e07047344c5d349aa2dc58"),
+    "https://www.w3.org/ns/credentials/status/v1": ("fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7", "b2fcebfbaf4e6beae2be370fda8a5f9f99c28540c798a75a8cdccc0fb1a12492"),
+    "https://www.w3.org/ns/credentials/undefined-terms/v2": ("82dab514ba44eb18f5d1b0f638c5e140c6a556fbfb5089601bdc0fa5eb8b2581", "3b11e1df8c618447e9f79f3737e3c30fc0841537eb95f36003742c633672bb9f"),
+    "https://www.w3.org/ns/credentials/v2": ("59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734", "b463c8d6a066214123ddd9827b135e1b50e1fc73322cc52a9b12a4f1fc7d86cf"),
+    "https://www.w3.org/ns/did/v1": ("adefa50311393eb1bd788a38ac9fe2696c65367928f6996812cd54577394f4da", "a7e146c40fcec005d3f0f14ae745665f446da58d7914a9d8f733746686fad82b"),
+}
+
+
+def canonical_json_sha256(data: bytes) -> str:
+    obj = json.loads(data)
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("url", sorted(PUBLISHED))
+def test_shipped_copy_matches_the_published_document(url):
+    published_file_hash, published_canonical_hash = PUBLISHED[url]
+    data = contexts.context_bytes(url)
+    assert hashlib.sha256(data).hexdigest() == published_file_hash or canonical_json_sha256(data) == published_canonical_hash
+
+
+def test_index_lists_exactly_the_verified_contexts_with_their_sources():
+    shipped = contexts.shipped_contexts()
+    assert set(shipped) == set(PUBLISHED)
+    for url, entry in shipped.items():
+        data = contexts.context_bytes(url)
+        assert entry.sha256 == hashlib.sha256(data).hexdigest()
+        assert entry.published_sha256 == PUBLISHED[url][0]
+        assert entry.source
+
+
+def test_every_data_file_is_indexed():
+    folder = Path(contexts.__file__).resolve().parent.parent / "data" / "contexts"
+    files = {p.name for p in folder.iterdir() if p.is_file()} - {"index.json"}
+    assert files == {entry.file for entry in contexts.shipped_contexts().values()}
+
+
+def test_http_alias_and_fragment_resolve_to_the_same_copy():
+    assert contexts.context_bytes("http://www.w3.org/2018/credentials/v1") == contexts.context_bytes(
+        "https://www.w3.org/2018/credentials/v1#"
+    )
+
+
+def test_loader_never_fetches_unknown_urls(monkeypatch):
+    import urllib.request
+
+    def no_network(*args, **kwargs):  # pragma: no cover - reaching it is the failure
+        raise AssertionError("network used")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(contexts.UnknownContextError):
+        offline_document_loader("https://example.com/context.jsonld")
+    with pytest.raises(JsonLdError) as info:
+        canonicalize({"@context": "https://example.com/context.jsonld", "name": "x"})
+    assert info.value.unknown_context == "https://example.com/context.jsonld"
+
+
+def test_index_version_is_stable_and_short():
+    assert re.fullmatch(r"[0-9a-f]{16}", contexts.index_version())
+    assert contexts.index_version() == contexts.index_version()
+
+
+def test_expansion_reports_dropped_terms():
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:1", "notDefined": "x"},
+        "alsoNotDefined": 1,
+    }
+    _, dropped = expand(doc)
+    assert dropped == ["alsoNotDefined", "notDefined"]
+
+
+def test_undefined_terms_context_maps_extra_terms():
+    # the VC 2.0 "undefined terms" context maps unknown terms under @vocab: nothing is dropped
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/undefined-terms/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:1", "notDefined": "x"},
+    }
+    assert expand(doc)[1] == []
+
+
+def test_protected_term_redefinition_is_an_error():
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", {"name": "https://evil.example/name"}],
+        "type": ["VerifiableCredential"],
+        "name": "x",
+    }
+    with pytest.raises(JsonLdError, match="protected"):
+        canonicalize(doc)
+
+
+def test_ob3_context_expands_an_achievement_credential():
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:1",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:example:issuer", "type": ["Profile"], "name": "Example U"},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "name": "Badge",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "urn:uuid:2",
+                "type": ["Achievement"],
+                "name": "Python",
+                "criteria": {"narrative": "Wrote Python"},
+                "description": "d",
+            },
+        },
+    }
+    result = canonicalize(doc)
+    assert result.lossless
+    assert "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement" in result.nquads
