@@ -1,0 +1,173 @@
+"""The resume as one self-contained HTML file: inline CSS, QR codes as inline SVG, no scripts, no external requests.
+
+Every value from a credential or the profile is HTML-escaped; links are only emitted for http(s), mailto: and
+tel: URLs (:func:`skillwallet.export.resume.safe_url`), so a hostile credential cannot inject markup or script.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url
+
+_CSS = """
+:root { --ink:#1f2933; --muted:#5f6b7a; --accent:#1f4e79; --rule:#c9d3df; --good:#1e7b4f; --warn:#a86500; --bad:#b42318; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK SC", sans-serif;
+       color: var(--ink); max-width: 52rem; margin: 2rem auto; padding: 0 1.25rem; line-height: 1.45; font-size: 15px; }
+header h1 { color: var(--accent); font-size: 2.1rem; margin: 0; }
+header .headline { color: var(--muted); font-size: 1.15rem; margin: .15rem 0 .4rem; }
+header .contact { color: var(--muted); font-size: .9rem; }
+a { color: var(--accent); }
+h2 { color: var(--accent); font-size: .95rem; letter-spacing: .06em; text-transform: uppercase;
+     border-bottom: 1.5px solid var(--accent); padding-bottom: .15rem; margin: 1.6rem 0 .6rem; }
+.skills { display: flex; flex-wrap: wrap; gap: .35rem; padding: 0; list-style: none; }
+.skills li { border: 1px solid var(--rule); border-radius: 1rem; padding: .1rem .6rem; font-size: .88rem; }
+.skills li small { color: var(--muted); }
+.pathway { display: flex; justify-content: space-between; gap: 1rem; margin: .45rem 0; }
+.pathway .missing { color: var(--muted); font-size: .82rem; }
+progress { width: 8rem; }
+.credential { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 1px solid var(--rule);
+              padding: .7rem 0; break-inside: avoid; }
+.credential h3 { font-size: 1.02rem; margin: 0 0 .15rem; }
+.credential h3 .kind { color: var(--muted); font-size: .78rem; font-weight: normal; }
+.credential p { margin: .1rem 0; }
+.credential .small { color: var(--muted); font-size: .8rem; word-break: break-all; }
+.status-good { color: var(--good); font-weight: bold; }
+.status-warn { color: var(--warn); font-weight: bold; }
+.status-bad { color: var(--bad); font-weight: bold; }
+figure { margin: 0; text-align: center; flex: 0 0 auto; }
+figure svg { width: 7.5rem; height: 7.5rem; display: block; }
+figure.dense svg { width: 11rem; height: 11rem; }
+figcaption { color: var(--muted); font-size: .7rem; }
+footer { color: var(--muted); font-size: .78rem; margin-top: 1.5rem; }
+@media print { body { margin: 0; max-width: none; font-size: 12px; } a { text-decoration: none; } }
+"""
+
+
+def _a(url: str | None, text: str, *, allow: tuple[str, ...] = ()) -> str:
+    """An ``<a>`` element when ``url`` is a safe http(s) URL (or uses a scheme in ``allow``), else plain text."""
+    scheme = url.split(":", 1)[0].lower() if url and ":" in url else ""
+    if url and (safe_url(url) or (scheme in allow and scheme in ("mailto", "tel"))):
+        return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
+    return escape(text)
+
+
+def _status_class(credential: ResumeCredential) -> str:
+    if credential.trusted:
+        return "status-good"
+    if credential.verdict == "invalid" or (credential.status_detail or "").startswith(("revoked", "suspended")):
+        return "status-bad"
+    return "status-warn"
+
+
+def _qr_svg_inline(text: str) -> tuple[str, bool]:
+    """The QR code as inline SVG (no XML prolog) and whether it is dense (shown larger)."""
+    from skillwallet.export.qr import qr_svg
+
+    svg = qr_svg(text, module_size=1).decode("ascii")
+    svg = svg[svg.index("<svg") :]
+    modules = int(svg.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0])
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1), modules > 57
+
+
+def _credential(credential: ResumeCredential) -> str:
+    kind = f' <span class="kind">· {escape(credential.achievement_type)}</span>' if credential.achievement_type else ""
+    dates = [f"Issued {format_date(credential.issued)}"] if credential.issued else []
+    if credential.expires:
+        dates.append(f"{'Expired' if credential.expired else 'Expires'} {format_date(credential.expires)}")
+    else:
+        dates.append("No expiry")
+    mark = "✓ " if credential.trusted else ("✗ " if _status_class(credential) == "status-bad" else "! ")
+    status = f'<span class="{_status_class(credential)}">{mark}{escape(credential.status_label)}</span>'
+    if credential.status_detail:
+        status += f" ({escape(credential.status_detail)})"
+    facts = []
+    if credential.result:
+        facts.append(f"Result: {escape(credential.result)}")
+    if credential.credits is not None:
+        facts.append(f"{credential.credits:g} credits")
+    if credential.hours is not None:
+        facts.append(f"{credential.hours:g} hours")
+    parts = [
+        f"<h3>{_a(credential.link, credential.title)}{kind}</h3>",
+        f"<p>{_a(credential.issuer_url, credential.issuer_name)} · {' · '.join(dates)}</p>",
+        f"<p>{status}{' · ' + ' · '.join(facts) if facts else ''}</p>",
+    ]
+    if credential.skills:
+        parts.append(f'<p class="small">Skills: {escape(", ".join(credential.skills))}</p>')
+    id_line = f"Wallet id <code>{escape(credential.wallet_id)}</code>"
+    if credential.credential_id:
+        id_line += f" · Credential id {_a(credential.credential_id, credential.credential_id)}"
+    parts.append(f'<p class="small">{id_line}</p>')
+    if credential.qr_note:
+        parts.append(f'<p class="small">{escape(credential.qr_note)}</p>')
+    figure = ""
+    if credential.qr_text:
+        svg, dense = _qr_svg_inline(credential.qr_text)
+        caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+        figure = f'<figure class="{"dense" if dense else ""}">{svg}<figcaption>{caption}</figcaption></figure>'
+    return f'<article class="credential"><div>{"".join(parts)}</div>{figure}</article>'
+
+
+def _pathway(pathway: ResumePathway) -> str:
+    label = "✓ Completed" if pathway.met else "In progress"
+    cls = "status-good" if pathway.met else ""
+    missing = ""
+    if pathway.missing and not pathway.met:
+        missing = f'<div class="missing">Still needed: {escape("; ".join(pathway.missing))}</div>'
+    bar = ""
+    if pathway.progress is not None:
+        bar = f'<progress max="100" value="{round(pathway.progress * 100)}"></progress> {escape(pathway.progress_text or "")}'
+    return (
+        f'<div class="pathway"><div><strong>{escape(pathway.title)}</strong>{missing}</div>'
+        f'<div><span class="{cls}">{label}</span><br>{bar}</div></div>'
+    )
+
+
+def render_html(model: ResumeModel) -> str:
+    """Render the resume as a standalone HTML5 document."""
+    profile = model.profile
+    contact = [_a(f"mailto:{e}", e, allow=("mailto",)) for e in profile.emails]
+    if profile.phone:
+        tel = "tel:" + "".join(c for c in profile.phone if c.isdigit() or c == "+")
+        contact.append(_a(tel, profile.phone, allow=("tel",)))
+    if profile.location:
+        contact.append(escape(profile.location))
+    contact += [_a(link.url, link.label) for link in profile.links]
+    body = ["<header>", f"<h1>{escape(profile.name)}</h1>"]
+    if profile.headline:
+        body.append(f'<p class="headline">{escape(profile.headline)}</p>')
+    if contact:
+        body.append(f'<p class="contact">{" · ".join(contact)}</p>')
+    body.append("</header>")
+    if profile.summary:
+        body += ["<section><h2>Summary</h2>", f"<p>{escape(profile.summary)}</p></section>"]
+    if model.skills:
+        items = "".join(
+            f"<li>{escape(s.name)}{f' <small>×{s.credential_count}</small>' if s.credential_count > 1 else ''}</li>"
+            for s in model.skills
+        )
+        body.append(f'<section><h2>Skills</h2><ul class="skills">{items}</ul></section>')
+    if model.pathways_met or model.pathways_in_progress:
+        body.append("<section><h2>Career pathways</h2>")
+        body += [_pathway(p) for p in model.pathways_met + model.pathways_in_progress]
+        body.append("</section>")
+    verified = f", {model.verified_count} verified" if model.verified_count else ""
+    body.append(f"<section><h2>Credentials ({len(model.credentials)}{verified})</h2>")
+    body += [_credential(c) for c in model.credentials]
+    body.append("</section>")
+    body.append(
+        f"<footer>Exported by skillwallet on {format_date(model.generated_at)}. Each code opens the issuer's "
+        "verification page, or holds the signed credential itself (skillwallet SW1 encoding) so it can be checked "
+        "offline.</footer>"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="skillwallet">\n'
+        f"<title>{escape(profile.name)} — Resume</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )

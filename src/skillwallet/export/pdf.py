@@ -1,0 +1,477 @@
+"""The PDF resume, rendered in memory with reportlab's platypus.
+
+Text is real text in embedded fonts (searchable, copyable); links are link annotations; every QR code is an
+image XObject (so a reader, or a test, can extract and scan it). Fonts: DejaVu Sans, shipped as package data
+(Bitstream Vera licence, see ``data/export/fonts/LICENSE-DejaVu.txt``), covers Latin, Greek, Cyrillic and
+symbols. CJK characters use a TrueType CJK font found on the machine (embedded as a subset, so the PDF shows
+them everywhere), else reportlab's built-in CID fonts (Adobe's standard CJK fonts, referenced by name: Acrobat
+and most readers supply them; the text stays real, searchable text either way). No font on the user's machine
+is ever required.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url
+
+PAPER_SIZES = ("a4", "letter")
+
+# Colours: a restrained palette that prints well in greyscale.
+INK = "#1f2933"
+MUTED = "#5f6b7a"
+ACCENT = "#1f4e79"
+RULE = "#c9d3df"
+GOOD = "#1e7b4f"
+WARN = "#a86500"
+BAD = "#b42318"
+
+FONT = "SWSans"
+FONT_BOLD = "SWSans-Bold"
+FONT_ITALIC = "SWSans-Oblique"
+# CID fallbacks (reportlab ships their metrics; readers supply the glyphs): Simplified Chinese covers Han
+# ideographs, Japanese kana need a Japanese font, Hangul a Korean one.
+CJK_HAN = "STSong-Light"
+CJK_KANA = "HeiseiMin-W3"
+CJK_HANGUL = "HYSMyeongJo-Medium"
+CJK_EMBEDDED = "SWCJK"
+# TrueType (glyf) CJK fonts commonly installed; reportlab cannot embed CFF-flavoured OpenType (Noto CJK .otf).
+CJK_TTF_CANDIDATES = (
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/simsun.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> frozenset[int]:
+    """Register the shipped TTFs and the CID fallbacks once; return the code points DejaVu Sans covers."""
+    from importlib.resources import files
+
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = files("skillwallet").joinpath("data/export/fonts")
+    faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+    regular = None
+    for name, filename in faces.items():
+        font = TTFont(name, io.BytesIO(folder.joinpath(filename).read_bytes()))
+        pdfmetrics.registerFont(font)
+        if name == FONT:
+            regular = font
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT_ITALIC)
+    addMapping(FONT, 1, 1, FONT_BOLD)
+    for cid in (CJK_HAN, CJK_KANA, CJK_HANGUL):
+        pdfmetrics.registerFont(UnicodeCIDFont(cid))
+    return frozenset(regular.face.charToGlyph.keys())
+
+
+@lru_cache(maxsize=1)
+def embedded_cjk_font() -> frozenset[int]:
+    """Register a TrueType CJK font from the machine (``$SKILLWALLET_CJK_FONT`` first); return its code points.
+
+    Empty when none is found: CJK text then uses the CID fallbacks.
+    """
+    import os
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    candidates = [os.environ.get("SKILLWALLET_CJK_FONT", "")] + list(CJK_TTF_CANDIDATES)
+    for path in candidates:
+        if not path or not os.path.isfile(path):
+            continue
+        try:
+            font = TTFont(CJK_EMBEDDED, path, subfontIndex=0)
+        except Exception:  # not a usable TrueType font (CFF outlines, damaged): try the next
+            continue
+        pdfmetrics.registerFont(font)
+        return frozenset(font.face.charToGlyph.keys())
+    return frozenset()
+
+
+def _fallback_font(char: str) -> str | None:
+    code = ord(char)
+    if code > 0x2E7F and code in embedded_cjk_font():
+        return CJK_EMBEDDED
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return CJK_HANGUL
+    if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF65 <= code <= 0xFF9F:
+        return CJK_KANA
+    if (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    ):
+        return CJK_HAN
+    return None
+
+
+def markup(text: str | None) -> str:
+    """Escape ``text`` for a Paragraph and switch to a CJK font for the characters DejaVu lacks."""
+    if not text:
+        return ""
+    covered = register_fonts()
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+
+    def flush() -> None:
+        if not run:
+            return
+        chunk = escape("".join(run))
+        out.append(f'<font name="{run_font}">{chunk}</font>' if run_font else chunk)
+        run.clear()
+
+    for char in text:
+        if char == "\n":
+            flush()
+            out.append("<br/>")
+            continue
+        font = None if ord(char) in covered else _fallback_font(char)
+        if font != run_font:
+            flush()
+            run_font = font
+        run.append(char)
+    flush()
+    return "".join(out)
+
+
+def _link(url: str, text: str | None = None, color: str = ACCENT) -> str:
+    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{color}">{markup(text or url)}</a>'
+
+
+def _styles(base: float = 9.2) -> dict[str, Any]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=base, leading=base * 1.38, textColor=INK)
+    return {
+        "name": ParagraphStyle("name", parent=body, fontName=FONT_BOLD, fontSize=24, leading=29, textColor=ACCENT),
+        "headline": ParagraphStyle("headline", parent=body, fontSize=12, leading=16, textColor=MUTED),
+        "contact": ParagraphStyle("contact", parent=body, fontSize=8.8, leading=12.5, textColor=MUTED),
+        "section": ParagraphStyle(
+            "section", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14, textColor=ACCENT,
+            spaceBefore=12, spaceAfter=3,
+        ),
+        "body": body,
+        "summary": ParagraphStyle("summary", parent=body, fontSize=base + 0.6, leading=(base + 0.6) * 1.42),
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=13.5),
+        "small": ParagraphStyle("small", parent=body, fontSize=7.8, leading=10.4, textColor=MUTED),
+        "caption": ParagraphStyle("caption", parent=body, fontSize=6.4, leading=8, textColor=MUTED, alignment=1),
+        "skills": ParagraphStyle("skills", parent=body, leading=base * 1.7),
+        "footer": ParagraphStyle("footer", parent=body, fontSize=7, leading=9, textColor=MUTED),
+    }
+
+
+class _QrImage:
+    """Factory for a platypus flowable drawing a QR code image at a fixed size (made lazily: reportlab import)."""
+
+    @staticmethod
+    def make(text: str, size: float):
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Flowable
+
+        from skillwallet.export.qr import qr_pil_image
+
+        # 4 px per module: crisp when extracted or rasterised, still only a few KB per code (Flate)
+        image = qr_pil_image(text, module_pixels=4)
+        reader = ImageReader(image.convert("L"))
+        size = qr_print_size(image.width // 4, size)
+
+        class QrFlowable(Flowable):
+            def wrap(self, available_width, available_height):
+                return size, size
+
+            def draw(self):
+                self.canv.drawImage(reader, 0, 0, width=size, height=size)
+
+        return QrFlowable()
+
+
+def qr_print_size(modules: int, minimum: float) -> float:
+    """Printed edge of a QR code (points): at least ``minimum``, and at least 0.33 mm per module (quiet zone
+    included) so that a dense code holding a whole credential still scans from paper at 300 dpi."""
+    from reportlab.lib.units import mm
+
+    return min(max(minimum, modules * 0.33 * mm), 52 * mm)
+
+
+class _ProgressBar:
+    @staticmethod
+    def make(fraction: float, width: float, height: float = 5):
+        from reportlab.lib import colors
+        from reportlab.platypus import Flowable
+
+        class ProgressFlowable(Flowable):
+            def wrap(self, available_width, available_height):
+                return width, height + 2
+
+            def draw(self):
+                canvas = self.canv
+                canvas.setFillColor(colors.HexColor(RULE))
+                canvas.roundRect(0, 1, width, height, height / 2, stroke=0, fill=1)
+                if fraction > 0:
+                    canvas.setFillColor(colors.HexColor(GOOD if fraction >= 1 else ACCENT))
+                    canvas.roundRect(0, 1, max(height, width * fraction), height, height / 2, stroke=0, fill=1)
+
+        return ProgressFlowable()
+
+
+def _status_color(credential: ResumeCredential) -> str:
+    if credential.trusted:
+        return GOOD
+    if credential.verdict == "invalid" or (credential.status_detail or "").startswith(("revoked", "suspended")):
+        return BAD
+    return WARN
+
+
+def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text_width: float, qr_size: float):
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
+
+    title = markup(credential.title)
+    if credential.link:
+        title = f'<a href="{escape(credential.link, {chr(34): "&quot;"})}" color="{INK}">{title}</a>'
+    kind = f' <font color="{MUTED}" size="8">· {markup(credential.achievement_type)}</font>' if credential.achievement_type else ""
+    issuer = markup(credential.issuer_name)
+    if credential.issuer_url:
+        issuer = _link(credential.issuer_url, credential.issuer_name, ACCENT)
+    dates = []
+    if credential.issued:
+        dates.append(f"Issued {format_date(credential.issued)}")
+    if credential.expires:
+        word = "Expired" if credential.expired else "Expires"
+        dates.append(f"{word} {format_date(credential.expires)}")
+    else:
+        dates.append("No expiry")
+    facts = []
+    if credential.result:
+        facts.append(f"Result: {markup(credential.result)}")
+    if credential.credits is not None:
+        facts.append(f"{credential.credits:g} credits")
+    if credential.hours is not None:
+        facts.append(f"{credential.hours:g} hours")
+    color = _status_color(credential)
+    mark = "✓" if credential.trusted else ("✗" if color == BAD else "!")
+    status = f'<font name="{FONT_BOLD}" color="{color}">{mark} {markup(credential.status_label)}</font>'
+    if credential.status_detail:
+        status += f' <font color="{MUTED}">({markup(credential.status_detail)})</font>'
+
+    left = [
+        Paragraph(title + kind, styles["title"]),
+        Paragraph(f"{issuer} &nbsp;·&nbsp; {' &nbsp;·&nbsp; '.join(dates)}", styles["body"]),
+        Paragraph(status + (" &nbsp;·&nbsp; " + " · ".join(facts) if facts else ""), styles["body"]),
+    ]
+    if credential.skills:
+        left.append(Paragraph(f'<font color="{MUTED}">Skills:</font> ' + markup(", ".join(credential.skills)), styles["small"]))
+    id_line = f"Wallet id {credential.wallet_id}"
+    if credential.credential_id:
+        shown = credential.credential_id
+        if safe_url(shown):
+            id_line += " &nbsp;·&nbsp; Credential id " + _link(shown, shown, MUTED)
+        else:
+            id_line += " &nbsp;·&nbsp; Credential id " + markup(shown)
+    left.append(Paragraph(id_line, styles["small"]))
+    if credential.qr_note:
+        left.append(Paragraph(markup(credential.qr_note), styles["small"]))
+
+    if credential.qr_text:
+        caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+        right = [_QrImage.make(credential.qr_text, qr_size), Paragraph(caption, styles["caption"])]
+    else:
+        right = [Paragraph("", styles["caption"])]
+    column = right[0].wrap(0, 0)[0] if credential.qr_text else qr_size
+    table = Table([[left, right]], colWidths=[text_width - column - 10, column + 10])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+                ("LEFTPADDING", (1, 0), (1, 0), 10),
+            ]
+        )
+    )
+    return KeepTogether([table])
+
+
+def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_width: float):
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    rows = []
+    for pathway in pathways:
+        if pathway.met:
+            label = f'<font name="{FONT_BOLD}" color="{GOOD}">✓ Completed</font>'
+        else:
+            label = f'<font name="{FONT_BOLD}" color="{ACCENT}">In progress</font>'
+        text = f'<font name="{FONT_BOLD}">{markup(pathway.title)}</font>'
+        if pathway.missing and not pathway.met:
+            text += f'<br/><font color="{MUTED}" size="7.8">Still needed: {markup("; ".join(pathway.missing[:6]))}'
+            text += f' (+{len(pathway.missing) - 6} more)' if len(pathway.missing) > 6 else ""
+            text += "</font>"
+        bar_cell: list[Any] = [Paragraph(label, styles["small"])]
+        if pathway.progress is not None:
+            bar_cell.append(_ProgressBar.make(pathway.progress, 90))
+            if pathway.progress_text:
+                bar_cell.append(Paragraph(markup(pathway.progress_text), styles["small"]))
+        rows.append([Paragraph(text, styles["body"]), bar_cell])
+    table = Table(rows, colWidths=[text_width - 110, 110])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (1, 0), (1, -1), 14),
+            ]
+        )
+    )
+    return table
+
+
+def _section(title: str, styles: dict[str, Any]):
+    from reportlab.lib import colors
+    from reportlab.platypus import HRFlowable, Paragraph
+
+    return [
+        Paragraph(markup(title.upper()), styles["section"]),
+        HRFlowable(width="100%", thickness=0.8, color=colors.HexColor(ACCENT), spaceBefore=0, spaceAfter=4),
+    ]
+
+
+def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
+    """Render the resume to PDF bytes (nothing touches the disk)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+    if paper not in PAPER_SIZES:
+        from skillwallet.errors import ExportError
+
+        raise ExportError(f"unknown paper size {paper!r}", "use a4 or letter")
+    page_size = A4 if paper == "a4" else LETTER
+    styles = _styles()
+    margin = 17 * mm
+    text_width = page_size[0] - 2 * margin
+    qr_size = 25 * mm
+    profile = model.profile
+
+    story: list[Any] = [Paragraph(markup(profile.name), styles["name"])]
+    if profile.headline:
+        story.append(Paragraph(markup(profile.headline), styles["headline"]))
+    contact = [_link(f"mailto:{e}", e, MUTED) for e in profile.emails]
+    if profile.phone:
+        contact.append(_link("tel:" + "".join(c for c in profile.phone if c.isdigit() or c == "+"), profile.phone, MUTED))
+    if profile.location:
+        contact.append(markup(profile.location))
+    contact += [_link(link.url, link.label, ACCENT) for link in profile.links]
+    if contact:
+        story.append(Spacer(1, 3))
+        story.append(Paragraph(" &nbsp;·&nbsp; ".join(contact), styles["contact"]))
+    if profile.summary:
+        story += _section("Summary", styles)
+        story.append(Paragraph(markup(profile.summary), styles["summary"]))
+
+    if model.skills:
+        story += _section("Skills", styles)
+        chips = []
+        for skill in model.skills[:60]:
+            count = f' <font color="{MUTED}" size="7">×{skill.credential_count}</font>' if skill.credential_count > 1 else ""
+            chips.append(f"{markup(skill.name)}{count}")
+        more = f' <font color="{MUTED}">and {len(model.skills) - 60} more</font>' if len(model.skills) > 60 else ""
+        story.append(Paragraph(' <font color="#9aa5b1">|</font> '.join(chips) + more, styles["skills"]))
+
+    if model.pathways_met or model.pathways_in_progress:
+        story += _section("Career pathways", styles)
+        story.append(_pathway_rows(model.pathways_met + model.pathways_in_progress, styles, text_width))
+
+    story.append(CondPageBreak(60 * mm))
+    heading = f"Credentials ({len(model.credentials)}"
+    heading += f", {model.verified_count} verified)" if model.verified_count else ")"
+    story += _section(heading, styles)
+    story.append(
+        Paragraph(
+            "Each code opens the issuer's verification page, or holds the signed credential itself "
+            "(skillwallet SW1 encoding) so it can be checked offline.",
+            styles["small"],
+        )
+    )
+    for credential in model.credentials:
+        story.append(_credential_block(credential, styles, text_width, qr_size))
+
+    footer_left = f"{profile.name} · credentials exported by skillwallet on {format_date(model.generated_at)}"
+
+    class NumberedCanvas(Canvas):
+        """Adds "page k of n" to every page: pages are kept until the total is known (reportlab FAQ recipe)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self):
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            self.saveState()
+            self.setStrokeColor(colors.HexColor(RULE))
+            self.setLineWidth(0.4)
+            self.line(margin, 12 * mm, page_size[0] - margin, 12 * mm)
+            # a Paragraph, not drawString: the name may need a CJK fallback font
+            footer = Paragraph(markup(footer_left), styles["footer"])
+            footer.wrapOn(self, text_width - 30 * mm, 10 * mm)
+            footer.drawOn(self, margin, 8.5 * mm - 1.5)
+            self.setFillColor(colors.HexColor(MUTED))
+            self.setFont(FONT, 7)
+            self.drawRightString(page_size[0] - margin, 8.5 * mm, f"Page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=page_size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=f"{profile.name} — Resume",
+        author=profile.name,
+        subject="Resume with verifiable credentials",
+        creator="skillwallet",
+        producer="skillwallet (reportlab)",
+        invariant=False,
+    )
+    doc.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+

@@ -1,0 +1,338 @@
+"""QR codes that let a reader check a credential, and reading them back.
+
+What a QR code holds (see ``docs/qr.md``):
+
+* the credential's public verification URL when it has one (an Open Badges 2.0 hosted assertion URL, or a URL
+  the importer recorded as ``extra["verification_url"]``); or
+* ``SW1:`` followed by the Base45 (RFC 9285) encoding of the zlib (RFC 1950) compressed *original bytes* of the
+  credential, so the credential itself travels in the code and can be verified offline. Base45 uses exactly the
+  45 characters of the QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 2 bytes into 16.5 bits; the
+  prefix ``SW1:`` is alphanumeric too, so the whole payload is encoded in that dense mode (the same design as the
+  EU Digital COVID Certificate's ``HC1:``).
+
+Generation uses zxing-cpp's writer (fast, native); reading uses zxing-cpp's reader on a Pillow image.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from skillwallet.errors import ExportError, InvalidInputError
+from skillwallet.model import FORMAT_OB2
+
+if TYPE_CHECKING:
+    from skillwallet.model import Credential
+
+PREFIX_V1 = "SW1:"
+# Decompressed credentials larger than this are refused (a QR code holds < 3 KB; this bounds a zlib bomb).
+MAX_DECOMPRESSED_BYTES = 1 << 20
+# ISO/IEC 18004 version 40 capacity in alphanumeric mode, by error-correction level.
+ALPHANUMERIC_CAPACITY = {"L": 4296, "M": 3391, "Q": 2420, "H": 1852}
+# Prefer medium error correction (15 % of the symbol recoverable: survives creases and print blur); fall back to
+# low when a large credential would not fit otherwise.
+ERROR_CORRECTION_ORDER = ("M", "L")
+
+BASE45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_BASE45_INDEX = {c: i for i, c in enumerate(BASE45_ALPHABET)}
+
+
+# --- Base45, RFC 9285 -------------------------------------------------------------------------------------------
+
+
+def base45_encode(data: bytes) -> str:
+    """Base45-encode ``data`` (RFC 9285 §4): each 2 bytes become 3 characters, a final odd byte 2 characters."""
+    out: list[str] = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        n, c = divmod(n, 45)
+        e, d = divmod(n, 45)
+        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[d], BASE45_ALPHABET[e])
+    if len(data) % 2:
+        e, c = divmod(data[-1], 45)
+        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[e])
+    return "".join(out)
+
+
+def base45_decode(text: str) -> bytes:
+    """Decode Base45 text (RFC 9285 §4.2); :class:`ValueError` on a bad character, length or overflowing group."""
+    try:
+        values = [_BASE45_INDEX[c] for c in text]
+    except KeyError as exc:
+        raise ValueError(f"not a Base45 character: {exc.args[0]!r}") from None
+    if len(values) % 3 == 1:
+        raise ValueError("Base45 text has a dangling character")
+    out = bytearray()
+    for i in range(0, len(values), 3):
+        group = values[i : i + 3]
+        if len(group) == 3:
+            n = group[0] + group[1] * 45 + group[2] * 2025
+            if n > 0xFFFF:
+                raise ValueError("Base45 group out of range")
+            out += n.to_bytes(2, "big")
+        else:
+            n = group[0] + group[1] * 45
+            if n > 0xFF:
+                raise ValueError("Base45 group out of range")
+            out.append(n)
+    return bytes(out)
+
+
+# --- What goes in the code --------------------------------------------------------------------------------------
+
+
+def verification_url(credential: "Credential") -> str | None:
+    """The credential's public verification URL, or ``None``.
+
+    Open Badges 2.0 hosted assertions are verified by fetching their ``id`` (OB 2.0 §Verification, "hosted"), so an
+    http(s) id of an OB 2.0 assertion is one. Other formats only when the importer recorded a URL explicitly: a
+    VC's ``id`` need not resolve to anything.
+    """
+    explicit = credential.extra.get("verification_url") if isinstance(credential.extra, dict) else None
+    if isinstance(explicit, str) and explicit.startswith(("https://", "http://")):
+        return explicit
+    if credential.format == FORMAT_OB2 and (credential.credential_id or "").startswith(("https://", "http://")):
+        return credential.credential_id
+    return None
+
+
+def encode_credential_payload(original: bytes) -> str:
+    """``SW1:`` + Base45(zlib(original)): the credential's exact bytes in QR alphanumeric characters."""
+    return PREFIX_V1 + base45_encode(zlib.compress(original, 9))
+
+
+def max_embeddable_characters() -> int:
+    return ALPHANUMERIC_CAPACITY["L"]
+
+
+@dataclass
+class QrContent:
+    """The text of a QR code for one credential and what kind it is (``url`` or ``embedded``)."""
+
+    text: str
+    kind: str
+
+
+def qr_content_for(credential: "Credential", *, mode: str = "auto") -> QrContent:
+    """Choose what a credential's QR code holds.
+
+    ``mode``: ``auto`` (the verification URL when there is one, else the embedded credential), ``url`` (only the
+    URL) or ``embed`` (always the credential itself). Raises :class:`ExportError` with advice when the choice is
+    impossible (no URL; too large to embed).
+    """
+    if mode not in ("auto", "url", "embed"):
+        raise ExportError(f"unknown QR content mode {mode!r}", "use auto, url or embed")
+    url = verification_url(credential) if mode != "embed" else None
+    if url:
+        return QrContent(url, "url")
+    if mode == "url":
+        raise ExportError(
+            "this credential has no public verification URL",
+            "use --qr-content embed to put the credential itself in the code",
+        )
+    text = encode_credential_payload(credential.original)
+    if len(text) > max_embeddable_characters():
+        raise ExportError(
+            f"the credential is too large for a QR code ({len(credential.original):,} bytes, "
+            f"{len(text):,} characters encoded; a QR code holds at most {max_embeddable_characters():,})",
+            "share it with `skillwallet export --presentation -o vp.json` or the issuer's public link instead",
+        )
+    return QrContent(text, "embedded")
+
+
+# --- Drawing ----------------------------------------------------------------------------------------------------
+
+
+def _create_barcode(text: str):
+    import zxingcpp
+
+    last_error: Exception | None = None
+    for level in ERROR_CORRECTION_ORDER:
+        try:
+            return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=level)
+        except Exception as exc:  # zxing raises a plain exception when the data exceeds version 40
+            last_error = exc
+    raise ExportError(
+        f"the data is too large for a QR code ({len(text):,} characters)",
+        "share the credential with `skillwallet export --presentation` or its public link instead",
+    ) from last_error
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR symbol for ``text`` as rows of modules (``True`` = dark), with a 4-module quiet zone."""
+    barcode = _create_barcode(text)
+    image = barcode.to_image(scale=1, add_quiet_zones=True)
+    height, width = image.shape[0], image.shape[1]
+    raw = bytes(memoryview(image))
+    return [[raw[y * width + x] < 128 for x in range(width)] for y in range(height)]
+
+
+def qr_png(text: str, *, module_pixels: int = 8) -> bytes:
+    """A PNG of the QR code for ``text`` (1-bit, ``module_pixels`` pixels per module, quiet zone included)."""
+    import io
+
+    image = qr_pil_image(text, module_pixels=module_pixels)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def qr_pil_image(text: str, *, module_pixels: int = 4):
+    """A 1-bit Pillow image of the QR code for ``text``."""
+    from PIL import Image
+
+    barcode = _create_barcode(text)
+    image = barcode.to_image(scale=module_pixels, add_quiet_zones=True)
+    height, width = image.shape[0], image.shape[1]
+    return Image.frombytes("L", (width, height), bytes(memoryview(image))).convert("1")
+
+
+def qr_svg(text: str, *, module_size: int = 8) -> bytes:
+    """A standalone SVG of the QR code for ``text`` (one rect per dark module, quiet zone included)."""
+    matrix = qr_matrix(text)
+    size = len(matrix)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * module_size}" height="{size * module_size}" ',
+        f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges">\n',
+        f'<rect width="{size}" height="{size}" fill="#ffffff"/>\n<path fill="#000000" d="',
+    ]
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    parts.append('"/>\n</svg>\n')
+    return "".join(parts).encode("ascii")
+
+
+def qr_terminal(text: str) -> str:
+    """The QR code as text blocks for a terminal: two module rows per line, with half-block characters.
+
+    Light modules (and the quiet zone) are drawn as blocks and dark modules left as the background, like
+    ``qrencode -t UTF8``: on the usual dark terminal background this gives dark modules on a light field, which
+    is what scanners expect.
+    """
+    matrix = qr_matrix(text)
+    if len(matrix) % 2:
+        matrix.append([False] * len(matrix[0]))
+    lines = []
+    for y in range(0, len(matrix), 2):
+        top, bottom = matrix[y], matrix[y + 1]
+        chars = []
+        for a, b in zip(top, bottom):
+            # light = block: upper half light, lower half light
+            light_top, light_bottom = not a, not b
+            if light_top and light_bottom:
+                chars.append("\u2588")
+            elif light_top:
+                chars.append("\u2580")
+            elif light_bottom:
+                chars.append("\u2584")
+            else:
+                chars.append(" ")
+        lines.append("".join(chars))
+    return "\n".join(lines) + "\n"
+
+
+# --- Reading back -----------------------------------------------------------------------------------------------
+
+
+def decode_qr_image(data: bytes) -> list[str]:
+    """Every QR code's text found in an image (PNG, JPEG, GIF, BMP, WebP, ...), in reading order.
+
+    Returns an empty list when the image holds no readable QR code. Raises :class:`InvalidInputError` when the
+    bytes are not an image Pillow can open (or one so large it looks like a decompression bomb).
+    """
+    import io
+    import warnings
+
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidInputError(f"not a readable image: {exc}".split("\n")[0]) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise InvalidInputError(f"not a readable image: {type(exc).__name__}: {exc}".split("\n")[0]) from None
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGBA")
+        # transparent areas count as white (QR codes pasted on a transparent background)
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image)
+    image = image.convert("L")
+    formats = _qr_formats(zxingcpp)
+    results = zxingcpp.read_barcodes(image, formats=formats)
+    if not results and max(image.size) < 400:
+        # tiny images (one pixel per module) decode better enlarged without smoothing
+        factor = max(2, 400 // max(image.size))
+        results = zxingcpp.read_barcodes(image.resize((image.width * factor, image.height * factor), Image.NEAREST), formats=formats)
+    texts: list[str] = []
+    for result in results:
+        if result.valid and result.text not in texts:
+            texts.append(result.text)
+    return texts
+
+
+def _qr_formats(zxingcpp):
+    """QR and Micro QR, in the form this zxing-cpp accepts (a list from 3.0; ``|`` of flags before)."""
+    if hasattr(zxingcpp, "AllCreatable"):  # zxing-cpp >= 3
+        return [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode]
+    return zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode
+
+
+def decode_qr_payload(text: str) -> bytes | str:
+    """What a scanned QR text stands for: the credential's original bytes, or a URL (``str``) to fetch.
+
+    ``SW1:`` payloads are Base45-decoded and decompressed (bounded to :data:`MAX_DECOMPRESSED_BYTES`); a bare
+    credential (JSON, compact JWS, SD-JWT) put in a QR code by another tool is returned as its bytes. Raises
+    :class:`InvalidInputError` for anything else, including a damaged or newer-version payload.
+    """
+    stripped = text.strip()
+    if stripped.startswith(PREFIX_V1):
+        try:
+            compressed = base45_decode(stripped[len(PREFIX_V1) :])
+        except ValueError as exc:
+            raise InvalidInputError(f"damaged skillwallet QR code: {exc}") from None
+        decompressor = zlib.decompressobj()
+        try:
+            original = decompressor.decompress(compressed, MAX_DECOMPRESSED_BYTES)
+        except zlib.error as exc:
+            raise InvalidInputError(f"damaged skillwallet QR code: {exc}") from None
+        if decompressor.unconsumed_tail:
+            raise InvalidInputError("skillwallet QR code expands to more than 1 MiB; refused")
+        if not decompressor.eof:
+            raise InvalidInputError("damaged skillwallet QR code: the compressed data is truncated")
+        return original
+    if len(stripped) > 3 and stripped[:2] == "SW" and stripped[2:].split(":", 1)[0].isdigit() and ":" in stripped:
+        version = stripped[2:].split(":", 1)[0]
+        raise InvalidInputError(
+            f"this QR code uses skillwallet encoding version {version}, newer than this skillwallet understands",
+            "upgrade skillwallet",
+        )
+    lowered = stripped.lower()
+    if lowered.startswith(("https://", "http://")) and " " not in stripped:
+        return stripped
+    if stripped.startswith("{") or _looks_like_jws(stripped):
+        return stripped.encode("utf-8")
+    raise InvalidInputError(
+        "this QR code holds neither a credential nor a verification link",
+        f"it reads: {stripped[:60]!r}",
+    )
+
+
+def _looks_like_jws(text: str) -> bool:
+    head = text.split("~", 1)[0]
+    parts = head.split(".")
+    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    return len(parts) == 3 and parts[0].startswith("eyJ") and all(set(p) <= allowed for p in parts)

@@ -1,0 +1,262 @@
+"""The resume: the model, and the PDF / Markdown / HTML renderings parsed back with real parsers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+
+import pytest
+from export_helpers import AS_OF, FakeStored, ob3_credential, sample_profile, sample_wallet_items, verified
+
+from skillwallet.errors import ExportError
+from skillwallet.export import qr
+from skillwallet.export.html import render_html
+from skillwallet.export.markdown import md_escape, render_markdown
+from skillwallet.export.pdf import render_pdf
+from skillwallet.export.resume import build_resume, safe_url
+
+EVALUATIONS = [
+    {"goal": "cloud-architect", "title": "Cloud Solutions Architect", "status": "met", "progress": 1.0, "missing": []},
+    {
+        "goal": "data-engineer",
+        "title": "Data Engineer (Associate)",
+        "status": "partial",
+        "progress": {"done": 2, "total": 5},
+        "missing": ["Apache Spark course", {"title": "SQL certification"}],
+    },
+    {"goal": "pilot", "title": "Commercial Pilot", "status": "unmet", "progress": 0, "missing": ["everything"]},
+]
+
+
+def _model(**kwargs):
+    items = kwargs.pop("items", None) or sample_wallet_items()
+    return build_resume(sample_profile(), items, evaluations=EVALUATIONS, as_of=AS_OF, **kwargs)
+
+
+def _pdf_reader(data: bytes):
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data))
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in _pdf_reader(data).pages)
+
+
+def _pdf_link_uris(data: bytes) -> list[str]:
+    uris = []
+    for page in _pdf_reader(data).pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
+                uri = annotation["/A"].get("/URI")
+                if uri:
+                    uris.append(str(uri))
+    return uris
+
+
+def _pdf_qr_texts(data: bytes) -> list[str]:
+    """Every QR code embedded as an image in the PDF, decoded by zxing-cpp."""
+    texts = []
+    for page in _pdf_reader(data).pages:
+        for image in page.images:
+            buffer = io.BytesIO()
+            image.image.save(buffer, format="PNG")
+            texts += qr.decode_qr_image(buffer.getvalue())
+    return texts
+
+
+# --- model --------------------------------------------------------------------------------------------------------
+
+
+def test_model_statuses_follow_the_verdicts() -> None:
+    model = _model()
+    by_id = {c.wallet_id: c for c in model.credentials}
+    assert by_id["a1b2c3d4e5f6"].trusted and by_id["a1b2c3d4e5f6"].status_label == "Verified"
+    assert by_id["0badc0ffee01"].status_label == "Unsigned (issuer-hosted)" and not by_id["0badc0ffee01"].trusted
+    expired = by_id["c0ffee000005"]
+    assert expired.expired and not expired.trusted and "expired 2025-01-31" in expired.status_detail
+    assert by_id["c0ffee000006"].status_label == "Signature invalid"
+    assert model.verified_count == 3
+
+
+def test_skills_summary_merges_names_and_ignores_invalid_credentials() -> None:
+    model = _model()
+    names = [s.name for s in model.skills]
+    assert names[0] == "Python"  # four credentials evidence it (one spelled "python")
+    assert model.skills[0].credential_count == 4
+    assert "Forgery" not in names  # from the credential whose signature is invalid
+    assert "GDPR" in names and "软件工程" in names
+
+
+def test_pathways_split_into_met_and_in_progress() -> None:
+    model = _model()
+    assert [p.goal for p in model.pathways_met] == ["cloud-architect"]
+    assert [p.goal for p in model.pathways_in_progress] == ["data-engineer"]  # unmet ones are left out
+    assert model.pathways_in_progress[0].progress == pytest.approx(0.4)
+    assert model.pathways_in_progress[0].missing == ["Apache Spark course", "SQL certification"]
+    # ...unless it is the goal the resume is made for
+    assert [p.goal for p in _model(goal="pilot").pathways_in_progress] == ["data-engineer", "pilot"]
+
+
+def test_missing_profile_and_empty_selection_are_export_errors() -> None:
+    with pytest.raises(ExportError, match="no profile"):
+        build_resume({}, sample_wallet_items(), as_of=AS_OF)
+    with pytest.raises(ExportError, match="holds no credentials"):
+        build_resume(sample_profile(), [], as_of=AS_OF)
+
+
+def test_unsafe_links_are_never_emitted() -> None:
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("file:///etc/passwd") is None
+    assert safe_url("https://ok.example/x") == "https://ok.example/x"
+    credential = ob3_credential("<script>alert(1)</script>", "Evil & Co", index=9)
+    credential.issuer.url = "javascript:alert(1)"
+    item = FakeStored("e1e1e1e1e1e1", credential, verified())
+    model = build_resume(sample_profile(), [item], as_of=AS_OF)
+    assert model.credentials[0].issuer_url is None
+    page = render_html(model)
+    assert "<script>" not in page and "javascript:" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "javascript:" not in render_markdown(model)
+    assert "javascript:" not in _pdf_link_uris(render_pdf(model))
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------------
+
+
+def test_pdf_has_real_text_links_and_scannable_qr_codes() -> None:
+    items = sample_wallet_items()
+    pdf = render_pdf(_model(items=items))
+    assert pdf.startswith(b"%PDF-")
+    text = _pdf_text(pdf)
+    for expected in (
+        "Zoë Ångström-Nakamura",
+        "Certified Kubernetes Administrator (CKA)®",
+        "Universidad Politécnica de Cataluña",
+        "高级软件工程师证书",
+        "清华大学",
+        "Data Engineer (Associate)",
+        "Signature invalid",
+        "urn:uuid:7b1e2c4d-1111-4222-8333-444455556666",
+        "Expires 17 Mar 2030",
+        "Expired 31 Jan 2025",
+    ):
+        assert expected in text, expected
+    uris = _pdf_link_uris(pdf)
+    assert "mailto:zoe@example.org" in uris
+    assert "https://github.com/zoe-example" in uris
+    assert "https://badges.example.edu/assertions/1234?lang=en&v=2" in uris
+    # every credential has a QR code, and each decodes to its URL or its exact original bytes
+    payloads = [qr.decode_qr_payload(t) for t in _pdf_qr_texts(pdf)]
+    expected_payloads = [i.credential.original for i in items]
+    expected_payloads[1] = items[1].credential.credential_id  # the hosted OB 2.0 assertion: its URL
+    assert sorted(payloads, key=repr) == sorted(expected_payloads, key=repr)
+
+
+def test_pdf_metadata_and_paper_sizes() -> None:
+    model = _model()
+    a4 = _pdf_reader(render_pdf(model, paper="a4"))
+    letter = _pdf_reader(render_pdf(model, paper="letter"))
+    assert round(float(a4.pages[0].mediabox.width)) == 595 and round(float(a4.pages[0].mediabox.height)) == 842
+    assert round(float(letter.pages[0].mediabox.width)) == 612 and round(float(letter.pages[0].mediabox.height)) == 792
+    assert a4.metadata.title == "Zoë Ångström-Nakamura — Resume"
+    assert a4.metadata.author == "Zoë Ångström-Nakamura"
+    with pytest.raises(ExportError, match="paper size"):
+        render_pdf(model, paper="a3")
+
+
+def test_long_wallet_paginates_with_page_numbers() -> None:
+    items = [
+        FakeStored(f"{i:012x}", ob3_credential(f"Course {i:03d}", "Open University", index=i, skills=(f"Skill {i % 7}",)),
+                   verified())
+        for i in range(60)
+    ]
+    pdf = render_pdf(build_resume(sample_profile(), items, as_of=AS_OF))
+    reader = _pdf_reader(pdf)
+    pages = len(reader.pages)
+    assert pages >= 6
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {pages}" in page.extract_text()
+    text = _pdf_text(pdf)
+    # every credential appears exactly once: no entry split or lost at a page break
+    for i in range(60):
+        assert text.count(f"Course {i:03d}") == 1
+    assert len(_pdf_qr_texts(pdf)) == 60
+
+
+def test_credential_too_large_for_qr_is_listed_with_a_note() -> None:
+    import os
+
+    credential = ob3_credential("Huge Transcript", "Big University", index=77)
+    credential.original = os.urandom(5000)
+    pdf = render_pdf(build_resume(sample_profile(), [FakeStored("b1b1b1b1b1b1", credential, verified())], as_of=AS_OF))
+    text = _pdf_text(pdf)
+    assert "Huge Transcript" in text
+    assert "No QR code: credential is too large for a QR code" in text
+    assert _pdf_qr_texts(pdf) == []
+
+
+# --- Markdown and HTML ----------------------------------------------------------------------------------------------
+
+
+def test_markdown_holds_the_same_content() -> None:
+    document = render_markdown(_model())
+    assert document.startswith("# Zoë Ångström-Nakamura\n")
+    assert "## Skills" in document and "Python ×4" in document
+    assert "- ✓ **Cloud Solutions Architect** — completed" in document
+    assert "[Data Literacy Foundations](<https://badges.example.edu/assertions/1234?lang=en&v=2>)" in document
+    assert "高级软件工程师证书" in document
+    assert "**Status:** Signature invalid" in document
+    assert md_escape("a*b_[c](d)") == r"a\*b\_\[c\](d)"
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.svgs = 0
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+        if tag == "svg":
+            self.svgs += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_self_contained_with_inline_qr_codes() -> None:
+    page = render_html(_model())
+    assert page.startswith("<!DOCTYPE html>")
+    parser = _Collector()
+    parser.feed(page)
+    text = "".join(parser.text)
+    assert "Zoë Ångström-Nakamura" in text and "高级软件工程师证书" in text
+    assert "https://badges.example.edu/assertions/1234?lang=en&v=2" in parser.links
+    assert "mailto:zoe@example.org" in parser.links
+    assert parser.svgs == 6
+    # nothing is fetched when the page is opened
+    assert "<script" not in page and "<link" not in page and 'src="http' not in page
+
+
+def test_resume_date_formats_are_unambiguous() -> None:
+    from skillwallet.export.resume import format_date
+
+    assert format_date(datetime(2024, 3, 2, tzinfo=timezone.utc)) == "2 Mar 2024"
+    assert format_date(None) == ""
+
+
+def test_cjk_text_stays_real_text_without_a_cjk_font_on_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import skillwallet.export.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "embedded_cjk_font", lambda: frozenset())
+    assert 'name="STSong-Light"' in pdf_module.markup("清华大学")
+    assert 'name="HeiseiMin-W3"' in pdf_module.markup("ひらがな")
+    assert 'name="HYSMyeongJo-Medium"' in pdf_module.markup("한국어")
+    text = _pdf_text(render_pdf(_model()))
+    assert "高级软件工程师证书" in text and "清华大学" in text
