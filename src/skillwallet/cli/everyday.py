@@ -1,12 +1,24 @@
-"""Everyday commands: ``expiring``, ``doctor`` and ``config show|get|set|path`` (issue 7)."""
+"""Everyday commands: ``expiring``, ``doctor`` and ``config show|get|set|unset|path`` (issue 7).
+
+The checks and the expiry selection are plain functions returning data (tested directly); the commands
+only render them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import re
+import stat
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Optional
 
 import typer
 
 from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.errors import ExitCode, InvalidInputError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
@@ -17,6 +29,31 @@ config_app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+def render_table(title: str, columns: list[str], rows: list[tuple[list[str], str | None]]) -> None:
+    """A rich table on a terminal; tab-separated lines (header first, no title) when stdout is not one.
+
+    Piped output must survive ``cut``/``awk``/``grep``: no box drawing, no wrapped cells, no colour.
+    ``rows`` are ``(cells, rich style or None)``.
+    """
+    if not sys.stdout.isatty():
+        def clean(cell: str) -> str:
+            return " ".join(str(cell).split())  # one line per row: tabs and newlines inside cells become spaces
+
+        sys.stdout.write("\t".join(columns) + "\n")
+        for cells, _style in rows:
+            sys.stdout.write("\t".join(clean(c) for c in cells) + "\n")
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for cells, style in rows:
+        table.add_row(*cells, style=style)
+    stdout_console().print(table)
 
 
 def _value_text(value: Any) -> str:
@@ -51,21 +88,18 @@ def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTI
             },
         )
         return
-    from rich.table import Table
-
-    table = Table(title=f"config: {path}", title_justify="left")
-    table.add_column("key")
-    table.add_column("value")
-    table.add_column("source")
-    table.add_column("accepts")
-    for key, value in values.items():
-        table.add_row(
-            key,
-            _value_text(value) or "(none)",
-            "file" if key in in_file else "default",
-            config_module.KEY_DESCRIPTIONS[key],
-        )
-    stdout_console().print(table)
+    render_table(
+        f"config: {path}",
+        ["key", "value", "source", "accepts"],
+        [
+            (
+                [key, _value_text(value) or "(none)", "file" if key in in_file else "default",
+                 config_module.KEY_DESCRIPTIONS[key]],
+                None,
+            )
+            for key, value in values.items()
+        ],
+    )
 
 
 @config_app.command("get")
@@ -122,6 +156,428 @@ def config_path() -> None:
     typer.echo(str(config_file()))
 
 
+# --- expiring -------------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)?\s*$", re.IGNORECASE)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_window(text: str) -> int:
+    """A look-ahead window in days from ``90d``, ``12w``, ``6m`` (30 days each), ``1y`` or a bare number of days."""
+    match = _DURATION.match(text or "")
+    if not match:
+        raise InvalidInputError(
+            f"cannot read the window {text!r}", "write a number of days, weeks, months or years: 90d, 12w, 6m, 1y"
+        )
+    unit = (match.group(2) or "d")[0].lower()
+    return int(match.group(1)) * _UNIT_DAYS[unit]
+
+
+def parse_as_of(text: str | None) -> datetime:
+    """The evaluation moment: ``--as-of`` (an ISO 8601 date or date-time, taken as UTC) or now."""
+    from skillwallet.model import parse_datetime
+
+    if text is None:
+        return datetime.now(timezone.utc)
+    moment = parse_datetime(text)
+    if moment is None:
+        raise InvalidInputError(f"cannot read the date {text!r}", "write an ISO 8601 date such as 2026-03-01")
+    return moment
+
+
+@dataclass
+class ExpiringEntry:
+    """One credential that has expired or expires within the window, with what the holder needs to renew it."""
+
+    id: str
+    title: str | None
+    issuer: str | None
+    issuer_url: str | None
+    achievement_id: str | None
+    expires: str
+    days_left: int  # negative once expired
+    status: str  # "expired" | "expiring"
+    renewal: str | None
+    verdict: str
+    format: str
+
+
+def select_expiring(stored: list, as_of: datetime, within_days: int) -> list[ExpiringEntry]:
+    """Credentials whose expiry is on or before ``as_of + within_days``, soonest first.
+
+    Expired ones stay in the list (and in the wallet, shareable), marked ``expired`` (FORMATS.md: expired
+    credentials stay in the wallet and stay shareable, marked expired). Credentials without an expiry never expire.
+    """
+    from skillwallet.model import format_datetime, utc
+
+    horizon = as_of + timedelta(days=within_days)
+    entries = []
+    for item in stored:
+        credential = item.credential
+        if credential.expires is None:
+            continue
+        expires = utc(credential.expires)
+        if expires > horizon:
+            continue
+        # whole days left, rounded down, so "0" means "expires within the next 24 hours"
+        days_left = (expires - as_of) // timedelta(days=1)
+        issuer = credential.issuer
+        entries.append(
+            ExpiringEntry(
+                id=item.wallet_id,
+                title=credential.title,
+                issuer=issuer.name or issuer.id,
+                issuer_url=issuer.url or (issuer.id if (issuer.id or "").startswith("http") else None),
+                achievement_id=credential.achievement_id,
+                expires=format_datetime(expires) or "",
+                days_left=days_left,
+                status="expired" if expires <= as_of else "expiring",
+                renewal=credential.renewal,
+                verdict=item.verdict.verdict,
+                format=credential.format,
+            )
+        )
+    entries.sort(key=lambda e: (e.expires, e.title or "", e.id))
+    return entries
+
+
+def _when(entry: ExpiringEntry) -> str:
+    if entry.status == "expired":
+        ago = -entry.days_left
+        return "expired today" if ago <= 0 else f"expired {ago} day{'s' if ago != 1 else ''} ago"
+    if entry.days_left == 0:
+        return "today"
+    return f"in {entry.days_left} day{'s' if entry.days_left != 1 else ''}"
+
+
+def expiring_command(
+    within: str = typer.Option("90d", "--within", help="Look this far ahead: 90d, 12w, 6m, 1y."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """List credentials that expire soon or have expired, with how to renew them."""
+    from skillwallet.cli.session import open_wallet
+
+    within_days = parse_window(within)
+    moment = parse_as_of(as_of)
+    wallet = open_wallet()
+    try:
+        entries = select_expiring(wallet.list_credentials(), moment, within_days)
+    finally:
+        wallet.close()
+    from skillwallet.model import format_datetime
+
+    if json_output:
+        emit_json(
+            "expiring",
+            {
+                "as_of": format_datetime(moment),
+                "within_days": within_days,
+                "until": format_datetime(moment + timedelta(days=within_days)),
+                "credentials": [asdict(e) for e in entries],
+            },
+        )
+        return
+    if not entries:
+        info(f"nothing expires within {within_days} days of {moment.date().isoformat()}")
+        return
+    rows = []
+    for entry in entries:
+        style = "red" if entry.status == "expired" else ("yellow" if entry.days_left <= 30 else None)
+        renew = entry.renewal or entry.achievement_id or entry.issuer_url or "(ask the issuer)"
+        rows.append(
+            ([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry), renew], style)
+        )
+    until = (moment + timedelta(days=within_days)).date().isoformat()
+    render_table(f"expiring by {until}", ["id", "title", "issuer", "expires", "when", "renew"], rows)
+
+
+# --- doctor ---------------------------------------------------------------------------------------
+
+OK, INFO, WARNING, PROBLEM = "ok", "info", "warning", "problem"
+# OWASP Password Storage Cheat Sheet, "Argon2id": equivalent minimum configurations (memory KiB, iterations),
+# parallelism 1; the first two are "m=47104 (46 MiB), t=1" and "m=19456 (19 MiB), t=2".
+OWASP_ARGON2ID_MINIMUMS = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+# OWASP, "scrypt": N=2^17, r=8, p=1 minimum.
+OWASP_SCRYPT_MIN_LOG2_N = 17
+# doctor's exit status when a check finds a problem: checks ran and at least one did not pass.
+DOCTOR_PROBLEM_EXIT = ExitCode.NOT_VERIFIED
+
+
+@dataclass
+class Finding:
+    """One doctor check: what was looked at, how it stands, and what to do about it."""
+
+    check: str
+    status: str  # ok | info | warning | problem
+    message: str
+    fix: str | None = None
+
+
+def argon2_meets_owasp(memory_kib: int, iterations: int) -> bool:
+    return any(memory_kib >= m and iterations >= t for m, t in OWASP_ARGON2ID_MINIMUMS)
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError:
+        return None
+
+
+def check_permissions(roots: list[Path]) -> list[Finding]:
+    """Every file under ``roots`` 0600 (no group/other bits), every folder 0700 (SECURITY.md "Numbers")."""
+    findings: list[Finding] = []
+    seen: set[Path] = set()
+    checked = 0
+    for root in roots:
+        if root in seen or not root.exists():
+            continue
+        for path in [root, *sorted(root.rglob("*"))]:
+            if path in seen or path.is_symlink():
+                continue
+            seen.add(path)
+            mode = _mode(path)
+            if mode is None:
+                continue
+            checked += 1
+            allowed = 0o700 if path.is_dir() else 0o600
+            if mode & 0o077:
+                kind = "folder" if path.is_dir() else "file"
+                findings.append(
+                    Finding(
+                        "permissions",
+                        PROBLEM,
+                        f"{kind} {path} has mode {mode:04o}; others can read it (should be {allowed:04o})",
+                        f"chmod {allowed:o} '{path}'  (or run: skillwallet doctor --fix)",
+                    )
+                )
+    if not findings:
+        findings.append(Finding("permissions", OK, f"{checked} files and folders private (0600 / 0700)"))
+    return findings
+
+
+def fix_permissions(roots: list[Path]) -> list[Path]:
+    """Remove group/other bits under ``roots``; return the paths changed."""
+    changed = []
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in [root, *root.rglob("*")]:
+            mode = _mode(path)
+            if mode is None or path.is_symlink() or not mode & 0o077:
+                continue
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+            changed.append(path)
+    return changed
+
+
+def check_wallet(home: Path) -> list[Finding]:
+    """Format version and KDF parameters, read from the header (no passphrase needed)."""
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.store import Wallet, wallet_path
+    from skillwallet.store.wallet import FORMAT_VERSION
+
+    path = wallet_path(home)
+    if not path.exists():
+        return [Finding("wallet", INFO, f"no wallet at {home}", "create one with: skillwallet init")]
+    try:
+        header = Wallet.read_header(path)
+    except SkillwalletError as exc:
+        return [Finding("format", PROBLEM, exc.message, exc.hints[0] if exc.hints else None)]
+    findings = [Finding("wallet", OK, f"wallet at {path}")]
+    if header.format_version == FORMAT_VERSION:
+        findings.append(Finding("format", OK, f"format version {header.format_version} (current)"))
+    else:
+        findings.append(
+            Finding(
+                "format",
+                WARNING,
+                f"format version {header.format_version}; this skillwallet writes {FORMAT_VERSION}",
+                "open it once with this version to upgrade it (take a backup first: skillwallet backup)",
+            )
+        )
+    kdf = header.kdf
+    params = kdf.params
+    if kdf.algorithm == "argon2id":
+        strong_enough = argon2_meets_owasp(params["m"], params["t"])
+    else:
+        strong_enough = params["log2_n"] >= OWASP_SCRYPT_MIN_LOG2_N and params["r"] >= 8
+    if strong_enough:
+        findings.append(Finding("kdf", OK, f"{kdf.describe()} meets the OWASP minimum"))
+    else:
+        findings.append(
+            Finding(
+                "kdf",
+                WARNING,
+                f"{kdf.describe()} is below the OWASP minimum (Argon2id m 19 MiB t 2, or m 46 MiB t 1)",
+                "re-key with a stronger profile: skillwallet passwd (after: skillwallet config set kdf_profile default)",
+            )
+        )
+    return findings
+
+
+def check_contexts() -> list[Finding]:
+    """Every shipped JSON-LD context still has the SHA-256 its index records (a changed copy breaks signatures)."""
+    import hashlib
+    import importlib
+
+    try:
+        contexts = importlib.import_module("skillwallet.verify.contexts")
+    except ModuleNotFoundError:
+        return [Finding("contexts", INFO, "no shipped context index in this build")]
+    try:
+        shipped = contexts.shipped_contexts()
+        folder = contexts._data_dir()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [Finding("contexts", PROBLEM, f"the context index cannot be read ({exc})", "reinstall skillwallet")]
+    bad = []
+    for url, entry in sorted(shipped.items()):
+        try:
+            digest = hashlib.sha256((folder / entry.file).read_bytes()).hexdigest()
+        except OSError:
+            bad.append(f"{entry.file} is missing ({url})")
+            continue
+        if digest != entry.sha256:
+            bad.append(f"{entry.file} differs from its index ({url})")
+    if bad:
+        return [
+            Finding("contexts", PROBLEM, f"shipped context {item}", "reinstall skillwallet: pip install --force-reinstall skillwallet")
+            for item in bad
+        ]
+    return [Finding("contexts", OK, f"{len(shipped)} shipped JSON-LD contexts intact (SHA-256 as indexed)")]
+
+
+def check_config() -> list[Finding]:
+    from skillwallet import config as config_module
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.paths import config_file
+
+    path = config_file()
+    try:
+        config_module.load_config(path)
+    except SkillwalletError as exc:
+        return [Finding("config", PROBLEM, exc.message, f"fix it, or reset it: skillwallet config unset KEY / rm '{path}'")]
+    if not path.exists():
+        return [Finding("config", OK, f"no config file (defaults); it would be {path}")]
+    return [Finding("config", OK, f"config valid: {path}")]
+
+
+def completion_locations(shell: str) -> list[Path]:
+    """Where each shell looks for an installed completion script (user folders first, then the system's)."""
+    home = Path.home()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    prefixes = [Path(sys.prefix), Path("/usr/local"), Path("/usr")]
+    if shell == "bash":
+        folders = [data_home / "bash-completion" / "completions"] + [
+            p / "share" / "bash-completion" / "completions" for p in prefixes
+        ] + [Path("/etc/bash_completion.d")]
+        names = ("skillwallet", "skillwallet.bash", "_skillwallet")
+    elif shell == "zsh":
+        folders = [home / ".zfunc"] + [p / "share" / "zsh" / "site-functions" for p in prefixes] + [
+            Path("/usr/share/zsh/vendor-completions")
+        ]
+        names = ("_skillwallet",)
+    else:
+        folders = [config_home / "fish" / "completions", data_home / "fish" / "vendor_completions.d"] + [
+            p / "share" / "fish" / "vendor_completions.d" for p in prefixes
+        ]
+        names = ("skillwallet.fish",)
+    return [folder / name for folder in folders for name in names]
+
+
+def check_completions() -> list[Finding]:
+    """Is a completion script installed for each shell, and is it the current one? (Only the login shell warns.)"""
+    from skillwallet.cli.completion_gen import COMPLETION_FILES, SHELLS, completion_script
+
+    login_shell = Path(os.environ.get("SHELL", "")).name
+    findings = []
+    for shell in SHELLS:
+        installed = [p for p in completion_locations(shell) if p.is_file()]
+        if not installed:
+            findings.append(
+                Finding(
+                    f"completions:{shell}",
+                    WARNING if shell == login_shell else INFO,
+                    f"no {shell} completion installed",
+                    f"install it: _SKILLWALLET_COMPLETE=source_{shell} skillwallet > "
+                    f"{completion_locations(shell)[0]}",
+                )
+            )
+            continue
+        current = completion_script(shell)
+        stale = [p for p in installed if p.read_text(encoding="utf-8", errors="replace") != current]
+        if stale and len(stale) == len(installed):
+            findings.append(
+                Finding(
+                    f"completions:{shell}",
+                    WARNING,
+                    f"{shell} completion at {stale[0]} is from another skillwallet version",
+                    f"replace it: _SKILLWALLET_COMPLETE=source_{shell} skillwallet > {stale[0]}",
+                )
+            )
+        else:
+            findings.append(Finding(f"completions:{shell}", OK, f"{shell} completion installed ({installed[0]})"))
+    return findings
+
+
+def run_doctor(fix: bool = False) -> list[Finding]:
+    """Every check, in order. With ``fix``, tighten permissions first (the only repair doctor makes itself)."""
+    from skillwallet import paths
+
+    roots = [paths.wallet_home(), paths.config_dir(), paths.state_dir()]
+    findings: list[Finding] = []
+    if fix:
+        for path in fix_permissions(roots):
+            findings.append(Finding("permissions", INFO, f"fixed: {path} is now private"))
+    findings += check_wallet(paths.wallet_home())
+    findings += check_permissions(roots)
+    findings += check_config()
+    findings += check_contexts()
+    findings += check_completions()
+    return findings
+
+
+_MARKS = {OK: "ok", INFO: "info", WARNING: "warn", PROBLEM: "FAIL"}
+
+
+def doctor_command(
+    fix: bool = typer.Option(False, "--fix", help="Make wallet, config and state files private (0600/0700) first."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Check the wallet's permissions, format and KDF, the shipped contexts, the config and completions."""
+    findings = run_doctor(fix=fix)
+    problems = sum(1 for f in findings if f.status == PROBLEM)
+    warnings = sum(1 for f in findings if f.status == WARNING)
+    if json_output:
+        emit_json(
+            "doctor",
+            {
+                "ok": problems == 0,
+                "problems": problems,
+                "warnings": warnings,
+                "checks": [asdict(f) for f in findings],
+            },
+        )
+    else:
+        styles = {OK: "green", INFO: "dim", WARNING: "yellow", PROBLEM: "bold red"}
+        render_table(
+            "skillwallet doctor",
+            ["status", "check", "finding", "what to do"],
+            [([_MARKS[f.status], f.check, f.message, f.fix or ""], styles[f.status]) for f in findings],
+        )
+        info(
+            f"{problems} problem{'s' if problems != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+            if problems or warnings
+            else "everything looks right"
+        )
+    if problems:
+        raise typer.Exit(int(DOCTOR_PROBLEM_EXIT))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``expiring``, ``doctor`` and the ``config`` group to ``app``."""
+    app.command("expiring")(expiring_command)
+    app.command("doctor")(doctor_command)
     app.add_typer(config_app, name="config")

@@ -1,0 +1,161 @@
+"""`skillwallet expiring`: what expires soon or has expired, with renewal information, on a real wallet."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from typer.testing import CliRunner
+
+from skillwallet import paths
+from skillwallet.cli.app import app, run
+from skillwallet.cli.everyday import parse_as_of, parse_window, select_expiring
+from skillwallet.errors import ExitCode, InvalidInputError
+from skillwallet.model import Credential, Issuer
+from skillwallet.store import Wallet
+
+AS_OF = "2026-01-01"
+
+
+def credential(title: str, expires: str | None, renewal: str | None = None, **extra) -> Credential:
+    return Credential(
+        format="ob3",
+        original=json.dumps({"title": title}).encode(),
+        credential_id=f"urn:uuid:{title.replace(' ', '-')}",
+        title=title,
+        issuer=Issuer(id="https://issuer.example/", name="Example Institute", url="https://issuer.example/"),
+        issued=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        expires=datetime.fromisoformat(expires) if expires else None,
+        renewal=renewal,
+        achievement_id=f"https://issuer.example/achievements/{title.replace(' ', '-')}",
+        **extra,
+    )
+
+
+@pytest.fixture
+def wallet_ids(passphrase) -> dict[str, str]:
+    """A real wallet with credentials expired, expiring soon, expiring later, and never expiring."""
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    ids = {}
+    try:
+        for cred in (
+            credential("First Aid", "2025-12-01T00:00:00+00:00", renewal="https://issuer.example/renew/first-aid"),
+            credential("Forklift Licence", "2026-01-20T12:00:00+00:00", renewal="Retake the practical test"),
+            credential("Cloud Architect", "2026-03-25T00:00:00+00:00"),
+            credential("Data Protection", "2026-09-01T00:00:00+00:00"),
+            credential("BSc Computing", None),
+        ):
+            wallet_id, _new = wallet.add_credential(cred)
+            ids[cred.title] = wallet_id
+    finally:
+        wallet.close()
+    return ids
+
+
+def test_parse_window_units():
+    assert parse_window("90d") == 90
+    assert parse_window("90") == 90
+    assert parse_window("12w") == 84
+    assert parse_window("6m") == 180
+    assert parse_window("1y") == 365
+    assert parse_window(" 2 weeks ") == 14
+    for bad in ("", "soon", "-5d", "3h"):
+        with pytest.raises(InvalidInputError):
+            parse_window(bad)
+
+
+def test_parse_as_of():
+    assert parse_as_of("2026-01-01") == datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert parse_as_of("2026-01-01T10:00:00+02:00") == datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+    with pytest.raises(InvalidInputError, match="cannot read the date"):
+        parse_as_of("next tuesday")
+
+
+def test_json_lists_expired_and_expiring_soonest_first(wallet_ids):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "skillwallet/expiring"
+    assert document["version"] == 1
+    assert document["as_of"] == "2026-01-01T00:00:00Z"
+    assert document["within_days"] == 90
+    assert document["until"] == "2026-04-01T00:00:00Z"
+    rows = document["credentials"]
+    assert [r["title"] for r in rows] == ["First Aid", "Forklift Licence", "Cloud Architect"]
+    first_aid, forklift, cloud = rows
+    assert first_aid["status"] == "expired" and first_aid["days_left"] == -31
+    assert first_aid["renewal"] == "https://issuer.example/renew/first-aid"
+    assert first_aid["id"] == wallet_ids["First Aid"]
+    assert forklift["status"] == "expiring" and forklift["days_left"] == 19
+    assert forklift["renewal"] == "Retake the practical test"
+    assert forklift["expires"] == "2026-01-20T12:00:00Z"
+    assert cloud["renewal"] is None
+    assert cloud["issuer_url"] == "https://issuer.example/"
+    assert cloud["achievement_id"] == "https://issuer.example/achievements/Cloud-Architect"
+    assert cloud["issuer"] == "Example Institute"
+
+
+def test_window_and_date_move_the_selection(wallet_ids):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--within", "1y", "--json"])
+    titles = [r["title"] for r in json.loads(result.stdout)["credentials"]]
+    assert titles == ["First Aid", "Forklift Licence", "Cloud Architect", "Data Protection"]
+    result = CliRunner().invoke(app, ["expiring", "--as-of", "2025-06-01", "--within", "30d", "--json"])
+    assert json.loads(result.stdout)["credentials"] == []
+    # never-expiring credentials never appear, however long the window
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--within", "100y", "--json"])
+    assert "BSc Computing" not in result.stdout
+
+
+def test_human_table_marks_expired(wallet_ids):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "First Aid" in out and "expired 31 days ago" in out
+    assert "Forklift Licence" in out and "in 19 days" in out
+    assert "https://issuer.example/renew/first-aid" in out
+    assert "Data Protection" not in out
+    assert "\x1b[" not in out  # not a terminal: plain text
+
+
+def test_nothing_expiring_is_a_message_not_data(wallet_ids):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", "2020-01-01", "--within", "7d"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "nothing expires within 7 days" in result.stderr
+
+
+def test_select_expiring_boundary_is_inclusive():
+    class Stored:
+        def __init__(self, cred):
+            from skillwallet.model import Verdict
+
+            self.wallet_id = cred.wallet_id()
+            self.credential = cred
+            self.verdict = Verdict()
+
+    at_horizon = Stored(credential("Edge", "2026-01-31T00:00:00+00:00"))
+    just_after = Stored(credential("After", "2026-01-31T00:00:01+00:00"))
+    at_now = Stored(credential("Now", "2026-01-01T00:00:00+00:00"))
+    entries = select_expiring([at_horizon, just_after, at_now], parse_as_of(AS_OF), 30)
+    assert [(e.title, e.status, e.days_left) for e in entries] == [("Now", "expired", 0), ("Edge", "expiring", 30)]
+
+
+def test_bad_window_is_a_usage_style_error(wallet_ids, capsys):
+    code = run(["expiring", "--within", "soon"])
+    captured = capsys.readouterr()
+    assert code == ExitCode.BAD_INPUT
+    assert captured.err.startswith("error: cannot read the window 'soon'")
+
+
+def test_no_wallet(capsys):
+    code = run(["expiring"])
+    assert code == ExitCode.NO_WALLET
+    assert "skillwallet init" in capsys.readouterr().err
+
+
+def test_locked_wallet_without_passphrase(wallet_ids, monkeypatch, capsys):
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    code = run(["expiring"])
+    assert code == ExitCode.LOCKED
+    assert capsys.readouterr().out == ""
