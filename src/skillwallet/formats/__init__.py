@@ -1,1 +1,353 @@
-"""formats package."""
+"""Recognise and parse credentials: bytes in, normalised :class:`~skillwallet.model.Credential` objects out.
+
+Pure functions, no I/O beyond the bytes given (plus an optional ``fetch`` callable that the caller wires
+to the document resolver when going online is allowed). The public entry is :func:`parse_credential_bytes`.
+Every failure caused by the input raises :class:`~skillwallet.errors.InvalidInputError` with a one-line
+message that starts with the source name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from skillwallet.errors import InvalidInputError, SkillwalletError
+from skillwallet.model import (
+    FORMAT_OB2,
+    FORMAT_SD_JWT,
+    FORMAT_VC_JOSE,
+    FORMAT_VC_JWT,
+    Credential,
+)
+
+__all__ = ["parse_credential_bytes", "parse_text", "related_documents"]
+
+Fetch = Callable[[str], bytes]
+
+
+def parse_credential_bytes(
+    data: bytes,
+    *,
+    source: str,
+    related: dict[str, dict] | None = None,
+    holder_emails: list[str] = (),
+    fetch: Fetch | None = None,
+    holder_ids: list[str] = (),
+) -> list[Credential]:
+    """Detect the format of ``data`` by content and return the credentials it holds.
+
+    ``related`` maps URLs/ids to JSON objects supplied in the same call (OB 2.0 BadgeClass and Issuer
+    files). ``fetch(url) -> bytes`` (optional) resolves linked OB 2.0 documents online. A CLR returns the
+    CLR first and then each nested credential with ``parent_id`` set to the CLR's wallet id.
+    """
+    from skillwallet.formats import baked, detect
+    from skillwallet.formats._common import fail
+
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("data must be bytes")
+    data = bytes(data)
+    if not data.strip():
+        raise fail(source, "the file is empty")
+    kind = detect.sniff(data)
+    try:
+        if kind == detect.PNG:
+            payload = baked.extract_png(data, source)
+            return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
+        if kind == detect.SVG:
+            payload = baked.extract_svg(data, source)
+            return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
+        if kind == detect.ZIP:
+            raise fail(source, "a ZIP archive inside a credential position (archives are only unpacked at the top level)")
+        if kind == detect.JPEG:
+            raise fail(source, "a JPEG image cannot carry a baked badge (only PNG and SVG can)")
+        return parse_text(
+            data, source=source, related=related, holder_emails=holder_emails, fetch=fetch, holder_ids=holder_ids
+        )
+    except SkillwalletError:
+        raise
+    except RecursionError:
+        raise fail(source, "the input is nested too deeply") from None
+    except MemoryError:
+        raise fail(source, "the input is too large to process") from None
+
+
+def _parse_baked(payload, source, related, holder_emails, fetch, holder_ids) -> list[Credential]:
+    from skillwallet.formats import detect
+    from skillwallet.formats._common import fail
+
+    kind = detect.sniff_text(payload.text)
+    if kind == detect.URL:
+        if fetch is None:
+            raise fail(
+                source,
+                f"the {payload.container.upper()} badge holds only a link to its hosted assertion ({payload.text[:120]}); "
+                "fetching is off",
+            )
+        from skillwallet.formats._common import load_json
+
+        try:
+            fetched = fetch(payload.text)
+        except SkillwalletError as exc:
+            raise fail(source, f"could not fetch the hosted assertion {payload.text[:120]}: {exc.message}") from None
+        load_json(fetched, source)  # fail early with a clear message when the URL did not give JSON
+        credentials = parse_text(
+            fetched, source=source, related=related, holder_emails=holder_emails, fetch=fetch, holder_ids=holder_ids
+        )
+        for credential in credentials:
+            credential.extra["baked_in"] = payload.container
+            credential.extra["hosted_url"] = payload.text
+        return credentials
+    credentials = parse_text(
+        payload.text.encode("utf-8"),
+        source=source,
+        related=related,
+        holder_emails=holder_emails,
+        fetch=fetch,
+        holder_ids=holder_ids,
+    )
+    for credential in credentials:
+        credential.extra.setdefault("baked_in", payload.container)
+    return credentials
+
+
+def parse_text(
+    data: bytes,
+    *,
+    source: str,
+    related: dict[str, dict] | None = None,
+    holder_emails: list[str] = (),
+    fetch: Fetch | None = None,
+    holder_ids: list[str] = (),
+    parent_kinds: tuple[str, ...] = (),
+) -> list[Credential]:
+    """Parse a textual credential: JSON(-LD), a compact JWS (VC-JWT / vc+jwt / signed OB 2.0) or an SD-JWT."""
+    from skillwallet.formats import detect
+    from skillwallet.formats._common import fail, load_json
+
+    kind = detect.sniff_text(data) if not data.lstrip(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")) else detect.JSON
+    if kind == detect.JSON:
+        document = load_json(data, source)
+        if isinstance(document, list):
+            raise fail(source, "a JSON array, not a credential (give one credential per file)")
+        if not isinstance(document, dict):
+            raise fail(source, "JSON that is not a credential object")
+        return _parse_json_document(
+            document, data, source, related, holder_emails, fetch, holder_ids, "application/json", parent_kinds
+        )
+    if kind == detect.SD_JWT:
+        return [_parse_sd_jwt(data, source, holder_emails, holder_ids)]
+    if kind == detect.JWS:
+        return _parse_jws(data, source, related, holder_emails, fetch, holder_ids, parent_kinds)
+    if kind == detect.URL:
+        raise fail(source, "a URL, not a credential (download the credential and add the file)")
+    text_head = data[:64]
+    if b"." in text_head and all(32 < b < 127 for b in text_head.strip()):
+        raise fail(source, "not a JWS (expected three base64url parts separated by dots) and not JSON")
+    raise fail(source, "not a recognised credential (expected JSON, a JWS, an SD-JWT, or a baked PNG/SVG badge)")
+
+
+def _parse_json_document(
+    document: dict[str, Any],
+    original: bytes,
+    source: str,
+    related,
+    holder_emails,
+    fetch,
+    holder_ids,
+    media_type: str,
+    parent_kinds: tuple[str, ...],
+    signed_jws: str | None = None,
+    fmt: str | None = None,
+) -> list[Credential]:
+    from skillwallet.formats import clr, ob2, ob3
+    from skillwallet.formats._common import fail, types_of
+
+    types = set(types_of(document))
+    if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
+        if not ob2.is_ob2_assertion(document):
+            kind = sorted(types)[0] if types else "document"
+            raise fail(source, f"an Open Badges 2.0 {kind}, not an assertion (give it together with the assertion)")
+        return [
+            ob2.map_ob2_assertion(
+                document,
+                source=source,
+                original=original,
+                media_type=media_type,
+                related=related,
+                fetch=fetch,
+                holder_emails=list(holder_emails),
+                signed_jws=signed_jws,
+            )
+        ]
+    if ob2.is_ob1_assertion(document):
+        raise fail(source, "an Open Badges 1.x assertion; only Open Badges 2.0 and later are supported")
+    if "@context" not in document and not types:
+        raise fail(source, "JSON that is not a credential (no @context or type)")
+    if types & clr.CLR_TYPES:
+        if "clr" in parent_kinds:
+            raise fail(source, "a CLR nested inside a CLR is not supported")
+
+        def parse_nested(raw: bytes, label: str) -> list[Credential]:
+            return parse_text(
+                raw,
+                source=label,
+                related=related,
+                holder_emails=holder_emails,
+                fetch=fetch,
+                holder_ids=holder_ids,
+                parent_kinds=(*parent_kinds, "clr"),
+            )
+
+        return clr.map_clr(
+            document,
+            source=source,
+            original=original,
+            media_type=media_type,
+            holder_emails=list(holder_emails),
+            parse_nested=parse_nested,
+        )
+    return [
+        ob3.map_vc(
+            document,
+            source=source,
+            original=original,
+            media_type=media_type,
+            fmt=fmt,
+            holder_emails=list(holder_emails),
+            holder_ids=list(holder_ids),
+        )
+    ]
+
+
+def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:
+    from skillwallet.formats import jose, ob2
+    from skillwallet.formats._common import fail
+
+    token = jose.decode_compact_jws(data.decode("ascii"), source)
+    original = token.text.encode("ascii")
+    payload = token.payload
+    if ob2.is_ob2_assertion(payload) and "vc" not in payload:
+        # OB 2.0 signed assertion: the JWS payload is the assertion (OB 2.0 §Signed Badges)
+        return _parse_json_document(
+            payload, original, source, related, holder_emails, fetch, holder_ids,
+            "application/jwt", parent_kinds, signed_jws=token.text, fmt=FORMAT_OB2,
+        )
+    if token.typ in jose.SD_JWT_VC_TYPES:
+        raise fail(source, "an SD-JWT without its '~' separator (the disclosures are missing)")
+    if "vc" not in payload and not ("@context" in payload or "credentialSubject" in payload):
+        raise fail(source, "a JWS whose payload is not a credential (no 'vc' claim and no credential fields)")
+    credential_doc, shape = jose.vc_from_jwt_claims(token, source)
+    fmt_name = FORMAT_VC_JWT if shape == "vc-jwt" else FORMAT_VC_JOSE
+    media_type = "application/jwt" if shape == "vc-jwt" else "application/vc+jwt"
+    credentials = _parse_json_document(
+        credential_doc, original, source, related, holder_emails, fetch, holder_ids, media_type, parent_kinds
+    )
+    for credential in credentials:
+        if credential.parent_id is None and credential.original == original:
+            credential.extra["family"] = credential.format
+            credential.format = fmt_name
+            credential.extra["jws_alg"] = token.header.get("alg")
+            if isinstance(token.header.get("kid"), str):
+                credential.extra["jws_kid"] = token.header["kid"]
+    return credentials
+
+
+def _parse_sd_jwt(data: bytes, source: str, holder_emails, holder_ids) -> Credential:
+    """SD-JWT VC (IETF draft-ietf-oauth-sd-jwt-vc §3): claims are the payload with disclosures applied."""
+    from skillwallet.formats import jose, ob3
+    from skillwallet.formats._common import (
+        canonical_json_bytes,
+        content_id,
+        fail,
+        id_of,
+        text_of,
+    )
+    from skillwallet.model import Issuer, parse_datetime
+
+    sd = jose.decode_sd_jwt(data.decode("ascii"), source)
+    claims = sd.claims
+    original = sd.text.encode("ascii")
+    if isinstance(claims.get("vc"), dict) or "@context" in claims:
+        # a JSON-LD credential secured as SD-JWT (VC-JOSE-COSE §3.2): map it like any VC
+        document = claims["vc"] if isinstance(claims.get("vc"), dict) else claims
+        credential = ob3.map_vc(
+            document, source=source, original=original, media_type="application/sd-jwt",
+            holder_emails=list(holder_emails), holder_ids=list(holder_ids),
+        )
+        credential.extra["family"] = credential.format
+        credential.format = FORMAT_SD_JWT
+    else:
+        vct = claims.get("vct")
+        if not isinstance(vct, str) or not vct:
+            raise fail(source, "an SD-JWT without a 'vct' claim is not an SD-JWT VC")
+        issuer_id = claims.get("iss") if isinstance(claims.get("iss"), str) else None
+        if issuer_id is None:
+            raise fail(source, "the SD-JWT VC has no 'iss' claim")
+        subject = claims.get("credentialSubject") if isinstance(claims.get("credentialSubject"), dict) else claims
+        achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+        tags = ob3.tags_of(achievement.get("tag"))
+        skills = ob3.skills_from_alignments(achievement.get("alignment")) + ob3.skills_from_fields(subject)
+        skills += ob3.skills_from_tags(tags)
+        title = (
+            text_of(achievement.get("name"))
+            or text_of(claims.get("name"))
+            or text_of(claims.get("title"))
+            or vct.rstrip("/").rsplit("/", 1)[-1]
+        )
+        jti = claims.get("jti") if isinstance(claims.get("jti"), str) else None
+        credential = Credential(
+            format=FORMAT_SD_JWT,
+            original=original,
+            media_type="application/sd-jwt",
+            credential_id=jti or content_id("sd-jwt-sha256", canonical_json_bytes(sd.jws.payload)),
+            title=title,
+            description=text_of(achievement.get("description")) or text_of(claims.get("description")),
+            issuer=Issuer(id=issuer_id, name=text_of(claims.get("issuer_name"))),
+            issued=parse_datetime(claims.get("iat")) or parse_datetime(claims.get("nbf")),
+            expires=parse_datetime(claims.get("exp")),
+            valid_from=parse_datetime(claims.get("nbf")) or parse_datetime(claims.get("iat")),
+            achievement_id=id_of(achievement) if achievement else None,
+            achievement_type=text_of(achievement.get("achievementType")) or vct,
+            criteria=ob3.criteria_of(achievement.get("criteria")),
+            skills=ob3.dedupe_skills(skills),
+            tags=tags,
+            evidence=ob3.evidence_of(claims.get("evidence")),
+            image=ob3.image_of(achievement.get("image")),
+            recipient=claims.get("sub") if isinstance(claims.get("sub"), str) else None,
+            addressed_to_holder=_sd_jwt_addressed(claims, holder_emails, holder_ids),
+            types=[vct],
+            status_entries=[claims["status"]] if isinstance(claims.get("status"), dict) else [],
+        )
+    credential.extra["vct"] = claims.get("vct")
+    credential.extra["disclosures"] = len(sd.disclosures)
+    credential.extra["disclosed_claims"] = sorted(k for k in claims if k not in ("iss", "iat", "exp", "nbf", "cnf", "vct"))
+    credential.extra["key_binding"] = sd.key_binding_jwt is not None
+    credential.extra["jws_alg"] = sd.jws.header.get("alg")
+    return credential
+
+
+def _sd_jwt_addressed(claims: dict[str, Any], holder_emails, holder_ids) -> bool | None:
+    email = claims.get("email")
+    if isinstance(email, str) and holder_emails:
+        return email.strip().lower() in {e.lower() for e in holder_emails}
+    sub = claims.get("sub")
+    if isinstance(sub, str) and holder_ids:
+        return sub in holder_ids
+    return None
+
+
+def related_documents(data: bytes) -> list[tuple[str, dict]]:
+    """If ``data`` is an OB 2.0 BadgeClass / Issuer / CryptographicKey JSON file, its (id, document) pairs.
+
+    Used by bulk import to complete assertions that link to these documents by URL; never raises.
+    """
+    from skillwallet.formats import ob2
+    from skillwallet.formats._common import load_json
+
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith(b"{"):
+        return []
+    try:
+        document = load_json(data, "related")
+    except InvalidInputError:
+        return []
+    return ob2.supporting_documents(document)

@@ -1,0 +1,180 @@
+"""Small helpers every format module shares: strict JSON loading and tolerant field access.
+
+Everything here works on bytes and plain JSON values; nothing touches the disk or the network.
+Input is untrusted: every failure caused by the input becomes an :class:`InvalidInputError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Iterable
+
+from skillwallet.errors import InvalidInputError
+
+# JSON nesting deeper than this is refused before Python's recursion limit is anywhere near
+# (a credential is a few levels deep; thousands of levels are an attack or garbage).
+MAX_JSON_DEPTH = 64
+
+# Context URLs that identify a document's family (first entry of @context).
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
+OB1_CONTEXTS = ("https://w3id.org/openbadges/v1",)
+
+
+def fail(source: str, reason: str) -> InvalidInputError:
+    """The one error shape for bad input: ``<source>: <reason>`` on one line."""
+    reason = " ".join(str(reason).split())
+    return InvalidInputError(f"{source}: {reason}")
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse absurd nesting cheaply, before ``json.loads`` recurses into it."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        elif ch in "]}":
+            depth -= 1
+
+
+def decode_text(data: bytes, source: str, what: str = "file") -> str:
+    """Decode UTF-8 (with or without a BOM), as the JSON RFC 8259 §8.1 requires for exchange."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(source, f"the {what} is not UTF-8 text") from None
+    return text
+
+
+def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
+    """Parse JSON strictly (no NaN/Infinity, bounded depth); raise a one-line error naming ``source``."""
+    text = decode_text(data, source) if isinstance(data, bytes) else data
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
+        _check_depth(text, source)
+
+    def _no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            raise fail(source, f"{what} is truncated (ended at line {exc.lineno})") from None
+        raise fail(source, f"malformed {what} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise fail(source, f"malformed {what}: {exc}") from None
+
+
+def as_list(value: Any) -> list[Any]:
+    """JSON-LD lets any property be one value or an array: always give a list (``None`` → ``[]``)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def text_of(value: Any) -> str | None:
+    """A display string from a plain string, a language map / value object, or ``None``.
+
+    JSON-LD allows ``{"@value": ..., "@language": ...}`` and arrays of them (VC 2.0 §11.1 language
+    and base direction); take the first usable one.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        for key in ("@value", "value", "name"):
+            if key in value:
+                return text_of(value[key])
+        return None
+    if isinstance(value, list):
+        for item in value:
+            found = text_of(item)
+            if found:
+                return found
+    return None
+
+
+def id_of(value: Any) -> str | None:
+    """The ``id`` of a node given either as a string IRI or an object with ``id``/``@id``."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        for key in ("id", "@id"):
+            if isinstance(value.get(key), str):
+                return value[key].strip() or None
+    return None
+
+
+def number_of(value: Any) -> float | None:
+    """A float from a JSON number or a numeric string; ``None`` otherwise (never raises)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return number
+
+
+def types_of(document: dict[str, Any]) -> list[str]:
+    """The declared types (``type`` or ``@type``) as a list of strings."""
+    raw = document.get("type", document.get("@type"))
+    return [t for t in as_list(raw) if isinstance(t, str)]
+
+
+def contexts_of(document: dict[str, Any]) -> list[Any]:
+    return as_list(document.get("@context"))
+
+
+def content_id(prefix: str, payload: bytes) -> str:
+    """A stable URN for a credential that carries no id of its own, from its canonical content.
+
+    Used only when the credential has no ``id``/``jti``: it lets the same credential baked into an
+    image and given as a file dedupe, whatever whitespace either copy has.
+    """
+    return f"urn:skillwallet:{prefix}:{hashlib.sha256(payload).hexdigest()}"
+
+
+def canonical_json_bytes(document: Any) -> bytes:
+    """RFC 8785 canonical JSON (falls back to sorted compact JSON for values JCS refuses)."""
+    import rfc8785
+
+    try:
+        return rfc8785.dumps(document)
+    except Exception:  # noqa: BLE001 - e.g. integers beyond IEEE 754 range: still need a stable key
+        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def first(values: Iterable[Any]) -> Any:
+    for value in values:
+        if value is not None:
+            return value
+    return None

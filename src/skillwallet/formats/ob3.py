@@ -1,0 +1,361 @@
+"""Open Badges 3.0 OpenBadgeCredential / AchievementCredential, and any other W3C VC, as JSON-LD.
+
+Field mapping follows the OB 3.0 data model (1EdTech Open Badges 3.0 §B.1: AchievementCredential,
+AchievementSubject, Achievement, Alignment, Result, ResultDescription, Evidence, Profile) and the
+VC Data Model 1.1 (``issuanceDate``/``expirationDate``) and 2.0 (``validFrom``/``validUntil``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skillwallet.formats._common import (
+    OB1_CONTEXTS,
+    OB2_CONTEXTS,
+    VC_V1_CONTEXT,
+    VC_V2_CONTEXT,
+    as_list,
+    canonical_json_bytes,
+    content_id,
+    contexts_of,
+    fail,
+    id_of,
+    number_of,
+    text_of,
+    types_of,
+)
+from skillwallet.formats.recipient import identity_matches
+from skillwallet.model import (
+    FORMAT_OB3,
+    FORMAT_VC,
+    Credential,
+    Evidence,
+    Issuer,
+    Skill,
+    parse_datetime,
+)
+
+OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+# VC 2.0 §4.3 and VC 1.1 §4.1: the first context must be the base context.
+BASE_CONTEXTS = {VC_V1_CONTEXT, VC_V2_CONTEXT}
+
+
+def check_vc_context(document: dict[str, Any], source: str) -> str:
+    """Refuse a document whose first ``@context`` is not a W3C VC base context; return the VC version."""
+    contexts = contexts_of(document)
+    if not contexts:
+        raise fail(source, "the credential has no @context")
+    head = contexts[0]
+    if not isinstance(head, str):
+        raise fail(source, "the credential's first @context is not a URL")
+    if head in BASE_CONTEXTS:
+        return "2.0" if head == VC_V2_CONTEXT else "1.1"
+    if head in OB2_CONTEXTS or head in OB1_CONTEXTS:
+        raise fail(source, "an Open Badges 2.0 context where a Verifiable Credential was expected")
+    raise fail(source, f"unknown @context {head[:100]!r} (not a W3C Verifiable Credentials context)")
+
+
+def issuer_of(value: Any) -> Issuer:
+    """VC ``issuer`` is an IRI or a Profile object (OB 3.0 §B.1.11)."""
+    if isinstance(value, dict):
+        return Issuer(id=id_of(value), name=text_of(value.get("name")), url=id_of(value.get("url")))
+    if isinstance(value, str):
+        return Issuer(id=value.strip() or None)
+    return Issuer()
+
+
+def skills_from_alignments(alignments: Any) -> list[Skill]:
+    """OB 3.0 Alignment (§B.1.6) and OB 2.0 AlignmentObject share targetName/targetUrl/targetFramework/targetCode."""
+    skills: list[Skill] = []
+    for item in as_list(alignments):
+        if not isinstance(item, dict):
+            continue
+        name = text_of(item.get("targetName")) or text_of(item.get("targetCode"))
+        if not name:
+            continue
+        skills.append(
+            Skill(
+                name=name,
+                framework=text_of(item.get("targetFramework")),
+                code=text_of(item.get("targetCode")),
+                url=id_of(item.get("targetUrl")),
+                source="alignment",
+            )
+        )
+    return skills
+
+
+def skills_from_tags(tags: list[str]) -> list[Skill]:
+    return [Skill(name=tag, source="tag") for tag in tags]
+
+
+def skills_from_fields(node: dict[str, Any]) -> list[Skill]:
+    """Free-form skill fields some issuers use (``skill``/``skills``/``hasSkill``), strings or objects."""
+    skills: list[Skill] = []
+    for key in ("skill", "skills", "hasSkill"):
+        for item in as_list(node.get(key)):
+            if isinstance(item, str) and item.strip():
+                skills.append(Skill(name=item.strip(), source="skill"))
+            elif isinstance(item, dict):
+                name = text_of(item.get("name")) or text_of(item.get("targetName"))
+                if name:
+                    skills.append(
+                        Skill(
+                            name=name,
+                            framework=text_of(item.get("framework")) or text_of(item.get("targetFramework")),
+                            code=text_of(item.get("code")) or text_of(item.get("targetCode")),
+                            url=id_of(item.get("url")) or id_of(item.get("id")),
+                            source="skill",
+                        )
+                    )
+    return skills
+
+
+def dedupe_skills(skills: list[Skill]) -> list[Skill]:
+    seen: set[tuple[str, str | None]] = set()
+    out: list[Skill] = []
+    for skill in skills:
+        key = (skill.name.casefold(), skill.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(skill)
+    return out
+
+
+def tags_of(value: Any) -> list[str]:
+    return [t.strip() for t in as_list(value) if isinstance(t, str) and t.strip()]
+
+
+def evidence_of(value: Any) -> list[Evidence]:
+    """OB 3.0 Evidence (§B.1.14) / OB 2.0 Evidence: a URL or an object with id/name/narrative/description."""
+    out: list[Evidence] = []
+    for item in as_list(value):
+        if isinstance(item, str) and item.strip():
+            out.append(Evidence(id=item.strip(), url=item.strip() if "://" in item else None))
+        elif isinstance(item, dict):
+            ident = id_of(item)
+            out.append(
+                Evidence(
+                    id=ident,
+                    name=text_of(item.get("name")),
+                    description=text_of(item.get("description")) or text_of(item.get("narrative")),
+                    url=ident if ident and "://" in ident else None,
+                    sha256=_sha256_of_digest(item),
+                )
+            )
+    return out
+
+
+def _sha256_of_digest(item: dict[str, Any]) -> str | None:
+    """The hex sha256 of an evidence file when the evidence records one (``digestMultibase``, VC 2.0 §5.3)."""
+    value = item.get("digestMultibase")
+    if not isinstance(value, str) or not value.startswith("u"):
+        return None
+    import base64
+    import binascii
+
+    try:
+        raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) == 34 and raw[:2] == b"\x12\x20":  # multihash sha2-256, 32 bytes
+        return raw[2:].hex()
+    return None
+
+
+def image_of(value: Any) -> str | None:
+    """OB 3.0 Image (§B.1.16) is an object with ``id``; OB 2.0 allows a plain URL or data URI."""
+    return id_of(value)
+
+
+def criteria_of(value: Any) -> str | None:
+    """OB 3.0 Criteria: ``narrative`` and/or ``id`` (a URL); OB 2.0 may give a URL string."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return text_of(value.get("narrative")) or id_of(value)
+    return None
+
+
+def _achieved_level_name(achievement: dict[str, Any], result: dict[str, Any]) -> str | None:
+    """Resolve ``achievedLevel`` (an IRI) to the RubricCriterionLevel name in the achievement's resultDescription."""
+    level_id = id_of(result.get("achievedLevel"))
+    if not level_id:
+        return None
+    for description in as_list(achievement.get("resultDescription")):
+        if not isinstance(description, dict):
+            continue
+        for level in as_list(description.get("rubricCriterionLevel")):
+            if isinstance(level, dict) and id_of(level) == level_id:
+                return text_of(level.get("name")) or level_id
+    return level_id
+
+
+def _pick_subject(document: dict[str, Any]) -> dict[str, Any]:
+    subjects = [s for s in as_list(document.get("credentialSubject")) if isinstance(s, dict)]
+    for subject in subjects:
+        if isinstance(subject.get("achievement"), dict):
+            return subject
+    return subjects[0] if subjects else {}
+
+
+def _subject_identities(subject: dict[str, Any]) -> list[dict[str, Any]]:
+    """OB 3.0 IdentityObject list (``identifier``, §B.1.17): hashed or plain email/URL/etc."""
+    return [item for item in as_list(subject.get("identifier")) if isinstance(item, dict)]
+
+
+def addressed_to(subject: dict[str, Any], holder_emails: list[str], holder_ids: list[str] = ()) -> bool | None:
+    """Is the subject this holder? ``None`` when the profile gives nothing to compare with."""
+    subject_id = id_of(subject)
+    if subject_id and holder_ids and subject_id in holder_ids:
+        return True
+    identities = _subject_identities(subject)
+    email_identities = [i for i in identities if str(i.get("identityType", "")).lower() in ("emailaddress", "email")]
+    if email_identities and holder_emails:
+        return any(
+            identity_matches(
+                i.get("identityHash"),
+                hashed=bool(i.get("hashed")),
+                salt=i.get("salt"),
+                candidates=holder_emails,
+                case_insensitive=True,
+            )
+            for i in email_identities
+        )
+    if subject_id and subject_id.lower().startswith("mailto:") and holder_emails:
+        return subject_id[7:].lower() in {e.lower() for e in holder_emails}
+    if subject_id and holder_ids:
+        return False
+    return None
+
+
+def map_vc(
+    document: dict[str, Any],
+    *,
+    source: str,
+    original: bytes,
+    media_type: str = "application/json",
+    fmt: str | None = None,
+    holder_emails: list[str] = (),
+    holder_ids: list[str] = (),
+) -> Credential:
+    """Map an OB 3.0 / generic VC JSON-LD object to the normalised :class:`Credential`."""
+    types = types_of(document)
+    if "VerifiableCredential" not in types:
+        if "VerifiablePresentation" in types:
+            raise fail(source, "a presentation, not a credential (import the credentials it holds instead)")
+        raise fail(source, "JSON-LD that is not a Verifiable Credential (no 'VerifiableCredential' type)")
+    vc_version = check_vc_context(document, source)
+    if fmt is None:
+        fmt = FORMAT_OB3 if OB3_TYPES & set(types) else FORMAT_VC
+    subject = _pick_subject(document)
+    if not subject and document.get("credentialSubject") is None:
+        raise fail(source, "the credential has no credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+
+    issuer = issuer_of(document.get("issuer"))
+    if issuer.id is None and fmt in (FORMAT_OB3, FORMAT_VC):
+        raise fail(source, "the credential has no issuer")
+
+    tags = tags_of(achievement.get("tag")) or tags_of(document.get("tag"))
+    skills = skills_from_alignments(achievement.get("alignment"))
+    skills += skills_from_fields(subject) + skills_from_fields(achievement)
+    skills += skills_from_tags(tags)
+
+    results = [r for r in as_list(subject.get("result")) if isinstance(r, dict)]
+    result_value = None
+    level = None
+    for result in results:
+        result_value = result_value or text_of(result.get("value"))
+        level = level or _achieved_level_name(achievement, result)
+    if level:
+        for skill in skills:
+            skill.level = skill.level or level
+
+    credits = number_of(subject.get("creditsEarned"))
+    if credits is None:
+        credits = number_of(achievement.get("creditsAvailable"))
+
+    achievement_type = text_of(achievement.get("achievementType"))
+    if achievement_type and achievement_type.startswith("ext:"):
+        achievement_type = achievement_type[4:]
+    if not achievement_type and achievement == {}:
+        # a generic VC: its most specific declared type says what it is (e.g. UniversityDegreeCredential)
+        specific = [t for t in types if t != "VerifiableCredential"]
+        achievement_type = specific[-1] if specific else None
+
+    issued = parse_datetime(document.get("validFrom") or document.get("issuanceDate"))
+    awarded = parse_datetime(document.get("awardedDate"))
+    credential_id = id_of(document.get("id")) if isinstance(document.get("id"), str) else None
+    if credential_id is None:
+        credential_id = content_id("jcs-sha256", canonical_json_bytes(document))
+
+    evidence = evidence_of(document.get("evidence"))
+    title = (
+        text_of(achievement.get("name"))
+        or text_of(document.get("name"))
+        or _generic_title(subject, types)
+    )
+    extra: dict[str, Any] = {"vc_version": vc_version}
+    if text_of(document.get("name")) and text_of(document.get("name")) != title:
+        extra["credential_name"] = text_of(document.get("name"))
+    proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]
+    if proofs:
+        extra["proof_types"] = [
+            text_of(p.get("cryptosuite")) or text_of(p.get("type")) or "unknown" for p in proofs
+        ]
+    for key in ("humanCode", "fieldOfStudy", "specialization"):
+        if text_of(achievement.get(key)):
+            extra[key] = text_of(achievement.get(key))
+    if awarded:
+        extra["awarded"] = awarded.isoformat()
+    return Credential(
+        format=fmt,
+        original=original,
+        media_type=media_type,
+        credential_id=credential_id,
+        title=title,
+        description=text_of(achievement.get("description")) or text_of(document.get("description")),
+        issuer=issuer,
+        issued=issued or awarded,
+        expires=parse_datetime(document.get("validUntil") or document.get("expirationDate")),
+        valid_from=parse_datetime(document.get("validFrom") or document.get("issuanceDate")),
+        achievement_id=id_of(achievement) if achievement else None,
+        achievement_type=achievement_type,
+        criteria=criteria_of(achievement.get("criteria")),
+        skills=dedupe_skills(skills),
+        tags=tags,
+        credits=credits,
+        hours=None,
+        result=result_value,
+        level=level,
+        evidence=evidence,
+        image=image_of(achievement.get("image")) or image_of(document.get("image")),
+        recipient=id_of(subject) or _first_identity(subject),
+        addressed_to_holder=addressed_to(subject, list(holder_emails), list(holder_ids)),
+        types=types,
+        renewal=id_of(document.get("refreshService")),
+        status_entries=[s for s in as_list(document.get("credentialStatus")) if isinstance(s, dict)],
+        extra=extra,
+    )
+
+
+def _first_identity(subject: dict[str, Any]) -> str | None:
+    for identity in _subject_identities(subject):
+        value = text_of(identity.get("identityHash"))
+        if value:
+            return value
+    return None
+
+
+def _generic_title(subject: dict[str, Any], types: list[str]) -> str | None:
+    """A title for a VC that names nothing: a named thing in its subject, else its type split into words."""
+    for value in subject.values():
+        if isinstance(value, dict) and text_of(value.get("name")):
+            return text_of(value.get("name"))
+    specific = [t for t in types if t != "VerifiableCredential"]
+    if specific:
+        import re
+
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", specific[-1])
+    return None

@@ -1,0 +1,361 @@
+"""Each credential family parses to the normalised view, from fixtures modelled on the published examples."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from formats_helpers import (
+    baked_png,
+    baked_svg,
+    fixture_bytes,
+    fixture_json,
+    sd_jwt,
+    sign_jws,
+    vc_jose,
+    vc_jwt_v11,
+)
+
+from skillwallet.errors import InvalidInputError
+from skillwallet.formats import parse_credential_bytes, related_documents
+from skillwallet.model import (
+    FORMAT_CLR,
+    FORMAT_OB2,
+    FORMAT_OB3,
+    FORMAT_SD_JWT,
+    FORMAT_VC,
+    FORMAT_VC_JOSE,
+    FORMAT_VC_JWT,
+    Credential,
+)
+
+
+def parse_one(data: bytes, **kwargs) -> Credential:
+    credentials = parse_credential_bytes(data, source=kwargs.pop("source", "input"), **kwargs)
+    assert len(credentials) == 1
+    return credentials[0]
+
+
+def ob2_related() -> dict:
+    related: dict = {}
+    for name in ("ob2_badgeclass.json", "ob2_issuer.json"):
+        related.update(dict(related_documents(fixture_bytes(name))))
+    return related
+
+
+# --- Open Badges 2.0 -------------------------------------------------------------------------------
+
+
+def test_ob2_hosted_assertion_with_badgeclass_and_issuer_given_as_files() -> None:
+    data = fixture_bytes("ob2_assertion_hosted.json")
+    credential = parse_one(data, related=ob2_related(), holder_emails=["Beth@Example.org"])
+    assert credential.format == FORMAT_OB2
+    assert credential.original == data  # exact bytes kept
+    assert credential.credential_id == "https://example.org/beths-robotics-badge.json"
+    assert credential.title == "Awesome Robotics Badge"
+    assert credential.issuer.id == "https://example.org/organization.json"
+    assert credential.issuer.name == "An Example Badge Issuer"
+    assert credential.issuer.url == "https://example.org"
+    assert credential.issued.isoformat() == "2016-12-31T23:59:59+00:00"
+    assert credential.expires.year == 2030
+    assert credential.criteria == "https://example.org/robotics-badge.html"
+    assert {s.name for s in credential.skills} == {"CCSS.ELA-Literacy.RST.11-12.3", "robotics", "awesomeness"}
+    alignment = next(s for s in credential.skills if s.source == "alignment")
+    assert alignment.framework == "Common Core State Standards"
+    assert credential.evidence[0].url == "https://example.org/beths-robot-work.html"
+    assert credential.image == "https://example.org/beths-robot-badge.png"
+    assert credential.addressed_to_holder is True
+    assert credential.extra["verification_type"] == "hosted"
+    assert "unresolved" not in credential.extra
+
+
+def test_ob2_recipient_hash_for_another_email_is_not_the_holder() -> None:
+    credential = parse_one(fixture_bytes("ob2_assertion_hosted.json"), related=ob2_related(), holder_emails=["eve@example.org"])
+    assert credential.addressed_to_holder is False
+
+
+def test_ob2_recipient_unknown_without_profile_emails() -> None:
+    credential = parse_one(fixture_bytes("ob2_assertion_hosted.json"), related=ob2_related())
+    assert credential.addressed_to_holder is None
+
+
+def test_ob2_md5_recipient_hash_is_recognised() -> None:
+    assertion = fixture_json("ob2_assertion_hosted.json")
+    assertion["recipient"]["identity"] = "md5$" + hashlib.md5(b"beth@example.orgdeadsea").hexdigest()
+    credential = parse_one(json.dumps(assertion).encode(), related=ob2_related(), holder_emails=["beth@example.org"])
+    assert credential.addressed_to_holder is True
+
+
+def test_ob2_unhashed_email_recipient_compares_case_insensitively() -> None:
+    assertion = fixture_json("ob2_assertion_hosted.json")
+    assertion["recipient"] = {"type": "email", "hashed": False, "identity": "BETH@example.org"}
+    credential = parse_one(json.dumps(assertion).encode(), related=ob2_related(), holder_emails=["beth@example.org"])
+    assert credential.addressed_to_holder is True
+
+
+def test_ob2_unresolved_badgeclass_is_kept_and_reported() -> None:
+    credential = parse_one(fixture_bytes("ob2_assertion_hosted.json"))
+    assert credential.title is None
+    assert credential.extra["unresolved"] == ["https://example.org/robotics-badge.json"]
+
+
+def test_ob2_badgeclass_fetched_through_the_given_fetcher() -> None:
+    documents = {
+        "https://example.org/robotics-badge.json": fixture_bytes("ob2_badgeclass.json"),
+        "https://example.org/organization.json": fixture_bytes("ob2_issuer.json"),
+    }
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return documents[url]
+
+    credential = parse_one(fixture_bytes("ob2_assertion_hosted.json"), fetch=fetch)
+    assert credential.title == "Awesome Robotics Badge"
+    assert credential.issuer.name == "An Example Badge Issuer"
+    assert fetched == list(documents)
+
+
+def test_ob2_embedded_badgeclass_and_issuer() -> None:
+    credential = parse_one(fixture_bytes("ob2_assertion_embedded.json"), holder_emails=["beth@example.org"])
+    assert credential.title == "Continuous Integration Basics"
+    assert credential.issuer == credential.issuer.__class__(
+        id="https://badges.example.net/public/issuers/club", name="Robotics Club", url="https://club.example.net"
+    )
+    assert credential.criteria == "Set up a working CI pipeline with automated tests."
+    esco = next(s for s in credential.skills if s.framework == "ESCO")
+    assert esco.url.startswith("http://data.europa.eu/esco/skill/")
+    assert credential.evidence[0].description == "Built a CI pipeline for the robotics club."
+    assert credential.addressed_to_holder is True
+
+
+def test_ob2_signed_assertion_jws() -> None:
+    assertion = fixture_json("ob2_assertion_embedded.json")
+    assertion["verification"] = {"type": "SignedBadge", "creator": "https://badges.example.net/public/keys/1"}
+    token = sign_jws(assertion, {"alg": "RS256"})  # header alg says RS256; signature is not checked here
+    credential = parse_one((token + "\n").encode())
+    assert credential.format == FORMAT_OB2
+    assert credential.original == token.encode()
+    assert credential.media_type == "application/jwt"
+    assert credential.credential_id == assertion["id"]
+    assert credential.extra["signed"] is True
+    assert credential.extra["verification_type"] == "SignedBadge"
+
+
+def test_ob2_badgeclass_alone_is_rejected_with_a_reason() -> None:
+    with pytest.raises(InvalidInputError, match=r"^badge\.json: an Open Badges 2\.0 BadgeClass, not an assertion"):
+        parse_credential_bytes(fixture_bytes("ob2_badgeclass.json"), source="badge.json")
+
+
+# --- Open Badges 3.0 and generic VCs ----------------------------------------------------------------
+
+
+def test_ob3_full_credential_maps_every_field() -> None:
+    credential = parse_one(fixture_bytes("ob3_full_v2.json"), holder_emails=["student@1edtech.edu"])
+    assert credential.format == FORMAT_OB3
+    assert credential.title == "1EdTech University Degree"
+    assert credential.extra["credential_name"] == "1EdTech University Degree for Example Student"
+    assert credential.issuer.id == "https://1edtech.edu/issuers/565049"
+    assert credential.issuer.name == "1EdTech University"
+    assert credential.achievement_type == "Degree"
+    assert credential.achievement_id == "https://1edtech.edu/achievements/degree"
+    assert credential.credits == 42.0  # creditsEarned wins over creditsAvailable
+    assert credential.result == "A"
+    assert credential.level == "Excellent"  # achievedLevel resolved through the rubric
+    onet = next(s for s in credential.skills if s.framework == "O*NET")
+    assert (onet.code, onet.name) == ("15-1252.00", "Software Developers")
+    assert {"research", "computer science"} <= {s.name for s in credential.skills if s.source == "tag"}
+    assert credential.expires.year == 2030
+    assert credential.status_entries == [
+        {"id": "https://1edtech.edu/credentials/3732/revocations", "type": "1EdTechRevocationList"}
+    ]
+    assert credential.evidence[0].name == "Final Project"
+    assert credential.image == "https://1edtech.edu/achievements/degree/image"
+    assert credential.addressed_to_holder is True  # hashed identifier matched
+    assert credential.extra["vc_version"] == "2.0"
+
+
+def test_ob3_vc11_context() -> None:
+    credential = parse_one(fixture_bytes("ob3_basic_v1.json"))
+    assert credential.format == FORMAT_OB3
+    assert credential.title == "Teamwork"
+    assert credential.issued.year == 2010
+    assert credential.extra["vc_version"] == "1.1"
+    assert credential.criteria.startswith("Team members are nominated")
+
+
+def test_generic_vc_11() -> None:
+    credential = parse_one(fixture_bytes("vc_degree_v1.json"))
+    assert credential.format == FORMAT_VC
+    assert credential.title == "Bachelor of Science and Arts"
+    assert credential.achievement_type == "UniversityDegreeCredential"
+    assert credential.issuer.id == "https://example.edu/issuers/565049"
+    assert credential.extra["proof_types"] == ["Ed25519Signature2020"]
+
+
+def test_unknown_context_is_rejected() -> None:
+    document = fixture_json("ob3_basic_v1.json")
+    document["@context"][0] = "https://example.com/my-own-context"
+    with pytest.raises(InvalidInputError, match=r"^x\.json: unknown @context"):
+        parse_credential_bytes(json.dumps(document).encode(), source="x.json")
+
+
+def test_credential_without_id_dedupes_across_whitespace() -> None:
+    document = fixture_json("ob3_basic_v1.json")
+    del document["id"]
+    compact = parse_one(json.dumps(document, separators=(",", ":")).encode())
+    pretty = parse_one(json.dumps(document, indent=4).encode())
+    assert compact.wallet_id() == pretty.wallet_id()
+    assert compact.credential_id.startswith("urn:skillwallet:jcs-sha256:")
+
+
+# --- CLR 2.0 ------------------------------------------------------------------------------------------
+
+
+def test_clr_and_each_nested_credential_linked_to_it() -> None:
+    credentials = parse_credential_bytes(fixture_bytes("clr2_transcript.json"), source="clr.json")
+    clr, *nested = credentials
+    assert clr.format == FORMAT_CLR
+    assert clr.title == "Example University Transcript"
+    assert clr.extra["nested_count"] == 2
+    assert clr.extra["associations"][0]["type"] == "precedes"
+    assert [c.title for c in nested] == ["Introduction to Programming", "Data Structures"]
+    assert all(c.parent_id == clr.wallet_id() for c in nested)
+    assert all(c.format == FORMAT_OB3 for c in nested)
+    assert nested[0].credits == 3.0
+    # a nested original is the nested credential itself, proof included
+    assert json.loads(nested[0].original)["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def test_clr_nested_jws_and_bad_nested_item() -> None:
+    document = fixture_json("clr2_transcript.json")
+    first = document["credentialSubject"]["verifiableCredential"][0]
+    document["credentialSubject"]["verifiableCredential"] = [vc_jose(first), {"not": "a credential"}]
+    clr, *nested = parse_credential_bytes(json.dumps(document).encode(), source="clr.json")
+    assert len(nested) == 1
+    assert nested[0].format == FORMAT_VC_JOSE
+    assert nested[0].parent_id == clr.wallet_id()
+    assert clr.extra["nested_errors"][0].startswith("clr.json#credential-2: ")
+
+
+def test_nested_credential_dedupes_with_the_same_credential_alone() -> None:
+    _clr, nested, _ = parse_credential_bytes(fixture_bytes("clr2_transcript.json"), source="clr.json")
+    alone = fixture_json("clr2_transcript.json")["credentialSubject"]["verifiableCredential"][0]
+    standalone = parse_one(json.dumps(alone, indent=2).encode())
+    assert standalone.wallet_id() == nested.wallet_id()
+
+
+# --- JOSE: VC-JWT, vc+jwt, SD-JWT -------------------------------------------------------------------
+
+
+def test_vc_jwt_11_claims_map_onto_the_credential() -> None:
+    document = fixture_json("ob3_basic_v1.json")
+    token = vc_jwt_v11(document)
+    credential = parse_one(token.encode())
+    assert credential.format == FORMAT_VC_JWT
+    assert credential.media_type == "application/jwt"
+    assert credential.credential_id == "http://example.edu/credentials/3732"  # from jti
+    assert credential.issuer.id == "https://example.edu/issuers/565049"
+    assert credential.issued.isoformat() == "2010-01-01T00:00:00+00:00"  # from nbf
+    assert credential.title == "Teamwork"
+    assert credential.extra["family"] == FORMAT_OB3
+    assert credential.extra["jws_alg"] == "EdDSA"
+
+
+def test_vc_jose_payload_is_the_credential() -> None:
+    document = fixture_json("ob3_full_v2.json")
+    credential = parse_one(vc_jose(document).encode())
+    assert credential.format == FORMAT_VC_JOSE
+    assert credential.media_type == "application/vc+jwt"
+    assert credential.title == "1EdTech University Degree"
+
+
+def test_json_and_jwt_shapes_of_one_credential_dedupe() -> None:
+    document = fixture_json("ob3_basic_v1.json")
+    as_json = parse_one(json.dumps(document).encode())
+    as_jwt = parse_one(vc_jwt_v11(document).encode())
+    as_jose = parse_one(vc_jose(document).encode())
+    assert as_json.wallet_id() == as_jwt.wallet_id() == as_jose.wallet_id()
+
+
+def test_sd_jwt_vc_keeps_disclosures_and_applies_them() -> None:
+    claims = {
+        "iss": "https://university.example/issuer",
+        "vct": "https://credentials.example.com/university_degree",
+        "iat": 1683000000,
+        "exp": 1883000000,
+        "cnf": {"jwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}},
+    }
+    token = sd_jwt(claims, {"name": "Bachelor of Science", "given_name": "Erika", "email": "erika@example.com"})
+    credential = parse_one(token.encode(), holder_emails=["Erika@example.com"])
+    assert credential.format == FORMAT_SD_JWT
+    assert credential.original == token.encode()  # disclosures kept
+    assert credential.original.count(b"~") == 4
+    assert credential.title == "Bachelor of Science"
+    assert credential.issuer.id == "https://university.example/issuer"
+    assert credential.expires.year == 2029
+    assert credential.extra["disclosures"] == 3
+    assert credential.addressed_to_holder is True
+    assert credential.types == ["https://credentials.example.com/university_degree"]
+
+
+def test_sd_jwt_with_an_unreferenced_disclosure_is_rejected() -> None:
+    claims = {"iss": "https://issuer.example", "vct": "https://vct.example/x"}
+    token = sd_jwt(claims, {"name": "A"})
+    forged = "WyJzYWx0IiwgIm5hbWUiLCAiQiJd"  # ["salt", "name", "B"], digest not in _sd
+    with pytest.raises(InvalidInputError, match="not referenced by the signed payload"):
+        parse_credential_bytes((token + forged + "~").encode(), source="sd.txt")
+
+
+# --- baked images -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", ["iTXt", "tEXt", "zTXt"])
+def test_baked_png_ob2_has_the_same_identity_as_the_json(chunk: str) -> None:
+    text = fixture_bytes("ob2_assertion_embedded.json").decode()
+    png = baked_png(text, version="ob2", chunk=chunk)
+    from_png = parse_one(png)
+    from_json = parse_one(text.encode())
+    assert from_png.wallet_id() == from_json.wallet_id()
+    assert from_png.original == text.strip().encode()
+    assert from_png.extra["baked_in"] == "png"
+    assert from_png.title == "Continuous Integration Basics"
+
+
+def test_baked_png_ob3_json_and_jws() -> None:
+    document = fixture_json("ob3_full_v2.json")
+    from_json = parse_one(baked_png(json.dumps(document), version="ob3", compressed=True))
+    from_jws = parse_one(baked_png(vc_jose(document), version="ob3"))
+    assert from_json.format == FORMAT_OB3 and from_jws.format == FORMAT_VC_JOSE
+    assert from_json.wallet_id() == from_jws.wallet_id()
+
+
+@pytest.mark.parametrize("version", ["ob2", "ob3"])
+def test_baked_svg_cdata(version: str) -> None:
+    name = "ob2_assertion_embedded.json" if version == "ob2" else "ob3_full_v2.json"
+    text = fixture_bytes(name).decode()
+    credential = parse_one(baked_svg(text, version=version))
+    assert credential.wallet_id() == parse_one(text.encode()).wallet_id()
+    assert credential.extra["baked_in"] == "svg"
+
+
+def test_baked_svg_ob3_verify_attribute_holds_a_jws() -> None:
+    token = vc_jose(fixture_json("ob3_basic_v1.json"))
+    credential = parse_one(baked_svg(token, version="ob3", as_verify=True))
+    assert credential.format == FORMAT_VC_JOSE
+    assert credential.original == token.encode()
+
+
+def test_baked_svg_with_only_a_hosted_url_needs_fetching() -> None:
+    svg = baked_svg("https://example.org/beths-robotics-badge.json", version="ob2", as_verify=True)
+    with pytest.raises(InvalidInputError, match="only a link to its hosted assertion"):
+        parse_credential_bytes(svg, source="badge.svg")
+    documents = {
+        "https://example.org/beths-robotics-badge.json": fixture_bytes("ob2_assertion_hosted.json"),
+        "https://example.org/robotics-badge.json": fixture_bytes("ob2_badgeclass.json"),
+        "https://example.org/organization.json": fixture_bytes("ob2_issuer.json"),
+    }
+    credential = parse_one(svg, fetch=documents.__getitem__)
+    assert credential.title == "Awesome Robotics Badge"
+    assert credential.extra["hosted_url"] == "https://example.org/beths-robotics-badge.json"
