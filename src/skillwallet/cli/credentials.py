@@ -1,9 +1,274 @@
-"""Commands of the `credentials` group (stub until its issue lands)."""
+"""Commands of the `credentials` group: list, show, remove, tag, untag, note."""
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, List, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+
+if TYPE_CHECKING:
+    from skillwallet.store import StoredCredential
+
+SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
+
+
+def _matches(stored: "StoredCredential", *, issuer, skill, fmt, tag, expiring, search, now) -> bool:
+    cred = stored.credential
+    if issuer:
+        names = " ".join(filter(None, (cred.issuer.name, cred.issuer.id, cred.issuer.url))).lower()
+        if issuer.lower() not in names:
+            return False
+    if skill:
+        wanted = skill.lower()
+        if not any(wanted in (s.name or "").lower() or wanted == (s.code or "").lower() for s in cred.skills):
+            return False
+    if fmt and cred.format != fmt:
+        return False
+    if tag and tag not in stored.tags:
+        return False
+    if expiring is not None:
+        if cred.expires is None or not (now <= cred.expires <= now + timedelta(days=expiring)):
+            return False
+    if search:
+        haystack = " ".join(
+            filter(
+                None,
+                [
+                    cred.title,
+                    cred.description,
+                    cred.issuer.name,
+                    cred.issuer.id,
+                    cred.achievement_type,
+                    stored.note,
+                    *(s.name for s in cred.skills),
+                    *cred.tags,
+                    *stored.tags,
+                ],
+            )
+        ).lower()
+        if search.lower() not in haystack:
+            return False
+    return True
+
+
+def _sort_key(name: str):
+    far = datetime.max.replace(tzinfo=timezone.utc)
+
+    def key(stored: "StoredCredential") -> Any:
+        cred = stored.credential
+        if name == "title":
+            return ((cred.title or "").lower(), stored.wallet_id)
+        if name == "issuer":
+            return ((cred.issuer.name or cred.issuer.id or "").lower(), stored.wallet_id)
+        if name == "issued":
+            return (cred.issued or far, stored.wallet_id)
+        if name == "expires":
+            return (cred.expires or far, stored.wallet_id)
+        return (stored.added, stored.wallet_id)
+
+    return key
+
+
+def _date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "-"
+
+
+def list_command(
+    issuer: Optional[str] = typer.Option(None, "--issuer", help="Only credentials whose issuer name or id contains this."),
+    skill: Optional[str] = typer.Option(None, "--skill", help="Only credentials evidencing this skill (name contains, or code)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag."),
+    expiring: Optional[int] = typer.Option(None, "--expiring", metavar="DAYS", min=0, help="Only those expiring within DAYS days."),
+    search: Optional[str] = typer.Option(None, "--search", help="Only those whose title, issuer, skills, tags or note contain TEXT."),
+    sort: str = typer.Option("added", "--sort", help="Sort by title, issued, expires, issuer or added."),
+    reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credentials)."),
+) -> None:
+    """List the credentials in the wallet."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import InvalidInputError
+
+    if sort not in SORT_KEYS:
+        raise InvalidInputError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
+    with open_wallet() as wallet:
+        everything = wallet.list_credentials()
+    now = datetime.now(timezone.utc)
+    selected = [
+        s
+        for s in everything
+        if _matches(s, issuer=issuer, skill=skill, fmt=fmt, tag=tag, expiring=expiring, search=search, now=now)
+    ]
+    selected.sort(key=_sort_key(sort), reverse=reverse)
+    if as_json:
+        emit_json("credentials", {"count": len(selected), "total": len(everything), "credentials": [s.summary() for s in selected]})
+        return
+    if not selected:
+        info("no credentials" + (" match" if len(everything) else " yet: add one with: skillwallet add FILE"))
+        return
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("ID", "Title", "Issuer", "Issued", "Expires", "Format", "Verdict", "Tags"):
+        table.add_column(column, overflow="fold")
+    for s in selected:
+        c = s.credential
+        table.add_row(
+            s.wallet_id,
+            c.title or "-",
+            c.issuer.name or c.issuer.id or "-",
+            _date(c.issued),
+            _date(c.expires),
+            c.format,
+            s.verdict.verdict,
+            ", ".join(s.tags),
+        )
+    stdout_console().print(table)
+    info(f"{len(selected)} of {len(everything)} credentials")
+
+
+def show_command(
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credential)."),
+    original: bool = typer.Option(False, "--original", help="Print the exact original bytes and nothing else."),
+) -> None:
+    """Show every field of one credential and its verification verdict."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+    if original:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stored.credential.original)
+        sys.stdout.buffer.flush()
+        return
+    fields = stored.credential.to_dict()
+    fields.pop("original", None)
+    if as_json:
+        emit_json(
+            "credential",
+            {
+                "id": stored.wallet_id,
+                "summary": stored.summary(),
+                "credential": fields,
+                "verdict": stored.verdict.to_dict(),
+                "tags": stored.tags,
+                "note": stored.note,
+                "added": stored.summary()["added"],
+                "original_size": len(stored.credential.original),
+            },
+        )
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    table.add_row("id", stored.wallet_id)
+    for name, value in fields.items():
+        if value in (None, [], {}, ""):
+            continue
+        if name == "issuer":
+            value = " / ".join(v for v in (value.get("name"), value.get("id"), value.get("url")) if v)
+        elif name == "skills":
+            value = "; ".join(
+                s["name"] + (f" ({s['framework']} {s['code']})" if s.get("code") else "") for s in value
+            )
+        elif isinstance(value, (list, dict)):
+            import json
+
+            value = json.dumps(value, ensure_ascii=False)
+        table.add_row(name.replace("_", " "), str(value))
+    table.add_row("verdict", stored.verdict.verdict)
+    if stored.verdict.checked_at:
+        table.add_row("checked at", stored.verdict.checked_at.isoformat())
+    for check, outcome in stored.verdict.checks.items():
+        table.add_row(f"  {check}", outcome)
+    for reason in stored.verdict.reasons:
+        table.add_row("  reason", reason)
+    table.add_row("tags", ", ".join(stored.tags) or "-")
+    if stored.note:
+        table.add_row("note", stored.note)
+    table.add_row("added", stored.added.isoformat())
+    table.add_row("original", f"{len(stored.credential.original)} bytes ({stored.credential.media_type})")
+    stdout_console().print(table)
+
+
+def remove_command(
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove a credential from the wallet."""
+    from skillwallet.cli.session import can_prompt, open_wallet
+    from skillwallet.errors import CancelledError
+
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+        label = f"{stored.wallet_id} ({stored.credential.title or 'untitled'})"
+        if not yes:
+            if not can_prompt():
+                raise CancelledError(f"not removing {label} without confirmation", "add --yes to remove without asking")
+            if not typer.confirm(f"Remove {label}?", default=False, err=True):
+                raise CancelledError("nothing removed")
+        wallet.remove_credential(stored.wallet_id)
+    info(f"removed {label}")
+
+
+def tag_command(
+    credential_id: str = typer.Argument(..., metavar="ID"),
+    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to add."),
+) -> None:
+    """Add tags to a credential."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.store.wallet import normalise_tags
+
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+        new = normalise_tags(stored.tags + list(tags))
+        wallet.set_tags(stored.wallet_id, new)
+    info(f"{stored.wallet_id}: tags {', '.join(new) or '(none)'}")
+
+
+def untag_command(
+    credential_id: str = typer.Argument(..., metavar="ID"),
+    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to remove."),
+) -> None:
+    """Remove tags from a credential."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+        drop = {t.strip() for t in tags}
+        new = [t for t in stored.tags if t not in drop]
+        wallet.set_tags(stored.wallet_id, new)
+    info(f"{stored.wallet_id}: tags {', '.join(new) or '(none)'}")
+
+
+def note_command(
+    credential_id: str = typer.Argument(..., metavar="ID"),
+    text: Optional[str] = typer.Argument(None, metavar="TEXT", help="The note; omit (or use --clear) to remove it."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the note."),
+) -> None:
+    """Attach a private note to a credential."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import InvalidInputError
+
+    if text is None and not clear:
+        raise InvalidInputError("give the note TEXT, or --clear to remove the note")
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+        wallet.set_note(stored.wallet_id, None if clear else text)
+    info(f"{stored.wallet_id}: note {'removed' if clear or not text else 'saved'}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("list")(list_command)
+    app.command("show")(show_command)
+    app.command("remove")(remove_command)
+    app.command("tag")(tag_command)
+    app.command("untag")(untag_command)
+    app.command("note")(note_command)

@@ -1,9 +1,247 @@
-"""Commands of the `wallet` group (stub until its issue lands)."""
+"""Commands of the `wallet` group: init, unlock, lock, status, passwd, backup, restore."""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+
+if TYPE_CHECKING:
+    from skillwallet.store.crypto import Secret
+
+NEW_PASSPHRASE_ENV = "SKILLWALLET_NEW_PASSPHRASE"
+
+_PASSPHRASE_FILE_OPTION = typer.Option(
+    None, "--passphrase-file", help="Read the wallet passphrase from this file (first line)."
+)
+
+
+def _new_passphrase(source_file: Optional[Path], *, env: str, what: str) -> "Secret":
+    """A new passphrase: from a file or env (non-interactive), or typed twice on the terminal. Never empty."""
+    from skillwallet.cli.session import can_prompt, prompt_secret, read_passphrase_file
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.store.crypto import Secret
+
+    if source_file is not None:
+        secret = read_passphrase_file(source_file)
+    elif os.environ.get(env):
+        secret = Secret(os.environ[env])
+    elif can_prompt():
+        secret = prompt_secret(f"{what}: ")
+        if len(secret) and prompt_secret(f"{what} (again): ") != secret:
+            raise InvalidInputError("the two passphrases differ; nothing changed")
+    else:
+        raise InvalidInputError(
+            f"no {what.lower()} given and no terminal to ask for it",
+            f"set {env} or use a passphrase file",
+        )
+    if len(secret) == 0:
+        raise InvalidInputError("the passphrase must not be empty")
+    return secret
+
+
+def init_command(
+    passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/init)."),
+) -> None:
+    """Create a new encrypted wallet and the holder's signing key (a did:key)."""
+    from skillwallet.cli.session import global_passphrase_file, wallet_home
+    from skillwallet.errors import AlreadyExistsError
+    from skillwallet.store import Wallet, wallet_path
+
+    home = wallet_home()
+    if wallet_path(home).exists():
+        raise AlreadyExistsError(f"a wallet already exists at {home}", "use it, or restore over it with --force")
+    secret = _new_passphrase(
+        passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase"
+    )
+    with Wallet.init(home, secret) as wallet:
+        did = wallet.holder_did
+        kdf = wallet.kdf.describe()
+    if as_json:
+        emit_json("init", {"home": str(home), "did": did, "kdf": kdf})
+        return
+    info(f"created an encrypted wallet at {home} ({kdf})")
+    info(f"your holder id: {did}")
+    info("keep the passphrase safe: without it nothing in the wallet can be recovered")
+
+
+def unlock_command(
+    duration: str = typer.Option("15m", "--for", help="How long the session lasts (e.g. 15m, 2h; at most 24h)."),
+    raw: bool = typer.Option(False, "--raw", help="Print only the session token."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/session)."),
+    passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+) -> None:
+    """Unlock the wallet for a while: prints `export SKILLWALLET_SESSION=...` (use: eval "$(skillwallet unlock)")."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.store import session
+
+    seconds = session.parse_duration(duration)
+    with open_wallet(passphrase_file, allow_session=False) as wallet:
+        token, expires = session.start_session(wallet.home, wallet.header.wallet_id, wallet.dek_for_session(), seconds)
+    until = datetime.fromtimestamp(expires, tz=timezone.utc)
+    if as_json:
+        emit_json("session", {"token": token, "expires": until.isoformat().replace("+00:00", "Z")})
+        return
+    typer.echo(token if raw else f"export SKILLWALLET_SESSION={token}")
+    info(f"unlocked until {until.strftime('%Y-%m-%d %H:%M:%S')} UTC; end it with: skillwallet lock")
+
+
+def lock_command() -> None:
+    """End the wallet's unlocked sessions (the session token becomes useless)."""
+    from skillwallet.cli.session import wallet_home
+    from skillwallet.store import session
+
+    ended = session.end_sessions(wallet_home())
+    info(f"locked ({ended} session{'s' if ended != 1 else ''} ended)")
+    if os.environ.get("SKILLWALLET_SESSION"):
+        info("you can also: unset SKILLWALLET_SESSION")
+
+
+def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/status).")) -> None:
+    """Where the wallet is, how many credentials, KDF parameters, session state, permission problems."""
+    from skillwallet import paths
+    from skillwallet.cli.session import SESSION_ENV, wallet_home
+    from skillwallet.errors import WalletNotFoundError
+    from skillwallet.store import Wallet, session, wallet_path
+    from skillwallet.store import fsutil
+    from skillwallet.store.wallet import CREDENTIALS
+
+    home = wallet_home()
+    path = wallet_path(home)
+    if not path.exists():
+        raise WalletNotFoundError(f"no wallet at {home}", "run: skillwallet init")
+    header = Wallet.read_header(path)
+    # the collection column is not secret: the count needs no passphrase
+    conn = Wallet._connect_existing(path)
+    try:
+        count = conn.execute("SELECT count(*) FROM records WHERE collection=?", (CREDENTIALS,)).fetchone()[0]
+    finally:
+        conn.close()
+    live = session.session_info(os.environ.get(SESSION_ENV))
+    problems = []
+    for candidate, allowed in (
+        (home, fsutil.DIR_MODE),
+        (path, fsutil.FILE_MODE),
+        (paths.state_dir(), fsutil.DIR_MODE),
+    ):
+        mode = fsutil.wider_than(candidate, allowed)
+        if mode is not None:
+            problems.append(f"{candidate} has mode {mode:04o} (should be {allowed:04o})")
+    session_state = "none"
+    if os.environ.get(SESSION_ENV):
+        session_state = "unlocked" if live and live.get("home") == str(home.resolve()) else "expired or ended"
+    expires = (
+        datetime.fromtimestamp(live["expires"], tz=timezone.utc).isoformat().replace("+00:00", "Z") if live else None
+    )
+    payload = {
+        "home": str(home),
+        "wallet_file": str(path),
+        "size_bytes": path.stat().st_size,
+        "format_version": header.format_version,
+        "wallet_id": header.wallet_id.hex(),
+        "created": header.created,
+        "credentials": count,
+        "kdf": header.kdf.to_dict(),
+        "session": {"state": session_state, "expires": expires},
+        "permission_problems": problems,
+    }
+    if as_json:
+        emit_json("status", payload)
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", overflow="fold")
+    table.add_row("wallet", str(path))
+    table.add_row("format", str(header.format_version))
+    table.add_row("created", header.created)
+    table.add_row("credentials", str(count))
+    table.add_row("key derivation", header.kdf.describe())
+    table.add_row("session", session_state + (f" until {expires}" if expires else ""))
+    table.add_row("permissions", "ok" if not problems else "; ".join(problems))
+    stdout_console().print(table)
+    for problem in problems:
+        info(f"warning: {problem}")
+
+
+def passwd_command(
+    passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+    new_passphrase_file: Optional[Path] = typer.Option(
+        None, "--new-passphrase-file", help="Read the new passphrase from this file (or set SKILLWALLET_NEW_PASSPHRASE)."
+    ),
+) -> None:
+    """Change the wallet passphrase (re-wraps the data key with a new salt; ends open sessions)."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet(passphrase_file, allow_session=False) as wallet:
+        secret = _new_passphrase(new_passphrase_file, env=NEW_PASSPHRASE_ENV, what="New passphrase")
+        wallet.change_passphrase(secret)
+    info("passphrase changed; unlocked sessions were ended")
+
+
+def backup_command(
+    target: Path = typer.Argument(..., metavar="FILE", help="Where to write the backup."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
+    passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+) -> None:
+    """Write the whole wallet to one encrypted, authenticated file (opens with the current passphrase)."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.store.backup import write_backup
+
+    with open_wallet(passphrase_file) as wallet:
+        size = write_backup(wallet, target, force=force)
+        count = wallet.count("credentials")
+    info(f"backed up {count} credentials to {target} ({size} bytes); it opens with the current passphrase")
+
+
+def restore_command(
+    source: Optional[Path] = typer.Argument(None, metavar="FILE", help="A backup written by skillwallet backup."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing wallet (it is kept as a copy)."),
+    trust_current: bool = typer.Option(
+        False, "--trust-current", help="Accept the wallet file now in place as the newest (after a deliberate rollback)."
+    ),
+    passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+) -> None:
+    """Bring a wallet back from a backup (or, with --trust-current, accept the current file after a rollback)."""
+    from skillwallet.cli.session import get_passphrase, wallet_home
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.store import Wallet
+    from skillwallet.store.backup import restore_backup
+
+    home = wallet_home()
+    if trust_current:
+        if source is not None:
+            raise InvalidInputError("--trust-current takes no FILE")
+        secret = get_passphrase(passphrase_file)
+        with Wallet.open(home, passphrase=secret, check_rollback=False) as wallet:
+            wallet.trust_current()
+            generation = wallet.generation
+        info(f"accepted the wallet at {home} as current (generation {generation})")
+        return
+    if source is None:
+        raise InvalidInputError("give the backup FILE to restore (or --trust-current)")
+    secret = get_passphrase(passphrase_file, prompt="Passphrase of the backup: ")
+    wallet, kept = restore_backup(home, source, secret, force=force)
+    with wallet:
+        count = wallet.count("credentials")
+    info(f"restored {count} credentials into {home}")
+    if kept is not None:
+        info(f"the replaced wallet was kept as {kept}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("init")(init_command)
+    app.command("unlock")(unlock_command)
+    app.command("lock")(lock_command)
+    app.command("status")(status_command)
+    app.command("passwd")(passwd_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)

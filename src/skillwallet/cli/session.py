@@ -1,0 +1,144 @@
+"""How every command gets an unlocked wallet: session, env passphrase, passphrase file, or a prompt.
+
+Order (first that applies): a live ``SKILLWALLET_SESSION``; ``SKILLWALLET_PASSPHRASE``; ``--passphrase-file``
+(global option or the command's own, also ``SKILLWALLET_PASSPHRASE_FILE``); an interactive prompt when stdin is a
+terminal. Otherwise the wallet is locked: WalletLockedError with a hint. No wallet: WalletNotFoundError.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from skillwallet.cli.common import CliState, info
+from skillwallet.errors import InvalidInputError, WalletLockedError, WalletNotFoundError
+
+if TYPE_CHECKING:
+    from skillwallet.store import Wallet
+    from skillwallet.store.crypto import Secret
+
+SESSION_ENV = "SKILLWALLET_SESSION"
+PASSPHRASE_ENV = "SKILLWALLET_PASSPHRASE"
+
+
+def wallet_home() -> Path:
+    from skillwallet import paths
+
+    return paths.wallet_home()
+
+
+def global_passphrase_file() -> Optional[Path]:
+    """The global ``--passphrase-file`` (or ``SKILLWALLET_PASSPHRASE_FILE``) of the running command.
+
+    Walks the click context chain itself: typer 0.29 has no ``typer.get_current_context``, which
+    ``cli.common.cli_state`` relies on, so this looks the context up through typer's vendored click.
+    """
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - other typer layouts
+        get_current_context = None
+    ctx = get_current_context(silent=True) if get_current_context else None
+    while ctx is not None:
+        if isinstance(ctx.obj, CliState):
+            return ctx.obj.passphrase_file
+        ctx = ctx.parent
+    env = os.environ.get("SKILLWALLET_PASSPHRASE_FILE")
+    return Path(env) if env else None
+
+
+def read_passphrase_file(path: Path) -> "Secret":
+    """The first line of ``path`` (without its line ending) as a secret."""
+    from skillwallet.store.crypto import Secret
+
+    try:
+        with open(path, "rb") as handle:
+            return Secret(handle.readline().rstrip(b"\r\n"))
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read the passphrase file {path}: {exc.strerror or exc}") from None
+
+
+def non_interactive_passphrase(passphrase_file: Optional[Path] = None) -> "Secret | None":
+    """The passphrase from ``SKILLWALLET_PASSPHRASE`` or a passphrase file, if either is given."""
+    from skillwallet.store.crypto import Secret
+
+    if os.environ.get(PASSPHRASE_ENV):
+        return Secret(os.environ[PASSPHRASE_ENV])
+    path = passphrase_file or global_passphrase_file()
+    if path is not None:
+        return read_passphrase_file(Path(path))
+    return None
+
+
+def can_prompt() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def prompt_secret(prompt: str) -> "Secret":
+    """Ask for a secret on the terminal without echo."""
+    import getpass
+
+    from skillwallet.store.crypto import Secret
+
+    try:
+        return Secret(getpass.getpass(prompt, stream=sys.stderr))
+    except EOFError:
+        from skillwallet.errors import CancelledError
+
+        raise CancelledError("no passphrase given") from None
+
+
+def get_passphrase(passphrase_file: Optional[Path] = None, *, prompt: str = "Wallet passphrase: ") -> "Secret":
+    """A passphrase from the environment, a file, or the terminal; WalletLockedError when none can be had."""
+    secret = non_interactive_passphrase(passphrase_file)
+    if secret is not None:
+        return secret
+    if can_prompt():
+        return prompt_secret(prompt)
+    raise WalletLockedError(
+        "the wallet is locked and there is no terminal to ask for the passphrase",
+        'unlock with: eval "$(skillwallet unlock)", or set SKILLWALLET_PASSPHRASE or --passphrase-file',
+    )
+
+
+def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool = True) -> "Wallet":
+    """Unlock the wallet at the configured location for one command."""
+    from skillwallet.store import Wallet, wallet_path
+
+    home = wallet_home()
+    if not wallet_path(home).exists():
+        raise WalletNotFoundError(f"no wallet at {home}", "run: skillwallet init")
+    token = os.environ.get(SESSION_ENV)
+    session_error: WalletLockedError | None = None
+    if token and allow_session:
+        try:
+            wallet = Wallet.open(home, session_token=token)
+        except WalletLockedError as exc:
+            session_error = exc  # fall back to a passphrase if one is available
+        else:
+            _warn_permissions(wallet)
+            return wallet
+    secret = non_interactive_passphrase(passphrase_file)
+    if secret is None:
+        if not can_prompt():
+            if session_error is not None:
+                raise session_error
+            raise WalletLockedError(
+                "the wallet is locked: no passphrase given and no unlocked session",
+                'unlock with: eval "$(skillwallet unlock)", or set SKILLWALLET_PASSPHRASE or --passphrase-file',
+            )
+        if session_error is not None:
+            info(f"note: {session_error.message}")
+        secret = prompt_secret("Wallet passphrase: ")
+    wallet = Wallet.open(home, passphrase=secret)
+    _warn_permissions(wallet)
+    return wallet
+
+
+def _warn_permissions(wallet: "Wallet") -> None:
+    for problem in wallet.permission_problems():
+        info(f"warning: {problem}")

@@ -1,0 +1,173 @@
+"""Backups: the whole wallet in one encrypted, authenticated file, and restoring it safely.
+
+Backup file (format 1)::
+
+    magic   "SKILLWALLET-BACKUP\\n" (19 bytes) + format byte 0x01
+    length  4 bytes big-endian, then that many bytes of header JSON: the wallet header (format, wallet id, KDF,
+            salt, wrapped data key, created) plus the generation and the time of the backup
+    payload nonce(12) || AES-256-GCM(backup key, SQLite image of the wallet, AAD = everything before the payload)
+
+The backup key is an HKDF subkey of the wallet's data key, which the header's wrapped key gives back with the
+passphrase in force when the backup was made. So the backup opens with that passphrase only, any change to any
+byte is detected before anything is written, and the image inside holds only sealed records (no plaintext).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from skillwallet.errors import (
+    AlreadyExistsError,
+    InvalidInputError,
+    SkillwalletError,
+    WalletCorruptError,
+)
+from skillwallet.store import crypto, fsutil
+from skillwallet.store.crypto import Secret
+from skillwallet.store.wallet import WALLET_FILE, Header, Wallet, _Keys, wallet_path
+
+MAGIC = b"SKILLWALLET-BACKUP\n\x01"
+MAX_HEADER = 64 * 1024
+
+
+def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:
+    """Write a backup of ``wallet`` to ``target`` (0600, atomically); returns its size in bytes."""
+    target = Path(target)
+    if target.exists() and not force:
+        raise AlreadyExistsError(f"{target} already exists", "choose another name, or add --force")
+    image = wallet.snapshot()
+    header = wallet.header.to_json()
+    header["generation"] = wallet.generation
+    header["backup_created"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    prefix = MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes
+    payload = crypto.Sealer(wallet.backup_key()).seal(image, prefix)
+    data = prefix + payload
+    if target.parent and not target.parent.exists():
+        raise InvalidInputError(f"the folder {target.parent} does not exist")
+    fsutil.atomic_write(target, data, step="backup")
+    return len(data)
+
+
+def read_backup(source: Path, passphrase: Secret) -> tuple[Header, bytes, int]:
+    """Open and authenticate a backup; returns (header, SQLite image, generation). Nothing is written."""
+    source = Path(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read the backup {source}: {exc.strerror or exc}") from None
+    if not data.startswith(MAGIC[:-1]):
+        raise InvalidInputError(f"{source} is not a skillwallet backup")
+    if data[len(MAGIC) - 1] != MAGIC[-1]:
+        from skillwallet.errors import NewerFormatError
+
+        raise NewerFormatError(f"{source} is a backup of a newer format", "upgrade skillwallet")
+    try:
+        length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "big")
+        if length > MAX_HEADER or len(MAGIC) + 4 + length > len(data):
+            raise ValueError
+        header_bytes = data[len(MAGIC) + 4 : len(MAGIC) + 4 + length]
+        header_json = json.loads(header_bytes)
+        generation = header_json["generation"]
+        if not isinstance(generation, int):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise WalletCorruptError(f"the backup {source} is damaged or truncated") from None
+    header = Header.from_json(header_json, f"the backup {source}")
+    dek = header.unwrap(passphrase)
+    prefix_len = len(MAGIC) + 4 + length
+    try:
+        image = crypto.Sealer(crypto.subkey(dek, "backup")).open(data[prefix_len:], data[:prefix_len])
+    except Exception:
+        raise WalletCorruptError(f"the backup {source} is damaged, truncated or was tampered with") from None
+    return header, image, generation
+
+
+def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool = False) -> tuple[Wallet, Path | None]:
+    """Replace (or create) the wallet in ``home`` from a backup.
+
+    The backup is authenticated and the restored file fully checked *before* the current wallet is touched.
+    An existing wallet is replaced only with ``force``, and kept beside it as ``wallet.sqlite.replaced-<time>``.
+    Returns the opened restored wallet and the path of the kept copy (or ``None``).
+    """
+    home = Path(home)
+    header, image, _generation = read_backup(source, passphrase)
+    current = wallet_path(home)
+    if current.exists() and not force:
+        raise AlreadyExistsError(
+            f"a wallet already exists at {home}", "add --force to replace it (the current one is kept as a copy)"
+        )
+    fsutil.ensure_private_dir(home)
+    tmp = home / f".{WALLET_FILE}.restore-{os.getpid()}-{os.urandom(4).hex()}"
+    kept: Path | None = None
+    try:
+        _write_image(tmp, image)
+        dek = header.unwrap(passphrase)
+        check = Wallet._open_path(home, tmp, keys_from=lambda h: _Keys(dek), check_rollback=False)
+        check.close()
+        if current.exists():
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            kept = home / f"{WALLET_FILE}.replaced-{stamp}"
+            n = 1
+            while kept.exists():
+                kept = home / f"{WALLET_FILE}.replaced-{stamp}-{n}"
+                n += 1
+            # the live wallet must be fully folded into its main file before it is moved away
+            _checkpoint(current)
+            fsutil.fault_point("restore.keep")
+            os.link(current, kept)
+        fsutil.fault_point("restore.replace")
+        os.replace(tmp, current)
+        fsutil.fsync_dir(home)
+    except OSError as exc:
+        raise fsutil.storage_error(exc, str(current)) from None
+    finally:
+        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+    from skillwallet.store import session as _session
+
+    _session.end_sessions(home)
+    wallet = Wallet._open_path(home, current, keys_from=lambda h: _Keys(dek), check_rollback=False)
+    wallet.trust_current()  # restore is the explicit rollback override
+    return wallet, kept
+
+
+def _checkpoint(path: Path) -> None:
+    try:
+        conn = sqlite3.connect(str(path), timeout=5)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+
+
+def _write_image(path: Path, image: bytes) -> None:
+    """Write an SQLite image to a new 0600 file, fsync'd, in WAL mode like a live wallet."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, fsutil.FILE_MODE)
+    try:
+        view = memoryview(image)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        conn = sqlite3.connect(str(path))
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise WalletCorruptError(f"the backup holds a damaged wallet ({exc})") from None
+
+
+__all__ = ["write_backup", "read_backup", "restore_backup", "SkillwalletError"]

@@ -1,0 +1,1019 @@
+"""The encrypted wallet: one SQLite file of sealed records (on-disk format: docs/store.md).
+
+Design (shared SECURITY.md):
+
+* SQLite in WAL mode with ``synchronous=FULL``: a write the user was told about survives a crash, readers never
+  block writers, and an add touches a constant number of pages however large the wallet is.
+* Every record is sealed with AES-256-GCM under a subkey of a random data key (DEK). The AAD binds the wallet id,
+  the collection, the record id and the record version, so a record cannot be moved, swapped or replayed.
+* Record ids on disk are HMACs of (collection, key): the file does not reveal which credentials it holds.
+* The DEK is wrapped by a key derived from the passphrase (Argon2id, RFC 9106); the header row (format version,
+  KDF id and parameters, salt, wallet id) is the AAD of that wrap, so editing the header is a wrong-passphrase error.
+* Tamper evidence across records: an ``integrity`` row holds a generation counter, the record count and the XOR of
+  one HMAC per (collection, record id, version), itself MAC-ed. A write updates it in O(1); opening recomputes it
+  over the record list and so detects deleted, resurrected or rolled-back records.
+* Rollback of the whole file: the last generation seen is kept, MAC-ed, in :func:`skillwallet.paths.state_dir`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from skillwallet.errors import (
+    AlreadyExistsError,
+    BadPassphraseError,
+    InvalidInputError,
+    NewerFormatError,
+    NotFoundError,
+    RollbackError,
+    SkillwalletError,
+    StorageIOError,
+    WalletBusyError,
+    WalletCorruptError,
+    WalletLockedError,
+    WalletNotFoundError,
+)
+from skillwallet.model import Credential, Verdict, format_datetime, parse_datetime
+from skillwallet.store import crypto, fsutil
+from skillwallet.store.crypto import KdfParams, Secret
+
+FORMAT_VERSION = 1
+WALLET_FILE = "wallet.sqlite"
+APPLICATION_ID = 0x534B5754  # "SKWT": `file` and sqlite tools can tell what the file is
+
+CREDENTIALS = "credentials"
+HOLDER = "_holder"
+RESERVED_PREFIX = "_"
+
+BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"
+CORRUPT_HINT = "restore a backup with: skillwallet restore FILE"
+
+_SCHEMA = """
+CREATE TABLE header (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE records (
+    collection TEXT NOT NULL,
+    rid BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (collection, rid)
+) WITHOUT ROWID;
+"""
+
+
+def wallet_path(home: Path) -> Path:
+    """The wallet file inside a wallet home."""
+    return Path(home) / WALLET_FILE
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the lock (``SKILLWALLET_LOCK_TIMEOUT``, default 10)."""
+    raw = os.environ.get("SKILLWALLET_LOCK_TIMEOUT")
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            pass
+    return 10.0
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _lp(*parts: bytes) -> bytes:
+    """Length-prefixed concatenation: unambiguous AAD and MAC input."""
+    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+def _translate_sqlite(exc: sqlite3.Error, path: Path) -> SkillwalletError:
+    """Map an SQLite failure to the user error it means."""
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if "locked" in text or "busy" in text or code in (5, 6):
+        return WalletBusyError(
+            "another skillwallet process is using the wallet; try again",
+            "or raise SKILLWALLET_LOCK_TIMEOUT (seconds)",
+        )
+    if "full" in text or code == 13:
+        return StorageIOError(f"the disk is full: could not write {path}", "free some space and try again")
+    if "readonly" in text or "read-only" in text or code == 8:
+        return StorageIOError(f"the wallet at {path} cannot be written (read-only)", "check its permissions")
+    if "unable to open" in text or code == 14:
+        return StorageIOError(f"cannot open the wallet file {path}", "check that it is readable and its folder writable")
+    if "disk i/o" in text or code == 10:
+        return StorageIOError(f"input/output error on {path}")
+    return WalletCorruptError(f"the wallet file {path} is damaged ({exc})", CORRUPT_HINT)
+
+
+@dataclass
+class StoredCredential:
+    """A credential as the wallet holds it: the normalised credential plus what the wallet adds."""
+
+    wallet_id: str
+    credential: Credential
+    verdict: Verdict = field(default_factory=Verdict)
+    added: datetime = field(default_factory=_now)
+    tags: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The ``list --json`` object: ``Credential.summary()`` plus id, verdict, checked_at, wallet tags, added, note.
+
+        ``tags`` are the holder's own wallet tags; the tags the credential itself carries are ``badge_tags``.
+        """
+        out: dict[str, Any] = {"id": self.wallet_id}
+        out.update(self.credential.summary())
+        out["badge_tags"] = out.pop("tags", [])
+        out["tags"] = list(self.tags)
+        out["verdict"] = self.verdict.verdict
+        out["checked_at"] = format_datetime(self.verdict.checked_at)
+        out["in_force"] = self.verdict.in_force
+        out["added"] = format_datetime(self.added)
+        out["note"] = self.note
+        return out
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "identity": self.credential.identity_key(),
+            "credential": self.credential.to_dict(),
+            "verdict": self.verdict.to_dict(),
+            "added": format_datetime(self.added),
+            "tags": list(self.tags),
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_record(cls, wallet_id: str, record: dict[str, Any]) -> "StoredCredential":
+        return cls(
+            wallet_id=wallet_id,
+            credential=Credential.from_dict(record["credential"]),
+            verdict=Verdict.from_dict(record.get("verdict") or {}),
+            added=parse_datetime(record.get("added")) or _now(),
+            tags=list(record.get("tags") or []),
+            note=record.get("note"),
+        )
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Strip, drop empties and duplicates, keep the order given."""
+    out: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+class _Keys:
+    """The subkeys of an unlocked wallet. Held only in memory; repr hides them."""
+
+    __slots__ = ("dek", "sealer", "index", "setmac", "state")
+
+    def __init__(self, dek: Secret) -> None:
+        self.dek = dek
+        self.sealer = crypto.Sealer(crypto.subkey(dek, "records"))
+        self.index = crypto.subkey(dek, "record-ids")
+        self.setmac = crypto.subkey(dek, "record-set")
+        self.state = crypto.subkey(dek, "seen-state")
+
+    def __repr__(self) -> str:
+        return "_Keys(<hidden>)"
+
+
+@dataclass
+class _Integrity:
+    generation: int
+    count: int
+    accumulator: bytes  # XOR of the per-record HMACs
+
+    def encode(self, keys: _Keys, wallet_id: bytes) -> bytes:
+        body = self.generation.to_bytes(8, "big") + self.count.to_bytes(8, "big") + self.accumulator
+        return body + crypto.mac(keys.setmac, b"integrity", wallet_id, body)
+
+    @classmethod
+    def decode(cls, raw: bytes, keys: _Keys, wallet_id: bytes) -> "_Integrity":
+        if not isinstance(raw, bytes) or len(raw) != 8 + 8 + 32 + 32:
+            raise WalletCorruptError("the wallet's integrity record is damaged", CORRUPT_HINT)
+        body, tag = raw[:48], raw[48:]
+        import hmac as _hmac
+
+        if not _hmac.compare_digest(tag, crypto.mac(keys.setmac, b"integrity", wallet_id, body)):
+            raise WalletCorruptError("the wallet's integrity record was tampered with", CORRUPT_HINT)
+        return cls(int.from_bytes(body[:8], "big"), int.from_bytes(body[8:16], "big"), body[16:48])
+
+
+@dataclass
+class Header:
+    """The wallet header: what is needed to unlock it. Authenticated as the AAD of the key wrap."""
+
+    format_version: int
+    wallet_id: bytes
+    kdf: KdfParams
+    salt: bytes
+    wrapped_dek: bytes
+    created: str
+
+    def aad(self) -> bytes:
+        description = {
+            "format": self.format_version,
+            "wallet_id": self.wallet_id.hex(),
+            "kdf": self.kdf.to_dict(),
+            "salt": self.salt.hex(),
+            "created": self.created,
+        }
+        return b"skillwallet-header-v1\n" + json.dumps(description, sort_keys=True, separators=(",", ":")).encode()
+
+    def rows(self) -> dict[str, bytes]:
+        return {
+            "format": str(self.format_version).encode(),
+            "wallet_id": self.wallet_id,
+            "kdf": json.dumps(self.kdf.to_dict(), sort_keys=True).encode(),
+            "salt": self.salt,
+            "wrapped_dek": self.wrapped_dek,
+            "created": self.created.encode(),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The header as a JSON object (used by backup files)."""
+        return {
+            "format": self.format_version,
+            "wallet_id": self.wallet_id.hex(),
+            "kdf": self.kdf.to_dict(),
+            "salt": base64.b64encode(self.salt).decode(),
+            "wrapped_dek": base64.b64encode(self.wrapped_dek).decode(),
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, what: str) -> "Header":
+        try:
+            version = data["format"]
+            if not isinstance(version, int):
+                raise TypeError
+            if version > FORMAT_VERSION:
+                raise NewerFormatError(
+                    f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
+                    "upgrade skillwallet",
+                )
+            return cls(
+                format_version=version,
+                wallet_id=bytes.fromhex(data["wallet_id"]),
+                kdf=KdfParams.from_dict(data["kdf"]),
+                salt=base64.b64decode(data["salt"], validate=True),
+                wrapped_dek=base64.b64decode(data["wrapped_dek"], validate=True),
+                created=str(data["created"]),
+            )
+        except SkillwalletError:
+            raise
+        except (KeyError, TypeError, ValueError):
+            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, Any], what: str) -> "Header":
+        # a damaged file can hold any SQLite type in a column: accept only blobs/text, never bytes(int)
+        rows = {k: (v.encode() if isinstance(v, str) else v) for k, v in rows.items() if isinstance(v, (bytes, str))}
+        try:
+            version = int(bytes(rows["format"]).decode())
+        except (KeyError, ValueError, UnicodeDecodeError):
+            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
+        if version > FORMAT_VERSION:
+            raise NewerFormatError(
+                f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
+                "upgrade skillwallet",
+            )
+        try:
+            kdf_data = json.loads(bytes(rows["kdf"]).decode())
+            header = cls(
+                format_version=version,
+                wallet_id=bytes(rows["wallet_id"]),
+                kdf=KdfParams.from_dict(kdf_data),
+                salt=bytes(rows["salt"]),
+                wrapped_dek=bytes(rows["wrapped_dek"]),
+                created=bytes(rows["created"]).decode(),
+            )
+        except SkillwalletError:
+            raise
+        except (KeyError, ValueError, UnicodeDecodeError, TypeError):
+            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
+        if len(header.wallet_id) != 16 or len(header.salt) != crypto.SALT_LEN:
+            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT)
+        return header
+
+    def unwrap(self, passphrase: Secret) -> Secret:
+        """Derive the KEK and unwrap the DEK; a wrong passphrase and a tampered header fail alike."""
+        kek = crypto.derive_kek(passphrase, self.salt, self.kdf)
+        try:
+            return Secret(crypto.Sealer(kek).open(self.wrapped_dek, self.aad()))
+        except Exception:  # InvalidTag / ValueError: indistinguishable by design
+            raise BadPassphraseError(BAD_PASSPHRASE_MESSAGE) from None
+
+    @classmethod
+    def create(cls, passphrase: Secret, dek: Secret, kdf: KdfParams, wallet_id: bytes, created: str) -> "Header":
+        """A header wrapping ``dek`` under a fresh salt."""
+        header = cls(FORMAT_VERSION, wallet_id, kdf, crypto.random_bytes(crypto.SALT_LEN), b"", created)
+        kek = crypto.derive_kek(passphrase, header.salt, kdf)
+        header.wrapped_dek = crypto.Sealer(kek).seal(dek.reveal(), header.aad())
+        return header
+
+
+def _connect(path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
+    mode = "rw" if must_exist else "rwc"
+    uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
+    conn = sqlite3.connect(uri, uri=True, timeout=lock_timeout(), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("PRAGMA trusted_schema=OFF")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class Wallet:
+    """An unlocked wallet. Open with :meth:`open` (or create with :meth:`init`); use as a context manager."""
+
+    def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: _Keys) -> None:
+        self.home = Path(home)
+        self.path = path
+        self._conn: sqlite3.Connection | None = conn
+        self.header = header
+        self._keys = keys
+        self._generation = 0
+        self._count = 0
+
+    def __repr__(self) -> str:
+        return f"Wallet({str(self.path)!r})"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def exists(cls, home: Path) -> bool:
+        return wallet_path(home).exists()
+
+    @classmethod
+    def init(cls, home: Path, passphrase: "str | Secret", *, kdf_profile: str | None = None) -> "Wallet":
+        """Create a new wallet in ``home`` (mode 0700) with a new data key and holder signing key.
+
+        The file is built under a temporary name and linked into place, so a crash never leaves a half-made
+        wallet, and two concurrent inits cannot both succeed. Raises ``AlreadyExistsError`` if one is there.
+        """
+        secret = crypto.as_secret(passphrase)
+        del passphrase
+        if len(secret) == 0:
+            raise InvalidInputError("the passphrase must not be empty")
+        home = Path(home)
+        path = wallet_path(home)
+        if path.exists():
+            raise AlreadyExistsError(f"a wallet already exists at {path}", "use it, or remove it first")
+        fsutil.ensure_private_dir(home)
+        kdf = crypto.kdf_for_profile(kdf_profile)
+        dek = Secret(crypto.random_bytes(crypto.KEY_LEN))
+        header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(_now()) or "")
+        keys = _Keys(dek)
+        tmp = home / f".{WALLET_FILE}.init-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            fsutil.create_private_file(tmp)
+            conn = _connect(tmp)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.executemany("INSERT INTO header(name, value) VALUES (?, ?)", header.rows().items())
+                integrity = _Integrity(0, 0, bytes(32))
+                conn.execute(
+                    "INSERT INTO header(name, value) VALUES ('integrity', ?)",
+                    (integrity.encode(keys, header.wallet_id),),
+                )
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            wallet = cls._open_path(home, tmp, keys_from=lambda h: keys, check_rollback=False)
+            try:
+                wallet._create_holder_key()
+            finally:
+                wallet.close()
+            fsutil.fault_point("init.link")
+            try:
+                os.link(tmp, path)  # fails if a wallet appeared meanwhile: never overwrite one
+            except FileExistsError:
+                raise AlreadyExistsError(f"a wallet already exists at {path}", "use it, or remove it first") from None
+            fsutil.fsync_dir(home)
+        except OSError as exc:
+            raise fsutil.storage_error(exc, str(path)) from None
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, path) from None
+        finally:
+            for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
+        wallet = cls._open_path(home, path, keys_from=lambda h: keys, check_rollback=False)
+        wallet._record_seen(force=True)
+        return wallet
+
+    @classmethod
+    def open(
+        cls,
+        home: Path,
+        *,
+        passphrase: "str | Secret | None" = None,
+        session_token: str | None = None,
+        check_rollback: bool = True,
+    ) -> "Wallet":
+        """Unlock the wallet in ``home`` with a passphrase or a session token.
+
+        Checks, in order: the file exists (WalletNotFoundError), is a wallet of a known format (WalletCorruptError,
+        NewerFormatError), the passphrase or session unwraps the key (BadPassphraseError, WalletLockedError),
+        every record is present and authentic (WalletCorruptError), and the file is not older than the last one
+        seen on this machine (RollbackError).
+        """
+        secret = None if passphrase is None else crypto.as_secret(passphrase)
+        del passphrase
+        home = Path(home)
+        path = wallet_path(home)
+        if session_token is not None:
+            from skillwallet.store import session as _session
+
+            def keys_from(header: Header) -> _Keys:
+                return _Keys(_session.unseal_session(home, header.wallet_id, session_token))
+
+        elif secret is not None:
+
+            def keys_from(header: Header) -> _Keys:
+                return _Keys(header.unwrap(secret))
+
+        else:
+            raise WalletLockedError("the wallet is locked: no passphrase and no session", "run: skillwallet unlock")
+        return cls._open_path(home, path, keys_from=keys_from, check_rollback=check_rollback)
+
+    @classmethod
+    def read_header(cls, path: Path) -> Header:
+        """Read the header (no passphrase needed): for status and for the checks before unlocking."""
+        conn = cls._connect_existing(path)
+        try:
+            return cls._read_header(conn, path)
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, path) from None
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _connect_existing(path: Path) -> sqlite3.Connection:
+        if not path.exists():
+            raise WalletNotFoundError(f"no wallet at {path.parent}", "run: skillwallet init")
+        try:
+            with open(path, "rb") as handle:
+                magic = handle.read(100)
+        except OSError as exc:
+            raise StorageIOError(f"cannot read the wallet file {path}: {exc.strerror}", "check its permissions") from None
+        if len(magic) < 100 or not magic.startswith(b"SQLite format 3\x00"):
+            raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is truncated", CORRUPT_HINT)
+        try:
+            return _connect(path)
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, path) from None
+
+    @staticmethod
+    def _read_header(conn: sqlite3.Connection, path: Path) -> Header:
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if application_id != APPLICATION_ID:
+            raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is damaged", CORRUPT_HINT)
+        if user_version > FORMAT_VERSION:
+            raise NewerFormatError(
+                f"the wallet was written by a newer skillwallet (format {user_version}; this one reads {FORMAT_VERSION})",
+                "upgrade skillwallet",
+            )
+        rows = dict(conn.execute("SELECT name, value FROM header").fetchall())
+        header = Header.from_rows(rows, f"the wallet {path}")
+        if header.format_version != user_version:
+            raise WalletCorruptError(f"the header of the wallet {path} is damaged", CORRUPT_HINT)
+        return header
+
+    @classmethod
+    def _open_path(cls, home: Path, path: Path, *, keys_from, check_rollback: bool) -> "Wallet":
+        conn = cls._connect_existing(path)
+        try:
+            header = cls._read_header(conn, path)
+            keys = keys_from(header)
+            wallet = cls(home, path, conn, header, keys)
+            wallet._verify_record_set()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _translate_sqlite(exc, path) from None
+        except BaseException:
+            conn.close()
+            raise
+        if check_rollback:
+            wallet._check_rollback()
+        return wallet
+
+    def close(self) -> None:
+        """Close the file. The last connection to close folds the WAL back into the wallet file."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def __enter__(self) -> "Wallet":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("the wallet is closed")
+        return self._conn
+
+    @property
+    def wallet_uid(self) -> str:
+        """The wallet's own random id (hex), not secret; distinguishes wallets."""
+        return self.header.wallet_id.hex()
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def kdf(self) -> KdfParams:
+        return self.header.kdf
+
+    # ------------------------------------------------------------------ integrity
+
+    def _record_hash(self, collection: str, rid: bytes, version: int) -> bytes:
+        return crypto.mac(self._keys.setmac, collection.encode(), rid, version.to_bytes(8, "big"))
+
+    def _verify_record_set(self) -> None:
+        """Recompute the record-set MAC over every (collection, rid, version) in one read snapshot."""
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            raw = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchone()
+            if raw is None:
+                raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
+            integrity = _Integrity.decode(raw[0], self._keys, self.header.wallet_id)
+            accumulator = 0
+            count = 0
+            key = self._keys.setmac.reveal()
+            import hmac as _hmac
+
+            for collection, rid, version in conn.execute("SELECT collection, rid, version FROM records"):
+                if (
+                    not isinstance(rid, bytes)
+                    or not isinstance(collection, str)
+                    or not isinstance(version, int)
+                    or not 0 < version < 2**63
+                ):
+                    raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
+                message = _lp(collection.encode(), rid, version.to_bytes(8, "big"))
+                accumulator ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
+                count += 1
+        finally:
+            conn.execute("COMMIT")
+        if count != integrity.count or accumulator.to_bytes(32, "big") != integrity.accumulator:
+            raise WalletCorruptError(
+                f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
+            )
+        self._generation = integrity.generation
+        self._count = count
+
+    def _state_file(self) -> Path:
+        from skillwallet import paths
+
+        home_key = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:24]
+        return paths.state_dir() / "seen" / f"{home_key}.json"
+
+    def _seen_mac(self, generation: int) -> str:
+        return crypto.mac(
+            self._keys.state, str(self.home.resolve()).encode(), self.header.wallet_id, generation.to_bytes(8, "big")
+        ).hex()
+
+    def _read_seen(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._state_file().read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"invalid": True}
+        return data if isinstance(data, dict) else {"invalid": True}
+
+    def _check_rollback(self) -> None:
+        """Compare with the last generation this machine saw at this location (SECURITY.md test 3)."""
+        seen = self._read_seen()
+        if seen is None:
+            self._record_seen(force=True)
+            return
+        if seen.get("wallet_id") != self.wallet_uid:
+            raise RollbackError(
+                f"the wallet at {self.home} is not the one this machine last opened there (the file was swapped)",
+                "if you put it there on purpose, run: skillwallet restore --trust-current",
+            )
+        generation = seen.get("generation")
+        if not isinstance(generation, int) or seen.get("mac") != self._seen_mac(generation):
+            raise RollbackError(
+                "the record of the last wallet version seen on this machine was tampered with",
+                "if you trust the wallet file as it is, run: skillwallet restore --trust-current",
+            )
+        if self._generation < generation:
+            raise RollbackError(
+                f"the wallet at {self.home} is older than one this machine has already seen "
+                f"(generation {self._generation} < {generation})",
+                "if you put an old copy back on purpose, run: skillwallet restore --trust-current",
+            )
+        if self._generation > generation:
+            self._record_seen()
+
+    def _record_seen(self, *, force: bool = False) -> None:
+        if not force:
+            seen = self._read_seen()
+            if (
+                seen
+                and seen.get("wallet_id") == self.wallet_uid
+                and isinstance(seen.get("generation"), int)
+                and seen["generation"] >= self._generation
+            ):
+                return
+        payload = {
+            "wallet_id": self.wallet_uid,
+            "home": str(self.home.resolve()),
+            "generation": self._generation,
+            "mac": self._seen_mac(self._generation),
+        }
+        fsutil.atomic_write(self._state_file(), json.dumps(payload).encode(), step="seen")
+
+    def trust_current(self) -> None:
+        """Accept this wallet file as the newest one at this location (the explicit rollback override)."""
+        self._record_seen(force=True)
+
+    # ------------------------------------------------------------------ records
+
+    def _rid(self, collection: str, key: str) -> bytes:
+        return crypto.mac(self._keys.index, collection.encode(), key.encode())[:16]
+
+    def _aad(self, collection: str, rid: bytes, version: int) -> bytes:
+        return _lp(b"skillwallet-record-v1", self.header.wallet_id, collection.encode(), rid, version.to_bytes(8, "big"))
+
+    def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
+        try:
+            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
+                raise ValueError("wrong column type")
+            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
+            record = json.loads(plain)
+            return record["k"], record["v"]
+        except Exception:
+            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator["_Writer"]:
+        """One atomic write: lock (BEGIN IMMEDIATE, waits up to the lock timeout), update, commit with fsync."""
+        conn = self.conn
+        try:
+            fsutil.fault_point("write.begin")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, self.path) from None
+        try:
+            raw = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchone()
+            if raw is None:
+                raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
+            integrity = _Integrity.decode(raw[0], self._keys, self.header.wallet_id)
+            writer = _Writer(self, integrity)
+            yield writer
+            integrity.generation = writer.generation
+            fsutil.fault_point("write.integrity")
+            conn.execute("UPDATE header SET value=? WHERE name='integrity'", (integrity.encode(self._keys, self.header.wallet_id),))
+            fsutil.fault_point("write.commit")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(exc, sqlite3.Error):
+                raise _translate_sqlite(exc, self.path) from None
+            if isinstance(exc, OSError):
+                raise fsutil.storage_error(exc, str(self.path)) from None
+            raise
+        self._generation = integrity.generation
+        self._count = integrity.count
+        fsutil.fault_point("write.committed")
+        try:
+            self._record_seen()
+        except StorageIOError:
+            pass  # the write is durable; the rollback record only lags behind (harmless: it is a lower bound)
+
+    def put(self, collection: str, key: str, value: Any) -> None:
+        """Store ``value`` (JSON-serialisable) under ``collection``/``key``, replacing any previous value."""
+        _check_collection(collection)
+        with self._write_transaction() as writer:
+            writer.put(collection, key, value)
+
+    def get(self, collection: str, key: str) -> Any | None:
+        """The value stored under ``collection``/``key``, or ``None``."""
+        rid = self._rid(collection, key)
+        row = self.conn.execute(
+            "SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid)
+        ).fetchone()
+        if row is None:
+            return None
+        stored_key, value = self._unseal(collection, rid, row[0], row[1])
+        if stored_key != key:
+            raise WalletCorruptError(f"a record of the wallet {self.path} was moved", CORRUPT_HINT)
+        return value
+
+    def delete(self, collection: str, key: str) -> bool:
+        """Remove ``collection``/``key``; ``True`` if it was there."""
+        _check_collection(collection)
+        with self._write_transaction() as writer:
+            return writer.delete(collection, key)
+
+    def items(self, collection: str) -> list[tuple[str, Any]]:
+        """Every (key, value) of ``collection``, sorted by key."""
+        rows = self.conn.execute("SELECT rid, version, sealed FROM records WHERE collection=?", (collection,)).fetchall()
+        out = [self._unseal(collection, rid, version, sealed) for rid, version, sealed in rows]
+        out.sort(key=lambda kv: kv[0])
+        return out
+
+    def count(self, collection: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM records WHERE collection=?", (collection,)).fetchone()[0]
+
+    # ------------------------------------------------------------------ credentials
+
+    def add_credential(self, cred: Credential, verdict: Verdict | None = None) -> tuple[str, bool]:
+        """Add ``cred`` unless the same credential is already there; returns (wallet id, created?).
+
+        Duplicates are recognised by ``Credential.identity_key()``; adding one again keeps the stored copy
+        but records a newer verdict if one is given.
+        """
+        wallet_id = cred.wallet_id()
+        with self._write_transaction() as writer:
+            existing = writer.get(CREDENTIALS, wallet_id)
+            if existing is not None:
+                if verdict is not None:
+                    existing["verdict"] = verdict.to_dict()
+                    writer.put(CREDENTIALS, wallet_id, existing)
+                else:
+                    writer.unchanged()
+                return wallet_id, False
+            stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
+            writer.put(CREDENTIALS, wallet_id, stored.to_record())
+        return wallet_id, True
+
+    def list_credentials(self) -> list[StoredCredential]:
+        """Every stored credential, in the order they were added."""
+        out = [StoredCredential.from_record(key, value) for key, value in self.items(CREDENTIALS)]
+        out.sort(key=lambda s: (s.added, s.wallet_id))
+        return out
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full wallet id for an id or unique prefix (NotFoundError / InvalidInputError when ambiguous)."""
+        wanted = id_or_prefix.strip().lower()
+        if not wanted:
+            raise InvalidInputError("give a credential id (see: skillwallet list)")
+        if len(wanted) == 12 and self.get(CREDENTIALS, wanted) is not None:
+            return wanted
+        matches = sorted(key for key, _ in self.items(CREDENTIALS) if key.startswith(wanted))
+        if not matches:
+            raise NotFoundError(f"no credential with id {id_or_prefix!r}", "see the ids with: skillwallet list")
+        if len(matches) > 1:
+            raise InvalidInputError(
+                f"the id prefix {id_or_prefix!r} matches {len(matches)} credentials: {', '.join(matches[:5])}",
+                "type more characters of the id",
+            )
+        return matches[0]
+
+    def get_credential(self, id_or_prefix: str) -> StoredCredential:
+        """The credential with this wallet id or unique id prefix."""
+        wallet_id = self.resolve_id(id_or_prefix)
+        record = self.get(CREDENTIALS, wallet_id)
+        if record is None:
+            raise NotFoundError(f"no credential with id {id_or_prefix!r}")
+        return StoredCredential.from_record(wallet_id, record)
+
+    def remove_credential(self, wallet_id: str) -> None:
+        """Remove a credential by its full wallet id (NotFoundError if absent)."""
+        with self._write_transaction() as writer:
+            if not writer.delete(CREDENTIALS, wallet_id):
+                raise NotFoundError(f"no credential with id {wallet_id!r}")
+
+    def _update_credential(self, wallet_id: str, change) -> None:
+        with self._write_transaction() as writer:
+            record = writer.get(CREDENTIALS, wallet_id)
+            if record is None:
+                raise NotFoundError(f"no credential with id {wallet_id!r}")
+            change(record)
+            writer.put(CREDENTIALS, wallet_id, record)
+
+    def set_verdict(self, wallet_id: str, verdict: Verdict) -> None:
+        """Record the outcome of verifying a credential beside it."""
+        self._update_credential(wallet_id, lambda r: r.__setitem__("verdict", verdict.to_dict()))
+
+    def set_tags(self, wallet_id: str, tags: list[str]) -> None:
+        """Replace the holder's tags on a credential."""
+        self._update_credential(wallet_id, lambda r: r.__setitem__("tags", normalise_tags(tags)))
+
+    def set_note(self, wallet_id: str, note: str | None) -> None:
+        """Set (or with ``None`` clear) the holder's note on a credential."""
+        self._update_credential(wallet_id, lambda r: r.__setitem__("note", note or None))
+
+    # ------------------------------------------------------------------ holder
+
+    def get_profile(self) -> dict[str, Any]:
+        """The holder's profile (name, headline, emails, phone, location, links, summary); ``{}`` if none."""
+        return dict(self.get(HOLDER, "profile") or {})
+
+    def set_profile(self, profile: dict[str, Any]) -> None:
+        with self._write_transaction() as writer:
+            writer.put(HOLDER, "profile", dict(profile))
+
+    def _create_holder_key(self) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        raw = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        with self._write_transaction() as writer:
+            writer.put(
+                HOLDER,
+                "signing-key",
+                {"type": "Ed25519", "private": base64.b64encode(raw).decode(), "created": format_datetime(_now())},
+            )
+
+    def holder_key(self):
+        """The holder's Ed25519 private key (signs presentations and self-attested entries)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        record = self.get(HOLDER, "signing-key")
+        if record is None:
+            raise WalletCorruptError(f"the wallet {self.path} has no holder key", CORRUPT_HINT)
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(record["private"]))
+
+    @property
+    def holder_did(self) -> str:
+        """The holder's ``did:key`` (Ed25519: ``did:key:z6Mk...``)."""
+        from cryptography.hazmat.primitives import serialization
+
+        from skillwallet.store.didkey import ed25519_did_key
+
+        public = self.holder_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return ed25519_did_key(public)
+
+    @property
+    def holder_verification_method(self) -> str:
+        """``did:key:z6Mk...#z6Mk...`` (did:key spec: the fragment is the multibase key)."""
+        did = self.holder_did
+        return f"{did}#{did.removeprefix('did:key:')}"
+
+    # ------------------------------------------------------------------ keys
+
+    def change_passphrase(self, new_passphrase: "str | Secret", *, kdf_profile: str | None = None) -> None:
+        """Re-wrap the data key under a new passphrase and a new salt, in one transaction.
+
+        The records are untouched (they are sealed under the DEK). Sessions of this wallet are ended.
+        """
+        secret = crypto.as_secret(new_passphrase)
+        del new_passphrase
+        if len(secret) == 0:
+            raise InvalidInputError("the passphrase must not be empty")
+        kdf = crypto.kdf_for_profile(kdf_profile)
+        header = Header.create(secret, self._keys.dek, kdf, self.header.wallet_id, self.header.created)
+        conn = self.conn
+        try:
+            fsutil.fault_point("passwd.begin")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for name, value in header.rows().items():
+                    fsutil.fault_point(f"passwd.{name}")
+                    conn.execute("UPDATE header SET value=? WHERE name=?", (value, name))
+                fsutil.fault_point("passwd.commit")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, self.path) from None
+        except OSError as exc:
+            raise fsutil.storage_error(exc, str(self.path)) from None
+        self.header = header
+        from skillwallet.store import session as _session
+
+        _session.end_sessions(self.home)
+
+    def dek_for_session(self) -> Secret:
+        return self._keys.dek
+
+    def backup_key(self) -> Secret:
+        return crypto.subkey(self._keys.dek, "backup")
+
+    def snapshot(self) -> bytes:
+        """A consistent copy of the whole wallet file (SQLite online backup), in memory."""
+        target = sqlite3.connect(":memory:")
+        try:
+            self.conn.backup(target)
+            return target.serialize()
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc, self.path) from None
+        finally:
+            target.close()
+
+    def permission_problems(self) -> list[str]:
+        """Files or folders of the wallet readable by others (group/other mode bits set)."""
+        from skillwallet import paths
+
+        problems = []
+        candidates = [(self.home, fsutil.DIR_MODE)]
+        for name in (WALLET_FILE, WALLET_FILE + "-wal", WALLET_FILE + "-shm"):
+            candidates.append((self.home / name, fsutil.FILE_MODE))
+        state = paths.state_dir()
+        candidates.append((state, fsutil.DIR_MODE))
+        for path, allowed in candidates:
+            mode = fsutil.wider_than(path, allowed)
+            if mode is not None:
+                problems.append(f"{path} has mode {mode:04o} (should be {allowed:04o})")
+        return problems
+
+
+class _Writer:
+    """The operations available inside one write transaction (keeps the integrity row in step)."""
+
+    def __init__(self, wallet: Wallet, integrity: _Integrity) -> None:
+        self.wallet = wallet
+        self.integrity = integrity
+        # every record written in this transaction gets the new generation as its version: versions are
+        # never reused, so an old ciphertext can never pass for a current one
+        self.generation = integrity.generation + 1
+        self._acc = int.from_bytes(integrity.accumulator, "big")
+
+    def unchanged(self) -> None:
+        pass
+
+    def _row(self, collection: str, key: str):
+        rid = self.wallet._rid(collection, key)
+        row = self.wallet.conn.execute(
+            "SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid)
+        ).fetchone()
+        return rid, row
+
+    def get(self, collection: str, key: str) -> Any | None:
+        rid, row = self._row(collection, key)
+        if row is None:
+            return None
+        stored_key, value = self.wallet._unseal(collection, rid, row[0], row[1])
+        return value if stored_key == key else None
+
+    def _toggle(self, collection: str, rid: bytes, version: int) -> None:
+        self._acc ^= int.from_bytes(self.wallet._record_hash(collection, rid, version), "big")
+
+    def put(self, collection: str, key: str, value: Any) -> None:
+        rid, row = self._row(collection, key)
+        version = self.generation
+        if row is not None:
+            self._toggle(collection, rid, row[0])
+        else:
+            self.integrity.count += 1
+        plain = json.dumps({"k": key, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
+        sealed = self.wallet._keys.sealer.seal(plain, self.wallet._aad(collection, rid, version))
+        fsutil.fault_point("write.record")
+        self.wallet.conn.execute(
+            "INSERT OR REPLACE INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
+            (collection, rid, version, sealed),
+        )
+        self._toggle(collection, rid, version)
+        self.integrity.accumulator = self._acc.to_bytes(32, "big")
+
+    def delete(self, collection: str, key: str) -> bool:
+        rid, row = self._row(collection, key)
+        if row is None:
+            return False
+        fsutil.fault_point("write.record")
+        self.wallet.conn.execute("DELETE FROM records WHERE collection=? AND rid=?", (collection, rid))
+        self._toggle(collection, rid, row[0])
+        self.integrity.count -= 1
+        self.integrity.accumulator = self._acc.to_bytes(32, "big")
+        return True
+
+
+def _check_collection(collection: str) -> None:
+    if not collection or not isinstance(collection, str):
+        raise InvalidInputError("a collection name must be a non-empty string")
