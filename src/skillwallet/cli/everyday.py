@@ -18,7 +18,7 @@ from typing import Any, Optional
 import typer
 
 from skillwallet.cli.common import emit_json, info, stdout_console
-from skillwallet.errors import ExitCode, InvalidInputError
+from skillwallet.errors import InvalidInputError, NotVerifiedError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
@@ -300,8 +300,7 @@ OK, INFO, WARNING, PROBLEM = "ok", "info", "warning", "problem"
 OWASP_ARGON2ID_MINIMUMS = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
 # OWASP, "scrypt": N=2^17, r=8, p=1 minimum.
 OWASP_SCRYPT_MIN_LOG2_N = 17
-# doctor's exit status when a check finds a problem: checks ran and at least one did not pass.
-DOCTOR_PROBLEM_EXIT = ExitCode.NOT_VERIFIED
+# doctor exits with NotVerifiedError's code when a check finds a problem: checks ran and at least one did not pass.
 
 
 @dataclass
@@ -567,13 +566,15 @@ def doctor_command(
             ["status", "check", "finding", "what to do"],
             [([_MARKS[f.status], f.check, f.message, f.fix or ""], styles[f.status]) for f in findings],
         )
-        info(
-            f"{problems} problem{'s' if problems != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-            if problems or warnings
-            else "everything looks right"
-        )
+        if not problems:
+            info(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "everything looks right")
     if problems:
-        raise typer.Exit(int(DOCTOR_PROBLEM_EXIT))
+        # through the error boundary, so the exit status is the same under every runner
+        raise NotVerifiedError(
+            f"doctor found {problems} problem{'s' if problems != 1 else ''}"
+            + (f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""),
+            "see 'what to do' for each one" + ("" if json_output else " above"),
+        )
 
 
 def register(app: typer.Typer) -> None:
