@@ -1,0 +1,894 @@
+"""Evaluate a pathway against held credentials: which requirements are met, by what, and what is missing.
+
+Pure: credentials (with verdicts) and a pathway in, a :class:`PathwayEvaluation` out. No I/O and no clock: the
+evaluation date ``as_of`` is a parameter (``--as-of``).
+
+How: credentials are indexed once (:class:`CredentialIndex`: by normalised skill, achievement id, type, name,
+issuer and tag), so each leaf finds its candidates without scanning the wallet. Then the best *assignment* of
+credentials to the leaves is searched exactly (depth-first branch and bound): one credential counts toward one
+requirement unless the pathway allows double counting, and a greedy pick is wrong whenever a credential could
+serve two requirements (PATHWAYS.md, "What an evaluation returns"). Credentials that are interchangeable for the
+pathway (same leaves, same quality) are tried once, which keeps the search small. Aggregates (count / sum / mean /
+experience) take what the leaves leave over, and only as many credentials as they need.
+
+The assignment maximises, in order: the root met, the root's progress, the fewest warnings (unverified,
+self-attested, expiring soon), the fewest credentials used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Protocol, Sequence
+
+from skillwallet.model import (
+    VERDICT_INVALID,
+    VERDICT_SELF_ASSERTED,
+    VERDICT_VERIFIED,
+    Credential,
+    Verdict,
+    format_datetime,
+    utc,
+)
+from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_key
+from skillwallet.stacking.model import (
+    AGGREGATES,
+    EXPERIENCE_TYPES,
+    Match,
+    Pathway,
+    Requirement,
+    level_rank,
+)
+
+MET = "met"
+PARTIAL = "partial"
+UNMET = "unmet"
+EXPIRED = "expired"  # would be met, but the credentials that match are expired (or revoked) on the date
+
+SEARCH_NODE_BUDGET = 200_000  # DFS nodes per pathway before the search reports itself as not exhaustive
+
+
+class HeldCredential(Protocol):
+    """What the engine needs of a wallet entry (``store.StoredCredential`` fits)."""
+
+    wallet_id: str
+    credential: Credential
+    verdict: Verdict
+
+
+@dataclass
+class Held:
+    """A simple :class:`HeldCredential` (tests, offerings, library use)."""
+
+    wallet_id: str
+    credential: Credential
+    verdict: Verdict = field(default_factory=Verdict)
+
+
+@dataclass
+class _Prepared:
+    """One credential, pre-digested for matching."""
+
+    index: int
+    wallet_id: str
+    credential: Credential
+    verdict: Verdict
+    skills: dict[str, float | None]  # normalised skill id -> level rank (None: unknown)
+    achievement_keys: frozenset[str]
+    type_keys: frozenset[str]
+    name_keys: frozenset[str]
+    issuer_keys: frozenset[str]
+    tag_keys: frozenset[str]
+    result: float | None
+    issued: datetime | None
+    expires: datetime | None
+    usable: bool  # in force on the date and not invalid
+    unusable_reason: str | None
+    quality_warnings: tuple[tuple[str, str], ...]  # (kind, message) that apply whenever it is counted
+    hypothetical: bool = False  # an offering's credential (--next), not a held one
+
+    @property
+    def title(self) -> str:
+        return self.credential.title or self.credential.achievement_id or self.wallet_id
+
+
+def _as_number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().rstrip("%")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+class CredentialIndex:
+    """Credentials indexed once for many evaluations (1,000 pathways against 10,000 credentials)."""
+
+    def __init__(self, items: Iterable[HeldCredential], *, as_of: datetime, taxonomy: Taxonomy | None = None,
+                 hypothetical: Iterable[HeldCredential] = ()) -> None:
+        self.as_of = utc(as_of)
+        self.taxonomy = taxonomy or default_taxonomy()
+        self.items: list[_Prepared] = []
+        self.by_skill: dict[str, list[int]] = {}
+        self.by_achievement: dict[str, list[int]] = {}
+        self.by_type: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.by_issuer: dict[str, list[int]] = {}
+        self.by_tag: dict[str, list[int]] = {}
+        self._cache: dict[Match, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._skill_cache: dict[str, str] = {}
+        for item in items:
+            self._add(item, hypothetical=False)
+        for item in hypothetical:
+            self._add(item, hypothetical=True)
+
+    def skill_id(self, name: str | None, framework: str | None = None, code: str | None = None) -> str:
+        key = f"{name}\x00{framework}\x00{code}"
+        cached = self._skill_cache.get(key)
+        if cached is None:
+            cached = self.taxonomy.normalise(name, framework=framework, code=code).id
+            self._skill_cache[key] = cached
+        return cached
+
+    def _add(self, item: HeldCredential, *, hypothetical: bool) -> None:
+        c = item.credential
+        verdict = item.verdict or Verdict()
+        index = len(self.items)
+        skills: dict[str, float | None] = {}
+        for s in c.skills:
+            if not (s.name or s.code or s.url):
+                continue
+            sid = self.skill_id(s.name, s.framework, s.code or s.url)
+            rank = level_rank(s.level) if s.level else level_rank(c.level)
+            if sid not in skills or (rank or 0) > (skills[sid] or 0):
+                skills[sid] = rank
+        names = {normalise_key(n) for n in [c.title, *c.achievement_aliases] if n}
+        types = {t.casefold() for t in [c.achievement_type, *c.types] if t}
+        issuers = {v.casefold() for v in (c.issuer.id, c.issuer.name, c.issuer.url) if v}
+        tags = {t.casefold() for t in c.tags}
+        achievement = {a for a in [c.achievement_id, *c.achievement_aliases] if a}
+        issued = utc(c.issued) if c.issued else None
+        expires = utc(c.expires) if c.expires else None
+        usable, reason = True, None
+        status = verdict.checks.get("status")
+        if verdict.verdict == VERDICT_INVALID:
+            usable, reason = False, "its signature or content is invalid"
+        elif status in ("revoked", "suspended"):
+            usable, reason = False, f"it is {status}"
+        elif expires is not None and expires <= self.as_of:
+            usable, reason = False, f"it expired on {expires.date().isoformat()}"
+        elif issued is not None and issued > self.as_of and not hypothetical:
+            usable, reason = False, f"it was issued after {self.as_of.date().isoformat()}"
+        elif c.valid_from is not None and utc(c.valid_from) > self.as_of and not hypothetical:
+            usable, reason = False, f"it is not valid before {utc(c.valid_from).date().isoformat()}"
+        warnings: list[tuple[str, str]] = []
+        if not hypothetical:
+            if c.self_attested or verdict.verdict == VERDICT_SELF_ASSERTED:
+                warnings.append(("self-attested", "self-attested entry counted"))
+            elif verdict.verdict != VERDICT_VERIFIED:
+                warnings.append(("unverified", f"counted while {verdict.verdict}"))
+            binding = (verdict.details or {}).get("binding")
+            if binding in ("self-asserted", "unresolved") and verdict.verdict == VERDICT_VERIFIED:
+                warnings.append(("issuer-key-not-bound", "the issuer's key is not bound to the issuer"))
+        prepared = _Prepared(
+            index=index, wallet_id=item.wallet_id, credential=c, verdict=verdict, skills=skills,
+            achievement_keys=frozenset(achievement), type_keys=frozenset(types), name_keys=frozenset(names),
+            issuer_keys=frozenset(issuers), tag_keys=frozenset(tags), result=_as_number(c.result),
+            issued=issued, expires=expires, usable=usable, unusable_reason=reason,
+            quality_warnings=tuple(warnings), hypothetical=hypothetical,
+        )
+        self.items.append(prepared)
+        for sid in skills:
+            self.by_skill.setdefault(sid, []).append(index)
+        for key in achievement:
+            self.by_achievement.setdefault(key, []).append(index)
+        for key in types:
+            self.by_type.setdefault(key, []).append(index)
+        for key in names:
+            self.by_name.setdefault(key, []).append(index)
+        for key in issuers:
+            self.by_issuer.setdefault(key, []).append(index)
+        for key in tags:
+            self.by_tag.setdefault(key, []).append(index)
+
+    def _skill_ids(self, match: Match) -> set[str]:
+        ids = {self.skill_id(name) for name in match.skills}
+        ids.update(self.skill_id(None, fw or None, code) for fw, code in match.alignments)
+        return ids
+
+    def candidates(self, match: Match) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(usable, unusable) indexes of credentials the match accepts; unusable ones explain "expired"."""
+        cached = self._cache.get(match)
+        if cached is not None:
+            return cached
+        skill_ids = self._skill_ids(match) if (match.skills or match.alignments) else set()
+        # start from the most selective index the match offers
+        pools: list[set[int]] = []
+        if skill_ids:
+            pools.append({i for sid in skill_ids for i in self.by_skill.get(sid, ())})
+        if match.achievement_ids:
+            pools.append({i for a in match.achievement_ids for i in self.by_achievement.get(a, ())})
+        if match.names:
+            pools.append({i for n in match.names for i in self.by_name.get(normalise_key(n), ())})
+        if match.types:
+            pools.append({i for t in match.types for i in self.by_type.get(t, ())})
+        if match.tags:
+            pools.append({i for t in match.tags for i in self.by_tag.get(t, ())})
+        if match.issuers:
+            pools.append({i for t in match.issuers for i in self.by_issuer.get(t, ())})
+        if pools:
+            pool = min(pools, key=len)
+            for other in pools:
+                if other is not pool:
+                    pool = pool & other
+        else:
+            pool = set(range(len(self.items)))
+        usable: list[int] = []
+        unusable: list[int] = []
+        for i in sorted(pool):
+            item = self.items[i]
+            if not self._accepts(match, item, skill_ids):
+                continue
+            if item.usable or (match.allow_expired and item.unusable_reason and "expired" in item.unusable_reason):
+                usable.append(i)
+            else:
+                unusable.append(i)
+        usable.sort(key=self._preference)
+        result = (tuple(usable), tuple(unusable))
+        self._cache[match] = result
+        return result
+
+    def _preference(self, i: int) -> tuple:
+        """Best first: fewer warnings, held before hypothetical, most recent."""
+        item = self.items[i]
+        issued = item.issued.timestamp() if item.issued else 0.0
+        return (len(item.quality_warnings), item.hypothetical, -issued, i)
+
+    def _accepts(self, match: Match, item: _Prepared, skill_ids: set[str]) -> bool:
+        if skill_ids:
+            held = [sid for sid in skill_ids if sid in item.skills]
+            if not held:
+                return False
+            if match.min_level is not None:
+                if not any((item.skills[sid] or -1) >= match.min_level for sid in held):
+                    return False
+        elif match.min_level is not None:
+            rank = level_rank(item.credential.level)
+            if rank is None or rank < match.min_level:
+                return False
+        if match.achievement_ids and not (item.achievement_keys & match.achievement_ids):
+            return False
+        if match.names and not (item.name_keys & {normalise_key(n) for n in match.names}):
+            return False
+        if match.types and not (item.type_keys & match.types):
+            return False
+        if match.tags and not (item.tag_keys & match.tags):
+            return False
+        if match.issuers and not (item.issuer_keys & match.issuers):
+            return False
+        if match.min_result is not None and (item.result is None or item.result < match.min_result):
+            return False
+        if match.min_credits is not None and (item.credential.credits or 0) < match.min_credits:
+            return False
+        if match.earned_within_days is not None:
+            if item.issued is None or item.issued < self.as_of - timedelta(days=match.earned_within_days):
+                return False
+        if match.earned_after is not None and (item.issued is None or item.issued < match.earned_after):
+            return False
+        if match.earned_before is not None and (item.issued is None or item.issued >= match.earned_before):
+            return False
+        if match.valid_through is not None and item.expires is not None and item.expires < match.valid_through:
+            return False
+        return True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class NodeResult:
+    """The explanation of one requirement: status, what met it and through which rule, what is missing."""
+
+    id: str
+    kind: str
+    label: str
+    status: str
+    progress: float
+    detail: str
+    rule: str | None = None
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    children: list["NodeResult"] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    url: str | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.kind,
+            "label": self.label,
+            "status": self.status,
+            "met": self.met,
+            "progress": round(self.progress, 4),
+            "detail": self.detail,
+            "rule": self.rule,
+            "credentials": list(self.credentials),
+            "missing": list(self.missing),
+            "warnings": list(self.warnings),
+            "url": self.url,
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+@dataclass
+class PathwayEvaluation:
+    """The outcome of evaluating one pathway on one date."""
+
+    pathway: Pathway
+    as_of: datetime
+    tree: NodeResult
+    warnings: list[dict[str, Any]]
+    exits: list[dict[str, Any]]
+    used: dict[str, list[str]]  # wallet id -> requirement ids it counted toward
+    exhaustive: bool = True
+    search_nodes: int = 0
+
+    @property
+    def status(self) -> str:
+        if self.tree.status == MET:
+            return MET
+        return PARTIAL if self.tree.progress > 0 else UNMET
+
+    @property
+    def progress(self) -> float:
+        return self.tree.progress
+
+    @property
+    def missing(self) -> list[str]:
+        return list(self.tree.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "goal": self.pathway.id,
+            "name": self.pathway.name,
+            "as_of": format_datetime(self.as_of),
+            "status": self.status,
+            "progress": round(self.progress, 4),
+            "missing": self.missing,
+            "warnings": list(self.warnings),
+            "exits": list(self.exits),
+            "occupation": dict(self.pathway.occupation),
+            "credentials_used": {k: list(v) for k, v in self.used.items()},
+            "search": {"exhaustive": self.exhaustive, "nodes": self.search_nodes},
+            "tree": self.tree.to_dict(),
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The evaluator
+
+
+@dataclass
+class _Leaf:
+    """A requirement (or a shortcut / transfer into a branch) that one credential satisfies."""
+
+    key: str
+    node_id: str
+    via: str  # match | shortcut | transfer
+    rule: str
+    candidates: tuple[int, ...]
+    reuse: bool
+    transfer_from: dict[int, str] = field(default_factory=dict)  # candidate -> transfer rule label
+
+
+class PathwayEvaluator:
+    """Evaluates one pathway against a :class:`CredentialIndex`; reusable with different enabled subsets
+    (the optimiser switches offerings' hypothetical credentials on and off)."""
+
+    def __init__(self, pathway: Pathway, index: CredentialIndex, *, trusted_issuers: Iterable[str] = ()) -> None:
+        self.pathway = pathway
+        self.index = index
+        self.policy = pathway.policy
+        self.trusted = {t.casefold() for t in (*pathway.policy.trusted_issuers, *trusted_issuers)}
+        self.nodes = pathway.requirements
+        self.order = self._post_order()
+        self.under_not = self._nodes_under_not()
+        self.leaves: list[_Leaf] = []
+        self.leaf_of_node: dict[str, _Leaf] = {}
+        self.shortcut_of: dict[str, list[_Leaf]] = {}
+        self.unusable: dict[str, tuple[int, ...]] = {}
+        self.aggregate_pool: dict[str, tuple[int, ...]] = {}
+        self.transfer_credit: dict[str, list[tuple[frozenset[int], float, float | None, str]]] = {}
+        self._compile()
+
+    # -- compilation -------------------------------------------------------------------------------------
+    def _post_order(self) -> list[str]:
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(node_id: str) -> None:
+            if node_id in seen:
+                return
+            seen.add(node_id)
+            for child in self.nodes[node_id].children:
+                visit(child)
+            order.append(node_id)
+
+        visit(self.pathway.root)
+        return order
+
+    def _nodes_under_not(self) -> set[str]:
+        out: set[str] = set()
+        for node_id in self.order:
+            if self.nodes[node_id].kind == "not":
+                stack = list(self.nodes[node_id].children)
+                while stack:
+                    child = stack.pop()
+                    if child not in out:
+                        out.add(child)
+                        stack.extend(self.nodes[child].children)
+        return out
+
+    def _allowed(self, indexes: Iterable[int], match: Match | None) -> tuple[int, ...]:
+        """Apply the pathway's policy (self-attested, unverified, trusted issuers) to candidates."""
+        out = []
+        for i in indexes:
+            item = self.index.items[i]
+            kinds = {k for k, _ in item.quality_warnings}
+            if "self-attested" in kinds and not self.policy.count_self_attested:
+                continue
+            if "unverified" in kinds and not self.policy.count_unverified:
+                continue
+            if match is not None and match.trusted_issuer and not (item.issuer_keys & self.trusted):
+                continue
+            out.append(i)
+        return tuple(out)
+
+    def _compile(self) -> None:
+        grants: dict[str, list[tuple[Match, str]]] = {}
+        for rule in self.pathway.transfers:
+            label = rule.label or f"credit transfer ({rule.match.describe()})"
+            if rule.grants:
+                grants.setdefault(rule.grants, []).append((rule.match, label))
+            else:
+                usable, _ = self.index.candidates(rule.match)
+                self.transfer_credit.setdefault(rule.into, []).append(
+                    (frozenset(self._allowed(usable, rule.match)), float(rule.credits), rule.cap, label))
+        for node_id in self.order:
+            node = self.nodes[node_id]
+            reuse = self.policy.double_counting or node.allow_reuse or node_id in self.under_not
+            if node.kind in ("credential", "skill", "manual"):
+                match = node.match
+                usable_all: list[int] = []
+                unusable_all: list[int] = []
+                matches = [match] if not match.is_empty() else []
+                if node.kind == "manual":
+                    matches.append(Match(tags=frozenset({(node.step or f"step:{node_id}").casefold()})))
+                    matches.append(Match(names=frozenset({node.label.casefold()}), types=frozenset()))
+                for m in matches:
+                    usable, unusable = self.index.candidates(m)
+                    usable_all.extend(self._allowed(usable, m))
+                    unusable_all.extend(unusable)
+                transfer_from: dict[int, str] = {}
+                for m, label in grants.get(node_id, []):
+                    usable, _ = self.index.candidates(m)
+                    for i in self._allowed(usable, m):
+                        transfer_from.setdefault(i, label)
+                        usable_all.append(i)
+                candidates = tuple(sorted(dict.fromkeys(usable_all), key=self.index._preference))
+                leaf = _Leaf(key=node_id, node_id=node_id, via="match", rule=self._rule_text(node),
+                             candidates=candidates, reuse=reuse, transfer_from=transfer_from)
+                self.leaf_of_node[node_id] = leaf
+                self.leaves.append(leaf)
+                self.unusable[node_id] = tuple(dict.fromkeys(unusable_all))
+            else:
+                extra: list[_Leaf] = []
+                if node.shortcut is not None:
+                    usable, unusable = self.index.candidates(node.shortcut)
+                    extra.append(_Leaf(key=f"{node_id}#shortcut", node_id=node_id, via="shortcut",
+                                       rule=f"shortcut: {node.shortcut.describe()}",
+                                       candidates=self._allowed(usable, node.shortcut), reuse=reuse))
+                for i, (m, label) in enumerate(grants.get(node_id, [])):
+                    usable, _ = self.index.candidates(m)
+                    extra.append(_Leaf(key=f"{node_id}#transfer{i}", node_id=node_id, via="transfer", rule=label,
+                                       candidates=self._allowed(usable, m), reuse=reuse))
+                if extra:
+                    self.shortcut_of[node_id] = extra
+                    self.leaves.extend(extra)
+                if node.kind in AGGREGATES and not node.children:
+                    match = node.match
+                    if node.kind == "experience" and match.is_empty():
+                        match = Match(types=frozenset(EXPERIENCE_TYPES))
+                    usable, unusable = self.index.candidates(match)
+                    self.aggregate_pool[node_id] = self._allowed(usable, match)
+                    self.unusable[node_id] = unusable
+        self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
+
+    def _rule_text(self, node: Requirement) -> str:
+        if node.kind == "manual":
+            return f"manual step: a self-attested entry tagged {node.step or 'step:' + node.id} or titled {node.label!r}"
+        return node.match.describe()
+
+    # -- the value of one assignment ----------------------------------------------------------------------
+    def _value(self, item: _Prepared, node: Requirement) -> float:
+        if node.kind == "experience":
+            if node.min_hours is not None:
+                return float(item.credential.hours or 0)
+            start = item.credential.valid_from or item.credential.issued
+            end = item.credential.expires or self.index.as_of
+            if start is None:
+                return 0.0
+            months = (utc(min(end, self.index.as_of)) - utc(start)).days / 30.4375
+            return max(0.0, months)
+        if node.quantity == "hours":
+            return float(item.credential.hours or 0)
+        return float(item.credential.credits or 0)
+
+    def _evaluate(self, assignment: dict[str, int | None], enabled, optimistic: bool, used: set[int],
+                  explain: bool = False):
+        """Evaluate the tree for an assignment of leaves. Returns (met, progress, warnings, used_count, extra).
+
+        With ``optimistic`` unassigned leaves count as met when they have any candidate still free: an upper
+        bound for the branch and bound. Otherwise unassigned leaves are unmet and aggregates take leftovers.
+        """
+        met: dict[str, bool] = {}
+        progress: dict[str, float] = {}
+        taken: dict[str, list[tuple[int, str, str]]] = {}  # node -> [(credential, rule, via)]
+        consumed = set(used)
+        agg_detail: dict[str, str] = {}
+        for node_id in self.order:
+            node = self.nodes[node_id]
+            kind = node.kind
+            ok = False
+            prog = 0.0
+            leaf = self.leaf_of_node.get(node_id)
+            if leaf is not None:
+                choice = assignment.get(leaf.key, -1)
+                if choice == -1 and (optimistic or node_id in self.under_not):
+                    ok = any(enabled(i) and (leaf.reuse or i not in used) for i in leaf.candidates)
+                    if node_id in self.under_not:
+                        ok = any(enabled(i) for i in leaf.candidates)
+                elif choice is not None and choice != -1:
+                    ok = True
+                    taken[node_id] = [(choice, leaf.transfer_from.get(choice, leaf.rule),
+                                       "transfer" if choice in leaf.transfer_from else "match")]
+                prog = 1.0 if ok else 0.0
+            elif kind in AGGREGATES and not node.children:
+                ok, prog, picks, text = self._aggregate(node, enabled, consumed, optimistic)
+                if picks:
+                    taken[node_id] = picks
+                agg_detail[node_id] = text
+            elif kind == "sum":  # a sum of credit values over children (CTDL creditValue)
+                total = 0.0
+                for child in node.children:
+                    if met[child]:
+                        total += self._credit_value(child, taken)
+                ok = total >= node.minimum
+                prog = min(1.0, total / node.minimum)
+                agg_detail[node_id] = f"{total:g} of {node.minimum:g} {node.quantity}"
+            elif kind == "all":
+                ok = all(met[c] for c in node.children)
+                prog = sum(progress[c] for c in node.children) / len(node.children)
+            elif kind == "any":
+                ok = any(met[c] for c in node.children)
+                prog = max(progress[c] for c in node.children)
+            elif kind == "at_least":
+                count = sum(1 for c in node.children if met[c])
+                ok = count >= node.n
+                best = sorted((progress[c] for c in node.children), reverse=True)[: node.n]
+                prog = sum(best) / node.n
+            elif kind == "not":
+                ok = not met[node.children[0]]
+                prog = 1.0 if ok else 0.0
+            # a shortcut or a transferred credential satisfies the whole branch
+            for extra in self.shortcut_of.get(node_id, ()):
+                choice = assignment.get(extra.key, -1)
+                hit = False
+                if choice == -1 and optimistic:
+                    hit = any(enabled(i) and (extra.reuse or i not in used) for i in extra.candidates)
+                elif choice not in (None, -1):
+                    hit = True
+                    taken.setdefault(node_id, []).append((choice, extra.rule, extra.via))
+                if hit:
+                    ok, prog = True, 1.0
+            met[node_id] = ok
+            progress[node_id] = prog
+        root = self.pathway.root
+        if not explain:
+            return met[root], progress[root], taken
+        return met, progress, taken, agg_detail
+
+    def _credit_value(self, node_id: str, taken: dict[str, list[tuple[int, str, str]]]) -> float:
+        node = self.nodes[node_id]
+        if node.credits is not None:
+            return float(node.credits)
+        total = 0.0
+        for i, _, _ in taken.get(node_id, ()):
+            total += float(self.index.items[i].credential.credits or 0)
+        for child in node.children:
+            total += self._credit_value(child, taken)
+        return total
+
+    def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool):
+        reuse = self.policy.double_counting or node.allow_reuse or node.id in self.under_not
+        pool = [i for i in self.aggregate_pool.get(node.id, ()) if enabled(i) and (reuse or optimistic or i not in consumed)]
+        items = self.index.items
+        kind = node.kind
+        picks: list[tuple[int, str, str]] = []
+        rule = node.match.describe()
+        if kind == "count":
+            need = int(node.minimum)
+            chosen = pool[:need]
+            picks = [(i, rule, "match") for i in chosen]
+            ok = len(chosen) >= need
+            prog = min(1.0, len(chosen) / need)
+            text = f"{len(chosen)} of {need} credentials"
+        elif kind == "mean":
+            values = [(i, items[i].result) for i in pool if items[i].result is not None]
+            if values:
+                mean = sum(v for _, v in values) / len(values)
+                ok = mean >= node.minimum
+                prog = 1.0 if ok else max(0.0, min(1.0, mean / node.minimum)) if node.minimum > 0 else 0.0
+                text = f"mean {mean:.4g} of {len(values)} results (needs ≥ {node.minimum:g})"
+            else:
+                ok, prog, text = False, 0.0, f"no graded credentials (needs mean ≥ {node.minimum:g})"
+            picks = [(i, rule, "match") for i, _ in values]
+            if not optimistic:
+                return ok, prog, picks, text  # a mean reads grades; it does not consume credentials
+            return ok, prog, [], text
+        else:  # sum or experience
+            if kind == "experience":
+                target = float(node.min_hours if node.min_hours is not None else node.min_months)
+                unit = "hours" if node.min_hours is not None else "months"
+            else:
+                target = float(node.minimum)
+                unit = node.quantity or "credits"
+            valued = sorted(((self._value(items[i], node), i) for i in pool), key=lambda p: (-p[0], p[1]))
+            total = 0.0
+            for value, i in valued:
+                if total >= target:
+                    break
+                if value <= 0:
+                    continue
+                total += value
+                picks.append((i, rule, "match"))
+            # credit transfer into this sum: each matching credential adds its rule's credits, up to the cap
+            for matched, credits, cap, label in self.transfer_credit.get(node.id, ()):
+                added = 0.0
+                for i in sorted(matched):
+                    if total >= target or not enabled(i) or (not reuse and not optimistic and i in consumed):
+                        continue
+                    if any(p[0] == i for p in picks):
+                        continue
+                    grant = credits if cap is None else min(credits, cap - added)
+                    if grant <= 0:
+                        break
+                    added += grant
+                    total += grant
+                    picks.append((i, label, "transfer"))
+            ok = total >= target
+            prog = min(1.0, total / target) if target > 0 else 1.0
+            text = f"{total:.4g} of {target:g} {unit}"
+        if not optimistic and not reuse:
+            consumed.update(i for i, _, _ in picks)
+        return ok, prog, picks, text
+
+    # -- the search ------------------------------------------------------------------------------------
+    def _score(self, met: bool, prog: float, taken) -> tuple:
+        counted: dict[int, int] = {}
+        for picks in taken.values():
+            for i, _, _ in picks:
+                counted[i] = counted.get(i, 0) + 1
+        warnings = sum(len(self.index.items[i].quality_warnings) for i in counted)
+        warnings += sum(n - 1 for n in counted.values())  # a credential counted twice is worth a warning
+        return (met, round(prog, 9), -warnings, -len(counted))
+
+    def solve(self, enabled=lambda i: True) -> tuple[dict[str, int | None], bool, int]:
+        """The best assignment of credentials to leaves (exact unless the node budget runs out)."""
+        items = self.index.items
+        leaves = [leaf for leaf in self.search_leaves]
+        # fewest candidates first: failures show early, and forced choices prune the rest
+        leaves.sort(key=lambda leaf: sum(1 for i in leaf.candidates if enabled(i)))
+        # credentials that are interchangeable for this pathway are tried once per class
+        membership: dict[int, list[str]] = {}
+        for leaf in leaves:
+            for i in leaf.candidates:
+                membership.setdefault(i, []).append(leaf.key)
+        agg_membership: dict[int, list[str]] = {}
+        for node_id, pool in self.aggregate_pool.items():
+            for i in pool:
+                agg_membership.setdefault(i, []).append(node_id)
+
+        def klass(i: int) -> tuple:
+            item = items[i]
+            return (tuple(membership.get(i, ())), tuple(agg_membership.get(i, ())), item.quality_warnings,
+                    item.credential.credits, item.credential.hours, item.result)
+
+        classes = {i: klass(i) for i in membership}
+        best_score: tuple | None = None
+        best_assignment: dict[str, int | None] = {}
+        nodes = 0
+        exhausted = False
+        assignment: dict[str, int | None] = {}
+        used: set[int] = set()
+        # use counts per credential (a reuse leaf does not lock a credential for others)
+        lock_count: dict[int, int] = {}
+
+        def dfs(depth: int) -> None:
+            nonlocal best_score, best_assignment, nodes, exhausted
+            nodes += 1
+            if nodes > SEARCH_NODE_BUDGET:
+                exhausted = True
+                return
+            if depth == len(leaves):
+                met, prog, taken = self._evaluate(assignment, enabled, False, used)
+                score = self._score(met, prog, taken)
+                if best_score is None or score > best_score:
+                    best_score, best_assignment = score, dict(assignment)
+                return
+            if best_score is not None:
+                met, prog, _ = self._evaluate(assignment, enabled, True, used)
+                assigned = [i for i in assignment.values() if i is not None]
+                distinct = set(assigned)
+                warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
+                # every component is optimistic, so the tuple bounds every completion of this branch
+                if (met, round(prog, 9), -warnings, -len(distinct)) <= best_score:
+                    return
+            leaf = leaves[depth]
+            tried: set[tuple] = set()
+            for i in leaf.candidates:
+                if not enabled(i):
+                    continue
+                if not leaf.reuse and i in used:
+                    continue
+                k = classes[i]
+                if k in tried:
+                    continue
+                tried.add(k)
+                assignment[leaf.key] = i
+                if not leaf.reuse:
+                    used.add(i)
+                    lock_count[i] = lock_count.get(i, 0) + 1
+                dfs(depth + 1)
+                if not leaf.reuse:
+                    lock_count[i] -= 1
+                    if lock_count[i] == 0:
+                        used.discard(i)
+                if exhausted:
+                    del assignment[leaf.key]
+                    return
+            assignment[leaf.key] = None
+            dfs(depth + 1)
+            del assignment[leaf.key]
+
+        dfs(0)
+        return best_assignment, not exhausted, nodes
+
+    # -- explanation -----------------------------------------------------------------------------------
+    def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:
+        assignment, exhaustive, nodes = self.solve(enabled)
+        used = {i for key, i in assignment.items() if i is not None
+                and not next(leaf for leaf in self.leaves if leaf.key == key).reuse}
+        met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True)
+        counted: dict[int, list[str]] = {}
+        for node_id, picks in taken.items():
+            for i, _, _ in picks:
+                counted.setdefault(i, []).append(node_id)
+        warnings = self._warnings(counted)
+        tree = self._explain(self.pathway.root, met, progress, taken, agg_detail, warnings, enabled)
+        exits = []
+        for award in self.pathway.exits:
+            exits.append({"id": award.id, "name": award.name, "node": award.node,
+                          "status": MET if met[award.node] else (PARTIAL if progress[award.node] > 0 else UNMET),
+                          "progress": round(progress[award.node], 4)})
+        used_map = {self.index.items[i].wallet_id: nodes_ for i, nodes_ in counted.items()}
+        return PathwayEvaluation(pathway=self.pathway, as_of=self.index.as_of, tree=tree, warnings=warnings,
+                                 exits=exits, used=used_map, exhaustive=exhaustive, search_nodes=nodes)
+
+    def _warnings(self, counted: dict[int, list[str]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        horizon = self.index.as_of + timedelta(days=self.policy.expiring_warning_days)
+        for i, node_ids in sorted(counted.items()):
+            item = self.index.items[i]
+            base = {"wallet_id": item.wallet_id, "title": item.title, "requirements": node_ids}
+            for kind, message in item.quality_warnings:
+                out.append({**base, "kind": kind, "message": f"{item.title}: {message}"})
+            if item.expires is not None and item.expires <= horizon:
+                out.append({**base, "kind": "expiring-soon",
+                            "message": f"{item.title} expires on {item.expires.date().isoformat()}"})
+            if len(node_ids) > 1:
+                out.append({**base, "kind": "counted-twice",
+                            "message": f"{item.title} counts toward {len(node_ids)} requirements "
+                                       f"({', '.join(node_ids)}), as the pathway allows"})
+        return out
+
+    def _explain(self, node_id: str, met, progress, taken, agg_detail, all_warnings, enabled) -> NodeResult:
+        node = self.nodes[node_id]
+        items = self.index.items
+        children = [self._explain(c, met, progress, taken, agg_detail, all_warnings, enabled)
+                    for c in node.children]
+        status = MET if met[node_id] else (PARTIAL if progress[node_id] > 0 else UNMET)
+        creds = []
+        for i, rule, via in taken.get(node_id, ()):
+            item = items[i]
+            creds.append({"wallet_id": item.wallet_id, "title": item.title,
+                          "issuer": item.credential.issuer.name or item.credential.issuer.id,
+                          "rule": rule, "via": via, "hypothetical": item.hypothetical,
+                          "expires": format_datetime(item.expires)})
+        missing: list[str] = []
+        kind = node.kind
+        if kind == "all":
+            detail = f"{sum(1 for c in node.children if met[c])} of {len(node.children)} met"
+        elif kind == "any":
+            detail = "one of " + str(len(node.children)) + (" met" if met[node_id] else " needed")
+        elif kind == "at_least":
+            k = sum(1 for c in node.children if met[c])
+            cap = f", at most {node.at_most}" if node.at_most else ""
+            detail = f"{k} of {node.n} needed (from {len(node.children)}{cap})"
+        elif kind == "not":
+            detail = "excluded requirement is " + ("absent" if met[node_id] else "present")
+        elif node_id in agg_detail:
+            detail = agg_detail[node_id]
+        else:
+            detail = "met" if met[node_id] else "not met"
+        if not met[node_id] and node_id in self.unusable and not taken.get(node_id):
+            reasons = [items[i] for i in self.unusable[node_id] if enabled(i)]
+            if reasons:
+                status = EXPIRED
+                detail = "; ".join(f"{r.title}: {r.unusable_reason}" for r in reasons[:3])
+        if not met[node_id]:
+            if kind == "all":
+                for child in children:
+                    missing.extend(child.missing)
+            elif kind in ("any", "at_least"):
+                need = 1 if kind == "any" else node.n - sum(1 for c in node.children if met[c])
+                unmet = [c for c in children if not c.met]
+                if len(unmet) == need:
+                    for child in unmet:
+                        missing.extend(child.missing)
+                else:
+                    names = ", ".join(c.label for c in unmet)
+                    missing.append(f"{need} of: {names}" if need > 1 else f"one of: {names}")
+            elif kind == "not":
+                missing.append(f"not: {node.label}")
+            else:
+                missing.append(node.label)
+        ids = {c["wallet_id"] for c in creds}
+        warnings = [{"kind": w["kind"], "message": w["message"], "wallet_id": w["wallet_id"]}
+                    for w in all_warnings if w["wallet_id"] in ids]
+        rule = None
+        if creds:
+            rule = creds[0]["rule"]
+        elif node.is_leaf:
+            rule = self.leaf_of_node[node_id].rule if node_id in self.leaf_of_node else node.match.describe()
+        return NodeResult(id=node_id, kind=kind, label=node.label, status=status, progress=progress[node_id],
+                          detail=detail, rule=rule, credentials=creds, children=children, missing=missing,
+                          warnings=warnings, url=node.url)
+
+
+def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,
+                     taxonomy: Taxonomy | None = None, trusted_issuers: Iterable[str] = ()) -> PathwayEvaluation:
+    """Evaluate ``pathway`` against held ``credentials`` on ``as_of``. Pass a :class:`CredentialIndex` to share
+    the indexing across many pathways."""
+    index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
+        credentials, as_of=as_of, taxonomy=taxonomy)
+    return PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers).evaluate()
+
+
+def rank_pathways(pathways: Iterable[Pathway], credentials: Sequence[HeldCredential] | CredentialIndex, *,
+                  as_of: datetime, taxonomy: Taxonomy | None = None,
+                  trusted_issuers: Iterable[str] = ()) -> list[PathwayEvaluation]:
+    """Evaluate every pathway (sharing one index) and rank them: met first, then by progress."""
+    index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
+        credentials, as_of=as_of, taxonomy=taxonomy)
+    evaluations = [PathwayEvaluator(p, index, trusted_issuers=trusted_issuers).evaluate() for p in pathways]
+    evaluations.sort(key=lambda e: (e.status != MET, -e.progress, e.pathway.id))
+    return evaluations

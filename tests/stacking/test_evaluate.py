@@ -1,0 +1,317 @@
+"""The evaluation engine: exact assignment, policies, validity windows and the explanation tree."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import datetime, timezone
+
+import pytest
+
+from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway, rank_pathways
+from skillwallet.stacking.model import load_pathway_toml
+
+from .helpers import AS_OF, cred
+
+
+def pathway(body: str, header: str = 'id = "t"\nname = "Test pathway"\n'):
+    return load_pathway_toml(header + body, "test.toml")
+
+
+TWO_SKILLS = """
+[requirements.root]
+type = "all"
+children = ["sql", "py"]
+[requirements.sql]
+type = "skill"
+skill = "SQL"
+label = "SQL"
+[requirements.py]
+type = "skill"
+skill = "Python"
+label = "Python"
+"""
+
+
+def test_greedy_pick_would_fail_exact_assignment_meets_both():
+    # The newest credential is preferred, and it is the only one with Python: a greedy pass over requirements in
+    # order would give it to SQL and leave Python unmet.
+    both = cred("Data bootcamp", skills=["SQL", "Python programming"], issued="2025-01-01")
+    sql_only = cred("SQL basics", skills=["SQL"], issued="2020-01-01")
+    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [both, sql_only], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert evaluation.used == {both.wallet_id: ["py"], sql_only.wallet_id: ["sql"]}
+    assert evaluation.warnings == []
+
+
+def test_one_credential_never_counts_twice_unless_allowed():
+    both = cred("Data bootcamp", skills=["SQL", "Python"])
+    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [both], as_of=AS_OF)
+    assert evaluation.status == "partial" and evaluation.progress == 0.5
+    assert evaluation.missing in (["SQL"], ["Python"])
+
+    allowed = pathway(TWO_SKILLS + "\n[policy]\ndouble_counting = true\n")
+    evaluation = evaluate_pathway(allowed, [both], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert [w["kind"] for w in evaluation.warnings] == ["counted-twice"]
+
+
+def test_at_least_n_of_m_with_explanation():
+    p = pathway("""
+[requirements.root]
+type = "at_least"
+n = 2
+children = ["a", "b", "c"]
+[requirements.a]
+type = "skill"
+skill = "Tableau"
+[requirements.b]
+type = "skill"
+skill = "Power BI"
+[requirements.c]
+type = "skill"
+skill = "Looker"
+""")
+    one = cred("Tableau desktop specialist", skills=["Tableau"])
+    evaluation = evaluate_pathway(p, [one], as_of=AS_OF)
+    assert evaluation.status == "partial"
+    assert evaluation.tree.detail == "1 of 2 needed (from 3)"
+    assert evaluation.missing == ["one of: b, c"]
+    two = cred("PL-300", skills=["PowerBI"])
+    assert evaluate_pathway(p, [one, two], as_of=AS_OF).status == "met"
+
+
+def test_expired_on_the_date_is_reported_and_as_of_changes_the_answer():
+    p = pathway(TWO_SKILLS)
+    sql = cred("SQL cert", skills=["SQL"], issued="2023-01-01", expires="2025-03-01")
+    py = cred("PCEP", skills=["Python"], issued="2023-01-01", expires="2025-08-01")
+    now = evaluate_pathway(p, [sql, py], as_of=AS_OF)
+    assert now.status == "partial"
+    sql_node = now.tree.children[0]
+    assert sql_node.status == "expired" and "expired on 2025-03-01" in sql_node.detail
+    # py expires within 90 days of the date: counted, with a warning
+    assert [w["kind"] for w in now.warnings] == ["expiring-soon"]
+    earlier = evaluate_pathway(p, [sql, py], as_of=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    assert earlier.status == "met"
+    later = evaluate_pathway(p, [sql, py], as_of=datetime(2025, 9, 1, tzinfo=timezone.utc))
+    assert later.status == "unmet"
+
+
+def test_revoked_and_invalid_never_count_unverified_counts_with_warning():
+    p = pathway(TWO_SKILLS)
+    revoked = cred("SQL", skills=["SQL"], status="revoked")
+    invalid = cred("Python", skills=["Python"], verdict="invalid")
+    assert evaluate_pathway(p, [revoked, invalid], as_of=AS_OF).status == "unmet"
+    unverified = cred("SQL", skills=["SQL"], verdict="not-verified")
+    mine = cred("My Python", skills=["Python"], verdict="self-asserted", self_attested=True)
+    evaluation = evaluate_pathway(p, [unverified, mine], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert sorted(w["kind"] for w in evaluation.warnings) == ["self-attested", "unverified"]
+    strict = pathway(TWO_SKILLS + "\n[policy]\ncount_unverified = false\ncount_self_attested = false\n")
+    assert evaluate_pathway(strict, [unverified, mine], as_of=AS_OF).status == "unmet"
+
+
+def test_verified_credential_preferred_over_unverified_one():
+    p = pathway(TWO_SKILLS)
+    shaky = cred("SQL (unsigned)", skills=["SQL"], verdict="unsigned", issued="2025-05-01")
+    solid = cred("SQL (verified)", skills=["SQL"], issued="2019-01-01")
+    py = cred("Python", skills=["Python"])
+    evaluation = evaluate_pathway(p, [shaky, solid, py], as_of=AS_OF)
+    assert solid.wallet_id in evaluation.used and shaky.wallet_id not in evaluation.used
+    assert evaluation.warnings == []
+
+
+def test_credit_sum_with_capped_transfer():
+    p = pathway("""
+[requirements.root]
+type = "sum"
+field = "credits"
+min = 30
+tag = "college"
+label = "30 college credits"
+[[transfer]]
+match = { issuer = "https://prior.example" }
+into = "root"
+credits = 6
+cap = 9
+label = "prior learning (6 credits each, at most 9)"
+""")
+    courses = [cred(f"Course {i}", credits=5, tags=["college"]) for i in range(4)]  # 20 credits
+    prior = [cred(f"Prior {i}", issuer="https://prior.example") for i in range(3)]
+    evaluation = evaluate_pathway(p, courses + prior, as_of=AS_OF)
+    assert evaluation.status == "partial"
+    assert evaluation.tree.detail == "29 of 30 credits"  # 20 + 6 + 3 (cap)
+    vias = sorted(c["via"] for c in evaluation.tree.credentials)
+    assert vias.count("transfer") == 2
+    evaluation = evaluate_pathway(p, courses + prior + [cred("Course 5", credits=3, tags=["college"])], as_of=AS_OF)
+    assert evaluation.status == "met"
+
+
+def test_shortcut_credential_satisfies_a_branch_and_grants_transfer():
+    p = pathway("""
+[requirements.root]
+type = "all"
+children = ["core", "capstone"]
+[requirements.core]
+type = "all"
+children = ["sql", "py"]
+shortcut = { achievement_id = "urn:cert:data-pro" }
+[requirements.sql]
+type = "skill"
+skill = "SQL"
+[requirements.py]
+type = "skill"
+skill = "Python"
+[requirements.capstone]
+type = "manual"
+label = "Capstone project"
+[[transfer]]
+match = { achievement_id = "urn:cert:portfolio" }
+grants = "capstone"
+""")
+    milestone = cred("Data Pro", achievement_id="urn:cert:data-pro")
+    portfolio = cred("Portfolio review", achievement_id="urn:cert:portfolio")
+    evaluation = evaluate_pathway(p, [milestone, portfolio], as_of=AS_OF)
+    assert evaluation.status == "met"
+    core = evaluation.tree.children[0]
+    assert core.credentials[0]["via"] == "shortcut" and core.children[0].status == "unmet"
+    assert evaluation.tree.children[1].credentials[0]["via"] == "transfer"
+
+
+def test_manual_step_is_met_by_a_tagged_self_attested_entry():
+    p = pathway("""
+[requirements.root]
+type = "manual"
+label = "Mentoring session"
+""")
+    assert evaluate_pathway(p, [], as_of=AS_OF).missing == ["Mentoring session"]
+    entry = cred("I met my mentor", tags=["step:root"], self_attested=True, verdict="self-asserted")
+    evaluation = evaluate_pathway(p, [entry], as_of=AS_OF)
+    assert evaluation.status == "met" and [w["kind"] for w in evaluation.warnings] == ["self-attested"]
+
+
+def test_not_count_mean_experience_level_and_windows():
+    p = pathway("""
+[requirements.root]
+type = "all"
+children = ["no-ban", "three-cloud", "grades", "work", "py-adv", "recent"]
+[requirements.no-ban]
+type = "not"
+children = ["banned"]
+[requirements.banned]
+type = "credential"
+achievement_type = "Sanction"
+[requirements.three-cloud]
+type = "count"
+min = 3
+tag = "cloud"
+[requirements.grades]
+type = "mean"
+min = 3.0
+achievement_type = "Course"
+[requirements.work]
+type = "experience"
+min_months = 12
+[requirements.py-adv]
+type = "skill"
+skill = "Python"
+min_level = "advanced"
+[requirements.recent]
+type = "credential"
+achievement_type = "Certificate"
+earned_within_days = 365
+issuer = "https://recent.example"
+""")
+    creds = [cred(f"Cloud {i}", tags=["cloud"], achievement_type="Badge") for i in range(3)]
+    creds += [cred("Course A", achievement_type="Course", result="3.5"),
+              cred("Course B", achievement_type="Course", result="2.9")]
+    creds += [cred("Job", achievement_type="WorkExperience", valid_from="2023-01-01", issued="2023-01-01",
+                   expires="2026-01-01")]
+    creds += [cred("Py", skills=[("Python", "intermediate")], achievement_type="Badge")]
+    creds += [cred("Recent", issued="2023-01-01", issuer="https://recent.example")]
+    evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
+    by_id = {c.id: c for c in evaluation.tree.children}
+    assert by_id["no-ban"].met and by_id["three-cloud"].met and by_id["grades"].met and by_id["work"].met
+    assert by_id["grades"].detail.startswith("mean 3.2 of 2 results")
+    assert not by_id["py-adv"].met and not by_id["recent"].met
+    creds += [cred("Py adv", skills=[("Python 3", "Advanced")], achievement_type="Badge"),
+              cred("Recent 2", issued="2025-01-01", issuer="https://recent.example")]
+    assert evaluate_pathway(p, creds, as_of=AS_OF).status == "met"
+    creds += [cred("Ban", achievement_type="Sanction")]
+    evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
+    assert evaluation.status == "partial" and "not: no-ban" in evaluation.missing
+
+
+def test_exit_awards_report_each_destination():
+    p = pathway(TWO_SKILLS + """
+[[exits]]
+id = "cert"
+name = "Certificate (SQL only)"
+node = "sql"
+[[exits]]
+id = "diploma"
+name = "Diploma"
+node = "root"
+""")
+    evaluation = evaluate_pathway(p, [cred("SQL", skills=["SQL"])], as_of=AS_OF)
+    assert [(e["id"], e["status"]) for e in evaluation.exits] == [("cert", "met"), ("diploma", "partial")]
+
+
+def test_to_dict_contract():
+    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [cred("SQL", skills=["SQL"])], as_of=AS_OF)
+    data = evaluation.to_dict()
+    assert {"goal", "status", "progress", "missing", "tree"} <= set(data)
+    assert data["goal"] == "t" and data["status"] == "partial" and data["missing"] == ["Python"]
+    assert data["tree"]["children"][0]["credentials"][0]["rule"] == "skill SQL"
+
+
+def test_rank_pathways_orders_by_progress():
+    p1 = pathway(TWO_SKILLS, 'id = "a"\nname = "A"\n')
+    p2 = pathway('[requirements.root]\ntype = "skill"\nskill = "SQL"\n', 'id = "b"\nname = "B"\n')
+    ranked = rank_pathways([p1, p2], [cred("SQL", skills=["SQL"])], as_of=AS_OF)
+    assert [e.pathway.id for e in ranked] == ["b", "a"]
+
+
+def _brute_force(evaluator: PathwayEvaluator):
+    """Best (met, progress) over every assignment of credentials (or none) to every leaf."""
+    leaves = evaluator.search_leaves
+    best = None
+    for combo in itertools.product(*[(None, *leaf.candidates) for leaf in leaves]):
+        locked = [i for leaf, i in zip(leaves, combo) if i is not None and not leaf.reuse]
+        if len(locked) != len(set(locked)):
+            continue
+        assignment = {leaf.key: i for leaf, i in zip(leaves, combo)}
+        met, prog, _ = evaluator._evaluate(assignment, lambda i: True, False, set(locked))
+        score = (met, round(prog, 9))
+        best = score if best is None or score > best else best
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_search_matches_brute_force_on_random_instances(seed):
+    rng = random.Random(seed)
+    skills = ["SQL", "Python", "Tableau", "Excel", "Statistics"]
+    leaves = rng.sample(skills, rng.randint(2, 5))
+    combinators = []
+    body = []
+    # root: all of [at_least k of some leaves, any of the rest]
+    first = leaves[: max(1, len(leaves) // 2 + 1)]
+    rest = leaves[len(first):] or leaves[:1]
+    k = rng.randint(1, len(first))
+    body.append(f'[requirements.root]\ntype = "all"\nchildren = ["g1", "g2"]\n')
+    body.append(f'[requirements.g1]\ntype = "at_least"\nn = {k}\nchildren = {[f"a{i}" for i in range(len(first))]!r}\n'
+                .replace("'", '"'))
+    body.append(f'[requirements.g2]\ntype = "any"\nchildren = {[f"b{i}" for i in range(len(rest))]!r}\n'
+                .replace("'", '"'))
+    for i, s in enumerate(first):
+        body.append(f'[requirements.a{i}]\ntype = "skill"\nskill = "{s}"\n')
+    for i, s in enumerate(rest):
+        body.append(f'[requirements.b{i}]\ntype = "skill"\nskill = "{s}"\n')
+    p = pathway("\n".join(body))
+    creds = [cred(f"c{j}", skills=rng.sample(skills, rng.randint(1, 3)), issued=f"202{rng.randint(0, 4)}-01-01")
+             for j in range(rng.randint(1, 5))]
+    index = CredentialIndex(creds, as_of=AS_OF)
+    evaluator = PathwayEvaluator(p, index)
+    evaluation = evaluator.evaluate()
+    assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)
+    assert evaluation.exhaustive
