@@ -263,8 +263,9 @@ def test_completion_never_prompts_or_touches_the_wallet(shell_env):
             timeout=SHELL_TIMEOUT,
         )
         assert result.returncode == 0, (line, result.stderr)
-        assert "passphrase" not in (result.stdout + result.stderr).lower(), line
-        assert "error" not in result.stderr.lower(), (line, result.stderr)
+        # a prompt (getpass writes it to stderr) or any error would show here; option names may say "passphrase"
+        assert result.stderr == "", (line, result.stderr)
+        assert "passphrase:" not in result.stdout.lower(), line
     assert _wallet_snapshot(home) == before
 
 

@@ -152,7 +152,7 @@ def iter_commands(app=None) -> Iterator[tuple[str, str, bool]]:
             if getattr(sub, "hidden", False):
                 continue
             path = f"{prefix} {name}".strip()
-            short = sub.get_short_help_str(limit=100) if hasattr(sub, "get_short_help_str") else ""
+            short = sub.get_short_help_str(limit=300) if hasattr(sub, "get_short_help_str") else ""
             is_group = bool(getattr(sub, "commands", None))
             yield path, short, is_group
             if is_group:
