@@ -1,0 +1,799 @@
+"""Verify JOSE-secured credentials: VC 1.1 JWT, VC-JOSE ``vc+jwt``, SD-JWT, and Open Badges 2.0.
+
+Every check ends in a :class:`~skillwallet.verify.base.SignatureFinding`; nothing here raises for a bad
+credential. Signatures are verified directly with ``cryptography`` (RFC 7515 §5.2, RFC 7518 §3, RFC 8037
+§3.1): the ``alg`` must match the key type, ``none`` and HMAC algorithms are refused, JOSE ECDSA
+signatures are raw ``r||s`` (RFC 7518 §3.4), ``crit`` headers are refused because none is understood
+(RFC 7515 §4.1.11), and unencoded payloads (``b64: false``, RFC 7797) are refused.
+
+Issuer binding: the key named by ``kid`` (or the issuer DID itself) is resolved with
+:func:`skillwallet.verify.keys.resolve_verification_method`; its controller must be the credential's
+issuer. A key carried in the JWS header (``jwk``) is only self-asserted.
+
+Open Badges 2.0 (OB 2.0 §Verification): signed assertions are compact JWS whose key document
+(``verification.creator``) must be owned by the issuer profile, which lists it in ``publicKey``; the
+issuer's ``revocationList`` is consulted when available. Hosted assertions are fetched from their ``id``
+through the document resolver and compared. Offline, both are "unknown", never verified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.parse
+from typing import Any
+
+from skillwallet.errors import DocumentUnavailableError
+from skillwallet.model import FORMAT_OB2, FORMAT_SD_JWT, FORMAT_VC_JOSE, FORMAT_VC_JWT, Credential
+from skillwallet.verify.base import (
+    BOUND,
+    FAIL,
+    NA,
+    PASS,
+    SELF_ASSERTED,
+    UNKNOWN,
+    UNRESOLVED,
+    KeyResolutionError,
+    ResolvedKey,
+    SignatureFinding,
+)
+from skillwallet.verify.keys import b64url_decode, b64url_encode, public_key_from_jwk, resolve_verification_method
+
+#: Asymmetric JWS algorithms verified (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812 §3.2 for ES256K).
+SUPPORTED_ALGORITHMS = frozenset(
+    {"EdDSA", "Ed25519", "ES256", "ES384", "ES512", "ES256K", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
+)
+#: SD-JWT digest algorithms (IANA "Named Information Hash Algorithm" names, RFC 9901 §4.1.1).
+SD_HASHES = {"sha-256": hashlib.sha256, "sha-384": hashlib.sha384, "sha-512": hashlib.sha512, "sha3-256": hashlib.sha3_256}
+MAX_TOKEN_BYTES = 1024 * 1024
+MAX_DISCLOSURES = 1000
+_B64URL_SEGMENT = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+class MalformedJwsError(ValueError):
+    """The text is not a well-formed compact JWS (RFC 7515 §7.1)."""
+
+
+class UnsupportedAlgorithmError(ValueError):
+    """The ``alg`` is refused (``none``, HMAC) or unknown."""
+
+
+class AlgorithmKeyMismatchError(ValueError):
+    """The ``alg`` does not fit the key type (e.g. ES256 with an Ed25519 key)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# compact JWS
+
+
+def decode_compact_jws(text: str | bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+    """Split a compact JWS into ``(header, payload_bytes, signature, signing_input)``.
+
+    Strict: exactly three base64url segments without padding, the header a JSON object with a string
+    ``alg``, a non-empty signature. Raises :class:`MalformedJwsError` (a ``ValueError``).
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("ascii")
+        except UnicodeDecodeError:
+            raise MalformedJwsError("a compact JWS is ASCII text") from None
+    if not isinstance(text, str):
+        raise MalformedJwsError("a compact JWS is text")
+    token = text.strip()
+    if len(token) > MAX_TOKEN_BYTES:
+        raise MalformedJwsError("the JWS is too large")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedJwsError(f"a compact JWS has three dot-separated parts, not {len(parts)}")
+    header_b64, payload_b64, signature_b64 = parts
+    for name, segment in (("header", header_b64), ("payload", payload_b64), ("signature", signature_b64)):
+        if not _B64URL_SEGMENT.match(segment):
+            raise MalformedJwsError(f"the JWS {name} is not base64url")
+    if not header_b64:
+        raise MalformedJwsError("the JWS header is empty")
+    if not signature_b64:
+        raise MalformedJwsError("the JWS has no signature")
+    try:
+        header = json.loads(b64url_decode(header_b64).decode("utf-8"))
+        payload = b64url_decode(payload_b64)
+        signature = b64url_decode(signature_b64)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJwsError(f"the JWS does not decode: {exc}") from None
+    if not isinstance(header, dict):
+        raise MalformedJwsError("the JWS header is not a JSON object")
+    if not isinstance(header.get("alg"), str) or not header["alg"]:
+        raise MalformedJwsError("the JWS header has no 'alg'")
+    signing_input = f"{header_b64}.{payload_b64}".encode("ascii")
+    return header, payload, signature, signing_input
+
+
+def decode_jwt_payload(payload: bytes) -> dict[str, Any]:
+    """The JWT claims set: a JSON object (RFC 7519 §7.2 step 10). Raises :class:`MalformedJwsError`."""
+    try:
+        claims = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise MalformedJwsError("the JWS payload is not JSON") from None
+    if not isinstance(claims, dict):
+        raise MalformedJwsError("the JWS payload is not a JSON object")
+    return claims
+
+
+def header_problems(header: dict[str, Any]) -> list[str]:
+    """Reasons the protected header is refused before any key is looked at."""
+    problems = []
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg.lower() == "none":
+        problems.append("the JWS is unsecured (alg 'none')")
+    elif alg.upper().startswith("HS"):
+        problems.append(f"alg {alg} is a shared-secret MAC, not an issuer signature")
+    elif alg not in SUPPORTED_ALGORITHMS:
+        problems.append(f"unsupported JWS algorithm {alg!r}")
+    if header.get("b64") is False:
+        problems.append("unencoded payloads (b64: false, RFC 7797) are not accepted")
+    if "crit" in header:
+        # RFC 7515 §4.1.11: a recipient MUST reject a JWS whose crit names a parameter it does not understand.
+        problems.append(f"the JWS has critical header parameters skillwallet does not understand: {header['crit']!r}")
+    return problems
+
+
+def verify_jws_signature(alg: str, public_key: Any, signing_input: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` over ``signing_input`` verifies with ``public_key`` under ``alg``.
+
+    Raises :class:`UnsupportedAlgorithmError` for refused or unknown algorithms and
+    :class:`AlgorithmKeyMismatchError` when the key type does not fit ``alg`` (algorithm confusion).
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    if alg not in SUPPORTED_ALGORITHMS:
+        raise UnsupportedAlgorithmError(f"unsupported JWS algorithm {alg!r}")
+    try:
+        if alg in ("EdDSA", "Ed25519"):
+            if isinstance(public_key, Ed25519PublicKey) or (alg == "EdDSA" and isinstance(public_key, Ed448PublicKey)):
+                public_key.verify(signature, signing_input)
+                return True
+            raise AlgorithmKeyMismatchError(f"alg {alg} needs an EdDSA key, not {_key_kind(public_key)}")
+        if alg.startswith("ES"):
+            curve, hash_cls = {
+                "ES256": ("secp256r1", hashes.SHA256),
+                "ES384": ("secp384r1", hashes.SHA384),
+                "ES512": ("secp521r1", hashes.SHA512),
+                "ES256K": ("secp256k1", hashes.SHA256),
+            }[alg]
+            if not isinstance(public_key, ec.EllipticCurvePublicKey) or public_key.curve.name != curve:
+                raise AlgorithmKeyMismatchError(f"alg {alg} needs a {curve} key, not {_key_kind(public_key)}")
+            size = (public_key.curve.key_size + 7) // 8
+            if len(signature) != 2 * size:
+                return False  # JOSE ECDSA signatures are exactly r||s (RFC 7518 §3.4), never DER
+            r = int.from_bytes(signature[:size], "big")
+            s = int.from_bytes(signature[size:], "big")
+            public_key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(hash_cls()))
+            return True
+        if alg[:2] in ("RS", "PS"):
+            if not isinstance(public_key, rsa.RSAPublicKey):
+                raise AlgorithmKeyMismatchError(f"alg {alg} needs an RSA key, not {_key_kind(public_key)}")
+            if public_key.key_size < 2048:
+                raise AlgorithmKeyMismatchError("RSA keys shorter than 2048 bits are refused (RFC 7518 §3.3)")
+            hash_cls = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}[alg[2:]]
+            if alg.startswith("RS"):
+                pad = padding.PKCS1v15()
+            else:
+                # RFC 7518 §3.5: MGF1 with the same hash, salt length equal to the hash output.
+                pad = padding.PSS(mgf=padding.MGF1(hash_cls()), salt_length=hash_cls.digest_size)
+            public_key.verify(signature, signing_input, pad, hash_cls())
+            return True
+    except InvalidSignature:
+        return False
+    raise UnsupportedAlgorithmError(f"unsupported JWS algorithm {alg!r}")
+
+
+def _key_kind(public_key: Any) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return f"an EC {public_key.curve.name} key"
+    if isinstance(public_key, rsa.RSAPublicKey):
+        return "an RSA key"
+    return f"an {type(public_key).__name__.replace('PublicKey', '')} key"
+
+
+# --------------------------------------------------------------------------------------------------
+# the entry point
+
+
+def verify_jose_credential(cred: Credential, *, resolver: Any) -> SignatureFinding:
+    """Check the signature and issuer binding of a JOSE-secured credential (and OB 2.0 assertions).
+
+    ``vc-jwt``, ``vc+jwt`` and ``sd-jwt`` are checked from ``cred.original``; ``ob2`` credentials are
+    checked as signed assertions when the original is a compact JWS, else by the hosted check.
+    Other formats give an ``na`` finding.
+    """
+    try:
+        if cred.format == FORMAT_VC_JWT:
+            return _verify_vc_jwt(cred, resolver)
+        if cred.format == FORMAT_VC_JOSE:
+            return _verify_vc_jose(cred, resolver)
+        if cred.format == FORMAT_SD_JWT:
+            return verify_sd_jwt(cred.original, resolver=resolver, expected_issuer=cred.issuer.id)
+        if cred.format == FORMAT_OB2:
+            if _looks_like_jws(cred.original):
+                return verify_ob2_signed(cred, resolver=resolver)
+            return verify_ob2_hosted(cred, resolver=resolver)
+    except MalformedJwsError as exc:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"malformed token: {exc}"])
+    return SignatureFinding(NA, UNRESOLVED, [f"{cred.format} credentials are not JOSE-secured"])
+
+
+def _looks_like_jws(original: bytes) -> bool:
+    text = original.strip()
+    return text.count(b".") == 2 and not text.startswith(b"{")
+
+
+def _issuer_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
+    """VC Data Model 1.1 §6.3.1: the credential is the ``vc`` claim; registered claims stand for its fields."""
+    header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
+    claims = decode_jwt_payload(payload_bytes)
+    vc = claims.get("vc")
+    if not isinstance(vc, dict):
+        return SignatureFinding(FAIL, UNRESOLVED, ["a VC-JWT must carry the credential in its 'vc' claim"])
+    reasons: list[str] = []
+    issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer"))
+    vc_issuer = _issuer_id(vc.get("issuer"))
+    if vc_issuer and issuer and vc_issuer != issuer:
+        reasons.append(f"'iss' ({issuer}) contradicts the credential's issuer ({vc_issuer})")
+    if isinstance(claims.get("jti"), str) and isinstance(vc.get("id"), str) and vc["id"] != claims["jti"]:
+        reasons.append("'jti' contradicts the credential's id")
+    subject = vc.get("credentialSubject")
+    if isinstance(claims.get("sub"), str) and isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        if subject["id"] != claims["sub"]:
+            reasons.append("'sub' contradicts the credential subject's id")
+    if reasons:
+        return SignatureFinding(FAIL, UNRESOLVED, reasons, details={"alg": header.get("alg")})
+    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver)
+
+
+def _verify_vc_jose(cred: Credential, resolver: Any) -> SignatureFinding:
+    """VC-JOSE-COSE §3.1.1: the payload is the credential itself; ``vc`` and ``vp`` claims must not appear."""
+    header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
+    claims = decode_jwt_payload(payload_bytes)
+    if "vc" in claims or "vp" in claims:
+        return SignatureFinding(FAIL, UNRESOLVED, ["a vc+jwt payload is the credential; 'vc' and 'vp' claims are forbidden"])
+    issuer = _issuer_id(claims.get("issuer"))
+    if issuer is None:
+        return SignatureFinding(FAIL, UNRESOLVED, ["the credential names no issuer"])
+    if isinstance(claims.get("iss"), str) and claims["iss"] != issuer:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"'iss' ({claims['iss']}) contradicts the credential's issuer ({issuer})"])
+    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver)
+
+
+def _verify_signed_claims(
+    cred: Credential,
+    header: dict[str, Any],
+    claims: dict[str, Any],
+    signature: bytes,
+    signing_input: bytes,
+    issuer: str | None,
+    resolver: Any,
+) -> SignatureFinding:
+    if cred.issuer.id and issuer and cred.issuer.id != issuer:
+        # The wallet's normalised view must describe the signed token, not something else.
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed issuer ({issuer}) differs from the stored one ({cred.issuer.id})"])
+    return check_jws(header, signature, signing_input, issuer=issuer, resolver=resolver)
+
+
+def check_jws(
+    header: dict[str, Any],
+    signature: bytes,
+    signing_input: bytes,
+    *,
+    issuer: str | None,
+    resolver: Any,
+    purpose: str = "assertionMethod",
+    key: ResolvedKey | None = None,
+    issuer_metadata: bool = False,
+) -> SignatureFinding:
+    """Header rules, key resolution (unless ``key`` is given), controller == issuer, then the signature."""
+    details: dict[str, Any] = {"alg": header.get("alg")}
+    if isinstance(header.get("kid"), str):
+        details["kid"] = header["kid"]
+    if isinstance(header.get("typ"), str):
+        details["typ"] = header["typ"]
+    problems = header_problems(header)
+    if problems:
+        return SignatureFinding(FAIL, UNRESOLVED, problems, details=details)
+    if key is None:
+        try:
+            key = resolve_jws_key(header, issuer, resolver, purpose=purpose, issuer_metadata=issuer_metadata)
+        except KeyResolutionError as exc:
+            details["documents"] = _documents_used(resolver)
+            if exc.unavailable or exc.unsupported:
+                return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True, details=details)
+            return SignatureFinding(FAIL, UNRESOLVED, [f"the issuer key is not usable: {exc}"], details=details)
+    details.update({"key_id": key.key_id, "controller": key.controller, "documents": _documents_used(resolver)})
+    reasons: list[str] = []
+    if key.binding == BOUND and issuer and key.controller != issuer:
+        return SignatureFinding(
+            FAIL, UNRESOLVED, [f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"], details=details
+        )
+    try:
+        valid = verify_jws_signature(header["alg"], key.public_key, signing_input, signature)
+    except (UnsupportedAlgorithmError, AlgorithmKeyMismatchError) as exc:
+        return SignatureFinding(FAIL, key.binding, [str(exc)], details=details)
+    if not valid:
+        return SignatureFinding(FAIL, key.binding, ["the JWS signature does not verify"], details=details)
+    if key.binding == SELF_ASSERTED:
+        reasons.append("the signature is valid, but the key is only asserted by the credential itself, not bound to the issuer")
+    else:
+        reasons.append(f"signed by {key.key_id}, a key of the issuer")
+    return SignatureFinding(PASS, key.binding, reasons, details=details)
+
+
+def _documents_used(resolver: Any) -> dict[str, str]:
+    resolved = getattr(resolver, "resolved", None) or {}
+    return {url: doc.source for url, doc in resolved.items()}
+
+
+def resolve_jws_key(
+    header: dict[str, Any],
+    issuer: str | None,
+    resolver: Any,
+    *,
+    purpose: str = "assertionMethod",
+    issuer_metadata: bool = False,
+) -> ResolvedKey:
+    """The key a JWS names: ``kid`` (absolute, or relative to the issuer DID), else the issuer itself,
+    else (``issuer_metadata``, SD-JWT VC) the HTTPS issuer's JWT VC Issuer Metadata, else a header
+    ``jwk`` (self-asserted). Raises :class:`KeyResolutionError`."""
+    kid = header.get("kid") if isinstance(header.get("kid"), str) and header.get("kid") else None
+    header_jwk = header.get("jwk") if isinstance(header.get("jwk"), dict) else None
+    if "x5c" in header and kid is None and header_jwk is None:
+        raise KeyResolutionError("X.509 certificate chains (x5c) are not supported", unsupported=True)
+    key: ResolvedKey | None = None
+    vm = _verification_method_for(kid, issuer)
+    if vm is not None:
+        key = resolve_verification_method(vm, resolver, purpose=purpose)
+    elif issuer_metadata and issuer and issuer.startswith("https://"):
+        try:
+            key = _key_from_jwt_issuer_metadata(issuer, kid, resolver)
+        except KeyResolutionError as exc:
+            if not (exc.unavailable and header_jwk is not None):
+                raise
+            # Metadata out of reach: the header key can still be checked, but only as self-asserted.
+    if header_jwk is not None:
+        jwk_key = public_key_from_jwk(header_jwk)
+        if key is None:
+            return ResolvedKey(jwk_key, "jwk", None, SELF_ASSERTED, None)
+        from skillwallet.verify.keys import _same_key
+
+        if not _same_key(jwk_key, key.public_key):
+            raise KeyResolutionError("the header 'jwk' differs from the key 'kid' names")
+    if key is None:
+        raise KeyResolutionError("the JWS names no key (no 'kid', no DID issuer, no 'jwk')")
+    return key
+
+
+def _verification_method_for(kid: str | None, issuer: str | None) -> str | None:
+    if kid:
+        if kid.startswith("did:") or kid.startswith("https://"):
+            return kid
+        if issuer and issuer.startswith("did:"):
+            # A relative kid ("#key-1" or "key-1") is a fragment of the issuer DID.
+            return issuer.split("#", 1)[0] + "#" + kid.lstrip("#")
+        return None
+    if issuer and issuer.startswith("did:"):
+        return issuer
+    return None
+
+
+def _key_from_jwt_issuer_metadata(issuer: str, kid: str | None, resolver: Any) -> ResolvedKey:
+    """SD-JWT VC §5 (JWT VC Issuer Metadata): ``/.well-known/jwt-vc-issuer`` + issuer path, ``jwks`` or ``jwks_uri``."""
+    parts = urllib.parse.urlsplit(issuer)
+    path = parts.path.rstrip("/")
+    url = urllib.parse.urlunsplit(("https", parts.netloc, "/.well-known/jwt-vc-issuer" + path, "", ""))
+    try:
+        metadata = resolver.fetch_json(url)
+        if metadata.get("issuer") != issuer:
+            raise KeyResolutionError(f"the issuer metadata at {url} is for {metadata.get('issuer')!r}")
+        jwks = metadata.get("jwks")
+        if jwks is None and isinstance(metadata.get("jwks_uri"), str):
+            jwks = resolver.fetch_json(metadata["jwks_uri"])
+    except DocumentUnavailableError as exc:
+        raise KeyResolutionError(exc.message, unavailable=True) from None
+    keys_list = jwks.get("keys") if isinstance(jwks, dict) else None
+    if not isinstance(keys_list, list) or not keys_list:
+        raise KeyResolutionError(f"the issuer metadata at {url} lists no keys")
+    candidates = [k for k in keys_list if isinstance(k, dict) and (kid is None or k.get("kid") == kid)]
+    if len(candidates) != 1:
+        raise KeyResolutionError(f"the issuer metadata has {len(candidates)} keys matching kid {kid!r}")
+    return ResolvedKey(public_key_from_jwk(candidates[0]), f"{url}#{kid or ''}", issuer, BOUND, frozenset({"assertionMethod"}))
+
+
+# --------------------------------------------------------------------------------------------------
+# SD-JWT (RFC 9901)
+
+
+def sd_jwt_digest(disclosure: str, alg: str = "sha-256") -> str:
+    """base64url(hash(disclosure as sent)) — RFC 9901 §4.2.3."""
+    return b64url_encode(SD_HASHES[alg](disclosure.encode("ascii")).digest())
+
+
+class _DisclosureError(Exception):
+    pass
+
+
+def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[str, Any]:
+    """The claims an SD-JWT discloses (RFC 9901 §7.1 steps 3–5); raises ``ValueError`` on any violation.
+
+    Every disclosure must be referenced exactly once by a digest in an ``_sd`` array (object properties)
+    or a ``{"...": digest}`` array element (array entries), reachable from the signed payload.
+    """
+    alg = payload.get("_sd_alg", "sha-256")
+    if alg not in SD_HASHES:
+        raise ValueError(f"unsupported _sd_alg {alg!r}")
+    decoded: dict[str, list[Any]] = {}
+    for index, disclosure in enumerate(disclosures, 1):
+        try:
+            value = json.loads(b64url_decode(disclosure).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise ValueError(f"disclosure {index} is not base64url JSON") from None
+        if not isinstance(value, list) or len(value) not in (2, 3) or not isinstance(value[0], str):
+            raise ValueError(f"disclosure {index} is not a [salt, (name,) value] array")
+        if len(value) == 3 and (not isinstance(value[1], str) or value[1] in ("_sd", "...")):
+            raise ValueError(f"disclosure {index} has a forbidden claim name")
+        digest = sd_jwt_digest(disclosure, alg)
+        if digest in decoded:
+            raise ValueError(f"disclosure {index} is given twice")
+        decoded[digest] = value
+    seen_digests: set[str] = set()
+    used: set[str] = set()
+
+    def note(digest: Any) -> None:
+        if not isinstance(digest, str):
+            raise ValueError("a digest in the payload is not a string")
+        if digest in seen_digests:
+            raise ValueError("a digest appears more than once in the payload")  # RFC 9901 §7.1 step 4
+        seen_digests.add(digest)
+
+    def walk(node: Any, depth: int) -> Any:
+        if depth > 64:
+            raise ValueError("claims nested too deeply")
+        if isinstance(node, dict):
+            out = {k: walk(v, depth + 1) for k, v in node.items() if k not in ("_sd", "_sd_alg")}
+            digests = node.get("_sd", [])
+            if not isinstance(digests, list):
+                raise ValueError("'_sd' is not an array")
+            for digest in digests:
+                note(digest)
+                found = decoded.get(digest)
+                if found is None:
+                    continue  # undisclosed claim or decoy digest (§4.2.5)
+                if len(found) != 3:
+                    raise ValueError("an array-element disclosure is referenced from '_sd'")
+                if found[1] in out:
+                    raise ValueError(f"disclosed claim {found[1]!r} already exists in the payload")
+                used.add(digest)
+                out[found[1]] = walk(found[2], depth + 1)
+            return out
+        if isinstance(node, list):
+            items = []
+            for item in node:
+                if isinstance(item, dict) and "..." in item:
+                    if len(item) != 1:
+                        raise ValueError("an array-element digest object has other keys")
+                    note(item["..."])
+                    found = decoded.get(item["..."])
+                    if found is None:
+                        continue
+                    if len(found) != 2:
+                        raise ValueError("an object-property disclosure is referenced as an array element")
+                    used.add(item["..."])
+                    items.append(walk(found[1], depth + 1))
+                else:
+                    items.append(walk(item, depth + 1))
+            return items
+        return node
+
+    claims = walk(payload, 0)
+    unused = len(decoded) - len(used)
+    if unused:
+        raise ValueError(f"{unused} disclosure(s) are not referenced by the signed payload")
+    return claims
+
+
+def verify_sd_jwt(
+    token: str | bytes,
+    *,
+    resolver: Any,
+    expected_issuer: str | None = None,
+    key: ResolvedKey | None = None,
+) -> SignatureFinding:
+    """Verify an SD-JWT (``<issuer JWS>~<disclosure>~…~[<KB-JWT>]``), RFC 9901 §7.1 and §7.3.
+
+    The issuer signature, every disclosure's digest, and the key binding JWT if present. ``key`` skips
+    key resolution (for tests and callers that already hold the issuer key).
+    """
+    if isinstance(token, bytes):
+        try:
+            token = token.decode("ascii")
+        except UnicodeDecodeError:
+            return SignatureFinding(FAIL, UNRESOLVED, ["an SD-JWT is ASCII text"])
+    token = token.strip()
+    if "~" not in token:
+        return SignatureFinding(FAIL, UNRESOLVED, ["not an SD-JWT: no '~' separator"])
+    parts = token.split("~")
+    issuer_jwt, disclosures, kb_jwt = parts[0], parts[1:-1], parts[-1]
+    if any(not d for d in disclosures):
+        return SignatureFinding(FAIL, UNRESOLVED, ["the SD-JWT has an empty disclosure"])
+    if len(disclosures) > MAX_DISCLOSURES:
+        return SignatureFinding(FAIL, UNRESOLVED, ["the SD-JWT has too many disclosures"])
+    try:
+        header, payload_bytes, signature, signing_input = decode_compact_jws(issuer_jwt)
+        payload = decode_jwt_payload(payload_bytes)
+    except MalformedJwsError as exc:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"malformed issuer JWT: {exc}"])
+    issuer = payload.get("iss") if isinstance(payload.get("iss"), str) else None
+    if expected_issuer and issuer and expected_issuer != issuer:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed issuer ({issuer}) differs from the stored one ({expected_issuer})"])
+    finding = check_jws(
+        header, signature, signing_input, issuer=issuer, resolver=resolver, key=key, issuer_metadata=True
+    )
+    if finding.outcome != PASS:
+        return finding
+    try:
+        claims = apply_disclosures(payload, disclosures)
+    except ValueError as exc:
+        return SignatureFinding(FAIL, finding.binding, [f"SD-JWT disclosures: {exc}"], details=finding.details)
+    finding.details["disclosures"] = len(disclosures)
+    finding.details["disclosed_claims"] = sorted(set(claims) - set(payload) - {"_sd", "_sd_alg"})
+    if kb_jwt:
+        problem = _check_key_binding(kb_jwt, token[: len(token) - len(kb_jwt)], claims, payload.get("_sd_alg", "sha-256"))
+        if problem:
+            return SignatureFinding(FAIL, finding.binding, [f"key binding JWT: {problem}"], details=finding.details)
+        finding.details["key_binding"] = PASS
+        finding.reasons.append("the key binding JWT verifies with the holder key in 'cnf'")
+    else:
+        finding.details["key_binding"] = "absent"
+    return finding
+
+
+def _check_key_binding(kb_jwt: str, presented: str, claims: dict[str, Any], sd_alg: str) -> str | None:
+    """RFC 9901 §7.3: typ kb+jwt, signed by the ``cnf`` key, ``sd_hash`` over the presentation, ``iat`` present."""
+    try:
+        header, payload_bytes, signature, signing_input = decode_compact_jws(kb_jwt)
+        kb_claims = decode_jwt_payload(payload_bytes)
+    except MalformedJwsError as exc:
+        return f"malformed: {exc}"
+    if header.get("typ") != "kb+jwt":
+        return "its typ is not kb+jwt"
+    problems = header_problems(header)
+    if problems:
+        return problems[0]
+    cnf = claims.get("cnf")
+    if not isinstance(cnf, dict) or not isinstance(cnf.get("jwk"), dict):
+        return "the credential has no holder key ('cnf' with 'jwk') to check it against"
+    try:
+        holder_key = public_key_from_jwk(cnf["jwk"])
+        if not verify_jws_signature(header["alg"], holder_key, signing_input, signature):
+            return "its signature does not verify with the holder key"
+    except (KeyResolutionError, UnsupportedAlgorithmError, AlgorithmKeyMismatchError) as exc:
+        return str(exc)
+    expected = b64url_encode(SD_HASHES[sd_alg](presented.encode("ascii")).digest())
+    if kb_claims.get("sd_hash") != expected:
+        return "sd_hash does not match the presented SD-JWT"
+    if not isinstance(kb_claims.get("iat"), (int, float)) or isinstance(kb_claims.get("iat"), bool):
+        return "it has no numeric 'iat'"
+    if "aud" not in kb_claims or "nonce" not in kb_claims:
+        return "it lacks 'aud' or 'nonce'"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Open Badges 2.0
+
+
+def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
+    """OB 2.0 §Signed Badges: compact JWS over the assertion, key owned by the issuer profile, revocation list."""
+    header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
+    assertion = decode_jwt_payload(payload_bytes)
+    verification = assertion.get("verification") if isinstance(assertion.get("verification"), dict) else {}
+    vtype = str(verification.get("type", "")).lower()
+    if vtype not in ("signedbadge", "signed"):
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed assertion's verification type is {verification.get('type')!r}, not SignedBadge"])
+    try:
+        issuer_id = _ob2_issuer_id(assertion, resolver)
+    except KeyResolutionError as exc:
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot find the issuer: {exc}"], unverifiable=True)
+    if cred.issuer.id and issuer_id != cred.issuer.id:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed assertion's issuer ({issuer_id}) differs from the stored one ({cred.issuer.id})"])
+    creator = verification.get("creator")
+    if isinstance(creator, dict):
+        creator = creator.get("id")
+    if not isinstance(creator, str) or not creator:
+        finding = _ob2_try_profile_keys(header, signature, signing_input, issuer_id, resolver)
+    else:
+        if not creator.startswith("https://") and not creator.startswith("http://"):
+            return SignatureFinding(FAIL, UNRESOLVED, [f"verification.creator {creator!r} is not a key URL"])
+        from skillwallet.verify.keys import resolve_ob2_cryptographic_key
+
+        try:
+            key = resolve_ob2_cryptographic_key(creator, resolver)
+        except KeyResolutionError as exc:
+            if exc.unavailable or exc.unsupported:
+                return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True,
+                                        details={"alg": header.get("alg"), "documents": _documents_used(resolver)})
+            return SignatureFinding(FAIL, UNRESOLVED, [f"the issuer key is not usable: {exc}"], details={"alg": header.get("alg")})
+        finding = check_jws(header, signature, signing_input, issuer=issuer_id, resolver=resolver, key=key)
+    if finding.outcome == PASS:
+        _ob2_revocation(assertion, issuer_id, resolver, finding)
+    return finding
+
+
+def _ob2_issuer_id(assertion: dict[str, Any], resolver: Any) -> str:
+    badge = assertion.get("badge")
+    if isinstance(badge, str):
+        try:
+            badge = resolver.fetch_json(badge)
+        except DocumentUnavailableError as exc:
+            raise KeyResolutionError(exc.message, unavailable=True) from None
+    if not isinstance(badge, dict):
+        raise KeyResolutionError("the assertion has no BadgeClass")
+    issuer = _issuer_id(badge.get("issuer"))
+    if not issuer:
+        raise KeyResolutionError("the BadgeClass names no issuer")
+    return issuer
+
+
+def _ob2_profile(issuer_id: str, resolver: Any) -> dict[str, Any]:
+    try:
+        profile = resolver.fetch_json(issuer_id)
+    except DocumentUnavailableError as exc:
+        raise KeyResolutionError(exc.message, unavailable=True) from None
+    if profile.get("id") != issuer_id:
+        raise KeyResolutionError(f"the issuer profile at {issuer_id} has id {profile.get('id')!r}")
+    return profile
+
+
+def _ob2_try_profile_keys(header, signature, signing_input, issuer_id: str, resolver: Any) -> SignatureFinding:
+    """Without ``creator``, OB 2.0 says to try the keys the issuer profile lists in ``publicKey``."""
+    from skillwallet.verify.keys import resolve_ob2_cryptographic_key
+
+    try:
+        profile = _ob2_profile(issuer_id, resolver)
+    except KeyResolutionError as exc:
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True)
+    listed = profile.get("publicKey")
+    entries = listed if isinstance(listed, list) else [listed] if listed else []
+    last = SignatureFinding(FAIL, UNRESOLVED, ["the issuer profile lists no publicKey"])
+    for entry in entries:
+        key_url = entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None
+        if not key_url:
+            continue
+        try:
+            key = resolve_ob2_cryptographic_key(key_url, resolver)
+        except KeyResolutionError as exc:
+            last = SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=exc.unavailable)
+            continue
+        last = check_jws(header, signature, signing_input, issuer=issuer_id, resolver=resolver, key=key)
+        if last.outcome == PASS:
+            return last
+    return last
+
+
+def _ob2_revocation(assertion: dict[str, Any], issuer_id: str, resolver: Any, finding: SignatureFinding) -> None:
+    """OB 2.0 §RevocationList: ``revokedAssertions`` holds assertion ids (or uids), or objects with them."""
+    try:
+        profile = _ob2_profile(issuer_id, resolver)
+        list_url = profile.get("revocationList")
+        list_url = list_url.get("id") if isinstance(list_url, dict) else list_url
+        if not list_url:
+            finding.details["status"] = NA
+            return
+        revocation_list = resolver.fetch_json(list_url)
+    except (KeyResolutionError, DocumentUnavailableError) as exc:
+        finding.details["status"] = UNKNOWN
+        finding.reasons.append(f"revocation could not be checked: {getattr(exc, 'message', exc)}")
+        return
+    ids = {assertion.get("id"), assertion.get("uid")} - {None}
+    revoked = revocation_list.get("revokedAssertions") or []
+    for entry in revoked if isinstance(revoked, list) else []:
+        entry_ids = {entry} if isinstance(entry, str) else {entry.get("id"), entry.get("uid")} if isinstance(entry, dict) else set()
+        if ids & (entry_ids - {None}):
+            finding.details["status"] = "revoked"
+            reason = entry.get("revocationReason") if isinstance(entry, dict) else None
+            finding.reasons.append("the issuer's revocation list revokes this assertion" + (f": {reason}" if reason else ""))
+            return
+    finding.details["status"] = PASS
+
+
+def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
+    """OB 2.0 §HostedBadge: fetch the assertion from its ``id`` (on the issuer's allowed origin) and compare.
+
+    HTTP 410 Gone or ``revoked: true`` means revoked (``details["status"]``). Offline without a supplied
+    copy: unknown and unverifiable, never verified.
+    """
+    from skillwallet.verify.resolver import DocumentGoneError
+
+    try:
+        local = json.loads(cred.original.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return SignatureFinding(FAIL, UNRESOLVED, ["the stored assertion is not JSON"])
+    if not isinstance(local, dict):
+        return SignatureFinding(FAIL, UNRESOLVED, ["the stored assertion is not a JSON object"])
+    assertion_id = local.get("id")
+    details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
+    if not isinstance(assertion_id, str) or not assertion_id.startswith(("https://", "http://")):
+        return SignatureFinding(NA, UNRESOLVED, ["the assertion has no hosted URL to check against"], details=details)
+    issuer_id = cred.issuer.id or _issuer_id((local.get("badge") or {}).get("issuer") if isinstance(local.get("badge"), dict) else None)
+    if not issuer_id:
+        return SignatureFinding(UNKNOWN, UNRESOLVED, ["the assertion's issuer is unknown"], unverifiable=True, details=details)
+    origin_problem = _ob2_origin_problem(assertion_id, issuer_id, resolver)
+    if origin_problem:
+        return SignatureFinding(FAIL, UNRESOLVED, [origin_problem], details=details)
+    try:
+        hosted = resolver.fetch_json(assertion_id)
+    except DocumentGoneError:
+        details["status"] = "revoked"
+        return SignatureFinding(PASS, BOUND, ["the issuer no longer hosts this assertion (HTTP 410 Gone): revoked"], details=details)
+    except DocumentUnavailableError as exc:
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"the hosted assertion could not be checked: {exc.message}"], unverifiable=True, details=details)
+    details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
+    if hosted.get("id") != assertion_id:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the hosted document at {assertion_id} has id {hosted.get('id')!r}"], details=details)
+    differences = [f for f in ("recipient", "badge", "issuedOn", "expires", "verification") if _normal(hosted.get(f)) != _normal(local.get(f))]
+    if differences:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"the hosted assertion differs from the stored one in: {', '.join(differences)}"], details=details)
+    if hosted.get("revoked") is True:
+        details["status"] = "revoked"
+        reason = hosted.get("revocationReason")
+        return SignatureFinding(PASS, BOUND, ["the issuer marks this assertion revoked" + (f": {reason}" if reason else "")], details=details)
+    details["status"] = PASS
+    return SignatureFinding(PASS, BOUND, [f"the issuer hosts this assertion at {assertion_id}"], details=details)
+
+
+def _normal(value: Any) -> Any:
+    """Compare linked values by id: a BadgeClass may be embedded in one copy and a URL in the other."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str) and set(value) - {"id"}:
+        return value["id"]
+    return value
+
+
+def _ob2_origin_problem(assertion_id: str, issuer_id: str, resolver: Any) -> str | None:
+    """OB 2.0 §VerificationObject (issuer): hosted ids must match ``startsWith`` / ``allowedOrigins``;
+    by default the assertion must be on the issuer profile's origin."""
+    policy: dict[str, Any] = {}
+    try:
+        profile = resolver.fetch_json(issuer_id)
+        if isinstance(profile.get("verification"), dict):
+            policy = profile["verification"]
+    except DocumentUnavailableError:
+        pass  # fall back to the default policy: the issuer id's own origin
+    host = urllib.parse.urlsplit(assertion_id).netloc.lower()
+    starts = policy.get("startsWith")
+    if starts:
+        prefixes = starts if isinstance(starts, list) else [starts]
+        if any(isinstance(p, str) and assertion_id.startswith(p) for p in prefixes):
+            return None
+        return f"the assertion URL {assertion_id} is outside the issuer's allowed prefixes"
+    allowed = policy.get("allowedOrigins")
+    if allowed:
+        origins = allowed if isinstance(allowed, list) else [allowed]
+        if host in {o.lower() for o in origins if isinstance(o, str)}:
+            return None
+        return f"the assertion is hosted on {host}, not an origin the issuer allows"
+    issuer_host = urllib.parse.urlsplit(issuer_id).netloc.lower()
+    if host != issuer_host:
+        return f"the assertion is hosted on {host}, not on the issuer's origin {issuer_host}"
+    return None
