@@ -63,6 +63,7 @@ class ResumeSkill:
     credential_count: int
     frameworks: list[str] = field(default_factory=list)  # e.g. "ESCO", "O*NET 15-1252.00"
     level: str | None = None
+    evidence: list[str] = field(default_factory=list)  # titles of the credentials that evidence it
 
 
 @dataclass
@@ -310,6 +311,8 @@ def skills_summary(stored: Sequence[StoredLike]) -> list[ResumeSkill]:
             if key not in seen_here:
                 entry.credential_count += 1
                 seen_here.add(key)
+                if item.credential.title and item.credential.title not in entry.evidence:
+                    entry.evidence.append(item.credential.title)
             if skill.framework:
                 tag = skill.framework + (f" {skill.code}" if skill.code and not skill.code.startswith("http") else "")
                 if tag not in entry.frameworks:
