@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
 
+def _table_console():
+    """The stdout console; when stdout is not a terminal, wide enough that rows are never folded
+    (scripts and pipes get one line per credential)."""
+    console = stdout_console()
+    if not sys.stdout.isatty():
+        console.width = 1000
+    return console
+
+
 def _matches(stored: "StoredCredential", *, issuer, skill, fmt, tag, expiring, search, now) -> bool:
     cred = stored.credential
     if issuer:
@@ -126,7 +135,7 @@ def list_command(
             s.verdict.verdict,
             ", ".join(s.tags),
         )
-    stdout_console().print(table)
+    _table_console().print(table)
     info(f"{len(selected)} of {len(everything)} credentials")
 
 
@@ -194,7 +203,7 @@ def show_command(
         table.add_row("note", stored.note)
     table.add_row("added", stored.added.isoformat())
     table.add_row("original", f"{len(stored.credential.original)} bytes ({stored.credential.media_type})")
-    stdout_console().print(table)
+    _table_console().print(table)
 
 
 def remove_command(
