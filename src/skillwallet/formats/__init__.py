@@ -50,15 +50,21 @@ def parse_credential_bytes(
     kind = detect.sniff(data)
     try:
         if kind == detect.PNG:
-            payload = baked.extract_png(data, source)
+            try:
+                payload = baked.extract_png(data, source)
+            except InvalidInputError as not_baked:
+                if "without Open Badges data" not in not_baked.message:
+                    raise
+                return _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids)
             return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
         if kind == detect.SVG:
             payload = baked.extract_svg(data, source)
             return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
         if kind == detect.ZIP:
             raise fail(source, "a ZIP archive inside a credential position (archives are only unpacked at the top level)")
-        if kind == detect.JPEG:
-            raise fail(source, "a JPEG image cannot carry a baked badge (only PNG and SVG can)")
+        if kind in (detect.JPEG, detect.IMAGE):
+            not_baked = fail(source, "an image without a baked badge (only PNG and SVG can carry one) and no QR code")
+            return _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids)
         return parse_text(
             data, source=source, related=related, holder_emails=holder_emails, fetch=fetch, holder_ids=holder_ids
         )
@@ -68,6 +74,40 @@ def parse_credential_bytes(
         raise fail(source, "the input is nested too deeply") from None
     except MemoryError:
         raise fail(source, "the input is too large to process") from None
+
+
+def _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids) -> list[Credential]:
+    """An image that is not a baked badge may show a QR code holding a credential (``export`` makes them)."""
+    from skillwallet.formats._common import fail
+
+    try:
+        from skillwallet.export.qr import decode_qr_image, decode_qr_payload
+    except ImportError:
+        raise not_baked from None
+    try:
+        texts = decode_qr_image(data)
+    except InvalidInputError as exc:
+        raise fail(source, exc.message) from None
+    if not texts:
+        raise not_baked
+    label = f"{source} (QR code)"
+    try:
+        payload = decode_qr_payload(texts[0])
+    except InvalidInputError as exc:
+        raise fail(source, exc.message) from None
+    if isinstance(payload, str):
+        if fetch is None:
+            raise fail(source, f"the QR code links to {payload[:120]}; fetching is off")
+        try:
+            payload = fetch(payload)
+        except SkillwalletError as exc:
+            raise fail(source, f"could not fetch {payload[:120]} from the QR code: {exc.message}") from None
+    credentials = parse_text(
+        payload, source=label, related=related, holder_emails=holder_emails, fetch=fetch, holder_ids=holder_ids
+    )
+    for credential in credentials:
+        credential.extra["from_qr"] = True
+    return credentials
 
 
 def _parse_baked(payload, source, related, holder_emails, fetch, holder_ids) -> list[Credential]:

@@ -73,7 +73,7 @@ def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
     try:
         return json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise fail(source, f"{what} is truncated (ended at line {exc.lineno})") from None
         raise fail(source, f"malformed {what} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:

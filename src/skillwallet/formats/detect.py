@@ -17,6 +17,7 @@ JWS = "jws"
 SD_JWT = "sd-jwt"
 ZIP = "zip"
 JPEG = "jpeg"
+IMAGE = "image"  # GIF, WebP, BMP: cannot carry a baked badge, may show a QR code
 URL = "url"
 UNKNOWN = "unknown"
 
@@ -39,6 +40,10 @@ def sniff(data: bytes) -> str:
         return ZIP
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
+    if data.startswith((b"GIF87a", b"GIF89a")) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return IMAGE
+    if data[:2] == b"BM" and len(data) > 26 and data[6:10] == b"\x00\x00\x00\x00":  # BMP: reserved fields zero
+        return IMAGE
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     if head.startswith((b"{", b"[")):
         return JSON

@@ -180,10 +180,20 @@ def make_self_attested(
     from skillwallet.formats.ob3 import map_vc
 
     document = build_document(entry, holder_did=holder_did, holder_name=holder_name, now=now)
-    secured = sign_eddsa_jcs_2022(document, private_key, verification_method, created=now)
+    try:
+        # The verifier's signer when it is there: one implementation signs and checks.
+        from skillwallet.verify.data_integrity import sign_data_integrity
+    except ImportError:
+        secured = sign_eddsa_jcs_2022(document, private_key, verification_method, created=now)
+    else:
+        secured = sign_data_integrity(
+            document, private_key, verification_method, cryptosuite=CRYPTOSUITE, created=now
+        )
     original = json.dumps(secured, ensure_ascii=False, indent=2).encode("utf-8")
     credential = map_vc(secured, source="self-attested entry", original=original, fmt=FORMAT_SELF, holder_ids=[holder_did])
     credential.self_attested = True
+    for skill in credential.skills:
+        skill.source = "self"
     credential.addressed_to_holder = True
     if entry.issuer_name:
         credential.extra["stated_issuer"] = entry.issuer_name.strip()

@@ -1,0 +1,204 @@
+"""Bulk import: inputs → parsed credentials → verdicts → the wallet, with a per-input report.
+
+The one module of ``formats`` that causes writes — only through the wallet object it is given
+(``add_credential``); it never opens files itself (inputs arrive as :class:`InputItem` bytes).
+A bad input never stops the run: it is recorded as rejected with its one-line reason.
+
+Two passes: OB 2.0 BadgeClass / Issuer files given in the same call are collected first (they complete
+assertions that link to them by URL, and are reported as "supporting", not as rejected); then each
+input is parsed, verified when a verifier is available, and added (duplicates are reported as
+"already present").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from skillwallet.errors import SkillwalletError
+from skillwallet.formats.inputs import InputItem
+from skillwallet.model import Credential, Verdict
+
+ADDED = "added"
+PRESENT = "present"
+REJECTED = "rejected"
+SUPPORTING = "supporting"
+
+Verifier = Callable[[Credential], Verdict]
+
+
+@dataclass
+class ImportResult:
+    """What happened to one credential (or one rejected input)."""
+
+    source: str
+    status: str  # added | present | rejected | supporting
+    wallet_id: str | None = None
+    title: str | None = None
+    issuer: str | None = None
+    format: str | None = None
+    verdict: str | None = None
+    parent_id: str | None = None
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "id": self.wallet_id,
+            "title": self.title,
+            "issuer": self.issuer,
+            "format": self.format,
+            "verdict": self.verdict,
+            "parent_id": self.parent_id,
+            "reason": self.reason,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class ImportReport:
+    results: list[ImportResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def rejected(self) -> list[ImportResult]:
+        return [r for r in self.results if r.status == REJECTED]
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "added": self.count(ADDED),
+            "present": self.count(PRESENT),
+            "rejected": self.count(REJECTED),
+            "supporting": self.count(SUPPORTING),
+        }
+
+
+def default_verifier(resolver: Any, as_of: datetime | None = None, wallet: Any = None) -> Verifier | None:
+    """``skillwallet.verify.verifier.verify_credential`` bound to ``resolver`` (and the wallet's cache), if present."""
+    try:
+        from skillwallet.verify.verifier import verify_credential
+    except ImportError:
+        return None
+    when = as_of or datetime.now(timezone.utc)
+
+    def verify(credential: Credential) -> Verdict:
+        if wallet is not None:
+            return verify_credential(credential, resolver=resolver, as_of=when, wallet=wallet)
+        return verify_credential(credential, resolver=resolver, as_of=when)
+
+    return verify
+
+
+def _looks_supporting(data: bytes) -> bool:
+    head = data[:8192]
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and any(
+        marker in head for marker in (b"BadgeClass", b'"Issuer"', b'"Profile"', b"CryptographicKey")
+    )
+
+
+def collect_related(items: Iterable[InputItem]) -> tuple[dict[str, dict], set[str]]:
+    """OB 2.0 supporting documents among ``items``: ({id: document}, {sources that are supporting})."""
+    from skillwallet.formats import related_documents
+
+    related: dict[str, dict] = {}
+    sources: set[str] = set()
+    for item in items:
+        if item.data is None or not _looks_supporting(item.data):
+            continue
+        found = related_documents(item.data)
+        if found:
+            related.update(found)
+            sources.add(item.source)
+    return related, sources
+
+
+def _verify(credential: Credential, verifier: Verifier | None) -> tuple[Verdict, list[str]]:
+    if verifier is None:
+        return Verdict(), []
+    try:
+        verdict = verifier(credential)
+    except SkillwalletError as exc:
+        return Verdict(reasons=[f"verification could not run: {exc.message}"]), [f"not verified: {exc.message}"]
+    except Exception as exc:  # noqa: BLE001 - a verifier bug must not lose the user's credential
+        return Verdict(reasons=[f"verification failed internally ({type(exc).__name__})"]), [
+            f"not verified: the verifier failed ({type(exc).__name__})"
+        ]
+    return verdict, []
+
+
+def import_items(
+    items: list[InputItem],
+    wallet: Any,
+    *,
+    verifier: Verifier | None = None,
+    holder_emails: list[str] = (),
+    holder_ids: list[str] = (),
+    fetch: Callable[[str], bytes] | None = None,
+    on_item: Callable[[InputItem], None] | None = None,
+) -> ImportReport:
+    """Parse, verify and add every item; return what happened to each (never raises for bad input)."""
+    from skillwallet.formats import parse_credential_bytes
+
+    report = ImportReport()
+    related, supporting_sources = collect_related(items)
+    for item in items:
+        try:
+            if item.error is not None:
+                report.results.append(ImportResult(item.source, REJECTED, reason=item.error))
+                continue
+            if item.source in supporting_sources:
+                report.results.append(
+                    ImportResult(item.source, SUPPORTING, reason="Open Badges 2.0 document used to complete assertions")
+                )
+                continue
+            try:
+                credentials = parse_credential_bytes(
+                    item.data or b"",
+                    source=item.source,
+                    related=related,
+                    holder_emails=list(holder_emails),
+                    fetch=fetch,
+                    holder_ids=list(holder_ids),
+                )
+            except SkillwalletError as exc:
+                report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
+                continue
+            report.results.extend(add_credentials(credentials, wallet, source=item.source, verifier=verifier))
+        finally:
+            if on_item is not None:
+                on_item(item)
+    return report
+
+
+def add_credentials(
+    credentials: list[Credential], wallet: Any, *, source: str, verifier: Verifier | None
+) -> list[ImportResult]:
+    """Verify and add parsed credentials (a CLR's nested ones after the CLR); one result each."""
+    results: list[ImportResult] = []
+    for credential in credentials:
+        verdict, notes = _verify(credential, verifier)
+        wallet_id, created = wallet.add_credential(credential, verdict if verifier is not None else None)
+        unresolved = credential.extra.get("unresolved") or []
+        if unresolved:
+            notes.append("could not resolve: " + ", ".join(unresolved))
+        for problem in credential.extra.get("nested_errors") or []:
+            notes.append(f"nested credential skipped: {problem}")
+        results.append(
+            ImportResult(
+                source=source,
+                status=ADDED if created else PRESENT,
+                wallet_id=wallet_id,
+                title=credential.title,
+                issuer=credential.issuer.name or ("you (self-attested)" if credential.self_attested else credential.issuer.id),
+                format=credential.format,
+                verdict=verdict.verdict,
+                parent_id=credential.parent_id,
+                notes=notes,
+            )
+        )
+    return results
