@@ -1,0 +1,229 @@
+"""`--json` output contracts: every read command prints one object with `schema`, `version` and pinned members.
+
+Each contract runs the real command on a small real wallet. A contract whose command is not registered yet is
+skipped; `test_every_json_command_has_a_contract` fails when a command with `--json` has no contract here, so a
+new read command cannot ship an unpinned shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+import pytest
+import typer.main
+
+from skillwallet import paths
+from skillwallet.cli import completion_gen
+from skillwallet.cli.app import app, run
+from skillwallet.errors import ExitCode
+from skillwallet.model import Credential, Issuer, Skill
+from skillwallet.store import Wallet
+
+
+@dataclass
+class Contract:
+    """One pinned shape: the command line, its schema kind, members required at the top and in each list item."""
+
+    args: list[str]
+    kind: str
+    required: set[str]
+    items: dict[str, set[str]] = field(default_factory=dict)  # list member -> required members of each item
+    check: Callable[[dict, dict], None] | None = None  # extra assertions (document, wallet ids)
+    exit_codes: tuple[int, ...] = (0,)
+    needs_wallet: bool = True
+
+    @property
+    def command(self) -> str:
+        """The command path: the longest run of leading words that names a command (`config get`, not `paper`)."""
+        words = []
+        for arg in self.args:
+            if arg.startswith(("-", "{")):
+                break
+            words.append(arg)
+        for end in range(len(words), 0, -1):
+            if " ".join(words[:end]) in registered_commands():
+                return " ".join(words[:end])
+        return " ".join(words)
+
+
+def _check_list(document: dict, ids: dict) -> None:
+    assert document["count"] == len(ids)
+    by_title = {c["title"]: c for c in document["credentials"]}
+    first_aid = by_title["First Aid"]
+    assert first_aid["id"] == ids["First Aid"]
+    assert first_aid["issuer"] == "Example Institute"
+    assert first_aid["issued"] == "2024-01-01T00:00:00Z"
+    assert first_aid["expires"] == "2026-01-20T00:00:00Z"
+    assert first_aid["format"] == "ob3"
+    assert by_title["BSc Computing"]["expires"] is None
+
+
+def _check_show(document: dict, ids: dict) -> None:
+    assert document["id"] == ids["First Aid"]
+    assert document["credential"]["title"] == "First Aid"
+    assert "original" not in document["credential"]  # the bytes are `show --original`, never inside JSON
+
+
+def _check_expiring(document: dict, ids: dict) -> None:
+    assert [c["id"] for c in document["credentials"]] == [ids["First Aid"]]
+    assert document["credentials"][0]["status"] == "expiring"
+
+
+def _check_stack(document: dict, ids: dict) -> None:
+    assert isinstance(document["missing"], list)
+    assert isinstance(document["status"], str)
+
+
+CONTRACTS: list[Contract] = [
+    Contract(
+        ["list", "--json"],
+        "credentials",
+        {"count", "credentials"},
+        items={"credentials": {"id", "title", "issuer", "issued", "expires", "format", "tags", "verdict"}},
+        check=_check_list,
+    ),
+    Contract(
+        ["show", "{First Aid}", "--json"],
+        "credential",
+        {"id", "credential", "verdict", "tags", "note"},
+        check=_check_show,
+    ),
+    Contract(
+        ["status", "--json"],
+        "status",
+        {"home", "wallet_file", "format_version", "credentials", "kdf", "session"},
+        check=lambda d, ids: d["credentials"] == len(ids) or pytest.fail("status counts the credentials"),
+    ),
+    Contract(
+        ["expiring", "--as-of", "2026-01-01", "--within", "30d", "--json"],
+        "expiring",
+        {"as_of", "within_days", "until", "credentials"},
+        items={"credentials": {"id", "title", "issuer", "expires", "days_left", "status", "renewal"}},
+        check=_check_expiring,
+    ),
+    Contract(
+        ["doctor", "--json"],
+        "doctor",
+        {"ok", "problems", "warnings", "checks"},
+        items={"checks": {"check", "status", "message", "fix"}},
+    ),
+    Contract(["config", "show", "--json"], "config", {"path", "exists", "config", "defaults"}, needs_wallet=False),
+    Contract(["config", "get", "paper", "--json"], "config-value", {"key", "value"}, needs_wallet=False),
+    # commands being written in other issues: pinned here as the issues name them, run once they are registered
+    Contract(
+        ["verify", "--json"],
+        "verify",
+        {"results"},
+        items={"results": {"source", "verdict", "checks"}},
+        exit_codes=(0, int(ExitCode.NOT_VERIFIED)),
+    ),
+    Contract(["pathways", "list", "--json"], "pathways", {"pathways"}, items={"pathways": {"id", "name"}},
+             needs_wallet=False),
+    Contract(
+        ["stack", "--goal", "{pathway}", "--json"],
+        "stack",
+        {"goal", "status", "progress", "missing"},
+        check=_check_stack,
+    ),
+]
+
+
+def registered_commands() -> set[str]:
+    return {path for path, _help, _group in completion_gen.iter_commands()}
+
+
+@pytest.fixture
+def wallet_ids(passphrase) -> dict[str, str]:
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    ids = {}
+    try:
+        for title, expires in (("First Aid", datetime(2026, 1, 20, tzinfo=timezone.utc)), ("BSc Computing", None)):
+            cred = Credential(
+                format="ob3",
+                original=json.dumps({"name": title}).encode(),
+                credential_id=f"urn:example:{title}",
+                title=title,
+                issuer=Issuer(id="https://issuer.example/", name="Example Institute"),
+                issued=datetime(2024, 1, 1, tzinfo=timezone.utc),
+                expires=expires,
+                skills=[Skill(name="Teamwork")],
+            )
+            ids[title] = wallet.add_credential(cred)[0]
+    finally:
+        wallet.close()
+    return ids
+
+
+def _first_pathway(capsys) -> str:
+    if run(["pathways", "list", "--json"]) != 0:
+        pytest.fail("pathways list --json failed")
+    pathways = json.loads(capsys.readouterr().out)["pathways"]
+    if not pathways:
+        pytest.fail("no pathway to stack against")
+    return pathways[0]["id"]
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: " ".join(a for a in c.args if not a.startswith("-")))
+def test_json_contract(contract: Contract, request, capsys):
+    if contract.command not in registered_commands():
+        pytest.skip(f"`skillwallet {contract.command}` is not registered yet")
+    ids = request.getfixturevalue("wallet_ids") if contract.needs_wallet else {}
+    args = []
+    for arg in contract.args:
+        if arg == "{pathway}":
+            arg = _first_pathway(capsys)
+        elif arg.startswith("{"):
+            arg = ids[arg[1:-1]]
+        args.append(arg)
+    code = run(args)
+    captured = capsys.readouterr()
+    assert code in contract.exit_codes, captured.err
+    document = json.loads(captured.out)  # exactly one JSON document on stdout, nothing else
+    assert document["schema"] == f"skillwallet/{contract.kind}"
+    assert document["version"] == 1
+    assert list(document)[:2] == ["schema", "version"]
+    missing = contract.required - set(document)
+    assert not missing, f"missing members: {sorted(missing)}"
+    for member, item_members in contract.items.items():
+        assert isinstance(document[member], list), member
+        for item in document[member]:
+            lost = item_members - set(item)
+            assert not lost, f"{member}[] item missing {sorted(lost)}"
+    if contract.check:
+        contract.check(document, ids)
+
+
+def json_commands() -> set[str]:
+    """Every registered command that takes `--json`."""
+    found = set()
+
+    def walk(command, prefix: str) -> None:
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            path = f"{prefix} {name}".strip()
+            if any("--json" in getattr(p, "opts", []) for p in getattr(sub, "params", [])):
+                found.add(path)
+            walk(sub, path)
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+# Commands whose --json is not a read (they print what they did); they still use emit_json, pinned in their own tests.
+WRITE_COMMANDS_WITH_JSON = {"init", "unlock", "add", "export", "backup", "restore"}
+
+
+def test_every_json_command_has_a_contract():
+    covered = {c.command for c in CONTRACTS}
+    uncovered = json_commands() - covered - WRITE_COMMANDS_WITH_JSON
+    assert not uncovered, f"add a Contract in tests/test_json_contracts.py for: {', '.join(sorted(uncovered))}"
+
+
+@pytest.mark.parametrize("command", ["list", "show", "status", "expiring", "doctor", "config show", "config get",
+                                     "verify", "pathways list", "stack", "skills", "profile"])
+def test_read_commands_offer_json(command):
+    if command not in registered_commands():
+        pytest.skip(f"`skillwallet {command}` is not registered yet")
+    assert command in json_commands(), f"`skillwallet {command}` must take --json"
