@@ -770,7 +770,13 @@ class PathwayEvaluator:
             del assignment[leaf.key]
 
         dfs(0)
+        self.last_score = best_score
         return best_assignment, not exhausted, nodes
+
+    def is_met(self, enabled) -> bool:
+        """Whether the root can be met with the enabled credentials (the optimiser's test)."""
+        self.solve(enabled)
+        return bool(self.last_score and self.last_score[0])
 
     # -- explanation -----------------------------------------------------------------------------------
     def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:

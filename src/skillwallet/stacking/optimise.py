@@ -1,0 +1,341 @@
+"""The cheapest next steps: which offerings (courses, exams, programmes) complete a goal for the least cost.
+
+Exact, not greedy: a depth-first branch and bound over the offerings that can matter, where
+
+* each offering becomes a *hypothetical credential* fed to the same evaluator as held credentials, so "does this
+  set complete the goal?" is answered by the exact assignment search (one credential per requirement unless the
+  pathway allows double counting);
+* the lower bound is a fractional cover of the requirement tree: an unmet leaf costs at least
+  ``cost(o) / k(o)`` for the offering ``o`` that covers it most cheaply, where ``k(o)`` is the number of
+  requirements ``o`` can serve (so an offering is never charged more than once in total); ``all`` adds its
+  children's bounds, ``any`` takes the least, ``at least N`` the N least; sums and counts charge their deficit
+  at the best cost per unit. Any set that completes the goal costs at least this much, so pruning is safe;
+* offerings that are identical for the pathway (same requirements, same values) are kept only as many times as
+  they could be useful.
+
+``tests/stacking/test_optimise.py`` checks the answer against brute force over every subset on random instances.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Sequence
+
+from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, VERDICT_VERIFIED, format_datetime
+from skillwallet.skills.taxonomy import Taxonomy
+from skillwallet.stacking.evaluate import (
+    AGGREGATES,
+    CredentialIndex,
+    Held,
+    HeldCredential,
+    PathwayEvaluation,
+    PathwayEvaluator,
+)
+from skillwallet.stacking.model import Pathway
+
+SEARCH_NODE_BUDGET = 100_000
+
+
+@dataclass
+class Offering:
+    """Something one can take to earn a credential: a course, an exam, a programme."""
+
+    id: str
+    name: str
+    cost: float = 0.0
+    hours: float = 0.0
+    currency: str = "USD"
+    provider: str | None = None
+    url: str | None = None
+    achievement_id: str | None = None
+    achievement_type: str | None = "Certificate"
+    skills: list[str] = field(default_factory=list)
+    skill_level: str | None = None
+    credits: float | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str = "built-in"
+
+    def hypothetical_credential(self, as_of: datetime) -> Held:
+        """The credential this offering would award, dated ``as_of``; used only for planning."""
+        credential = Credential(
+            format=FORMAT_SELF,
+            original=f"offering:{self.id}".encode(),
+            credential_id=f"offering:{self.id}",
+            title=self.name,
+            issuer=Issuer(id=self.provider, name=self.provider),
+            issued=as_of,
+            achievement_id=self.achievement_id,
+            achievement_type=self.achievement_type,
+            skills=[Skill(name=s, level=self.skill_level, source="skill") for s in self.skills],
+            credits=self.credits,
+            hours=self.hours or None,
+            tags=list(self.tags),
+        )
+        return Held(wallet_id=f"offering:{self.id}", credential=credential, verdict=Verdict(verdict=VERDICT_VERIFIED))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "provider": self.provider, "cost": self.cost,
+            "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
+            "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
+            "credits": self.credits, "tags": list(self.tags), "source": self.source,
+        }
+
+
+@dataclass
+class Completion:
+    """The cheapest set of offerings that completes a goal (or why none does)."""
+
+    pathway: Pathway
+    already_met: bool
+    feasible: bool
+    steps: list[Offering]
+    cost: float
+    hours: float
+    exact: bool
+    explored: int
+    covers: dict[str, list[str]]  # offering id -> requirement ids it fills in the plan
+    evaluation_after: PathwayEvaluation | None
+    hours_per_week: float | None = None
+    estimated_completion: datetime | None = None
+    currencies: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        weeks = None
+        if self.hours_per_week and self.hours:
+            weeks = round(self.hours / self.hours_per_week, 1)
+        return {
+            "already_met": self.already_met,
+            "feasible": self.feasible,
+            "exact": self.exact,
+            "explored": self.explored,
+            "cost": round(self.cost, 2),
+            "currency": self.currencies[0] if len(self.currencies) == 1 else self.currencies,
+            "hours": round(self.hours, 1),
+            "hours_per_week": self.hours_per_week,
+            "weeks": weeks,
+            "estimated_completion": format_datetime(self.estimated_completion),
+            "steps": [{**o.to_dict(), "fills": self.covers.get(o.id, [])} for o in self.steps],
+            "missing_after": self.evaluation_after.missing if self.evaluation_after else None,
+        }
+
+
+def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
+                        as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
+                        trusted_issuers: Iterable[str] = ()) -> Completion:
+    """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
+    (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``."""
+    offerings = list(offerings)
+    hypothetical = [o.hypothetical_credential(as_of) for o in offerings]
+    index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical)
+    evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
+    held_count = len(index.items) - len(offerings)
+    offering_of = {held_count + j: o for j, o in enumerate(offerings)}
+
+    def enabled_with(chosen: frozenset[int]):
+        return lambda i: i < held_count or i in chosen
+
+    if evaluator.is_met(enabled_with(frozenset())):
+        return Completion(pathway=pathway, already_met=True, feasible=True, steps=[], cost=0.0, hours=0.0,
+                          exact=True, explored=0, covers={},
+                          evaluation_after=evaluator.evaluate(enabled_with(frozenset())))
+
+    # which requirements each offering can serve
+    serves: dict[int, set[str]] = {i: set() for i in offering_of}
+    for leaf in evaluator.search_leaves:
+        for i in leaf.candidates:
+            if i in serves:
+                serves[i].add(leaf.key)
+    for node_id, pool in evaluator.aggregate_pool.items():
+        for i in pool:
+            if i in serves:
+                serves[i].add(node_id)
+    for node_id, rules in evaluator.transfer_credit.items():
+        for matched, _, _, _ in rules:
+            for i in matched:
+                if i in serves:
+                    serves[i].add(node_id)
+    useful = [i for i, nodes in serves.items() if nodes]
+
+    # identical offerings: keep the cheapest few (as many as the requirements they serve could use)
+    groups: dict[tuple, list[int]] = {}
+    for i in useful:
+        c = index.items[i].credential
+        groups.setdefault((tuple(sorted(serves[i])), c.credits, c.hours, c.result), []).append(i)
+    kept: list[int] = []
+    for key, members in groups.items():
+        members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
+        limit = 0
+        for node_id in key[0]:
+            node = pathway.requirements.get(node_id)
+            if node is not None and node.kind in AGGREGATES and not node.children:
+                limit += _units_needed(node, index.items[members[0]], evaluator)
+            else:
+                limit += 1
+        kept.extend(members[: max(1, limit)])
+
+    everything = frozenset(kept)
+    if not evaluator.is_met(enabled_with(everything)):
+        after = evaluator.evaluate(enabled_with(everything))
+        return Completion(pathway=pathway, already_met=False, feasible=False, steps=[], cost=0.0, hours=0.0,
+                          exact=True, explored=1, covers={}, evaluation_after=after,
+                          currencies=sorted({o.currency for o in offerings}))
+
+    k = {i: len(serves[i]) for i in kept}
+    shared = _has_shared_nodes(pathway)
+
+    def lower_bound(chosen: frozenset[int], remaining: list[int]) -> float:
+        if shared:
+            return 0.0
+        have = lambda i: i < held_count or i in chosen  # noqa: E731
+        memo: dict[str, float] = {}
+        remaining_set = set(remaining)
+
+        def unit_cost(candidates: Iterable[int]) -> float:
+            best = math.inf
+            for i in candidates:
+                if i in remaining_set:
+                    best = min(best, offering_of[i].cost / k[i])
+            return best
+
+        def bound(node_id: str) -> float:
+            if node_id in memo:
+                return memo[node_id]
+            node = pathway.requirements[node_id]
+            leaf = evaluator.leaf_of_node.get(node_id)
+            if node_id in evaluator.under_not or node.kind in ("not", "mean"):
+                value = 0.0
+            elif leaf is not None:
+                value = 0.0 if any(have(i) for i in leaf.candidates) else unit_cost(leaf.candidates)
+            elif node.kind in AGGREGATES and not node.children:
+                value = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, k)
+            elif node.kind == "all":
+                value = sum(bound(c) for c in node.children)
+            elif node.kind == "any":
+                value = min(bound(c) for c in node.children)
+            elif node.kind == "at_least":
+                value = sum(sorted(bound(c) for c in node.children)[: node.n])
+            else:  # sums over children's credit values: no cheap safe bound
+                value = 0.0
+            for extra in evaluator.shortcut_of.get(node_id, ()):
+                alt = 0.0 if any(have(i) for i in extra.candidates) else unit_cost(extra.candidates)
+                value = min(value, alt)
+            memo[node_id] = value
+            return value
+
+        return bound(pathway.root)
+
+    # most useful per unit of cost first, so good plans are found early and prune the rest
+    order = sorted(kept, key=lambda i: (offering_of[i].cost / k[i], offering_of[i].hours, offering_of[i].id))
+    best_cost = math.inf
+    best_hours = math.inf
+    best_set: frozenset[int] | None = None
+    explored = 0
+    exhausted = False
+
+    # an initial plan: add in order until met, then drop what is not needed
+    chosen_list: list[int] = []
+    for i in order:
+        chosen_list.append(i)
+        if evaluator.is_met(enabled_with(frozenset(chosen_list))):
+            break
+    for i in sorted(chosen_list, key=lambda i: -offering_of[i].cost):
+        trial = frozenset(chosen_list) - {i}
+        if evaluator.is_met(enabled_with(trial)):
+            chosen_list.remove(i)
+    best_set = frozenset(chosen_list)
+    best_cost = sum(offering_of[i].cost for i in best_set)
+    best_hours = sum(offering_of[i].hours for i in best_set)
+
+    def better(cost: float, hours: float) -> bool:
+        return cost < best_cost - 1e-9 or (abs(cost - best_cost) <= 1e-9 and hours < best_hours - 1e-9)
+
+    def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
+        nonlocal best_cost, best_hours, best_set, explored, exhausted
+        explored += 1
+        if explored > SEARCH_NODE_BUDGET:
+            exhausted = True
+            return
+        if not better(cost, hours):
+            return
+        if chosen and evaluator.is_met(enabled_with(chosen)):
+            best_cost, best_hours, best_set = cost, hours, chosen
+            return
+        if pos == len(order):
+            return
+        lb = lower_bound(chosen, order[pos:])
+        if not better(cost + lb, hours):
+            return
+        i = order[pos]
+        o = offering_of[i]
+        search(pos + 1, chosen | {i}, cost + o.cost, hours + o.hours)
+        if exhausted:
+            return
+        search(pos + 1, chosen, cost, hours)
+
+    search(0, frozenset(), 0.0, 0.0)
+    plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
+    after = evaluator.evaluate(enabled_with(best_set))
+    covers: dict[str, list[str]] = {}
+    for wallet_id, node_ids in after.used.items():
+        if wallet_id.startswith("offering:"):
+            covers[wallet_id.split(":", 1)[1]] = node_ids
+    steps = [offering_of[i] for i in plan]
+    total_hours = sum(o.hours for o in steps)
+    estimate = None
+    if hours_per_week and hours_per_week > 0:
+        estimate = as_of + timedelta(weeks=total_hours / hours_per_week)
+    return Completion(pathway=pathway, already_met=False, feasible=True, steps=steps,
+                      cost=sum(o.cost for o in steps), hours=total_hours, exact=not exhausted, explored=explored,
+                      covers=covers, evaluation_after=after, hours_per_week=hours_per_week,
+                      estimated_completion=estimate, currencies=sorted({o.currency for o in steps}))
+
+
+def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:
+    """How many copies of one offering an aggregate could use (bounded, for pruning duplicates)."""
+    if node.kind == "count":
+        return int(node.minimum)
+    if node.kind in ("sum", "experience"):
+        value = evaluator._value(item, node)
+        target = node.min_hours if node.kind == "experience" and node.min_hours is not None else (
+            node.min_months if node.kind == "experience" else node.minimum)
+        if value and value > 0 and target:
+            return max(1, math.ceil(float(target) / value))
+        return 1
+    return 1
+
+
+def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int], offering_of, k) -> float:
+    """A lower bound on the cost of closing a count / sum / experience deficit with the remaining offerings."""
+    if node.kind == "mean" or evaluator.transfer_credit.get(node.id):
+        return 0.0
+    pool = evaluator.aggregate_pool.get(node.id, ())
+    items = evaluator.index.items
+    if node.kind == "count":
+        deficit = node.minimum - sum(1 for i in pool if have(i))
+        per_unit = [offering_of[i].cost / k[i] for i in pool if i in remaining]
+    else:
+        target = (node.min_hours if node.min_hours is not None else node.min_months) if node.kind == "experience" \
+            else node.minimum
+        deficit = float(target) - sum(evaluator._value(items[i], node) for i in pool if have(i))
+        per_unit = []
+        for i in pool:
+            if i in remaining:
+                value = evaluator._value(items[i], node)
+                if value > 0:
+                    per_unit.append(offering_of[i].cost / (k[i] * value))
+    if deficit <= 0:
+        return 0.0
+    if not per_unit:
+        return math.inf
+    return deficit * min(per_unit)
+
+
+def _has_shared_nodes(pathway: Pathway) -> bool:
+    parents: dict[str, int] = {}
+    for node in pathway.requirements.values():
+        for child in node.children:
+            parents[child] = parents.get(child, 0) + 1
+    return any(n > 1 for n in parents.values())

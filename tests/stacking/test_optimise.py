@@ -1,0 +1,140 @@
+"""--next: the cheapest completion is exact (checked against brute force) and explained."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import timedelta
+
+import pytest
+
+from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
+from skillwallet.stacking.model import load_pathway_toml
+from skillwallet.stacking.optimise import Offering, cheapest_completion
+
+from .helpers import AS_OF, cred
+
+GOAL_TEXT = """
+id = "analyst"
+name = "Analyst"
+[requirements.root]
+type = "all"
+children = ["sql", "viz", "stats"]
+[requirements.sql]
+type = "skill"
+skill = "SQL"
+[requirements.viz]
+type = "any"
+children = ["tableau", "powerbi"]
+[requirements.tableau]
+type = "skill"
+skill = "Tableau"
+[requirements.powerbi]
+type = "skill"
+skill = "Power BI"
+[requirements.stats]
+type = "skill"
+skill = "Statistics"
+"""
+GOAL = load_pathway_toml(GOAL_TEXT, "analyst.toml")
+# skills, unlike course credits, may be evidenced by one credential for several requirements
+SKILLS_GOAL = load_pathway_toml(GOAL_TEXT + "[policy]\ndouble_counting = true\n", "analyst.toml")
+
+
+def test_bundle_beats_greedy_cheapest_per_requirement():
+    offerings = [
+        Offering(id="sql-101", name="SQL 101", cost=50, hours=10, skills=["SQL"]),
+        Offering(id="stats-101", name="Stats 101", cost=60, hours=20, skills=["Statistics"]),
+        Offering(id="tableau", name="Tableau course", cost=40, hours=10, skills=["Tableau"]),
+        # covers all three for less than the three singles (150): a greedy "cheapest per gap" pick misses it
+        Offering(id="bootcamp", name="Analytics bootcamp", cost=120, hours=80, skills=["SQL", "Statistics", "Tableau"]),
+    ]
+    plan = cheapest_completion(SKILLS_GOAL, [], offerings, as_of=AS_OF, hours_per_week=10)
+    assert plan.feasible and plan.exact
+    assert [o.id for o in plan.steps] == ["bootcamp"] and plan.cost == 120
+    assert plan.estimated_completion == AS_OF + timedelta(weeks=8)
+    assert plan.evaluation_after.status == "met"
+    assert sorted(plan.covers["bootcamp"]) == ["sql", "stats", "tableau"]
+    # without double counting the bootcamp fills one requirement only: the three singles are cheapest
+    plan = cheapest_completion(GOAL, [], offerings, as_of=AS_OF)
+    assert sorted(o.id for o in plan.steps) == ["sql-101", "stats-101", "tableau"] and plan.cost == 150
+
+
+def test_one_credential_cannot_fill_two_requirements_in_a_plan():
+    # The bootcamp gives SQL and Statistics, but without double counting it fills only one requirement.
+    held = [cred("Tableau cert", skills=["Tableau"])]
+    offerings = [
+        Offering(id="combo", name="Combo", cost=10, hours=5, skills=["SQL", "Statistics"]),
+        Offering(id="combo2", name="Combo again", cost=10, hours=5, skills=["SQL", "Statistics"]),
+        Offering(id="sql", name="SQL", cost=30, hours=5, skills=["SQL"]),
+    ]
+    plan = cheapest_completion(GOAL, held, offerings, as_of=AS_OF)
+    assert plan.cost == 20 and sorted(o.id for o in plan.steps) == ["combo", "combo2"]
+
+
+def test_already_met_and_infeasible():
+    held = [cred("A", skills=["SQL"]), cred("B", skills=["Power BI"]), cred("C", skills=["Statistics"])]
+    assert cheapest_completion(GOAL, held, [], as_of=AS_OF).already_met
+    plan = cheapest_completion(GOAL, [], [Offering(id="x", name="X", cost=1, skills=["SQL"])], as_of=AS_OF)
+    assert not plan.feasible and plan.steps == []
+    assert "stats" in plan.evaluation_after.missing
+
+
+def _brute_force(pathway, held, offerings):
+    hypothetical = [o.hypothetical_credential(AS_OF) for o in offerings]
+    index = CredentialIndex(held, as_of=AS_OF, hypothetical=hypothetical)
+    evaluator = PathwayEvaluator(pathway, index)
+    base = len(index.items) - len(offerings)
+    best = None
+    for r in range(len(offerings) + 1):
+        for subset in itertools.combinations(range(len(offerings)), r):
+            cost = sum(offerings[j].cost for j in subset)
+            hours = sum(offerings[j].hours for j in subset)
+            if best is not None and (cost, hours) >= best:
+                continue
+            chosen = {base + j for j in subset}
+            if evaluator.is_met(lambda i, chosen=chosen: i < base or i in chosen):
+                best = (cost, hours)
+    return best
+
+
+SKILLS = ["SQL", "Python", "Tableau", "Statistics", "Excel", "R"]
+
+
+def _random_pathway(rng: random.Random):
+    leaves = rng.sample(SKILLS, rng.randint(3, 5))
+    n = rng.randint(1, len(leaves) - 1)
+    body = ['id = "r"\nname = "R"\n[requirements.root]\ntype = "all"\nchildren = ["first", "pick", "credits"]\n',
+            f'[requirements.first]\ntype = "skill"\nskill = "{leaves[0]}"\n',
+            f'[requirements.pick]\ntype = "at_least"\nn = {n}\nchildren = {[f"s{i}" for i in range(1, len(leaves))]}\n'
+            .replace("'", '"'),
+            f'[requirements.credits]\ntype = "sum"\nfield = "credits"\nmin = {rng.choice([3, 6, 9])}\ntag = "course"\n']
+    for i, s in enumerate(leaves[1:], start=1):
+        body.append(f'[requirements.s{i}]\ntype = "skill"\nskill = "{s}"\n')
+    if rng.random() < 0.3:
+        body.append('[policy]\ndouble_counting = true\n')
+    return load_pathway_toml("\n".join(body), "random.toml")
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_exact_against_brute_force_on_random_instances(seed):
+    rng = random.Random(1000 + seed)
+    pathway = _random_pathway(rng)
+    held = [cred(f"h{j}", skills=rng.sample(SKILLS, rng.randint(1, 2)), credits=rng.choice([None, 3]),
+                 tags=["course"]) for j in range(rng.randint(0, 2))]
+    offerings = [
+        Offering(id=f"o{j}", name=f"Offering {j}", cost=rng.choice([0, 20, 35, 50, 80, 120]),
+                 hours=rng.choice([5, 10, 40]), skills=rng.sample(SKILLS, rng.randint(1, 3)),
+                 credits=rng.choice([None, 3, 6]), tags=["course"])
+        for j in range(rng.randint(3, 9))
+    ]
+    expected = _brute_force(pathway, held, offerings)
+    plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
+    if expected is None:
+        assert not plan.feasible
+    elif expected == (0, 0) and not plan.steps:
+        assert plan.already_met or plan.cost == 0
+    else:
+        assert plan.feasible and plan.exact
+        assert (plan.cost, plan.hours) == expected
+        assert plan.evaluation_after.status == "met"
