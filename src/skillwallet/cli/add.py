@@ -145,13 +145,14 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
                 cells = (r.wallet_id, status, title, r.issuer or "-", r.format or "-", r.verdict or "-")
                 table.add_row(*(Text(str(cell)) for cell in cells))
             stdout_console().print(table)
-        for r in report.results:
-            if r.status == "present":
-                info(f"already present: {r.source} is {r.wallet_id} ({r.title or 'untitled'})")
-            for note in r.notes:
-                info(f"note: {r.source}: {note}")
-            if r.status == "rejected":
-                info(f"rejected: {r.reason}")
+    # messages go to stderr in both modes: stdout stays pure data (the table or the JSON document)
+    for r in report.results:
+        if r.status == "present":
+            info(f"already present: {r.source} is {r.wallet_id} ({r.title or 'untitled'})")
+        for note in r.notes:
+            info(f"note: {r.source}: {note}")
+        if r.status == "rejected":
+            info(f"rejected: {r.reason}")
     parts = [f"added {summary['added']}", f"already present {summary['present']}", f"rejected {summary['rejected']}"]
     if summary["supporting"]:
         parts.append(f"supporting documents {summary['supporting']}")
