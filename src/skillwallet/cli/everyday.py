@@ -53,7 +53,22 @@ def render_table(title: str, columns: list[str], rows: list[tuple[list[str], str
         table.add_column(column, overflow="fold")
     for cells, style in rows:
         table.add_row(*cells, style=style)
-    stdout_console().print(table)
+    _terminal_console().print(table)
+
+
+def _terminal_console():
+    """The stdout console, with every style off (not only colours) under NO_COLOR.
+
+    rich's ``no_color`` still writes bold and italic escapes; NO_COLOR users and screen readers want none.
+    """
+    from skillwallet.cli.common import color_enabled
+
+    console = stdout_console()
+    if not color_enabled(sys.stdout):
+        from rich.console import Console
+
+        console = Console(file=sys.stdout, color_system=None, highlight=False)
+    return console
 
 
 def _value_text(value: Any) -> str:
