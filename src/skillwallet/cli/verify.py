@@ -1,9 +1,260 @@
-"""Commands of the `verify` group (stub until its issue lands)."""
+"""The `verify` command: check stored credentials, credential files and presentations."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, List, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+
+#: From this many Data Integrity credentials on, canonicalisation runs in a process pool.
+POOL_THRESHOLD = 24
+POOL_WORKERS = 2
+
+
+def _parse_as_of(value: Optional[str]) -> datetime:
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.model import parse_datetime
+
+    if value is None:
+        return datetime.now(timezone.utc)
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise InvalidInputError(f"--as-of expects a date like 2027-06-30 or 2027-06-30T12:00:00Z, not {value!r}")
+    return parsed
+
+
+def _read_target(path: Path) -> bytes:
+    from skillwallet.errors import InvalidInputError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _is_presentation(data: bytes) -> dict[str, Any] | None:
+    text = data.lstrip()
+    if not text.startswith((b"{", b"\xef\xbb\xbf{")):
+        return None
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    types = doc.get("type")
+    types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
+    return doc if "VerifiablePresentation" in types else None
+
+
+def _parse_file(data: bytes, source: str):
+    from skillwallet.errors import InvalidInputError
+
+    try:
+        from skillwallet.formats import parse_credential_bytes
+    except ImportError:  # pragma: no cover - the importers ship with the package
+        parse_credential_bytes = None
+    if parse_credential_bytes is not None:
+        return parse_credential_bytes(data, source=source)
+    from skillwallet.verify.verifier import credential_from_document
+
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        raise InvalidInputError(f"{source}: not a credential") from None
+    return [credential_from_document(doc, data)]
+
+
+def _result(source: str, title: Optional[str], verdict, kind: str = "credential") -> dict[str, Any]:
+    out = {"source": source, "kind": kind, "title": title}
+    out.update(verdict.to_dict())
+    out["in_force"] = verdict.in_force
+    return out
+
+
+def _precompute(credentials: list) -> list[dict[str, str] | None]:
+    """Canonical hashes for a large batch, computed on every core (the expensive step is RDF canonicalisation)."""
+    from skillwallet.verify.data_integrity import precompute_canonical_hashes
+
+    documents = []
+    for cred in credentials:
+        text = cred.original.lstrip()
+        doc = None
+        if text.startswith(b"{"):
+            try:
+                doc = json.loads(cred.original)
+            except ValueError:
+                doc = None
+        documents.append(doc if isinstance(doc, dict) and doc.get("proof") is not None else None)
+    todo = [i for i, d in enumerate(documents) if d is not None]
+    results: list[dict[str, str] | None] = [None] * len(credentials)
+    workers = min(POOL_WORKERS, os.cpu_count() or 1)
+    if len(todo) < POOL_THRESHOLD or workers < 2:
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = max(1, len(todo) // (workers * 4))
+            for index, hashes in zip(todo, pool.map(precompute_canonical_hashes, [documents[i] for i in todo], chunksize=chunk)):
+                results[index] = hashes
+    except (OSError, RuntimeError):
+        # no process pool here (sandbox, resource limits): the verifier canonicalises in-process
+        return [None] * len(credentials)
+    return results
+
+
+def verify_command(
+    targets: Optional[List[str]] = typer.Argument(None, metavar="[ID|FILE]...", help="Wallet ids (or prefixes) or files to check."),
+    all_: bool = typer.Option(False, "--all", help="Check every credential in the wallet."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    offline: Optional[bool] = typer.Option(
+        None, "--offline/--online", help="Never touch the network (default: the 'offline' config setting)."
+    ),
+    documents: Optional[List[str]] = typer.Option(
+        None, "--document", metavar="URL=FILE", help="Use FILE as the document at URL (DID document, status list...). Repeatable."
+    ),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate validity and status on this date."),
+    challenge: Optional[str] = typer.Option(None, "--challenge", help="Presentations: the challenge the holder's proof must carry."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="Presentations: the domain the holder's proof must carry."),
+) -> None:
+    """Verify credentials: signatures, issuer keys, validity dates and revocation status.
+
+    Give wallet ids, credential files (not yet added), a Verifiable Presentation file, or --all.
+    Exits 0 when every credential is verified and in force, 13 otherwise.
+    """
+    from skillwallet.errors import InvalidInputError, NotVerifiedError
+    from skillwallet.model import VERDICT_VERIFIED
+    from skillwallet.verify.resolver import DocumentResolver, parse_document_options
+    from skillwallet.verify.verifier import verify_credential, verify_presentation
+
+    targets = list(targets or [])
+    if not targets and not all_:
+        raise InvalidInputError("nothing to verify", "give credential ids or files, or --all")
+    when = _parse_as_of(as_of)
+    record = as_of is None  # a verdict computed for another date is not the credential's current verdict
+    supplied = parse_document_options(documents or [])
+    if offline is None:
+        try:
+            from skillwallet.config import load_config
+
+            offline = load_config().offline
+        except Exception:
+            offline = True
+
+    file_targets = [t for t in targets if Path(t).expanduser().is_file()]
+    id_targets = [t for t in targets if t not in file_targets]
+    results: list[dict[str, Any]] = []
+
+    wallet = None
+    try:
+        if id_targets or all_:
+            from skillwallet.cli.session import open_wallet
+
+            wallet = open_wallet()
+        resolver = DocumentResolver(offline=offline, supplied=supplied, wallet=wallet)
+
+        # ---- files (and presentations) ------------------------------------------------------------
+        for target in file_targets:
+            path = Path(target).expanduser()
+            data = _read_target(path)
+            vp = _is_presentation(data)
+            if vp is not None:
+                vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
+                results.append(_result(target, None, vp_verdict, kind="presentation"))
+                for number, verdict in enumerate(inner, 1):
+                    results.append(_result(f"{target}#{number}", None, verdict))
+                continue
+            credentials = _parse_file(data, target)
+            for number, cred in enumerate(credentials, 1):
+                source = target if len(credentials) == 1 else f"{target}#{number}"
+                verdict = verify_credential(cred, resolver=resolver, as_of=when)
+                results.append(_result(source, cred.title, verdict))
+
+        # ---- stored credentials -------------------------------------------------------------------
+        if wallet is not None:
+            if all_:
+                stored = wallet.list_credentials()
+            else:
+                stored = [wallet.get_credential(t) for t in id_targets]
+            precomputed = _precompute([s.credential for s in stored])
+            for item, hashes in zip(stored, precomputed):
+                verdict = verify_credential(
+                    item.credential, resolver=resolver, as_of=when, wallet=wallet, canonical_cache=hashes
+                )
+                if record:
+                    wallet.set_verdict(item.wallet_id, verdict)
+                results.append(_result(item.wallet_id, item.credential.title, verdict))
+    finally:
+        if wallet is not None:
+            wallet.close()
+
+    if as_json:
+        emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
+    else:
+        _render(results)
+
+    failing = [
+        r
+        for r in results
+        if r["kind"] == "credential"
+        and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
+    ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
+    if failing:
+        raise NotVerifiedError(
+            f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
+            *[f"{r['source']}: {r['verdict']}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]],
+        )
+
+
+_CHECK_ORDER = ("signature", "issuer_binding", "proof_purpose", "undefined_terms", "contexts", "not_before", "expiry", "status")
+_STYLE = {
+    "verified": "green",
+    "self-asserted": "yellow",
+    "unsigned": "yellow",
+    "unverifiable": "yellow",
+    "invalid": "red",
+}
+
+
+def _render(results: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = stdout_console()
+    if not sys.stdout.isatty():
+        console.width = 1000
+    extra = sorted({k for r in results for k in r["checks"]} - set(_CHECK_ORDER))
+    columns = [c for c in _CHECK_ORDER if any(c in r["checks"] for r in results)] + extra
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("source")
+    table.add_column("title")
+    table.add_column("verdict")
+    for column in columns:
+        table.add_column(column)
+    for r in results:
+        style = _STYLE.get(r["verdict"], "")
+        table.add_row(
+            escape(r["source"]),
+            escape(r["title"] or ("(presentation)" if r["kind"] == "presentation" else "")),
+            f"[{style}]{r['verdict']}[/{style}]" if style else r["verdict"],
+            *[r["checks"].get(c, "-") for c in columns],
+        )
+    console.print(table)
+    for r in results:
+        for reason in r["reasons"]:
+            info(f"{r['source']}: {reason}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("verify")(verify_command)

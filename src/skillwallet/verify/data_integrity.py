@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -273,6 +275,82 @@ def _same_party(controller: str | None, issuer: str | None) -> bool:
     return controller.split("#", 1)[0] == issuer.split("#", 1)[0]
 
 
+def _cached_hash_data(
+    proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str, cache: MutableMapping[str, str] | None
+) -> bytes:
+    """:func:`hash_data`, through an optional content-addressed cache (the expensive part is RDFC).
+
+    Only successful results are cached, and a result exists only when nothing was dropped in expansion, so a
+    cache hit carries the same guarantees as a fresh computation.
+    """
+    key = None
+    if cache is not None:
+        material = json.dumps([cryptosuite, proof_config, unsecured], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        key = hashlib.sha256(material.encode("utf-8")).hexdigest()
+        hit = cache.get(key)
+        if isinstance(hit, str) and len(hit) == 128:
+            return bytes.fromhex(hit)
+    if cryptosuite == EDDSA_JCS_2022:
+        _check_undefined_terms(unsecured, "the document")
+    data = hash_data(proof_config, unsecured, cryptosuite)
+    if cache is not None and key is not None:
+        cache[key] = data.hex()
+    return data
+
+
+def _proof_inputs(
+    document: dict[str, Any], proof: dict[str, Any], previous: list[dict[str, Any]] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(proofConfig, unsecured document) for one proof (VC Data Integrity §4.5; vc-di-eddsa §3.2.4 / §3.3.4)."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if previous:
+        # a chained proof signs the document holding exactly the proofs it names
+        unsecured["proof"] = previous if len(previous) > 1 else previous[0]
+    proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
+    # Every suite: proofConfig takes the document's @context, even when the proof has none.
+    proof_config["@context"] = document.get("@context")
+    return proof_config, unsecured
+
+
+def _previous_proofs(proof: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The proofs a chained proof names; None when it is not chained; ValueError naming any missing."""
+    if "previousProof" not in proof:
+        return None
+    refs = proof["previousProof"]
+    refs = refs if isinstance(refs, list) else [refs]
+    missing = [r for r in refs if not isinstance(r, str) or r not in by_id or by_id[r] is proof]
+    if missing or not refs:
+        raise ValueError(f"previousProof names proofs the document does not hold: {missing or refs}")
+    return [by_id[r] for r in refs]
+
+
+def precompute_canonical_hashes(document: dict[str, Any]) -> dict[str, str]:
+    """The canonical hash data of every proof of ``document``, keyed as the verifier's cache keys them.
+
+    Pure (no keys, no network): a process pool runs it for a large batch so the expensive RDFC step uses
+    every core, and the verifier then finds each result in ``canonical_cache``.
+    """
+    cache: dict[str, str] = {}
+    if not isinstance(document, dict):
+        return cache
+    proofs = [p for p in _proof_list(document) if isinstance(p, dict)][:MAX_PROOFS]
+    by_id = {p["id"]: p for p in proofs if isinstance(p.get("id"), str)}
+    for proof in proofs:
+        suite = _suite_of(proof)
+        if proof.get("type") == DATA_INTEGRITY_PROOF and suite not in RDFC_CRYPTOSUITES and suite != EDDSA_JCS_2022:
+            continue
+        if proof.get("type") not in (DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020):
+            continue
+        try:
+            previous = _previous_proofs(proof, by_id)
+            proof_config, unsecured = _proof_inputs(document, proof, previous)
+            cryptosuite = EDDSA_JCS_2022 if suite == EDDSA_JCS_2022 else EDDSA_RDFC_2022
+            _cached_hash_data(proof_config, unsecured, cryptosuite, cache)
+        except (ProofError, ValueError):
+            continue  # the verifier reports it
+    return cache
+
+
 def _verify_one(
     document: dict[str, Any],
     proof: dict[str, Any],
@@ -284,6 +362,7 @@ def _verify_one(
     expected_purpose: str,
     challenge: str | None,
     domain: str | None,
+    canonical_cache: MutableMapping[str, str] | None = None,
 ) -> ProofResult:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -320,10 +399,7 @@ def _verify_one(
                 raise ProofError("the proof's created date is not a valid date-time")
         signature = decode_proof_value(proof.get("proofValue"))
 
-        unsecured = {k: v for k, v in document.items() if k != "proof"}
-        if previous:
-            unsecured["proof"] = previous if len(previous) > 1 else previous[0]
-        proof_config = {k: v for k, v in proof.items() if k != "proofValue"}
+        proof_config, unsecured = _proof_inputs(document, proof, previous)
         if suite == EDDSA_JCS_2022 and "@context" in proof:
             # eddsa-jcs-2022 §3.3.2 step 2: the proof's @context must be a prefix of the document's.
             doc_ctx = document.get("@context")
@@ -331,12 +407,8 @@ def _verify_one(
             proof_ctx = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
             if doc_ctx[: len(proof_ctx)] != proof_ctx:
                 raise ProofError("the proof's @context is not a prefix of the document's @context")
-        # Every suite: proofConfig takes the document's @context (vc-di-eddsa §3.2.4 / §3.3.4).
-        proof_config["@context"] = document.get("@context")
         cryptosuite = EDDSA_JCS_2022 if suite == EDDSA_JCS_2022 else EDDSA_RDFC_2022
-        if cryptosuite == EDDSA_JCS_2022:
-            _check_undefined_terms(unsecured, "the document")
-        data = hash_data(proof_config, unsecured, cryptosuite)
+        data = _cached_hash_data(proof_config, unsecured, cryptosuite, canonical_cache)
 
         try:
             key = resolve_key(vm, resolver=resolver, purpose=expected_purpose)
@@ -380,6 +452,7 @@ def verify_data_integrity_proofs(
     expected_purpose: str = "assertionMethod",
     challenge: str | None = None,
     domain: str | None = None,
+    canonical_cache: MutableMapping[str, str] | None = None,
 ) -> SignatureFinding:
     """Verify every Data Integrity proof on ``document`` (a proof set, a chain, or one proof).
 
@@ -387,6 +460,8 @@ def verify_data_integrity_proofs(
     is given, at least one passing proof must use a key whose controller is the issuer; the finding's binding is
     that key's (bound to the issuer's DID document, or self-asserted). ``details`` holds per-proof results and a
     ``checks`` map (issuer_binding, proof_purpose, undefined_terms, contexts) for the verdict table.
+    ``canonical_cache`` (optional) maps a digest of each proof's inputs to its canonical hash data, so an
+    unchanged document is not canonicalised again.
     """
     proofs = _proof_list(document)
     checks: dict[str, str] = {}
@@ -414,22 +489,19 @@ def verify_data_integrity_proofs(
 
     results: list[ProofResult] = []
     for index, proof in enumerate(proofs):
-        previous: list[dict[str, Any]] | None = None
-        if "previousProof" in proof:
-            refs = proof["previousProof"]
-            refs = refs if isinstance(refs, list) else [refs]
-            missing = [r for r in refs if not isinstance(r, str) or r not in by_id or by_id[r] is proof]
-            if missing or not refs:
-                results.append(
-                    ProofResult(
-                        index=index,
-                        suite=_suite_of(proof),
-                        verification_method=proof.get("verificationMethod") if isinstance(proof.get("verificationMethod"), str) else None,
-                        reasons=[f"previousProof names proofs the document does not hold: {missing or refs}"],
-                    )
+        try:
+            previous = _previous_proofs(proof, by_id)
+        except ValueError as exc:
+            vm = proof.get("verificationMethod")
+            results.append(
+                ProofResult(
+                    index=index,
+                    suite=_suite_of(proof),
+                    verification_method=vm if isinstance(vm, str) else None,
+                    reasons=[str(exc)],
                 )
-                continue
-            previous = [by_id[r] for r in refs]
+            )
+            continue
         results.append(
             _verify_one(
                 document,
@@ -441,6 +513,7 @@ def verify_data_integrity_proofs(
                 expected_purpose=expected_purpose,
                 challenge=challenge,
                 domain=domain,
+                canonical_cache=canonical_cache,
             )
         )
 

@@ -1,0 +1,268 @@
+"""Credential status: W3C Bitstring Status List v1.0 and its predecessor StatusList2021.
+
+A status entry points at a status list credential (through the document resolver: supplied, cached or
+fetched) and an index into its GZIP-compressed bitstring. The list credential is itself verified with the
+same verifier, must carry the right types and ``statusPurpose``, must be issued by the credential's issuer and
+be within its own validity window. Any failure means "status unknown", never "not revoked"
+(``/work/shared/FORMATS.md``, "Status and time"; Bitstring Status List v1.0 §3.2 "Validate Algorithm").
+A set bit from a list whose signature checks but whose key is only self-asserted is still reported as
+revoked/suspended (honouring a negative answer is safe); a clear bit from such a list is "unknown".
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from skillwallet.errors import DocumentUnavailableError, SkillwalletError
+
+STATUS_PASS = "pass"
+STATUS_REVOKED = "revoked"
+STATUS_SUSPENDED = "suspended"
+STATUS_UNKNOWN = "unknown"
+STATUS_NA = "na"
+
+BITSTRING_ENTRY = "BitstringStatusListEntry"
+BITSTRING_CREDENTIAL = "BitstringStatusListCredential"
+BITSTRING_LIST = "BitstringStatusList"
+SL2021_ENTRY = "StatusList2021Entry"
+SL2021_CREDENTIAL = "StatusList2021Credential"
+SL2021_LIST = "StatusList2021"
+
+_ENTRY_KINDS = {
+    BITSTRING_ENTRY: (BITSTRING_CREDENTIAL, BITSTRING_LIST),
+    SL2021_ENTRY: (SL2021_CREDENTIAL, SL2021_LIST),
+}
+
+#: A decompressed list larger than this is refused (a compression bomb, not a status list):
+#: the spec's recommended minimum is 16 KiB; 16 MiB allows 134 million entries.
+MAX_BITSTRING_BYTES = 16 * 1024 * 1024
+#: How many status lists one credential may point at before we stop fetching.
+MAX_STATUS_ENTRIES = 8
+
+
+class StatusListError(Exception):
+    """A status list that cannot be used: undecodable, wrong type, wrong purpose, index out of range."""
+
+
+@dataclass
+class StatusResult:
+    """The combined status of one credential, with one record per entry."""
+
+    status: str = STATUS_NA
+    reasons: list[str] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _types(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def decode_encoded_list(encoded: Any, *, multibase: bool) -> bytes:
+    """The uncompressed bitstring of an ``encodedList``.
+
+    Bitstring Status List v1.0 §2.1: multibase base64url without padding (prefix ``u``) of a GZIP stream.
+    StatusList2021 used base64url without the multibase prefix; both forms are accepted there.
+    """
+    if not isinstance(encoded, str) or not encoded:
+        raise StatusListError("the status list has no encodedList")
+    candidates = []
+    if encoded.startswith("u"):
+        candidates.append(encoded[1:])
+    if not multibase or not encoded.startswith("u"):
+        candidates.append(encoded)
+    last_error = "not base64url"
+    for text in candidates:
+        try:
+            compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (ValueError, TypeError):
+            continue
+        try:
+            decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)  # GZIP container
+            raw = decompressor.decompress(compressed, MAX_BITSTRING_BYTES + 1)
+        except zlib.error:
+            last_error = "not a GZIP stream"
+            continue
+        if len(raw) > MAX_BITSTRING_BYTES or decompressor.unconsumed_tail:
+            raise StatusListError("the status list decompresses to more than 16 MiB")
+        if not decompressor.eof:
+            last_error = "a truncated GZIP stream"
+            continue
+        return raw
+    raise StatusListError(f"the status list's encodedList does not decode ({last_error})")
+
+
+def bit_at(bitstring: bytes, index: int, size: int = 1) -> int:
+    """The ``size``-bit value at entry ``index``; bit 0 is the most significant bit of byte 0 (§2.1)."""
+    first = index * size
+    if index < 0 or first + size > len(bitstring) * 8:
+        raise StatusListError(f"status index {index} is outside the list ({len(bitstring) * 8 // size} entries)")
+    value = 0
+    for bit in range(first, first + size):
+        value = (value << 1) | ((bitstring[bit // 8] >> (7 - bit % 8)) & 1)
+    return value
+
+
+def encode_bitstring(bitstring: bytes) -> str:
+    """The ``encodedList`` (multibase ``u`` + base64url, no padding) of a bitstring: for issuing test lists."""
+    compressed = gzip.compress(bitstring, mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
+
+
+def _parse_index(value: Any) -> int:
+    # The spec gives statusListIndex as a string of decimal digits; accept an integer too.
+    if isinstance(value, bool):
+        raise StatusListError("statusListIndex is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    raise StatusListError(f"statusListIndex {value!r} is not a non-negative integer")
+
+
+def _same_issuer(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.split("#", 1)[0] == b.split("#", 1)[0]
+
+
+def _issuer_id(document: dict[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+ListVerifier = Callable[[bytes, datetime], Any]  # (list bytes, as_of) -> model.Verdict
+
+
+def check_entry(
+    entry: dict[str, Any],
+    *,
+    issuer: str | None,
+    resolver,
+    as_of: datetime,
+    verify_list: ListVerifier,
+) -> dict[str, Any]:
+    """Check one ``credentialStatus`` entry; returns ``{"type", "purpose", "status", "reason", "list"}``."""
+    entry_type = next((t for t in _types(entry.get("type")) if t in _ENTRY_KINDS), None)
+    purpose = entry.get("statusPurpose")
+    record: dict[str, Any] = {
+        "type": entry_type or ", ".join(_types(entry.get("type"))) or None,
+        "purpose": purpose,
+        "list": entry.get("statusListCredential"),
+        "status": STATUS_UNKNOWN,
+        "reason": None,
+    }
+    if entry_type is None:
+        record["reason"] = f"status type {record['type'] or '(none)'} is not supported"
+        return record
+    list_credential_type, list_type = _ENTRY_KINDS[entry_type]
+    try:
+        if purpose not in ("revocation", "suspension"):
+            raise StatusListError(f"status purpose {purpose!r} is not revocation or suspension")
+        index = _parse_index(entry.get("statusListIndex"))
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str) or not url:
+            raise StatusListError("the entry has no statusListCredential URL")
+        try:
+            data = resolver.fetch(url)
+        except DocumentUnavailableError as exc:
+            raise StatusListError(f"the status list {url} is not available: {exc.message}") from None
+        except SkillwalletError as exc:
+            raise StatusListError(f"the status list {url} could not be read: {exc.message}") from None
+        list_verdict = verify_list(data, as_of)
+        try:
+            document = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            document = (list_verdict.details or {}).get("document")
+        if not isinstance(document, dict):
+            raise StatusListError("the status list is not a JSON credential")
+        if list_credential_type not in _types(document.get("type")):
+            raise StatusListError(f"the status list credential is not a {list_credential_type}")
+        subject = document.get("credentialSubject")
+        if not isinstance(subject, dict) or list_type not in _types(subject.get("type")):
+            raise StatusListError(f"the status list's subject is not a {list_type}")
+        list_purposes = _types(subject.get("statusPurpose"))
+        if purpose not in list_purposes:
+            raise StatusListError(f"the status list is for {', '.join(list_purposes) or 'no purpose'}, not {purpose}")
+        size = entry.get("statusSize", 1)
+        if size != 1 and size != "1":
+            raise StatusListError("status entries wider than one bit are not supported for revocation/suspension")
+        bitstring = decode_encoded_list(subject.get("encodedList"), multibase=entry_type == BITSTRING_ENTRY)
+        bit = bit_at(bitstring, index)
+    except StatusListError as exc:
+        record["reason"] = str(exc)
+        return record
+
+    list_signature_ok = list_verdict.checks.get("signature") == "pass"
+    authoritative = list_verdict.verdict == "verified" and _same_issuer(_issuer_id(document), issuer)
+    in_force = list_verdict.in_force
+    if bit == 1 and list_signature_ok:
+        record["status"] = STATUS_REVOKED if purpose == "revocation" else STATUS_SUSPENDED
+        if not authoritative:
+            record["reason"] = "the list that says so is not fully verified as the issuer's"
+        return record
+    problems = []
+    if list_verdict.verdict != "verified":
+        problems.append(f"the status list credential is {list_verdict.verdict}")
+    if not _same_issuer(_issuer_id(document), issuer):
+        problems.append("the status list is not issued by the credential's issuer")
+    if not in_force:
+        problems.append("the status list credential is expired or not yet valid")
+    if problems:
+        record["reason"] = "; ".join(problems)
+        return record
+    record["status"] = STATUS_PASS
+    return record
+
+
+def check_status(
+    entries: Any,
+    *,
+    issuer: str | None,
+    resolver,
+    as_of: datetime,
+    verify_list: ListVerifier,
+) -> StatusResult:
+    """Check every ``credentialStatus`` entry of a credential and combine them.
+
+    Revoked beats suspended beats unknown beats pass; no entries is ``na``.
+    """
+    if entries is None or entries == [] or entries == {}:
+        return StatusResult()
+    items = entries if isinstance(entries, list) else [entries]
+    result = StatusResult()
+    if len(items) > MAX_STATUS_ENTRIES:
+        result.status = STATUS_UNKNOWN
+        result.reasons.append(f"the credential has {len(items)} status entries; at most {MAX_STATUS_ENTRIES} are checked")
+        return result
+    for item in items:
+        if not isinstance(item, dict):
+            record = {"type": None, "purpose": None, "list": None, "status": STATUS_UNKNOWN, "reason": "a status entry is not an object"}
+        else:
+            record = check_entry(item, issuer=issuer, resolver=resolver, as_of=as_of, verify_list=verify_list)
+        result.entries.append(record)
+        if record["reason"]:
+            result.reasons.append(f"status ({record['purpose'] or record['type']}): {record['reason']}")
+    statuses = [r["status"] for r in result.entries]
+    for candidate in (STATUS_REVOKED, STATUS_SUSPENDED, STATUS_UNKNOWN):
+        if candidate in statuses:
+            result.status = candidate
+            break
+    else:
+        result.status = STATUS_PASS
+    return result
+
+
+def list_cache_key(data: bytes, as_of: datetime) -> str:
+    """Key of a verified status list in a per-run cache: its bytes and the evaluation day."""
+    return hashlib.sha256(data).hexdigest() + "@" + as_of.date().isoformat()

@@ -1,0 +1,517 @@
+"""The verifier: combine proof, key, time and status findings into one :class:`~skillwallet.model.Verdict`.
+
+Dispatch is by what the credential's original bytes are, not only by its declared format:
+
+* JSON-LD credentials (OB 3.0, CLR 2.0, W3C VC, self-attested entries) with Data Integrity proofs:
+  :mod:`skillwallet.verify.data_integrity`;
+* compact JWS / SD-JWT (VC-JWT, vc+jwt, SD-JWT, OB 3.0 or CLR as JWT) and OB 2.0 signed or hosted
+  assertions: :mod:`skillwallet.verify.jose`;
+* then validity windows (at ``as_of``) and ``credentialStatus`` (:mod:`skillwallet.verify.status`).
+
+Verdicts (issue 4): ``verified`` (signature valid, key bound to the issuer), ``self-asserted`` (valid, but the
+key is only asserted by the document, or the credential is the holder's own claim), ``invalid`` (a signature or
+structural check failed), ``unverifiable`` (a key, context or document needed is not available), ``unsigned``.
+Expiry and status do not change the verdict; they decide whether the credential is *in force*.
+
+Verification of a wallet credential is cached by content: the canonical hashes of its proofs are kept in the
+wallet (collection ``verify_cache``, key = SHA-256 of the original bytes and the context-index version), so an
+unchanged credential is not re-canonicalised; keys, time and status are checked afresh every time.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from skillwallet.model import (
+    FORMAT_CLR,
+    FORMAT_OB2,
+    FORMAT_OB3,
+    FORMAT_SD_JWT,
+    FORMAT_SELF,
+    FORMAT_VC,
+    FORMAT_VC_JOSE,
+    FORMAT_VC_JWT,
+    VERDICT_INVALID,
+    VERDICT_SELF_ASSERTED,
+    VERDICT_UNSIGNED,
+    VERDICT_UNVERIFIABLE,
+    VERDICT_VERIFIED,
+    Credential,
+    Issuer,
+    Verdict,
+    format_datetime,
+    parse_datetime,
+    utc,
+)
+from skillwallet.verify.base import BOUND, FAIL, NA, PASS, SELF_ASSERTED, UNKNOWN, SignatureFinding
+
+VERIFY_CACHE = "verify_cache"
+#: How deep status-list verification may recurse (a list credential's own status is not followed).
+MAX_STATUS_DEPTH = 1
+_CACHE_FORMAT = 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _issuer_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def _json_document(original: bytes) -> dict[str, Any] | None:
+    text = original.lstrip()
+    if not text.startswith((b"{", b"\xef\xbb\xbf{")):
+        return None
+    try:
+        value = json.loads(original.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _jose_claims(original: bytes) -> dict[str, Any] | None:
+    """The payload of a compact JWS (or the issuer JWT of an SD-JWT), for dates and status; None if not one."""
+    from skillwallet.verify import jose
+
+    text = original.strip()
+    if b"~" in text:
+        text = text.split(b"~", 1)[0]
+    try:
+        _, payload, _, _ = jose.decode_compact_jws(text)
+        return jose.decode_jwt_payload(payload)
+    except Exception:  # malformed tokens are reported by the signature check
+        return None
+
+
+def credential_from_document(document: dict[str, Any], original: bytes | None = None) -> Credential:
+    """A minimal :class:`Credential` for a JSON-LD credential met during verification (status lists, the
+    credentials inside a presentation): the verifier reads everything else from the original bytes."""
+    types = document.get("type")
+    types = [types] if isinstance(types, str) else [t for t in (types or []) if isinstance(t, str)]
+    fmt = FORMAT_OB3 if any(t in ("OpenBadgeCredential", "AchievementCredential") for t in types) else FORMAT_VC
+    if "ClrCredential" in types:
+        fmt = FORMAT_CLR
+    issuer = document.get("issuer")
+    return Credential(
+        format=fmt,
+        original=original if original is not None else json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        credential_id=document.get("id") if isinstance(document.get("id"), str) else None,
+        issuer=Issuer(id=_issuer_id(issuer), name=issuer.get("name") if isinstance(issuer, dict) else None),
+        types=types,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# time
+
+
+def _dates_from_json(document: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """(not-before fields, expiry fields) a JSON credential states, by name, across VC 2.0, VC 1.1 and OB 2.0."""
+    starts = [(k, document[k]) for k in ("validFrom", "issuanceDate", "issuedOn") if k in document]
+    ends = [(k, document[k]) for k in ("validUntil", "expirationDate", "expires") if k in document]
+    return starts, ends
+
+
+def check_validity_window(
+    cred: Credential, document: dict[str, Any] | None, claims: dict[str, Any] | None, as_of: datetime
+) -> tuple[dict[str, str], list[str], dict[str, Any]]:
+    """The ``not_before`` and ``expiry`` checks (pass / fail / na) and a ``dates`` check for malformed dates.
+
+    Every window the credential states must hold: VC 2.0 validFrom/validUntil, VC 1.1 issuanceDate/
+    expirationDate, OB 2.0 issuedOn/expires, JWT nbf/exp (RFC 7519 §4.1.4-5), and the normalised fields.
+    """
+    starts: list[tuple[str, Any]] = []
+    ends: list[tuple[str, Any]] = []
+    if document is not None:
+        s, e = _dates_from_json(document)
+        starts += s
+        ends += e
+    if claims is not None:
+        if "nbf" in claims:
+            starts.append(("nbf", claims["nbf"]))
+        if "exp" in claims:
+            ends.append(("exp", claims["exp"]))
+        vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+        s, e = _dates_from_json(vc)
+        starts += s
+        ends += e
+    if cred.valid_from is not None:
+        starts.append(("valid_from", cred.valid_from))
+    if cred.expires is not None:
+        ends.append(("expires", cred.expires))
+
+    checks: dict[str, str] = {}
+    reasons: list[str] = []
+    details: dict[str, Any] = {}
+    bad = []
+
+    def parse(name: str, value: Any) -> datetime | None:
+        if isinstance(value, datetime):
+            return utc(value)
+        if isinstance(value, bool) or value is None:
+            bad.append(name)
+            return None
+        if isinstance(value, (int, float)) and name not in ("nbf", "exp", "iat"):
+            bad.append(name)
+            return None
+        parsed = parse_datetime(value)
+        if parsed is None:
+            bad.append(name)
+        return parsed
+
+    start_times = [(n, parse(n, v)) for n, v in starts]
+    end_times = [(n, parse(n, v)) for n, v in ends]
+    start_times = [(n, t) for n, t in start_times if t is not None]
+    end_times = [(n, t) for n, t in end_times if t is not None]
+    if bad:
+        checks["dates"] = FAIL
+        reasons.append(f"malformed date in: {', '.join(sorted(set(bad)))}")
+    if start_times:
+        latest_name, latest = max(start_times, key=lambda nt: nt[1])
+        details["valid_from"] = format_datetime(latest)
+        if latest > as_of:
+            checks["not_before"] = FAIL
+            reasons.append(f"not valid until {format_datetime(latest)} ({latest_name})")
+        else:
+            checks["not_before"] = PASS
+    else:
+        checks["not_before"] = NA
+    if end_times:
+        earliest_name, earliest = min(end_times, key=lambda nt: nt[1])
+        details["valid_until"] = format_datetime(earliest)
+        if earliest <= as_of:
+            checks["expiry"] = FAIL
+            reasons.append(f"expired on {format_datetime(earliest)} ({earliest_name})")
+        else:
+            checks["expiry"] = PASS
+    else:
+        checks["expiry"] = NA
+    return checks, reasons, details
+
+
+# --------------------------------------------------------------------------------------------------------
+# the verification cache (content-addressed canonical hashes)
+
+
+def cache_key(cred: Credential) -> str:
+    """Key of a credential's cached canonical hashes: its original bytes and the shipped-context set."""
+    from skillwallet.verify.contexts import index_version
+
+    digest = hashlib.sha256()
+    digest.update(cred.original)
+    digest.update(b"\0" + index_version().encode() + b"\0" + str(_CACHE_FORMAT).encode())
+    return digest.hexdigest()
+
+
+class _HashCache(dict):
+    """A dict of canonical hashes that remembers whether it gained entries (so the wallet is written only then)."""
+
+    dirty = False
+
+    def __setitem__(self, key, value):
+        if self.get(key) != value:
+            self.dirty = True
+        super().__setitem__(key, value)
+
+
+def _load_cache(wallet, key: str) -> _HashCache:
+    cache = _HashCache()
+    if wallet is None:
+        return cache
+    try:
+        stored = wallet.get(VERIFY_CACHE, key)
+    except Exception:  # a cache that cannot be read is only a cache
+        stored = None
+    if isinstance(stored, dict) and isinstance(stored.get("hashes"), dict):
+        dict.update(cache, {k: v for k, v in stored["hashes"].items() if isinstance(v, str)})
+    return cache
+
+
+def _save_cache(wallet, key: str, cache: _HashCache) -> None:
+    if wallet is None or not cache.dirty:
+        return
+    try:
+        wallet.put(VERIFY_CACHE, key, {"hashes": dict(cache)})
+    except Exception:
+        pass  # failing to cache must not fail verification
+
+
+# --------------------------------------------------------------------------------------------------------
+# signatures
+
+
+def _data_integrity(document: dict[str, Any], issuer: str | None, resolver, cache: dict | None) -> SignatureFinding:
+    from skillwallet.verify.data_integrity import verify_data_integrity_proofs
+
+    return verify_data_integrity_proofs(document, resolver=resolver, issuer=issuer, canonical_cache=cache)
+
+
+def _jose(cred: Credential, resolver) -> SignatureFinding:
+    from skillwallet.verify import jose
+
+    target = cred
+    if cred.format not in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT, FORMAT_OB2):
+        # an OB 3.0 / CLR / VC that arrived as a JWT: check it as the JOSE shape it is
+        text = cred.original.strip()
+        if b"~" in text:
+            fmt = FORMAT_SD_JWT
+        else:
+            claims = _jose_claims(text) or {}
+            fmt = FORMAT_VC_JWT if isinstance(claims.get("vc"), dict) else FORMAT_VC_JOSE
+        target = dataclasses.replace(cred, format=fmt)
+    try:
+        return jose.verify_jose_credential(target, resolver=resolver)
+    except Exception as exc:  # the JOSE module reports findings; anything raised is a malformed input
+        return SignatureFinding(FAIL, reasons=[f"the token could not be checked: {type(exc).__name__}"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# the entry points
+
+
+def _verdict_from(finding: SignatureFinding, cred: Credential, structural_fail: bool) -> str:
+    if finding.outcome == FAIL or structural_fail:
+        return VERDICT_INVALID
+    if finding.outcome == UNKNOWN or finding.unverifiable:
+        return VERDICT_UNVERIFIABLE
+    if finding.outcome == NA:
+        return VERDICT_UNSIGNED
+    if finding.binding == BOUND:
+        return VERDICT_SELF_ASSERTED if (cred.self_attested or cred.format == FORMAT_SELF) else VERDICT_VERIFIED
+    if finding.binding == SELF_ASSERTED:
+        return VERDICT_SELF_ASSERTED
+    return VERDICT_UNVERIFIABLE
+
+
+def verify_credential(
+    cred: Credential,
+    *,
+    resolver,
+    as_of: datetime,
+    wallet=None,
+    canonical_cache: dict[str, str] | None = None,
+    _depth: int = 0,
+    _status_lists: dict | None = None,
+) -> Verdict:
+    """Verify one credential at ``as_of``: signature and issuer binding, validity window, status.
+
+    Never raises for a bad credential. ``wallet`` (optional) holds the canonical-hash cache;
+    ``canonical_cache`` adds hashes computed elsewhere (see
+    :func:`~skillwallet.verify.data_integrity.precompute_canonical_hashes`).
+    """
+    as_of = utc(as_of)
+    status_lists = {} if _status_lists is None else _status_lists
+    verdict = Verdict(checked_at=datetime.now(timezone.utc))
+    checks = verdict.checks
+    details = verdict.details
+    details["format"] = cred.format
+    details["as_of"] = format_datetime(as_of)
+
+    document = _json_document(cred.original)
+    claims = None if document is not None else _jose_claims(cred.original)
+
+    # ---- signature ------------------------------------------------------------------------------
+    issuer = _issuer_id(document.get("issuer")) if document is not None else None
+    issuer = issuer or cred.issuer.id
+    structural_fail = False
+    if cred.format == FORMAT_OB2:
+        finding = _jose(cred, resolver)
+    elif document is not None:
+        if cred.issuer.id and _issuer_id(document.get("issuer")) and cred.issuer.id != _issuer_id(document.get("issuer")):
+            # the stored view must describe the signed document, not something else
+            finding = SignatureFinding(FAIL, reasons=[f"the stored issuer ({cred.issuer.id}) is not the document's ({issuer})"])
+        elif document.get("proof") is None:
+            finding = SignatureFinding(NA, reasons=["the credential carries no proof"])
+        else:
+            key = cache_key(cred)
+            cache = _load_cache(wallet, key)
+            for hash_key, value in (canonical_cache or {}).items():
+                cache[hash_key] = value
+            finding = _data_integrity(document, issuer, resolver, cache)
+            _save_cache(wallet, key, cache)
+            details["contexts_index"] = _context_index_version()
+    elif claims is not None or cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT):
+        finding = _jose(cred, resolver)
+        if claims is not None and cred.format != FORMAT_SD_JWT:
+            vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+            issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")) or issuer
+    else:
+        finding = SignatureFinding(FAIL, reasons=["the credential is neither JSON nor a compact JWS"])
+    checks["signature"] = finding.outcome
+    for name, outcome in (finding.details.get("checks") or {}).items():
+        checks[name] = outcome
+        if outcome == FAIL:
+            structural_fail = True
+    if "issuer_binding" not in checks and finding.outcome == PASS:
+        checks["issuer_binding"] = {BOUND: PASS, SELF_ASSERTED: SELF_ASSERTED}.get(finding.binding, UNKNOWN)
+    verdict.reasons.extend(finding.reasons)
+    if finding.details.get("proofs"):
+        details["proofs"] = finding.details["proofs"]
+    details["issuer"] = issuer
+    details["binding"] = finding.binding
+
+    # ---- time -----------------------------------------------------------------------------------
+    time_checks, time_reasons, time_details = check_validity_window(cred, document, claims, as_of)
+    checks.update(time_checks)
+    verdict.reasons.extend(time_reasons)
+    details.update(time_details)
+    if time_checks.get("dates") == FAIL:
+        structural_fail = True
+
+    # ---- status ---------------------------------------------------------------------------------
+    ob2_status = finding.details.get("status")
+    if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS):
+        checks["status"] = ob2_status
+    else:
+        if document is not None:
+            entries = document.get("credentialStatus")
+        elif claims is not None:
+            vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+            entries = vc.get("credentialStatus") or cred.status_entries or None
+        else:
+            entries = cred.status_entries or None
+        if entries and _depth >= MAX_STATUS_DEPTH:
+            checks["status"] = "unknown"
+            verdict.reasons.append("status of a status list credential is not followed")
+        else:
+            checks["status"] = _status(entries, issuer, resolver, as_of, wallet, _depth, status_lists, verdict)
+
+    verdict.verdict = _verdict_from(finding, cred, structural_fail)
+    return verdict
+
+
+def _context_index_version() -> str:
+    from skillwallet.verify.contexts import index_version
+
+    return index_version()
+
+
+def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdict: Verdict) -> str:
+    from skillwallet.verify import status
+
+    if not entries:
+        return NA
+
+    def verify_list(data: bytes, when: datetime) -> Verdict:
+        key = hashlib.sha256(data).hexdigest() + "@" + format_datetime(when)
+        if key not in status_lists:
+            doc = _json_document(data)
+            if doc is None:
+                cred = Credential(format=FORMAT_VC_JOSE, original=data)
+            else:
+                cred = credential_from_document(doc, data)
+            status_lists[key] = verify_credential(
+                cred, resolver=resolver, as_of=when, wallet=None, _depth=depth + 1, _status_lists=status_lists
+            )
+        return status_lists[key]
+
+    if resolver is None:
+        verdict.reasons.append("status: no document resolver to fetch the status list")
+        return "unknown"
+    result = status.check_status(entries, issuer=issuer, resolver=resolver, as_of=as_of, verify_list=verify_list)
+    verdict.reasons.extend(result.reasons)
+    verdict.details["status_entries"] = result.entries
+    return result.status
+
+
+def verify_presentation(
+    vp: dict,
+    *,
+    resolver,
+    as_of: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> tuple[Verdict, list[Verdict]]:
+    """Verify a W3C Verifiable Presentation: the holder's proof (Data Integrity, proofPurpose
+    ``authentication``, ``challenge``/``domain`` when given) and every credential inside it.
+
+    Returns the presentation's verdict and one verdict per embedded credential (in order). A presentation is
+    ``verified`` when its proof verifies with a key bound to ``holder`` (or, with no holder, a bound key).
+    """
+    from skillwallet.verify.data_integrity import verify_data_integrity_proofs
+
+    as_of = utc(as_of)
+    verdict = Verdict(checked_at=datetime.now(timezone.utc))
+    types = vp.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    holder = _issuer_id(vp.get("holder"))
+    verdict.details["holder"] = holder
+    if "VerifiablePresentation" not in types:
+        verdict.checks["signature"] = FAIL
+        verdict.reasons.append("the document is not a VerifiablePresentation")
+        verdict.verdict = VERDICT_INVALID
+        return verdict, []
+    if vp.get("proof") is None:
+        finding = SignatureFinding(NA, reasons=["the presentation carries no proof"])
+    else:
+        finding = verify_data_integrity_proofs(
+            vp, resolver=resolver, issuer=holder, expected_purpose="authentication", challenge=challenge, domain=domain
+        )
+        if finding.outcome == PASS and holder is None:
+            verdict.reasons.append("the presentation names no holder")
+    verdict.checks["signature"] = finding.outcome
+    structural_fail = False
+    for name, outcome in (finding.details.get("checks") or {}).items():
+        verdict.checks[name] = outcome
+        if outcome == FAIL:
+            structural_fail = True
+    if challenge is not None:
+        verdict.checks["challenge"] = PASS if finding.outcome == PASS else finding.outcome
+    if domain is not None:
+        verdict.checks["domain"] = PASS if finding.outcome == PASS else finding.outcome
+    verdict.checks.setdefault("expiry", NA)
+    verdict.checks.setdefault("not_before", NA)
+    verdict.checks.setdefault("status", NA)
+    verdict.reasons.extend(finding.reasons)
+    verdict.details["proofs"] = finding.details.get("proofs", [])
+    pseudo = Credential(format=FORMAT_VC, original=b"")
+    verdict.verdict = _verdict_from(finding, pseudo, structural_fail)
+
+    inner = vp.get("verifiableCredential")
+    items = [] if inner is None else (inner if isinstance(inner, list) else [inner])
+    results: list[Verdict] = []
+    status_lists: dict = {}
+    for item in items:
+        results.append(_verify_embedded(item, resolver=resolver, as_of=as_of, status_lists=status_lists))
+    return verdict, results
+
+
+def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict) -> Verdict:
+    """One credential inside a presentation: a JSON-LD object, a compact JWS string, or a VC 2.0
+    ``EnvelopedVerifiableCredential`` whose ``id`` is a ``data:`` URL carrying the token."""
+    if isinstance(item, str):
+        cred = Credential(format=FORMAT_VC_JWT if "~" not in item else FORMAT_SD_JWT, original=item.encode("utf-8"))
+    elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in (
+        [item.get("type")] if isinstance(item.get("type"), str) else (item.get("type") or [])
+    ):
+        data_url = item.get("id") if isinstance(item.get("id"), str) else ""
+        media, _, token = data_url.partition(",")
+        if not media.startswith("data:") or not token:
+            v = Verdict(verdict=VERDICT_INVALID, checks={"signature": FAIL, "expiry": NA, "not_before": NA, "status": NA})
+            v.reasons.append("an enveloped credential without a data: URL")
+            return v
+        fmt = FORMAT_SD_JWT if "sd-jwt" in media else FORMAT_VC_JOSE
+        cred = Credential(format=fmt, original=token.encode("utf-8"))
+    elif isinstance(item, dict):
+        cred = credential_from_document(copy.deepcopy(item))
+    else:
+        v = Verdict(verdict=VERDICT_INVALID, checks={"signature": FAIL, "expiry": NA, "not_before": NA, "status": NA})
+        v.reasons.append("an embedded credential is neither an object nor a token")
+        return v
+    if cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE):
+        claims = _jose_claims(cred.original) or {}
+        if not isinstance(claims.get("vc"), dict):
+            cred = dataclasses.replace(cred, format=FORMAT_VC_JOSE)
+        vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+        cred.issuer = Issuer(id=claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")))
+    return verify_credential(cred, resolver=resolver, as_of=as_of, _status_lists=status_lists)
