@@ -1,0 +1,149 @@
+"""`skillwallet documents add/list/remove` on a real encrypted wallet, and the resolver using what was added."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+from test_jose_helpers import credential, make_jws, p256
+
+from skillwallet import paths
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+from skillwallet.store import Wallet
+from skillwallet.verify import jose, keys
+from skillwallet.verify.base import BOUND, PASS, UNKNOWN
+from skillwallet.verify.resolver import DocumentResolver
+
+DID = "did:web:university.example"
+DID_URL = "https://university.example/.well-known/did.json"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
+def wallet_ready(passphrase):
+    Wallet.init(paths.wallet_home(), passphrase).close()
+
+
+@pytest.fixture
+def issuer_key():
+    return p256()
+
+
+@pytest.fixture
+def did_document(tmp_path: Path, issuer_key) -> Path:
+    document = {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": DID,
+        "verificationMethod": [
+            {"id": f"{DID}#k1", "type": "JsonWebKey2020", "controller": DID,
+             "publicKeyJwk": keys.public_jwk(issuer_key.public_key()), "canary": "CANARY-7f3a9"}
+        ],
+        "assertionMethod": [f"{DID}#k1"],
+    }
+    path = tmp_path / "did.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_add_list_remove_round_trip(wallet_ready, did_document, capsys):
+    code, out, err = cli(capsys, "documents", "add", DID, str(did_document))
+    assert code == 0 and out == "" and f"kept {DID_URL}" in err
+    code, out, _ = cli(capsys, "documents", "list", "--json")
+    assert code == 0
+    listing = json.loads(out)
+    assert listing["schema"] == "skillwallet/documents" and listing["version"] == 1 and listing["count"] == 1
+    (entry,) = listing["documents"]
+    assert entry["url"] == DID_URL and entry["source"] == "added" and entry["size"] == did_document.stat().st_size
+    code, out, _ = cli(capsys, "documents", "list")
+    assert code == 0 and DID_URL in out and "added" in out
+    code, _, err = cli(capsys, "documents", "remove", DID_URL)
+    assert code == 0 and "removed" in err
+    code, _, err = cli(capsys, "documents", "remove", DID_URL)
+    assert code == ExitCode.NOT_FOUND and err.startswith("error: no document kept")
+    code, out, err = cli(capsys, "documents", "list")
+    assert code == 0 and out == "" and "no documents kept" in err
+
+
+def test_added_document_is_used_offline_by_verification(wallet_ready, did_document, issuer_key, capsys):
+    token = make_jws({"alg": "ES256", "kid": f"{DID}#k1"}, {"iss": DID, "vc": {"credentialSubject": {}}}, issuer_key)
+    cred = credential("vc-jwt", token, DID)
+    with Wallet.open(paths.wallet_home(), passphrase="correct horse battery staple") as wallet:
+        before = jose.verify_jose_credential(cred, resolver=DocumentResolver(offline=True, wallet=wallet))
+    assert before.outcome == UNKNOWN and before.unverifiable
+    assert cli(capsys, "documents", "add", DID, str(did_document))[0] == 0
+    with Wallet.open(paths.wallet_home(), passphrase="correct horse battery staple") as wallet:
+        resolver = DocumentResolver(offline=True, wallet=wallet)
+        after = jose.verify_jose_credential(cred, resolver=resolver)
+    assert after.outcome == PASS and after.binding == BOUND
+    assert resolver.source_of(DID_URL) == "added" and resolver.network_requests == 0
+
+
+def test_document_is_encrypted_at_rest(wallet_ready, did_document, capsys):
+    assert cli(capsys, "documents", "add", DID_URL, str(did_document))[0] == 0
+    for path in paths.wallet_home().rglob("*"):
+        if path.is_file():
+            assert b"CANARY-7f3a9" not in path.read_bytes(), path
+
+
+def test_adding_a_different_document_needs_force(wallet_ready, did_document, tmp_path, capsys):
+    assert cli(capsys, "documents", "add", DID_URL, str(did_document))[0] == 0
+    code, _, err = cli(capsys, "documents", "add", DID_URL, str(did_document))
+    assert code == 0 and "unchanged" in err
+    other = tmp_path / "other.json"
+    other.write_text('{"id": "did:web:university.example"}')
+    code, _, err = cli(capsys, "documents", "add", DID_URL, str(other))
+    assert code == ExitCode.EXISTS and "--force" in err
+    assert cli(capsys, "documents", "add", DID_URL, str(other), "--force")[0] == 0
+    code, out, _ = cli(capsys, "documents", "list", "--json")
+    assert json.loads(out)["documents"][0]["size"] == other.stat().st_size
+
+
+def test_a_jws_document_is_accepted(wallet_ready, tmp_path, capsys):
+    status_list = tmp_path / "status.jwt"
+    status_list.write_text(make_jws({"alg": "ES256"}, {"vc": {}}, p256()))
+    assert cli(capsys, "documents", "add", "https://issuer.example/status/1", str(status_list))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "url,content,message",
+    [
+        ("https://issuer.example/x", b"<html>not json</html>", "neither JSON nor a compact JWS"),
+        ("https://issuer.example/x", b"\xff\xfe\x00", "not a text document"),
+        ("ftp://issuer.example/x", b"{}", "not a document URL"),
+        ("did:web:", b"{}", "did:web"),
+    ],
+)
+def test_bad_inputs_are_refused(wallet_ready, tmp_path, capsys, url, content, message):
+    path = tmp_path / "doc"
+    path.write_bytes(content)
+    code, out, err = cli(capsys, "documents", "add", url, str(path))
+    assert code == ExitCode.BAD_INPUT and out == "" and message in err and "Traceback" not in err
+
+
+def test_missing_file_is_refused(wallet_ready, tmp_path, capsys):
+    code, _, err = cli(capsys, "documents", "add", DID_URL, str(tmp_path / "missing.json"))
+    assert code == ExitCode.BAD_INPUT and "no such file" in err
+
+
+def test_without_a_wallet(tmp_path, capsys, did_document):
+    code, _, err = cli(capsys, "documents", "list")
+    assert code == ExitCode.NO_WALLET and "skillwallet init" in err
