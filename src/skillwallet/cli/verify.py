@@ -79,6 +79,17 @@ def _result(source: str, title: Optional[str], verdict, kind: str = "credential"
     return out
 
 
+def _unreadable_verdict(message: str):
+    from skillwallet.model import VERDICT_INVALID, Verdict
+
+    return Verdict(
+        verdict=VERDICT_INVALID,
+        checks={"format": "fail", "signature": "unknown", "expiry": "na", "not_before": "na", "status": "na"},
+        reasons=[message],
+        checked_at=datetime.now(timezone.utc),
+    )
+
+
 def _precompute(credentials: list) -> list[dict[str, str] | None]:
     """Canonical hashes for a large batch, computed on every core (the expensive step is RDF canonicalisation)."""
     from skillwallet.verify.data_integrity import precompute_canonical_hashes
@@ -174,7 +185,12 @@ def verify_command(
                 for number, verdict in enumerate(inner, 1):
                     results.append(_result(f"{target}#{number}", None, verdict))
                 continue
-            credentials = _parse_file(data, target)
+            try:
+                credentials = _parse_file(data, target)
+            except InvalidInputError as exc:
+                # one unreadable file is a result of its own, not the end of the batch
+                results.append(_result(target, None, _unreadable_verdict(exc.message)))
+                continue
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
                 verdict = verify_credential(cred, resolver=resolver, as_of=when)
@@ -230,11 +246,22 @@ def _render(results: list[dict[str, Any]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = stdout_console()
-    if not sys.stdout.isatty():
-        console.width = 1000
     extra = sorted({k for r in results for k in r["checks"]} - set(_CHECK_ORDER))
     columns = [c for c in _CHECK_ORDER if any(c in r["checks"] for r in results)] + extra
+    if not sys.stdout.isatty():
+        # piped: tab-separated lines, header first, so cut/awk/grep work (no box drawing, no wrapping)
+        def clean(cell: Any) -> str:
+            return " ".join(str(cell).split()) or "-"
+
+        sys.stdout.write("\t".join(["source", "title", "verdict", *columns]) + "\n")
+        for r in results:
+            cells = [r["source"], r["title"] or ("(presentation)" if r["kind"] == "presentation" else ""), r["verdict"]]
+            cells += [r["checks"].get(c, "-") for c in columns]
+            sys.stdout.write("\t".join(clean(c) for c in cells) + "\n")
+        sys.stdout.flush()
+        _print_reasons(results)
+        return
+    console = stdout_console()
     table = Table(show_header=True, header_style="bold")
     table.add_column("source")
     table.add_column("title")
@@ -250,6 +277,10 @@ def _render(results: list[dict[str, Any]]) -> None:
             *[r["checks"].get(c, "-") for c in columns],
         )
     console.print(table)
+    _print_reasons(results)
+
+
+def _print_reasons(results: list[dict[str, Any]]) -> None:
     for r in results:
         for reason in r["reasons"]:
             info(f"{r['source']}: {reason}")
