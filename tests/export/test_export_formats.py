@@ -190,7 +190,8 @@ def test_presentation_carries_credentials_unchanged() -> None:
     # the JWT credential is enveloped with its exact compact serialisation
     enveloped = vp["verifiableCredential"][0]
     assert enveloped["type"] == "EnvelopedVerifiableCredential"
-    assert enveloped["id"] == "data:application/vc+jwt," + items[0].credential.original.decode()
+    # (a VC 1.1 JWT: RFC 7519 application/jwt, since its payload wraps the credential in a "vc" claim)
+    assert enveloped["id"] == "data:application/jwt," + items[0].credential.original.decode()
     # JSON-LD credentials are the parsed original documents, their own proofs intact
     assert vp["verifiableCredential"][1] == json.loads(items[2].credential.original)
     # the OB 2.0 assertion cannot be a VC: skipped with the reason and its hosted URL
@@ -268,3 +269,88 @@ def test_write_export_to_read_only_folder(tmp_path: Path) -> None:
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)
+
+
+def _did_key(seed: int):
+    import base58
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    did = "did:key:z" + base58.b58encode(b"\xed\x01" + public).decode()
+    return key, did, f"{did}#{did.removeprefix('did:key:')}"
+
+
+def _really_signed_credentials() -> list[FakeStored]:
+    """An OB 3.0 credential with a real eddsa-rdfc-2022 proof and a real VC-JOSE (vc+jwt) token, both by an issuer
+    did:key: what a holder actually presents."""
+    import base64
+
+    from skillwallet.model import FORMAT_VC_JOSE, Credential, Issuer
+    from skillwallet.verify.data_integrity import sign_data_integrity
+
+    issuer_key, issuer_did, issuer_method = _did_key(7)
+    document = json.loads(ob3_credential("Data Protection Officer", "TU München", index=50).original)
+    document.pop("proof")
+    document["issuer"]["id"] = issuer_did
+    signed = sign_data_integrity(document, issuer_key, issuer_method, created=AS_OF)
+    ob3 = ob3_credential("Data Protection Officer", "TU München", index=50)
+    ob3.original = json.dumps(signed).encode()
+    ob3.issuer.id = issuer_did
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    payload = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:0f0e0d0c-0000-4000-8000-000000000051",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer_did,
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:holder", "name": "Zoë"},
+    }
+    header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": issuer_method}
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
+    token = f"{signing_input}.{b64(issuer_key.sign(signing_input.encode()))}"
+    jose = Credential(format=FORMAT_VC_JOSE, original=token.encode(), media_type="application/vc+jwt",
+                      credential_id=payload["id"], title="Holder name", issuer=Issuer(id=issuer_did))
+    return [FakeStored("51a5ed000050", ob3, verified()), FakeStored("51a5ed000051", jose, verified())]
+
+
+def test_presentation_passes_the_wallet_verifier_end_to_end() -> None:
+    from skillwallet.verify.resolver import DocumentResolver
+    from skillwallet.verify.verifier import verify_presentation
+
+    key, did, method = _holder()
+    result = sign_presentation(_really_signed_credentials(), private_key=key, holder=did, verification_method=method,
+                               challenge="c-42", domain="hr.example.com")
+    vp = json.loads(result.to_bytes())
+    verdict, inner = verify_presentation(vp, resolver=DocumentResolver(offline=True), as_of=AS_OF,
+                                         challenge="c-42", domain="hr.example.com")
+    assert verdict.verdict == "verified", verdict.reasons
+    assert [v.verdict for v in inner] == ["verified", "verified"], [v.reasons for v in inner]
+
+    # change one character of the embedded JOSE token's payload: the credential fails, and so does the holder proof
+    tampered = copy.deepcopy(vp)
+    envelope = tampered["verifiableCredential"][1]
+    head, payload, signature = envelope["id"].split(",", 1)[1].split(".")
+    forged = json.loads(base64_decode(payload))
+    forged["credentialSubject"]["name"] = "Mallory"
+    envelope["id"] = "data:application/vc+jwt," + ".".join([head, base64_encode(json.dumps(forged).encode()), signature])
+    verdict, inner = verify_presentation(tampered, resolver=DocumentResolver(offline=True), as_of=AS_OF,
+                                         challenge="c-42", domain="hr.example.com")
+    assert verdict.verdict == "invalid"
+    assert inner[1].verdict == "invalid"
+
+
+def base64_decode(text: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def base64_encode(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

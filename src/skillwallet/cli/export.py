@@ -1,9 +1,360 @@
-"""Commands of the `export` group (stub until its issue lands)."""
+"""The `export` command: resumes (PDF, Markdown, HTML, JSON Resume), QR codes, signed presentations, LinkedIn
+links and renewal calendars.
+
+Each export writes exactly the file asked for (``-o FILE``; ``-o -`` for stdout), rendered in memory and written
+atomically (:mod:`skillwallet.export.files`); nothing else unencrypted touches the disk.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, List, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info
+from skillwallet.errors import ExportError, InvalidInputError, NotFoundError
+
+# --format values and the file extensions that imply them
+FORMATS = {
+    "pdf": "resume-pdf",
+    "md": "resume-md",
+    "markdown": "resume-md",
+    "html": "resume-html",
+    "json-resume": "json-resume",
+    "presentation": "presentation",
+    "vp": "presentation",
+    "ics": "calendar",
+    "png": "qr-png",
+    "svg": "qr-svg",
+}
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".ics": "ics",
+    ".png": "png",
+    ".svg": "svg",
+}
+TEXT_KINDS = {"resume-md", "resume-html", "json-resume", "presentation", "calendar", "qr-svg"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
+    """Decide what to produce from the mode flag, --format and the output file's extension."""
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise InvalidInputError(f"unknown format {fmt!r}", "use one of: " + ", ".join(sorted(FORMATS)))
+    from_format = FORMATS[fmt.lower()] if fmt else None
+    extension = Path(output).suffix.lower() if output and output != "-" else ""
+    from_extension = FORMATS.get(EXTENSIONS.get(extension, ""), None)
+    if mode == "resume":
+        kind = from_format or from_extension or "resume-pdf"
+        if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
+            raise InvalidInputError(
+                f"a resume is written as PDF, Markdown, HTML or JSON Resume, not {fmt or extension}",
+                "use -o resume.pdf, resume.md, resume.html, or --json-resume -o resume.json",
+            )
+        return kind
+    if mode == "qr":
+        kind = from_format or from_extension or "qr-terminal"
+        if output and output != "-" and kind not in ("qr-png", "qr-svg"):
+            raise InvalidInputError("a QR code is written as .png or .svg", "use -o badge.png or -o badge.svg")
+        return kind
+    if mode in ("presentation", "json-resume", "calendar", "linkedin"):
+        if from_format and from_format != mode:
+            raise InvalidInputError(f"--{mode} and --format {fmt} contradict each other")
+        return mode
+    # no mode flag: infer from --format or the extension
+    kind = from_format or from_extension
+    if kind is None:
+        if extension == ".json":
+            raise InvalidInputError(
+                "a .json file can be a JSON Resume or a signed presentation: say which",
+                "add --json-resume or --presentation",
+            )
+        raise InvalidInputError(
+            "what should be exported?",
+            "use --resume -o resume.pdf, --qr ID, --presentation -o vp.json, --json-resume -o resume.json, "
+            "--linkedin ID or --calendar -o renewals.ics",
+        )
+    if kind.startswith("qr-"):
+        raise InvalidInputError("a QR code needs the credential: --qr ID", f"e.g. skillwallet export --qr ID -o badge{extension}")
+    return kind
+
+
+def _select(wallet, ids: list[str], tags: list[str], *, include_invalid: bool) -> tuple[list[Any], list[Any]]:
+    """(chosen, all): the credentials picked by --id / --tag (every credential when neither is given)."""
+    everything = wallet.list_credentials()
+    if ids:
+        chosen = []
+        for wanted in ids:
+            stored = wallet.get_credential(wanted)  # NotFoundError with a hint for an unknown id
+            if all(c.wallet_id != stored.wallet_id for c in chosen):
+                chosen.append(stored)
+    else:
+        chosen = list(everything)
+    if tags:
+        wanted_tags = {t.strip().lower() for t in tags}
+        chosen = [c for c in chosen if wanted_tags & {t.lower() for t in c.tags}]
+        if not chosen:
+            raise ExportError(
+                f"no credential has the tag{'s' if len(tags) > 1 else ''} {', '.join(tags)}",
+                "see the tags with: skillwallet list",
+            )
+    if not ids and not include_invalid:
+        # a credential whose signature failed is never put forward unless the holder names it
+        chosen = [c for c in chosen if c.verdict.verdict != "invalid"]
+    if not chosen:
+        raise ExportError(
+            "nothing to export: the wallet holds no credentials" if not everything else "nothing to export: the selection is empty",
+            "add credentials with: skillwallet add FILE" if not everything else "see: skillwallet list",
+        )
+    return chosen, everything
+
+
+def _newest_first(chosen: list[Any]) -> list[Any]:
+    far_past = datetime.min.replace(tzinfo=timezone.utc)
+    return sorted(chosen, key=lambda s: (s.credential.issued or far_past), reverse=True)
+
+
+def _evaluations(wallet, everything: list[Any], goal: str | None, as_of: datetime) -> tuple[list[dict[str, Any]], list[str] | None]:
+    """Pathway evaluations for the resume, and (with --goal) the wallet ids that pathway uses.
+
+    The stacking engine and its catalog are optional here: without them, a resume simply has no pathways
+    section, but an explicit --goal that cannot be evaluated is an error.
+    """
+    try:
+        from skillwallet.stacking import catalog
+        from skillwallet.stacking.evaluate import evaluate_pathway
+    except ImportError:
+        if goal:
+            raise NotFoundError(f"cannot evaluate the goal {goal!r}: no pathway catalog is installed") from None
+        return [], None
+    pathways = _catalog_pathways(catalog, wallet)
+    if goal:
+        matching = [p for p in pathways if p.id == goal or (getattr(p, "name", "") or "").casefold() == goal.casefold()]
+        if not matching:
+            raise NotFoundError(f"no pathway or goal {goal!r}", "see the pathways with: skillwallet pathways list")
+        pathways = matching
+    evaluations = []
+    used: list[str] | None = None
+    for pathway in pathways:
+        evaluation = evaluate_pathway(pathway, everything, as_of=as_of)
+        data = evaluation.to_dict()
+        evaluations.append(data)
+        if goal:
+            used = list((data.get("credentials_used") or {}).keys())
+    return evaluations, used
+
+
+def _catalog_pathways(catalog, wallet) -> list[Any]:
+    """The pathways the holder follows: from the catalog module, whichever loader it offers."""
+    for name in ("wallet_pathways", "user_pathways", "all_pathways", "load_all", "load_catalog", "pathways"):
+        loader = getattr(catalog, name, None)
+        if callable(loader):
+            try:
+                result = loader(wallet)
+            except TypeError:
+                result = loader()
+            return list(result.values()) if isinstance(result, dict) else list(result)
+    return []
+
+
+def _write_or_print(output: str, data: bytes) -> Path | None:
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return None
+    from skillwallet.export.files import write_export
+
+    return write_export(output, data)
+
+
+def export_command(
+    resume: bool = typer.Option(False, "--resume", help="A resume: PDF, Markdown or HTML (from the -o extension)."),
+    qr: Optional[str] = typer.Option(None, "--qr", metavar="ID", help="A QR code for one credential: -o badge.png/.svg, or shown in the terminal."),
+    presentation: bool = typer.Option(False, "--presentation", help="A W3C Verifiable Presentation signed with your holder key."),
+    json_resume: bool = typer.Option(False, "--json-resume", help="A JSON Resume (jsonresume.org), validated against its schema."),
+    linkedin: Optional[str] = typer.Option(None, "--linkedin", metavar="ID", help="Print the LinkedIn add-to-profile link for one credential."),
+    calendar: bool = typer.Option(False, "--calendar", help="Expiry and renewal reminders as an iCalendar (.ics) file."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="The file to write (- for stdout)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
+    ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable)."),
+    tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable)."),
+    goal: Optional[str] = typer.Option(None, "--goal", metavar="GOAL", help="Tailor to a pathway goal: its credentials and progress."),
+    paper: Optional[str] = typer.Option(None, "--paper", help="PDF paper size: a4 or letter (default: config `paper`)."),
+    qr_content: str = typer.Option("auto", "--qr-content", help="What QR codes hold: auto (link if any, else the credential), url, embed."),
+    no_qr: bool = typer.Option(False, "--no-qr", help="Resume without QR codes."),
+    include_invalid: bool = typer.Option(False, "--include-invalid", help="Also export credentials whose signature is invalid."),
+    challenge: Optional[str] = typer.Option(None, "--challenge", help="Presentation: the verifier's challenge (nonce)."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="Presentation: the verifier's domain."),
+    cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
+    remind_days: int = typer.Option(30, "--remind-days", min=0, help="Calendar: alarm this many days before expiry."),
+    renew_days: int = typer.Option(60, "--renew-days", min=0, help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
+) -> None:
+    """Export proof of your credentials: a resume with QR codes, a QR code, a signed presentation, a JSON Resume,
+    a LinkedIn link or a renewal calendar."""
+    modes = [name for name, on in (("resume", resume), ("qr", qr is not None), ("presentation", presentation),
+                                   ("json-resume", json_resume), ("linkedin", linkedin is not None), ("calendar", calendar)) if on]
+    if len(modes) > 1:
+        raise InvalidInputError(f"choose one export at a time, not {' and '.join('--' + m for m in modes)}")
+    kind = _kind_from(modes[0] if modes else None, fmt, output)
+    if kind not in ("qr-terminal", "qr-png", "qr-svg", "linkedin") and not output:
+        raise InvalidInputError(f"say where to write the {kind.replace('-', ' ')}: -o FILE (or -o - for stdout)")
+    if kind in ("linkedin",) and output:
+        raise InvalidInputError("--linkedin prints a link; it writes no file")
+    if kind in ("qr-png", "qr-svg") and not output:
+        raise InvalidInputError("say where to write the QR image: -o badge.png")
+    if output == "-" and kind not in TEXT_KINDS and sys.stdout.isatty():
+        raise InvalidInputError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
+    if qr_content not in ("auto", "url", "embed"):
+        raise InvalidInputError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
+    if paper is not None and paper.lower() not in ("a4", "letter"):
+        raise InvalidInputError(f"unknown paper size {paper!r}", "use a4 or letter")
+
+    from skillwallet.cli.session import open_wallet
+
+    summary: dict[str, Any] = {"kind": kind}
+    with open_wallet() as wallet:
+        if kind in ("qr-terminal", "qr-png", "qr-svg"):
+            data, text = _export_qr(wallet, qr, kind, qr_content, summary)
+        elif kind == "linkedin":
+            data, text = _export_linkedin(wallet, linkedin, summary)
+        else:
+            data, text = _export_selection(
+                wallet, kind, ids=ids or [], tags=tags or [], goal=goal, paper=paper, qr_mode=None if no_qr else qr_content,
+                include_invalid=include_invalid, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
+                remind_days=remind_days, renew_days=renew_days, summary=summary,
+            )
+    # the wallet is closed before anything is written: an export never holds the wallet lock while writing
+    if data is not None and output:
+        path = _write_or_print(output, data)
+        summary["path"] = str(path) if path else "-"
+        summary["bytes"] = len(data)
+        if path is not None and not as_json:
+            info(f"wrote {path} ({_size(len(data))})")
+    if as_json:
+        emit_json("export", summary)
+    elif text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for wallet_id, reason in summary.get("skipped", []):
+        info(f"note: left out {wallet_id}: {reason}")
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 10_000 else f"{n / 1024:.0f} KiB"
+
+
+def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[str, Any]) -> tuple[bytes | None, str | None]:
+    from skillwallet.export.qr import qr_content_for, qr_png, qr_svg, qr_terminal
+
+    stored = wallet.get_credential(credential_id)
+    content = qr_content_for(stored.credential, mode=mode)
+    summary.update({"id": stored.wallet_id, "content": content.kind, "characters": len(content.text)})
+    if kind == "qr-png":
+        return qr_png(content.text), None
+    if kind == "qr-svg":
+        return qr_svg(content.text), None
+    caption = "scan to verify" if content.kind == "url" else "scan: the signed credential itself (skillwallet SW1)"
+    return None, qr_terminal(content.text) + f"{stored.credential.title or stored.wallet_id}: {caption}\n"
+
+
+def _export_linkedin(wallet, credential_id: str, summary: dict[str, Any]) -> tuple[None, str]:
+    from skillwallet.export.linkedin import linkedin_add_url
+
+    stored = wallet.get_credential(credential_id)
+    url = linkedin_add_url(stored.credential)
+    summary.update({"id": stored.wallet_id, "url": url})
+    return None, url + "\n"
+
+
+def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, include_invalid, challenge, domain,
+                      cryptosuite, remind_days, renew_days, summary: dict[str, Any]) -> tuple[bytes, None]:
+    as_of = _now()
+    chosen, everything = _select(wallet, ids, tags, include_invalid=include_invalid)
+    evaluations: list[dict[str, Any]] = []
+    if kind.startswith("resume") or kind == "json-resume" or goal:
+        evaluations, used = _evaluations(wallet, everything, goal, as_of)
+        if goal and not ids and not tags:
+            if not used:
+                raise ExportError(f"no credential counts toward {goal!r} yet", "export everything without --goal, or see: skillwallet stack")
+            chosen = [c for c in chosen if c.wallet_id in set(used)]
+            if not chosen:
+                raise ExportError(f"no credential that counts toward {goal!r} can be exported")
+    summary["credentials"] = [c.wallet_id for c in chosen]
+
+    if kind == "presentation":
+        from skillwallet.export.presentation import sign_presentation
+
+        result = sign_presentation(
+            chosen,
+            private_key=wallet.holder_key(),
+            holder=wallet.holder_did,
+            verification_method=wallet.holder_verification_method,
+            challenge=challenge,
+            domain=domain,
+            cryptosuite=cryptosuite,
+        )
+        summary["credentials"] = result.included
+        summary["skipped"] = [list(s) for s in result.skipped]
+        summary["holder"] = wallet.holder_did
+        return result.to_bytes(), None
+    if kind == "calendar":
+        from skillwallet.export.calendar import render_calendar
+
+        return render_calendar(chosen, as_of=as_of, remind_days=remind_days, renew_days=renew_days), None
+
+    from skillwallet.export.resume import build_resume
+
+    profile = wallet.get_profile()
+    model = build_resume(
+        profile,
+        _newest_first(chosen),
+        all_credentials=[c for c in everything if c.verdict.verdict != "invalid"],
+        evaluations=evaluations,
+        as_of=as_of,
+        qr_mode=qr_mode if kind == "resume-pdf" or kind == "resume-html" else None,
+        goal=goal,
+    )
+    if kind == "json-resume":
+        from skillwallet.export.jsonresume import render_json_resume
+
+        return render_json_resume(model), None
+    if kind == "resume-md":
+        from skillwallet.export.markdown import render_markdown
+
+        return render_markdown(model).encode("utf-8"), None
+    if kind == "resume-html":
+        from skillwallet.export.html import render_html
+
+        return render_html(model).encode("utf-8"), None
+    from skillwallet.export.pdf import render_pdf
+
+    if paper is None:
+        paper = _configured_paper()
+    summary["paper"] = paper
+    return render_pdf(model, paper=paper.lower()), None
+
+
+def _configured_paper() -> str:
+    try:
+        from skillwallet.config import load_config
+
+        return load_config().paper
+    except ImportError:
+        return "a4"
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("export")(export_command)

@@ -1,9 +1,199 @@
-"""Commands of the `profile` group (stub until its issue lands)."""
+"""Commands of the `profile` group: the holder's name, headline, contact and links, used by exports
+(resume header, JSON Resume basics) and by import (OB 2.0 recipient emails are matched against ``emails``)."""
 
 from __future__ import annotations
 
+import re
+from typing import Any, List, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.errors import InvalidInputError, NotFoundError
+
+profile_app = typer.Typer(
+    name="profile",
+    help="Your name, headline, contact details and links, shown on exported resumes.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+# A pragmatic check (RFC 5322 allows more, but a resume address must be something a mail client accepts).
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+MAX_FIELD = 2000
+
+
+def _check_email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise InvalidInputError(f"not an email address: {value!r}", "use the form name@example.org")
+    return value
+
+
+def _check_url(value: str) -> str:
+    from skillwallet.export.resume import safe_url
+
+    url = safe_url(value.strip())
+    if url is None:
+        raise InvalidInputError(f"not a web address: {value!r}", "links must start with https:// (or http://)")
+    return url
+
+
+def _check_text(name: str, value: str) -> str | None:
+    value = value.strip()
+    if len(value) > MAX_FIELD:
+        raise InvalidInputError(f"the {name} is too long ({len(value)} characters; at most {MAX_FIELD})")
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise InvalidInputError(f"the {name} contains control characters")
+    return value or None
+
+
+def _load(wallet) -> dict[str, Any]:
+    from skillwallet.export.resume import normalise_profile
+
+    return normalise_profile(wallet.get_profile())
+
+
+def _show_human(profile: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key in ("name", "headline", "phone", "location"):
+        table.add_row(key, profile[key] or "-")
+    table.add_row("emails", ", ".join(profile["emails"]) or "-")
+    links = [(f"{l['label']}: " if l.get("label") else "") + l["url"] for l in profile["links"]]
+    table.add_row("links", "\n".join(links) or "-")
+    table.add_row("summary", profile["summary"] or "-")
+    stdout_console().print(table)
+
+
+@profile_app.command("show")
+def show_command(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/profile)."),
+) -> None:
+    """Show your profile."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+    if as_json:
+        emit_json("profile", {"profile": profile, "complete": bool(profile["name"])})
+        return
+    _show_human(profile)
+    if not profile["name"]:
+        info('hint: set your name for exported resumes: skillwallet profile set --name "Your Name"')
+
+
+@profile_app.command("set")
+def set_command(
+    name: Optional[str] = typer.Option(None, "--name", help="Your full name, as it should head a resume."),
+    headline: Optional[str] = typer.Option(None, "--headline", help='One line under your name, e.g. "Data engineer".'),
+    emails: Optional[List[str]] = typer.Option(
+        None, "--email", help="An email address (repeat for several; replaces the list). Also used to match Open Badges 2.0 recipients."
+    ),
+    phone: Optional[str] = typer.Option(None, "--phone", help="A phone number, in any format."),
+    location: Optional[str] = typer.Option(None, "--location", help='Where you are, e.g. "Edinburgh, UK".'),
+    links: Optional[List[str]] = typer.Option(
+        None, "--link", "--url", help="A web link: portfolio, GitHub, LinkedIn (repeat for several; replaces the list)."
+    ),
+    summary: Optional[str] = typer.Option(None, "--summary", help="A short paragraph about you."),
+) -> None:
+    """Set profile fields; those not given keep their value. An empty value ("") clears a field."""
+    from skillwallet.cli.session import open_wallet
+
+    changes: dict[str, Any] = {}
+    for key, value in (("name", name), ("headline", headline), ("phone", phone), ("location", location), ("summary", summary)):
+        if value is not None:
+            changes[key] = _check_text(key, value)
+    if emails is not None:
+        changes["emails"] = _unique([_check_email(e) for e in emails if e.strip()])
+    if links is not None:
+        changes["links"] = [{"url": _check_url(u), "label": None} for u in _unique([l for l in links if l.strip()])]
+    if not changes:
+        raise InvalidInputError("nothing to set", "give at least one of --name, --headline, --email, --phone, --location, --link, --summary")
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        profile.update(changes)
+        wallet.set_profile(profile)
+    info(f"profile updated: {', '.join(sorted(changes))}")
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+@profile_app.command("add-email")
+def add_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
+    """Add an email address (resume contact; matched against Open Badges 2.0 recipients)."""
+    from skillwallet.cli.session import open_wallet
+
+    email = _check_email(email)
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        if email.casefold() in (e.casefold() for e in profile["emails"]):
+            info(f"{email} is already in your profile")
+            return
+        profile["emails"].append(email)
+        wallet.set_profile(profile)
+    info(f"added {email}")
+
+
+@profile_app.command("remove-email")
+def remove_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
+    """Remove an email address."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        kept = [e for e in profile["emails"] if e.casefold() != email.strip().casefold()]
+        if len(kept) == len(profile["emails"]):
+            raise NotFoundError(f"{email} is not in your profile", "see them with: skillwallet profile show")
+        profile["emails"] = kept
+        wallet.set_profile(profile)
+    info(f"removed {email.strip()}")
+
+
+@profile_app.command("add-link")
+def add_link_command(
+    url: str = typer.Argument(..., metavar="URL"),
+    label: Optional[str] = typer.Option(None, "--label", help='How the link reads on a resume, e.g. "Portfolio".'),
+) -> None:
+    """Add a web link (portfolio, GitHub, LinkedIn)."""
+    from skillwallet.cli.session import open_wallet
+
+    url = _check_url(url)
+    label = _check_text("label", label) if label is not None else None
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        profile["links"] = [l for l in profile["links"] if l["url"] != url] + [{"url": url, "label": label}]
+        wallet.set_profile(profile)
+    info(f"added {url}")
+
+
+@profile_app.command("remove-link")
+def remove_link_command(url: str = typer.Argument(..., metavar="URL")) -> None:
+    """Remove a web link."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        kept = [l for l in profile["links"] if l["url"] != url.strip()]
+        if len(kept) == len(profile["links"]):
+            raise NotFoundError(f"{url} is not in your profile", "see them with: skillwallet profile show")
+        profile["links"] = kept
+        wallet.set_profile(profile)
+    info(f"removed {url.strip()}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.add_typer(profile_app, name="profile")

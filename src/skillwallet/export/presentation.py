@@ -2,8 +2,10 @@
 
 The credentials travel unchanged: JSON-LD credentials are embedded as the objects their original bytes hold
 (their own proofs intact); JWT-family credentials are embedded as ``EnvelopedVerifiableCredential`` objects whose
-``id`` is a ``data:`` URL holding the exact compact serialisation (VC 2.0 §4.13.1, VC-JOSE-COSE §3.2: media types
-``application/vc+jwt`` and ``application/vc+sd-jwt``). The holder signs the whole presentation with a Data
+``id`` is a ``data:`` URL holding the exact compact serialisation (VC 2.0 §4.13.1). Media types: ``application/vc+jwt`` for VC-JOSE-COSE
+tokens whose payload is the credential, ``application/vc+sd-jwt`` for SD-JWT VCs (VC-JOSE-COSE §3.2), and
+``application/jwt`` (RFC 7519) for VC 1.1 JWTs, whose payload wraps the credential in a ``vc`` claim and so is
+not ``vc+jwt`` (VC-JOSE-COSE §3.1.1 forbids the ``vc`` claim there). The holder signs the whole presentation with a Data
 Integrity proof, ``proofPurpose: authentication`` with the verifier's ``challenge`` and ``domain``
 (VC Data Integrity §2.1.1), which binds it to one verifier and one request and defeats replay.
 
@@ -24,7 +26,7 @@ from skillwallet.model import FORMAT_OB2, FORMAT_SD_JWT, FORMAT_VC_JOSE, FORMAT_
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 ENVELOPED_TYPE = "EnvelopedVerifiableCredential"
-JWT_FORMATS = {FORMAT_VC_JWT: "application/vc+jwt", FORMAT_VC_JOSE: "application/vc+jwt", FORMAT_SD_JWT: "application/vc+sd-jwt"}
+JWT_FORMATS = {FORMAT_VC_JWT: "application/jwt", FORMAT_VC_JOSE: "application/vc+jwt", FORMAT_SD_JWT: "application/vc+sd-jwt"}
 DEFAULT_CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
@@ -44,8 +46,8 @@ def presentation_entry(credential: Credential) -> dict[str, Any]:
     """The ``verifiableCredential`` entry for one credential; :class:`ExportError` when it cannot be one."""
     if credential.format in JWT_FORMATS or credential.media_type in ("application/jwt", "application/vc+jwt", "application/sd-jwt"):
         token = credential.original.decode("ascii", errors="strict").strip()
-        media_type = JWT_FORMATS.get(credential.format, "application/vc+jwt")
-        if credential.media_type == "application/sd-jwt" or "~" in token:
+        media_type = JWT_FORMATS.get(credential.format, "application/jwt")
+        if credential.format == FORMAT_SD_JWT or credential.media_type == "application/sd-jwt" or "~" in token:
             media_type = "application/vc+sd-jwt"
         return {"@context": VC_V2_CONTEXT, "id": f"data:{media_type},{token}", "type": ENVELOPED_TYPE}
     if credential.format == FORMAT_OB2:
