@@ -691,10 +691,21 @@ class PathwayEvaluator:
         warnings += sum(n - 1 for n in counted.values())  # a credential counted twice is worth a warning
         return (met, round(prog, 9), -warnings, -len(counted))
 
-    def solve(self, enabled=lambda i: True) -> tuple[dict[str, int | None], bool, int]:
-        """The best assignment of credentials to leaves (exact unless the node budget runs out)."""
+    def solve(self, enabled=lambda i: True, *, stop_when_met: bool = False) -> tuple[dict[str, int | None], bool, int]:
+        """The best assignment of credentials to leaves (exact unless the node budget runs out).
+
+        A leaf that may reuse credentials (double counting allowed) does not compete with any other leaf, so it
+        simply takes its best candidate; only the leaves that lock their credential are searched. With
+        ``stop_when_met`` the search ends at the first assignment that meets the root (a feasibility test).
+        """
         items = self.index.items
-        leaves = [leaf for leaf in self.search_leaves]
+        fixed: dict[str, int | None] = {}
+        leaves = []
+        for leaf in self.search_leaves:
+            if leaf.reuse:
+                fixed[leaf.key] = next((i for i in leaf.candidates if enabled(i)), None)
+            else:
+                leaves.append(leaf)
         # fewest candidates first: failures show early, and forced choices prune the rest
         leaves.sort(key=lambda leaf: sum(1 for i in leaf.candidates if enabled(i)))
         # credentials that are interchangeable for this pathway are tried once per class
@@ -705,7 +716,8 @@ class PathwayEvaluator:
         agg_membership: dict[int, list[str]] = {}
         for node_id, pool in self.aggregate_pool.items():
             for i in pool:
-                agg_membership.setdefault(i, []).append(node_id)
+                if i in membership:
+                    agg_membership.setdefault(i, []).append(node_id)
 
         def klass(i: int) -> tuple:
             item = items[i]
@@ -717,14 +729,17 @@ class PathwayEvaluator:
         best_assignment: dict[str, int | None] = {}
         nodes = 0
         exhausted = False
-        assignment: dict[str, int | None] = {}
+        assignment: dict[str, int | None] = dict(fixed)
         used: set[int] = set()
+        found_met = False
         # use counts per credential (a reuse leaf does not lock a credential for others)
         lock_count: dict[int, int] = {}
 
         def dfs(depth: int) -> None:
-            nonlocal best_score, best_assignment, nodes, exhausted
+            nonlocal best_score, best_assignment, nodes, exhausted, found_met
             nodes += 1
+            if found_met:
+                return
             if nodes > SEARCH_NODE_BUDGET:
                 exhausted = True
                 return
@@ -733,7 +748,13 @@ class PathwayEvaluator:
                 score = self._score(met, prog, taken)
                 if best_score is None or score > best_score:
                     best_score, best_assignment = score, dict(assignment)
+                if stop_when_met and met:
+                    found_met = True
                 return
+            if stop_when_met:
+                met, _, _ = self._evaluate(assignment, enabled, True, used)
+                if not met:
+                    return
             if best_score is not None:
                 met, prog, _ = self._evaluate(assignment, enabled, True, used)
                 assigned = [i for i in assignment.values() if i is not None]
@@ -762,7 +783,7 @@ class PathwayEvaluator:
                     lock_count[i] -= 1
                     if lock_count[i] == 0:
                         used.discard(i)
-                if exhausted:
+                if exhausted or found_met:
                     del assignment[leaf.key]
                     return
             assignment[leaf.key] = None
@@ -775,7 +796,7 @@ class PathwayEvaluator:
 
     def is_met(self, enabled) -> bool:
         """Whether the root can be met with the enabled credentials (the optimiser's test)."""
-        self.solve(enabled)
+        self.solve(enabled, stop_when_met=True)
         return bool(self.last_score and self.last_score[0])
 
     # -- explanation -----------------------------------------------------------------------------------

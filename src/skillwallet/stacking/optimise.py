@@ -122,13 +122,45 @@ class Completion:
         }
 
 
+def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]:
+    """Steps no catalogue sells: manual steps and work experience. They cost nothing but your own effort, so a
+    plan may include them; they are listed apart from what you buy."""
+    out = []
+    for node in pathway.requirements.values():
+        if node.kind == "manual":
+            step = Offering(id=f"self:{node.id}", name=f"{node.label} (your own step)", cost=0.0, hours=0.0,
+                            achievement_type="SelfAttested", tags=[(node.step or f"step:{node.id}")],
+                            source="self")
+            held = step.hypothetical_credential(as_of)
+            held.credential.title = node.label
+            out.append((step, held))
+        elif node.kind == "experience":
+            months = node.min_months or 0
+            step = Offering(id=f"self:{node.id}", name=f"{node.label} (gain the experience)", cost=0.0,
+                            hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self")
+            held = step.hypothetical_credential(as_of)
+            held.credential.valid_from = as_of - timedelta(days=months * 30.4375 + 1)
+            held.credential.issued = held.credential.valid_from
+            if node.match.types:
+                held.credential.achievement_type = sorted(node.match.types)[0]
+            out.append((step, held))
+    return out
+
+
 def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                         as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
-                        trusted_issuers: Iterable[str] = ()) -> Completion:
+                        trusted_issuers: Iterable[str] = (), include_self_steps: bool = True) -> Completion:
     """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
-    (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``."""
+    (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``.
+
+    With ``include_self_steps`` the manual steps and experience the pathway asks for are available at no cost
+    (see :func:`self_steps`); the plan lists them separately."""
     offerings = list(offerings)
     hypothetical = [o.hypothetical_credential(as_of) for o in offerings]
+    if include_self_steps:
+        for step, held in self_steps(pathway, as_of):
+            offerings.append(step)
+            hypothetical.append(held)
     index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical)
     evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
     held_count = len(index.items) - len(offerings)
@@ -248,25 +280,31 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     best_set = frozenset(chosen_list)
     best_cost = sum(offering_of[i].cost for i in best_set)
     best_hours = sum(offering_of[i].hours for i in best_set)
+    best_steps = len(best_set)
 
-    def better(cost: float, hours: float) -> bool:
-        return cost < best_cost - 1e-9 or (abs(cost - best_cost) <= 1e-9 and hours < best_hours - 1e-9)
+    def better(cost: float, hours: float, steps: int) -> bool:
+        """(cost, hours, number of steps), lexicographically."""
+        if abs(cost - best_cost) > 1e-9:
+            return cost < best_cost
+        if abs(hours - best_hours) > 1e-9:
+            return hours < best_hours
+        return steps < best_steps
 
     def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
-        nonlocal best_cost, best_hours, best_set, explored, exhausted
+        nonlocal best_cost, best_hours, best_steps, best_set, explored, exhausted
         explored += 1
         if explored > SEARCH_NODE_BUDGET:
             exhausted = True
             return
-        if not better(cost, hours):
+        if not better(cost, hours, len(chosen)):
             return
         if chosen and evaluator.is_met(enabled_with(chosen)):
-            best_cost, best_hours, best_set = cost, hours, chosen
+            best_cost, best_hours, best_steps, best_set = cost, hours, len(chosen), chosen
             return
         if pos == len(order):
             return
         lb = lower_bound(chosen, order[pos:])
-        if not better(cost + lb, hours):
+        if not better(cost + lb, hours, len(chosen) + (1 if lb > 0 else 0)):
             return
         i = order[pos]
         o = offering_of[i]
