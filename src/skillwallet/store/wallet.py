@@ -95,8 +95,14 @@ def _lp(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
 
 
-def _translate_sqlite(exc: sqlite3.Error, path: Path) -> SkillwalletError:
+# a damaged file can also make SQLite hand back text that is not UTF-8 (schema, column values, messages)
+_DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
+
+def _translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
     """Map an SQLite failure to the user error it means."""
+    if isinstance(exc, UnicodeDecodeError):
+        return WalletCorruptError(f"the wallet file {path} is damaged (invalid text)", CORRUPT_HINT)
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
     if "locked" in text or "busy" in text or code in (5, 6):
@@ -415,7 +421,7 @@ class Wallet:
             fsutil.fsync_dir(home)
         except OSError as exc:
             raise fsutil.storage_error(exc, str(path)) from None
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, path) from None
         finally:
             for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
@@ -468,7 +474,7 @@ class Wallet:
         conn = cls._connect_existing(path)
         try:
             return cls._read_header(conn, path)
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, path) from None
         finally:
             conn.close()
@@ -486,7 +492,7 @@ class Wallet:
             raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is truncated", CORRUPT_HINT)
         try:
             return _connect(path)
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, path) from None
 
     @staticmethod
@@ -514,7 +520,7 @@ class Wallet:
             keys = keys_from(header)
             wallet = cls(home, path, conn, header, keys)
             wallet._verify_record_set()
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             conn.close()
             raise _translate_sqlite(exc, path) from None
         except BaseException:
@@ -690,8 +696,10 @@ class Wallet:
         try:
             fsutil.fault_point("write.begin")
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
+        except OSError as exc:
+            raise fsutil.storage_error(exc, str(self.path)) from None
         try:
             raw = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchone()
             if raw is None:
@@ -709,7 +717,7 @@ class Wallet:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
-            if isinstance(exc, sqlite3.Error):
+            if isinstance(exc, _DB_ERRORS):
                 raise _translate_sqlite(exc, self.path) from None
             if isinstance(exc, OSError):
                 raise fsutil.storage_error(exc, str(self.path)) from None
@@ -728,12 +736,18 @@ class Wallet:
         with self._write_transaction() as writer:
             writer.put(collection, key, value)
 
+    def _fetchall(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """Run a read query; a damaged file surfaces as WalletCorruptError (never sqlite3's exception)."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except _DB_ERRORS as exc:
+            raise _translate_sqlite(exc, self.path) from None
+
     def get(self, collection: str, key: str) -> Any | None:
         """The value stored under ``collection``/``key``, or ``None``."""
         rid = self._rid(collection, key)
-        row = self.conn.execute(
-            "SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid)
-        ).fetchone()
+        rows = self._fetchall("SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid))
+        row = rows[0] if rows else None
         if row is None:
             return None
         stored_key, value = self._unseal(collection, rid, row[0], row[1])
@@ -749,13 +763,13 @@ class Wallet:
 
     def items(self, collection: str) -> list[tuple[str, Any]]:
         """Every (key, value) of ``collection``, sorted by key."""
-        rows = self.conn.execute("SELECT rid, version, sealed FROM records WHERE collection=?", (collection,)).fetchall()
+        rows = self._fetchall("SELECT rid, version, sealed FROM records WHERE collection=?", (collection,))
         out = [self._unseal(collection, rid, version, sealed) for rid, version, sealed in rows]
         out.sort(key=lambda kv: kv[0])
         return out
 
     def count(self, collection: str) -> int:
-        return self.conn.execute("SELECT count(*) FROM records WHERE collection=?", (collection,)).fetchone()[0]
+        return self._fetchall("SELECT count(*) FROM records WHERE collection=?", (collection,))[0][0]
 
     # ------------------------------------------------------------------ credentials
 
@@ -911,7 +925,7 @@ class Wallet:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
@@ -932,7 +946,7 @@ class Wallet:
         try:
             self.conn.backup(target)
             return target.serialize()
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
         finally:
             target.close()

@@ -1,0 +1,233 @@
+"""SECURITY.md tests 4 and 8: real SIGKILLs while adding and while changing the passphrase, and a crash
+(or an I/O failure) injected at every step of the write paths. Afterwards the wallet opens, every acknowledged
+write is there, nothing is corrupt; after a passphrase change exactly one of old/new opens the wallet."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import select
+import signal
+import time
+
+import pytest
+from store_helpers import PASSPHRASE, make_credential, wallet_home
+
+from skillwallet.errors import BadPassphraseError, StorageIOError
+from skillwallet.store import Wallet, fsutil
+
+NEW_PASSPHRASE = "a different passphrase entirely"
+
+
+def fork_child(body) -> tuple[int, int]:
+    """Fork a child running ``body(write_fd)``; returns (pid, read end of its pipe). The child never returns."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_fd)
+        try:
+            body(write_fd)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def drain(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+def add_forever(start: int):
+    def body(write_fd: int) -> None:
+        with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+            n = start
+            while True:
+                wallet_id, _ = wallet.add_credential(make_credential(n))
+                # acknowledged only once add_credential returned (the commit is durable)
+                os.write(write_fd, f"{wallet_id}\n".encode())
+                n += 1
+
+    return body
+
+
+@pytest.mark.slow
+def test_200_sigkills_during_adds_lose_no_acknowledged_add(wallet):
+    wallet.close()
+    rng = random.Random(20261128)
+    acknowledged: list[str] = []
+    kills_while_running = 0
+    next_number = 0
+    for round_number in range(200):
+        pid, read_fd = fork_child(add_forever(next_number))
+        time.sleep(rng.choice([0.0, 0.001, 0.003]) + rng.random() * 0.03)
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+            kills_while_running += 1
+        acked = drain(read_fd).decode().split()
+        acknowledged.extend(acked)
+        next_number += len(acked) + 1  # the add in flight may or may not have committed: never reuse its number
+        with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as check:  # integrity verified on open
+            for wallet_id in acked:
+                assert check.get("credentials", wallet_id) is not None, (round_number, wallet_id)
+            if round_number % 25 == 0:
+                present = {s.wallet_id for s in check.list_credentials()}
+                assert set(acknowledged) <= present
+    assert kills_while_running == 200
+    assert len(acknowledged) > 200  # the kills really interrupted a stream of adds
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as check:
+        present = [s.wallet_id for s in check.list_credentials()]
+        assert set(acknowledged) <= set(present)
+        assert len(present) == len(set(present))
+        # at most one unacknowledged add per kill can have committed
+        assert len(present) - len(acknowledged) <= 200
+
+
+def record_steps(action) -> list[str]:
+    steps: list[str] = []
+    fsutil.fault_hook = steps.append
+    try:
+        action()
+    finally:
+        fsutil.fault_hook = None
+    return steps
+
+
+def crash_at(step_index: int, action) -> None:
+    """Run ``action`` in a child that SIGKILLs itself at the ``step_index``-th fault point."""
+
+    def body(_fd: int) -> None:
+        counter = iter(range(10**6))
+
+        def hook(name: str) -> None:
+            if next(counter) == step_index:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        fsutil.fault_hook = hook
+        action()
+
+    pid, read_fd = fork_child(body)
+    os.waitpid(pid, 0)
+    drain(read_fd)
+
+
+def test_crash_at_every_step_of_an_add(wallet):
+    wallet.close()
+
+    def add(n: int):
+        def action() -> None:
+            with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as w:
+                w.add_credential(make_credential(n))
+
+        return action
+
+    steps = record_steps(add(1000))
+    assert {"write.begin", "write.record", "write.integrity", "write.commit", "write.committed"} <= set(steps)
+    committed_at = steps.index("write.committed")
+    for index, step in enumerate(steps):
+        n = 2000 + index
+        crash_at(index, add(n))
+        with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as check:
+            present = check.get("credentials", make_credential(n).wallet_id()) is not None
+            assert present == (index >= committed_at), (index, step)
+
+
+def test_io_failure_at_every_step_of_an_add(wallet):
+    def add_fails_at(step_index: int, n: int) -> bool:
+        counter = iter(range(10**6))
+
+        def hook(name: str) -> None:
+            if next(counter) == step_index:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        fsutil.fault_hook = hook
+        try:
+            wallet.add_credential(make_credential(n))
+            return False
+        except StorageIOError as exc:
+            assert "disk is full" in exc.message
+            return True
+        finally:
+            fsutil.fault_hook = None
+
+    steps = record_steps(lambda: wallet.add_credential(make_credential(3000)))
+    committed_at = steps.index("write.committed")
+    for index, step in enumerate(steps):
+        if step == "write.committed":
+            continue  # a marker for crash tests, not an I/O step
+        n = 3100 + index
+        failed = add_fails_at(index, n)
+        present = wallet.get("credentials", make_credential(n).wallet_id()) is not None
+        if index < committed_at:
+            assert failed and not present, step
+        elif step.startswith("seen."):
+            # the rollback record is written after the commit; failing to update it loses nothing
+            assert not failed and present, step
+    wallet.close()
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as check:
+        expected = 1 + sum(1 for i, s in enumerate(steps) if i > committed_at)
+        assert len(check.list_credentials()) == expected
+
+
+def opens_with(passphrase: str) -> bool:
+    try:
+        Wallet.open(wallet_home(), passphrase=passphrase).close()
+        return True
+    except BadPassphraseError:
+        return False
+
+
+def test_passphrase_change_crash_at_every_step(filled_wallet):
+    filled_wallet.close()
+    current = PASSPHRASE
+
+    def change(old: str, new: str):
+        def action() -> None:
+            with Wallet.open(wallet_home(), passphrase=old) as w:
+                w.change_passphrase(new)
+
+        return action
+
+    steps = record_steps(change(current, NEW_PASSPHRASE))
+    current = NEW_PASSPHRASE
+    assert "passwd.commit" in steps
+    for index in range(len(steps) + 1):  # one past the end: the crash comes after the last step
+        target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
+        crash_at(index, change(current, target))
+        old_ok, new_ok = opens_with(current), opens_with(target)
+        assert old_ok != new_ok, (index, steps[index] if index < len(steps) else "after")
+        if new_ok:
+            current = target
+        with Wallet.open(wallet_home(), passphrase=current) as check:
+            assert len(check.list_credentials()) == 5
+
+
+@pytest.mark.slow
+def test_passphrase_change_random_sigkills(filled_wallet):
+    filled_wallet.close()
+    rng = random.Random(7)
+    current = PASSPHRASE
+    for _ in range(40):
+        target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
+
+        def body(_fd: int, old=current, new=target) -> None:
+            with Wallet.open(wallet_home(), passphrase=old) as w:
+                w.change_passphrase(new)
+            time.sleep(10)
+
+        pid, read_fd = fork_child(body)
+        time.sleep(rng.random() * 0.02)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        drain(read_fd)
+        old_ok, new_ok = opens_with(current), opens_with(target)
+        assert old_ok != new_ok
+        current = target if new_ok else current
