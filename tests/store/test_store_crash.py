@@ -65,14 +65,25 @@ def test_200_sigkills_during_adds_lose_no_acknowledged_add(wallet):
     acknowledged: list[str] = []
     kills_while_running = 0
     next_number = 0
+    add_seconds = 0.005  # running estimate of one add, so the kills land inside adds on a fast or a loaded machine
     for round_number in range(200):
         pid, read_fd = fork_child(add_forever(next_number))
-        time.sleep(rng.choice([0.0, 0.001, 0.003]) + rng.random() * 0.03)
+        # wait for a random number of acknowledged adds (0 = kill while opening), then a random part of one more
+        wanted = rng.choice([0, 1, 1, 2, 3])
+        buffer = b""
+        started = time.monotonic()
+        while buffer.count(b"\n") < wanted and time.monotonic() - started < 10:
+            ready, _, _ = select.select([read_fd], [], [], 10)
+            if ready:
+                buffer += os.read(read_fd, 65536)
+        if wanted >= 2:
+            add_seconds = 0.8 * add_seconds + 0.2 * (time.monotonic() - started) / wanted
+        time.sleep(rng.random() * add_seconds * 1.5)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
             kills_while_running += 1
-        acked = drain(read_fd).decode().split()
+        acked = (buffer + drain(read_fd)).decode().split()
         acknowledged.extend(acked)
         next_number += len(acked) + 1  # the add in flight may or may not have committed: never reuse its number
         with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as check:  # integrity verified on open
