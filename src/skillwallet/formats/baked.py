@@ -134,6 +134,8 @@ def extract_svg(data: bytes, source: str) -> BakedPayload:
         raise fail(source, f"the SVG is refused: {type(exc).__name__}") from None
     except ET.ParseError as exc:
         raise fail(source, f"malformed SVG/XML: {exc}") from None
+    except LookupError as exc:  # an unknown encoding named in the XML declaration
+        raise fail(source, f"malformed SVG/XML: {exc}") from None
     except (ValueError, RecursionError) as exc:
         raise fail(source, f"malformed SVG/XML: {exc}") from None
     if not isinstance(root.tag, str) or not root.tag.endswith("svg"):
