@@ -16,7 +16,8 @@ from skillwallet.cli.common import emit_json, info, stdout_console
 
 documents_app = typer.Typer(
     name="documents",
-    help="Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, hosted assertions.",
+    help="Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
+    "hosted assertions.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -47,7 +48,7 @@ def _check_document_content(content: bytes, file: Path) -> None:
 
 @documents_app.command("add")
 def add_command(
-    url: str = typer.Argument(..., metavar="URL", help="The URL (or did:web DID) the document would be fetched from."),
+    url: str = typer.Argument(..., metavar="URL", help="The URL (or did:web DID) it is fetched from."),
     file: Path = typer.Argument(..., metavar="FILE", help="The local copy of the document."),
     force: bool = typer.Option(False, "--force", help="Replace a different document already kept for URL."),
 ) -> None:
@@ -76,7 +77,7 @@ def add_command(
             if same:
                 info(f"{key}: already kept (unchanged)")
                 return
-            raise AlreadyExistsError(f"a different document is already kept for {key}", "add --force to replace it")
+            raise AlreadyExistsError(f"a different document is kept for {key}", "add --force to replace it")
         wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, content, source=SOURCE_ADDED))
     info(f"kept {key} ({len(content)} bytes)")
 

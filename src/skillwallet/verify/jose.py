@@ -38,14 +38,25 @@ from skillwallet.verify.base import (
     ResolvedKey,
     SignatureFinding,
 )
-from skillwallet.verify.keys import b64url_decode, b64url_encode, public_key_from_jwk, resolve_verification_method
+from skillwallet.verify.keys import (
+    b64url_decode,
+    b64url_encode,
+    public_key_from_jwk,
+    resolve_verification_method,
+)
 
 #: Asymmetric JWS algorithms verified (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812 §3.2 for ES256K).
 SUPPORTED_ALGORITHMS = frozenset(
-    {"EdDSA", "Ed25519", "ES256", "ES384", "ES512", "ES256K", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
+    {"EdDSA", "Ed25519", "ES256", "ES384", "ES512", "ES256K"}
+    | {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
 )
 #: SD-JWT digest algorithms (IANA "Named Information Hash Algorithm" names, RFC 9901 §4.1.1).
-SD_HASHES = {"sha-256": hashlib.sha256, "sha-384": hashlib.sha384, "sha-512": hashlib.sha512, "sha3-256": hashlib.sha3_256}
+SD_HASHES = {
+    "sha-256": hashlib.sha256,
+    "sha-384": hashlib.sha384,
+    "sha-512": hashlib.sha512,
+    "sha3-256": hashlib.sha3_256,
+}
 MAX_TOKEN_BYTES = 1024 * 1024
 MAX_DISCLOSURES = 1000
 _B64URL_SEGMENT = re.compile(r"^[A-Za-z0-9_-]*$")
@@ -61,6 +72,16 @@ class UnsupportedAlgorithmError(ValueError):
 
 class AlgorithmKeyMismatchError(ValueError):
     """The ``alg`` does not fit the key type (e.g. ES256 with an Ed25519 key)."""
+
+
+def _fail(reason: str, details: dict[str, Any] | None = None) -> SignatureFinding:
+    """A failed check whose key binding was not established."""
+    return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details or {})
+
+
+def _unknown(reason: str, details: dict[str, Any] | None = None) -> SignatureFinding:
+    """A check that could not run: a key, document or algorithm is not available (never "valid")."""
+    return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details or {})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -132,8 +153,8 @@ def header_problems(header: dict[str, Any]) -> list[str]:
     if header.get("b64") is False:
         problems.append("unencoded payloads (b64: false, RFC 7797) are not accepted")
     if "crit" in header:
-        # RFC 7515 §4.1.11: a recipient MUST reject a JWS whose crit names a parameter it does not understand.
-        problems.append(f"the JWS has critical header parameters skillwallet does not understand: {header['crit']!r}")
+        # RFC 7515 §4.1.11: reject a JWS whose crit names a parameter the recipient does not understand.
+        problems.append(f"the JWS has critical header parameters that are not understood: {header['crit']!r}")
     return problems
 
 
@@ -154,7 +175,8 @@ def verify_jws_signature(alg: str, public_key: Any, signing_input: bytes, signat
         raise UnsupportedAlgorithmError(f"unsupported JWS algorithm {alg!r}")
     try:
         if alg in ("EdDSA", "Ed25519"):
-            if isinstance(public_key, Ed25519PublicKey) or (alg == "EdDSA" and isinstance(public_key, Ed448PublicKey)):
+            ed448 = alg == "EdDSA" and isinstance(public_key, Ed448PublicKey)
+            if isinstance(public_key, Ed25519PublicKey) or ed448:
                 public_key.verify(signature, signing_input)
                 return True
             raise AlgorithmKeyMismatchError(f"alg {alg} needs an EdDSA key, not {_key_kind(public_key)}")
@@ -178,7 +200,7 @@ def verify_jws_signature(alg: str, public_key: Any, signing_input: bytes, signat
             if not isinstance(public_key, rsa.RSAPublicKey):
                 raise AlgorithmKeyMismatchError(f"alg {alg} needs an RSA key, not {_key_kind(public_key)}")
             if public_key.key_size < 2048:
-                raise AlgorithmKeyMismatchError("RSA keys shorter than 2048 bits are refused (RFC 7518 §3.3)")
+                raise AlgorithmKeyMismatchError("RSA keys under 2048 bits are refused (RFC 7518 §3.3)")
             hash_cls = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}[alg[2:]]
             if alg.startswith("RS"):
                 pad = padding.PKCS1v15()
@@ -225,7 +247,7 @@ def verify_jose_credential(cred: Credential, *, resolver: Any) -> SignatureFindi
                 return verify_ob2_signed(cred, resolver=resolver)
             return verify_ob2_hosted(cred, resolver=resolver)
     except MalformedJwsError as exc:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"malformed token: {exc}"])
+        return _fail(f"malformed token: {exc}")
     return SignatureFinding(NA, UNRESOLVED, [f"{cred.format} credentials are not JOSE-secured"])
 
 
@@ -243,12 +265,12 @@ def _issuer_id(value: Any) -> str | None:
 
 
 def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
-    """VC Data Model 1.1 §6.3.1: the credential is the ``vc`` claim; registered claims stand for its fields."""
+    """VC Data Model 1.1 §6.3.1: the credential is the ``vc`` claim; registered claims stand for fields."""
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     claims = decode_jwt_payload(payload_bytes)
     vc = claims.get("vc")
     if not isinstance(vc, dict):
-        return SignatureFinding(FAIL, UNRESOLVED, ["a VC-JWT must carry the credential in its 'vc' claim"])
+        return _fail("a VC-JWT must carry the credential in its 'vc' claim")
     reasons: list[str] = []
     issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer"))
     vc_issuer = _issuer_id(vc.get("issuer"))
@@ -257,8 +279,9 @@ def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
     if isinstance(claims.get("jti"), str) and isinstance(vc.get("id"), str) and vc["id"] != claims["jti"]:
         reasons.append("'jti' contradicts the credential's id")
     subject = vc.get("credentialSubject")
-    if isinstance(claims.get("sub"), str) and isinstance(subject, dict) and isinstance(subject.get("id"), str):
-        if subject["id"] != claims["sub"]:
+    subject_id = subject.get("id") if isinstance(subject, dict) else None
+    if isinstance(claims.get("sub"), str) and isinstance(subject_id, str):
+        if subject_id != claims["sub"]:
             reasons.append("'sub' contradicts the credential subject's id")
     if reasons:
         return SignatureFinding(FAIL, UNRESOLVED, reasons, details={"alg": header.get("alg")})
@@ -266,16 +289,16 @@ def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
 
 
 def _verify_vc_jose(cred: Credential, resolver: Any) -> SignatureFinding:
-    """VC-JOSE-COSE §3.1.1: the payload is the credential itself; ``vc`` and ``vp`` claims must not appear."""
+    """VC-JOSE-COSE §3.1.1: the payload is the credential itself; ``vc`` and ``vp`` claims are forbidden."""
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     claims = decode_jwt_payload(payload_bytes)
     if "vc" in claims or "vp" in claims:
-        return SignatureFinding(FAIL, UNRESOLVED, ["a vc+jwt payload is the credential; 'vc' and 'vp' claims are forbidden"])
+        return _fail("a vc+jwt payload is the credential; 'vc' and 'vp' claims are forbidden")
     issuer = _issuer_id(claims.get("issuer"))
     if issuer is None:
-        return SignatureFinding(FAIL, UNRESOLVED, ["the credential names no issuer"])
+        return _fail("the credential names no issuer")
     if isinstance(claims.get("iss"), str) and claims["iss"] != issuer:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"'iss' ({claims['iss']}) contradicts the credential's issuer ({issuer})"])
+        return _fail(f"'iss' ({claims['iss']}) contradicts the credential's issuer ({issuer})")
     return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver)
 
 
@@ -290,7 +313,7 @@ def _verify_signed_claims(
 ) -> SignatureFinding:
     if cred.issuer.id and issuer and cred.issuer.id != issuer:
         # The wallet's normalised view must describe the signed token, not something else.
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed issuer ({issuer}) differs from the stored one ({cred.issuer.id})"])
+        return _fail(f"the signed issuer ({issuer}) differs from the stored one ({cred.issuer.id})")
     return check_jws(header, signature, signing_input, issuer=issuer, resolver=resolver)
 
 
@@ -320,14 +343,13 @@ def check_jws(
         except KeyResolutionError as exc:
             details["documents"] = _documents_used(resolver)
             if exc.unavailable or exc.unsupported:
-                return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True, details=details)
-            return SignatureFinding(FAIL, UNRESOLVED, [f"the issuer key is not usable: {exc}"], details=details)
-    details.update({"key_id": key.key_id, "controller": key.controller, "documents": _documents_used(resolver)})
+                return _unknown(f"cannot resolve the issuer key: {exc}", details)
+            return _fail(f"the issuer key is not usable: {exc}", details)
+    details.update(key_id=key.key_id, controller=key.controller, documents=_documents_used(resolver))
     reasons: list[str] = []
     if key.binding == BOUND and issuer and key.controller != issuer:
-        return SignatureFinding(
-            FAIL, UNRESOLVED, [f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"], details=details
-        )
+        reason = f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"
+        return _fail(reason, details)
     try:
         valid = verify_jws_signature(header["alg"], key.public_key, signing_input, signature)
     except (UnsupportedAlgorithmError, AlgorithmKeyMismatchError) as exc:
@@ -335,7 +357,10 @@ def check_jws(
     if not valid:
         return SignatureFinding(FAIL, key.binding, ["the JWS signature does not verify"], details=details)
     if key.binding == SELF_ASSERTED:
-        reasons.append("the signature is valid, but the key is only asserted by the credential itself, not bound to the issuer")
+        reasons.append(
+            "the signature is valid, but the key is only asserted by the credential itself, "
+            "not bound to the issuer"
+        )
     else:
         reasons.append(f"signed by {key.key_id}, a key of the issuer")
     return SignatureFinding(PASS, key.binding, reasons, details=details)
@@ -399,7 +424,7 @@ def _verification_method_for(kid: str | None, issuer: str | None) -> str | None:
 
 
 def _key_from_jwt_issuer_metadata(issuer: str, kid: str | None, resolver: Any) -> ResolvedKey:
-    """SD-JWT VC §5 (JWT VC Issuer Metadata): ``/.well-known/jwt-vc-issuer`` + issuer path, ``jwks`` or ``jwks_uri``."""
+    """SD-JWT VC §5 (JWT VC Issuer Metadata): ``/.well-known/jwt-vc-issuer`` + the issuer's path."""
     parts = urllib.parse.urlsplit(issuer)
     path = parts.path.rstrip("/")
     url = urllib.parse.urlunsplit(("https", parts.netloc, "/.well-known/jwt-vc-issuer" + path, "", ""))
@@ -418,7 +443,8 @@ def _key_from_jwt_issuer_metadata(issuer: str, kid: str | None, resolver: Any) -
     candidates = [k for k in keys_list if isinstance(k, dict) and (kid is None or k.get("kid") == kid)]
     if len(candidates) != 1:
         raise KeyResolutionError(f"the issuer metadata has {len(candidates)} keys matching kid {kid!r}")
-    return ResolvedKey(public_key_from_jwk(candidates[0]), f"{url}#{kid or ''}", issuer, BOUND, frozenset({"assertionMethod"}))
+    key = public_key_from_jwk(candidates[0])
+    return ResolvedKey(key, f"{url}#{kid or ''}", issuer, BOUND, frozenset({"assertionMethod"}))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -529,24 +555,24 @@ def verify_sd_jwt(
         try:
             token = token.decode("ascii")
         except UnicodeDecodeError:
-            return SignatureFinding(FAIL, UNRESOLVED, ["an SD-JWT is ASCII text"])
+            return _fail("an SD-JWT is ASCII text")
     token = token.strip()
     if "~" not in token:
-        return SignatureFinding(FAIL, UNRESOLVED, ["not an SD-JWT: no '~' separator"])
+        return _fail("not an SD-JWT: no '~' separator")
     parts = token.split("~")
     issuer_jwt, disclosures, kb_jwt = parts[0], parts[1:-1], parts[-1]
     if any(not d for d in disclosures):
-        return SignatureFinding(FAIL, UNRESOLVED, ["the SD-JWT has an empty disclosure"])
+        return _fail("the SD-JWT has an empty disclosure")
     if len(disclosures) > MAX_DISCLOSURES:
-        return SignatureFinding(FAIL, UNRESOLVED, ["the SD-JWT has too many disclosures"])
+        return _fail("the SD-JWT has too many disclosures")
     try:
         header, payload_bytes, signature, signing_input = decode_compact_jws(issuer_jwt)
         payload = decode_jwt_payload(payload_bytes)
     except MalformedJwsError as exc:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"malformed issuer JWT: {exc}"])
+        return _fail(f"malformed issuer JWT: {exc}")
     issuer = payload.get("iss") if isinstance(payload.get("iss"), str) else None
     if expected_issuer and issuer and expected_issuer != issuer:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed issuer ({issuer}) differs from the stored one ({expected_issuer})"])
+        return _fail(f"the signed issuer ({issuer}) differs from the stored one ({expected_issuer})")
     finding = check_jws(
         header, signature, signing_input, issuer=issuer, resolver=resolver, key=key, issuer_metadata=True
     )
@@ -555,13 +581,16 @@ def verify_sd_jwt(
     try:
         claims = apply_disclosures(payload, disclosures)
     except ValueError as exc:
-        return SignatureFinding(FAIL, finding.binding, [f"SD-JWT disclosures: {exc}"], details=finding.details)
+        finding.outcome, finding.reasons = FAIL, [f"SD-JWT disclosures: {exc}"]
+        return finding
     finding.details["disclosures"] = len(disclosures)
     finding.details["disclosed_claims"] = sorted(set(claims) - set(payload) - {"_sd", "_sd_alg"})
     if kb_jwt:
-        problem = _check_key_binding(kb_jwt, token[: len(token) - len(kb_jwt)], claims, payload.get("_sd_alg", "sha-256"))
+        presented = token[: len(token) - len(kb_jwt)]
+        problem = _check_key_binding(kb_jwt, presented, claims, payload.get("_sd_alg", "sha-256"))
         if problem:
-            return SignatureFinding(FAIL, finding.binding, [f"key binding JWT: {problem}"], details=finding.details)
+            finding.outcome, finding.reasons = FAIL, [f"key binding JWT: {problem}"]
+            return finding
         finding.details["key_binding"] = PASS
         finding.reasons.append("the key binding JWT verifies with the holder key in 'cnf'")
     else:
@@ -570,7 +599,7 @@ def verify_sd_jwt(
 
 
 def _check_key_binding(kb_jwt: str, presented: str, claims: dict[str, Any], sd_alg: str) -> str | None:
-    """RFC 9901 §7.3: typ kb+jwt, signed by the ``cnf`` key, ``sd_hash`` over the presentation, ``iat`` present."""
+    """RFC 9901 §7.3: typ kb+jwt, signed by the ``cnf`` key, ``sd_hash`` of the presentation, ``iat``."""
     try:
         header, payload_bytes, signature, signing_input = decode_compact_jws(kb_jwt)
         kb_claims = decode_jwt_payload(payload_bytes)
@@ -605,19 +634,19 @@ def _check_key_binding(kb_jwt: str, presented: str, claims: dict[str, Any], sd_a
 
 
 def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
-    """OB 2.0 §Signed Badges: compact JWS over the assertion, key owned by the issuer profile, revocation list."""
+    """OB 2.0 §Signed Badges: a JWS over the assertion, a key owned by the issuer, its revocation list."""
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     assertion = decode_jwt_payload(payload_bytes)
     verification = assertion.get("verification") if isinstance(assertion.get("verification"), dict) else {}
     vtype = str(verification.get("type", "")).lower()
     if vtype not in ("signedbadge", "signed"):
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed assertion's verification type is {verification.get('type')!r}, not SignedBadge"])
+        return _fail(f"the signed assertion's verification type is {verification.get('type')!r}, not signed")
     try:
         issuer_id = _ob2_issuer_id(assertion, resolver)
     except KeyResolutionError as exc:
-        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot find the issuer: {exc}"], unverifiable=True)
+        return _unknown(f"cannot find the issuer: {exc}")
     if cred.issuer.id and issuer_id != cred.issuer.id:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the signed assertion's issuer ({issuer_id}) differs from the stored one ({cred.issuer.id})"])
+        return _fail(f"the signed issuer ({issuer_id}) differs from the stored one ({cred.issuer.id})")
     creator = verification.get("creator")
     if isinstance(creator, dict):
         creator = creator.get("id")
@@ -625,16 +654,16 @@ def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
         finding = _ob2_try_profile_keys(header, signature, signing_input, issuer_id, resolver)
     else:
         if not creator.startswith("https://") and not creator.startswith("http://"):
-            return SignatureFinding(FAIL, UNRESOLVED, [f"verification.creator {creator!r} is not a key URL"])
+            return _fail(f"verification.creator {creator!r} is not a key URL")
         from skillwallet.verify.keys import resolve_ob2_cryptographic_key
 
         try:
             key = resolve_ob2_cryptographic_key(creator, resolver)
         except KeyResolutionError as exc:
             if exc.unavailable or exc.unsupported:
-                return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True,
-                                        details={"alg": header.get("alg"), "documents": _documents_used(resolver)})
-            return SignatureFinding(FAIL, UNRESOLVED, [f"the issuer key is not usable: {exc}"], details={"alg": header.get("alg")})
+                details = {"alg": header.get("alg"), "documents": _documents_used(resolver)}
+                return _unknown(f"cannot resolve the issuer key: {exc}", details)
+            return _fail(f"the issuer key is not usable: {exc}", {"alg": header.get("alg")})
         finding = check_jws(header, signature, signing_input, issuer=issuer_id, resolver=resolver, key=key)
     if finding.outcome == PASS:
         _ob2_revocation(assertion, issuer_id, resolver, finding)
@@ -666,17 +695,17 @@ def _ob2_profile(issuer_id: str, resolver: Any) -> dict[str, Any]:
     return profile
 
 
-def _ob2_try_profile_keys(header, signature, signing_input, issuer_id: str, resolver: Any) -> SignatureFinding:
+def _ob2_try_profile_keys(header, signature, signing_input, issuer_id: str, resolver) -> SignatureFinding:
     """Without ``creator``, OB 2.0 says to try the keys the issuer profile lists in ``publicKey``."""
     from skillwallet.verify.keys import resolve_ob2_cryptographic_key
 
     try:
         profile = _ob2_profile(issuer_id, resolver)
     except KeyResolutionError as exc:
-        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=True)
+        return _unknown(f"cannot resolve the issuer key: {exc}")
     listed = profile.get("publicKey")
     entries = listed if isinstance(listed, list) else [listed] if listed else []
-    last = SignatureFinding(FAIL, UNRESOLVED, ["the issuer profile lists no publicKey"])
+    last = _fail("the issuer profile lists no publicKey")
     for entry in entries:
         key_url = entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None
         if not key_url:
@@ -684,7 +713,7 @@ def _ob2_try_profile_keys(header, signature, signing_input, issuer_id: str, reso
         try:
             key = resolve_ob2_cryptographic_key(key_url, resolver)
         except KeyResolutionError as exc:
-            last = SignatureFinding(UNKNOWN, UNRESOLVED, [f"cannot resolve the issuer key: {exc}"], unverifiable=exc.unavailable)
+            last = _unknown(f"cannot resolve the issuer key: {exc}")
             continue
         last = check_jws(header, signature, signing_input, issuer=issuer_id, resolver=resolver, key=key)
         if last.outcome == PASS:
@@ -692,7 +721,7 @@ def _ob2_try_profile_keys(header, signature, signing_input, issuer_id: str, reso
     return last
 
 
-def _ob2_revocation(assertion: dict[str, Any], issuer_id: str, resolver: Any, finding: SignatureFinding) -> None:
+def _ob2_revocation(assertion: dict[str, Any], issuer_id: str, resolver, finding: SignatureFinding) -> None:
     """OB 2.0 §RevocationList: ``revokedAssertions`` holds assertion ids (or uids), or objects with them."""
     try:
         profile = _ob2_profile(issuer_id, resolver)
@@ -709,11 +738,17 @@ def _ob2_revocation(assertion: dict[str, Any], issuer_id: str, resolver: Any, fi
     ids = {assertion.get("id"), assertion.get("uid")} - {None}
     revoked = revocation_list.get("revokedAssertions") or []
     for entry in revoked if isinstance(revoked, list) else []:
-        entry_ids = {entry} if isinstance(entry, str) else {entry.get("id"), entry.get("uid")} if isinstance(entry, dict) else set()
+        if isinstance(entry, str):
+            entry_ids = {entry}
+        elif isinstance(entry, dict):
+            entry_ids = {entry.get("id"), entry.get("uid")}
+        else:
+            continue
         if ids & (entry_ids - {None}):
             finding.details["status"] = "revoked"
             reason = entry.get("revocationReason") if isinstance(entry, dict) else None
-            finding.reasons.append("the issuer's revocation list revokes this assertion" + (f": {reason}" if reason else ""))
+            suffix = f": {reason}" if reason else ""
+            finding.reasons.append("the issuer's revocation list revokes this assertion" + suffix)
             return
     finding.details["status"] = PASS
 
@@ -729,38 +764,44 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     try:
         local = json.loads(cred.original.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        return SignatureFinding(FAIL, UNRESOLVED, ["the stored assertion is not JSON"])
+        return _fail("the stored assertion is not JSON")
     if not isinstance(local, dict):
-        return SignatureFinding(FAIL, UNRESOLVED, ["the stored assertion is not a JSON object"])
+        return _fail("the stored assertion is not a JSON object")
     assertion_id = local.get("id")
     details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
     if not isinstance(assertion_id, str) or not assertion_id.startswith(("https://", "http://")):
-        return SignatureFinding(NA, UNRESOLVED, ["the assertion has no hosted URL to check against"], details=details)
-    issuer_id = cred.issuer.id or _issuer_id((local.get("badge") or {}).get("issuer") if isinstance(local.get("badge"), dict) else None)
+        return SignatureFinding(NA, UNRESOLVED, ["the assertion has no hosted URL to check"], details=details)
+    badge = local.get("badge") if isinstance(local.get("badge"), dict) else {}
+    issuer_id = cred.issuer.id or _issuer_id(badge.get("issuer"))
     if not issuer_id:
-        return SignatureFinding(UNKNOWN, UNRESOLVED, ["the assertion's issuer is unknown"], unverifiable=True, details=details)
+        return _unknown("the assertion's issuer is unknown", details)
     origin_problem = _ob2_origin_problem(assertion_id, issuer_id, resolver)
     if origin_problem:
-        return SignatureFinding(FAIL, UNRESOLVED, [origin_problem], details=details)
+        return _fail(origin_problem, details)
     try:
         hosted = resolver.fetch_json(assertion_id)
     except DocumentGoneError:
         details["status"] = "revoked"
-        return SignatureFinding(PASS, BOUND, ["the issuer no longer hosts this assertion (HTTP 410 Gone): revoked"], details=details)
+        reason = "the issuer no longer hosts this assertion (HTTP 410 Gone): revoked"
+        return SignatureFinding(PASS, BOUND, [reason], details=details)
     except DocumentUnavailableError as exc:
-        return SignatureFinding(UNKNOWN, UNRESOLVED, [f"the hosted assertion could not be checked: {exc.message}"], unverifiable=True, details=details)
+        return _unknown(f"the hosted assertion could not be checked: {exc.message}", details)
     details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
     if hosted.get("id") != assertion_id:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the hosted document at {assertion_id} has id {hosted.get('id')!r}"], details=details)
-    differences = [f for f in ("recipient", "badge", "issuedOn", "expires", "verification") if _normal(hosted.get(f)) != _normal(local.get(f))]
+        return _fail(f"the hosted document at {assertion_id} has id {hosted.get('id')!r}", details)
+    compared = ("recipient", "badge", "issuedOn", "expires", "verification")
+    differences = [f for f in compared if _normal(hosted.get(f)) != _normal(local.get(f))]
     if differences:
-        return SignatureFinding(FAIL, UNRESOLVED, [f"the hosted assertion differs from the stored one in: {', '.join(differences)}"], details=details)
+        listed = ", ".join(differences)
+        return _fail(f"the hosted assertion differs from the stored one in: {listed}", details)
     if hosted.get("revoked") is True:
         details["status"] = "revoked"
         reason = hosted.get("revocationReason")
-        return SignatureFinding(PASS, BOUND, ["the issuer marks this assertion revoked" + (f": {reason}" if reason else "")], details=details)
+        text = "the issuer marks this assertion revoked" + (f": {reason}" if reason else "")
+        return SignatureFinding(PASS, BOUND, [text], details=details)
     details["status"] = PASS
-    return SignatureFinding(PASS, BOUND, [f"the issuer hosts this assertion at {assertion_id}"], details=details)
+    reason = f"the issuer hosts this assertion at {assertion_id}"
+    return SignatureFinding(PASS, BOUND, [reason], details=details)
 
 
 def _normal(value: Any) -> Any:

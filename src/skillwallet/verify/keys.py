@@ -39,6 +39,7 @@ VERIFICATION_RELATIONSHIPS = (
     "keyAgreement",
 )
 _SIGNING_RELATIONSHIPS = frozenset(VERIFICATION_RELATIONSHIPS) - {"keyAgreement"}
+_KEY_MATERIAL = ("publicKeyJwk", "publicKeyMultibase", "publicKeyBase58", "publicKeyPem")
 
 # Multicodec codes of public keys (multiformats/multicodec table.csv), as unsigned varints.
 MULTICODEC_ED25519_PUB = 0xED
@@ -339,7 +340,9 @@ def resolve_did_document(did: str, resolver: Any) -> dict[str, Any]:
         return {
             "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"],
             "id": did,
-            "verificationMethod": [{"id": vm_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}],
+            "verificationMethod": [
+                {"id": vm_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}
+            ],
             **{rel: [vm_id] for rel in relationships},
         }
     if did.startswith("did:web:"):
@@ -367,7 +370,7 @@ def _fetch_json(resolver: Any, url: str) -> dict[str, Any]:
 
 
 def _absolute(ref: str, base: str) -> str:
-    """A verification-method reference made absolute against its document id (DID Core §3.2 relative DID URLs)."""
+    """A method reference made absolute against its document id (DID Core §3.2, relative DID URLs)."""
     if ref.startswith("#"):
         return base.split("#", 1)[0] + ref
     return ref
@@ -445,10 +448,13 @@ def public_key_from_verification_method(method: dict[str, Any]) -> Any:
             return _ed25519_key(data)
         if types & {"EcdsaSecp256k1VerificationKey2019"}:
             return _ec_point_key("secp256k1", data)
-        raise KeyResolutionError(f"unsupported key type: publicKeyBase58 with type {vm_type!r}", unsupported=True)
+        raise KeyResolutionError(f"unsupported key type: publicKeyBase58 of a {vm_type!r}", unsupported=True)
     if "publicKeyPem" in method:
         return public_key_from_pem(method["publicKeyPem"])
-    raise KeyResolutionError(f"unsupported key type: verification method {method.get('id')} has no key material we read", unsupported=True)
+    raise KeyResolutionError(
+        f"unsupported key type: verification method {method.get('id')} has no key material skillwallet reads",
+        unsupported=True,
+    )
 
 
 def public_key_from_pem(pem: str) -> Any:
@@ -467,7 +473,9 @@ def public_key_from_pem(pem: str) -> Any:
 # the entry point
 
 
-def resolve_verification_method(vm: str | dict[str, Any], resolver: Any, *, purpose: str = "assertionMethod") -> ResolvedKey:
+def resolve_verification_method(
+    vm: str | dict[str, Any], resolver: Any, *, purpose: str = "assertionMethod"
+) -> ResolvedKey:
     """Resolve a verification method id (or object) to a public key, its controller and its binding.
 
     ``purpose`` is the verification relationship the key must be authorised for (``assertionMethod``
@@ -478,10 +486,10 @@ def resolve_verification_method(vm: str | dict[str, Any], resolver: Any, *, purp
         if isinstance(vm_id, str) and (vm_id.startswith("did:") or vm_id.startswith("https://")):
             # An embedded method is only a claim: resolve its id and require the same key.
             resolved = resolve_verification_method(vm_id, resolver, purpose=purpose)
-            if any(k in vm for k in ("publicKeyJwk", "publicKeyMultibase", "publicKeyBase58", "publicKeyPem")):
+            if any(k in vm for k in _KEY_MATERIAL):
                 embedded = public_key_from_verification_method(vm)
                 if not _same_key(embedded, resolved.public_key):
-                    raise KeyResolutionError(f"the embedded key for {vm_id} differs from the one its controller publishes")
+                    raise KeyResolutionError(f"the embedded key for {vm_id} differs from its controller's")
             return resolved
         key = public_key_from_verification_method(vm)
         return ResolvedKey(key, str(vm_id or ""), None, SELF_ASSERTED, None)
@@ -575,14 +583,17 @@ def _resolve_url_method(vm: str, resolver: Any, purpose: str) -> ResolvedKey:
             raise KeyResolutionError(f"{vm} has no controller")
         controller_doc = _fetch_json(resolver, controller)
         if controller_doc.get("id") != controller:
-            raise KeyResolutionError(f"the controller document at {controller} names {controller_doc.get('id')!r}")
+            named = controller_doc.get("id")
+            raise KeyResolutionError(f"the controller document at {controller} names {named!r}")
         _, purposes = find_verification_method(controller_doc, vm)
         _require_purpose(vm, purposes, purpose)
         return ResolvedKey(public_key_from_verification_method(document), vm, controller, BOUND, purposes)
     raise KeyResolutionError(f"the document at {url} is not a key or controller document")
 
 
-def resolve_ob2_cryptographic_key(key_url: str, resolver: Any, *, document: dict[str, Any] | None = None) -> ResolvedKey:
+def resolve_ob2_cryptographic_key(
+    key_url: str, resolver: Any, *, document: dict[str, Any] | None = None
+) -> ResolvedKey:
     """An Open Badges 2.0 ``CryptographicKey`` bound to its owner (OB 2.0 §CryptographicKey).
 
     The key document's ``id`` must be ``key_url``; its ``owner`` is the issuer profile, fetched from its
@@ -625,7 +636,8 @@ def public_jwk(public_key: Any) -> dict[str, str]:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     if isinstance(public_key, Ed25519PublicKey):
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))}
+        raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}
     if isinstance(public_key, ec.EllipticCurvePublicKey):
         numbers = public_key.public_numbers()
         size = (public_key.curve.key_size + 7) // 8

@@ -43,11 +43,13 @@ SOURCE_ADDED = "added"  # `documents add`: the user's own copy, kept until remov
 SOURCE_NETWORK = "network"  # fetched just now
 SOURCE_CACHE = "cache"  # fetched earlier and cached in the wallet
 
-_ACCEPT = "application/did+json, application/did+ld+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
+_ACCEPT = (
+    "application/did+json, application/did+ld+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
+)
 
 
 class DocumentGoneError(DocumentUnavailableError):
-    """The server answered 410 Gone: for OB 2.0 hosted assertions this means revoked (OB 2.0 §Verification)."""
+    """The server answered 410 Gone: for an OB 2.0 hosted assertion, revoked (OB 2.0 §Verification)."""
 
 
 class NetworkForbiddenError(DocumentUnavailableError):
@@ -96,7 +98,9 @@ def did_web_to_url(did: str) -> str:
     return f"https://{host}/.well-known/did.json"
 
 
-def document_record(url: str, content: bytes, *, source: str, media_type: str | None = None) -> dict[str, Any]:
+def document_record(
+    url: str, content: bytes, *, source: str, media_type: str | None = None
+) -> dict[str, Any]:
     """The value stored in the wallet's ``documents`` collection for ``url``."""
     return {
         "url": normalize_document_url(url),
@@ -246,9 +250,11 @@ class DocumentResolver:
         try:
             value = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError):
-            raise DocumentUnavailableError(f"the document at {normalize_document_url(url)} is not JSON") from None
+            where = normalize_document_url(url)
+            raise DocumentUnavailableError(f"the document at {where} is not JSON") from None
         if not isinstance(value, dict):
-            raise DocumentUnavailableError(f"the document at {normalize_document_url(url)} is not a JSON object")
+            where = normalize_document_url(url)
+            raise DocumentUnavailableError(f"the document at {where} is not a JSON object")
         return value
 
     def source_of(self, url: str) -> str | None:
@@ -302,7 +308,8 @@ class DocumentResolver:
         if self.wallet is None:
             return
         try:
-            self.wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, content, source="fetched", media_type=media_type))
+            record = document_record(key, content, source="fetched", media_type=media_type)
+            self.wallet.put(DOCUMENTS_COLLECTION, key, record)
         except SkillwalletError:
             pass  # caching is an optimisation; a read-only or busy wallet must not fail verification
 
