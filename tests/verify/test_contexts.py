@@ -15,6 +15,7 @@ from skillwallet.verify.jsonld import JsonLdError, canonicalize, expand, offline
 # The table of published hashes, copied from the shared design notes (JSONLD-CONTEXTS.md) so the test
 # does not depend on a file outside the repository.
 PUBLISHED = {
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": ("880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6", "7defe702c102faf14108579b7d65ef39ecf4c3bbef925b803e15bd77cd6e3394"),
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": ("d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355", "8bb2354552b70cbdf2066f6d3e24bc5c2be2619145737580ad2aebdc366e77d5"),
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": ("00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53", "bdd1d11a55a660322f24660862a1d430ee80cce584465f750909daa43684357c"),
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": ("ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761", "c5e555a91a5cf48e32ae0a05674c61ddd5c053b680b5643b2f57f9965e386d99"),
@@ -143,3 +144,59 @@ def test_ob3_context_expands_an_achievement_credential():
     result = canonicalize(doc)
     assert result.lossless
     assert "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement" in result.nquads
+
+
+def _plain_pyld_nquads(doc):
+    from cachetools import LRUCache
+    from pyld import jsonld
+    from pyld.context_resolver import ContextResolver
+
+    return jsonld.normalize(
+        doc,
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": offline_document_loader,
+            "contextResolver": ContextResolver(LRUCache(maxsize=100), offline_document_loader),
+        },
+    )
+
+
+def _documents_for_cross_check():
+    from fixtures.di.helpers import load_json, ob3_credential
+
+    ob3 = ob3_credential("did:example:issuer")
+    ob3["credentialSubject"]["achievement"]["alignment"] = [
+        {"type": ["Alignment"], "targetName": "Python", "targetUrl": "https://example.org/python", "targetFramework": "ESCO"}
+    ]
+    vc11 = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": {"id": "did:example:1", "name": "Issuer"},
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:abc"},
+    }
+    inline = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", {"favouriteColour": "https://example.org/vocab#colour"}],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:1",
+        "credentialSubject": {"id": "did:example:abc", "favouriteColour": "teal"},
+    }
+    clr = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": "did:example:1", "type": ["Profile"], "name": "I"},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "name": "CLR",
+        "credentialSubject": {"type": ["ClrSubject"], "verifiableCredential": [ob3]},
+    }
+    return [load_json("eddsa-rdfc-2022-signed.json"), load_json("signedProofChain2.json"), ob3, vc11, inline, clr]
+
+
+def test_memoised_canonicalisation_equals_plain_pyld():
+    # cross-check the accelerations (processed-context memo, single expansion) against pyld's own path,
+    # twice over so the second round runs entirely on warm caches
+    for _ in range(2):
+        for doc in _documents_for_cross_check():
+            assert canonicalize(doc).nquads == _plain_pyld_nquads(doc)

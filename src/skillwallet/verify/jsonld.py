@@ -56,7 +56,59 @@ def offline_document_loader(url: str, options: dict[str, Any] | None = None) -> 
     so this runs once per context URL per process.
     """
     document = json.loads(context_bytes(url))  # raises UnknownContextError
-    return {"contextUrl": None, "documentUrl": url, "document": document}
+    # tag "static": pyld keeps a resolved context in the shared cache only under a tag, and reads back
+    # only "static" ones; the shipped copies never change within a process.
+    return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
+
+
+_processed_contexts = None  # (active context uuid, local context id, flags) -> (local context, new active context)
+_PROCESSED_CONTEXT_CACHE_SIZE = 4096
+_processor_class = None
+
+
+def _processor(**kwargs):
+    """A pyld processor that memoises context processing across calls.
+
+    pyld caches a processed context per (resolved context, active context uuid), but a type-scoped context
+    (OB 3.0 and VC 2.0 scope most terms to types) is processed against a fresh clone with a fresh uuid at
+    every typed node, so each verification re-creates hundreds of term definitions. The memo keys on the
+    active context's uuid and the local context object's identity (the local context is kept alive with the
+    entry, so the identity cannot be reused while the entry exists); processed active contexts are never
+    mutated by pyld afterwards except to receive their own uuid.
+    """
+    global _processor_class, _processed_contexts
+    if _processor_class is None:
+        from cachetools import LRUCache
+        from pyld import jsonld
+
+        _processed_contexts = LRUCache(maxsize=_PROCESSED_CONTEXT_CACHE_SIZE)
+
+        class MemoisingProcessor(jsonld.JsonLdProcessor):
+            def _process_context(
+                self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
+                validate_scoped=True, cycles=None,
+            ):
+                uid = active_ctx.get("_uuid") if hasattr(active_ctx, "get") else None
+                if uid is None or cycles:
+                    return super()._process_context(
+                        active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+                    )
+                key = (uid, id(local_ctx), override_protected, propagate, validate_scoped)
+                hit = _processed_contexts.get(key)
+                if hit is not None and hit[0] is local_ctx:
+                    return hit[1]
+                result = super()._process_context(
+                    active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+                )
+                if hasattr(result, "__setitem__") and "_uuid" not in result:
+                    import uuid
+
+                    result["_uuid"] = str(uuid.uuid4())  # so contexts processed on top of it are memoised too
+                _processed_contexts[key] = (local_ctx, result)
+                return result
+
+        _processor_class = MemoisingProcessor
+    return _processor_class(**kwargs)
 
 
 def _context_resolver():
@@ -137,7 +189,7 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     def on_dropped(expanded_property: Any) -> None:
         dropped.append(str(expanded_property))
 
-    processor = jsonld.JsonLdProcessor(on_property_dropped=on_dropped)
+    processor = _processor(on_property_dropped=on_dropped)
     options = {
         "documentLoader": offline_document_loader,
         "contextResolver": _context_resolver(),
@@ -155,6 +207,30 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     return expanded, sorted(set(dropped))
 
 
+def _expanded_to_rdf(processor, expanded: list[Any]) -> dict[str, Any]:
+    """The RDF dataset of an already expanded document: JSON-LD 1.1 API §8.1 "Deserialize JSON-LD to RDF",
+    without pyld's ``to_rdf`` expanding the expanded form a second time (a third of the cost)."""
+    from pyld import jsonld
+
+    create_node_map = getattr(processor, "_create_node_map", None)
+    graph_to_rdf = getattr(processor, "_graph_to_rdf", None)
+    if create_node_map is None or graph_to_rdf is None:  # another pyld: take the public road
+        return processor.to_rdf(
+            expanded,
+            {"documentLoader": offline_document_loader, "contextResolver": _context_resolver(), "base": None},
+        )
+    issuer = jsonld.IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    create_node_map(expanded, node_map, "@default", issuer)
+    options = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
+    dataset = {}
+    for graph_name, graph in sorted(node_map.items()):
+        # graphs named by relative IRIs are skipped by the spec; _find_relative_iris has reported them
+        if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
+            dataset[graph_name] = graph_to_rdf(graph, issuer, options)
+    return dataset
+
+
 def canonicalize(document: dict[str, Any]) -> Canonicalised:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, plus every term expansion dropped.
 
@@ -166,17 +242,9 @@ def canonicalize(document: dict[str, Any]) -> Canonicalised:
     expanded, dropped = expand(document)
     relative: list[str] = []
     _find_relative_iris(expanded, relative)
-    processor = jsonld.JsonLdProcessor()
+    processor = _processor()
     try:
-        dataset = processor.to_rdf(
-            expanded,
-            {
-                "documentLoader": offline_document_loader,
-                "contextResolver": _context_resolver(),
-                "base": None,
-                "produceGeneralizedRdf": False,
-            },
-        )
+        dataset = _expanded_to_rdf(processor, expanded)
         nquads = jsonld.URDNA2015().main(dataset, {"format": "application/n-quads"})
     except RecursionError as exc:
         raise JsonLdError("document nesting is too deep to process") from exc

@@ -1,0 +1,202 @@
+"""Verification throughput and latency.
+
+Figures printed:
+
+* warm verifications per second of ~2 KB Open Badges 3.0 credentials with eddsa-rdfc-2022 proofs
+  (did:key issuer), in one process, and as a batch the way ``verify --all`` runs it (canonicalisation
+  in a pool of two worker processes, keys/signatures/time/status in the main process);
+* the cold wall-clock time of one ``skillwallet verify FILE`` (a new interpreter each time);
+* a ~23 KB CLR 2.0 credential (ten embedded, individually signed OB 3.0 credentials, itself signed):
+  cold and warm.
+
+Run: ``.venv/bin/python benchmarks/verify.py [--count N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from skillwallet.verify.data_integrity import precompute_canonical_hashes, sign_data_integrity
+from skillwallet.verify.resolver import DocumentResolver
+from skillwallet.verify.verifier import credential_from_document, verify_credential
+
+AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def did_key(key: Ed25519PrivateKey) -> tuple[str, str]:
+    import base58
+
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    mb = "z" + base58.b58encode(b"\xed\x01" + raw).decode()
+    return f"did:key:{mb}", f"did:key:{mb}#{mb}"
+
+
+def ob3(issuer: str, n: int) -> dict:
+    """A realistic ~2 KB OpenBadgeCredential."""
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"urn:uuid:2f0c6d7e-0000-4000-8000-{n:012d}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {
+            "id": issuer,
+            "type": ["Profile"],
+            "name": "Example Polytechnic Institute",
+            "url": "https://polytechnic.example",
+            "email": "badges@polytechnic.example",
+        },
+        "validFrom": "2025-09-01T00:00:00Z",
+        "validUntil": "2028-09-01T00:00:00Z",
+        "name": f"Data Analysis with Python, level {n % 5 + 1}",
+        "description": "Awarded for completing the assessed data analysis project with distinction.",
+        "credentialSubject": {
+            "id": "did:example:learner-4711",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": f"https://polytechnic.example/achievements/python-data-{n % 40}",
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": "Data Analysis with Python",
+                "description": "Cleans, analyses and visualises tabular data with pandas and matplotlib; "
+                "writes reproducible notebooks and communicates findings to non-specialists.",
+                "criteria": {"narrative": "Passed a 40-hour assessed project reviewed by two assessors."},
+                "creditsAvailable": 5,
+                "alignment": [
+                    {
+                        "type": ["Alignment"],
+                        "targetName": "Data analysis",
+                        "targetUrl": "http://data.europa.eu/esco/skill/0b6b8e6b-0a7a-4a7c-9e5b-1b0a5f3e7c11",
+                        "targetFramework": "ESCO",
+                        "targetCode": "S2.8.1",
+                    },
+                    {
+                        "type": ["Alignment"],
+                        "targetName": "Python (computer programming)",
+                        "targetUrl": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d",
+                        "targetFramework": "ESCO",
+                    },
+                ],
+                "tag": ["python", "pandas", "data"],
+            },
+        },
+    }
+
+
+def clr(issuer: str, key: Ed25519PrivateKey, vm: str, parts: int = 10) -> dict:
+    creds = [sign_data_integrity(ob3(issuer, 1000 + i), key, vm) for i in range(parts)]
+    doc = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:clr-bench-0001",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example Polytechnic Institute"},
+        "validFrom": "2025-09-01T00:00:00Z",
+        "name": "Comprehensive Learner Record",
+        "credentialSubject": {
+            "id": "did:example:learner-4711",
+            "type": ["ClrSubject"],
+            "verifiableCredential": creds,
+        },
+    }
+    return sign_data_integrity(doc, key, vm)
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:7.1f}/s ({seconds / count * 1000:.2f} ms each)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=600)
+    args = parser.parse_args()
+    os.environ.setdefault("SKILLWALLET_OFFLINE", "1")
+
+    key = Ed25519PrivateKey.generate()
+    issuer, vm = did_key(key)
+    documents = [sign_data_integrity(ob3(issuer, n), key, vm) for n in range(args.count)]
+    sizes = [len(json.dumps(d).encode()) for d in documents]
+    credentials = [credential_from_document(d) for d in documents]
+    resolver = DocumentResolver(offline=True)
+    print(f"credentials: {len(documents)} OB 3.0, eddsa-rdfc-2022, {statistics.mean(sizes) / 1024:.2f} KB on average")
+
+    # warm-up: contexts loaded and processed once
+    for cred in credentials[:5]:
+        assert verify_credential(cred, resolver=resolver, as_of=AS_OF).verdict == "verified"
+
+    start = time.perf_counter()
+    for cred in credentials:
+        verify_credential(cred, resolver=resolver, as_of=AS_OF)
+    one = time.perf_counter() - start
+    print(f"one process, warm:            {rate(len(credentials), one)}")
+
+    # the verify --all path: canonicalisation in a 2-process pool, the rest here
+    from skillwallet.cli.verify import POOL_WORKERS, _precompute  # noqa: F401  (the command's own batch code)
+
+    start = time.perf_counter()
+    hashes = _precompute(credentials)
+    verdicts = [
+        verify_credential(cred, resolver=resolver, as_of=AS_OF, canonical_cache=h) for cred, h in zip(credentials, hashes)
+    ]
+    batch = time.perf_counter() - start
+    assert all(v.verdict == "verified" for v in verdicts)
+    assert all(h for h in hashes), "the pool did not run"
+    print(f"batch, {POOL_WORKERS} worker processes:     {rate(len(credentials), batch)}  (cpu count {os.cpu_count()})")
+
+    # cached: the wallet holds each credential's canonical hashes from an earlier run
+    start = time.perf_counter()
+    for cred, h in zip(credentials, hashes):
+        verify_credential(cred, resolver=resolver, as_of=AS_OF, canonical_cache=h)
+    cached = time.perf_counter() - start
+    print(f"re-verification, cached hashes: {rate(len(credentials), cached)}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one_file = Path(tmp) / "badge.json"
+        one_file.write_text(json.dumps(documents[0]))
+        clr_doc = clr(issuer, key, vm)
+        clr_file = Path(tmp) / "clr.json"
+        clr_file.write_text(json.dumps(clr_doc))
+        env = dict(os.environ, SKILLWALLET_HOME=str(Path(tmp) / "home"), SKILLWALLET_OFFLINE="1")
+
+        def cold(path: Path) -> float:
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                proc = subprocess.run(
+                    [sys.executable, "-m", "skillwallet", "verify", str(path), "--offline"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                times.append(time.perf_counter() - start)
+                assert proc.returncode == 0, proc.stderr
+            return statistics.median(times)
+
+        print(f"cold `skillwallet verify FILE` (2 KB OB 3.0): {cold(one_file) * 1000:.0f} ms (median of 5)")
+        clr_cred = credential_from_document(clr_doc)
+        print(f"CLR 2.0 credential: {clr_file.stat().st_size / 1024:.1f} KB, 10 embedded signed OB 3.0 credentials")
+        print(f"cold `skillwallet verify CLR`: {cold(clr_file) * 1000:.0f} ms (median of 5; the CLR and each embedded credential)")
+        start = time.perf_counter()
+        for _ in range(10):
+            assert verify_credential(clr_cred, resolver=resolver, as_of=AS_OF).verdict == "verified"
+        print(f"CLR warm, its own proof only: {(time.perf_counter() - start) / 10 * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
