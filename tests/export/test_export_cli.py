@@ -288,3 +288,33 @@ def test_export_calendar(with_profile, out: Path) -> None:
 def test_export_to_stdout(with_profile, capsys) -> None:
     assert run(["export", "--resume", "-o", "-", "--format", "md"]) == 0
     assert capsys.readouterr().out.startswith("# Zoë Ångström-Nakamura")
+
+
+def test_goal_tailors_the_resume_to_one_pathway(with_profile, out: Path, capsys) -> None:
+    # the built-in cloud-engineer pathway counts the CKA (Kubernetes) and the privacy certificate toward it
+    assert run(["export", "--resume", "-o", str(out / "goal.md"), "--goal", "cloud-engineer"]) == 0
+    text = (out / "goal.md").read_text("utf-8")
+    assert "- **Cloud engineer** — in progress" in text and "still needed:" in text
+    assert "Certified Kubernetes Administrator" in text
+    assert "First Aid" not in text and "高级软件工程师证书" not in text
+    # the same evaluation as `skillwallet stack --goal cloud-engineer --json`
+    capsys.readouterr()
+    assert run(["stack", "--goal", "cloud-engineer", "--json"]) == 0
+    progress = json.loads(capsys.readouterr().out)
+    expected = round(progress["progress"] * 100)
+    assert f"in progress ({expected} %)" in text
+
+
+def test_resume_without_goal_lists_the_closest_pathways(with_profile, out: Path) -> None:
+    assert run(["export", "--resume", "-o", str(out / "all.md")]) == 0
+    text = (out / "all.md").read_text("utf-8")
+    section = text.split("## Career pathways", 1)[1].split("## Credentials", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert 1 <= len(lines) <= 3 and "- **Cloud engineer** — in progress" in section
+
+
+def test_unknown_goal(with_profile, out: Path, capsys) -> None:
+    assert run(["export", "--resume", "-o", str(out / "r.pdf"), "--goal", "cloud-enginer"]) == ExitCode.NOT_FOUND
+    captured = capsys.readouterr()
+    assert "no pathway or goal 'cloud-enginer'" in captured.err and "did you mean: cloud-engineer" in captured.err
+    assert list(out.iterdir()) == []

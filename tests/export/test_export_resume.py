@@ -260,3 +260,9 @@ def test_cjk_text_stays_real_text_without_a_cjk_font_on_the_machine(monkeypatch:
     assert 'name="HYSMyeongJo-Medium"' in pdf_module.markup("한국어")
     text = _pdf_text(render_pdf(_model()))
     assert "高级软件工程师证书" in text and "清华大学" in text
+
+
+def test_skill_spelling_is_the_most_used_one_whatever_the_order() -> None:
+    items = sample_wallet_items()
+    assert _model(items=list(reversed(items))).skills[0].name == "Python"
+    assert _model(items=items[1:2]).skills[1].name == "python"  # the only spelling there is

@@ -124,47 +124,34 @@ def _newest_first(chosen: list[Any]) -> list[Any]:
     return sorted(chosen, key=lambda s: (s.credential.issued or far_past), reverse=True)
 
 
+# In-progress pathways shown on a resume without --goal: the closest few, so a resume is not a catalogue.
+MAX_PATHWAYS_IN_PROGRESS = 3
+
+
 def _evaluations(wallet, everything: list[Any], goal: str | None, as_of: datetime) -> tuple[list[dict[str, Any]], list[str] | None]:
-    """Pathway evaluations for the resume, and (with --goal) the wallet ids that pathway uses.
+    """Pathway evaluations for the resume, and (with --goal) the wallet ids that goal's evaluation counts.
 
-    The stacking engine and its catalog are optional here: without them, a resume simply has no pathways
-    section, but an explicit --goal that cannot be evaluated is an error.
+    Without --goal: every pathway met, and the few closest in progress. With --goal: that pathway (whatever its
+    status) and the pathways met. Stacking is pure (credentials and a date in, an evaluation out), so this is
+    the same evaluation `skillwallet stack` shows.
     """
-    try:
-        from skillwallet.stacking import catalog
-        from skillwallet.stacking.evaluate import evaluate_pathway
-    except ImportError:
-        if goal:
-            raise NotFoundError(f"cannot evaluate the goal {goal!r}: no pathway catalog is installed") from None
-        return [], None
-    pathways = _catalog_pathways(catalog, wallet)
-    if goal:
-        matching = [p for p in pathways if p.id == goal or (getattr(p, "name", "") or "").casefold() == goal.casefold()]
-        if not matching:
-            raise NotFoundError(f"no pathway or goal {goal!r}", "see the pathways with: skillwallet pathways list")
-        pathways = matching
-    evaluations = []
-    used: list[str] | None = None
-    for pathway in pathways:
-        evaluation = evaluate_pathway(pathway, everything, as_of=as_of)
-        data = evaluation.to_dict()
-        evaluations.append(data)
-        if goal:
-            used = list((data.get("credentials_used") or {}).keys())
-    return evaluations, used
+    from skillwallet.config import load_config
+    from skillwallet.stacking.catalog import Catalog
+    from skillwallet.stacking.evaluate import CredentialIndex, evaluate_pathway, rank_pathways
 
-
-def _catalog_pathways(catalog, wallet) -> list[Any]:
-    """The pathways the holder follows: from the catalog module, whichever loader it offers."""
-    for name in ("wallet_pathways", "user_pathways", "all_pathways", "load_all", "load_catalog", "pathways"):
-        loader = getattr(catalog, name, None)
-        if callable(loader):
-            try:
-                result = loader(wallet)
-            except TypeError:
-                result = loader()
-            return list(result.values()) if isinstance(result, dict) else list(result)
-    return []
+    catalog = Catalog(wallet)
+    trusted = list(load_config().trusted_issuers)
+    index = CredentialIndex(everything, as_of=as_of)
+    ranked = rank_pathways(list(catalog.pathways().values()), index, as_of=as_of, trusted_issuers=trusted)
+    met = [e.to_dict() for e in ranked if e.status == "met"]
+    if goal is None:
+        in_progress = [e.to_dict() for e in ranked if e.status != "met" and e.progress > 0][:MAX_PATHWAYS_IN_PROGRESS]
+        return met + in_progress, None
+    pathway = catalog.get_pathway(goal)  # NotFoundError with "did you mean" hints
+    evaluation = evaluate_pathway(pathway, index, as_of=as_of, trusted_issuers=trusted).to_dict()
+    used = list((evaluation.get("credentials_used") or {}).keys())
+    others = [m for m in met if m.get("goal") != evaluation.get("goal")]
+    return [evaluation, *others], used
 
 
 def _write_or_print(output: str, data: bytes) -> Path | None:

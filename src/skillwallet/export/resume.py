@@ -299,6 +299,7 @@ def skills_summary(stored: Sequence[StoredLike]) -> list[ResumeSkill]:
     case-insensitively; alignments contribute their framework (and code) as provenance.
     """
     by_key: dict[str, ResumeSkill] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for item in stored:
         if item.verdict.verdict == VERDICT_INVALID or item.verdict.checks.get("status") in ("revoked", "suspended"):
             continue
@@ -308,6 +309,8 @@ def skills_summary(stored: Sequence[StoredLike]) -> list[ResumeSkill]:
             if not key:
                 continue
             entry = by_key.setdefault(key, ResumeSkill(name=skill.name.strip(), credential_count=0))
+            variants = spellings.setdefault(key, {})
+            variants[skill.name.strip()] = variants.get(skill.name.strip(), 0) + 1
             if key not in seen_here:
                 entry.credential_count += 1
                 seen_here.add(key)
@@ -319,6 +322,9 @@ def skills_summary(stored: Sequence[StoredLike]) -> list[ResumeSkill]:
                     entry.frameworks.append(tag)
             if skill.level and not entry.level:
                 entry.level = skill.level
+    for key, entry in by_key.items():
+        # show the most used spelling; on a tie prefer one with capitals ("Python" over "python")
+        entry.name = max(spellings[key].items(), key=lambda kv: (kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
     return sorted(by_key.values(), key=lambda s: (-s.credential_count, s.name.casefold()))
 
 
