@@ -82,6 +82,7 @@ def answer_completion_request(app) -> int:
     Errors print nothing on stdout: a shell would insert the text as completions.
     """
     install_completion_classes()
+    _skip_value_coercion()
     try:
         app(args=[], prog_name=PROG_NAME, complete_var=COMPLETE_VAR, standalone_mode=False)
     except SystemExit as exc:
@@ -90,6 +91,34 @@ def answer_completion_request(app) -> int:
     except Exception:  # completion must never show a traceback in the middle of a command line
         return 1
     return 0
+
+
+def _skip_value_coercion() -> None:
+    """Leave option values as typed while completing (this process only answers one completion request).
+
+    typer 0.29 converts every parameter value through a pydantic ``TypeAdapter`` as the command line is parsed,
+    and importing pydantic costs more than the rest of start-up together; completion needs only the command
+    tree. Click parses completion contexts with ``resilient_parsing``, so nothing downstream relies on the
+    converted values. If typer's internals differ, completion simply keeps the normal conversion.
+    """
+    try:
+        from dataclasses import dataclass
+
+        import typer.core
+        from typer._coercion import RuntimeParam
+    except ImportError:
+        return
+    if not hasattr(typer.core, "build_runtime_param"):
+        return
+
+    @dataclass(frozen=True)
+    class RawValue(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            return value
+
+    typer.core.build_runtime_param = lambda descriptor: RawValue(
+        annotation=descriptor.annotation, parameter_info=descriptor.parameter_info
+    )
 
 
 def completion_script(shell: str) -> str:

@@ -1,0 +1,124 @@
+"""CLI start-up figures: `skillwallet --help`, completing a subcommand, and `skillwallet list` on 1,000 credentials.
+
+Each figure is the median wall time of several runs of a fresh process, and its ratio to `python -c pass` measured
+in the same run (so the figures compare across machines). Runs in a throwaway home; never touches the real one.
+
+    .venv/bin/python benchmarks/cli_startup.py [--runs 9] [--credentials 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+
+
+def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """Median seconds of ``runs`` fresh processes (after one warm-up run for the OS file cache)."""
+    samples = []
+    for index in range(runs + 1):
+        start = time.perf_counter()
+        result = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"benchmark command failed ({result.returncode}): {argv}\n{result.stderr.decode()}")
+        if index:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def build_wallet(home: Path, count: int, kdf_profile: str) -> None:
+    """A real wallet with ``count`` distinct credentials, added in one process."""
+    os.environ["SKILLWALLET_KDF_PROFILE"] = kdf_profile
+    from skillwallet.model import Credential, Issuer, Skill
+    from skillwallet.store import Wallet
+
+    wallet = Wallet.init(home, PASSPHRASE)
+    issued = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    try:
+        for number in range(count):
+            document = {"id": f"urn:example:bench:{number}", "name": f"Benchmark credential {number}"}
+            wallet.add_credential(
+                Credential(
+                    format="ob3",
+                    original=json.dumps(document).encode(),
+                    credential_id=document["id"],
+                    title=document["name"],
+                    issuer=Issuer(id=f"https://issuer{number % 17}.example/", name=f"Issuer {number % 17}"),
+                    issued=issued + timedelta(days=number),
+                    expires=issued + timedelta(days=number + 1500) if number % 3 == 0 else None,
+                    skills=[Skill(name=f"Skill {number % 50}"), Skill(name="Teamwork")],
+                )
+            )
+    finally:
+        wallet.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--credentials", type=int, default=1000)
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="skillwallet-bench-") as scratch:
+        scratch_path = Path(scratch)
+        env = dict(os.environ)
+        for name in ("SKILLWALLET_SESSION", "SKILLWALLET_PASSPHRASE_FILE", "_SKILLWALLET_COMPLETE"):
+            env.pop(name, None)
+        env.update(
+            SKILLWALLET_HOME=str(scratch_path / "wallet"),
+            SKILLWALLET_CONFIG_DIR=str(scratch_path / "config"),
+            SKILLWALLET_STATE_DIR=str(scratch_path / "state"),
+            SKILLWALLET_PASSPHRASE=PASSPHRASE,
+            # an installed package has its bytecode compiled; keep it in the scratch folder, not the source tree
+            PYTHONPYCACHEPREFIX=str(scratch_path / "pycache"),
+        )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        for name in ("SKILLWALLET_HOME", "SKILLWALLET_CONFIG_DIR", "SKILLWALLET_STATE_DIR"):
+            os.environ[name] = env[name]
+
+        started = time.perf_counter()
+        build_wallet(scratch_path / "wallet", options.credentials, "default")
+        build_seconds = time.perf_counter() - started
+
+        python = sys.executable
+        baseline = timed([python, "-c", "pass"], env, options.runs)
+        figures = [
+            ("skillwallet --help", timed([python, "-m", "skillwallet", "--help"], env, options.runs)),
+            ("skillwallet --version (fast path)", timed([python, "-m", "skillwallet", "--version"], env, options.runs)),
+            (
+                "complete `skillwallet con` (bash)",
+                timed(
+                    [python, "-m", "skillwallet"],
+                    dict(env, _SKILLWALLET_COMPLETE="complete_bash", COMP_WORDS="skillwallet con", COMP_CWORD="1"),
+                    options.runs,
+                ),
+            ),
+            (
+                f"skillwallet list ({options.credentials} credentials, Argon2id default)",
+                timed([python, "-m", "skillwallet", "list"], env, options.runs),
+            ),
+            (
+                f"skillwallet list --json ({options.credentials} credentials)",
+                timed([python, "-m", "skillwallet", "list", "--json"], env, options.runs),
+            ),
+        ]
+
+    print(f"cli_startup: median of {options.runs} fresh processes; ratio to `python -c pass` in the same run")
+    print(f"  {'python -c pass':<58} {baseline * 1000:8.1f} ms   1.0x")
+    for label, seconds in figures:
+        print(f"  {label:<58} {seconds * 1000:8.1f} ms  {seconds / baseline:5.1f}x")
+    print(f"  (building the {options.credentials}-credential wallet took {build_seconds:.1f} s, not counted)")
+
+
+if __name__ == "__main__":
+    main()
