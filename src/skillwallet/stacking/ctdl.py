@@ -1,0 +1,418 @@
+"""Credential Engine CTDL pathways (``ceterms:Pathway``) to native pathways.
+
+Reads compact JSON-LD (``ceterms:`` prefixes, language maps) and expanded JSON-LD (full
+``https://purl.org/ctdl/terms/`` IRIs, ``@value`` objects), as a ``@graph``, a bare array or single objects,
+across several files given together (registry "envelopes" often keep a pathway's components apart).
+
+Mapping (CTDL terms at https://credreg.net/ctdl/terms):
+
+* ``ceterms:Pathway``: the goal. ``hasDestinationComponent`` is the destination; several destinations become
+  exit awards under an ``any`` root. Without a destination, ``hasChild`` components are all required.
+* ``PathwayComponent`` subclasses: ``CredentialComponent``, ``CourseComponent``, ``AssessmentComponent`` become
+  credential leaves matching the component's name or code (or its ``proxyFor`` IRI as an achievement id);
+  ``CompetencyComponent`` a skill leaf; ``WorkExperienceComponent`` / ``JobComponent`` an experience leaf (with a
+  ``minimumDuration``) or a manual step; ``BasicComponent``, ``CocurricularComponent``,
+  ``ExtracurricularComponent`` manual steps; ``SelectionComponent`` its conditions only.
+* ``hasCondition`` → ``ceterms:ComponentCondition``: ``requiredNumber`` of ``targetComponent`` (and nested
+  conditions) is a minimum ("at least N of M"); without it, ``logicalOperator`` Or means any, else all. A
+  component that has conditions *and* is itself a credential is reached either way: holding it is a shortcut.
+* ``creditValue`` (``schema:QuantitativeValue`` / ``schema:value``) becomes the node's credit value;
+  ``hasConstraint`` that sums ``creditValue`` with a ≥ comparator becomes a credit sum over the condition's
+  targets. Other constraints, ``precedes`` ordering and progression models are reported as not mapped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skillwallet.errors import InvalidPathwayError
+from skillwallet.stacking.interchange import ImportResult, build, slug
+
+PREFIXES = (
+    "https://purl.org/ctdl/terms/", "http://purl.org/ctdl/terms/", "ceterms:",
+    "https://purl.org/ctdlasn/terms/", "ceasn:", "http://schema.org/", "https://schema.org/", "schema:",
+    "https://purl.org/ctdl/vocabs/", "meta:",
+)
+LANG_KEY = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+CREDENTIAL_LIKE = {"CredentialComponent", "CourseComponent", "AssessmentComponent"}
+MANUAL_LIKE = {"BasicComponent", "CocurricularComponent", "ExtracurricularComponent"}
+EXPERIENCE_LIKE = {"WorkExperienceComponent", "JobComponent"}
+COMPONENT_TYPES = CREDENTIAL_LIKE | MANUAL_LIKE | EXPERIENCE_LIKE | {"CompetencyComponent", "SelectionComponent",
+                                                                     "PathwayComponent"}
+
+
+def strip(value: str) -> str:
+    for prefix in PREFIXES:
+        if value.startswith(prefix):
+            return value[len(prefix):]
+    return value
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    if isinstance(value, dict):
+        if "@value" in value:
+            return value["@value"]
+        if set(value) == {"@id"}:
+            return {"@id": value["@id"]}
+        if value and all(LANG_KEY.match(k) for k in value) and all(isinstance(v, (str, list)) for v in value.values()):
+            for key in value:
+                if key.lower().startswith("en"):
+                    return value[key]
+            return next(iter(value.values()))
+        return normalise(value)
+    return value
+
+
+def normalise(resource: dict[str, Any]) -> dict[str, Any]:
+    """Prefix-free keys and types, unwrapped values: one shape for compact and expanded JSON-LD."""
+    out: dict[str, Any] = {}
+    for key, value in resource.items():
+        if key == "@type":
+            types = value if isinstance(value, list) else [value]
+            out["@type"] = [strip(t) for t in types if isinstance(t, str)]
+        elif key in ("@id", "@context"):
+            out[key] = value
+        else:
+            out[strip(key)] = _unwrap(value)
+    return out
+
+
+def _first(value: Any) -> Any:
+    while isinstance(value, list):
+        if not value:
+            return None
+        value = value[0]
+    return value
+
+
+def text(resource: dict[str, Any], key: str) -> str | None:
+    value = _first(resource.get(key))
+    if isinstance(value, dict):
+        value = value.get("@id")
+    return str(value).strip() if value not in (None, "") else None
+
+
+def number(resource: dict[str, Any], key: str) -> float | None:
+    value = _first(resource.get(key))
+    if isinstance(value, dict):
+        value = value.get("value")
+        value = _first(value)
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def refs(resource: dict[str, Any], key: str) -> list[Any]:
+    value = resource.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, dict) and set(item) == {"@id"}:
+            out.append(item["@id"])
+        else:
+            out.append(item)
+    return out
+
+
+def _resources(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        out = []
+        for item in data:
+            out.extend(_resources(item))
+        return out
+    if isinstance(data, dict):
+        if "@graph" in data:
+            return _resources(data["@graph"])
+        # a registry envelope keeps the document in decoded_resource / resource
+        for key in ("decoded_resource", "DecodedResource"):
+            if isinstance(data.get(key), (dict, list)):
+                return _resources(data[key])
+        return [data]
+    return []
+
+
+def _duration_months(value: str | None) -> float | None:
+    """ISO 8601 duration (P1Y6M, P26W, P90D) in months."""
+    if not value:
+        return None
+    match = re.fullmatch(r"P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+                         r"(?:T.*)?", value.strip())
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (float(g) if g else 0.0 for g in match.groups())
+    return years * 12 + months + weeks * 7 / 30.4375 + days / 30.4375
+
+
+class _Converter:
+    def __init__(self, pool: dict[str, dict[str, Any]], sources: dict[str, str], source: str) -> None:
+        self.pool = pool
+        self.sources = sources
+        self.source = source
+        self.requirements: dict[str, dict[str, Any]] = {}
+        self.ids: dict[str, str] = {}
+        self.unmapped: list[str] = []
+        self.visiting: set[str] = set()
+
+    def resolve(self, ref: Any, what: str, owner: str) -> dict[str, Any]:
+        if isinstance(ref, dict):
+            return normalise(ref) if any(k.startswith(("ceterms:", "http")) for k in ref) else ref
+        found = self.pool.get(ref) or self.pool.get(str(ref).rstrip("/").rsplit("/", 1)[-1])
+        if found is None:
+            raise InvalidPathwayError(
+                f"{self.source}: {owner} refers to {what} {ref!r}, which is not in the given files",
+                "a pathway's components may be published in a separate file: give every file in the same call")
+        return found
+
+    def new_id(self, resource: dict[str, Any], fallback: str) -> str:
+        key = resource.get("@id") or text(resource, "ctid") or fallback
+        if key in self.ids:
+            return self.ids[key]
+        base = slug(text(resource, "ctid") or str(key), fallback)
+        candidate, n = base, 2
+        while candidate in self.ids.values() or candidate in self.requirements:
+            candidate, n = f"{base}-{n}", n + 1
+        self.ids[key] = candidate
+        return candidate
+
+    def component(self, ref: Any, owner: str) -> str:
+        comp = self.resolve(ref, "component", owner)
+        nid = self.new_id(comp, "component")
+        if nid in self.requirements:
+            return nid
+        if nid in self.visiting:
+            raise InvalidPathwayError(f"{self.source}: component {nid!r} is its own prerequisite (a cycle)")
+        self.visiting.add(nid)
+        types = set(comp.get("@type") or [])
+        kind = next((t for t in types if t in COMPONENT_TYPES), None)
+        name = text(comp, "name") or nid
+        if kind is None:
+            self.unmapped.append(f"component {name!r}: type {sorted(types)} is not a CTDL PathwayComponent type; "
+                                 "treated as a basic component")
+            kind = "BasicComponent"
+        conditions = []
+        for i, cond in enumerate(refs(comp, "hasCondition")):
+            cid = self.condition(cond, f"{nid}-condition-{i + 1}", name)
+            if cid:
+                conditions.append(cid)
+        leaf = self.leaf_for(comp, kind, nid, name)
+        if conditions:
+            table: dict[str, Any] = {"type": "all", "children": conditions} if len(conditions) > 1 else \
+                dict(self.requirements.pop(conditions[0]))
+            if len(conditions) == 1:
+                self.ids = {k: (nid if v == conditions[0] else v) for k, v in self.ids.items()}
+            if leaf is not None and leaf.get("type") == "credential":
+                shortcut = {k: v for k, v in leaf.items() if k in ("name", "achievement_id", "achievement_type")}
+                table["shortcut"] = shortcut
+            elif leaf is not None and leaf.get("type") == "skill":
+                self.unmapped.append(f"component {name!r}: competency with conditions: the competency itself is "
+                                     "not a shortcut")
+        elif leaf is not None:
+            table = leaf
+        elif refs(comp, "hasChild"):
+            children = [self.component(c, name) for c in refs(comp, "hasChild")]
+            table = {"type": "all", "children": list(dict.fromkeys(children))}
+            self.unmapped.append(f"component {name!r} has children but no condition: all children are required")
+        else:
+            step = f"step:{nid}"
+            table = {"type": "manual", "step": step}
+        table["label"] = name
+        description = text(comp, "description")
+        if description:
+            table["description"] = description[:500]
+        url = text(comp, "subjectWebpage") or text(comp, "sourceData")
+        if url:
+            table["url"] = url
+        credits = self.credit_value(comp)
+        if credits is not None:
+            table["credits"] = credits
+        if refs(comp, "precedes") or refs(comp, "prerequisite"):
+            self.unmapped.append(f"component {name!r}: ordering (precedes / prerequisite) is not enforced")
+        if text(comp, "hasProgressionLevel"):
+            self.unmapped.append(f"component {name!r}: progression level {text(comp, 'hasProgressionLevel')} "
+                                 "is not used")
+        self.requirements[nid] = table
+        self.visiting.discard(nid)
+        return nid
+
+    def credit_value(self, comp: dict[str, Any]) -> float | None:
+        value = comp.get("creditValue")
+        if value is None:
+            return None
+        first = _first(value)
+        if isinstance(first, dict):
+            return number(first, "value") or number(first, "minValue")
+        try:
+            return float(first)
+        except (TypeError, ValueError):
+            self.unmapped.append(f"creditValue {value!r} is not a number")
+            return None
+
+    def leaf_for(self, comp: dict[str, Any], kind: str, nid: str, name: str) -> dict[str, Any] | None:
+        proxy = text(comp, "proxyFor")
+        code = text(comp, "codedNotation")
+        names = [name] + ([code] if code else [])
+        if kind in CREDENTIAL_LIKE:
+            leaf: dict[str, Any] = {"type": "credential", "name": names}
+            if kind == "CourseComponent":
+                leaf["description"] = "a course: a credential with this name or code counts"
+            if proxy:
+                # matched by name or code; the registry IRI is kept as the node's url
+                leaf.setdefault("url", proxy)
+            credential_type = text(comp, "credentialType")
+            if credential_type:
+                self.unmapped.append(f"component {name!r}: credentialType {strip(credential_type)} noted, "
+                                     "not required (matched by name)")
+            return leaf
+        if kind == "CompetencyComponent":
+            leaf = {"type": "skill", "skill": [name]}
+            if proxy:
+                leaf["url"] = proxy
+            return leaf
+        if kind in EXPERIENCE_LIKE:
+            months = _duration_months(text(comp, "minimumDuration") or text(comp, "exactDuration"))
+            if months:
+                return {"type": "experience", "min_months": round(months, 2)}
+            self.unmapped.append(f"component {name!r}: {kind} without a minimumDuration: mapped to a manual step")
+            return {"type": "manual", "step": f"step:{nid}"}
+        if kind in MANUAL_LIKE:
+            return {"type": "manual", "step": f"step:{nid}"}
+        return None  # SelectionComponent / PathwayComponent: its conditions only
+
+    def condition(self, cond: Any, cid: str, owner: str) -> str | None:
+        cond = self.resolve(cond, "condition", owner)
+        label = text(cond, "name") or f"condition of {owner}"
+        children = [self.component(t, label) for t in refs(cond, "targetComponent")]
+        for i, sub in enumerate(refs(cond, "hasCondition")):
+            sid = self.condition(sub, f"{cid}-{i + 1}", label)
+            if sid:
+                children.append(sid)
+        children = list(dict.fromkeys(children))
+        sums = []
+        for constraint in refs(cond, "hasConstraint"):
+            constraint = self.resolve(constraint, "constraint", label)
+            mapped = self.constraint(constraint, children, f"{cid}-credits-{len(sums) + 1}", label)
+            if mapped:
+                sums.append(mapped)
+        if not children and not sums:
+            self.unmapped.append(f"{label!r}: a condition without target components or mappable constraints "
+                                 "(ignored)")
+            return None
+        required = number(cond, "requiredNumber")
+        operator = (text(cond, "logicalOperator") or "").lower()
+        table: dict[str, Any]
+        if sums and (required is None or required <= 0):
+            # the targets are the pool the constraint sums over, not each required
+            table = {"type": "all", "children": sums} if len(sums) > 1 else dict(self.requirements.pop(sums[0]))
+        elif children:
+            if required is not None and required > 0:
+                n = int(required)
+                if n > len(children):
+                    raise InvalidPathwayError(
+                        f"{self.source}: {label!r} requires {n} of {len(children)} components: it can never be met")
+                if n == len(children):
+                    table = {"type": "all", "children": children}
+                elif n == 1:
+                    table = {"type": "any", "children": children}
+                else:
+                    table = {"type": "at_least", "n": n, "children": children}
+            elif operator.endswith("or"):
+                table = {"type": "any", "children": children}
+            else:
+                table = {"type": "all", "children": children}
+            if sums:
+                inner = f"{cid}-components"
+                table["label"] = f"{label}: components"
+                self.requirements[inner] = table
+                table = {"type": "all", "children": [inner] + sums}
+        else:
+            table = {"type": "all", "children": sums}
+        table["label"] = label
+        description = text(cond, "description")
+        if description:
+            table["description"] = description[:500]
+        self.requirements[cid] = table
+        return cid
+
+    def constraint(self, constraint: dict[str, Any], children: list[str], cid: str, label: str) -> str | None:
+        left = (text(constraint, "leftSource") or "").lower()
+        action = (text(constraint, "leftAction") or "").lower()
+        comparator = (text(constraint, "comparator") or "").lower()
+        right = number(constraint, "rightSource")
+        if "creditvalue" in left and action.endswith("sum") and "greaterthan" in comparator and right and children:
+            self.requirements[cid] = {"type": "sum", "field": "credits", "min": right, "children": list(children),
+                                      "label": f"{label}: at least {right:g} credits"}
+            return cid
+        self.unmapped.append(f"{label!r}: constraint {text(constraint, 'name') or ''} "
+                             f"({left or '?'} {action or ''} {comparator or '?'} {right if right is not None else '?'}) "
+                             "is not mapped")
+        return None
+
+
+def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
+    """Convert every ``ceterms:Pathway`` found across ``documents`` (``(name, parsed JSON)`` pairs)."""
+    pool: dict[str, dict[str, Any]] = {}
+    sources: dict[str, str] = {}
+    pathways: list[tuple[str, dict[str, Any]]] = []
+    for source, data in documents:
+        for raw in _resources(data):
+            if not isinstance(raw, dict):
+                continue
+            resource = normalise(raw)
+            keys = [resource.get("@id"), text(resource, "ctid")]
+            for key in keys:
+                if key:
+                    pool[key] = resource
+                    pool[str(key).rstrip("/").rsplit("/", 1)[-1]] = resource
+                    sources[key] = source
+            if "Pathway" in (resource.get("@type") or []):
+                pathways.append((source, resource))
+    if not pathways:
+        raise InvalidPathwayError(", ".join(s for s, _ in documents) + ": no ceterms:Pathway in the CTDL files",
+                                  "give the pathway file itself (its components may be in other files)")
+    results = []
+    for source, pathway in pathways:
+        converter = _Converter(pool, sources, source)
+        name = text(pathway, "name") or text(pathway, "ctid") or "CTDL pathway"
+        destinations = [converter.component(ref, name) for ref in refs(pathway, "hasDestinationComponent")]
+        exits = []
+        if len(destinations) == 1:
+            root = destinations[0]
+        elif destinations:
+            root = "destinations"
+            converter.requirements[root] = {"type": "any", "children": destinations, "label": f"{name}: any destination"}
+            exits = [{"id": d, "name": converter.requirements[d]["label"], "node": d} for d in destinations]
+        else:
+            children = [converter.component(ref, name) for ref in refs(pathway, "hasChild")]
+            if not children:
+                raise InvalidPathwayError(f"{source}: pathway {name!r} has neither hasDestinationComponent nor hasChild")
+            root = "pathway"
+            converter.requirements[root] = {"type": "all", "children": list(dict.fromkeys(children)), "label": name}
+            converter.unmapped.append("no hasDestinationComponent: every hasChild component is required")
+        if pathway.get("hasProgressionModel"):
+            converter.unmapped.append("hasProgressionModel (progression levels) is not used in evaluation")
+        for key in ("hasSupportService", "offeredBy", "ownedBy", "industryType", "occupationType"):
+            if pathway.get(key) and key in ("industryType",):
+                converter.unmapped.append(f"{key} is kept out of the requirements")
+        document: dict[str, Any] = {
+            "id": slug(text(pathway, "ctid") or name),
+            "name": name,
+            "root": root,
+            "requirements": converter.requirements,
+        }
+        description = text(pathway, "description")
+        if description:
+            document["description"] = description[:1000]
+        occupations = [text(o, "targetNode") if isinstance(o, dict) else o for o in refs(pathway, "occupationType")]
+        occupations = [o for o in occupations if isinstance(o, str)]
+        if occupations:
+            document["occupation"] = {"ctdl": "; ".join(occupations)}
+        if exits:
+            document["exits"] = exits
+        results.append(build(document, source, "ctdl", converter.unmapped))
+    return results

@@ -1,0 +1,90 @@
+"""Importing pathways published in other formats: Credential Engine CTDL and Badgr exports.
+
+:func:`import_pathway_documents` takes every file given in one call (a CTDL pathway may keep its components in
+a separate file), detects the format of each, and returns native pathways (validated, with their TOML text)
+plus, for each, the list of what could not be mapped. Nothing is dropped silently: every property or construct
+the native model cannot express is named in ``unmapped``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillwallet.errors import InvalidPathwayError
+from skillwallet.stacking.model import Pathway, pathway_from_dict
+
+
+@dataclass
+class ImportResult:
+    pathway: Pathway
+    toml: str
+    source: str
+    format: str  # ctdl | badgr
+    unmapped: list[str] = field(default_factory=list)
+
+
+def slug(text: str, fallback: str = "pathway") -> str:
+    """An id the TOML model accepts, from a name, CTID or URL."""
+    text = text.strip().rstrip("/")
+    if "/" in text:
+        text = text.rsplit("/", 1)[-1] or text
+    value = re.sub(r"[^A-Za-z0-9_.:-]+", "-", text).strip("-._:").lower()
+    return (value or fallback)[:100]
+
+
+def parse_json_documents(documents: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    out = []
+    for source, text in documents:
+        try:
+            out.append((source, json.loads(text)))
+        except ValueError as exc:
+            raise InvalidPathwayError(f"{source}: not valid JSON: {exc}") from None
+    return out
+
+
+def detect_format(data: Any) -> str | None:
+    """``ctdl`` for CTDL JSON-LD (compact or expanded), ``badgr`` for Badgr pathway exports."""
+    text = json.dumps(data)[:200_000]
+    if "badgr.io/public/contexts/pathways" in text or '"BadgeJunction"' in text or '"ElementJunction"' in text:
+        return "badgr"
+    if "ceterms:" in text or "purl.org/ctdl/terms/" in text or "credreg.net" in text:
+        return "ctdl"
+    return None
+
+
+def import_pathway_documents(documents: list[tuple[str, str]]) -> list[ImportResult]:
+    """Convert every pathway in the given files (``(name, text)`` pairs)."""
+    from skillwallet.stacking import badgr, ctdl
+
+    parsed = parse_json_documents(documents)
+    ctdl_docs: list[tuple[str, Any]] = []
+    results: list[ImportResult] = []
+    for source, data in parsed:
+        kind = detect_format(data)
+        if kind == "badgr":
+            results.extend(badgr.convert(data, source))
+        elif kind == "ctdl":
+            ctdl_docs.append((source, data))
+        else:
+            raise InvalidPathwayError(f"{source}: neither a CTDL pathway (ceterms:) nor a Badgr pathway export",
+                                      "skillwallet pathways add FILE reads native TOML pathways")
+    if ctdl_docs:
+        results.extend(ctdl.convert(ctdl_docs))
+    if not results:
+        raise InvalidPathwayError("no pathway found in " + ", ".join(s for s, _ in documents))
+    return results
+
+
+def build(document: dict[str, Any], source: str, fmt: str, unmapped: list[str]) -> ImportResult:
+    """Validate a converted pathway document and serialise it as TOML."""
+    import tomli_w
+
+    if unmapped:
+        document["unmapped"] = list(unmapped)
+    document["imported_from"] = source
+    pathway = pathway_from_dict(document, source)
+    text = tomli_w.dumps(document)
+    return ImportResult(pathway=pathway, toml=text, source=source, format=fmt, unmapped=list(unmapped))
