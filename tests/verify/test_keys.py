@@ -60,6 +60,12 @@ def test_did_key_resolves_bound_to_itself_for_every_signing_purpose():
         assert "assertionMethod" in resolved.purposes and "keyAgreement" not in resolved.purposes
 
 
+def test_did_key_is_not_a_key_agreement_key():
+    did = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
+    with pytest.raises(KeyResolutionError, match="not authorised for keyAgreement"):
+        keys.resolve_verification_method(did, None, purpose="keyAgreement")
+
+
 def test_did_key_with_a_foreign_fragment_is_rejected():
     did = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
     other = "z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG"

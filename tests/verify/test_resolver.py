@@ -262,7 +262,7 @@ def test_https_fetch_is_cached_and_used_offline_later(https_server):
     base, context, handler = https_server
     handler.routes["/.well-known/did.json"] = (200, {"Content-Type": "application/did+json"}, b'{"id": "did:web:x"}')
     wallet = MemoryWallet()
-    online = DocumentResolver(offline=False, wallet=wallet, ssl_context=context, timeout=5)
+    online = DocumentResolver(offline=False, wallet=wallet, ssl_context=context, allow_private_hosts=True, timeout=5)
     assert online.fetch_json(f"{base}/.well-known/did.json") == {"id": "did:web:x"}
     assert online.source_of(f"{base}/.well-known/did.json") == "network"
     assert online.network_requests == 1 and handler.hits == ["/.well-known/did.json"]
@@ -281,7 +281,7 @@ def test_https_fetch_errors(https_server):
     handler.routes["/gone"] = (410, {}, b"")
     handler.routes["/big"] = (200, {}, b"x" * 2000)
     handler.routes["/downgrade"] = (302, {"Location": "http://localhost/x"}, b"")
-    resolver = DocumentResolver(offline=False, ssl_context=context, max_bytes=1000)
+    resolver = DocumentResolver(offline=False, ssl_context=context, allow_private_hosts=True, max_bytes=1000)
     with pytest.raises(DocumentGoneError):
         resolver.fetch(f"{base}/gone")
     with pytest.raises(DocumentUnavailableError, match="too large"):
@@ -296,7 +296,8 @@ def test_untrusted_certificate_is_unavailable(https_server):
     base, _context, handler = https_server
     handler.routes["/x"] = (200, {}, b"{}")
     with pytest.raises(DocumentUnavailableError, match="fetching"):
-        DocumentResolver(offline=False).fetch(f"{base}/x")  # system trust store: the test cert is unknown
+        # system trust store: the test certificate is unknown
+        DocumentResolver(offline=False, allow_private_hosts=True).fetch(f"{base}/x")
     assert handler.hits == []
 
 
@@ -304,6 +305,47 @@ def test_failed_fetch_falls_back_to_cached_copy(https_server):
     base, context, handler = https_server
     wallet = MemoryWallet()
     wallet.put("documents", f"{base}/list", document_record(f"{base}/list", b'{"old": true}', source="fetched"))
-    resolver = DocumentResolver(offline=False, wallet=wallet, ssl_context=context)
+    resolver = DocumentResolver(offline=False, wallet=wallet, ssl_context=context, allow_private_hosts=True)
     assert resolver.fetch_json(f"{base}/list") == {"old": True}
     assert resolver.source_of(f"{base}/list") == "cache"
+
+
+def test_private_and_loopback_hosts_are_refused(https_server):
+    base, context, handler = https_server
+    handler.routes["/x"] = (200, {}, b"{}")
+    resolver = DocumentResolver(offline=False, ssl_context=context)
+    with pytest.raises(DocumentUnavailableError, match="local or private address"):
+        resolver.fetch(f"{base}/x")
+    with pytest.raises(DocumentUnavailableError, match="local or private address"):
+        resolver.fetch("https://10.1.2.3/did.json")
+    assert handler.hits == []
+
+
+def test_redirect_to_a_private_host_is_refused(https_server, monkeypatch):
+    base, context, handler = https_server
+    handler.routes["/hop"] = (302, {"Location": "https://192.168.1.1/admin"}, b"")
+    original = resolver_module._refuse_private_host
+
+    def allow_only_the_test_server(url):
+        if not url.startswith(base):
+            original(url)
+
+    monkeypatch.setattr(resolver_module, "_refuse_private_host", allow_only_the_test_server)
+    resolver = DocumentResolver(offline=False, ssl_context=context)
+    with pytest.raises(DocumentUnavailableError, match="192.168.1.1"):
+        resolver.fetch(f"{base}/hop")
+    assert handler.hits == ["/hop"]  # the first hop was made; the redirect was refused before connecting
+
+
+def test_slow_drip_is_cut_off(https_server, monkeypatch):
+    import time
+
+    base, context, handler = https_server
+    handler.routes["/big"] = (200, {}, b"x" * 300_000)
+    resolver = DocumentResolver(offline=False, ssl_context=context, allow_private_hosts=True, timeout=5)
+    real_monotonic = time.monotonic
+    ticks = iter(range(0, 10_000, 4))  # every reading of the clock is four seconds later
+
+    monkeypatch.setattr(time, "monotonic", lambda: real_monotonic() + next(ticks))
+    with pytest.raises(DocumentUnavailableError, match="took too long"):
+        resolver.fetch(f"{base}/big")

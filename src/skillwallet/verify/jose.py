@@ -412,7 +412,7 @@ def resolve_jws_key(
 
 def _verification_method_for(kid: str | None, issuer: str | None) -> str | None:
     if kid:
-        if kid.startswith("did:") or kid.startswith("https://"):
+        if kid.startswith(("did:", "https://", "http://")):
             return kid
         if issuer and issuer.startswith("did:"):
             # A relative kid ("#key-1" or "key-1") is a fragment of the issuer DID.
@@ -785,6 +785,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         reason = "the issuer no longer hosts this assertion (HTTP 410 Gone): revoked"
         return SignatureFinding(PASS, BOUND, [reason], details=details)
     except DocumentUnavailableError as exc:
+        details["status"] = UNKNOWN  # revocation of a hosted assertion is only known from its host
         return _unknown(f"the hosted assertion could not be checked: {exc.message}", details)
     details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
     if hosted.get("id") != assertion_id:

@@ -502,6 +502,7 @@ def resolve_verification_method(
         method_specific = did[len("did:key:") :]
         if fragment and fragment != method_specific:
             raise KeyResolutionError(f"{vm} names a key other than the DID's own")
+        _require_purpose(vm, _SIGNING_RELATIONSHIPS, purpose)
         return ResolvedKey(key, f"{did}#{method_specific}", did, BOUND, _SIGNING_RELATIONSHIPS)
     if vm.startswith("did:jwk:"):
         did, _, fragment = vm.partition("#")

@@ -208,7 +208,10 @@ class DocumentResolver:
     ``supplied``: per-call documents, ``{url: bytes}`` (from :func:`parse_document_options`).
     ``wallet``: an open wallet with ``get/put(collection, key, ...)``; documents the user added and
     earlier fetches are read from it, fetches are cached in it.
-    ``timeout``: seconds per network request. ``ssl_context``: for tests with a local HTTPS server.
+    ``timeout``: seconds per network request (a whole download gets twice that). ``ssl_context`` and
+    ``allow_private_hosts``: for tests with a local HTTPS server; otherwise hosts that resolve to loopback,
+    private or link-local addresses are refused, so a credential cannot make the wallet probe the
+    holder's own network.
     """
 
     def __init__(
@@ -220,6 +223,7 @@ class DocumentResolver:
         timeout: float = 5.0,
         max_bytes: int = MAX_DOCUMENT_BYTES,
         ssl_context: Any = None,
+        allow_private_hosts: bool = False,
     ) -> None:
         forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         self.offline = bool(offline or forced)
@@ -228,6 +232,7 @@ class DocumentResolver:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.ssl_context = ssl_context
+        self.allow_private_hosts = allow_private_hosts
         self.network_requests = 0  # how many fetches went to the network (tests assert 0 offline)
         self.resolved: dict[str, ResolvedDocument] = {}
         self._memo: dict[str, bytes] = {}
@@ -328,8 +333,10 @@ class DocumentResolver:
         from urllib import error as urlerror
         from urllib import request as urlrequest
 
+        if not self.allow_private_hosts:
+            _refuse_private_host(url)
         self.network_requests += 1
-        handlers: list[Any] = [_HttpsOnlyRedirectHandler()]
+        handlers: list[Any] = [_HttpsOnlyRedirectHandler(self.allow_private_hosts)]
         if self.ssl_context is not None:
             handlers.append(urlrequest.HTTPSHandler(context=self.ssl_context))
         opener = urlrequest.build_opener(*handlers)
@@ -339,9 +346,7 @@ class DocumentResolver:
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise DocumentUnavailableError(f"{url} is too large ({declared} bytes)")
-                content = response.read(self.max_bytes + 1)
-                if len(content) > self.max_bytes:
-                    raise DocumentUnavailableError(f"{url} is larger than {self.max_bytes} bytes")
+                content = self._read_capped(response, url)
                 media_type = response.headers.get_content_type() if response.headers else None
                 return content, media_type
         except urlerror.HTTPError as exc:
@@ -353,6 +358,43 @@ class DocumentResolver:
         except (TimeoutError, OSError, ValueError) as exc:
             raise DocumentUnavailableError(f"fetching {url} failed: {exc}") from None
 
+    def _read_capped(self, response: Any, url: str) -> bytes:
+        """Read at most ``max_bytes`` within an overall deadline (a slow drip cannot hold verify hostage)."""
+        import time
+
+        deadline = time.monotonic() + 2 * self.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read(64 * 1024)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise DocumentUnavailableError(f"{url} is larger than {self.max_bytes} bytes (too large)")
+            if time.monotonic() > deadline:
+                raise DocumentUnavailableError(f"fetching {url} took too long")
+            chunks.append(chunk)
+
+
+def _refuse_private_host(url: str) -> None:
+    """Refuse URLs whose host is, or resolves to, a loopback, private, link-local or reserved address."""
+    import ipaddress
+    import socket
+
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        raise DocumentUnavailableError(f"fetching {url} failed: cannot resolve {host} ({exc})") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise DocumentUnavailableError(
+                f"refusing to fetch {url}: {host} is a local or private address ({address})",
+                f"supply it with --document {url}=FILE if you mean it",
+            )
+
 
 def _https_only_redirect_handler_class():
     from urllib import request as urlrequest
@@ -362,13 +404,19 @@ def _https_only_redirect_handler_class():
 
         max_redirections = 5
 
+        def __init__(self, allow_private_hosts: bool) -> None:
+            super().__init__()
+            self.allow_private_hosts = allow_private_hosts
+
         def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib hook
             if urllib.parse.urlsplit(newurl).scheme != "https":
                 raise DocumentUnavailableError(f"{req.full_url} redirects to a non-HTTPS URL ({newurl})")
+            if not self.allow_private_hosts:
+                _refuse_private_host(newurl)
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     return HttpsOnlyRedirectHandler
 
 
-def _HttpsOnlyRedirectHandler():  # noqa: N802 - a factory standing in for the class (lazy urllib import)
-    return _https_only_redirect_handler_class()()
+def _HttpsOnlyRedirectHandler(allow_private_hosts: bool):  # noqa: N802 - a factory (lazy urllib import)
+    return _https_only_redirect_handler_class()(allow_private_hosts)
