@@ -219,3 +219,16 @@ def test_hosted_allowed_origins_from_issuer_profile():
     profile = {"id": ISSUER, "verification": {"allowedOrigins": ["cdn.badges-host.example"]}}
     finding = jose.verify_jose_credential(hosted_credential(doc), resolver=offline({doc["id"]: doc, ISSUER: profile}))
     assert finding.outcome == PASS
+
+
+def test_hosted_issuer_found_through_the_badge_class():
+    cred = Credential(format="ob2", original=json.dumps(hosted()).encode())  # no issuer in the stored view
+    badge = {"id": BADGE, "type": "BadgeClass", "issuer": ISSUER}
+    assert jose.verify_jose_credential(cred, resolver=offline({ASSERTION: hosted(), BADGE: badge})).outcome == PASS
+    unknown = jose.verify_jose_credential(cred, resolver=offline({ASSERTION: hosted()}))
+    assert unknown.outcome == UNKNOWN and unknown.unverifiable
+
+
+def test_signed_assertion_without_its_jws_is_unsigned():
+    finding = jose.verify_jose_credential(hosted_credential(assertion()), resolver=offline())
+    assert finding.outcome == "na" and "without its JWS" in finding.reasons[0]

@@ -769,12 +769,19 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         return _fail("the stored assertion is not a JSON object")
     assertion_id = local.get("id")
     details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
+    verification = local.get("verification") if isinstance(local.get("verification"), dict) else {}
+    if str(verification.get("type", "")).lower() in ("signedbadge", "signed"):
+        # A signed assertion kept as bare JSON has lost its signature: nothing left to check.
+        return SignatureFinding(NA, UNRESOLVED, ["a signed assertion stored without its JWS"], details=details)
     if not isinstance(assertion_id, str) or not assertion_id.startswith(("https://", "http://")):
         return SignatureFinding(NA, UNRESOLVED, ["the assertion has no hosted URL to check"], details=details)
-    badge = local.get("badge") if isinstance(local.get("badge"), dict) else {}
-    issuer_id = cred.issuer.id or _issuer_id(badge.get("issuer"))
+    issuer_id = cred.issuer.id
     if not issuer_id:
-        return _unknown("the assertion's issuer is unknown", details)
+        try:
+            issuer_id = _ob2_issuer_id(local, resolver)
+        except KeyResolutionError as exc:
+            details["status"] = UNKNOWN
+            return _unknown(f"the assertion's issuer is unknown: {exc}", details)
     origin_problem = _ob2_origin_problem(assertion_id, issuer_id, resolver)
     if origin_problem:
         return _fail(origin_problem, details)
