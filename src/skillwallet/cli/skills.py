@@ -1,9 +1,79 @@
-"""Commands of the `skills` group (stub until its issue lands)."""
+"""The `skills` command: the holder's skills inventory, and the gap to a goal."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+
+
+def skills_command(
+    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="Show the skills still missing for this pathway."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate on this date (YYYY-MM-DD)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Your skills inventory: each skill (normalised to ESCO / O*NET), its level, and the credentials behind it."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.cli.stack import parse_as_of
+    from skillwallet.skills.inventory import build_inventory, skill_gap
+    from skillwallet.stacking.catalog import Catalog
+    from skillwallet.stacking.evaluate import evaluate_pathway
+
+    when = parse_as_of(as_of)
+    with open_wallet() as wallet:
+        credentials = wallet.list_credentials()
+        pathway = Catalog(wallet).get_pathway(goal) if goal else None
+    inventory = build_inventory(credentials, as_of=when)
+    gap = None
+    evaluation = None
+    if pathway is not None:
+        evaluation = evaluate_pathway(pathway, credentials, as_of=when)
+        gap = skill_gap(pathway, evaluation)
+    if json_output:
+        payload = {
+            "as_of": evaluation.to_dict()["as_of"] if evaluation else None,
+            "skills": [entry.to_dict() for entry in inventory],
+            "attribution": "Skill codes from ESCO (© European Union, reuse with attribution) and O*NET "
+                           "(USDOL/ETA, CC BY 4.0); see the package's data/skills/ATTRIBUTION.md",
+        }
+        if evaluation is not None:
+            payload["goal"] = {"goal": pathway.id, "name": pathway.name, "status": evaluation.status,
+                               "progress": round(evaluation.progress, 4), "missing": evaluation.missing,
+                               "missing_skills": gap}
+        emit_json("skills", payload)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = stdout_console()
+    table = Table(title="Skills")
+    for column in ("skill", "level", "code", "credentials"):
+        table.add_column(column)
+    for entry in inventory:
+        code = entry.skill.framework_code
+        creds = ", ".join(
+            (e.title if e.in_force else f"{e.title} (not in force)") for e in entry.evidence)
+        label = entry.skill.label if entry.skill.known else f"{entry.skill.label} (not in the taxonomy)"
+        table.add_row(escape(label), escape(entry.level or ""), escape(f"{code[0]} {code[1]}" if code else ""),
+                      escape(creds))
+    console.print(table)
+    if not inventory:
+        info("no skills yet: credentials with alignments, skills or tags add them")
+    if evaluation is not None:
+        console.print(f"[bold]Gap to {escape(pathway.name)}[/bold] ({evaluation.status}, {evaluation.progress:.0%}):")
+        if not gap and not evaluation.missing:
+            console.print("  nothing missing")
+        for item in gap or []:
+            names = " or ".join(s["label"] for s in item["skills"])
+            level = f" at level {item['min_level']}+" if item["min_level"] else ""
+            console.print(f"  - {escape(names)}{escape(level)} [dim]({escape(item['label'])})[/dim]")
+        other = [m for m in evaluation.missing if m not in {g["label"] for g in gap or []}]
+        for m in other:
+            console.print(f"  - {escape(m)}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("skills")(skills_command)

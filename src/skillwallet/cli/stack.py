@@ -1,9 +1,441 @@
-"""Commands of the `stack` group (stub until its issue lands)."""
+"""Commands of the `stack` group: stack (evaluate goals), pathways (list/show/add/remove/validate/import)
+and offerings (add/list/remove). Rendering only: the work happens in :mod:`skillwallet.stacking`."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, List, Optional
+
 import typer
+
+from skillwallet.cli.common import emit_json, info, stdout_console
+
+pathways_app = typer.Typer(
+    name="pathways",
+    help="Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+offerings_app = typer.Typer(
+    name="offerings",
+    help="The catalogue of offerings (courses, exams) that `stack --next` plans with.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+STATUS_MARK = {"met": "✓", "partial": "◐", "unmet": "✗", "expired": "⌛"}
+STATUS_STYLE = {"met": "green", "partial": "yellow", "unmet": "red", "expired": "magenta"}
+
+
+def parse_as_of(value: Optional[str]) -> datetime:
+    """``--as-of`` as an aware UTC datetime (a date means its start); now when not given."""
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.model import parse_datetime
+
+    if value is None:
+        return datetime.now(timezone.utc)
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise InvalidInputError(f"--as-of {value!r} is not a date", "use YYYY-MM-DD, e.g. --as-of 2026-06-01")
+    return parsed
+
+
+def read_text_file(path: Path) -> str:
+    from skillwallet.errors import InvalidInputError
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def optional_wallet() -> Iterator[object | None]:
+    """The wallet if there is one and it can be opened; otherwise ``None`` (built-in catalogue only)."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import WalletLockedError, WalletNotFoundError
+
+    try:
+        wallet = open_wallet()
+    except WalletNotFoundError:
+        yield None
+        return
+    except WalletLockedError:
+        info("note: the wallet is locked; showing built-in pathways and offerings only")
+        yield None
+        return
+    with wallet:
+        yield wallet
+
+
+def _render_node(tree, node, show_credentials: bool = True) -> None:
+    from rich.markup import escape
+
+    mark = STATUS_MARK.get(node.status, "?")
+    style = STATUS_STYLE.get(node.status, "")
+    text = f"[{style}]{mark}[/{style}] {escape(node.label)} [dim]({escape(node.detail)})[/dim]"
+    if node.credentials and show_credentials:
+        creds = "; ".join(
+            f"{escape(c['title'])} [dim]{escape(c['wallet_id'])}[/dim]"
+            + (" [cyan]shortcut[/cyan]" if c["via"] == "shortcut" else "")
+            + (" [cyan]transfer[/cyan]" if c["via"] == "transfer" else "")
+            for c in node.credentials
+        )
+        text += f" ← {creds}"
+        if node.rule:
+            text += f" [dim]by rule: {escape(node.rule)}[/dim]"
+    elif node.status != "met" and not node.children and node.rule:
+        text += f" [dim]needs: {escape(node.rule)}[/dim]"
+    for warning in node.warnings:
+        text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
+    branch = tree.add(text)
+    for child in node.children:
+        _render_node(branch, child, show_credentials)
+
+
+def render_evaluation(evaluation) -> None:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    console = stdout_console()
+    p = evaluation.pathway
+    style = STATUS_STYLE.get(evaluation.status, "")
+    head = (f"[bold]{escape(p.name)}[/bold] ({escape(p.id)}): [{style}]{evaluation.status}[/{style}], "
+            f"{evaluation.progress:.0%} as of {evaluation.as_of.date().isoformat()}")
+    tree = Tree(head)
+    _render_node(tree, evaluation.tree)
+    console.print(tree)
+    if evaluation.exits:
+        for award in evaluation.exits:
+            console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
+    if evaluation.missing:
+        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)))
+    if evaluation.warnings:
+        console.print("[bold]Warnings:[/bold]")
+        for w in evaluation.warnings:
+            console.print(f"  [yellow]![/yellow] {escape(w['message'])}")
+    if not evaluation.exhaustive:
+        console.print("[yellow]note: the assignment search hit its limit; the result may not be the best one[/yellow]")
+
+
+def render_completion(completion) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = stdout_console()
+    if completion.already_met:
+        console.print("[green]The goal is already met: no next steps needed.[/green]")
+        return
+    if not completion.feasible:
+        console.print("[red]No combination of the known offerings completes this goal.[/red] Still missing after "
+                      "everything on offer: " + escape("; ".join(completion.evaluation_after.missing)))
+        console.print("add your own with: skillwallet offerings add FILE")
+        return
+    table = Table(title="Cheapest next steps" + (" (exact)" if completion.exact else " (best found)"))
+    for column in ("step", "provider", "cost", "hours", "fills"):
+        table.add_column(column, justify="right" if column in ("cost", "hours") else "left")
+    for o in completion.steps:
+        table.add_row(escape(o.name), escape(o.provider or ("you" if o.source == "self" else "")),
+                      f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
+                      escape(", ".join(completion.covers.get(o.id, []))))
+    console.print(table)
+    currency = completion.currencies[0] if len(completion.currencies) == 1 else "(mixed currencies)"
+    line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
+    if completion.estimated_completion is not None:
+        weeks = completion.hours / completion.hours_per_week
+        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks, done around "
+                 f"{completion.estimated_completion.date().isoformat()}")
+    console.print(line)
+
+
+def stack_command(
+    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help="Evaluate on this date (YYYY-MM-DD) instead of today."),
+    next_steps: bool = typer.Option(False, "--next", help="Also plan the cheapest next steps that complete the goal."),
+    hours_per_week: Optional[float] = typer.Option(None, "--hours-per-week", min=0.5,
+                                                   help="With --next: estimate when the goal would be reached."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.stacking.catalog import Catalog
+    from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
+    from skillwallet.stacking.optimise import cheapest_completion
+
+    when = parse_as_of(as_of)
+    if (next_steps or hours_per_week) and not goal:
+        raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
+    with open_wallet() as wallet:
+        catalog = Catalog(wallet)
+        credentials = wallet.list_credentials()
+        trusted = _trusted_issuers()
+        pathways = list(catalog.pathways().values())
+        if goal:
+            pathway = catalog.get_pathway(goal)
+            offerings = list(catalog.offerings().values()) if next_steps else []
+    if not goal:
+        index = CredentialIndex(credentials, as_of=when)
+        ranked = rank_pathways(pathways, index, as_of=when, trusted_issuers=trusted)
+        if json_output:
+            emit_json("stack-ranking", {
+                "as_of": _iso(when),
+                "pathways": [{"goal": e.pathway.id, "name": e.pathway.name, "status": e.status,
+                              "progress": round(e.progress, 4), "missing": e.missing} for e in ranked],
+            })
+            return
+        from rich.table import Table
+
+        table = Table(title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
+        for column in ("#", "goal", "name", "status", "progress", "missing"):
+            table.add_column(column)
+        for n, e in enumerate(ranked, start=1):
+            style = STATUS_STYLE.get(e.status, "")
+            missing = "; ".join(e.missing)
+            table.add_row(str(n), e.pathway.id, e.pathway.name, f"[{style}]{e.status}[/{style}]", f"{e.progress:.0%}",
+                          missing if len(missing) <= 60 else missing[:57] + "...")
+        stdout_console().print(table)
+        if not credentials:
+            info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
+        return
+    index = CredentialIndex(credentials, as_of=when)
+    evaluation = PathwayEvaluator(pathway, index, trusted_issuers=trusted).evaluate()
+    completion = None
+    if next_steps:
+        completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
+                                         trusted_issuers=trusted)
+    if json_output:
+        payload = evaluation.to_dict()
+        if completion is not None:
+            payload["next"] = completion.to_dict()
+        emit_json("stack", payload)
+        return
+    render_evaluation(evaluation)
+    if completion is not None:
+        render_completion(completion)
+
+
+def _trusted_issuers() -> list[str]:
+    """Issuers the user trusts (config), for requirements that say trusted_issuer = true."""
+    from skillwallet.config import load_config
+
+    return list(load_config().trusted_issuers)
+
+
+def _iso(dt: datetime) -> str:
+    from skillwallet.model import format_datetime
+
+    return format_datetime(dt)
+
+
+# ------------------------------------------------------------------------------------------------ pathways
+
+
+@pathways_app.command("list")
+def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """List the known pathways: built-in and your own."""
+    from skillwallet.stacking.catalog import Catalog
+
+    with optional_wallet() as wallet:
+        pathways = Catalog(wallet).pathways()
+    rows = sorted(pathways.values(), key=lambda p: p.id)
+    if json_output:
+        emit_json("pathways", {"pathways": [p.summary() for p in rows]})
+        return
+    from rich.table import Table
+
+    table = Table(title="Pathways")
+    for column in ("id", "name", "occupation", "source"):
+        table.add_column(column)
+    for p in rows:
+        occupation = p.occupation.get("onet") or p.occupation.get("esco") or ""
+        table.add_row(p.id, p.name, occupation, p.source or "")
+    stdout_console().print(table)
+
+
+@pathways_app.command("show")
+def pathways_show(
+    pathway_id: str = typer.Argument(..., metavar="ID"),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    toml_output: bool = typer.Option(False, "--toml", help="Print the pathway as TOML."),
+) -> None:
+    """Show a pathway's requirements as a tree."""
+    from skillwallet.stacking.catalog import Catalog
+    from skillwallet.stacking.model import pathway_to_dict, pathway_to_toml
+
+    with optional_wallet() as wallet:
+        pathway = Catalog(wallet).get_pathway(pathway_id)
+    if json_output:
+        emit_json("pathway", {"pathway": {**pathway.summary(), **pathway_to_dict(pathway),
+                                          "typical_credentials": pathway.typical_credentials}})
+        return
+    if toml_output:
+        typer.echo(pathway.text if pathway.text else pathway_to_toml(pathway), nl=False)
+        return
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{escape(pathway.name)}[/bold] ({escape(pathway.id)})")
+
+    def add(branch, node_id: str) -> None:
+        node = pathway.requirements[node_id]
+        label = f"{escape(node.label)} [dim]{node.kind}"
+        if node.kind == "at_least":
+            label += f" {node.n} of {len(node.children)}"
+        if node.is_leaf:
+            label += f": {escape(node.match.describe())}" if node.kind != "manual" else ""
+        if node.shortcut is not None:
+            label += f"; shortcut: {escape(node.shortcut.describe())}"
+        label += "[/dim]"
+        child_branch = branch.add(label)
+        for child in node.children:
+            add(child_branch, child)
+
+    add(tree, pathway.root)
+    console = stdout_console()
+    console.print(tree)
+    if pathway.occupation:
+        console.print("occupation: " + ", ".join(f"{k} {v}" for k, v in pathway.occupation.items()))
+    if pathway.typical_credentials:
+        console.print("typically satisfied by: " + "; ".join(pathway.typical_credentials))
+
+
+@pathways_app.command("validate")
+def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
+    """Check a pathway TOML file; nothing is stored."""
+    from skillwallet.stacking.model import load_pathway_toml
+
+    pathway = load_pathway_toml(read_text_file(file), str(file))
+    info(f"{file}: valid pathway {pathway.id!r} ({len(pathway.requirements)} requirements)")
+
+
+@pathways_app.command("add")
+def pathways_add(
+    file: Path = typer.Argument(..., metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help="Replace a pathway with the same id."),
+) -> None:
+    """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid)."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.stacking.catalog import Catalog
+    from skillwallet.stacking.model import load_pathway_toml
+
+    text = read_text_file(file)
+    load_pathway_toml(text, str(file))  # validate before unlocking anything
+    with open_wallet() as wallet:
+        pathway = Catalog(wallet).add_pathway(text, file.name, force=force)
+    info(f"added pathway {pathway.id!r}: {pathway.name}")
+
+
+@pathways_app.command("remove")
+def pathways_remove(pathway_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Remove one of your pathways."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.stacking.catalog import Catalog
+
+    with open_wallet() as wallet:
+        Catalog(wallet).remove_pathway(pathway_id)
+    info(f"removed pathway {pathway_id!r}")
+
+
+@pathways_app.command("import")
+def pathways_import(
+    files: List[Path] = typer.Argument(..., metavar="FILE...",
+                                       help="CTDL pathway JSON-LD (plus separate component files) or a Badgr export."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Convert and report; store nothing."),
+    force: bool = typer.Option(False, "--force", help="Replace pathways with the same id."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed."""
+    from skillwallet.stacking.interchange import import_pathway_documents
+
+    documents = [(str(f), read_text_file(f)) for f in files]
+    results = import_pathway_documents(documents)
+    stored: list[str] = []
+    if not dry_run:
+        from skillwallet.cli.session import open_wallet
+        from skillwallet.stacking.catalog import Catalog
+
+        with open_wallet() as wallet:
+            catalog = Catalog(wallet)
+            for result in results:
+                catalog.add_pathway(result.toml, result.source, force=force)
+                stored.append(result.pathway.id)
+    if json_output:
+        emit_json("pathways-import", {
+            "dry_run": dry_run,
+            "pathways": [{"id": r.pathway.id, "name": r.pathway.name, "format": r.format, "source": r.source,
+                          "requirements": len(r.pathway.requirements), "unmapped": r.unmapped,
+                          "stored": r.pathway.id in stored} for r in results],
+        })
+        return
+    for r in results:
+        verb = "would import" if dry_run else "imported"
+        info(f"{verb} {r.format} pathway {r.pathway.id!r}: {r.pathway.name} ({len(r.pathway.requirements)} requirements)")
+        for item in r.unmapped:
+            info(f"  not mapped: {item}")
+
+
+# ------------------------------------------------------------------------------------------------ offerings
+
+
+@offerings_app.command("list")
+def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """List the offerings `stack --next` plans with."""
+    from skillwallet.stacking.catalog import Catalog
+
+    with optional_wallet() as wallet:
+        offerings = sorted(Catalog(wallet).offerings().values(), key=lambda o: o.id)
+    if json_output:
+        emit_json("offerings", {"offerings": [o.to_dict() for o in offerings]})
+        return
+    from rich.table import Table
+
+    table = Table(title="Offerings")
+    for column in ("id", "name", "cost", "hours", "skills", "source"):
+        table.add_column(column, justify="right" if column in ("cost", "hours") else "left")
+    for o in offerings:
+        table.add_row(o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source)
+    stdout_console().print(table)
+
+
+@offerings_app.command("add")
+def offerings_add(
+    file: Path = typer.Argument(..., metavar="FILE"),
+    force: bool = typer.Option(False, "--force", help="Replace offerings with the same id."),
+) -> None:
+    """Add offerings ([[offering]] tables in a TOML file) to your wallet."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.stacking.catalog import Catalog, load_offerings_toml
+
+    text = read_text_file(file)
+    load_offerings_toml(text, str(file))
+    with open_wallet() as wallet:
+        added = Catalog(wallet).add_offerings(text, file.name, force=force)
+    info(f"added {len(added)} offering(s): " + ", ".join(o.id for o in added))
+
+
+@offerings_app.command("remove")
+def offerings_remove(offering_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Remove one of your offerings."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.stacking.catalog import Catalog
+
+    with open_wallet() as wallet:
+        Catalog(wallet).remove_offering(offering_id)
+    info(f"removed offering {offering_id!r}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("stack")(stack_command)
+    app.add_typer(pathways_app, name="pathways")
+    app.add_typer(offerings_app, name="offerings")
