@@ -50,6 +50,11 @@ SEEDS: list[bytes] = [
     baked_png(fixture_bytes("ob2_assertion_embedded.json").decode(), version="ob2", chunk="zTXt"),
     baked_svg(fixture_bytes("ob3_basic_v1.json").decode()),
     baked_svg(vc_jose(fixture_json("ob3_basic_v1.json")), as_verify=True),
+    json.dumps({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [fixture_json("ob3_basic_v1.json"), vc_jose(fixture_json("ob3_full_v2.json"))],
+    }).encode(),
 ]
 
 JSON_VALUES = st.recursive(

@@ -139,9 +139,13 @@ BAD_INPUTS = {
         json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "credentialSubject": {}}).encode(),
         "has no issuer",
     ),
-    "presentation": (
+    "empty presentation": (
         json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}).encode(),
-        "a presentation, not a credential",
+        "a presentation that carries no credentials",
+    ),
+    "presentation of junk": (
+        json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": [{"a": 1}]}).encode(),
+        "none of the presentation's credentials could be read",
     ),
     "OB 1.0 assertion": (
         json.dumps({"uid": "1", "recipient": "x", "badge": "https://x", "verify": {"type": "hosted"}}).encode(),

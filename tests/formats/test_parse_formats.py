@@ -359,3 +359,34 @@ def test_baked_svg_with_only_a_hosted_url_needs_fetching() -> None:
     credential = parse_one(svg, fetch=documents.__getitem__)
     assert credential.title == "Awesome Robotics Badge"
     assert credential.extra["hosted_url"] == "https://example.org/beths-robotics-badge.json"
+
+
+# --- presentations ------------------------------------------------------------------------------------------
+
+
+def test_presentation_yields_each_credential_it_carries() -> None:
+    """VC 2.0 §4.13 presentation with an embedded credential, a VC-JWT string and an enveloped vc+jwt (§3.2 VC-JOSE-COSE)."""
+    embedded = fixture_json("ob3_full_v2.json")
+    jwt = vc_jwt_v11(fixture_json("ob3_basic_v1.json"))
+    enveloped = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
+                 "id": "data:application/vc+jwt," + vc_jose(fixture_json("vc_di_eddsa_jcs_signed.json"))}
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": "did:example:holder",
+        "verifiableCredential": [embedded, jwt, enveloped, 42],
+    }
+    credentials = parse_credential_bytes(json.dumps(presentation).encode(), source="vp.json")
+    assert [c.title for c in credentials] == ["1EdTech University Degree", "Teamwork", "Alumni Credential"]
+    assert [c.format for c in credentials] == [FORMAT_OB3, FORMAT_VC_JWT, FORMAT_VC_JOSE]
+    assert credentials[0].wallet_id() == parse_one(fixture_bytes("ob3_full_v2.json")).wallet_id()
+    assert credentials[0].extra["nested_errors"] == ["vp.json#credential-4: not a credential object, token or enveloped credential"]
+
+
+def test_jwt_presentation_vp_claim() -> None:
+    jwt = vc_jwt_v11(fixture_json("ob3_basic_v1.json"))
+    token = sign_jws({"iss": "did:example:holder", "vp": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+                      "type": ["VerifiablePresentation"], "verifiableCredential": [jwt]}})
+    (credential,) = parse_credential_bytes(token.encode(), source="vp.jwt")
+    assert credential.original == jwt.encode()
+    assert credential.extra["from_presentation"] is True

@@ -202,6 +202,8 @@ def _parse_json_document(
     from skillwallet.formats._common import fail, types_of
 
     types = set(types_of(document))
+    if "VerifiablePresentation" in types and "VerifiableCredential" not in types:
+        return _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
         if not ob2.is_ob2_assertion(document):
             kind = sorted(types)[0] if types else "document"
@@ -258,9 +260,66 @@ def _parse_json_document(
     ]
 
 
+MAX_PRESENTED = 1000
+
+
+def _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:
+    """The credentials a Verifiable Presentation carries (VC 2.0 §4.13; VC 1.1 §4.10), each added on its own.
+
+    Items are embedded credentials (JSON objects), compact JWS strings, or VC 2.0 EnvelopedVerifiableCredential
+    objects whose ``id`` is a ``data:`` URL holding the secured credential (VC-JOSE-COSE §3.2). The presentation's
+    own proof (holder binding for one verifier) is not kept: each credential carries its issuer's proof.
+    """
+    from skillwallet.formats._common import as_list, fail, types_of
+    from urllib.parse import unquote
+
+    if "presentation" in parent_kinds:
+        raise fail(source, "a presentation nested inside a presentation is not supported")
+    items = as_list(document.get("verifiableCredential"))
+    if not items:
+        raise fail(source, "a presentation that carries no credentials")
+    if len(items) > MAX_PRESENTED:
+        raise fail(source, f"a presentation with more than {MAX_PRESENTED} credentials")
+    credentials: list[Credential] = []
+    problems: list[str] = []
+    for index, item in enumerate(items, 1):
+        label = f"{source}#credential-{index}"
+        raw: bytes | None = None
+        if isinstance(item, str):
+            raw = item.encode("utf-8")
+        elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
+            envelope = item.get("id") if isinstance(item.get("id"), str) else ""
+            if envelope.startswith("data:") and "," in envelope:
+                raw = unquote(envelope.split(",", 1)[1]).encode("utf-8")
+        elif isinstance(item, dict):
+            import json
+
+            raw = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if raw is None:
+            problems.append(f"{label}: not a credential object, token or enveloped credential")
+            continue
+        try:
+            parsed = parse_text(
+                raw, source=label, related=related, holder_emails=holder_emails, fetch=fetch,
+                holder_ids=holder_ids, parent_kinds=(*parent_kinds, "presentation"),
+            )
+        except InvalidInputError as exc:
+            problems.append(exc.message)
+            continue
+        for credential in parsed:
+            credential.extra["from_presentation"] = True
+        credentials.extend(parsed)
+    if not credentials:
+        raise fail(source, f"none of the presentation's credentials could be read ({problems[0]})")
+    if problems:
+        credentials[0].extra["nested_errors"] = problems
+    return credentials
+
+
 def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:
     from skillwallet.formats import jose, ob2
     from skillwallet.formats._common import fail
+    from skillwallet.formats._common import types_of as jose_types
 
     token = jose.decode_compact_jws(data.decode("ascii"), source)
     original = token.text.encode("ascii")
@@ -271,6 +330,11 @@ def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, p
             payload, original, source, related, holder_emails, fetch, holder_ids,
             "application/jwt", parent_kinds, signed_jws=token.text, fmt=FORMAT_OB2,
         )
+    if isinstance(payload.get("vp"), dict):
+        # VC 1.1 §6.3.1 JWT presentation: the ``vp`` claim holds the presentation
+        return _parse_presentation(payload["vp"], source, related, holder_emails, fetch, holder_ids, parent_kinds)
+    if "VerifiablePresentation" in set(jose_types(payload)):
+        return _parse_presentation(payload, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if token.typ in jose.SD_JWT_VC_TYPES:
         raise fail(source, "an SD-JWT without its '~' separator (the disclosures are missing)")
     if "vc" not in payload and not ("@context" in payload or "credentialSubject" in payload):
