@@ -95,12 +95,12 @@ def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool 
     Returns the opened restored wallet and the path of the kept copy (or ``None``).
     """
     home = Path(home)
-    header, image, _generation = read_backup(source, passphrase)
     current = wallet_path(home)
     if current.exists() and not force:
         raise AlreadyExistsError(
             f"a wallet already exists at {home}", "add --force to replace it (the current one is kept as a copy)"
         )
+    header, image, _generation = read_backup(source, passphrase)
     fsutil.ensure_private_dir(home)
     tmp = home / f".{WALLET_FILE}.restore-{os.getpid()}-{os.urandom(4).hex()}"
     kept: Path | None = None
