@@ -347,3 +347,28 @@ def test_garbage_gives_a_verdict_not_an_exception(original, resolver):
     verdict = verify_credential(Credential(format="vc", original=original), resolver=resolver, as_of=NOW)
     assert verdict.verdict in ("invalid", "unverifiable", "unsigned")
     assert set(verdict.checks) >= {"signature", "expiry", "not_before", "status"}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.pop("credentialSubject"), "no credentialSubject"),
+        (lambda d: d["issuer"].pop("id"), "names no issuer"),
+    ],
+)
+def test_signed_documents_that_are_not_credentials_are_invalid(issuer, resolver, change, message):
+    key, did, vm = issuer
+    doc = ob3_credential(did)
+    change(doc)
+    verdict = verify_doc(sign_data_integrity(doc, key, vm), resolver)
+    assert verdict.verdict == "invalid"
+    assert verdict.checks["structure"] == "fail"
+    assert any(message in r for r in verdict.reasons)
+
+
+def test_structure_requires_the_verifiable_credential_type():
+    from skillwallet.verify.verifier import _structure_problem
+
+    doc = ob3_credential("did:example:1", type=["OpenBadgeCredential"])
+    assert "not typed VerifiableCredential" in _structure_problem(doc)
+    assert _structure_problem(ob3_credential("did:example:1")) is None

@@ -279,6 +279,22 @@ def _jose(cred: Credential, resolver) -> SignatureFinding:
 # the entry points
 
 
+_VC_TYPE_IRIS = ("VerifiableCredential", "https://www.w3.org/2018/credentials#VerifiableCredential")
+
+
+def _structure_problem(document: dict[str, Any]) -> str | None:
+    """What makes a JSON-LD document not a Verifiable Credential at all (VC Data Model 2.0 §4; 1.1 §4)."""
+    types = document.get("type")
+    types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
+    if not any(t in _VC_TYPE_IRIS for t in types):
+        return "the document is not typed VerifiableCredential"
+    if _issuer_id(document.get("issuer")) is None:
+        return "the credential names no issuer (or its issuer has no id)"
+    if not isinstance(document.get("credentialSubject"), (dict, list)) or not document.get("credentialSubject"):
+        return "the credential has no credentialSubject"
+    return None
+
+
 def _verdict_from(finding: SignatureFinding, cred: Credential, structural_fail: bool) -> str:
     if finding.outcome == FAIL or structural_fail:
         return VERDICT_INVALID
@@ -327,6 +343,11 @@ def verify_credential(
     if cred.format == FORMAT_OB2:
         finding = _jose(cred, resolver)
     elif document is not None:
+        problem = _structure_problem(document)
+        if problem:
+            checks["structure"] = FAIL
+            structural_fail = True
+            verdict.reasons.append(problem)
         if cred.issuer.id and _issuer_id(document.get("issuer")) and cred.issuer.id != _issuer_id(document.get("issuer")):
             # the stored view must describe the signed document, not something else
             finding = SignatureFinding(FAIL, reasons=[f"the stored issuer ({cred.issuer.id}) is not the document's ({issuer})"])
