@@ -425,7 +425,10 @@ def _verification_method_for(kid: str | None, issuer: str | None) -> str | None:
 
 def _key_from_jwt_issuer_metadata(issuer: str, kid: str | None, resolver: Any) -> ResolvedKey:
     """SD-JWT VC §5 (JWT VC Issuer Metadata): ``/.well-known/jwt-vc-issuer`` + the issuer's path."""
-    parts = urllib.parse.urlsplit(issuer)
+    try:
+        parts = urllib.parse.urlsplit(issuer)
+    except ValueError:
+        raise KeyResolutionError(f"the issuer {issuer!r} is not a valid URL") from None
     path = parts.path.rstrip("/")
     url = urllib.parse.urlunsplit(("https", parts.netloc, "/.well-known/jwt-vc-issuer" + path, "", ""))
     try:
@@ -467,7 +470,7 @@ def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[s
     or a ``{"...": digest}`` array element (array entries), reachable from the signed payload.
     """
     alg = payload.get("_sd_alg", "sha-256")
-    if alg not in SD_HASHES:
+    if not isinstance(alg, str) or alg not in SD_HASHES:
         raise ValueError(f"unsupported _sd_alg {alg!r}")
     decoded: dict[str, list[Any]] = {}
     for index, disclosure in enumerate(disclosures, 1):
@@ -772,7 +775,8 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     verification = local.get("verification") if isinstance(local.get("verification"), dict) else {}
     if str(verification.get("type", "")).lower() in ("signedbadge", "signed"):
         # A signed assertion kept as bare JSON has lost its signature: nothing left to check.
-        return SignatureFinding(NA, UNRESOLVED, ["a signed assertion stored without its JWS"], details=details)
+        reason = "a signed assertion stored without its JWS"
+        return SignatureFinding(NA, UNRESOLVED, [reason], details=details)
     if not isinstance(assertion_id, str) or not assertion_id.startswith(("https://", "http://")):
         return SignatureFinding(NA, UNRESOLVED, ["the assertion has no hosted URL to check"], details=details)
     issuer_id = cred.issuer.id
@@ -829,7 +833,11 @@ def _ob2_origin_problem(assertion_id: str, issuer_id: str, resolver: Any) -> str
             policy = profile["verification"]
     except DocumentUnavailableError:
         pass  # fall back to the default policy: the issuer id's own origin
-    host = urllib.parse.urlsplit(assertion_id).netloc.lower()
+    try:
+        host = urllib.parse.urlsplit(assertion_id).netloc.lower()
+        issuer_host = urllib.parse.urlsplit(issuer_id).netloc.lower()
+    except ValueError:
+        return f"the assertion URL {assertion_id} or the issuer id {issuer_id} is not a valid URL"
     starts = policy.get("startsWith")
     if starts:
         prefixes = starts if isinstance(starts, list) else [starts]
@@ -842,7 +850,6 @@ def _ob2_origin_problem(assertion_id: str, issuer_id: str, resolver: Any) -> str
         if host in {o.lower() for o in origins if isinstance(o, str)}:
             return None
         return f"the assertion is hosted on {host}, not an origin the issuer allows"
-    issuer_host = urllib.parse.urlsplit(issuer_id).netloc.lower()
     if host != issuer_host:
         return f"the assertion is hosted on {host}, not on the issuer's origin {issuer_host}"
     return None

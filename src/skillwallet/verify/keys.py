@@ -94,7 +94,7 @@ _B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 
 def multibase_decode(text: str) -> bytes:
     """Decode a multibase string: ``z`` base58btc or ``u`` base64url (no padding). Raises ``ValueError``."""
-    if not isinstance(text, str) or len(text) < 2:
+    if not isinstance(text, str) or not text:
         raise ValueError("empty or non-string multibase value")
     prefix, body = text[0], text[1:]
     if prefix == "z":
@@ -427,7 +427,7 @@ def public_key_from_verification_method(method: dict[str, Any]) -> Any:
     ``publicKeyBase58`` the raw key whose kind only the legacy type names.
     """
     vm_type = method.get("type")
-    types = set(vm_type if isinstance(vm_type, list) else [vm_type])
+    types = {t for t in (vm_type if isinstance(vm_type, list) else [vm_type]) if isinstance(t, str)}
     if "publicKeyJwk" in method:
         return public_key_from_jwk(method["publicKeyJwk"])
     if "publicKeyMultibase" in method:

@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -66,11 +67,19 @@ def normalize_document_url(url: str) -> str:
     if text.startswith("did:web:"):
         return did_web_to_url(text.split("#", 1)[0])
     text = text.split("#", 1)[0]
-    parts = urllib.parse.urlsplit(text)
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        return text  # not a URL we could fetch; kept as given so a supplied copy can still match
     if parts.scheme in ("http", "https"):
         path = parts.path or "/"
         return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
     return text
+
+
+# A DNS name (or IPv4 address) with an optional port: what a did:web host may be (did:web spec §3.1).
+_DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_DID_WEB_HOST = re.compile(rf"^{_DNS_LABEL}(?:\.{_DNS_LABEL})*(?::\d{{1,5}})?$")
 
 
 def did_web_to_url(did: str) -> str:
@@ -88,7 +97,7 @@ def did_web_to_url(did: str) -> str:
     if not segments or not segments[0]:
         raise ValueError(f"did:web DID without a host: {did}")
     host = urllib.parse.unquote(segments[0]).lower()
-    if "/" in host or "@" in host or not host:
+    if not _DID_WEB_HOST.match(host):
         raise ValueError(f"did:web DID with an invalid host: {did}")
     path_segments = [urllib.parse.unquote(s) for s in segments[1:]]
     if any(not s or s in (".", "..") or "/" in s for s in path_segments):
@@ -152,7 +161,10 @@ def validate_document_url(url: str) -> str:
             return did_web_to_url(text)
         except ValueError as exc:
             raise InvalidInputError(str(exc)) from None
-    parts = urllib.parse.urlsplit(text)
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        raise InvalidInputError(f"not a document URL: {url!r}") from None
     if parts.scheme not in ("https", "http") or not parts.netloc:
         raise InvalidInputError(
             f"not a document URL: {url!r}", "give the https:// URL the document would be fetched from"
@@ -324,7 +336,11 @@ class DocumentResolver:
         """One HTTPS GET with the timeout and size cap; redirects only to HTTPS."""
         if self.offline:  # defence in depth: _resolve already checked
             raise NetworkForbiddenError(f"refusing to fetch {url} while offline")
-        parts = urllib.parse.urlsplit(url)
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a malformed port
+        except ValueError:
+            raise DocumentUnavailableError(f"{url} is not a valid URL") from None
         if parts.scheme != "https":
             raise DocumentUnavailableError(
                 f"{url} is not an https URL; only HTTPS documents are fetched",
