@@ -380,7 +380,7 @@ def test_restore_with_wrong_passphrase(cli, stocked, tmp_path, monkeypatch):
 
 
 def test_restore_unreadable_file(cli, stocked, tmp_path):
-    assert cli("restore", str(tmp_path / "missing"))[0] == ExitCode.BAD_INPUT
+    assert cli("restore", "--force", str(tmp_path / "missing"))[0] == ExitCode.BAD_INPUT
 
 
 # --- test 6: permissions ----------------------------------------------------------------------------------------
