@@ -372,3 +372,37 @@ def test_structure_requires_the_verifiable_credential_type():
     doc = ob3_credential("did:example:1", type=["OpenBadgeCredential"])
     assert "not typed VerifiableCredential" in _structure_problem(doc)
     assert _structure_problem(ob3_credential("did:example:1")) is None
+
+
+def _compact_jws(header: dict, payload: dict, key: Ed25519PrivateKey) -> bytes:
+    import base64
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(payload).encode())
+    return (signing_input + "." + b64(key.sign(signing_input.encode()))).encode()
+
+
+def test_ob3_delivered_as_vc_jose_token_goes_through_jose_with_dates_and_binding(issuer, resolver):
+    key, did, vm = issuer
+    payload = ob3_credential(did, validUntil="2026-03-01T00:00:00Z")
+    token = _compact_jws({"alg": "EdDSA", "kid": vm, "typ": "vc+jwt"}, payload, key)
+    cred = Credential(format="ob3", original=token, media_type="application/vc+jwt", issuer=Issuer(id=did))
+    verdict = verify_credential(cred, resolver=resolver, as_of=NOW)
+    assert verdict.verdict == "verified", verdict.reasons
+    assert verdict.checks["expiry"] == "fail"  # validUntil inside the token payload
+    # a token signed by another key for the same issuer is not verified
+    forged = _compact_jws({"alg": "EdDSA", "kid": vm, "typ": "vc+jwt"}, payload, Ed25519PrivateKey.generate())
+    cred = Credential(format="ob3", original=forged, issuer=Issuer(id=did))
+    assert verify_credential(cred, resolver=resolver, as_of=NOW).verdict == "invalid"
+
+
+def test_vc_jwt_exp_claim_is_checked(issuer, resolver):
+    key, did, vm = issuer
+    vc = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
+          "credentialSubject": {"id": "did:example:abc"}}
+    token = _compact_jws({"alg": "EdDSA", "kid": vm}, {"iss": did, "nbf": 1700000000, "exp": 1750000000, "vc": vc}, key)
+    verdict = verify_credential(Credential(format="vc-jwt", original=token, issuer=Issuer(id=did)), resolver=resolver, as_of=NOW)
+    assert verdict.checks["signature"] == "pass", verdict.reasons
+    assert verdict.checks["expiry"] == "fail" and verdict.checks["not_before"] == "pass"
