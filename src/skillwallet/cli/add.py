@@ -94,20 +94,22 @@ def add_command(
     _exit_for(report, len(items))
 
 
-def _resolver(wallet, offline: Optional[bool]):
+def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None):
     from skillwallet.verify.resolver import DocumentResolver
 
     if offline is None:
         from skillwallet.config import load_config
 
         offline = load_config().offline
-    return DocumentResolver(offline=offline, wallet=wallet)
+    return DocumentResolver(offline=offline, wallet=wallet, supplied=supplied)
 
 
 def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool) -> "ImportReport":
-    from skillwallet.formats.importer import default_verifier, import_items
+    from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
-    resolver = _resolver(wallet, offline)
+    supporting = collect_related(items)
+    # BadgeClass / Issuer / key files given alongside serve the verifier too (as supplied documents)
+    resolver = _resolver(wallet, offline, supplied=supporting.raw)
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)
     profile = wallet.get_profile()
     emails = [e for e in (profile.get("emails") or []) if isinstance(e, str)]
@@ -121,6 +123,7 @@ def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool) -> "
             holder_ids=[wallet.holder_did],
             fetch=resolver.fetch,
             on_item=lambda _item: bar.advance(task),
+            supporting=supporting,
         )
 
 

@@ -29,27 +29,21 @@ def fail(source: str, reason: str) -> InvalidInputError:
     return InvalidInputError(f"{source}: {reason}")
 
 
-def _check_depth(text: str, source: str) -> None:
-    """Refuse absurd nesting cheaply, before ``json.loads`` recurses into it."""
-    depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        elif ch in "]}":
-            depth -= 1
+def _too_deep(value: Any) -> bool:
+    """True when ``value`` nests deeper than :data:`MAX_JSON_DEPTH` (iterative: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def decode_text(data: bytes, source: str, what: str = "file") -> str:
@@ -64,20 +58,23 @@ def decode_text(data: bytes, source: str, what: str = "file") -> str:
 def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
     """Parse JSON strictly (no NaN/Infinity, bounded depth); raise a one-line error naming ``source``."""
     text = decode_text(data, source) if isinstance(data, bytes) else data
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
-        _check_depth(text, source)
 
     def _no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        value = json.loads(text, parse_constant=_no_constants)
+    except RecursionError:
+        raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise fail(source, f"{what} is truncated (ended at line {exc.lineno})") from None
         raise fail(source, f"malformed {what} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
         raise fail(source, f"malformed {what}: {exc}") from None
+    if _too_deep(value):
+        raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
 
 
 def as_list(value: Any) -> list[Any]:

@@ -101,20 +101,30 @@ def _looks_supporting(data: bytes) -> bool:
     )
 
 
-def collect_related(items: Iterable[InputItem]) -> tuple[dict[str, dict], set[str]]:
-    """OB 2.0 supporting documents among ``items``: ({id: document}, {sources that are supporting})."""
+@dataclass
+class SupportingDocuments:
+    """OB 2.0 BadgeClass / Issuer / CryptographicKey files given in the same call."""
+
+    documents: dict[str, dict] = field(default_factory=dict)  # id -> parsed JSON (for the parser)
+    raw: dict[str, bytes] = field(default_factory=dict)  # id -> exact bytes (for the verifier's resolver)
+    sources: set[str] = field(default_factory=set)  # inputs that are supporting documents
+
+
+def collect_related(items: Iterable[InputItem]) -> SupportingDocuments:
+    """The OB 2.0 supporting documents among ``items``."""
     from skillwallet.formats import related_documents
 
-    related: dict[str, dict] = {}
-    sources: set[str] = set()
+    found_all = SupportingDocuments()
     for item in items:
         if item.data is None or not _looks_supporting(item.data):
             continue
         found = related_documents(item.data)
         if found:
-            related.update(found)
-            sources.add(item.source)
-    return related, sources
+            for ident, document in found:
+                found_all.documents[ident] = document
+                found_all.raw[ident] = item.data
+            found_all.sources.add(item.source)
+    return found_all
 
 
 def _verify(credential: Credential, verifier: Verifier | None) -> tuple[Verdict, list[str]]:
@@ -140,12 +150,18 @@ def import_items(
     holder_ids: list[str] = (),
     fetch: Callable[[str], bytes] | None = None,
     on_item: Callable[[InputItem], None] | None = None,
+    supporting: SupportingDocuments | None = None,
 ) -> ImportReport:
-    """Parse, verify and add every item; return what happened to each (never raises for bad input)."""
+    """Parse, verify and add every item; return what happened to each (never raises for bad input).
+
+    ``supporting`` may be given when the caller already collected it (e.g. to hand the same documents
+    to the verifier's resolver); otherwise it is collected here.
+    """
     from skillwallet.formats import parse_credential_bytes
 
     report = ImportReport()
-    related, supporting_sources = collect_related(items)
+    supporting = supporting if supporting is not None else collect_related(items)
+    related, supporting_sources = supporting.documents, supporting.sources
     for item in items:
         try:
             if item.error is not None:
