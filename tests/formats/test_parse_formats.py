@@ -390,3 +390,30 @@ def test_jwt_presentation_vp_claim() -> None:
     (credential,) = parse_credential_bytes(token.encode(), source="vp.jwt")
     assert credential.original == jwt.encode()
     assert credential.extra["from_presentation"] is True
+
+
+# --- QR codes (made by `skillwallet export`, read back with zxing-cpp) -----------------------------------------
+
+
+def test_qr_code_image_holding_a_credential() -> None:
+    qr = pytest.importorskip("skillwallet.export.qr")
+    token = vc_jwt_v11(fixture_json("ob3_basic_v1.json"))
+    png = qr.qr_png(qr.encode_credential_payload(token.encode()))
+    credential = parse_one(png, source="qr.png")
+    assert credential.original == token.encode()
+    assert credential.title == "Teamwork"
+    assert credential.extra["from_qr"] is True
+
+
+def test_qr_code_with_a_link_needs_fetching() -> None:
+    qr = pytest.importorskip("skillwallet.export.qr")
+    png = qr.qr_png("https://example.org/beths-robotics-badge.json")
+    with pytest.raises(InvalidInputError, match=r"^qr\.png: the QR code links to https://example\.org/beths-robotics-badge\.json; fetching is off"):
+        parse_credential_bytes(png, source="qr.png")
+    documents = {
+        "https://example.org/beths-robotics-badge.json": fixture_bytes("ob2_assertion_hosted.json"),
+        "https://example.org/robotics-badge.json": fixture_bytes("ob2_badgeclass.json"),
+        "https://example.org/organization.json": fixture_bytes("ob2_issuer.json"),
+    }
+    credential = parse_one(png, source="qr.png", fetch=documents.__getitem__)
+    assert credential.title == "Awesome Robotics Badge"

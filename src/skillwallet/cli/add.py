@@ -85,6 +85,8 @@ def add_command(
 
     from skillwallet.formats.inputs import expand_inputs
 
+    if "-" in inputs and _stdin_is_terminal():
+        info("reading a credential from standard input (paste it, then press Ctrl-D)")
     with open_wallet() as wallet:
         items = list(expand_inputs(inputs))
         if not items:
@@ -92,6 +94,15 @@ def add_command(
         report = _run_import(wallet, items, offline=offline, no_verify=no_verify)
     _print_report(report, as_json)
     _exit_for(report, len(items))
+
+
+def _stdin_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None):
