@@ -318,3 +318,19 @@ def test_unknown_goal(with_profile, out: Path, capsys) -> None:
     captured = capsys.readouterr()
     assert "no pathway or goal 'cloud-enginer'" in captured.err and "did you mean: cloud-engineer" in captured.err
     assert list(out.iterdir()) == []
+
+
+def test_qr_png_round_trips_through_skillwallet_add(with_profile, out: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """The importer reads an exported QR image back into another wallet as the same credential."""
+    from skillwallet.store import Wallet
+
+    wallet_id = with_profile["c0ffee000003"]
+    assert run(["export", "--qr", wallet_id, "-o", str(out / "badge.png")]) == 0
+    other_home = tmp_path / "other-wallet"
+    monkeypatch.setenv("SKILLWALLET_HOME", str(other_home))
+    Wallet.init(other_home, os.environ["SKILLWALLET_PASSPHRASE"]).close()
+    assert run(["add", str(out / "badge.png")]) in (0, ExitCode.NOT_VERIFIED)
+    with Wallet.open(other_home, passphrase=os.environ["SKILLWALLET_PASSPHRASE"]) as wallet:
+        (stored,) = wallet.list_credentials()
+    assert stored.wallet_id == wallet_id
+    assert stored.credential.original == sample_wallet_items()[2].credential.original
