@@ -266,3 +266,28 @@ def test_skill_spelling_is_the_most_used_one_whatever_the_order() -> None:
     items = sample_wallet_items()
     assert _model(items=list(reversed(items))).skills[0].name == "Python"
     assert _model(items=items[1:2]).skills[1].name == "python"  # the only spelling there is
+
+
+def test_any_text_renders_in_every_format() -> None:
+    """Arbitrary Unicode (controls, surrogates-free astral planes, RTL, markup look-alikes) never breaks a renderer."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from skillwallet.export.jsonresume import render_json_resume
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.text(min_size=1, max_size=80), st.text(max_size=40), st.text(min_size=1, max_size=30).filter(str.strip))
+    def check(title: str, issuer: str, name: str) -> None:
+        credential = ob3_credential(title, issuer or "x", index=1, skills=(title[:10],))
+        profile = sample_profile()
+        profile["name"] = name
+        model = build_resume(profile, [FakeStored("aaaaaaaaaaaa", credential, verified())], as_of=AS_OF)
+        assert render_pdf(model).startswith(b"%PDF-")
+        assert "<script" not in render_html(model).replace("&lt;script", "")
+        render_markdown(model)
+        try:
+            render_json_resume(model)
+        except ExportError:
+            pass  # refused with a clear message is fine; anything else is a bug
+
+    check()
