@@ -110,3 +110,36 @@ def test_verification_method_objects_raise_only_key_resolution_error(method):
 @given(st.binary(max_size=64), st.sampled_from(["z", "u"]))
 def test_multibase_round_trip(data, base):
     assert keys.multibase_decode(keys.multibase_encode(data, base)) == data
+
+
+documents = st.dictionaries(
+    st.sampled_from(["id", "type", "controller", "owner", "publicKey", "publicKeyPem", "verificationMethod",
+                     "assertionMethod", "authentication", "publicKeyJwk", "publicKeyMultibase", "revocationList"]),
+    st.one_of(json_values, st.just("did:web:x.example"), st.just("https://x.example/k"),
+              st.just([{"id": "did:web:x.example#k", "controller": 3}]), st.just(["#k"])),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    vm=st.sampled_from(["did:web:x.example#k", "did:web:x.example", "https://x.example/k", "https://x.example/k#k",
+                        "https://x.example/k#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"]),
+    document=documents,
+    purpose=st.sampled_from(["assertionMethod", "authentication"]),
+)
+def test_resolution_against_hostile_documents_raises_only_key_resolution_error(vm, document, purpose):
+    resolver = offline({"https://x.example/.well-known/did.json": document, "https://x.example/k": document})
+    try:
+        keys.resolve_verification_method(vm, resolver, purpose=purpose)
+    except KeyResolutionError:
+        pass
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(assertion=json_values, hosted=json_values, issuer=st.one_of(st.none(), st.just("https://x.example/i")))
+def test_ob2_hosted_check_on_hostile_documents_gives_a_finding(assertion, hosted, issuer):
+    if isinstance(assertion, dict):
+        assertion.setdefault("id", "https://x.example/a")
+    cred = credential("ob2", json.dumps(assertion), issuer)
+    jose.verify_jose_credential(cred, resolver=offline({"https://x.example/a": hosted, "https://x.example/i": hosted}))

@@ -369,6 +369,11 @@ def _fetch_json(resolver: Any, url: str) -> dict[str, Any]:
         raise KeyResolutionError(exc.message, unavailable=True) from None
 
 
+def _text(value: Any) -> str:
+    """A document member that must be a string (ids, controllers), or "" when it is anything else."""
+    return value if isinstance(value, str) else ""
+
+
 def _absolute(ref: str, base: str) -> str:
     """A method reference made absolute against its document id (DID Core §3.2, relative DID URLs)."""
     if ref.startswith("#"):
@@ -527,7 +532,7 @@ def resolve_verification_method(
 
 def _sole_method(document: dict[str, Any], purpose: str) -> str:
     """With a bare DID as key id, the one method listed for ``purpose`` (ambiguity is an error)."""
-    base = document.get("id", "")
+    base = _text(document.get("id"))
     value = document.get(purpose)
     entries = [e for e in (value if isinstance(value, list) else [value] if value else [])]
     ids = [_method_id(e, base) for e in entries]
@@ -548,7 +553,7 @@ def _from_controller_document(document: dict[str, Any], vm_id: str, purpose: str
     controller = method.get("controller")
     if not isinstance(controller, str):
         raise KeyResolutionError(f"{vm_id} has no controller")
-    controller = _absolute(controller, document.get("id", ""))
+    controller = _absolute(controller, _text(document.get("id")))
     return ResolvedKey(public_key_from_verification_method(method), vm_id, controller, BOUND, purposes)
 
 
@@ -571,7 +576,7 @@ def _resolve_url_method(vm: str, resolver: Any, purpose: str) -> ResolvedKey:
                 return ResolvedKey(key, vm, url, SELF_ASSERTED, None)
     document = _fetch_json(resolver, vm)
     doc_types = document.get("type")
-    doc_types = set(doc_types if isinstance(doc_types, list) else [doc_types])
+    doc_types = {t for t in (doc_types if isinstance(doc_types, list) else [doc_types]) if isinstance(t, str)}
     if "CryptographicKey" in doc_types or ("publicKeyPem" in document and "owner" in document):
         return resolve_ob2_cryptographic_key(vm, resolver, document=document)
     # A controller document (VC Data Model 2.0 allows HTTPS controllers): same rules as a DID document.
@@ -613,8 +618,8 @@ def resolve_ob2_cryptographic_key(
         raise KeyResolutionError(f"the issuer profile at {owner} has id {profile.get('id')!r}")
     listed = profile.get("publicKey")
     entries = listed if isinstance(listed, list) else [listed] if listed else []
-    listed_ids = {e if isinstance(e, str) else e.get("id") for e in entries if isinstance(e, (str, dict))}
-    if document.get("id") not in listed_ids:
+    listed_ids = {_text(e.get("id") if isinstance(e, dict) else e) for e in entries}
+    if _text(document.get("id")) not in listed_ids:
         raise KeyResolutionError(f"the issuer profile {owner} does not list the key {key_url} in publicKey")
     return ResolvedKey(public_key, document["id"], owner, BOUND, frozenset({"assertionMethod"}))
 
