@@ -6,8 +6,9 @@ Figures printed:
   (did:key issuer), in one process, and as a batch the way ``verify --all`` runs it (canonicalisation
   in a pool of two worker processes, keys/signatures/time/status in the main process);
 * the cold wall-clock time of one ``skillwallet verify FILE`` (a new interpreter each time);
-* a ~23 KB CLR 2.0 credential (ten embedded, individually signed OB 3.0 credentials, itself signed):
-  cold and warm.
+* a ~23 KB CLR 2.0 credential (eleven embedded, individually signed OB 3.0 credentials, itself signed):
+  cold and warm;
+* ``skillwallet verify --all`` end to end over a wallet of 300 credentials, first run and cached run.
 
 Run: ``.venv/bin/python benchmarks/verify.py [--count N]``.
 """
@@ -96,7 +97,7 @@ def ob3(issuer: str, n: int) -> dict:
     }
 
 
-def clr(issuer: str, key: Ed25519PrivateKey, vm: str, parts: int = 10) -> dict:
+def clr(issuer: str, key: Ed25519PrivateKey, vm: str, parts: int = 11) -> dict:
     creds = [sign_data_integrity(ob3(issuer, 1000 + i), key, vm) for i in range(parts)]
     doc = {
         "@context": [
@@ -190,12 +191,32 @@ def main() -> None:
 
         print(f"cold `skillwallet verify FILE` (2 KB OB 3.0): {cold(one_file) * 1000:.0f} ms (median of 5)")
         clr_cred = credential_from_document(clr_doc)
-        print(f"CLR 2.0 credential: {clr_file.stat().st_size / 1024:.1f} KB, 10 embedded signed OB 3.0 credentials")
+        print(f"CLR 2.0 credential: {clr_file.stat().st_size / 1024:.1f} KB, 11 embedded signed OB 3.0 credentials")
         print(f"cold `skillwallet verify CLR`: {cold(clr_file) * 1000:.0f} ms (median of 5; the CLR and each embedded credential)")
         start = time.perf_counter()
         for _ in range(10):
             assert verify_credential(clr_cred, resolver=resolver, as_of=AS_OF).verdict == "verified"
         print(f"CLR warm, its own proof only: {(time.perf_counter() - start) / 10 * 1000:.1f} ms")
+
+        # end to end: `skillwallet verify --all` over a wallet (test KDF profile: unlocking is not measured)
+        from skillwallet.store import Wallet
+
+        home = Path(tmp) / "wallet-home"
+        wallet_env = dict(env, SKILLWALLET_HOME=str(home), SKILLWALLET_KDF_PROFILE="test", SKILLWALLET_PASSPHRASE="pw")
+        os.environ["SKILLWALLET_KDF_PROFILE"] = "test"
+        stored = credentials[:300]
+        with Wallet.init(home, "pw") as wallet:
+            for cred in stored:
+                wallet.add_credential(cred)
+        for label in ("first run", "again, hashes cached"):
+            start = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "skillwallet", "verify", "--all", "--offline"], env=wallet_env, capture_output=True
+            )
+            elapsed = time.perf_counter() - start
+            assert proc.returncode == 0, proc.stderr
+            print(f"`skillwallet verify --all`, {len(stored)} credentials, {label}: {elapsed:.2f} s "
+                  f"({len(stored) / elapsed:.0f}/s including start-up, unlock and recording verdicts)")
 
 
 if __name__ == "__main__":

@@ -177,8 +177,8 @@ def test_batch_uses_the_process_pool_and_gives_the_same_verdicts(tmp_path, capsy
     calls = []
     original = verify_cli._precompute
 
-    def spy(credentials):
-        result = original(credentials)
+    def spy(credentials, wallet=None):
+        result = original(credentials, wallet)
         calls.append(sum(1 for r in result if r))
         return result
 
@@ -193,6 +193,10 @@ def test_batch_uses_the_process_pool_and_gives_the_same_verdicts(tmp_path, capsy
     assert calls == [6]
     assert sorted(r["verdict"] for r in out["results"]) == ["invalid"] + ["verified"] * 5
     assert code == ExitCode.NOT_VERIFIED
+    # a second run finds every hash in the wallet's cache: nothing is canonicalised again
+    code, out, _ = run_json(capsys, ["verify", "--all"])
+    assert calls == [6, 0]
+    assert sorted(r["verdict"] for r in out["results"]) == ["invalid"] + ["verified"] * 5
 
 
 def test_subprocess_cold_run_never_prints_a_traceback(tmp_path):
