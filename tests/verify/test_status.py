@@ -189,3 +189,23 @@ def test_revoked_beats_suspended_beats_unknown():
     result = status.check_status(entries, issuer=None, resolver=None, as_of=NOW, verify_list=None)
     assert result.status == "unknown"
     assert status.check_status([], issuer=None, resolver=None, as_of=NOW, verify_list=None).status == "na"
+
+
+def test_status_list_delivered_as_a_vc_jose_token(issuer):
+    import base64
+
+    key, did, vm = issuer
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    def token_for(list_doc, signing_key):
+        signing_input = b64(json.dumps({"alg": "EdDSA", "kid": vm, "typ": "vc+jwt"}).encode()) + "." + b64(json.dumps(list_doc).encode())
+        return (signing_input + "." + b64(signing_key.sign(signing_input.encode()))).encode()
+
+    list_doc = status_list_credential(did, LIST_URL, [9])
+    cred = signed_credential(issuer, 9)
+    resolver = DocumentResolver(offline=True, supplied={LIST_URL: token_for(list_doc, key)})
+    assert verify_credential(cred, resolver=resolver, as_of=NOW).checks["status"] == "revoked"
+    resolver = DocumentResolver(offline=True, supplied={LIST_URL: token_for(list_doc, Ed25519PrivateKey.generate())})
+    assert verify_credential(cred, resolver=resolver, as_of=NOW).checks["status"] == "unknown"

@@ -428,12 +428,21 @@ def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdi
         if key not in status_lists:
             doc = _json_document(data)
             if doc is None:
-                cred = Credential(format=FORMAT_VC_JOSE, original=data)
+                # a JOSE-secured list (VC-JWT or vc+jwt): its credential is the payload or its vc claim
+                claims = _jose_claims(data) or {}
+                doc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+                fmt = FORMAT_VC_JWT if isinstance(claims.get("vc"), dict) else FORMAT_VC_JOSE
+                issuer_id = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(doc.get("issuer"))
+                cred = Credential(format=fmt, original=data, issuer=Issuer(id=issuer_id))
+                if issuer_id and "issuer" not in doc:
+                    doc = dict(doc, issuer=issuer_id)
             else:
                 cred = credential_from_document(doc, data)
-            status_lists[key] = verify_credential(
+            list_verdict = verify_credential(
                 cred, resolver=resolver, as_of=when, wallet=None, _depth=depth + 1, _status_lists=status_lists
             )
+            list_verdict.details["document"] = doc
+            status_lists[key] = list_verdict
         return status_lists[key]
 
     if resolver is None:
