@@ -173,23 +173,34 @@ def export_command(
     linkedin: Optional[str] = typer.Option(None, "--linkedin", metavar="ID", help="Print the LinkedIn add-to-profile link for one credential."),
     calendar: bool = typer.Option(False, "--calendar", help="Expiry and renewal reminders as an iCalendar (.ics) file."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="The file to write (- for stdout)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
     ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable)."),
     tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable)."),
     goal: Optional[str] = typer.Option(None, "--goal", metavar="GOAL", help="Tailor to a pathway goal: its credentials and progress."),
-    paper: Optional[str] = typer.Option(None, "--paper", help="PDF paper size: a4 or letter (default: config `paper`)."),
-    qr_content: str = typer.Option("auto", "--qr-content", help="What QR codes hold: auto (link if any, else the credential), url, embed."),
+    paper: Optional[str] = typer.Option(None, "--paper", metavar="a4|letter", help="PDF paper size: a4 or letter (default: config `paper`)."),
+    qr_content: str = typer.Option("auto", "--qr-content", metavar="auto|url|embed", help="What QR codes hold: auto (link if any, else the credential), url, embed."),
     no_qr: bool = typer.Option(False, "--no-qr", help="Resume without QR codes."),
     include_invalid: bool = typer.Option(False, "--include-invalid", help="Also export credentials whose signature is invalid."),
-    challenge: Optional[str] = typer.Option(None, "--challenge", help="Presentation: the verifier's challenge (nonce)."),
-    domain: Optional[str] = typer.Option(None, "--domain", help="Presentation: the verifier's domain."),
-    cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
-    remind_days: int = typer.Option(30, "--remind-days", min=0, help="Calendar: alarm this many days before expiry."),
-    renew_days: int = typer.Option(60, "--renew-days", min=0, help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
+    challenge: Optional[str] = typer.Option(None, "--challenge", metavar="NONCE", help="Presentation: the verifier's challenge (nonce)."),
+    domain: Optional[str] = typer.Option(None, "--domain", metavar="DOMAIN", help="Presentation: the verifier's domain."),
+    cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
+    remind_days: int = typer.Option(30, "--remind-days", min=0, metavar="DAYS", help="Calendar: alarm this many days before expiry."),
+    renew_days: int = typer.Option(60, "--renew-days", min=0, metavar="DAYS", help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
 ) -> None:
     """Export proof of your credentials: a resume with QR codes, a QR code, a signed presentation, a JSON Resume,
-    a LinkedIn link or a renewal calendar."""
+    a LinkedIn link or a renewal calendar.
+
+    \b
+    Examples:
+      skillwallet export --resume -o resume.pdf --paper letter
+      skillwallet export --resume -o resume.md --goal cloud-engineer
+      skillwallet export --qr 3f2a9c -o badge.png
+      skillwallet export --presentation -o vp.json --tag cloud --challenge NONCE --domain hr.example.com
+      skillwallet export --json-resume -o resume.json
+      skillwallet export --linkedin 3f2a9c
+      skillwallet export --calendar -o renewals.ics --remind-days 45
+    """
     modes = [name for name, on in (("resume", resume), ("qr", qr is not None), ("presentation", presentation),
                                    ("json-resume", json_resume), ("linkedin", linkedin is not None), ("calendar", calendar)) if on]
     if len(modes) > 1:
