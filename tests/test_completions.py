@@ -32,8 +32,14 @@ def require_shell(name: str) -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+def bytecode_cache(tmp_path_factory) -> Path:
+    """One bytecode folder for every subprocess of the session (as an installed package has), outside the tree."""
+    return tmp_path_factory.mktemp("pycache")
+
+
 @pytest.fixture
-def shell_env(tmp_path: Path) -> dict[str, str]:
+def shell_env(tmp_path: Path, bytecode_cache: Path) -> dict[str, str]:
     """The environment for a real shell: a `skillwallet` on PATH that runs this checkout's package."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -44,6 +50,8 @@ def shell_env(tmp_path: Path) -> dict[str, str]:
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env.pop("_SKILLWALLET_COMPLETE", None)
     env["PYTHONPATH"] = str(REPO / "src")
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -247,14 +255,15 @@ def test_completion_never_prompts_or_touches_the_wallet(shell_env):
     home = _make_locked_wallet(shell_env)
     before = _wallet_snapshot(home)
     assert before, "the wallet folder should hold a wallet"
-    # every command path, completing both its arguments and its options
-    lines = ["skillwallet "] + [f"skillwallet {path} " for path, _h, _g in completion_gen.iter_commands()]
-    lines += [f"skillwallet {path} --" for path, _h, _g in completion_gen.iter_commands()]
-    for line in lines:
+    # every command path, completing its first argument (where custom completers run); options are a static list
+    lines = ["skillwallet ", "skillwallet --"] + [
+        f"skillwallet {path} " for path, _h, _g in completion_gen.iter_commands()
+    ]
+    def complete(line: str) -> tuple[str, subprocess.CompletedProcess]:
         words = line.split(" ")
         env = dict(shell_env, _SKILLWALLET_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
         # stdin is a pipe nobody writes to: a prompt would block until the timeout
-        result = subprocess.run(
+        return line, subprocess.run(
             [sys.executable, "-m", "skillwallet"],
             env=env,
             stdin=subprocess.PIPE,
@@ -262,6 +271,12 @@ def test_completion_never_prompts_or_touches_the_wallet(shell_env):
             text=True,
             timeout=SHELL_TIMEOUT,
         )
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(complete, lines))
+    for line, result in outcomes:
         assert result.returncode == 0, (line, result.stderr)
         # a prompt (getpass writes it to stderr) or any error would show here; option names may say "passphrase"
         assert result.stderr == "", (line, result.stderr)
@@ -287,3 +302,46 @@ def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys):
         assert run([]) == 0
     capsys.readouterr()
     assert opened == []
+
+
+# --- values, and how the scripts are installed ------------------------------------------------------
+
+
+@pytest.mark.shells
+def test_bash_completes_config_keys_and_values(shell_env):
+    assert bash_complete(shell_env, ["skillwallet", "config", "get", ""]) == [
+        "paper", "offline", "kdf_profile", "trusted_issuers"
+    ]
+    assert bash_complete(shell_env, ["skillwallet", "config", "set", "k"]) == ["kdf_profile"]
+    assert bash_complete(shell_env, ["skillwallet", "config", "set", "paper", ""]) == ["a4", "letter"]
+    assert bash_complete(shell_env, ["skillwallet", "config", "set", "offline", "f"]) == ["false"]
+    # free-form values offer nothing (bash then falls back to file names: `complete -o default`)
+    assert bash_complete(shell_env, ["skillwallet", "config", "set", "trusted_issuers", ""]) == []
+
+
+@pytest.mark.shells
+def test_fish_shows_what_a_config_key_accepts(shell_env):
+    fish = require_shell("fish")
+    script = f"source '{COMPLETIONS / 'skillwallet.fish'}'; complete -C 'skillwallet config get pa'"
+    result = subprocess.run(
+        [fish, "--no-config", "-c", script], env=shell_env, capture_output=True, text=True, timeout=SHELL_TIMEOUT
+    )
+    assert result.stdout.strip() == "paper\tdefault paper size for PDF exports: one of a4, letter"
+
+
+def test_wheel_installs_the_scripts_where_shells_look():
+    """pyproject.toml's data-files put each committed script in its shell's standard folder."""
+    import tomllib
+
+    data_files = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    expected = {
+        "share/bash-completion/completions": ["completions/skillwallet.bash"],
+        "share/zsh/site-functions": ["completions/_skillwallet"],
+        "share/fish/vendor_completions.d": ["completions/skillwallet.fish"],
+    }
+    assert data_files == expected
+    for files in expected.values():
+        assert (REPO / files[0]).is_file()
+    assert {f"completions/{name}" for name in completion_gen.COMPLETION_FILES.values()} == {
+        files[0] for files in expected.values()
+    }

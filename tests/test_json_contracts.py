@@ -112,6 +112,7 @@ CONTRACTS: list[Contract] = [
     ),
     Contract(["config", "show", "--json"], "config", {"path", "exists", "config", "defaults"}, needs_wallet=False),
     Contract(["config", "get", "paper", "--json"], "config-value", {"key", "value"}, needs_wallet=False),
+    Contract(["config", "path", "--json"], "config-path", {"path", "exists"}, needs_wallet=False),
     # commands written in other issues, pinned as the issues name them
     Contract(
         ["verify", "--all", "--json"],
@@ -236,7 +237,7 @@ def test_every_json_command_has_a_contract():
 
 
 @pytest.mark.parametrize("command", ["list", "show", "status", "expiring", "doctor", "config show", "config get",
-                                     "verify", "pathways list", "pathways show", "stack", "skills", "profile show",
+                                     "config path", "verify", "pathways list", "pathways show", "stack", "skills", "profile show",
                                      "offerings list", "documents list"])
 def test_read_commands_offer_json(command):
     if command not in registered_commands():

@@ -80,6 +80,24 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+def complete_config_key(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion for a config key, with what it accepts as the description."""
+    from skillwallet.config import KEY_DESCRIPTIONS
+
+    return [(key, text) for key, text in KEY_DESCRIPTIONS.items() if key.startswith(incomplete)]
+
+
+def complete_config_value(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for ``config set KEY VALUE``: the values ``KEY`` accepts, where they are a closed set."""
+    from skillwallet.config import KDF_PROFILES, PAPER_SIZES
+
+    choices = {"paper": PAPER_SIZES, "offline": ("true", "false"), "kdf_profile": KDF_PROFILES}
+    return [value for value in choices.get(ctx.params.get("key") or "", ()) if value.startswith(incomplete)]
+
+
+KEY_HELP = "The setting: paper, offline, kdf_profile or trusted_issuers."
+
+
 @config_app.command("show")
 def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Show every setting, its value and whether it comes from the config file or the defaults."""
@@ -119,7 +137,7 @@ def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTI
 
 @config_app.command("get")
 def config_get(
-    key: str = typer.Argument(..., help="The setting to print: paper, offline, kdf_profile or trusted_issuers."),
+    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Print one setting's value (lists one item a line), for scripts."""
@@ -138,8 +156,10 @@ def config_get(
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., help="The setting to change: paper, offline, kdf_profile or trusted_issuers."),
-    value: str = typer.Argument(..., help="The new value; lists are comma-separated (\"\" for none)."),
+    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
+    value: str = typer.Argument(
+        ..., help="The new value; lists are comma-separated (\"\" for none).", autocompletion=complete_config_value
+    ),
 ) -> None:
     """Change one setting and save the config file atomically."""
     from skillwallet import config as config_module
@@ -152,7 +172,7 @@ def config_set(
 
 @config_app.command("unset")
 def config_unset(
-    key: str = typer.Argument(..., help="The setting to remove from the file, so it follows the default again."),
+    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
 ) -> None:
     """Remove one setting from the config file (back to its default)."""
     from skillwallet import config as config_module
@@ -164,11 +184,15 @@ def config_unset(
 
 
 @config_app.command("path")
-def config_path() -> None:
+def config_path(json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Print where the config file lives (it need not exist yet)."""
     from skillwallet.paths import config_file
 
-    typer.echo(str(config_file()))
+    path = config_file()
+    if json_output:
+        emit_json("config-path", {"path": str(path), "exists": path.is_file()})
+        return
+    typer.echo(str(path))
 
 
 # --- expiring -------------------------------------------------------------------------------------
