@@ -180,3 +180,23 @@ def test_progress_bars_only_on_a_terminal():
     # pytest captures stderr: not a terminal, so the bar is disabled and prints nothing
     with progress(10, "working") as bar:
         assert bar.disable is True
+
+
+def test_cell_text_is_never_read_as_markup(monkeypatch):
+    """Titles come from issuers: brackets must print as written, on a terminal too (rich markup is off)."""
+    import io
+
+    from skillwallet.cli import everyday
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    everyday.render_table("[b]t[/b]", ["title"], [(["C++ [Advanced] [/oops] [red]x[/red]"], "red")])
+    text = terminal.getvalue()
+    assert "C++ [Advanced] [/oops] [red]x[/red]" in text
+    assert "[b]t[/b]" in text
+    assert ESC not in text

@@ -47,12 +47,14 @@ def render_table(title: str, columns: list[str], rows: list[tuple[list[str], str
         sys.stdout.flush()
         return
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left")
+    # Text, not str: cells hold what issuers wrote ("C++ [Advanced]"), which rich would read as markup
+    table = Table(title=Text(title), title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     for cells, style in rows:
-        table.add_row(*cells, style=style)
+        table.add_row(*(Text(str(cell)) for cell in cells), style=style)
     _terminal_console().print(table)
 
 
