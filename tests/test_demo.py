@@ -1,0 +1,24 @@
+"""`make demo` is one of the two README set-up commands: it must run end to end on the embedded samples."""
+
+import json
+
+import pytest
+
+from skillwallet.demo import run_demo
+
+
+@pytest.mark.slow
+def test_demo_runs_end_to_end_and_writes_every_export(tmp_path, capsys):
+    out = tmp_path / "demo-out"
+    run_demo(out)
+    printed = capsys.readouterr().out
+    for name in ("resume.pdf", "resume.html", "resume.md", "presentation.json", "resume.json", "renewals.ics",
+                 "python-fundamentals-qr.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "resume.pdf").read_bytes().startswith(b"%PDF-")
+    presentation = json.loads((out / "presentation.json").read_text())
+    assert "VerifiablePresentation" in presentation["type"]
+    assert presentation["proof"]["challenge"] == "demo-challenge"
+    assert "demo: done" in printed
+    # The throwaway wallet is gone: nothing but the exports is left behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-out", "home", "tmp"]
