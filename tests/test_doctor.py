@@ -223,3 +223,16 @@ def test_human_output_is_plain_when_piped(weak_wallet):
     assert all(len(line.split("\t")) == 4 for line in lines)
     assert "\x1b[" not in result.stdout
     assert "warning" in result.stderr
+
+
+def test_following_the_kdf_advice_clears_the_warning(weak_wallet, monkeypatch, doctor_json):
+    """The fix doctor prints for a weak KDF works: `passwd` re-keys with the default Argon2id cost."""
+    code, document = doctor_json()
+    fix = by_check(document, "kdf")[0]["fix"]
+    command = fix.split(": ", 1)[1]
+    assert command == "skillwallet passwd"
+    monkeypatch.setenv("SKILLWALLET_KDF_PROFILE", "default")  # what a real user has (the fixtures set "test")
+    monkeypatch.setenv("SKILLWALLET_NEW_PASSPHRASE", "a new and longer passphrase")
+    assert run(command.split()[1:]) == 0
+    code, document = doctor_json()
+    assert by_check(document, "kdf")[0]["status"] == "ok"

@@ -451,7 +451,7 @@ def check_wallet(home: Path) -> list[Finding]:
                 "kdf",
                 WARNING,
                 f"{kdf.describe()} is below the OWASP minimum (Argon2id m 19 MiB t 2, or m 46 MiB t 1)",
-                "re-key with a stronger profile: skillwallet passwd (after: skillwallet config set kdf_profile default)",
+                "re-key it (a new salt and the default Argon2id cost): skillwallet passwd",
             )
         )
     return findings
