@@ -1,5 +1,6 @@
-"""Data Integrity proofs with Ed25519: eddsa-rdfc-2022 (and its draft name eddsa-2022), Ed25519Signature2020,
-eddsa-jcs-2022; proof sets and proof chains. Signing and verification.
+"""Data Integrity proofs: eddsa-rdfc-2022 (and its draft name eddsa-2022), Ed25519Signature2020, eddsa-jcs-2022
+(signing and verification), ecdsa-rdfc-2019 and ecdsa-jcs-2019 with P-256/P-384 (verification); proof sets
+and proof chains.
 
 The algorithm (W3C vc-di-eddsa §3.2 / §3.3, VC Data Integrity §4; see ``/work/shared/FORMATS.md``):
 
@@ -44,8 +45,15 @@ ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 EDDSA_2022 = "eddsa-2022"  # the draft name of eddsa-rdfc-2022 (vc-di-eddsa, 2022-2023 drafts): same algorithm
 EDDSA_JCS_2022 = "eddsa-jcs-2022"
+ECDSA_RDFC_2019 = "ecdsa-rdfc-2019"  # W3C vc-di-ecdsa §3.2: P-256 with SHA-256, P-384 with SHA-384
+ECDSA_JCS_2019 = "ecdsa-jcs-2019"  # W3C vc-di-ecdsa §3.3
 RDFC_CRYPTOSUITES = frozenset({EDDSA_RDFC_2022, EDDSA_2022})
+JCS_CRYPTOSUITES = frozenset({EDDSA_JCS_2022, ECDSA_JCS_2019})
+ECDSA_CRYPTOSUITES = frozenset({ECDSA_RDFC_2019, ECDSA_JCS_2019})
+VERIFIABLE_CRYPTOSUITES = RDFC_CRYPTOSUITES | JCS_CRYPTOSUITES | ECDSA_CRYPTOSUITES
 SIGNING_CRYPTOSUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022)
+#: ECDSA curves vc-di-ecdsa allows: curve name -> (hash, raw r||s signature length)
+_ECDSA_CURVES = {"secp256r1": ("sha256", 64), "secp384r1": ("sha384", 96)}
 
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
@@ -76,8 +84,8 @@ def encode_proof_value(signature: bytes) -> str:
     return "z" + base58.b58encode(signature).decode("ascii")
 
 
-def decode_proof_value(value: Any) -> bytes:
-    """The 64-byte Ed25519 signature in a ``proofValue``; :class:`ProofError` for any other shape."""
+def decode_proof_value(value: Any, length: int = 64, what: str = "an Ed25519 signature") -> bytes:
+    """The ``length``-byte signature in a ``proofValue``; :class:`ProofError` for any other shape."""
     import base58
 
     if not isinstance(value, str) or not value:
@@ -85,18 +93,14 @@ def decode_proof_value(value: Any) -> bytes:
     if value[0] != "z":
         raise ProofError(f"proofValue is not multibase base58btc (prefix {value[0]!r}, expected 'z')")
     if len(value) > 200:
-        raise ProofError("proofValue is far too long for an Ed25519 signature")
+        raise ProofError(f"proofValue is far too long for {what}")
     try:
         raw = base58.b58decode(value[1:])
     except ValueError:
         raise ProofError("proofValue is not valid base58btc") from None
-    if len(raw) != 64:
-        raise ProofError(f"proofValue decodes to {len(raw)} bytes; an Ed25519 signature is 64")
+    if len(raw) != length:
+        raise ProofError(f"proofValue decodes to {len(raw)} bytes; {what} is {length}")
     return raw
-
-
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
 
 
 def _jcs(value: Any) -> bytes:
@@ -137,11 +141,18 @@ def _check_undefined_terms(document: dict[str, Any], what: str) -> None:
     _rdfc(document, what)
 
 
-def hash_data(proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str) -> bytes:
-    """``SHA-256(canon(proofConfig)) || SHA-256(canon(unsecured))`` for ``cryptosuite`` (the proof hash first)."""
-    if cryptosuite == EDDSA_JCS_2022:
-        return _sha256(_jcs(proof_config)) + _sha256(_jcs(unsecured))
-    return _sha256(_rdfc(proof_config, "the proof")) + _sha256(_rdfc(unsecured, "the document"))
+def hash_data(
+    proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str, hash_name: str = "sha256"
+) -> bytes:
+    """``H(canon(proofConfig)) || H(canon(unsecured))`` for ``cryptosuite`` (the proof hash first).
+
+    ``canon`` is JCS for the jcs suites and RDFC-1.0 otherwise; ``H`` is SHA-256, or SHA-384 for ecdsa
+    proofs made with a P-384 key (vc-di-ecdsa §3.2.4).
+    """
+    digest = getattr(hashlib, hash_name)
+    if cryptosuite in JCS_CRYPTOSUITES:
+        return digest(_jcs(proof_config)).digest() + digest(_jcs(unsecured)).digest()
+    return digest(_rdfc(proof_config, "the proof")).digest() + digest(_rdfc(unsecured, "the document")).digest()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -276,7 +287,11 @@ def _same_party(controller: str | None, issuer: str | None) -> bool:
 
 
 def _cached_hash_data(
-    proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str, cache: MutableMapping[str, str] | None
+    proof_config: dict[str, Any],
+    unsecured: dict[str, Any],
+    cryptosuite: str,
+    cache: MutableMapping[str, str] | None,
+    hash_name: str = "sha256",
 ) -> bytes:
     """:func:`hash_data`, through an optional content-addressed cache (the expensive part is RDFC).
 
@@ -285,14 +300,17 @@ def _cached_hash_data(
     """
     key = None
     if cache is not None:
-        material = json.dumps([cryptosuite, proof_config, unsecured], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        canon = "jcs" if cryptosuite in JCS_CRYPTOSUITES else "rdfc"
+        material = json.dumps(
+            [canon, hash_name, proof_config, unsecured], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
         key = hashlib.sha256(material.encode("utf-8")).hexdigest()
         hit = cache.get(key)
-        if isinstance(hit, str) and len(hit) == 128:
+        if isinstance(hit, str) and len(hit) == 2 * 2 * getattr(hashlib, hash_name)().digest_size:
             return bytes.fromhex(hit)
-    if cryptosuite == EDDSA_JCS_2022:
+    if cryptosuite in JCS_CRYPTOSUITES:
         _check_undefined_terms(unsecured, "the document")
-    data = hash_data(proof_config, unsecured, cryptosuite)
+    data = hash_data(proof_config, unsecured, cryptosuite, hash_name)
     if cache is not None and key is not None:
         cache[key] = data.hex()
     return data
@@ -337,18 +355,57 @@ def precompute_canonical_hashes(document: dict[str, Any]) -> dict[str, str]:
     by_id = {p["id"]: p for p in proofs if isinstance(p.get("id"), str)}
     for proof in proofs:
         suite = _suite_of(proof)
-        if proof.get("type") == DATA_INTEGRITY_PROOF and suite not in RDFC_CRYPTOSUITES and suite != EDDSA_JCS_2022:
+        if proof.get("type") == DATA_INTEGRITY_PROOF and suite not in VERIFIABLE_CRYPTOSUITES:
             continue
         if proof.get("type") not in (DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020):
             continue
+        # the hash an ecdsa proof needs depends on its key's curve; guess it from the signature length
+        # (a wrong guess only costs a cache miss: the hash name is part of the cache key)
+        value = proof.get("proofValue")
+        hash_name = "sha384" if suite in ECDSA_CRYPTOSUITES and isinstance(value, str) and len(value) > 110 else "sha256"
         try:
             previous = _previous_proofs(proof, by_id)
             proof_config, unsecured = _proof_inputs(document, proof, previous)
-            cryptosuite = EDDSA_JCS_2022 if suite == EDDSA_JCS_2022 else EDDSA_RDFC_2022
-            _cached_hash_data(proof_config, unsecured, cryptosuite, cache)
+            _cached_hash_data(proof_config, unsecured, suite if suite in VERIFIABLE_CRYPTOSUITES else EDDSA_RDFC_2022,
+                              cache, hash_name)
         except (ProofError, ValueError):
             continue  # the verifier reports it
     return cache
+
+
+def _signature_scheme(suite: str, public_key: Any, vm: str):
+    """(verify(signature, data), hash name, signature length, description) for ``suite`` with ``public_key``.
+
+    The key type must be the suite's (eddsa: Ed25519; ecdsa: P-256 or P-384): checking a proof with any
+    other kind of key is algorithm confusion, refused before any signature arithmetic.
+    """
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if suite in ECDSA_CRYPTOSUITES:
+        curve = getattr(getattr(public_key, "curve", None), "name", None)
+        if not isinstance(public_key, ec.EllipticCurvePublicKey) or curve not in _ECDSA_CURVES:
+            raise ProofError(f"{suite} needs a P-256 or P-384 key; {vm} is a {_key_kind(public_key)}", check="key")
+        hash_name, length = _ECDSA_CURVES[curve]
+
+        def check(signature: bytes, data: bytes) -> None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+            half = len(signature) // 2
+            der = encode_dss_signature(int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big"))
+            algorithm = hashes.SHA256() if hash_name == "sha256" else hashes.SHA384()
+            public_key.verify(der, data, ec.ECDSA(algorithm))
+
+        return check, hash_name, length, f"a {curve} ECDSA signature (r||s)"
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise ProofError(f"{suite} needs an Ed25519 key; {vm} is a {_key_kind(public_key)}", check="key")
+    return public_key.verify, "sha256", 64, "an Ed25519 signature"
+
+
+def _key_kind(public_key: Any) -> str:
+    curve = getattr(getattr(public_key, "curve", None), "name", None)
+    return f"{type(public_key).__name__}" + (f" ({curve})" if curve else "")
 
 
 def _verify_one(
@@ -365,7 +422,6 @@ def _verify_one(
     canonical_cache: MutableMapping[str, str] | None = None,
 ) -> ProofResult:
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     suite = _suite_of(proof)
     vm = proof.get("verificationMethod")
@@ -374,7 +430,7 @@ def _verify_one(
     result = ProofResult(index=index, suite=suite, verification_method=vm if isinstance(vm, str) else None)
     try:
         if proof.get("type") == DATA_INTEGRITY_PROOF:
-            if suite not in RDFC_CRYPTOSUITES and suite != EDDSA_JCS_2022:
+            if suite not in VERIFIABLE_CRYPTOSUITES:
                 raise ProofError(f"unsupported cryptosuite {suite!r}", unverifiable=True, check="suite")
         elif proof.get("type") != ED25519_SIGNATURE_2020:
             raise ProofError(f"unsupported proof type {suite!r}", unverifiable=True, check="suite")
@@ -397,18 +453,14 @@ def _verify_one(
 
             if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
                 raise ProofError("the proof's created date is not a valid date-time")
-        signature = decode_proof_value(proof.get("proofValue"))
-
         proof_config, unsecured = _proof_inputs(document, proof, previous)
-        if suite == EDDSA_JCS_2022 and "@context" in proof:
-            # eddsa-jcs-2022 §3.3.2 step 2: the proof's @context must be a prefix of the document's.
+        if suite in JCS_CRYPTOSUITES and "@context" in proof:
+            # eddsa-jcs-2022 §3.3.2 / ecdsa-jcs-2019 §3.3.2: the proof's @context must prefix the document's.
             doc_ctx = document.get("@context")
             doc_ctx = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
             proof_ctx = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
             if doc_ctx[: len(proof_ctx)] != proof_ctx:
                 raise ProofError("the proof's @context is not a prefix of the document's @context")
-        cryptosuite = EDDSA_JCS_2022 if suite == EDDSA_JCS_2022 else EDDSA_RDFC_2022
-        data = _cached_hash_data(proof_config, unsecured, cryptosuite, canonical_cache)
 
         try:
             key = resolve_key(vm, resolver=resolver, purpose=expected_purpose)
@@ -416,15 +468,15 @@ def _verify_one(
             unavailable = getattr(exc, "unavailable", False) or getattr(exc, "unsupported", False)
             raise ProofError(f"cannot resolve the key {vm}: {exc}", unverifiable=unavailable, check="key") from exc
         result.controller = key.controller
-        if not isinstance(key.public_key, Ed25519PublicKey):
-            # Algorithm confusion: an eddsa proof must be checked with an Ed25519 key and nothing else.
-            raise ProofError(f"{suite} needs an Ed25519 key; {vm} is a {type(key.public_key).__name__}", check="key")
+        check_signature, hash_name, length, what = _signature_scheme(suite, key.public_key, vm)
         if key.purposes is not None and expected_purpose not in key.purposes:
             raise ProofError(
                 f"the key {vm} is not authorised for {expected_purpose} by its controller", check="proof_purpose"
             )
+        signature = decode_proof_value(proof.get("proofValue"), length, what)
+        data = _cached_hash_data(proof_config, unsecured, suite, canonical_cache, hash_name)
         try:
-            key.public_key.verify(signature, data)
+            check_signature(signature, data)
         except InvalidSignature:
             raise ProofError("the signature does not match the document (altered, or signed with another key)") from None
         result.outcome = PASS
