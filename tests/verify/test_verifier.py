@@ -406,3 +406,37 @@ def test_vc_jwt_exp_claim_is_checked(issuer, resolver):
     verdict = verify_credential(Credential(format="vc-jwt", original=token, issuer=Issuer(id=did)), resolver=resolver, as_of=NOW)
     assert verdict.checks["signature"] == "pass", verdict.reasons
     assert verdict.checks["expiry"] == "fail" and verdict.checks["not_before"] == "pass"
+
+
+def test_an_expired_proof_is_invalid(issuer, resolver):
+    # VC Data Integrity §2.1 "expires" on the proof itself (e.g. a short-lived presentation proof)
+    key, did, vm = issuer
+    doc = ob3_credential(did)
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2025-01-01T00:00:00Z",
+        "expires": "2026-01-01T00:00:00Z",
+        "verificationMethod": vm,
+        "proofPurpose": "assertionMethod",
+    }
+    data = di.hash_data(dict(proof, **{"@context": doc["@context"]}), doc, "eddsa-rdfc-2022")
+    proof["proofValue"] = di.encode_proof_value(key.sign(data))
+    signed_doc = dict(doc, proof=proof)
+    assert verify_doc(signed_doc, resolver, as_of=datetime(2025, 6, 1, tzinfo=timezone.utc)).verdict == "verified"
+    late = verify_doc(signed_doc, resolver, as_of=NOW)
+    assert late.verdict == "invalid"
+    assert late.checks["proof_expiry"] == "fail"
+
+
+def test_self_attested_entry_is_self_asserted_with_a_reason(resolver, issuer):
+    from skillwallet.formats.selfattested import SelfAttestedEntry, make_self_attested
+
+    key, did, vm = issuer
+    entry = SelfAttestedEntry(kind="project", title="Built a data pipeline", issuer_name="Acme", date="2024-01-01",
+                              skills=["Python"])
+    cred = make_self_attested(entry, holder_did=did, verification_method=vm, private_key=key)
+    verdict = verify_credential(cred, resolver=resolver, as_of=NOW)
+    assert verdict.verdict == "self-asserted"
+    assert verdict.checks["signature"] == "pass"
+    assert any("self-attested" in r for r in verdict.reasons)

@@ -420,6 +420,7 @@ def _verify_one(
     challenge: str | None,
     domain: str | None,
     canonical_cache: MutableMapping[str, str] | None = None,
+    as_of: datetime | None = None,
 ) -> ProofResult:
     from cryptography.exceptions import InvalidSignature
 
@@ -448,11 +449,18 @@ def _verify_one(
             domains = proof_domain if isinstance(proof_domain, list) else [proof_domain]
             if domain not in domains:
                 raise ProofError("the proof's domain does not match the one expected", check="domain")
-        if "created" in proof:
-            from skillwallet.model import parse_datetime
+        from skillwallet.model import format_datetime, parse_datetime
 
+        if "created" in proof:
             if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
                 raise ProofError("the proof's created date is not a valid date-time")
+        if "expires" in proof:
+            # VC Data Integrity §2.1: a proof is not valid after its own "expires" date-time
+            proof_expires = parse_datetime(proof["expires"]) if isinstance(proof["expires"], str) else None
+            if proof_expires is None:
+                raise ProofError("the proof's expires date is not a valid date-time")
+            if as_of is not None and proof_expires <= as_of:
+                raise ProofError(f"the proof expired on {format_datetime(proof_expires)}", check="proof_expiry")
         proof_config, unsecured = _proof_inputs(document, proof, previous)
         if suite in JCS_CRYPTOSUITES and "@context" in proof:
             # eddsa-jcs-2022 §3.3.2 / ecdsa-jcs-2019 §3.3.2: the proof's @context must prefix the document's.
@@ -505,6 +513,7 @@ def verify_data_integrity_proofs(
     challenge: str | None = None,
     domain: str | None = None,
     canonical_cache: MutableMapping[str, str] | None = None,
+    as_of: datetime | None = None,
 ) -> SignatureFinding:
     """Verify every Data Integrity proof on ``document`` (a proof set, a chain, or one proof).
 
@@ -513,7 +522,8 @@ def verify_data_integrity_proofs(
     that key's (bound to the issuer's DID document, or self-asserted). ``details`` holds per-proof results and a
     ``checks`` map (issuer_binding, proof_purpose, undefined_terms, contexts) for the verdict table.
     ``canonical_cache`` (optional) maps a digest of each proof's inputs to its canonical hash data, so an
-    unchanged document is not canonicalised again.
+    unchanged document is not canonicalised again. ``as_of`` (optional) is when a proof's own ``expires``
+    is judged.
     """
     proofs = _proof_list(document)
     checks: dict[str, str] = {}
@@ -566,6 +576,7 @@ def verify_data_integrity_proofs(
                 challenge=challenge,
                 domain=domain,
                 canonical_cache=canonical_cache,
+                as_of=as_of,
             )
         )
 
@@ -573,7 +584,7 @@ def verify_data_integrity_proofs(
     for r in results:
         for reason in r.reasons:
             finding.reasons.append(f"proof {r.index + 1} ({r.suite}): {reason}" if len(results) > 1 else reason)
-        if r.failed_check in ("proof_purpose", "undefined_terms", "contexts"):
+        if r.failed_check in ("proof_purpose", "undefined_terms", "contexts", "proof_expiry"):
             checks[r.failed_check] = FAIL if not r.unverifiable else UNKNOWN
     checks.setdefault("undefined_terms", PASS if all(r.failed_check not in ("undefined_terms", "contexts") for r in results) else UNKNOWN)
     checks.setdefault("contexts", PASS)

@@ -250,10 +250,12 @@ def _save_cache(wallet, key: str, cache: _HashCache) -> None:
 # signatures
 
 
-def _data_integrity(document: dict[str, Any], issuer: str | None, resolver, cache: dict | None) -> SignatureFinding:
+def _data_integrity(
+    document: dict[str, Any], issuer: str | None, resolver, cache: dict | None, as_of: datetime
+) -> SignatureFinding:
     from skillwallet.verify.data_integrity import verify_data_integrity_proofs
 
-    return verify_data_integrity_proofs(document, resolver=resolver, issuer=issuer, canonical_cache=cache)
+    return verify_data_integrity_proofs(document, resolver=resolver, issuer=issuer, canonical_cache=cache, as_of=as_of)
 
 
 def _jose(cred: Credential, resolver) -> SignatureFinding:
@@ -358,7 +360,7 @@ def verify_credential(
             cache = _load_cache(wallet, key)
             for hash_key, value in (canonical_cache or {}).items():
                 cache[hash_key] = value
-            finding = _data_integrity(document, issuer, resolver, cache)
+            finding = _data_integrity(document, issuer, resolver, cache, as_of)
             _save_cache(wallet, key, cache)
             details["contexts_index"] = _context_index_version()
     elif claims is not None or cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT):
@@ -408,6 +410,8 @@ def verify_credential(
             checks["status"] = _status(entries, issuer, resolver, as_of, wallet, _depth, status_lists, verdict)
 
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
+    if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
+        verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
     return verdict
 
 
@@ -485,7 +489,8 @@ def verify_presentation(
         finding = SignatureFinding(NA, reasons=["the presentation carries no proof"])
     else:
         finding = verify_data_integrity_proofs(
-            vp, resolver=resolver, issuer=holder, expected_purpose="authentication", challenge=challenge, domain=domain
+            vp, resolver=resolver, issuer=holder, expected_purpose="authentication", challenge=challenge, domain=domain,
+            as_of=as_of,
         )
         if finding.outcome == PASS and holder is None:
             verdict.reasons.append("the presentation names no holder")
