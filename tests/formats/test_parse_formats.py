@@ -417,3 +417,27 @@ def test_qr_code_with_a_link_needs_fetching() -> None:
     }
     credential = parse_one(png, source="qr.png", fetch=documents.__getitem__)
     assert credential.title == "Awesome Robotics Badge"
+
+
+def test_issuance_response_wrapping_credentials_is_unwrapped() -> None:
+    """An OpenID4VCI credential response saved to a file: {"credentials": [{"credential": ...}]}."""
+    token = vc_jose(fixture_json("ob3_basic_v1.json"))
+    response = {"credentials": [{"credential": token}], "notification_id": "3fwe98js"}
+    (credential,) = parse_credential_bytes(json.dumps(response).encode(), source="response.json")
+    assert credential.original == token.encode()
+    single = {"credential": fixture_json("vc_degree_v1.json"), "c_nonce": "x"}
+    (credential,) = parse_credential_bytes(json.dumps(single).encode(), source="response.json")
+    assert credential.title == "Bachelor of Science and Arts"
+
+
+def test_language_maps_give_english_text() -> None:
+    """European Digital Credentials style: titles as JSON-LD language maps."""
+    document = fixture_json("vc_degree_v1.json")
+    document["credentialSubject"]["degree"] = {"type": "BachelorDegree", "title": {"de": "Bachelor der Künste", "en": "Bachelor of Arts"}}
+    credential = parse_one(json.dumps(document).encode())
+    assert credential.title == "Bachelor of Arts"
+
+
+def test_cose_credential_is_named_as_unsupported() -> None:
+    with pytest.raises(InvalidInputError, match="COSE-secured"):
+        parse_credential_bytes(b"\xd2\x84\x43\xa1\x01\x26\xa0\x40\x40", source="vc.cose")

@@ -179,6 +179,9 @@ def parse_text(
         return _parse_jws(data, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if kind == detect.URL:
         raise fail(source, "a URL, not a credential (download the credential and add the file)")
+    if data[:1] == b"\xd2" or data[:3] == b"\xd8\x12\x84":
+        # CBOR tag 18 = COSE_Sign1 (RFC 9052 §4.2): VC-JOSE-COSE's application/vc+cose
+        raise fail(source, "a COSE-secured (CBOR) credential; only JSON, JWS and SD-JWT credentials are supported")
     text_head = data[:64]
     if b"." in text_head and all(32 < b < 127 for b in text_head.strip()):
         raise fail(source, "not a JWS (expected three base64url parts separated by dots) and not JSON")
@@ -223,6 +226,11 @@ def _parse_json_document(
     if ob2.is_ob1_assertion(document):
         raise fail(source, "an Open Badges 1.x assertion; only Open Badges 2.0 and later are supported")
     if "@context" not in document and not types:
+        wrapped = _wrapped_credentials(document)
+        if wrapped is not None and "presentation" not in parent_kinds:
+            # an OpenID4VCI credential response saved to a file (OID4VCI 1.0 §8.3: "credentials"/"credential")
+            container = {"verifiableCredential": wrapped}
+            return _parse_presentation(container, source, related, holder_emails, fetch, holder_ids, parent_kinds)
         raise fail(source, "JSON that is not a credential (no @context or type)")
     if types & clr.CLR_TYPES:
         if "clr" in parent_kinds:
@@ -261,6 +269,19 @@ def _parse_json_document(
 
 
 MAX_PRESENTED = 1000
+
+
+def _wrapped_credentials(document: dict[str, Any]) -> list[Any] | None:
+    """Credentials inside an issuance response: ``{"credential": X}`` or ``{"credentials": [{"credential": X}, ...]}``."""
+    if isinstance(document.get("credential"), (str, dict)):
+        return [document["credential"]]
+    items = document.get("credentials")
+    if isinstance(items, list) and items:
+        out = []
+        for item in items:
+            out.append(item["credential"] if isinstance(item, dict) and "credential" in item else item)
+        return out
+    return None
 
 
 def _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:

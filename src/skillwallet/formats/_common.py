@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterable
 
 from skillwallet.errors import InvalidInputError
@@ -21,6 +22,9 @@ VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 OB1_CONTEXTS = ("https://w3id.org/openbadges/v1",)
+
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 def fail(source: str, reason: str) -> InvalidInputError:
@@ -103,6 +107,9 @@ def text_of(value: Any) -> str | None:
         for key in ("@value", "value", "name"):
             if key in value:
                 return text_of(value[key])
+        # a JSON-LD language map ({"en": "...", "de": "..."}, JSON-LD 1.1 §9.8): English first, else the first
+        if value and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in value):
+            return text_of(value.get("en")) or text_of(list(value.values()))
         return None
     if isinstance(value, list):
         for item in value:

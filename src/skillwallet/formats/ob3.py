@@ -351,8 +351,10 @@ def _first_identity(subject: dict[str, Any]) -> str | None:
 def _generic_title(subject: dict[str, Any], types: list[str]) -> str | None:
     """A title for a VC that names nothing: a named thing in its subject, else its type split into words."""
     for value in subject.values():
-        if isinstance(value, dict) and text_of(value.get("name")):
-            return text_of(value.get("name"))
+        if isinstance(value, dict):
+            named = text_of(value.get("name")) or text_of(value.get("title"))
+            if named:
+                return named
     specific = [t for t in types if t != "VerifiableCredential"]
     if specific:
         import re
