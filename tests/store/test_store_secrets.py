@@ -101,7 +101,7 @@ def test_traceback_with_locals_shows_no_passphrase_or_key(monkeypatch, passphras
     def explode(self):
         raise RuntimeError("injected failure while keys are in scope")
 
-    monkeypatch.setattr(Wallet, "_verify_record_set", explode)
+    monkeypatch.setattr(Wallet, "_load_integrity", explode)
     from skillwallet.cli.session import open_wallet
 
     with pytest.raises(RuntimeError) as caught:
@@ -127,7 +127,7 @@ def test_internal_error_through_cli_shows_no_secret(monkeypatch, passphrase, cap
     def explode(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Wallet, "_verify_record_set", explode)
+    monkeypatch.setattr(Wallet, "_load_integrity", explode)
     code = run(["list"])
     out = capsys.readouterr()
     assert code == ExitCode.INTERNAL

@@ -23,6 +23,22 @@ def reopen() -> Wallet:
     return Wallet.open(wallet_home(), passphrase=PASSPHRASE)
 
 
+def read_everything() -> None:
+    """Open and read every credential in full (what list/show/export do)."""
+    with reopen() as wallet:
+        wallet.list_credentials()
+
+
+def assert_detected(match: str | None = None) -> None:
+    """A record-level change is caught by every full read: the API, verify_all, and the CLI's list."""
+    with pytest.raises(WalletCorruptError, match=match):
+        read_everything()
+    with reopen() as wallet:
+        with pytest.raises(WalletCorruptError):
+            wallet.verify_all()
+    assert_cli_fails(ExitCode.CORRUPT, "list")
+
+
 def edit_db(statements: list[tuple[str, tuple]]) -> None:
     """Change the wallet file behind the store's back, as an attacker with write access would."""
     conn = sqlite3.connect(wallet_file())
@@ -108,19 +124,14 @@ def test_swapped_record_bodies_detected(filled_wallet):
         ]
     )
     # the record-set MAC is intact (same ids and versions), so the AEAD of each record must catch it
-    with reopen() as wallet:
-        with pytest.raises(WalletCorruptError):
-            wallet.list_credentials()
-    assert_cli_fails(ExitCode.CORRUPT, "list")
+    assert_detected()
 
 
 def test_deleted_record_detected(filled_wallet):
     filled_wallet.close()
     rid = credential_rows()[0][0]
     edit_db([("DELETE FROM records WHERE rid=?", (rid,))])
-    with pytest.raises(WalletCorruptError, match="missing, duplicated or rolled back"):
-        reopen()
-    assert_cli_fails(ExitCode.CORRUPT, "list")
+    assert_detected("missing, duplicated or rolled back")
 
 
 def test_duplicated_record_detected(filled_wallet):
@@ -128,8 +139,7 @@ def test_duplicated_record_detected(filled_wallet):
     rid, version, sealed = credential_rows()[0]
     forged_rid = bytes(16)
     edit_db([("INSERT INTO records VALUES ('credentials', ?, ?, ?)", (forged_rid, version, sealed))])
-    with pytest.raises(WalletCorruptError):
-        reopen()
+    assert_detected()
 
 
 def test_record_rolled_back_to_older_version_detected(filled_wallet):
@@ -142,16 +152,14 @@ def test_record_rolled_back_to_older_version_detected(filled_wallet):
     (changed,) = [rid for rid in new_rows if new_rows[rid] != old_rows[rid]]
     version, sealed = old_rows[changed]
     edit_db([("UPDATE records SET version=?, sealed=? WHERE rid=?", (version, sealed, changed))])
-    with pytest.raises(WalletCorruptError):
-        reopen()
+    assert_detected("missing, duplicated or rolled back")
 
 
 def test_record_moved_between_collections_detected(filled_wallet):
     filled_wallet.close()
     rid = credential_rows()[0][0]
     edit_db([("UPDATE records SET collection='documents' WHERE rid=?", (rid,))])
-    with pytest.raises(WalletCorruptError):
-        reopen()
+    assert_detected()
 
 
 # --- test 3: whole-file swaps and rollback, with the explicit override ------------------------------------------
@@ -204,3 +212,17 @@ def test_truncated_integrity_row_is_corrupt(filled_wallet):
     filled_wallet.close()
     edit_db([("UPDATE header SET value=? WHERE name='integrity'", (b"short",))])
     assert_cli_fails(ExitCode.CORRUPT, "list")
+
+
+def test_deleted_credential_body_detected_by_show(filled_wallet):
+    wid = filled_wallet.test_ids[1]
+    filled_wallet.close()
+    conn = sqlite3.connect(wallet_file())
+    rows = conn.execute("SELECT rid FROM records WHERE collection='credential-bodies'").fetchall()
+    conn.close()
+    edit_db([("DELETE FROM records WHERE rid=?", (rows[0][0],))])
+    assert_detected()
+    codes = {run_cli("show", wid, env={"SKILLWALLET_PASSPHRASE": PASSPHRASE}).returncode for wid in [wid]}
+    assert codes <= {0, ExitCode.CORRUPT}
+    proc = run_cli("list", "--json", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE})
+    assert proc.returncode == ExitCode.CORRUPT  # list checks the bodies' record set too

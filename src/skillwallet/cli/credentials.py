@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import Any, List, Optional
 
 import typer
 
 from skillwallet.cli.common import emit_json, info, stdout_console
-
-if TYPE_CHECKING:
-    from skillwallet.store import StoredCredential
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
@@ -25,39 +22,35 @@ def _table_console():
     return console
 
 
-def _matches(stored: "StoredCredential", *, issuer, skill, fmt, tag, expiring, search, now) -> bool:
-    cred = stored.credential
-    if issuer:
-        names = " ".join(filter(None, (cred.issuer.name, cred.issuer.id, cred.issuer.url))).lower()
-        if issuer.lower() not in names:
-            return False
-    if skill:
-        wanted = skill.lower()
-        if not any(wanted in (s.name or "").lower() or wanted == (s.code or "").lower() for s in cred.skills):
-            return False
-    if fmt and cred.format != fmt:
+def _matches(item: dict, *, issuer, skill, fmt, tag, expiring_before, search, now_iso) -> bool:
+    """Whether one ``list --json`` object passes the filters (all given filters must hold)."""
+    if issuer and issuer.lower() not in f"{item.get('issuer') or ''} {item.get('issuer_id') or ''}".lower():
         return False
-    if tag and tag not in stored.tags:
+    if skill and not any(skill.lower() in name.lower() for name in item.get("skills") or []):
         return False
-    if expiring is not None:
-        if cred.expires is None or not (now <= cred.expires <= now + timedelta(days=expiring)):
+    if fmt and item.get("format") != fmt:
+        return False
+    if tag and tag not in (item.get("tags") or []):
+        return False
+    if expiring_before is not None:
+        # ISO 8601 UTC strings with Z sort like the instants they name
+        expires = item.get("expires")
+        if not expires or not (now_iso <= expires <= expiring_before):
             return False
     if search:
         haystack = " ".join(
-            filter(
-                None,
-                [
-                    cred.title,
-                    cred.description,
-                    cred.issuer.name,
-                    cred.issuer.id,
-                    cred.achievement_type,
-                    stored.note,
-                    *(s.name for s in cred.skills),
-                    *cred.tags,
-                    *stored.tags,
-                ],
+            str(v)
+            for v in (
+                item.get("title"),
+                item.get("issuer"),
+                item.get("issuer_id"),
+                item.get("achievement_type"),
+                item.get("note"),
+                *(item.get("skills") or []),
+                *(item.get("badge_tags") or []),
+                *(item.get("tags") or []),
             )
+            if v
         ).lower()
         if search.lower() not in haystack:
             return False
@@ -65,19 +58,13 @@ def _matches(stored: "StoredCredential", *, issuer, skill, fmt, tag, expiring, s
 
 
 def _sort_key(name: str):
-    far = datetime.max.replace(tzinfo=timezone.utc)
-
-    def key(stored: "StoredCredential") -> Any:
-        cred = stored.credential
-        if name == "title":
-            return ((cred.title or "").lower(), stored.wallet_id)
-        if name == "issuer":
-            return ((cred.issuer.name or cred.issuer.id or "").lower(), stored.wallet_id)
-        if name == "issued":
-            return (cred.issued or far, stored.wallet_id)
-        if name == "expires":
-            return (cred.expires or far, stored.wallet_id)
-        return (stored.added, stored.wallet_id)
+    def key(item: dict) -> Any:
+        if name in ("title", "issuer"):
+            return ((item.get(name) or "").lower(), item["id"])
+        if name in ("issued", "expires"):
+            value = item.get(name)
+            return (value is None, value or "", item["id"])  # unknown dates last
+        return (item.get("added") or "", item["id"])
 
     return key
 
@@ -104,16 +91,22 @@ def list_command(
     if sort not in SORT_KEYS:
         raise InvalidInputError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
     with open_wallet() as wallet:
-        everything = wallet.list_credentials()
+        everything = wallet.list_summaries()
+    from skillwallet.model import format_datetime
+
     now = datetime.now(timezone.utc)
+    now_iso = format_datetime(now.replace(microsecond=0)) or ""
+    expiring_before = format_datetime((now + timedelta(days=expiring)).replace(microsecond=0)) if expiring is not None else None
     selected = [
-        s
-        for s in everything
-        if _matches(s, issuer=issuer, skill=skill, fmt=fmt, tag=tag, expiring=expiring, search=search, now=now)
+        item
+        for item in everything
+        if _matches(
+            item, issuer=issuer, skill=skill, fmt=fmt, tag=tag, expiring_before=expiring_before, search=search, now_iso=now_iso
+        )
     ]
     selected.sort(key=_sort_key(sort), reverse=reverse)
     if as_json:
-        emit_json("credentials", {"count": len(selected), "total": len(everything), "credentials": [s.summary() for s in selected]})
+        emit_json("credentials", {"count": len(selected), "total": len(everything), "credentials": selected})
         return
     if not selected:
         info("no credentials" + (" match" if len(everything) else " yet: add one with: skillwallet add FILE"))
@@ -123,17 +116,16 @@ def list_command(
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("ID", "Title", "Issuer", "Issued", "Expires", "Format", "Verdict", "Tags"):
         table.add_column(column, overflow="fold")
-    for s in selected:
-        c = s.credential
+    for item in selected:
         table.add_row(
-            s.wallet_id,
-            c.title or "-",
-            c.issuer.name or c.issuer.id or "-",
-            _date(c.issued),
-            _date(c.expires),
-            c.format,
-            s.verdict.verdict,
-            ", ".join(s.tags),
+            item["id"],
+            item.get("title") or "-",
+            item.get("issuer") or "-",
+            (item.get("issued") or "-")[:10],
+            (item.get("expires") or "-")[:10],
+            item.get("format") or "-",
+            item.get("verdict") or "-",
+            ", ".join(item.get("tags") or []),
         )
     _table_console().print(table)
     info(f"{len(selected)} of {len(everything)} credentials")

@@ -51,7 +51,8 @@ FORMAT_VERSION = 1
 WALLET_FILE = "wallet.sqlite"
 APPLICATION_ID = 0x534B5754  # "SKWT": `file` and sqlite tools can tell what the file is
 
-CREDENTIALS = "credentials"
+CREDENTIALS = "credentials"  # one small index record per credential: what `list` reads
+BODIES = "credential-bodies"  # the full normalised credential with its original bytes
 HOLDER = "_holder"
 RESERVED_PREFIX = "_"
 
@@ -67,6 +68,7 @@ CREATE TABLE records (
     sealed BLOB NOT NULL,
     PRIMARY KEY (collection, rid)
 ) WITHOUT ROWID;
+CREATE INDEX records_versions ON records (collection, version);
 """
 
 
@@ -137,37 +139,50 @@ class StoredCredential:
 
         ``tags`` are the holder's own wallet tags; the tags the credential itself carries are ``badge_tags``.
         """
-        out: dict[str, Any] = {"id": self.wallet_id}
-        out.update(self.credential.summary())
-        out["badge_tags"] = out.pop("tags", [])
-        out["tags"] = list(self.tags)
-        out["verdict"] = self.verdict.verdict
-        out["checked_at"] = format_datetime(self.verdict.checked_at)
-        out["in_force"] = self.verdict.in_force
-        out["added"] = format_datetime(self.added)
-        out["note"] = self.note
-        return out
+        return list_object(self.wallet_id, self.index_record())
 
-    def to_record(self) -> dict[str, Any]:
+    def index_record(self) -> dict[str, Any]:
+        """The small record ``list`` reads (everything but the credential's full body)."""
         return {
             "identity": self.credential.identity_key(),
-            "credential": self.credential.to_dict(),
+            "summary": self.credential.summary(),
             "verdict": self.verdict.to_dict(),
             "added": format_datetime(self.added),
             "tags": list(self.tags),
             "note": self.note,
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """Everything about the stored credential as one JSON object."""
+        record = self.index_record()
+        record["credential"] = self.credential.to_dict()
+        return record
+
     @classmethod
-    def from_record(cls, wallet_id: str, record: dict[str, Any]) -> "StoredCredential":
+    def from_records(cls, wallet_id: str, index: dict[str, Any], body: dict[str, Any]) -> "StoredCredential":
         return cls(
             wallet_id=wallet_id,
-            credential=Credential.from_dict(record["credential"]),
-            verdict=Verdict.from_dict(record.get("verdict") or {}),
-            added=parse_datetime(record.get("added")) or _now(),
-            tags=list(record.get("tags") or []),
-            note=record.get("note"),
+            credential=Credential.from_dict(body["credential"]),
+            verdict=Verdict.from_dict(index.get("verdict") or {}),
+            added=parse_datetime(index.get("added")) or _now(),
+            tags=list(index.get("tags") or []),
+            note=index.get("note"),
         )
+
+
+def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
+    """The ``list --json`` object built from a credential's index record."""
+    out: dict[str, Any] = {"id": wallet_id}
+    out.update(index["summary"])
+    out["badge_tags"] = out.pop("tags", [])
+    out["tags"] = list(index.get("tags") or [])
+    verdict = Verdict.from_dict(index.get("verdict") or {})
+    out["verdict"] = verdict.verdict
+    out["checked_at"] = format_datetime(verdict.checked_at)
+    out["in_force"] = verdict.in_force
+    out["added"] = index.get("added")
+    out["note"] = index.get("note")
+    return out
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
@@ -198,24 +213,41 @@ class _Keys:
 
 @dataclass
 class _Integrity:
+    """Generation counter plus, per collection, the record count and the XOR of the per-record HMACs.
+
+    Kept per collection so that reading one collection in full (a listing) can check exactly that collection,
+    and a write updates its collection's entry in O(1): XOR out the old (rid, version), XOR in the new one.
+    """
+
     generation: int
-    count: int
-    accumulator: bytes  # XOR of the per-record HMACs
+    collections: dict[str, list]  # name -> [count, accumulator as int]
 
     def encode(self, keys: _Keys, wallet_id: bytes) -> bytes:
-        body = self.generation.to_bytes(8, "big") + self.count.to_bytes(8, "big") + self.accumulator
+        body = json.dumps(
+            {
+                "g": self.generation,
+                "c": {name: [count, f"{acc:064x}"] for name, (count, acc) in sorted(self.collections.items()) if count},
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()
         return body + crypto.mac(keys.setmac, b"integrity", wallet_id, body)
 
     @classmethod
-    def decode(cls, raw: bytes, keys: _Keys, wallet_id: bytes) -> "_Integrity":
-        if not isinstance(raw, bytes) or len(raw) != 8 + 8 + 32 + 32:
-            raise WalletCorruptError("the wallet's integrity record is damaged", CORRUPT_HINT)
-        body, tag = raw[:48], raw[48:]
+    def decode(cls, raw: Any, keys: _Keys, wallet_id: bytes) -> "_Integrity":
         import hmac as _hmac
 
+        if not isinstance(raw, bytes) or len(raw) < 33:
+            raise WalletCorruptError("the wallet's integrity record is damaged", CORRUPT_HINT)
+        body, tag = raw[:-32], raw[-32:]
         if not _hmac.compare_digest(tag, crypto.mac(keys.setmac, b"integrity", wallet_id, body)):
             raise WalletCorruptError("the wallet's integrity record was tampered with", CORRUPT_HINT)
-        return cls(int.from_bytes(body[:8], "big"), int.from_bytes(body[8:16], "big"), body[16:48])
+        data = json.loads(body)
+        return cls(data["g"], {name: [count, int(acc, 16)] for name, (count, acc) in data["c"].items()})
+
+    def expected(self, collection: str) -> tuple[int, int]:
+        count, acc = self.collections.get(collection, [0, 0])
+        return count, acc
 
 
 @dataclass
@@ -356,7 +388,6 @@ class Wallet:
         self.header = header
         self._keys = keys
         self._generation = 0
-        self._count = 0
 
     def __repr__(self) -> str:
         return f"Wallet({str(self.path)!r})"
@@ -400,7 +431,7 @@ class Wallet:
                     if statement.strip():
                         conn.execute(statement)
                 conn.executemany("INSERT INTO header(name, value) VALUES (?, ?)", header.rows().items())
-                integrity = _Integrity(0, 0, bytes(32))
+                integrity = _Integrity(0, {})
                 conn.execute(
                     "INSERT INTO header(name, value) VALUES ('integrity', ?)",
                     (integrity.encode(keys, header.wallet_id),),
@@ -519,7 +550,7 @@ class Wallet:
             header = cls._read_header(conn, path)
             keys = keys_from(header)
             wallet = cls(home, path, conn, header, keys)
-            wallet._verify_record_set()
+            wallet._load_integrity()
         except _DB_ERRORS as exc:
             conn.close()
             raise _translate_sqlite(exc, path) from None
@@ -569,39 +600,77 @@ class Wallet:
     def _record_hash(self, collection: str, rid: bytes, version: int) -> bytes:
         return crypto.mac(self._keys.setmac, collection.encode(), rid, version.to_bytes(8, "big"))
 
-    def _verify_record_set(self) -> None:
-        """Recompute the record-set MAC over every (collection, rid, version) in one read snapshot."""
-        conn = self.conn
-        conn.execute("BEGIN")
-        try:
-            raw = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchone()
-            if raw is None:
-                raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
-            integrity = _Integrity.decode(raw[0], self._keys, self.header.wallet_id)
-            accumulator = 0
-            count = 0
-            key = self._keys.setmac.reveal()
-            import hmac as _hmac
+    def _read_integrity(self) -> _Integrity:
+        rows = self.conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
+        if not rows:
+            raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
+        return _Integrity.decode(rows[0][0], self._keys, self.header.wallet_id)
 
-            for collection, rid, version in conn.execute("SELECT collection, rid, version FROM records"):
-                if (
-                    not isinstance(rid, bytes)
-                    or not isinstance(collection, str)
-                    or not isinstance(version, int)
-                    or not 0 < version < 2**63
-                ):
-                    raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
-                message = _lp(collection.encode(), rid, version.to_bytes(8, "big"))
-                accumulator ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
-                count += 1
-        finally:
-            conn.execute("COMMIT")
-        if count != integrity.count or accumulator.to_bytes(32, "big") != integrity.accumulator:
-            raise WalletCorruptError(
-                f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
-            )
+    def _load_integrity(self) -> None:
+        """Authenticate the integrity row (O(1)): the generation for the rollback check."""
+        integrity = self._read_integrity()
         self._generation = integrity.generation
-        self._count = count
+
+    def _scan(self, collection: str | None, columns: str) -> list[tuple]:
+        """Read every row of ``collection`` (all if ``None``) and check them against the integrity row.
+
+        Rows and integrity row are read in one snapshot. Every (rid, version) is hashed: a deleted, added,
+        duplicated or rolled-back record makes the count or the XOR differ (SECURITY.md test 3).
+        Returns rows of (collection, rid, version, *columns).
+        """
+        import hmac as _hmac
+
+        conn = self.conn
+        extra = f", {columns}" if columns else ""
+        try:
+            conn.execute("BEGIN")
+            try:
+                integrity = self._read_integrity()
+                # without extra columns the narrow index answers: checking a collection of large records
+                # (credential bodies) then reads a few pages instead of every record
+                source = "records" if columns else "records INDEXED BY records_versions"
+                if collection is None:
+                    rows = conn.execute(f"SELECT collection, rid, version{extra} FROM {source}").fetchall()
+                else:
+                    rows = conn.execute(
+                        f"SELECT collection, rid, version{extra} FROM {source} WHERE collection=?", (collection,)
+                    ).fetchall()
+            finally:
+                conn.execute("COMMIT")
+        except _DB_ERRORS as exc:
+            raise _translate_sqlite(exc, self.path) from None
+        key = self._keys.setmac.reveal()
+        found: dict[str, list[int]] = {}
+        for row in rows:
+            name, rid, version = row[0], row[1], row[2]
+            if (
+                not isinstance(rid, bytes)
+                or not isinstance(name, str)
+                or not isinstance(version, int)
+                or not 0 < version < 2**63
+            ):
+                raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
+            message = _lp(name.encode(), rid, version.to_bytes(8, "big"))
+            entry = found.setdefault(name, [0, 0])
+            entry[0] += 1
+            entry[1] ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
+        names = set(found) | (set(integrity.collections) if collection is None else {collection})
+        for name in names:
+            if tuple(found.get(name, (0, 0))) != integrity.expected(name):
+                raise WalletCorruptError(
+                    f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
+                )
+        return rows
+
+    def verify_all(self) -> int:
+        """Check every record against the integrity row and decrypt it; returns the number of records.
+
+        ``list``-type reads check their own collection; backup and restore check everything with this.
+        """
+        rows = self._scan(None, "sealed")
+        for name, rid, version, sealed in rows:
+            self._unseal(name, rid, version, sealed)
+        return len(rows)
 
     def _state_file(self) -> Path:
         from skillwallet import paths
@@ -701,10 +770,7 @@ class Wallet:
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
         try:
-            raw = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchone()
-            if raw is None:
-                raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
-            integrity = _Integrity.decode(raw[0], self._keys, self.header.wallet_id)
+            integrity = self._read_integrity()
             writer = _Writer(self, integrity)
             yield writer
             integrity.generation = writer.generation
@@ -723,7 +789,6 @@ class Wallet:
                 raise fsutil.storage_error(exc, str(self.path)) from None
             raise
         self._generation = integrity.generation
-        self._count = integrity.count
         fsutil.fault_point("write.committed")
         try:
             self._record_seen()
@@ -763,8 +828,8 @@ class Wallet:
 
     def items(self, collection: str) -> list[tuple[str, Any]]:
         """Every (key, value) of ``collection``, sorted by key."""
-        rows = self._fetchall("SELECT rid, version, sealed FROM records WHERE collection=?", (collection,))
-        out = [self._unseal(collection, rid, version, sealed) for rid, version, sealed in rows]
+        rows = self._scan(collection, "sealed")
+        out = [self._unseal(collection, rid, version, sealed) for _, rid, version, sealed in rows]
         out.sort(key=lambda kv: kv[0])
         return out
 
@@ -779,31 +844,57 @@ class Wallet:
         Duplicates are recognised by ``Credential.identity_key()``; adding one again keeps the stored copy
         but records a newer verdict if one is given.
         """
-        wallet_id = cred.wallet_id()
+        return self.add_credentials([(cred, verdict)])[0]
+
+    def add_credentials(
+        self, items: list[tuple[Credential, Verdict | None]] | list[Credential]
+    ) -> list[tuple[str, bool]]:
+        """Add many credentials in one transaction (all or none); returns (wallet id, created?) for each.
+
+        For bulk imports (a CLR with its achievements, a folder of badges): one lock, one fsync.
+        """
+        results: list[tuple[str, bool]] = []
         with self._write_transaction() as writer:
-            existing = writer.get(CREDENTIALS, wallet_id)
-            if existing is not None:
-                if verdict is not None:
-                    existing["verdict"] = verdict.to_dict()
-                    writer.put(CREDENTIALS, wallet_id, existing)
-                else:
-                    writer.unchanged()
-                return wallet_id, False
-            stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
-            writer.put(CREDENTIALS, wallet_id, stored.to_record())
-        return wallet_id, True
+            for item in items:
+                cred, verdict = item if isinstance(item, tuple) else (item, None)
+                wallet_id = cred.wallet_id()
+                existing = writer.get(CREDENTIALS, wallet_id)
+                if existing is not None:
+                    if verdict is not None:
+                        existing["verdict"] = verdict.to_dict()
+                        writer.put(CREDENTIALS, wallet_id, existing)
+                    results.append((wallet_id, False))
+                    continue
+                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
+                writer.put(BODIES, wallet_id, {"credential": cred.to_dict()})
+                writer.put(CREDENTIALS, wallet_id, stored.index_record())
+                results.append((wallet_id, True))
+        return results
+
+    def list_summaries(self) -> list[dict[str, Any]]:
+        """The ``list --json`` object of every credential, in the order they were added.
+
+        Reads only the small index records (not the credentials' bodies): fast for large wallets.
+        """
+        index = self.items(CREDENTIALS)
+        self._scan(BODIES, "")  # the bodies' record set must be intact too (read through the narrow index)
+        out = [list_object(key, value) for key, value in index]
+        out.sort(key=lambda o: (o["added"] or "", o["id"]))
+        return out
 
     def list_credentials(self) -> list[StoredCredential]:
-        """Every stored credential, in the order they were added."""
-        out = [StoredCredential.from_record(key, value) for key, value in self.items(CREDENTIALS)]
+        """Every stored credential, in full, in the order they were added."""
+        index = dict(self.items(CREDENTIALS))
+        bodies = dict(self.items(BODIES))
+        if index.keys() != bodies.keys():
+            raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
+        out = [StoredCredential.from_records(key, index[key], bodies[key]) for key in index]
         out.sort(key=lambda s: (s.added, s.wallet_id))
         return out
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The full wallet id for an id or unique prefix (NotFoundError / InvalidInputError when ambiguous)."""
         wanted = id_or_prefix.strip().lower()
-        if not wanted:
-            raise InvalidInputError("give a credential id (see: skillwallet list)")
         if len(wanted) == 12 and self.get(CREDENTIALS, wanted) is not None:
             return wanted
         matches = sorted(key for key, _ in self.items(CREDENTIALS) if key.startswith(wanted))
@@ -819,16 +910,20 @@ class Wallet:
     def get_credential(self, id_or_prefix: str) -> StoredCredential:
         """The credential with this wallet id or unique id prefix."""
         wallet_id = self.resolve_id(id_or_prefix)
-        record = self.get(CREDENTIALS, wallet_id)
-        if record is None:
+        index = self.get(CREDENTIALS, wallet_id)
+        if index is None:
             raise NotFoundError(f"no credential with id {id_or_prefix!r}")
-        return StoredCredential.from_record(wallet_id, record)
+        body = self.get(BODIES, wallet_id)
+        if body is None:
+            raise WalletCorruptError(f"the credential {wallet_id} of the wallet {self.path} is incomplete", CORRUPT_HINT)
+        return StoredCredential.from_records(wallet_id, index, body)
 
     def remove_credential(self, wallet_id: str) -> None:
         """Remove a credential by its full wallet id (NotFoundError if absent)."""
         with self._write_transaction() as writer:
             if not writer.delete(CREDENTIALS, wallet_id):
                 raise NotFoundError(f"no credential with id {wallet_id!r}")
+            writer.delete(BODIES, wallet_id)
 
     def _update_credential(self, wallet_id: str, change) -> None:
         with self._write_transaction() as writer:
@@ -977,7 +1072,6 @@ class _Writer:
         # every record written in this transaction gets the new generation as its version: versions are
         # never reused, so an old ciphertext can never pass for a current one
         self.generation = integrity.generation + 1
-        self._acc = int.from_bytes(integrity.accumulator, "big")
 
     def unchanged(self) -> None:
         pass
@@ -996,16 +1090,16 @@ class _Writer:
         stored_key, value = self.wallet._unseal(collection, rid, row[0], row[1])
         return value if stored_key == key else None
 
-    def _toggle(self, collection: str, rid: bytes, version: int) -> None:
-        self._acc ^= int.from_bytes(self.wallet._record_hash(collection, rid, version), "big")
+    def _toggle(self, collection: str, rid: bytes, version: int, delta: int) -> None:
+        entry = self.integrity.collections.setdefault(collection, [0, 0])
+        entry[0] += delta
+        entry[1] ^= int.from_bytes(self.wallet._record_hash(collection, rid, version), "big")
 
     def put(self, collection: str, key: str, value: Any) -> None:
         rid, row = self._row(collection, key)
         version = self.generation
         if row is not None:
-            self._toggle(collection, rid, row[0])
-        else:
-            self.integrity.count += 1
+            self._toggle(collection, rid, row[0], -1)
         plain = json.dumps({"k": key, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
         sealed = self.wallet._keys.sealer.seal(plain, self.wallet._aad(collection, rid, version))
         fsutil.fault_point("write.record")
@@ -1013,8 +1107,7 @@ class _Writer:
             "INSERT OR REPLACE INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
             (collection, rid, version, sealed),
         )
-        self._toggle(collection, rid, version)
-        self.integrity.accumulator = self._acc.to_bytes(32, "big")
+        self._toggle(collection, rid, version, +1)
 
     def delete(self, collection: str, key: str) -> bool:
         rid, row = self._row(collection, key)
@@ -1022,9 +1115,7 @@ class _Writer:
             return False
         fsutil.fault_point("write.record")
         self.wallet.conn.execute("DELETE FROM records WHERE collection=? AND rid=?", (collection, rid))
-        self._toggle(collection, rid, row[0])
-        self.integrity.count -= 1
-        self.integrity.accumulator = self._acc.to_bytes(32, "big")
+        self._toggle(collection, rid, row[0], -1)
         return True
 
 
