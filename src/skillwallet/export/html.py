@@ -11,36 +11,41 @@ from html import escape
 from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url
 
 _CSS = """
-:root { --ink:#1f2933; --muted:#5f6b7a; --accent:#1f4e79; --rule:#c9d3df; --good:#1e7b4f; --warn:#a86500; --bad:#b42318; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK SC", sans-serif;
-       color: var(--ink); max-width: 52rem; margin: 2rem auto; padding: 0 1.25rem; line-height: 1.45; font-size: 15px; }
-header h1 { color: var(--accent); font-size: 2.1rem; margin: 0; }
-header .headline { color: var(--muted); font-size: 1.15rem; margin: .15rem 0 .4rem; }
-header .contact { color: var(--muted); font-size: .9rem; }
-a { color: var(--accent); }
-h2 { color: var(--accent); font-size: .95rem; letter-spacing: .06em; text-transform: uppercase;
-     border-bottom: 1.5px solid var(--accent); padding-bottom: .15rem; margin: 1.6rem 0 .6rem; }
-.skills { display: flex; flex-wrap: wrap; gap: .35rem; padding: 0; list-style: none; }
-.skills li { border: 1px solid var(--rule); border-radius: 1rem; padding: .1rem .6rem; font-size: .88rem; }
-.skills li small { color: var(--muted); }
-.pathway { display: flex; justify-content: space-between; gap: 1rem; margin: .45rem 0; }
-.pathway .missing { color: var(--muted); font-size: .82rem; }
-progress { width: 8rem; }
-.credential { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 1px solid var(--rule);
-              padding: .7rem 0; break-inside: avoid; }
+       color: #1f2933; max-width: 52rem; margin: 2rem auto; padding: 0 1.25rem; line-height: 1.45; font-size: 15px; }
+header h1 { color: #1f4e79; font-size: 2.1rem; margin: 0; }
+header .headline { color: #5f6b7a; font-size: 1.15rem; margin: .15rem 0 .4rem; }
+header .contact { color: #5f6b7a; font-size: .9rem; }
+a { color: #1f4e79; }
+h2 { color: #1f4e79; font-size: .95rem; letter-spacing: .06em; text-transform: uppercase;
+     border-bottom: 1.5px solid #1f4e79; padding-bottom: .15rem; margin: 1.6rem 0 .6rem; }
+.skills { padding: 0; margin: 0; list-style: none; }
+.skills li { display: inline-block; border: 1px solid #c9d3df; border-radius: 1rem; padding: .1rem .6rem;
+             margin: 0 .3rem .35rem 0; font-size: .88rem; }
+.skills li small { color: #5f6b7a; }
+.row { display: flex; justify-content: space-between; align-items: flex-start; }
+.row > .main { flex: 1 1 auto; min-width: 0; padding-right: 1rem; }
+.row > .side { flex: 0 0 auto; }
+.pathway { margin: .45rem 0; }
+.pathway .side { width: 9rem; font-size: .85rem; white-space: nowrap; }
+.pathway .missing { color: #5f6b7a; font-size: .82rem; }
+.bar { height: .45rem; width: 8rem; background: #c9d3df; border-radius: .25rem; overflow: hidden; margin: .2rem 0; }
+.bar span { display: block; height: 100%; background: #1f4e79; }
+.bar.done span { background: #1e7b4f; }
+.credential { border-bottom: 1px solid #c9d3df; padding: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
 .credential h3 { font-size: 1.02rem; margin: 0 0 .15rem; }
-.credential h3 .kind { color: var(--muted); font-size: .78rem; font-weight: normal; }
+.credential h3 .kind { color: #5f6b7a; font-size: .78rem; font-weight: normal; }
 .credential p { margin: .1rem 0; }
-.credential .small { color: var(--muted); font-size: .8rem; word-break: break-all; }
-.status-good { color: var(--good); font-weight: bold; }
-.status-warn { color: var(--warn); font-weight: bold; }
-.status-bad { color: var(--bad); font-weight: bold; }
-figure { margin: 0; text-align: center; flex: 0 0 auto; }
-figure svg { width: 7.5rem; height: 7.5rem; display: block; }
+.credential .small { color: #5f6b7a; font-size: .8rem; overflow-wrap: anywhere; }
+.status-good { color: #1e7b4f; font-weight: bold; }
+.status-warn { color: #a86500; font-weight: bold; }
+.status-bad { color: #b42318; font-weight: bold; }
+figure { margin: 0; text-align: center; }
+figure svg { width: 7.5rem; height: 7.5rem; display: block; margin: 0 auto; }
 figure.dense svg { width: 11rem; height: 11rem; }
-figcaption { color: var(--muted); font-size: .7rem; }
-footer { color: var(--muted); font-size: .78rem; margin-top: 1.5rem; }
+figcaption { color: #5f6b7a; font-size: .7rem; }
+footer { color: #5f6b7a; font-size: .78rem; margin-top: 1.5rem; }
 @media print { body { margin: 0; max-width: none; font-size: 12px; } a { text-decoration: none; } }
 """
 
@@ -107,7 +112,8 @@ def _credential(credential: ResumeCredential) -> str:
         svg, dense = _qr_svg_inline(credential.qr_text)
         caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
         figure = f'<figure class="{"dense" if dense else ""}">{svg}<figcaption>{caption}</figcaption></figure>'
-    return f'<article class="credential"><div>{"".join(parts)}</div>{figure}</article>'
+    side = f'<div class="side">{figure}</div>' if figure else ""
+    return f'<article class="credential row"><div class="main">{"".join(parts)}</div>{side}</article>'
 
 
 def _pathway(pathway: ResumePathway) -> str:
@@ -118,10 +124,16 @@ def _pathway(pathway: ResumePathway) -> str:
         missing = f'<div class="missing">Still needed: {escape("; ".join(pathway.missing))}</div>'
     bar = ""
     if pathway.progress is not None:
-        bar = f'<progress max="100" value="{round(pathway.progress * 100)}"></progress> {escape(pathway.progress_text or "")}'
+        # a styled div, not <progress>: it prints, and renders the same in every browser and converter
+        percent = round(pathway.progress * 100)
+        bar = (
+            f'<div class="bar{" done" if pathway.met else ""}" role="progressbar" aria-valuenow="{percent}" '
+            f'aria-valuemin="0" aria-valuemax="100"><span style="width:{percent}%"></span></div>'
+            f"{escape(pathway.progress_text or '')}"
+        )
     return (
-        f'<div class="pathway"><div><strong>{escape(pathway.title)}</strong>{missing}</div>'
-        f'<div><span class="{cls}">{label}</span><br>{bar}</div></div>'
+        f'<div class="pathway row"><div class="main"><strong>{escape(pathway.title)}</strong>{missing}</div>'
+        f'<div class="side"><span class="{cls}">{label}</span>{bar}</div></div>'
     )
 
 
