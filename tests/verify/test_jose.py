@@ -186,6 +186,16 @@ def test_vc_jwt_ecdsa_did_key(alg, make_key):
     assert jose.verify_jose_credential(credential("vc-jwt", token, did), resolver=offline()).outcome == PASS
 
 
+def test_es256k_with_secp256k1_did_key():
+    sk = ec.generate_private_key(ec.SECP256K1())
+    did, kid = did_key_issuer(sk)
+    assert did.startswith("did:key:zQ3s")
+    token = make_jws({"alg": "ES256K", "kid": kid}, vc_claims(did), sk, alg="ES256")  # same r||s over SHA-256
+    assert jose.verify_jose_credential(credential("vc-jwt", token, did), resolver=offline()).outcome == PASS
+    confused = make_jws({"alg": "ES256", "kid": kid}, vc_claims(did), sk)
+    assert jose.verify_jose_credential(credential("vc-jwt", confused, did), resolver=offline()).outcome == FAIL
+
+
 @pytest.mark.parametrize("alg", ["RS256", "PS256", "RS512", "PS384"])
 def test_rsa_algorithms_with_did_jwk(alg):
     sk = rsa2048()

@@ -50,6 +50,26 @@ def test_nist_curve_did_key_vectors(did):
     assert keys.did_key_from_public_key(keys.public_key_from_jwk(jwk)) == did
 
 
+@pytest.mark.parametrize("did", sorted(VECTORS["secp256k1"]))
+def test_secp256k1_did_key_vectors(did):
+    vector = VECTORS["secp256k1"][did]
+    private_key = ec.derive_private_key(int(vector["seed"], 16), ec.SECP256K1())
+    assert keys.did_key_from_public_key(private_key.public_key()) == did
+    decoded = keys.public_key_from_did_key(did)
+    compressed = decoded.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+    assert compressed == keys.multibase_decode("z" + vector["publicKeyBase58"])
+
+
+def test_rsa_did_key_round_trip():
+    # did:key RSA (multicodec 0x1205): the DER PKCS#1 RSAPublicKey after the varint
+    from cryptography.hazmat.primitives.serialization import Encoding as E, PublicFormat as P
+
+    public = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    did = "did:key:" + keys.multibase_encode(b"\x85\x24" + public.public_bytes(E.DER, P.PKCS1))
+    assert did.startswith("did:key:z4MX")
+    assert keys.public_key_from_did_key(did).public_numbers() == public.public_numbers()
+
+
 def test_did_key_resolves_bound_to_itself_for_every_signing_purpose():
     did = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
     for vm in (did, f"{did}#{did[8:]}"):
