@@ -245,3 +245,44 @@ def test_subprocess_bulk_import_never_prints_a_traceback(wallet_home, tmp_path) 
     assert "Teamwork" in proc.stdout
     assert proc.stderr.count("rejected: ") == 2
     assert "added 1, already present 0, rejected 2" in proc.stderr
+
+
+def test_ob2_assertion_completed_later_is_not_stored_twice(wallet_home, passphrase, tmp_path, capsys) -> None:
+    tmp_path = tmp_path / "inputs"
+    tmp_path.mkdir()
+    (tmp_path / "hosted.json").write_bytes(fixture_bytes("ob2_assertion_hosted.json"))
+    code, first, _ = add_json(capsys, str(tmp_path / "hosted.json"), "--offline", "--no-verify")
+    assert code == 0 and first["summary"]["added"] == 1
+    for name in ("ob2_badgeclass.json", "ob2_issuer.json"):
+        (tmp_path / name).write_bytes(fixture_bytes(name))
+    code, again, _ = add_json(capsys, str(tmp_path), "--offline", "--no-verify")
+    assert code == 0
+    assert again["summary"] == {"added": 0, "present": 1, "rejected": 0, "supporting": 2}
+    (result,) = [r for r in again["results"] if r["status"] == "present"]
+    assert result["id"] == first["results"][0]["id"]
+    assert "remove it and add this file again" in result["notes"][0]
+    assert len(stored(passphrase)) == 1
+
+
+def test_bulk_import_writes_in_batches(wallet_home, passphrase, tmp_path, capsys, monkeypatch) -> None:
+    from skillwallet.formats import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+    calls: list[int] = []
+    original = Wallet.add_credentials
+
+    def counting(self, items):
+        calls.append(len(items))
+        return original(self, items)
+
+    monkeypatch.setattr(Wallet, "add_credentials", counting)
+    document = fixture_json("ob3_basic_v1.json")
+    for number in range(7):
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-{number:012d}"
+        (tmp_path / f"{number}.json").write_text(json.dumps(document))
+    (tmp_path / "7.json").write_text(json.dumps(document))  # same as 6.json, in the same batch
+    code, report, _ = add_json(capsys, *[str(tmp_path / f"{n}.json") for n in range(8)], "--no-verify")
+    assert code == 0
+    assert calls == [3, 3, 2]
+    assert [r["status"] for r in report["results"]] == ["added"] * 7 + ["present"]
+    assert len(stored(passphrase)) == 7

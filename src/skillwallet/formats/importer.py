@@ -141,6 +141,68 @@ def _verify(credential: Credential, verifier: Verifier | None) -> tuple[Verdict,
     return verdict, []
 
 
+BATCH_SIZE = 64  # credentials per wallet transaction in a bulk import: one lock and one fsync per batch
+
+
+class _WalletWriter:
+    """Adds credentials to the wallet in batches (``Wallet.add_credentials``: one transaction each), in order."""
+
+    def __init__(self, wallet: Any, report: ImportReport) -> None:
+        self.wallet = wallet
+        self.report = report
+        self.pending: list[tuple[Credential, Verdict | None, ImportResult]] = []
+
+    def add(self, credential: Credential, verdict: Verdict | None, result: ImportResult) -> None:
+        self.report.results.append(result)  # filled in on flush; keeps the report in input order
+        earlier = _stored_without_ob2_links(self.wallet, credential)
+        if earlier is not None:
+            result.status, result.wallet_id = PRESENT, earlier
+            result.notes.append(
+                "already stored without its BadgeClass/Issuer; remove it and add this file again to complete it"
+            )
+            return
+        self.pending.append((credential, verdict, result))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        add_many = getattr(self.wallet, "add_credentials", None)
+        if add_many is not None:
+            outcomes = add_many([(credential, verdict) for credential, verdict, _ in batch])
+        else:
+            outcomes = [self.wallet.add_credential(credential, verdict) for credential, verdict, _ in batch]
+        for (_credential, _verdict, result), (wallet_id, created) in zip(batch, outcomes):
+            result.wallet_id = wallet_id
+            result.status = ADDED if created else PRESENT
+
+
+def _stored_without_ob2_links(wallet: Any, credential: Credential) -> str | None:
+    """The wallet id of this OB 2.0 assertion stored earlier without its issuer (linked documents unresolved).
+
+    Identity includes the issuer id (model.Credential.identity_key), which an assertion only has once its
+    BadgeClass and Issuer are resolved; without this check the completed copy would be stored twice.
+    """
+    from skillwallet.model import FORMAT_OB2, Issuer
+
+    if credential.format != FORMAT_OB2 or not credential.issuer.id or not credential.credential_id:
+        return None
+    try:
+        from skillwallet.store.wallet import CREDENTIALS
+    except ImportError:
+        return None
+    bare = Credential(format=credential.format, original=credential.original, credential_id=credential.credential_id, issuer=Issuer())
+    bare_id = bare.wallet_id()
+    if bare_id == credential.wallet_id():
+        return None
+    try:
+        return bare_id if wallet.get(CREDENTIALS, bare_id) is not None else None
+    except (AttributeError, TypeError):
+        return None
+
+
 def import_items(
     items: list[InputItem],
     wallet: Any,
@@ -155,13 +217,15 @@ def import_items(
     """Parse, verify and add every item; return what happened to each (never raises for bad input).
 
     ``supporting`` may be given when the caller already collected it (e.g. to hand the same documents
-    to the verifier's resolver); otherwise it is collected here.
+    to the verifier's resolver); otherwise it is collected here. Credentials are written in batches of
+    :data:`BATCH_SIZE` per wallet transaction; wallet errors (disk full, lock timeout) propagate.
     """
     from skillwallet.formats import parse_credential_bytes
 
     report = ImportReport()
     supporting = supporting if supporting is not None else collect_related(items)
     related, supporting_sources = supporting.documents, supporting.sources
+    writer = _WalletWriter(wallet, report)
     for item in items:
         try:
             if item.error is not None:
@@ -184,37 +248,42 @@ def import_items(
             except SkillwalletError as exc:
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
                 continue
-            report.results.extend(add_credentials(credentials, wallet, source=item.source, verifier=verifier))
+            for credential in credentials:
+                verdict, notes = _verify(credential, verifier)
+                writer.add(credential, verdict if verifier is not None else None, _result_for(item.source, credential, verdict, notes))
         finally:
             if on_item is not None:
                 on_item(item)
+    writer.flush()
     return report
+
+
+def _result_for(source: str, credential: Credential, verdict: Verdict, notes: list[str]) -> ImportResult:
+    unresolved = credential.extra.get("unresolved") or []
+    if unresolved:
+        notes.append("could not resolve: " + ", ".join(unresolved))
+    for problem in credential.extra.get("nested_errors") or []:
+        notes.append(f"nested credential skipped: {problem}")
+    return ImportResult(
+        source=source,
+        status=ADDED,
+        title=credential.title,
+        issuer=credential.issuer.name or ("you (self-attested)" if credential.self_attested else credential.issuer.id),
+        format=credential.format,
+        verdict=verdict.verdict,
+        parent_id=credential.parent_id,
+        notes=notes,
+    )
 
 
 def add_credentials(
     credentials: list[Credential], wallet: Any, *, source: str, verifier: Verifier | None
 ) -> list[ImportResult]:
-    """Verify and add parsed credentials (a CLR's nested ones after the CLR); one result each."""
-    results: list[ImportResult] = []
+    """Verify and add parsed credentials in one wallet transaction; one result each."""
+    report = ImportReport()
+    writer = _WalletWriter(wallet, report)
     for credential in credentials:
         verdict, notes = _verify(credential, verifier)
-        wallet_id, created = wallet.add_credential(credential, verdict if verifier is not None else None)
-        unresolved = credential.extra.get("unresolved") or []
-        if unresolved:
-            notes.append("could not resolve: " + ", ".join(unresolved))
-        for problem in credential.extra.get("nested_errors") or []:
-            notes.append(f"nested credential skipped: {problem}")
-        results.append(
-            ImportResult(
-                source=source,
-                status=ADDED if created else PRESENT,
-                wallet_id=wallet_id,
-                title=credential.title,
-                issuer=credential.issuer.name or ("you (self-attested)" if credential.self_attested else credential.issuer.id),
-                format=credential.format,
-                verdict=verdict.verdict,
-                parent_id=credential.parent_id,
-                notes=notes,
-            )
-        )
-    return results
+        writer.add(credential, verdict if verifier is not None else None, _result_for(source, credential, verdict, notes))
+    writer.flush()
+    return report.results
