@@ -222,3 +222,20 @@ def test_subprocess_cold_run_never_prints_a_traceback(tmp_path):
     rows = {Path(cells[0]).name: dict(zip(columns, cells)) for cells in (line.split("\t") for line in lines)}
     assert rows["bad.json"]["verdict"] == "invalid" and rows["garbage.json"]["verdict"] == "invalid"
     assert rows["eddsa-jcs-2022-signed.json"]["verdict"] == "self-asserted"
+
+
+def test_real_revoked_credential_with_its_status_list_through_the_cli(capsys):
+    url = (
+        "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/"
+        "e5WK8CbZ1GjycuPombrj"
+    )
+    real = FIXTURES / "real"
+    code, out, err = run_json(
+        capsys,
+        ["verify", str(real / "dcc-v2-revoked.json"), str(real / "dcc-v2-valid-status.json"), "--offline",
+         "--document", f"{url}={real / 'dcc-status-list-e5WK8CbZ1GjycuPombrj.json'}"],
+    )
+    assert code == ExitCode.NOT_VERIFIED
+    statuses = [(r["verdict"], r["checks"]["status"], r["in_force"]) for r in out["results"]]
+    assert statuses == [("verified", "revoked", False), ("verified", "pass", True)]
+    assert "dcc-v2-revoked.json: verified, revoked" in err

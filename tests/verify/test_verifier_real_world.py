@@ -56,3 +56,38 @@ def test_safe_mode_breaker_is_never_verified():
     assert verdict.verdict == "invalid"
     assert verdict.checks["undefined_terms"] == "fail"
     assert any("endorsementJwt" in r for r in verdict.reasons)
+
+
+STATUS_URL = (
+    "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/"
+    "e5WK8CbZ1GjycuPombrj"
+)
+
+
+def status_resolver() -> DocumentResolver:
+    from fixtures.di.helpers import FIXTURES
+
+    data = (FIXTURES / "real" / "dcc-status-list-e5WK8CbZ1GjycuPombrj.json").read_bytes()
+    return DocumentResolver(offline=True, supplied={STATUS_URL: data})
+
+
+def test_published_revoked_credential_is_revoked():
+    doc = load_json("real/dcc-v2-revoked.json")
+    verdict = verify_credential(credential_from_document(doc), resolver=status_resolver(), as_of=NOW)
+    assert verdict.verdict == "verified"  # authentic...
+    assert verdict.checks["status"] == "revoked"  # ...and revoked by its issuer
+    assert not verdict.in_force
+
+
+def test_published_unrevoked_credential_passes_status():
+    doc = load_json("real/dcc-v2-valid-status.json")
+    verdict = verify_credential(credential_from_document(doc), resolver=status_resolver(), as_of=NOW)
+    assert (verdict.verdict, verdict.checks["status"]) == ("verified", "pass")
+
+
+def test_revoked_credential_pointed_at_the_unrevoked_index_breaks_its_signature():
+    doc = load_json("real/dcc-v2-revoked.json")
+    doc["credentialStatus"]["statusListIndex"] = "9"
+    verdict = verify_credential(credential_from_document(doc), resolver=status_resolver(), as_of=NOW)
+    assert verdict.verdict == "invalid"
+    assert verdict.checks["signature"] == "fail"

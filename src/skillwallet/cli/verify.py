@@ -303,8 +303,23 @@ def verify_command(
     if failing:
         raise NotVerifiedError(
             f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
-            *[f"{r['source']}: {r['verdict']}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]],
+            *[f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]],
         )
+
+
+def _state(result: dict[str, Any]) -> str:
+    """The verdict with what keeps the credential from being in force: ``verified, revoked``."""
+    checks = result["checks"]
+    parts = [result["verdict"]]
+    if checks.get("status") in ("revoked", "suspended"):
+        parts.append(checks["status"])
+    elif checks.get("status") == "unknown":
+        parts.append("status unknown")
+    if checks.get("expiry") == "fail":
+        parts.append("expired")
+    if checks.get("not_before") == "fail":
+        parts.append("not yet valid")
+    return ", ".join(parts)
 
 
 _CHECK_ORDER = ("signature", "issuer_binding", "proof_purpose", "undefined_terms", "contexts", "not_before", "expiry", "status")
