@@ -4,6 +4,7 @@ against a local server with a throwaway certificate."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import http.server
 import ipaddress
 import json
@@ -106,6 +107,9 @@ def test_wallet_documents_added_and_cached_offline(no_network):
     assert resolver.source_of("https://a.example/added") == "added"
     assert resolver.fetch_json("https://a.example/cached") == {"c": 1}
     assert resolver.source_of("https://a.example/cached") == "cache"
+    described = resolver.describe("https://a.example/cached#frag")
+    assert described["source"] == "cache" and described["stored_at"].endswith("Z")
+    assert described["sha256"] == hashlib.sha256(b'{"c": 1}').hexdigest()
 
 
 def test_damaged_cache_record_is_ignored(no_network):
@@ -349,3 +353,12 @@ def test_slow_drip_is_cut_off(https_server, monkeypatch):
     monkeypatch.setattr(time, "monotonic", lambda: real_monotonic() + next(ticks))
     with pytest.raises(DocumentUnavailableError, match="took too long"):
         resolver.fetch(f"{base}/big")
+
+
+def test_a_failed_fetch_is_tried_once_per_run(https_server):
+    base, context, handler = https_server
+    resolver = DocumentResolver(offline=False, ssl_context=context, allow_private_hosts=True)
+    for _ in range(3):
+        with pytest.raises(DocumentUnavailableError, match="HTTP 404"):
+            resolver.fetch(f"{base}/missing")
+    assert handler.hits == ["/missing"] and resolver.network_requests == 1

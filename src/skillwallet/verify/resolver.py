@@ -211,6 +211,7 @@ class ResolvedDocument:
     url: str
     source: str
     sha256: str
+    stored_at: str | None = None  # when a wallet copy (added or cached) was stored; None for fresh ones
 
 
 class DocumentResolver:
@@ -248,6 +249,7 @@ class DocumentResolver:
         self.network_requests = 0  # how many fetches went to the network (tests assert 0 offline)
         self.resolved: dict[str, ResolvedDocument] = {}
         self._memo: dict[str, bytes] = {}
+        self._failures: dict[str, DocumentUnavailableError] = {}
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -256,9 +258,16 @@ class DocumentResolver:
         key = normalize_document_url(url)
         if key in self._memo:
             return self._memo[key]
-        content, source = self._resolve(key)
+        if key in self._failures:
+            # One attempt per URL and run: a status list shared by many credentials costs one timeout.
+            raise self._failures[key]
+        try:
+            content, source, stored_at = self._resolve(key)
+        except DocumentUnavailableError as exc:
+            self._failures[key] = exc
+            raise
         self._memo[key] = content
-        self.resolved[key] = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest())
+        self.resolved[key] = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
         return content
 
     def fetch_json(self, url: str) -> dict[str, Any]:
@@ -279,17 +288,24 @@ class DocumentResolver:
         found = self.resolved.get(normalize_document_url(url))
         return found.source if found else None
 
+    def describe(self, url: str) -> dict[str, Any] | None:
+        """Provenance of a resolved document for reports: url, source, sha256, stored_at (wallet copies)."""
+        found = self.resolved.get(normalize_document_url(url))
+        if found is None:
+            return None
+        return {"url": found.url, "source": found.source, "sha256": found.sha256, "stored_at": found.stored_at}
+
     # -- policy -----------------------------------------------------------------------------------
 
-    def _resolve(self, key: str) -> tuple[bytes, str]:
+    def _resolve(self, key: str) -> tuple[bytes, str, str | None]:
         if key in self.supplied:
-            return self.supplied[key], SOURCE_SUPPLIED
+            return self.supplied[key], SOURCE_SUPPLIED, None
         record = self._wallet_record(key)
         if record is not None and record[1] == SOURCE_ADDED:
-            return record[0], SOURCE_ADDED
+            return record[0], SOURCE_ADDED, record[2]
         if self.offline:
             if record is not None:
-                return record[0], SOURCE_CACHE
+                return record[0], SOURCE_CACHE, record[2]
             raise DocumentUnavailableError(
                 f"{key} is needed but not available offline",
                 f"supply it with --document {key}=FILE or `skillwallet documents add {key} FILE`",
@@ -301,13 +317,13 @@ class DocumentResolver:
             raise
         except DocumentUnavailableError:
             if record is not None:
-                # A cached copy beats nothing; callers see source "cache" and can say how old it is.
-                return record[0], SOURCE_CACHE
+                # A cached copy beats nothing; callers see source "cache" and its stored_at (describe()).
+                return record[0], SOURCE_CACHE, record[2]
             raise
         self._cache(key, content, media_type)
-        return content, SOURCE_NETWORK
+        return content, SOURCE_NETWORK, None
 
-    def _wallet_record(self, key: str) -> tuple[bytes, str] | None:
+    def _wallet_record(self, key: str) -> tuple[bytes, str, str | None] | None:
         if self.wallet is None:
             return None
         try:
@@ -317,7 +333,8 @@ class DocumentResolver:
         if not record:
             return None
         try:
-            return record_content(record), record.get("source", SOURCE_CACHE)
+            stored_at = record.get("stored_at") if isinstance(record.get("stored_at"), str) else None
+            return record_content(record), record.get("source", SOURCE_CACHE), stored_at
         except (KeyError, ValueError, TypeError):
             return None  # a damaged cache entry is ignored, never trusted
 
