@@ -441,3 +441,23 @@ def test_language_maps_give_english_text() -> None:
 def test_cose_credential_is_named_as_unsupported() -> None:
     with pytest.raises(InvalidInputError, match="COSE-secured"):
         parse_credential_bytes(b"\xd2\x84\x43\xa1\x01\x26\xa0\x40\x40", source="vc.cose")
+
+
+def test_vc_jwt_without_context_jwt_vc_json() -> None:
+    """OpenID4VCI jwt_vc_json: the `vc` claim need not carry @context; a vc+jwt payload still must."""
+    credential_doc = {"type": ["VerifiableCredential", "EmployeeCredential"], "credentialSubject": {"name": "Senior Engineer"}}
+    token = sign_jws({"iss": "did:example:employer", "sub": "did:example:me", "nbf": 1700000000, "jti": "urn:uuid:1", "vc": credential_doc})
+    credential = parse_one(token.encode())
+    assert credential.format == FORMAT_VC_JWT
+    assert credential.extra["vc_version"] == "jwt"
+    assert credential.issuer.id == "did:example:employer"
+    with pytest.raises(InvalidInputError, match="has no @context"):
+        parse_credential_bytes(sign_jws({"typ": "x", **credential_doc, "issuer": "did:example:e"}, {"typ": "vc+jwt"}).encode(), source="x")
+
+
+def test_subject_with_an_unknown_did_is_cannot_tell() -> None:
+    credential = parse_one(fixture_bytes("ob3_basic_v1.json"), holder_ids=["did:key:z6MkSomeoneElse"])
+    assert credential.addressed_to_holder is None
+    document = fixture_json("ob3_basic_v1.json")
+    document["credentialSubject"]["id"] = "did:key:z6MkMine"
+    assert parse_one(json.dumps(document).encode(), holder_ids=["did:key:z6MkMine"]).addressed_to_holder is True

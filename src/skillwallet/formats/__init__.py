@@ -264,6 +264,7 @@ def _parse_json_document(
             fmt=fmt,
             holder_emails=list(holder_emails),
             holder_ids=list(holder_ids),
+            context_optional=media_type == "application/jwt",  # VC 1.1 JWT `vc` claim (jwt_vc_json)
         )
     ]
 
@@ -404,9 +405,8 @@ def _parse_sd_jwt(data: bytes, source: str, holder_emails, holder_ids) -> Creden
         vct = claims.get("vct")
         if not isinstance(vct, str) or not vct:
             raise fail(source, "an SD-JWT without a 'vct' claim is not an SD-JWT VC")
+        # `iss` is optional in SD-JWT VC (draft §3.2.2.2: the issuer may be identified by an x5c chain instead)
         issuer_id = claims.get("iss") if isinstance(claims.get("iss"), str) else None
-        if issuer_id is None:
-            raise fail(source, "the SD-JWT VC has no 'iss' claim")
         subject = claims.get("credentialSubject") if isinstance(claims.get("credentialSubject"), dict) else claims
         achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
         tags = ob3.tags_of(achievement.get("tag"))

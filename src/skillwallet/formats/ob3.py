@@ -40,9 +40,15 @@ OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 BASE_CONTEXTS = {VC_V1_CONTEXT, VC_V2_CONTEXT}
 
 
-def check_vc_context(document: dict[str, Any], source: str) -> str:
-    """Refuse a document whose first ``@context`` is not a W3C VC base context; return the VC version."""
+def check_vc_context(document: dict[str, Any], source: str, *, context_optional: bool = False) -> str:
+    """Refuse a document whose first ``@context`` is not a W3C VC base context; return the VC version.
+
+    ``context_optional``: a VC-JWT ``vc`` claim may omit ``@context`` (OpenID4VCI ``jwt_vc_json``, a JWT-secured
+    VC not processed as JSON-LD); such a credential is accepted and recorded as version ``jwt``.
+    """
     contexts = contexts_of(document)
+    if not contexts and context_optional:
+        return "jwt"
     if not contexts:
         raise fail(source, "the credential has no @context")
     head = contexts[0]
@@ -224,8 +230,7 @@ def addressed_to(subject: dict[str, Any], holder_emails: list[str], holder_ids: 
         )
     if subject_id and subject_id.lower().startswith("mailto:") and holder_emails:
         return subject_id[7:].lower() in {e.lower() for e in holder_emails}
-    if subject_id and holder_ids:
-        return False
+    # another DID or URL: the holder may well have identifiers this wallet does not know, so "cannot tell"
     return None
 
 
@@ -238,6 +243,7 @@ def map_vc(
     fmt: str | None = None,
     holder_emails: list[str] = (),
     holder_ids: list[str] = (),
+    context_optional: bool = False,
 ) -> Credential:
     """Map an OB 3.0 / generic VC JSON-LD object to the normalised :class:`Credential`."""
     types = types_of(document)
@@ -245,7 +251,7 @@ def map_vc(
         if "VerifiablePresentation" in types:
             raise fail(source, "a presentation, not a credential (import the credentials it holds instead)")
         raise fail(source, "JSON-LD that is not a Verifiable Credential (no 'VerifiableCredential' type)")
-    vc_version = check_vc_context(document, source)
+    vc_version = check_vc_context(document, source, context_optional=context_optional)
     if fmt is None:
         fmt = FORMAT_OB3 if OB3_TYPES & set(types) else FORMAT_VC
     subject = _pick_subject(document)
