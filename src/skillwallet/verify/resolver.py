@@ -293,7 +293,9 @@ class DocumentResolver:
         found = self.resolved.get(normalize_document_url(url))
         if found is None:
             return None
-        return {"url": found.url, "source": found.source, "sha256": found.sha256, "stored_at": found.stored_at}
+        from dataclasses import asdict
+
+        return asdict(found)
 
     # -- policy -----------------------------------------------------------------------------------
 
