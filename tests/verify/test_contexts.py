@@ -200,3 +200,25 @@ def test_memoised_canonicalisation_equals_plain_pyld():
     for _ in range(2):
         for doc in _documents_for_cross_check():
             assert canonicalize(doc).nquads == _plain_pyld_nquads(doc)
+
+
+def test_an_altered_installed_copy_is_refused(monkeypatch, tmp_path):
+    import shutil
+
+    from skillwallet.verify import jsonld
+
+    folder = tmp_path / "contexts"
+    shutil.copytree(Path(contexts.__file__).resolve().parent.parent / "data" / "contexts", folder)
+    target = folder / contexts.shipped_contexts()["https://www.w3.org/ns/credentials/examples/v2"].file
+    target.write_text('{"@context": {"@vocab": "https://evil.example/#"}}')
+    monkeypatch.setattr(contexts, "_data_dir", lambda: folder)
+    contexts.context_bytes.cache_clear()
+    monkeypatch.setattr(jsonld, "_resolved_contexts", None)
+    monkeypatch.setattr(jsonld, "_processor_class", None)
+    try:
+        with pytest.raises(contexts.AlteredContextError):
+            contexts.context_bytes("https://www.w3.org/ns/credentials/examples/v2")
+        with pytest.raises(JsonLdError, match="altered"):
+            canonicalize({"@context": ["https://www.w3.org/ns/credentials/examples/v2"], "name": "x"})
+    finally:
+        contexts.context_bytes.cache_clear()

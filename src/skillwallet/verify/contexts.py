@@ -66,13 +66,34 @@ def is_shipped(url: str) -> bool:
     return normalise_context_url(url) in _index()["contexts"]
 
 
+class AlteredContextError(UnknownContextError):
+    """A shipped copy whose bytes no longer match its index: treated as not available, never used."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.args = (f"the shipped copy of the JSON-LD context {url} is altered (SHA-256 differs from the index)",)
+
+
+def data_dir():
+    """The folder holding the shipped contexts and ``index.json`` (an ``importlib.resources`` traversable)."""
+    return _data_dir()
+
+
 @lru_cache(maxsize=None)
 def context_bytes(url: str) -> bytes:
-    """The exact shipped bytes of the context published at ``url``; :class:`UnknownContextError` if not shipped."""
-    entry = _index()["contexts"].get(normalise_context_url(url))
+    """The exact shipped bytes of the context published at ``url``.
+
+    :class:`UnknownContextError` if not shipped; :class:`AlteredContextError` if the installed copy does not
+    match the SHA-256 in the index (a modified installation must not change what signatures mean).
+    """
+    key = normalise_context_url(url)
+    entry = _index()["contexts"].get(key)
     if entry is None:
         raise UnknownContextError(url)
-    return (_data_dir() / entry["file"]).read_bytes()
+    data = (_data_dir() / entry["file"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise AlteredContextError(key)
+    return data
 
 
 @lru_cache(maxsize=None)

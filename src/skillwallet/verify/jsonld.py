@@ -142,6 +142,19 @@ def _unknown_context_in(exc: BaseException) -> str | None:
     return None
 
 
+def _unknown_cause(exc: BaseException) -> UnknownContextError | None:
+    current: BaseException | None = exc
+    for _ in range(20):
+        if current is None:
+            return None
+        if isinstance(current, UnknownContextError):
+            return current
+        details = getattr(current, "details", None)
+        cause = details.get("cause") if isinstance(details, dict) else None
+        current = cause if isinstance(cause, BaseException) else (current.__cause__ or current.__context__)
+    return None
+
+
 def _describe(exc: BaseException) -> str:
     message = getattr(exc, "message", None) or str(exc).split("\n", 1)[0]
     code = getattr(exc, "code", None)
@@ -202,7 +215,9 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     except Exception as exc:  # pyld raises JsonLdError and, on odd input, plain TypeError/ValueError
         unknown = _unknown_context_in(exc)
         if unknown:
-            raise JsonLdError(f"JSON-LD context not available offline: {unknown}", unknown_context=unknown) from exc
+            cause = _unknown_cause(exc)
+            message = str(cause) if cause is not None else f"JSON-LD context not available offline: {unknown}"
+            raise JsonLdError(message, unknown_context=unknown) from exc
         raise JsonLdError(f"JSON-LD processing failed: {_describe(exc)}") from exc
     return expanded, sorted(set(dropped))
 
