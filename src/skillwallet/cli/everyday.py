@@ -529,7 +529,7 @@ def completion_locations(shell: str) -> list[Path]:
 
 def check_completions() -> list[Finding]:
     """Is a completion script installed for each shell, and is it the current one? (Only the login shell warns.)"""
-    from skillwallet.cli.completion_gen import COMPLETION_FILES, SHELLS, completion_script
+    from skillwallet.cli.completion_gen import SHELLS, completion_script
 
     login_shell = Path(os.environ.get("SHELL", "")).name
     findings = []
