@@ -286,3 +286,38 @@ def test_bulk_import_writes_in_batches(wallet_home, passphrase, tmp_path, capsys
     assert calls == [3, 3, 2]
     assert [r["status"] for r in report["results"]] == ["added"] * 7 + ["present"]
     assert len(stored(passphrase)) == 7
+
+
+def test_url_argument_needs_online(wallet_home, passphrase, capsys) -> None:
+    code = run(["add", "--offline", "https://example.org/beths-robotics-badge.json"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert err.splitlines()[-1] == "error: https://example.org/beths-robotics-badge.json: fetching is off (add --online, or download the file and add it)"
+
+
+def test_url_argument_fetched_through_the_resolver(wallet_home, passphrase, capsys, monkeypatch) -> None:
+    """Online: the hosted assertion and its linked documents come through the document resolver (network stubbed)."""
+    from skillwallet.verify import resolver as resolver_module
+
+    monkeypatch.delenv("SKILLWALLET_OFFLINE", raising=False)
+    documents = {
+        "https://example.org/beths-robotics-badge.json": fixture_bytes("ob2_assertion_hosted.json"),
+        "https://example.org/robotics-badge.json": fixture_bytes("ob2_badgeclass.json"),
+        "https://example.org/organization.json": fixture_bytes("ob2_issuer.json"),
+    }
+    downloaded: list[str] = []
+
+    def fake_download(self, url):
+        downloaded.append(url)
+        if url not in documents:
+            from skillwallet.errors import DocumentUnavailableError
+
+            raise DocumentUnavailableError(f"{url}: not found")
+        return documents[url], "application/json"
+
+    monkeypatch.setattr(resolver_module.DocumentResolver, "_download", fake_download)
+    code, document, _ = add_json(capsys, "--online", "--no-verify", "https://example.org/beths-robotics-badge.json")
+    assert code == 0, document
+    (result,) = document["results"]
+    assert result["title"] == "Awesome Robotics Badge" and result["issuer"] == "An Example Badge Issuer"
+    assert downloaded[:3] == list(documents)

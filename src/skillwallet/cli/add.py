@@ -13,7 +13,8 @@ from skillwallet.cli.common import emit_json, info, progress, stdout_console
 if TYPE_CHECKING:
     from skillwallet.formats.importer import ImportReport
 
-ADD_HELP = """Add credentials to the wallet: files, folders (recursively), .zip archives, or - for standard input.
+ADD_HELP = """Add credentials to the wallet: files, folders (recursively), .zip archives, - for standard input,
+or https:// URLs of hosted credentials (with --online).
 
 The format is recognised by content, not by file name: Open Badges 2.0 assertions (JSON, signed JWS,
 baked PNG/SVG; BadgeClass and Issuer files given in the same call complete them), Open Badges 3.0 and
@@ -38,7 +39,7 @@ SELF_KINDS = ("degree", "project", "experience")
 
 
 def add_command(
-    inputs: Optional[List[str]] = typer.Argument(None, metavar="INPUT", help="Files, folders, .zip archives, or - for standard input."),
+    inputs: Optional[List[str]] = typer.Argument(None, metavar="INPUT", help="Files, folders, .zip archives, - for standard input, or https:// URLs (with --online)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (schema skillwallet/add)."),
     no_verify: bool = typer.Option(False, "--no-verify", help="Do not verify at import (verdict: not-verified)."),
     offline: Optional[bool] = typer.Option(
@@ -87,11 +88,13 @@ def add_command(
 
     if "-" in inputs and _stdin_is_terminal():
         info("reading a credential from standard input (paste it, then press Ctrl-D)")
+    urls = [i for i in inputs if i.lower().startswith(("https://", "http://"))]
+    paths = [i for i in inputs if i not in urls]
     with open_wallet() as wallet:
-        items = list(expand_inputs(inputs))
-        if not items:
+        items = list(expand_inputs(paths))
+        if not items and not urls:
             raise InvalidInputError("no files found in " + ", ".join(inputs))
-        report = _run_import(wallet, items, offline=offline, no_verify=no_verify)
+        report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls)
     _print_report(report, as_json)
     _exit_for(report, len(items))
 
@@ -115,12 +118,31 @@ def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None):
     return DocumentResolver(offline=offline, wallet=wallet, supplied=supplied)
 
 
-def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool) -> "ImportReport":
+def _fetch_urls(resolver, urls: list[str]) -> list:
+    """A credential given by URL (a hosted OB 2.0 assertion, a published credential) through the document resolver."""
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.formats.inputs import InputItem
+
+    items = []
+    for url in urls:
+        if resolver.offline:
+            items.append(InputItem(url, error=f"{url}: fetching is off (add --online, or download the file and add it)"))
+            continue
+        try:
+            items.append(InputItem(url, data=resolver.fetch(url)))
+        except SkillwalletError as exc:
+            items.append(InputItem(url, error=f"{url}: {exc.message}"))
+    return items
+
+
+def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool, urls: list[str] = ()) -> "ImportReport":
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
     supporting = collect_related(items)
     # BadgeClass / Issuer / key files given alongside serve the verifier too (as supplied documents)
     resolver = _resolver(wallet, offline, supplied=supporting.raw)
+    if urls:
+        items = items + _fetch_urls(resolver, list(urls))
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)
     profile = wallet.get_profile()
     emails = [e for e in (profile.get("emails") or []) if isinstance(e, str)]
