@@ -217,7 +217,10 @@ class Sealer:
 
 def mac(key: Secret, *parts: bytes) -> bytes:
     """HMAC-SHA256 over length-prefixed parts (so part boundaries cannot be shifted)."""
-    message = b"".join(len(part).to_bytes(4, "big") + part for part in parts)
+    message = bytearray()
+    for part in parts:
+        message += len(part).to_bytes(4, "big")
+        message += part
     return hmac.digest(key.reveal(), message, hashlib.sha256)
 
 

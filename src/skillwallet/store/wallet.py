@@ -43,7 +43,7 @@ from skillwallet.errors import (
     WalletLockedError,
     WalletNotFoundError,
 )
-from skillwallet.model import Credential, Verdict, format_datetime, parse_datetime
+from skillwallet.model import VERDICT_NOT_VERIFIED, Credential, Verdict, format_datetime, parse_datetime
 from skillwallet.store import crypto, fsutil
 from skillwallet.store.crypto import KdfParams, Secret
 
@@ -94,7 +94,11 @@ def _now() -> datetime:
 
 def _lp(*parts: bytes) -> bytes:
     """Length-prefixed concatenation: unambiguous AAD and MAC input."""
-    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+    out = bytearray()
+    for part in parts:
+        out += len(part).to_bytes(4, "big")
+        out += part
+    return bytes(out)
 
 
 # a damaged file can also make SQLite hand back text that is not UTF-8 (schema, column values, messages)
@@ -176,10 +180,16 @@ def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
     out.update(index["summary"])
     out["badge_tags"] = out.pop("tags", [])
     out["tags"] = list(index.get("tags") or [])
-    verdict = Verdict.from_dict(index.get("verdict") or {})
-    out["verdict"] = verdict.verdict
-    out["checked_at"] = format_datetime(verdict.checked_at)
-    out["in_force"] = verdict.in_force
+    # read the stored verdict dict directly (no Verdict object): this runs once per credential per listing
+    verdict = index.get("verdict") or {}
+    checks = verdict.get("checks") or {}
+    out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
+    out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
+    out["in_force"] = (
+        checks.get("expiry") != "fail"
+        and checks.get("not_before") != "fail"
+        and checks.get("status") not in ("revoked", "suspended")
+    )
     out["added"] = index.get("added")
     out["note"] = index.get("note")
     return out
