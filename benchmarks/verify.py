@@ -29,7 +29,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from skillwallet.verify.data_integrity import precompute_canonical_hashes, sign_data_integrity
+from skillwallet.verify.data_integrity import sign_data_integrity
 from skillwallet.verify.resolver import DocumentResolver
 from skillwallet.verify.verifier import credential_from_document, verify_credential
 
