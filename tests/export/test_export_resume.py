@@ -291,3 +291,32 @@ def test_any_text_renders_in_every_format() -> None:
             pass  # refused with a clear message is fine; anything else is a bug
 
     check()
+
+
+def test_credentials_are_grouped_like_a_resume() -> None:
+    from skillwallet.export.jsonresume import build_json_resume, validate_json_resume
+    from skillwallet.export.resume import credential_group, type_label
+
+    assert credential_group("BachelorDegree") == "Degrees and diplomas"
+    assert credential_group("ext:ResearchDoctorate") == "Degrees and diplomas"
+    assert credential_group("License") == "Certifications and licences"
+    assert credential_group("MicroCredential") == "Courses, badges and awards"
+    assert credential_group(None) == "Other credentials"
+    assert type_label("BachelorDegree") == "Bachelor Degree" and type_label("ext:CPDPoints") == "CPD Points"
+    degree = ob3_credential("MSc Data Science", "University of Edinburgh", index=70, achievement_type="MasterDegree")
+    degree.result = "Distinction"
+    items = [*sample_wallet_items(), FakeStored("d0d0d0d0d0d0", degree, verified())]
+    model = build_resume(sample_profile(), items, as_of=AS_OF)
+    assert [name for name, _ in model.grouped()] == [
+        "Degrees and diplomas", "Certifications and licences", "Courses, badges and awards"]
+    text = _pdf_text(render_pdf(model))
+    assert text.index("Degrees and diplomas") < text.index("MSc Data Science") < text.index("Certifications and licences")
+    document = render_markdown(model)
+    assert "### Degrees and diplomas\n\n#### MSc Data Science · Master Degree" in document
+    resume = build_json_resume(model)
+    validate_json_resume(resume)
+    (education,) = resume["education"]
+    assert education["institution"] == "University of Edinburgh" and education["studyType"] == "Master Degree"
+    assert education["area"] == "MSc Data Science" and education["score"] == "Distinction"
+    assert education["endDate"] == "2024-03-12"
+    assert all(c["name"] != "MSc Data Science" for c in resume["certificates"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url
+from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url, type_label
 
 _CSS = """
 * { box-sizing: border-box; }
@@ -34,6 +34,7 @@ h2 { color: #1f4e79; font-size: .95rem; letter-spacing: .06em; text-transform: u
 .bar span { display: block; height: 100%; background: #1f4e79; }
 .bar.done span { background: #1e7b4f; }
 .credential { border-bottom: 1px solid #c9d3df; padding: .7rem 0; break-inside: avoid; page-break-inside: avoid; }
+h3.group { color: #5f6b7a; font-size: .9rem; margin: 1rem 0 0; }
 .credential h3 { font-size: 1.02rem; margin: 0 0 .15rem; }
 .credential h3 .kind { color: #5f6b7a; font-size: .78rem; font-weight: normal; }
 .credential p { margin: .1rem 0; }
@@ -77,7 +78,7 @@ def _qr_svg_inline(text: str) -> tuple[str, bool]:
 
 
 def _credential(credential: ResumeCredential) -> str:
-    kind = f' <span class="kind">· {escape(credential.achievement_type)}</span>' if credential.achievement_type else ""
+    kind = f' <span class="kind">· {escape(type_label(credential.achievement_type))}</span>' if credential.achievement_type else ""
     dates = [f"Issued {format_date(credential.issued)}"] if credential.issued else []
     if credential.expires:
         dates.append(f"{'Expired' if credential.expired else 'Expires'} {format_date(credential.expires)}")
@@ -167,7 +168,11 @@ def render_html(model: ResumeModel) -> str:
         body.append("</section>")
     verified = f", {model.verified_count} verified" if model.verified_count else ""
     body.append(f"<section><h2>Credentials ({len(model.credentials)}{verified})</h2>")
-    body += [_credential(c) for c in model.credentials]
+    groups = model.grouped()
+    for group, credentials in groups:
+        if len(groups) > 1:
+            body.append(f'<h3 class="group">{escape(group)}</h3>')
+        body += [_credential(c) for c in credentials]
     body.append("</section>")
     body.append(
         f"<footer>Exported by skillwallet on {format_date(model.generated_at)}. Each code opens the issuer's "

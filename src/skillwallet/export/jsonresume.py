@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from skillwallet.errors import ExportError
-from skillwallet.export.resume import ResumeModel, safe_url
+from skillwallet.export.resume import GROUP_DEGREES, ResumeModel, credential_group, safe_url, type_label
 
 SCHEMA_RESOURCE = "data/export/jsonresume/schema.json"
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -90,7 +90,30 @@ def build_json_resume(model: ResumeModel) -> dict[str, Any]:
         basics["profiles"] = profiles
 
     certificates = []
+    education = []
     for credential in model.credentials:
+        if credential_group(credential.achievement_type) == GROUP_DEGREES:
+            # degrees and diplomas belong in "education" (institution, studyType, area, endDate)
+            degree: dict[str, Any] = {
+                "institution": credential.issuer_name,
+                "area": credential.title,
+                "studyType": type_label(credential.achievement_type),
+            }
+            if credential.issued:
+                degree["endDate"] = _date(credential.issued)
+            url = credential.link or safe_url(credential.credential_id) or credential.issuer_url
+            if url:
+                degree["url"] = url
+            if credential.result:
+                degree["score"] = credential.result
+            if credential.credential_id:
+                degree["credentialId"] = credential.credential_id
+            degree["walletId"] = credential.wallet_id
+            degree["verification"] = credential.status_label + (
+                f" ({credential.status_detail})" if credential.status_detail else ""
+            )
+            education.append(degree)
+            continue
         entry: dict[str, Any] = {"name": credential.title, "issuer": credential.issuer_name}
         if credential.issued:
             entry["date"] = _date(credential.issued)
@@ -115,6 +138,7 @@ def build_json_resume(model: ResumeModel) -> dict[str, Any]:
     document: dict[str, Any] = {
         "$schema": SCHEMA_URL,
         "basics": basics,
+        "education": education,
         "certificates": certificates,
         "skills": skills,
         "meta": {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, format_date, safe_url
+from skillwallet.export.resume import ResumeCredential, ResumeModel, format_date, safe_url, type_label
 
 # Characters that start inline constructs (emphasis, code, links, autolinks/HTML, tables, strikethrough,
 # entities); text is only ever placed inline, so block markers like "-" or "1." need no escaping.
@@ -28,12 +28,12 @@ def _md_link(url: str, text: str) -> str:
     return f"[{md_escape(text)}](<{destination}>)"
 
 
-def _credential(credential: ResumeCredential) -> list[str]:
+def _credential(credential: ResumeCredential, heading: str = "###") -> list[str]:
     title = md_escape(credential.title)
     if credential.link:
         title = _md_link(credential.link, credential.title)
-    kind = f" · {md_escape(credential.achievement_type)}" if credential.achievement_type else ""
-    lines = [f"### {title}{kind}", ""]
+    kind = f" · {md_escape(type_label(credential.achievement_type))}" if credential.achievement_type else ""
+    lines = [f"{heading} {title}{kind}", ""]
     issuer = md_escape(credential.issuer_name)
     if credential.issuer_url:
         issuer = _md_link(credential.issuer_url, credential.issuer_name)
@@ -105,7 +105,11 @@ def render_markdown(model: ResumeModel) -> str:
         out.append("")
     verified = f", {model.verified_count} verified" if model.verified_count else ""
     out += [f"## Credentials ({len(model.credentials)}{verified})", ""]
-    for credential in model.credentials:
-        out += _credential(credential)
+    groups = model.grouped()
+    for group, credentials in groups:
+        if len(groups) > 1:
+            out += [f"### {group}", ""]
+        for credential in credentials:
+            out += _credential(credential, heading="####" if len(groups) > 1 else "###")
     out.append(f"*Exported by skillwallet on {format_date(model.generated_at)}.*")
     return "\n".join(out) + "\n"

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url
+from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url, type_label
 
 PAPER_SIZES = ("a4", "letter")
 
@@ -175,6 +175,9 @@ def _styles(base: float = 9.2) -> dict[str, Any]:
         "small": ParagraphStyle("small", parent=body, fontSize=7.8, leading=10.4, textColor=MUTED),
         "caption": ParagraphStyle("caption", parent=body, fontSize=6.4, leading=8, textColor=MUTED, alignment=1),
         "skills": ParagraphStyle("skills", parent=body, leading=base * 1.7),
+        "group": ParagraphStyle(
+            "group", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=MUTED, spaceBefore=8, spaceAfter=0
+        ),
         "entry": ParagraphStyle("entry", parent=body, leading=base * 1.34),
         "footer": ParagraphStyle("footer", parent=body, fontSize=7, leading=9, textColor=MUTED),
     }
@@ -250,7 +253,7 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
     title = markup(credential.title)
     if credential.link:
         title = f'<a href="{escape(credential.link, {chr(34): "&quot;"})}" color="{INK}">{title}</a>'
-    kind = f' <font color="{MUTED}" size="8">· {markup(credential.achievement_type)}</font>' if credential.achievement_type else ""
+    kind = f' <font color="{MUTED}" size="8">· {markup(type_label(credential.achievement_type))}</font>' if credential.achievement_type else ""
     issuer = markup(credential.issuer_name)
     if credential.issuer_url:
         issuer = _link(credential.issuer_url, credential.issuer_name, ACCENT)
@@ -381,7 +384,7 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
     page_size = A4 if paper == "a4" else LETTER
     styles = _styles()
     margin = 17 * mm
-    text_width = page_size[0] - 2 * margin
+    text_width = page_size[0] - 2 * margin - 12  # the frame keeps 6 pt of padding on each side
     qr_size = 25 * mm
     profile = model.profile
 
@@ -425,8 +428,13 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
             styles["small"],
         )
     )
-    for credential in model.credentials:
-        story.append(_credential_block(credential, styles, text_width, qr_size))
+    groups = model.grouped()
+    for group, credentials in groups:
+        if len(groups) > 1:
+            story.append(CondPageBreak(45 * mm))  # never a group title alone at the foot of a page
+            story.append(Paragraph(markup(group), styles["group"]))
+        for credential in credentials:
+            story.append(_credential_block(credential, styles, text_width, qr_size))
 
     footer_left = f"{profile.name} · credentials exported by skillwallet on {format_date(model.generated_at)}"
 
@@ -453,14 +461,14 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
             self.saveState()
             self.setStrokeColor(colors.HexColor(RULE))
             self.setLineWidth(0.4)
-            self.line(margin, 12 * mm, page_size[0] - margin, 12 * mm)
+            self.line(margin + 6, 12 * mm, page_size[0] - margin - 6, 12 * mm)
             # a Paragraph, not drawString: the name may need a CJK fallback font
             footer = Paragraph(markup(footer_left), styles["footer"])
             footer.wrapOn(self, text_width - 30 * mm, 10 * mm)
-            footer.drawOn(self, margin, 8.5 * mm - 1.5)
+            footer.drawOn(self, margin + 6, 8.5 * mm - 1.5)
             self.setFillColor(colors.HexColor(MUTED))
             self.setFont(FONT, 7)
-            self.drawRightString(page_size[0] - margin, 8.5 * mm, f"Page {self._pageNumber} of {total}")
+            self.drawRightString(page_size[0] - margin - 6, 8.5 * mm, f"Page {self._pageNumber} of {total}")
             self.restoreState()
 
     from reportlab import rl_config

@@ -120,6 +120,60 @@ class ResumeModel:
     def verified_count(self) -> int:
         return sum(1 for c in self.credentials if c.trusted)
 
+    def grouped(self) -> list[tuple[str, list[ResumeCredential]]]:
+        """The credentials by group (degrees, certifications, courses, other), each keeping the chosen order."""
+        groups: dict[str, list[ResumeCredential]] = {name: [] for name in GROUP_ORDER}
+        for credential in self.credentials:
+            groups[credential_group(credential.achievement_type)].append(credential)
+        return [(name, items) for name, items in groups.items() if items]
+
+
+# Credential groups on a resume, in the order employers read them (OB 3.0 achievementType vocabulary, plus the
+# looser names other formats use). Anything else is listed under "Other credentials".
+GROUP_DEGREES = "Degrees and diplomas"
+GROUP_CERTIFICATIONS = "Certifications and licences"
+GROUP_COURSES = "Courses, badges and awards"
+GROUP_OTHER = "Other credentials"
+GROUP_ORDER = (GROUP_DEGREES, GROUP_CERTIFICATIONS, GROUP_COURSES, GROUP_OTHER)
+_CERTIFICATION_TYPES = {
+    "certification", "certificate", "license", "licence", "apprenticeshipcertificate", "journeymancertificate",
+    "mastercertificate", "qualityassurancecredential", "professionalcertification",
+}
+_COURSE_TYPES = {
+    "course", "badge", "microcredential", "learningprogram", "certificateofcompletion", "assessment", "assignment",
+    "competency", "award", "cocurricular", "communityservice", "fieldwork", "membership", "achievement",
+    "openbadge", "digitalbadge",
+}
+
+
+def type_label(achievement_type: str | None) -> str:
+    """A readable achievement type: ``BachelorDegree`` -> ``Bachelor Degree``, ``ext:CPDPoints`` -> ``CPD Points``."""
+    text = (achievement_type or "").removeprefix("ext:")
+    out: list[str] = []
+    for i, char in enumerate(text):
+        previous, following = text[i - 1] if i else "", text[i + 1] if i + 1 < len(text) else ""
+        # a word starts at lower->Upper ("BachelorDegree") and at the end of an acronym ("CPDPoints")
+        if char.isupper() and i and (previous.islower() or (previous.isupper() and following.islower())):
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
+def credential_group(achievement_type: str | None) -> str:
+    """The resume group for an achievement type (``BachelorDegree`` -> degrees, ``License`` -> certifications)."""
+    key = (achievement_type or "").replace(" ", "").replace("_", "").replace("-", "").lower()
+    if key.startswith("ext:"):
+        key = key[4:]
+    if not key:
+        return GROUP_OTHER
+    if "degree" in key or "diploma" in key or "doctorate" in key or key == "generaleducationdevelopment":
+        return GROUP_DEGREES
+    if key in _CERTIFICATION_TYPES:
+        return GROUP_CERTIFICATIONS
+    if key in _COURSE_TYPES:
+        return GROUP_COURSES
+    return GROUP_OTHER
+
 
 # --- Profile ----------------------------------------------------------------------------------------------------
 
