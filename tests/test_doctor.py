@@ -173,7 +173,7 @@ def test_contexts_checked_against_their_index(monkeypatch, tmp_path, doctor_json
     # a copy of the shipped folder with one byte changed in one context
     copy = tmp_path / "contexts"
     copy.mkdir()
-    source = contexts._data_dir()
+    source = contexts.data_dir()
     for entry in contexts.shipped_contexts().values():
         (copy / entry.file).write_bytes((source / entry.file).read_bytes())
     victim = sorted(contexts.shipped_contexts().values(), key=lambda e: e.file)[0]
@@ -181,7 +181,7 @@ def test_contexts_checked_against_their_index(monkeypatch, tmp_path, doctor_json
     data[-2] ^= 0x01
     (copy / victim.file).write_bytes(bytes(data))
     assert hashlib.sha256(bytes(data)).hexdigest() != victim.sha256
-    monkeypatch.setattr(contexts, "_data_dir", lambda: copy)
+    monkeypatch.setattr(contexts, "data_dir", lambda: copy)
     findings = everyday.check_contexts()
     assert [f.status for f in findings] == ["problem"]
     assert victim.file in findings[0].message and "differs from its index" in findings[0].message

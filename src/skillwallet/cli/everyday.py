@@ -468,7 +468,7 @@ def check_contexts() -> list[Finding]:
         return [Finding("contexts", INFO, "no shipped context index in this build")]
     try:
         shipped = contexts.shipped_contexts()
-        folder = contexts._data_dir()
+        folder = contexts.data_dir()
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [Finding("contexts", PROBLEM, f"the context index cannot be read ({exc})", "reinstall skillwallet")]
     bad = []
