@@ -52,16 +52,14 @@ def parse_credential_bytes(
         if kind == detect.PNG:
             try:
                 payload = baked.extract_png(data, source)
-            except InvalidInputError as not_baked:
-                if "without Open Badges data" not in not_baked.message:
-                    raise
+            except baked.NotBakedError as not_baked:
                 return _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids)
             return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
         if kind == detect.SVG:
             payload = baked.extract_svg(data, source)
             return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
         if kind == detect.ZIP:
-            raise fail(source, "a ZIP archive inside a credential position (archives are only unpacked at the top level)")
+            raise fail(source, "a ZIP archive, not a credential (archives inside archives are not opened)")
         if kind in (detect.JPEG, detect.IMAGE):
             not_baked = fail(source, "an image without a baked badge (only PNG and SVG can carry one) and no QR code")
             return _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from skillwallet.errors import InvalidInputError
 
@@ -175,10 +175,3 @@ def canonical_json_bytes(document: Any) -> bytes:
         return rfc8785.dumps(document)
     except Exception:  # noqa: BLE001 - e.g. integers beyond IEEE 754 range: still need a stable key
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def first(values: Iterable[Any]) -> Any:
-    for value in values:
-        if value is not None:
-            return value
-    return None

@@ -18,6 +18,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from skillwallet.errors import InvalidInputError
 from skillwallet.formats._common import fail
 from skillwallet.formats.detect import PNG_SIGNATURE
 
@@ -27,6 +28,10 @@ OB2_SVG_NAMESPACE = "http://openbadges.org"
 OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # baked credential text, after decompression
 MAX_CHUNK_BYTES = 64 * 1024 * 1024  # PNG spec allows 2^31-1; anything near that in a badge is hostile
+
+
+class NotBakedError(InvalidInputError):
+    """A well-formed image that carries no badge data (it may still show a QR code)."""
 
 
 @dataclass
@@ -111,7 +116,7 @@ def extract_png(data: bytes, source: str) -> BakedPayload:
                     raise fail(source, f"the PNG's {keyword.decode()!r} chunk is empty")
                 return BakedPayload(text=text, container="png", version="ob3" if keyword == OB3_KEYWORD else "ob2")
         if kind == b"IEND":
-            raise fail(source, "a PNG image without Open Badges data (not a baked badge)")
+            raise NotBakedError(f"{source}: a PNG image without Open Badges data (not a baked badge)")
         offset = end
 
 
@@ -155,7 +160,7 @@ def extract_svg(data: bytes, source: str) -> BakedPayload:
         if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
             raise fail(source, "the SVG's badge data is too large")
         return BakedPayload(text=text, container="svg", version=version)
-    raise fail(source, "an SVG image without Open Badges data (not a baked badge)")
+    raise NotBakedError(f"{source}: an SVG image without Open Badges data (not a baked badge)")
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:

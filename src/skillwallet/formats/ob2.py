@@ -14,7 +14,6 @@ from typing import Any, Callable
 from skillwallet.formats._common import (
     OB1_CONTEXTS,
     OB2_CONTEXTS,
-    as_list,
     contexts_of,
     fail,
     id_of,
