@@ -209,3 +209,26 @@ def test_status_list_delivered_as_a_vc_jose_token(issuer):
     assert verify_credential(cred, resolver=resolver, as_of=NOW).checks["status"] == "revoked"
     resolver = DocumentResolver(offline=True, supplied={LIST_URL: token_for(list_doc, Ed25519PrivateKey.generate())})
     assert verify_credential(cred, resolver=resolver, as_of=NOW).checks["status"] == "unknown"
+
+
+def test_a_shared_status_list_is_verified_once_per_run(issuer, monkeypatch):
+    from skillwallet.verify import verifier
+
+    key, did, vm = issuer
+    list_doc = sign_data_integrity(status_list_credential(did, LIST_URL, [2]), key, vm)
+    resolver = resolver_with(list_doc)
+    calls = []
+    original = verifier.verify_credential
+
+    def counting(cred, **kwargs):
+        calls.append(kwargs.get("_depth", 0))
+        return original(cred, **kwargs)
+
+    monkeypatch.setattr(verifier, "verify_credential", counting)
+    cache: dict = {}
+    results = [
+        counting(signed_credential(issuer, index), resolver=resolver, as_of=NOW, status_cache=cache)
+        for index in (1, 2, 3)
+    ]
+    assert [v.checks["status"] for v in results] == ["pass", "revoked", "pass"]
+    assert calls.count(1) == 1  # the list credential, verified once for three credentials

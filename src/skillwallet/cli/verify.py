@@ -238,6 +238,7 @@ def verify_command(
     results: list[dict[str, Any]] = []
 
     wallet = None
+    status_cache: dict = {}  # status list credentials verified in this run, shared by every credential
     try:
         if id_targets or all_:
             from skillwallet.cli.session import open_wallet
@@ -264,7 +265,7 @@ def verify_command(
                 continue
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
-                verdict = verify_credential(cred, resolver=resolver, as_of=when)
+                verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
                 results.append(_result(source, cred.title, verdict))
 
         # ---- stored credentials -------------------------------------------------------------------
@@ -277,7 +278,8 @@ def verify_command(
             deferred = _DeferredWallet(wallet)
             for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
                 verdict = verify_credential(
-                    item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes
+                    item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
+                    status_cache=status_cache,
                 )
                 if record:
                     deferred.set_verdict(item.wallet_id, verdict)

@@ -318,17 +318,19 @@ def verify_credential(
     as_of: datetime,
     wallet=None,
     canonical_cache: dict[str, str] | None = None,
+    status_cache: dict | None = None,
     _depth: int = 0,
-    _status_lists: dict | None = None,
 ) -> Verdict:
     """Verify one credential at ``as_of``: signature and issuer binding, validity window, status.
 
     Never raises for a bad credential. ``wallet`` (optional) holds the canonical-hash cache;
     ``canonical_cache`` adds hashes computed elsewhere (see
-    :func:`~skillwallet.verify.data_integrity.precompute_canonical_hashes`).
+    :func:`~skillwallet.verify.data_integrity.precompute_canonical_hashes`). ``status_cache`` (optional, a
+    dict the caller keeps for one run) holds verified status list credentials, so a list shared by many
+    credentials is verified once.
     """
     as_of = utc(as_of)
-    status_lists = {} if _status_lists is None else _status_lists
+    status_lists = {} if status_cache is None else status_cache
     verdict = Verdict(checked_at=datetime.now(timezone.utc))
     checks = verdict.checks
     details = verdict.details
@@ -443,7 +445,7 @@ def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdi
             else:
                 cred = credential_from_document(doc, data)
             list_verdict = verify_credential(
-                cred, resolver=resolver, as_of=when, wallet=None, _depth=depth + 1, _status_lists=status_lists
+                cred, resolver=resolver, as_of=when, wallet=None, _depth=depth + 1, status_cache=status_lists
             )
             list_verdict.details["document"] = doc
             status_lists[key] = list_verdict
@@ -549,4 +551,4 @@ def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict
             cred = dataclasses.replace(cred, format=FORMAT_VC_JOSE)
         vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
         cred.issuer = Issuer(id=claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")))
-    return verify_credential(cred, resolver=resolver, as_of=as_of, _status_lists=status_lists)
+    return verify_credential(cred, resolver=resolver, as_of=as_of, status_cache=status_lists)
