@@ -147,3 +147,40 @@ def test_missing_file_is_refused(wallet_ready, tmp_path, capsys):
 def test_without_a_wallet(tmp_path, capsys, did_document):
     code, _, err = cli(capsys, "documents", "list")
     assert code == ExitCode.NO_WALLET and "skillwallet init" in err
+
+
+def test_verify_cli_offline_with_document_option_and_added_document(wallet_ready, did_document, issuer_key, tmp_path, capsys):
+    """The halves meet through the CLI: add a did:web VC-JWT, verify offline (unverifiable, exit 13), then
+    with --document, then after `documents add` (verified, exit 0); the network is never touched."""
+    claims = {
+        "iss": DID,
+        "jti": "urn:uuid:7d1f0e8a-1b7e-4c44-9a2e-3f0f5c7d9e21",
+        "nbf": 1700000000,
+        "vc": {
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "name": "Forklift licence",
+            "issuer": DID,
+            "credentialSubject": {"name": "Forklift licence"},
+        },
+    }
+    token_file = tmp_path / "forklift.jwt"
+    token_file.write_text(make_jws({"alg": "ES256", "kid": f"{DID}#k1"}, claims, issuer_key))
+    code, out, err = cli(capsys, "add", str(token_file), "--offline", "--json")
+    assert code in (0, ExitCode.NOT_VERIFIED), err
+    (added,) = json.loads(out)["results"]
+    assert added["status"] == "added" and added["verdict"] == "unverifiable"
+    target = added["id"]  # a stored credential: verify opens the wallet and its kept documents
+
+    code, out, err = cli(capsys, "verify", target, "--offline", "--json")
+    assert code == ExitCode.NOT_VERIFIED, err
+    assert json.loads(out)["results"][0]["verdict"] == "unverifiable"
+
+    code, out, err = cli(capsys, "verify", target, "--offline", "--json", "--document", f"{DID}={did_document}")
+    assert code == 0, err
+    assert json.loads(out)["results"][0]["verdict"] == "verified"
+
+    assert cli(capsys, "documents", "add", DID, str(did_document))[0] == 0
+    code, out, err = cli(capsys, "verify", target, "--offline", "--json")
+    assert code == 0, err
+    assert json.loads(out)["results"][0]["verdict"] == "verified"
