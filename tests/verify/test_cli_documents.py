@@ -184,3 +184,10 @@ def test_verify_cli_offline_with_document_option_and_added_document(wallet_ready
     code, out, err = cli(capsys, "verify", target, "--offline", "--json")
     assert code == 0, err
     assert json.loads(out)["results"][0]["verdict"] == "verified"
+
+
+def test_a_document_for_another_url_is_kept_with_a_warning(wallet_ready, did_document, capsys):
+    code, _, err = cli(capsys, "documents", "add", "did:web:other.example", str(did_document))
+    assert code == 0 and f"says it is {DID}" in err and "will refuse it" in err
+    code, _, err = cli(capsys, "documents", "add", DID, str(did_document), "--force")
+    assert code == 0 and "warning" not in err

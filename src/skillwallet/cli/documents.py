@@ -23,8 +23,8 @@ documents_app = typer.Typer(
 )
 
 
-def _check_document_content(content: bytes, file: Path) -> None:
-    """A document is JSON or a compact JWS (a status list credential may be a VC-JWT)."""
+def _check_document_content(content: bytes, file: Path) -> object:
+    """A document is JSON or a compact JWS (a status list credential may be a VC-JWT); returns parsed JSON."""
     import json
 
     from skillwallet.errors import InvalidInputError
@@ -34,8 +34,7 @@ def _check_document_content(content: bytes, file: Path) -> None:
     except UnicodeDecodeError:
         raise InvalidInputError(f"{file} is not a text document (expected JSON or a JWS)") from None
     try:
-        json.loads(text)
-        return
+        return json.loads(text)
     except ValueError:
         pass
     from skillwallet.verify.jose import MalformedJwsError, decode_compact_jws
@@ -44,6 +43,26 @@ def _check_document_content(content: bytes, file: Path) -> None:
         decode_compact_jws(text)
     except MalformedJwsError:
         raise InvalidInputError(f"{file} is neither JSON nor a compact JWS") from None
+    return None
+
+
+def _id_mismatch(key: str, document: object) -> str | None:
+    """The URL a document's own ``id`` belongs to, when that is not ``key`` (verification would refuse it)."""
+    from skillwallet.verify.resolver import did_web_to_url, normalize_document_url
+
+    own = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(own, str):
+        return None
+    try:
+        if own.startswith("did:web:"):
+            home = did_web_to_url(own)
+        elif own.startswith(("https://", "http://")):
+            home = normalize_document_url(own)
+        else:
+            return None
+    except ValueError:
+        return None
+    return None if home == key else own
 
 
 @documents_app.command("add")
@@ -66,7 +85,10 @@ def add_command(
 
     key = validate_document_url(url)
     content = read_document_file(file)
-    _check_document_content(content, file)
+    document = _check_document_content(content, file)
+    other = _id_mismatch(key, document)
+    if other:
+        info(f"warning: the document says it is {other}, not the document at {key}; verification will refuse it")
     with open_wallet() as wallet:
         existing = wallet.get(DOCUMENTS_COLLECTION, key)
         if existing and existing.get("source") == SOURCE_ADDED and not force:
