@@ -88,7 +88,7 @@ def add_command(
     document = _check_document_content(content, file)
     other = _id_mismatch(key, document)
     if other:
-        info(f"warning: the document says it is {other}, not the document at {key}; verification will refuse it")
+        info(f"warning: the document says it is {other}, not the one at {key}; verification will refuse it")
     with open_wallet() as wallet:
         existing = wallet.get(DOCUMENTS_COLLECTION, key)
         if existing and existing.get("source") == SOURCE_ADDED and not force:
