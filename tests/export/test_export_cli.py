@@ -334,3 +334,15 @@ def test_qr_png_round_trips_through_skillwallet_add(with_profile, out: Path, tmp
         (stored,) = wallet.list_credentials()
     assert stored.wallet_id == wallet_id
     assert stored.credential.original == sample_wallet_items()[2].credential.original
+
+
+def test_paper_size_comes_from_the_config_unless_given(with_profile, out: Path) -> None:
+    from pypdf import PdfReader
+
+    assert run(["config", "set", "paper", "letter"]) == 0
+    assert run(["export", "--resume", "-o", str(out / "letter.pdf"), "--no-qr"]) == 0
+    assert round(float(PdfReader(out / "letter.pdf").pages[0].mediabox.width)) == 612
+    assert run(["export", "--resume", "-o", str(out / "a4.pdf"), "--paper", "a4", "--no-qr"]) == 0
+    reader = PdfReader(out / "a4.pdf")
+    assert round(float(reader.pages[0].mediabox.width)) == 595
+    assert all(not page.images for page in reader.pages)  # --no-qr

@@ -15,7 +15,7 @@ from typing import Any, List, Optional
 import typer
 
 from skillwallet.cli.common import emit_json, info
-from skillwallet.errors import ExportError, InvalidInputError, NotFoundError
+from skillwallet.errors import ExportError, InvalidInputError
 
 # --format values and the file extensions that imply them
 FORMATS = {
@@ -345,12 +345,10 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
 
 
 def _configured_paper() -> str:
-    try:
-        from skillwallet.config import load_config
+    """The `paper` setting of the config file (a4 unless the user chose letter)."""
+    from skillwallet.config import load_config
 
-        return load_config().paper
-    except ImportError:
-        return "a4"
+    return load_config().paper
 
 
 def register(app: typer.Typer) -> None:
