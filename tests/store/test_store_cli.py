@@ -449,3 +449,45 @@ def test_unreadable_wallet_file_is_io_error(stocked):
     os.chmod(wallet_file(), 0)
     proc = run_cli("list", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE})
     assert proc.returncode == ExitCode.IO
+
+
+def test_full_disk_is_one_clear_line_and_nothing_written(stocked):
+    """A real write failure: the file-size limit (RLIMIT_FSIZE) makes SQLite's write fail like a full disk."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    wid = stocked["sql"]
+    before = _content()
+
+    limit = wallet_file().stat().st_size + 16 * 1024  # opening works; a 100 KB note cannot be written
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG from write() instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "skillwallet", "note", wid, "x" * 100_000],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SKILLWALLET_PASSPHRASE=PASSPHRASE),
+        preexec_fn=limit_file_size,
+        timeout=60,
+    )
+    assert proc.returncode == ExitCode.IO, proc.stderr
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 2
+    assert _content() == before
+
+
+def test_scrypt_fallback_is_recorded_and_opens(monkeypatch):
+    from skillwallet.store import crypto
+
+    monkeypatch.setattr(crypto, "argon2_available", lambda: False)
+    with Wallet.init(wallet_home(), PASSPHRASE) as wallet:
+        wallet.add_credential(make_credential(1))
+    header = Wallet.read_header(wallet_file())
+    assert header.kdf.algorithm == "scrypt"
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        assert len(wallet.list_credentials()) == 1

@@ -123,7 +123,10 @@ def _translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
     if "unable to open" in text or code == 14:
         return StorageIOError(f"cannot open the wallet file {path}", "check that it is readable and its folder writable")
     if "disk i/o" in text or code == 10:
-        return StorageIOError(f"input/output error on {path}")
+        return StorageIOError(
+            f"could not read or write the wallet file {path} (disk full, file size limit or I/O error)",
+            "nothing was changed; free some space and try again",
+        )
     return WalletCorruptError(f"the wallet file {path} is damaged ({exc})", CORRUPT_HINT)
 
 
