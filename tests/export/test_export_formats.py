@@ -386,3 +386,23 @@ def test_enveloped_vc11_jwt_verifies_inside_a_presentation() -> None:
     verdict, inner = verify_presentation(vp, resolver=DocumentResolver(offline=True), as_of=AS_OF)
     assert verdict.verdict == "verified"
     assert inner[0].verdict == "verified", inner[0].reasons
+
+
+def test_write_export_permission_denied_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection for machines where tests run as root (folder modes do not stop root)."""
+    import errno
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    real_open = os.open
+
+    def denied(path, flags, mode=0o777, *args, **kwargs):
+        if str(path).startswith(str(folder)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(StorageIOError, match="permission denied"):
+        write_export(folder / "resume.pdf", b"data")
+    monkeypatch.undo()
+    assert list(folder.iterdir()) == []
