@@ -403,3 +403,20 @@ def test_pss_signature_with_wrong_salt_length_fails():
     signature = sk.sign(signing_input.encode(), padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=0), hashes.SHA256())
     token = f"{signing_input}.{keys.b64url_encode(signature)}"
     assert jose.verify_jose_credential(credential("vc-jwt", token, did), resolver=offline()).outcome == FAIL
+
+
+def test_https_issuer_key_from_jwt_vc_issuer_metadata():
+    sk = p256()
+    issuer = "https://university.example/issuers/7"
+    jwk = {**keys.public_jwk(sk.public_key()), "kid": "2024"}
+    token = make_jws({"alg": "ES256", "kid": "2024"}, vc_claims(issuer), sk)
+    cred = credential("vc-jwt", token, issuer)
+    unknown = jose.verify_jose_credential(cred, resolver=offline())
+    assert unknown.outcome == UNKNOWN and unknown.unverifiable
+    metadata = {"issuer": issuer, "jwks": {"keys": [jwk]}}
+    resolver = offline({"https://university.example/.well-known/jwt-vc-issuer/issuers/7": metadata})
+    finding = jose.verify_jose_credential(cred, resolver=resolver)
+    assert finding.outcome == PASS and finding.binding == BOUND
+    wrong = {"issuer": "https://elsewhere.example", "jwks": {"keys": [jwk]}}
+    resolver = offline({"https://university.example/.well-known/jwt-vc-issuer/issuers/7": wrong})
+    assert jose.verify_jose_credential(cred, resolver=resolver).outcome == FAIL

@@ -326,7 +326,7 @@ def check_jws(
     resolver: Any,
     purpose: str = "assertionMethod",
     key: ResolvedKey | None = None,
-    issuer_metadata: bool = False,
+    issuer_metadata: bool = True,
 ) -> SignatureFinding:
     """Header rules, key resolution (unless ``key`` is given), controller == issuer, then the signature."""
     details: dict[str, Any] = {"alg": header.get("alg")}
@@ -377,10 +377,11 @@ def resolve_jws_key(
     resolver: Any,
     *,
     purpose: str = "assertionMethod",
-    issuer_metadata: bool = False,
+    issuer_metadata: bool = True,
 ) -> ResolvedKey:
     """The key a JWS names: ``kid`` (absolute, or relative to the issuer DID), else the issuer itself,
-    else (``issuer_metadata``, SD-JWT VC) the HTTPS issuer's JWT VC Issuer Metadata, else a header
+    else (``issuer_metadata``) the HTTPS issuer's JWT VC Issuer Metadata (SD-JWT VC §5, also published by
+    OpenID4VCI issuers of JWT credentials), else a header
     ``jwk`` (self-asserted). Raises :class:`KeyResolutionError`."""
     kid = header.get("kid") if isinstance(header.get("kid"), str) and header.get("kid") else None
     header_jwk = header.get("jwk") if isinstance(header.get("jwk"), dict) else None
@@ -406,7 +407,9 @@ def resolve_jws_key(
         if not _same_key(jwk_key, key.public_key):
             raise KeyResolutionError("the header 'jwk' differs from the key 'kid' names")
     if key is None:
-        raise KeyResolutionError("the JWS names no key (no 'kid', no DID issuer, no 'jwk')")
+        # Nothing skillwallet can follow (e.g. a bare kid of an issuer without metadata): not checkable,
+        # which is not the same as invalid.
+        raise KeyResolutionError("the JWS names no key skillwallet can resolve", unsupported=True)
     return key
 
 
@@ -577,7 +580,7 @@ def verify_sd_jwt(
     if expected_issuer and issuer and expected_issuer != issuer:
         return _fail(f"the signed issuer ({issuer}) differs from the stored one ({expected_issuer})")
     finding = check_jws(
-        header, signature, signing_input, issuer=issuer, resolver=resolver, key=key, issuer_metadata=True
+        header, signature, signing_input, issuer=issuer, resolver=resolver, key=key
     )
     if finding.outcome != PASS:
         return finding
