@@ -264,7 +264,14 @@ def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[s
     if kind == "qr-svg":
         return qr_svg(content.text), None
     caption = "scan to verify" if content.kind == "url" else "scan: the signed credential itself (skillwallet SW1)"
-    return None, qr_terminal(content.text) + f"{stored.credential.title or stored.wallet_id}: {caption}\n"
+    blocks = qr_terminal(content.text)
+    width = len(blocks.split("\n", 1)[0])
+    if sys.stdout.isatty():
+        import shutil
+
+        if shutil.get_terminal_size().columns < width:
+            info(f"note: this code is {width} columns wide; widen the terminal, or write an image with -o badge.png")
+    return None, blocks + f"{stored.credential.title or stored.wallet_id}: {caption}\n"
 
 
 def _export_linkedin(wallet, credential_id: str, summary: dict[str, Any]) -> tuple[None, str]:
