@@ -55,6 +55,16 @@ def shell_env(tmp_path: Path, bytecode_cache: Path) -> dict[str, str]:
     return env
 
 
+def test_a_missing_shell_fails_under_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the real-shell completion tests"):
+        require_shell("fish")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="fish is not installed"):
+        require_shell("fish")
+
+
 def top_level_commands() -> set[str]:
     return {path for path, _help, _group in completion_gen.iter_commands() if " " not in path}
 
