@@ -439,3 +439,24 @@ def test_self_attested_entry_is_self_asserted_with_a_reason(resolver, issuer):
     assert verdict.verdict == "self-asserted"
     assert verdict.checks["signature"] == "pass"
     assert any("self-attested" in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize("media", ["application/jwt", "application/vc+jwt"])
+def test_enveloped_vc_jwt_and_vc_jose_inside_a_presentation(issuer, resolver, media):
+    key, did, vm = issuer
+    if media == "application/jwt":
+        payload = {"iss": did, "nbf": 1700000000, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+                   "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:holder"}}}
+        header = {"alg": "EdDSA", "typ": "JWT", "kid": vm}
+    else:
+        payload = ob3_credential(did)
+        header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": vm}
+    token = _compact_jws(header, payload, key).decode()
+    holder = Ed25519PrivateKey.generate()
+    holder_did, holder_vm = did_key_for(holder)
+    envelope = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
+                "id": f"data:{media},{token}"}
+    vp = make_vp(holder, holder_did, holder_vm, [envelope])
+    vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=NOW)
+    assert vp_verdict.verdict == "verified", vp_verdict.reasons
+    assert inner[0].verdict == "verified", inner[0].reasons

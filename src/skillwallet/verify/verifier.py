@@ -546,9 +546,11 @@ def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict
         v.reasons.append("an embedded credential is neither an object nor a token")
         return v
     if cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE):
+        # the token's shape decides, not the envelope's media type: a VC 1.1 JWT carries the credential
+        # in its "vc" claim (VC Data Model 1.1 §6.3.1), a vc+jwt payload is the credential itself
         claims = _jose_claims(cred.original) or {}
-        if not isinstance(claims.get("vc"), dict):
-            cred = dataclasses.replace(cred, format=FORMAT_VC_JOSE)
+        fmt = FORMAT_VC_JWT if isinstance(claims.get("vc"), dict) else FORMAT_VC_JOSE
+        cred = dataclasses.replace(cred, format=fmt)
         vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
         cred.issuer = Issuer(id=claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")))
     return verify_credential(cred, resolver=resolver, as_of=as_of, status_cache=status_lists)
