@@ -236,3 +236,31 @@ def test_following_the_kdf_advice_clears_the_warning(weak_wallet, monkeypatch, d
     assert run(command.split()[1:]) == 0
     code, document = doctor_json()
     assert by_check(document, "kdf")[0]["status"] == "ok"
+
+
+def test_passphrase_in_the_environment_warns(monkeypatch, doctor_json):
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "hunter2")
+    code, document = doctor_json()
+    (finding,) = by_check(document, "secrets")
+    assert finding["status"] == "warning" and "SKILLWALLET_PASSPHRASE is set" in finding["message"]
+    assert "hunter2" not in json.dumps(document)  # never the secret itself
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    code, document = doctor_json()
+    assert [f["status"] for f in by_check(document, "secrets")] == ["ok"]
+
+
+def test_readable_passphrase_file_is_a_problem(tmp_path, monkeypatch, doctor_json, capsys):
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("hunter2\n")
+    os.chmod(secret, 0o644)
+    code, document = doctor_json("--fix")  # --fix is for skillwallet's own files, not the user's secret
+    assert code == 0  # the global option is not given yet: nothing to check
+    code = run(["--passphrase-file", str(secret), "doctor", "--json"])
+    assert code == ExitCode.NOT_VERIFIED
+    assert "has mode 0644" in capsys.readouterr().out
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE_FILE", str(secret))
+    code, document = doctor_json()
+    assert code == ExitCode.NOT_VERIFIED
+    (finding,) = by_check(document, "secrets")
+    assert finding["status"] == "problem" and finding["fix"] == f"chmod 600 '{secret}'"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o644

@@ -562,6 +562,40 @@ def check_completions() -> list[Finding]:
     return findings
 
 
+def check_secrets() -> list[Finding]:
+    """Where the passphrase may be lying around: the environment, or a passphrase file others can read."""
+    from skillwallet.cli.session import global_passphrase_file
+
+    findings = []
+    if os.environ.get("SKILLWALLET_PASSPHRASE"):
+        findings.append(
+            Finding(
+                "secrets",
+                WARNING,
+                "SKILLWALLET_PASSPHRASE is set: every program started from this shell can read the passphrase",
+                'unset SKILLWALLET_PASSPHRASE; for a while without retyping use: eval "$(skillwallet unlock)"',
+            )
+        )
+    passphrase_file = global_passphrase_file()  # --passphrase-file, else SKILLWALLET_PASSPHRASE_FILE
+    if passphrase_file:
+        path = Path(passphrase_file).expanduser()
+        mode = _mode(path)
+        if mode is None:
+            findings.append(Finding("secrets", WARNING, f"the passphrase file {path} cannot be read"))
+        elif mode & 0o077:
+            findings.append(
+                Finding(
+                    "secrets",
+                    PROBLEM,
+                    f"the passphrase file {path} has mode {mode:04o}; others can read the passphrase",
+                    f"chmod 600 '{path}'",
+                )
+            )
+    if not findings:
+        findings.append(Finding("secrets", OK, "no passphrase in the environment or in a readable file"))
+    return findings
+
+
 def run_doctor(fix: bool = False) -> list[Finding]:
     """Every check, in order. With ``fix``, tighten permissions first (the only repair doctor makes itself)."""
     from skillwallet import paths
@@ -573,6 +607,7 @@ def run_doctor(fix: bool = False) -> list[Finding]:
             findings.append(Finding("permissions", INFO, f"fixed: {path} is now private"))
     findings += check_wallet(paths.wallet_home())
     findings += check_permissions(roots)
+    findings += check_secrets()
     findings += check_config()
     findings += check_contexts()
     findings += check_completions()
