@@ -147,9 +147,9 @@ BAD_INPUTS = {
         json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": [{"a": 1}]}).encode(),
         "none of the presentation's credentials could be read",
     ),
-    "OB 1.0 assertion": (
-        json.dumps({"uid": "1", "recipient": "x", "badge": "https://x", "verify": {"type": "hosted"}}).encode(),
-        "Open Badges 1.x",
+    "OB assertion without recipient": (
+        json.dumps({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "badge": "https://x"}).encode(),
+        "has no recipient object",
     ),
     "not a JWS": (b"abc.def", "not a JWS"),
     "JWS with bad base64": (b"eyJhbGciOiJFZERTQSJ9.@@@.sig", "not a JWS"),
@@ -166,6 +166,10 @@ BAD_INPUTS = {
     "PNG with compressed bomb": (None, "inflates beyond"),
     "PNG with empty badge": (baked_png("   ", version="ob3"), "is empty"),
     "SVG without badge": (b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>', "without Open Badges data"),
+    "SVG with an unknown encoding": (  # found by the property tests (a LookupError escaped)
+        b'<?xml version="1.0" encoding="TTF-8"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+        "unknown encoding",
+    ),
     "XML not SVG": (b"<?xml version='1.0'?><root/>", "not an SVG"),
     "malformed SVG": (b'<svg xmlns="http://www.w3.org/2000/svg"><g></svg>', "malformed SVG"),
     "entity bomb SVG": (

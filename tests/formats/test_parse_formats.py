@@ -461,3 +461,58 @@ def test_subject_with_an_unknown_did_is_cannot_tell() -> None:
     document = fixture_json("ob3_basic_v1.json")
     document["credentialSubject"]["id"] = "did:key:z6MkMine"
     assert parse_one(json.dumps(document).encode(), holder_ids=["did:key:z6MkMine"]).addressed_to_holder is True
+
+
+# --- Open Badges 1.x (Mozilla Backpack era) --------------------------------------------------------------------
+
+
+def test_ob1_hosted_assertion_with_badgeclass_and_issuer() -> None:
+    """Shapes of the OB 1.0 Assertion specification examples (uid, numeric issuedOn, verify.url)."""
+    assertion = {
+        "uid": "f2c20",
+        "recipient": {"type": "email", "hashed": True, "salt": "deadsea",
+                      "identity": "sha256$" + hashlib.sha256(b"beth@example.orgdeadsea").hexdigest()},
+        "image": "https://example.org/beths-robot-badge.png",
+        "evidence": "https://example.org/beths-robot-work.html",
+        "issuedOn": 1359217910,
+        "badge": "https://example.org/robotics-badge-1.json",
+        "verify": {"type": "hosted", "url": "https://example.org/beths-robotics-badge-1.json"},
+    }
+    related = {
+        "https://example.org/robotics-badge-1.json": {"name": "Awesome Robotics Badge", "description": "For robots.",
+            "image": "https://example.org/robotics-badge.png", "criteria": "https://example.org/robotics-badge.html",
+            "issuer": "https://example.org/organization-1.json", "tags": ["robots"]},
+        "https://example.org/organization-1.json": {"name": "An Example Badge Issuer", "url": "https://example.org"},
+    }
+    credential = parse_one(json.dumps(assertion).encode(), related=related, holder_emails=["beth@example.org"])
+    assert credential.format == FORMAT_OB2 and credential.extra["ob_version"] == "1.x"
+    assert credential.credential_id == "https://example.org/beths-robotics-badge-1.json"
+    assert credential.title == "Awesome Robotics Badge"
+    assert credential.issuer.id == "https://example.org/organization-1.json"
+    assert credential.issued.year == 2013
+    assert credential.addressed_to_holder is True
+
+
+def test_ob05_assertion_with_embedded_badge() -> None:
+    assertion = {
+        "recipient": "sha256$" + hashlib.sha256(b"beth@example.orgs4lt").hexdigest(),
+        "salt": "s4lt",
+        "evidence": "/beths-robot-work.html",
+        "issued_on": "2011-06-01",
+        "badge": {"version": "0.5.0", "name": "HTML5 Sorcerer", "image": "/img/html5-basic.png",
+                  "description": "Uses the HTML5 <audio> and <video> elements.", "criteria": "/criteria.html",
+                  "issuer": {"origin": "https://p2pu.org", "name": "P2PU", "org": "School of Webcraft"}},
+    }
+    credential = parse_one(json.dumps(assertion).encode(), holder_emails=["beth@example.org"])
+    assert credential.title == "HTML5 Sorcerer"
+    assert credential.issuer.id == "https://p2pu.org" and credential.issuer.name == "P2PU"
+    assert credential.issued.isoformat() == "2011-06-01T00:00:00+00:00"
+    assert credential.addressed_to_holder is True
+
+
+def test_ob05_baked_and_plain_copies_dedupe() -> None:
+    assertion = {"recipient": "beth@example.org", "badge": {"version": "0.5.0", "name": "HTML5 Sorcerer",
+                 "issuer": {"origin": "https://p2pu.org", "name": "P2PU"}}, "issued_on": "2011-06-01"}
+    plain = parse_one(json.dumps(assertion, indent=2).encode())
+    baked = parse_one(baked_png(json.dumps(assertion), version="ob2"))
+    assert plain.wallet_id() == baked.wallet_id()

@@ -222,7 +222,13 @@ def _parse_json_document(
             )
         ]
     if ob2.is_ob1_assertion(document):
-        raise fail(source, "an Open Badges 1.x assertion; only Open Badges 2.0 and later are supported")
+        # Open Badges 1.0/1.1 and 0.5 (Mozilla Backpack era): same shape family, older field names
+        return [
+            ob2.map_ob2_assertion(
+                document, source=source, original=original, media_type=media_type, related=related,
+                fetch=fetch, holder_emails=list(holder_emails), signed_jws=signed_jws,
+            )
+        ]
     if "@context" not in document and not types:
         wrapped = _wrapped_credentials(document)
         if wrapped is not None and "presentation" not in parent_kinds:
@@ -344,7 +350,7 @@ def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, p
     token = jose.decode_compact_jws(data.decode("ascii"), source)
     original = token.text.encode("ascii")
     payload = token.payload
-    if ob2.is_ob2_assertion(payload) and "vc" not in payload:
+    if (ob2.is_ob2_assertion(payload) or ob2.is_ob1_assertion(payload)) and "vc" not in payload:
         # OB 2.0 signed assertion: the JWS payload is the assertion (OB 2.0 §Signed Badges)
         return _parse_json_document(
             payload, original, source, related, holder_emails, fetch, holder_ids,

@@ -105,10 +105,10 @@ def expand_zip(data_or_path: bytes | Path, source: str) -> Iterator[InputItem]:
         for member in members:
             name = member.filename
             label = f"{source}!{name}"
-            if member.is_dir():
-                continue
-            if _unsafe_member_name(name):
+            if _unsafe_member_name(name):  # before is_dir(): an empty name (NUL-truncated) breaks zipfile
                 yield InputItem(label, error=f"{label}: unsafe path in archive (path traversal), skipped")
+                continue
+            if name.endswith("/"):
                 continue
             base = PurePosixPath(name.replace("\\", "/")).name
             if base in SKIPPED_NAMES or base.startswith("._") or "__MACOSX/" in name:

@@ -14,6 +14,8 @@ from typing import Any, Callable
 from skillwallet.formats._common import (
     OB1_CONTEXTS,
     OB2_CONTEXTS,
+    canonical_json_bytes,
+    content_id,
     contexts_of,
     fail,
     id_of,
@@ -54,7 +56,10 @@ def is_ob1_assertion(document: dict[str, Any]) -> bool:
     contexts = contexts_of(document)
     if any(c in OB1_CONTEXTS for c in contexts if isinstance(c, str)):
         return True
-    return "uid" in document and "badge" in document and ("verify" in document or "recipient" in document)
+    if "uid" in document and "badge" in document and ("verify" in document or "recipient" in document):
+        return True
+    badge = document.get("badge")  # OB 0.5: the BadgeClass is embedded and carries its spec version
+    return isinstance(badge, dict) and "recipient" in document and str(badge.get("version", "")).startswith("0.")
 
 
 class _Linker:
@@ -107,7 +112,13 @@ def map_ob2_assertion(
     if "Assertion" not in types and "badge" not in assertion:
         kind = types[0] if types else "document"
         raise fail(source, f"an Open Badges 2.0 {kind}, not an Assertion (give it together with the assertion it describes)")
-    if "recipient" not in assertion or not isinstance(assertion.get("recipient"), dict):
+    legacy = is_ob1_assertion(assertion) and not is_ob2_document(assertion)
+    recipient = assertion.get("recipient")
+    if legacy and isinstance(recipient, str):
+        # OB 0.5: the recipient is a string (an email, or a hash with a top-level salt)
+        hashed = recipient.startswith(("sha256$", "md5$"))
+        recipient = {"type": "email", "identity": recipient, "hashed": hashed, "salt": assertion.get("salt")}
+    if not isinstance(recipient, dict):
         raise fail(source, "the Open Badges assertion has no recipient object")
     if assertion.get("badge") in (None, "", {}):
         raise fail(source, "the Open Badges assertion has no badge")
@@ -117,20 +128,28 @@ def map_ob2_assertion(
     issuer_doc = issuer_doc or {}
 
     issuer = Issuer(
-        id=id_of(issuer_doc) or (badge.get("issuer") if isinstance(badge.get("issuer"), str) else None),
+        # OB 1.x issuers have no id: their `url` (1.0) or `origin` (0.5) identifies them
+        id=id_of(issuer_doc)
+        or (badge.get("issuer") if isinstance(badge.get("issuer"), str) else None)
+        or text_of(issuer_doc.get("origin")),
         name=text_of(issuer_doc.get("name")),
-        url=id_of(issuer_doc.get("url")),
+        url=id_of(issuer_doc.get("url")) or text_of(issuer_doc.get("origin")),
     )
-    verification = assertion.get("verification") if isinstance(assertion.get("verification"), dict) else {}
+    verification = assertion.get("verification") or assertion.get("verify")  # `verify` in OB 1.x
+    verification = verification if isinstance(verification, dict) else {}
     verification_type = text_of(verification.get("type")) or ("signed" if signed_jws else "hosted")
     credential_id = id_of(assertion.get("id")) if isinstance(assertion.get("id"), str) else None
+    if credential_id is None and isinstance(verification.get("url"), str):
+        credential_id = verification["url"]  # OB 1.x hosted: the assertion's own URL identifies it
     if credential_id is None and isinstance(assertion.get("uid"), str):
         credential_id = assertion["uid"]
+    if credential_id is None:
+        # OB 0.5 assertions carry no id: identify them by content so baked and plain copies dedupe
+        credential_id = content_id("jcs-sha256", canonical_json_bytes(assertion))
 
     tags = tags_of(badge.get("tags"))
     skills = skills_from_alignments(badge.get("alignment")) + skills_from_tags(tags)
 
-    recipient = assertion["recipient"]
     identity = recipient.get("identity")
     recipient_type = str(recipient.get("type", "email")).lower()
     addressed: bool | None = None
@@ -144,6 +163,8 @@ def map_ob2_assertion(
         )
 
     extra: dict[str, Any] = {"verification_type": verification_type}
+    if legacy:
+        extra["ob_version"] = "1.x"
     if linker.unresolved:
         extra["unresolved"] = list(linker.unresolved)
     if linker.fetched:
@@ -165,7 +186,7 @@ def map_ob2_assertion(
     if issuer_doc:
         extra["issuer_profile"] = issuer_doc
 
-    issued = parse_datetime(assertion.get("issuedOn"))
+    issued = parse_datetime(assertion.get("issuedOn", assertion.get("issued_on")))
     return Credential(
         format=FORMAT_OB2,
         original=original,
