@@ -232,3 +232,21 @@ def test_hosted_issuer_found_through_the_badge_class():
 def test_signed_assertion_without_its_jws_is_unsigned():
     finding = jose.verify_jose_credential(hosted_credential(assertion()), resolver=offline())
     assert finding.outcome == "na" and "without its JWS" in finding.reasons[0]
+
+
+def test_key_embedded_in_the_issuer_profile(issuer_key):
+    key_id = f"{ISSUER}#key-1"
+    pem = issuer_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    docs = documents(issuer_key.public_key())
+    docs[ISSUER]["publicKey"] = [{"id": key_id, "type": "CryptographicKey", "owner": ISSUER, "publicKeyPem": pem}]
+    payload = assertion({"type": "SignedBadge", "creator": key_id})
+    finding = jose.verify_jose_credential(signed_credential(payload, issuer_key), resolver=offline(docs))
+    assert finding.outcome == PASS and finding.binding == BOUND and finding.details["key_id"] == key_id
+
+
+def test_profile_listing_a_different_key_than_the_key_document_fails(issuer_key):
+    other_pem = rsa2048().public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    docs = documents(issuer_key.public_key())
+    docs[ISSUER]["publicKey"] = [{"id": KEY, "type": "CryptographicKey", "owner": ISSUER, "publicKeyPem": other_pem}]
+    finding = jose.verify_jose_credential(signed_credential(assertion(), issuer_key), resolver=offline(docs))
+    assert finding.outcome == FAIL and "different key" in finding.reasons[0]

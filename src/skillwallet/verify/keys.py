@@ -607,8 +607,13 @@ def resolve_ob2_cryptographic_key(
     """
     if document is None:
         document = _fetch_json(resolver, key_url)
-    if document.get("id") != key_url.split("#", 1)[0] and document.get("id") != key_url:
-        raise KeyResolutionError(f"the key document at {key_url} has id {document.get('id')!r}")
+    if _text(document.get("id")) != key_url:
+        # The key may be embedded in the issuer profile (``creator`` = profile URL + fragment).
+        embedded = _profile_key(document, key_url)
+        if embedded is not None:
+            document = {"owner": document.get("id"), **embedded}
+        elif document.get("id") != key_url.split("#", 1)[0]:
+            raise KeyResolutionError(f"the key document at {key_url} has id {document.get('id')!r}")
     owner = document.get("owner")
     if not isinstance(owner, str) or not owner:
         raise KeyResolutionError(f"the key document at {key_url} names no owner")
@@ -621,7 +626,20 @@ def resolve_ob2_cryptographic_key(
     listed_ids = {_text(e.get("id") if isinstance(e, dict) else e) for e in entries}
     if _text(document.get("id")) not in listed_ids:
         raise KeyResolutionError(f"the issuer profile {owner} does not list the key {key_url} in publicKey")
+    in_profile = _profile_key(profile, _text(document.get("id")))
+    if in_profile is not None and "publicKeyPem" in in_profile:
+        if not _same_key(public_key_from_pem(in_profile["publicKeyPem"]), public_key):
+            raise KeyResolutionError(f"the issuer profile {owner} lists a different key as {key_url}")
     return ResolvedKey(public_key, document["id"], owner, BOUND, frozenset({"assertionMethod"}))
+
+
+def _profile_key(profile: dict[str, Any], key_id: str) -> dict[str, Any] | None:
+    """The ``publicKey`` entry of an OB 2.0 profile embedded as an object with id ``key_id``, if any."""
+    listed = profile.get("publicKey")
+    for entry in listed if isinstance(listed, list) else [listed]:
+        if isinstance(entry, dict) and entry.get("id") == key_id:
+            return entry
+    return None
 
 
 def _same_key(a: Any, b: Any) -> bool:
