@@ -222,3 +222,21 @@ def test_an_altered_installed_copy_is_refused(monkeypatch, tmp_path):
             canonicalize({"@context": ["https://www.w3.org/ns/credentials/examples/v2"], "name": "x"})
     finally:
         contexts.context_bytes.cache_clear()
+
+
+def test_an_inline_context_mutated_in_place_is_processed_again():
+    # the processed-context memo must not key on the identity of the caller's own objects
+    inline = {"colour": "https://example.org/vocab#colour"}
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", inline],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:1",
+        "credentialSubject": {"id": "did:example:abc", "colour": "teal"},
+    }
+    first = canonicalize(doc).nquads
+    inline["colour"] = "https://evil.example/vocab#colour"
+    second = canonicalize(doc).nquads
+    assert "https://evil.example/vocab#colour" in second and first != second
+    doc["@context"].append({"size": "https://example.org/vocab#size"})
+    doc["credentialSubject"]["size"] = "L"
+    assert "https://example.org/vocab#size" in canonicalize(doc).nquads

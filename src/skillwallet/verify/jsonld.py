@@ -56,12 +56,26 @@ def offline_document_loader(url: str, options: dict[str, Any] | None = None) -> 
     so this runs once per context URL per process.
     """
     document = json.loads(context_bytes(url))  # raises UnknownContextError
+    _register_shipped(document)
     # tag "static": pyld keeps a resolved context in the shared cache only under a tag, and reads back
     # only "static" ones; the shipped copies never change within a process.
     return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
 
 
-_processed_contexts = None  # (active context uuid, local context id, flags) -> (local context, new active context)
+#: Every dict and list inside a loaded shipped context, by identity (and kept alive, so identities are never
+#: reused). Only these, never objects from a document being verified, are memoised by identity: a caller may
+#: mutate its own document between two verifications, but nobody mutates the shipped contexts.
+_shipped_objects: dict[int, Any] = {}
+
+
+def _register_shipped(node: Any) -> None:
+    if isinstance(node, (dict, list)):
+        _shipped_objects[id(node)] = node
+        for child in node.values() if isinstance(node, dict) else node:
+            _register_shipped(child)
+
+
+_processed_contexts = None  # (active context uuid, local context identity, flags) -> (local context, new active context)
 _PROCESSED_CONTEXT_CACHE_SIZE = 4096
 _processor_class = None
 
@@ -72,9 +86,9 @@ def _processor(**kwargs):
     pyld caches a processed context per (resolved context, active context uuid), but a type-scoped context
     (OB 3.0 and VC 2.0 scope most terms to types) is processed against a fresh clone with a fresh uuid at
     every typed node, so each verification re-creates hundreds of term definitions. The memo keys on the
-    active context's uuid and the local context object's identity (the local context is kept alive with the
-    entry, so the identity cannot be reused while the entry exists); processed active contexts are never
-    mutated by pyld afterwards except to receive their own uuid.
+    active context's uuid and the local context: a context URL by value, a scoped context from a shipped
+    document by identity (see ``_shipped_objects``); inline contexts of the document itself are never
+    memoised. Processed active contexts are never mutated by pyld afterwards except to receive their uuid.
     """
     global _processor_class, _processed_contexts
     if _processor_class is None:
@@ -89,13 +103,19 @@ def _processor(**kwargs):
                 validate_scoped=True, cycles=None,
             ):
                 uid = active_ctx.get("_uuid") if hasattr(active_ctx, "get") else None
-                if uid is None or cycles:
+                if isinstance(local_ctx, str):
+                    identity: Any = ("url", local_ctx)
+                elif _shipped_objects.get(id(local_ctx)) is local_ctx:
+                    identity = ("shipped", id(local_ctx))
+                else:
+                    identity = None  # the document's own inline context: processed afresh every time
+                if uid is None or cycles or identity is None:
                     return super()._process_context(
                         active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
                     )
-                key = (uid, id(local_ctx), override_protected, propagate, validate_scoped)
+                key = (uid, identity, override_protected, propagate, validate_scoped)
                 hit = _processed_contexts.get(key)
-                if hit is not None and hit[0] is local_ctx:
+                if hit is not None:
                     return hit[1]
                 result = super()._process_context(
                     active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
