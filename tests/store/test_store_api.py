@@ -172,3 +172,23 @@ def test_wrong_passphrase(wallet):
     with pytest.raises(BadPassphraseError) as info:
         Wallet.open(wallet_home(), passphrase="not it")
     assert "wrong passphrase" in info.value.message
+
+
+def test_batch_commits_all_or_nothing(filled_wallet):
+    a, b = filled_wallet.test_ids[:2]
+    with filled_wallet.batch() as writer:
+        assert writer.set_verdict(a, Verdict(verdict="verified"))
+        writer.put("documents", "k", {"v": 1})
+        assert not writer.set_verdict("000000000000", Verdict(verdict="verified"))
+    assert filled_wallet.get_credential(a).verdict.verdict == "verified"
+    with pytest.raises(RuntimeError):
+        with filled_wallet.batch() as writer:
+            writer.set_verdict(b, Verdict(verdict="invalid"))
+            writer.delete("documents", "k")
+            raise RuntimeError("abandon the batch")
+    assert filled_wallet.get_credential(b).verdict.verdict == "not-verified"
+    assert filled_wallet.get("documents", "k") == {"v": 1}
+    filled_wallet.close()
+    with reopen() as again:
+        assert len(again.list_credentials()) == 5
+        again.verify_all()

@@ -808,6 +808,14 @@ class Wallet:
         except StorageIOError:
             pass  # the write is durable; the rollback record only lags behind (harmless: it is a lower bound)
 
+    def batch(self):
+        """One atomic write of many changes: ``with wallet.batch() as writer: writer.put(...)``.
+
+        The writer offers ``get``, ``put``, ``delete`` and ``set_verdict``; everything commits together (one
+        lock, one fsync) or, if the block raises, nothing does.
+        """
+        return self._write_transaction()
+
     def put(self, collection: str, key: str, value: Any) -> None:
         """Store ``value`` (JSON-serialisable) under ``collection``/``key``, replacing any previous value."""
         _check_collection(collection)
@@ -1121,6 +1129,15 @@ class _Writer:
             (collection, rid, version, sealed),
         )
         self._toggle(collection, rid, version, +1)
+
+    def set_verdict(self, wallet_id: str, verdict: Verdict) -> bool:
+        """Record a verdict beside a credential in this transaction; ``False`` if it is not (or no longer) there."""
+        record = self.get(CREDENTIALS, wallet_id)
+        if record is None:
+            return False
+        record["verdict"] = verdict.to_dict()
+        self.put(CREDENTIALS, wallet_id, record)
+        return True
 
     def delete(self, collection: str, key: str) -> bool:
         rid, row = self._row(collection, key)
