@@ -321,3 +321,30 @@ def test_url_argument_fetched_through_the_resolver(wallet_home, passphrase, caps
     (result,) = document["results"]
     assert result["title"] == "Awesome Robotics Badge" and result["issuer"] == "An Example Badge Issuer"
     assert downloaded[:3] == list(documents)
+
+
+def test_self_attested_experience_dates_are_activity_dates_not_expiry(wallet_home, passphrase, capsys) -> None:
+    code = run(["add", "--json", "--self", "experience", "--title", "Backend developer", "--issuer-name", "Acme",
+                "--date", "2020-01-01", "--until", "2023-06-30"])
+    assert code == 0, capsys.readouterr().err
+    (entry,) = stored(passphrase).values()
+    credential = entry.credential
+    assert credential.expires is None  # a job that ended is not an expired credential
+    assert credential.issued.date().isoformat() == "2020-01-01"
+    assert credential.extra["activity_end"] == "2023-06-30T00:00:00Z"
+    assert credential.achievement_type == "WorkExperience"
+    document = json.loads(credential.original)
+    assert document["credentialSubject"]["activityStartDate"] == "2020-01-01T00:00:00Z"
+    assert document["credentialSubject"]["activityEndDate"] == "2023-06-30T00:00:00Z"
+    assert "validUntil" not in document
+    from skillwallet.verify.data_integrity import verify_data_integrity_proofs
+    from skillwallet.verify.resolver import DocumentResolver
+
+    finding = verify_data_integrity_proofs(document, resolver=DocumentResolver(offline=True), issuer=credential.issuer.id)
+    assert finding.outcome == "pass", finding.reasons
+    assert finding.details["checks"].get("undefined_terms", "pass") == "pass"
+
+
+def test_self_attested_degree_until_before_date_is_refused(wallet_home, capsys) -> None:
+    assert run(["add", "--self", "degree", "--title", "BSc", "--date", "2020-01-01", "--until", "2019-01-01"]) == ExitCode.BAD_INPUT
+    assert "--until is before --date" in capsys.readouterr().err

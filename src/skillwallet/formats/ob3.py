@@ -291,7 +291,7 @@ def map_vc(
         achievement_type = specific[-1] if specific else None
 
     issued = parse_datetime(document.get("validFrom") or document.get("issuanceDate"))
-    awarded = parse_datetime(document.get("awardedDate"))
+    awarded = parse_datetime(document.get("awardedDate"))  # OB 3.0 §B.1.1: when the achievement was awarded
     credential_id = id_of(document.get("id")) if isinstance(document.get("id"), str) else None
     if credential_id is None:
         credential_id = content_id("jcs-sha256", canonical_json_bytes(document))
@@ -323,7 +323,7 @@ def map_vc(
         title=title,
         description=text_of(achievement.get("description")) or text_of(document.get("description")),
         issuer=issuer,
-        issued=issued or awarded,
+        issued=awarded or issued,
         expires=parse_datetime(document.get("validUntil") or document.get("expirationDate")),
         valid_from=parse_datetime(document.get("validFrom") or document.get("issuanceDate")),
         achievement_id=id_of(achievement) if achievement else None,

@@ -45,8 +45,8 @@ class SelfAttestedEntry:
     title: str
     issuer_name: str | None = None  # the institution / employer, as the holder states it
     description: str | None = None
-    date: str | None = None  # ISO date the entry started / was awarded
-    until: str | None = None  # end date (experience) or expiry
+    date: str | None = None  # ISO date: awarded (degree) or started (project, experience)
+    until: str | None = None  # ISO date the activity ended (not an expiry: the entry does not expire)
     evidence_urls: list[str] = field(default_factory=list)
     evidence_files: list[EvidenceFile] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
@@ -86,9 +86,10 @@ def build_document(
         raise InvalidInputError("a self-attested entry needs a --title")
     now = now or datetime.now(timezone.utc)
     achievement_type, narrative = ENTRY_KINDS[entry.kind]
-    valid_from = _iso(entry.date, "date") or format_datetime(now.replace(microsecond=0))
-    valid_until = _iso(entry.until, "until")
-    if valid_until and parse_datetime(valid_until) < parse_datetime(valid_from):
+    signed_at = format_datetime(now.replace(microsecond=0))
+    started = _iso(entry.date, "date")
+    ended = _iso(entry.until, "until")
+    if started and ended and parse_datetime(ended) < parse_datetime(started):
         raise InvalidInputError("--until is before --date")
     achievement: dict[str, Any] = {
         "id": f"urn:uuid:{uuid.uuid4()}",
@@ -110,7 +111,7 @@ def build_document(
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer,
-        "validFrom": valid_from,
+        "validFrom": signed_at,  # the entry is valid from when the holder signed it
         "name": entry.title.strip(),
         "credentialSubject": {"id": holder_did, "type": ["AchievementSubject"], "achievement": achievement},
     }
@@ -118,8 +119,15 @@ def build_document(
         # Who the holder says awarded it; the credential's issuer stays the holder (self-attested).
         document["description"] = f"Self-attested; stated source: {entry.issuer_name.strip()}"
         achievement["creator"] = {"id": f"urn:uuid:{uuid.uuid4()}", "type": ["Profile"], "name": entry.issuer_name.strip()}
-    if valid_until:
-        document["validUntil"] = valid_until
+    # The dates the holder states go where OB 3.0 puts them (§B.1.1 awardedDate; §B.1.3 activityStartDate /
+    # activityEndDate), not in validFrom/validUntil: a job that ended is not an expired credential.
+    subject = document["credentialSubject"]
+    if entry.kind == "degree" and started:
+        document["awardedDate"] = started
+    elif started:
+        subject["activityStartDate"] = started
+    if ended:
+        subject["activityEndDate"] = ended
     evidence: list[dict[str, Any]] = []
     for url in entry.evidence_urls:
         evidence.append({"id": url, "type": ["Evidence"]})
@@ -200,4 +208,10 @@ def make_self_attested(
     for item, evidence in zip(entry.evidence_files, [e for e in credential.evidence if e.sha256]):
         evidence.name = item.name
     credential.extra["entry_kind"] = entry.kind
+    stated = parse_datetime(document.get("awardedDate") or document["credentialSubject"].get("activityStartDate"))
+    if stated is not None:
+        credential.issued = stated  # what the holder says: awarded / started, shown as the entry's date
+    ended = parse_datetime(document["credentialSubject"].get("activityEndDate"))
+    if ended is not None:
+        credential.extra["activity_end"] = format_datetime(ended)
     return credential
