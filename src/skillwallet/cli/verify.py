@@ -196,7 +196,7 @@ def _precompute(credentials: list, wallet=None) -> list[dict[str, str] | None]:
 
 
 def verify_command(
-    targets: Optional[List[str]] = typer.Argument(None, metavar="[ID|FILE]...", help="Wallet ids (or prefixes) or files to check."),
+    targets: Optional[List[str]] = typer.Argument(None, metavar="ID|FILE", help="Wallet ids (or prefixes) or files to check."),
     all_: bool = typer.Option(False, "--all", help="Check every credential in the wallet."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
     offline: Optional[bool] = typer.Option(
@@ -206,13 +206,17 @@ def verify_command(
         None, "--document", metavar="URL=FILE", help="Use FILE as the document at URL (DID document, status list...). Repeatable."
     ),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate validity and status on this date."),
-    challenge: Optional[str] = typer.Option(None, "--challenge", help="Presentations: the challenge the holder's proof must carry."),
-    domain: Optional[str] = typer.Option(None, "--domain", help="Presentations: the domain the holder's proof must carry."),
+    challenge: Optional[str] = typer.Option(
+        None, "--challenge", metavar="TEXT", help="Presentations: the challenge the holder's proof must carry."
+    ),
+    domain: Optional[str] = typer.Option(
+        None, "--domain", metavar="TEXT", help="Presentations: the domain the holder's proof must carry."
+    ),
 ) -> None:
     """Verify credentials: signatures, issuer keys, validity dates and revocation status.
 
     Give wallet ids, credential files (not yet added), a Verifiable Presentation file, or --all.
-    Exits 0 when every credential is verified and in force, 13 otherwise.
+    Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError
     from skillwallet.model import VERDICT_VERIFIED
