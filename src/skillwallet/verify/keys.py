@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from skillwallet.errors import DocumentUnavailableError
@@ -63,7 +64,6 @@ _UNSUPPORTED_CODECS = {
     0xEA: "BLS12-381 G1",
 }
 
-_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def b64url_decode(text: str) -> bytes:
     """Strict base64url without padding (RFC 7515 §2): any other character, or padding, is an error."""
     if not isinstance(text, str):
         raise ValueError("base64url value is not a string")
-    if "=" in text or any(c not in _B64URL_CHARS for c in text):
+    if not _B64URL_RE.match(text):
         raise ValueError("invalid base64url")
     if len(text) % 4 == 1:
         raise ValueError("invalid base64url length")
@@ -89,7 +89,8 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-_B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_B64URL_RE = re.compile(r"[A-Za-z0-9_-]*\Z")
+_B58_RE = re.compile(r"[1-9A-HJ-NP-Za-km-z]*\Z")  # the bitcoin alphabet: no 0, O, I, l
 
 
 def multibase_decode(text: str) -> bytes:
@@ -98,7 +99,7 @@ def multibase_decode(text: str) -> bytes:
         raise ValueError("empty or non-string multibase value")
     prefix, body = text[0], text[1:]
     if prefix == "z":
-        if any(c not in _B58_ALPHABET for c in body):
+        if not _B58_RE.match(body):
             raise ValueError("invalid base58btc character")
         import base58
 
