@@ -186,7 +186,8 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
         if r.status == "present":
             info(f"already present: {r.source} is {r.wallet_id} ({r.title or 'untitled'})")
         for note in r.notes:
-            info(f"note: {r.source}: {note}")
+            # a CLR or presentation yields several credentials from one source: name which one
+            info(f"note: {r.source} ({r.title or r.wallet_id or 'untitled'}): {note}")
         if r.status == "rejected":
             info(f"rejected: {r.reason}")
     parts = [f"added {summary['added']}", f"already present {summary['present']}", f"rejected {summary['rejected']}"]

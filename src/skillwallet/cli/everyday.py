@@ -593,6 +593,16 @@ def check_secrets() -> list[Finding]:
             )
     if not findings:
         findings.append(Finding("secrets", OK, "no passphrase in the environment or in a readable file"))
+    if os.environ.get("SKILLWALLET_KDF_PROFILE") == "test":
+        # the cheap profile exists for the test suite only (SECURITY.md "Numbers")
+        findings.append(
+            Finding(
+                "kdf",
+                WARNING,
+                "SKILLWALLET_KDF_PROFILE=test: new wallets and passphrase changes use the cheap test KDF",
+                "unset SKILLWALLET_KDF_PROFILE",
+            )
+        )
     return findings
 
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from skillwallet.errors import SkillwalletError
 from skillwallet.formats.inputs import InputItem
-from skillwallet.model import Credential, Verdict
+from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, Credential, Verdict
 
 ADDED = "added"
 PRESENT = "present"
@@ -138,7 +138,11 @@ def _verify(credential: Credential, verifier: Verifier | None) -> tuple[Verdict,
         return Verdict(reasons=[f"verification failed internally ({type(exc).__name__})"]), [
             f"not verified: the verifier failed ({type(exc).__name__})"
         ]
-    return verdict, []
+    notes: list[str] = []
+    if verdict.verdict in (VERDICT_INVALID, VERDICT_UNVERIFIABLE):
+        why = f": {verdict.reasons[0]}" if verdict.reasons else ""
+        notes.append(f"kept, marked {verdict.verdict}{why}")
+    return verdict, notes
 
 
 BATCH_SIZE = 64  # credentials per wallet transaction in a bulk import: one lock and one fsync per batch

@@ -12,7 +12,8 @@ pathway (same leaves, same quality) are tried once, which keeps the search small
 experience) take what the leaves leave over, and only as many credentials as they need.
 
 The assignment maximises, in order: the root met, the root's progress, the fewest warnings (unverified,
-self-attested, expiring soon), the fewest credentials used.
+self-attested, counted twice) — exactly — and then, as a tie-break among the assignments found, the fewest
+credentials used.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ PARTIAL = "partial"
 UNMET = "unmet"
 EXPIRED = "expired"  # would be met, but the credentials that match are expired (or revoked) on the date
 
-SEARCH_NODE_BUDGET = 200_000  # DFS nodes per pathway before the search reports itself as not exhaustive
+SEARCH_NODE_BUDGET = 50_000  # DFS nodes per pathway before the search reports itself as not exhaustive
 
 
 class HeldCredential(Protocol):
@@ -119,6 +120,9 @@ class CredentialIndex:
         self.by_issuer: dict[str, list[int]] = {}
         self.by_tag: dict[str, list[int]] = {}
         self._cache: dict[Match, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self.allowed_cache: dict[tuple, tuple[int, ...]] = {}
+        self.pool_cache: dict[tuple, list[tuple[float, int]]] = {}
+        self.preference: list[tuple] = []
         self._skill_cache: dict[str, str] = {}
         for item in items:
             self._add(item, hypothetical=False)
@@ -181,6 +185,7 @@ class CredentialIndex:
             quality_warnings=tuple(warnings), hypothetical=hypothetical,
         )
         self.items.append(prepared)
+        self.preference.append((len(warnings), hypothetical, -(issued.timestamp() if issued else 0.0), index))
         for sid in skills:
             self.by_skill.setdefault(sid, []).append(index)
         for key in achievement:
@@ -243,9 +248,7 @@ class CredentialIndex:
 
     def _preference(self, i: int) -> tuple:
         """Best first: fewer warnings, held before hypothetical, most recent."""
-        item = self.items[i]
-        issued = item.issued.timestamp() if item.issued else 0.0
-        return (len(item.quality_warnings), item.hypothetical, -issued, i)
+        return self.preference[i]
 
     def _accepts(self, match: Match, item: _Prepared, skill_ids: set[str]) -> bool:
         if skill_ids:
@@ -407,6 +410,8 @@ class PathwayEvaluator:
         self.unusable: dict[str, tuple[int, ...]] = {}
         self.aggregate_pool: dict[str, tuple[int, ...]] = {}
         self.transfer_credit: dict[str, list[tuple[frozenset[int], float, float | None, str]]] = {}
+        self._optimistic_cache: dict[str, tuple] = {}
+        self._pool_cache: dict[str, list[tuple[float, int]]] = {}
         self._compile()
 
     # -- compilation -------------------------------------------------------------------------------------
@@ -439,6 +444,16 @@ class PathwayEvaluator:
 
     def _allowed(self, indexes: Iterable[int], match: Match | None) -> tuple[int, ...]:
         """Apply the pathway's policy (self-attested, unverified, trusted issuers) to candidates."""
+        indexes = tuple(indexes)
+        key = (indexes, self.policy.count_self_attested, self.policy.count_unverified,
+               frozenset(self.trusted) if match is not None and match.trusted_issuer else None)
+        cache = self.index.allowed_cache
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        if self.policy.count_self_attested and self.policy.count_unverified and key[3] is None:
+            cache[key] = indexes
+            return indexes
         out = []
         for i in indexes:
             item = self.index.items[i]
@@ -450,7 +465,8 @@ class PathwayEvaluator:
             if match is not None and match.trusted_issuer and not (item.issuer_keys & self.trusted):
                 continue
             out.append(i)
-        return tuple(out)
+        cache[key] = tuple(out)
+        return cache[key]
 
     def _compile(self) -> None:
         grants: dict[str, list[tuple[Match, str]]] = {}
@@ -562,7 +578,12 @@ class PathwayEvaluator:
                                        "transfer" if choice in leaf.transfer_from else "match")]
                 prog = 1.0 if ok else 0.0
             elif kind in AGGREGATES and not node.children:
-                ok, prog, picks, text = self._aggregate(node, enabled, consumed, optimistic)
+                cached = self._optimistic_cache.get(node_id) if optimistic else None
+                if cached is None:
+                    cached = self._aggregate(node, enabled, consumed, optimistic)
+                    if optimistic:  # independent of the assignment: the pool ignores what leaves consumed
+                        self._optimistic_cache[node_id] = cached
+                ok, prog, picks, text = cached
                 if picks:
                     taken[node_id] = picks
                 agg_detail[node_id] = text
@@ -617,22 +638,51 @@ class PathwayEvaluator:
             total += self._credit_value(child, taken)
         return total
 
+    def _sorted_pool(self, node: Requirement) -> list[tuple[float, int]]:
+        """The aggregate's candidates, best first, computed once: (value, credential) by value, then quality."""
+        key = (node.match, node.kind, node.quantity, node.min_hours is not None, self.policy.count_self_attested,
+               self.policy.count_unverified, frozenset(self.trusted) if node.match.trusted_issuer else None)
+        cached = self._pool_cache.get(node.id)
+        if cached is None and node.kind != "experience":  # experience values depend on nothing else either,
+            cached = self.index.pool_cache.get(key)     # but its default match is per node: keep it local
+            if cached is not None:
+                self._pool_cache[node.id] = cached
+        if cached is None:
+            items = self.index.items
+            pool = self.aggregate_pool.get(node.id, ())
+            if node.kind == "count":
+                cached = [(1.0, i) for i in pool]  # already in preference order
+            elif node.kind == "mean":
+                cached = [(items[i].result, i) for i in pool if items[i].result is not None]
+            else:
+                cached = sorted(((self._value(items[i], node), i) for i in pool),
+                                key=lambda p: (-p[0], len(items[p[1]].quality_warnings), p[1]))
+                cached = [p for p in cached if p[0] > 0]
+            self._pool_cache[node.id] = cached
+            if node.kind != "experience":
+                self.index.pool_cache[key] = cached
+        return cached
+
     def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool):
         reuse = self.policy.double_counting or node.allow_reuse or node.id in self.under_not
-        pool = [i for i in self.aggregate_pool.get(node.id, ()) if enabled(i) and (reuse or optimistic or i not in consumed)]
-        items = self.index.items
+        free = (lambda i: enabled(i)) if (reuse or optimistic) else (lambda i: enabled(i) and i not in consumed)
         kind = node.kind
         picks: list[tuple[int, str, str]] = []
         rule = node.match.describe()
         if kind == "count":
             need = int(node.minimum)
-            chosen = pool[:need]
+            chosen = []
+            for _, i in self._sorted_pool(node):
+                if len(chosen) >= need:
+                    break
+                if free(i):
+                    chosen.append(i)
             picks = [(i, rule, "match") for i in chosen]
             ok = len(chosen) >= need
             prog = min(1.0, len(chosen) / need)
             text = f"{len(chosen)} of {need} credentials"
         elif kind == "mean":
-            values = [(i, items[i].result) for i in pool if items[i].result is not None]
+            values = [(i, v) for v, i in self._sorted_pool(node) if free(i)]
             if values:
                 mean = sum(v for _, v in values) / len(values)
                 ok = mean >= node.minimum
@@ -651,12 +701,11 @@ class PathwayEvaluator:
             else:
                 target = float(node.minimum)
                 unit = node.quantity or "credits"
-            valued = sorted(((self._value(items[i], node), i) for i in pool), key=lambda p: (-p[0], p[1]))
             total = 0.0
-            for value, i in valued:
+            for value, i in self._sorted_pool(node):
                 if total >= target:
                     break
-                if value <= 0:
+                if not free(i):
                     continue
                 total += value
                 picks.append((i, rule, "match"))
@@ -683,8 +732,12 @@ class PathwayEvaluator:
 
     # -- the search ------------------------------------------------------------------------------------
     def _score(self, met: bool, prog: float, taken) -> tuple:
+        # Warnings are scored on what the leaves were given; aggregates take leftovers (best first), so leaving
+        # them out keeps the branch-and-bound's warning bound a true lower bound.
         counted: dict[int, int] = {}
-        for picks in taken.values():
+        for node_id, picks in taken.items():
+            if node_id in self.aggregate_pool:
+                continue
             for i, _, _ in picks:
                 counted[i] = counted.get(i, 0) + 1
         warnings = sum(len(self.index.items[i].quality_warnings) for i in counted)
@@ -699,6 +752,7 @@ class PathwayEvaluator:
         ``stop_when_met`` the search ends at the first assignment that meets the root (a feasibility test).
         """
         items = self.index.items
+        self._optimistic_cache = {}
         fixed: dict[str, int | None] = {}
         leaves = []
         for leaf in self.search_leaves:
@@ -706,6 +760,28 @@ class PathwayEvaluator:
                 fixed[leaf.key] = next((i for i in leaf.candidates if enabled(i)), None)
             else:
                 leaves.append(leaf)
+        # A leaf whose best candidate no other leaf or aggregate could use takes it: no optimal assignment can do
+        # better there (exchange argument: the candidate is useless elsewhere and is the leaf's best), so only
+        # the leaves that really compete for credentials are searched.
+        shared: dict[int, int] = {}
+        for leaf in leaves:
+            for i in leaf.candidates:
+                shared[i] = shared.get(i, 0) + 1
+        in_aggregate: set[int] = set()
+        for node_id, pool in self.aggregate_pool.items():
+            node = self.nodes[node_id]
+            if not (self.policy.double_counting or node.allow_reuse or node_id in self.under_not):
+                in_aggregate.update(pool)
+        contested = []
+        for leaf in leaves:
+            best = next((i for i in leaf.candidates if enabled(i)), None)
+            if best is None:
+                fixed[leaf.key] = None
+            elif shared[best] == 1 and best not in in_aggregate:
+                fixed[leaf.key] = best
+            else:
+                contested.append(leaf)
+        leaves = contested
         # fewest candidates first: failures show early, and forced choices prune the rest
         leaves.sort(key=lambda leaf: sum(1 for i in leaf.candidates if enabled(i)))
         # credentials that are interchangeable for this pathway are tried once per class
@@ -721,8 +797,11 @@ class PathwayEvaluator:
 
         def klass(i: int) -> tuple:
             item = items[i]
-            return (tuple(membership.get(i, ())), tuple(agg_membership.get(i, ())), item.quality_warnings,
-                    item.credential.credits, item.credential.hours, item.result)
+            aggregates = tuple(agg_membership.get(i, ()))
+            values = (item.credential.credits, item.credential.hours, item.result, item.issued, item.expires,
+                      item.credential.valid_from) if aggregates else ()
+            warnings = tuple(kind for kind, _ in item.quality_warnings)
+            return (tuple(membership.get(i, ())), aggregates, warnings, values)
 
         classes = {i: klass(i) for i in membership}
         best_score: tuple | None = None
@@ -760,8 +839,10 @@ class PathwayEvaluator:
                 assigned = [i for i in assignment.values() if i is not None]
                 distinct = set(assigned)
                 warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
-                # every component is optimistic, so the tuple bounds every completion of this branch
-                if (met, round(prog, 9), -warnings, -len(distinct)) <= best_score:
+                # every component is optimistic, so the tuple bounds every completion of this branch; the
+                # fewest-credentials component is only a tie-break between assignments found, not searched for
+                # (its bound is too weak to prune and would make equal-quality alternatives explode)
+                if (met, round(prog, 9), -warnings) <= best_score[:3]:
                     return
             leaf = leaves[depth]
             tried: set[tuple] = set()

@@ -809,6 +809,13 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     if differences:
         listed = ", ".join(differences)
         return _fail(f"the hosted assertion differs from the stored one in: {listed}", details)
+    if details["source"] == "cache":
+        # A copy cached by an earlier fetch says the issuer hosted it then, not that it still does
+        # (revocation is the host answering 410): offline, a hosted assertion is unknown (FORMATS.md).
+        described = resolver.describe(assertion_id) if hasattr(resolver, "describe") else None
+        when = (described or {}).get("stored_at") or "an earlier check"
+        details["status"] = UNKNOWN
+        return _unknown(f"only a copy of the hosted assertion cached at {when} is available", details)
     if hosted.get("revoked") is True:
         details["status"] = "revoked"
         reason = hosted.get("revocationReason")
