@@ -250,3 +250,26 @@ def test_profile_listing_a_different_key_than_the_key_document_fails(issuer_key)
     docs[ISSUER]["publicKey"] = [{"id": KEY, "type": "CryptographicKey", "owner": ISSUER, "publicKeyPem": other_pem}]
     finding = jose.verify_jose_credential(signed_credential(assertion(), issuer_key), resolver=offline(docs))
     assert finding.outcome == FAIL and "different key" in finding.reasons[0]
+
+
+def test_hosted_copy_cached_by_an_earlier_fetch_is_unknown_offline():
+    from skillwallet.verify.resolver import document_record
+
+    class Wallet:
+        def __init__(self):
+            self.data = {("documents", ASSERTION): document_record(ASSERTION, json.dumps(hosted()).encode(), source="fetched")}
+
+        def get(self, collection, key):
+            return self.data.get((collection, key))
+
+        def put(self, collection, key, value):
+            self.data[(collection, key)] = value
+
+    wallet = Wallet()
+    finding = jose.verify_jose_credential(hosted_credential(hosted()), resolver=DocumentResolver(offline=True, wallet=wallet))
+    assert finding.outcome == UNKNOWN and finding.unverifiable and finding.details["status"] == "unknown"
+    assert "cached at" in finding.reasons[0]
+    # the user's own copy (documents add) counts as supplied
+    wallet.data[("documents", ASSERTION)]["source"] = "added"
+    finding = jose.verify_jose_credential(hosted_credential(hosted()), resolver=DocumentResolver(offline=True, wallet=wallet))
+    assert finding.outcome == PASS
