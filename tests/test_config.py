@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from skillwallet import config as cfg
@@ -213,3 +215,23 @@ def test_config_file_inside_throwaway_home(monkeypatch, tmp_path):
     assert (home / "config" / "config.toml").is_file()
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert os.stat(home / "config" / "config.toml").st_mode & 0o077 == 0
+
+
+issuer_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40
+).filter(lambda t: t.strip() and t == t.strip())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    paper=st.sampled_from(cfg.PAPER_SIZES),
+    offline=st.booleans(),
+    kdf_profile=st.sampled_from(cfg.KDF_PROFILES),
+    trusted=st.lists(issuer_text, max_size=5, unique=True),
+)
+def test_any_valid_config_round_trips_through_the_file(tmp_path, paper, offline, kdf_profile, trusted):
+    """Quotes, backslashes, newlines and non-ASCII in issuer ids survive TOML writing and reading."""
+    config = cfg.Config(paper=paper, offline=offline, kdf_profile=kdf_profile, trusted_issuers=trusted)
+    path = tmp_path / "round-trip" / "config.toml"
+    cfg.save_config(config, path)
+    assert cfg.load_config(path) == config

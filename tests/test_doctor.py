@@ -264,3 +264,11 @@ def test_readable_passphrase_file_is_a_problem(tmp_path, monkeypatch, doctor_jso
     (finding,) = by_check(document, "secrets")
     assert finding["status"] == "problem" and finding["fix"] == f"chmod 600 '{secret}'"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o644
+
+
+def test_test_kdf_profile_in_the_environment_warns(monkeypatch, doctor_json):
+    code, document = doctor_json()  # the fixtures set SKILLWALLET_KDF_PROFILE=test
+    assert any("SKILLWALLET_KDF_PROFILE=test" in f["message"] for f in by_check(document, "kdf"))
+    monkeypatch.delenv("SKILLWALLET_KDF_PROFILE")
+    code, document = doctor_json()
+    assert by_check(document, "kdf") == []  # and no wallet: nothing else to say about the KDF
