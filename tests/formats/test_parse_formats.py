@@ -321,6 +321,10 @@ def test_baked_png_ob2_has_the_same_identity_as_the_json(chunk: str) -> None:
     assert from_png.original == text.strip().encode()
     assert from_png.extra["baked_in"] == "png"
     assert from_png.title == "Continuous Integration Basics"
+    import base64
+
+    assert base64.b64decode(from_png.extra["baked_image"]["base64"]) == png  # the badge image, kept for display
+    assert from_png.extra["baked_image"]["media_type"] == "image/png"
 
 
 def test_baked_png_ob3_json_and_jws() -> None:

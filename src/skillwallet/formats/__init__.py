@@ -54,10 +54,10 @@ def parse_credential_bytes(
                 payload = baked.extract_png(data, source)
             except baked.NotBakedError as not_baked:
                 return _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids)
-            return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
+            return _keep_image(_parse_baked(payload, source, related, holder_emails, fetch, holder_ids), data, "image/png")
         if kind == detect.SVG:
             payload = baked.extract_svg(data, source)
-            return _parse_baked(payload, source, related, holder_emails, fetch, holder_ids)
+            return _keep_image(_parse_baked(payload, source, related, holder_emails, fetch, holder_ids), data, "image/svg+xml")
         if kind == detect.ZIP:
             raise fail(source, "a ZIP archive, not a credential (archives inside archives are not opened)")
         if kind in (detect.JPEG, detect.IMAGE):
@@ -72,6 +72,26 @@ def parse_credential_bytes(
         raise fail(source, "the input is nested too deeply") from None
     except MemoryError:
         raise fail(source, "the input is too large to process") from None
+
+
+MAX_KEPT_IMAGE_BYTES = 1024 * 1024
+
+
+def _keep_image(credentials: list[Credential], image: bytes, media_type: str) -> list[Credential]:
+    """Keep the badge image a credential was baked into (so it can be shown and re-baked offline).
+
+    Stored in ``extra["baked_image"]`` as base64 with its media type and SHA-256; images over 1 MiB keep only the hash.
+    """
+    import base64
+    import hashlib
+
+    kept: dict[str, Any] = {"media_type": media_type, "sha256": hashlib.sha256(image).hexdigest(), "size": len(image)}
+    if len(image) <= MAX_KEPT_IMAGE_BYTES:
+        kept["base64"] = base64.b64encode(image).decode("ascii")
+    for credential in credentials:
+        if credential.parent_id is None:
+            credential.extra["baked_image"] = kept
+    return credentials
 
 
 def _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, holder_ids) -> list[Credential]:
