@@ -520,3 +520,21 @@ def test_ob05_baked_and_plain_copies_dedupe() -> None:
     plain = parse_one(json.dumps(assertion, indent=2).encode())
     baked = parse_one(baked_png(json.dumps(assertion), version="ob2"))
     assert plain.wallet_id() == baked.wallet_id()
+
+
+def test_enveloped_credential_on_its_own() -> None:
+    """VC 2.0 EnvelopedVerifiableCredential: data: URL with a vc+jwt (plain) or an SD-JWT (base64)."""
+    import base64
+
+    token = vc_jose(fixture_json("ob3_basic_v1.json"))
+    envelope = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
+                "id": "data:application/vc+jwt," + token}
+    (credential,) = parse_credential_bytes(json.dumps(envelope).encode(), source="env.json")
+    assert credential.original == token.encode() and credential.format == FORMAT_VC_JOSE
+    sd = sd_jwt({"iss": "https://i.example", "vct": "https://vct.example/badge"}, {"name": "Badge X"})
+    envelope["id"] = "data:application/dc+sd-jwt;base64," + base64.b64encode(sd.encode()).decode()
+    (credential,) = parse_credential_bytes(json.dumps(envelope).encode(), source="env.json")
+    assert credential.format == FORMAT_SD_JWT and credential.title == "Badge X"
+    envelope["id"] = "https://example.org/not-a-data-url"
+    with pytest.raises(InvalidInputError, match="without a data: URL"):
+        parse_credential_bytes(json.dumps(envelope).encode(), source="env.json")

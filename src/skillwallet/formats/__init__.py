@@ -223,6 +223,15 @@ def _parse_json_document(
     from skillwallet.formats._common import fail, types_of
 
     types = set(types_of(document))
+    if "EnvelopedVerifiableCredential" in types:
+        # VC 2.0 §4.13.1 / VC-JOSE-COSE §3.2: a JSON-LD wrapper around a secured credential in a data: URL
+        inner = _envelope_payload(document)
+        if inner is None or "envelope" in parent_kinds:
+            raise fail(source, "an EnvelopedVerifiableCredential without a data: URL holding the credential")
+        return parse_text(
+            inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
+            holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
+        )
     if "VerifiablePresentation" in types and "VerifiableCredential" not in types:
         return _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
@@ -296,6 +305,24 @@ def _parse_json_document(
 MAX_PRESENTED = 1000
 
 
+def _envelope_payload(envelope: dict[str, Any]) -> bytes | None:
+    """The secured credential inside a VC 2.0 EnvelopedVerifiableCredential: its ``id`` is a data: URL (RFC 2397)."""
+    import base64
+    import binascii
+    from urllib.parse import unquote
+
+    url = envelope.get("id") if isinstance(envelope.get("id"), str) else ""
+    if not url.startswith("data:") or "," not in url:
+        return None
+    header, payload = url[5:].split(",", 1)
+    if header.endswith(";base64"):
+        try:
+            return base64.b64decode(unquote(payload), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return unquote(payload).encode("utf-8")
+
+
 def _wrapped_credentials(document: dict[str, Any]) -> list[Any] | None:
     """Credentials inside an issuance response: ``{"credential": X}`` or ``{"credentials": [{"credential": X}, ...]}``."""
     if isinstance(document.get("credential"), (str, dict)):
@@ -317,7 +344,6 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
     own proof (holder binding for one verifier) is not kept: each credential carries its issuer's proof.
     """
     from skillwallet.formats._common import as_list, fail, types_of
-    from urllib.parse import unquote
 
     if "presentation" in parent_kinds:
         raise fail(source, "a presentation nested inside a presentation is not supported")
@@ -334,9 +360,7 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
         if isinstance(item, str):
             raw = item.encode("utf-8")
         elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
-            envelope = item.get("id") if isinstance(item.get("id"), str) else ""
-            if envelope.startswith("data:") and "," in envelope:
-                raw = unquote(envelope.split(",", 1)[1]).encode("utf-8")
+            raw = _envelope_payload(item)
         elif isinstance(item, dict):
             import json
 
