@@ -239,3 +239,28 @@ def test_real_revoked_credential_with_its_status_list_through_the_cli(capsys):
     statuses = [(r["verdict"], r["checks"]["status"], r["in_force"]) for r in out["results"]]
     assert statuses == [("verified", "revoked", False), ("verified", "pass", True)]
     assert "dcc-v2-revoked.json: verified, revoked" in err
+
+
+def test_clr_file_verifies_the_clr_and_each_embedded_credential(tmp_path, capsys, issuer):
+    key, did, vm = issuer
+    parts = [sign_data_integrity(ob3_credential(did, id=f"urn:uuid:part-{n}"), key, vm) for n in range(3)]
+    parts[1]["name"] = "Tampered after issuance"  # breaks part 2's own proof, and (embedded) nothing else
+    clr = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:clr-1",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example Polytechnic"},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "name": "Transcript",
+        "credentialSubject": {"id": "did:example:learner", "type": ["ClrSubject"], "verifiableCredential": parts},
+    }
+    path = write(tmp_path, "clr.json", sign_data_integrity(clr, key, vm))
+    code, out, err = run_json(capsys, ["verify", str(path)])
+    assert code == ExitCode.NOT_VERIFIED
+    verdicts = {r["source"]: r["verdict"] for r in out["results"]}
+    assert verdicts[f"{path}#1"] == "verified"  # the CLR's own proof covers the parts as embedded
+    assert sorted(v for s, v in verdicts.items() if s != f"{path}#1") == ["invalid", "verified", "verified"]
