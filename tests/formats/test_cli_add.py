@@ -348,3 +348,16 @@ def test_self_attested_experience_dates_are_activity_dates_not_expiry(wallet_hom
 def test_self_attested_degree_until_before_date_is_refused(wallet_home, capsys) -> None:
     assert run(["add", "--self", "degree", "--title", "BSc", "--date", "2020-01-01", "--until", "2019-01-01"]) == ExitCode.BAD_INPUT
     assert "--until is before --date" in capsys.readouterr().err
+
+
+def test_piped_output_is_tab_separated(wallet_home, tmp_path) -> None:
+    (tmp_path / "a.json").write_bytes(fixture_bytes("ob3_basic_v1.json"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "skillwallet", "add", "--no-verify", str(tmp_path / "a.json")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    header, row = proc.stdout.splitlines()
+    assert header.split("\t") == ["id", "status", "title", "issuer", "format", "verdict"]
+    cells = row.split("\t")
+    assert cells[1:] == ["added", "Teamwork", "Example University", "ob3", "not-verified"]
+    assert len(cells[0]) == 12

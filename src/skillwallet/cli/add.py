@@ -99,6 +99,15 @@ def add_command(
     _exit_for(report, len(items))
 
 
+def _stdout_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _stdin_is_terminal() -> bool:
     import sys
 
@@ -166,7 +175,26 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
         emit_json("add", {"summary": summary, "results": [r.to_dict() for r in report.results]})
     else:
         stored = [r for r in report.results if r.status in ("added", "present")]
-        if stored:
+        rows = [
+            (
+                r.wallet_id,
+                "added" if r.status == "added" else "already present",
+                ("  ↳ " if r.parent_id else "") + (r.title or "(untitled)"),
+                r.issuer or "-",
+                r.format or "-",
+                r.verdict or "-",
+            )
+            for r in stored
+        ]
+        if stored and not _stdout_is_terminal():
+            # piped: tab-separated lines, header first, one row per line (cut/awk/grep), as the other commands do
+            import sys
+
+            sys.stdout.write("id\tstatus\ttitle\tissuer\tformat\tverdict\n")
+            for cells in rows:
+                sys.stdout.write("\t".join(" ".join(str(c).split()) for c in cells) + "\n")
+            sys.stdout.flush()
+        elif stored:
             from rich.table import Table
 
             table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -174,11 +202,8 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
                 table.add_column(column, overflow="fold")
             from rich.text import Text
 
-            for r in stored:
-                status = "added" if r.status == "added" else "already present"
-                title = ("  ↳ " if r.parent_id else "") + (r.title or "(untitled)")
+            for cells in rows:
                 # Text cells: credential fields are data, never rich markup or :emoji: codes ("did:key:...")
-                cells = (r.wallet_id, status, title, r.issuer or "-", r.format or "-", r.verdict or "-")
                 table.add_row(*(Text(str(cell)) for cell in cells))
             stdout_console().print(table)
     # messages go to stderr in both modes: stdout stays pure data (the table or the JSON document)
