@@ -104,35 +104,23 @@ class _DeferredWallet:
         self.verdicts.append((wallet_id, verdict))
 
     def flush(self) -> None:
-        """Write what is pending in one transaction where the store allows it, else one write each."""
+        """Write what is pending in one transaction (the store's ``batch()``), else one write each."""
         if not self.pending and not self.verdicts:
             return
-        batch = getattr(self.wallet, "batch", None)  # a public batch API, when the store offers one
-        transaction = getattr(self.wallet, "_write_transaction", None)
+        batch = getattr(self.wallet, "batch", None)
         if batch is not None:
             with batch() as writer:
-                self._write(writer)
-        elif transaction is not None:
-            with transaction() as writer:
-                self._write(writer)
-        else:  # pragma: no cover - every store so far has one of the above
+                for (collection, key), value in self.pending.items():
+                    writer.put(collection, key, value)
+                for wallet_id, verdict in self.verdicts:
+                    writer.set_verdict(wallet_id, verdict)  # False if removed meanwhile: nothing to record
+        else:  # a store without batch writes
             for (collection, key), value in self.pending.items():
                 self.wallet.put(collection, key, value)
             for wallet_id, verdict in self.verdicts:
                 self.wallet.set_verdict(wallet_id, verdict)
         self.pending.clear()
         self.verdicts.clear()
-
-    def _write(self, writer) -> None:
-        from skillwallet.store.wallet import CREDENTIALS
-
-        for (collection, key), value in self.pending.items():
-            writer.put(collection, key, value)
-        for wallet_id, verdict in self.verdicts:
-            record = writer.get(CREDENTIALS, wallet_id)
-            if record is not None:  # removed meanwhile by another process: nothing to record
-                record["verdict"] = verdict.to_dict()
-                writer.put(CREDENTIALS, wallet_id, record)
 
 
 def _unreadable_verdict(message: str):
