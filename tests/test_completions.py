@@ -319,3 +319,42 @@ def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys):
         assert run([]) == 0
     capsys.readouterr()
     assert touched == []
+
+
+# --- staying fast ------------------------------------------------------------------------------------
+
+HEAVY_MODULES = ("pyld", "reportlab", "PIL", "zxingcpp", "jsonschema", "icalendar", "pydantic", "cryptography",
+                 "rich", "qrcode", "sqlite3")
+
+IMPORT_PROBE = """
+import contextlib, io, sys
+from skillwallet.cli.app import run
+with contextlib.redirect_stdout(io.StringIO()):
+    code = run(sys.argv[1:])
+print(code, " ".join(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "extra_env"),
+    [
+        (["--help"], {}),
+        ([], {"_SKILLWALLET_COMPLETE": "complete_bash", "COMP_WORDS": "skillwallet con", "COMP_CWORD": "1"}),
+        ([], {"_SKILLWALLET_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+              "_TYPER_COMPLETE_ARGS": "skillwallet config set paper "}),
+    ],
+    ids=["help", "complete-command", "complete-value"],
+)
+def test_help_and_completion_load_no_heavy_library(shell_env, args, extra_env):
+    """Every TAB runs skillwallet: completion (like --help) must not load PDF, QR, JSON-LD, crypto or UI libraries."""
+    probe = IMPORT_PROBE.format(heavy=HEAVY_MODULES)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        env=dict(shell_env, **extra_env),
+        capture_output=True,
+        text=True,
+        timeout=SHELL_TIMEOUT,
+    )
+    code, _, loaded = result.stdout.strip().partition(" ")
+    assert code == "0", result.stderr
+    assert loaded == "", f"loaded on a hot path: {loaded}"
