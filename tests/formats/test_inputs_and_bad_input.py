@@ -127,7 +127,8 @@ BAD_INPUTS = {
     "malformed JSON": (b'{"a": 1,, "b": 2}', "malformed JSON at line 1"),
     "NaN in JSON": (b'{"a": NaN}', "malformed JSON"),
     "deep JSON": (b"[" * 100_000 + b"]" * 100_000, "nested deeper than"),
-    "JSON array": (b"[1, 2]", "a JSON array, not a credential"),
+    "JSON array of junk": (b"[1, 2]", "none of the credentials it holds could be read"),
+    "empty JSON array": (b"[]", "a JSON array, not a credential"),
     "JSON scalar": (b'"hello"', "not a recognised credential"),
     "JSON not a credential": (b'{"name": "x"}', "not a credential"),
     "not UTF-8": (b'{"a": "\xff\xfe"}', "not UTF-8"),
@@ -145,7 +146,7 @@ BAD_INPUTS = {
     ),
     "presentation of junk": (
         json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": [{"a": 1}]}).encode(),
-        "none of the presentation's credentials could be read",
+        "none of the credentials it holds could be read",
     ),
     "OB assertion without recipient": (
         json.dumps({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "badge": "https://x"}).encode(),

@@ -538,3 +538,9 @@ def test_enveloped_credential_on_its_own() -> None:
     envelope["id"] = "https://example.org/not-a-data-url"
     with pytest.raises(InvalidInputError, match="without a data: URL"):
         parse_credential_bytes(json.dumps(envelope).encode(), source="env.json")
+
+
+def test_json_array_export_of_several_credentials() -> None:
+    export = [fixture_json("ob3_basic_v1.json"), fixture_json("ob2_assertion_embedded.json"), vc_jose(fixture_json("vc_degree_v1.json"))]
+    credentials = parse_credential_bytes(json.dumps(export).encode(), source="export.json")
+    assert [c.format for c in credentials] == [FORMAT_OB3, FORMAT_OB2, FORMAT_VC_JOSE]

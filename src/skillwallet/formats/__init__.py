@@ -185,7 +185,11 @@ def parse_text(
     if kind == detect.JSON:
         document = load_json(data, source)
         if isinstance(document, list):
-            raise fail(source, "a JSON array, not a credential (give one credential per file)")
+            if "presentation" in parent_kinds or not document:
+                raise fail(source, "a JSON array, not a credential")
+            # a wallet's bulk export: an array of credentials, each added on its own
+            container = {"verifiableCredential": document}
+            return _parse_presentation(container, source, related, holder_emails, fetch, holder_ids, parent_kinds)
         if not isinstance(document, dict):
             raise fail(source, "JSON that is not a credential object")
         return _parse_json_document(
@@ -377,10 +381,11 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
             problems.append(exc.message)
             continue
         for credential in parsed:
-            credential.extra["from_presentation"] = True
+            if "VerifiablePresentation" in types_of(document) or "vp" in parent_kinds:
+                credential.extra["from_presentation"] = True
         credentials.extend(parsed)
     if not credentials:
-        raise fail(source, f"none of the presentation's credentials could be read ({problems[0]})")
+        raise fail(source, f"none of the credentials it holds could be read ({problems[0]})")
     if problems:
         credentials[0].extra["nested_errors"] = problems
     return credentials
@@ -402,7 +407,7 @@ def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, p
         )
     if isinstance(payload.get("vp"), dict):
         # VC 1.1 §6.3.1 JWT presentation: the ``vp`` claim holds the presentation
-        return _parse_presentation(payload["vp"], source, related, holder_emails, fetch, holder_ids, parent_kinds)
+        return _parse_presentation(payload["vp"], source, related, holder_emails, fetch, holder_ids, (*parent_kinds, "vp"))
     if "VerifiablePresentation" in set(jose_types(payload)):
         return _parse_presentation(payload, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if token.typ in jose.SD_JWT_VC_TYPES:
