@@ -122,6 +122,7 @@ class CredentialIndex:
         self._cache: dict[Match, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self.allowed_cache: dict[tuple, tuple[int, ...]] = {}
         self.pool_cache: dict[tuple, list[tuple[float, int]]] = {}
+        self._set_cache: dict[int, tuple[tuple[int, ...], frozenset[int]]] = {}
         self.preference: list[tuple] = []
         self._skill_cache: dict[str, str] = {}
         for item in items:
@@ -245,6 +246,14 @@ class CredentialIndex:
         result = (tuple(usable), tuple(unusable))
         self._cache[match] = result
         return result
+
+    def as_set(self, indexes: tuple[int, ...]) -> frozenset[int]:
+        """A frozenset of a (cached) candidate tuple, built once per tuple."""
+        entry = self._set_cache.get(id(indexes))
+        if entry is None or entry[0] is not indexes:
+            entry = (indexes, frozenset(indexes))
+            self._set_cache[id(indexes)] = entry
+        return entry[1]
 
     def _preference(self, i: int) -> tuple:
         """Best first: fewer warnings, held before hypothetical, most recent."""
@@ -445,15 +454,15 @@ class PathwayEvaluator:
     def _allowed(self, indexes: Iterable[int], match: Match | None) -> tuple[int, ...]:
         """Apply the pathway's policy (self-attested, unverified, trusted issuers) to candidates."""
         indexes = tuple(indexes)
+        trusted_only = match is not None and match.trusted_issuer
+        if self.policy.count_self_attested and self.policy.count_unverified and not trusted_only:
+            return indexes  # nothing to filter (the common case)
         key = (indexes, self.policy.count_self_attested, self.policy.count_unverified,
-               frozenset(self.trusted) if match is not None and match.trusted_issuer else None)
+               frozenset(self.trusted) if trusted_only else None)
         cache = self.index.allowed_cache
         cached = cache.get(key)
         if cached is not None:
             return cached
-        if self.policy.count_self_attested and self.policy.count_unverified and key[3] is None:
-            cache[key] = indexes
-            return indexes
         out = []
         for i in indexes:
             item = self.index.items[i]
@@ -499,7 +508,10 @@ class PathwayEvaluator:
                     for i in self._allowed(usable, m):
                         transfer_from.setdefault(i, label)
                         usable_all.append(i)
-                candidates = tuple(sorted(dict.fromkeys(usable_all), key=self.index._preference))
+                if len(matches) == 1 and not transfer_from:
+                    candidates = tuple(usable_all)  # already in preference order
+                else:
+                    candidates = tuple(sorted(dict.fromkeys(usable_all), key=self.index._preference))
                 leaf = _Leaf(key=node_id, node_id=node_id, via="match", rule=self._rule_text(node),
                              candidates=candidates, reuse=reuse, transfer_from=transfer_from)
                 self.leaf_of_node[node_id] = leaf
@@ -763,21 +775,17 @@ class PathwayEvaluator:
         # A leaf whose best candidate no other leaf or aggregate could use takes it: no optimal assignment can do
         # better there (exchange argument: the candidate is useless elsewhere and is the leaf's best), so only
         # the leaves that really compete for credentials are searched.
-        shared: dict[int, int] = {}
-        for leaf in leaves:
-            for i in leaf.candidates:
-                shared[i] = shared.get(i, 0) + 1
-        in_aggregate: set[int] = set()
-        for node_id, pool in self.aggregate_pool.items():
-            node = self.nodes[node_id]
-            if not (self.policy.double_counting or node.allow_reuse or node_id in self.under_not):
-                in_aggregate.update(pool)
+        sets = [self.index.as_set(leaf.candidates) for leaf in leaves]
+        consuming_pools = [self.index.as_set(pool) for node_id, pool in self.aggregate_pool.items()
+                           if not (self.policy.double_counting or self.nodes[node_id].allow_reuse
+                                   or node_id in self.under_not)]
         contested = []
-        for leaf in leaves:
+        for n, leaf in enumerate(leaves):
             best = next((i for i in leaf.candidates if enabled(i)), None)
             if best is None:
                 fixed[leaf.key] = None
-            elif shared[best] == 1 and best not in in_aggregate:
+            elif not any(best in other for m, other in enumerate(sets) if m != n) and \
+                    not any(best in pool for pool in consuming_pools):
                 fixed[leaf.key] = best
             else:
                 contested.append(leaf)
@@ -803,7 +811,7 @@ class PathwayEvaluator:
             warnings = tuple(kind for kind, _ in item.quality_warnings)
             return (tuple(membership.get(i, ())), aggregates, warnings, values)
 
-        classes = {i: klass(i) for i in membership}
+        classes: dict[int, tuple] = {}  # filled lazily: the search usually looks at few candidates
         best_score: tuple | None = None
         best_assignment: dict[str, int | None] = {}
         nodes = 0
@@ -827,8 +835,8 @@ class PathwayEvaluator:
                 score = self._score(met, prog, taken)
                 if best_score is None or score > best_score:
                     best_score, best_assignment = score, dict(assignment)
-                if stop_when_met and met:
-                    found_met = True
+                if (stop_when_met and met) or best_score[:3] == (True, 1.0, 0):
+                    found_met = True  # nothing can beat a met root with no warnings on the exact components
                 return
             if stop_when_met:
                 met, _, _ = self._evaluate(assignment, enabled, True, used)
@@ -851,7 +859,9 @@ class PathwayEvaluator:
                     continue
                 if not leaf.reuse and i in used:
                     continue
-                k = classes[i]
+                k = classes.get(i)
+                if k is None:
+                    k = classes[i] = klass(i)
                 if k in tried:
                     continue
                 tried.add(k)

@@ -261,6 +261,24 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
 
     # most useful per unit of cost first, so good plans are found early and prune the rest
     order = sorted(kept, key=lambda i: (offering_of[i].cost / k[i], offering_of[i].hours, offering_of[i].id))
+    # Symmetry breaking: offerings that serve the same requirements with the same values are interchangeable;
+    # one that costs no more and takes no longer dominates. Some optimal plan never takes a dominated offering
+    # without its dominator (swap them), so the search only includes an offering after its dominator.
+    prerequisite: dict[int, int] = {}
+    classes: dict[tuple, list[int]] = {}
+    for i in order:
+        c = index.items[i].credential
+        classes.setdefault((tuple(sorted(serves[i])), c.credits, c.result), []).append(i)
+    for members in classes.values():
+        members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
+        for n, i in enumerate(members):
+            for j in reversed(members[:n]):
+                if offering_of[j].hours <= offering_of[i].hours:
+                    prerequisite[i] = j
+                    break
+    position = {i: n for n, i in enumerate(order)}
+    prerequisite = {i: j for i, j in prerequisite.items() if position[j] < position[i]}
+
     best_cost = math.inf
     best_hours = math.inf
     best_set: frozenset[int] | None = None
@@ -308,7 +326,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             return
         i = order[pos]
         o = offering_of[i]
-        search(pos + 1, chosen | {i}, cost + o.cost, hours + o.hours)
+        if i not in prerequisite or prerequisite[i] in chosen:
+            search(pos + 1, chosen | {i}, cost + o.cost, hours + o.hours)
         if exhausted:
             return
         search(pos + 1, chosen, cost, hours)
@@ -351,24 +370,30 @@ def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int
         return 0.0
     pool = evaluator.aggregate_pool.get(node.id, ())
     items = evaluator.index.items
+    # a fractional knapsack: fill the deficit with the cheapest units first, each offering charged cost / k
     if node.kind == "count":
         deficit = node.minimum - sum(1 for i in pool if have(i))
-        per_unit = [offering_of[i].cost / k[i] for i in pool if i in remaining]
+        units = [(offering_of[i].cost / k[i], 1.0) for i in pool if i in remaining]
     else:
         target = (node.min_hours if node.min_hours is not None else node.min_months) if node.kind == "experience" \
             else node.minimum
         deficit = float(target) - sum(evaluator._value(items[i], node) for i in pool if have(i))
-        per_unit = []
+        units = []
         for i in pool:
             if i in remaining:
                 value = evaluator._value(items[i], node)
                 if value > 0:
-                    per_unit.append(offering_of[i].cost / (k[i] * value))
+                    units.append((offering_of[i].cost / k[i], value))
     if deficit <= 0:
         return 0.0
-    if not per_unit:
-        return math.inf
-    return deficit * min(per_unit)
+    bound = 0.0
+    for cost, value in sorted(units, key=lambda u: u[0] / u[1]):
+        take = min(value, deficit)
+        bound += cost * take / value
+        deficit -= take
+        if deficit <= 1e-9:
+            return bound
+    return math.inf
 
 
 def _has_shared_nodes(pathway: Pathway) -> bool:
