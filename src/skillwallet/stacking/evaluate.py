@@ -498,9 +498,11 @@ class PathwayEvaluator:
                 if node.kind == "manual":
                     matches.append(Match(tags=frozenset({(node.step or f"step:{node_id}").casefold()})))
                     matches.append(Match(names=frozenset({node.label.casefold()}), types=frozenset()))
+                single: tuple[int, ...] | None = None
                 for m in matches:
                     usable, unusable = self.index.candidates(m)
-                    usable_all.extend(self._allowed(usable, m))
+                    single = self._allowed(usable, m)
+                    usable_all.extend(single)
                     unusable_all.extend(unusable)
                 transfer_from: dict[int, str] = {}
                 for m, label in grants.get(node_id, []):
@@ -509,7 +511,7 @@ class PathwayEvaluator:
                         transfer_from.setdefault(i, label)
                         usable_all.append(i)
                 if len(matches) == 1 and not transfer_from:
-                    candidates = tuple(usable_all)  # already in preference order
+                    candidates = single  # the shared, cached tuple: already in preference order
                 else:
                     candidates = tuple(sorted(dict.fromkeys(usable_all), key=self.index._preference))
                 leaf = _Leaf(key=node_id, node_id=node_id, via="match", rule=self._rule_text(node),
