@@ -544,3 +544,37 @@ def test_json_array_export_of_several_credentials() -> None:
     export = [fixture_json("ob3_basic_v1.json"), fixture_json("ob2_assertion_embedded.json"), vc_jose(fixture_json("vc_degree_v1.json"))]
     credentials = parse_credential_bytes(json.dumps(export).encode(), source="export.json")
     assert [c.format for c in credentials] == [FORMAT_OB3, FORMAT_OB2, FORMAT_VC_JOSE]
+
+
+def test_sd_jwt_nested_object_and_array_disclosures_with_key_binding() -> None:
+    """SD-JWT §4.2.4 / §5 example shapes: a selectively disclosed nested object member, array elements
+    referenced as {"...": digest}, and a key binding JWT after the last '~'."""
+    import base64 as b64
+    import hashlib as hl
+
+    def disclosure(*parts) -> tuple[str, str]:
+        text = b64.urlsafe_b64encode(json.dumps(list(parts)).encode()).rstrip(b"=").decode()
+        return text, b64.urlsafe_b64encode(hl.sha256(text.encode()).digest()).rstrip(b"=").decode()
+
+    street, street_digest = disclosure("2GLC42sKQveCfGfryNRN9w", "street_address", "Schulstr. 12")
+    de, de_digest = disclosure("lklxF5jMYlGTPUovMNIvCA", "DE")
+    undisclosed_digest = b64.urlsafe_b64encode(hl.sha256(b"never shown").digest()).rstrip(b"=").decode()
+    payload = {
+        "iss": "https://issuer.example.com", "vct": "https://credentials.example.com/identity_credential",
+        "iat": 1683000000, "_sd_alg": "sha-256",
+        "address": {"_sd": [street_digest], "country": "DE"},
+        "nationalities": [{"...": de_digest}, {"...": undisclosed_digest}],
+        "cnf": {"jwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}},
+    }
+    issuer_jwt = sign_jws(payload, {"typ": "dc+sd-jwt"})
+    kb_jwt = sign_jws({"nonce": "1234567890", "aud": "https://verifier.example.org", "iat": 1683000100}, {"typ": "kb+jwt"})
+    token = f"{issuer_jwt}~{street}~{de}~{kb_jwt}"
+    credential = parse_one(token.encode())
+    assert credential.original == token.encode()
+    assert credential.extra["key_binding"] is True
+    assert credential.extra["disclosures"] == 2
+    from skillwallet.formats.jose import decode_sd_jwt
+
+    claims = decode_sd_jwt(token, "t").claims
+    assert claims["address"] == {"country": "DE", "street_address": "Schulstr. 12"}
+    assert claims["nationalities"] == ["DE"]  # the undisclosed element is left out
