@@ -217,6 +217,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
 
     k = {i: len(serves[i]) for i in kept}
     shared = _has_shared_nodes(pathway)
+    required = _required_nodes(pathway)
 
     def lower_bound(chosen: frozenset[int], remaining: list[int]) -> float:
         if shared:
@@ -257,7 +258,23 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             memo[node_id] = value
             return value
 
-        return bound(pathway.root)
+        value = bound(pathway.root)
+        # Each required requirement on its own needs at least its cheapest full-cost cover (valid whatever it
+        # shares with others); the larger of the two bounds prunes more, notably for credit sums.
+        ones = {i: 1 for i in k}
+        for node_id in required:
+            node = pathway.requirements[node_id]
+            leaf = evaluator.leaf_of_node.get(node_id)
+            if leaf is not None:
+                if any(have(i) for i in leaf.candidates) or node_id in evaluator.shortcut_of:
+                    continue
+                alone = min((offering_of[i].cost for i in leaf.candidates if i in remaining_set), default=math.inf)
+            elif node.kind in AGGREGATES and not node.children and node_id not in evaluator.shortcut_of:
+                alone = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, ones)
+            else:
+                continue
+            value = max(value, alone)
+        return value
 
     # most useful per unit of cost first, so good plans are found early and prune the rest
     order = sorted(kept, key=lambda i: (offering_of[i].cost / k[i], offering_of[i].hours, offering_of[i].id))
@@ -402,3 +419,22 @@ def _has_shared_nodes(pathway: Pathway) -> bool:
         for child in node.children:
             parents[child] = parents.get(child, 0) + 1
     return any(n > 1 for n in parents.values())
+
+
+def _required_nodes(pathway: Pathway) -> set[str]:
+    """Requirements every completion must meet: reached from the root through ``all`` (or at-least-all) only,
+    and without a shortcut or transfer on the way (either could meet them another way)."""
+    out: set[str] = set()
+    granted = {t.grants for t in pathway.transfers if t.grants}
+    stack = [pathway.root]
+    while stack:
+        node_id = stack.pop()
+        if node_id in out:
+            continue
+        node = pathway.requirements[node_id]
+        if node.shortcut is not None or node_id in granted:
+            continue
+        out.add(node_id)
+        if node.kind == "all" or (node.kind == "at_least" and node.n == len(node.children)):
+            stack.extend(node.children)
+    return out
