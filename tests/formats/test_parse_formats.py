@@ -174,6 +174,7 @@ def test_ob3_full_credential_maps_every_field() -> None:
     assert credential.image == "https://1edtech.edu/achievements/degree/image"
     assert credential.addressed_to_holder is True  # hashed identifier matched
     assert credential.extra["vc_version"] == "2.0"
+    assert credential.achievement_aliases == ["1EdTech University Degree for Example Student", "R1"]
 
 
 def test_ob3_vc11_context() -> None:

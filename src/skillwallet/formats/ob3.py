@@ -320,6 +320,7 @@ def map_vc(
         original=original,
         media_type=media_type,
         credential_id=credential_id,
+        achievement_aliases=_aliases(document, achievement, title),
         title=title,
         description=text_of(achievement.get("description")) or text_of(document.get("description")),
         issuer=issuer,
@@ -344,6 +345,23 @@ def map_vc(
         status_entries=[s for s in as_list(document.get("credentialStatus")) if isinstance(s, dict)],
         extra=extra,
     )
+
+
+def _aliases(document: dict[str, Any], achievement: dict[str, Any], title: str | None) -> list[str]:
+    """Other names and identifiers of the achievement, for matching pathway requirements.
+
+    The credential's own name when it differs from the achievement's, the ``humanCode`` (e.g. a course code),
+    and ``otherIdentifier`` entries (OB 3.0 §B.1.19 IdentifierEntry: e.g. an SIS or CTDL id).
+    """
+    out: list[str] = []
+    candidates = [text_of(document.get("name")), text_of(achievement.get("humanCode"))]
+    for entry in as_list(achievement.get("otherIdentifier")):
+        if isinstance(entry, dict):
+            candidates.append(text_of(entry.get("identifier")))
+    for value in candidates:
+        if value and value != title and value not in out:
+            out.append(value)
+    return out
 
 
 def _first_identity(subject: dict[str, Any]) -> str | None:
