@@ -315,3 +315,25 @@ def test_search_matches_brute_force_on_random_instances(seed):
     evaluation = evaluator.evaluate()
     assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)
     assert evaluation.exhaustive
+
+
+def test_at_most_caps_the_children_that_count():
+    p = pathway("""
+[requirements.root]
+type = "at_least"
+n = 1
+at_most = 2
+children = ["a", "b", "c"]
+[requirements.a]
+type = "skill"
+skill = "SQL"
+[requirements.b]
+type = "skill"
+skill = "Python"
+[requirements.c]
+type = "skill"
+skill = "R"
+""")
+    creds = [cred("SQL", skills=["SQL"]), cred("Py", skills=["Python"]), cred("R", skills=["R"])]
+    evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
+    assert evaluation.status == "met" and len(evaluation.used) == 2

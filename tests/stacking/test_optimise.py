@@ -116,7 +116,7 @@ def _random_pathway(rng: random.Random):
     return load_pathway_toml("\n".join(body), "random.toml")
 
 
-@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("seed", range(60))
 def test_exact_against_brute_force_on_random_instances(seed):
     rng = random.Random(1000 + seed)
     pathway = _random_pathway(rng)

@@ -620,6 +620,11 @@ class PathwayEvaluator:
                 ok = count >= node.n
                 best = sorted((progress[c] for c in node.children), reverse=True)[: node.n]
                 prog = sum(best) / node.n
+                if node.at_most is not None and count > node.at_most:
+                    # at most N children count: the credentials of the surplus ones are not counted here
+                    surplus = [c for c in node.children if met[c] and c in self.leaf_of_node][node.at_most:]
+                    for c in surplus:
+                        taken.pop(c, None)
             elif kind == "not":
                 ok = not met[node.children[0]]
                 prog = 1.0 if ok else 0.0
