@@ -93,7 +93,7 @@ def test_wide_permissions_are_a_problem_with_the_fix(weak_wallet, capsys, doctor
     os.chmod(db, 0o644)
     os.chmod(weak_wallet, 0o755)
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     assert document["ok"] is False and document["problems"] == 2
     problems = [c for c in by_check(document, "permissions") if c["status"] == "problem"]
     messages = " ".join(p["message"] for p in problems)
@@ -102,7 +102,7 @@ def test_wide_permissions_are_a_problem_with_the_fix(weak_wallet, capsys, doctor
     assert any(p["fix"].startswith(f"chmod 600 '{db}'") for p in problems)
 
     # the human form exits the same way, through the error boundary
-    assert run(["doctor"]) == ExitCode.NOT_VERIFIED
+    assert run(["doctor"]) == ExitCode.PROBLEMS_FOUND
     captured = capsys.readouterr()
     assert "has mode 0644" in captured.out
     assert captured.err.startswith("error: doctor found 2 problems")
@@ -122,7 +122,7 @@ def test_world_readable_config_is_a_problem(doctor_json):
     config.write_text('paper = "letter"\n')
     os.chmod(config, 0o664)
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     assert any(str(config) in c["message"] for c in by_check(document, "permissions") if c["status"] == "problem")
 
 
@@ -132,7 +132,7 @@ def test_invalid_config_is_a_problem(doctor_json):
     config.write_text('paper = "a5"\n')
     os.chmod(config, 0o600)
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     (finding,) = by_check(document, "config")
     assert finding["status"] == "problem"
     assert "'paper' must be one of 'a4', 'letter'" in finding["message"]
@@ -143,7 +143,7 @@ def test_damaged_wallet_is_a_problem(weak_wallet, doctor_json):
     db.write_bytes(b"not a wallet at all" * 10)
     os.chmod(db, 0o600)
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     (finding,) = by_check(document, "format")
     assert finding["status"] == "problem"
     assert "not a skillwallet wallet" in finding["message"]
@@ -158,7 +158,7 @@ def test_newer_format_is_a_problem(weak_wallet, doctor_json):
     conn.commit()
     conn.close()
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     assert "newer skillwallet" in by_check(document, "format")[0]["message"]
 
 
@@ -256,11 +256,11 @@ def test_readable_passphrase_file_is_a_problem(tmp_path, monkeypatch, doctor_jso
     code, document = doctor_json("--fix")  # --fix is for skillwallet's own files, not the user's secret
     assert code == 0  # the global option is not given yet: nothing to check
     code = run(["--passphrase-file", str(secret), "doctor", "--json"])
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     assert "has mode 0644" in capsys.readouterr().out
     monkeypatch.setenv("SKILLWALLET_PASSPHRASE_FILE", str(secret))
     code, document = doctor_json()
-    assert code == ExitCode.NOT_VERIFIED
+    assert code == ExitCode.PROBLEMS_FOUND
     (finding,) = by_check(document, "secrets")
     assert finding["status"] == "problem" and finding["fix"] == f"chmod 600 '{secret}'"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o644

@@ -144,11 +144,7 @@ def test_no_color_on_a_terminal_for_shared_console_commands(wallet_id, args):
         pytest.skip(f"`skillwallet {args[0]}` is not registered yet")
     code, plain = on_terminal(*args, no_color=True)
     assert code == 0
-    if ESC in plain:
-        pytest.xfail(
-            "cli.common.stdout_console() uses rich's no_color, which keeps bold/italic escapes; "
-            "it needs color_system=None when colour is off"
-        )
+    assert ESC not in plain
 
 
 def test_json_on_a_terminal_is_plain_json(wallet_id):

@@ -34,6 +34,7 @@ class ExitCode(IntEnum):
     PARTIAL = 17
     EXPORT = 18
     UNAVAILABLE = 19
+    PROBLEMS_FOUND = 20
 
 
 EXIT_CODE_DOCS: dict[ExitCode, str] = {
@@ -57,6 +58,7 @@ EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.PARTIAL: "a bulk operation finished, but some inputs were rejected",
     ExitCode.EXPORT: "an export could not be produced (empty selection, too large for a QR code, no profile)",
     ExitCode.UNAVAILABLE: "a document needed is not available offline and could not be fetched",
+    ExitCode.PROBLEMS_FOUND: "`skillwallet doctor` found a problem (each comes with what to do)",
 }
 
 
@@ -142,3 +144,9 @@ class ExportError(SkillwalletError):
 
 class DocumentUnavailableError(SkillwalletError):
     exit_code = ExitCode.UNAVAILABLE
+
+
+class ProblemsFoundError(SkillwalletError):
+    """A health check (``doctor``) ran and found at least one problem."""
+
+    exit_code = ExitCode.PROBLEMS_FOUND

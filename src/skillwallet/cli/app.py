@@ -79,7 +79,7 @@ def run(args: list[str]) -> int:
         return answer_completion_request(app)
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="skillwallet", standalone_mode=False)
+        result = app(args=args, prog_name="skillwallet", standalone_mode=False)
     except SkillwalletError as exc:
         print_error(exc.message, exc.hints)
         return int(exc.exit_code)
@@ -109,4 +109,5 @@ def run(args: list[str]) -> int:
             ["this is a bug in skillwallet; run again with --debug for details and report it"],
         )
         return int(ExitCode.INTERNAL)
-    return 0
+    # Without standalone mode, a command's ``raise typer.Exit(n)`` comes back as the return value.
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0

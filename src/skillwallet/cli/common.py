@@ -21,7 +21,10 @@ class CliState:
 
 
 def cli_state() -> CliState:
-    ctx = typer.get_current_context(silent=True)
+    """The global options of the running command (a default state outside a command)."""
+    from typer._click.globals import get_current_context  # typer 0.29 vendors click; no public accessor
+
+    ctx = get_current_context(silent=True)
     while ctx is not None:
         if isinstance(ctx.obj, CliState):
             return ctx.obj
@@ -62,9 +65,11 @@ def stdout_console():
     """A rich Console for tables and trees on stdout: plain when not a terminal, NO_COLOR honoured."""
     from rich.console import Console
 
+    colour = color_enabled(sys.stdout)
     return Console(
         file=sys.stdout,
-        no_color=not color_enabled(sys.stdout),
+        no_color=not colour,
+        color_system="auto" if colour else None,  # None: no escapes at all, not even bold (NO_COLOR, pipes)
         highlight=False,
         soft_wrap=not sys.stdout.isatty(),
     )
@@ -73,7 +78,8 @@ def stdout_console():
 def stderr_console():
     from rich.console import Console
 
-    return Console(file=sys.stderr, no_color=not color_enabled(sys.stderr), highlight=False)
+    colour = color_enabled(sys.stderr)
+    return Console(file=sys.stderr, no_color=not colour, color_system="auto" if colour else None, highlight=False)
 
 
 def progress(total: int | None, description: str):

@@ -18,7 +18,7 @@ from typing import Any, Optional
 import typer
 
 from skillwallet.cli.common import emit_json, info, stdout_console
-from skillwallet.errors import InvalidInputError, NotVerifiedError
+from skillwallet.errors import InvalidInputError, ProblemsFoundError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
@@ -341,7 +341,7 @@ OK, INFO, WARNING, PROBLEM = "ok", "info", "warning", "problem"
 OWASP_ARGON2ID_MINIMUMS = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
 # OWASP, "scrypt": N=2^17, r=8, p=1 minimum.
 OWASP_SCRYPT_MIN_LOG2_N = 17
-# doctor exits with NotVerifiedError's code when a check finds a problem: checks ran and at least one did not pass.
+# doctor exits with ProblemsFoundError's code (20) when a check finds a problem.
 
 
 @dataclass
@@ -656,7 +656,7 @@ def doctor_command(
             info(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "everything looks right")
     if problems:
         # through the error boundary, so the exit status is the same under every runner
-        raise NotVerifiedError(
+        raise ProblemsFoundError(
             f"doctor found {problems} problem{'s' if problems != 1 else ''}"
             + (f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""),
             "see 'what to do' for each one" + ("" if json_output else " above"),
