@@ -332,6 +332,8 @@ def test_self_attested_experience_dates_are_activity_dates_not_expiry(wallet_hom
     assert credential.expires is None  # a job that ended is not an expired credential
     assert credential.issued.date().isoformat() == "2020-01-01"
     assert credential.extra["activity_end"] == "2023-06-30T00:00:00Z"
+    assert credential.extra["activity_start"] == "2020-01-01T00:00:00Z"
+    assert credential.valid_from.date().isoformat() == "2020-01-01"  # duration rules count from the start
     assert credential.achievement_type == "WorkExperience"
     document = json.loads(credential.original)
     assert document["credentialSubject"]["activityStartDate"] == "2020-01-01T00:00:00Z"

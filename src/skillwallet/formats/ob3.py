@@ -32,6 +32,7 @@ from skillwallet.model import (
     Evidence,
     Issuer,
     Skill,
+    format_datetime,
     parse_datetime,
 )
 
@@ -315,6 +316,12 @@ def map_vc(
             extra[key] = text_of(achievement.get(key))
     if awarded:
         extra["awarded"] = awarded.isoformat()
+    # OB 3.0 §B.1.3 AchievementSubject activity dates (work experience, course attendance): kept for
+    # duration rules; they are not the credential's validity window.
+    for key, name in (("activityStartDate", "activity_start"), ("activityEndDate", "activity_end")):
+        when = parse_datetime(subject.get(key))
+        if when is not None:
+            extra[name] = format_datetime(when)
     return Credential(
         format=fmt,
         original=original,

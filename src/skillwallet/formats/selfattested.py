@@ -210,8 +210,7 @@ def make_self_attested(
     credential.extra["entry_kind"] = entry.kind
     stated = parse_datetime(document.get("awardedDate") or document["credentialSubject"].get("activityStartDate"))
     if stated is not None:
-        credential.issued = stated  # what the holder says: awarded / started, shown as the entry's date
-    ended = parse_datetime(document["credentialSubject"].get("activityEndDate"))
-    if ended is not None:
-        credential.extra["activity_end"] = format_datetime(ended)
+        # what the holder says (awarded / started) is the entry's date; duration rules count from it
+        credential.issued = stated
+        credential.valid_from = stated
     return credential
