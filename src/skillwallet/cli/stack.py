@@ -95,7 +95,8 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
     elif node.status != "met" and not node.children and node.rule:
         text += f" [dim]needs: {escape(node.rule)}[/dim]"
     for warning in node.warnings:
-        text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
+        if warning["kind"] != "counted-twice":  # listed once, under Warnings
+            text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
     branch = tree.add(text)
     for child in node.children:
         _render_node(branch, child, show_credentials)
@@ -112,7 +113,7 @@ def render_evaluation(evaluation) -> None:
             f"{evaluation.progress:.0%} as of {evaluation.as_of.date().isoformat()}")
     tree = Tree(head)
     _render_node(tree, evaluation.tree)
-    console.print(tree)
+    console.print(tree, soft_wrap=False)  # wrap long lines inside the tree rather than cut them
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
@@ -149,7 +150,7 @@ def render_completion(completion) -> None:
     console.print(table)
     currency = completion.currencies[0] if len(completion.currencies) == 1 else "(mixed currencies)"
     line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
-    if completion.estimated_completion is not None:
+    if completion.estimated_completion is not None and completion.hours > 0:
         weeks = completion.hours / completion.hours_per_week
         line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks, done around "
                  f"{completion.estimated_completion.date().isoformat()}")

@@ -339,7 +339,7 @@ class _Reader:
         return Match(
             achievement_ids=frozenset(self.strings(table, "achievement_id", path)),
             types=frozenset(v.casefold() for v in self.strings(table, "achievement_type", path)),
-            names=frozenset(v.casefold() for v in self.strings(table, "name", path)),
+            names=frozenset(self.strings(table, "name", path)),  # compared through normalise_key
             alignments=tuple(alignments),
             skills=tuple(self.strings(table, "skill", path)),
             min_level=min_level,
