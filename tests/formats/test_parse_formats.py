@@ -579,3 +579,16 @@ def test_sd_jwt_nested_object_and_array_disclosures_with_key_binding() -> None:
     claims = decode_sd_jwt(token, "t").claims
     assert claims["address"] == {"country": "DE", "street_address": "Schulstr. 12"}
     assert claims["nationalities"] == ["DE"]  # the undisclosed element is left out
+
+
+def test_text_file_with_one_token_per_line() -> None:
+    first = vc_jwt_v11(fixture_json("ob3_basic_v1.json"))
+    second = vc_jose(fixture_json("vc_degree_v1.json"))
+    credentials = parse_credential_bytes(f"{first}\r\n\r\n{second}\n".encode(), source="tokens.txt")
+    assert [c.original for c in credentials] == [first.encode(), second.encode()]
+
+
+def test_utf16_file_is_named() -> None:
+    data = json.dumps(fixture_json("ob3_basic_v1.json")).encode("utf-16")
+    with pytest.raises(InvalidInputError, match="UTF-16"):
+        parse_credential_bytes(data, source="win.json")

@@ -201,6 +201,13 @@ def parse_text(
         return _parse_jws(data, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if kind == detect.URL:
         raise fail(source, "a URL, not a credential (download the credential and add the file)")
+    tokens = _token_lines(data)
+    if tokens:
+        # several compact tokens, one per line (a text export of JWT / SD-JWT credentials)
+        container = {"verifiableCredential": tokens}
+        return _parse_presentation(container, source, related, holder_emails, fetch, holder_ids, parent_kinds)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise fail(source, "the file is UTF-16 text; credentials are exchanged as UTF-8 (save it as UTF-8)")
     if data[:1] == b"\xd2" or data[:3] == b"\xd8\x12\x84":
         # CBOR tag 18 = COSE_Sign1 (RFC 9052 §4.2): VC-JOSE-COSE's application/vc+cose
         raise fail(source, "a COSE-secured (CBOR) credential; only JSON, JWS and SD-JWT credentials are supported")
@@ -307,6 +314,23 @@ def _parse_json_document(
 
 
 MAX_PRESENTED = 1000
+
+
+def _token_lines(data: bytes) -> list[str]:
+    """The lines of ``data`` when there are several and every non-empty one is a compact JWS or SD-JWT."""
+    from skillwallet.formats import detect
+
+    if len(data) > 8 * 1024 * 1024 or b"\n" not in data.strip():
+        return []
+    try:
+        lines = [line.strip() for line in data.decode("ascii").splitlines() if line.strip()]
+    except UnicodeDecodeError:
+        return []
+    if len(lines) < 2 or len(lines) > MAX_PRESENTED:
+        return []
+    if all(detect.sniff_text(line) in (detect.JWS, detect.SD_JWT) for line in lines):
+        return lines
+    return []
 
 
 def _envelope_payload(envelope: dict[str, Any]) -> bytes | None:
