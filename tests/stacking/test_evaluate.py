@@ -337,3 +337,50 @@ skill = "R"
     creds = [cred("SQL", skills=["SQL"]), cred("Py", skills=["Python"]), cred("R", skills=["R"])]
     evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
     assert evaluation.status == "met" and len(evaluation.used) == 2
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_adding_a_credential_never_lowers_the_outcome(seed):
+    """Monotonicity (no `not`, no `mean`): the exact search can only do better with more credentials."""
+    rng = random.Random(500 + seed)
+    skills = ["SQL", "Python", "Tableau", "Excel", "Statistics", "R"]
+    p = pathway(f"""
+[requirements.root]
+type = "all"
+children = ["pick", "either", "credits"]
+[requirements.pick]
+type = "at_least"
+n = {rng.randint(1, 3)}
+children = ["a", "b", "c"]
+[requirements.a]
+type = "skill"
+skill = "{skills[0]}"
+[requirements.b]
+type = "skill"
+skill = "{skills[1]}"
+[requirements.c]
+type = "skill"
+skill = "{skills[2]}"
+[requirements.either]
+type = "any"
+children = ["d", "e"]
+[requirements.d]
+type = "skill"
+skill = "{skills[3]}"
+[requirements.e]
+type = "skill"
+skill = "{skills[4]}"
+[requirements.credits]
+type = "sum"
+min = 6
+tag = "course"
+""")
+    creds = []
+    previous = (False, 0.0)
+    for j in range(7):
+        creds.append(cred(f"c{j}", skills=rng.sample(skills, rng.randint(1, 3)), credits=rng.choice([None, 3]),
+                          tags=["course"], issued=f"202{rng.randint(0, 4)}-01-01"))
+        evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
+        outcome = (evaluation.tree.met, round(evaluation.progress, 9))
+        assert outcome >= previous
+        previous = outcome

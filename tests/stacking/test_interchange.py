@@ -106,3 +106,39 @@ def test_malformed_inputs(text, fragment):
     with pytest.raises(InvalidPathwayError) as info:
         import_pathway_documents([("x.json", text)])
     assert fragment in info.value.message
+
+
+def test_ctdl_registry_envelope_nested_conditions_and_logical_or():
+    graph = {
+        "envelope_id": "e1",
+        "decoded_resource": {
+            "@context": "https://credreg.net/ctdl/schema/context/json",
+            "@graph": [
+                {"@id": "https://r.example/p", "@type": "ceterms:Pathway", "ceterms:name": {"en": "Nested"},
+                 "ceterms:hasDestinationComponent": "https://r.example/dest"},
+                {"@id": "https://r.example/dest", "@type": "ceterms:BasicComponent", "ceterms:name": {"en": "Goal"},
+                 "ceterms:hasCondition": [{
+                     "@type": "ceterms:ComponentCondition", "ceterms:name": {"en": "Either route"},
+                     "ceterms:logicalOperator": {"@id": "logical:Or"},
+                     "ceterms:hasCondition": [
+                         {"@type": "ceterms:ComponentCondition", "ceterms:name": {"en": "Route A"},
+                          "ceterms:requiredNumber": 2,
+                          "ceterms:targetComponent": ["https://r.example/a1", "https://r.example/a2"]},
+                         {"@type": "ceterms:ComponentCondition", "ceterms:name": {"en": "Route B"},
+                          "ceterms:targetComponent": ["https://r.example/b1"]},
+                     ]}]},
+                {"@id": "https://r.example/a1", "@type": "ceterms:CompetencyComponent", "ceterms:name": {"en": "SQL"}},
+                {"@id": "https://r.example/a2", "@type": "ceterms:CompetencyComponent", "ceterms:name": {"en": "Excel"}},
+                {"@id": "https://r.example/b1", "@type": "ceterms:CredentialComponent",
+                 "ceterms:name": {"en": "Data Analyst Certificate"}},
+            ],
+        },
+    }
+    (result,) = import_pathway_documents([("envelope.json", json.dumps(graph))])
+    pathway = result.pathway
+    root = pathway.requirements[pathway.root]
+    assert root.kind == "any" and len(root.children) == 2
+    assert evaluate_pathway(pathway, [cred("X", skills=["SQL"]), cred("Y", skills=["Microsoft Excel"])],
+                            as_of=AS_OF).status == "met"
+    assert evaluate_pathway(pathway, [cred("Data Analyst Certificate")], as_of=AS_OF).status == "met"
+    assert evaluate_pathway(pathway, [cred("X", skills=["SQL"])], as_of=AS_OF).status == "partial"
