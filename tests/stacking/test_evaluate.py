@@ -384,3 +384,14 @@ tag = "course"
         outcome = (evaluation.tree.met, round(evaluation.progress, 9))
         assert outcome >= previous
         previous = outcome
+
+
+def test_issuer_key_not_bound_is_its_own_warning():
+    p = pathway(TWO_SKILLS)
+    loose = cred("SQL", skills=["SQL"], verdict="self-asserted")  # issuer's key asserted only by the credential
+    py = cred("Python", skills=["Python"])
+    evaluation = evaluate_pathway(p, [loose, py], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert [w["kind"] for w in evaluation.warnings] == ["issuer-key-not-bound"]
+    strict = pathway(TWO_SKILLS + "\n[policy]\ncount_unverified = false\n")
+    assert evaluate_pathway(strict, [loose, py], as_of=AS_OF).status == "partial"

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Protocol, Sequence
 
 from skillwallet.model import (
+    FORMAT_SELF,
     VERDICT_INVALID,
     VERDICT_SELF_ASSERTED,
     VERDICT_VERIFIED,
@@ -171,13 +172,13 @@ class CredentialIndex:
             usable, reason = False, f"it is not valid before {utc(c.valid_from).date().isoformat()}"
         warnings: list[tuple[str, str]] = []
         if not hypothetical:
-            if c.self_attested or verdict.verdict == VERDICT_SELF_ASSERTED:
+            if c.self_attested or c.format == FORMAT_SELF:
                 warnings.append(("self-attested", "self-attested entry counted"))
+            elif verdict.verdict == VERDICT_SELF_ASSERTED or verdict.checks.get("issuer_binding") == "self-asserted":
+                # the signature checks out, but only the credential itself says the key is the issuer's
+                warnings.append(("issuer-key-not-bound", "counted, but the issuer's key is not bound to the issuer"))
             elif verdict.verdict != VERDICT_VERIFIED:
                 warnings.append(("unverified", f"counted while {verdict.verdict}"))
-            binding = (verdict.details or {}).get("binding")
-            if binding in ("self-asserted", "unresolved") and verdict.verdict == VERDICT_VERIFIED:
-                warnings.append(("issuer-key-not-bound", "the issuer's key is not bound to the issuer"))
         prepared = _Prepared(
             index=index, wallet_id=item.wallet_id, credential=c, verdict=verdict, skills=skills,
             achievement_keys=frozenset(achievement), type_keys=frozenset(types), name_keys=frozenset(names),
@@ -469,7 +470,7 @@ class PathwayEvaluator:
             kinds = {k for k, _ in item.quality_warnings}
             if "self-attested" in kinds and not self.policy.count_self_attested:
                 continue
-            if "unverified" in kinds and not self.policy.count_unverified:
+            if kinds & {"unverified", "issuer-key-not-bound"} and not self.policy.count_unverified:
                 continue
             if match is not None and match.trusted_issuer and not (item.issuer_keys & self.trusted):
                 continue
