@@ -142,3 +142,18 @@ def test_ctdl_registry_envelope_nested_conditions_and_logical_or():
                             as_of=AS_OF).status == "met"
     assert evaluate_pathway(pathway, [cred("Data Analyst Certificate")], as_of=AS_OF).status == "met"
     assert evaluate_pathway(pathway, [cred("X", skills=["SQL"])], as_of=AS_OF).status == "partial"
+
+
+def test_ctdl_is_child_of_builds_the_hierarchy_when_there_is_no_destination():
+    graph = [
+        {"@id": "https://r.example/p2", "@type": "ceterms:Pathway", "ceterms:name": {"en": "Children"}},
+        {"@id": "https://r.example/c1", "@type": "ceterms:CourseComponent", "ceterms:name": {"en": "Course One"},
+         "ceterms:isChildOf": ["https://r.example/p2"], "ceterms:pointValue": {"schema:value": 10}},
+        {"@id": "https://r.example/c2", "@type": "ceterms:CourseComponent", "ceterms:name": {"en": "Course Two"},
+         "ceterms:isChildOf": ["https://r.example/p2"]},
+    ]
+    (result,) = import_pathway_documents([("children.json", json.dumps(graph))])
+    root = result.pathway.requirements[result.pathway.root]
+    assert root.kind == "all" and len(root.children) == 2
+    assert any("pointValue" in u for u in result.unmapped)
+    assert any("every hasChild component is required" in u for u in result.unmapped)

@@ -233,6 +233,8 @@ class _Converter:
             table["credits"] = credits
         if refs(comp, "precedes") or refs(comp, "prerequisite"):
             self.unmapped.append(f"component {name!r}: ordering (precedes / prerequisite) is not enforced")
+        if comp.get("pointValue") is not None:
+            self.unmapped.append(f"component {name!r}: pointValue is not used (only creditValue counts)")
         if text(comp, "hasProgressionLevel"):
             self.unmapped.append(f"component {name!r}: progression level {text(comp, 'hasProgressionLevel')} "
                                  "is not used")
@@ -372,6 +374,14 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
                     sources[key] = source
             if "Pathway" in (resource.get("@type") or []):
                 pathways.append((source, resource))
+    # isChildOf is the inverse of hasChild: a child may name its parent without the parent listing it
+    for resource in list(pool.values()):
+        for parent_ref in refs(resource, "isChildOf"):
+            parent = pool.get(parent_ref) if isinstance(parent_ref, str) else None
+            if parent is not None and resource.get("@id"):
+                children = refs(parent, "hasChild")
+                if resource["@id"] not in children:
+                    parent["hasChild"] = children + [resource["@id"]]
     if not pathways:
         raise InvalidPathwayError(", ".join(s for s, _ in documents) + ": no ceterms:Pathway in the CTDL files",
                                   "give the pathway file itself (its components may be in other files)")
@@ -396,9 +406,6 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
             converter.unmapped.append("no hasDestinationComponent: every hasChild component is required")
         if pathway.get("hasProgressionModel"):
             converter.unmapped.append("hasProgressionModel (progression levels) is not used in evaluation")
-        for key in ("hasSupportService", "offeredBy", "ownedBy", "industryType", "occupationType"):
-            if pathway.get(key) and key in ("industryType",):
-                converter.unmapped.append(f"{key} is kept out of the requirements")
         document: dict[str, Any] = {
             "id": slug(text(pathway, "ctid") or name),
             "name": name,
