@@ -7,7 +7,6 @@ import json
 import os
 import stat
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from store_helpers import PASSPHRASE, make_credential, run_cli, wallet_file, wallet_home

@@ -20,12 +20,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from skillwallet.errors import (
-    AlreadyExistsError,
-    InvalidInputError,
-    SkillwalletError,
-    WalletCorruptError,
-)
+from skillwallet.errors import AlreadyExistsError, InvalidInputError, WalletCorruptError
 from skillwallet.store import crypto, fsutil
 from skillwallet.store.crypto import Secret
 from skillwallet.store.wallet import WALLET_FILE, Header, Wallet, _Keys, wallet_path
@@ -39,6 +34,7 @@ def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:
     target = Path(target)
     if target.exists() and not force:
         raise AlreadyExistsError(f"{target} already exists", "choose another name, or add --force")
+    wallet.verify_all()  # never back up a damaged wallet as if it were sound
     image = wallet.snapshot()
     header = wallet.header.to_json()
     header["generation"] = wallet.generation
@@ -53,8 +49,8 @@ def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:
     return len(data)
 
 
-def read_backup(source: Path, passphrase: Secret) -> tuple[Header, bytes, int]:
-    """Open and authenticate a backup; returns (header, SQLite image, generation). Nothing is written."""
+def read_backup(source: Path, passphrase: Secret) -> tuple[Header, bytes, int, Secret]:
+    """Open and authenticate a backup; returns (header, SQLite image, generation, data key). Nothing is written."""
     source = Path(source)
     try:
         data = source.read_bytes()
@@ -84,7 +80,7 @@ def read_backup(source: Path, passphrase: Secret) -> tuple[Header, bytes, int]:
         image = crypto.Sealer(crypto.subkey(dek, "backup")).open(data[prefix_len:], data[:prefix_len])
     except Exception:
         raise WalletCorruptError(f"the backup {source} is damaged, truncated or was tampered with") from None
-    return header, image, generation
+    return header, image, generation, dek
 
 
 def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool = False) -> tuple[Wallet, Path | None]:
@@ -100,15 +96,19 @@ def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool 
         raise AlreadyExistsError(
             f"a wallet already exists at {home}", "add --force to replace it (the current one is kept as a copy)"
         )
-    header, image, _generation = read_backup(source, passphrase)
+    _header, image, _generation, dek = read_backup(source, passphrase)
     fsutil.ensure_private_dir(home)
     tmp = home / f".{WALLET_FILE}.restore-{os.getpid()}-{os.urandom(4).hex()}"
     kept: Path | None = None
     try:
         _write_image(tmp, image)
-        dek = header.unwrap(passphrase)
         check = Wallet._open_path(home, tmp, keys_from=lambda h: _Keys(dek), check_rollback=False)
-        check.close()
+        try:
+            if check.header.wallet_id != _header.wallet_id:
+                raise WalletCorruptError(f"the backup {source} holds a different wallet than its header says")
+            check.verify_all()  # every record present and authentic before the current wallet is touched
+        finally:
+            check.close()
         if current.exists():
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             kept = home / f"{WALLET_FILE}.replaced-{stamp}"
@@ -170,4 +170,4 @@ def _write_image(path: Path, image: bytes) -> None:
         raise WalletCorruptError(f"the backup holds a damaged wallet ({exc})") from None
 
 
-__all__ = ["write_backup", "read_backup", "restore_backup", "SkillwalletError"]
+__all__ = ["write_backup", "read_backup", "restore_backup"]
