@@ -395,3 +395,38 @@ def test_issuer_key_not_bound_is_its_own_warning():
     assert [w["kind"] for w in evaluation.warnings] == ["issuer-key-not-bound"]
     strict = pathway(TWO_SKILLS + "\n[policy]\ncount_unverified = false\n")
     assert evaluate_pathway(strict, [loose, py], as_of=AS_OF).status == "partial"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_search_with_competing_aggregates_matches_brute_force(seed):
+    """Leaves and consuming aggregates compete for the same credentials, with more candidates than leaves (the
+    search keeps only the best L + A per leaf): the result must still be the brute-force optimum."""
+    rng = random.Random(900 + seed)
+    skills = ["SQL", "Python", "Excel"]
+    p = pathway(f"""
+[requirements.root]
+type = "all"
+children = ["a", "b", "n", "credits"]
+[requirements.a]
+type = "skill"
+skill = "{rng.choice(skills)}"
+[requirements.b]
+type = "skill"
+skill = "{rng.choice(skills)}"
+[requirements.n]
+type = "count"
+min = {rng.randint(1, 2)}
+tag = "badge"
+[requirements.credits]
+type = "sum"
+min = {rng.choice([3, 5, 8])}
+tag = "course"
+""")
+    creds = [cred(f"c{j}", skills=rng.sample(skills, rng.randint(1, 3)), credits=rng.choice([None, 1, 3, 5]),
+                  tags=rng.sample(["badge", "course"], rng.randint(1, 2)), issued=f"202{rng.randint(0, 4)}-01-01",
+                  verdict=rng.choice(["verified", "verified", "unsigned"]))
+             for j in range(rng.randint(4, 8))]
+    index = CredentialIndex(creds, as_of=AS_OF)
+    evaluator = PathwayEvaluator(p, index)
+    evaluation = evaluator.evaluate()
+    assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)

@@ -797,18 +797,33 @@ class PathwayEvaluator:
                 fixed[leaf.key] = best
             else:
                 contested.append(leaf)
+        # A leaf needs only its best L + A enabled candidates, L the number of locking leaves and A the most
+        # credentials the consuming aggregates can take: the others use at most L - 1 + A credentials, so one of
+        # its best L + A is always free, no worse than any candidate further down, and swapping to it leaves the
+        # aggregates' greedy picks as good or better (Hall's argument).
+        limit = len(leaves) + self._aggregate_takes_at_most()
+        options: dict[str, list[int]] = {}
+        for leaf in contested:
+            chosen_options: list[int] = []
+            for i in leaf.candidates:
+                if enabled(i):
+                    chosen_options.append(i)
+                    if len(chosen_options) >= limit:
+                        break
+            options[leaf.key] = chosen_options
         leaves = contested
         # fewest candidates first: failures show early, and forced choices prune the rest
-        leaves.sort(key=lambda leaf: sum(1 for i in leaf.candidates if enabled(i)))
+        leaves.sort(key=lambda leaf: len(options[leaf.key]))
         # credentials that are interchangeable for this pathway are tried once per class
         membership: dict[int, list[str]] = {}
         for leaf in leaves:
-            for i in leaf.candidates:
+            for i in options[leaf.key]:
                 membership.setdefault(i, []).append(leaf.key)
         agg_membership: dict[int, list[str]] = {}
         for node_id, pool in self.aggregate_pool.items():
-            for i in pool:
-                if i in membership:
+            pool_set = self.index.as_set(pool)
+            for i in membership:
+                if i in pool_set:
                     agg_membership.setdefault(i, []).append(node_id)
 
         def klass(i: int) -> tuple:
@@ -862,9 +877,7 @@ class PathwayEvaluator:
                     return
             leaf = leaves[depth]
             tried: set[tuple] = set()
-            for i in leaf.candidates:
-                if not enabled(i):
-                    continue
+            for i in options[leaf.key]:
                 if not leaf.reuse and i in used:
                     continue
                 k = classes.get(i)
@@ -892,6 +905,23 @@ class PathwayEvaluator:
         dfs(0)
         self.last_score = best_score
         return best_assignment, not exhausted, nodes
+
+    def _aggregate_takes_at_most(self) -> int:
+        """How many credentials the consuming aggregates can take in total (a bound, for the search)."""
+        total = 0
+        for node_id in self.aggregate_pool:
+            node = self.nodes[node_id]
+            if node.kind == "mean" or self.policy.double_counting or node.allow_reuse or node_id in self.under_not:
+                continue
+            pool = self._sorted_pool(node)
+            if node.kind == "count":
+                total += min(len(pool), int(node.minimum))
+                continue
+            target = float(node.min_hours if node.kind == "experience" and node.min_hours is not None else
+                           node.min_months if node.kind == "experience" else node.minimum)
+            smallest = pool[-1][0] if pool else 0.0
+            total += min(len(pool), int(target // smallest) + 1) if smallest > 0 else 0
+        return total
 
     def is_met(self, enabled) -> bool:
         """Whether the root can be met with the enabled credentials (the optimiser's test)."""
