@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/stacking.py [--quick]
 
 1. 1,000 pathways against a 10,000-credential wallet: engine time (index once, then evaluate every pathway).
+   Then the contended case: pathways over 20 shared skills, so credentials compete for requirements.
 2. `skillwallet stack --goal data-analyst` on a real 1,000-credential wallet: the whole command in a subprocess
    (interpreter start, unlock with the production Argon2id profile, decrypt, evaluate, render).
 3. `--next` on a 200-offering catalogue: exact cheapest completion for every built-in goal.
@@ -117,6 +118,45 @@ def bench_evaluation(rng: random.Random, n_credentials: int, n_pathways: int) ->
     print(f"  outcomes: {statuses}; exhaustive searches: {exhaustive}/{len(pathways)}")
 
 
+def bench_contended(rng: random.Random, n_credentials: int, n_pathways: int) -> None:
+    """The hard case for the assignment search: every credential evidences several of the same 20 skills, and
+    half the pathways also sum credits over every credential, with one credential per requirement."""
+    labels = [s.label for s in default_taxonomy().skills.values()][:20]
+    credentials = []
+    for i in range(n_credentials):
+        credential = Credential(
+            format=FORMAT_OB3, original=f'{{"c": {i}}}'.encode(), credential_id=f"urn:uuid:contended-{i}",
+            title=f"Contended {i}", issuer=Issuer(id="https://issuer.example"),
+            issued=AS_OF - timedelta(days=rng.randint(1, 2000)),
+            skills=[Skill(name=s) for s in rng.sample(labels, rng.randint(2, 5))],
+            credits=rng.choice([None, 3]), tags=["data"])
+        verdict = Verdict(verdict=rng.choice(["verified"] * 3 + ["unsigned"]), checks={"status": "pass"})
+        credentials.append(Held(wallet_id=f"c{i:06d}", credential=credential, verdict=verdict))
+    pathways = []
+    for p in range(n_pathways):
+        requirements: dict = {}
+        leaves = []
+        for k in range(rng.randint(6, 12)):
+            requirements[f"s{k}"] = {"type": "skill", "skill": rng.choice(labels)}
+            leaves.append(f"s{k}")
+        requirements["pick"] = {"type": "at_least", "n": rng.randint(3, len(leaves)), "children": leaves}
+        root = "pick"
+        if rng.random() < 0.5:
+            requirements["credits"] = {"type": "sum", "min": 9, "tag": "data"}
+            requirements["root"] = {"type": "all", "children": ["pick", "credits"]}
+            root = "root"
+        pathways.append(pathway_from_dict({"id": f"contended-{p}", "name": "Contended", "root": root,
+                                           "requirements": requirements}, "contended"))
+    t0 = time.perf_counter()
+    index = CredentialIndex(credentials, as_of=AS_OF)
+    results = [PathwayEvaluator(p, index).evaluate() for p in pathways]
+    elapsed = time.perf_counter() - t0
+    figure(f"contended: {n_pathways} pathways over 20 shared skills, {n_credentials:,} credentials (index + evaluate)",
+           elapsed)
+    print(f"  exhaustive searches: {sum(r.exhaustive for r in results)}/{len(results)}; "
+          f"most search nodes: {max(r.search_nodes for r in results)}")
+
+
 def bench_whole_command(n_credentials: int) -> None:
     from skillwallet.store import Wallet
 
@@ -177,6 +217,7 @@ def main() -> None:
     rng = random.Random(2026)
     print("skillwallet stacking benchmark" + (" (quick)" if quick else ""))
     bench_evaluation(rng, 2_000 if quick else 10_000, 200 if quick else 1_000)
+    bench_contended(rng, 2_000 if quick else 10_000, 200 if quick else 1_000)
     bench_next(rng, 200)
     bench_whole_command(200 if quick else 1_000)
 

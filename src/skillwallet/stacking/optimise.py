@@ -219,37 +219,51 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     shared = _has_shared_nodes(pathway)
     required = _required_nodes(pathway)
 
+    # For each required requirement, the share of an offering is split only among the nodes of that
+    # requirement's own subtree: valid for the subtree alone, and tighter than the global split.
+    def subtree_keys(node_id: str) -> set[str]:
+        keys: set[str] = set()
+        stack = [node_id]
+        while stack:
+            current = stack.pop()
+            keys.add(current)
+            for extra in evaluator.shortcut_of.get(current, ()):
+                keys.add(extra.key)
+            stack.extend(pathway.requirements[current].children)
+        return keys
+
+    local_k: dict[str, dict[int, int]] = {}
+    for node_id in required:
+        keys = subtree_keys(node_id)
+        local_k[node_id] = {i: max(1, len(serves[i] & keys)) for i in kept}
+
     def lower_bound(chosen: frozenset[int], remaining: list[int]) -> float:
         if shared:
             return 0.0
         have = lambda i: i < held_count or i in chosen  # noqa: E731
-        memo: dict[str, float] = {}
         remaining_set = set(remaining)
 
-        def unit_cost(candidates: Iterable[int]) -> float:
-            best = math.inf
-            for i in candidates:
-                if i in remaining_set:
-                    best = min(best, offering_of[i].cost / k[i])
-            return best
-
-        def bound(node_id: str) -> float:
+        def bound(node_id: str, kk: dict[int, int], memo: dict[str, float]) -> float:
             if node_id in memo:
                 return memo[node_id]
             node = pathway.requirements[node_id]
             leaf = evaluator.leaf_of_node.get(node_id)
+
+            def unit_cost(candidates: Iterable[int]) -> float:
+                return min((offering_of[i].cost / kk[i] for i in candidates if i in remaining_set), default=math.inf)
+
             if node_id in evaluator.under_not or node.kind in ("not", "mean"):
                 value = 0.0
             elif leaf is not None:
                 value = 0.0 if any(have(i) for i in leaf.candidates) else unit_cost(leaf.candidates)
             elif node.kind in AGGREGATES and not node.children:
-                value = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, k)
+                value = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, kk)
             elif node.kind == "all":
-                value = sum(bound(c) for c in node.children)
+                value = sum(bound(c, kk, memo) for c in node.children)
             elif node.kind == "any":
-                value = min(bound(c) for c in node.children)
+                value = min(bound(c, kk, memo) for c in node.children)
             elif node.kind == "at_least":
-                value = sum(sorted(bound(c) for c in node.children)[: node.n])
+                value = sum(sorted(bound(c, kk, memo) for c in node.children)[: node.n])
             else:  # sums over children's credit values: no cheap safe bound
                 value = 0.0
             for extra in evaluator.shortcut_of.get(node_id, ()):
@@ -258,22 +272,10 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             memo[node_id] = value
             return value
 
-        value = bound(pathway.root)
-        # Each required requirement on its own needs at least its cheapest full-cost cover (valid whatever it
-        # shares with others); the larger of the two bounds prunes more, notably for credit sums.
-        ones = {i: 1 for i in k}
+        value = bound(pathway.root, k, {})
         for node_id in required:
-            node = pathway.requirements[node_id]
-            leaf = evaluator.leaf_of_node.get(node_id)
-            if leaf is not None:
-                if any(have(i) for i in leaf.candidates) or node_id in evaluator.shortcut_of:
-                    continue
-                alone = min((offering_of[i].cost for i in leaf.candidates if i in remaining_set), default=math.inf)
-            elif node.kind in AGGREGATES and not node.children and node_id not in evaluator.shortcut_of:
-                alone = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, ones)
-            else:
-                continue
-            value = max(value, alone)
+            if node_id != pathway.root:
+                value = max(value, bound(node_id, local_k[node_id], {}))
         return value
 
     # most useful per unit of cost first, so good plans are found early and prune the rest
