@@ -400,6 +400,7 @@ class Wallet:
         self.header = header
         self._keys = keys
         self._generation = 0
+        self._aad_prefixes: dict[str, bytes] = {}
 
     def __repr__(self) -> str:
         return f"Wallet({str(self.path)!r})"
@@ -662,7 +663,11 @@ class Wallet:
                 or not 0 < version < 2**63
             ):
                 raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
-            message = _lp(name.encode(), rid, version.to_bytes(8, "big"))
+            # the same bytes as _lp(name, rid, version), built without a generic loop: this runs per record
+            message = (
+                len(name.encode()).to_bytes(4, "big") + name.encode() + len(rid).to_bytes(4, "big") + rid
+                + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
+            )
             entry = found.setdefault(name, [0, 0])
             entry[0] += 1
             entry[1] ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
@@ -758,7 +763,12 @@ class Wallet:
         return crypto.mac(self._keys.index, collection.encode(), key.encode())[:16]
 
     def _aad(self, collection: str, rid: bytes, version: int) -> bytes:
-        return _lp(b"skillwallet-record-v1", self.header.wallet_id, collection.encode(), rid, version.to_bytes(8, "big"))
+        prefix = self._aad_prefixes.get(collection)
+        if prefix is None:
+            prefix = _lp(b"skillwallet-record-v1", self.header.wallet_id, collection.encode())
+            self._aad_prefixes[collection] = prefix
+        # == _lp(b"skillwallet-record-v1", wallet id, collection, rid, version)
+        return prefix + len(rid).to_bytes(4, "big") + rid + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
 
     def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
         try:
