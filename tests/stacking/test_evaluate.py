@@ -430,3 +430,14 @@ tag = "course"
     evaluator = PathwayEvaluator(p, index)
     evaluation = evaluator.evaluate()
     assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)
+
+
+def test_experience_uses_activity_dates_and_extension_types():
+    p = pathway('[requirements.root]\ntype = "experience"\nmin_months = 18\n')
+    job = cred("Support analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
+    job.credential.extra.update({"activity_start": "2022-01-01T00:00:00Z", "activity_end": "2023-03-01T00:00:00Z"})
+    evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
+    assert evaluation.status == "partial" and evaluation.tree.detail.startswith("13.9 of 18 months")
+    current = cred("Data analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
+    current.credential.extra.update({"activity_start": "2024-09-01T00:00:00Z"})  # ongoing: counts up to the date
+    assert evaluate_pathway(p, [job, current], as_of=AS_OF).status == "met"

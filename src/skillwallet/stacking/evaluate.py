@@ -30,6 +30,7 @@ from skillwallet.model import (
     Credential,
     Verdict,
     format_datetime,
+    parse_datetime,
     utc,
 )
 from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_key
@@ -152,7 +153,9 @@ class CredentialIndex:
             if sid not in skills or (rank or 0) > (skills[sid] or 0):
                 skills[sid] = rank
         names = {normalise_key(n) for n in [c.title, *c.achievement_aliases] if n}
+        # OB 3.0 extension types are written "ext:Name" (§B.2.2 AchievementType): match them by name too
         types = {t.casefold() for t in [c.achievement_type, *c.types] if t}
+        types |= {t.removeprefix("ext:") for t in types}
         issuers = {v.casefold() for v in (c.issuer.id, c.issuer.name, c.issuer.url) if v}
         tags = {t.casefold() for t in c.tags}
         achievement = {a for a in [c.achievement_id, *c.achievement_aliases] if a}
@@ -553,11 +556,14 @@ class PathwayEvaluator:
         if node.kind == "experience":
             if node.min_hours is not None:
                 return float(item.credential.hours or 0)
-            start = item.credential.valid_from or item.credential.issued
-            end = item.credential.expires or self.index.as_of
+            # the activity's own dates (OB 3.0 activityStartDate / activityEndDate, kept in extra) when given:
+            # a job that ended is not an expired credential
+            extra = item.credential.extra or {}
+            start = parse_datetime(extra.get("activity_start")) or item.credential.valid_from or item.credential.issued
+            end = parse_datetime(extra.get("activity_end")) or item.credential.expires or self.index.as_of
             if start is None:
                 return 0.0
-            months = (utc(min(end, self.index.as_of)) - utc(start)).days / 30.4375
+            months = (min(utc(end), self.index.as_of) - utc(start)).days / 30.4375
             return max(0.0, months)
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
@@ -745,7 +751,8 @@ class PathwayEvaluator:
                     picks.append((i, label, "transfer"))
             ok = total >= target
             prog = min(1.0, total / target) if target > 0 else 1.0
-            text = f"{total:.4g} of {target:g} {unit}"
+            shown = f"{total:.1f}" if unit == "months" else f"{total:.4g}"
+            text = f"{shown} of {target:g} {unit}"
         if not optimistic and not reuse:
             consumed.update(i for i, _, _ in picks)
         return ok, prog, picks, text
