@@ -192,3 +192,17 @@ def test_batch_commits_all_or_nothing(filled_wallet):
     with reopen() as again:
         assert len(again.list_credentials()) == 5
         again.verify_all()
+
+
+def test_passphrase_is_unicode_normalised(tmp_path):
+    composed = "caf\u00e9 cr\u00e8me"  # é, è as single code points (NFC)
+    decomposed = "cafe\u0301 cre\u0300me"  # the same text as letter + combining accent (NFD)
+    Wallet.init(wallet_home(), composed).close()
+    Wallet.open(wallet_home(), passphrase=decomposed).close()
+    from skillwallet.cli.session import read_passphrase_file
+
+    secret_file = tmp_path / "pass"
+    secret_file.write_bytes(decomposed.encode() + b"\n")
+    Wallet.open(wallet_home(), passphrase=read_passphrase_file(secret_file)).close()
+    with pytest.raises(BadPassphraseError):
+        Wallet.open(wallet_home(), passphrase="cafe creme")

@@ -110,3 +110,23 @@ def test_killed_lock_holder_does_not_block_the_next_writer(filled_wallet, monkey
         assert wallet.get("documents", "half-written") is None  # the killed transaction left nothing
     proc = run_cli("note", wid, "from the CLI", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE})
     assert proc.returncode == 0, proc.stderr
+
+
+def test_concurrent_inits_create_exactly_one_wallet():
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SKILLWALLET_PASSPHRASE=PASSPHRASE)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "skillwallet", "init"], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    codes = sorted(p.wait(timeout=120) for p in procs)
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert codes == [0, ExitCode.EXISTS, ExitCode.EXISTS, ExitCode.EXISTS]
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        assert wallet.holder_did.startswith("did:key:z6Mk")
+    assert [p.name for p in wallet_home().iterdir() if p.name.startswith(".")] == []  # no temporary files left

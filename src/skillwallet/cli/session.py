@@ -54,9 +54,13 @@ def read_passphrase_file(path: Path) -> "Secret":
 
     try:
         with open(path, "rb") as handle:
-            return Secret(handle.readline().rstrip(b"\r\n"))
+            line = handle.readline().rstrip(b"\r\n")
     except OSError as exc:
         raise InvalidInputError(f"cannot read the passphrase file {path}: {exc.strerror or exc}") from None
+    try:
+        return Secret(line.decode("utf-8"))  # as text: normalised like a typed passphrase
+    except UnicodeDecodeError:
+        return Secret(line)
 
 
 def non_interactive_passphrase(passphrase_file: Optional[Path] = None) -> "Secret | None":

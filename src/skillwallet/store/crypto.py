@@ -47,7 +47,11 @@ class Secret:
 
     def __init__(self, value: bytes | str) -> None:
         if isinstance(value, str):
-            value = value.encode("utf-8")
+            # NFC, so the same passphrase typed on systems that compose accents differently derives the same key
+            # (the normalisation RFC 8265's OpaqueString profile applies to passwords)
+            import unicodedata
+
+            value = unicodedata.normalize("NFC", value).encode("utf-8")
         self._value = bytes(value)
 
     def reveal(self) -> bytes:
