@@ -138,6 +138,7 @@ def show_command(
 ) -> None:
     """Show every field of one credential and its verification verdict."""
     from skillwallet.cli.session import open_wallet
+    from skillwallet.model import format_datetime
 
     with open_wallet() as wallet:
         stored = wallet.get_credential(credential_id)
@@ -185,7 +186,7 @@ def show_command(
         table.add_row(name.replace("_", " "), str(value))
     table.add_row("verdict", stored.verdict.verdict)
     if stored.verdict.checked_at:
-        table.add_row("checked at", stored.verdict.checked_at.isoformat())
+        table.add_row("checked at", format_datetime(stored.verdict.checked_at))
     for check, outcome in stored.verdict.checks.items():
         table.add_row(f"  {check}", outcome)
     for reason in stored.verdict.reasons:
@@ -193,7 +194,7 @@ def show_command(
     table.add_row("tags", ", ".join(stored.tags) or "-")
     if stored.note:
         table.add_row("note", stored.note)
-    table.add_row("added", stored.added.isoformat())
+    table.add_row("added", format_datetime(stored.added))
     table.add_row("original", f"{len(stored.credential.original)} bytes ({stored.credential.media_type})")
     _table_console().print(table)
 

@@ -56,7 +56,7 @@ HOLDER = "_holder"
 RESERVED_PREFIX = "_"
 
 BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"
-CORRUPT_HINT = "restore a backup with: skillwallet restore FILE"
+CORRUPT_HINT = "restore a backup with: skillwallet restore --force FILE (the damaged file is kept as a copy)"
 
 _SCHEMA = """
 CREATE TABLE header (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
