@@ -237,7 +237,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         keys = subtree_keys(node_id)
         local_k[node_id] = {i: max(1, len(serves[i] & keys)) for i in kept}
 
-    def lower_bound(chosen: frozenset[int], remaining: list[int]) -> float:
+    def lower_bound(chosen: frozenset[int], remaining: list[int], weight=lambda o: o.cost) -> float:
+        """A lower bound on the ``weight`` (cost, or hours: both add up over a plan) still to spend."""
         if shared:
             return 0.0
         have = lambda i: i < held_count or i in chosen  # noqa: E731
@@ -250,14 +251,15 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             leaf = evaluator.leaf_of_node.get(node_id)
 
             def unit_cost(candidates: Iterable[int]) -> float:
-                return min((offering_of[i].cost / kk[i] for i in candidates if i in remaining_set), default=math.inf)
+                return min((weight(offering_of[i]) / kk[i] for i in candidates if i in remaining_set),
+                           default=math.inf)
 
             if node_id in evaluator.under_not or node.kind in ("not", "mean"):
                 value = 0.0
             elif leaf is not None:
                 value = 0.0 if any(have(i) for i in leaf.candidates) else unit_cost(leaf.candidates)
             elif node.kind in AGGREGATES and not node.children:
-                value = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, kk)
+                value = _aggregate_bound(node, evaluator, have, remaining_set, offering_of, kk, weight)
             elif node.kind == "all":
                 value = sum(bound(c, kk, memo) for c in node.children)
             elif node.kind == "any":
@@ -343,6 +345,11 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         lb = lower_bound(chosen, order[pos:])
         if not better(cost + lb, hours, len(chosen) + (1 if lb > 0 else 0)):
             return
+        if cost + lb >= best_cost - 1e-9:
+            # it can at best tie on cost, so it must win on hours: bound those too
+            hours_lb = lower_bound(chosen, order[pos:], lambda o: o.hours)
+            if not better(best_cost, hours + hours_lb, len(chosen) + (1 if lb > 0 or hours_lb > 0 else 0)):
+                return
         i = order[pos]
         o = offering_of[i]
         if i not in prerequisite or prerequisite[i] in chosen:
@@ -383,7 +390,8 @@ def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:
     return 1
 
 
-def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int], offering_of, k) -> float:
+def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int], offering_of, k,
+                     weight=lambda o: o.cost) -> float:
     """A lower bound on the cost of closing a count / sum / experience deficit with the remaining offerings."""
     if node.kind == "mean" or evaluator.transfer_credit.get(node.id):
         return 0.0
@@ -392,7 +400,7 @@ def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int
     # a fractional knapsack: fill the deficit with the cheapest units first, each offering charged cost / k
     if node.kind == "count":
         deficit = node.minimum - sum(1 for i in pool if have(i))
-        units = [(offering_of[i].cost / k[i], 1.0) for i in pool if i in remaining]
+        units = [(weight(offering_of[i]) / k[i], 1.0) for i in pool if i in remaining]
     else:
         target = (node.min_hours if node.min_hours is not None else node.min_months) if node.kind == "experience" \
             else node.minimum
@@ -402,9 +410,21 @@ def _aggregate_bound(node, evaluator: PathwayEvaluator, have, remaining: set[int
             if i in remaining:
                 value = evaluator._value(items[i], node)
                 if value > 0:
-                    units.append((offering_of[i].cost / k[i], value))
+                    units.append((weight(offering_of[i]) / k[i], value))
     if deficit <= 0:
         return 0.0
+    if node.kind != "count" and units and deficit <= 2000 and all(float(v).is_integer() for _, v in units):
+        # whole credits / hours: each offering is taken once or not at all, so a 0/1 min-cost cover (dynamic
+        # programming over the deficit) is a tighter bound than the fractional one, and still a lower bound
+        need = math.ceil(deficit - 1e-9)
+        best = [0.0] + [math.inf] * need
+        for cost, value in units:
+            step = int(value)
+            for reached in range(need, 0, -1):
+                before = best[max(0, reached - step)]
+                if before + cost < best[reached]:
+                    best[reached] = before + cost
+        return best[need]
     bound = 0.0
     for cost, value in sorted(units, key=lambda u: u[0] / u[1]):
         take = min(value, deficit)
