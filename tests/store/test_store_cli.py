@@ -490,3 +490,18 @@ def test_scrypt_fallback_is_recorded_and_opens(monkeypatch):
     assert header.kdf.algorithm == "scrypt"
     with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
         assert len(wallet.list_credentials()) == 1
+
+
+def test_restore_force_over_a_damaged_wallet(cli, stocked, tmp_path):
+    backup = tmp_path / "b"
+    assert cli("backup", str(backup))[0] == 0
+    before = _content()
+    garbage = b"SQLite format 3\x00" + b"\xff" * 8000
+    wallet_file().write_bytes(garbage)
+    code, out, err = cli("list")
+    assert code == ExitCode.CORRUPT and "restore --force" in err
+    code, out, err = cli("restore", "--force", str(backup))
+    assert code == 0, err
+    assert _content() == before
+    (kept,) = wallet_home().glob("wallet.sqlite.replaced-*")
+    assert kept.read_bytes() == garbage
