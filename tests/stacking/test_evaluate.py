@@ -441,3 +441,26 @@ def test_experience_uses_activity_dates_and_extension_types():
     current = cred("Data analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     current.credential.extra.update({"activity_start": "2024-09-01T00:00:00Z"})  # ongoing: counts up to the date
     assert evaluate_pathway(p, [job, current], as_of=AS_OF).status == "met"
+
+
+def test_manual_step_is_met_by_a_wallet_tag_on_a_stored_credential():
+    """`skillwallet tag ID step:portfolio` puts the tag on the stored record, not in the credential."""
+    import dataclasses
+
+    p = pathway("""
+[requirements.root]
+type = "manual"
+label = "Portfolio project"
+""")
+    entry = cred("Housing prices analysis", self_attested=True, verdict="self-asserted")
+    assert evaluate_pathway(p, [entry], as_of=AS_OF).status == "unmet"
+
+    @dataclasses.dataclass
+    class Stored:
+        wallet_id: str
+        credential: object
+        verdict: object
+        tags: list
+
+    stored = Stored(entry.wallet_id, entry.credential, entry.verdict, ["step:root"])
+    assert evaluate_pathway(p, [stored], as_of=AS_OF).status == "met"

@@ -157,7 +157,8 @@ class CredentialIndex:
         types = {t.casefold() for t in [c.achievement_type, *c.types] if t}
         types |= {t.removeprefix("ext:") for t in types}
         issuers = {v.casefold() for v in (c.issuer.id, c.issuer.name, c.issuer.url) if v}
-        tags = {t.casefold() for t in c.tags}
+        # the credential's own tags and the holder's wallet tags (``skillwallet tag ID step:portfolio``)
+        tags = {t.casefold() for t in [*c.tags, *(getattr(item, "tags", None) or ())]}
         achievement = {a for a in [c.achievement_id, *c.achievement_aliases] if a}
         issued = utc(c.issued) if c.issued else None
         expires = utc(c.expires) if c.expires else None
