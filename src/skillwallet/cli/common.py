@@ -66,8 +66,11 @@ def stdout_console():
     from rich.console import Console
 
     colour = color_enabled(sys.stdout)
+    tty = sys.stdout.isatty()
     return Console(
         file=sys.stdout,
+        # Piped output is not cut at 80 columns: trees and tables keep whole lines for grep and files.
+        width=None if tty else int(os.environ.get("COLUMNS") or 0) or 512,
         no_color=not colour,
         color_system="auto" if colour else None,  # None: no escapes at all, not even bold (NO_COLOR, pipes)
         highlight=False,
