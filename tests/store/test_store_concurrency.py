@@ -122,11 +122,12 @@ def test_concurrent_inits_create_exactly_one_wallet():
                          stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
-    codes = sorted(p.wait(timeout=120) for p in procs)
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     for p in procs:
         p.stdout.close()
         p.stderr.close()
-    assert codes == [0, ExitCode.EXISTS, ExitCode.EXISTS, ExitCode.EXISTS]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, ExitCode.EXISTS, ExitCode.EXISTS, ExitCode.EXISTS], results
     with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
         assert wallet.holder_did.startswith("did:key:z6Mk")
     assert [p.name for p in wallet_home().iterdir() if p.name.startswith(".")] == []  # no temporary files left

@@ -401,6 +401,9 @@ class Wallet:
         self._keys = keys
         self._generation = 0
         self._aad_prefixes: dict[str, bytes] = {}
+        # whether writes update the rollback record of this home: not for a wallet being built or checked
+        # under a temporary name (a losing concurrent init must not claim the home for its own wallet)
+        self._track_seen = False
 
     def __repr__(self) -> str:
         return f"Wallet({str(self.path)!r})"
@@ -571,7 +574,12 @@ class Wallet:
             conn.close()
             raise
         if check_rollback:
-            wallet._check_rollback()
+            wallet._track_seen = True
+            try:
+                wallet._check_rollback()
+            except BaseException:
+                wallet.close()
+                raise
         return wallet
 
     def close(self) -> None:
@@ -736,6 +744,10 @@ class Wallet:
             self._record_seen()
 
     def _record_seen(self, *, force: bool = False) -> None:
+        if force:
+            self._track_seen = True
+        elif not self._track_seen:
+            return
         if not force:
             seen = self._read_seen()
             if (
