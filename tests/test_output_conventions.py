@@ -205,3 +205,17 @@ def test_cell_text_is_never_read_as_markup(monkeypatch):
     assert "C++ [Advanced] [/oops] [red]x[/red]" in text
     assert "[b]t[/b]" in text
     assert ESC not in text
+
+
+def test_did_key_is_printed_as_text_not_emoji(monkeypatch, capsys):
+    """rich reads ":key:" as an emoji code; issuer ids such as did:key:z6Mk… must print as they are."""
+    from skillwallet.cli.app import run
+
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "emoji test passphrase")
+    assert run(["init"]) == 0
+    assert run(["add", "--self", "project", "--title", "Home lab", "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)["results"][0]["id"]
+    assert run(["show", added]) == 0
+    out = capsys.readouterr().out
+    assert "did:key:z6Mk" in out
+    assert "\U0001f511" not in out

@@ -1,8 +1,10 @@
 """Where skillwallet keeps things. The one place that reads platformdirs and the env overrides.
 
-``SKILLWALLET_HOME`` overrides the wallet folder (data); ``SKILLWALLET_CONFIG_DIR`` the config folder.
-With ``SKILLWALLET_HOME`` set and no ``SKILLWALLET_CONFIG_DIR``, config and state live inside the home,
-so a throwaway home (tests, ``make demo``) never touches the real user's folders.
+``SKILLWALLET_HOME`` overrides the wallet folder (data); ``SKILLWALLET_CONFIG_DIR`` the config folder;
+``SKILLWALLET_STATE_DIR`` the machine-local state. The state deliberately stays outside the wallet folder
+even when ``SKILLWALLET_HOME`` moves the wallet: it records the last generation of each wallet this machine
+has seen, and a copy of the whole wallet folder put back must not bring an older record with it.
+Throwaway homes (tests, ``make demo``) set all three.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ def config_dir() -> Path:
     env = os.environ.get("SKILLWALLET_CONFIG_DIR")
     if env:
         return Path(env).expanduser()
-    if os.environ.get("SKILLWALLET_HOME"):
-        return wallet_home() / "config"
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
@@ -43,8 +43,6 @@ def state_dir() -> Path:
     env = os.environ.get("SKILLWALLET_STATE_DIR")
     if env:
         return Path(env).expanduser()
-    if os.environ.get("SKILLWALLET_HOME"):
-        return wallet_home() / "state"
     import platformdirs
 
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))

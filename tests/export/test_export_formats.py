@@ -356,11 +356,6 @@ def base64_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verifier._verify_embedded reads every non-SD-JWT data: URL as vc+jwt; a data:application/jwt, envelope "
-    "(a VC 1.1 JWT with a vc claim) should be checked as FORMAT_VC_JWT",
-)
 def test_enveloped_vc11_jwt_verifies_inside_a_presentation() -> None:
     import base64
 

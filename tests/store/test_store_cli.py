@@ -505,3 +505,18 @@ def test_restore_force_over_a_damaged_wallet(cli, stocked, tmp_path):
     assert _content() == before
     (kept,) = wallet_home().glob("wallet.sqlite.replaced-*")
     assert kept.read_bytes() == garbage
+
+
+def test_config_kdf_profile_applies_to_new_wallets(monkeypatch, capsys):
+    """The config file's kdf_profile chooses the KDF for `init` when the environment names none."""
+    from skillwallet.cli.app import run
+    from skillwallet.store.crypto import KDF_PROFILES
+
+    monkeypatch.delenv("SKILLWALLET_KDF_PROFILE")
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "pass phrase for kdf test")
+    assert run(["config", "set", "kdf_profile", "moderate"]) == 0
+    assert run(["init"]) == 0
+    capsys.readouterr()
+    assert run(["status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["kdf"] == {"id": "argon2id", **KDF_PROFILES["moderate"]}

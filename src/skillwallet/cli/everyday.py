@@ -59,18 +59,8 @@ def render_table(title: str, columns: list[str], rows: list[tuple[list[str], str
 
 
 def _terminal_console():
-    """The stdout console, with every style off (not only colours) under NO_COLOR.
-
-    rich's ``no_color`` still writes bold and italic escapes; NO_COLOR users and screen readers want none.
-    """
-    from skillwallet.cli.common import color_enabled
-
-    console = stdout_console()
-    if not color_enabled(sys.stdout):
-        from rich.console import Console
-
-        console = Console(file=sys.stdout, color_system=None, highlight=False)
-    return console
+    """The stdout console (no escapes at all under NO_COLOR or in pipes: see ``cli.common.stdout_console``)."""
+    return stdout_console()
 
 
 def _value_text(value: Any) -> str:

@@ -60,7 +60,7 @@ def init_command(
     secret = _new_passphrase(
         passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase"
     )
-    with Wallet.init(home, secret) as wallet:
+    with Wallet.init(home, secret, kdf_profile=_configured_kdf_profile()) as wallet:
         did = wallet.holder_did
         kdf = wallet.kdf.describe()
     if as_json:
@@ -182,7 +182,7 @@ def passwd_command(
 
     with open_wallet(passphrase_file, allow_session=False) as wallet:
         secret = _new_passphrase(new_passphrase_file, env=NEW_PASSPHRASE_ENV, what="New passphrase")
-        wallet.change_passphrase(secret)
+        wallet.change_passphrase(secret, kdf_profile=_configured_kdf_profile())
     info("passphrase changed; unlocked sessions were ended")
 
 
@@ -245,3 +245,12 @@ def register(app: typer.Typer) -> None:
     app.command("passwd")(passwd_command)
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
+
+
+def _configured_kdf_profile() -> str | None:
+    """The KDF profile for a new key: ``SKILLWALLET_KDF_PROFILE`` wins, then the config file's ``kdf_profile``."""
+    if os.environ.get("SKILLWALLET_KDF_PROFILE"):
+        return None  # kdf_for_profile reads the environment itself
+    from skillwallet.config import load_config
+
+    return load_config().kdf_profile

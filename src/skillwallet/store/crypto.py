@@ -30,9 +30,12 @@ SCRYPT_MAX_LOG2_N = 22
 # Named KDF profiles. "default" is RFC 9106 section 4's second recommended option (64 MiB, t=3, p=4);
 # "test" is a cheap Argon2id only the test fixtures select (SKILLWALLET_KDF_PROFILE=test).
 KDF_PROFILES: dict[str, dict[str, int]] = {
-    "default": {"m": 64 * 1024, "t": 3, "p": 4},
-    "test": {"m": 1024, "t": 1, "p": 1},
+    "default": {"m": 64 * 1024, "t": 3, "p": 4},  # RFC 9106 §4 second recommendation
+    "moderate": {"m": 256 * 1024, "t": 3, "p": 4},
+    "strong": {"m": 1024 * 1024, "t": 4, "p": 4},  # the most the caps allow a wallet read from disk
+    "test": {"m": 1024, "t": 1, "p": 1},  # only the test fixtures and throwaway demo wallets
 }
+SCRYPT_LOG2_N = {"default": 17, "moderate": 18, "strong": 20, "test": 10}
 SCRYPT_DEFAULT = {"log2_n": 17, "r": 8, "p": 1}  # OWASP minimum for scrypt
 
 
@@ -152,7 +155,11 @@ def argon2_available() -> bool:
 
 
 def kdf_for_profile(profile: str | None) -> KdfParams:
-    """The KDF for a new wallet: the named profile, Argon2id where available, else the scrypt fallback."""
+    """The KDF for a new wallet: the named profile, Argon2id where available, else the scrypt fallback.
+
+    The profile comes from the argument, else ``SKILLWALLET_KDF_PROFILE``, else ``default``; the CLI passes the
+    config file's ``kdf_profile`` as the argument when the environment does not name one.
+    """
     name = profile or os.environ.get("SKILLWALLET_KDF_PROFILE") or "default"
     if name not in KDF_PROFILES:
         from skillwallet.errors import InvalidInputError
@@ -161,8 +168,7 @@ def kdf_for_profile(profile: str | None) -> KdfParams:
     if argon2_available():
         return KdfParams("argon2id", dict(KDF_PROFILES[name]))
     scrypt = dict(SCRYPT_DEFAULT)
-    if name == "test":
-        scrypt["log2_n"] = 10
+    scrypt["log2_n"] = SCRYPT_LOG2_N[name]
     return KdfParams("scrypt", scrypt)
 
 
