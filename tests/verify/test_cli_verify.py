@@ -264,3 +264,39 @@ def test_clr_file_verifies_the_clr_and_each_embedded_credential(tmp_path, capsys
     verdicts = {r["source"]: r["verdict"] for r in out["results"]}
     assert verdicts[f"{path}#1"] == "verified"  # the CLR's own proof covers the parts as embedded
     assert sorted(v for s, v in verdicts.items() if s != f"{path}#1") == ["invalid", "verified", "verified"]
+
+
+def test_file_verification_uses_documents_kept_in_an_unlocked_wallet(tmp_path, capsys, issuer, passphrase):
+    """`documents add URL FILE` is used for files not yet added too, when the wallet opens without asking."""
+    key, did, vm = issuer
+    cred = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(did, credentialStatus=status_entry(LIST_URL, 5)), key, vm))
+    revoked_list = write(tmp_path, "list.json", sign_data_integrity(status_list_credential(did, LIST_URL, [5]), key, vm))
+    assert run(["init"]) == 0
+    assert run(["documents", "add", LIST_URL, str(revoked_list)]) == 0
+    capsys.readouterr()
+    code, out, _ = run_json(capsys, ["verify", str(cred), "--offline"])
+    assert out["results"][0]["checks"]["status"] == "revoked"
+    assert code == ExitCode.NOT_VERIFIED
+
+
+def test_file_verification_without_a_passphrase_goes_on_without_the_wallet(tmp_path, capsys, issuer, monkeypatch):
+    key, did, vm = issuer
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "a passphrase for init only")
+    assert run(["init"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    capsys.readouterr()
+    path = write(tmp_path, "badge.json", sign_data_integrity(ob3_credential(did), key, vm))
+    code, out, err = run_json(capsys, ["verify", str(path)])
+    assert code == 0, err
+    assert out["results"][0]["verdict"] == "verified"
+
+
+def test_hosted_ob2_offline_has_status_unknown_never_pass(capsys):
+    """An OB 2.0 hosted assertion whose hosted copy is not available: unverifiable, status unknown."""
+    sample = Path(paths.__file__).parent / "data" / "samples" / "intro-statistics-ob2.json"
+    code, out, _ = run_json(capsys, ["verify", "--offline", str(sample)])
+    (result,) = out["results"]
+    assert code == ExitCode.NOT_VERIFIED
+    assert result["verdict"] == "unverifiable"
+    assert result["checks"]["status"] == "unknown"
+    assert result["checks"]["signature"] == "unknown"

@@ -143,6 +143,29 @@ def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool =
     return wallet
 
 
+def open_wallet_if_unlocked(passphrase_file: Optional[Path] = None) -> "Wallet | None":
+    """The wallet when it can be opened without asking (a live session or a non-interactive passphrase), else None.
+
+    For commands that work without a wallet but use it when it is at hand, e.g. ``verify FILE`` consulting the
+    documents kept with ``skillwallet documents add``. A wrong passphrase that *was* given still raises.
+    """
+    from skillwallet.store import Wallet, wallet_path
+
+    home = wallet_home()
+    if not wallet_path(home).exists():
+        return None
+    token = os.environ.get(SESSION_ENV)
+    if token:
+        try:
+            return Wallet.open(home, session_token=token)
+        except WalletLockedError:
+            pass  # an expired session: try a passphrase, else go on without the wallet
+    secret = non_interactive_passphrase(passphrase_file)
+    if secret is None:
+        return None
+    return Wallet.open(home, passphrase=secret)
+
+
 def _warn_permissions(wallet: "Wallet") -> None:
     for problem in wallet.permission_problems():
         info(f"warning: {problem}")

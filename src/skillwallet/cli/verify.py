@@ -236,6 +236,11 @@ def verify_command(
             from skillwallet.cli.session import open_wallet
 
             wallet = open_wallet()
+        else:
+            # Files only: the wallet is not needed, but its kept documents are used when it opens without asking.
+            from skillwallet.cli.session import open_wallet_if_unlocked
+
+            wallet = open_wallet_if_unlocked()
         resolver = DocumentResolver(offline=offline, supplied=supplied, wallet=wallet)
 
         # ---- files (and presentations) ------------------------------------------------------------

@@ -395,7 +395,7 @@ def verify_credential(
 
     # ---- status ---------------------------------------------------------------------------------
     ob2_status = finding.details.get("status")
-    if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS):
+    if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS, "unknown"):
         checks["status"] = ob2_status
     else:
         if document is not None:
