@@ -8,6 +8,7 @@ new read command cannot ship an unpinned shape.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
@@ -243,3 +244,22 @@ def test_read_commands_offer_json(command):
     if command not in registered_commands():
         pytest.skip(f"`skillwallet {command}` is not registered yet")
     assert command in json_commands(), f"`skillwallet {command}` must take --json"
+
+
+def test_add_json_shape_is_pinned(passphrase, capsys):
+    """`add --json` (a write that reports): summary counts and one result per input, in a fixed shape."""
+    sample_dir = Path(paths.__file__).parent / "data" / "samples"
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    sample = sample_dir / "python-fundamentals.json"
+    code = run(["add", "--json", "--offline", str(sample), str(sample_dir / "cloud-practitioner-badge.png"),
+                str(sample_dir / "cloud-practitioner.json")])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert list(document)[:2] == ["schema", "version"]
+    assert document["schema"] == "skillwallet/add" and document["version"] == 1
+    assert document["summary"] == {"added": 2, "present": 1, "rejected": 0, "supporting": 0}
+    assert [r["status"] for r in document["results"]] == ["added", "added", "present"]
+    for result in document["results"]:
+        assert {"source", "status", "id", "title", "issuer", "format", "verdict", "parent_id", "reason",
+                "notes"} <= set(result)
+    assert document["results"][0]["verdict"] == "verified"
