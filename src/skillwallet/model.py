@@ -146,10 +146,14 @@ class Credential:
     def identity_key(self) -> str:
         """A key equal for every shape of the same credential (dedupe on add).
 
-        The credential's own id together with its issuer when it has one; otherwise a hash of the
-        original bytes with insignificant JSON whitespace removed.
+        The credential's own id together with its issuer when it has one; otherwise a hash of the exact
+        original bytes (importers give id-less credentials a content-derived URN first, so this is rare).
+        An Open Badges 2.0 assertion id is an HTTPS URL the issuer hosts: it identifies the assertion alone,
+        whether or not the issuer profile could be resolved in a given import.
         """
-        if self.credential_id:
+        if self.credential_id and self.format == FORMAT_OB2:
+            basis = f"id\n\n{self.credential_id}"
+        elif self.credential_id:
             basis = f"id\n{self.issuer.id or ''}\n{self.credential_id}"
         else:
             basis = "bytes\n" + hashlib.sha256(self.original).hexdigest()

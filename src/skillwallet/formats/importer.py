@@ -187,27 +187,21 @@ class _WalletWriter:
 
 
 def _stored_without_ob2_links(wallet: Any, credential: Credential) -> str | None:
-    """The wallet id of this OB 2.0 assertion stored earlier without its issuer (linked documents unresolved).
+    """The wallet id of this OB 2.0 assertion when it is stored already, but without its issuer.
 
-    Identity includes the issuer id (model.Credential.identity_key), which an assertion only has once its
-    BadgeClass and Issuer are resolved; without this check the completed copy would be stored twice.
+    An assertion's identity is its id alone (model.Credential.identity_key), so the copy completed with its
+    BadgeClass and Issuer is "already present"; the holder is told that the stored copy is the incomplete one.
     """
-    from skillwallet.model import FORMAT_OB2, Issuer
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.model import FORMAT_OB2
 
     if credential.format != FORMAT_OB2 or not credential.issuer.id or not credential.credential_id:
         return None
     try:
-        from skillwallet.store.wallet import CREDENTIALS
-    except ImportError:
+        stored = wallet.get_credential(credential.wallet_id())
+    except (SkillwalletError, AttributeError):
         return None
-    bare = Credential(format=credential.format, original=credential.original, credential_id=credential.credential_id, issuer=Issuer())
-    bare_id = bare.wallet_id()
-    if bare_id == credential.wallet_id():
-        return None
-    try:
-        return bare_id if wallet.get(CREDENTIALS, bare_id) is not None else None
-    except (AttributeError, TypeError):
-        return None
+    return stored.wallet_id if not stored.credential.issuer.id else None
 
 
 def import_items(
