@@ -92,8 +92,8 @@ def test_failed_replace_leaves_the_old_file_and_no_temp(monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cfg.os, "replace", broken_replace)
-    with pytest.raises(StorageIOError, match="No space left on device"):
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(StorageIOError, match="the disk is full"):
         cfg.save_config(cfg.Config(paper="a4"))
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
@@ -206,15 +206,27 @@ def test_config_errors_are_one_line_with_exit_code(capsys):
     assert captured.out == ""
 
 
-def test_config_file_inside_throwaway_home(monkeypatch, tmp_path):
-    """With only SKILLWALLET_HOME set, the config lives inside it (paths.py), created private."""
-    monkeypatch.delenv("SKILLWALLET_CONFIG_DIR")
-    home = tmp_path / "throwaway"
-    monkeypatch.setenv("SKILLWALLET_HOME", str(home))
+def test_config_file_created_private_with_its_folders(monkeypatch, tmp_path):
+    """The config folder and any missing parent are created 0700 and the file 0600 (never chmod-ed later)."""
+    folder = tmp_path / "fresh" / "skillwallet-config"
+    monkeypatch.setenv("SKILLWALLET_CONFIG_DIR", str(folder))
     assert run(["config", "set", "offline", "false"]) == 0
-    assert (home / "config" / "config.toml").is_file()
-    assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    assert os.stat(home / "config" / "config.toml").st_mode & 0o077 == 0
+    assert (folder / "config.toml").is_file()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
+    assert os.stat(folder / "config.toml").st_mode & 0o077 == 0
+
+
+def test_moved_wallet_keeps_config_and_state_in_the_platform_folders(monkeypatch, tmp_path):
+    """SKILLWALLET_HOME moves the wallet only: the rollback record must not travel with a copied wallet folder."""
+    from skillwallet import paths
+
+    for var in ("SKILLWALLET_CONFIG_DIR", "SKILLWALLET_STATE_DIR"):
+        monkeypatch.delenv(var)
+    monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "usb" / "wallet"))
+    assert not str(paths.config_dir()).startswith(str(tmp_path / "usb"))
+    assert not str(paths.state_dir()).startswith(str(tmp_path / "usb"))
+    assert str(paths.state_dir()).startswith(os.environ["XDG_STATE_HOME"])
 
 
 issuer_text = st.text(

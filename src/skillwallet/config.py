@@ -17,8 +17,6 @@ Other parts read it with :func:`load_config`, which returns a :class:`Config`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -222,55 +220,9 @@ def save_config(config: Config, path: Path | None = None, only: dict[str, Any] |
         "# skillwallet configuration: `skillwallet config show` lists the keys and what they accept.\n"
         + tomli_w.dumps(config.to_dict() if only is None else only)
     ).encode("utf-8")
-    try:
-        _make_private_folders(path.parent)
-        # mkstemp creates the file 0600 with O_EXCL in the target's folder, so os.replace is atomic
-        # (same file system) and the file never exists with a wider mode.
-        fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(body)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except BaseException:
-            try:
-                os.unlink(temp_name)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_folder(path.parent)
-    except OSError as exc:
-        raise StorageIOError(f"cannot write the config file {path}: {exc.strerror or exc}") from None
+    from skillwallet.store.fsutil import atomic_write
+
+    atomic_write(path, body, step="config")
     return path
 
 
-def _make_private_folders(folder: Path) -> None:
-    """Create ``folder`` and any missing parent with mode 0700 (``mkdir(parents=True)`` would use 0777 & umask
-    for the parents, and with ``SKILLWALLET_HOME`` the config folder sits inside the wallet folder)."""
-    missing = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for item in reversed(missing):
-        try:
-            item.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX: the directory entry lives in the folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -75,12 +75,21 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, step: str = "file") -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600: readers see the old or the new bytes, never a mix."""
-    ensure_private_dir(path.parent)
+def atomic_write(
+    path: Path, data: bytes, *, step: str = "file", create_parents: bool = True, mode: int = FILE_MODE
+) -> None:
+    """Write ``data`` to ``path`` atomically: readers see the old or the new bytes, never a mix.
+
+    The temporary file is created in the target's folder with ``mode`` (0600) and O_EXCL, so it never exists
+    with a wider mode; on any failure it is removed, so nothing but ``path`` is ever left behind. Missing
+    folders are created 0700 unless ``create_parents`` is false. The wallet, the config file and every
+    export write through here.
+    """
+    if create_parents:
+        ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
         try:
             fault_point(f"{step}.write")
             view = memoryview(data)
