@@ -60,14 +60,19 @@ def decode_text(data: bytes, source: str, what: str = "file") -> str:
 
 
 def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
-    """Parse JSON strictly (no NaN/Infinity, bounded depth); raise a one-line error naming ``source``."""
+    """Parse JSON strictly (no NaN/Infinity, bounded depth); raise a one-line error naming ``source``.
+
+    One leniency: raw line breaks and tabs inside strings (RFC 8259 §7 requires them escaped) are accepted,
+    because published documents carry them: the Open Badges 2.0 examples page wraps a BadgeClass alignment's
+    ``targetDescription`` across lines, and issuers' hand-edited files do the same. Their meaning is unambiguous.
+    """
     text = decode_text(data, source) if isinstance(data, bytes) else data
 
     def _no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
-        value = json.loads(text, parse_constant=_no_constants)
+        value = json.loads(text, parse_constant=_no_constants, strict=False)
     except RecursionError:
         raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
     except json.JSONDecodeError as exc:

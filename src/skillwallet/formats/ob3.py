@@ -119,13 +119,25 @@ def skills_from_fields(node: dict[str, Any]) -> list[Skill]:
 
 
 def dedupe_skills(skills: list[Skill]) -> list[Skill]:
-    seen: set[tuple[str, str | None]] = set()
+    """One skill per name and code: a repeat of an earlier skill is merged into it.
+
+    A skill with the same name and either the same code or no code at all is a repeat. Published credentials
+    repeat an alignment with fewer fields (the DCC test fixture ``alignments`` aligns to the same CTDL URL twice,
+    once with its framework and code, once with a description only); the repeat fills the fields the first lacks.
+    """
     out: list[Skill] = []
     for skill in skills:
-        key = (skill.name.casefold(), skill.code)
-        if key not in seen:
-            seen.add(key)
+        name = skill.name.casefold()
+        kept = next(
+            (k for k in out if k.name.casefold() == name and (k.code is None or skill.code is None or k.code == skill.code)),
+            None,
+        )
+        if kept is None:
             out.append(skill)
+            continue
+        for attribute in ("framework", "code", "url", "level"):
+            if getattr(kept, attribute) is None and getattr(skill, attribute) is not None:
+                setattr(kept, attribute, getattr(skill, attribute))
     return out
 
 
@@ -345,7 +357,7 @@ def map_vc(
         level=level,
         evidence=evidence,
         image=image_of(achievement.get("image")) or image_of(document.get("image")),
-        recipient=id_of(subject) or _first_identity(subject),
+        recipient=id_of(subject) or _first_identity(subject) or _subject_name(subject),
         addressed_to_holder=addressed_to(subject, list(holder_emails), list(holder_ids)),
         types=types,
         renewal=id_of(document.get("refreshService")),
@@ -377,6 +389,15 @@ def _first_identity(subject: dict[str, Any]) -> str | None:
         if value:
             return value
     return None
+
+
+def _subject_name(subject: dict[str, Any]) -> str | None:
+    """The recipient's name as the issuer wrote it, for subjects with neither an id nor an identifier.
+
+    OB 3.0 issuers (the DCC's Learner Credential Wallet badges, for one) name the learner with a plain ``name``
+    on the AchievementSubject; it is the only recipient the credential states.
+    """
+    return text_of(subject.get("name"))
 
 
 def _generic_title(subject: dict[str, Any], types: list[str]) -> str | None:
