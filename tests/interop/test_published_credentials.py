@@ -191,6 +191,20 @@ EXPECTATIONS: dict[str, Expected] = {
         "verified",
         {"signature": "pass", "issuer_binding": "pass"},
     ),
+    "dcc-v2-did-web": Expected(
+        ["dcc-verifier-core/v2-did-web-with-valid-status.json"],
+        {
+            "format": "ob3",
+            "title": "Masters - v2 - unrevoked",
+            "issuer.id": "did:web:digitalcredentials.github.io:dcc-did-web",
+            "recipient": "Taylor Tuna",
+            "status_entries.0.statusListIndex": "9",
+        },
+        # did:web: the key lives in https://digitalcredentials.github.io/dcc-did-web/did.json, not available offline
+        "unverifiable",
+        {"signature": "unknown", "status": "unknown"},
+        reason="is needed but not available offline",
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],
