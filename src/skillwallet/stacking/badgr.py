@@ -23,6 +23,17 @@ def _ref(value: Any) -> str | None:
     return None
 
 
+def badge_ids(ref: str) -> list[str]:
+    """A Badgr badge URL and its http/https twin: Badgr's API wrote completion badges as http:// and junction
+    badges as https:// for the same BadgeClass, and a held badge may carry either."""
+    twins = [ref]
+    if ref.startswith("https://"):
+        twins.append("http://" + ref[len("https://"):])
+    elif ref.startswith("http://"):
+        twins.append("https://" + ref[len("http://"):])
+    return twins
+
+
 def _pathways(data: Any) -> list[dict[str, Any]]:
     if isinstance(data, list):
         return [p for p in data if isinstance(p, dict)]
@@ -80,13 +91,14 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
         ref = _ref(badge)
         if not ref:
             raise InvalidPathwayError(f"{source}: a badge in a BadgeJunction has no id")
-        leaf = "badge-" + slug(ref, "badge")
+        leaf = "badge-" + slug(ref.split("://", 1)[-1], "badge")
         if leaf not in requirements:
             label = badge.get("name") if isinstance(badge, dict) and badge.get("name") else ref.rsplit("/", 1)[-1]
-            requirements[leaf] = {"type": "credential", "label": label, "achievement_id": ref}
+            requirements[leaf] = {"type": "credential", "label": label, "achievement_id": badge_ids(ref)}
         return leaf
 
     visiting: set[str] = set()
+    listed_only: list[str] = []  # elements whose "badges" list holds badges their requirements do not name
 
     def convert_element(element: dict[str, Any]) -> str:
         nid = node_id(element)
@@ -117,7 +129,8 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
                                           "(expected BadgeJunction or ElementJunction)")
             children = list(dict.fromkeys(children))
             if not children:
-                raise InvalidPathwayError(f"{source}: element {name!r} has an empty {kind}")
+                spec = None
+        if isinstance(spec, dict):
             if junction_type == "Disjunction":
                 required = junction.get("requiredNumber") or 1
                 try:
@@ -138,10 +151,29 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
             if kind == "ElementJunction" and optional:
                 unmapped.append(f"element {name!r}: {len(optional)} optional child element(s) not required "
                                 "by its completion spec (not evaluated)")
+        elif element.get("children"):
+            # no completion spec of its own: Badgr's editor keeps a parent's spec as a junction over its
+            # children, so an element without one is read as requiring all of them
+            children = []
+            for ref in element["children"]:
+                child = by_ref.get(_ref(ref))
+                if child is None:
+                    raise InvalidPathwayError(f"{source}: element {name!r} has child {_ref(ref)!r}, which is not "
+                                              "in the export")
+                children.append(convert_element(child))
+            table = {"type": "all", "children": list(dict.fromkeys(children))}
+            unmapped.append(f"element {name!r} has no completion requirements: all its child elements are required")
+        elif _ref(element.get("completionBadge")):
+            completion_badge = _ref(element.get("completionBadge"))
+            table = {"type": "credential", "achievement_id": badge_ids(completion_badge)}
+            unmapped.append(f"element {name!r} has no completion requirements: only its completion badge "
+                            "completes it")
         else:
             step = f"step:{nid}"
             table = {"type": "manual", "step": step}
-            unmapped.append(f"element {name!r} has no completion requirements (Badgr never completes it): "
+            empty = "an empty badge or element list" if isinstance(element.get("requirements"), dict) else \
+                "no completion requirements"
+            unmapped.append(f"element {name!r} has {empty} (Badgr never completes it): "
                             f"mapped to a manual step; tag a self-attested entry {step}")
         table["label"] = name
         if element.get("description"):
@@ -149,8 +181,11 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
         if element.get("alignmentUrl"):
             table["url"] = element["alignmentUrl"]
         completion = _ref(element.get("completionBadge"))
-        if completion and table["type"] != "manual":
-            table["shortcut"] = {"achievement_id": completion}
+        if completion and table["type"] not in ("manual", "credential"):
+            table["shortcut"] = {"achievement_id": badge_ids(completion)}
+        required_badges = set(map(_ref, spec.get("badges") or [])) if isinstance(spec, dict) else set()
+        if set(map(_ref, element.get("badges") or [])) - required_badges:
+            listed_only.append(name)
         requirements[nid] = table
         visiting.discard(nid)
         return nid
@@ -159,6 +194,9 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
     unreached = [e.get("name") or e.get("slug") for e in elements if node_id(e) not in requirements]
     if unreached:
         unmapped.append("elements not reachable from the root's requirements: " + ", ".join(map(str, unreached)))
+    if listed_only:
+        unmapped.append(f"badges listed on {len(listed_only)} element(s) (e.g. {listed_only[0]!r}) but not named in "
+                        "their completion requirements are shown by Badgr, not required")
     if raw.get("groups"):
         unmapped.append("recipient groups (Badgr access control) are not part of a pathway definition here")
     name = raw.get("name") or by_ref[root_ref].get("name") or "Badgr pathway"
@@ -173,5 +211,5 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
         document["description"] = raw["description"]
     completion = _ref(raw.get("completionBadge"))
     if completion:
-        document["typical_credentials"] = [completion]
+        document["typical_credentials"] = badge_ids(completion)
     return build(document, source, "badgr", unmapped)

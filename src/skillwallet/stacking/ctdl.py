@@ -33,9 +33,47 @@ PREFIXES = (
     "https://purl.org/ctdl/terms/", "http://purl.org/ctdl/terms/", "ceterms:",
     "https://purl.org/ctdlasn/terms/", "ceasn:", "http://schema.org/", "https://schema.org/", "schema:",
     "https://purl.org/ctdl/vocabs/", "meta:",
+    # progression models are ASN terms in the registry's context (asn:hasProgressionModel, asn:hasProgressionLevel)
+    "http://purl.org/ASN/schema/core/", "https://purl.org/ASN/schema/core/", "asn:",
+    # quantitative values (credits, durations) may use the qdata vocabulary
+    "https://credreg.net/qdata/terms/", "qdata:",
 )
-LANG_KEY = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+# language-map keys: BCP 47 tags, also written "@en-US" in early Credential Engine drafts
+LANG_KEY = re.compile(r"^@?[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 CREDENTIAL_LIKE = {"CredentialComponent", "CourseComponent", "AssessmentComponent"}
+# CTDL credential, course and assessment classes that registry publishers put straight into a pathway graph in
+# place of a PathwayComponent (the CompTIA roadmap links ceterms:Certification nodes by hasCondition)
+CREDENTIAL_CLASSES = {
+    "Credential", "Certification", "Certificate", "CertificateOfCompletion", "CertificateOfParticipation",
+    "Badge", "DigitalBadge", "OpenBadge", "MicroCredential", "Diploma", "GeneralEducationDevelopment",
+    "SecondarySchoolDiploma", "License", "ApprenticeshipCertificate", "JourneymanCertificate", "MasterCertificate",
+    "QualityAssuranceCredential", "ProfessionalDoctorate", "ResearchDoctorate", "Degree", "AssociateDegree",
+    "BachelorDegree", "MasterDegree", "DoctoralDegree",
+}
+# properties that describe a resource without bearing on whether a holder has completed it
+DESCRIPTIVE = frozenset({
+    "ctid", "name", "description", "subjectWebpage", "sourceData", "ownedBy", "offeredBy", "isPartOf", "hasPart",
+    "isDestinationComponentFor", "isDestinationComponentOf", "isChildOf", "hasChild", "componentCategory",
+    "componentDesignation", "dateCreated", "dateModified", "inLanguage", "keyword", "image", "identifier",
+    "codedNotation", "proxyFor", "isRootOf", "isParentOf", "alternateName", "sameAs",
+})
+COMPONENT_KEYS = frozenset({
+    "hasCondition", "creditValue", "creditHourValue", "creditUnitValue", "pointValue", "precedes", "precededBy",
+    "prerequisite", "hasProgressionLevel", "credentialType", "minimumDuration", "exactDuration",
+    "hasDestinationComponent", "occupationType", "industryType",
+})
+CONDITION_KEYS = frozenset({
+    "targetComponent", "hasCondition", "hasConstraint", "requiredNumber", "logicalOperator", "logicalOperand",
+    "leftOperand", "operand", "rightOperand",
+})
+GREATER_OR_EQUAL = frozenset({"gteq", "gte", "ge", "greaterthanequal", "greaterthanorequal",
+                              "greaterthanorequalto"})
+GREATER = frozenset({"gt", "greaterthan"})
+EQUAL = frozenset({"eq", "equal", "equals", "equalto"})
+PATHWAY_KEYS = frozenset({"hasDestinationComponent", "hasChild", "hasProgressionModel", "occupationType",
+                          "industryType", "hasPart"})
+COURSE_CLASSES = {"Course", "LearningOpportunityProfile", "LearningProgram"}
+ASSESSMENT_CLASSES = {"AssessmentProfile", "Assessment"}
 MANUAL_LIKE = {"BasicComponent", "CocurricularComponent", "ExtracurricularComponent"}
 EXPERIENCE_LIKE = {"WorkExperienceComponent", "JobComponent"}
 COMPONENT_TYPES = CREDENTIAL_LIKE | MANUAL_LIKE | EXPERIENCE_LIKE | {"CompetencyComponent", "SelectionComponent",
@@ -43,6 +81,7 @@ COMPONENT_TYPES = CREDENTIAL_LIKE | MANUAL_LIKE | EXPERIENCE_LIKE | {"Competency
 
 
 def strip(value: str) -> str:
+    """A CTDL term without its namespace (``ceterms:name``, ``https://purl.org/ctdl/terms/name`` → ``name``)."""
     for prefix in PREFIXES:
         if value.startswith(prefix):
             return value[len(prefix):]
@@ -57,11 +96,14 @@ def _unwrap(value: Any) -> Any:
             return value["@value"]
         if set(value) == {"@id"}:
             return {"@id": value["@id"]}
-        if value and all(LANG_KEY.match(k) for k in value) and all(isinstance(v, (str, list)) for v in value.values()):
-            for key in value:
-                if key.lower().startswith("en"):
-                    return value[key]
-            return next(iter(value.values()))
+        if value and all(LANG_KEY.match(k) for k in value) and \
+                all(isinstance(v, (str, list)) or v is None for v in value.values()):
+            # a language map ({"en-US": "..."}): English when there is one, else the first non-empty value
+            filled = [(k, v) for k, v in value.items() if v not in (None, "", [])]
+            for key, text_value in filled:
+                if key.lstrip("@").lower().startswith("en"):
+                    return text_value
+            return filled[0][1] if filled else None
         return normalise(value)
     return value
 
@@ -69,7 +111,10 @@ def _unwrap(value: Any) -> Any:
 def normalise(resource: dict[str, Any]) -> dict[str, Any]:
     """Prefix-free keys and types, unwrapped values: one shape for compact and expanded JSON-LD."""
     out: dict[str, Any] = {}
+    # early CTDL drafts and some publishers alias @id / @type as plain "id" / "type" (as JSON-LD contexts may)
+    aliases = {"id": "@id", "type": "@type"}
     for key, value in resource.items():
+        key = aliases.get(key, key) if aliases.get(key) not in resource and isinstance(value, (str, list)) else key
         if key == "@type":
             types = value if isinstance(value, list) else [value]
             out["@type"] = [strip(t) for t in types if isinstance(t, str)]
@@ -137,6 +182,11 @@ def _resources(data: Any) -> list[dict[str, Any]]:
     return []
 
 
+def _placeholder(ref: Any) -> bool:
+    """Published sketches abbreviate long target lists as "(and 14 more)" or "(5 URIs)"."""
+    return isinstance(ref, str) and ref.startswith("(") and ref.endswith(")")
+
+
 def _duration_months(value: str | None) -> float | None:
     """ISO 8601 duration (P1Y6M, P26W, P90D) in months."""
     if not value:
@@ -158,6 +208,26 @@ class _Converter:
         self.ids: dict[str, str] = {}
         self.unmapped: list[str] = []
         self.visiting: set[str] = set()
+        self.ignored: dict[tuple[str, str], int] = {}  # (resource kind, property) → how many carry it
+        self.direct_classes: set[str] = set()
+        self.progression_levels: list[str] = []
+        self.credit_units: set[str] = set()
+
+    def finish(self) -> list[str]:
+        """Everything not mapped: the per-node notes, then one line per kind of thing left out."""
+        notes = list(dict.fromkeys(self.unmapped))
+        if self.direct_classes:
+            notes.append(f"{', '.join(sorted(self.direct_classes))} resources used directly as pathway components: "
+                         "each is matched as a credential by name; its conditions are read as the way to it, and "
+                         "holding it completes its branch")
+        if self.progression_levels:
+            notes.append(f"progression levels on {len(self.progression_levels)} component(s) (e.g. "
+                         f"{self.progression_levels[0]!r}) are not used in evaluation")
+        if self.credit_units:
+            notes.append(f"credit units {', '.join(sorted(self.credit_units))} are all counted as credits")
+        for (what, key), count in sorted(self.ignored.items()):
+            notes.append(f"{what} property {key!r} (on {count}) is not mapped")
+        return notes
 
     def resolve(self, ref: Any, what: str, owner: str) -> dict[str, Any]:
         if isinstance(ref, dict):
@@ -173,12 +243,21 @@ class _Converter:
         key = resource.get("@id") or text(resource, "ctid") or fallback
         if key in self.ids:
             return self.ids[key]
-        base = slug(text(resource, "ctid") or str(key), fallback)
+        # compact registry IRIs ("res:ce-…") keep only the CTID
+        base = slug(re.sub(r"^[A-Za-z][\w-]*:(?=ce-)", "", text(resource, "ctid") or str(key)), fallback)
         candidate, n = base, 2
         while candidate in self.ids.values() or candidate in self.requirements:
             candidate, n = f"{base}-{n}", n + 1
         self.ids[key] = candidate
         return candidate
+
+    def note_properties(self, resource: dict[str, Any], known: frozenset[str], what: str) -> None:
+        """Remember properties the import does not use, so they are reported instead of dropped silently."""
+        for key in resource:
+            if key.startswith("@") or key in known or key in DESCRIPTIVE:
+                continue
+            self.ignored.setdefault((what, key), 0)
+            self.ignored[(what, key)] += 1
 
     def component(self, ref: Any, owner: str) -> str:
         comp = self.resolve(ref, "component", owner)
@@ -188,21 +267,44 @@ class _Converter:
         if nid in self.visiting:
             raise InvalidPathwayError(f"{self.source}: component {nid!r} is its own prerequisite (a cycle)")
         self.visiting.add(nid)
+        self.note_properties(comp, COMPONENT_KEYS, "component")
         types = set(comp.get("@type") or [])
         kind = next((t for t in types if t in COMPONENT_TYPES), None)
-        name = text(comp, "name") or nid
+        given_name = text(comp, "name")
+        name = given_name or text(comp, "codedNotation") or nid
+        prerequisites = False  # conditions of a bare credential are what leads to it, not what makes it up
         if kind is None:
-            self.unmapped.append(f"component {name!r}: type {sorted(types)} is not a CTDL PathwayComponent type; "
-                                 "treated as a basic component")
-            kind = "BasicComponent"
+            if types & CREDENTIAL_CLASSES:
+                kind, prerequisites = "CredentialComponent", True
+                self.direct_classes.add(next(iter(sorted(types & CREDENTIAL_CLASSES))))
+            elif types & COURSE_CLASSES:
+                kind, prerequisites = "CourseComponent", True
+                self.direct_classes.add(next(iter(sorted(types & COURSE_CLASSES))))
+            elif types & ASSESSMENT_CLASSES:
+                kind, prerequisites = "AssessmentComponent", True
+                self.direct_classes.add(next(iter(sorted(types & ASSESSMENT_CLASSES))))
+            else:
+                self.unmapped.append(f"component {name!r}: type {sorted(types) or 'none'} is not a CTDL "
+                                     "PathwayComponent type; treated as a basic component")
+                kind = "BasicComponent"
         conditions = []
         for i, cond in enumerate(refs(comp, "hasCondition")):
             cid = self.condition(cond, f"{nid}-condition-{i + 1}", name)
             if cid:
                 conditions.append(cid)
-        leaf = self.leaf_for(comp, kind, nid, name)
-        if conditions:
-            table: dict[str, Any] = {"type": "all", "children": conditions} if len(conditions) > 1 else \
+        leaf = self.leaf_for(comp, kind, nid, name, named=bool(given_name))
+        if leaf is None and kind in CREDENTIAL_LIKE and conditions:
+            self.unmapped.append(f"{kind} {name!r} has no name or code: it is reached through its conditions only "
+                                 "(holding it cannot be recognised)")
+        if conditions and prerequisites and leaf is not None and leaf.get("type") == "credential":
+            # the credential itself is required; its conditions show how far along the way to it the holder is,
+            # and holding it completes the branch whatever the route (CTDL hasCondition, read as prerequisites)
+            leaf_id = f"{nid}-credential"
+            self.requirements[leaf_id] = dict(leaf, label=name)
+            table = {"type": "all", "children": conditions + [leaf_id],
+                     "shortcut": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
+        elif conditions:
+            table = {"type": "all", "children": conditions} if len(conditions) > 1 else \
                 dict(self.requirements.pop(conditions[0]))
             if len(conditions) == 1:
                 self.ids = {k: (nid if v == conditions[0] else v) for k, v in self.ids.items()}
@@ -221,44 +323,68 @@ class _Converter:
         else:
             step = f"step:{nid}"
             table = {"type": "manual", "step": step}
-        table["label"] = name
+            self.unmapped.append(f"component {name!r}: nothing to match it by (no name, code or conditions): "
+                                 f"mapped to a manual step; tag a self-attested entry {step}")
+        if given_name or text(comp, "codedNotation") or not (len(conditions) == 1 and table.get("label")):
+            table["label"] = name  # an unnamed component keeps the label of its only condition
         description = text(comp, "description")
         if description:
             table["description"] = description[:500]
         url = text(comp, "subjectWebpage") or text(comp, "sourceData")
         if url:
             table["url"] = url
-        credits = self.credit_value(comp)
+        credits = self.credit_value(comp, name)
         if credits is not None:
             table["credits"] = credits
-        if refs(comp, "precedes") or refs(comp, "prerequisite"):
-            self.unmapped.append(f"component {name!r}: ordering (precedes / prerequisite) is not enforced")
+        if refs(comp, "precedes") or refs(comp, "precededBy") or refs(comp, "prerequisite"):
+            self.unmapped.append(f"component {name!r}: ordering (precedes / precededBy / prerequisite) is not "
+                                 "enforced")
         if comp.get("pointValue") is not None:
             self.unmapped.append(f"component {name!r}: pointValue is not used (only creditValue counts)")
         if text(comp, "hasProgressionLevel"):
-            self.unmapped.append(f"component {name!r}: progression level {text(comp, 'hasProgressionLevel')} "
-                                 "is not used")
+            self.progression_levels.append(name)
         self.requirements[nid] = table
         self.visiting.discard(nid)
         return nid
 
-    def credit_value(self, comp: dict[str, Any]) -> float | None:
+    def credit_value(self, comp: dict[str, Any], name: str) -> float | None:
+        """Credits of a component: ``creditValue`` as a ValueProfile / QuantitativeValue (``schema:value``, or
+        ``schema:minValue`` for a range) or a bare number; the older ``creditHourValue`` / ``creditUnitValue``."""
         value = comp.get("creditValue")
         if value is None:
-            return None
+            for legacy in ("creditHourValue", "creditUnitValue"):
+                if comp.get(legacy) is not None:
+                    value = comp[legacy]
+                    break
+            else:
+                return None
         first = _first(value)
         if isinstance(first, dict):
-            return number(first, "value") or number(first, "minValue")
+            amount = number(first, "value")
+            if amount is None:
+                amount = number(first, "minValue")
+                if amount is not None:
+                    self.unmapped.append(f"component {name!r}: credit range counted at its minimum ({amount:g})")
+            unit = text(first, "creditUnitType") or text(first, "unitText")
+            if unit:
+                self.credit_units.add(strip(unit))
+            if amount is None:
+                self.unmapped.append(f"component {name!r}: creditValue without a value is not used")
+            return amount
         try:
             return float(first)
         except (TypeError, ValueError):
-            self.unmapped.append(f"creditValue {value!r} is not a number")
+            self.unmapped.append(f"component {name!r}: creditValue {value!r} is not a number")
             return None
 
-    def leaf_for(self, comp: dict[str, Any], kind: str, nid: str, name: str) -> dict[str, Any] | None:
+    def leaf_for(self, comp: dict[str, Any], kind: str, nid: str, name: str, named: bool = True
+                 ) -> dict[str, Any] | None:
         proxy = text(comp, "proxyFor")
         code = text(comp, "codedNotation")
-        names = [name] + ([code] if code else [])
+        names = ([name] if named else []) + ([code] if code and code != name else [])
+        if kind in CREDENTIAL_LIKE and not names:
+            # nothing a held credential could be matched by: the component is reached through its conditions only
+            return None
         if kind in CREDENTIAL_LIKE:
             leaf: dict[str, Any] = {"type": "credential", "name": names}
             if kind == "CourseComponent":
@@ -288,8 +414,16 @@ class _Converter:
 
     def condition(self, cond: Any, cid: str, owner: str) -> str | None:
         cond = self.resolve(cond, "condition", owner)
-        label = text(cond, "name") or f"condition of {owner}"
-        children = [self.component(t, label) for t in refs(cond, "targetComponent")]
+        self.note_properties(cond, CONDITION_KEYS, "condition")
+        short_description = text(cond, "description")
+        if short_description and len(short_description) > 80:
+            short_description = None
+        label = text(cond, "name") or short_description or f"condition of {owner}"
+        children = [self.component(t, label) for t in refs(cond, "targetComponent") if not _placeholder(t)]
+        placeholders = [t for t in refs(cond, "targetComponent") if _placeholder(t)]
+        if placeholders:
+            self.unmapped.append(f"{label!r}: target components given only as a summary ({', '.join(placeholders)}) "
+                                 "cannot be resolved")
         for i, sub in enumerate(refs(cond, "hasCondition")):
             sid = self.condition(sub, f"{cid}-{i + 1}", label)
             if sid:
@@ -306,7 +440,15 @@ class _Converter:
                                  "(ignored)")
             return None
         required = number(cond, "requiredNumber")
-        operator = (text(cond, "logicalOperator") or "").lower()
+        if required is None and (text(cond, "leftOperand") or "").lower() in ("reqnum", "requirednumber"):
+            # the 2018 Pathway Work Group draft wrote requiredNumber as leftOperand "reqNum", operand, rightOperand
+            required = number(cond, "rightOperand")
+            operand = text(cond, "operand") or "="
+            targets = len(refs(cond, "targetComponent")) + len(refs(cond, "hasCondition"))
+            if required is not None and operand not in (">=", "≥") and required < targets:
+                self.unmapped.append(f"{label!r}: draft condition reqNum {operand} {required:g} read as at least "
+                                     f"{required:g} (CTDL requiredNumber is a minimum)")
+        operator = strip(text(cond, "logicalOperator") or text(cond, "logicalOperand") or "").lower()
         table: dict[str, Any]
         if sums and (required is None or required <= 0):
             # the targets are the pool the constraint sums over, not each required
@@ -334,6 +476,8 @@ class _Converter:
                 table = {"type": "all", "children": [inner] + sums}
         else:
             table = {"type": "all", "children": sums}
+        if not (text(cond, "name") or short_description):
+            label = self.summary(table) or label
         table["label"] = label
         description = text(cond, "description")
         if description:
@@ -341,12 +485,37 @@ class _Converter:
         self.requirements[cid] = table
         return cid
 
+    def summary(self, table: dict[str, Any]) -> str | None:
+        """A label for an unnamed condition from what it asks: "2 of: Course B, Course C, Course D"."""
+        names = [str(self.requirements.get(c, {}).get("label") or c) for c in table.get("children") or []]
+        if not names or table.get("type") not in ("all", "any", "at_least"):
+            return None
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        if len(names) == 1:
+            return shown
+        head = {"all": "all of", "any": "one of"}.get(table["type"]) or f"{table.get('n')} of"
+        return f"{head}: {shown}"
+
     def constraint(self, constraint: dict[str, Any], children: list[str], cid: str, label: str) -> str | None:
-        left = (text(constraint, "leftSource") or "").lower()
-        action = (text(constraint, "leftAction") or "").lower()
-        comparator = (text(constraint, "comparator") or "").lower()
+        """A ``ceterms:Constraint`` summing credit values (``creditValue`` or its ``schema:value``) over the
+        condition's targets, compared with ≥ / > / = a number (https://credreg.net/ctdl/terms/Constraint;
+        comparators from the ``compare:`` vocabulary, actions from ``array:``)."""
+        left = strip(text(constraint, "leftSource") or "").lower()
+        action = strip(text(constraint, "leftAction") or "").lower()
+        comparator = re.split(r"[:/#]", strip(text(constraint, "comparator") or ""))[-1].lower()
         right = number(constraint, "rightSource")
-        if "creditvalue" in left and action.endswith("sum") and "greaterthan" in comparator and right and children:
+        if right is None:
+            right_text = text(constraint, "rightSource")
+            try:
+                right = float(right_text) if right_text else None
+            except ValueError:
+                right = None
+        credit_source = left.rsplit("/", 1)[-1] in ("creditvalue", "value", "credithourvalue", "creditunitvalue")
+        at_least = comparator in GREATER_OR_EQUAL | GREATER | EQUAL
+        if credit_source and action.endswith("sum") and at_least and right and children:
+            if comparator in GREATER | EQUAL:
+                self.unmapped.append(f"{label!r}: credit total compared with {comparator.upper()} {right:g} "
+                                     f"is evaluated as at least {right:g}")
             self.requirements[cid] = {"type": "sum", "field": "credits", "min": right, "children": list(children),
                                       "label": f"{label}: at least {right:g} credits"}
             return cid
@@ -354,6 +523,28 @@ class _Converter:
                              f"({left or '?'} {action or ''} {comparator or '?'} {right if right is not None else '?'}) "
                              "is not mapped")
         return None
+
+
+def _unreached(pool: dict[str, dict[str, Any]], sources: dict[str, str], source: str, pathway: dict[str, Any],
+               converter: _Converter) -> list[str]:
+    """Names of the components published with ``pathway`` (same file, part of it or of no pathway) that the
+    conversion never reached: reported so that nothing in the file is dropped silently."""
+    component_classes = COMPONENT_TYPES | CREDENTIAL_CLASSES | COURSE_CLASSES | ASSESSMENT_CLASSES
+    seen: set[int] = set()
+    names = []
+    for key, resource in pool.items():
+        if id(resource) in seen or sources.get(key) != source:
+            continue
+        seen.add(id(resource))
+        if not set(resource.get("@type") or []) & component_classes:
+            continue
+        part_of = refs(resource, "isPartOf")
+        if part_of and pathway.get("@id") not in part_of:
+            continue
+        if resource.get("@id") in converter.ids or text(resource, "ctid") in converter.ids:
+            continue
+        names.append(text(resource, "name") or resource.get("@id") or "?")
+    return names
 
 
 def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
@@ -405,9 +596,16 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
             converter.requirements[root] = {"type": "all", "children": list(dict.fromkeys(children)), "label": name}
             converter.unmapped.append("no hasDestinationComponent: every hasChild component is required")
         if pathway.get("hasProgressionModel"):
-            converter.unmapped.append("hasProgressionModel (progression levels) is not used in evaluation")
+            converter.unmapped.append(f"hasProgressionModel {text(pathway, 'hasProgressionModel')} (progression "
+                                      "levels) is not used in evaluation")
+        converter.note_properties(pathway, PATHWAY_KEYS, "pathway")
+        unreached = _unreached(pool, sources, source, pathway, converter)
+        if unreached:
+            shown = ", ".join(unreached[:8]) + (" ..." if len(unreached) > 8 else "")
+            converter.unmapped.append(f"{len(unreached)} component(s) in the file not reached from the pathway's "
+                                      f"destination: {shown}")
         document: dict[str, Any] = {
-            "id": slug(text(pathway, "ctid") or name),
+            "id": slug(text(pathway, "ctid") or pathway.get("@id") or name),
             "name": name,
             "root": root,
             "requirements": converter.requirements,
@@ -421,5 +619,5 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
             document["occupation"] = {"ctdl": "; ".join(occupations)}
         if exits:
             document["exits"] = exits
-        results.append(build(document, source, "ctdl", converter.unmapped))
+        results.append(build(document, source, "ctdl", converter.finish()))
     return results
