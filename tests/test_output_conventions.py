@@ -191,7 +191,7 @@ def test_cell_text_is_never_read_as_markup(monkeypatch):
     """Titles come from issuers: brackets must print as written, on a terminal too (rich markup is off)."""
     import io
 
-    from skillwallet.cli import everyday
+    from skillwallet.cli.common import Row, render_table
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -200,7 +200,7 @@ def test_cell_text_is_never_read_as_markup(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stdout", terminal)
     monkeypatch.setenv("NO_COLOR", "1")
-    everyday.render_table("[b]t[/b]", ["title"], [(["C++ [Advanced] [/oops] [red]x[/red]"], "red")])
+    render_table(["title"], [Row(["C++ [Advanced] [/oops] [red]x[/red]"], "red")], title="[b]t[/b]")
     text = terminal.getvalue()
     assert "C++ [Advanced] [/oops] [red]x[/red]" in text
     assert "[b]t[/b]" in text

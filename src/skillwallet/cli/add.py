@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, progress, stdout_console
+from skillwallet.cli.common import Column, emit_json, info, is_terminal, progress, render_table
 
 if TYPE_CHECKING:
     from skillwallet.formats.importer import ImportReport
@@ -86,7 +87,7 @@ def add_command(
 
     from skillwallet.formats.inputs import expand_inputs
 
-    if "-" in inputs and _stdin_is_terminal():
+    if "-" in inputs and is_terminal(sys.stdin):
         info("reading a credential from standard input (paste it, then press Ctrl-D)")
     urls = [i for i in inputs if i.lower().startswith(("https://", "http://"))]
     paths = [i for i in inputs if i not in urls]
@@ -97,24 +98,6 @@ def add_command(
         report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls)
     _print_report(report, as_json)
     _exit_for(report, len(items))
-
-
-def _stdout_is_terminal() -> bool:
-    import sys
-
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _stdin_is_terminal() -> bool:
-    import sys
-
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None):
@@ -186,26 +169,9 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
             )
             for r in stored
         ]
-        if stored and not _stdout_is_terminal():
-            # piped: tab-separated lines, header first, one row per line (cut/awk/grep), as the other commands do
-            import sys
-
-            sys.stdout.write("id\tstatus\ttitle\tissuer\tformat\tverdict\n")
-            for cells in rows:
-                sys.stdout.write("\t".join(" ".join(str(c).split()) for c in cells) + "\n")
-            sys.stdout.flush()
-        elif stored:
-            from rich.table import Table
-
-            table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-            for column in ("ID", "Status", "Title", "Issuer", "Format", "Verdict"):
-                table.add_column(column, overflow="fold")
-            from rich.text import Text
-
-            for cells in rows:
-                # Text cells: credential fields are data, never rich markup or :emoji: codes ("did:key:...")
-                table.add_row(*(Text(str(cell)) for cell in cells))
-            stdout_console().print(table)
+        if stored:
+            # piped: tab-separated lines, header first, one row per line (cut/awk/grep), as every table command
+            render_table([Column("id", whole=True), "status", "title", "issuer", "format", "verdict"], rows)
     # messages go to stderr in both modes: stdout stays pure data (the table or the JSON document)
     for r in report.results:
         if r.status == "present":

@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence, Union
 
 import typer
 
@@ -104,3 +104,81 @@ def progress(total: int | None, description: str):
         disable=not sys.stderr.isatty(),
         transient=True,
     )
+
+
+# --- tables -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header, and how its cells line up and look on a terminal."""
+
+    header: str
+    justify: str = "left"  # "left" or "right" (amounts, counts)
+    style: Optional[str] = None  # a rich style for every cell of the column (e.g. "bold" for field names)
+    whole: bool = False  # never folded on a terminal (wallet ids are copied and pasted); other columns give way
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its cells, and an optional rich style (colour) for the whole row on a terminal."""
+
+    cells: Sequence[Any]
+    style: Optional[str] = None
+
+
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal (a closed or replaced stream, e.g. under a test runner, counts as not one)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def tsv_cell(value: Any) -> str:
+    """One cell for a tab-separated line: whitespace runs (tabs, newlines) become one space, so a row stays one line."""
+    return " ".join(str(value).split())
+
+
+def render_table(
+    columns: Sequence[Union[str, Column]],
+    rows: Iterable[Union[Row, Sequence[Any]]],
+    *,
+    title: Optional[str] = None,
+    show_header: bool = True,
+) -> None:
+    """Print a table on stdout: a rich table on a terminal; tab-separated lines when stdout is not one.
+
+    Piped output must survive ``cut``/``awk``/``grep``: the header line first (always, even for a field/value
+    table), then one line per row with as many tab-separated fields as the header, no title, no box drawing,
+    no colour. On a terminal, cells are rich ``Text`` (what issuers wrote, e.g. "C++ [Advanced]" or
+    "did:key:z6Mk...", is never read as markup or emoji) and long cells fold instead of being cut.
+    ``rows`` are cell sequences or :class:`Row` (cells plus a row style). ``show_header=False`` draws a
+    borderless field/value listing on a terminal.
+    """
+    columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+    rows = [r if isinstance(r, Row) else Row(tuple(r)) for r in rows]
+    for row in rows:
+        if len(row.cells) != len(columns):
+            raise ValueError(f"a row has {len(row.cells)} cells for {len(columns)} columns")
+    if not is_terminal(sys.stdout):
+        lines = ["\t".join(tsv_cell(c.header) for c in columns)]
+        lines += ["\t".join(tsv_cell(cell) for cell in row.cells) for row in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    if show_header:
+        table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold")
+    else:
+        table = Table(title=Text(title) if title else None, title_justify="left", show_header=False, box=None,
+                      pad_edge=False)
+    for column in columns:
+        table.add_column(
+            Text(column.header), justify=column.justify, style=column.style, overflow="fold", no_wrap=column.whole
+        )
+    for row in rows:
+        table.add_row(*(Text(str(cell)) for cell in row.cells), style=row.style)
+    stdout_console().print(table)

@@ -8,18 +8,9 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import Column, emit_json, info, render_table
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
-
-
-def _table_console():
-    """The stdout console; when stdout is not a terminal, wide enough that rows are never folded
-    (scripts and pipes get one line per credential)."""
-    console = stdout_console()
-    if not sys.stdout.isatty():
-        console.width = 1000
-    return console
 
 
 def _matches(item: dict, *, issuer, skill, fmt, tag, expiring_before, search, now_iso) -> bool:
@@ -111,23 +102,22 @@ def list_command(
     if not selected:
         info("no credentials" + (" match" if len(everything) else " yet: add one with: skillwallet add FILE"))
         return
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("ID", "Title", "Issuer", "Issued", "Expires", "Format", "Verdict", "Tags"):
-        table.add_column(column, overflow="fold")
-    for item in selected:
-        table.add_row(
-            item["id"],
-            item.get("title") or "-",
-            item.get("issuer") or "-",
-            (item.get("issued") or "-")[:10],
-            (item.get("expires") or "-")[:10],
-            item.get("format") or "-",
-            item.get("verdict") or "-",
-            ", ".join(item.get("tags") or []),
-        )
-    _table_console().print(table)
+    render_table(
+        [Column("id", whole=True), "title", "issuer", "issued", "expires", "format", "verdict", "tags"],
+        [
+            [
+                item["id"],
+                item.get("title") or "-",
+                item.get("issuer") or "-",
+                (item.get("issued") or "-")[:10],
+                (item.get("expires") or "-")[:10],
+                item.get("format") or "-",
+                item.get("verdict") or "-",
+                ", ".join(item.get("tags") or []),
+            ]
+            for item in selected
+        ],
+    )
     info(f"{len(selected)} of {len(everything)} credentials")
 
 
@@ -164,12 +154,7 @@ def show_command(
             },
         )
         return
-    from rich.table import Table
-
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
-    table.add_row("id", stored.wallet_id)
+    rows: list[tuple[str, Any]] = [("id", stored.wallet_id)]
     for name, value in fields.items():
         if value in (None, [], {}, ""):
             continue
@@ -183,20 +168,18 @@ def show_command(
             import json
 
             value = json.dumps(value, ensure_ascii=False)
-        table.add_row(name.replace("_", " "), str(value))
-    table.add_row("verdict", stored.verdict.verdict)
+        rows.append((name.replace("_", " "), value))
+    rows.append(("verdict", stored.verdict.verdict))
     if stored.verdict.checked_at:
-        table.add_row("checked at", format_datetime(stored.verdict.checked_at))
-    for check, outcome in stored.verdict.checks.items():
-        table.add_row(f"  {check}", outcome)
-    for reason in stored.verdict.reasons:
-        table.add_row("  reason", reason)
-    table.add_row("tags", ", ".join(stored.tags) or "-")
+        rows.append(("checked at", format_datetime(stored.verdict.checked_at)))
+    rows += [(f"  {check}", outcome) for check, outcome in stored.verdict.checks.items()]
+    rows += [("  reason", reason) for reason in stored.verdict.reasons]
+    rows.append(("tags", ", ".join(stored.tags) or "-"))
     if stored.note:
-        table.add_row("note", stored.note)
-    table.add_row("added", format_datetime(stored.added))
-    table.add_row("original", f"{len(stored.credential.original)} bytes ({stored.credential.media_type})")
-    _table_console().print(table)
+        rows.append(("note", stored.note))
+    rows.append(("added", format_datetime(stored.added)))
+    rows.append(("original", f"{len(stored.credential.original)} bytes ({stored.credential.media_type})"))
+    render_table([Column("field", style="bold"), "value"], rows, show_header=False)
 
 
 def remove_command(

@@ -7,12 +7,11 @@ is used by `verify` exactly as if it had been fetched from its URL, also with `-
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import emit_json, info, render_table
 
 documents_app = typer.Typer(
     name="documents",
@@ -131,18 +130,14 @@ def list_command(
     if not rows:
         info("no documents kept; add one with: skillwallet documents add URL FILE")
         return
-    from rich.table import Table
-
-    table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("URL", "SOURCE", "SIZE", "STORED", "SHA-256"):
-        table.add_column(column, no_wrap=column != "URL")
-    for row in rows:
-        table.add_row(row["url"], row["source"] or "", str(row["size"] or ""), (row["stored_at"] or "")[:19],
-                      (row["sha256"] or "")[:12])
-    console = stdout_console()
-    if not sys.stdout.isatty():
-        console.width = 1000  # one line per document in pipes
-    console.print(table)
+    render_table(
+        ["url", "source", "size", "stored", "sha256"],
+        [
+            [row["url"], row["source"] or "", str(row["size"] or ""), (row["stored_at"] or "")[:19],
+             (row["sha256"] or "")[:12]]
+            for row in rows
+        ],
+    )
 
 
 @documents_app.command("remove")

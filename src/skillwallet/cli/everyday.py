@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import Column, Row, emit_json, info, render_table
 from skillwallet.errors import InvalidInputError, ProblemsFoundError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
@@ -29,38 +29,6 @@ config_app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-
-
-def render_table(title: str, columns: list[str], rows: list[tuple[list[str], str | None]]) -> None:
-    """A rich table on a terminal; tab-separated lines (header first, no title) when stdout is not one.
-
-    Piped output must survive ``cut``/``awk``/``grep``: no box drawing, no wrapped cells, no colour.
-    ``rows`` are ``(cells, rich style or None)``.
-    """
-    if not sys.stdout.isatty():
-        def clean(cell: str) -> str:
-            return " ".join(str(cell).split())  # one line per row: tabs and newlines inside cells become spaces
-
-        sys.stdout.write("\t".join(columns) + "\n")
-        for cells, _style in rows:
-            sys.stdout.write("\t".join(clean(c) for c in cells) + "\n")
-        sys.stdout.flush()
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    # Text, not str: cells hold what issuers wrote ("C++ [Advanced]"), which rich would read as markup
-    table = Table(title=Text(title), title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for cells, style in rows:
-        table.add_row(*(Text(str(cell)) for cell in cells), style=style)
-    _terminal_console().print(table)
-
-
-def _terminal_console():
-    """The stdout console (no escapes at all under NO_COLOR or in pipes: see ``cli.common.stdout_console``)."""
-    return stdout_console()
 
 
 def _value_text(value: Any) -> str:
@@ -114,16 +82,13 @@ def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTI
         )
         return
     render_table(
-        f"config: {path}",
         ["key", "value", "source", "accepts"],
         [
-            (
-                [key, _value_text(value) or "(none)", "file" if key in in_file else "default",
-                 config_module.KEY_DESCRIPTIONS[key]],
-                None,
-            )
+            [key, _value_text(value) or "(none)", "file" if key in in_file else "default",
+             config_module.KEY_DESCRIPTIONS[key]]
             for key, value in values.items()
         ],
+        title=f"config: {path}",
     )
 
 
@@ -317,10 +282,10 @@ def expiring_command(
         style = "red" if entry.status == "expired" else ("yellow" if entry.days_left <= 30 else None)
         renew = entry.renewal or entry.achievement_id or entry.issuer_url or "(ask the issuer)"
         rows.append(
-            ([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry), renew], style)
+            Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry), renew], style)
         )
     until = (moment + timedelta(days=within_days)).date().isoformat()
-    render_table(f"expiring by {until}", ["id", "title", "issuer", "expires", "when", "renew"], rows)
+    render_table([Column("id", whole=True), "title", "issuer", "expires", "when", "renew"], rows, title=f"expiring by {until}")
 
 
 # --- doctor ---------------------------------------------------------------------------------------
@@ -638,9 +603,9 @@ def doctor_command(
     else:
         styles = {OK: "green", INFO: "dim", WARNING: "yellow", PROBLEM: "bold red"}
         render_table(
-            "skillwallet doctor",
             ["status", "check", "finding", "what to do"],
-            [([_MARKS[f.status], f.check, f.message, f.fix or ""], styles[f.status]) for f in findings],
+            [Row([_MARKS[f.status], f.check, f.message, f.fix or ""], styles[f.status]) for f in findings],
+            title="skillwallet doctor",
         )
         if not problems:
             info(f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "everything looks right")

@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import Column, emit_json, info, render_table
 from skillwallet.errors import InvalidInputError, NotFoundError
 
 profile_app = typer.Typer(
@@ -55,18 +55,12 @@ def _load(wallet) -> dict[str, Any]:
 
 
 def _show_human(profile: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
-    for key in ("name", "headline", "phone", "location"):
-        table.add_row(key, profile[key] or "-")
-    table.add_row("emails", ", ".join(profile["emails"]) or "-")
+    rows = [(key, profile[key] or "-") for key in ("name", "headline", "phone", "location")]
+    rows.append(("emails", ", ".join(profile["emails"]) or "-"))
     links = [(f"{l['label']}: " if l.get("label") else "") + l["url"] for l in profile["links"]]
-    table.add_row("links", "\n".join(links) or "-")
-    table.add_row("summary", profile["summary"] or "-")
-    stdout_console().print(table)
+    rows.append(("links", "\n".join(links) or "-"))  # one link a line on a terminal; one field in pipes
+    rows.append(("summary", profile["summary"] or "-"))
+    render_table([Column("field", style="bold"), "value"], rows, show_header=False)
 
 
 @profile_app.command("show")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from skillwallet.cli.common import CliState, info
+from skillwallet.cli.common import CliState, info, is_terminal
 from skillwallet.errors import InvalidInputError, WalletLockedError, WalletNotFoundError
 
 if TYPE_CHECKING:
@@ -76,10 +76,8 @@ def non_interactive_passphrase(passphrase_file: Optional[Path] = None) -> "Secre
 
 
 def can_prompt() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
+    """Whether a person can be asked (stdin is a terminal)."""
+    return is_terminal(sys.stdin)
 
 
 def prompt_secret(prompt: str) -> "Secret":

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import emit_json, info, render_table, stdout_console
 
 
 def skills_command(
@@ -45,20 +45,16 @@ def skills_command(
         emit_json("skills", payload)
         return
     from rich.markup import escape
-    from rich.table import Table
 
-    console = stdout_console()
-    table = Table(title="Skills")
-    for column in ("skill", "level", "code", "credentials"):
-        table.add_column(column)
+    rows = []
     for entry in inventory:
         code = entry.skill.framework_code
         creds = ", ".join(
             (e.title if e.in_force else f"{e.title} (not in force)") for e in entry.evidence)
         label = entry.skill.label if entry.skill.known else f"{entry.skill.label} (not in the taxonomy)"
-        table.add_row(escape(label), escape(entry.level or ""), escape(f"{code[0]} {code[1]}" if code else ""),
-                      escape(creds))
-    console.print(table)
+        rows.append([label, entry.level or "", f"{code[0]} {code[1]}" if code else "", creds])
+    render_table(["skill", "level", "code", "credentials"], rows, title="Skills")
+    console = stdout_console()
     if not inventory:
         info("no skills yet: credentials with alignments, skills or tags add them")
     if evaluation is not None:

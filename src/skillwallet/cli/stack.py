@@ -10,7 +10,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import Column, Row, emit_json, info, render_table, stdout_console
 
 pathways_app = typer.Typer(
     name="pathways",
@@ -129,7 +129,6 @@ def render_evaluation(evaluation) -> None:
 
 def render_completion(completion) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     console = stdout_console()
     if completion.already_met:
@@ -140,14 +139,17 @@ def render_completion(completion) -> None:
                       "everything on offer: " + escape("; ".join(completion.evaluation_after.missing)))
         console.print("add your own with: skillwallet offerings add FILE")
         return
-    table = Table(title="Cheapest next steps" + (" (exact)" if completion.exact else " (best found)"))
-    for column in ("step", "provider", "cost", "hours", "fills"):
-        table.add_column(column, justify="right" if column in ("cost", "hours") else "left")
-    for o in completion.steps:
-        table.add_row(escape(o.name), escape(o.provider or ("you" if o.source == "self" else "")),
-                      f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
-                      escape(", ".join(completion.covers.get(o.id, []))))
-    console.print(table)
+    # the heading is a line of its own, not a table title: piped, the table itself is plain tab-separated lines
+    console.print("Cheapest next steps" + (" (exact)" if completion.exact else " (best found)"), markup=False)
+    render_table(
+        ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
+        [
+            [o.name, o.provider or ("you" if o.source == "self" else ""),
+             f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
+             ", ".join(completion.covers.get(o.id, []))]
+            for o in completion.steps
+        ],
+    )
     currency = completion.currencies[0] if len(completion.currencies) == 1 else "(mixed currencies)"
     line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
     if completion.estimated_completion is not None and completion.hours > 0:
@@ -194,17 +196,13 @@ def stack_command(
                               "progress": round(e.progress, 4), "missing": e.missing} for e in ranked],
             })
             return
-        from rich.table import Table
-
-        table = Table(title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
-        for column in ("#", "goal", "name", "status", "progress", "missing"):
-            table.add_column(column)
+        rows = []
         for n, e in enumerate(ranked, start=1):
-            style = STATUS_STYLE.get(e.status, "")
             missing = "; ".join(e.missing)
-            table.add_row(str(n), e.pathway.id, e.pathway.name, f"[{style}]{e.status}[/{style}]", f"{e.progress:.0%}",
-                          missing if len(missing) <= 60 else missing[:57] + "...")
-        stdout_console().print(table)
+            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}",
+                             missing if len(missing) <= 60 else missing[:57] + "..."], STATUS_STYLE.get(e.status)))
+        render_table(["#", "goal", "name", "status", "progress", "missing"], rows,
+                     title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
         return
@@ -252,15 +250,11 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
     if json_output:
         emit_json("pathways", {"pathways": [p.summary() for p in rows]})
         return
-    from rich.table import Table
-
-    table = Table(title="Pathways")
-    for column in ("id", "name", "occupation", "source"):
-        table.add_column(column)
-    for p in rows:
-        occupation = p.occupation.get("onet") or p.occupation.get("esco") or ""
-        table.add_row(p.id, p.name, occupation, p.source or "")
-    stdout_console().print(table)
+    render_table(
+        ["id", "name", "occupation", "source"],
+        [[p.id, p.name, p.occupation.get("onet") or p.occupation.get("esco") or "", p.source or ""] for p in rows],
+        title="Pathways",
+    )
 
 
 @pathways_app.command("show")
@@ -398,14 +392,11 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
     if json_output:
         emit_json("offerings", {"offerings": [o.to_dict() for o in offerings]})
         return
-    from rich.table import Table
-
-    table = Table(title="Offerings")
-    for column in ("id", "name", "cost", "hours", "skills", "source"):
-        table.add_column(column, justify="right" if column in ("cost", "hours") else "left")
-    for o in offerings:
-        table.add_row(o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source)
-    stdout_console().print(table)
+    render_table(
+        ["id", "name", Column("cost", justify="right"), Column("hours", justify="right"), "skills", "source"],
+        [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source] for o in offerings],
+        title="Offerings",
+    )
 
 
 @offerings_app.command("add")

@@ -11,7 +11,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import emit_json, info
 
 #: From this many Data Integrity credentials on, canonicalisation runs in a process pool.
 POOL_THRESHOLD = 24
@@ -332,40 +332,16 @@ _STYLE = {
 
 
 def _render(results: list[dict[str, Any]]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from skillwallet.cli.common import Row, render_table
 
     extra = sorted({k for r in results for k in r["checks"]} - set(_CHECK_ORDER))
     columns = [c for c in _CHECK_ORDER if any(c in r["checks"] for r in results)] + extra
-    if not sys.stdout.isatty():
-        # piped: tab-separated lines, header first, so cut/awk/grep work (no box drawing, no wrapping)
-        def clean(cell: Any) -> str:
-            return " ".join(str(cell).split()) or "-"
-
-        sys.stdout.write("\t".join(["source", "title", "verdict", *columns]) + "\n")
-        for r in results:
-            cells = [r["source"], r["title"] or ("(presentation)" if r["kind"] == "presentation" else ""), r["verdict"]]
-            cells += [r["checks"].get(c, "-") for c in columns]
-            sys.stdout.write("\t".join(clean(c) for c in cells) + "\n")
-        sys.stdout.flush()
-        _print_reasons(results)
-        return
-    console = stdout_console()
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("source")
-    table.add_column("title")
-    table.add_column("verdict")
-    for column in columns:
-        table.add_column(column)
+    rows = []
     for r in results:
-        style = _STYLE.get(r["verdict"], "")
-        table.add_row(
-            escape(r["source"]),
-            escape(r["title"] or ("(presentation)" if r["kind"] == "presentation" else "")),
-            f"[{style}]{r['verdict']}[/{style}]" if style else r["verdict"],
-            *[r["checks"].get(c, "-") for c in columns],
-        )
-    console.print(table)
+        title = r["title"] or ("(presentation)" if r["kind"] == "presentation" else "")
+        cells = [r["source"], title or "-", r["verdict"], *(r["checks"].get(c, "-") for c in columns)]
+        rows.append(Row(cells, _STYLE.get(r["verdict"])))
+    render_table(["source", "title", "verdict", *columns], rows)
     _print_reasons(results)
 
 

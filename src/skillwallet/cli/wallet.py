@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, stdout_console
+from skillwallet.cli.common import Column, emit_json, info, render_table
 
 if TYPE_CHECKING:
     from skillwallet.store.crypto import Secret
@@ -154,19 +154,16 @@ def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
     if as_json:
         emit_json("status", payload)
         return
-    from rich.table import Table
-
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column("what", style="bold")
-    table.add_column("value", overflow="fold")
-    table.add_row("wallet", str(path))
-    table.add_row("format", str(header.format_version))
-    table.add_row("created", header.created)
-    table.add_row("credentials", str(count))
-    table.add_row("key derivation", header.kdf.describe())
-    table.add_row("session", session_state + (f" until {expires}" if expires else ""))
-    table.add_row("permissions", "ok" if not problems else "; ".join(problems))
-    stdout_console().print(table)
+    rows = [
+        ("wallet", str(path)),
+        ("format", str(header.format_version)),
+        ("created", header.created),
+        ("credentials", str(count)),
+        ("key derivation", header.kdf.describe()),
+        ("session", session_state + (f" until {expires}" if expires else "")),
+        ("permissions", "ok" if not problems else "; ".join(problems)),
+    ]
+    render_table([Column("field", style="bold"), "value"], rows, show_header=False)
     for problem in problems:
         info(f"warning: {problem}")
 
