@@ -167,13 +167,14 @@ def test_badgr_pathway_list_without_structure_is_named():
 
 
 def test_cli_imports_every_published_file_and_validates_the_result(tmp_path, capsys):
-    files = [str(PUBLISHED / name) for name in (COMPTIA, DRAFT, BADGR)]
+    names = (COMPTIA, DRAFT, BADGR, "unt-french-ba-marketable-skills.json")
+    files = [str(PUBLISHED / name) for name in names]
     assert run(["pathways", "import", *files, "--dry-run", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_source = {Path(p["source"]).name: p for p in data["pathways"]}
-    assert set(by_source) == {COMPTIA, DRAFT, BADGR}
+    assert set(by_source) == set(names)
     assert all(p["unmapped"] and not p["stored"] for p in by_source.values())
-    for name in (COMPTIA, DRAFT, BADGR):
+    for name in names:
         result = published(name)
         toml_file = tmp_path / f"{result.pathway.id}.toml"
         toml_file.write_text(result.toml)
@@ -270,3 +271,60 @@ def test_expanded_sum_constraint_with_vocabulary_iris():
     evaluation = status(pathway, held)
     assert evaluation.status == "partial" and evaluation.progress == pytest.approx(75 / 90)
     assert status(pathway, held + [cred("Distributed Systems", credits=15)]).status == "met"
+
+
+# ------------------------------------------------------------------ a Badgr pathway published to the registry
+
+FRENCH = "unt-french-ba-marketable-skills.json"
+SKILLS = {"Collect and Analyze Data in French": 3, "Critical Thinking in French": 4,
+          "Interpersonal Communication in French": 4, "Multicultural/Diversity Competencies in French": 3,
+          "Oral and Written Communication in French": 4}
+
+
+def test_badgr_pathway_published_as_ctdl_structure():
+    result = published(FRENCH)
+    pathway = result.pathway
+    assert pathway.name == "French B.A. Marketable Skills"
+    root = pathway.requirements[pathway.root]
+    # the destination badge has five skill badges as children and no condition: all five, or the badge itself
+    assert root.kind == "all" and root.shortcut.names == {"Marketable Skills in French"}
+    skills = {pathway.requirements[c].label: pathway.requirements[c] for c in root.children}
+    assert {label: node.n for label, node in skills.items()} == SKILLS
+    assert all(node.kind == "at_least" and node.shortcut is not None for node in skills.values())
+    leaves = [n for n in pathway.requirements.values() if n.kind == "credential"]
+    assert len(leaves) == 24 and all(n.label.endswith(")") for n in leaves)
+    unmapped = "\n".join(result.unmapped)
+    assert "'Marketable Skills in French' has children but no condition" in unmapped
+    assert "credentialType DigitalBadge on 30 component(s)" in unmapped
+    assert len(result.unmapped) == 2  # one line per kind of thing, not one per component
+
+
+def test_badgr_pathway_published_as_ctdl_evaluation():
+    pathway = published(FRENCH).pathway
+    badges = [n.label for n in pathway.requirements.values() if n.kind == "credential"]
+    lower = [b for b in badges if "(FREN 204" in b or "(FREN 205" in b]
+    upper = [b for b in badges if "(FREN 305" in b]
+    assert len(lower) == 4 and len(upper) == 4
+
+    def held(names):
+        return [cred(name, achievement_type="Badge") for name in names]
+
+    assert status(pathway, held(badges)).status == "met"
+    assert status(pathway, held(["Marketable Skills in French"])).status == "met"
+    # every skill asks N of M course groups: either level of courses may be missing, not both
+    assert status(pathway, held(b for b in badges if b not in lower)).status == "met"
+    assert status(pathway, held(b for b in badges if b not in upper)).status == "met"
+    evaluation = status(pathway, held(b for b in badges if b not in lower + upper))
+    assert evaluation.status == "partial"
+    by_skill = {child.label: child.status for child in evaluation.tree.children}
+    assert by_skill == {"Collect and Analyze Data in French": "met", "Critical Thinking in French": "partial",
+                        "Interpersonal Communication in French": "partial",
+                        "Multicultural/Diversity Competencies in French": "partial",
+                        "Oral and Written Communication in French": "partial"}
+    assert "one of: French 2040/2050, French 3050/3055" in evaluation.missing
+    # three badges for three of the four course groups complete one skill, and nothing else
+    one_skill = status(pathway, held(["Guided Writing (FREN 2040)", "Essay on French Movie (FREN 3040)",
+                                      "Debate (FREN 3065)"]))
+    assert one_skill.status == "partial"
+    assert {c.label: c.status for c in one_skill.tree.children}["Collect and Analyze Data in French"] == "met"
+    assert status(pathway, held(["Spanish Debate (SPAN 3065)"])).status == "unmet"

@@ -212,6 +212,7 @@ class _Converter:
         self.direct_classes: set[str] = set()
         self.progression_levels: list[str] = []
         self.credit_units: set[str] = set()
+        self.credential_types: dict[str, int] = {}  # ceterms:credentialType → how many components name it
 
     def finish(self) -> list[str]:
         """Everything not mapped: the per-node notes, then one line per kind of thing left out."""
@@ -223,6 +224,9 @@ class _Converter:
         if self.progression_levels:
             notes.append(f"progression levels on {len(self.progression_levels)} component(s) (e.g. "
                          f"{self.progression_levels[0]!r}) are not used in evaluation")
+        for kind_name, count in sorted(self.credential_types.items()):
+            notes.append(f"credentialType {kind_name} on {count} component(s) is noted, not required (matched by "
+                         "name or code)")
         if self.credit_units:
             notes.append(f"credit units {', '.join(sorted(self.credit_units))} are all counted as credits")
         for (what, key), count in sorted(self.ignored.items()):
@@ -314,6 +318,15 @@ class _Converter:
             elif leaf is not None and leaf.get("type") == "skill":
                 self.unmapped.append(f"component {name!r}: competency with conditions: the competency itself is "
                                      "not a shortcut")
+        elif leaf is not None and leaf.get("type") == "credential" and refs(comp, "hasChild") and not prerequisites:
+            # a credential component whose parts are its children but with no condition over them (Badgr
+            # pathways published to the registry leave the root's "all of" implicit): all children, or the
+            # credential itself
+            children = [self.component(c, name) for c in refs(comp, "hasChild")]
+            table = {"type": "all", "children": list(dict.fromkeys(children)),
+                     "shortcut": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
+            self.unmapped.append(f"component {name!r} has children but no condition: all children are required "
+                                 "(or the credential itself)")
         elif leaf is not None:
             table = leaf
         elif refs(comp, "hasChild"):
@@ -394,8 +407,8 @@ class _Converter:
                 leaf.setdefault("url", proxy)
             credential_type = text(comp, "credentialType")
             if credential_type:
-                self.unmapped.append(f"component {name!r}: credentialType {strip(credential_type)} noted, "
-                                     "not required (matched by name)")
+                kind_name = re.split(r"[:/#]", strip(credential_type))[-1]
+                self.credential_types[kind_name] = self.credential_types.get(kind_name, 0) + 1
             return leaf
         if kind == "CompetencyComponent":
             leaf = {"type": "skill", "skill": [name]}
