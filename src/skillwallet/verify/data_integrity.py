@@ -424,6 +424,14 @@ def _verify_one(
 ) -> ProofResult:
     from cryptography.exceptions import InvalidSignature
 
+    from skillwallet.verify import legacy_suites
+
+    if legacy_suites.is_legacy_proof(proof):  # Ed25519Signature2018, JsonWebSignature2020
+        return legacy_suites.verify_legacy_proof(
+            document, proof, previous, index=index, resolver=resolver, issuer=issuer,
+            expected_purpose=expected_purpose, challenge=challenge, domain=domain,
+            canonical_cache=canonical_cache, as_of=as_of,
+        )
     suite = _suite_of(proof)
     vm = proof.get("verificationMethod")
     if isinstance(vm, dict):  # an embedded method: only its id may be used (the key must come from the issuer)
