@@ -21,6 +21,7 @@ PUBLISHED = {
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": ("ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761", "c5e555a91a5cf48e32ae0a05674c61ddd5c053b680b5643b2f57f9965e386d99"),
     "https://purl.imsglobal.org/spec/ob/v3p0/context.json": ("b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10", "2c54acaa1cffda2420be32ab61f0a2082051211131c6337686f36f2537aa859b"),
     "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": ("146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3", "15f4c347c6fe4380d9b6b93795859e33747ef48d5c55b91a71c52fb51c7bcbd7"),
+    "https://w3id.org/citizenship/v4rc1": ("5038c7383afd7ab2158f1b997913a8f60978a0abcf96e0b0d08e29f146d2db1e", "15ca37d6ed55aee696cb2c8ca747d889418756c66188a47734c15e092ffef869"),
     "https://w3id.org/dcc/v1": ("1543695325471b0d23e839a28166ba4ea445cca294ac46fe034ca584cbfc6077", "72bbeeb602655938f472f98317cab12c1bf6abc96a915d1fcc3fe18e79f92a42"),
     "https://w3id.org/security/data-integrity/v1": ("b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554", "9505bf85338a4c2121ad03992ac90061bc85d43bcfa34d9d47b779381cf08b5f"),
     "https://w3id.org/security/data-integrity/v2": ("67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4", "7ba3c50acf2689d5e07927267343eb353249c7c22a9f2d00307cc970e855e305"),
