@@ -25,6 +25,7 @@ PUBLISHED = {
     "https://w3id.org/dcc/v1": ("1543695325471b0d23e839a28166ba4ea445cca294ac46fe034ca584cbfc6077", "72bbeeb602655938f472f98317cab12c1bf6abc96a915d1fcc3fe18e79f92a42"),
     "https://w3id.org/security/data-integrity/v1": ("b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554", "9505bf85338a4c2121ad03992ac90061bc85d43bcfa34d9d47b779381cf08b5f"),
     "https://w3id.org/security/data-integrity/v2": ("67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4", "7ba3c50acf2689d5e07927267343eb353249c7c22a9f2d00307cc970e855e305"),
+    "https://w3id.org/security/jwk/v1": ("0f14b62f6071aafe00df265770ea0c7508e118247d79b7d861a406d2aa00bece", "38dd329a9a011facda06afc4ba43a121980eaedbd1f974268026d157926bc086"),
     "https://w3id.org/security/multikey/v1": ("ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597", "be20c3ee6af6e9c4102e66a85c26617831218e32216bdf050f870e389e737cdc"),
     "https://w3id.org/security/suites/ed25519-2020/v1": ("b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588", "fb517f09d990829aed734c9bad8cbbb2ac3d5063b865c7e3d81f246074bf5691"),
     "https://w3id.org/security/suites/jws-2020/v1": ("d648e05ddc6577827ca2bfd5e931f53e9ebc6e52a57a8da81df4ec8c46ffcd1e", "eed16334842a5635257913b33acd1aeee29009eb188d855f9a1d0ceee4a8ae4d"),
