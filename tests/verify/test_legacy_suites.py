@@ -465,3 +465,50 @@ def test_a_proof_type_that_is_not_a_string_is_not_dispatched_and_never_passes(pt
     doc["proof"]["type"] = ptype
     finding = verify(doc, DocumentResolver(offline=True), issuer=doc["issuer"])
     assert finding.outcome != PASS
+
+
+# --------------------------------------------------------------------------------------------------------
+# through the CLI (`skillwallet verify FILE`)
+
+
+def _run_json(capsys, args):
+    from skillwallet.cli.app import run
+
+    code = run(args + ["--json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "PS256"])
+def test_cli_verifies_a_jws2020_credential_and_rejects_it_tampered(alg, keys, tmp_path, capsys):
+    from skillwallet.errors import ExitCode
+
+    doc = sign_jws2020(keys[alg], alg)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = _run_json(capsys, ["verify", str(good), "--offline"])
+    assert code == 0, err
+    assert out["results"][0]["verdict"] == "verified"
+    assert out["results"][0]["checks"]["issuer_binding"] == PASS
+
+    doc["credentialSubject"]["id"] = "did:example:mallory"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = _run_json(capsys, ["verify", str(bad), "--offline"])
+    assert code == ExitCode.NOT_VERIFIED
+    assert out["results"][0]["verdict"] == "invalid"
+    assert "Traceback" not in err
+
+
+def test_cli_published_jws2020_vector_with_its_issuer_document_is_unverifiable_without_odrl(tmp_path, capsys):
+    """The examples context the vector uses imports ODRL, which is not shipped: "unverifiable", not "invalid"."""
+    from skillwallet.errors import ExitCode
+
+    vc = tmp_path / "vc.json"
+    vc.write_bytes((FIXTURES / "jws-2020-vc.json").read_bytes())
+    code, out, _ = _run_json(
+        capsys,
+        ["verify", str(vc), "--offline", "--document", f"{ISSUER_URL}={FIXTURES / 'jws-2020-issuer.json'}"],
+    )
+    assert code == ExitCode.NOT_VERIFIED
+    assert out["results"][0]["verdict"] == "unverifiable"
