@@ -61,3 +61,39 @@ def test_a_repeated_alignment_with_fewer_fields_merges_into_the_first() -> None:
 def test_same_name_with_different_codes_stays_two_skills() -> None:
     skills = dedupe_skills([Skill("Teamwork", code="A"), Skill("Teamwork", code="B"), Skill("Teamwork")])
     assert [s.code for s in skills] == ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("vct", "title"),
+    [
+        ("https://bmi.bund.example/credential/pid/1.0", "pid"),
+        ("urn:eu.europa.ec.eudi:pid:1", "pid"),
+        ("https://credentials.example.com/identity_credential", "identity credential"),
+        ("https://example.com/education-credential/v2", "education credential"),
+    ],
+)
+def test_an_sd_jwt_vc_named_only_by_its_vct_takes_its_last_non_version_segment(vct, title) -> None:
+    from skillwallet.formats import _title_from_vct
+
+    assert _title_from_vct(vct) == title
+
+
+def test_an_sd_jwt_vc_without_sub_names_its_recipient_from_the_disclosed_names() -> None:
+    from skillwallet.formats import _sd_jwt_recipient
+
+    assert _sd_jwt_recipient({"given_name": "Erika", "family_name": "Mustermann"}) == "Erika Mustermann"
+    assert _sd_jwt_recipient({"sub": "did:example:1", "given_name": "Erika"}) == "did:example:1"
+    assert _sd_jwt_recipient({"vct": "x"}) is None
+
+
+def test_an_open_badge_without_an_achievement_has_no_achievement_type() -> None:
+    # 1EdTech validator ob30/simple.json: an OpenBadgeCredential whose subject has no achievement
+    (credential,) = parse_credential_bytes(ob3({"id": "did:example:1", "type": ["AchievementSubject"]}), source="x.json")
+    assert credential.achievement_type is None
+
+
+def test_a_generic_vc_takes_its_most_specific_type_as_achievement_type() -> None:
+    document = json.loads(ob3({"id": "did:example:1", "degree": {"type": "BachelorDegree", "name": "BSc"}}))
+    document["type"] = ["VerifiableCredential", "UniversityDegreeCredential"]
+    (credential,) = parse_credential_bytes(json.dumps(document).encode(), source="x.json")
+    assert credential.achievement_type == "UniversityDegreeCredential"

@@ -46,6 +46,7 @@ class Expected:
     checks: dict[str, str] = field(default_factory=dict)  # verdict checks that must have these outcomes
     reason: str | None = None  # a substring one of the reasons must contain
     signed: bool = True  # whether a tampered copy is tested
+    added: int = 1  # credentials `add` stores (a CLR brings its nested credentials)
 
 
 EXPECTATIONS: dict[str, Expected] = {
@@ -205,6 +206,113 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "status": "unknown"},
         reason="is needed but not available offline",
     ),
+    # --- 1EdTech Open Badges 3.0 specification and implementation guide
+    "1edtech-ob3-basic": Expected(
+        ["1edtech-ob3/basic-open-badge-credential.json"],
+        {
+            "format": "ob3",
+            "title": "Teamwork",
+            "achievement_aliases": ["Teamwork Badge"],
+            "issuer.id": "https://example.com/issuers/876543",
+            "issuer.name": "Example Corp",
+            "issued": "2010-01-01T00:00:00Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "criteria": TEAMWORK_CRITERIA,
+        },
+        "unsigned",
+        {"signature": "na"},
+        reason="no proof",
+        signed=False,
+    ),
+    "1edtech-ob3-ldp-test-vector": Expected(
+        ["1edtech-ob3/ldp-test-vector-signed.json"],
+        {
+            "format": "ob3",
+            "title": "Teamwork",
+            "issuer.id": "https://example.edu/issuers/565049",
+            "issuer.url": "https://www.imsglobal.org",
+            "issued": "2010-01-01T00:00:00Z",
+        },
+        # Signed with eddsa-rdfc-2022 over a pre-release context (context/ob_v3p0.jsonld) that was never published
+        # at a stable address, by a key named only in the fragment of the issuer's https URL: nothing to check
+        # the signature against offline, and nothing that binds the key to the issuer.
+        "unverifiable",
+        {"signature": "unknown", "contexts": "unknown"},
+        reason="context not available offline: https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld",
+    ),
+    # --- 1EdTech's own conformance validator (digital-credentials-public-validator) test resources
+    "1edtech-validator-clr20-simple": Expected(
+        ["1edtech-validator/clr20-simple.json"],
+        {
+            "format": "clr2",
+            "title": "Sample Transcript",
+            "issuer.id": "https://example.edu/issuers/565049",
+            "issuer.name": "Example University",
+            "issued": "2010-01-01T00:00:00Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "extra.achievements": ["Achievement 1", "Achievement 2"],
+        },
+        # The signature checks, but with a key named only in the fragment of the issuer's https URL: nothing but
+        # the document itself says the key is Example University's. Never "verified".
+        "self-asserted",
+        {"signature": "pass", "issuer_binding": "self-asserted"},
+        reason="asserted only by the document itself",
+        added=2,  # the CLR and its nested Teamwork OpenBadgeCredential
+    ),
+    "1edtech-validator-ob30-did-key-not-issuer": Expected(
+        ["1edtech-validator/ob30-simple-did-key-method.json"],
+        {
+            "format": "ob3",
+            "title": "test 1",
+            "achievement_type": "Achievement",
+            "issuer.id": "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164",
+            "issuer.name": "Andy F. Miller",
+            "issued": "2022-11-10T15:38:00Z",  # validFrom 07:38 at -08:00
+        },
+        # Signed by did:key:z6MkjZRZ..., but the issuer is urn:uuid:6f2e...: the key is not the issuer's.
+        "invalid",
+        {"issuer_binding": "fail"},
+        reason="no proof is made with a key controlled by the issuer",
+    ),
+    "1edtech-validator-ob30-err-proof-value": Expected(
+        ["1edtech-validator/ob30-simple-err-proof-value.json"],
+        {"format": "ob3", "title": "Teamwork", "issuer.id": "https://example.com/issuers/876543"},
+        "invalid",  # published as a wrong proof value
+        {"signature": "fail"},
+        reason="signature does not match",
+    ),
+    "1edtech-validator-ob30-simple": Expected(
+        ["1edtech-validator/ob30-simple.json"],
+        {
+            "format": "ob3",
+            "title": "Example University Degree",
+            "achievement_type": None,  # no achievement: "OpenBadgeCredential" is no achievement type
+            "issuer.name": "Example University",
+            "issued": "2010-01-01T00:00:00Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        },
+        # Ed25519Signature2020 by https://example.edu/issuers/565049#key-1: the issuer profile must be fetched
+        "unverifiable",
+        {"signature": "unknown"},
+        reason="https://example.edu/issuers/565049 is needed but not available offline",
+    ),
+    "1edtech-validator-ob30-simple-jwt": Expected(
+        ["1edtech-validator/ob30-simple.jwt"],
+        {
+            "format": "vc-jwt",
+            "media_type": "application/jwt",
+            "title": "Example University Degree",
+            "achievement_type": None,
+            "credential_id": "http://example.edu/credentials/3732",
+            "issuer.id": "https://example.edu/issuers/565049",
+            "issued": "2010-01-01T00:00:00Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "extra.family": "ob3",
+        },
+        "unverifiable",  # RS256 with neither kid nor jwk: the issuer's JWT VC metadata is needed
+        {"signature": "unknown"},
+        reason="cannot resolve the issuer key",
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],
@@ -219,6 +327,26 @@ EXPECTATIONS: dict[str, Expected] = {
         },
         "unverifiable",  # kid urn:example:issuer#key-0: no key can be found for it, offline or not
         {"signature": "unknown", "expiry": "fail"},
+        reason="cannot resolve the issuer key",
+    ),
+    # --- IETF SD-JWT VC draft (oauth-wg/oauth-sd-jwt-vc), Appendix B.1: the issued PID SD-JWT with all disclosures
+    "ietf-sd-jwt-vc-pid": Expected(
+        ["ietf-sd-jwt-vc/pid-issued.sd-jwt"],
+        {
+            "format": "sd-jwt",
+            "media_type": "application/sd-jwt",
+            "title": "pid",  # nothing names it but the vct; its version segment (1.0) is no title
+            "issuer.id": "https://example.com/issuer",
+            "issued": "2023-05-02T04:00:00Z",  # iat 1683000000
+            "expires": "2029-09-01T23:33:20Z",  # exp 1883000000
+            "recipient": "Erika Mustermann",  # disclosed given_name + family_name (no sub)
+            "extra.disclosures": 21,
+            "extra.key_binding": False,
+            "extra.vct": "https://bmi.bund.example/credential/pid/1.0",
+        },
+        # the issuer key is in https://example.com/.well-known/jwt-vc-issuer/issuer: not available offline
+        "unverifiable",
+        {"signature": "unknown", "expiry": "pass"},
         reason="cannot resolve the issuer key",
     ),
     # --- 1EdTech Open Badges 2.0 examples page (ob_v2p0/examples)
@@ -320,8 +448,8 @@ def verify_file(capsys, path: Path, *extra: str) -> tuple[int, dict]:
     assert "Traceback" not in out.err
     document = json.loads(out.out)
     assert document["schema"] == "skillwallet/verify"
-    (result,) = document["results"]
-    return code, result
+    # a CLR is reported first, then each credential it carries
+    return code, document["results"][0]
 
 
 def assert_verdict(result: dict, expected: Expected) -> None:
@@ -350,9 +478,9 @@ def test_add_stores_the_normalised_view(name, wallet_home, passphrase, capsys) -
     report = json.loads(out.out)
     assert code == ExitCode.OK, out.err
     added = [r for r in report["results"] if r["status"] == "added"]
-    assert len(added) == 1, report
+    assert len(added) == expected.added, report
     with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
-        (stored,) = wallet.list_credentials()
+        (stored,) = [s for s in wallet.list_credentials() if s.credential.parent_id is None]
     credential = stored.credential
     assert credential.original.strip() == fixture(expected.files[0]).read_bytes().strip()
     for key, value in expected.view.items():
@@ -380,20 +508,32 @@ def doc_url(name: str) -> str:
     return json.loads(fixture(name).read_text(), strict=False)["id"]  # the published BadgeClass wraps a string
 
 
+def forge(credential: dict) -> None:
+    """Change what a holder would most like to change: the achievement's name, else the credential's, else whose it is."""
+    subject = credential["credentialSubject"]
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else None
+    named = achievement or subject.get("hasCredential") or (subject if "name" in subject else None)
+    if named is not None and isinstance(named.get("name"), str):
+        named["name"] += " (forged)"
+    elif isinstance(credential.get("name"), str):
+        credential["name"] += " (forged)"
+    else:
+        subject["id"] = "did:example:forger"
+
+
 def tampered(raw: bytes) -> bytes:
     """The same credential with one payload value changed and its signature kept."""
     text = raw.decode().strip()
     if text.startswith("{"):
         document = json.loads(text)
-        subject = document["credentialSubject"]
-        target = subject.get("achievement") or subject.get("hasCredential") or subject
-        key = "name" if "name" in target else next(k for k, v in target.items() if isinstance(v, str) and k != "id")
-        target[key] = target[key] + " (forged)"
+        forge(document)
         return json.dumps(document, indent=2).encode()
-    header, payload, signature = text.split(".")[:3]
+    header, payload, signature = text.split(".", 2)  # an SD-JWT keeps its disclosures after the signature
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     if "vc" in claims:
-        claims["vc"]["credentialSubject"]["degree"]["name"] = "Doctor of Rocket Surgery"
+        forge(claims["vc"])
+    elif "vct" in claims:
+        claims["exp"] = claims["exp"] + 10 * 365 * 86400  # SD-JWT VC: ten more years of validity
     else:
         claims["issuedOn"] = "2020-01-01T00:00:00Z"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
@@ -413,8 +553,8 @@ def test_a_tampered_copy_is_never_verified(name, tmp_path, capsys) -> None:
     code, result = verify_file(capsys, forged)
     assert result["verdict"] != "verified", result
     assert code != ExitCode.OK
-    if expected.verdict == "verified":
-        # it verified before the change: the change alone must break the signature
+    if expected.checks.get("signature") == "pass":
+        # its signature checked before the change: the change alone must break it
         assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
 
 
@@ -436,3 +576,41 @@ def test_every_fixture_is_listed_in_sources_and_covered_by_a_test() -> None:
     sources = "\n".join(p.read_text() for p in FIXTURES.rglob("SOURCES.md"))
     for name in on_disk:
         assert f"`{Path(name).name}`" in sources, name
+
+
+VERIFIED_JSON = [
+    name for name, e in EXPECTATIONS.items() if e.verdict == "verified" and e.files[0].endswith(".json")
+]
+
+
+@pytest.mark.parametrize("name", VERIFIED_JSON)
+def test_a_verified_credential_stripped_of_its_proof_is_unsigned(name, tmp_path, capsys) -> None:
+    document = json.loads(fixture(EXPECTATIONS[name].files[0]).read_text())
+    del document["proof"]
+    stripped = tmp_path / "stripped.json"
+    stripped.write_text(json.dumps(document))
+    _, result = verify_file(capsys, stripped)
+    assert result["verdict"] == "unsigned", result
+
+
+def test_a_proof_moved_onto_another_credential_by_the_same_key_is_invalid(tmp_path, capsys) -> None:
+    # Both published credentials are signed by the same did:key; a proof is bound to the document it signed.
+    donor = json.loads(fixture("dcc-vc-test-fixtures/v2-di-alignments.json").read_text())
+    target = json.loads(fixture("dcc-vc-test-fixtures/v2-di-achievement-type.json").read_text())
+    assert donor["proof"]["verificationMethod"] == target["proof"]["verificationMethod"]
+    target["proof"] = donor["proof"]
+    moved = tmp_path / "moved.json"
+    moved.write_text(json.dumps(target))
+    _, result = verify_file(capsys, moved)
+    assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+
+
+def test_an_issuer_renamed_after_signing_is_invalid(tmp_path, capsys) -> None:
+    # The displayed issuer name is part of the signed document: a forger cannot borrow a real badge's signature
+    # to show another institution's name.
+    document = json.loads(fixture("dcc-vc-test-fixtures/v2-ed25519-lcw-experience.json").read_text())
+    document["issuer"]["name"] = "Massachusetts Institute of Technology"
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(document))
+    _, result = verify_file(capsys, renamed)
+    assert result["verdict"] == "invalid", result

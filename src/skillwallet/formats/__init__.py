@@ -493,7 +493,7 @@ def _parse_sd_jwt(data: bytes, source: str, holder_emails, holder_ids) -> Creden
             text_of(achievement.get("name"))
             or text_of(claims.get("name"))
             or text_of(claims.get("title"))
-            or vct.rstrip("/").rsplit("/", 1)[-1]
+            or _title_from_vct(vct)
         )
         jti = claims.get("jti") if isinstance(claims.get("jti"), str) else None
         credential = Credential(
@@ -514,7 +514,7 @@ def _parse_sd_jwt(data: bytes, source: str, holder_emails, holder_ids) -> Creden
             tags=tags,
             evidence=ob3.evidence_of(claims.get("evidence")),
             image=ob3.image_of(achievement.get("image")),
-            recipient=claims.get("sub") if isinstance(claims.get("sub"), str) else None,
+            recipient=_sd_jwt_recipient(claims),
             addressed_to_holder=_sd_jwt_addressed(claims, holder_emails, holder_ids),
             types=[vct],
             status_entries=[claims["status"]] if isinstance(claims.get("status"), dict) else [],
@@ -525,6 +525,30 @@ def _parse_sd_jwt(data: bytes, source: str, holder_emails, holder_ids) -> Creden
     credential.extra["key_binding"] = sd.key_binding_jwt is not None
     credential.extra["jws_alg"] = sd.jws.header.get("alg")
     return credential
+
+
+def _title_from_vct(vct: str) -> str:
+    """A title from a ``vct`` type URI when the credential names nothing: its last segment that is not a version.
+
+    ``https://bmi.bund.example/credential/pid/1.0`` (the SD-JWT VC draft's PID example) gives ``pid``, not ``1.0``;
+    ``urn:eu.europa.ec.eudi:pid:1`` gives ``pid``; underscores and hyphens become spaces.
+    """
+    import re
+
+    segments = [s for s in re.split(r"[/:#?]", vct) if s]
+    meaningful = [s for s in segments if not re.fullmatch(r"v?\d+(\.\d+)*", s, flags=re.IGNORECASE)]
+    last = meaningful[-1] if meaningful else vct
+    return re.sub(r"[_-]+", " ", last).strip() or vct
+
+
+def _sd_jwt_recipient(claims: dict[str, Any]) -> str | None:
+    """``sub`` when present; else the person the disclosed OpenID Connect name claims name (given + family)."""
+    sub = claims.get("sub")
+    if isinstance(sub, str) and sub.strip():
+        return sub
+    names = [claims.get(k) for k in ("given_name", "family_name")]
+    named = " ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
+    return named or None
 
 
 def _sd_jwt_addressed(claims: dict[str, Any], holder_emails, holder_ids) -> bool | None:

@@ -300,7 +300,9 @@ def map_vc(
         achievement_type = achievement_type[4:]
     if not achievement_type and achievement == {}:
         # a generic VC: its most specific declared type says what it is (e.g. UniversityDegreeCredential)
-        specific = [t for t in types if t != "VerifiableCredential"]
+        # An OpenBadgeCredential without an achievement (the 1EdTech validator's ob30/simple.json) has no
+        # achievement type: its credential type says only that it is a badge.
+        specific = [t for t in types if t != "VerifiableCredential" and t not in OB3_TYPES]
         achievement_type = specific[-1] if specific else None
 
     issued = parse_datetime(document.get("validFrom") or document.get("issuanceDate"))
