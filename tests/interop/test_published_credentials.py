@@ -313,6 +313,20 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown"},
         reason="cannot resolve the issuer key",
     ),
+    "1edtech-validator-ob30-simple-jwt-baked-svg": Expected(
+        ["1edtech-validator/ob30-simple-jwt.svg"],
+        {
+            "format": "vc-jwt",
+            "title": "Example University Degree",
+            "credential_id": "http://example.edu/credentials/3732",
+            "issuer.id": "https://example.edu/issuers/565049",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        },
+        "unverifiable",  # the JWT baked in the SVG (OB 3.0 §5.3.2 `openbadges:credential verify=`): as above
+        {"signature": "unknown"},
+        reason="cannot resolve the issuer key",
+        signed=False,  # the tampered copy of this JWT is tested as ob30-simple.jwt
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],
@@ -482,7 +496,11 @@ def test_add_stores_the_normalised_view(name, wallet_home, passphrase, capsys) -
     with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
         (stored,) = [s for s in wallet.list_credentials() if s.credential.parent_id is None]
     credential = stored.credential
-    assert credential.original.strip() == fixture(expected.files[0]).read_bytes().strip()
+    published = fixture(expected.files[0]).read_bytes()
+    if published.lstrip().startswith(b"<"):  # a baked SVG: the credential is what was baked in, byte for byte
+        assert credential.original in published and credential.extra["baked_in"] == "svg"
+    else:
+        assert credential.original.strip() == published.strip()
     for key, value in expected.view.items():
         if key == "skills":
             got = [(s.name, s.framework, s.code) for s in credential.skills]
@@ -614,3 +632,14 @@ def test_an_issuer_renamed_after_signing_is_invalid(tmp_path, capsys) -> None:
     renamed.write_text(json.dumps(document))
     _, result = verify_file(capsys, renamed)
     assert result["verdict"] == "invalid", result
+
+
+def test_the_baked_svg_and_the_bare_jwt_of_one_credential_are_stored_once(wallet_home, passphrase, capsys) -> None:
+    code = run(["add", "--json", "--offline", str(fixture("1edtech-validator/ob30-simple.jwt"))])
+    first = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK and first["summary"]["added"] == 1
+    code = run(["add", "--json", "--offline", str(fixture("1edtech-validator/ob30-simple-jwt.svg"))])
+    again = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK
+    assert again["summary"]["added"] == 0 and again["summary"]["present"] == 1
+    assert again["results"][0]["id"] == first["results"][0]["id"]
