@@ -7,11 +7,51 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 import typer
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 JSON_SCHEMA_VERSION = 1
+
+
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal (a closed or replaced stream, e.g. under a test runner, counts as not one)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def command_group(name: str, help: str) -> typer.Typer:
+    """A Typer sub-application (``config``, ``pathways``, ...) with the settings every group shares: help when run
+    bare, no shell-completion options (those belong to the root application), no rich markup in help."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+def register_commands(app: typer.Typer, commands: dict[str, Any]) -> None:
+    """Add top-level commands to ``app`` under the given names, in the order given (the order of ``--help``)."""
+    for name, function in commands.items():
+        app.command(name)(function)
+
+
+def parse_as_of(text: Optional[str]) -> "datetime":
+    """``--as-of``: an ISO 8601 date (its start) or date-time, as an aware UTC datetime; now when not given."""
+    from datetime import datetime, timezone
+
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.model import parse_datetime
+
+    if text is None:
+        return datetime.now(timezone.utc)
+    moment = parse_datetime(text)
+    if moment is None:
+        raise InvalidInputError(
+            f"cannot read the date {text!r}: --as-of is not a date", "write an ISO 8601 date such as 2026-03-01"
+        )
+    return moment
 
 
 @dataclass
@@ -51,16 +91,17 @@ def emit_json(kind: str, payload: dict[str, Any]) -> None:
     document = {"schema": f"skillwallet/{kind}", "version": JSON_SCHEMA_VERSION}
     document.update(payload)
     # Indented for people on a terminal; compact (and C-encoded, much faster for 10,000 credentials) in pipes.
-    indent = 2 if sys.stdout.isatty() else None
+    indent = 2 if is_terminal(sys.stdout) else None
     sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
 
 
 def color_enabled(stream=None) -> bool:
+    """Whether ``stream`` (stdout by default) may get colour: a terminal, and NO_COLOR (no-color.org) not set."""
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    return is_terminal(stream)
 
 
 def stdout_console():
@@ -68,7 +109,7 @@ def stdout_console():
     from rich.console import Console
 
     colour = color_enabled(sys.stdout)
-    tty = sys.stdout.isatty()
+    tty = is_terminal(sys.stdout)
     return Console(
         file=sys.stdout,
         # Piped output is not cut at 80 columns: trees and tables keep whole lines for grep and files.
@@ -77,7 +118,7 @@ def stdout_console():
         color_system="auto" if colour else None,  # None: no escapes at all, not even bold (NO_COLOR, pipes)
         highlight=False,
         emoji=False,  # issuer data such as "did:key:z6Mk" must never turn into emoji
-        soft_wrap=not sys.stdout.isatty(),
+        soft_wrap=not tty,
     )
 
 
@@ -101,7 +142,7 @@ def progress(total: int | None, description: str):
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not sys.stderr.isatty(),
+        disable=not is_terminal(sys.stderr),
         transient=True,
     )
 
@@ -125,14 +166,6 @@ class Row:
 
     cells: Sequence[Any]
     style: Optional[str] = None
-
-
-def is_terminal(stream) -> bool:
-    """Whether ``stream`` is a terminal (a closed or replaced stream, e.g. under a test runner, counts as not one)."""
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def tsv_cell(value: Any) -> str:

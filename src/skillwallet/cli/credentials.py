@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, render_table
+from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
@@ -202,19 +202,25 @@ def remove_command(
     info(f"removed {label}")
 
 
+def _change_tags(credential_id: str, change: Callable[[list[str]], list[str]]) -> None:
+    """Replace a credential's tags with ``change(current tags)`` and say what they are now."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        stored = wallet.get_credential(credential_id)
+        new = change(stored.tags)
+        wallet.set_tags(stored.wallet_id, new)
+    info(f"{stored.wallet_id}: tags {', '.join(new) or '(none)'}")
+
+
 def tag_command(
     credential_id: str = typer.Argument(..., metavar="ID"),
     tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to add."),
 ) -> None:
     """Add tags to a credential."""
-    from skillwallet.cli.session import open_wallet
     from skillwallet.store.wallet import normalise_tags
 
-    with open_wallet() as wallet:
-        stored = wallet.get_credential(credential_id)
-        new = normalise_tags(stored.tags + list(tags))
-        wallet.set_tags(stored.wallet_id, new)
-    info(f"{stored.wallet_id}: tags {', '.join(new) or '(none)'}")
+    _change_tags(credential_id, lambda current: normalise_tags(current + list(tags)))
 
 
 def untag_command(
@@ -222,14 +228,8 @@ def untag_command(
     tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to remove."),
 ) -> None:
     """Remove tags from a credential."""
-    from skillwallet.cli.session import open_wallet
-
-    with open_wallet() as wallet:
-        stored = wallet.get_credential(credential_id)
-        drop = {t.strip() for t in tags}
-        new = [t for t in stored.tags if t not in drop]
-        wallet.set_tags(stored.wallet_id, new)
-    info(f"{stored.wallet_id}: tags {', '.join(new) or '(none)'}")
+    drop = {t.strip() for t in tags}
+    _change_tags(credential_id, lambda current: [t for t in current if t not in drop])
 
 
 def note_command(
@@ -251,9 +251,8 @@ def note_command(
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
-    app.command("list")(list_command)
-    app.command("show")(show_command)
-    app.command("remove")(remove_command)
-    app.command("tag")(tag_command)
-    app.command("untag")(untag_command)
-    app.command("note")(note_command)
+    register_commands(
+        app,
+        {"list": list_command, "show": show_command, "remove": remove_command, "tag": tag_command,
+         "untag": untag_command, "note": note_command},
+    )

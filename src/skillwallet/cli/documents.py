@@ -11,14 +11,12 @@ from pathlib import Path
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, render_table
+from skillwallet.cli.common import command_group, emit_json, info, render_table
 
-documents_app = typer.Typer(
-    name="documents",
-    help="Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
+documents_app = command_group(
+    "documents",
+    "Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
     "hosted assertions.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
 )
 
 

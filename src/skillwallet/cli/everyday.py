@@ -11,23 +11,19 @@ import re
 import stat
 import sys
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, Row, emit_json, info, render_table
+from skillwallet.cli.common import Column, Row, command_group, emit_json, info, parse_as_of, register_commands, render_table
 from skillwallet.errors import InvalidInputError, ProblemsFoundError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
-config_app = typer.Typer(
-    name="config",
-    help="Show and change settings (paper size, offline verification, KDF profile, trusted issuers).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
+config_app = command_group(
+    "config", "Show and change settings (paper size, offline verification, KDF profile, trusted issuers)."
 )
 
 
@@ -167,18 +163,6 @@ def parse_window(text: str) -> int:
         )
     unit = (match.group(2) or "d")[0].lower()
     return int(match.group(1)) * _UNIT_DAYS[unit]
-
-
-def parse_as_of(text: str | None) -> datetime:
-    """The evaluation moment: ``--as-of`` (an ISO 8601 date or date-time, taken as UTC) or now."""
-    from skillwallet.model import parse_datetime
-
-    if text is None:
-        return datetime.now(timezone.utc)
-    moment = parse_datetime(text)
-    if moment is None:
-        raise InvalidInputError(f"cannot read the date {text!r}", "write an ISO 8601 date such as 2026-03-01")
-    return moment
 
 
 @dataclass
@@ -620,6 +604,5 @@ def doctor_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``expiring``, ``doctor`` and the ``config`` group to ``app``."""
-    app.command("expiring")(expiring_command)
-    app.command("doctor")(doctor_command)
+    register_commands(app, {"expiring": expiring_command, "doctor": doctor_command})
     app.add_typer(config_app, name="config")

@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, render_table
+from skillwallet.cli.common import Column, command_group, emit_json, info, render_table
 from skillwallet.errors import InvalidInputError, NotFoundError
 
-profile_app = typer.Typer(
-    name="profile",
-    help="Your name, headline, contact details and links, shown on exported resumes.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+profile_app = command_group("profile", "Your name, headline, contact details and links, shown on exported resumes.")
 
 # A pragmatic check (RFC 5322 allows more, but a resume address must be something a mail client accepts).
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
@@ -52,6 +49,19 @@ def _load(wallet) -> dict[str, Any]:
     from skillwallet.export.resume import normalise_profile
 
     return normalise_profile(wallet.get_profile())
+
+
+@contextlib.contextmanager
+def _editing_profile() -> Iterator[dict[str, Any]]:
+    """The profile, open for one change: written back when the block ends without an error and changed it."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        profile = _load(wallet)
+        before = copy.deepcopy(profile)
+        yield profile
+        if profile != before:
+            wallet.set_profile(profile)
 
 
 def _show_human(profile: dict[str, Any]) -> None:
@@ -95,8 +105,6 @@ def set_command(
     summary: Optional[str] = typer.Option(None, "--summary", help="A short paragraph about you."),
 ) -> None:
     """Set profile fields; those not given keep their value. An empty value ("") clears a field."""
-    from skillwallet.cli.session import open_wallet
-
     changes: dict[str, Any] = {}
     for key, value in (("name", name), ("headline", headline), ("phone", phone), ("location", location), ("summary", summary)):
         if value is not None:
@@ -107,10 +115,8 @@ def set_command(
         changes["links"] = [{"url": _check_url(u), "label": None} for u in _unique([l for l in links if l.strip()])]
     if not changes:
         raise InvalidInputError("nothing to set", "give at least one of --name, --headline, --email, --phone, --location, --link, --summary")
-    with open_wallet() as wallet:
-        profile = _load(wallet)
+    with _editing_profile() as profile:
         profile.update(changes)
-        wallet.set_profile(profile)
     info(f"profile updated: {', '.join(sorted(changes))}")
 
 
@@ -128,31 +134,23 @@ def _unique(values: list[str]) -> list[str]:
 @profile_app.command("add-email")
 def add_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
     """Add an email address (resume contact; matched against Open Badges 2.0 recipients)."""
-    from skillwallet.cli.session import open_wallet
-
     email = _check_email(email)
-    with open_wallet() as wallet:
-        profile = _load(wallet)
+    with _editing_profile() as profile:
         if email.casefold() in (e.casefold() for e in profile["emails"]):
             info(f"{email} is already in your profile")
             return
         profile["emails"].append(email)
-        wallet.set_profile(profile)
     info(f"added {email}")
 
 
 @profile_app.command("remove-email")
 def remove_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
     """Remove an email address."""
-    from skillwallet.cli.session import open_wallet
-
-    with open_wallet() as wallet:
-        profile = _load(wallet)
+    with _editing_profile() as profile:
         kept = [e for e in profile["emails"] if e.casefold() != email.strip().casefold()]
         if len(kept) == len(profile["emails"]):
             raise NotFoundError(f"{email} is not in your profile", "see them with: skillwallet profile show")
         profile["emails"] = kept
-        wallet.set_profile(profile)
     info(f"removed {email.strip()}")
 
 
@@ -162,29 +160,21 @@ def add_link_command(
     label: Optional[str] = typer.Option(None, "--label", help='How the link reads on a resume, e.g. "Portfolio".'),
 ) -> None:
     """Add a web link (portfolio, GitHub, LinkedIn)."""
-    from skillwallet.cli.session import open_wallet
-
     url = _check_url(url)
     label = _check_text("label", label) if label is not None else None
-    with open_wallet() as wallet:
-        profile = _load(wallet)
+    with _editing_profile() as profile:
         profile["links"] = [l for l in profile["links"] if l["url"] != url] + [{"url": url, "label": label}]
-        wallet.set_profile(profile)
     info(f"added {url}")
 
 
 @profile_app.command("remove-link")
 def remove_link_command(url: str = typer.Argument(..., metavar="URL")) -> None:
     """Remove a web link."""
-    from skillwallet.cli.session import open_wallet
-
-    with open_wallet() as wallet:
-        profile = _load(wallet)
+    with _editing_profile() as profile:
         kept = [l for l in profile["links"] if l["url"] != url.strip()]
         if len(kept) == len(profile["links"]):
             raise NotFoundError(f"{url} is not in your profile", "see them with: skillwallet profile show")
         profile["links"] = kept
-        wallet.set_profile(profile)
     info(f"removed {url.strip()}")
 
 

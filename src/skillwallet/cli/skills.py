@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, render_table, stdout_console
+from skillwallet.cli.common import emit_json, info, parse_as_of, register_commands, render_table, stdout_console
 
 
 def skills_command(
@@ -16,7 +16,6 @@ def skills_command(
 ) -> None:
     """Your skills inventory: each skill (normalised to ESCO / O*NET), its level, and the credentials behind it."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.cli.stack import parse_as_of
     from skillwallet.skills.inventory import build_inventory, skill_gap
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import evaluate_pathway
@@ -72,4 +71,4 @@ def skills_command(
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
-    app.command("skills")(skills_command)
+    register_commands(app, {"skills": skills_command})

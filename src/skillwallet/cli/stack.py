@@ -4,42 +4,24 @@ and offerings (add/list/remove). Rendering only: the work happens in :mod:`skill
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Iterator, List, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, Row, emit_json, info, render_table, stdout_console
+if TYPE_CHECKING:
+    from skillwallet.stacking.catalog import Catalog
 
-pathways_app = typer.Typer(
-    name="pathways",
-    help="Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+from skillwallet.cli.common import Column, Row, command_group, emit_json, info, parse_as_of, render_table, stdout_console
+
+pathways_app = command_group(
+    "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr)."
 )
-offerings_app = typer.Typer(
-    name="offerings",
-    help="The catalogue of offerings (courses, exams) that `stack --next` plans with.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.")
 
 STATUS_MARK = {"met": "✓", "partial": "◐", "unmet": "✗", "expired": "⌛"}
 STATUS_STYLE = {"met": "green", "partial": "yellow", "unmet": "red", "expired": "magenta"}
-
-
-def parse_as_of(value: Optional[str]) -> datetime:
-    """``--as-of`` as an aware UTC datetime (a date means its start); now when not given."""
-    from skillwallet.errors import InvalidInputError
-    from skillwallet.model import parse_datetime
-
-    if value is None:
-        return datetime.now(timezone.utc)
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise InvalidInputError(f"--as-of {value!r} is not a date", "use YYYY-MM-DD, e.g. --as-of 2026-06-01")
-    return parsed
 
 
 def read_text_file(path: Path) -> str:
@@ -55,6 +37,17 @@ def read_text_file(path: Path) -> str:
         raise InvalidInputError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def wallet_catalog() -> Iterator["Catalog"]:
+    """The unlocked wallet's catalogue (built-in pathways and offerings plus the holder's own), for one command;
+    the wallet is closed when the block ends."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.stacking.catalog import Catalog
+
+    with open_wallet() as wallet:
+        yield Catalog(wallet)
 
 
 @contextlib.contextmanager
@@ -319,25 +312,20 @@ def pathways_add(
     force: bool = typer.Option(False, "--force", help="Replace a pathway with the same id."),
 ) -> None:
     """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid)."""
-    from skillwallet.cli.session import open_wallet
-    from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.model import load_pathway_toml
 
     text = read_text_file(file)
     load_pathway_toml(text, str(file))  # validate before unlocking anything
-    with open_wallet() as wallet:
-        pathway = Catalog(wallet).add_pathway(text, file.name, force=force)
+    with wallet_catalog() as catalog:
+        pathway = catalog.add_pathway(text, file.name, force=force)
     info(f"added pathway {pathway.id!r}: {pathway.name}")
 
 
 @pathways_app.command("remove")
 def pathways_remove(pathway_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Remove one of your pathways."""
-    from skillwallet.cli.session import open_wallet
-    from skillwallet.stacking.catalog import Catalog
-
-    with open_wallet() as wallet:
-        Catalog(wallet).remove_pathway(pathway_id)
+    with wallet_catalog() as catalog:
+        catalog.remove_pathway(pathway_id)
     info(f"removed pathway {pathway_id!r}")
 
 
@@ -356,11 +344,7 @@ def pathways_import(
     results = import_pathway_documents(documents)
     stored: list[str] = []
     if not dry_run:
-        from skillwallet.cli.session import open_wallet
-        from skillwallet.stacking.catalog import Catalog
-
-        with open_wallet() as wallet:
-            catalog = Catalog(wallet)
+        with wallet_catalog() as catalog:
             for result in results:
                 catalog.add_pathway(result.toml, result.source, force=force)
                 stored.append(result.pathway.id)
@@ -405,24 +389,20 @@ def offerings_add(
     force: bool = typer.Option(False, "--force", help="Replace offerings with the same id."),
 ) -> None:
     """Add offerings ([[offering]] tables in a TOML file) to your wallet."""
-    from skillwallet.cli.session import open_wallet
-    from skillwallet.stacking.catalog import Catalog, load_offerings_toml
+    from skillwallet.stacking.catalog import load_offerings_toml
 
     text = read_text_file(file)
-    load_offerings_toml(text, str(file))
-    with open_wallet() as wallet:
-        added = Catalog(wallet).add_offerings(text, file.name, force=force)
+    load_offerings_toml(text, str(file))  # validate before unlocking anything
+    with wallet_catalog() as catalog:
+        added = catalog.add_offerings(text, file.name, force=force)
     info(f"added {len(added)} offering(s): " + ", ".join(o.id for o in added))
 
 
 @offerings_app.command("remove")
 def offerings_remove(offering_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Remove one of your offerings."""
-    from skillwallet.cli.session import open_wallet
-    from skillwallet.stacking.catalog import Catalog
-
-    with open_wallet() as wallet:
-        Catalog(wallet).remove_offering(offering_id)
+    with wallet_catalog() as catalog:
+        catalog.remove_offering(offering_id)
     info(f"removed offering {offering_id!r}")
 
 

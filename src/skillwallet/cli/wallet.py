@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, render_table
+from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table
 
 if TYPE_CHECKING:
     from skillwallet.store.crypto import Secret
@@ -235,13 +235,11 @@ def restore_command(
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
-    app.command("init")(init_command)
-    app.command("unlock")(unlock_command)
-    app.command("lock")(lock_command)
-    app.command("status")(status_command)
-    app.command("passwd")(passwd_command)
-    app.command("backup")(backup_command)
-    app.command("restore")(restore_command)
+    register_commands(
+        app,
+        {"init": init_command, "unlock": unlock_command, "lock": lock_command, "status": status_command,
+         "passwd": passwd_command, "backup": backup_command, "restore": restore_command},
+    )
 
 
 def _configured_kdf_profile() -> str | None:
