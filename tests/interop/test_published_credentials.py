@@ -425,6 +425,10 @@ VERIFIER_XFAIL = {
 }
 
 
+# Fixtures with tests of their own below.
+OTHER_TESTS = {"1edtech-validator-ob20/basic-assertion.json"}
+
+
 @pytest.fixture
 def wallet_home(passphrase: str) -> Path:
     home = paths.wallet_home()
@@ -586,7 +590,7 @@ def test_published_files_that_are_not_credentials_are_refused_with_a_reason(name
 
 
 def test_every_fixture_is_listed_in_sources_and_covered_by_a_test() -> None:
-    covered = {f for e in EXPECTATIONS.values() for f in e.files} | set(REJECTED)
+    covered = {f for e in EXPECTATIONS.values() for f in e.files} | set(REJECTED) | OTHER_TESTS
     on_disk = {
         str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*") if p.is_file() and p.name != "SOURCES.md"
     }
@@ -643,3 +647,14 @@ def test_the_baked_svg_and_the_bare_jwt_of_one_credential_are_stored_once(wallet
     assert code == ExitCode.OK
     assert again["summary"]["added"] == 0 and again["summary"]["present"] == 1
     assert again["results"][0]["id"] == first["results"][0]["id"]
+
+
+@pytest.mark.parametrize(("email", "addressed"), [("nobody@example.org", True), ("NOBODY@example.org", True), ("beth@example.org", False)])
+def test_a_hashed_ob2_recipient_is_matched_against_the_holders_emails(email, addressed, wallet_home, passphrase, capsys) -> None:
+    # 1EdTech validator ob20/basic-assertion.json: sha256$ecf5409f... is sha256("nobody@example.org" + "deadsea")
+    assert run(["profile", "add-email", email]) == ExitCode.OK
+    code = run(["add", "--offline", str(fixture("1edtech-validator-ob20/basic-assertion.json"))])
+    assert code == ExitCode.OK, capsys.readouterr().err
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        (stored,) = wallet.list_credentials()
+    assert stored.credential.addressed_to_holder is addressed
