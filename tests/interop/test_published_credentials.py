@@ -327,6 +327,22 @@ EXPECTATIONS: dict[str, Expected] = {
         reason="cannot resolve the issuer key",
         signed=False,  # the tampered copy of this JWT is tested as ob30-simple.jwt
     ),
+    "1edtech-validator-ob30-multiple-proofs": Expected(
+        ["1edtech-validator/ob30-simple-multiple-proofs.json"],
+        {"format": "ob3", "title": "Teamwork", "issuer.id": "https://example.com/issuers/876543"},
+        # a proof of an unknown type next to an Ed25519Signature2020 by a self-asserted key: the set cannot be
+        # checked as a whole
+        "unverifiable",
+        {"signature": "unknown"},
+        reason="unsupported proof type 'SomeProofType'",
+    ),
+    "1edtech-validator-ob30-bbs-2023": Expected(
+        ["1edtech-validator/ob30-simple-bbs-2023.json"],
+        {"format": "ob3", "title": "Teamwork", "issued": "2010-01-01T00:00:00Z"},
+        "unverifiable",
+        {"signature": "unknown"},
+        reason="unsupported cryptosuite 'bbs-2023'",
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],
