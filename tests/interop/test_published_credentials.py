@@ -442,7 +442,12 @@ VERIFIER_XFAIL = {
 
 
 # Fixtures with tests of their own below.
-OTHER_TESTS = {"1edtech-validator-ob20/basic-assertion.json"}
+OTHER_TESTS = {
+    "1edtech-validator-ob20/basic-assertion.json",
+    "dcc-verifier-core/did-web-dcc-did-web-ca509a3.json",
+    "dcc-verifier-core/did-web-dcc-did-web-48de976.json",
+    "dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json",
+}
 
 
 @pytest.fixture
@@ -674,3 +679,37 @@ def test_a_hashed_ob2_recipient_is_matched_against_the_holders_emails(email, add
     with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
         (stored,) = wallet.list_credentials()
     assert stored.credential.addressed_to_holder is addressed
+
+
+DID_WEB_URL = "https://digitalcredentials.github.io/dcc-did-web/did.json"
+DCC_STATUS_URL = (
+    "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/"
+    "e5WK8CbZ1GjycuPombrj"
+)
+
+
+def did_web_verdict(capsys, did_document: str) -> dict:
+    _, result = verify_file(
+        capsys,
+        fixture("dcc-verifier-core/v2-did-web-with-valid-status.json"),
+        f"--document={DID_WEB_URL}={fixture('dcc-verifier-core/' + did_document)}",
+        f"--document={DCC_STATUS_URL}={fixture('dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json')}",
+    )
+    return result
+
+
+def test_did_web_credential_verifies_with_the_did_document_that_lists_its_key(capsys) -> None:
+    result = did_web_verdict(capsys, "did-web-dcc-did-web-ca509a3.json")
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["issuer_binding"] == "pass"
+    # The status list is signed by another key (a did:key), not by the did:web issuer: its word is not taken.
+    assert result["checks"]["status"] == "unknown"
+    assert any("not issued by the credential's issuer" in r for r in result["reasons"])
+
+
+def test_did_web_credential_is_not_verified_once_its_key_is_rotated_out(capsys) -> None:
+    # The same DID's later document (commit 48de976) lists another key: the credential's key is no longer the issuer's.
+    result = did_web_verdict(capsys, "did-web-dcc-did-web-48de976.json")
+    assert result["verdict"] == "invalid", result
+    assert result["checks"]["signature"] != "pass"
+    assert any("is not a verification method of did:web:digitalcredentials.github.io:dcc-did-web" in r for r in result["reasons"])
