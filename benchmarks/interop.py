@@ -1,0 +1,65 @@
+"""The published-credential corpus (tests/interop/fixtures): parse and offline verification time per file.
+
+Every file is parsed and verified offline once cold (first JSON-LD expansion, contexts loaded) and then
+timed over repeated runs; the figures are medians. Run: ``python benchmarks/interop.py``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from skillwallet.errors import SkillwalletError  # noqa: E402
+from skillwallet.formats import parse_credential_bytes  # noqa: E402
+from skillwallet.verify.resolver import DocumentResolver  # noqa: E402
+from skillwallet.verify.verifier import verify_credential  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "interop" / "fixtures"
+AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
+RUNS = 5
+
+
+def credential_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".json", ".jwt", ".jws", ".jose", ".sd-jwt", ".svg"))
+
+
+def main() -> None:
+    rows = []
+    for path in credential_files():
+        data = path.read_bytes()
+        try:
+            start = time.perf_counter()
+            credentials = parse_credential_bytes(data, source=str(path))
+            cold_parse = time.perf_counter() - start
+        except SkillwalletError:
+            continue  # supporting documents and files refused by design
+        start = time.perf_counter()
+        verdict = verify_credential(credentials[0], resolver=DocumentResolver(offline=True), as_of=AS_OF)
+        cold_verify = time.perf_counter() - start
+        parse_times, verify_times = [], []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            credentials = parse_credential_bytes(data, source=str(path))
+            parse_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            verify_credential(credentials[0], resolver=DocumentResolver(offline=True), as_of=AS_OF)
+            verify_times.append(time.perf_counter() - start)
+        rows.append((str(path.relative_to(FIXTURES)), verdict.verdict, cold_parse, statistics.median(parse_times),
+                     cold_verify, statistics.median(verify_times)))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'file':<{width}}  {'verdict':<13} {'parse ms (cold/median)':>23} {'verify ms (cold/median)':>24}")
+    for name, verdict, p0, p, v0, v in rows:
+        print(f"{name:<{width}}  {verdict:<13} {p0 * 1000:>11.2f} / {p * 1000:>8.2f} {v0 * 1000:>12.2f} / {v * 1000:>8.2f}")
+    total_verify = sum(r[5] for r in rows)
+    print(f"\n{len(rows)} published credentials; median verify total {total_verify * 1000:.1f} ms, "
+          f"mean {total_verify / len(rows) * 1000:.1f} ms per credential (offline, warm)")
+
+
+if __name__ == "__main__":
+    main()
