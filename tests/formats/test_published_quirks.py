@@ -97,3 +97,11 @@ def test_a_generic_vc_takes_its_most_specific_type_as_achievement_type() -> None
     document["type"] = ["VerifiableCredential", "UniversityDegreeCredential"]
     (credential,) = parse_credential_bytes(json.dumps(document).encode(), source="x.json")
     assert credential.achievement_type == "UniversityDegreeCredential"
+
+
+def test_a_generic_vc_named_by_its_subject_takes_that_things_description() -> None:
+    # Blockcerts v3: credentialSubject.claim {name, description}
+    document = json.loads(ob3({"id": "did:example:1", "claim": {"name": "Master of Puppets", "description": "Awarded to those who rock"}}))
+    document["type"] = ["VerifiableCredential", "BlockcertsCredential"]
+    (credential,) = parse_credential_bytes(json.dumps(document).encode(), source="x.json")
+    assert (credential.title, credential.description) == ("Master of Puppets", "Awarded to those who rock")

@@ -343,6 +343,23 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown"},
         reason="unsupported cryptosuite 'bbs-2023'",
     ),
+    # --- Blockcerts (blockchain-certificates/cert-verifier-js test fixtures)
+    "blockcerts-v3-merkle-proof-2019": Expected(
+        ["blockcerts/mocknet-vc-v2-data-integrity-proof.json"],
+        {
+            "format": "vc",
+            "title": "Master of Puppets",
+            "description": "Awarded to those who rock",
+            "issuer.id": "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json",
+            "issued": "2022-07-13T20:21:40.088000Z",
+            "expires": "2039-07-13T00:00:00Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        },
+        # anchored in a blockchain transaction (MerkleProof2019): nothing skillwallet can check offline
+        "unverifiable",
+        {"signature": "unknown"},
+        reason="unsupported cryptosuite 'merkle-proof-2019'",
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],

@@ -343,7 +343,11 @@ def map_vc(
         credential_id=credential_id,
         achievement_aliases=_aliases(document, achievement, title),
         title=title,
-        description=text_of(achievement.get("description")) or text_of(document.get("description")),
+        description=(
+            text_of(achievement.get("description"))
+            or text_of(document.get("description"))
+            or _generic_description(subject, title)
+        ),
         issuer=issuer,
         issued=awarded or issued,
         expires=parse_datetime(document.get("validUntil") or document.get("expirationDate")),
@@ -400,6 +404,14 @@ def _subject_name(subject: dict[str, Any]) -> str | None:
     on the AchievementSubject; it is the only recipient the credential states.
     """
     return text_of(subject.get("name"))
+
+
+def _generic_description(subject: dict[str, Any], title: str | None) -> str | None:
+    """The description of the subject's named thing that gave a generic VC its title (Blockcerts ``claim``)."""
+    for value in subject.values():
+        if isinstance(value, dict) and title and (text_of(value.get("name")) or text_of(value.get("title"))) == title:
+            return text_of(value.get("description"))
+    return None
 
 
 def _generic_title(subject: dict[str, Any], types: list[str]) -> str | None:
