@@ -1,24 +1,38 @@
 """Credential Engine CTDL pathways (``ceterms:Pathway``) to native pathways.
 
-Reads compact JSON-LD (``ceterms:`` prefixes, language maps) and expanded JSON-LD (full
-``https://purl.org/ctdl/terms/`` IRIs, ``@value`` objects), as a ``@graph``, a bare array or single objects,
-across several files given together (registry "envelopes" often keep a pathway's components apart).
+Reads what registries and publishers actually write: compact JSON-LD (``ceterms:`` / ``ceasn:`` / ``asn:``
+prefixes, ``res:`` compact IRIs, language maps such as ``{"en-US": ...}`` or the draft ``{"@en-US": ...}``),
+expanded JSON-LD (full ``https://purl.org/ctdl/terms/`` IRIs, ``@value`` / ``@language`` objects), the 2018
+Pathway Work Group draft (plain ``id`` / ``type`` keys, unprefixed terms), as a ``@graph``, a registry envelope
+(``decoded_resource``), a bare array or single objects, across several files given together (a pathway's
+components may be published apart from it).
 
 Mapping (CTDL terms at https://credreg.net/ctdl/terms):
 
 * ``ceterms:Pathway``: the goal. ``hasDestinationComponent`` is the destination; several destinations become
   exit awards under an ``any`` root. Without a destination, ``hasChild`` components are all required.
 * ``PathwayComponent`` subclasses: ``CredentialComponent``, ``CourseComponent``, ``AssessmentComponent`` become
-  credential leaves matching the component's name or code (or its ``proxyFor`` IRI as an achievement id);
+  credential leaves matching the component's name or ``codedNotation`` (the ``proxyFor`` IRI is kept as its url);
   ``CompetencyComponent`` a skill leaf; ``WorkExperienceComponent`` / ``JobComponent`` an experience leaf (with a
   ``minimumDuration``) or a manual step; ``BasicComponent``, ``CocurricularComponent``,
   ``ExtracurricularComponent`` manual steps; ``SelectionComponent`` its conditions only.
+* Credential, course and assessment classes (``ceterms:Certification``, ``Badge``, ``Course`` ...) placed in a
+  pathway graph in place of a component (as the CompTIA roadmap does) are the credential itself: their
+  conditions are read as the route to it (all of them and the credential), and holding it completes the branch.
 * ``hasCondition`` → ``ceterms:ComponentCondition``: ``requiredNumber`` of ``targetComponent`` (and nested
-  conditions) is a minimum ("at least N of M"); without it, ``logicalOperator`` Or means any, else all. A
-  component that has conditions *and* is itself a credential is reached either way: holding it is a shortcut.
-* ``creditValue`` (``schema:QuantitativeValue`` / ``schema:value``) becomes the node's credit value;
-  ``hasConstraint`` that sums ``creditValue`` with a ≥ comparator becomes a credit sum over the condition's
-  targets. Other constraints, ``precedes`` ordering and progression models are reported as not mapped.
+  conditions) is a minimum ("at least N of M"), also in the draft form ``leftOperand: "reqNum"`` / ``operand`` /
+  ``rightOperand``; without it, ``logicalOperator`` (or the draft ``logicalOperand``) Or means any, else all.
+  A credential component that has conditions is reached either way: holding it is a shortcut. A named credential
+  component with ``hasChild`` but no condition needs all its children, or the credential itself.
+* ``creditValue`` (``ceterms:ValueProfile`` / ``schema:QuantitativeValue`` with ``schema:value``, a range's
+  ``schema:minValue``, or a bare number; the older ``creditHourValue`` / ``creditUnitValue``) becomes the node's
+  credit value; a ``hasConstraint`` whose ``leftAction`` is ``array:Sum`` over ``creditValue`` / ``schema:value``
+  compared with ``compare:GTEQ`` (or GT / EQ, read as at least, and reported) becomes a credit sum over the
+  condition's targets.
+* Not mapped, and listed in ``unmapped``: other constraints (grades, resits, repeatability), ``precedes`` /
+  ``precededBy`` ordering, progression models and levels, ``credentialType``, credit units, unnamed components
+  (reachable through their conditions only), components of the file the destination never reaches, target lists
+  abbreviated as ``"(5 URIs)"``, and any other property (named with how many resources carry it).
 """
 
 from __future__ import annotations
@@ -206,6 +220,7 @@ class _Converter:
         self.source = source
         self.requirements: dict[str, dict[str, Any]] = {}
         self.ids: dict[str, str] = {}
+        self.taken: set[str] = set()  # node ids handed out, for unique ids in constant time
         self.unmapped: list[str] = []
         self.visiting: set[str] = set()
         self.ignored: dict[tuple[str, str], int] = {}  # (resource kind, property) → how many carry it
@@ -250,9 +265,10 @@ class _Converter:
         # compact registry IRIs ("res:ce-…") keep only the CTID
         base = slug(re.sub(r"^[A-Za-z][\w-]*:(?=ce-)", "", text(resource, "ctid") or str(key)), fallback)
         candidate, n = base, 2
-        while candidate in self.ids.values() or candidate in self.requirements:
+        while candidate in self.taken or candidate in self.requirements:
             candidate, n = f"{base}-{n}", n + 1
         self.ids[key] = candidate
+        self.taken.add(candidate)
         return candidate
 
     def note_properties(self, resource: dict[str, Any], known: frozenset[str], what: str) -> None:
