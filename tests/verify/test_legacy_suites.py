@@ -221,7 +221,8 @@ def _with_header(doc: dict, header: dict, *, payload: str = "") -> dict:
         ({"alg": "EdDSA", "b64": True, "crit": ["b64"]}, "b64"),
         ({"alg": "EdDSA", "b64": False}, "b64"),
         ({"alg": "EdDSA", "b64": False, "crit": ["b64", "exp"]}, "b64"),
-        ({"alg": "EdDSA", "b64": False, "crit": ["b64"], "kid": "x"}, "do not define"),
+        ({"alg": "EdDSA", "b64": False, "crit": ["b64"], "x5u": "https://evil.example/k"}, "do not define"),
+        ({"alg": "EdDSA", "b64": False, "crit": ["b64"], "kid": "https://evil.example/k#1"}, "another key"),
         ({"alg": "none", "b64": False, "crit": ["b64"]}, "does not allow"),
         ({"alg": "HS256", "b64": False, "crit": ["b64"]}, "does not allow"),
         ({"b64": False, "crit": ["b64"]}, "does not allow"),
@@ -512,3 +513,15 @@ def test_cli_published_jws2020_vector_with_its_issuer_document_is_unverifiable_w
     )
     assert code == ExitCode.NOT_VERIFIED
     assert out["results"][0]["verdict"] == "unverifiable"
+
+
+def test_jws2020_kid_naming_the_verification_method_is_accepted(keys):
+    """Issuers such as Nuts put the verification method in the JWS header as kid: signed, consistent, fine."""
+    key = keys["ES256"]
+    did = "did:jwk:" + b64url(json.dumps(public_jwk(key), separators=(",", ":")).encode())
+    header = {"alg": "ES256", "b64": False, "crit": ["b64"], "kid": f"{did}#0"}
+    doc = sign_jws2020(key, "ES256", header=header)
+    finding = verify(doc, DocumentResolver(offline=True), issuer=doc["issuer"])
+    assert finding.outcome == PASS, finding.reasons
+    other = sign_jws2020(key, "ES256", header=dict(header, kid=f"{did}#1"))
+    assert verify(other, DocumentResolver(offline=True), issuer=other["issuer"]).outcome == FAIL

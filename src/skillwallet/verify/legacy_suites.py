@@ -3,7 +3,7 @@ and ``JsonWebSignature2020``.
 
 Both sign with a *detached* JWS with an unencoded payload (RFC 7797), in the proof's ``jws`` member:
 
-* the protected header is exactly ``{"alg": ALG, "b64": false, "crit": ["b64"]}`` (W3C CCG "Ed25519 Signature
+* the protected header is ``{"alg": ALG, "b64": false, "crit": ["b64"]}`` (W3C CCG "Ed25519 Signature
   2018" §3; W3C CCG "Linked Data Proof JSON Web Signature 2020" §3.2 "Proof Algorithm"; digitalbazaar
   ``JwsLinkedDataSignature.verifySignature``);
 * ``verifyData = SHA-256(URDNA2015(proof options)) || SHA-256(URDNA2015(document without proof))`` where the
@@ -63,12 +63,14 @@ def is_legacy_proof(proof: Any) -> bool:
     return isinstance(ptype, str) and ptype in LEGACY_PROOF_TYPES
 
 
-def _parse_detached_jws(jws: Any) -> tuple[str, dict[str, Any], bytes]:
+def _parse_detached_jws(jws: Any, verification_method: str) -> tuple[str, dict[str, Any], bytes]:
     """(encoded header, header, signature) of a detached, unencoded-payload JWS; :class:`ProofError` otherwise.
 
-    The header must be exactly ``alg``, ``b64: false`` and ``crit: ["b64"]`` (RFC 7797 §6: ``b64`` must be listed in
-    ``crit``; no other critical parameter is understood, RFC 7515 §4.1.11). Anything else is refused, so a
-    header cannot smuggle a parameter that would change what was signed.
+    The header must be ``alg``, ``b64: false`` and ``crit: ["b64"]`` (RFC 7797 §6: ``b64`` must be listed in
+    ``crit``; no other critical parameter is understood, RFC 7515 §4.1.11). A ``kid`` is accepted only when it
+    names the proof's own verification method (some issuers, e.g. Nuts, add it): the key always comes from
+    ``verificationMethod``, so a ``kid`` naming another key would be a contradiction, refused. Any other
+    member is refused, so a header cannot smuggle a parameter that would change what was signed.
     """
     from skillwallet.verify.keys import b64url_decode
 
@@ -91,9 +93,11 @@ def _parse_detached_jws(jws: Any) -> tuple[str, dict[str, Any], bytes]:
         raise ProofError("the proof's JWS header is not a JSON object")
     if header.get("b64") is not False or header.get("crit") != ["b64"]:
         raise ProofError('the proof\'s JWS header must have "b64": false and "crit": ["b64"] (RFC 7797)')
-    extra = sorted(set(header) - {"alg", "b64", "crit"})
+    extra = sorted(set(header) - {"alg", "b64", "crit", "kid"})
     if extra:
         raise ProofError(f"the proof's JWS header has parameters these suites do not define: {', '.join(extra)}")
+    if "kid" in header and header["kid"] != verification_method:
+        raise ProofError("the proof's JWS header kid names another key than its verificationMethod")
     if not signature:
         raise ProofError("the proof's jws has an empty signature")
     return encoded_header, header, signature
@@ -199,7 +203,7 @@ def verify_legacy_proof(
             if as_of is not None and proof_expires <= as_of:
                 raise ProofError(f"the proof expired on {format_datetime(proof_expires)}", check="proof_expiry")
 
-        encoded_header, header, signature = _parse_detached_jws(proof.get("jws"))
+        encoded_header, header, signature = _parse_detached_jws(proof.get("jws"), vm)
         alg = header.get("alg")
         if alg not in SUITE_ALGORITHMS[suite]:
             raise ProofError(f"{suite} does not allow the JWS algorithm {alg!r}", check="key")
