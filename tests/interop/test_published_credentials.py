@@ -449,13 +449,7 @@ REJECTED = {
 }
 
 # Expectations skillwallet does not meet yet because of the verifier (src/skillwallet/verify, not owned here).
-VERIFIER_XFAIL = {
-    "ob2-signed-jws": (
-        "verify reads only `verification`; the spec example's payload carries the OB 1.1-style `verify` "
-        "(type SignedBadge, creator https://example.org/publicKey), so the verdict is 'invalid' with the reason "
-        "\"the signed assertion's verification type is None, not signed\" instead of 'unverifiable' (key needed)"
-    ),
-}
+VERIFIER_XFAIL: dict[str, str] = {}  # expectations the verifier does not meet yet (strict xfail)
 
 
 # Fixtures with tests of their own below.

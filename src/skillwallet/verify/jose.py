@@ -644,6 +644,11 @@ def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     assertion = decode_jwt_payload(payload_bytes)
     verification = assertion.get("verification") if isinstance(assertion.get("verification"), dict) else {}
+    legacy = False
+    if not verification and isinstance(assertion.get("verify"), dict):
+        # OB 1.1 assertions (still published as the 2.0 "Signed Badges Example") say ``verify`` with the
+        # key's ``url``; the key must still be owned by the issuer, so this only finds it, never trusts it
+        verification, legacy = assertion["verify"], True
     vtype = str(verification.get("type", "")).lower()
     if vtype not in ("signedbadge", "signed"):
         return _fail(f"the signed assertion's verification type is {verification.get('type')!r}, not signed")
@@ -653,7 +658,7 @@ def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
         return _unknown(f"cannot find the issuer: {exc}")
     if cred.issuer.id and issuer_id != cred.issuer.id:
         return _fail(f"the signed issuer ({issuer_id}) differs from the stored one ({cred.issuer.id})")
-    creator = verification.get("creator")
+    creator = verification.get("creator") or (verification.get("url") if legacy else None)
     if isinstance(creator, dict):
         creator = creator.get("id")
     if not isinstance(creator, str) or not creator:
