@@ -342,8 +342,13 @@ print(code, " ".join(sorted(m for m in {heavy!r} if m in sys.modules)))
         ([], {"_SKILLWALLET_COMPLETE": "complete_bash", "COMP_WORDS": "skillwallet con", "COMP_CWORD": "1"}),
         ([], {"_SKILLWALLET_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args",
               "_TYPER_COMPLETE_ARGS": "skillwallet config set paper "}),
+        # a subcommand converts the root options (--passphrase-file is a Path) and its own (DAYS, --as-of):
+        # plain values must not pull in pydantic (cli/fast_params.py)
+        (["list", "--help"], {}),
+        (["config", "get", "paper"], {}),
+        (["--debug", "--passphrase-file", "/nonexistent/passphrase", "config", "get", "offline"], {}),
     ],
-    ids=["help", "complete-command", "complete-value"],
+    ids=["help", "complete-command", "complete-value", "subcommand-help", "config-get", "options-converted"],
 )
 def test_help_and_completion_load_no_heavy_library(shell_env, args, extra_env):
     """Every TAB runs skillwallet: completion (like --help) must not load PDF, QR, JSON-LD, crypto or UI libraries."""
@@ -358,3 +363,16 @@ def test_help_and_completion_load_no_heavy_library(shell_env, args, extra_env):
     code, _, loaded = result.stdout.strip().partition(" ")
     assert code == "0", result.stderr
     assert loaded == "", f"loaded on a hot path: {loaded}"
+
+
+def test_importtime_of_help_names_no_heavy_library(shell_env):
+    """`python -X importtime -m skillwallet --help`: the interpreter's own list of every module imported."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "skillwallet", "--help"],
+        env=shell_env, capture_output=True, text=True, timeout=SHELL_TIMEOUT,
+    )
+    assert result.returncode == 0 and "Usage: skillwallet" in result.stdout
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "typer" in imported and "skillwallet.cli.app" in imported  # the list is real and complete
+    heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY_MODULES)
+    assert heavy == [], f"--help imported: {heavy}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
@@ -214,6 +213,8 @@ def _evidence_entries(values: list[str]):
         path = Path(value).expanduser()
         if not path.is_file():
             raise InvalidInputError(f"--evidence {value}: not a URL (https://...) and no such file")
+        import hashlib  # loads OpenSSL: only when evidence is hashed, not for every start-up
+
         digest = hashlib.sha256()
         try:
             with open(path, "rb") as handle:

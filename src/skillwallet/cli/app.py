@@ -11,8 +11,12 @@ from typing import Optional
 import typer
 
 from skillwallet import __version__
+from skillwallet.cli import fast_params
 from skillwallet.cli.common import CliState, print_error
 from skillwallet.errors import ExitCode, SkillwalletError
+
+# Plain option values (numbers, paths, strings) are converted without importing pydantic: see fast_params.
+fast_params.install()
 
 # Each module has ``register(app)``; order is the order of --help.
 COMMAND_MODULES = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -88,6 +87,8 @@ def info(message: str) -> None:
 
 def emit_json(kind: str, payload: dict[str, Any]) -> None:
     """Print one JSON object on stdout with a versioned shape: ``{"schema": "skillwallet/<kind>", "version": 1, ...}``."""
+    import json  # not at start-up: --help and table output never need it
+
     document = {"schema": f"skillwallet/{kind}", "version": JSON_SCHEMA_VERSION}
     document.update(payload)
     # Indented for people on a terminal; compact (and C-encoded, much faster for 10,000 credentials) in pipes.
