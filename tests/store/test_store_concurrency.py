@@ -131,3 +131,24 @@ def test_concurrent_inits_create_exactly_one_wallet():
     with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
         assert wallet.holder_did.startswith("did:key:z6Mk")
     assert [p.name for p in wallet_home().iterdir() if p.name.startswith(".")] == []  # no temporary files left
+
+
+def test_a_newer_generation_recorded_while_opening_is_not_a_rollback(wallet, monkeypatch):
+    """Race: this process reads the wallet, another commits and records a newer generation, then this one
+    compares. A re-read of the wallet settles it; only a wallet really older than the record is a rollback."""
+    wallet.close()
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as first:
+        real_check = Wallet._check_rollback
+
+        raced = []
+
+        def commit_elsewhere_first(self):
+            if not raced:
+                raced.append(True)
+                with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as other:
+                    other.add_credential(make_credential(424242))  # commits and records generation + 1
+            return real_check(self)
+
+        monkeypatch.setattr(Wallet, "_check_rollback", commit_elsewhere_first)
+        with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as opened:
+            assert raced and len(opened.list_credentials()) == 1

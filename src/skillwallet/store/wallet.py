@@ -735,6 +735,10 @@ class Wallet:
                 "if you trust the wallet file as it is, run: skillwallet restore --trust-current",
             )
         if self._generation < generation:
+            # Another process may have committed (and recorded a newer generation) between this one reading
+            # the wallet and reading the record: read the wallet again before calling it a rollback.
+            self._load_integrity()
+        if self._generation < generation:
             raise RollbackError(
                 f"the wallet at {self.home} is older than one this machine has already seen "
                 f"(generation {self._generation} < {generation})",
