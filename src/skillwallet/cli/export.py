@@ -14,7 +14,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info
+from skillwallet.cli.common import emit_json, info, is_terminal
 from skillwallet.errors import ExportError, InvalidInputError
 
 # --format values and the file extensions that imply them
@@ -212,7 +212,7 @@ def export_command(
         raise InvalidInputError("--linkedin prints a link; it writes no file")
     if kind in ("qr-png", "qr-svg") and not output:
         raise InvalidInputError("say where to write the QR image: -o badge.png")
-    if output == "-" and kind not in TEXT_KINDS and sys.stdout.isatty():
+    if output == "-" and kind not in TEXT_KINDS and is_terminal(sys.stdout):
         raise InvalidInputError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
     if qr_content not in ("auto", "url", "embed"):
         raise InvalidInputError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
@@ -266,7 +266,7 @@ def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[s
     caption = "scan to verify" if content.kind == "url" else "scan: the signed credential itself (skillwallet SW1)"
     blocks = qr_terminal(content.text)
     width = len(blocks.split("\n", 1)[0])
-    if sys.stdout.isatty():
+    if is_terminal(sys.stdout):
         import shutil
 
         if shutil.get_terminal_size().columns < width:
