@@ -1,4 +1,5 @@
-"""CLI start-up figures: `skillwallet --help`, completing a subcommand, and `skillwallet list` on 1,000 credentials.
+"""CLI start-up figures: `skillwallet --help`, a command without a wallet, completing a subcommand, and
+`skillwallet list` on 1,000 credentials.
 
 Each figure is the median wall time of several runs of a fresh process, and its ratio to `python -c pass` measured
 in the same run (so the figures compare across machines). Runs in a throwaway home; never touches the real one.
@@ -95,6 +96,8 @@ def main() -> None:
         figures = [
             ("skillwallet --help", timed([python, "-m", "skillwallet", "--help"], env, options.runs)),
             ("skillwallet --version (fast path)", timed([python, "-m", "skillwallet", "--version"], env, options.runs)),
+            # a real command that needs no wallet: option conversion and the command itself, nothing else
+            ("skillwallet config get paper", timed([python, "-m", "skillwallet", "config", "get", "paper"], env, options.runs)),
             (
                 "complete `skillwallet con` (bash)",
                 timed(
