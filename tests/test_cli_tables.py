@@ -125,6 +125,11 @@ def test_piped_rows_carry_whole_cells(filled_wallet):
     shown = dict(line.split("\t") for line in piped("show", filled_wallet).stdout.splitlines())
     assert shown["note"] == "line one line two with a tab" and shown["id"] == filled_wallet
 
+    ranking = [line.split("\t") for line in piped("stack", "--as-of", "2026-01-01").stdout.splitlines()]
+    assert ranking[0] == ["#", "goal", "name", "status", "progress", "missing"]
+    assert not any(cells[5].endswith("...") for cells in ranking[1:])  # shortened only on a terminal
+    assert max(len(cells[5]) for cells in ranking[1:]) > 60
+
     profile = dict(line.split("\t") for line in piped("profile", "show").stdout.splitlines())
     assert profile["links"] == "https://example.org/ada https://github.com/ada"
     assert profile["summary"] == "Two lines" and profile["name"] == "Ada Example"

@@ -4,6 +4,7 @@ and offerings (add/list/remove). Rendering only: the work happens in :mod:`skill
 from __future__ import annotations
 
 import contextlib
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, List, Optional
@@ -13,7 +14,17 @@ import typer
 if TYPE_CHECKING:
     from skillwallet.stacking.catalog import Catalog
 
-from skillwallet.cli.common import Column, Row, command_group, emit_json, info, parse_as_of, render_table, stdout_console
+from skillwallet.cli.common import (
+    Column,
+    Row,
+    command_group,
+    emit_json,
+    info,
+    is_terminal,
+    parse_as_of,
+    render_table,
+    stdout_console,
+)
 
 pathways_app = command_group(
     "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr)."
@@ -189,11 +200,15 @@ def stack_command(
                               "progress": round(e.progress, 4), "missing": e.missing} for e in ranked],
             })
             return
+        # on a terminal the ranking stays one screen line a pathway; piped, scripts get every missing requirement
+        shorten = is_terminal(sys.stdout)
         rows = []
         for n, e in enumerate(ranked, start=1):
             missing = "; ".join(e.missing)
-            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}",
-                             missing if len(missing) <= 60 else missing[:57] + "..."], STATUS_STYLE.get(e.status)))
+            if shorten and len(missing) > 60:
+                missing = missing[:57] + "..."
+            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", missing],
+                            STATUS_STYLE.get(e.status)))
         render_table(["#", "goal", "name", "status", "progress", "missing"], rows,
                      title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
         if not credentials:
