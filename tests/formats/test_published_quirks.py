@@ -105,3 +105,12 @@ def test_a_generic_vc_named_by_its_subject_takes_that_things_description() -> No
     document["type"] = ["VerifiableCredential", "BlockcertsCredential"]
     (credential,) = parse_credential_bytes(json.dumps(document).encode(), source="x.json")
     assert (credential.title, credential.description) == ("Master of Puppets", "Awarded to those who rock")
+
+
+def test_hashed_recipient_with_non_ascii_characters_does_not_match_and_does_not_crash() -> None:
+    """Found by the fuzz test: a hostile hashed identity with non-ASCII text once raised TypeError."""
+    from skillwallet.formats.recipient import hash_identity, identity_matches
+
+    assert not identity_matches("sha256$ñandú€", hashed=True, salt="s", candidates=["ana@example.org"])
+    good = hash_identity("ana@example.org", "s")
+    assert identity_matches(good, hashed=True, salt="s", candidates=["Ana@Example.org"])

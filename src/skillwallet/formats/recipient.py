@@ -52,6 +52,7 @@ def identity_matches(
     expected = expected.lower()
     for option in options:
         computed = hash_identity(option, salt_text, algorithm).partition("$")[2]
-        if hmac.compare_digest(computed, expected):
+        # bytes: compare_digest refuses str with non-ASCII characters, which a hostile identity may hold
+        if hmac.compare_digest(computed.encode("utf-8"), expected.encode("utf-8")):
             return True
     return False
