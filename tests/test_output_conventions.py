@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +220,51 @@ def test_did_key_is_printed_as_text_not_emoji(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "did:key:z6Mk" in out
     assert "\U0001f511" not in out
+
+
+def stderr_of(*args: str, terminal: bool) -> str:
+    """Run with stderr on a pseudo-terminal (or a pipe); return what stderr received."""
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    if not terminal:
+        proc = subprocess.run([sys.executable, "-m", "skillwallet", *args], capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+        return proc.stderr.decode("utf-8", "replace")
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "skillwallet", *args], stdout=subprocess.DEVNULL,
+                               stderr=slave, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    received = b""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            received += chunk
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=TIMEOUT)
+    os.close(master)
+    return received.decode("utf-8", "replace")
+
+
+def test_long_operations_show_progress_on_a_terminal_only(wallet_id, tmp_path):
+    """verify --all and bulk add draw a progress bar on a terminal's stderr, and nothing of it in a pipe."""
+    assert "Verifying" in stderr_of("verify", "--all", "--offline", terminal=True)
+    assert "Verifying" not in stderr_of("verify", "--all", "--offline", terminal=False)
+    sample = Path(paths.__file__).parent / "data" / "samples" / "python-fundamentals.json"
+    assert "Importing" in stderr_of("add", "--offline", str(sample), terminal=True)
+
+
+def test_export_shows_a_spinner_on_a_terminal_only(wallet_id, tmp_path):
+    subprocess.run([sys.executable, "-m", "skillwallet", "profile", "set", "--name", "Ana Souza"], check=True,
+                   capture_output=True)
+    out = tmp_path / "resume.md"
+    assert "Preparing the resume md export" in stderr_of("export", "--resume", "-o", str(out), terminal=True)
+    piped = stderr_of("export", "--resume", "-o", str(out), terminal=False)
+    assert "Preparing" not in piped and "wrote" in piped
+    assert "Ana Souza" in out.read_text(encoding="utf-8")

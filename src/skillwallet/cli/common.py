@@ -148,6 +148,15 @@ def progress(total: int | None, description: str):
     )
 
 
+def busy(message: str):
+    """A spinner with ``message`` on stderr while a single long step runs (a terminal only; silent otherwise)."""
+    import contextlib
+
+    if not is_terminal(sys.stderr):
+        return contextlib.nullcontext()
+    return stderr_console().status(message)
+
+
 # --- tables -----------------------------------------------------------------------------------------------------
 
 

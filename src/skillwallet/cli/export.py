@@ -14,7 +14,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info, is_terminal
+from skillwallet.cli.common import busy, emit_json, info, is_terminal
 from skillwallet.errors import ExportError, InvalidInputError
 
 # --format values and the file extensions that imply them
@@ -228,11 +228,13 @@ def export_command(
         elif kind == "linkedin":
             data, text = _export_linkedin(wallet, linkedin, summary)
         else:
-            data, text = _export_selection(
-                wallet, kind, ids=ids or [], tags=tags or [], goal=goal, paper=paper, qr_mode=None if no_qr else qr_content,
-                include_invalid=include_invalid, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
-                remind_days=remind_days, renew_days=renew_days, summary=summary,
-            )
+            with busy(f"Preparing the {kind.replace('-', ' ')} export"):
+                data, text = _export_selection(
+                    wallet, kind, ids=ids or [], tags=tags or [], goal=goal, paper=paper,
+                    qr_mode=None if no_qr else qr_content, include_invalid=include_invalid, challenge=challenge,
+                    domain=domain, cryptosuite=cryptosuite, remind_days=remind_days, renew_days=renew_days,
+                    summary=summary,
+                )
     # the wallet is closed before anything is written: an export never holds the wallet lock while writing
     if data is not None and output:
         path = _write_or_print(output, data)

@@ -11,23 +11,11 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import emit_json, info
+from skillwallet.cli.common import emit_json, info, parse_as_of, progress
 
 #: From this many Data Integrity credentials on, canonicalisation runs in a process pool.
 POOL_THRESHOLD = 24
 POOL_WORKERS = 2
-
-
-def _parse_as_of(value: Optional[str]) -> datetime:
-    from skillwallet.errors import InvalidInputError
-    from skillwallet.model import parse_datetime
-
-    if value is None:
-        return datetime.now(timezone.utc)
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise InvalidInputError(f"--as-of expects a date like 2027-06-30 or 2027-06-30T12:00:00Z, not {value!r}")
-    return parsed
 
 
 def _read_target(path: Path) -> bytes:
@@ -214,7 +202,7 @@ def verify_command(
     targets = list(targets or [])
     if not targets and not all_:
         raise InvalidInputError("nothing to verify", "give credential ids or files, or --all")
-    when = _parse_as_of(as_of)
+    when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])
     if offline is None:
@@ -271,19 +259,22 @@ def verify_command(
                 stored = wallet.list_credentials()
             else:
                 stored = [wallet.get_credential(t) for t in id_targets]
-            precomputed = _precompute([s.credential for s in stored], wallet)
-            deferred = _DeferredWallet(wallet)
-            for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
-                verdict = verify_credential(
-                    item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
-                    status_cache=status_cache,
-                )
-                if record:
-                    deferred.set_verdict(item.wallet_id, verdict)
-                results.append(_result(item.wallet_id, item.credential.title, verdict))
-                if number % WRITE_BATCH == 0:
-                    deferred.flush()
-            deferred.flush()
+            with progress(len(stored), "Verifying") as bar:  # on a terminal only (stderr)
+                task = bar.add_task("Verifying", total=len(stored))
+                precomputed = _precompute([s.credential for s in stored], wallet)
+                deferred = _DeferredWallet(wallet)
+                for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
+                    verdict = verify_credential(
+                        item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
+                        status_cache=status_cache,
+                    )
+                    if record:
+                        deferred.set_verdict(item.wallet_id, verdict)
+                    results.append(_result(item.wallet_id, item.credential.title, verdict))
+                    bar.advance(task)
+                    if number % WRITE_BATCH == 0:
+                        deferred.flush()
+                deferred.flush()
     finally:
         if wallet is not None:
             wallet.close()
