@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skillwallet.cli.app import run
-from skillwallet.errors import InvalidPathwayError
+from skillwallet.errors import ExitCode, InvalidPathwayError
 from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.interchange import import_pathway_documents
 from skillwallet.stacking.model import load_pathway_toml
@@ -328,3 +328,20 @@ def test_badgr_pathway_published_as_ctdl_evaluation():
     assert one_skill.status == "partial"
     assert {c.label: c.status for c in one_skill.tree.children}["Collect and Analyze Data in French"] == "met"
     assert status(pathway, held(["Spanish Debate (SPAN 3065)"])).status == "unmet"
+
+
+def test_cli_validates_published_json_directly_and_lists_what_is_not_mapped(capsys):
+    """`pathways validate` reads CTDL / Badgr JSON as `pathways import` does, and says what it cannot map."""
+    for name in (COMPTIA, DRAFT, BADGR):
+        result = published(name)
+        assert run(["pathways", "validate", str(PUBLISHED / name)]) == 0
+        err = capsys.readouterr().err
+        assert f"valid {result.format} pathway {result.pathway.id!r}" in err
+        assert err.count("not mapped: ") == len(result.unmapped)
+
+
+def test_cli_validate_refuses_json_that_is_no_pathway(tmp_path, capsys):
+    bad = tmp_path / "not-a-pathway.json"
+    bad.write_text('{"name": "hello"}')
+    assert run(["pathways", "validate", str(bad)]) == ExitCode.INVALID_PATHWAY
+    assert "neither a CTDL pathway" in capsys.readouterr().err

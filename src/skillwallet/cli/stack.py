@@ -314,11 +314,22 @@ def pathways_show(
 
 @pathways_app.command("validate")
 def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
-    """Check a pathway TOML file; nothing is stored."""
+    """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored."""
     from skillwallet.stacking.model import load_pathway_toml
 
-    pathway = load_pathway_toml(read_text_file(file), str(file))
-    info(f"{file}: valid pathway {pathway.id!r} ({len(pathway.requirements)} requirements)")
+    text = read_text_file(file)
+    if not text.lstrip().startswith(("{", "[")):
+        pathway = load_pathway_toml(text, str(file))
+        info(f"{file}: valid pathway {pathway.id!r} ({len(pathway.requirements)} requirements)")
+        return
+    from skillwallet.stacking.interchange import import_pathway_documents
+
+    for result in import_pathway_documents([(str(file), text)]):
+        load_pathway_toml(result.toml, f"{file} ({result.format} → TOML)")  # the stored form must validate too
+        info(f"{file}: valid {result.format} pathway {result.pathway.id!r} "
+             f"({len(result.pathway.requirements)} requirements)")
+        for item in result.unmapped:
+            info(f"  not mapped: {item}")
 
 
 @pathways_app.command("add")
