@@ -21,7 +21,7 @@ from skillwallet.errors import (
 )
 from skillwallet.model import Verdict
 from skillwallet.store import StoredCredential, Wallet
-from skillwallet.store.didkey import ed25519_did_key, ed25519_public_key_from_did_key
+from skillwallet.verify.keys import did_key_from_ed25519, public_key_from_did_key
 
 
 def reopen() -> Wallet:
@@ -145,9 +145,10 @@ def test_holder_key_and_did_key(wallet):
     assert did.startswith("did:key:z6Mk")
     assert wallet.holder_verification_method == f"{did}#{did[len('did:key:'):]}"
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    assert ed25519_public_key_from_did_key(did) == public
+    resolved = public_key_from_did_key(did)
+    assert resolved.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw) == public
     signature = key.sign(b"presentation")
-    Ed25519PublicKey.from_public_bytes(ed25519_public_key_from_did_key(did)).verify(signature, b"presentation")
+    resolved.verify(signature, b"presentation")
     wallet.close()
     with reopen() as again:
         assert again.holder_did == did
@@ -156,7 +157,8 @@ def test_holder_key_and_did_key(wallet):
 def test_did_key_known_answer():
     # did:key spec (w3c-ccg/did-method-key) Ed25519 test vector: the 32-byte public key below encodes to this DID
     public = base64.b16decode("2E6FCCE36701DC791488E0D0B1745CC1E33A4C1C9FCC41C63BD343DBBE0970E6")
-    assert ed25519_did_key(public) == "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    key = Ed25519PublicKey.from_public_bytes(public)
+    assert did_key_from_ed25519(key) == "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 
 
 def test_files_created_private(wallet):

@@ -1027,12 +1027,9 @@ class Wallet:
     @property
     def holder_did(self) -> str:
         """The holder's ``did:key`` (Ed25519: ``did:key:z6Mk...``)."""
-        from cryptography.hazmat.primitives import serialization
+        from skillwallet.verify.keys import did_key_from_ed25519
 
-        from skillwallet.store.didkey import ed25519_did_key
-
-        public = self.holder_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return ed25519_did_key(public)
+        return did_key_from_ed25519(self.holder_key().public_key())
 
     @property
     def holder_verification_method(self) -> str:
