@@ -192,16 +192,21 @@ def _stored_without_ob2_links(wallet: Any, credential: Credential) -> str | None
     An assertion's identity is its id alone (model.Credential.identity_key), so the copy completed with its
     BadgeClass and Issuer is "already present"; the holder is told that the stored copy is the incomplete one.
     """
-    from skillwallet.errors import SkillwalletError
     from skillwallet.model import FORMAT_OB2
 
     if credential.format != FORMAT_OB2 or not credential.issuer.id or not credential.credential_id:
         return None
     try:
-        stored = wallet.get_credential(credential.wallet_id())
-    except (SkillwalletError, AttributeError):
+        from skillwallet.store.wallet import CREDENTIALS
+
+        # an exact O(1) lookup of the small index record: a bulk import must not scan the wallet per file
+        record = wallet.get(CREDENTIALS, credential.wallet_id())
+    except (ImportError, AttributeError, TypeError):
         return None
-    return stored.wallet_id if not stored.credential.issuer.id else None
+    if not isinstance(record, dict):
+        return None
+    stored_issuer = (record.get("summary") or {}).get("issuer_id")
+    return credential.wallet_id() if not stored_issuer else None
 
 
 def import_items(
