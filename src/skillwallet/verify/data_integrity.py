@@ -445,30 +445,7 @@ def _verify_one(
             raise ProofError(f"unsupported proof type {suite!r}", unverifiable=True, check="suite")
         if not isinstance(vm, str) or not vm:
             raise ProofError("the proof has no verificationMethod")
-        purpose = proof.get("proofPurpose")
-        if purpose != expected_purpose:
-            raise ProofError(
-                f"proofPurpose is {purpose!r}, expected {expected_purpose!r}", check="proof_purpose"
-            )
-        if challenge is not None and proof.get("challenge") != challenge:
-            raise ProofError("the proof's challenge does not match the one expected", check="challenge")
-        if domain is not None:
-            proof_domain = proof.get("domain")
-            domains = proof_domain if isinstance(proof_domain, list) else [proof_domain]
-            if domain not in domains:
-                raise ProofError("the proof's domain does not match the one expected", check="domain")
-        from skillwallet.model import format_datetime, parse_datetime
-
-        if "created" in proof:
-            if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
-                raise ProofError("the proof's created date is not a valid date-time")
-        if "expires" in proof:
-            # VC Data Integrity §2.1: a proof is not valid after its own "expires" date-time
-            proof_expires = parse_datetime(proof["expires"]) if isinstance(proof["expires"], str) else None
-            if proof_expires is None:
-                raise ProofError("the proof's expires date is not a valid date-time")
-            if as_of is not None and proof_expires <= as_of:
-                raise ProofError(f"the proof expired on {format_datetime(proof_expires)}", check="proof_expiry")
+        check_proof_options(proof, expected_purpose=expected_purpose, challenge=challenge, domain=domain, as_of=as_of)
         proof_config, unsecured = _proof_inputs(document, proof, previous)
         if suite in JCS_CRYPTOSUITES and "@context" in proof:
             # eddsa-jcs-2022 §3.3.2 / ecdsa-jcs-2019 §3.3.2: the proof's @context must prefix the document's.
@@ -503,6 +480,37 @@ def _verify_one(
         result.failed_check = exc.check
         result.reasons.append(exc.message)
     return result
+
+
+def check_proof_options(
+    proof: dict[str, Any], *, expected_purpose: str, challenge: str | None, domain: str | None, as_of: datetime | None
+) -> None:
+    """The checks every proof suite shares: purpose, challenge, domain, and the proof's own created/expires.
+
+    Raises :class:`ProofError` naming the failed check.
+    """
+    from skillwallet.model import format_datetime, parse_datetime
+
+    purpose = proof.get("proofPurpose")
+    if purpose != expected_purpose:
+        raise ProofError(f"proofPurpose is {purpose!r}, expected {expected_purpose!r}", check="proof_purpose")
+    if challenge is not None and proof.get("challenge") != challenge:
+        raise ProofError("the proof's challenge does not match the one expected", check="challenge")
+    if domain is not None:
+        proof_domain = proof.get("domain")
+        domains = proof_domain if isinstance(proof_domain, list) else [proof_domain]
+        if domain not in domains:
+            raise ProofError("the proof's domain does not match the one expected", check="domain")
+    if "created" in proof:
+        if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
+            raise ProofError("the proof's created date is not a valid date-time")
+    if "expires" in proof:
+        # VC Data Integrity §2.1: a proof is not valid after its own "expires" date-time
+        proof_expires = parse_datetime(proof["expires"]) if isinstance(proof["expires"], str) else None
+        if proof_expires is None:
+            raise ProofError("the proof's expires date is not a valid date-time")
+        if as_of is not None and proof_expires <= as_of:
+            raise ProofError(f"the proof expired on {format_datetime(proof_expires)}", check="proof_expiry")
 
 
 def _proof_list(document: dict[str, Any]) -> list[Any]:

@@ -39,6 +39,7 @@ from skillwallet.verify.data_integrity import (
     _cached_hash_data,
     _key_kind,
     _proof_inputs,
+    check_proof_options,
     resolve_key,
 )
 
@@ -168,8 +169,6 @@ def verify_legacy_proof(
     """
     from cryptography.exceptions import InvalidSignature
 
-    from skillwallet.model import format_datetime, parse_datetime
-
     suite = str(proof.get("type"))
     vm = proof.get("verificationMethod")
     if isinstance(vm, dict):  # an embedded method: only its id may be used (the key must come from the issuer)
@@ -183,25 +182,7 @@ def verify_legacy_proof(
         if any(k in proof for k in ("proofValue", "signatureValue")):
             # jsonld-signatures drops these from the proof options, so they would sit beside the jws unsigned
             raise ProofError(f"a {suite} proof carries its signature in jws only, not also in proofValue/signatureValue")
-        purpose = proof.get("proofPurpose")
-        if purpose != expected_purpose:
-            raise ProofError(f"proofPurpose is {purpose!r}, expected {expected_purpose!r}", check="proof_purpose")
-        if challenge is not None and proof.get("challenge") != challenge:
-            raise ProofError("the proof's challenge does not match the one expected", check="challenge")
-        if domain is not None:
-            proof_domain = proof.get("domain")
-            domains = proof_domain if isinstance(proof_domain, list) else [proof_domain]
-            if domain not in domains:
-                raise ProofError("the proof's domain does not match the one expected", check="domain")
-        if "created" in proof:
-            if not isinstance(proof["created"], str) or parse_datetime(proof["created"]) is None:
-                raise ProofError("the proof's created date is not a valid date-time")
-        if "expires" in proof:
-            proof_expires = parse_datetime(proof["expires"]) if isinstance(proof["expires"], str) else None
-            if proof_expires is None:
-                raise ProofError("the proof's expires date is not a valid date-time")
-            if as_of is not None and proof_expires <= as_of:
-                raise ProofError(f"the proof expired on {format_datetime(proof_expires)}", check="proof_expiry")
+        check_proof_options(proof, expected_purpose=expected_purpose, challenge=challenge, domain=domain, as_of=as_of)
 
         encoded_header, header, signature = _parse_detached_jws(proof.get("jws"), vm)
         alg = header.get("alg")
