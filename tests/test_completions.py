@@ -164,8 +164,19 @@ zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no
 zpty -w z "print -r -- '<<READY''>>'"
 zpty -r z line '*<<READY>>*'
 zpty -n -w z "$2"$'\t'
+# Let the completion finish before typing on: zsh's completion gives way to pending input ("typeahead"),
+# so keys sent at once could cut it short on a busy machine. Read until matches arrived and output is quiet.
+zmodload zsh/zselect
+out=""
+integer tick=0 idle=0
+while (( tick < 400 )); do
+  if zpty -r -t z chunk; then out+=$chunk; idle=0; else (( idle++ )); zselect -t 5; fi
+  [[ $out == *'<<MATCH'* ]] && (( idle >= 8 )) && break
+  (( tick++ ))
+done
 zpty -w z $'\C-u'"print -r -- '<<DONE''>>'"
-zpty -r z out '*<<DONE>>*'
+zpty -r z rest '*<<DONE>>*'
+out+=$rest
 print -r -- "$out" | grep -a -o '<<MATCH [^>]*>>'
 zpty -d z
 exit 0
