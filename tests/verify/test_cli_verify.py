@@ -300,3 +300,27 @@ def test_hosted_ob2_offline_has_status_unknown_never_pass(capsys):
     assert result["verdict"] == "unverifiable"
     assert result["checks"]["status"] == "unknown"
     assert result["checks"]["signature"] == "unknown"
+
+
+def test_trusted_issuers_add_an_informational_check(tmp_path, capsys, issuer):
+    """`verified` binds the key to the issuer id; the trusted_issuers config says whether you trust that id."""
+    key, did, vm = issuer
+    path = write(tmp_path, "badge.json", sign_data_integrity(ob3_credential(did), key, vm))
+    code, out, _ = run_json(capsys, ["verify", str(path)])
+    assert code == 0 and "issuer_trusted" not in out["results"][0]["checks"]  # no list configured
+    assert run(["config", "set", "trusted_issuers", "did:web:university.example"]) == 0
+    capsys.readouterr()
+    code, out, _ = run_json(capsys, ["verify", str(path)])
+    (result,) = out["results"]
+    assert code == 0  # informational: the verdict and the exit code stay
+    assert result["verdict"] == "verified" and result["checks"]["issuer_trusted"] == "unknown"
+    assert any("not in your trusted_issuers" in r for r in result["reasons"])
+    assert run(["config", "set", "trusted_issuers", f"did:web:university.example, {did}"]) == 0
+    capsys.readouterr()
+    code, out, _ = run_json(capsys, ["verify", str(path)])
+    assert out["results"][0]["checks"]["issuer_trusted"] == "pass"
+    tampered = json.loads(path.read_text())
+    tampered["credentialSubject"]["achievement"]["name"] = "Something else"
+    bad = write(tmp_path, "tampered.json", tampered)
+    code, out, _ = run_json(capsys, ["verify", str(bad)])
+    assert out["results"][0]["verdict"] == "invalid" and out["results"][0]["checks"]["issuer_trusted"] == "na"

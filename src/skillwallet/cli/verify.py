@@ -67,6 +67,37 @@ def _result(source: str, title: Optional[str], verdict, kind: str = "credential"
     return out
 
 
+def _mark_trusted_issuers(results: list[dict[str, Any]]) -> None:
+    """Add the ``issuer_trusted`` check when the config lists ``trusted_issuers``.
+
+    ``verified`` binds the key to the issuer *id*; whether that id is the institution its name claims is the
+    holder's (or employer's) judgement. With a trusted list: ``pass`` for a listed issuer, ``unknown`` for a
+    verified credential from anyone else, ``na`` where the signature did not establish the issuer at all.
+    Informational: it does not change the verdict or the exit code.
+    """
+    from skillwallet.config import load_config
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.model import VERDICT_VERIFIED
+
+    try:
+        trusted = {t.rstrip("/") for t in load_config().trusted_issuers}
+    except SkillwalletError:
+        return  # a broken config is reported by `skillwallet config show` / `doctor`, not here
+    if not trusted:
+        return
+    for result in results:
+        if result["kind"] != "credential":
+            continue
+        issuer = result["details"].get("issuer")
+        if result["verdict"] != VERDICT_VERIFIED or not isinstance(issuer, str):
+            result["checks"]["issuer_trusted"] = "na"
+        elif issuer.rstrip("/") in trusted:
+            result["checks"]["issuer_trusted"] = "pass"
+        else:
+            result["checks"]["issuer_trusted"] = "unknown"
+            result["reasons"].append(f"the issuer {issuer} is not in your trusted_issuers")
+
+
 #: Verdicts and cache entries are written in batches of this many: one fsync-ed transaction per batch
 #: instead of two per credential (a transaction costs ~20 ms on a typical disk, verification ~3 ms).
 WRITE_BATCH = 100
@@ -279,6 +310,7 @@ def verify_command(
         if wallet is not None:
             wallet.close()
 
+    _mark_trusted_issuers(results)
     if as_json:
         emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
     else:
