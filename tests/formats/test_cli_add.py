@@ -363,3 +363,28 @@ def test_piped_output_is_tab_separated(wallet_home, tmp_path) -> None:
     cells = row.split("\t")
     assert cells[1:] == ["added", "Teamwork", "Example University", "ob3", "not-verified"]
     assert len(cells[0]) == 12
+
+
+def test_a_status_list_credential_is_kept_as_a_document_not_as_a_credential(wallet_home, passphrase, capsys) -> None:
+    """Adding an issuer's status list (e.g. a whole downloaded folder) stores it where status checks look."""
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION
+
+    samples = Path(paths.__file__).parent / "data" / "samples"
+    status_list = samples / "documents" / "cloudskills-status-1.json"
+    code, report, _ = add_json(capsys, str(status_list), str(samples / "linux-administration.json"), "--offline")
+    assert code == 0
+    assert report["summary"]["added"] == 1 and report["summary"]["supporting"] == 1
+    (kept,) = [r for r in report["results"] if r["status"] == "supporting"]
+    assert "kept as the document for https://credentials.cloudskills.example/status/1" in kept["reason"]
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        assert [s.credential.title for s in wallet.list_credentials()] == ["Linux Administration Essentials (demo)"]
+        assert wallet.get(DOCUMENTS_COLLECTION, "https://credentials.cloudskills.example/status/1") is not None
+    # and the status check now finds it: the revoked sample is reported revoked, offline
+    code, report, _ = add_json(capsys, str(samples / "linux-administration.json"), "--offline")
+    from skillwallet.cli.app import run
+
+    assert run(["verify", "--all", "--offline", "--json"]) == 13
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results[0]["checks"]["status"] == "revoked"

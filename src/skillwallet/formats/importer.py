@@ -255,6 +255,10 @@ def import_items(
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
                 continue
             for credential in credentials:
+                kept_as = _keep_status_list(wallet, credential)
+                if kept_as is not None:
+                    report.results.append(ImportResult(item.source, SUPPORTING, reason=kept_as))
+                    continue
                 verdict, notes = _verify(credential, verifier)
                 writer.add(credential, verdict if verifier is not None else None, _result_for(item.source, credential, verdict, notes))
         finally:
@@ -262,6 +266,36 @@ def import_items(
                 on_item(item)
     writer.flush()
     return report
+
+
+STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
+
+
+def _keep_status_list(wallet: Any, credential: Credential) -> str | None:
+    """A status list credential is the issuer's, not the holder's: keep it as the document for its URL.
+
+    It is then used exactly like ``skillwallet documents add URL FILE`` (and verified whenever it is used);
+    returns the reason line for the report, or ``None`` when ``credential`` is no status list.
+    """
+    if not STATUS_LIST_TYPES & set(credential.types) or credential.parent_id:
+        return None
+    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, SOURCE_ADDED, document_record, validate_document_url
+
+    try:
+        key = validate_document_url(credential.credential_id or "")
+    except SkillwalletError:
+        return "a status list credential without a URL id: not a credential of yours, and not kept"
+    existing = wallet.get(DOCUMENTS_COLLECTION, key)
+    if existing and existing.get("source") == SOURCE_ADDED and existing.get("sha256") != _sha256(credential.original):
+        return f"a status list credential for {key}: a different copy is kept already (skillwallet documents add --force)"
+    wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, credential.original, source=SOURCE_ADDED))
+    return f"a status list credential: kept as the document for {key} (used when checking status)"
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _result_for(source: str, credential: Credential, verdict: Verdict, notes: list[str]) -> ImportResult:
