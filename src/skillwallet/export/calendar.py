@@ -38,7 +38,7 @@ def render_calendar(
 
     Raises :class:`ExportError` when none of them expires on or after ``as_of``.
     """
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar
 
     if remind_days < 0 or renew_days < 0:
         raise ExportError("reminder and renewal lead times must be zero or more days")
@@ -66,17 +66,10 @@ def render_calendar(
         lines.append(f"Wallet id: {item.wallet_id} (skillwallet show {item.wallet_id})")
         description = "\n".join(lines)
 
-        event = Event()
-        event.add("uid", expiry_uid(item.wallet_id))
-        event.add("dtstamp", as_of)
-        event.add("summary", f"Expires: {title}")
-        event.add("dtstart", expires)
-        event.add("dtend", expires + timedelta(days=1))
-        event.add("description", description)
-        event.add("categories", ["Credential expiry"])
-        event.add("transp", "TRANSPARENT")
-        if renewal_link:
-            event.add("url", renewal_link)
+        event = _all_day_event(
+            expiry_uid(item.wallet_id), f"Expires: {title}", expires, description, "Credential expiry",
+            renewal_link, stamp=as_of,
+        )
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"{title} expires in {remind_days} days")
@@ -86,21 +79,31 @@ def render_calendar(
 
         renew_on = expires - timedelta(days=renew_days)
         if renew_days and renew_on >= as_of.date():
-            renewal = Event()
-            renewal.add("uid", renewal_uid(item.wallet_id))
-            renewal.add("dtstamp", as_of)
-            renewal.add("summary", f"Start renewal: {title}")
-            renewal.add("dtstart", renew_on)
-            renewal.add("dtend", renew_on + timedelta(days=1))
-            renewal.add("description", description)
-            renewal.add("categories", ["Credential renewal"])
-            renewal.add("transp", "TRANSPARENT")
-            if renewal_link:
-                renewal.add("url", renewal_link)
-            calendar.add_component(renewal)
+            calendar.add_component(_all_day_event(
+                renewal_uid(item.wallet_id), f"Start renewal: {title}", renew_on, description, "Credential renewal",
+                renewal_link, stamp=as_of,
+            ))
     if not count:
         raise ExportError(
             "nothing to put in a calendar: no chosen credential expires on or after today",
             "see `skillwallet expiring`; credentials without an expiry date need no renewal",
         )
     return calendar.to_ical()
+
+
+def _all_day_event(uid: str, summary: str, day, description: str, category: str, link: str | None, *, stamp):
+    """One all-day, non-blocking (TRANSPARENT) event: the shape of both the expiry and the renewal events."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("description", description)
+    event.add("categories", [category])
+    event.add("transp", "TRANSPARENT")
+    if link:
+        event.add("url", link)
+    return event
