@@ -56,19 +56,13 @@ def piped(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-def on_terminal(*args: str, no_color: bool) -> tuple[int, str]:
-    """Run with stdout on a pseudo-terminal; return (exit code, what the terminal received)."""
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="50")
-    env.pop("NO_COLOR", None)
-    if no_color:
-        env["NO_COLOR"] = "1"
+def run_on_pty(args: tuple[str, ...], env: dict[str, str], *, stream: str) -> tuple[int, str]:
+    """Run skillwallet with ``stream`` ("stdout" or "stderr") on a pseudo-terminal and the other discarded;
+    return (exit code, what the terminal received)."""
     master, slave = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
     process = subprocess.Popen(
-        [sys.executable, "-m", "skillwallet", *args],
-        stdout=slave,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        env=env,
+        [sys.executable, "-m", "skillwallet", *args], stdin=subprocess.DEVNULL, env=env, **streams
     )
     os.close(slave)
     received = b""
@@ -88,6 +82,15 @@ def on_terminal(*args: str, no_color: bool) -> tuple[int, str]:
     code = process.wait(timeout=TIMEOUT)
     os.close(master)
     return code, received.decode("utf-8", errors="replace")
+
+
+def on_terminal(*args: str, no_color: bool) -> tuple[int, str]:
+    """Run with stdout on a pseudo-terminal; return (exit code, what the terminal received)."""
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="50")
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    return run_on_pty(args, env, stream="stdout")
 
 
 # human output of the read commands, with what each must show
@@ -225,31 +228,11 @@ def test_did_key_is_printed_as_text_not_emoji(monkeypatch, capsys):
 def stderr_of(*args: str, terminal: bool) -> str:
     """Run with stderr on a pseudo-terminal (or a pipe); return what stderr received."""
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
-    if not terminal:
-        proc = subprocess.run([sys.executable, "-m", "skillwallet", *args], capture_output=True, env=env,
-                              stdin=subprocess.DEVNULL, timeout=TIMEOUT)
-        return proc.stderr.decode("utf-8", "replace")
-    master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "skillwallet", *args], stdout=subprocess.DEVNULL,
-                               stderr=slave, stdin=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    received = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            received += chunk
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=TIMEOUT)
-    os.close(master)
-    return received.decode("utf-8", "replace")
+    if terminal:
+        return run_on_pty(args, env, stream="stderr")[1]
+    proc = subprocess.run([sys.executable, "-m", "skillwallet", *args], capture_output=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    return proc.stderr.decode("utf-8", "replace")
 
 
 def test_long_operations_show_progress_on_a_terminal_only(wallet_id, tmp_path):
