@@ -39,6 +39,7 @@ PUBLISHED = {
     "https://www.w3.org/ns/credentials/undefined-terms/v2": ("82dab514ba44eb18f5d1b0f638c5e140c6a556fbfb5089601bdc0fa5eb8b2581", "3b11e1df8c618447e9f79f3737e3c30fc0841537eb95f36003742c633672bb9f"),
     "https://www.w3.org/ns/credentials/v2": ("59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734", "b463c8d6a066214123ddd9827b135e1b50e1fc73322cc52a9b12a4f1fc7d86cf"),
     "https://www.w3.org/ns/did/v1": ("adefa50311393eb1bd788a38ac9fe2696c65367928f6996812cd54577394f4da", "a7e146c40fcec005d3f0f14ae745665f446da58d7914a9d8f733746686fad82b"),
+    "https://www.w3.org/ns/odrl.jsonld": ("a83cb98005bce546531131d4042318d8267aff71b1451f53cc926587fcef42c6", "c9b3bbb66a340349a8b126f464287e139570ae46d40d89362733196babb1c9c6"),
 }
 
 
