@@ -112,6 +112,26 @@ class Attacker:
 
 
 # --------------------------------------------------------------------------------------------------------
+# credentials
+
+
+def _verify_helpers():
+    """tests/verify/fixtures/di/helpers.py, loaded by path (its folder is not a package on our sys.path)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "verify" / "fixtures" / "di" / "helpers.py"
+    spec = importlib.util.spec_from_file_location("_forgery_di_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ob3_credential(issuer_did: str, **fields: Any) -> dict[str, Any]:
+    """The unsigned Open Badges 3.0 credential the verify tests use, issued by ``issuer_did``."""
+    return _verify_helpers().ob3_credential(issuer_did, **fields)
+
+
+# --------------------------------------------------------------------------------------------------------
 # encodings
 
 
