@@ -92,6 +92,11 @@ FORGERIES = {
     "ignored @-form key": lambda g: {**copy.deepcopy(g), "@skills": [INJECTED]},
     "@language outside a value": lambda g: {**copy.deepcopy(g), "@language": "fr"},
     "@index on a value": lambda g: {**copy.deepcopy(g), "name": {"@value": g["name"], "@index": INJECTED}},
+    # a property named by a blank node: RDF without generalized triples skips it (JSON-LD 1.1 API §8.1)
+    "term mapped to a blank node": lambda g: with_context(g, {"skills": "_:skills"}, skills=[INJECTED]),
+    "term with a blank node @id": lambda g: with_context(g, {"skills": {"@id": "_:s"}}, skills=[INJECTED]),
+    "blank node @vocab": lambda g: in_subject(g, {"@vocab": "_:"}, skills=[INJECTED]),
+    "blank node key": lambda g: {**copy.deepcopy(g), "_:skills": [INJECTED]},
     # aliasing @context itself is an error in JSON-LD 1.1 (§4.1.3)
     "@context aliased": lambda g: with_context(g, {"ctx": "@context"}, ctx={"skills": "@index"}, skills=INJECTED),
     # a protected term cannot be redefined by an inline context (VC 2.0 and OB 3.0 contexts are @protected)
@@ -114,7 +119,7 @@ def test_unsigned_json_makes_the_credential_invalid(tmp_path, genuine, name):
     assert result.verdict == "invalid", (result.verdict, result.json)
 
 
-@pytest.mark.parametrize("keyword", ["@index", "@none", "@json", "@set", "@language"])
+@pytest.mark.parametrize("keyword", ["@index", "@none", "@json", "@set", "@language", "_:skills"])
 @pytest.mark.parametrize("where", ["credentialSubject", "achievement"])
 def test_the_importer_does_not_show_aliased_skills(genuine, keyword, where):
     # the alias in the top-level context applies throughout; the skills sit where the importer reads skills

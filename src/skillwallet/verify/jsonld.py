@@ -252,7 +252,9 @@ def unsigned_json_constructs(document: Any) -> list[str]:
       not see. Only ``@id`` and ``@type`` aliases are accepted (they produce the node id and rdf:type triples);
       ``@context`` itself cannot be aliased (§4.1.3) and the JSON-LD processor refuses that;
     * a term definition in such a context with an ``@index`` container and no property-valued ``@index``
-      (§4.6.1: the map keys are dropped from the RDF) or with ``@nest``;
+      (§4.6.1: the map keys are dropped from the RDF) or with ``@nest``, or mapping the term to a blank node
+      identifier (a blank-node predicate is skipped by RDF serialisation, JSON-LD 1.1 API §8.1; :func:`expand`
+      also refuses any such property after expansion, however it was produced);
     * a keyword used directly as a key in the body where it produces no triple (``@index``, ``@nest``,
       ``@included``, ``@none``, ``@json``, ``@graph``, ``@reverse``, ``@language``/``@direction`` outside a
       value object, or a key in the "@…" form the processor ignores, §9.1).
@@ -281,6 +283,8 @@ def unsigned_json_constructs(document: Any) -> list[str]:
                 target = definition.get("@id") if isinstance(definition, dict) else definition
                 if isinstance(target, str) and target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES:
                     add(f"the credential's own @context makes {term!r} an alias of {target}")
+                elif isinstance(target, str) and target.startswith("_:"):
+                    add(f"the credential's own @context maps {term!r} to the blank node {target}")
                 if not isinstance(definition, dict):
                     continue
                 container = definition.get("@container")
@@ -334,7 +338,9 @@ def unsigned_terms(document: Any) -> frozenset[str]:
                 if term.startswith("@"):
                     continue
                 target = definition.get("@id") if isinstance(definition, dict) else definition
-                if isinstance(target, str) and target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES:
+                if isinstance(target, str) and (
+                    (target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES) or target.startswith("_:")
+                ):
                     terms.add(term)
                 if isinstance(definition, dict):
                     container = definition.get("@container")
@@ -397,7 +403,31 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
             message = str(cause) if cause is not None else f"JSON-LD context not available offline: {unknown}"
             raise JsonLdError(message, unknown_context=unknown) from exc
         raise JsonLdError(f"JSON-LD processing failed: {_describe(exc)}") from exc
+    blank = _blank_node_properties(expanded)
+    if blank:
+        # JSON-LD 1.1 API §8.1 (Deserialize JSON-LD to RDF): without generalized RDF, a triple whose predicate
+        # is a blank node is skipped, so a term mapped to "_:…" (or an "_:" @vocab) keeps unsigned JSON too.
+        raise UnsignedJsonError(
+            "JSON-LD keeps JSON here that the signature does not cover: properties named by blank node "
+            "identifiers produce no statement: " + ", ".join(blank[:4])
+        )
     return expanded, sorted(set(dropped))
+
+
+def _blank_node_properties(node: Any, found: list[str] | None = None, depth: int = 0) -> list[str]:
+    found = [] if found is None else found
+    if depth > 512 or len(found) >= _MAX_PROBLEMS:
+        return found
+    if isinstance(node, list):
+        for item in node:
+            _blank_node_properties(item, found, depth + 1)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("_:"):
+                found.append(key)
+            if key != "@value":
+                _blank_node_properties(value, found, depth + 1)
+    return found
 
 
 def _expanded_to_rdf(processor, expanded: list[Any]) -> dict[str, Any]:
