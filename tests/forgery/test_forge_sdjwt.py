@@ -196,3 +196,13 @@ def test_iss_and_signed_issuer_that_disagree_are_invalid(mallory):
     finding = jose.verify_sd_jwt(token, resolver=DocumentResolver(offline=True))
     assert finding.outcome == "fail"
     assert "different issuers" in finding.reasons[0]
+
+
+def test_vc_jwt_without_any_issuer_is_not_bound_to_the_key_controller(mallory):
+    # VC 1.1 §6.3.1 JWT: neither 'iss' nor vc.issuer; the kid resolves to the attacker's did:key
+    from skillwallet.model import FORMAT_VC_JWT, Credential, Issuer
+
+    token = mallory.jws({"vc": {**vcdm(issuer=None)}, "nbf": IAT}, {"typ": "JWT"})
+    credential = Credential(format=FORMAT_VC_JWT, original=token.encode(), media_type="application/jwt", issuer=Issuer())
+    finding = jose.verify_jose_credential(credential, resolver=DocumentResolver(offline=True))
+    assert finding.outcome != "pass" and finding.binding != "bound"
