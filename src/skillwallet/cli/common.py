@@ -93,11 +93,20 @@ def emit_json(kind: str, payload: dict[str, Any]) -> None:
 
     document = {"schema": f"skillwallet/{kind}", "version": JSON_SCHEMA_VERSION}
     document.update(payload)
-    # the warnings printed on stderr travel with the data (an optional member of every version-1 shape; a
-    # command whose own payload already has a `warnings` member, like doctor's count, keeps its own)
+    # The `warning:` lines printed on stderr travel with the data: an optional `warnings` list of strings, added
+    # to every version-1 shape (additive, so the version stays). Where a shape already has its own `warnings`:
+    # a list of objects (stack --goal) gains {"kind": "wallet", "message": ...} items (status lists the same
+    # strings itself, always); a count (doctor) is left
+    # alone, doctor lists the same finding among its checks.
     warnings = cli_state().warnings
-    if warnings and "warnings" not in document:
-        document["warnings"] = list(warnings)
+    if warnings:
+        own = document.get("warnings")
+        if "warnings" not in document:
+            document["warnings"] = list(warnings)
+        elif isinstance(own, list):
+            document["warnings"] = own + [
+                {"kind": "wallet", "message": message} for message in warnings if message not in own
+            ]
     # Indented for people on a terminal; compact (and C-encoded, much faster for 10,000 credentials) in pipes.
     indent = 2 if is_terminal(sys.stdout) else None
     sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
