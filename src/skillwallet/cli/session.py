@@ -122,7 +122,8 @@ def rollback_warning(home: Path) -> str:
     """The warning for a wallet with history and no record of the versions this machine has seen."""
     return (
         f"this machine has no record of the versions of the wallet at {home} it has seen, so an older copy put "
-        "back would go unnoticed; if this wallet is the one you expect, accept it once: skillwallet restore --trust-current"
+        "back would go unnoticed; if this wallet is the one you expect, accept it once: "
+        "skillwallet restore --trust-current"
     )
 
 

@@ -106,7 +106,7 @@ def lock_command() -> None:
 
 
 def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/status).")) -> None:
-    """Where the wallet is, how many credentials, KDF parameters, session state, permission problems."""
+    """Where the wallet is, how many credentials, KDF parameters, session state, rollback record, permission problems."""
     from skillwallet import paths
     from skillwallet.cli.session import SESSION_ENV, rollback_warning, wallet_home, warn
     from skillwallet.errors import WalletNotFoundError
