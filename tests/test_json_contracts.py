@@ -218,12 +218,11 @@ def test_json_contract(contract: Contract, request, capsys):
 def test_json_output_carries_the_warnings_printed_on_stderr(contract: Contract, request, capsys):
     """A wallet with history and no rollback record (docs/store.md, "Rollback"): the `warning:` line on stderr is
     also in the JSON, as the optional `warnings` list of strings (doctor keeps its count, and lists the check)."""
-    from skillwallet.store.wallet import seen_record_path
-
     if contract.command not in registered_commands():
         pytest.skip(f"`skillwallet {contract.command}` is not registered yet")
     ids = request.getfixturevalue("wallet_ids")
-    seen_record_path(paths.wallet_home()).unlink()
+    (record,) = (paths.state_dir() / "seen").glob("*.json")
+    record.unlink()
     args = [_first_pathway(capsys) if a == "{pathway}" else ids[a[1:-1]] if a.startswith("{") else a
             for a in contract.args]
     code = run(args)

@@ -9,12 +9,13 @@ import json
 import shutil
 
 import pytest
-from store_helpers import PASSPHRASE, make_credential, wallet_file, wallet_home
+from store_helpers import PASSPHRASE, make_credential, seen_record_file, wallet_file, wallet_home
 
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode, RollbackError
 from skillwallet.store import Wallet
-from skillwallet.store.wallet import INITIAL_GENERATION, seen_record_path
+
+INITIAL_GENERATION = 1  # what init leaves: the empty wallet (0) plus the holder key (docs/store.md)
 
 
 @pytest.fixture
@@ -42,21 +43,21 @@ def rolled_back_with_record_deleted(filled_wallet, tmp_path) -> str:
     with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
         lost, _ = wallet.add_credential(make_credential(99, title="The credential that disappears"))
     shutil.copyfile(old_copy, wallet_file())
-    seen_record_path(wallet_home()).unlink()
+    seen_record_file().unlink()
     return lost
 
 
 def test_old_copy_put_back_with_record_deleted_is_not_silent(filled_wallet, tmp_path, cli):
     lost = rolled_back_with_record_deleted(filled_wallet, tmp_path)
-    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
-        assert wallet.get("credentials", lost) is None  # the old copy really is in place
-        assert wallet.rollback_unverified
     code, out, err = cli("list")
     assert code == 0, err
     lines = warning_lines(err)
     assert len(lines) == 1, err
     assert "no record of the versions of the wallet" in lines[0]
     assert "skillwallet restore --trust-current" in lines[0]
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        assert wallet.get("credentials", lost) is None  # the old copy really is in place
+        assert wallet.rollback_unverified
 
 
 def test_warning_repeats_on_every_command_until_accepted(filled_wallet, tmp_path, cli):
@@ -66,15 +67,15 @@ def test_warning_repeats_on_every_command_until_accepted(filled_wallet, tmp_path
         assert code == 0, (args, err)
         assert len(warning_lines(err)) == 1, (args, err)
         # using the wallet (even writing to it) does not quietly accept it
-        assert not seen_record_path(wallet_home()).exists()
+        assert not seen_record_file().exists()
     code, _, err = cli("tag", filled_wallet.test_ids[0], "job")
     assert code == 0, err
     assert len(warning_lines(err)) == 1
-    assert not seen_record_path(wallet_home()).exists()
+    assert not seen_record_file().exists()
 
     code, _, err = cli("restore", "--trust-current")
     assert code == 0, err
-    assert seen_record_path(wallet_home()).exists()
+    assert seen_record_file().exists()
     for args in (["list"], ["status"]):
         code, _, err = cli(*args)
         assert code == 0, err
@@ -130,10 +131,10 @@ def test_a_wallet_without_history_gets_its_record_silently(wallet, cli):
     generation = wallet.generation
     wallet.close()
     assert generation == INITIAL_GENERATION
-    seen_record_path(wallet_home()).unlink()
+    seen_record_file().unlink()
     code, _, err = cli("list")
     assert code == 0 and warning_lines(err) == []
-    assert seen_record_path(wallet_home()).exists()
+    assert seen_record_file().exists()
 
 
 def test_accepting_it_restores_full_rollback_detection(filled_wallet, tmp_path, cli):
@@ -157,6 +158,6 @@ def test_passwd_does_not_accept_the_wallet_either(filled_wallet, tmp_path, cli, 
     code, _, err = cli("passwd")
     assert code == 0, err
     assert len(warning_lines(err)) == 1
-    assert not seen_record_path(wallet_home()).exists()
+    assert not seen_record_file().exists()
     with Wallet.open(wallet_home(), passphrase="another passphrase") as wallet:
         assert wallet.rollback_unverified

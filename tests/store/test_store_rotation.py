@@ -8,14 +8,14 @@ import shutil
 import sqlite3
 
 import pytest
-from store_helpers import PASSPHRASE, make_credential, run_cli, wallet_file, wallet_home
+from store_helpers import PASSPHRASE, make_credential, run_cli, seen_record_file, wallet_file, wallet_home
 
 from skillwallet.errors import BadPassphraseError, RollbackError, WalletBusyError, WalletLockedError
 from skillwallet.store import Wallet, crypto
 from skillwallet.store import session as sessions
 from skillwallet.store.backup import read_backup, write_backup
 from skillwallet.store.crypto import Secret
-from skillwallet.store.wallet import _lp, seen_record_path
+from skillwallet.store.wallet import _lp
 
 NEW_PASSPHRASE = "a brand new passphrase"
 
@@ -102,10 +102,10 @@ def test_rollback_record_is_rewritten_under_the_new_key(filled_wallet, tmp_path)
     filled_wallet.close()
     pre_change = tmp_path / "pre-change.sqlite"
     shutil.copyfile(wallet_file(), pre_change)
-    record_before = json.loads(seen_record_path(wallet_home()).read_text())
+    record_before = json.loads(seen_record_file().read_text())
     proc = run_cli("passwd", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE, "SKILLWALLET_NEW_PASSPHRASE": NEW_PASSPHRASE})
     assert proc.returncode == 0, proc.stderr
-    record_after = json.loads(seen_record_path(wallet_home()).read_text())
+    record_after = json.loads(seen_record_file().read_text())
     assert set(record_after) == {"wallet_id", "home", "generation", "mac"}  # no pending entry left behind
     assert record_after["generation"] == record_before["generation"] + 1
     assert record_after["mac"] != record_before["mac"]
