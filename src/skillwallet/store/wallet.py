@@ -1240,7 +1240,14 @@ class Wallet:
             raise _translate_sqlite(exc, self.path) from None
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
-        # from here on the old key is gone from this object (and from the file)
+        try:
+            # older page images (the old wrapped key among them) can linger in the -wal file: fold it back and
+            # truncate it now (a checkpoint is crash-safe by SQLite's design; one that other readers block is
+            # harmless, those pages only ever held what the old key already covered)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        # from here on this object holds only the new key
         self._keys = new_keys
         self.header = header
         self._generation = generation
