@@ -908,6 +908,19 @@ class Wallet:
         # == _lp(b"skillwallet-record-v1", wallet id, collection, rid, version)
         return prefix + len(rid).to_bytes(4, "big") + rid + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
 
+    def _unseal_plain(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[bytes, str]:
+        """The record's plaintext bytes and its key (for re-sealing it unchanged)."""
+        try:
+            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
+                raise ValueError("wrong column type")
+            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
+            key = json.loads(plain)["k"]
+            if not isinstance(key, str):
+                raise ValueError("record key is not text")
+            return plain, key
+        except Exception:
+            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
+
     def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
         try:
             if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
@@ -1202,9 +1215,9 @@ class Wallet:
                 fsutil.fault_point("passwd.clear")
                 conn.execute("DELETE FROM records")
                 for collection, rid, version, sealed in rows:
-                    key, value = self._unseal(collection, rid, version, sealed)
+                    plain, key = self._unseal_plain(collection, rid, version, sealed)
                     new_rid = crypto.mac(new_keys.index, collection.encode(), key.encode())[:16]
-                    plain = json.dumps({"k": key, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
+                    # the same plaintext bytes, sealed again under the new key, id and version
                     sealed_new = new_keys.sealer.seal(plain, self._aad(collection, new_rid, generation))
                     fsutil.fault_point("passwd.record")
                     conn.execute(
