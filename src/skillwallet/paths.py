@@ -4,8 +4,8 @@ Without overrides: the platform's user data folder (the wallet), config folder a
 
 ``SKILLWALLET_HOME`` moves *everything* of one wallet under one folder, so two homes never share anything:
 the wallet file at its top, the config in ``$SKILLWALLET_HOME/config`` and the machine-local state (sessions,
-the rollback record) in ``$SKILLWALLET_HOME/state``; nothing is read from or written to the platform folders
-then. ``SKILLWALLET_CONFIG_DIR`` and ``SKILLWALLET_STATE_DIR`` still override each folder on its own.
+the rollback record) in ``$SKILLWALLET_HOME/state``; nothing is written to the platform folders then (the one
+thing read there: a rollback record an earlier release kept in the platform state folder, see the store). ``SKILLWALLET_CONFIG_DIR`` and ``SKILLWALLET_STATE_DIR`` still override each folder on its own.
 
 The trade-off of keeping the rollback record inside the home (docs/store.md, "Rollback"): a copy of the whole
 folder put back brings its older record with it, so only the platform default or a ``SKILLWALLET_STATE_DIR``

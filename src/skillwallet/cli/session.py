@@ -3,6 +3,9 @@
 Order (first that applies): a live ``SKILLWALLET_SESSION``; ``SKILLWALLET_PASSPHRASE``; ``--passphrase-file``
 (global option or the command's own, also ``SKILLWALLET_PASSPHRASE_FILE``); an interactive prompt when stdin is a
 terminal. Otherwise the wallet is locked: WalletLockedError with a hint. No wallet: WalletNotFoundError.
+
+What a command should know about the wallet it opened goes through :func:`warn`: one ``warning:`` line on stderr
+per message and command, kept in the command's state so that ``--json`` output carries it (``warnings``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 ``skillwallet unlock`` seals the wallet's data key under a fresh random 32-byte session key and writes the sealed
 key, the wallet id and the expiry into a 0600 file in the state folder; the session key itself goes only into the
 token printed for ``export SKILLWALLET_SESSION=...``. The token alone has no key material to decrypt, the file alone
-has no key: both are needed. The expiry is part of the AAD, so editing it in the file breaks the seal.
+has no key: both are needed. The expiry is part of the AAD, so editing it in the file breaks the seal; so is the
+header's salt, new at every passphrase change, so a session from before a change can never serve the rotated wallet.
 The passphrase is never written anywhere.
 """
 
