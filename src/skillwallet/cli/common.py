@@ -94,10 +94,9 @@ def emit_json(kind: str, payload: dict[str, Any]) -> None:
     document = {"schema": f"skillwallet/{kind}", "version": JSON_SCHEMA_VERSION}
     document.update(payload)
     # The `warning:` lines printed on stderr travel with the data: an optional `warnings` list of strings, added
-    # to every version-1 shape (additive, so the version stays). Where a shape already has its own `warnings`:
-    # a list of objects (stack --goal) gains {"kind": "wallet", "message": ...} items (status lists the same
-    # strings itself, always); a count (doctor) is left
-    # alone, doctor lists the same finding among its checks.
+    # to every version-1 shape (additive, so the version stays). Where a shape has its own `warnings` member:
+    # status's list of strings already holds them; stack --goal's list of objects gains {"kind": "wallet",
+    # "message": ...} items; doctor's count is left alone (doctor lists the same finding among its checks).
     warnings = cli_state().warnings
     if warnings:
         own = document.get("warnings")
