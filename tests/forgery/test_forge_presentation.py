@@ -288,3 +288,31 @@ def test_one_decision_for_verify_and_add(issuer, holder):
         parsed = parse_credential_bytes(data, source=name)
         assert (found is not None) == (name != "plain"), name
         assert all(bool(c.extra.get("from_presentation")) == (found is not None) for c in parsed), name
+
+
+def test_a_presentation_hidden_inside_another_document_is_refused(tmp_path, capsys, issuer, holder):
+    """A presentation is read only where `verify` checks it; tucked inside a credential token, a credential
+    envelope or a list, the parser refuses it rather than hand over its credentials unchecked."""
+    from urllib.parse import quote
+
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.formats import parse_credential_bytes, read_presentation
+
+    vp = ld_vp(holder, [issued_to(issuer, holder.did)], sign=False)
+    hidden = {
+        "vc claim": make_jws({"alg": "EdDSA", "typ": "JWT", "kid": holder.vm}, {"iss": holder.did, "vc": vp},
+                             holder.key).encode(),
+        "credential envelope": json.dumps({"@context": [V2], "type": "EnvelopedVerifiableCredential",
+                                           "id": "data:application/vc+ld+json," + quote(json.dumps(vp))}).encode(),
+        "list": json.dumps([vp]).encode(),
+    }
+    for name, data in hidden.items():
+        assert read_presentation(data) is None, name
+        try:
+            parsed = parse_credential_bytes(data, source=name)
+        except InvalidInputError:
+            parsed = []
+        assert not any(c.extra.get("from_presentation") for c in parsed), name
+        code = run(["verify", str(write(tmp_path, "hidden", data)), "--offline", "--challenge", "c-1"])
+        capsys.readouterr()
+        assert code == ExitCode.NOT_VERIFIED, name

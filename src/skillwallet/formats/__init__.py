@@ -384,13 +384,13 @@ def _parse_json_document(
         # decided before anything else, by the same predicate `verify` uses (see read_presentation)
         if ENVELOPED_VP_TYPE in presentation_types(document):
             inner = _envelope_payload(document)
-            if inner is None or "envelope" in parent_kinds:
+            if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
                 raise fail(source, "an EnvelopedVerifiablePresentation without a data: URL holding the presentation")
             if _presentation_in_text(inner, enveloped=True) is None:
                 raise fail(source, "an EnvelopedVerifiablePresentation whose data is not a presentation")
             return parse_text(
                 inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
-                holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
+                holder_ids=holder_ids, parent_kinds=(*parent_kinds, "vp-envelope"),
             )
         return _parse_presentation(
             document, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
@@ -398,7 +398,7 @@ def _parse_json_document(
     if "EnvelopedVerifiableCredential" in types:
         # VC 2.0 §4.13.1 / VC-JOSE-COSE §3.2: a JSON-LD wrapper around a secured credential in a data: URL
         inner = _envelope_payload(document)
-        if inner is None or "envelope" in parent_kinds:
+        if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
             raise fail(source, "an EnvelopedVerifiableCredential without a data: URL holding the credential")
         return parse_text(
             inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
@@ -536,7 +536,7 @@ def _parse_presentation(
 
     if "presentation" in parent_kinds:
         raise fail(source, "a presentation nested inside a presentation is not supported")
-    if presented and set(parent_kinds) - {"envelope"}:
+    if presented and set(parent_kinds) - {"vp-envelope"}:
         # only a file's own presentation is checked as one (read_presentation); inside a CLR or a list it
         # would hand its credentials over without anyone checking the holder's proof
         raise fail(source, "a presentation nested inside another document is not supported")
@@ -608,6 +608,9 @@ def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, p
     if "vc" not in payload and not ("@context" in payload or "credentialSubject" in payload):
         raise fail(source, "a JWS whose payload is not a credential (no 'vc' claim and no credential fields)")
     credential_doc, shape = jose.vc_from_jwt_claims(token, source)
+    if is_presentation_document(credential_doc):
+        # a presentation is only read as one where read_presentation finds it (a vp claim or a vp+jwt)
+        raise fail(source, "a credential token whose 'vc' claim is a presentation")
     fmt_name = FORMAT_VC_JWT if shape == "vc-jwt" else FORMAT_VC_JOSE
     media_type = "application/jwt" if shape == "vc-jwt" else "application/vc+jwt"
     credentials = _parse_json_document(
