@@ -283,6 +283,9 @@ def test_one_decision_for_verify_and_add(issuer, holder):
     samples["vp-claim"] = jwt_vp(holder, [credential]).encode()
     samples["vp+jwt"] = jwt_vp(holder, [credential], form="vp+jwt").encode()
     samples["plain"] = json.dumps(credential).encode()
+    both = ld_vp(holder, [credential], sign=False)
+    both["type"] = ["VerifiablePresentation", "VerifiableCredential"]
+    samples["typed both"] = json.dumps(both).encode()
     for name, data in samples.items():
         found = read_presentation(data)
         parsed = parse_credential_bytes(data, source=name)
