@@ -319,3 +319,15 @@ def test_a_presentation_hidden_inside_another_document_is_refused(tmp_path, caps
         code = run(["verify", str(write(tmp_path, "hidden", data)), "--offline", "--challenge", "c-1"])
         capsys.readouterr()
         assert code == ExitCode.NOT_VERIFIED, name
+
+
+def test_verify_fails_closed_if_the_parser_ever_finds_a_presentation_the_reader_missed(tmp_path, capsys, monkeypatch,
+                                                                                       issuer, holder):
+    import skillwallet.formats
+
+    monkeypatch.setattr(skillwallet.formats, "read_presentation", lambda data: None)
+    path = write(tmp_path, "vp.json", ld_vp(holder, [issued_to(issuer, holder.did)]))
+    code, out, _ = verify_json(capsys, path)
+    assert code == ExitCode.NOT_VERIFIED
+    (row,) = presentation_rows(out)
+    assert row["verdict"] == "invalid"

@@ -83,11 +83,12 @@ def read_presentation(data: bytes) -> Presentation | None:
 
     Reads what :func:`parse_credential_bytes` reads, the same way: a baked PNG/SVG badge's payload, a QR
     code's payload, JSON parsed with the same (lenient) parser, a compact JWS, an enveloped presentation.
-    Never raises; input the parser cannot read either is left to the parser to report.
+    Never raises; input the parser cannot read either is left to the parser to report (and should the parser
+    find a presentation here that this did not, ``verify`` judges it an invalid presentation).
     """
     try:
         return _read_presentation(bytes(data))
-    except (SkillwalletError, RecursionError, MemoryError, ValueError, TypeError, UnicodeError):
+    except Exception:  # noqa: BLE001 - unreadable input is the parser's to report, with its own message
         return None
 
 
