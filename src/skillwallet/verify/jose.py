@@ -818,7 +818,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     # OB 2.0 §HostedBadge: the hosted document is the assertion. Every field of the local copy must be the
     # hosted one's (evidence, narrative and image are shown too); only the BadgeClass may be embedded in one
     # copy and linked in the other, and then it is compared in full below.
-    ignored = {"badge", "revoked", "revocationReason"}
+    ignored = {"@context", "badge", "revoked", "revocationReason"}
     differences = sorted(f for f in (set(hosted) | set(local)) - ignored if hosted.get(f) != local.get(f))
     if _normal(hosted.get("badge")) != _normal(local.get("badge")):
         differences.insert(0, "badge")
@@ -894,16 +894,18 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
     if isinstance(badge, SignatureFinding):
         return badge
     for shown in shown_badges:
-        if _without_issuer(shown) != _without_issuer(badge) or _normal(shown.get("issuer")) != _normal(badge.get("issuer")):
-            return _fail(f"the BadgeClass shown differs from the issuer's ({_id_of(badge)}): {_diff(shown, badge)}")
+        differences = _differences(shown, badge)
+        if differences:
+            return _fail(f"the BadgeClass shown differs from the issuer's ({_id_of(badge)}) in: {differences}")
     issuer = badge.get("issuer")
     if shown_issuers or cred.issuer.name is not None:
         issuer = issuer if isinstance(issuer, dict) else fetched(issuer, "issuer profile")
         if isinstance(issuer, SignatureFinding):
             return issuer
         for shown in shown_issuers:
-            if shown != issuer:
-                return _fail(f"the issuer profile shown differs from the issuer's ({_id_of(issuer)}): {_diff(shown, issuer)}")
+            differences = _differences(shown, issuer)
+            if differences:
+                return _fail(f"the issuer profile shown differs from the issuer's ({_id_of(issuer)}) in: {differences}")
     expected = {
         "title": (cred.title, text_of(badge.get("name"))),
         "description": (cred.description, text_of(badge.get("description"))),
@@ -918,17 +920,26 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
     return None
 
 
-def _without_issuer(badge: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in badge.items() if k != "issuer"}
-
-
 def _id_of(document: Any) -> str | None:
     return document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None
 
 
-def _diff(shown: dict[str, Any], published: dict[str, Any]) -> str:
-    fields = sorted(k for k in set(shown) | set(published) if _normal(shown.get(k)) != _normal(published.get(k)))
-    return ", ".join(fields) or "issuer"
+def _differences(shown: dict[str, Any], published: dict[str, Any]) -> str:
+    """The fields where a shown BadgeClass / Issuer is not the published one ("" when none).
+
+    Every field shown must be the published field, whole; the id must be there and match. A field the copy
+    leaves out shows nothing, and ``@context`` is not shown (an embedded object need not repeat it). A linked
+    document (the BadgeClass's issuer) may be embedded on one side and an id on the other; it is then compared
+    on its own.
+    """
+    fields = ["id"] if shown.get("id") != published.get("id") else []
+    for key in sorted(set(shown) - {"@context", "id"}):
+        mine, theirs = shown[key], published.get(key)
+        if key == "issuer":
+            mine, theirs = _normal(mine), _normal(theirs)
+        if mine != theirs:
+            fields.append(key)
+    return ", ".join(fields)
 
 
 def _normal(value: Any) -> Any:
