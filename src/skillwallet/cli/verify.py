@@ -268,8 +268,8 @@ def verify_command(
                 continue
             if any(cred.extra.get("from_presentation") for cred in credentials):
                 # the parser found a presentation the reader did not: never let its credentials stand alone
-                results.append(_result(target, None, _unreadable_verdict("a presentation skillwallet could not check"),
-                                       kind="presentation"))
+                unchecked = _unreadable_verdict("a presentation skillwallet could not check")
+                results.append(_result(target, None, unchecked, kind="presentation"))
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
                 verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
@@ -313,10 +313,13 @@ def verify_command(
         if r["kind"] == "credential"
         and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
-    hints = [f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]]
+    hints = [
+        f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
+    ]
     if challenge is not None or domain is not None:
         # a challenge / domain is a demand: met only by a verified presentation proof that carries it
-        asked = " and ".join(o for o, v in (("--challenge", challenge), ("--domain", domain)) if v is not None)
+        options = (("--challenge", challenge), ("--domain", domain))
+        asked = " and ".join(name for name, value in options if value is not None)
         presented = [r for r in results if r["kind"] == "presentation"]
         if not any(r["verdict"] == VERDICT_VERIFIED for r in presented):
             raise NotVerifiedError(
@@ -345,7 +348,10 @@ def _state(result: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-_CHECK_ORDER = ("signature", "issuer_binding", "holder_binding", "challenge", "domain", "proof_purpose", "undefined_terms", "contexts", "not_before", "expiry", "status")
+_CHECK_ORDER = (
+    "signature", "issuer_binding", "holder_binding", "challenge", "domain", "proof_purpose", "undefined_terms",
+    "contexts", "not_before", "expiry", "status",
+)
 _STYLE = {
     "verified": "green",
     "self-asserted": "yellow",

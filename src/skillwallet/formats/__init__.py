@@ -36,8 +36,8 @@ class Presentation:
     """A Verifiable Presentation as found in a file, whatever its shape.
 
     ``form`` is ``json-ld`` (a JSON-LD presentation, secured by Data Integrity proofs if at all), ``jwt-vp``
-    (VC Data Model 1.1 §6.3.1: a JWT whose ``vp`` claim is the presentation, ``iss`` the holder) or ``vp+jwt``
-    (VC-JOSE-COSE §3.2: the JWT payload is the presentation). ``token`` is the compact JWS for the JWT forms.
+    (VC Data Model 1.1 §6.3.1: a JWT whose ``vp`` claim is the presentation, ``iss`` the holder) or
+    ``vp+jwt`` (VC-JOSE-COSE §3.2: the JWT payload is the presentation). ``token`` is the compact JWS for the JWT forms.
     ``problem`` says why a file that is a presentation cannot be read as one (it is then judged invalid).
     """
 
@@ -73,9 +73,11 @@ def is_presentation_document(document: Any) -> bool:
 
 
 def is_presentation_claims(header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    """A JWT that is a presentation: a ``vp`` claim (VC 1.1 §6.3.1), a ``vp+jwt`` typ or a presentation payload."""
+    """A JWT that is a presentation: a ``vp`` claim (VC 1.1 §6.3.1), a ``vp+jwt`` typ, a presentation payload."""
     typ = header.get("typ")
-    return "vp" in payload or (isinstance(typ, str) and typ.lower() in VP_JWT_TYPS) or is_presentation_document(payload)
+    if "vp" in payload or (isinstance(typ, str) and typ.lower() in VP_JWT_TYPS):
+        return True
+    return is_presentation_document(payload)
 
 
 def read_presentation(data: bytes) -> Presentation | None:
@@ -127,7 +129,7 @@ def _qr_text(image: bytes) -> bytes | None:
     if not texts:
         return None
     payload = decode_qr_payload(texts[0])
-    return payload if isinstance(payload, bytes) else None  # a link is fetched, never read as a presentation here
+    return payload if isinstance(payload, bytes) else None  # a link: fetched, never read as a presentation here
 
 
 def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | None:
@@ -386,7 +388,7 @@ def _parse_json_document(
         if ENVELOPED_VP_TYPE in presentation_types(document):
             inner = _envelope_payload(document)
             if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
-                raise fail(source, "an EnvelopedVerifiablePresentation without a data: URL holding the presentation")
+                raise fail(source, "an EnvelopedVerifiablePresentation without a data: URL holding a presentation")
             if _presentation_in_text(inner, enveloped=True) is None:
                 raise fail(source, "an EnvelopedVerifiablePresentation whose data is not a presentation")
             return parse_text(
@@ -597,7 +599,9 @@ def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, p
             return _parse_presentation(
                 payload["vp"], source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
             )
-        return _parse_presentation(payload, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True)
+        return _parse_presentation(
+            payload, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
+        )
     if (ob2.is_ob2_assertion(payload) or ob2.is_ob1_assertion(payload)) and "vc" not in payload:
         # OB 2.0 signed assertion: the JWS payload is the assertion (OB 2.0 §Signed Badges)
         return _parse_json_document(

@@ -855,8 +855,8 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
     Its BadgeClass is authentic when embedded there, else it is the document at its URL (fetched, or supplied
     by the verifier with ``--document``); the same for the Issuer the BadgeClass names. What the credential
     shows (the BadgeClass and Issuer embedded in the stored copy, or resolved when it was added, and the
-    title, description, issuer name and achievement id taken from them) must equal those in full: comparing
-    ids alone lets a rewritten "Doctor of Medicine" BadgeClass pass under a real badge's id.
+    title, description, issuer and achievement id taken from them) must be theirs, every field shown compared
+    whole: comparing ids alone lets a rewritten "Doctor of Medicine" BadgeClass pass under a real badge's id.
     """
     from skillwallet.formats._common import text_of
 
