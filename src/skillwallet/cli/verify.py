@@ -27,21 +27,6 @@ def _read_target(path: Path) -> bytes:
         raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _is_presentation(data: bytes) -> dict[str, Any] | None:
-    text = data.lstrip()
-    if not text.startswith((b"{", b"\xef\xbb\xbf{")):
-        return None
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    if not isinstance(doc, dict):
-        return None
-    types = doc.get("type")
-    types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
-    return doc if "VerifiablePresentation" in types else None
-
-
 def _parse_file(data: bytes, source: str):
     from skillwallet.errors import InvalidInputError
 
@@ -226,6 +211,7 @@ def verify_command(
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError
+    from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
@@ -266,7 +252,8 @@ def verify_command(
         for target in file_targets:
             path = Path(target).expanduser()
             data = _read_target(path)
-            vp = _is_presentation(data)
+            # the one decision of what is a presentation, shared with `add` (skillwallet.formats)
+            vp = read_presentation(data)
             if vp is not None:
                 vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
                 results.append(_result(target, None, vp_verdict, kind="presentation"))
@@ -279,6 +266,10 @@ def verify_command(
                 # one unreadable file is a result of its own, not the end of the batch
                 results.append(_result(target, None, _unreadable_verdict(exc.message)))
                 continue
+            if any(cred.extra.get("from_presentation") for cred in credentials):
+                # the parser found a presentation the reader did not: never let its credentials stand alone
+                unchecked = _unreadable_verdict("a presentation skillwallet could not check")
+                results.append(_result(target, None, unchecked, kind="presentation"))
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
                 verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
@@ -322,10 +313,23 @@ def verify_command(
         if r["kind"] == "credential"
         and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
+    hints = [
+        f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
+    ]
+    if challenge is not None or domain is not None:
+        # a challenge / domain is a demand: met only by a verified presentation proof that carries it
+        options = (("--challenge", challenge), ("--domain", domain))
+        asked = " and ".join(name for name, value in options if value is not None)
+        presented = [r for r in results if r["kind"] == "presentation"]
+        if not any(r["verdict"] == VERDICT_VERIFIED for r in presented):
+            raise NotVerifiedError(
+                f"no presentation proof carrying the {asked} given verified",
+                *(hints or ["the files checked hold no Verifiable Presentation"]),
+            )
     if failing:
         raise NotVerifiedError(
             f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
-            *[f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]],
+            *hints,
         )
 
 
@@ -344,7 +348,10 @@ def _state(result: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-_CHECK_ORDER = ("signature", "issuer_binding", "proof_purpose", "undefined_terms", "contexts", "not_before", "expiry", "status")
+_CHECK_ORDER = (
+    "signature", "issuer_binding", "holder_binding", "challenge", "domain", "proof_purpose", "undefined_terms",
+    "contexts", "not_before", "expiry", "status",
+)
 _STYLE = {
     "verified": "green",
     "self-asserted": "yellow",
