@@ -824,7 +824,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     if differences:
         listed = ", ".join(differences)
         return _fail(f"the hosted assertion differs from the stored one in: {listed}", details)
-    if details["source"] == "cache":
+    if details["source"] == "cached":
         # A copy cached by an earlier fetch says the issuer hosted it then, not that it still does
         # (revocation is the host answering 410): offline, a hosted assertion is unknown (FORMATS.md).
         described = resolver.describe(assertion_id) if hasattr(resolver, "describe") else None
