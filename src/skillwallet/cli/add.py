@@ -130,8 +130,9 @@ def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool, urls
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
     supporting = collect_related(items)
-    # BadgeClass / Issuer / key files given alongside serve the verifier too (as supplied documents)
-    resolver = _resolver(wallet, offline, supplied=supporting.raw)
+    # BadgeClass / Issuer / key files given alongside complete the assertions' view, but are never handed to
+    # the verifier: whoever made the archive could have written them, so they cannot vouch for a key.
+    resolver = _resolver(wallet, offline)
     if urls:
         items = items + _fetch_urls(resolver, list(urls))
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)

@@ -272,24 +272,41 @@ STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021C
 
 
 def _keep_status_list(wallet: Any, credential: Credential) -> str | None:
-    """A status list credential is the issuer's, not the holder's: keep it as the document for its URL.
+    """A status list credential is the issuer's, not the holder's: keep it for status checks only.
 
-    It is then used exactly like ``skillwallet documents add URL FILE`` (and verified whenever it is used);
-    returns the reason line for the report, or ``None`` when ``credential`` is no status list.
+    Whoever handed over the file is not the issuer, so what is kept is marked ``from-import``: the resolver
+    gives it out only to the status check, below a fetched or deliberately added copy, and the status check
+    uses it only for credentials whose own issuer signed it (:mod:`skillwallet.verify.status`). It never
+    becomes a DID document, a key or a context. Returns the reason line for the report, or ``None`` when
+    ``credential`` is no status list.
     """
     if not STATUS_LIST_TYPES & set(credential.types) or credential.parent_id:
         return None
-    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, SOURCE_ADDED, document_record, validate_document_url
+    from skillwallet.verify.resolver import (
+        DOCUMENTS_COLLECTION,
+        RECORD_IMPORTED,
+        document_record,
+        normalize_document_url,
+    )
 
-    try:
-        key = validate_document_url(credential.credential_id or "")
-    except SkillwalletError:
-        return "a status list credential without a URL id: not a credential of yours, and not kept"
+    list_id = credential.credential_id or ""
+    if not list_id.lower().startswith("https://"):
+        # A status list is fetched from an https URL (Bitstring Status List v1.0 §2.1, statusListCredential);
+        # an id like a did:web would be stored where that DID's document is looked for.
+        return "a status list credential whose id is not an https URL: not kept"
+    key = normalize_document_url(list_id)
     existing = wallet.get(DOCUMENTS_COLLECTION, key)
-    if existing and existing.get("source") == SOURCE_ADDED and existing.get("sha256") != _sha256(credential.original):
-        return f"a status list credential for {key}: a different copy is kept already (skillwallet documents add --force)"
-    wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, credential.original, source=SOURCE_ADDED))
-    return f"a status list credential: kept as the document for {key} (used when checking status)"
+    if existing and existing.get("source") != RECORD_IMPORTED:
+        if existing.get("sha256") == _sha256(credential.original):
+            return f"a status list credential for {key}: the same copy is kept already"
+        return (
+            f"a status list credential for {key}: not kept, a copy you added or fetched from its URL is kept already"
+        )
+    wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, credential.original, source=RECORD_IMPORTED))
+    return (
+        f"a status list credential: kept for {key} (from this import: used for status only, "
+        "and only for credentials its own issuer signed)"
+    )
 
 
 def _sha256(data: bytes) -> str:
