@@ -33,44 +33,12 @@ from forge_helpers import (
 )
 from skillwallet import paths
 from skillwallet.cli.app import run
-from skillwallet.errors import DocumentUnavailableError, ExitCode
+from skillwallet.errors import ExitCode
 from skillwallet.store import Wallet
 from skillwallet.verify import resolver as resolver_module
 from skillwallet.verify.resolver import DOCUMENTS_COLLECTION
 
 PROFILE = "https://university.example/issuer"
-
-
-@pytest.fixture
-def wallet(passphrase):
-    Wallet.init(paths.wallet_home(), passphrase).close()
-    return passphrase
-
-
-@pytest.fixture
-def network(monkeypatch):
-    """The web as the tests define it: ``network[url] = document``; any other URL cannot be fetched. No socket is
-    ever opened (the resolver's one download function is replaced)."""
-    pages: dict[str, bytes] = {}
-    requested: list[str] = []
-
-    def download(self, url):
-        requested.append(url)
-        if url not in pages:
-            raise DocumentUnavailableError(f"fetching {url} failed: HTTP 404")
-        return pages[url], "application/json"
-
-    monkeypatch.setattr(resolver_module.DocumentResolver, "_download", download)
-
-    class Web(dict):
-        def __setitem__(self, url, document):
-            pages[resolver_module.normalize_document_url(url)] = (
-                document if isinstance(document, bytes) else json.dumps(document).encode()
-            )
-
-    web = Web()
-    web.requested = requested
-    return web
 
 
 def archive(folder: Path, name: str, files: dict[str, object]) -> Path:
@@ -119,12 +87,12 @@ def test_a_status_list_posing_as_the_universitys_document_is_not_a_document(issu
     code, report, err = add(capsys, "--offline", zip_path)
     (degree,) = [r for r in report["results"] if r["status"] == "added"]
     assert degree["verdict"] != "verified", report
-    for record in documents_kept(wallet).values():
-        assert record["source"] == "from-import"  # kept, if at all, only for status checks
 
     code, results = verify_all(capsys, "--offline")
     assert code == ExitCode.NOT_VERIFIED and results[0]["verdict"] == "unverifiable", results
     assert "from-import" not in {d["source"] for d in results[0]["details"]["documents"]}
+    for record in documents_kept(wallet).values():
+        assert record["source"] == "from-import"  # kept, if at all, only for status checks
 
     # online, the university's real document answers; the planted copy never outranks it
     real = university_document() if issuer == UNIVERSITY else controller_document(PROFILE, Ed25519PrivateKey.generate())
@@ -207,11 +175,11 @@ def test_an_imported_list_signed_by_someone_else_revokes_nothing(wallet, tmp_pat
     assert add(capsys, "--offline", credential)[0] == ExitCode.OK
     code, report, _ = add(capsys, "--offline", attacker_list_archive(tmp_path))
     assert report["summary"]["supporting"] == 1
-    assert documents_kept(wallet)[LIST_URL]["source"] == "from-import"
 
     code, (result,) = verify_all(capsys, "--offline")
     assert result["verdict"] == "verified"
     assert result["checks"]["status"] == "unknown", result  # not revoked: the attacker's word is not taken
+    assert documents_kept(wallet)[LIST_URL]["source"] == "from-import"
     (entry,) = result["details"]["status_entries"]
     assert entry["source"] == "from-import" and "not by the credential's issuer" in entry["reason"]
 
