@@ -217,3 +217,22 @@ def test_an_imported_list_signed_by_the_credentials_issuer_is_used(wallet, tmp_p
     assert (code, result["checks"]["status"]) == (ExitCode.NOT_VERIFIED, "revoked"), result
     (entry,) = result["details"]["status_entries"]
     assert (entry["source"], entry["list_issuer"]) == ("from-import", did)
+
+
+def test_an_imported_list_that_cannot_verify_is_not_kept(wallet, tmp_path, capsys):
+    attacker = Ed25519PrivateKey.generate()
+    did, vm = did_key(attacker)
+    tampered = sign_di(status_list(did, LIST_URL, []), attacker, vm)
+    tampered["credentialSubject"]["encodedList"] = status_list(did, LIST_URL, every_bit=True)["credentialSubject"]["encodedList"]
+    unsigned = status_list(did, LIST_URL, every_bit=True)
+    code, report, _ = add(capsys, "--offline", archive(tmp_path, "l.zip", {"a.json": tampered, "b.json": unsigned}))
+    reasons = sorted(r["reason"] for r in report["results"] if r["status"] == "supporting")
+    assert reasons[0].endswith(": not kept") and "invalid" in reasons[0], reasons
+    assert reasons[1].endswith(": not kept") and "unsigned" in reasons[1], reasons
+    assert documents_kept(wallet) == {}
+
+
+def test_a_refused_list_is_named_on_stderr(wallet, tmp_path, capsys):
+    unsigned = status_list("did:example:nobody", LIST_URL, every_bit=True)
+    assert run(["add", "--offline", str(write(tmp_path, "list.json", unsigned))]) == ExitCode.OK
+    assert f"list.json: a status list credential for {LIST_URL} that is unsigned" in capsys.readouterr().err

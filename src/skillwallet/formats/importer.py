@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from skillwallet.errors import SkillwalletError
 from skillwallet.formats.inputs import InputItem
-from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, Credential, Verdict
+from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, VERDICT_VERIFIED, Credential, Verdict
 
 ADDED = "added"
 PRESENT = "present"
@@ -255,7 +255,7 @@ def import_items(
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
                 continue
             for credential in credentials:
-                kept_as = _keep_status_list(wallet, credential)
+                kept_as = _keep_status_list(wallet, credential, verifier)
                 if kept_as is not None:
                     report.results.append(ImportResult(item.source, SUPPORTING, reason=kept_as))
                     continue
@@ -271,7 +271,7 @@ def import_items(
 STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
 
 
-def _keep_status_list(wallet: Any, credential: Credential) -> str | None:
+def _keep_status_list(wallet: Any, credential: Credential, verifier: Verifier | None = None) -> str | None:
     """A status list credential is the issuer's, not the holder's: keep it for status checks only.
 
     Whoever handed over the file is not the issuer, so what is kept is marked ``from-import``: the resolver
@@ -282,19 +282,24 @@ def _keep_status_list(wallet: Any, credential: Credential) -> str | None:
     """
     if not STATUS_LIST_TYPES & set(credential.types) or credential.parent_id:
         return None
-    from skillwallet.verify.resolver import (
-        DOCUMENTS_COLLECTION,
-        RECORD_IMPORTED,
-        document_record,
-        normalize_document_url,
-    )
+    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, RECORD_IMPORTED, document_record, validate_document_url
 
     list_id = credential.credential_id or ""
-    if not list_id.lower().startswith("https://"):
+    try:
+        if not list_id.lower().startswith("https://"):
+            raise SkillwalletError("not https")
+        key = validate_document_url(list_id)
+    except SkillwalletError:
         # A status list is fetched from an https URL (Bitstring Status List v1.0 §2.1, statusListCredential);
         # an id like a did:web would be stored where that DID's document is looked for.
         return "a status list credential whose id is not an https URL: not kept"
-    key = normalize_document_url(list_id)
+    if verifier is not None:
+        # A list that can never verify (tampered, unsigned, a key only it asserts) is refused now; one whose
+        # issuer's document is out of reach (unverifiable) is kept: it is verified again whenever it is used.
+        verdict, _ = _verify(credential, verifier)
+        if verdict.verdict not in (VERDICT_VERIFIED, VERDICT_UNVERIFIABLE):
+            why = f" ({verdict.reasons[0]})" if verdict.reasons else ""
+            return f"a status list credential for {key} that is {verdict.verdict}{why}: not kept"
     existing = wallet.get(DOCUMENTS_COLLECTION, key)
     if existing and existing.get("source") != RECORD_IMPORTED:
         if existing.get("sha256") == _sha256(credential.original):
