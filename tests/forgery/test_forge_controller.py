@@ -21,6 +21,7 @@ from forge_helpers import (
     UNIVERSITY_DID_URL,
     controller_document,
     did_key,
+    jws,
     ob3,
     sign_di,
     sign_legacy,
@@ -68,6 +69,10 @@ def forged(tmp_path, attack: str, key: Ed25519PrivateKey, issuer: str = UNIVERSI
     if attack == "vc-jwt-did-web":
         doc = controller_document(ATTACKER, key, controller=issuer)
         return write(tmp_path, "c.jwt", vc_jwt(issuer, f"{ATTACKER}#k1", key)), [(ATTACKER_DID_URL, doc)]
+    if attack == "vc-jose-did-web":
+        doc = controller_document(ATTACKER, key, controller=issuer)
+        token = jws({"alg": "EdDSA", "typ": "vc+jwt", "kid": f"{ATTACKER}#k1"}, ob3(issuer), key)
+        return write(tmp_path, "c.jwt", token), [(ATTACKER_DID_URL, doc)]
     if attack == "vc-jwt-https":
         doc = controller_document(KEY_URL, key, controller=issuer)
         return write(tmp_path, "c.jwt", vc_jwt(issuer, f"{KEY_URL}#k1", key)), [(KEY_URL, doc)]
@@ -82,6 +87,7 @@ ATTACKS = [
     "Ed25519Signature2018",
     "JsonWebSignature2020",
     "vc-jwt-did-web",
+    "vc-jose-did-web",
     "vc-jwt-https",
 ]
 
@@ -157,3 +163,35 @@ def test_the_same_documents_verify_the_attacker_as_themselves(attack, tmp_path, 
     path, documents = forged(tmp_path, attack, key, issuer=own)
     code, result = verify(capsys, path, *files(tmp_path, documents))
     assert (result["verdict"], code) == ("verified", ExitCode.OK), result
+
+
+def test_an_ob2_key_whose_owner_names_the_university_is_not_the_universitys(tmp_path, capsys) -> None:
+    """OB 2.0 §CryptographicKey: `owner` is the key document's claim; the owner's profile must list the key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from forge_helpers import b64url
+
+    context, profile, badge = "https://w3id.org/openbadges/v2", "https://university.example/issuer", "https://university.example/badges/md"
+    key_url = "https://attacker.example/key.json"
+    attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assertion = {
+        "@context": context, "type": "Assertion", "id": "urn:uuid:1c9e4c7a-3f4b-4b8e-9d61-0a0b0c0d0e0f",
+        "recipient": {"type": "email", "hashed": False, "identity": "mallory@example.org"},
+        "badge": badge, "issuedOn": "2024-05-01T00:00:00Z", "verification": {"type": "SignedBadge", "creator": key_url},
+    }
+    signing_input = b64url(b'{"alg":"RS256"}') + "." + b64url(json.dumps(assertion).encode())
+    token = signing_input + "." + b64url(attacker.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()))
+    pem = attacker.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    documents = [
+        (key_url, {"@context": context, "type": "CryptographicKey", "id": key_url, "owner": profile, "publicKeyPem": pem}),
+        (badge, {"@context": context, "type": "BadgeClass", "id": badge, "name": "MD", "issuer": profile}),
+    ]
+    path = write(tmp_path, "badge.jws", token)
+    code, result = verify(capsys, path, *files(tmp_path, documents))
+    assert (result["verdict"], code) == ("unverifiable", ExitCode.NOT_VERIFIED), result
+    university = {"@context": context, "type": "Issuer", "id": profile, "name": "Example University",
+                  "publicKey": "https://university.example/keys/1"}
+    code, result = verify(capsys, path, *files(tmp_path, [*documents, (profile, university)]))
+    assert result["verdict"] == "invalid" and code == ExitCode.NOT_VERIFIED, result
