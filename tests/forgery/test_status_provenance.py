@@ -126,6 +126,8 @@ def test_a_list_fetched_from_its_url_answers_whoever_signed_it_and_names_them(st
     network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, [INDEX]), service, service_vm)
     code, result, entry = verify(capsys, "--online")
     assert result["checks"]["status"] == "revoked" and entry["list_issuer"] == service_did
+    run(["verify", "--all", "--online"])
+    assert f"status list {LIST_URL} is signed by {service_did}, not by the issuer" in capsys.readouterr().err
 
     network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, []), service, service_vm)
     run(["config", "set", "trusted_issuers", stored])

@@ -383,6 +383,11 @@ def _print_reasons(results: list[dict[str, Any]]) -> None:
     for r in results:
         for reason in r["reasons"]:
             info(f"{r['source']}: {reason}")
+        for entry in r.get("details", {}).get("status_entries") or []:
+            signer = entry.get("list_issuer") if isinstance(entry, dict) else None
+            if signer and signer != r["details"].get("issuer") and entry.get("status") in ("pass", "revoked", "suspended"):
+                # the spec lets another party sign the list; its answer is that party's word
+                info(f"{r['source']}: status list {entry.get('list')} is signed by {signer}, not by the issuer")
         documents = r.get("details", {}).get("documents") or []
         if documents:
             info(f"{r['source']}: documents used: " + ", ".join(_document_origin(d) for d in documents))

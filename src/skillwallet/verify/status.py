@@ -241,7 +241,7 @@ def check_entry(
     stored_copy = source in (SOURCE_CACHED, SOURCE_IMPORTED)
     stale = _stale(subject, stored_at) if stored_copy else None
     if not list_verdict.in_force and stored_copy:
-        stale = "its validity has ended"
+        stale = "it is outside its own validity period"
     if stale:
         when = (stored_at or "")[:10] or "an earlier check"
         record["reason"] = f"the copy of the status list stored on {when} is out of date ({stale}); last known: {answer} on {when}"
