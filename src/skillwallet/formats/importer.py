@@ -109,7 +109,9 @@ class SupportingDocuments:
     """OB 2.0 BadgeClass / Issuer / CryptographicKey files given in the same call."""
 
     documents: dict[str, dict] = field(default_factory=dict)  # id -> parsed JSON (for the parser)
-    raw: dict[str, bytes] = field(default_factory=dict)  # id -> exact bytes (for the verifier's resolver)
+    # id -> exact bytes. Never handed to the verifier: whoever made the archive wrote them, so they cannot
+    # vouch for a key or an issuer (only the parser uses these documents, to complete assertions).
+    raw: dict[str, bytes] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)  # inputs that are supporting documents
 
 

@@ -505,8 +505,8 @@ def bind_to_issuer(key: ResolvedKey, issuer: str, resolver: Any, purpose: str) -
     """``key`` as the issuer's when the issuer's own DID / controller document lists it for ``purpose``.
 
     DID Core §5.3 lets a DID document authorise a verification method of another DID by reference; the
-    reference must be in the *issuer's* document (VC Data Integrity §4.6 step "the controller of the
-    verification method is the issuer"; Controlled Identifiers §3.3 "Retrieve Verification Method").
+    reference must be in the *issuer's* document (VC Data Integrity, "Verify Proof": the verification
+    method's controller is the issuer; Controlled Identifiers, "Retrieve Verification Method").
     A method whose ``controller`` member merely names the issuer proves nothing: anyone can write that.
     Returns ``key`` unchanged when the issuer's document does not list it (the caller then refuses the
     binding); raises ``KeyResolutionError(unavailable=True)`` when the key's document claims the issuer as
@@ -675,8 +675,8 @@ def _resolve_url_method(vm: str, resolver: Any, purpose: str) -> ResolvedKey:
     if "CryptographicKey" in doc_types or ("publicKeyPem" in document and "owner" in document):
         return resolve_ob2_cryptographic_key(vm, resolver, document=document)
     # A controller document (VC Data Model 2.0 allows HTTPS controllers): same rules as a DID document,
-    # and its id must be the URL it was read from (Controlled Identifiers §3.3: the document's id must
-    # match the URL), else a document anywhere could claim to be the issuer's.
+    # and its id must be the URL it was read from (Controlled Identifiers, "Retrieve Verification Method":
+    # the document's id must match the URL), else a document anywhere could claim to be the issuer's.
     if "#" in vm:
         if not _document_is_at(document, url):
             raise KeyResolutionError(f"the controller document at {url} says it is {document.get('id')!r}")
