@@ -50,6 +50,13 @@ class Contract:
         return " ".join(words)
 
 
+def _check_verify(document: dict, ids: dict) -> None:
+    assert len(document["results"]) == len(ids), "verify --all covers every credential"
+    for result in document["results"]:
+        # each document the verdict relied on, and where it came from (supplied/kept/fetched/cached/from-import)
+        assert isinstance(result["details"]["documents"], list)
+
+
 def _check_list(document: dict, ids: dict) -> None:
     assert document["count"] == len(ids)
     by_title = {c["title"]: c for c in document["credentials"]}
@@ -119,8 +126,8 @@ CONTRACTS: list[Contract] = [
         ["verify", "--all", "--json"],
         "verify",
         {"results"},
-        items={"results": {"source", "verdict", "checks"}},
-        check=lambda d, ids: len(d["results"]) == len(ids) or pytest.fail("verify --all covers every credential"),
+        items={"results": {"source", "verdict", "checks", "details"}},
+        check=lambda d, ids: _check_verify(d, ids),
         exit_codes=(0, int(ExitCode.NOT_VERIFIED)),
     ),
     Contract(["pathways", "list", "--json"], "pathways", {"pathways"}, items={"pathways": {"id", "name"}},

@@ -183,6 +183,8 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
             info(f"note: {r.source} ({r.title or r.wallet_id or 'untitled'}): {note}")
         if r.status == "rejected":
             info(f"rejected: {r.reason}")
+        elif r.status == "supporting" and (r.reason or "").endswith("not kept"):
+            info(f"{r.source}: {r.reason}")  # a status list refused: say why, it is not silently dropped
     parts = [f"added {summary['added']}", f"already present {summary['present']}", f"rejected {summary['rejected']}"]
     if summary["supporting"]:
         parts.append(f"supporting documents {summary['supporting']}")

@@ -76,11 +76,22 @@ def _mark_trusted_issuers(results: list[dict[str, Any]]) -> None:
         issuer = result["details"].get("issuer")
         if result["verdict"] != VERDICT_VERIFIED or not isinstance(issuer, str):
             result["checks"]["issuer_trusted"] = "na"
-        elif issuer.rstrip("/") in trusted:
+            continue
+        # A status list may be signed by another party than the credential (Bitstring Status List v1.0
+        # §2.2); its answer is that party's word, so that party must be trusted too.
+        list_issuers = [
+            e["list_issuer"]
+            for e in result["details"].get("status_entries") or []
+            if isinstance(e, dict) and isinstance(e.get("list_issuer"), str) and e.get("status") in ("pass", "revoked", "suspended")
+        ]
+        untrusted = [i for i in dict.fromkeys([issuer, *list_issuers]) if i.rstrip("/") not in trusted]
+        if not untrusted:
             result["checks"]["issuer_trusted"] = "pass"
-        else:
-            result["checks"]["issuer_trusted"] = "unknown"
-            result["reasons"].append(f"the issuer {issuer} is not in your trusted_issuers")
+            continue
+        result["checks"]["issuer_trusted"] = "unknown"
+        for other in untrusted:
+            what = "the issuer" if other == issuer else "the status list's issuer"
+            result["reasons"].append(f"{what} {other} is not in your trusted_issuers")
 
 
 #: Verdicts and cache entries are written in batches of this many: one fsync-ed transaction per batch
@@ -379,6 +390,21 @@ def _print_reasons(results: list[dict[str, Any]]) -> None:
     for r in results:
         for reason in r["reasons"]:
             info(f"{r['source']}: {reason}")
+        for entry in r.get("details", {}).get("status_entries") or []:
+            signer = entry.get("list_issuer") if isinstance(entry, dict) else None
+            if signer and signer != r["details"].get("issuer") and entry.get("status") in ("pass", "revoked", "suspended"):
+                # the spec lets another party sign the list; its answer is that party's word
+                info(f"{r['source']}: status list {entry.get('list')} is signed by {signer}, not by the issuer")
+        documents = r.get("details", {}).get("documents") or []
+        if documents:
+            info(f"{r['source']}: documents used: " + ", ".join(_document_origin(d) for d in documents))
+
+
+def _document_origin(document: dict[str, Any]) -> str:
+    """``URL (supplied)``, ``URL (cached 2026-05-01)``: where a document a verdict relied on came from."""
+    stored = (document.get("stored_at") or "")[:10]
+    source = document.get("source") or "?"
+    return f"{document.get('url')} ({source}{' ' + stored if stored and source != 'supplied' else ''})"
 
 
 def register(app: typer.Typer) -> None:

@@ -360,9 +360,6 @@ def check_jws(
             return _fail(f"the issuer key is not usable: {exc}", details)
     details.update(key_id=key.key_id, controller=key.controller, documents=_documents_used(resolver))
     reasons: list[str] = []
-    if key.binding == BOUND and issuer and key.controller != issuer:
-        reason = f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"
-        return _fail(reason, details)
     try:
         valid = verify_jws_signature(header["alg"], key.public_key, signing_input, signature)
     except (UnsupportedAlgorithmError, AlgorithmKeyMismatchError) as exc:
@@ -377,6 +374,19 @@ def check_jws(
             "so the key cannot be tied to one"
         )
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
+    if key.binding == BOUND and issuer and key.controller != issuer:
+        # A key listed by another party's document is the issuer's only if the issuer's own document
+        # lists it; a `controller` (or OB 2.0 `owner`) naming the issuer is the key document's own word.
+        from skillwallet.verify.keys import bind_to_issuer
+
+        try:
+            key = bind_to_issuer(key, issuer, resolver, purpose)
+        except KeyResolutionError as exc:
+            return _unknown(f"cannot bind the key to the issuer: {exc}", details)
+        details["controller"] = key.controller
+        if key.controller != issuer:
+            reason = f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"
+            return _fail(reason, details)
     if key.binding == SELF_ASSERTED:
         reasons.append(
             "the signature is valid, but the key is only asserted by the credential itself, "
@@ -907,7 +917,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         if problem.outcome == UNKNOWN:
             problem.details.setdefault("status", UNKNOWN)
         return problem
-    if details["source"] == "cache":
+    if details["source"] == "cached":
         # A copy cached by an earlier fetch says the issuer hosted it then, not that it still does
         # (revocation is the host answering 410): offline, a hosted assertion is unknown (FORMATS.md).
         described = resolver.describe(assertion_id) if hasattr(resolver, "describe") else None

@@ -336,6 +336,8 @@ def verify_credential(
     details = verdict.details
     details["format"] = cred.format
     details["as_of"] = format_datetime(as_of)
+    log = getattr(resolver, "log", None)
+    log_start = len(log) if isinstance(log, list) else 0
 
     document = _json_document(cred.original)
     claims = None if document is not None else _jose_claims(cred.original)
@@ -414,7 +416,22 @@ def verify_credential(
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
     if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
+    if isinstance(log, list):
+        details["documents"] = _documents_used(log[log_start:], details.pop("_list_documents", []))
     return verdict
+
+
+def _documents_used(entries, nested) -> list[dict[str, Any]]:
+    """Each document this verdict relied on, once, with where it came from (supplied / kept / fetched /
+    cached / from-import) and, for a stored copy, when it was stored. ``nested``: the documents of status
+    lists verified earlier in the run (their verdicts are shared, their documents still count)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for entry in [*entries, *nested]:
+        item = entry if isinstance(entry, dict) else dataclasses.asdict(entry)
+        url = item.get("url")
+        if isinstance(url, str) and url not in seen:
+            seen[url] = {"url": url, "source": item.get("source"), "stored_at": item.get("stored_at")}
+    return list(seen.values())
 
 
 def _context_index_version() -> str:
@@ -449,6 +466,7 @@ def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdi
             )
             list_verdict.details["document"] = doc
             status_lists[key] = list_verdict
+        verdict.details.setdefault("_list_documents", []).extend(status_lists[key].details.get("documents") or [])
         return status_lists[key]
 
     if resolver is None:
