@@ -8,6 +8,9 @@ from __future__ import annotations
 import io
 import json
 import struct
+import subprocess
+import sys
+import textwrap
 import zipfile
 import zlib
 from typing import Any, Callable
@@ -210,3 +213,30 @@ def hostile_corpus() -> dict[str, Callable[[], bytes]]:
         "zip-bomb": lambda: zip_bytes({"bomb.json": b"\x00" * (4 * 1024 * 1024)}),
         "zip-traversal-and-nested": lambda: zip_bytes({"../evil.json": b"{}", "inner.zip": zip_bytes({"a.json": b"{}"})}),
     }
+
+
+# --- measuring a CLI run ----------------------------------------------------------------------------------------
+
+_MEASURE = textwrap.dedent(
+    """
+    import json, resource, subprocess, sys, time
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(sys.argv[2:], capture_output=True, text=True, timeout=float(sys.argv[1]))
+        rc, stderr = done.returncode, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        rc, stderr = "timeout", str(exc.stderr or "")
+    print(json.dumps({
+        "rc": rc, "stderr": stderr, "seconds": time.perf_counter() - started,
+        "peak_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+    }))
+    """
+)
+
+
+def measure_cli(args: list[str], env: dict[str, str], timeout: float = 20) -> dict:
+    """Run ``skillwallet ARGS`` as the only child of a fresh interpreter, whose RUSAGE_CHILDREN is then the
+    CLI's own peak resident set size (ru_maxrss is in KiB on Linux)."""
+    command = [sys.executable, "-c", _MEASURE, str(timeout), sys.executable, "-m", "skillwallet", *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout + 30)
+    return json.loads(done.stdout)

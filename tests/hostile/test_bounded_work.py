@@ -21,6 +21,7 @@ import pytest
 from bounds_corpus import (
     did_key,
     hostile_corpus,
+    measure_cli,
     merged_subject,
     one_bit_png,
     pillow_image,
@@ -316,31 +317,6 @@ def test_the_largest_published_credentials_are_far_below_every_bound() -> None:
 
 # --- every hostile input through the real CLI: peak memory, time, exit code -----------------------------------
 
-_MEASURE = textwrap.dedent(
-    """
-    import json, resource, subprocess, sys, time
-    started = time.perf_counter()
-    try:
-        done = subprocess.run(sys.argv[2:], capture_output=True, text=True, timeout=float(sys.argv[1]))
-        rc, stderr = done.returncode, done.stderr
-    except subprocess.TimeoutExpired as exc:
-        rc, stderr = "timeout", str(exc.stderr or "")
-    print(json.dumps({
-        "rc": rc, "stderr": stderr, "seconds": time.perf_counter() - started,
-        "peak_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-    }))
-    """
-)
-
-
-def measure_cli(args: list[str], env: dict[str, str], timeout: float = CASE_SECONDS) -> dict:
-    """Run ``skillwallet ARGS`` as the only child of a fresh interpreter, whose RUSAGE_CHILDREN is then the
-    CLI's own peak resident set size (ru_maxrss is in KiB on Linux)."""
-    command = [sys.executable, "-c", _MEASURE, str(timeout), sys.executable, "-m", "skillwallet", *args]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout + 30)
-    return json.loads(done.stdout)
-
-
 CREDENTIALS_TOO_COMPLEX = {"json-poison-graph", "json-wide-array", "json-merged-node", "json-550k-numbers"}
 
 
@@ -364,7 +340,7 @@ def test_every_hostile_input_stays_under_200_mib_and_exits_cleanly(
     env = dict(os.environ)
     if command == "add":
         Wallet.init(paths.wallet_home(), passphrase).close()
-    result = measure_cli([command, str(corpus_dir / name)], env)
+    result = measure_cli([command, str(corpus_dir / name)], env, CASE_SECONDS)
     assert "Traceback" not in result["stderr"], result["stderr"]
     if command == "add" and name in CREDENTIALS_TOO_COMPLEX:
         # well-formed credentials: kept, marked unverifiable with the reason (add's documented behaviour)
