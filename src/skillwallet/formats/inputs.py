@@ -261,7 +261,7 @@ def decode_image_for_qr(data: bytes):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=QR_IMAGE_FORMATS)  # reads the header only
             width, height = image.size
-            if image.format == "JPEG" and width * height > MAX_IMAGE_PIXELS:
+            if image.format in ("JPEG", "MPO") and width * height > MAX_IMAGE_PIXELS:  # MPO: phone cameras' JPEG
                 scale = next((s for s in (2, 4, 8) if (width // s) * (height // s) <= MAX_IMAGE_PIXELS), 8)
                 image.draft("L", (max(1, width // scale), max(1, height // scale)))
             if image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
