@@ -250,27 +250,12 @@ def decode_qr_image(data: bytes) -> list[str]:
     Returns an empty list when the image holds no readable QR code. Raises :class:`InvalidInputError` when the
     bytes are not an image Pillow can open (or one so large it looks like a decompression bomb).
     """
-    import io
-    import warnings
-
     import zxingcpp
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InvalidInputError(f"not a readable image: {exc}".split("\n")[0]) from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise InvalidInputError(f"not a readable image: {type(exc).__name__}: {exc}".split("\n")[0]) from None
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGBA")
-        # transparent areas count as white (QR codes pasted on a transparent background)
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image)
-    image = image.convert("L")
+    from skillwallet.formats.inputs import decode_image_for_qr
+
+    image = decode_image_for_qr(data)  # grayscale, decoded within a pixel bound (formats/inputs.py)
     formats = _qr_formats(zxingcpp)
     results = zxingcpp.read_barcodes(image, formats=formats)
     if not results and max(image.size) < 400:

@@ -85,8 +85,11 @@ def _decode_text_chunk(kind: bytes, body: bytes, source: str) -> tuple[bytes, st
         raise fail(source, "the badge iTXt text is not UTF-8") from None
 
 
-def extract_png(data: bytes, source: str) -> BakedPayload:
-    """The credential text of a baked PNG. Raises when the PNG is corrupt or holds no badge."""
+def _png_chunks(data: bytes, source: str):
+    """Yield ``(kind, body)`` for each chunk of a PNG (PNG spec §5.3), with strict length and CRC checks.
+
+    Stops after IEND; raises when the stream is corrupt or ends without IEND.
+    """
     if not data.startswith(PNG_SIGNATURE):
         raise fail(source, "not a PNG image")
     offset = len(PNG_SIGNATURE)
@@ -107,6 +110,18 @@ def extract_png(data: bytes, source: str) -> BakedPayload:
         if first and kind != b"IHDR":
             raise fail(source, "the PNG is corrupt (first chunk is not IHDR)")
         first = False
+        yield kind, body
+        if kind == b"IEND":
+            return
+        offset = end
+
+
+def extract_png(data: bytes, source: str) -> BakedPayload:
+    """The credential text of a baked PNG. Raises when the PNG is corrupt or holds no badge.
+
+    Only the chunk stream is read: no pixel is decoded, and compressed text is inflated with a hard limit.
+    """
+    for kind, body in _png_chunks(data, source):
         if kind in (b"iTXt", b"tEXt", b"zTXt"):
             found = _decode_text_chunk(kind, body, source)
             if found is not None:
@@ -115,20 +130,126 @@ def extract_png(data: bytes, source: str) -> BakedPayload:
                 if not text:
                     raise fail(source, f"the PNG's {keyword.decode()!r} chunk is empty")
                 return BakedPayload(text=text, container="png", version="ob3" if keyword == OB3_KEYWORD else "ob2")
-        if kind == b"IEND":
-            raise NotBakedError(f"{source}: a PNG image without Open Badges data (not a baked badge)")
-        offset = end
+    raise NotBakedError(f"{source}: a PNG image without Open Badges data (not a baked badge)")
+
+
+#: The chunks an image decoder needs to draw the pixels (PNG spec §5.6 critical chunks, plus tRNS for transparency).
+_PIXEL_CHUNKS = (b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND")
+
+
+def png_pixel_stream(data: bytes, source: str) -> tuple[int, int, bytes]:
+    """``(width, height, png)``: the PNG's size from IHDR (§11.2.2) and a copy holding only the chunks that draw it.
+
+    For decoding the pixels of an image that is not a baked badge (to look for a QR code): an image library
+    given the original would inflate every text chunk (up to 64 MiB in Pillow) before the first pixel.
+    """
+    chunks = [PNG_SIGNATURE]
+    width = height = 0
+    for kind, body in _png_chunks(data, source):
+        if kind == b"IHDR":
+            if len(body) != 13:
+                raise fail(source, "the PNG is corrupt (IHDR is not 13 bytes)")
+            width, height = struct.unpack(">II", body[:8])
+        if kind in _PIXEL_CHUNKS:
+            chunks.append(_png_chunk(kind, body))
+    return width, height, b"".join(chunks)
+
+
+#: Bounds on a baked SVG's XML: no badge image comes near them (a detailed illustration has a few thousand
+#: elements nested a few dozen deep), and the parser keeps no tree, so 5 MiB of markup stays a few MiB in memory.
+MAX_SVG_ELEMENTS = 100_000
+MAX_SVG_DEPTH = 256
+#: Attributes in one element: expat holds every attribute of a start tag at once (about 300 bytes each), so a
+#: 5 MiB tag of 400,000 attributes costs 130 MiB before any handler runs. Counted in the raw bytes first.
+MAX_SVG_ATTRIBUTES = 1_000
+_SVG_BADGE_ELEMENTS = (
+    (f"{{{OB3_SVG_NAMESPACE}}}credential", "credential", "ob3"),
+    (f"{{{OB2_SVG_NAMESPACE}}}assertion", "assertion", "ob2"),
+)
+
+
+class _SvgTooComplex(Exception):
+    pass
+
+
+class _BadgeElementFinder:
+    """An ElementTree parser target that builds no tree: it counts elements and depth and keeps only the text
+    (before its first child, like ``Element.text``) and ``verify`` attribute of the first badge element of each
+    Open Badges version."""
+
+    def __init__(self) -> None:
+        self.root: str | None = None
+        self.found: dict[str, tuple[str, str, str]] = {}  # version -> (local name, text, verify)
+        self._elements = 0
+        self._depth = 0
+        self._capture: tuple[str, str, int, str] | None = None  # version, local, depth, verify
+        self._text: list[str] = []
+        self._text_bytes = 0
+        self._child_started = False
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._elements += 1
+        self._depth += 1
+        if self._elements > MAX_SVG_ELEMENTS:
+            raise _SvgTooComplex(f"it has more than {MAX_SVG_ELEMENTS:,} elements")
+        if self._depth > MAX_SVG_DEPTH:
+            raise _SvgTooComplex(f"its elements are nested deeper than {MAX_SVG_DEPTH}")
+        if self.root is None:
+            self.root = tag
+        if self._capture is not None:
+            self._child_started = True
+            return
+        for name, local, version in _SVG_BADGE_ELEMENTS:
+            if tag == name and version not in self.found:
+                self._capture = (version, local, self._depth, attrib.get("verify") or "")
+                self._text, self._text_bytes, self._child_started = [], 0, False
+
+    def data(self, text: str) -> None:
+        if self._capture is not None and not self._child_started:
+            self._text_bytes += len(text)
+            if self._text_bytes > MAX_TEXT_BYTES:
+                raise _SvgTooComplex("its badge data is too large")
+            self._text.append(text)
+
+    def end(self, tag: str) -> None:
+        if self._capture is not None and self._depth == self._capture[2]:
+            version, local, _depth, verify = self._capture
+            self.found[version] = (local, "".join(self._text), verify)
+            self._capture = None
+        self._depth -= 1
+
+    def close(self) -> None:
+        return None
+
+
+def _check_attribute_counts(data: bytes) -> None:
+    """Refuse a start tag with more than :data:`MAX_SVG_ATTRIBUTES` attributes, before expat sees it.
+
+    Counts ``=`` in each ``<...>`` span long enough to hold that many (each attribute needs at least ``a=""``);
+    an over-count (an ``=`` inside a quoted value) can only refuse a tag already thousands of bytes long.
+    """
+    import re
+
+    for match in re.finditer(rb"<[^<>]{%d,}>" % (4 * MAX_SVG_ATTRIBUTES), data):
+        if match.group().count(b"=") > MAX_SVG_ATTRIBUTES:
+            raise _SvgTooComplex(f"an element has more than {MAX_SVG_ATTRIBUTES:,} attributes")
 
 
 def extract_svg(data: bytes, source: str) -> BakedPayload:
-    """The credential text of a baked SVG (untrusted XML, parsed with defusedxml)."""
+    """The credential text of a baked SVG (untrusted XML, parsed with defusedxml, streamed without a tree)."""
     import xml.etree.ElementTree as ET
 
     import defusedxml
-    from defusedxml.ElementTree import fromstring
+    from defusedxml.ElementTree import DefusedXMLParser
 
+    finder = _BadgeElementFinder()
     try:
-        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        _check_attribute_counts(data)
+        parser = DefusedXMLParser(target=finder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        parser.feed(data)
+        parser.close()
+    except _SvgTooComplex as exc:
+        raise fail(source, f"the SVG is refused: {exc}") from None
     except defusedxml.DTDForbidden:
         raise fail(source, "the SVG declares a DTD, which is refused") from None
     except defusedxml.EntitiesForbidden:
@@ -143,18 +264,13 @@ def extract_svg(data: bytes, source: str) -> BakedPayload:
         raise fail(source, f"malformed SVG/XML: {exc}") from None
     except (ValueError, RecursionError) as exc:
         raise fail(source, f"malformed SVG/XML: {exc}") from None
-    if not isinstance(root.tag, str) or not root.tag.endswith("svg"):
+    if finder.root is None or not finder.root.endswith("svg"):
         raise fail(source, "an XML document that is not an SVG image")
-    for namespace, local, version in (
-        (OB3_SVG_NAMESPACE, "credential", "ob3"),
-        (OB2_SVG_NAMESPACE, "assertion", "ob2"),
-    ):
-        element = root.find(f".//{{{namespace}}}{local}")
-        if element is None:
+    for version in ("ob3", "ob2"):
+        if version not in finder.found:
             continue
-        body = (element.text or "").strip()
-        verify = (element.get("verify") or "").strip()
-        text = body or verify
+        local, body, verify = finder.found[version]
+        text = body.strip() or verify.strip()
         if not text:
             raise fail(source, f"the SVG's openbadges:{local} element is empty")
         if len(text.encode("utf-8")) > MAX_TEXT_BYTES:

@@ -203,3 +203,102 @@ def expand_inputs(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[I
                 yield InputItem("<stdin>", data=data)
             continue
         yield from _expand_path(Path(raw).expanduser(), raw)
+
+
+# --- images: pixels are decoded only to look for a QR code ------------------------------------------------------
+
+#: The most pixels decoded to look for a QR code: 4096 x 4096 (16.8 megapixels; Pillow's own warning starts at
+#: 89 megapixels, over 1 GiB for a 1-bit image it expands to 32-bit pixels). Enough for a 12 MP phone photo or a
+#: page scanned at 300 dpi; a JPEG over it is decoded scaled down (1/2, 1/4 or 1/8, JPEG DCT scaling), anything
+#: else over it is refused. At most 4 bytes a pixel while decoding keeps the whole process well under 200 MiB.
+MAX_IMAGE_PIXELS = 4096 * 4096
+#: WebP is decoded by libwebp into its own RGBA frame and copied (about 16 bytes a pixel at the peak): 2048 x 2048.
+MAX_WEBP_PIXELS = 2048 * 2048
+#: The image formats opened to look for a QR code (what ``detect.sniff`` lets through as images).
+QR_IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}"
+
+
+def _too_many_pixels(width: int, height: int, limit: int = MAX_IMAGE_PIXELS, kind: str = "images"):
+    from skillwallet.errors import InvalidInputError
+
+    return InvalidInputError(
+        f"the image is {width}x{height} pixels ({_megapixels(width * height)} megapixels); {kind} over "
+        f"{_megapixels(limit)} megapixels are not decoded to look for a QR code",
+        "crop or scale the image down to the QR code",
+    )
+
+
+def decode_image_for_qr(data: bytes):
+    """The image in ``data`` as an 8-bit grayscale Pillow image (transparent areas white), within the bounds.
+
+    PNG text chunks are stripped before decoding (the badge payload is read from the chunks by
+    :mod:`skillwallet.formats.baked`, never through the decoder); the pixel count is checked from the header
+    before any pixel is decoded (:data:`MAX_IMAGE_PIXELS`). Raises :class:`InvalidInputError` for anything
+    that is not such an image.
+    """
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from skillwallet.errors import InvalidInputError, SkillwalletError
+    from skillwallet.formats import baked
+    from skillwallet.formats.detect import PNG_SIGNATURE
+
+    if data.startswith(PNG_SIGNATURE):
+        try:
+            width, height, data = baked.png_pixel_stream(data, "image")
+        except SkillwalletError as exc:
+            raise InvalidInputError(f"not a readable image: {exc.message.removeprefix('image: ')}") from None
+        if width * height > MAX_IMAGE_PIXELS:
+            raise _too_many_pixels(width, height)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=QR_IMAGE_FORMATS)  # reads the header only
+            width, height = image.size
+            if image.format in ("JPEG", "MPO") and width * height > MAX_IMAGE_PIXELS:  # MPO: phone cameras' JPEG
+                scale = next((s for s in (2, 4, 8) if (width // s) * (height // s) <= MAX_IMAGE_PIXELS), 8)
+                image.draft("L", (max(1, width // scale), max(1, height // scale)))
+            if image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
+                raise _too_many_pixels(width, height)
+            if image.format == "WEBP" and width * height > MAX_WEBP_PIXELS:
+                raise _too_many_pixels(width, height, MAX_WEBP_PIXELS, "WebP images")
+            image.load()
+    except InvalidInputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidInputError(
+            f"the image is larger than {_megapixels(MAX_IMAGE_PIXELS)} megapixels; it is not decoded to look for a QR code"
+        ) from None
+    except UnidentifiedImageError as exc:
+        raise InvalidInputError(f"not a readable image: {exc}".split("\n")[0]) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise InvalidInputError(f"not a readable image: {type(exc).__name__}: {exc}".split("\n")[0]) from None
+    except MemoryError:
+        raise InvalidInputError("not a readable image: too large to decode") from None
+    return _grayscale_on_white(image)
+
+
+def _grayscale_on_white(image):
+    """8-bit grayscale with transparent areas as white (QR codes pasted on a transparent background), without
+    holding more than the decoded image and two 1-byte planes at once."""
+    from PIL import Image
+
+    if image.mode == "L":
+        return image
+    has_alpha = "A" in image.getbands() or (image.mode in ("P", "L", "RGB") and "transparency" in image.info)
+    if not has_alpha:
+        return image.convert("L")
+    if image.mode not in ("LA", "RGBA"):
+        image = image.convert("LA")  # applies a palette's or a tRNS colour's transparency too
+    alpha = image.getchannel("A")
+    gray = image.convert("L")
+    del image
+    background = Image.new("L", gray.size, 255)
+    background.paste(gray, mask=alpha)
+    return background

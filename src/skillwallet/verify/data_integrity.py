@@ -114,9 +114,13 @@ def _jcs(value: Any) -> bytes:
 
 def _rdfc(document: dict[str, Any], what: str) -> bytes:
     from skillwallet.verify.jsonld import JsonLdError, canonicalize
+    from skillwallet.verify.rdfc import CanonicalisationTooComplex
 
     try:
         result = canonicalize(document)
+    except CanonicalisationTooComplex as exc:
+        # no signature can be checked without the canonical form: unknown, not a failed signature
+        raise ProofError(f"the document is too complex to canonicalise: {exc}", unverifiable=True) from exc
     except JsonLdError as exc:
         if exc.unknown_context:
             raise ProofError(str(exc), unverifiable=True, check="contexts") from exc

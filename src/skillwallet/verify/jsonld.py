@@ -458,17 +458,24 @@ def canonicalize(document: dict[str, Any]) -> Canonicalised:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, plus every term expansion dropped.
 
     Raises :class:`JsonLdError` when the document cannot be processed (with ``unknown_context`` set when
-    the cause is a context that is not shipped).
+    the cause is a context that is not shipped), and :class:`~skillwallet.verify.rdfc.CanonicalisationTooComplex`
+    when canonicalising would take more work than any credential needs.
     """
-    from pyld import jsonld
+    from skillwallet.verify import rdfc
+    from skillwallet.verify.rdfc import CanonicalisationTooComplex
 
+    rdfc.check_document_size(document)  # expansion is slow and the node map quadratic in these sizes
     expanded, dropped = expand(document)
+    rdfc.check_node_map_work(expanded)
     relative: list[str] = []
     _find_relative_iris(expanded, relative)
     processor = _processor()
     try:
         dataset = _expanded_to_rdf(processor, expanded)
-        nquads = jsonld.URDNA2015().main(dataset, {"format": "application/n-quads"})
+        # pyld's URDNA2015 with its work bounded (RDFC-1.0 §Security Considerations, "Dataset Poisoning")
+        nquads = rdfc.bounded_canonicaliser().main(dataset, {"format": "application/n-quads"})
+    except CanonicalisationTooComplex:
+        raise
     except RecursionError as exc:
         raise JsonLdError("document nesting is too deep to process") from exc
     except Exception as exc:
