@@ -80,7 +80,7 @@ def filled_wallet(passphrase, tmp_path) -> str:
 
 TABLE_COMMANDS = [
     (["list"], 3),
-    (["status"], 8),
+    (["status"], 9),  # ... permissions, rollback record
     (["config", "show"], 5),
     (["expiring", "--as-of", "2026-01-01"], 2),
     (["doctor"], None),

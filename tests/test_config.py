@@ -217,16 +217,25 @@ def test_config_file_created_private_with_its_folders(monkeypatch, tmp_path):
     assert os.stat(folder / "config.toml").st_mode & 0o077 == 0
 
 
-def test_moved_wallet_keeps_config_and_state_in_the_platform_folders(monkeypatch, tmp_path):
-    """SKILLWALLET_HOME moves the wallet only: the rollback record must not travel with a copied wallet folder."""
+def test_moved_wallet_keeps_its_config_and_state_under_its_home(monkeypatch, tmp_path):
+    """SKILLWALLET_HOME isolates everything of one wallet (docs/store.md, "Files"; the rollback trade-off this
+    brings is under "Rollback"); SKILLWALLET_CONFIG_DIR / SKILLWALLET_STATE_DIR still override each folder."""
     from skillwallet import paths
 
     for var in ("SKILLWALLET_CONFIG_DIR", "SKILLWALLET_STATE_DIR"):
         monkeypatch.delenv(var)
     monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "usb" / "wallet"))
-    assert not str(paths.config_dir()).startswith(str(tmp_path / "usb"))
-    assert not str(paths.state_dir()).startswith(str(tmp_path / "usb"))
+    assert paths.config_dir() == tmp_path / "usb" / "wallet" / "config"
+    assert paths.config_file() == tmp_path / "usb" / "wallet" / "config" / "config.toml"
+    assert paths.state_dir() == tmp_path / "usb" / "wallet" / "state"
+    monkeypatch.setenv("SKILLWALLET_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SKILLWALLET_CONFIG_DIR", str(tmp_path / "config"))
+    assert paths.state_dir() == tmp_path / "state" and paths.config_dir() == tmp_path / "config"
+    monkeypatch.delenv("SKILLWALLET_HOME")
+    monkeypatch.delenv("SKILLWALLET_STATE_DIR")
+    monkeypatch.delenv("SKILLWALLET_CONFIG_DIR")
     assert str(paths.state_dir()).startswith(os.environ["XDG_STATE_HOME"])
+    assert str(paths.config_dir()).startswith(os.environ["XDG_CONFIG_HOME"])
 
 
 issuer_text = st.text(

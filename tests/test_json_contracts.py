@@ -95,7 +95,7 @@ CONTRACTS: list[Contract] = [
     Contract(
         ["status", "--json"],
         "status",
-        {"home", "wallet_file", "format_version", "credentials", "kdf", "session"},
+        {"home", "wallet_file", "format_version", "credentials", "kdf", "session", "rollback", "warnings"},
         check=lambda d, ids: d["credentials"] == len(ids) or pytest.fail("status counts the credentials"),
     ),
     Contract(
@@ -210,6 +210,35 @@ def test_json_contract(contract: Contract, request, capsys):
             assert not lost, f"{member}[] item missing {sorted(lost)}"
     if contract.check:
         contract.check(document, ids)
+
+
+@pytest.mark.parametrize(
+    "contract", [c for c in CONTRACTS if c.needs_wallet], ids=lambda c: " ".join(a for a in c.args if a != "--json")
+)
+def test_json_output_carries_the_warnings_printed_on_stderr(contract: Contract, request, capsys):
+    """A wallet with history and no rollback record (docs/store.md, "Rollback"): the `warning:` line on stderr is
+    also in the JSON, as the optional `warnings` list of strings (doctor keeps its count, and lists the check)."""
+    if contract.command not in registered_commands():
+        pytest.skip(f"`skillwallet {contract.command}` is not registered yet")
+    ids = request.getfixturevalue("wallet_ids")
+    (record,) = (paths.state_dir() / "seen").glob("*.json")
+    record.unlink()
+    args = [_first_pathway(capsys) if a == "{pathway}" else ids[a[1:-1]] if a.startswith("{") else a
+            for a in contract.args]
+    code = run(args)
+    captured = capsys.readouterr()
+    assert code in contract.exit_codes, captured.err
+    document = json.loads(captured.out)
+    assert list(document)[:2] == ["schema", "version"] and document["version"] == 1
+    printed = [line.removeprefix("warning: ") for line in captured.err.splitlines() if line.startswith("warning:")]
+    assert len(printed) == 1 and "restore --trust-current" in printed[0], captured.err
+    if contract.kind == "doctor":
+        assert isinstance(document["warnings"], int)
+        assert any(c["check"] == "rollback" and c["status"] == "warning" for c in document["checks"])
+    elif contract.kind == "stack":  # its own `warnings` are objects: the wallet's come as kind "wallet"
+        assert [w["message"] for w in document["warnings"] if w["kind"] == "wallet"] == printed
+    else:
+        assert document["warnings"] == printed
 
 
 def json_commands() -> set[str]:

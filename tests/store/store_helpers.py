@@ -59,3 +59,13 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None) -> su
         input=input,
         timeout=120,
     )
+
+
+def seen_record_file(home: Path | None = None) -> Path:
+    """The rollback record of a home, where docs/store.md says it is: ``state_dir()/seen/<hash of home>.json``."""
+    import hashlib
+
+    from skillwallet import paths
+
+    home = Path(home or wallet_home())
+    return paths.state_dir() / "seen" / (hashlib.sha256(str(home.resolve()).encode()).hexdigest()[:24] + ".json")

@@ -189,6 +189,7 @@ def test_io_failure_at_every_step_of_an_add(wallet):
 
 
 def opens_with(passphrase: str) -> bool:
+    """Whether ``passphrase`` opens the wallet, rollback check included (a RollbackError fails the test)."""
     try:
         Wallet.open(wallet_home(), passphrase=passphrase).close()
         return True
@@ -196,49 +197,136 @@ def opens_with(passphrase: str) -> bool:
         return False
 
 
-def test_passphrase_change_crash_at_every_step(filled_wallet):
+def content(passphrase: str) -> dict:
+    """Everything the wallet holds, fully verified: credentials, holder key, profile, other collections."""
+    with Wallet.open(wallet_home(), passphrase=passphrase) as wallet:
+        wallet.verify_all()
+        assert not wallet.rollback_unverified
+        return {
+            "credentials": {s.wallet_id: s.to_record() for s in wallet.list_credentials()},
+            "did": wallet.holder_did,
+            "profile": wallet.get_profile(),
+            "documents": wallet.items("documents"),
+        }
+
+
+@pytest.fixture
+def rich_wallet(filled_wallet):
+    filled_wallet.set_profile({"name": "Ana Souza", "headline": "Data analyst"})
+    filled_wallet.put("documents", "https://issuer.example/did.json", {"id": "did:web:issuer.example"})
     filled_wallet.close()
+    return filled_wallet
+
+
+def change(old: str, new: str):
+    def action() -> None:
+        with Wallet.open(wallet_home(), passphrase=old) as w:
+            w.change_passphrase(new)
+
+    return action
+
+
+def test_passphrase_change_crash_at_every_step(rich_wallet):
+    """SECURITY.md test 8, with the data key rotation: a SIGKILL at every write, fsync and replace of passwd
+    (the pending rollback record, each re-sealed record, each header row, the commit, the final record)."""
+    expected = content(PASSPHRASE)
     current = PASSPHRASE
-
-    def change(old: str, new: str):
-        def action() -> None:
-            with Wallet.open(wallet_home(), passphrase=old) as w:
-                w.change_passphrase(new)
-
-        return action
-
     steps = record_steps(change(current, NEW_PASSPHRASE))
     current = NEW_PASSPHRASE
-    assert "passwd.commit" in steps
+    assert content(current) == expected
+    assert {"passwd.begin", "passwd.clear", "passwd.record", "passwd.wrapped_dek", "passwd.integrity",
+            "passwd.commit", "passwd.committed", "seen.write", "seen.fsync", "seen.replace"} <= set(steps)
+    assert steps.count("passwd.record") == 13  # 5 credentials x 2, holder key, profile, document
+    assert steps.count("seen.replace") == 2  # the pending record before the commit, the final one after
     for index in range(len(steps) + 1):  # one past the end: the crash comes after the last step
         target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
         crash_at(index, change(current, target))
         old_ok, new_ok = opens_with(current), opens_with(target)
         assert old_ok != new_ok, (index, steps[index] if index < len(steps) else "after")
+        assert new_ok == (index > steps.index("passwd.commit")), (index, steps[index] if index < len(steps) else "after")
         if new_ok:
             current = target
-        with Wallet.open(wallet_home(), passphrase=current) as check:
-            assert len(check.list_credentials()) == 5
+        assert content(current) == expected, (index, steps[index] if index < len(steps) else "after")
+
+
+def test_io_failure_at_every_step_of_a_passphrase_change(rich_wallet):
+    """An I/O error (disk full) at each step: before the commit nothing changed and the open wallet keeps working
+    under the old key; after it, the change stands. Either way exactly one passphrase opens everything."""
+    expected = content(PASSPHRASE)
+    steps = record_steps(change(PASSPHRASE, NEW_PASSPHRASE))
+    commit_at = steps.index("passwd.commit")
+    current = NEW_PASSPHRASE
+    n = 4000
+    for index, step in enumerate(steps):
+        if step == "passwd.committed":
+            continue  # a marker for the crash tests, not an I/O step
+        target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
+        counter = iter(range(10**6))
+
+        def hook(name: str) -> None:
+            if next(counter) == index:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        with Wallet.open(wallet_home(), passphrase=current) as wallet:
+            fsutil.fault_hook = hook
+            try:
+                wallet.change_passphrase(target)
+                failed = False
+            except StorageIOError as exc:
+                assert "disk is full" in exc.message
+                failed = True
+            finally:
+                fsutil.fault_hook = None
+            assert failed == (index <= commit_at), step
+            # the open wallet is still usable with whichever key is in force
+            n += 1
+            added, _ = wallet.add_credential(make_credential(n))
+            wallet.remove_credential(added)
+        if not failed:
+            current = target
+        other = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
+        assert opens_with(current) and not opens_with(other), step
+        assert content(current) == expected, step
 
 
 @pytest.mark.slow
-def test_passphrase_change_random_sigkills(filled_wallet):
-    filled_wallet.close()
+def test_passphrase_change_random_sigkills(rich_wallet):
+    """Real SIGKILLs at random moments of a passphrase change on a wallet of 200 credentials (so that many land
+    inside the re-encryption): exactly one passphrase opens it afterwards, with everything it held."""
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        wallet.add_credentials([make_credential(1000 + n) for n in range(195)])
+    expected = content(PASSPHRASE)
+    assert len(expected["credentials"]) == 200
+    # how long one change takes here (re-encrypting 400 records), so that the kills spread over all of it
+    durations = []
+    for old, new in ((PASSPHRASE, NEW_PASSPHRASE), (NEW_PASSPHRASE, PASSPHRASE)):
+        with Wallet.open(wallet_home(), passphrase=old) as wallet:
+            started = time.monotonic()
+            wallet.change_passphrase(new)
+            durations.append(time.monotonic() - started)
+    change_seconds = max(durations)
     rng = random.Random(7)
     current = PASSPHRASE
+    changed = 0
     for _ in range(40):
         target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE
 
-        def body(_fd: int, old=current, new=target) -> None:
+        def body(fd: int, old=current, new=target) -> None:
             with Wallet.open(wallet_home(), passphrase=old) as w:
+                os.write(fd, b"o")  # opened: the change starts now
                 w.change_passphrase(new)
             time.sleep(10)
 
         pid, read_fd = fork_child(body)
-        time.sleep(rng.random() * 0.02)
+        select.select([read_fd], [], [], 10)
+        time.sleep(rng.random() * change_seconds * 1.5)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         drain(read_fd)
         old_ok, new_ok = opens_with(current), opens_with(target)
         assert old_ok != new_ok
-        current = target if new_ok else current
+        if new_ok:
+            changed += 1
+            current = target
+        assert content(current) == expected
+    assert 0 < changed < 40  # some kills landed before the commit, some after

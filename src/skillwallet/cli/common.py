@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
@@ -57,6 +57,8 @@ def parse_as_of(text: Optional[str]) -> "datetime":
 class CliState:
     debug: bool = False
     passphrase_file: Optional[Path] = None
+    # `warning:` lines this command printed (cli.session.warn); --json output carries them as `warnings`
+    warnings: list[str] = field(default_factory=list)
 
 
 def cli_state() -> CliState:
@@ -91,6 +93,19 @@ def emit_json(kind: str, payload: dict[str, Any]) -> None:
 
     document = {"schema": f"skillwallet/{kind}", "version": JSON_SCHEMA_VERSION}
     document.update(payload)
+    # The `warning:` lines printed on stderr travel with the data: an optional `warnings` list of strings, added
+    # to every version-1 shape (additive, so the version stays). Where a shape has its own `warnings` member:
+    # status's list of strings already holds them; stack --goal's list of objects gains {"kind": "wallet",
+    # "message": ...} items; doctor's count is left alone (doctor lists the same finding among its checks).
+    warnings = cli_state().warnings
+    if warnings:
+        own = document.get("warnings")
+        if "warnings" not in document:
+            document["warnings"] = list(warnings)
+        elif isinstance(own, list):
+            document["warnings"] = own + [
+                {"kind": "wallet", "message": message} for message in warnings if message not in own
+            ]
     # Indented for people on a terminal; compact (and C-encoded, much faster for 10,000 credentials) in pipes.
     indent = 2 if is_terminal(sys.stdout) else None
     sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")

@@ -396,6 +396,34 @@ def check_wallet(home: Path) -> list[Finding]:
     return findings
 
 
+def check_rollback_record(home: Path) -> list[Finding]:
+    """Is there a record of the wallet versions this machine has seen (rollback detection, docs/store.md)?"""
+    from skillwallet.cli.session import rollback_warning, warn
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.store import Wallet, wallet_path
+
+    if not wallet_path(home).exists():
+        return []
+    try:
+        state = Wallet.rollback_status(home)
+    except SkillwalletError:
+        return []  # check_wallet already reports a file it cannot read
+    if state["unverified"]:
+        warn(rollback_warning(home))
+        return [
+            Finding(
+                "rollback",
+                WARNING,
+                f"no record of the versions of this wallet seen on this machine (generation {state['generation']} "
+                "in the file): an older copy put back would go unnoticed",
+                "if this wallet is the one you expect, accept it once: skillwallet restore --trust-current",
+            )
+        ]
+    if not state["record_present"]:
+        return [Finding("rollback", OK, "new wallet: its rollback record is written when it is next opened")]
+    return [Finding("rollback", OK, f"rollback record present ({state['record']})")]
+
+
 def check_contexts() -> list[Finding]:
     """Every shipped JSON-LD context still has the SHA-256 its index records (a changed copy breaks signatures)."""
     import hashlib
@@ -555,6 +583,7 @@ def run_doctor(fix: bool = False) -> list[Finding]:
         for path in fix_permissions(roots):
             findings.append(Finding("permissions", INFO, f"fixed: {path} is now private"))
     findings += check_wallet(paths.wallet_home())
+    findings += check_rollback_record(paths.wallet_home())
     findings += check_permissions(roots)
     findings += check_secrets()
     findings += check_config()
@@ -570,7 +599,7 @@ def doctor_command(
     fix: bool = typer.Option(False, "--fix", help="Make wallet, config and state files private (0600/0700) first."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Check the wallet's permissions, format and KDF, the shipped contexts, the config and completions."""
+    """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions."""
     findings = run_doctor(fix=fix)
     problems = sum(1 for f in findings if f.status == PROBLEM)
     warnings = sum(1 for f in findings if f.status == WARNING)

@@ -3,6 +3,9 @@
 Order (first that applies): a live ``SKILLWALLET_SESSION``; ``SKILLWALLET_PASSPHRASE``; ``--passphrase-file``
 (global option or the command's own, also ``SKILLWALLET_PASSPHRASE_FILE``); an interactive prompt when stdin is a
 terminal. Otherwise the wallet is locked: WalletLockedError with a hint. No wallet: WalletNotFoundError.
+
+What a command should know about the wallet it opened goes through :func:`warn`: one ``warning:`` line on stderr
+per message and command, kept in the command's state so that ``--json`` output carries it (``warnings``).
 """
 
 from __future__ import annotations
@@ -107,6 +110,26 @@ def get_passphrase(passphrase_file: Optional[Path] = None, *, prompt: str = "Wal
     )
 
 
+def warn(message: str) -> None:
+    """One ``warning:`` line on stderr, once per command, also kept for the command's ``--json`` output."""
+    from skillwallet.cli.common import cli_state
+
+    warnings = cli_state().warnings
+    if message in warnings:
+        return
+    warnings.append(message)
+    info(f"warning: {message}")
+
+
+def rollback_warning(home: Path) -> str:
+    """The warning for a wallet with history and no record of the versions this machine has seen."""
+    return (
+        f"this machine has no record of the versions of the wallet at {home} it has seen, so an older copy put "
+        "back would go unnoticed; if this wallet is the one you expect, accept it once: "
+        "skillwallet restore --trust-current"
+    )
+
+
 def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool = True) -> "Wallet":
     """Unlock the wallet at the configured location for one command."""
     from skillwallet.store import Wallet, wallet_path
@@ -122,7 +145,7 @@ def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool =
         except WalletLockedError as exc:
             session_error = exc  # fall back to a passphrase if one is available
         else:
-            _warn_permissions(wallet)
+            _warn_opened(wallet)
             return wallet
     secret = non_interactive_passphrase(passphrase_file)
     if secret is None:
@@ -137,7 +160,7 @@ def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool =
             info(f"note: {session_error.message}")
         secret = prompt_secret("Wallet passphrase: ")
     wallet = Wallet.open(home, passphrase=secret)
-    _warn_permissions(wallet)
+    _warn_opened(wallet)
     return wallet
 
 
@@ -155,15 +178,23 @@ def open_wallet_if_unlocked(passphrase_file: Optional[Path] = None) -> "Wallet |
     token = os.environ.get(SESSION_ENV)
     if token:
         try:
-            return Wallet.open(home, session_token=token)
+            wallet = Wallet.open(home, session_token=token)
         except WalletLockedError:
             pass  # an expired session: try a passphrase, else go on without the wallet
+        else:
+            _warn_opened(wallet)
+            return wallet
     secret = non_interactive_passphrase(passphrase_file)
     if secret is None:
         return None
-    return Wallet.open(home, passphrase=secret)
+    wallet = Wallet.open(home, passphrase=secret)
+    _warn_opened(wallet)
+    return wallet
 
 
-def _warn_permissions(wallet: "Wallet") -> None:
+def _warn_opened(wallet: "Wallet") -> None:
+    """What every command that opened the wallet says about it: rollback protection, then permissions."""
+    if wallet.rollback_unverified:
+        warn(rollback_warning(wallet.home))
     for problem in wallet.permission_problems():
-        info(f"warning: {problem}")
+        warn(problem)

@@ -83,7 +83,9 @@ def unlock_command(
 
     seconds = session.parse_duration(duration)
     with open_wallet(passphrase_file, allow_session=False) as wallet:
-        token, expires = session.start_session(wallet.home, wallet.header.wallet_id, wallet.dek_for_session(), seconds)
+        token, expires = session.start_session(
+            wallet.home, wallet.header.wallet_id, wallet.dek_for_session(), seconds, key_id=wallet.header.salt
+        )
     until = datetime.fromtimestamp(expires, tz=timezone.utc)
     if as_json:
         emit_json("session", {"token": token, "expires": until.isoformat().replace("+00:00", "Z")})
@@ -104,9 +106,9 @@ def lock_command() -> None:
 
 
 def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/status).")) -> None:
-    """Where the wallet is, how many credentials, KDF parameters, session state, permission problems."""
+    """Where the wallet is, how many credentials, KDF parameters, session state, rollback record, permission problems."""
     from skillwallet import paths
-    from skillwallet.cli.session import SESSION_ENV, wallet_home
+    from skillwallet.cli.session import SESSION_ENV, rollback_warning, wallet_home, warn
     from skillwallet.errors import WalletNotFoundError
     from skillwallet.store import Wallet, session, wallet_path
     from skillwallet.store import fsutil
@@ -139,6 +141,9 @@ def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
     expires = (
         datetime.fromtimestamp(live["expires"], tz=timezone.utc).isoformat().replace("+00:00", "Z") if live else None
     )
+    rollback = Wallet.rollback_status(home)
+    warnings = [rollback_warning(home)] if rollback["unverified"] else []
+    warnings += problems
     payload = {
         "home": str(home),
         "wallet_file": str(path),
@@ -150,7 +155,12 @@ def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
         "kdf": header.kdf.to_dict(),
         "session": {"state": session_state, "expires": expires},
         "permission_problems": problems,
+        # generation: as the file says (unauthenticated here); record_present: the rollback record exists
+        "rollback": {"generation": rollback["generation"], "record_present": rollback["record_present"]},
+        "warnings": warnings,
     }
+    for warning in warnings:
+        warn(warning)
     if as_json:
         emit_json("status", payload)
         return
@@ -162,10 +172,14 @@ def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSO
         ("key derivation", header.kdf.describe()),
         ("session", session_state + (f" until {expires}" if expires else "")),
         ("permissions", "ok" if not problems else "; ".join(problems)),
+        (
+            "rollback record",
+            "present" if rollback["record_present"]
+            else "missing: accept the wallet once with skillwallet restore --trust-current" if rollback["unverified"]
+            else "none yet (written when the wallet is next opened)",
+        ),
     ]
     render_table([Column("field", style="bold"), "value"], rows, show_header=False)
-    for problem in problems:
-        info(f"warning: {problem}")
 
 
 def passwd_command(
@@ -174,13 +188,14 @@ def passwd_command(
         None, "--new-passphrase-file", help="Read the new passphrase from this file (or set SKILLWALLET_NEW_PASSPHRASE)."
     ),
 ) -> None:
-    """Change the wallet passphrase (re-wraps the data key with a new salt; ends open sessions)."""
+    """Change the wallet passphrase and rotate the data key (every record re-encrypted; ends open sessions)."""
     from skillwallet.cli.session import open_wallet
 
     with open_wallet(passphrase_file, allow_session=False) as wallet:
         secret = _new_passphrase(new_passphrase_file, env=NEW_PASSPHRASE_ENV, what="New passphrase")
         wallet.change_passphrase(secret, kdf_profile=_configured_kdf_profile())
-    info("passphrase changed; unlocked sessions were ended")
+    info("passphrase changed and every record re-encrypted under a new key; unlocked sessions were ended")
+    info("backups made before keep opening with the old passphrase: make a new one and delete the old ones")
 
 
 def backup_command(
@@ -202,7 +217,10 @@ def restore_command(
     source: Optional[Path] = typer.Argument(None, metavar="FILE", help="A backup written by skillwallet backup."),
     force: bool = typer.Option(False, "--force", help="Replace an existing wallet (it is kept as a copy)."),
     trust_current: bool = typer.Option(
-        False, "--trust-current", help="Accept the wallet file now in place as the newest (after a deliberate rollback)."
+        False,
+        "--trust-current",
+        help="Accept the wallet file now in place as the newest (after a deliberate rollback, "
+        "or when this machine has no record of the wallet's versions).",
     ),
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
 ) -> None:

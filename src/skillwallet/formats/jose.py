@@ -24,6 +24,17 @@ VC_JOSE_TYPES = {"vc+jwt", "vc+ld+jwt", "application/vc+jwt", "application/vc+ld
 SD_JWT_VC_TYPES = {"dc+sd-jwt", "vc+sd-jwt", "application/dc+sd-jwt", "application/vc+sd-jwt"}
 _HASHES = {"sha-256": hashlib.sha256, "sha-384": hashlib.sha384, "sha-512": hashlib.sha512}
 MAX_DISCLOSURES = 1000
+#: Claims the wallet takes from the issuer-signed payload only, never from a disclosure: the SD-JWT VC
+#: registered claims that "MUST NOT be included in the Disclosures" (draft-ietf-oauth-sd-jwt-vc §3.2.2.2: iss,
+#: nbf, exp, cnf, vct, vct#integrity, status) and ``iat``, which the draft lets an issuer disclose but which
+#: the wallet shows as the issue date. A disclosure of one is left out of :attr:`SdJwt.claims` and listed in
+#: :attr:`SdJwt.withheld`; the verifier then calls the credential invalid (``skillwallet.verify.jose``).
+SIGNED_ONLY_CLAIMS = frozenset({"iss", "iat", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"})
+#: The same for a W3C credential secured as an SD-JWT (its issuer, validity dates, status, context, type),
+#: at the top of the credential: the payload when it has an ``@context`` or ``vc``, and the ``vc`` claim.
+SIGNED_ONLY_VC_FIELDS = frozenset(
+    {"@context", "type", "issuer", "validFrom", "validUntil", "issuanceDate", "expirationDate", "credentialStatus"}
+)
 
 
 @dataclass
@@ -50,6 +61,8 @@ class SdJwt:
     disclosures: list[str] = field(default_factory=list)
     key_binding_jwt: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)  # payload with disclosures applied
+    #: disclosed claims left out of ``claims`` because they must come from the signed payload (dotted paths)
+    withheld: list[str] = field(default_factory=list)
 
 
 def b64url_decode(segment: str, source: str, what: str) -> bytes:
@@ -131,8 +144,14 @@ def decode_sd_jwt(text: str, source: str) -> SdJwt:
         by_digest[digest] = decoded
 
     used: set[str] = set()
+    withheld: list[str] = []
+    top_only = SIGNED_ONLY_CLAIMS
+    if "@context" in jws.payload or "vc" in jws.payload:
+        top_only = top_only | SIGNED_ONLY_VC_FIELDS
+    signed_only = {(): top_only, ("vc",): SIGNED_ONLY_VC_FIELDS}
 
-    def apply(node: Any, depth: int = 0) -> Any:
+    def apply(node: Any, depth: int = 0, path: tuple[str, ...] | None = ()) -> Any:
+        # ``path``: the object keys leading here, or None once below an array
         if depth > 64:
             raise fail(source, "SD-JWT claims nested too deeply")
         if isinstance(node, dict):
@@ -140,7 +159,7 @@ def decode_sd_jwt(text: str, source: str) -> SdJwt:
             for key, value in node.items():
                 if key in ("_sd", "_sd_alg"):
                     continue
-                out[key] = apply(value, depth + 1)
+                out[key] = apply(value, depth + 1, None if path is None else (*path, key))
             digests = node.get("_sd", [])
             if not isinstance(digests, list):
                 raise fail(source, "'_sd' is not an array")
@@ -158,7 +177,10 @@ def decode_sd_jwt(text: str, source: str) -> SdJwt:
                 name = found[1]
                 if name in out:
                     raise fail(source, f"disclosed claim {name!r} already exists in the payload")
-                out[name] = apply(found[2], depth + 1)
+                if path is not None and name in signed_only.get(path, ()):
+                    withheld.append(".".join((*path, name)))
+                    continue
+                out[name] = apply(found[2], depth + 1, None if path is None else (*path, name))
             return out
         if isinstance(node, list):
             items: list[Any] = []
@@ -171,9 +193,9 @@ def decode_sd_jwt(text: str, source: str) -> SdJwt:
                     if digest in used or len(found) != 2:
                         raise fail(source, "an array-element disclosure is malformed or reused")
                     used.add(digest)
-                    items.append(apply(found[1], depth + 1))
+                    items.append(apply(found[1], depth + 1, None))
                 else:
-                    items.append(apply(item, depth + 1))
+                    items.append(apply(item, depth + 1, None))
             return items
         return node
 
@@ -181,7 +203,9 @@ def decode_sd_jwt(text: str, source: str) -> SdJwt:
     unused = set(by_digest) - used
     if unused:
         raise fail(source, f"{len(unused)} SD-JWT disclosure(s) are not referenced by the signed payload")
-    return SdJwt(text=token, jws=jws, disclosures=disclosures, key_binding_jwt=key_binding, claims=claims)
+    return SdJwt(
+        text=token, jws=jws, disclosures=disclosures, key_binding_jwt=key_binding, claims=claims, withheld=withheld
+    )
 
 
 def vc_from_jwt_claims(jws: CompactJws, source: str) -> tuple[dict[str, Any], str]:

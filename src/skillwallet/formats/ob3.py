@@ -247,6 +247,58 @@ def addressed_to(subject: dict[str, Any], holder_emails: list[str], holder_ids: 
     return None
 
 
+#: Keys the mapping needs to recognise a credential at all: kept even when aliased, so that the credential is
+#: still imported and its verification (which refuses the alias) reports it invalid.
+_STRUCTURAL_KEYS = frozenset({"@context", "id", "type", "issuer", "credentialSubject"})
+
+
+def without_unsigned_json(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` without the keys its own ``@context`` makes unsigned (keyword aliases such as
+    ``{"skills": "@index"}``, ``@index`` containers, ``@nest``) and without keyword keys that produce no
+    signed statement (``@index``, ``@nest``, ``@included``, ...): what is shown and counted must be what an
+    RDF-canonicalised signature covers (``skillwallet.verify.jsonld.unsigned_json_constructs``)."""
+    from skillwallet.verify.jsonld import signed_body_keyword, unsigned_terms
+
+    terms = unsigned_terms(document)
+    if not terms and not _has_unsigned_keyword(document, 0):
+        return document
+
+    def clean(node: Any, depth: int, top: bool) -> Any:
+        if depth > 256:
+            return None
+        if isinstance(node, list):
+            return [clean(item, depth + 1, False) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            unsigned = key in terms or (key.startswith("@") and not signed_body_keyword(key, node))
+            if unsigned and not (top and key in _STRUCTURAL_KEYS):
+                continue
+            out[key] = value if key == "@context" else clean(value, depth + 1, False)
+        return out
+
+    return clean(document, 0, True)
+
+
+def _has_unsigned_keyword(node: Any, depth: int) -> bool:
+    from skillwallet.verify.jsonld import signed_body_keyword
+
+    if depth > 256:
+        return False
+    if isinstance(node, list):
+        return any(_has_unsigned_keyword(item, depth + 1) for item in node)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            if key.startswith("@") and not signed_body_keyword(key, node):
+                return True
+            if _has_unsigned_keyword(value, depth + 1):
+                return True
+    return False
+
+
 def map_vc(
     document: dict[str, Any],
     *,
@@ -258,7 +310,12 @@ def map_vc(
     holder_ids: list[str] = (),
     context_optional: bool = False,
 ) -> Credential:
-    """Map an OB 3.0 / generic VC JSON-LD object to the normalised :class:`Credential`."""
+    """Map an OB 3.0 / generic VC JSON-LD object to the normalised :class:`Credential`.
+
+    Displayed fields are read from the document without the JSON that JSON-LD would keep out of a signature
+    (:func:`without_unsigned_json`); verification calls such a credential invalid.
+    """
+    document = without_unsigned_json(document)
     types = types_of(document)
     if "VerifiableCredential" not in types:
         if "VerifiablePresentation" in types:

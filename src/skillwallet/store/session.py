@@ -3,7 +3,8 @@
 ``skillwallet unlock`` seals the wallet's data key under a fresh random 32-byte session key and writes the sealed
 key, the wallet id and the expiry into a 0600 file in the state folder; the session key itself goes only into the
 token printed for ``export SKILLWALLET_SESSION=...``. The token alone has no key material to decrypt, the file alone
-has no key: both are needed. The expiry is part of the AAD, so editing it in the file breaks the seal.
+has no key: both are needed. The expiry is part of the AAD, so editing it in the file breaks the seal; so is the
+header's salt, new at every passphrase change, so a session from before a change can never serve the rotated wallet.
 The passphrase is never written anywhere.
 """
 
@@ -32,8 +33,10 @@ def sessions_dir() -> Path:
     return paths.state_dir() / "sessions"
 
 
-def _aad(session_id: str, wallet_id: bytes, home: str, expires: int) -> bytes:
-    return b"skillwallet-session-v1\n" + json.dumps([session_id, wallet_id.hex(), home, expires]).encode()
+def _aad(session_id: str, wallet_id: bytes, home: str, expires: int, key_id: bytes) -> bytes:
+    # key_id is the header's salt, new at every passphrase change (which also rotates the data key): a session
+    # sealed before a change can never hand an old data key to the rotated wallet, even if its file survived
+    return b"skillwallet-session-v2\n" + json.dumps([session_id, wallet_id.hex(), home, expires, key_id.hex()]).encode()
 
 
 def parse_duration(text: str) -> int:
@@ -56,13 +59,15 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
-def start_session(home: Path, wallet_id: bytes, dek: Secret, seconds: int = DEFAULT_SECONDS) -> tuple[str, int]:
+def start_session(
+    home: Path, wallet_id: bytes, dek: Secret, seconds: int = DEFAULT_SECONDS, *, key_id: bytes
+) -> tuple[str, int]:
     """Create a session for the wallet in ``home``; returns (token, expiry as a Unix time)."""
     session_id = os.urandom(12).hex()
     key = Secret(os.urandom(crypto.KEY_LEN))
     expires = int(time.time()) + int(seconds)
     home_text = str(Path(home).resolve())
-    sealed = crypto.Sealer(key).seal(dek.reveal(), _aad(session_id, wallet_id, home_text, expires))
+    sealed = crypto.Sealer(key).seal(dek.reveal(), _aad(session_id, wallet_id, home_text, expires, key_id))
     payload = {
         "session": session_id,
         "wallet_id": wallet_id.hex(),
@@ -89,7 +94,7 @@ def _parse_token(token: str) -> tuple[str, Secret]:
     return session_id, Secret(key)
 
 
-def unseal_session(home: Path, wallet_id: bytes, token: str) -> Secret:
+def unseal_session(home: Path, wallet_id: bytes, token: str, *, key_id: bytes) -> Secret:
     """The data key of the wallet from a live session (WalletLockedError if expired, ended or not this wallet)."""
     session_id, key = _parse_token(token)
     path = sessions_dir() / f"{session_id}.json"
@@ -107,7 +112,9 @@ def unseal_session(home: Path, wallet_id: bytes, token: str) -> Secret:
     if data.get("wallet_id") != wallet_id.hex():
         raise WalletLockedError("the session belongs to another wallet", UNLOCK_HINT)
     try:
-        return Secret(crypto.Sealer(key).open(sealed, _aad(session_id, wallet_id, str(Path(home).resolve()), expires)))
+        return Secret(
+            crypto.Sealer(key).open(sealed, _aad(session_id, wallet_id, str(Path(home).resolve()), expires, key_id))
+        )
     except Exception:
         raise WalletLockedError("the session token does not match its session", UNLOCK_HINT) from None
 

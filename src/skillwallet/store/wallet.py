@@ -49,6 +49,9 @@ from skillwallet.store.crypto import KdfParams, Secret
 FORMAT_VERSION = 1
 WALLET_FILE = "wallet.sqlite"
 APPLICATION_ID = 0x534B5754  # "SKWT": `file` and sqlite tools can tell what the file is
+# The generation ``init`` leaves: 0 for the empty wallet, 1 once the holder key is written. A wallet above it has
+# history, so a missing rollback record for it is reported rather than silently created (docs/store.md).
+INITIAL_GENERATION = 1
 
 CREDENTIALS = "credentials"  # one small index record per credential: what `list` reads
 BODIES = "credential-bodies"  # the full normalised credential with its original bytes
@@ -74,6 +77,40 @@ CREATE INDEX records_versions ON records (collection, version);
 def wallet_path(home: Path) -> Path:
     """The wallet file inside a wallet home."""
     return Path(home) / WALLET_FILE
+
+
+def _seen_name(home: Path) -> str:
+    return hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:24] + ".json"
+
+
+def seen_record_path(home: Path) -> Path:
+    """The rollback record of the wallet in ``home``: ``state_dir()/seen/<hash of the home's path>.json``."""
+    from skillwallet import paths
+
+    return paths.state_dir() / "seen" / _seen_name(home)
+
+
+def legacy_seen_record_path(home: Path) -> Path:
+    """Where a release that kept the state in the platform folder even with SKILLWALLET_HOME put the record."""
+    from skillwallet import paths
+
+    return paths.platform_state_dir() / "seen" / _seen_name(home)
+
+
+def paths_state_in_home() -> bool:
+    from skillwallet import paths
+
+    return paths.state_in_home()
+
+
+def _read_seen_file(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"invalid": True}
+    return data if isinstance(data, dict) else {"invalid": True}
 
 
 def lock_timeout() -> float:
@@ -404,6 +441,8 @@ class Wallet:
         # whether writes update the rollback record of this home: not for a wallet being built or checked
         # under a temporary name (a losing concurrent init must not claim the home for its own wallet)
         self._track_seen = False
+        # opened with history but no record of the versions this machine has seen (see _check_rollback)
+        self.rollback_unverified = False
 
     def __repr__(self) -> str:
         return f"Wallet({str(self.path)!r})"
@@ -504,7 +543,7 @@ class Wallet:
             from skillwallet.store import session as _session
 
             def keys_from(header: Header) -> _Keys:
-                return _Keys(_session.unseal_session(home, header.wallet_id, session_token))
+                return _Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
 
         elif secret is not None:
 
@@ -625,7 +664,18 @@ class Wallet:
         rows = self.conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
         if not rows:
             raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
-        return _Integrity.decode(rows[0][0], self._keys, self.header.wallet_id)
+        try:
+            return _Integrity.decode(rows[0][0], self._keys, self.header.wallet_id)
+        except WalletCorruptError:
+            # a passphrase change by another process since this one opened rotated the key: say so, rather
+            # than calling the wallet tampered with
+            salt = self.conn.execute("SELECT value FROM header WHERE name='salt'").fetchall()
+            if salt and salt[0][0] != self.header.salt:
+                raise WalletBusyError(
+                    "the wallet's passphrase was changed by another skillwallet process while this one ran",
+                    "run the command again",
+                ) from None
+            raise
 
     def _load_integrity(self) -> None:
         """Authenticate the integrity row (O(1)): the generation for the rollback check."""
@@ -639,8 +689,6 @@ class Wallet:
         duplicated or rolled-back record makes the count or the XOR differ (SECURITY.md test 3).
         Returns rows of (collection, rid, version, *columns).
         """
-        import hmac as _hmac
-
         conn = self.conn
         extra = f", {columns}" if columns else ""
         try:
@@ -660,6 +708,13 @@ class Wallet:
                 conn.execute("COMMIT")
         except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
+        self._check_record_set(rows, integrity, collection)
+        return rows
+
+    def _check_record_set(self, rows: list[tuple], integrity: _Integrity, collection: str | None) -> None:
+        """Recompute count and XOR of ``rows`` (of ``collection``, or all) and compare with ``integrity``."""
+        import hmac as _hmac
+
         key = self._keys.setmac.reveal()
         found: dict[str, list[int]] = {}
         for row in rows:
@@ -685,7 +740,6 @@ class Wallet:
                 raise WalletCorruptError(
                     f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
                 )
-        return rows
 
     def verify_all(self) -> int:
         """Check every record against the integrity row and decrypt it; returns the number of records.
@@ -698,40 +752,71 @@ class Wallet:
         return len(rows)
 
     def _state_file(self) -> Path:
-        from skillwallet import paths
+        return seen_record_path(self.home)
 
-        home_key = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:24]
-        return paths.state_dir() / "seen" / f"{home_key}.json"
-
-    def _seen_mac(self, generation: int) -> str:
+    def _seen_mac(self, generation: int, keys: "_Keys | None" = None) -> str:
         return crypto.mac(
-            self._keys.state, str(self.home.resolve()).encode(), self.header.wallet_id, generation.to_bytes(8, "big")
+            (keys or self._keys).state,
+            str(self.home.resolve()).encode(),
+            self.header.wallet_id,
+            generation.to_bytes(8, "big"),
         ).hex()
 
     def _read_seen(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self._state_file().read_bytes())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {"invalid": True}
-        return data if isinstance(data, dict) else {"invalid": True}
+        data = _read_seen_file(self._state_file())
+        if data is None and paths_state_in_home():
+            # the record a release before SKILLWALLET_HOME moved the state kept in the platform folder:
+            # read (never written) so that an upgrade keeps its rollback protection instead of starting blind
+            legacy = _read_seen_file(legacy_seen_record_path(self.home))
+            if legacy is not None and legacy.get("wallet_id") == self.wallet_uid:
+                data = dict(legacy, legacy=True)
+        return data
+
+    def _verified_seen_generation(self, seen: dict[str, Any], keys: "_Keys | None" = None) -> tuple[int | None, bool]:
+        """The generation a record proves under ``keys`` (None if neither of its MACs verifies), and whether it was
+        the pending ``next`` entry a passphrase change writes before its commit that verified."""
+        import hmac as _hmac
+
+        generation = seen.get("generation")
+        mac = seen.get("mac")
+        if isinstance(generation, int) and isinstance(mac, str) and _hmac.compare_digest(mac, self._seen_mac(generation, keys)):
+            return generation, False
+        pending = seen.get("next")
+        if isinstance(pending, dict):
+            generation, mac = pending.get("generation"), pending.get("mac")
+            if isinstance(generation, int) and isinstance(mac, str) and _hmac.compare_digest(
+                mac, self._seen_mac(generation, keys)
+            ):
+                return generation, True
+        return None, False
 
     def _check_rollback(self) -> None:
-        """Compare with the last generation this machine saw at this location (SECURITY.md test 3)."""
+        """Compare with the last generation this machine saw at this location (SECURITY.md test 3).
+
+        No record at all is accepted silently only for a wallet without history (the generation ``init`` leaves):
+        a wallet that has been written since and has no record is either new to this machine or location, or an
+        older copy put back together with the record deleted. The two cannot be told apart, so the wallet opens
+        but :attr:`rollback_unverified` is set (every command warns) and no record is written until the user
+        accepts the wallet once with :meth:`trust_current` (``skillwallet restore --trust-current``).
+        """
         seen = self._read_seen()
         if seen is None:
-            self._record_seen(force=True)
+            if self._generation <= INITIAL_GENERATION:
+                self._record_seen(force=True)
+            else:
+                self.rollback_unverified = True
+                self._track_seen = False  # never record what the user has not accepted
             return
         if seen.get("wallet_id") != self.wallet_uid:
             raise RollbackError(
                 f"the wallet at {self.home} is not the one this machine last opened there (the file was swapped)",
                 "if you put it there on purpose, run: skillwallet restore --trust-current",
             )
-        generation = seen.get("generation")
-        if not isinstance(generation, int) or seen.get("mac") != self._seen_mac(generation):
+        generation, pending = self._verified_seen_generation(seen)
+        if generation is None:
             raise RollbackError(
-                "the record of the last wallet version seen on this machine was tampered with",
+                "the record of the last wallet version seen on this machine was tampered with, or belongs to "
+                "an older copy of the wallet (from before a passphrase change)",
                 "if you trust the wallet file as it is, run: skillwallet restore --trust-current",
             )
         if self._generation < generation:
@@ -744,34 +829,71 @@ class Wallet:
                 f"(generation {self._generation} < {generation})",
                 "if you put an old copy back on purpose, run: skillwallet restore --trust-current",
             )
-        if self._generation > generation:
-            self._record_seen()
+        if self._generation > generation or pending or seen.get("legacy"):
+            self._record_seen(force=bool(pending or seen.get("legacy")))
 
     def _record_seen(self, *, force: bool = False) -> None:
         if force:
             self._track_seen = True
+            self.rollback_unverified = False
         elif not self._track_seen:
             return
         if not force:
             seen = self._read_seen()
             if (
                 seen
+                and not seen.get("legacy")
                 and seen.get("wallet_id") == self.wallet_uid
                 and isinstance(seen.get("generation"), int)
                 and seen["generation"] >= self._generation
+                and "next" not in seen
             ):
                 return
-        payload = {
+        fsutil.atomic_write(self._state_file(), json.dumps(self._seen_payload(self._generation)).encode(), step="seen")
+
+    def _seen_payload(self, generation: int, keys: "_Keys | None" = None) -> dict[str, Any]:
+        return {
             "wallet_id": self.wallet_uid,
             "home": str(self.home.resolve()),
-            "generation": self._generation,
-            "mac": self._seen_mac(self._generation),
+            "generation": generation,
+            "mac": self._seen_mac(generation, keys),
         }
-        fsutil.atomic_write(self._state_file(), json.dumps(payload).encode(), step="seen")
 
     def trust_current(self) -> None:
         """Accept this wallet file as the newest one at this location (the explicit rollback override)."""
         self._record_seen(force=True)
+
+    @classmethod
+    def rollback_status(cls, home: Path) -> dict[str, Any]:
+        """What ``status`` and ``doctor`` say about rollback protection, without the passphrase.
+
+        ``generation`` is read from the integrity row without checking its MAC (that needs the key): good enough
+        to decide whether to warn, since opening the wallet checks it. ``unverified`` is the state in which every
+        command warns: history (generation above the initial one) and no record of the versions seen.
+        """
+        home = Path(home)
+        path = wallet_path(home)
+        conn = cls._connect_existing(path)
+        try:
+            rows = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
+        except _DB_ERRORS as exc:
+            raise _translate_sqlite(exc, path) from None
+        finally:
+            conn.close()
+        generation = None
+        try:
+            raw = rows[0][0]
+            generation = int(json.loads(bytes(raw[:-32]))["g"])
+        except (IndexError, TypeError, ValueError, KeyError):
+            pass
+        record = seen_record_path(home)
+        present = record.exists() or (paths_state_in_home() and legacy_seen_record_path(home).exists())
+        return {
+            "generation": generation,
+            "record": str(record),
+            "record_present": present,
+            "unverified": not present and generation is not None and generation > INITIAL_GENERATION,
+        }
 
     # ------------------------------------------------------------------ records
 
@@ -785,6 +907,19 @@ class Wallet:
             self._aad_prefixes[collection] = prefix
         # == _lp(b"skillwallet-record-v1", wallet id, collection, rid, version)
         return prefix + len(rid).to_bytes(4, "big") + rid + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
+
+    def _unseal_plain(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[bytes, str]:
+        """The record's plaintext bytes and its key (for re-sealing it unchanged)."""
+        try:
+            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
+                raise ValueError("wrong column type")
+            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
+            key = json.loads(plain)["k"]
+            if not isinstance(key, str):
+                raise ValueError("record key is not text")
+            return plain, key
+        except Exception:
+            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
 
     def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
         try:
@@ -1040,37 +1175,122 @@ class Wallet:
     # ------------------------------------------------------------------ keys
 
     def change_passphrase(self, new_passphrase: "str | Secret", *, kdf_profile: str | None = None) -> None:
-        """Re-wrap the data key under a new passphrase and a new salt, in one transaction.
+        """Rotate the data key: every record re-sealed under a new random DEK, wrapped by the new passphrase.
 
-        The records are untouched (they are sealed under the DEK). Sessions of this wallet are ended.
+        One SQLite transaction replaces the records, the header (new salt, KDF, wrapped DEK) and the integrity row
+        (generation + 1, record-set MAC under the new key), so after a crash exactly one of the old and the new
+        passphrase opens the wallet, with every record. Rotation is what makes a leaked old passphrase (or an
+        old backup's data key) useless for anything added afterwards; an old backup itself still opens with the
+        old passphrase and holds what it held then (docs/store.md, "Passphrase change").
+
+        The rollback record is rewritten under the new key in two steps around the commit: before it, the record
+        gains a pending entry MAC-ed under the new key for the new generation; after it, the record is rewritten
+        with the new key only. Whichever side of the commit a crash leaves, one of its entries verifies.
+        Sessions of this wallet are ended before the transaction (none outlives the old key) and after it.
         """
         secret = crypto.as_secret(new_passphrase)
         del new_passphrase
         if len(secret) == 0:
             raise InvalidInputError("the passphrase must not be empty")
         kdf = crypto.kdf_for_profile(kdf_profile)
-        header = Header.create(secret, self._keys.dek, kdf, self.header.wallet_id, self.header.created)
+        new_keys = _Keys(Secret(crypto.random_bytes(crypto.KEY_LEN)))
+        header = Header.create(secret, new_keys.dek, kdf, self.header.wallet_id, self.header.created)
+        del secret
+        from skillwallet.store import session as _session
+
+        _session.end_sessions(self.home)
         conn = self.conn
         try:
             fsutil.fault_point("passwd.begin")
             conn.execute("BEGIN IMMEDIATE")
             try:
+                integrity = self._read_integrity()
+                rows = conn.execute("SELECT collection, rid, version, sealed FROM records").fetchall()
+                self._check_record_set(rows, integrity, None)  # never re-seal a damaged or incomplete set
+                generation = integrity.generation + 1
+                seen_generation = self._write_pending_seen(generation, new_keys)
+                # freed pages (the old ciphertexts, the old wrapped key) are overwritten, not left in the file
+                conn.execute("PRAGMA secure_delete=ON")
+                rotated = _Integrity(generation, {})
+                fsutil.fault_point("passwd.clear")
+                conn.execute("DELETE FROM records")
+                for collection, rid, version, sealed in rows:
+                    plain, key = self._unseal_plain(collection, rid, version, sealed)
+                    new_rid = crypto.mac(new_keys.index, collection.encode(), key.encode())[:16]
+                    # the same plaintext bytes, sealed again under the new key, id and version
+                    sealed_new = new_keys.sealer.seal(plain, self._aad(collection, new_rid, generation))
+                    fsutil.fault_point("passwd.record")
+                    conn.execute(
+                        "INSERT INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
+                        (collection, new_rid, generation, sealed_new),
+                    )
+                    entry = rotated.collections.setdefault(collection, [0, 0])
+                    entry[0] += 1
+                    entry[1] ^= int.from_bytes(
+                        crypto.mac(new_keys.setmac, collection.encode(), new_rid, generation.to_bytes(8, "big")), "big"
+                    )
                 for name, value in header.rows().items():
                     fsutil.fault_point(f"passwd.{name}")
                     conn.execute("UPDATE header SET value=? WHERE name=?", (value, name))
+                fsutil.fault_point("passwd.integrity")
+                conn.execute(
+                    "UPDATE header SET value=? WHERE name='integrity'", (rotated.encode(new_keys, header.wallet_id),)
+                )
                 fsutil.fault_point("passwd.commit")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
                 raise
+            finally:
+                try:
+                    conn.execute("PRAGMA secure_delete=OFF")
+                except sqlite3.Error:
+                    pass
         except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
+        try:
+            # older page images (the old wrapped key among them) can linger in the -wal file: fold it back and
+            # truncate it now (a checkpoint is crash-safe by SQLite's design; one that other readers block is
+            # harmless, those pages only ever held what the old key already covered)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        # from here on this object holds only the new key
+        self._keys = new_keys
         self.header = header
-        from skillwallet.store import session as _session
-
+        self._generation = generation
+        fsutil.fault_point("passwd.committed")
+        if seen_generation is not None:
+            try:
+                fsutil.atomic_write(
+                    self._state_file(), json.dumps(self._seen_payload(max(seen_generation, generation))).encode(),
+                    step="seen",
+                )
+            except StorageIOError:
+                pass  # the pending entry written before the commit already vouches for the new key
         _session.end_sessions(self.home)
+
+    def _write_pending_seen(self, generation: int, new_keys: _Keys) -> int | None:
+        """Before a key rotation commits: add to a genuine rollback record an entry for ``generation`` MAC-ed under
+        the new key. Returns the generation it vouches for, or ``None`` when there is no genuine record to carry
+        over (none yet, not accepted, or not verifiable under the current key: left as it is)."""
+        seen = _read_seen_file(self._state_file())
+        if not seen or seen.get("wallet_id") != self.wallet_uid:
+            return None
+        recorded, _pending = self._verified_seen_generation(seen)
+        if recorded is None:
+            return None
+        # never lower the bound a record proves (a wallet opened without the rollback check may be older)
+        target = max(recorded, generation)
+        payload = self._seen_payload(recorded)
+        payload["next"] = {"generation": target, "mac": self._seen_mac(target, new_keys)}
+        fsutil.atomic_write(self._state_file(), json.dumps(payload).encode(), step="seen")
+        return target
 
     def dek_for_session(self) -> Secret:
         return self._keys.dek

@@ -150,9 +150,15 @@ def hash_data(
     proofs made with a P-384 key (vc-di-ecdsa §3.2.4).
     """
     digest = getattr(hashlib, hash_name)
+    proof_canon, document_canon = _canonical_forms(proof_config, unsecured, cryptosuite)
+    return digest(proof_canon).digest() + digest(document_canon).digest()
+
+
+def _canonical_forms(proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str) -> tuple[bytes, bytes]:
+    """(canon(proofConfig), canon(unsecured)): JCS for the jcs suites, RDFC-1.0 otherwise."""
     if cryptosuite in JCS_CRYPTOSUITES:
-        return digest(_jcs(proof_config)).digest() + digest(_jcs(unsecured)).digest()
-    return digest(_rdfc(proof_config, "the proof")).digest() + digest(_rdfc(unsecured, "the document")).digest()
+        return _jcs(proof_config), _jcs(unsecured)
+    return _rdfc(proof_config, "the proof"), _rdfc(unsecured, "the document")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -300,11 +306,7 @@ def _cached_hash_data(
     """
     key = None
     if cache is not None:
-        canon = "jcs" if cryptosuite in JCS_CRYPTOSUITES else "rdfc"
-        material = json.dumps(
-            [canon, hash_name, proof_config, unsecured], sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-        key = hashlib.sha256(material.encode("utf-8")).hexdigest()
+        key = _hash_cache_key(proof_config, unsecured, cryptosuite, hash_name)
         hit = cache.get(key)
         if isinstance(hit, str) and len(hit) == 2 * 2 * getattr(hashlib, hash_name)().digest_size:
             return bytes.fromhex(hit)
@@ -314,6 +316,33 @@ def _cached_hash_data(
     if cache is not None and key is not None:
         cache[key] = data.hex()
     return data
+
+
+def _hash_cache_key(proof_config: dict[str, Any], unsecured: dict[str, Any], cryptosuite: str, hash_name: str) -> str:
+    canon = "jcs" if cryptosuite in JCS_CRYPTOSUITES else "rdfc"
+    material = json.dumps(
+        [canon, hash_name, proof_config, unsecured], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _ecdsa_hash_names(verification_method: Any) -> tuple[str, ...]:
+    """The hash an ecdsa proof needs follows from its key's curve (vc-di-ecdsa §3.2.4: SHA-256 for P-256,
+    SHA-384 for P-384), never from the proof itself. Without a resolver only a did:key names its curve; for
+    any other method both candidates are precomputed (from one canonicalisation) and the verifier, which
+    resolves the key, asks for the one its curve needs."""
+    from skillwallet.verify.keys import public_key_from_did_key
+
+    if isinstance(verification_method, dict):
+        verification_method = verification_method.get("id")
+    if isinstance(verification_method, str) and verification_method.startswith("did:key:"):
+        try:
+            curve = getattr(getattr(public_key_from_did_key(verification_method), "curve", None), "name", None)
+        except KeyResolutionError:
+            curve = None
+        if curve in _ECDSA_CURVES:
+            return (_ECDSA_CURVES[curve][0],)
+    return ("sha256", "sha384")
 
 
 def _proof_inputs(
@@ -359,15 +388,20 @@ def precompute_canonical_hashes(document: dict[str, Any]) -> dict[str, str]:
             continue
         if proof.get("type") not in (DATA_INTEGRITY_PROOF, ED25519_SIGNATURE_2020):
             continue
-        # the hash an ecdsa proof needs depends on its key's curve; guess it from the signature length
-        # (a wrong guess only costs a cache miss: the hash name is part of the cache key)
-        value = proof.get("proofValue")
-        hash_name = "sha384" if suite in ECDSA_CRYPTOSUITES and isinstance(value, str) and len(value) > 110 else "sha256"
+        canon_suite = suite if suite in VERIFIABLE_CRYPTOSUITES else EDDSA_RDFC_2022
         try:
             previous = _previous_proofs(proof, by_id)
             proof_config, unsecured = _proof_inputs(document, proof, previous)
-            _cached_hash_data(proof_config, unsecured, suite if suite in VERIFIABLE_CRYPTOSUITES else EDDSA_RDFC_2022,
-                              cache, hash_name)
+            if suite not in ECDSA_CRYPTOSUITES:
+                _cached_hash_data(proof_config, unsecured, canon_suite, cache)
+                continue
+            if canon_suite in JCS_CRYPTOSUITES:
+                _check_undefined_terms(unsecured, "the document")
+            forms = _canonical_forms(proof_config, unsecured, canon_suite)
+            for hash_name in _ecdsa_hash_names(proof.get("verificationMethod")):
+                digest = getattr(hashlib, hash_name)
+                data = digest(forms[0]).digest() + digest(forms[1]).digest()
+                cache[_hash_cache_key(proof_config, unsecured, canon_suite, hash_name)] = data.hex()
         except (ProofError, ValueError):
             continue  # the verifier reports it
     return cache

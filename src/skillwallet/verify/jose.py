@@ -57,6 +57,19 @@ SD_HASHES = {
     "sha-512": hashlib.sha512,
     "sha3-256": hashlib.sha3_256,
 }
+#: SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, §3.2.2.2 "Registered JWT Claims"): "The following registered JWT claims
+#: are used within the SD-JWT component of the SD-JWT VC and MUST NOT be included in the Disclosures, i.e., cannot
+#: be selectively disclosed: iss, nbf, exp, cnf, vct, vct#integrity, status". (``sub`` and ``iat`` MAY be
+#: disclosed; skillwallet still reads the issue date only from the signed payload.) A holder who could withhold
+#: them could hide an expiry or a revocation entry, and a verifier reading ``iss`` from a disclosure would bind
+#: the signing key to a name the signature does not carry.
+SD_JWT_VC_NON_DISCLOSABLE = frozenset({"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"})
+#: The same for a W3C credential secured as an SD-JWT (VC-JOSE-COSE, "Securing with SD-JWT"): ``@context``,
+#: ``type`` and ``credentialStatus`` must stay in the clear there, and the issuer and validity window are what
+#: ``iss``/``nbf``/``exp`` are to an SD-JWT VC. Checked at the top of the credential (the payload, or its ``vc``).
+VC_NON_DISCLOSABLE = frozenset(
+    {"@context", "type", "issuer", "validFrom", "validUntil", "issuanceDate", "expirationDate", "credentialStatus"}
+)
 MAX_TOKEN_BYTES = 1024 * 1024
 MAX_DISCLOSURES = 1000
 _B64URL_SEGMENT = re.compile(r"^[A-Za-z0-9_-]*$")
@@ -356,6 +369,14 @@ def check_jws(
         return SignatureFinding(FAIL, key.binding, [str(exc)], details=details)
     if not valid:
         return SignatureFinding(FAIL, key.binding, ["the JWS signature does not verify"], details=details)
+    if key.binding == BOUND and not issuer:
+        # A key bound to *some* controller proves nothing about an issuer the signed claims do not name:
+        # whoever holds a key can sign. Without a signed issuer there is no issuer binding to report.
+        reason = (
+            f"the signature is valid (key {key.key_id}), but the signed claims name no issuer, "
+            "so the key cannot be tied to one"
+        )
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     if key.binding == SELF_ASSERTED:
         reasons.append(
             "the signature is valid, but the key is only asserted by the credential itself, "
@@ -466,12 +487,31 @@ class _DisclosureError(Exception):
     pass
 
 
-def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[str, Any]:
+def non_disclosable_claims(payload: dict[str, Any]) -> dict[tuple[str, ...], frozenset[str]]:
+    """Claim names that must not come from a disclosure, by the path of the object holding them.
+
+    The SD-JWT VC registered claims at the top of every SD-JWT; for a W3C credential secured as an SD-JWT
+    (a signed ``@context`` or ``vc`` claim) also its issuer, validity dates, status, ``@context`` and ``type``.
+    """
+    top = SD_JWT_VC_NON_DISCLOSABLE
+    if "@context" in payload or "vc" in payload:
+        top = top | VC_NON_DISCLOSABLE
+    return {(): top, ("vc",): VC_NON_DISCLOSABLE}
+
+
+def apply_disclosures(
+    payload: dict[str, Any],
+    disclosures: list[str],
+    non_disclosable: dict[tuple[str, ...], frozenset[str]] | None = None,
+) -> dict[str, Any]:
     """The claims an SD-JWT discloses (RFC 9901 §7.1 steps 3–5); raises ``ValueError`` on any violation.
 
     Every disclosure must be referenced exactly once by a digest in an ``_sd`` array (object properties)
     or a ``{"...": digest}`` array element (array entries), reachable from the signed payload.
+    ``non_disclosable`` (see :func:`non_disclosable_claims`) names, by the path of the object holding them,
+    claims that must be in the signed payload itself: a disclosure of one is a violation.
     """
+    forbidden = non_disclosable or {}
     alg = payload.get("_sd_alg", "sha-256")
     if not isinstance(alg, str) or alg not in SD_HASHES:
         raise ValueError(f"unsupported _sd_alg {alg!r}")
@@ -499,11 +539,16 @@ def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[s
             raise ValueError("a digest appears more than once in the payload")  # RFC 9901 §7.1 step 4
         seen_digests.add(digest)
 
-    def walk(node: Any, depth: int) -> Any:
+    def walk(node: Any, depth: int, path: tuple[str, ...] | None = ()) -> Any:
+        # ``path``: the object keys leading here, or None once below an array or a disclosed value
         if depth > 64:
             raise ValueError("claims nested too deeply")
         if isinstance(node, dict):
-            out = {k: walk(v, depth + 1) for k, v in node.items() if k not in ("_sd", "_sd_alg")}
+            out = {
+                k: walk(v, depth + 1, None if path is None else (*path, k))
+                for k, v in node.items()
+                if k not in ("_sd", "_sd_alg")
+            }
             digests = node.get("_sd", [])
             if not isinstance(digests, list):
                 raise ValueError("'_sd' is not an array")
@@ -516,8 +561,14 @@ def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[s
                     raise ValueError("an array-element disclosure is referenced from '_sd'")
                 if found[1] in out:
                     raise ValueError(f"disclosed claim {found[1]!r} already exists in the payload")
+                if path is not None and found[1] in forbidden.get(path, ()):
+                    where = ".".join(path) or "the payload"
+                    raise ValueError(
+                        f"{found[1]!r} (in {where}) is selectively disclosed, but it must be in the issuer-signed "
+                        "payload itself (SD-JWT VC §3.2.2.2)"
+                    )
                 used.add(digest)
-                out[found[1]] = walk(found[2], depth + 1)
+                out[found[1]] = walk(found[2], depth + 1, None if path is None else (*path, found[1]))
             return out
         if isinstance(node, list):
             items = []
@@ -532,9 +583,9 @@ def apply_disclosures(payload: dict[str, Any], disclosures: list[str]) -> dict[s
                     if len(found) != 2:
                         raise ValueError("an object-property disclosure is referenced as an array element")
                     used.add(item["..."])
-                    items.append(walk(found[1], depth + 1))
+                    items.append(walk(found[1], depth + 1, None))
                 else:
-                    items.append(walk(item, depth + 1))
+                    items.append(walk(item, depth + 1, None))
             return items
         return node
 
@@ -576,18 +627,23 @@ def verify_sd_jwt(
         payload = decode_jwt_payload(payload_bytes)
     except MalformedJwsError as exc:
         return _fail(f"malformed issuer JWT: {exc}")
-    issuer = payload.get("iss") if isinstance(payload.get("iss"), str) else None
-    if expected_issuer and issuer and expected_issuer != issuer:
+    # The issuer is read from the issuer-signed payload only, never from a disclosure (SD-JWT VC §3.2.2.2):
+    # it is what the signing key must belong to (RFC 9901 §7.1 step 2.3).
+    issuer, problem = _signed_sd_jwt_issuer(payload)
+    if problem:
+        return _fail(problem, {"alg": header.get("alg")})
+    if expected_issuer and expected_issuer != issuer:
+        if issuer is None:
+            return _fail(f"the stored issuer ({expected_issuer}) is not named in the issuer-signed payload")
         return _fail(f"the signed issuer ({issuer}) differs from the stored one ({expected_issuer})")
+    try:
+        claims = apply_disclosures(payload, disclosures, non_disclosable_claims(payload))
+    except ValueError as exc:
+        return _fail(f"SD-JWT disclosures: {exc}", {"alg": header.get("alg")})
     finding = check_jws(
         header, signature, signing_input, issuer=issuer, resolver=resolver, key=key
     )
     if finding.outcome != PASS:
-        return finding
-    try:
-        claims = apply_disclosures(payload, disclosures)
-    except ValueError as exc:
-        finding.outcome, finding.reasons = FAIL, [f"SD-JWT disclosures: {exc}"]
         return finding
     finding.details["disclosures"] = len(disclosures)
     finding.details["disclosed_claims"] = sorted(set(claims) - set(payload) - {"_sd", "_sd_alg"})
@@ -602,6 +658,26 @@ def verify_sd_jwt(
     else:
         finding.details["key_binding"] = "absent"
     return finding
+
+
+def _signed_sd_jwt_issuer(payload: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(issuer, problem): ``iss`` of the issuer-signed payload, or the signed ``issuer`` of a W3C credential
+    secured as an SD-JWT (the payload or its ``vc`` claim); a problem when the signed names disagree."""
+    names: dict[str, str] = {}
+    if "iss" in payload:
+        if not isinstance(payload["iss"], str) or not payload["iss"]:
+            return None, "'iss' is not a string"
+        names["iss"] = payload["iss"]
+    for where, holder in (("issuer", payload), ("vc.issuer", payload.get("vc"))):
+        if isinstance(holder, dict) and "issuer" in holder:
+            named = _issuer_id(holder["issuer"])
+            if not named:
+                return None, f"the signed '{where}' has no id"
+            names[where] = named
+    if len(set(names.values())) > 1:
+        listed = ", ".join(f"{k} {v}" for k, v in names.items())
+        return None, f"the issuer-signed payload names different issuers ({listed})"
+    return (next(iter(names.values())) if names else None), None
 
 
 def _check_key_binding(kb_jwt: str, presented: str, claims: dict[str, Any], sd_alg: str) -> str | None:

@@ -213,9 +213,173 @@ def _find_relative_iris(node: Any, found: list[str], limit: int = 20) -> None:
             _find_relative_iris(value, found, limit)
 
 
+#: JSON-LD 1.1 keywords (JSON-LD 1.1 §1.7 "Syntax Tokens and Keywords").
+JSONLD_KEYWORDS = frozenset({
+    "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included", "@index", "@json",
+    "@language", "@list", "@nest", "@none", "@prefix", "@propagate", "@protected", "@reverse", "@set", "@type",
+    "@value", "@version", "@vocab",
+})
+#: Keywords a credential's own context may alias: an alias of ``@id`` or ``@type`` still produces the triples
+#: (subject, rdf:type, datatype) the signature covers, and relative IRIs are reported by :func:`canonicalize`.
+_SIGNED_ALIASES = frozenset({"@id", "@type"})
+#: Keywords a credential may use as keys in its body: each becomes part of a signed triple (a node's id or
+#: type, a literal and its datatype, language or direction, a list) or is the context itself.
+_BODY_KEYWORDS = frozenset({"@context", "@id", "@type", "@value", "@language", "@direction", "@list", "@set"})
+_MAX_PROBLEMS = 20
+
+
+def signed_body_keyword(key: str, node: dict[str, Any]) -> bool:
+    """Whether the keyword ``key``, as a key of ``node`` in a document body, ends up in a signed statement."""
+    if key in ("@language", "@direction"):
+        return "@value" in node  # outside a value object they say nothing (JSON-LD 1.1 §9.4)
+    return key in _BODY_KEYWORDS
+
+
+class UnsignedJsonError(JsonLdError):
+    """The document uses a JSON-LD construct that lets JSON stand in it without producing a signed triple."""
+
+
+def unsigned_json_constructs(document: Any) -> list[str]:
+    """Where ``document`` holds JSON that an RDF-canonicalised signature would not cover, by construct.
+
+    JSON-LD keeps some JSON through expansion without turning it into a triple, so changing it leaves the
+    canonical N-Quads, and so the signature, unchanged while a reader of the JSON sees it:
+
+    * a keyword alias in a context the credential carries itself (JSON-LD 1.1 §4.1.3 "Aliasing Keywords"):
+      ``{"skills": "@index"}`` makes ``"skills": "…"`` an index, which "is not used for RDF" (§4.6.1
+      "Data Indexing"); ``@nest`` (§4.4 "Nested Properties") makes a key a mere grouping, ``@none``/``@json``/
+      ``@included``/``@graph``/``@reverse``/``@language``/… give a key a meaning the reader of the JSON does
+      not see. Only ``@id`` and ``@type`` aliases are accepted (they produce the node id and rdf:type triples);
+      ``@context`` itself cannot be aliased (§4.1.3) and the JSON-LD processor refuses that;
+    * a term definition in such a context with an ``@index`` container and no property-valued ``@index``
+      (§4.6.1: the map keys are dropped from the RDF) or with ``@nest``, or mapping the term to a blank node
+      identifier (a blank-node predicate is skipped by RDF serialisation, JSON-LD 1.1 API §8.1; :func:`expand`
+      also refuses any such property after expansion, however it was produced);
+    * a keyword used directly as a key in the body where it produces no triple (``@index``, ``@nest``,
+      ``@included``, ``@none``, ``@json``, ``@graph``, ``@reverse``, ``@language``/``@direction`` outside a
+      value object, or a key in the "@…" form the processor ignores, §9.1).
+
+    Contexts referenced by URL are the shipped copies (:mod:`skillwallet.verify.contexts`), reviewed and
+    pinned; every context object inside the document (top-level, nested, property- or type-scoped) is not.
+    ``@propagate``/``@protected`` need no rule here: a term they leave undefined is dropped by expansion and
+    reported by :func:`canonicalize`, and redefining a protected term is a processing error.
+    """
+    problems: list[str] = []
+
+    def add(text: str) -> None:
+        if len(problems) < _MAX_PROBLEMS and text not in problems:
+            problems.append(text)
+
+    def check_context(context: Any, depth: int) -> None:
+        if depth > 64:
+            add("contexts nested too deeply")
+            return
+        for local in context if isinstance(context, list) else [context]:
+            if not isinstance(local, dict):
+                continue  # a URL (only shipped contexts load) or null
+            for term, definition in local.items():
+                if term.startswith("@"):
+                    continue  # @base, @vocab, @language, @version, @import, @propagate, @protected, ...
+                target = definition.get("@id") if isinstance(definition, dict) else definition
+                if isinstance(target, str) and target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES:
+                    add(f"the credential's own @context makes {term!r} an alias of {target}")
+                elif isinstance(target, str) and target.startswith("_:"):
+                    add(f"the credential's own @context maps {term!r} to the blank node {target}")
+                if not isinstance(definition, dict):
+                    continue
+                container = definition.get("@container")
+                containers = container if isinstance(container, list) else [container]
+                if "@index" in containers and "@index" not in definition:
+                    add(f"the credential's own @context gives {term!r} an @index container (its keys are not signed)")
+                if "@nest" in definition:
+                    add(f"the credential's own @context nests {term!r} with @nest")
+                if "@context" in definition:
+                    check_context(definition["@context"], depth + 1)
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 256:
+            add("the document is nested too deeply")
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key == "@context":
+                check_context(value, depth + 1)
+                continue
+            if key.startswith("@"):
+                if not signed_body_keyword(key, node):
+                    add(f"the document uses {key} as a key, which produces no signed statement")
+                if key in ("@value", "@id", "@language", "@direction"):
+                    continue  # literals: a @value may even be a JSON literal (@type @json), signed as a whole
+                if key == "@type" and "@value" in node:
+                    continue
+            walk(value, depth + 1)
+
+    walk(document, 0)
+    return problems
+
+
+def unsigned_terms(document: Any) -> frozenset[str]:
+    """Keys that the document's own contexts make unsigned (see :func:`unsigned_json_constructs`): aliases of
+    keywords other than ``@id``/``@type``, terms with an ``@index`` container or ``@nest``. Wherever in the
+    document a context defines them: an importer that leaves these keys out of what it shows may leave out a
+    little too much, never too little."""
+    terms: set[str] = set()
+
+    def check_context(context: Any, depth: int) -> None:
+        for local in (context if isinstance(context, list) else [context]) if depth <= 64 else []:
+            if not isinstance(local, dict):
+                continue
+            for term, definition in local.items():
+                if term.startswith("@"):
+                    continue
+                target = definition.get("@id") if isinstance(definition, dict) else definition
+                if isinstance(target, str) and (
+                    (target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES) or target.startswith("_:")
+                ):
+                    terms.add(term)
+                if isinstance(definition, dict):
+                    container = definition.get("@container")
+                    containers = container if isinstance(container, list) else [container]
+                    if ("@index" in containers and "@index" not in definition) or "@nest" in definition:
+                        terms.add(term)
+                    if "@context" in definition:
+                        check_context(definition["@context"], depth + 1)
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 256:
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    check_context(value, depth + 1)
+                else:
+                    walk(value, depth + 1)
+
+    walk(document, 0)
+    return frozenset(terms)
+
+
 def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
-    """Expand ``document`` with the shipped contexts; return the expanded form and the dropped properties."""
+    """Expand ``document`` with the shipped contexts; return the expanded form and the dropped properties.
+
+    Raises :class:`UnsignedJsonError` (a :class:`JsonLdError`) first when the document uses a construct that
+    keeps JSON without a signed triple (:func:`unsigned_json_constructs`).
+    """
     from pyld import jsonld
+
+    unsigned = unsigned_json_constructs(document)
+    if unsigned:
+        raise UnsignedJsonError(
+            "JSON-LD keeps JSON here that the signature does not cover: " + "; ".join(unsigned[:4])
+        )
 
     dropped: list[str] = []
 
@@ -239,7 +403,31 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
             message = str(cause) if cause is not None else f"JSON-LD context not available offline: {unknown}"
             raise JsonLdError(message, unknown_context=unknown) from exc
         raise JsonLdError(f"JSON-LD processing failed: {_describe(exc)}") from exc
+    blank = _blank_node_properties(expanded)
+    if blank:
+        # JSON-LD 1.1 API §8.1 (Deserialize JSON-LD to RDF): without generalized RDF, a triple whose predicate
+        # is a blank node is skipped, so a term mapped to "_:…" (or an "_:" @vocab) keeps unsigned JSON too.
+        raise UnsignedJsonError(
+            "JSON-LD keeps JSON here that the signature does not cover: properties named by blank node "
+            "identifiers produce no statement: " + ", ".join(blank[:4])
+        )
     return expanded, sorted(set(dropped))
+
+
+def _blank_node_properties(node: Any, found: list[str] | None = None, depth: int = 0) -> list[str]:
+    found = [] if found is None else found
+    if depth > 512 or len(found) >= _MAX_PROBLEMS:
+        return found
+    if isinstance(node, list):
+        for item in node:
+            _blank_node_properties(item, found, depth + 1)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("_:"):
+                found.append(key)
+            if key != "@value":
+                _blank_node_properties(value, found, depth + 1)
+    return found
 
 
 def _expanded_to_rdf(processor, expanded: list[Any]) -> dict[str, Any]:
