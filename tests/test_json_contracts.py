@@ -50,6 +50,13 @@ class Contract:
         return " ".join(words)
 
 
+def _check_verify(document: dict, ids: dict) -> None:
+    assert len(document["results"]) == len(ids), "verify --all covers every credential"
+    for result in document["results"]:
+        # each document the verdict relied on, and where it came from (supplied/kept/fetched/cached/from-import)
+        assert isinstance(result["details"]["documents"], list)
+
+
 def _check_list(document: dict, ids: dict) -> None:
     assert document["count"] == len(ids)
     by_title = {c["title"]: c for c in document["credentials"]}
@@ -119,8 +126,8 @@ CONTRACTS: list[Contract] = [
         ["verify", "--all", "--json"],
         "verify",
         {"results"},
-        items={"results": {"source", "verdict", "checks"}},
-        check=lambda d, ids: len(d["results"]) == len(ids) or pytest.fail("verify --all covers every credential"),
+        items={"results": {"source", "verdict", "checks", "details"}},
+        check=lambda d, ids: _check_verify(d, ids),
         exit_codes=(0, int(ExitCode.NOT_VERIFIED)),
     ),
     Contract(["pathways", "list", "--json"], "pathways", {"pathways"}, items={"pathways": {"id", "name"}},
@@ -292,3 +299,43 @@ def test_add_json_shape_is_pinned(passphrase, capsys):
         assert {"source", "status", "id", "title", "issuer", "format", "verdict", "parent_id", "reason",
                 "notes"} <= set(result)
     assert document["results"][0]["verdict"] == "verified"
+
+
+def test_verify_presentation_row_shape_is_pinned(tmp_path, capsys):
+    """`verify FILE --json` on a presentation: a row of kind `presentation` with its own checks, then one row per
+    credential it carries."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from skillwallet.verify.data_integrity import sign_data_integrity
+
+    def did_key(key):
+        import base58
+        from cryptography.hazmat.primitives import serialization
+
+        raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        multibase = "z" + base58.b58encode(b"\xed\x01" + raw).decode()
+        return f"did:key:{multibase}", f"did:key:{multibase}#{multibase}"
+
+    issuer_key, holder_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    (issuer, issuer_vm), (holder, holder_vm) = did_key(issuer_key), did_key(holder_key)
+    credential = sign_data_integrity({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+        "issuer": issuer, "validFrom": "2024-01-01T00:00:00Z", "credentialSubject": {"id": holder},
+    }, issuer_key, issuer_vm)
+    vp = sign_data_integrity({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                              "holder": holder, "verifiableCredential": [credential]},
+                             holder_key, holder_vm, proof_purpose="authentication", challenge="n-1", domain="hr.example")
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(vp), "utf-8")
+    code = run(["verify", str(path), "--offline", "--challenge", "n-1", "--domain", "hr.example", "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["schema"] == "skillwallet/verify" and document["version"] == 1
+    presentation, inner = document["results"]
+    assert presentation["kind"] == "presentation" and inner["kind"] == "credential"
+    assert {"source", "kind", "title", "verdict", "checks", "reasons", "details", "in_force"} <= set(presentation)
+    assert {"signature", "holder_binding", "challenge", "domain", "proof_purpose", "expiry", "not_before",
+            "status"} <= set(presentation["checks"])
+    assert presentation["verdict"] == "verified" and presentation["checks"]["holder_binding"] == "pass"
+    assert presentation["details"]["holder"] == holder
+    assert presentation["details"]["presentation_format"] == "json-ld"

@@ -308,7 +308,7 @@ def _really_signed_credentials() -> list[FakeStored]:
         "type": ["VerifiableCredential"],
         "issuer": issuer_did,
         "validFrom": "2024-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:holder", "name": "Zoë"},
+        "credentialSubject": {"id": _holder()[1], "name": "Zoë"},  # issued to the presenting holder's DID
     }
     header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": issuer_method}
     signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
@@ -368,9 +368,10 @@ def test_enveloped_vc11_jwt_verifies_inside_a_presentation() -> None:
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    payload = {"iss": issuer_did, "sub": "did:example:holder", "jti": "urn:uuid:11111111-2222-4333-8444-555555555555",
+    holder_did = _holder()[1]  # issued to the presenting holder's DID (holder binding)
+    payload = {"iss": issuer_did, "sub": holder_did, "jti": "urn:uuid:11111111-2222-4333-8444-555555555555",
                "nbf": 1700000000, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
-                                          "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:holder"}}}
+                                          "type": ["VerifiableCredential"], "credentialSubject": {"id": holder_did}}}
     signing_input = f"{b64(json.dumps({'alg': 'EdDSA', 'typ': 'JWT', 'kid': issuer_method}).encode())}.{b64(json.dumps(payload).encode())}"
     token = f"{signing_input}.{b64(issuer_key.sign(signing_input.encode()))}"
     credential = Credential(format=FORMAT_VC_JWT, original=token.encode(), media_type="application/jwt",

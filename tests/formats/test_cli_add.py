@@ -377,7 +377,7 @@ def test_a_status_list_credential_is_kept_as_a_document_not_as_a_credential(wall
     assert code == 0
     assert report["summary"]["added"] == 1 and report["summary"]["supporting"] == 1
     (kept,) = [r for r in report["results"] if r["status"] == "supporting"]
-    assert "kept as the document for https://credentials.cloudskills.example/status/1" in kept["reason"]
+    assert "kept for https://credentials.cloudskills.example/status/1" in kept["reason"]
     with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
         assert [s.credential.title for s in wallet.list_credentials()] == ["Linux Administration Essentials (demo)"]
         assert wallet.get(DOCUMENTS_COLLECTION, "https://credentials.cloudskills.example/status/1") is not None

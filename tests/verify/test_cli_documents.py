@@ -94,7 +94,7 @@ def test_added_document_is_used_offline_by_verification(wallet_ready, did_docume
         resolver = DocumentResolver(offline=True, wallet=wallet)
         after = jose.verify_jose_credential(cred, resolver=resolver)
     assert after.outcome == PASS and after.binding == BOUND
-    assert resolver.source_of(DID_URL) == "added" and resolver.network_requests == 0
+    assert resolver.source_of(DID_URL) == "kept" and resolver.network_requests == 0
 
 
 def test_document_is_encrypted_at_rest(wallet_ready, did_document, capsys):

@@ -109,11 +109,12 @@ def test_presentation_file(tmp_path, capsys, issuer):
     key, did, vm = issuer
     holder = Ed25519PrivateKey.generate()
     holder_did, holder_vm = did_key_for(holder)
+    subject = dict(ob3_credential(did)["credentialSubject"], id=holder_did)  # the holder presents their own
     vp = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiablePresentation"],
         "holder": holder_did,
-        "verifiableCredential": [sign_data_integrity(ob3_credential(did), key, vm)],
+        "verifiableCredential": [sign_data_integrity(ob3_credential(did, credentialSubject=subject), key, vm)],
     }
     vp = sign_data_integrity(vp, holder, holder_vm, proof_purpose="authentication", challenge="n-1", domain="hr.example")
     path = write(tmp_path, "vp.json", vp)

@@ -259,13 +259,17 @@ def test_did_web_offline_without_document_is_unavailable():
     assert info.value.unavailable and "not available offline" in str(info.value)
 
 
-def test_did_web_controller_is_reported_as_written():
+def test_did_web_controller_member_is_only_a_claim():
+    """The controller is the DID whose document lists the key; the method's own `controller` member is a
+    claim the named party's document must confirm (keys.bind_to_issuer)."""
     public_key = Ed25519PrivateKey.generate().public_key()
     did = "did:web:issuer.example"
     document = did_web_document(did, public_key)
     document["verificationMethod"][0]["controller"] = "did:web:other.example"
     resolver = resolver_with({"https://issuer.example/.well-known/did.json": document})
-    assert keys.resolve_verification_method(f"{did}#key-1", resolver).controller == "did:web:other.example"
+    resolved = keys.resolve_verification_method(f"{did}#key-1", resolver)
+    assert resolved.controller == did
+    assert resolved.claimed_controller == "did:web:other.example"
 
 
 def test_unsupported_did_method():

@@ -104,11 +104,11 @@ def test_wallet_documents_added_and_cached_offline(no_network):
     wallet.put("documents", "https://a.example/cached", document_record("https://a.example/cached", b'{"c": 1}', source="fetched"))
     resolver = DocumentResolver(offline=True, wallet=wallet)
     assert resolver.fetch_json("https://a.example/added") == {"a": 1}
-    assert resolver.source_of("https://a.example/added") == "added"
+    assert resolver.source_of("https://a.example/added") == "kept"
     assert resolver.fetch_json("https://a.example/cached") == {"c": 1}
-    assert resolver.source_of("https://a.example/cached") == "cache"
+    assert resolver.source_of("https://a.example/cached") == "cached"
     described = resolver.describe("https://a.example/cached#frag")
-    assert described["source"] == "cache" and described["stored_at"].endswith("Z")
+    assert described["source"] == "cached" and described["stored_at"].endswith("Z")
     assert described["sha256"] == hashlib.sha256(b'{"c": 1}').hexdigest()
 
 
@@ -268,7 +268,7 @@ def test_https_fetch_is_cached_and_used_offline_later(https_server):
     wallet = MemoryWallet()
     online = DocumentResolver(offline=False, wallet=wallet, ssl_context=context, allow_private_hosts=True, timeout=5)
     assert online.fetch_json(f"{base}/.well-known/did.json") == {"id": "did:web:x"}
-    assert online.source_of(f"{base}/.well-known/did.json") == "network"
+    assert online.source_of(f"{base}/.well-known/did.json") == "fetched"
     assert online.network_requests == 1 and handler.hits == ["/.well-known/did.json"]
     stored = wallet.data[("documents", f"{base}/.well-known/did.json")]
     assert stored["source"] == "fetched" and stored["media_type"] == "application/did+json"
@@ -277,7 +277,7 @@ def test_https_fetch_is_cached_and_used_offline_later(https_server):
     assert handler.hits == ["/.well-known/did.json"]
     offline = DocumentResolver(offline=True, wallet=wallet)
     assert offline.fetch_json(f"{base}/.well-known/did.json") == {"id": "did:web:x"}
-    assert offline.source_of(f"{base}/.well-known/did.json") == "cache"
+    assert offline.source_of(f"{base}/.well-known/did.json") == "cached"
 
 
 def test_https_fetch_errors(https_server):
@@ -311,7 +311,7 @@ def test_failed_fetch_falls_back_to_cached_copy(https_server):
     wallet.put("documents", f"{base}/list", document_record(f"{base}/list", b'{"old": true}', source="fetched"))
     resolver = DocumentResolver(offline=False, wallet=wallet, ssl_context=context, allow_private_hosts=True)
     assert resolver.fetch_json(f"{base}/list") == {"old": True}
-    assert resolver.source_of(f"{base}/list") == "cache"
+    assert resolver.source_of(f"{base}/list") == "cached"
 
 
 def test_private_and_loopback_hosts_are_refused(https_server):

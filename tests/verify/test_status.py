@@ -131,13 +131,26 @@ def test_tampered_list_is_unknown(issuer):
     assert verdict.checks["status"] == "unknown"
 
 
-def test_list_from_another_issuer_is_unknown(issuer):
+def test_list_from_another_issuer_answers_for_its_own_url(issuer):
+    """Bitstring Status List v1.0 §2.2: the list's issuer MAY differ from the credential's. A verified list whose
+    id is the URL the entry names, supplied deliberately, answers; its issuer is named."""
     other = Ed25519PrivateKey.generate()
     other_did, other_vm = did_key_for(other)
-    list_doc = sign_data_integrity(status_list_credential(other_did, LIST_URL, []), other, other_vm)
+    list_doc = sign_data_integrity(status_list_credential(other_did, LIST_URL, [5]), other, other_vm)
+    verdict = verify_credential(signed_credential(issuer, 3), resolver=resolver_with(list_doc), as_of=NOW)
+    assert verdict.checks["status"] == "pass", verdict.reasons
+    (entry,) = verdict.details["status_entries"]
+    assert (entry["list_issuer"], entry["source"]) == (other_did, "supplied")
+    assert verify_credential(signed_credential(issuer, 5), resolver=resolver_with(list_doc), as_of=NOW).checks["status"] == "revoked"
+
+
+def test_list_from_another_issuer_for_another_url_is_unknown(issuer):
+    other = Ed25519PrivateKey.generate()
+    other_did, other_vm = did_key_for(other)
+    list_doc = sign_data_integrity(status_list_credential(other_did, "https://other.example/list", [3]), other, other_vm)
     verdict = verify_credential(signed_credential(issuer, 3), resolver=resolver_with(list_doc), as_of=NOW)
     assert verdict.checks["status"] == "unknown"
-    assert any("not issued by the credential's issuer" in r for r in verdict.reasons)
+    assert any("is not the credential issuer's" in r for r in verdict.reasons)
 
 
 def test_expired_list_is_unknown(issuer):

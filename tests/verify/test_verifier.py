@@ -261,6 +261,14 @@ def test_a_wrong_cached_hash_cannot_make_a_forgery_pass(issuer, resolver):
 # ---- presentations ---------------------------------------------------------------------------------------
 
 
+def issued_to(issuer, subject_did: str) -> dict:
+    """A credential about the presenting holder (holder binding: the subject DID is the holder's)."""
+    key, did, vm = issuer
+    doc = ob3_credential(did)
+    doc["credentialSubject"]["id"] = subject_did
+    return sign_data_integrity(doc, key, vm)
+
+
 def make_vp(holder_key, holder_did, holder_vm, credentials, **kwargs):
     vp = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -274,7 +282,7 @@ def make_vp(holder_key, holder_did, holder_vm, credentials, **kwargs):
 def test_presentation_and_its_credentials(issuer, resolver):
     holder = Ed25519PrivateKey.generate()
     holder_did, holder_vm = did_key_for(holder)
-    vp = make_vp(holder, holder_did, holder_vm, [signed(issuer)], challenge="c-123", domain="jobs.example")
+    vp = make_vp(holder, holder_did, holder_vm, [issued_to(issuer, holder_did)], challenge="c-123", domain="jobs.example")
     vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=NOW, challenge="c-123", domain="jobs.example")
     assert vp_verdict.verdict == "verified", vp_verdict.reasons
     assert [v.verdict for v in inner] == ["verified"]
@@ -285,7 +293,7 @@ def test_presentation_and_its_credentials(issuer, resolver):
 def test_presentation_with_a_tampered_inner_credential(issuer, resolver):
     holder = Ed25519PrivateKey.generate()
     holder_did, holder_vm = did_key_for(holder)
-    cred = signed(issuer)
+    cred = issued_to(issuer, holder_did)
     cred["name"] = "Forged after issuance"
     # the holder signs over the forged credential: the presentation proof holds, the credential does not
     vp = make_vp(holder, holder_did, holder_vm, [cred])
@@ -444,16 +452,17 @@ def test_self_attested_entry_is_self_asserted_with_a_reason(resolver, issuer):
 @pytest.mark.parametrize("media", ["application/jwt", "application/vc+jwt"])
 def test_enveloped_vc_jwt_and_vc_jose_inside_a_presentation(issuer, resolver, media):
     key, did, vm = issuer
+    holder = Ed25519PrivateKey.generate()
+    holder_did, holder_vm = did_key_for(holder)
     if media == "application/jwt":
         payload = {"iss": did, "nbf": 1700000000, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
-                   "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:holder"}}}
+                   "type": ["VerifiableCredential"], "credentialSubject": {"id": holder_did}}}
         header = {"alg": "EdDSA", "typ": "JWT", "kid": vm}
     else:
         payload = ob3_credential(did)
+        payload["credentialSubject"]["id"] = holder_did
         header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": vm}
     token = _compact_jws(header, payload, key).decode()
-    holder = Ed25519PrivateKey.generate()
-    holder_did, holder_vm = did_key_for(holder)
     envelope = {"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
                 "id": f"data:{media},{token}"}
     vp = make_vp(holder, holder_did, holder_vm, [envelope])

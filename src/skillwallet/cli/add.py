@@ -130,8 +130,11 @@ def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool, urls
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
     supporting = collect_related(items)
-    # BadgeClass / Issuer / key files given alongside serve the verifier too (as supplied documents)
-    resolver = _resolver(wallet, offline, supplied=supporting.raw)
+    # BadgeClass / Issuer / key files given alongside complete what the assertion shows, but they do not reach
+    # the verifier: whoever handed over the assertion wrote them, so they cannot vouch for the issuer (a key
+    # document and an Issuer profile naming it would "verify" any assertion). The verifier takes the issuer's
+    # documents from their URLs, or from the ones the user keeps (`skillwallet documents add`).
+    resolver = _resolver(wallet, offline)
     if urls:
         items = items + _fetch_urls(resolver, list(urls))
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)
@@ -180,6 +183,8 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
             info(f"note: {r.source} ({r.title or r.wallet_id or 'untitled'}): {note}")
         if r.status == "rejected":
             info(f"rejected: {r.reason}")
+        elif r.status == "supporting" and (r.reason or "").endswith("not kept"):
+            info(f"{r.source}: {r.reason}")  # a status list refused: say why, it is not silently dropped
     parts = [f"added {summary['added']}", f"already present {summary['present']}", f"rejected {summary['rejected']}"]
     if summary["supporting"]:
         parts.append(f"supporting documents {summary['supporting']}")

@@ -1,8 +1,10 @@
 """Commands of the `documents` group: documents kept in the wallet for verification (add, list, remove).
 
 A document added here (a DID document, an OB 2.0 key or issuer profile, a status list, a hosted assertion)
-is used by `verify` exactly as if it had been fetched from its URL, also with `--offline`. Documents that
-`verify` fetched are cached in the same collection and listed with source "fetched".
+is the user's deliberate choice: `verify` uses it before fetching its URL, also with `--offline` (only a
+`--document` given for one call comes first). Documents that `verify` fetched are cached in the same
+collection and listed with source "fetched"; status lists that arrived inside an `add` are listed with
+source "from-import" and are used for status checks only (skillwallet.verify.resolver).
 """
 
 from __future__ import annotations

@@ -27,21 +27,6 @@ def _read_target(path: Path) -> bytes:
         raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _is_presentation(data: bytes) -> dict[str, Any] | None:
-    text = data.lstrip()
-    if not text.startswith((b"{", b"\xef\xbb\xbf{")):
-        return None
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    if not isinstance(doc, dict):
-        return None
-    types = doc.get("type")
-    types = [types] if isinstance(types, str) else (types if isinstance(types, list) else [])
-    return doc if "VerifiablePresentation" in types else None
-
-
 def _parse_file(data: bytes, source: str):
     from skillwallet.errors import InvalidInputError
 
@@ -91,11 +76,22 @@ def _mark_trusted_issuers(results: list[dict[str, Any]]) -> None:
         issuer = result["details"].get("issuer")
         if result["verdict"] != VERDICT_VERIFIED or not isinstance(issuer, str):
             result["checks"]["issuer_trusted"] = "na"
-        elif issuer.rstrip("/") in trusted:
+            continue
+        # A status list may be signed by another party than the credential (Bitstring Status List v1.0
+        # §2.2); its answer is that party's word, so that party must be trusted too.
+        list_issuers = [
+            e["list_issuer"]
+            for e in result["details"].get("status_entries") or []
+            if isinstance(e, dict) and isinstance(e.get("list_issuer"), str) and e.get("status") in ("pass", "revoked", "suspended")
+        ]
+        untrusted = [i for i in dict.fromkeys([issuer, *list_issuers]) if i.rstrip("/") not in trusted]
+        if not untrusted:
             result["checks"]["issuer_trusted"] = "pass"
-        else:
-            result["checks"]["issuer_trusted"] = "unknown"
-            result["reasons"].append(f"the issuer {issuer} is not in your trusted_issuers")
+            continue
+        result["checks"]["issuer_trusted"] = "unknown"
+        for other in untrusted:
+            what = "the issuer" if other == issuer else "the status list's issuer"
+            result["reasons"].append(f"{what} {other} is not in your trusted_issuers")
 
 
 #: Verdicts and cache entries are written in batches of this many: one fsync-ed transaction per batch
@@ -226,6 +222,7 @@ def verify_command(
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError
+    from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
@@ -266,7 +263,8 @@ def verify_command(
         for target in file_targets:
             path = Path(target).expanduser()
             data = _read_target(path)
-            vp = _is_presentation(data)
+            # the one decision of what is a presentation, shared with `add` (skillwallet.formats)
+            vp = read_presentation(data)
             if vp is not None:
                 vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
                 results.append(_result(target, None, vp_verdict, kind="presentation"))
@@ -279,6 +277,10 @@ def verify_command(
                 # one unreadable file is a result of its own, not the end of the batch
                 results.append(_result(target, None, _unreadable_verdict(exc.message)))
                 continue
+            if any(cred.extra.get("from_presentation") for cred in credentials):
+                # the parser found a presentation the reader did not: never let its credentials stand alone
+                unchecked = _unreadable_verdict("a presentation skillwallet could not check")
+                results.append(_result(target, None, unchecked, kind="presentation"))
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
                 verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
@@ -322,10 +324,23 @@ def verify_command(
         if r["kind"] == "credential"
         and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
+    hints = [
+        f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
+    ]
+    if challenge is not None or domain is not None:
+        # a challenge / domain is a demand: met only by a verified presentation proof that carries it
+        options = (("--challenge", challenge), ("--domain", domain))
+        asked = " and ".join(name for name, value in options if value is not None)
+        presented = [r for r in results if r["kind"] == "presentation"]
+        if not any(r["verdict"] == VERDICT_VERIFIED for r in presented):
+            raise NotVerifiedError(
+                f"no presentation proof carrying the {asked} given verified",
+                *(hints or ["the files checked hold no Verifiable Presentation"]),
+            )
     if failing:
         raise NotVerifiedError(
             f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
-            *[f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]],
+            *hints,
         )
 
 
@@ -344,7 +359,10 @@ def _state(result: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-_CHECK_ORDER = ("signature", "issuer_binding", "proof_purpose", "undefined_terms", "contexts", "not_before", "expiry", "status")
+_CHECK_ORDER = (
+    "signature", "issuer_binding", "holder_binding", "challenge", "domain", "proof_purpose", "undefined_terms",
+    "contexts", "not_before", "expiry", "status",
+)
 _STYLE = {
     "verified": "green",
     "self-asserted": "yellow",
@@ -372,6 +390,21 @@ def _print_reasons(results: list[dict[str, Any]]) -> None:
     for r in results:
         for reason in r["reasons"]:
             info(f"{r['source']}: {reason}")
+        for entry in r.get("details", {}).get("status_entries") or []:
+            signer = entry.get("list_issuer") if isinstance(entry, dict) else None
+            if signer and signer != r["details"].get("issuer") and entry.get("status") in ("pass", "revoked", "suspended"):
+                # the spec lets another party sign the list; its answer is that party's word
+                info(f"{r['source']}: status list {entry.get('list')} is signed by {signer}, not by the issuer")
+        documents = r.get("details", {}).get("documents") or []
+        if documents:
+            info(f"{r['source']}: documents used: " + ", ".join(_document_origin(d) for d in documents))
+
+
+def _document_origin(document: dict[str, Any]) -> str:
+    """``URL (supplied)``, ``URL (cached 2026-05-01)``: where a document a verdict relied on came from."""
+    stored = (document.get("stored_at") or "")[:10]
+    source = document.get("source") or "?"
+    return f"{document.get('url')} ({source}{' ' + stored if stored and source != 'supplied' else ''})"
 
 
 def register(app: typer.Typer) -> None:

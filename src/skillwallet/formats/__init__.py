@@ -8,6 +8,7 @@ message that starts with the source name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from skillwallet.errors import InvalidInputError, SkillwalletError
@@ -19,9 +20,157 @@ from skillwallet.model import (
     Credential,
 )
 
-__all__ = ["parse_credential_bytes", "parse_text", "related_documents"]
+__all__ = ["Presentation", "parse_credential_bytes", "parse_text", "read_presentation", "related_documents"]
 
 Fetch = Callable[[str], bytes]
+
+#: The types that make a JSON object a presentation (VC Data Model 2.0 §4.13 and §4.13.1).
+VP_TYPE = "VerifiablePresentation"
+ENVELOPED_VP_TYPE = "EnvelopedVerifiablePresentation"
+#: JWT ``typ`` values of a presentation: VC-JOSE-COSE §3.2 (vp+jwt) and its media type spelling.
+VP_JWT_TYPS = ("vp+jwt", "application/vp+jwt")
+
+
+@dataclass
+class Presentation:
+    """A Verifiable Presentation as found in a file, whatever its shape.
+
+    ``form`` is ``json-ld`` (a JSON-LD presentation, secured by Data Integrity proofs if at all), ``jwt-vp``
+    (VC Data Model 1.1 §6.3.1: a JWT whose ``vp`` claim is the presentation, ``iss`` the holder) or
+    ``vp+jwt`` (VC-JOSE-COSE §3.2: the JWT payload is the presentation). ``token`` is the compact JWS for the JWT forms.
+    ``problem`` says why a file that is a presentation cannot be read as one (it is then judged invalid).
+    """
+
+    document: dict[str, Any]
+    form: str
+    token: str | None = None
+    enveloped: bool = False
+    container: str | None = None  # "png" / "svg" (a baked badge) or "qr" when it came out of an image
+    problem: str | None = None
+
+
+def presentation_types(document: dict[str, Any]) -> set[str]:
+    """Every type a JSON object declares under ``type`` *and* ``@type`` (each a string or a list).
+
+    Both spellings count: the VC 2.0 context aliases ``type`` to ``@type``, so a document must not be a
+    credential under one spelling and a presentation under the other.
+    """
+    from skillwallet.formats._common import as_list
+
+    found: set[str] = set()
+    for key in ("type", "@type"):
+        found.update(t for t in as_list(document.get(key)) if isinstance(t, str))
+    return found
+
+
+def is_presentation_document(document: Any) -> bool:
+    """A JSON object that is a presentation: typed VerifiablePresentation or EnvelopedVerifiablePresentation.
+
+    The one decision for every component: a document typed both a presentation and a credential is a
+    presentation (its holder's proof is checked), never a credential that skips it.
+    """
+    return isinstance(document, dict) and bool(presentation_types(document) & {VP_TYPE, ENVELOPED_VP_TYPE})
+
+
+def is_presentation_claims(header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """A JWT that is a presentation: a ``vp`` claim (VC 1.1 §6.3.1), a ``vp+jwt`` typ, a presentation payload."""
+    typ = header.get("typ")
+    if "vp" in payload or (isinstance(typ, str) and typ.lower() in VP_JWT_TYPS):
+        return True
+    return is_presentation_document(payload)
+
+
+def read_presentation(data: bytes) -> Presentation | None:
+    """The presentation ``data`` holds, or None when it holds none: the one function that decides it.
+
+    Reads what :func:`parse_credential_bytes` reads, the same way: a baked PNG/SVG badge's payload, a QR
+    code's payload, JSON parsed with the same (lenient) parser, a compact JWS, an enveloped presentation.
+    Never raises; input the parser cannot read either is left to the parser to report (and should the parser
+    find a presentation here that this did not, ``verify`` judges it an invalid presentation).
+    """
+    try:
+        return _read_presentation(bytes(data))
+    except Exception:  # noqa: BLE001 - unreadable input is the parser's to report, with its own message
+        return None
+
+
+def _read_presentation(data: bytes) -> Presentation | None:
+    from skillwallet.formats import baked, detect
+
+    kind = detect.sniff(data)
+    container = None
+    if kind == detect.PNG:
+        try:
+            text = baked.extract_png(data, "input").text
+            container = "png"
+        except baked.NotBakedError:
+            text, container = _qr_text(data), "qr"
+    elif kind == detect.SVG:
+        text, container = baked.extract_svg(data, "input").text, "svg"
+    elif kind in (detect.JPEG, detect.IMAGE):
+        text, container = _qr_text(data), "qr"
+    else:
+        text = data
+    if text is None:
+        return None
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    found = _presentation_in_text(raw, enveloped=False)
+    if found is not None:
+        found.container = container
+    return found
+
+
+def _qr_text(image: bytes) -> bytes | None:
+    try:
+        from skillwallet.export.qr import decode_qr_image, decode_qr_payload
+    except ImportError:
+        return None
+    texts = decode_qr_image(image)
+    if not texts:
+        return None
+    payload = decode_qr_payload(texts[0])
+    return payload if isinstance(payload, bytes) else None  # a link: fetched, never read as a presentation here
+
+
+def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | None:
+    from skillwallet.formats import detect
+    from skillwallet.formats import jose as formats_jose
+    from skillwallet.formats._common import load_json
+
+    if data.lstrip(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")):
+        document = load_json(data, "input")
+        if not is_presentation_document(document):
+            return None
+        if ENVELOPED_VP_TYPE in presentation_types(document):
+            inner = _envelope_payload(document)
+            problem = None
+            if inner is None:
+                problem = "an EnvelopedVerifiablePresentation without a data: URL holding the presentation"
+            elif enveloped:
+                problem = "an enveloped presentation inside an enveloped presentation"
+            else:
+                try:
+                    found = _presentation_in_text(inner, enveloped=True)
+                except SkillwalletError as exc:
+                    found, problem = None, f"the enveloped presentation cannot be read: {exc.message}"
+                if found is not None:
+                    return found
+                problem = problem or "the enveloped data is not a presentation"
+            return Presentation(document=document, form="json-ld", enveloped=True, problem=problem)
+        return Presentation(document=document, form="json-ld", enveloped=enveloped)
+    if detect.sniff_text(data) != detect.JWS:
+        return None
+    token = formats_jose.decode_compact_jws(data.decode("ascii"), "input")
+    if not is_presentation_claims(token.header, token.payload):
+        return None
+    if "vp" in token.payload:
+        vp = token.payload["vp"]
+        problem = None if isinstance(vp, dict) else "the JWT's 'vp' claim is not a presentation object"
+        return Presentation(
+            document=vp if isinstance(vp, dict) else {}, form="jwt-vp", token=token.text, enveloped=enveloped,
+            problem=problem,
+        )
+    return Presentation(document=token.payload, form="vp+jwt", token=token.text, enveloped=enveloped)
 
 
 def parse_credential_bytes(
@@ -234,17 +383,30 @@ def _parse_json_document(
     from skillwallet.formats._common import fail, types_of
 
     types = set(types_of(document))
+    if is_presentation_document(document):
+        # decided before anything else, by the same predicate `verify` uses (see read_presentation)
+        if ENVELOPED_VP_TYPE in presentation_types(document):
+            inner = _envelope_payload(document)
+            if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
+                raise fail(source, "an EnvelopedVerifiablePresentation without a data: URL holding a presentation")
+            if _presentation_in_text(inner, enveloped=True) is None:
+                raise fail(source, "an EnvelopedVerifiablePresentation whose data is not a presentation")
+            return parse_text(
+                inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
+                holder_ids=holder_ids, parent_kinds=(*parent_kinds, "vp-envelope"),
+            )
+        return _parse_presentation(
+            document, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
+        )
     if "EnvelopedVerifiableCredential" in types:
         # VC 2.0 §4.13.1 / VC-JOSE-COSE §3.2: a JSON-LD wrapper around a secured credential in a data: URL
         inner = _envelope_payload(document)
-        if inner is None or "envelope" in parent_kinds:
+        if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
             raise fail(source, "an EnvelopedVerifiableCredential without a data: URL holding the credential")
         return parse_text(
             inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
             holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
         )
-    if "VerifiablePresentation" in types and "VerifiableCredential" not in types:
-        return _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
         if not ob2.is_ob2_assertion(document):
             kind = sorted(types)[0] if types else "document"
@@ -364,7 +526,9 @@ def _wrapped_credentials(document: dict[str, Any]) -> list[Any] | None:
     return None
 
 
-def _parse_presentation(document, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:
+def _parse_presentation(
+    document, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented: bool = False
+) -> list[Credential]:
     """The credentials a Verifiable Presentation carries (VC 2.0 §4.13; VC 1.1 §4.10), each added on its own.
 
     Items are embedded credentials (JSON objects), compact JWS strings, or VC 2.0 EnvelopedVerifiableCredential
@@ -375,6 +539,10 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
 
     if "presentation" in parent_kinds:
         raise fail(source, "a presentation nested inside a presentation is not supported")
+    if presented and set(parent_kinds) - {"vp-envelope"}:
+        # only a file's own presentation is checked as one (read_presentation); inside a CLR or a list it
+        # would hand its credentials over without anyone checking the holder's proof
+        raise fail(source, "a presentation nested inside another document is not supported")
     items = as_list(document.get("verifiableCredential"))
     if not items:
         raise fail(source, "a presentation that carries no credentials")
@@ -405,7 +573,7 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
             problems.append(exc.message)
             continue
         for credential in parsed:
-            if "VerifiablePresentation" in types_of(document) or "vp" in parent_kinds:
+            if presented:
                 credential.extra["from_presentation"] = True
         credentials.extend(parsed)
     if not credentials:
@@ -418,27 +586,36 @@ def _parse_presentation(document, source, related, holder_emails, fetch, holder_
 def _parse_jws(data: bytes, source, related, holder_emails, fetch, holder_ids, parent_kinds) -> list[Credential]:
     from skillwallet.formats import jose, ob2
     from skillwallet.formats._common import fail
-    from skillwallet.formats._common import types_of as jose_types
 
     token = jose.decode_compact_jws(data.decode("ascii"), source)
     original = token.text.encode("ascii")
     payload = token.payload
+    if is_presentation_claims(token.header, payload):
+        # decided first, by the predicate `verify` uses (read_presentation): VC 1.1 §6.3.1 puts the
+        # presentation in the ``vp`` claim; a vp+jwt payload (VC-JOSE-COSE §3.2) is the presentation
+        if "vp" in payload:
+            if not isinstance(payload["vp"], dict):
+                raise fail(source, "a JWT whose 'vp' claim is not a presentation object")
+            return _parse_presentation(
+                payload["vp"], source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
+            )
+        return _parse_presentation(
+            payload, source, related, holder_emails, fetch, holder_ids, parent_kinds, presented=True
+        )
     if (ob2.is_ob2_assertion(payload) or ob2.is_ob1_assertion(payload)) and "vc" not in payload:
         # OB 2.0 signed assertion: the JWS payload is the assertion (OB 2.0 §Signed Badges)
         return _parse_json_document(
             payload, original, source, related, holder_emails, fetch, holder_ids,
             "application/jwt", parent_kinds, signed_jws=token.text, fmt=FORMAT_OB2,
         )
-    if isinstance(payload.get("vp"), dict):
-        # VC 1.1 §6.3.1 JWT presentation: the ``vp`` claim holds the presentation
-        return _parse_presentation(payload["vp"], source, related, holder_emails, fetch, holder_ids, (*parent_kinds, "vp"))
-    if "VerifiablePresentation" in set(jose_types(payload)):
-        return _parse_presentation(payload, source, related, holder_emails, fetch, holder_ids, parent_kinds)
     if token.typ in jose.SD_JWT_VC_TYPES:
         raise fail(source, "an SD-JWT without its '~' separator (the disclosures are missing)")
     if "vc" not in payload and not ("@context" in payload or "credentialSubject" in payload):
         raise fail(source, "a JWS whose payload is not a credential (no 'vc' claim and no credential fields)")
     credential_doc, shape = jose.vc_from_jwt_claims(token, source)
+    if is_presentation_document(credential_doc):
+        # a presentation is only read as one where read_presentation finds it (a vp claim or a vp+jwt)
+        raise fail(source, "a credential token whose 'vc' claim is a presentation")
     fmt_name = FORMAT_VC_JWT if shape == "vc-jwt" else FORMAT_VC_JOSE
     media_type = "application/jwt" if shape == "vc-jwt" else "application/vc+jwt"
     credentials = _parse_json_document(

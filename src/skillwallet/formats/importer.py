@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from skillwallet.errors import SkillwalletError
 from skillwallet.formats.inputs import InputItem
-from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, Credential, Verdict
+from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, VERDICT_VERIFIED, Credential, Verdict
 
 ADDED = "added"
 PRESENT = "present"
@@ -109,7 +109,9 @@ class SupportingDocuments:
     """OB 2.0 BadgeClass / Issuer / CryptographicKey files given in the same call."""
 
     documents: dict[str, dict] = field(default_factory=dict)  # id -> parsed JSON (for the parser)
-    raw: dict[str, bytes] = field(default_factory=dict)  # id -> exact bytes (for the verifier's resolver)
+    # id -> exact bytes. Never handed to the verifier: whoever made the archive wrote them, so they cannot
+    # vouch for a key or an issuer (only the parser uses these documents, to complete assertions).
+    raw: dict[str, bytes] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)  # inputs that are supporting documents
 
 
@@ -255,7 +257,7 @@ def import_items(
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
                 continue
             for credential in credentials:
-                kept_as = _keep_status_list(wallet, credential)
+                kept_as = _keep_status_list(wallet, credential, verifier)
                 if kept_as is not None:
                     report.results.append(ImportResult(item.source, SUPPORTING, reason=kept_as))
                     continue
@@ -271,25 +273,47 @@ def import_items(
 STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
 
 
-def _keep_status_list(wallet: Any, credential: Credential) -> str | None:
-    """A status list credential is the issuer's, not the holder's: keep it as the document for its URL.
+def _keep_status_list(wallet: Any, credential: Credential, verifier: Verifier | None = None) -> str | None:
+    """A status list credential is the issuer's, not the holder's: keep it for status checks only.
 
-    It is then used exactly like ``skillwallet documents add URL FILE`` (and verified whenever it is used);
-    returns the reason line for the report, or ``None`` when ``credential`` is no status list.
+    Whoever handed over the file is not the issuer, so what is kept is marked ``from-import``: the resolver
+    gives it out only to the status check, below a fetched or deliberately added copy, and the status check
+    uses it only for credentials whose own issuer signed it (:mod:`skillwallet.verify.status`). It never
+    becomes a DID document, a key or a context. Returns the reason line for the report, or ``None`` when
+    ``credential`` is no status list.
     """
     if not STATUS_LIST_TYPES & set(credential.types) or credential.parent_id:
         return None
-    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, SOURCE_ADDED, document_record, validate_document_url
+    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, RECORD_IMPORTED, document_record, validate_document_url
 
+    list_id = credential.credential_id or ""
     try:
-        key = validate_document_url(credential.credential_id or "")
+        if not list_id.lower().startswith("https://"):
+            raise SkillwalletError("not https")
+        key = validate_document_url(list_id)
     except SkillwalletError:
-        return "a status list credential without a URL id: not a credential of yours, and not kept"
+        # A status list is fetched from an https URL (Bitstring Status List v1.0 §2.1, statusListCredential);
+        # an id like a did:web would be stored where that DID's document is looked for.
+        return "a status list credential whose id is not an https URL: not kept"
+    if verifier is not None:
+        # A list that can never verify (tampered, unsigned, a key only it asserts) is refused now; one whose
+        # issuer's document is out of reach (unverifiable) is kept: it is verified again whenever it is used.
+        verdict, _ = _verify(credential, verifier)
+        if verdict.verdict not in (VERDICT_VERIFIED, VERDICT_UNVERIFIABLE):
+            why = f" ({verdict.reasons[0]})" if verdict.reasons else ""
+            return f"a status list credential for {key} that is {verdict.verdict}{why}: not kept"
     existing = wallet.get(DOCUMENTS_COLLECTION, key)
-    if existing and existing.get("source") == SOURCE_ADDED and existing.get("sha256") != _sha256(credential.original):
-        return f"a status list credential for {key}: a different copy is kept already (skillwallet documents add --force)"
-    wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, credential.original, source=SOURCE_ADDED))
-    return f"a status list credential: kept as the document for {key} (used when checking status)"
+    if existing and existing.get("source") != RECORD_IMPORTED:
+        if existing.get("sha256") == _sha256(credential.original):
+            return f"a status list credential for {key}: the same copy is kept already"
+        return (
+            f"a status list credential for {key}: not kept, a copy you added or fetched from its URL is kept already"
+        )
+    wallet.put(DOCUMENTS_COLLECTION, key, document_record(key, credential.original, source=RECORD_IMPORTED))
+    return (
+        f"a status list credential: kept for {key} (from this import: used for status only, "
+        "and only for credentials its own issuer signed)"
+    )
 
 
 def _sha256(data: bytes) -> str:

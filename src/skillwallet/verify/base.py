@@ -40,6 +40,9 @@ class ResolvedKey:
     controller: str | None  # the DID / issuer URL that controls the key
     binding: str = BOUND  # BOUND / SELF_ASSERTED
     purposes: frozenset[str] | None = None  # verification relationships listing the key; None = not stated
+    # what the method's own `controller` member says, when that is not the document listing it: a claim
+    # only, which the claimed controller's own document must confirm (keys.bind_to_issuer)
+    claimed_controller: str | None = None
 
 
 @dataclass

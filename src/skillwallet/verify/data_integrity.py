@@ -286,6 +286,24 @@ def resolve_key(verification_method: str, *, resolver, purpose: str) -> Resolved
     return keys.resolve_verification_method(verification_method, resolver, purpose=purpose)
 
 
+def bind_key_to_issuer(key: ResolvedKey, issuer: str | None, *, resolver, purpose: str) -> ResolvedKey:
+    """After the signature checks: ``key`` as the issuer's when the issuer's own document lists it.
+
+    The key's document is not the issuer's (a key of another DID, or one whose ``controller`` member
+    merely names the issuer): only the issuer's own DID / controller document can authorise it
+    (:func:`skillwallet.verify.keys.bind_to_issuer`). Raises :class:`ProofError` (unverifiable) when that
+    document is needed but not available.
+    """
+    if not issuer or key.binding != BOUND or _same_party(key.controller, issuer):
+        return key
+    from skillwallet.verify import keys
+
+    try:
+        return keys.bind_to_issuer(key, issuer, resolver, purpose)
+    except KeyResolutionError as exc:
+        raise ProofError(str(exc), unverifiable=True, check="key") from None
+
+
 def _same_party(controller: str | None, issuer: str | None) -> bool:
     if controller is None or issuer is None:
         return False
@@ -506,6 +524,8 @@ def _verify_one(
             check_signature(signature, data)
         except InvalidSignature:
             raise ProofError("the signature does not match the document (altered, or signed with another key)") from None
+        key = bind_key_to_issuer(key, issuer, resolver=resolver, purpose=expected_purpose)
+        result.controller = key.controller
         result.outcome = PASS
         result.binding = key.binding if key.binding in (BOUND, SELF_ASSERTED) else UNRESOLVED
     except ProofError as exc:

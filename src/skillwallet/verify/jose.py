@@ -360,9 +360,6 @@ def check_jws(
             return _fail(f"the issuer key is not usable: {exc}", details)
     details.update(key_id=key.key_id, controller=key.controller, documents=_documents_used(resolver))
     reasons: list[str] = []
-    if key.binding == BOUND and issuer and key.controller != issuer:
-        reason = f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"
-        return _fail(reason, details)
     try:
         valid = verify_jws_signature(header["alg"], key.public_key, signing_input, signature)
     except (UnsupportedAlgorithmError, AlgorithmKeyMismatchError) as exc:
@@ -377,6 +374,19 @@ def check_jws(
             "so the key cannot be tied to one"
         )
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
+    if key.binding == BOUND and issuer and key.controller != issuer:
+        # A key listed by another party's document is the issuer's only if the issuer's own document
+        # lists it; a `controller` (or OB 2.0 `owner`) naming the issuer is the key document's own word.
+        from skillwallet.verify.keys import bind_to_issuer
+
+        try:
+            key = bind_to_issuer(key, issuer, resolver, purpose)
+        except KeyResolutionError as exc:
+            return _unknown(f"cannot bind the key to the issuer: {exc}", details)
+        details["controller"] = key.controller
+        if key.controller != issuer:
+            reason = f"the signing key is controlled by {key.controller}, not by the issuer {issuer}"
+            return _fail(reason, details)
     if key.binding == SELF_ASSERTED:
         reasons.append(
             "the signature is valid, but the key is only asserted by the credential itself, "
@@ -753,6 +763,12 @@ def verify_ob2_signed(cred: Credential, *, resolver: Any) -> SignatureFinding:
             return _fail(f"the issuer key is not usable: {exc}", {"alg": header.get("alg")})
         finding = check_jws(header, signature, signing_input, issuer=issuer_id, resolver=resolver, key=key)
     if finding.outcome == PASS:
+        # the JWS covers the payload only: a BadgeClass or Issuer it links by URL (and that the wallet shows)
+        # must be the issuer's published one, not a file that came with the assertion
+        problem = _ob2_shown_content_problem(cred, assertion, resolver)
+        if problem is not None:
+            problem.details.update({k: v for k, v in finding.details.items() if k not in problem.details})
+            return problem
         _ob2_revocation(assertion, issuer_id, resolver, finding)
     return finding
 
@@ -885,12 +901,23 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
     if hosted.get("id") != assertion_id:
         return _fail(f"the hosted document at {assertion_id} has id {hosted.get('id')!r}", details)
-    compared = ("recipient", "badge", "issuedOn", "expires", "verification")
-    differences = [f for f in compared if _normal(hosted.get(f)) != _normal(local.get(f))]
+    # OB 2.0 §HostedBadge: the hosted document is the assertion. Every field of the local copy must be the
+    # hosted one's (evidence, narrative and image are shown too); only the BadgeClass may be embedded in one
+    # copy and linked in the other, and then it is compared in full below.
+    ignored = {"@context", "badge", "revoked", "revocationReason"}
+    differences = sorted(f for f in (set(hosted) | set(local)) - ignored if hosted.get(f) != local.get(f))
+    if _normal(hosted.get("badge")) != _normal(local.get("badge")):
+        differences.insert(0, "badge")
     if differences:
         listed = ", ".join(differences)
         return _fail(f"the hosted assertion differs from the stored one in: {listed}", details)
-    if details["source"] == "cache":
+    problem = _ob2_shown_content_problem(cred, hosted, resolver)
+    if problem is not None:
+        problem.details.update({k: v for k, v in details.items() if k not in problem.details})
+        if problem.outcome == UNKNOWN:
+            problem.details.setdefault("status", UNKNOWN)
+        return problem
+    if details["source"] == "cached":
         # A copy cached by an earlier fetch says the issuer hosted it then, not that it still does
         # (revocation is the host answering 410): offline, a hosted assertion is unknown (FORMATS.md).
         described = resolver.describe(assertion_id) if hasattr(resolver, "describe") else None
@@ -905,6 +932,100 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     details["status"] = PASS
     reason = f"the issuer hosts this assertion at {assertion_id}"
     return SignatureFinding(PASS, BOUND, [reason], details=details)
+
+
+def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], resolver: Any) -> SignatureFinding | None:
+    """None when the BadgeClass and Issuer the credential shows are the issuer's own; else a FAIL / UNKNOWN finding.
+
+    ``authentic`` is the assertion as the issuer vouches for it (the hosted copy, or the signed JWS payload).
+    Its BadgeClass is authentic when embedded there, else it is the document at its URL (fetched, or supplied
+    by the verifier with ``--document``); the same for the Issuer the BadgeClass names. What the credential
+    shows (the BadgeClass and Issuer embedded in the stored copy, or resolved when it was added, and the
+    title, description, issuer and achievement id taken from them) must be theirs, every field shown compared
+    whole: comparing ids alone lets a rewritten "Doctor of Medicine" BadgeClass pass under a real badge's id.
+    """
+    from skillwallet.formats._common import text_of
+
+    local: dict[str, Any] = {}
+    try:
+        parsed = json.loads(cred.original.decode("utf-8-sig"))
+        local = parsed if isinstance(parsed, dict) else {}
+    except (UnicodeDecodeError, ValueError):
+        pass  # a JWS: the payload is ``authentic`` itself
+    extra = cred.extra or {}
+    shown_badges = [b for b in (extra.get("badge"), local.get("badge")) if isinstance(b, dict)]
+    shown_issuers = [i for i in (extra.get("issuer_profile"),) if isinstance(i, dict) and i]
+    shown_issuers += [b["issuer"] for b in shown_badges if isinstance(b.get("issuer"), dict)]
+    linked = authentic.get("badge")
+    linked_id = linked if isinstance(linked, str) else _id_of(linked)
+    if cred.achievement_id is not None and linked_id is not None and cred.achievement_id != linked_id:
+        return _fail(f"the stored achievement id ({cred.achievement_id}) is not the issuer's ({linked_id})")
+    shows_text = any(v is not None for v in (cred.title, cred.description, cred.issuer.name))
+    if not shown_badges and not shown_issuers and not shows_text:
+        return None
+
+    def fetched(url: Any, what: str) -> dict[str, Any] | SignatureFinding:
+        if not isinstance(url, str) or not url:
+            return _fail(f"the issuer's assertion has no {what}")
+        try:
+            document = resolver.fetch_json(url)
+        except DocumentUnavailableError as exc:
+            return _unknown(f"the {what} shown cannot be confirmed: {exc.message}")
+        if document.get("id") != url:
+            return _fail(f"the {what} at {url} has id {document.get('id')!r}")
+        return document
+
+    badge = authentic.get("badge")
+    badge = badge if isinstance(badge, dict) else fetched(badge, "BadgeClass")
+    if isinstance(badge, SignatureFinding):
+        return badge
+    for shown in shown_badges:
+        differences = _differences(shown, badge)
+        if differences:
+            return _fail(f"the BadgeClass shown differs from the issuer's ({_id_of(badge)}) in: {differences}")
+    issuer = badge.get("issuer")
+    if shown_issuers or cred.issuer.name is not None:
+        issuer = issuer if isinstance(issuer, dict) else fetched(issuer, "issuer profile")
+        if isinstance(issuer, SignatureFinding):
+            return issuer
+        for shown in shown_issuers:
+            differences = _differences(shown, issuer)
+            if differences:
+                return _fail(f"the issuer profile shown differs from the issuer's ({_id_of(issuer)}) in: {differences}")
+    expected = {
+        "title": (cred.title, text_of(badge.get("name"))),
+        "description": (cred.description, text_of(badge.get("description"))),
+        "issuer name": (cred.issuer.name, text_of(issuer.get("name")) if isinstance(issuer, dict) else None),
+        "issuer": (cred.issuer.id, issuer if isinstance(issuer, str) else _id_of(issuer)),
+    }
+    for name, (stored, published) in expected.items():
+        if name == "issuer" and published is None:
+            continue  # OB 1.x issuers have no id; the stored one is their url or origin
+        if stored is not None and stored != published:
+            return _fail(f"the stored {name} ({stored!r}) is not the issuer's ({published!r})")
+    return None
+
+
+def _id_of(document: Any) -> str | None:
+    return document.get("id") if isinstance(document, dict) and isinstance(document.get("id"), str) else None
+
+
+def _differences(shown: dict[str, Any], published: dict[str, Any]) -> str:
+    """The fields where a shown BadgeClass / Issuer is not the published one ("" when none).
+
+    Every field shown must be the published field, whole; the id must be there and match. A field the copy
+    leaves out shows nothing, and ``@context`` is not shown (an embedded object need not repeat it). A linked
+    document (the BadgeClass's issuer) may be embedded on one side and an id on the other; it is then compared
+    on its own.
+    """
+    fields = ["id"] if shown.get("id") != published.get("id") else []
+    for key in sorted(set(shown) - {"@context", "id"}):
+        mine, theirs = shown[key], published.get(key)
+        if key == "issuer":
+            mine, theirs = _normal(mine), _normal(theirs)
+        if mine != theirs:
+            fields.append(key)
+    return ", ".join(fields)
 
 
 def _normal(value: Any) -> Any:

@@ -480,18 +480,105 @@ def public_key_from_pem(pem: str) -> Any:
 
 
 def resolve_verification_method(
-    vm: str | dict[str, Any], resolver: Any, *, purpose: str = "assertionMethod"
+    vm: str | dict[str, Any], resolver: Any, *, purpose: str = "assertionMethod", issuer: str | None = None
 ) -> ResolvedKey:
     """Resolve a verification method id (or object) to a public key, its controller and its binding.
 
     ``purpose`` is the verification relationship the key must be authorised for (``assertionMethod``
-    for credentials, ``authentication`` for presentations). Raises :class:`KeyResolutionError`.
+    for credentials, ``authentication`` for presentations). The controller reported is the party whose
+    *own* document lists the key for ``purpose`` -- never the method's ``controller`` member on its own
+    word. With ``issuer`` given, a key listed in another party's document is reported as the issuer's
+    only when the issuer's own document (resolved from the issuer id) lists it for ``purpose``
+    (:func:`bind_to_issuer`). Raises :class:`KeyResolutionError`.
     """
+    key = _resolve_verification_method(vm, resolver, purpose)
+    if issuer and key.binding == BOUND and not _same_party(key.controller, issuer):
+        key = bind_to_issuer(key, issuer, resolver, purpose)
+    return key
+
+
+def _same_party(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.split("#", 1)[0] == b.split("#", 1)[0]
+
+
+def bind_to_issuer(key: ResolvedKey, issuer: str, resolver: Any, purpose: str) -> ResolvedKey:
+    """``key`` as the issuer's when the issuer's own DID / controller document lists it for ``purpose``.
+
+    DID Core §5.3 lets a DID document authorise a verification method of another DID by reference; the
+    reference must be in the *issuer's* document (VC Data Integrity, "Verify Proof": the verification
+    method's controller is the issuer; Controlled Identifiers, "Retrieve Verification Method").
+    A method whose ``controller`` member merely names the issuer proves nothing: anyone can write that.
+    Returns ``key`` unchanged when the issuer's document does not list it (the caller then refuses the
+    binding); raises ``KeyResolutionError(unavailable=True)`` when the key's document claims the issuer as
+    controller but the issuer's document is not available (unverifiable, not invalid: it may be true).
+    """
+    import dataclasses
+
+    issuer_id = issuer.split("#", 1)[0]
+    try:
+        if issuer_id.startswith("did:"):
+            document = resolve_did_document(issuer_id, resolver)
+        elif issuer_id.startswith("https://"):
+            document = _fetch_json(resolver, issuer_id)
+            if not _document_is_at(document, issuer_id):
+                return key
+        else:
+            return key
+    except KeyResolutionError as exc:
+        if exc.unavailable and _same_party(key.claimed_controller, issuer_id):
+            # The key's document says the issuer controls it: only the issuer's document can tell.
+            raise KeyResolutionError(
+                f"the key {key.key_id} is listed by {key.controller}, which says the issuer {issuer_id} "
+                f"controls it; only the issuer's own document can confirm that: {exc}",
+                unavailable=True,
+            ) from None
+        return key  # nothing ties this key to the issuer: the caller refuses the binding
+    try:
+        method, purposes = find_verification_method(document, key.key_id)
+    except KeyResolutionError:
+        # Listed by reference only (a string in a relationship): the key material is the method's own.
+        method, purposes = None, _referenced_purposes(document, key.key_id)
+    if purpose not in purposes:
+        return key
+    if method is not None and any(k in method for k in _KEY_MATERIAL):
+        try:
+            if not _same_key(public_key_from_verification_method(method), key.public_key):
+                return key
+        except KeyResolutionError:
+            return key
+    return dataclasses.replace(key, controller=issuer_id, purposes=purposes)
+
+
+def _referenced_purposes(document: dict[str, Any], vm_id: str) -> frozenset[str]:
+    base = _text(document.get("id"))
+    found = set()
+    for relationship in VERIFICATION_RELATIONSHIPS:
+        value = document.get(relationship)
+        for entry in value if isinstance(value, list) else [value] if value is not None else []:
+            if _method_id(entry, base) == vm_id:
+                found.add(relationship)
+    return frozenset(found)
+
+
+def _document_is_at(document: dict[str, Any], url: str) -> bool:
+    """Whether a document's own ``id`` is the URL (or the did:web of the URL) it was read from."""
+    from skillwallet.verify.resolver import normalize_document_url
+
+    own = document.get("id")
+    if not isinstance(own, str) or not own:
+        return False
+    try:
+        return normalize_document_url(own) == normalize_document_url(url)
+    except ValueError:
+        return False
+
+
+def _resolve_verification_method(vm: str | dict[str, Any], resolver: Any, purpose: str) -> ResolvedKey:
     if isinstance(vm, dict):
         vm_id = vm.get("id")
         if isinstance(vm_id, str) and (vm_id.startswith("did:") or vm_id.startswith("https://")):
             # An embedded method is only a claim: resolve its id and require the same key.
-            resolved = resolve_verification_method(vm_id, resolver, purpose=purpose)
+            resolved = _resolve_verification_method(vm_id, resolver, purpose)
             if any(k in vm for k in _KEY_MATERIAL):
                 embedded = public_key_from_verification_method(vm)
                 if not _same_key(embedded, resolved.public_key):
@@ -549,13 +636,20 @@ def _require_purpose(vm_id: str, purposes: frozenset[str], purpose: str) -> None
 
 
 def _from_controller_document(document: dict[str, Any], vm_id: str, purpose: str) -> ResolvedKey:
+    """The key ``vm_id`` as the document's own: the document lists it for ``purpose``.
+
+    The controller is the document's ``id`` (already checked to be the DID or URL it was read from), not
+    the method's ``controller`` member: a document can say its key is "controlled by" anyone, and only
+    that party's own document can confirm it (see :func:`bind_to_issuer`).
+    """
     method, purposes = find_verification_method(document, vm_id)
     _require_purpose(vm_id, purposes, purpose)
-    controller = method.get("controller")
-    if not isinstance(controller, str):
-        raise KeyResolutionError(f"{vm_id} has no controller")
-    controller = _absolute(controller, _text(document.get("id")))
-    return ResolvedKey(public_key_from_verification_method(method), vm_id, controller, BOUND, purposes)
+    owner = _text(document.get("id")).split("#", 1)[0]
+    if not owner:
+        raise KeyResolutionError(f"the document listing {vm_id} has no id")
+    claimed = _absolute(method["controller"], owner) if isinstance(method.get("controller"), str) else None
+    key = public_key_from_verification_method(method)
+    return ResolvedKey(key, vm_id, owner, BOUND, purposes, None if claimed == owner else claimed)
 
 
 def _resolve_url_method(vm: str, resolver: Any, purpose: str) -> ResolvedKey:
@@ -580,22 +674,49 @@ def _resolve_url_method(vm: str, resolver: Any, purpose: str) -> ResolvedKey:
     doc_types = {t for t in (doc_types if isinstance(doc_types, list) else [doc_types]) if isinstance(t, str)}
     if "CryptographicKey" in doc_types or ("publicKeyPem" in document and "owner" in document):
         return resolve_ob2_cryptographic_key(vm, resolver, document=document)
-    # A controller document (VC Data Model 2.0 allows HTTPS controllers): same rules as a DID document.
+    # A controller document (VC Data Model 2.0 allows HTTPS controllers): same rules as a DID document,
+    # and its id must be the URL it was read from (Controlled Identifiers, "Retrieve Verification Method":
+    # the document's id must match the URL), else a document anywhere could claim to be the issuer's.
     if "#" in vm:
+        if not _document_is_at(document, url):
+            raise KeyResolutionError(f"the controller document at {url} says it is {document.get('id')!r}")
         return _from_controller_document(document, vm, purpose)
     if document.get("id") == vm and any(k in document for k in ("publicKeyMultibase", "publicKeyJwk")):
-        # The URL is the verification method itself: its controller's document must list it.
+        # The URL is the verification method itself: it names its controller, and only that controller's
+        # own document, listing the method for the purpose, makes the claim true.
         controller = document.get("controller")
-        if not isinstance(controller, str):
+        if not isinstance(controller, str) or not controller:
             raise KeyResolutionError(f"{vm} has no controller")
-        controller_doc = _fetch_json(resolver, controller)
-        if controller_doc.get("id") != controller:
-            named = controller_doc.get("id")
-            raise KeyResolutionError(f"the controller document at {controller} names {named!r}")
-        _, purposes = find_verification_method(controller_doc, vm)
-        _require_purpose(vm, purposes, purpose)
-        return ResolvedKey(public_key_from_verification_method(document), vm, controller, BOUND, purposes)
+        if controller.startswith("did:"):
+            controller_doc = resolve_did_document(controller, resolver)
+        else:
+            controller_doc = _fetch_json(resolver, controller)
+            if not _document_is_at(controller_doc, controller):
+                named = controller_doc.get("id")
+                raise KeyResolutionError(f"the controller document at {controller} names {named!r}")
+        public_key = public_key_from_verification_method(document)
+        claimed = ResolvedKey(public_key, vm, vm, BOUND, None, controller)
+        bound = bind_to_issuer(claimed, controller, _Preloaded(resolver, controller, controller_doc), purpose)
+        if bound.controller == vm:
+            raise KeyResolutionError(f"{vm} is not authorised for {purpose} by its controller {controller}")
+        return bound
     raise KeyResolutionError(f"the document at {url} is not a key or controller document")
+
+
+class _Preloaded:
+    """A resolver view that answers one URL with a document already read (no second fetch)."""
+
+    def __init__(self, resolver: Any, url: str, document: dict[str, Any]) -> None:
+        from skillwallet.verify.resolver import normalize_document_url
+
+        self.resolver, self.key, self.document = resolver, normalize_document_url(url), document
+
+    def fetch_json(self, url: str) -> dict[str, Any]:
+        from skillwallet.verify.resolver import normalize_document_url
+
+        if normalize_document_url(url) == self.key:
+            return self.document
+        return self.resolver.fetch_json(url)
 
 
 def resolve_ob2_cryptographic_key(

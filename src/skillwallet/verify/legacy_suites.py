@@ -39,6 +39,7 @@ from skillwallet.verify.data_integrity import (
     _cached_hash_data,
     _key_kind,
     _proof_inputs,
+    bind_key_to_issuer,
     check_proof_options,
     resolve_key,
 )
@@ -165,7 +166,8 @@ def verify_legacy_proof(
 
     Never raises for a bad proof: the :class:`ProofResult` says what failed (``unverifiable`` when something
     needed — a context, a key document — is not available). ``issuer`` is accepted for the shape of the
-    dispatch; binding the key's controller to the issuer is judged over the whole proof set by the caller.
+    dispatch of a key listed by another party's document (the issuer's own document must list it); whether a
+    proof's key belongs to the issuer is judged over the whole proof set by the caller.
     """
     from cryptography.exceptions import InvalidSignature
 
@@ -210,6 +212,8 @@ def verify_legacy_proof(
             check_signature(signature, signing_input)
         except InvalidSignature:
             raise ProofError("the signature does not match the document (altered, or signed with another key)") from None
+        key = bind_key_to_issuer(key, issuer, resolver=resolver, purpose=expected_purpose)
+        result.controller = key.controller
         result.outcome = PASS
         result.binding = key.binding if key.binding in (BOUND, SELF_ASSERTED) else result.binding
     except ProofError as exc:

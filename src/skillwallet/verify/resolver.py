@@ -3,14 +3,21 @@
 DID documents (did:web), OB 2.0 key documents and issuer profiles, hosted OB 2.0 assertions and status
 lists all come through :class:`DocumentResolver`. Where a document comes from, in order:
 
-1. documents supplied for this call (``verify --document URL=FILE``);
-2. documents the user added to the wallet (``skillwallet documents add URL FILE``);
-3. the network, only when not offline: HTTPS only, short timeout, size cap; a fetched copy is cached in
-   the wallet (collection ``documents``);
-4. a copy cached in the wallet by an earlier fetch (offline, or when the fetch fails).
+1. ``supplied``: documents given for this call (``verify --document URL=FILE``);
+2. ``kept``: documents the user added to the wallet on purpose (``skillwallet documents add URL FILE``);
+3. ``fetched``: the network, only when not offline: HTTPS only, short timeout, size cap; a fetched copy is
+   cached in the wallet (collection ``documents``);
+4. ``cached``: a copy cached in the wallet by an earlier fetch (offline, or when the fetch fails).
+
+``from-import``: a status list credential that arrived inside an ``add`` (a file beside a credential, in
+a zip) is kept too, but nobody vouched for where it came from: the resolver hands it out only to the
+status check (``fetch(url, status_list=True)``), at the lowest precedence, and never as a DID document, a
+key, a profile or a context. The status check then uses it only when the credential's own issuer signed it.
 
 Anything else raises :class:`~skillwallet.errors.DocumentUnavailableError`: the caller reports
-"unknown" / "unverifiable", never "valid". Documents are matched by URL without its fragment.
+"unknown" / "unverifiable", never "valid". Documents are matched by URL without its fragment. Every
+answer is logged with its source (:attr:`DocumentResolver.log`), so each verdict can say where each
+document it relied on came from.
 
 ``SKILLWALLET_OFFLINE=1`` forces every resolver offline (the switch tests and cautious users rely on):
 an offline resolver never calls :func:`urllib.request.urlopen`.
@@ -39,10 +46,17 @@ MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 #: Environment switch forcing offline resolution everywhere.
 OFFLINE_ENV = "SKILLWALLET_OFFLINE"
 
+# Where a resolved document came from (ResolvedDocument.source, verdict details, `verify` output).
 SOURCE_SUPPLIED = "supplied"  # --document for this call
-SOURCE_ADDED = "added"  # `documents add`: the user's own copy, kept until removed
-SOURCE_NETWORK = "network"  # fetched just now
-SOURCE_CACHE = "cache"  # fetched earlier and cached in the wallet
+SOURCE_KEPT = "kept"  # `documents add`: the user's own copy, kept until removed
+SOURCE_NETWORK = "fetched"  # fetched just now
+SOURCE_CACHE = "cached"  # fetched earlier and cached in the wallet
+SOURCE_IMPORTED = "from-import"  # a status list that came inside an `add`: status checks only
+
+# The ``source`` of a record in the wallet's documents collection.
+SOURCE_ADDED = "added"  # `documents add`
+RECORD_FETCHED = "fetched"  # a cached fetch
+RECORD_IMPORTED = "from-import"  # a status list kept from an `add`
 
 _ACCEPT = (
     "application/did+json, application/did+ld+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
@@ -248,26 +262,38 @@ class DocumentResolver:
         self.allow_private_hosts = allow_private_hosts
         self.network_requests = 0  # how many fetches went to the network (tests assert 0 offline)
         self.resolved: dict[str, ResolvedDocument] = {}
-        self._memo: dict[str, bytes] = {}
-        self._failures: dict[str, DocumentUnavailableError] = {}
+        #: every answer given, in order (memoised ones too): what each verdict relied on
+        self.log: list[ResolvedDocument] = []
+        self._memo: dict[tuple[str, bool], tuple[bytes, ResolvedDocument]] = {}
+        self._failures: dict[tuple[str, bool], DocumentUnavailableError] = {}
 
     # -- public API -------------------------------------------------------------------------------
 
-    def fetch(self, url: str) -> bytes:
-        """The bytes of the document at ``url`` (fragment ignored), or raise ``DocumentUnavailableError``."""
+    def fetch(self, url: str, *, status_list: bool = False) -> bytes:
+        """The bytes of the document at ``url`` (fragment ignored), or raise ``DocumentUnavailableError``.
+
+        ``status_list``: the caller is the status check, which may also be answered by a status list kept
+        from an import (source ``from-import``; see the module docstring). Every other caller never is.
+        """
         key = normalize_document_url(url)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._failures:
+        memo_key = (key, bool(status_list))
+        if memo_key in self._memo:
+            content, found = self._memo[memo_key]
+            self.resolved[key] = found
+            self.log.append(found)
+            return content
+        if memo_key in self._failures:
             # One attempt per URL and run: a status list shared by many credentials costs one timeout.
-            raise self._failures[key]
+            raise self._failures[memo_key]
         try:
-            content, source, stored_at = self._resolve(key)
+            content, source, stored_at = self._resolve(key, allow_imported=bool(status_list))
         except DocumentUnavailableError as exc:
-            self._failures[key] = exc
+            self._failures[memo_key] = exc
             raise
-        self._memo[key] = content
-        self.resolved[key] = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
+        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
+        self._memo[memo_key] = (content, found)
+        self.resolved[key] = found
+        self.log.append(found)
         return content
 
     def fetch_json(self, url: str) -> dict[str, Any]:
@@ -284,7 +310,7 @@ class DocumentResolver:
         return value
 
     def source_of(self, url: str) -> str | None:
-        """Where the document at ``url`` came from (supplied/added/network/cache), if it was resolved."""
+        """Where the document at ``url`` came from (supplied/kept/fetched/cached/from-import), if resolved."""
         found = self.resolved.get(normalize_document_url(url))
         return found.source if found else None
 
@@ -299,15 +325,21 @@ class DocumentResolver:
 
     # -- policy -----------------------------------------------------------------------------------
 
-    def _resolve(self, key: str) -> tuple[bytes, str, str | None]:
+    def _resolve(self, key: str, *, allow_imported: bool = False) -> tuple[bytes, str, str | None]:
+        """Precedence: supplied > kept (``documents add``) > fetched now > a stored copy (cached, or
+        from an import when ``allow_imported``)."""
         if key in self.supplied:
             return self.supplied[key], SOURCE_SUPPLIED, None
         record = self._wallet_record(key)
         if record is not None and record[1] == SOURCE_ADDED:
-            return record[0], SOURCE_ADDED, record[2]
+            return record[0], SOURCE_KEPT, record[2]
+        if record is not None and record[1] == RECORD_IMPORTED:
+            record = (record[0], SOURCE_IMPORTED, record[2]) if allow_imported else None
+        elif record is not None:
+            record = (record[0], SOURCE_CACHE, record[2])
         if self.offline:
             if record is not None:
-                return record[0], SOURCE_CACHE, record[2]
+                return record
             raise DocumentUnavailableError(
                 f"{key} is needed but not available offline",
                 f"supply it with --document {key}=FILE or `skillwallet documents add {key} FILE`",
@@ -319,8 +351,8 @@ class DocumentResolver:
             raise
         except DocumentUnavailableError:
             if record is not None:
-                # A cached copy beats nothing; callers see source "cache" and its stored_at (describe()).
-                return record[0], SOURCE_CACHE, record[2]
+                # A stored copy beats nothing; callers see its source and stored_at (describe()).
+                return record
             raise
         self._cache(key, content, media_type)
         return content, SOURCE_NETWORK, None
@@ -344,7 +376,7 @@ class DocumentResolver:
         if self.wallet is None:
             return
         try:
-            record = document_record(key, content, source="fetched", media_type=media_type)
+            record = document_record(key, content, source=RECORD_FETCHED, media_type=media_type)
             self.wallet.put(DOCUMENTS_COLLECTION, key, record)
         except SkillwalletError:
             pass  # caching is an optimisation; a read-only or busy wallet must not fail verification

@@ -1,12 +1,23 @@
 """Credential status: W3C Bitstring Status List v1.0 and its predecessor StatusList2021.
 
-A status entry points at a status list credential (through the document resolver: supplied, cached or
-fetched) and an index into its GZIP-compressed bitstring. The list credential is itself verified with the
-same verifier, must carry the right types and ``statusPurpose``, must be issued by the credential's issuer and
-be within its own validity window. Any failure means "status unknown", never "not revoked"
-(``/work/shared/FORMATS.md``, "Status and time"; Bitstring Status List v1.0 §3.2 "Validate Algorithm").
-A set bit from a list whose signature checks but whose key is only self-asserted is still reported as
-revoked/suspended (honouring a negative answer is safe); a clear bit from such a list is "unknown".
+A status entry points at a status list credential (through the document resolver) and an index into its
+GZIP-compressed bitstring. The list answers -- ``pass`` for a clear bit, the purpose for a set one -- only
+when all of these hold; otherwise the status is "unknown" with the reason, never "not revoked" and never
+"revoked" (``/work/shared/FORMATS.md``, "Status and time"; Bitstring Status List v1.0 §3.2 "Validate"):
+
+* the list credential verifies (``verified``: its signature checks with a key bound to *its* issuer), has
+  the right types and ``statusPurpose``, is within its validity window, and its ``id`` is the URL the
+  credential's signed entry names;
+* it came from that URL (fetched), or the user supplied it deliberately (``--document``, ``documents
+  add``). The list's issuer may differ from the credential's (Bitstring Status List v1.0 §2.2: the issuer
+  of the list "MAY be different"); it is named in the entry's ``list_issuer``. A list that merely arrived
+  beside a credential (source ``from-import``) proves nothing unless the credential's own issuer signed it;
+* a stored copy (cached by an earlier fetch, or from an import) is used only while the list's
+  ``validUntil`` and ``ttl`` (§2.2, milliseconds since it was stored) hold; past that the status is
+  "unknown" with the last known answer and its date.
+
+A set bit from a list that does not meet these rules is not honoured either: such a list could revoke any
+genuine credential for good.
 """
 
 from __future__ import annotations
@@ -174,7 +185,7 @@ def check_entry(
         if not isinstance(url, str) or not url:
             raise StatusListError("the entry has no statusListCredential URL")
         try:
-            data = resolver.fetch(url)
+            data = resolver.fetch(url, status_list=True)
         except DocumentUnavailableError as exc:
             raise StatusListError(f"the status list {url} is not available: {exc.message}") from None
         except SkillwalletError as exc:
@@ -203,26 +214,74 @@ def check_entry(
         record["reason"] = str(exc)
         return record
 
-    list_signature_ok = list_verdict.checks.get("signature") == "pass"
-    authoritative = list_verdict.verdict == "verified" and _same_issuer(_issuer_id(document), issuer)
-    in_force = list_verdict.in_force
-    if bit == 1 and list_signature_ok:
-        record["status"] = STATUS_REVOKED if purpose == "revocation" else STATUS_SUSPENDED
-        if not authoritative:
-            record["reason"] = "the list that says so is not fully verified as the issuer's"
-        return record
+    answer = (STATUS_REVOKED if purpose == "revocation" else STATUS_SUSPENDED) if bit == 1 else STATUS_PASS
+    list_issuer = _issuer_id(document)
+    found = resolver.describe(url) if hasattr(resolver, "describe") else None
+    source = (found or {}).get("source")
+    stored_at = (found or {}).get("stored_at")
+    record["list_issuer"] = list_issuer
+    record["source"] = source
+    if stored_at:
+        record["stored_at"] = stored_at
     problems = []
+    if not _same_issuer(list_issuer, issuer) and not _same_url(document.get("id"), url):
+        # Another party's list answers only for the URL it says it is: its word for this URL, not another's.
+        problems.append(f"the status list at {url} says it is {document.get('id')!r}, and is not the credential issuer's")
     if list_verdict.verdict != "verified":
-        problems.append(f"the status list credential is {list_verdict.verdict}")
-    if not _same_issuer(_issuer_id(document), issuer):
-        problems.append("the status list is not issued by the credential's issuer")
-    if not in_force:
-        problems.append("the status list credential is expired or not yet valid")
+        why = f" ({list_verdict.reasons[0]})" if getattr(list_verdict, "reasons", None) else ""
+        problems.append(f"the status list credential is {list_verdict.verdict}{why}")
+    if source == SOURCE_IMPORTED and not _same_issuer(list_issuer, issuer):
+        problems.append(
+            f"the status list came inside an import and is signed by {list_issuer or 'nobody'}, not by the "
+            f"credential's issuer; fetch it from {url} (--online) or supply it (--document, documents add)"
+        )
     if problems:
         record["reason"] = "; ".join(problems)
         return record
-    record["status"] = STATUS_PASS
+    stored_copy = source in (SOURCE_CACHED, SOURCE_IMPORTED)
+    stale = _stale(subject, stored_at) if stored_copy else None
+    if not list_verdict.in_force and stored_copy:
+        stale = "it is outside its own validity period"
+    if stale:
+        when = (stored_at or "")[:10] or "an earlier check"
+        record["reason"] = f"the copy of the status list stored on {when} is out of date ({stale}); last known: {answer} on {when}"
+        return record
+    if not list_verdict.in_force:
+        record["reason"] = "the status list credential is expired or not yet valid"
+        return record
+    record["status"] = answer
     return record
+
+
+SOURCE_CACHED = "cached"
+SOURCE_IMPORTED = "from-import"
+
+
+def _same_url(list_id: Any, url: str) -> bool:
+    """Whether a list's ``id`` is the URL the entry names (fragment, scheme and host case aside)."""
+    from skillwallet.verify.resolver import normalize_document_url
+
+    return isinstance(list_id, str) and bool(list_id) and normalize_document_url(list_id) == normalize_document_url(url)
+
+
+def _stale(subject: dict[str, Any], stored_at: str | None) -> str | None:
+    """Why a stored copy may no longer be used: its ``ttl`` (Bitstring Status List v1.0 §2.2, milliseconds
+    the list may be cached) has run out since it was stored. ``validUntil`` is the list's own validity."""
+    from datetime import timedelta, timezone
+
+    from skillwallet.model import parse_datetime
+
+    ttl = subject.get("ttl")
+    if ttl is None or isinstance(ttl, bool):
+        return None
+    if not isinstance(ttl, (int, float)) or ttl < 0:
+        return f"its ttl {ttl!r} is not a number of milliseconds"
+    stored = parse_datetime(stored_at) if stored_at else None
+    if stored is None:
+        return "the date it was stored is unknown"
+    if stored + timedelta(milliseconds=ttl) <= datetime.now(timezone.utc):
+        return f"its ttl of {ttl} ms has passed"
+    return None
 
 
 def check_status(

@@ -336,6 +336,8 @@ def verify_credential(
     details = verdict.details
     details["format"] = cred.format
     details["as_of"] = format_datetime(as_of)
+    log = getattr(resolver, "log", None)
+    log_start = len(log) if isinstance(log, list) else 0
 
     document = _json_document(cred.original)
     claims = None if document is not None else _jose_claims(cred.original)
@@ -414,7 +416,22 @@ def verify_credential(
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
     if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
+    if isinstance(log, list):
+        details["documents"] = _documents_used(log[log_start:], details.pop("_list_documents", []))
     return verdict
+
+
+def _documents_used(entries, nested) -> list[dict[str, Any]]:
+    """Each document this verdict relied on, once, with where it came from (supplied / kept / fetched /
+    cached / from-import) and, for a stored copy, when it was stored. ``nested``: the documents of status
+    lists verified earlier in the run (their verdicts are shared, their documents still count)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for entry in [*entries, *nested]:
+        item = entry if isinstance(entry, dict) else dataclasses.asdict(entry)
+        url = item.get("url")
+        if isinstance(url, str) and url not in seen:
+            seen[url] = {"url": url, "source": item.get("source"), "stored_at": item.get("stored_at")}
+    return list(seen.values())
 
 
 def _context_index_version() -> str:
@@ -449,6 +466,7 @@ def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdi
             )
             list_verdict.details["document"] = doc
             status_lists[key] = list_verdict
+        verdict.details.setdefault("_list_documents", []).extend(status_lists[key].details.get("documents") or [])
         return status_lists[key]
 
     if resolver is None:
@@ -461,38 +479,83 @@ def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdi
 
 
 def verify_presentation(
-    vp: dict,
+    vp,
     *,
     resolver,
     as_of: datetime,
     challenge: str | None = None,
     domain: str | None = None,
 ) -> tuple[Verdict, list[Verdict]]:
-    """Verify a W3C Verifiable Presentation: the holder's proof (Data Integrity, proofPurpose
-    ``authentication``, ``challenge``/``domain`` when given) and every credential inside it.
+    """Verify a Verifiable Presentation: the holder's proof, ``challenge``/``domain``, holder binding, and every
+    credential inside it.
 
-    Returns the presentation's verdict and one verdict per embedded credential (in order). A presentation is
-    ``verified`` when its proof verifies with a key bound to ``holder`` (or, with no holder, a bound key).
+    ``vp`` is a :class:`skillwallet.formats.Presentation` (what :func:`skillwallet.formats.read_presentation`
+    found in a file: JSON-LD, a VC 1.1 JWT with a ``vp`` claim, a ``vp+jwt``, enveloped or not) or a JSON-LD
+    presentation object. JSON-LD presentations are secured by Data Integrity proofs (proofPurpose
+    ``authentication``, VC Data Integrity §2.1.1); JWT presentations by their JWS, signed by the holder (``iss``),
+    with ``nonce`` and ``aud`` standing for the challenge and the domain (VC 1.1 §6.3.1, VC-JOSE-COSE §3.2).
+
+    Returns the presentation's verdict and one verdict per embedded credential (in order). The presentation is
+    ``verified`` only when its proof verifies with a key bound to its holder (or, with no holder, a bound key),
+    carries the challenge and domain asked for, and every credential whose subject is a DID is the holder's
+    (check ``holder_binding``). A presentation without a proof is ``unsigned``, never verified.
     """
-    from skillwallet.verify.data_integrity import verify_data_integrity_proofs
+    from skillwallet.formats import Presentation, is_presentation_document
 
     as_of = utc(as_of)
+    if not isinstance(vp, Presentation):
+        vp = Presentation(document=vp if isinstance(vp, dict) else {}, form="json-ld")
     verdict = Verdict(checked_at=datetime.now(timezone.utc))
-    types = vp.get("type")
-    types = [types] if isinstance(types, str) else list(types or [])
-    holder = _issuer_id(vp.get("holder"))
-    verdict.details["holder"] = holder
-    if "VerifiablePresentation" not in types:
-        verdict.checks["signature"] = FAIL
-        verdict.reasons.append("the document is not a VerifiablePresentation")
+    verdict.details["presentation_format"] = vp.form + (" (enveloped)" if vp.enveloped else "")
+    document = vp.document
+    if vp.problem is None and not (is_presentation_document(document) or vp.form == "jwt-vp"):
+        vp.problem = "the document is not a VerifiablePresentation"
+    if vp.form == "jwt-vp" and vp.problem is None and not is_presentation_document(document):
+        vp.problem = "the JWT's 'vp' claim is not typed VerifiablePresentation"
+    if vp.problem is not None:
+        verdict.checks.update(signature=FAIL, holder_binding=UNKNOWN, expiry=NA, not_before=NA, status=NA)
+        verdict.details["holder"] = _issuer_id(document.get("holder"))
+        verdict.reasons.append(vp.problem)
         verdict.verdict = VERDICT_INVALID
         return verdict, []
-    if vp.get("proof") is None:
+
+    if vp.token is not None:
+        finding, holder, structural_fail = _jwt_presentation_proof(vp, verdict, resolver, as_of, challenge, domain)
+    else:
+        finding, holder, structural_fail = _ld_presentation_proof(document, verdict, resolver, as_of, challenge, domain)
+    verdict.details["holder"] = holder
+    verdict.checks.setdefault("expiry", NA)
+    verdict.checks.setdefault("not_before", NA)
+    verdict.checks.setdefault("status", NA)
+
+    inner = document.get("verifiableCredential")
+    items = [] if inner is None else (inner if isinstance(inner, list) else [inner])
+    binding, binding_reasons = _holder_binding(items, holder, finding)
+    verdict.checks["holder_binding"] = binding
+    verdict.reasons.extend(binding_reasons)
+    if binding == FAIL:
+        structural_fail = True
+    pseudo = Credential(format=FORMAT_VC, original=b"")
+    verdict.verdict = _verdict_from(finding, pseudo, structural_fail)
+
+    results: list[Verdict] = []
+    status_lists: dict = {}
+    for item in items:
+        results.append(_verify_embedded(item, resolver=resolver, as_of=as_of, status_lists=status_lists))
+    return verdict, results
+
+
+def _ld_presentation_proof(document, verdict: Verdict, resolver, as_of, challenge, domain):
+    """The Data Integrity proof(s) of a JSON-LD presentation: (finding, holder, structural failure)."""
+    from skillwallet.verify.data_integrity import verify_data_integrity_proofs
+
+    holder = _issuer_id(document.get("holder"))
+    if document.get("proof") is None:
         finding = SignatureFinding(NA, reasons=["the presentation carries no proof"])
     else:
         finding = verify_data_integrity_proofs(
-            vp, resolver=resolver, issuer=holder, expected_purpose="authentication", challenge=challenge, domain=domain,
-            as_of=as_of,
+            document, resolver=resolver, issuer=holder, expected_purpose="authentication", challenge=challenge,
+            domain=domain, as_of=as_of,
         )
         if finding.outcome == PASS and holder is None:
             verdict.reasons.append("the presentation names no holder")
@@ -502,35 +565,164 @@ def verify_presentation(
         verdict.checks[name] = outcome
         if outcome == FAIL:
             structural_fail = True
+    proofs = document.get("proof")
+    proofs = [p for p in (proofs if isinstance(proofs, list) else [proofs]) if isinstance(p, dict)]
+
+    def carried(value: str, field: str) -> str:
+        # VC Data Integrity §2.1: every proof must carry the verifier's challenge / domain
+        def has(proof):
+            got = proof.get(field)
+            return value in got if field == "domain" and isinstance(got, list) else got == value
+
+        if not proofs or not all(has(p) for p in proofs):
+            return FAIL
+        return PASS if finding.outcome == PASS else UNKNOWN
+
     if challenge is not None:
-        verdict.checks["challenge"] = PASS if finding.outcome == PASS else finding.outcome
+        verdict.checks["challenge"] = carried(challenge, "challenge")
     if domain is not None:
-        verdict.checks["domain"] = PASS if finding.outcome == PASS else finding.outcome
-    verdict.checks.setdefault("expiry", NA)
-    verdict.checks.setdefault("not_before", NA)
-    verdict.checks.setdefault("status", NA)
+        verdict.checks["domain"] = carried(domain, "domain")
     verdict.reasons.extend(finding.reasons)
     verdict.details["proofs"] = finding.details.get("proofs", [])
-    pseudo = Credential(format=FORMAT_VC, original=b"")
-    verdict.verdict = _verdict_from(finding, pseudo, structural_fail)
+    return finding, holder, structural_fail
 
-    inner = vp.get("verifiableCredential")
-    items = [] if inner is None else (inner if isinstance(inner, list) else [inner])
-    results: list[Verdict] = []
-    status_lists: dict = {}
-    for item in items:
-        results.append(_verify_embedded(item, resolver=resolver, as_of=as_of, status_lists=status_lists))
-    return verdict, results
+
+def _jwt_presentation_proof(vp, verdict: Verdict, resolver, as_of, challenge, domain):
+    """A JWT presentation (VC 1.1 §6.3.1 ``vp`` claim, or VC-JOSE-COSE §3.2 ``vp+jwt``): the holder's JWS.
+
+    ``iss`` is the holder (a ``holder`` in the presentation must agree); the key must be the holder's, for
+    ``authentication``; ``nonce`` must be the challenge and ``aud`` name the domain (RFC 7519 §4.1.3);
+    ``exp``/``nbf`` bound when the token may be used (RFC 7519 §4.1.4-5).
+    """
+    from skillwallet.verify import jose
+
+    reasons: list[str] = []
+    structural_fail = False
+    try:
+        header, payload_bytes, signature, signing_input = jose.decode_compact_jws(vp.token)
+        claims = jose.decode_jwt_payload(payload_bytes)
+    except ValueError as exc:
+        finding = SignatureFinding(FAIL, reasons=[f"malformed presentation token: {exc}"])
+        verdict.checks["signature"] = FAIL
+        verdict.reasons.extend(finding.reasons)
+        return finding, _issuer_id(vp.document.get("holder")), True
+    iss = claims.get("iss") if isinstance(claims.get("iss"), str) else None
+    stated = _issuer_id(vp.document.get("holder"))
+    holder = iss or stated
+    if iss and stated and iss != stated:
+        reasons.append(f"'iss' ({iss}) contradicts the presentation's holder ({stated})")
+        structural_fail = True
+    if vp.form == "vp+jwt" and ("vp" in claims or "vc" in claims):
+        reasons.append("a vp+jwt payload is the presentation; 'vp' and 'vc' claims are forbidden")
+        structural_fail = True
+    if structural_fail:
+        finding = SignatureFinding(FAIL, reasons=reasons, details={"alg": header.get("alg")})
+    else:
+        finding = jose.check_jws(
+            header, signature, signing_input, issuer=holder, resolver=resolver, purpose="authentication",
+            issuer_metadata=False,
+        )
+        if finding.outcome == PASS and holder is None:
+            finding.reasons.append("the presentation names no holder")
+    verdict.checks["signature"] = finding.outcome
+    verdict.checks["proof_purpose"] = PASS if finding.outcome == PASS else (FAIL if structural_fail else UNKNOWN)
+    if challenge is not None:
+        verdict.checks["challenge"] = PASS if claims.get("nonce") == challenge else FAIL
+        if verdict.checks["challenge"] == FAIL:
+            verdict.reasons.append("the presentation's nonce is not the challenge expected")
+    if domain is not None:
+        aud = claims.get("aud")
+        verdict.checks["domain"] = PASS if domain in (aud if isinstance(aud, list) else [aud]) else FAIL
+        if verdict.checks["domain"] == FAIL:
+            verdict.reasons.append("the presentation's aud does not name the domain expected")
+    if FAIL in (verdict.checks.get("challenge"), verdict.checks.get("domain")):
+        structural_fail = True
+    pseudo = Credential(format=FORMAT_VC_JWT, original=b"")
+    time_checks, time_reasons, time_details = check_validity_window(pseudo, None, {k: claims[k] for k in ("nbf", "exp") if k in claims}, as_of)
+    verdict.checks.update(time_checks)
+    verdict.reasons.extend(time_reasons)
+    verdict.details.update(time_details)
+    if FAIL in (time_checks.get("expiry"), time_checks.get("not_before"), time_checks.get("dates")):
+        structural_fail = True  # a presentation token is only good for its window
+    verdict.reasons.extend(finding.reasons)
+    verdict.details["proofs"] = [
+        {k: finding.details[k] for k in ("alg", "kid", "key_id", "controller") if k in finding.details}
+    ]
+    return finding, holder, structural_fail
+
+
+def _did_of(value: Any) -> str | None:
+    """The DID of a DID or DID URL (W3C DID Core §3.2: a path, query or fragment follows the DID)."""
+    if not isinstance(value, str) or not value.startswith("did:"):
+        return None
+    for mark in ("#", "?", "/"):
+        value = value.split(mark, 1)[0]
+    return value
+
+
+def _subject_ids(item: Any) -> list[str]:
+    """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
+    from skillwallet.formats import _envelope_payload
+    from skillwallet.formats._common import as_list, types_of
+
+    document: Any = None
+    claims: dict[str, Any] = {}
+    if isinstance(item, str):
+        claims = _jose_claims(item.encode("utf-8")) or {}
+    elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
+        claims = _jose_claims(_envelope_payload(item) or b"") or {}
+    elif isinstance(item, dict):
+        document = item
+    if claims:
+        document = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
+    ids = []
+    if isinstance(claims.get("sub"), str):
+        ids.append(claims["sub"])
+    if isinstance(document, dict):
+        for subject in as_list(document.get("credentialSubject")):
+            if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+                ids.append(subject["id"])
+    return ids
+
+
+def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFinding) -> tuple[str, list[str]]:
+    """Is every credential whose subject is a DID the holder's? (pass / fail / na / unknown, with reasons)
+
+    A presentation proves who presents it, not whom its credentials are about: a genuine credential issued to
+    ``did:A`` presented by ``did:B`` is someone else's credential. With no holder named, the DID whose key made
+    the proof stands for it.
+    """
+    presenter = _did_of(holder) or holder
+    if presenter is None and finding.outcome == PASS:
+        controllers = {p.get("controller") for p in finding.details.get("proofs") or [] if isinstance(p, dict)}
+        controllers.add(finding.details.get("controller"))
+        dids = {_did_of(c) for c in controllers} - {None}
+        presenter = dids.pop() if len(dids) == 1 else None
+    outcome, reasons = NA, []
+    for number, item in enumerate(items, 1):
+        dids = {d for d in (_did_of(s) for s in _subject_ids(item)) if d}
+        if not dids:
+            continue
+        if presenter is None:
+            if outcome == NA:
+                outcome = UNKNOWN
+            reasons.append(f"credential {number} is about {sorted(dids)[0]}, and no holder is established")
+        elif presenter in dids:
+            outcome = PASS if outcome in (NA, PASS) else outcome
+        else:
+            outcome = FAIL
+            reasons.append(f"credential {number} is about {', '.join(sorted(dids))}, not the holder {presenter}")
+    return outcome, reasons
 
 
 def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict) -> Verdict:
     """One credential inside a presentation: a JSON-LD object, a compact JWS string, or a VC 2.0
     ``EnvelopedVerifiableCredential`` whose ``id`` is a ``data:`` URL carrying the token."""
+    from skillwallet.formats._common import types_of
+
     if isinstance(item, str):
         cred = Credential(format=FORMAT_VC_JWT if "~" not in item else FORMAT_SD_JWT, original=item.encode("utf-8"))
-    elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in (
-        [item.get("type")] if isinstance(item.get("type"), str) else (item.get("type") or [])
-    ):
+    elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
         data_url = item.get("id") if isinstance(item.get("id"), str) else ""
         media, _, token = data_url.partition(",")
         if not media.startswith("data:") or not token:

@@ -1,0 +1,163 @@
+"""Where a status list comes from decides what it may say (Bitstring Status List v1.0; README "Documents").
+
+Precedence: `--document` for this call > `documents add` > a fetch of the URL the credential names > a stored
+copy. Any verified list fetched from (or deliberately supplied for) that URL answers, whoever signed it, and its
+issuer is named; a stored copy answers only while its `validUntil` and `ttl` hold. A list whose key is not bound
+to its own issuer answers nothing, not even "revoked".
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from forge_helpers import LIST_URL, did_key, multikey, ob3, sign_di, status_entry, status_list, write
+from skillwallet import paths
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+from skillwallet.store import Wallet
+from skillwallet.verify.resolver import DOCUMENTS_COLLECTION
+
+INDEX = 42
+
+
+@pytest.fixture
+def issuer():
+    key = Ed25519PrivateKey.generate()
+    did, vm = did_key(key)
+    return key, did, vm
+
+
+def lists_of(issuer, **fields):
+    """The issuer's list for LIST_URL with INDEX clear, and with it set."""
+    key, did, vm = issuer
+    clear = sign_di(status_list(did, LIST_URL, [], **fields), key, vm)
+    revoked = sign_di(status_list(did, LIST_URL, [INDEX], **fields), key, vm)
+    return clear, revoked
+
+
+@pytest.fixture
+def stored(wallet, issuer, tmp_path, capsys):
+    """The holder's wallet with the issuer's credential in it."""
+    key, did, vm = issuer
+    credential = sign_di(ob3(did, credentialStatus=status_entry(LIST_URL, INDEX)), key, vm)
+    assert run(["add", "--offline", str(write(tmp_path, "c.json", credential))]) == ExitCode.OK
+    capsys.readouterr()
+    return did
+
+
+def verify(capsys, *args):
+    code = run(["verify", "--all", "--json", *map(str, args)])
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    (entry,) = result["details"]["status_entries"]
+    return code, result, entry
+
+
+def test_precedence_supplied_then_kept_then_fetched_then_cached(stored, issuer, tmp_path, capsys, network):
+    clear, revoked = lists_of(issuer)
+    network[LIST_URL] = revoked  # what the issuer's server says now
+
+    code, result, entry = verify(capsys, "--online")
+    assert (result["checks"]["status"], entry["source"]) == ("revoked", "fetched")
+    assert {"url": LIST_URL, "source": "fetched", "stored_at": None} in result["details"]["documents"]
+
+    code, result, entry = verify(capsys, "--offline")  # the copy cached by that fetch
+    assert (result["checks"]["status"], entry["source"]) == ("revoked", "cached")
+    assert entry["stored_at"].startswith(datetime.now(timezone.utc).date().isoformat())
+
+    assert run(["documents", "add", LIST_URL, str(write(tmp_path, "kept.json", clear))]) == ExitCode.OK
+    fetched_before = len(network.requested)
+    code, result, entry = verify(capsys, "--online")  # the user's deliberate copy beats the network
+    assert (code, result["checks"]["status"], entry["source"]) == (ExitCode.OK, "pass", "kept")
+    assert len(network.requested) == fetched_before
+
+    code, result, entry = verify(capsys, "--online", f"--document={LIST_URL}={write(tmp_path, 's.json', revoked)}")
+    assert (result["checks"]["status"], entry["source"]) == ("revoked", "supplied")
+
+
+def test_verify_text_output_names_where_each_document_came_from(stored, issuer, tmp_path, capsys):
+    clear, _ = lists_of(issuer)
+    code = run(["verify", "--all", "--offline", f"--document={LIST_URL}={write(tmp_path, 's.json', clear)}"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.OK
+    assert f"documents used: {LIST_URL} (supplied)" in err
+
+
+def test_a_cached_list_past_its_valid_until_is_unknown_with_the_last_answer(stored, issuer, capsys, network):
+    clear, _ = lists_of(issuer, validUntil="2030-01-01T00:00:00Z")
+    network[LIST_URL] = clear
+    assert verify(capsys, "--online")[1]["checks"]["status"] == "pass"
+    today = datetime.now(timezone.utc).date().isoformat()
+    code, result, entry = verify(capsys, "--offline", "--as-of", "2031-01-01")
+    assert code == ExitCode.NOT_VERIFIED and result["checks"]["status"] == "unknown", result
+    assert f"last known: pass on {today}" in entry["reason"]
+
+
+def test_a_cached_list_past_its_ttl_is_unknown_with_the_last_answer(stored, issuer, capsys, network):
+    key, did, vm = issuer
+    short = status_list(did, LIST_URL, [])
+    short["credentialSubject"]["ttl"] = 1  # milliseconds (Bitstring Status List v1.0 §2.2)
+    network[LIST_URL] = sign_di(short, key, vm)
+    assert verify(capsys, "--online")[1]["checks"]["status"] == "pass"
+    time.sleep(0.01)
+    code, result, entry = verify(capsys, "--offline")
+    assert code == ExitCode.NOT_VERIFIED and result["checks"]["status"] == "unknown", result
+    assert "ttl of 1 ms has passed" in entry["reason"] and "last known: pass on" in entry["reason"]
+
+
+def test_a_cached_list_within_its_ttl_answers(stored, issuer, capsys, network):
+    key, did, vm = issuer
+    day = status_list(did, LIST_URL, [])
+    day["credentialSubject"]["ttl"] = 86_400_000
+    network[LIST_URL] = sign_di(day, key, vm)
+    verify(capsys, "--online")
+    code, result, entry = verify(capsys, "--offline")
+    assert (code, result["checks"]["status"], entry["source"]) == (ExitCode.OK, "pass", "cached")
+
+
+def test_a_list_fetched_from_its_url_answers_whoever_signed_it_and_names_them(stored, capsys, network, monkeypatch):
+    """Bitstring Status List v1.0 §2.2: the list's issuer "MAY be different" from the credential's."""
+    service = Ed25519PrivateKey.generate()
+    service_did, service_vm = did_key(service)
+    network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, [INDEX]), service, service_vm)
+    code, result, entry = verify(capsys, "--online")
+    assert result["checks"]["status"] == "revoked" and entry["list_issuer"] == service_did
+    run(["verify", "--all", "--online"])
+    assert f"status list {LIST_URL} is signed by {service_did}, not by the issuer" in capsys.readouterr().err
+
+    network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, []), service, service_vm)
+    run(["config", "set", "trusted_issuers", stored])
+    capsys.readouterr()
+    code, result, entry = verify(capsys, "--online")
+    assert result["checks"]["status"] == "pass"
+    assert result["checks"]["issuer_trusted"] == "unknown"  # the list's word is its issuer's: trust it too
+    assert any(f"the status list's issuer {service_did} is not in your trusted_issuers" in r for r in result["reasons"])
+    run(["config", "set", "trusted_issuers", f"{stored}, {service_did}"])
+    capsys.readouterr()
+    assert verify(capsys, "--online")[1]["checks"]["issuer_trusted"] == "pass"
+
+
+def test_a_list_whose_key_is_not_bound_revokes_nothing(stored, capsys, network):
+    """Fetched from the right URL, but signed with a key only the list itself asserts (a URL-fragment key):
+    a set bit from it is not "revoked" -- such a list could revoke anyone's credentials."""
+    forger = Ed25519PrivateKey.generate()
+    self_asserted = f"https://university.example/status#{multikey(forger)}"
+    network[LIST_URL] = sign_di(status_list("https://university.example/status", LIST_URL, every_bit=True), forger, self_asserted)
+    code, result, entry = verify(capsys, "--online")
+    assert result["checks"]["status"] == "unknown", result
+    assert "self-asserted" in entry["reason"]
+
+
+def test_documents_list_shows_an_imported_list_as_from_import(wallet, issuer, tmp_path, capsys):
+    _, revoked = lists_of(issuer)
+    run(["add", "--offline", str(write(tmp_path, "l.json", revoked))])
+    capsys.readouterr()
+    assert run(["documents", "list", "--json"]) == ExitCode.OK
+    (entry,) = json.loads(capsys.readouterr().out)["documents"]
+    assert (entry["url"], entry["source"]) == (LIST_URL, "from-import")
+    with Wallet.open(paths.wallet_home(), passphrase=wallet) as w:
+        assert w.get(DOCUMENTS_COLLECTION, LIST_URL)["source"] == "from-import"
