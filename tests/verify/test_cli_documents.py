@@ -191,3 +191,58 @@ def test_a_document_for_another_url_is_kept_with_a_warning(wallet_ready, did_doc
     assert code == 0 and f"says it is {DID}" in err and "will refuse it" in err
     code, _, err = cli(capsys, "documents", "add", DID, str(did_document), "--force")
     assert code == 0 and "warning" not in err
+
+
+@pytest.fixture
+def wallet_opens(monkeypatch):
+    """Counts how often a command opens the wallet (each open is a key derivation or a session read)."""
+    opened: list[int] = []
+    real = Wallet.open.__func__
+
+    def counting(cls, *args, **kwargs):
+        opened.append(1)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Wallet, "open", classmethod(counting))
+    return opened
+
+
+def _forklift_token(issuer: str, kid: str, key, tmp_path: Path) -> Path:
+    claims = {
+        "iss": issuer,
+        "jti": "urn:uuid:2b0c4f8e-9d1a-4c55-8e0b-6a7d3c2f1e90",
+        "nbf": 1700000000,
+        "vc": {
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "credentialSubject": {"name": "Forklift licence"},
+        },
+    }
+    path = tmp_path / "forklift.jwt"
+    path.write_text(make_jws({"alg": "ES256", "kid": kid}, claims, key))
+    return path
+
+
+def test_verify_file_does_not_open_the_wallet_when_no_document_is_needed(wallet_ready, wallet_opens, tmp_path, capsys):
+    """A did:jwk issuer's key is in its DID: verifying the file never unlocks the wallet (no key derivation)."""
+    key = p256()
+    did = "did:jwk:" + keys.b64url_encode(json.dumps(keys.public_jwk(key.public_key()), separators=(",", ":")).encode())
+    token = _forklift_token(did, f"{did}#0", key, tmp_path)
+    code, out, err = cli(capsys, "verify", str(token), "--offline", "--json")
+    assert code == 0, err
+    assert json.loads(out)["results"][0]["verdict"] == "verified"
+    assert wallet_opens == []
+
+
+def test_verify_file_opens_the_wallet_once_for_a_kept_document(wallet_ready, did_document, issuer_key, wallet_opens, tmp_path, capsys):
+    """The did:web document is kept in the wallet: the first lookup opens it, and only once."""
+    assert cli(capsys, "documents", "add", DID, str(did_document))[0] == 0
+    wallet_opens.clear()
+    token = _forklift_token(DID, f"{DID}#k1", issuer_key, tmp_path)
+    code, out, err = cli(capsys, "verify", str(token), "--offline", "--json")
+    assert code == 0, err
+    result = json.loads(out)["results"][0]
+    assert result["verdict"] == "verified"
+    assert result["details"]["documents"][0]["source"] == "kept"
+    assert wallet_opens == [1]

@@ -192,6 +192,45 @@ def open_wallet_if_unlocked(passphrase_file: Optional[Path] = None) -> "Wallet |
     return wallet
 
 
+class WalletWhenNeeded:
+    """The wallet for commands that only *may* use it (``verify FILE``): opened on the first document lookup.
+
+    Verifying a file needs no wallet unless a document has to be looked up among the ones kept with
+    ``skillwallet documents add`` (or cached by an earlier fetch). Opening costs a key derivation when a
+    passphrase is given, so it happens then and only then; a credential whose keys resolve from itself
+    (did:key, did:jwk) or from ``--document`` never unlocks the wallet. The resolver sees the same ``get`` and
+    ``put`` as an open wallet; without a wallet at hand, lookups find nothing and caching is skipped.
+    """
+
+    def __init__(self, passphrase_file: Optional[Path] = None) -> None:
+        self._passphrase_file = passphrase_file
+        self._wallet: "Wallet | None" = None
+        self._tried = False
+
+    @property
+    def opened(self) -> bool:
+        return self._wallet is not None
+
+    def _open(self) -> "Wallet | None":
+        if not self._tried:
+            self._tried = True
+            self._wallet = open_wallet_if_unlocked(self._passphrase_file)
+        return self._wallet
+
+    def get(self, collection: str, key: str):
+        wallet = self._open()
+        return None if wallet is None else wallet.get(collection, key)
+
+    def put(self, collection: str, key: str, value) -> None:
+        wallet = self._open()
+        if wallet is not None:
+            wallet.put(collection, key, value)
+
+    def close(self) -> None:
+        if self._wallet is not None:
+            self._wallet.close()
+
+
 def _warn_opened(wallet: "Wallet") -> None:
     """What every command that opened the wallet says about it: rollback protection, then permissions."""
     if wallet.rollback_unverified:

@@ -246,6 +246,7 @@ def verify_command(
     results: list[dict[str, Any]] = []
 
     wallet = None
+    documents = None  # files only: the wallet opened on the first document lookup, if it can be
     status_cache: dict = {}  # status list credentials verified in this run, shared by every credential
     try:
         if id_targets or all_:
@@ -253,11 +254,12 @@ def verify_command(
 
             wallet = open_wallet()
         else:
-            # Files only: the wallet is not needed, but its kept documents are used when it opens without asking.
-            from skillwallet.cli.session import open_wallet_if_unlocked
+            # Files only: the wallet is not needed, but its kept documents are used when it opens without asking
+            # (and it is opened only when a document has to be looked up there).
+            from skillwallet.cli.session import WalletWhenNeeded
 
-            wallet = open_wallet_if_unlocked()
-        resolver = DocumentResolver(offline=offline, supplied=supplied, wallet=wallet)
+            documents = WalletWhenNeeded()
+        resolver = DocumentResolver(offline=offline, supplied=supplied, wallet=wallet if wallet is not None else documents)
 
         # ---- files (and presentations) ------------------------------------------------------------
         for target in file_targets:
@@ -311,6 +313,8 @@ def verify_command(
     finally:
         if wallet is not None:
             wallet.close()
+        if documents is not None:
+            documents.close()
 
     _mark_trusted_issuers(results)
     if as_json:
