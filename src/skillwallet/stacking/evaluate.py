@@ -18,6 +18,7 @@ credentials used.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Protocol, Sequence
@@ -48,7 +49,8 @@ PARTIAL = "partial"
 UNMET = "unmet"
 EXPIRED = "expired"  # would be met, but the credentials that match are expired (or revoked) on the date
 
-SEARCH_NODE_BUDGET = 50_000  # DFS nodes per pathway before the search reports itself as not exhaustive
+SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its best found, not proven optimal
+SEARCH_SECONDS = 1.0  # and seconds (a pathway's combinatorics may make each node slow)
 
 
 class HeldCredential(Protocol):
@@ -410,7 +412,20 @@ class PathwayEvaluator:
     """Evaluates one pathway against a :class:`CredentialIndex`; reusable with different enabled subsets
     (the optimiser switches offerings' hypothetical credentials on and off)."""
 
-    def __init__(self, pathway: Pathway, index: CredentialIndex, *, trusted_issuers: Iterable[str] = ()) -> None:
+    def __init__(self, pathway: Pathway, index: CredentialIndex, *, trusted_issuers: Iterable[str] = (),
+                 node_budget: int = SEARCH_NODE_BUDGET, time_limit: float | None = SEARCH_SECONDS) -> None:
+        # the search's work budget: nodes and seconds per search; past it the best assignment found is answered
+        # and the evaluation says it is not proven optimal. ``deadline`` (a time.monotonic() value) caps every
+        # search of this evaluator (the optimiser sets one for the whole plan)
+        self.node_budget = node_budget
+        self.time_limit = time_limit
+        self.deadline: float | None = None
+        self.last_exhaustive = True
+        self.last_owner: dict[int, str | None] | None = None
+        self._nodes = 0
+        self._exhausted = False
+        self._done = False
+        self._stop_at: float | None = None
         self.pathway = pathway
         self.index = index
         self.policy = pathway.policy
@@ -425,6 +440,7 @@ class PathwayEvaluator:
         self.aggregate_pool: dict[str, tuple[int, ...]] = {}
         self.transfer_credit: dict[str, list[tuple[frozenset[int], float, float | None, str]]] = {}
         self._optimistic_cache: dict[str, tuple] = {}
+        self._cache_for: Any = None
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
         self._compile()
 
@@ -546,6 +562,25 @@ class PathwayEvaluator:
                     self.aggregate_pool[node_id] = self._allowed(usable, match)
                     self.unusable[node_id] = unusable
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
+        # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
+        # reads grades and never locks
+        self.consuming = {node_id for node_id in self.aggregate_pool
+                          if self.nodes[node_id].kind in ("count", "sum", "experience")
+                          and not (self.policy.double_counting or self.nodes[node_id].allow_reuse
+                                   or node_id in self.under_not)}
+        # a sum over its children's credit values counts the credits of the credentials its children took: an
+        # aggregate below one passes on more than its met / progress
+        below_credit_sum: set[str] = set()
+        for node_id in self.order:
+            node = self.nodes[node_id]
+            if node.kind == "sum" and node.children:
+                stack = list(node.children)
+                while stack:
+                    child = stack.pop()
+                    if child not in below_credit_sum:
+                        below_credit_sum.add(child)
+                        stack.extend(self.nodes[child].children)
+        self._aggregate_under_credit_sum = bool(below_credit_sum & self.consuming)
 
     def _rule_text(self, node: Requirement) -> str:
         if node.kind == "manual":
@@ -571,12 +606,20 @@ class PathwayEvaluator:
         return float(item.credential.credits or 0)
 
     def _evaluate(self, assignment: dict[str, int | None], enabled, optimistic: bool, used: set[int],
-                  explain: bool = False):
-        """Evaluate the tree for an assignment of leaves. Returns (met, progress, warnings, used_count, extra).
+                  explain: bool = False, owner: dict[int, str | None] | None = None,
+                  agg_values: dict[str, tuple] | None = None):
+        """Evaluate the tree for an assignment of leaves. Returns (met, progress, taken) (with ``explain``: the
+        per-node maps and the aggregates' details).
 
         With ``optimistic`` unassigned leaves count as met when they have any candidate still free: an upper
         bound for the branch and bound. Otherwise unassigned leaves are unmet and aggregates take leftovers.
+        ``owner`` says which consuming aggregate each contested credential goes to (``None``: to none of them);
+        a credential it does not name goes to whichever aggregate reaches it first. ``agg_values`` replaces the
+        consuming aggregates' (met, progress, picks) outright (the assignment search's fast bound).
         """
+        if enabled is not self._cache_for:  # the cached aggregates hold for one set of enabled credentials
+            self._optimistic_cache = {}
+            self._cache_for = enabled
         met: dict[str, bool] = {}
         progress: dict[str, float] = {}
         taken: dict[str, list[tuple[int, str, str]]] = {}  # node -> [(credential, rule, via)]
@@ -600,12 +643,19 @@ class PathwayEvaluator:
                                        "transfer" if choice in leaf.transfer_from else "match")]
                 prog = 1.0 if ok else 0.0
             elif kind in AGGREGATES and not node.children:
-                cached = self._optimistic_cache.get(node_id) if optimistic else None
-                if cached is None:
-                    cached = self._aggregate(node, enabled, consumed, optimistic)
-                    if optimistic:  # independent of the assignment: the pool ignores what leaves consumed
-                        self._optimistic_cache[node_id] = cached
-                ok, prog, picks, text = cached
+                if agg_values is not None and node_id in agg_values:
+                    ok, prog, picks = agg_values[node_id]
+                    text = ""
+                else:
+                    fixed = node_id not in self.consuming
+                    cached = self._optimistic_cache.get(node_id) if (optimistic or fixed) else None
+                    if cached is None:
+                        cached = self._aggregate(node, enabled, consumed, optimistic, owner)
+                        if optimistic or fixed:
+                            # independent of the assignment: an optimistic pool ignores what others consumed,
+                            # and a non-consuming aggregate (reuse allowed, a mean) never looks at it
+                            self._optimistic_cache[node_id] = cached
+                    ok, prog, picks, text = cached
                 if picks:
                     taken[node_id] = picks
                 agg_detail[node_id] = text
@@ -690,9 +740,17 @@ class PathwayEvaluator:
                 self.index.pool_cache[key] = cached
         return cached
 
-    def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool):
-        reuse = self.policy.double_counting or node.allow_reuse or node.id in self.under_not
-        free = (lambda i: enabled(i)) if (reuse or optimistic) else (lambda i: enabled(i) and i not in consumed)
+    def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool,
+                   owner: dict[int, str | None] | None = None):
+        # a mean reads grades without consuming credentials: it looks at every matching credential, whoever
+        # else counts it (the grades are the holder's, whatever they are counted toward)
+        reuse = node.id not in self.consuming
+        if reuse or optimistic:
+            free = enabled
+        elif owner:
+            free = lambda i: enabled(i) and i not in consumed and owner.get(i, node.id) == node.id  # noqa: E731
+        else:
+            free = lambda i: enabled(i) and i not in consumed  # noqa: E731
         kind = node.kind
         picks: list[tuple[int, str, str]] = []
         rule = node.match.describe()
@@ -740,7 +798,7 @@ class PathwayEvaluator:
             for matched, credits, cap, label in self.transfer_credit.get(node.id, ()):
                 added = 0.0
                 for i in sorted(matched):
-                    if total >= target or not enabled(i) or (not reuse and not optimistic and i in consumed):
+                    if total >= target or not free(i):
                         continue
                     if any(p[0] == i for p in picks):
                         continue
@@ -793,8 +851,7 @@ class PathwayEvaluator:
         # the leaves that really compete for credentials are searched.
         sets = [self.index.as_set(leaf.candidates) for leaf in leaves]
         consuming_pools = [self.index.as_set(pool) for node_id, pool in self.aggregate_pool.items()
-                           if not (self.policy.double_counting or self.nodes[node_id].allow_reuse
-                                   or node_id in self.under_not)]
+                           if node_id in self.consuming]
         contested = []
         for n, leaf in enumerate(leaves):
             best = next((i for i in leaf.candidates if enabled(i)), None)
@@ -843,83 +900,274 @@ class PathwayEvaluator:
             return (tuple(membership.get(i, ())), aggregates, warnings, values)
 
         classes: dict[int, tuple] = {}  # filled lazily: the search usually looks at few candidates
-        best_score: tuple | None = None
-        best_assignment: dict[str, int | None] = {}
-        nodes = 0
-        exhausted = False
+        best: dict[str, Any] = {"score": None, "assignment": {}, "owner": None}
         assignment: dict[str, int | None] = dict(fixed)
         used: set[int] = set()
-        found_met = False
         # use counts per credential (a reuse leaf does not lock a credential for others)
         lock_count: dict[int, int] = {}
+        self._start_budget()
 
-        def dfs(depth: int) -> None:
-            nonlocal best_score, best_assignment, nodes, exhausted, found_met
-            nodes += 1
-            if found_met:
-                return
-            if nodes > SEARCH_NODE_BUDGET:
-                exhausted = True
-                return
+        def complete() -> None:
+            """A full assignment of the leaves: the consuming aggregates share what is left, exactly."""
+            met, prog, taken = self._evaluate(assignment, enabled, False, used)
+            owner = None
+            if not (met and prog >= 1.0) and self.consuming:
+                owner = self._assign_aggregates(assignment, enabled, used, (met, round(prog, 9)), stop_when_met)
+                if owner is not None:
+                    met, prog, taken = self._evaluate(assignment, enabled, False, used, owner=owner)
+            score = self._score(met, prog, taken)
+            if best["score"] is None or score > best["score"]:
+                best.update(score=score, assignment=dict(assignment), owner=owner)
+            if (stop_when_met and met) or best["score"][:3] == (True, 1.0, 0):
+                self._done = True  # nothing can beat a met root with no warnings on the exact components
+
+        def visit(depth: int) -> bool:
+            """Count a search node; True when the branch below it is worth exploring."""
+            if not self._tick():
+                return False
             if depth == len(leaves):
-                met, prog, taken = self._evaluate(assignment, enabled, False, used)
-                score = self._score(met, prog, taken)
-                if best_score is None or score > best_score:
-                    best_score, best_assignment = score, dict(assignment)
-                if (stop_when_met and met) or best_score[:3] == (True, 1.0, 0):
-                    found_met = True  # nothing can beat a met root with no warnings on the exact components
-                return
-            if stop_when_met:
-                met, _, _ = self._evaluate(assignment, enabled, True, used)
-                if not met:
-                    return
-            if best_score is not None:
+                complete()
+                return False
+            if stop_when_met or best["score"] is not None:
                 met, prog, _ = self._evaluate(assignment, enabled, True, used)
-                assigned = [i for i in assignment.values() if i is not None]
-                distinct = set(assigned)
-                warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
-                # every component is optimistic, so the tuple bounds every completion of this branch; the
-                # fewest-credentials component is only a tie-break between assignments found, not searched for
-                # (its bound is too weak to prune and would make equal-quality alternatives explode)
-                if (met, round(prog, 9), -warnings) <= best_score[:3]:
-                    return
+                if stop_when_met and not met:
+                    return False
+                if best["score"] is not None:
+                    assigned = [i for i in assignment.values() if i is not None]
+                    distinct = set(assigned)
+                    warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
+                    # every component is optimistic, so the tuple bounds every completion of this branch; the
+                    # fewest-credentials component is only a tie-break between assignments found, not searched
+                    # for (its bound is too weak to prune and would make equal-quality alternatives explode)
+                    if (met, round(prog, 9), -warnings) <= best["score"][:3]:
+                        return False
+            return True
+
+        # An explicit stack, not recursion: a pathway may have thousands of competing leaves. A frame is
+        # [depth, next option index, classes tried, pending choice (-2 nothing, -1 none, else a credential)].
+        stack: list[list] = [[0, 0, set(), -2]] if visit(0) else []
+        while stack and not (self._done or self._exhausted):
+            frame = stack[-1]
+            depth, k, tried, pending = frame
             leaf = leaves[depth]
-            tried: set[tuple] = set()
-            for i in options[leaf.key]:
+            if pending >= 0 and not leaf.reuse:
+                lock_count[pending] -= 1
+                if lock_count[pending] == 0:
+                    used.discard(pending)
+            frame[3] = -2
+            if pending == -1:  # the last option (leave this leaf unassigned) has been explored
+                del assignment[leaf.key]
+                stack.pop()
+                continue
+            chosen = None
+            choices = options[leaf.key]
+            while k < len(choices):
+                i = choices[k]
+                k += 1
                 if not leaf.reuse and i in used:
                     continue
-                k = classes.get(i)
-                if k is None:
-                    k = classes[i] = klass(i)
-                if k in tried:
+                c = classes.get(i)
+                if c is None:
+                    c = classes[i] = klass(i)
+                if c in tried:
                     continue
-                tried.add(k)
-                assignment[leaf.key] = i
+                tried.add(c)
+                chosen = i
+                break
+            frame[1] = k
+            if chosen is not None:
+                assignment[leaf.key] = chosen
                 if not leaf.reuse:
-                    used.add(i)
-                    lock_count[i] = lock_count.get(i, 0) + 1
-                dfs(depth + 1)
-                if not leaf.reuse:
-                    lock_count[i] -= 1
-                    if lock_count[i] == 0:
-                        used.discard(i)
-                if exhausted or found_met:
-                    del assignment[leaf.key]
-                    return
-            assignment[leaf.key] = None
-            dfs(depth + 1)
-            del assignment[leaf.key]
+                    used.add(chosen)
+                    lock_count[chosen] = lock_count.get(chosen, 0) + 1
+                frame[3] = chosen
+            else:
+                assignment[leaf.key] = None
+                frame[3] = -1
+            if visit(depth + 1):
+                stack.append([depth + 1, 0, set(), -2])
+        self.last_score = best["score"]
+        self.last_exhaustive = not self._exhausted
+        self.last_owner = best["owner"]
+        return best["assignment"], not self._exhausted, self._nodes
 
-        dfs(0)
-        self.last_score = best_score
-        return best_assignment, not exhausted, nodes
+    # -- the search budget -----------------------------------------------------------------------------
+    def _start_budget(self) -> None:
+        self._nodes = 0
+        self._exhausted = False
+        self._done = False
+        self._stop_at = time.monotonic() + self.time_limit if self.time_limit else None
+        if self.deadline is not None:
+            self._stop_at = min(self._stop_at, self.deadline) if self._stop_at else self.deadline
+
+    def _tick(self) -> bool:
+        """Count one search node; False once the search must stop (done, or out of nodes or time)."""
+        if self._done or self._exhausted:
+            return False
+        self._nodes += 1
+        if self._nodes > self.node_budget or (
+                self._stop_at is not None and self._nodes % 256 == 0 and time.monotonic() > self._stop_at):
+            self._exhausted = True
+            return False
+        return True
+
+    # -- consuming aggregates that compete ----------------------------------------------------------------
+    def _assign_aggregates(self, assignment: dict[str, int | None], enabled, used: set[int],
+                           current: tuple[bool, float], stop_when_met: bool) -> dict[int, str | None] | None:
+        """Share the credentials the leaves left between the consuming aggregates (counts, sums, experience)
+        that compete for them, exactly: which aggregate each contested credential goes to. Returns the owners,
+        or None when taking leftovers in tree order (``current``, the (met, progress) it reaches) is already
+        as good as any sharing.
+
+        Branch and bound over the contested credentials, largest first. Each goes to an aggregate that has not
+        reached its target yet (giving it to one that has, or to none, never does better: an aggregate's value
+        is capped at its target and grows with what it gets). The bound gives every undecided credential to
+        every aggregate that could use it at once. Credentials only one aggregate can use are that aggregate's
+        from the start."""
+        items = self.index.items
+        groups = [g for g in self.order if g in self.consuming]
+        if len(groups) < 2:
+            return None
+        member: dict[int, list[tuple[str, int, float]]] = {}  # credential -> [(aggregate, rule or -1, value)]
+        rules: dict[str, list[tuple[float, float | None]]] = {}
+        for g in groups:
+            node = self.nodes[g]
+            natural: set[int] = set()
+            for value, i in self._sorted_pool(node):
+                if enabled(i) and i not in used:
+                    natural.add(i)
+                    member.setdefault(i, []).append((g, -1, value))
+            rules[g] = []
+            for r, (matched, credits, cap, _) in enumerate(self.transfer_credit.get(g, ())):
+                rules[g].append((credits, cap))
+                for i in sorted(matched):
+                    if i not in natural and enabled(i) and i not in used and \
+                            not any(m[0] == g for m in member.get(i, ())):
+                        member.setdefault(i, []).append((g, r, credits))
+        contested = [i for i, ms in member.items() if len(ms) > 1]
+        if not contested:
+            return None
+        exact_values = not self._aggregate_under_credit_sum
+        target: dict[str, float] = {}
+        for g in groups:
+            node = self.nodes[g]
+            if node.kind == "count":
+                target[g] = float(int(node.minimum))
+            elif node.kind == "experience":
+                target[g] = float(node.min_hours if node.min_hours is not None else node.min_months)
+            else:
+                target[g] = float(node.minimum)
+        have = {g: 0.0 for g in groups}  # natural values given (private ones from the start)
+        have_tr = {g: [0] * len(rules[g]) for g in groups}  # transferred credentials given, per rule
+        pot = {g: 0.0 for g in groups}  # the same for the undecided contested credentials
+        pot_tr = {g: [0] * len(rules[g]) for g in groups}
+        contested_set = set(contested)
+        for i, ms in member.items():
+            for g, r, value in ms:
+                if i in contested_set:
+                    if r < 0:
+                        pot[g] += value
+                    else:
+                        pot_tr[g][r] += 1
+                elif r < 0:
+                    have[g] += value
+                else:
+                    have_tr[g][r] += 1
+
+        def total(g: str, optimistic: bool) -> float:
+            value = have[g] + (pot[g] if optimistic else 0.0)
+            for r, (credits, cap) in enumerate(rules[g]):
+                n = have_tr[g][r] + (pot_tr[g][r] if optimistic else 0)
+                value += credits * n if cap is None else min(cap, credits * n)
+            return value
+
+        def score(optimistic: bool) -> tuple[bool, float]:
+            if not exact_values:
+                if optimistic:  # aggregates under a credit sum pass their credentials on: the plain bound
+                    met, prog, _ = self._evaluate(assignment, enabled, True, used)
+                    return met, round(prog, 9)
+                met, prog, _ = self._evaluate(assignment, enabled, False, used, owner=owner)
+                return met, round(prog, 9)
+            values = {}
+            for g in groups:
+                t = total(g, optimistic)
+                goal = target[g]
+                values[g] = (t >= goal - 1e-9, min(1.0, t / goal) if goal > 0 else 1.0, [])
+            met, prog, _ = self._evaluate(assignment, enabled, False, used, agg_values=values)
+            return met, round(prog, 9)
+
+        owner: dict[int, str | None] = {}
+        upper = score(True)
+        best_score, best_owner = current, None
+        if upper <= best_score:
+            return None
+        order = sorted(contested, key=lambda i: (-max(v for _, _, v in member[i]), i))
+
+        def shift(i: int, choice: tuple[str, int, float] | None, sign: int) -> None:
+            if choice is None:
+                return
+            g, r, value = choice
+            if r < 0:
+                have[g] += sign * value
+            else:
+                have_tr[g][r] += sign
+
+        def open_frame(pos: int) -> list:
+            i = order[pos]
+            for g, r, value in member[i]:  # decided from now on: no longer potential
+                if r < 0:
+                    pot[g] -= value
+                else:
+                    pot_tr[g][r] -= 1
+            # best fit: the aggregate closest to its target first
+            room = sorted(((target[g] - total(g, False), g, r, v) for g, r, v in member[i]
+                           if total(g, False) < target[g] - 1e-9), key=lambda t: (t[0], t[1]))
+            choices: list = [(g, r, v) for _, g, r, v in room] or [None]
+            return [pos, choices, 0]
+
+        def close_frame(frame: list) -> None:
+            i = order[frame[0]]
+            for g, r, value in member[i]:
+                if r < 0:
+                    pot[g] += value
+                else:
+                    pot_tr[g][r] += 1
+            owner.pop(i, None)
+
+        stack = [open_frame(0)]
+        while stack:
+            frame = stack[-1]
+            pos, choices, k = frame
+            i = order[pos]
+            if k > 0:
+                shift(i, choices[k - 1], -1)
+            if k == len(choices) or self._done or self._exhausted:
+                close_frame(frame)
+                stack.pop()
+                continue
+            choice = choices[k]
+            frame[2] = k + 1
+            shift(i, choice, +1)
+            owner[i] = choice[0] if choice is not None else None
+            if not self._tick():
+                continue
+            if pos + 1 == len(order):
+                reached = score(False)
+                if reached > best_score:
+                    best_score, best_owner = reached, dict(owner)
+                    if reached >= upper or (stop_when_met and reached[0]):
+                        break  # as good as the bound (or, for a feasibility test, good enough)
+                continue
+            if score(True) > best_score:
+                stack.append(open_frame(pos + 1))
+        return best_owner
 
     def _aggregate_takes_at_most(self) -> int:
         """How many credentials the consuming aggregates can take in total (a bound, for the search)."""
         total = 0
         for node_id in self.aggregate_pool:
             node = self.nodes[node_id]
-            if node.kind == "mean" or self.policy.double_counting or node.allow_reuse or node_id in self.under_not:
+            if node_id not in self.consuming:
                 continue
             pool = self._sorted_pool(node)
             if node.kind == "count":
@@ -939,9 +1187,10 @@ class PathwayEvaluator:
     # -- explanation -----------------------------------------------------------------------------------
     def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:
         assignment, exhaustive, nodes = self.solve(enabled)
-        used = {i for key, i in assignment.items() if i is not None
-                and not next(leaf for leaf in self.leaves if leaf.key == key).reuse}
-        met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True)
+        reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
+        used = {i for key, i in assignment.items() if i is not None and key not in reuse_keys}
+        met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True,
+                                                          owner=self.last_owner)
         counted: dict[int, list[str]] = {}
         for node_id, picks in taken.items():
             for i, _, _ in picks:
