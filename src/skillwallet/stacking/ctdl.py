@@ -42,6 +42,7 @@ from typing import Any
 
 from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.interchange import ImportResult, build, slug
+from skillwallet.stacking.model import MAX_DEPTH
 
 PREFIXES = (
     "https://purl.org/ctdl/terms/", "http://purl.org/ctdl/terms/", "ceterms:",
@@ -223,6 +224,7 @@ class _Converter:
         self.taken: set[str] = set()  # node ids handed out, for unique ids in constant time
         self.unmapped: list[str] = []
         self.visiting: set[str] = set()
+        self.depth = 0  # conditions being converted, nested
         self.ignored: dict[tuple[str, str], int] = {}  # (resource kind, property) → how many carry it
         self.direct_classes: set[str] = set()
         self.progression_levels: list[str] = []
@@ -286,6 +288,11 @@ class _Converter:
             return nid
         if nid in self.visiting:
             raise InvalidPathwayError(f"{self.source}: component {nid!r} is its own prerequisite (a cycle)")
+        if len(self.visiting) >= MAX_DEPTH:
+            # the walk follows hasCondition / targetComponent links; a longer chain is refused, not recursed into
+            raise InvalidPathwayError(
+                f"{self.source}: components nest more than {MAX_DEPTH} levels deep (at {nid!r}): skillwallet reads "
+                f"pathways up to {MAX_DEPTH} levels deep", "published pathways nest a few levels: is this the right file?")
         self.visiting.add(nid)
         self.note_properties(comp, COMPONENT_KEYS, "component")
         types = set(comp.get("@type") or [])
@@ -326,7 +333,7 @@ class _Converter:
         elif conditions:
             table = {"type": "all", "children": conditions} if len(conditions) > 1 else \
                 dict(self.requirements.pop(conditions[0]))
-            if len(conditions) == 1:
+            if len(conditions) == 1 and conditions[0] in self.taken:  # (a rare clash: a linear remap is fine)
                 self.ids = {k: (nid if v == conditions[0] else v) for k, v in self.ids.items()}
             if leaf is not None and leaf.get("type") == "credential":
                 shortcut = {k: v for k, v in leaf.items() if k in ("name", "achievement_id", "achievement_type")}
@@ -443,6 +450,16 @@ class _Converter:
 
     def condition(self, cond: Any, cid: str, owner: str) -> str | None:
         cond = self.resolve(cond, "condition", owner)
+        self.depth += 1  # nested conditions (hasCondition of a condition) count toward the depth too
+        try:
+            if self.depth > 2 * MAX_DEPTH:
+                raise InvalidPathwayError(f"{self.source}: conditions nest more than {MAX_DEPTH} levels deep (at "
+                                          f"{owner!r}): skillwallet reads pathways up to {MAX_DEPTH} levels deep")
+            return self._condition(cond, cid, owner)
+        finally:
+            self.depth -= 1
+
+    def _condition(self, cond: dict[str, Any], cid: str, owner: str) -> str | None:
         self.note_properties(cond, CONDITION_KEYS, "condition")
         short_description = text(cond, "description")
         if short_description and len(short_description) > 80:
@@ -588,7 +605,7 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
             resource = normalise(raw)
             keys = [resource.get("@id"), text(resource, "ctid")]
             for key in keys:
-                if key:
+                if key and isinstance(key, str):  # a hostile file may put a list or an object in @id
                     pool[key] = resource
                     pool[str(key).rstrip("/").rsplit("/", 1)[-1]] = resource
                     sources[key] = source

@@ -50,7 +50,8 @@ UNMET = "unmet"
 EXPIRED = "expired"  # would be met, but the credentials that match are expired (or revoked) on the date
 
 SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its best found, not proven optimal
-SEARCH_SECONDS = 1.0  # and seconds (a pathway's combinatorics may make each node slow)
+MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
+SEARCH_SECONDS = 0.75  # and seconds (a pathway's combinatorics may make each node slow)
 
 
 class HeldCredential(Protocol):
@@ -386,6 +387,8 @@ class PathwayEvaluation:
             "exits": list(self.exits),
             "occupation": dict(self.pathway.occupation),
             "credentials_used": {k: list(v) for k, v in self.used.items()},
+            # false when the search ran out of its budget: the best assignment found, not proven optimal
+            "exact": self.exhaustive,
             "search": {"exhaustive": self.exhaustive, "nodes": self.search_nodes},
             "tree": self.tree.to_dict(),
         }
@@ -446,18 +449,20 @@ class PathwayEvaluator:
 
     # -- compilation -------------------------------------------------------------------------------------
     def _post_order(self) -> list[str]:
+        """Children before parents, each node once (an explicit stack: validation caps the depth at
+        ``MAX_DEPTH``, but a walk need not rely on it)."""
         order: list[str] = []
-        seen: set[str] = set()
-
-        def visit(node_id: str) -> None:
-            if node_id in seen:
-                return
-            seen.add(node_id)
-            for child in self.nodes[node_id].children:
-                visit(child)
-            order.append(node_id)
-
-        visit(self.pathway.root)
+        seen = {self.pathway.root}
+        stack = [(self.pathway.root, iter(self.nodes[self.pathway.root].children))]
+        while stack:
+            node_id, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                order.append(node_id)
+            elif child not in seen:
+                seen.add(child)
+                stack.append((child, iter(self.nodes[child].children)))
         return order
 
     def _nodes_under_not(self) -> set[str]:
@@ -1119,10 +1124,14 @@ class PathwayEvaluator:
                     pot[g] -= value
                 else:
                     pot_tr[g][r] -= 1
-            # best fit: the aggregate closest to its target first
-            room = sorted(((target[g] - total(g, False), g, r, v) for g, r, v in member[i]
-                           if total(g, False) < target[g] - 1e-9), key=lambda t: (t[0], t[1]))
-            choices: list = [(g, r, v) for _, g, r, v in room] or [None]
+            # best fit first: an aggregate it fills without overshooting, the tightest first; then the least waste
+            room = []
+            for g, r, v in member[i]:
+                deficit = target[g] - total(g, False)
+                if deficit > 1e-9:
+                    room.append((max(0.0, v - deficit), deficit, g, r, v))
+            room.sort(key=lambda t: t[:3])
+            choices: list = [(g, r, v) for _, _, g, r, v in room] or [None]
             return [pos, choices, 0]
 
         def close_frame(frame: list) -> None:
@@ -1218,9 +1227,12 @@ class PathwayEvaluator:
                 out.append({**base, "kind": "expiring-soon",
                             "message": f"{item.title} expires on {item.expires.date().isoformat()}"})
             if len(node_ids) > 1:
+                labels = [self.nodes[n].label for n in node_ids]
+                shown = ", ".join(labels[:MISSING_NAMES]) + (
+                    f" and {len(labels) - MISSING_NAMES:,} more" if len(labels) > MISSING_NAMES else "")
                 out.append({**base, "kind": "counted-twice",
                             "message": f"{item.title} counts toward {len(node_ids)} requirements "
-                                       f"({', '.join(node_ids)}), as the pathway allows"})
+                                       f"({shown}), as the pathway allows"})
         return out
 
     def _explain(self, node_id: str, met, progress, taken, agg_detail, all_warnings, enabled) -> NodeResult:
@@ -1268,7 +1280,9 @@ class PathwayEvaluator:
                     for child in unmet:
                         missing.extend(child.missing)
                 else:
-                    names = ", ".join(c.label for c in unmet)
+                    names = ", ".join(c.label for c in unmet[:MISSING_NAMES])
+                    if len(unmet) > MISSING_NAMES:  # a wide pathway: the line stays readable
+                        names += f" and {len(unmet) - MISSING_NAMES:,} more"
                     missing.append(f"{need} of: {names}" if need > 1 else f"one of: {names}")
             elif kind == "not":
                 missing.append(f"not: {node.label}")

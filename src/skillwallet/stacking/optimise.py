@@ -37,7 +37,7 @@ from skillwallet.stacking.evaluate import (
 from skillwallet.stacking.model import Pathway
 
 SEARCH_NODE_BUDGET = 100_000
-PLAN_SECONDS = 1.5  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
+PLAN_SECONDS = 1.0  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
 
 
 @dataclass
@@ -380,7 +380,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
 
     search(0, frozenset(), 0.0, 0.0)
     plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
-    evaluator.deadline = None  # the explanation of the plan gets its own budget
+    if evaluator.deadline is not None:  # the explanation of the plan gets what is left, and a little at least
+        evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.2)
     after = evaluator.evaluate(enabled_with(best_set))
     exhausted = exhausted or inexact[0] or not after.exhaustive
     if after.status != "met":  # the budget ran out before any plan was proven to complete the goal
