@@ -51,7 +51,7 @@ EXPIRED = "expired"  # would be met, but the credentials that match are expired 
 
 SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its best found, not proven optimal
 MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
-SEARCH_SECONDS = 0.75  # and seconds (a pathway's combinatorics may make each node slow)
+SEARCH_SECONDS = 0.6  # and seconds (a pathway's combinatorics may make each node slow)
 
 
 class HeldCredential(Protocol):
@@ -1011,7 +1011,7 @@ class PathwayEvaluator:
             return False
         self._nodes += 1
         if self._nodes > self.node_budget or (
-                self._stop_at is not None and self._nodes % 256 == 0 and time.monotonic() > self._stop_at):
+                self._stop_at is not None and self._nodes % 32 == 0 and time.monotonic() > self._stop_at):
             self._exhausted = True
             return False
         return True

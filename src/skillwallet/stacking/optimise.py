@@ -37,7 +37,7 @@ from skillwallet.stacking.evaluate import (
 from skillwallet.stacking.model import Pathway
 
 SEARCH_NODE_BUDGET = 100_000
-PLAN_SECONDS = 1.0  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
+PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
 
 
 @dataclass
@@ -352,7 +352,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
         nonlocal best_cost, best_hours, best_steps, best_set, explored, exhausted
         explored += 1
-        if explored > SEARCH_NODE_BUDGET or (explored % 64 == 0 and out_of_time()):
+        if explored > SEARCH_NODE_BUDGET or out_of_time():
             exhausted = True
             return
         if not better(cost, hours, len(chosen)):
@@ -381,7 +381,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     search(0, frozenset(), 0.0, 0.0)
     plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
     if evaluator.deadline is not None:  # the explanation of the plan gets what is left, and a little at least
-        evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.2)
+        evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.1)
     after = evaluator.evaluate(enabled_with(best_set))
     exhausted = exhausted or inexact[0] or not after.exhaustive
     if after.status != "met":  # the budget ran out before any plan was proven to complete the goal
