@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway, rank_pathways
+from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.model import load_pathway_toml
 
 from .helpers import AS_OF, brute_force_best, cred
@@ -422,7 +423,8 @@ def test_experience_uses_activity_dates_and_extension_types():
     job = cred("Support analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     job.credential.extra.update({"activity_start": "2022-01-01T00:00:00Z", "activity_end": "2023-03-01T00:00:00Z"})
     evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
-    assert evaluation.status == "partial" and evaluation.tree.detail.startswith("13.9 of 18 months")
+    # 1 January 2022 to 1 March 2023, both days worked: 14 months and a day
+    assert evaluation.status == "partial" and evaluation.tree.detail.startswith("14.0 of 18 months")
     current = cred("Data analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     current.credential.extra.update({"activity_start": "2024-09-01T00:00:00Z"})  # ongoing: counts up to the date
     assert evaluate_pathway(p, [job, current], as_of=AS_OF).status == "met"
@@ -577,3 +579,69 @@ def test_exact_across_every_kind_matches_brute_force(seed):
         reusing = {n.id for n in p.requirements.values() if n.allow_reuse}
         for wallet_id, nodes in evaluation.used.items():
             assert len([n for n in nodes if n not in reusing]) <= 1, (wallet_id, nodes)
+
+
+ANALYTICS_EXPERIENCE = """
+[requirements.root]
+type = "experience"
+label = "6 months of analytics experience"
+min_months = 6
+occupation = ["15-2051.00", "Data analyst", "Business intelligence analyst"]
+skill = ["Data analysis"]
+"""
+
+
+def _job(title, start, end=None, skills=(), tags=()):
+    entry = cred(title, achievement_type="ext:WorkExperience", issued=start, skills=skills, tags=tags,
+                 self_attested=True, verdict="self-asserted")
+    entry.credential.extra["activity_start"] = f"{start}T00:00:00Z"
+    if end:
+        entry.credential.extra["activity_end"] = f"{end}T00:00:00Z"
+    return entry
+
+
+def test_a_year_as_a_barista_is_not_analytics_experience():
+    p = pathway(ANALYTICS_EXPERIENCE)
+    barista = _job("Barista", "2023-01-01", "2023-12-31")
+    evaluation = evaluate_pathway(p, [barista], as_of=AS_OF)
+    assert evaluation.status == "unmet" and evaluation.used == {}
+    assert "not relevant (no matching title, skill or occupation): Barista" in evaluation.tree.detail
+    assert evaluation.tree.rule.startswith("work experience as 'Data analyst' or 'Business intelligence analyst'")
+
+
+@pytest.mark.parametrize("title, skills, tags, why", [
+    ("Junior Data Analyst at Acme", (), (), "title 'Junior Data Analyst at Acme' matches 'Data analyst'"),
+    ("Business Intelligence Analysts intern", (), (), "matches 'Business intelligence analyst'"),
+    ("Operations assistant", ("Data analysis",), (), "skill Data analysis"),
+    ("Operations assistant", (), ("onet:15-2051.00",), "occupation 15-2051.00"),
+])
+def test_experience_counts_when_title_skill_or_occupation_matches_and_says_which(title, skills, tags, why):
+    p = pathway(ANALYTICS_EXPERIENCE)
+    job = _job(title, "2024-01-01", "2024-12-31", skills=skills, tags=tags)
+    evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
+    assert evaluation.status == "met"
+    [credential] = evaluation.tree.credentials
+    assert credential["rule"].startswith("relevant experience: ") and why in credential["rule"]
+
+
+def test_a_full_year_with_an_inclusive_end_date_is_12_months():
+    p = pathway('[requirements.root]\ntype = "experience"\nmin_months = 12\noccupation = "Data analyst"\n')
+    job = _job("Data analyst", "2024-01-01", "2024-12-31")
+    evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
+    assert evaluation.status == "met" and evaluation.tree.detail.startswith("12.0 of 12 months")
+    # and an ongoing job counts up to the evaluation date: 1 December to 1 June is 6 months
+    ongoing = _job("Data analyst", "2024-12-01")
+    six = pathway('[requirements.root]\ntype = "experience"\nmin_months = 6\noccupation = "Data analyst"\n')
+    assert evaluate_pathway(six, [ongoing], as_of=AS_OF).status == "met"
+
+
+def test_a_certificate_with_the_skill_is_not_months_of_experience():
+    """Skills on an experience requirement say which jobs are relevant; a course with the skill is no job."""
+    p = pathway(ANALYTICS_EXPERIENCE)
+    course = cred("Data analysis course", skills=["Data analysis"], issued="2020-01-01")
+    assert evaluate_pathway(p, [course], as_of=AS_OF).status == "unmet"
+
+
+def test_occupation_only_on_experience_requirements():
+    with pytest.raises(InvalidPathwayError, match="occupation only on 'experience' requirements"):
+        pathway('[requirements.root]\ntype = "skill"\nskill = "SQL"\noccupation = "Data analyst"\n')

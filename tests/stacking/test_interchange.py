@@ -157,3 +157,24 @@ def test_ctdl_is_child_of_builds_the_hierarchy_when_there_is_no_destination():
     assert root.kind == "all" and len(root.children) == 2
     assert any("pointValue" in u for u in result.unmapped)
     assert any("every hasChild component is required" in u for u in result.unmapped)
+
+
+def test_ctdl_work_experience_is_relevant_through_its_occupation_type():
+    graph = {"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [
+        {"@id": "p", "@type": "ceterms:Pathway", "ceterms:name": "Support", "ceterms:hasDestinationComponent": "w"},
+        {"@id": "w", "@type": "ceterms:WorkExperienceComponent", "ceterms:name": "A year in IT support",
+         "ceterms:minimumDuration": "P1Y",
+         "ceterms:occupationType": [{"@type": "ceterms:CredentialAlignmentObject", "ceterms:codedNotation": "15-1232.00",
+                                     "ceterms:targetNodeName": {"en-US": "Computer User Support Specialists"}}]},
+    ]}
+    [result] = import_pathway_documents([("support.json", json.dumps(graph))])
+    node = result.pathway.requirements[result.pathway.root]
+    assert node.occupation == ("15-1232.00", "Computer User Support Specialists")
+
+    def job(title):
+        entry = cred(title, achievement_type="ext:WorkExperience", issued="2023-01-01")
+        entry.credential.extra.update({"activity_start": "2023-01-01T00:00:00Z", "activity_end": "2023-12-31T00:00:00Z"})
+        return entry
+
+    assert evaluate_pathway(result.pathway, [job("Barista")], as_of=AS_OF).status == "unmet"
+    assert evaluate_pathway(result.pathway, [job("Computer user support specialist")], as_of=AS_OF).status == "met"

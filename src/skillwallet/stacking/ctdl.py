@@ -441,7 +441,22 @@ class _Converter:
         if kind in EXPERIENCE_LIKE:
             months = _duration_months(text(comp, "minimumDuration") or text(comp, "exactDuration"))
             if months:
-                return {"type": "experience", "min_months": round(months, 2)}
+                leaf = {"type": "experience", "min_months": round(months, 2)}
+                # ceterms:occupationType (CredentialAlignmentObject: codedNotation such as an O*NET-SOC code,
+                # targetNode, targetNodeName) says which jobs are relevant
+                occupations: list[str] = []
+                for item in refs(comp, "occupationType"):
+                    if isinstance(item, dict):
+                        occupations += [v for v in (text(item, "codedNotation"), text(item, "targetNode"),
+                                                    text(item, "targetNodeName")) if v]
+                    elif isinstance(item, str):
+                        occupations.append(item)
+                if occupations:
+                    leaf["occupation"] = list(dict.fromkeys(occupations))
+                else:
+                    self.unmapped.append(f"component {name!r}: work experience without an occupationType: any "
+                                         "work experience counts")
+                return leaf
             self.unmapped.append(f"component {name!r}: {kind} without a minimumDuration: mapped to a manual step")
             return {"type": "manual", "step": f"step:{nid}"}
         if kind in MANUAL_LIKE:

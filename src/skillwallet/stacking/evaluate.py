@@ -19,7 +19,7 @@ credentials used.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -38,6 +38,7 @@ from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_ke
 from skillwallet.stacking.model import (
     AGGREGATES,
     EXPERIENCE_TYPES,
+    OCCUPATION_CODE,
     Match,
     Pathway,
     Requirement,
@@ -444,6 +445,9 @@ class PathwayEvaluator:
         self.transfer_credit: dict[str, list[tuple[frozenset[int], float, float | None, str]]] = {}
         self._optimistic_cache: dict[str, tuple] = {}
         self._cache_for: Any = None
+        self.experience_why: dict[str, dict[int, str]] = {}  # experience node -> entry -> why it is relevant
+        self.irrelevant: dict[str, list[int]] = {}  # experience node -> entries that are not relevant to it
+        self.aggregate_rule: dict[str, str] = {}
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
         self._compile()
 
@@ -561,10 +565,17 @@ class PathwayEvaluator:
                     self.leaves.extend(extra)
                 if node.kind in AGGREGATES and not node.children:
                     match = node.match
-                    if node.kind == "experience" and match.is_empty():
-                        match = Match(types=frozenset(EXPERIENCE_TYPES))
+                    if node.kind == "experience":
+                        # work-experience entries only (the type, unless the requirement names one); the skills it
+                        # names say which entries are relevant, with its occupations (below), not which count
+                        match = replace(match, skills=(), alignments=(), min_level=None, min_level_text=None)
+                        if not match.types:
+                            match = replace(match, types=frozenset(EXPERIENCE_TYPES))
                     usable, unusable = self.index.candidates(match)
-                    self.aggregate_pool[node_id] = self._allowed(usable, match)
+                    pool = self._allowed(usable, match)
+                    if node.kind == "experience":
+                        pool, unusable = self._relevant_experience(node, pool, unusable)
+                    self.aggregate_pool[node_id] = pool
                     self.unusable[node_id] = unusable
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
         # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
@@ -587,6 +598,58 @@ class PathwayEvaluator:
                         stack.extend(self.nodes[child].children)
         self._aggregate_under_credit_sum = bool(below_credit_sum & self.consuming)
 
+    def _relevant_experience(self, node: Requirement, pool: tuple[int, ...], unusable: tuple[int, ...]
+                             ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Keep the work-experience entries relevant to the requirement: a year as a barista is not analytics
+        experience. When the requirement names occupations (O*NET-SOC codes, ESCO / O*NET URIs, job titles) or
+        skills, an entry counts when its title, its skills or its occupation matches one of them; why is
+        recorded for the explanation, and the entries left out are named."""
+        why: dict[int, str] = {}
+        self.experience_why[node.id] = why
+        codes = [o.casefold().rstrip("/") for o in node.occupation if OCCUPATION_CODE.match(o)]
+        titles = [(o, _title_words(o)) for o in node.occupation if not OCCUPATION_CODE.match(o)]
+        skills = [(name, {self.index.skill_id(name)}) for name in node.match.skills]
+        skills += [(f"{fw} {code}", {self.index.skill_id(None, fw or None, code)})
+                   for fw, code in node.match.alignments]
+        if not (codes or titles or skills):
+            self.aggregate_rule[node.id] = "any work experience (the requirement names no occupation or skill)"
+            return pool, unusable
+        wanted = [*(f"{t!r}" for t, _ in titles), *(f"occupation {c}" for c in codes)]
+        rule = "work experience as " + " or ".join(wanted) if wanted else "work experience"
+        if skills:
+            rule += (", or " if wanted else " ") + "using " + " or ".join(name for name, _ in skills)
+        self.aggregate_rule[node.id] = rule
+        items = self.index.items
+
+        def reason(i: int) -> str | None:
+            item = items[i]
+            c = item.credential
+            own = {t for t in item.tag_keys} | {str(c.extra.get("occupation") or "").casefold().rstrip("/")}
+            own |= {(s.code or s.url or "").casefold().rstrip("/") for s in c.skills}
+            for code in codes:
+                if code in own or f"onet:{code}" in own or f"esco:{code}" in own:
+                    return f"occupation {code}"
+            words = set()
+            for title in (c.title, *c.achievement_aliases):
+                words |= _title_words(title or "")
+            for title, needed in titles:
+                if needed and needed <= words:
+                    return f"title {item.title!r} matches {title!r}"
+            for name, ids in skills:
+                if ids & set(item.skills):
+                    return f"skill {name}"
+            return None
+
+        kept = []
+        for i in pool:
+            because = reason(i)
+            if because is None:
+                self.irrelevant.setdefault(node.id, []).append(i)
+            else:
+                why[i] = f"relevant experience: {because}"
+                kept.append(i)
+        return tuple(kept), tuple(i for i in unusable if reason(i) is not None)
+
     def _rule_text(self, node: Requirement) -> str:
         if node.kind == "manual":
             return f"manual step: a self-attested entry tagged {node.step or 'step:' + node.id} or titled {node.label!r}"
@@ -601,11 +664,15 @@ class PathwayEvaluator:
             # a job that ended is not an expired credential
             extra = item.credential.extra or {}
             start = parse_datetime(extra.get("activity_start")) or item.credential.valid_from or item.credential.issued
-            end = parse_datetime(extra.get("activity_end")) or item.credential.expires or self.index.as_of
             if start is None:
                 return 0.0
-            months = (min(utc(end), self.index.as_of) - utc(start)).days / 30.4375
-            return max(0.0, months)
+            end_date = parse_datetime(extra.get("activity_end"))
+            if end_date is not None:
+                # an end date is the last day worked: inclusive, so 1 January to 31 December is 12 months
+                end = utc(end_date) + timedelta(days=1)
+            else:
+                end = utc(item.credential.expires) if item.credential.expires else self.index.as_of
+            return _months_between(utc(start), min(end, self.index.as_of))
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
         return float(item.credential.credits or 0)
@@ -758,7 +825,8 @@ class PathwayEvaluator:
             free = lambda i: enabled(i) and i not in consumed  # noqa: E731
         kind = node.kind
         picks: list[tuple[int, str, str]] = []
-        rule = node.match.describe()
+        rule = self.aggregate_rule.get(node.id) or node.match.describe()
+        why = self.experience_why.get(node.id, {})
         if kind == "count":
             need = int(node.minimum)
             chosen = []
@@ -798,7 +866,7 @@ class PathwayEvaluator:
                 if not free(i):
                     continue
                 total += value
-                picks.append((i, rule, "match"))
+                picks.append((i, why.get(i, rule), "match"))
             # credit transfer into this sum: each matching credential adds its rule's credits, up to the cap
             for matched, credits, cap, label in self.transfer_credit.get(node.id, ()):
                 added = 0.0
@@ -1262,6 +1330,10 @@ class PathwayEvaluator:
             detail = "excluded requirement is " + ("absent" if met[node_id] else "present")
         elif node_id in agg_detail:
             detail = agg_detail[node_id]
+            left_out = [items[i].title for i in self.irrelevant.get(node_id, ()) if enabled(i)]
+            if left_out and not met[node_id]:
+                shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+                detail += f"; not relevant (no matching title, skill or occupation): {shown}"
         else:
             detail = "met" if met[node_id] else "not met"
         if not met[node_id] and node_id in self.unusable and not taken.get(node_id):
@@ -1294,11 +1366,53 @@ class PathwayEvaluator:
         rule = None
         if creds:
             rule = creds[0]["rule"]
+        elif node_id in self.aggregate_rule:
+            rule = self.aggregate_rule[node_id]
         elif node.is_leaf:
             rule = self.leaf_of_node[node_id].rule if node_id in self.leaf_of_node else node.match.describe()
         return NodeResult(id=node_id, kind=kind, label=node.label, status=status, progress=progress[node_id],
                           detail=detail, rule=rule, credentials=creds, children=children, missing=missing,
                           warnings=warnings, url=node.url)
+
+
+_TITLE_STOPWORDS = frozenset({"a", "an", "and", "as", "at", "for", "in", "of", "on", "the", "to", "with"})
+
+
+def _title_words(title: str) -> set[str]:
+    """The words of a job title, case- and plural-insensitive ("Data Analysts" and "data analyst" agree)."""
+    import re
+
+    words = set()
+    for word in re.findall(r"[a-z0-9+#]+", title.casefold()):
+        if word in _TITLE_STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return words
+
+
+def _months_between(start: datetime, end: datetime) -> float:
+    """Calendar months from ``start`` to ``end``: whole months, then the rest as a fraction of the month it
+    falls in (1 January to 1 July is 6 months, not 5.95)."""
+    if end <= start:
+        return 0.0
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    anchor = _add_months(start, months)
+    if anchor > end:
+        months -= 1
+        anchor = _add_months(start, months)
+    following = _add_months(start, months + 1)
+    return months + (end - anchor) / (following - anchor)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    import calendar
+
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
 
 
 def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,

@@ -63,7 +63,9 @@ MATCH_KEYS = (
     "allow_expired",
 )
 NODE_KEYS = ("type", "label", "description", "children", "n", "at_most", "field", "min", "min_months", "min_hours",
-             "allow_reuse", "shortcut", "credits", "step", "url") + MATCH_KEYS
+             "allow_reuse", "shortcut", "credits", "step", "url", "occupation") + MATCH_KEYS
+# an O*NET-SOC code (15-2051.00) or an ESCO / O*NET occupation URI; any other occupation string is a job title
+OCCUPATION_CODE = re.compile(r"^(?:\d{2}-\d{4}(?:\.\d{2})?|https?://\S+)$")
 
 LEVEL_WORDS = {
     "awareness": 1, "beginner": 1, "basic": 1, "novice": 1, "foundation": 1, "foundational": 1, "elementary": 1,
@@ -182,6 +184,9 @@ class Requirement:
     credits: float | None = None  # credit value of this node when a parent sums over children (CTDL creditValue)
     step: str | None = None  # manual: the tag a self-attested entry carries (default step:<id>)
     url: str | None = None
+    # experience: the occupations that count (O*NET-SOC codes, ESCO / O*NET URIs, job titles); with the match's
+    # skills, an entry counts when its title, skills or occupation match one of them
+    occupation: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -551,7 +556,10 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
         credits=r.number(table, "credits", path),
         step=r.string(table, "step", path),
         url=r.string(table, "url", path),
+        occupation=tuple(r.strings(table, "occupation", path)),
     )
+    if node.occupation and kind != "experience":
+        raise r.fail(f"{path}occupation", "occupation only on 'experience' requirements")
     if kind in COMBINATORS:
         if not children:
             raise r.fail(f"{path}children", f"at least one child for a '{kind}' requirement")
@@ -695,6 +703,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                 table[key] = value
         if node.allow_reuse:
             table["allow_reuse"] = True
+        if node.occupation:
+            table["occupation"] = list(node.occupation)
         table.update(match_dict(node.match))
         if node.shortcut is not None:
             table["shortcut"] = match_dict(node.shortcut)

@@ -34,7 +34,7 @@ from skillwallet.stacking.evaluate import (
     PathwayEvaluation,
     PathwayEvaluator,
 )
-from skillwallet.stacking.model import Pathway
+from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
 
 SEARCH_NODE_BUDGET = 100_000
 PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
@@ -145,6 +145,13 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
             held.credential.issued = held.credential.valid_from
             if node.match.types:
                 held.credential.achievement_type = sorted(node.match.types)[0]
+            # the experience to gain is the relevant kind: in the occupation the requirement names
+            titles = [o for o in node.occupation if not OCCUPATION_CODE.match(o)]
+            codes = [o for o in node.occupation if OCCUPATION_CODE.match(o)]
+            if titles:
+                held.credential.title = titles[0]
+            held.credential.tags = [*held.credential.tags, *codes]
+            held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
             out.append((step, held))
     return out
 
