@@ -137,7 +137,7 @@ CONTRACTS: list[Contract] = [
     Contract(
         ["stack", "--goal", "{pathway}", "--json"],
         "stack",
-        {"goal", "status", "progress", "missing", "exact"},
+        {"goal", "status", "progress", "missing", "exact", "destination_held"},
         check=_check_stack,
     ),
     Contract(["stack", "--json"], "stack-ranking", {"pathways"},

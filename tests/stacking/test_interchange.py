@@ -29,7 +29,7 @@ def test_ctdl_with_components_in_a_separate_file():
     # the TOML written is itself a valid native pathway
     assert load_pathway_toml(result.toml, "again").requirements.keys() == pathway.requirements.keys()
     root = pathway.requirements[pathway.root]
-    assert root.kind == "all" and len(root.children) == 3 and root.shortcut is not None
+    assert root.kind == "all" and len(root.children) == 3 and root.completes_with is not None
     core, choice, electives = (pathway.requirements[c] for c in root.children)
     assert core.kind == "all" and choice.kind == "any"
     assert electives.kind == "sum" and electives.minimum == 6 and len(electives.children) == 3
@@ -45,8 +45,10 @@ def test_ctdl_with_components_in_a_separate_file():
     assert any("Networking Essentials" in m for m in evaluation.missing)
     creds += [cred("NET 110", achievement_type="Course"), cred("Linux Administration", achievement_type="Course")]
     assert evaluate_pathway(pathway, creds, as_of=AS_OF).status == "met"
-    # holding the destination credential itself completes the pathway
-    assert evaluate_pathway(pathway, [cred("IT Support Technician Certificate")], as_of=AS_OF).status == "met"
+    # holding the destination credential is shown beside the route, which it does not replace (CTDL: the
+    # conditions are what must be done to complete the component)
+    only_destination = evaluate_pathway(pathway, [cred("IT Support Technician Certificate")], as_of=AS_OF)
+    assert only_destination.status == "unmet" and only_destination.destination_held is True
 
 
 def test_components_missing_from_the_call_are_named():

@@ -147,6 +147,10 @@ def render_evaluation(evaluation) -> None:
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
+    if evaluation.destination_held and evaluation.status != "met":
+        # the other reading of a CTDL pathway, beside the route it does not replace
+        console.print(f"You hold {escape(evaluation.destination or 'the destination credential')} (the destination); "
+                      f"the pathway's route also lists {escape(', '.join(evaluation.missing))}")
     if evaluation.missing:
         console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)))
     if evaluation.warnings:

@@ -323,21 +323,25 @@ class _Converter:
         if leaf is None and kind in CREDENTIAL_LIKE and conditions:
             self.unmapped.append(f"{kind} {name!r} has no name or code: it is reached through its conditions only "
                                  "(holding it cannot be recognised)")
+        # ceterms:ComponentCondition is "what must be done to complete a PathwayComponent ... as determined by
+        # the issuer of the Pathway" (https://credreg.net/ctdl/terms/ComponentCondition): the route is required.
+        # Holding the component's credential is kept as completes_with: the pathway's policy
+        # conditions = "destination" reads it as completing the branch, and the evaluation reports it beside the
+        # route either way (never folded in).
         if conditions and prerequisites and leaf is not None and leaf.get("type") == "credential":
-            # the credential itself is required; its conditions show how far along the way to it the holder is,
-            # and holding it completes the branch whatever the route (CTDL hasCondition, read as prerequisites)
+            # a credential placed in the graph itself: its conditions are the route to it, and it is required too
             leaf_id = f"{nid}-credential"
             self.requirements[leaf_id] = dict(leaf, label=name)
             table = {"type": "all", "children": conditions + [leaf_id],
-                     "shortcut": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
+                     "completes_with": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
         elif conditions:
             table = {"type": "all", "children": conditions} if len(conditions) > 1 else \
                 dict(self.requirements.pop(conditions[0]))
             if len(conditions) == 1 and conditions[0] in self.taken:  # (a rare clash: a linear remap is fine)
                 self.ids = {k: (nid if v == conditions[0] else v) for k, v in self.ids.items()}
             if leaf is not None and leaf.get("type") == "credential":
-                shortcut = {k: v for k, v in leaf.items() if k in ("name", "achievement_id", "achievement_type")}
-                table["shortcut"] = shortcut
+                table["completes_with"] = {k: v for k, v in leaf.items()
+                                           if k in ("name", "achievement_id", "achievement_type")}
             elif leaf is not None and leaf.get("type") == "skill":
                 self.unmapped.append(f"component {name!r}: competency with conditions: the competency itself is "
                                      "not a shortcut")

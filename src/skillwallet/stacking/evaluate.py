@@ -361,6 +361,10 @@ class PathwayEvaluation:
     used: dict[str, list[str]]  # wallet id -> requirement ids it counted toward
     exhaustive: bool = True
     search_nodes: int = 0
+    # a CTDL destination credential (the root's completes_with): whether it is held, whatever the route says
+    # (None: the pathway names none), and the held credential's title
+    destination_held: bool | None = None
+    destination: str | None = None
 
     @property
     def status(self) -> str:
@@ -390,6 +394,7 @@ class PathwayEvaluation:
             "credentials_used": {k: list(v) for k, v in self.used.items()},
             # false when the search ran out of its budget: the best assignment found, not proven optimal
             "exact": self.exhaustive,
+            "destination_held": self.destination_held,
             "search": {"exhaustive": self.exhaustive, "nodes": self.search_nodes},
             "tree": self.tree.to_dict(),
         }
@@ -556,6 +561,13 @@ class PathwayEvaluator:
                     extra.append(_Leaf(key=f"{node_id}#shortcut", node_id=node_id, via="shortcut",
                                        rule=f"shortcut: {node.shortcut.describe()}",
                                        candidates=self._allowed(usable, node.shortcut), reuse=reuse))
+                if node.completes_with is not None and self.policy.conditions == "destination":
+                    # the publisher meant the conditions as the way to the credential: holding it completes
+                    usable, _ = self.index.candidates(node.completes_with)
+                    extra.append(_Leaf(key=f"{node_id}#completes", node_id=node_id, via="shortcut",
+                                       rule=f"holding the credential (policy conditions = \"destination\"): "
+                                            f"{node.completes_with.describe()}",
+                                       candidates=self._allowed(usable, node.completes_with), reuse=reuse))
                 for i, (m, label) in enumerate(grants.get(node_id, [])):
                     usable, _ = self.index.candidates(m)
                     extra.append(_Leaf(key=f"{node_id}#transfer{i}", node_id=node_id, via="transfer", rule=label,
@@ -1280,8 +1292,18 @@ class PathwayEvaluator:
                           "status": MET if met[award.node] else (PARTIAL if progress[award.node] > 0 else UNMET),
                           "progress": round(progress[award.node], 4)})
         used_map = {self.index.items[i].wallet_id: nodes_ for i, nodes_ in counted.items()}
+        # the other reading of a CTDL destination, shown beside the route, never folded into it
+        destination_held, destination = None, None
+        root = self.nodes[self.pathway.root]
+        if root.completes_with is not None:
+            usable, _ = self.index.candidates(root.completes_with)
+            held = [i for i in self._allowed(usable, root.completes_with)
+                    if enabled(i) and not self.index.items[i].hypothetical]
+            destination_held = bool(held)
+            destination = self.index.items[held[0]].title if held else None
         return PathwayEvaluation(pathway=self.pathway, as_of=self.index.as_of, tree=tree, warnings=warnings,
-                                 exits=exits, used=used_map, exhaustive=exhaustive, search_nodes=nodes)
+                                 exits=exits, used=used_map, exhaustive=exhaustive, search_nodes=nodes,
+                                 destination_held=destination_held, destination=destination)
 
     def _warnings(self, counted: dict[int, list[str]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

@@ -63,7 +63,7 @@ MATCH_KEYS = (
     "allow_expired",
 )
 NODE_KEYS = ("type", "label", "description", "children", "n", "at_most", "field", "min", "min_months", "min_hours",
-             "allow_reuse", "shortcut", "credits", "step", "url", "occupation") + MATCH_KEYS
+             "allow_reuse", "shortcut", "credits", "step", "url", "occupation", "completes_with") + MATCH_KEYS
 # an O*NET-SOC code (15-2051.00) or an ESCO / O*NET occupation URI; any other occupation string is a job title
 OCCUPATION_CODE = re.compile(r"^(?:\d{2}-\d{4}(?:\.\d{2})?|https?://\S+)$")
 
@@ -181,6 +181,10 @@ class Requirement:
     match: Match = field(default_factory=Match)
     allow_reuse: bool = False
     shortcut: Match | None = None  # a credential that satisfies this whole branch (milestone)
+    # the credential a CTDL component stands for, when the component also has conditions: under the policy
+    # conditions = "destination" holding it completes the branch (like a shortcut); under "route" (CTDL's
+    # reading of ComponentCondition) the conditions are required as well, and holding it is only reported
+    completes_with: Match | None = None
     credits: float | None = None  # credit value of this node when a parent sums over children (CTDL creditValue)
     step: str | None = None  # manual: the tag a self-attested entry carries (default step:<id>)
     url: str | None = None
@@ -200,6 +204,9 @@ class Policy:
     count_self_attested: bool = True  # self-attested entries count (with a warning)
     count_unverified: bool = True  # not-yet-verified / unsigned / unverifiable credentials count (with a warning)
     trusted_issuers: tuple[str, ...] = ()
+    # how a component's conditions read (CTDL ComponentCondition): "route", they must be done to complete it
+    # (Credential Engine's definition); "destination", holding the component's credential completes it anyway
+    conditions: str = "route"
 
 
 @dataclass
@@ -448,15 +455,20 @@ def pathway_from_dict(data: dict[str, Any], source: str = "<pathway>") -> Pathwa
         raise r.fail("policy", "a table", policy_table)
     for key in policy_table:
         if key not in ("double_counting", "expiring_warning_days", "count_self_attested", "count_unverified",
-                       "trusted_issuers"):
+                       "trusted_issuers", "conditions"):
             raise r.fail(f"policy.{key}", "one of double_counting, expiring_warning_days, count_self_attested, "
-                         "count_unverified, trusted_issuers")
+                         "count_unverified, trusted_issuers, conditions")
+    conditions = r.string(policy_table, "conditions", "policy.") or "route"
+    if conditions not in ("route", "destination"):
+        raise r.fail("policy.conditions", '"route" (a component\'s conditions must be met) or "destination" '
+                     "(holding its credential completes it)", conditions)
     policy = Policy(
         double_counting=r.boolean(policy_table, "double_counting", "policy."),
         expiring_warning_days=r.number(policy_table, "expiring_warning_days", "policy.", integer=True) or 90,
         count_self_attested=r.boolean(policy_table, "count_self_attested", "policy.", True),
         count_unverified=r.boolean(policy_table, "count_unverified", "policy.", True),
         trusted_issuers=tuple(v.casefold() for v in r.strings(policy_table, "trusted_issuers", "policy.")),
+        conditions=conditions,
     )
 
     exits: list[ExitAward] = []
@@ -553,6 +565,8 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
         match=match,
         allow_reuse=r.boolean(table, "allow_reuse", path),
         shortcut=r.match(table["shortcut"], f"{path}shortcut.") if "shortcut" in table else None,
+        completes_with=r.match(table["completes_with"], f"{path}completes_with.") if "completes_with" in table
+        else None,
         credits=r.number(table, "credits", path),
         step=r.string(table, "step", path),
         url=r.string(table, "url", path),
@@ -708,6 +722,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         table.update(match_dict(node.match))
         if node.shortcut is not None:
             table["shortcut"] = match_dict(node.shortcut)
+        if node.completes_with is not None:
+            table["completes_with"] = match_dict(node.completes_with)
         requirements[node.id] = table
     out: dict[str, Any] = {"id": pathway.id, "name": pathway.name}
     if pathway.description:
@@ -722,6 +738,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                      "count_self_attested": p.count_self_attested, "count_unverified": p.count_unverified}
     if p.trusted_issuers:
         out["policy"]["trusted_issuers"] = list(p.trusted_issuers)
+    if p.conditions != "route":
+        out["policy"]["conditions"] = p.conditions
     if pathway.exits:
         out["exits"] = [{"id": e.id, "name": e.name, "node": e.node} for e in pathway.exits]
     if pathway.transfers:
