@@ -199,3 +199,16 @@ def test_exact_plans_with_competing_sums_and_counts(seed):
         assert plan.feasible and plan.exact
         assert (plan.cost, plan.hours) == expected
         assert plan.evaluation_after.status == "met"
+
+
+@pytest.mark.parametrize("as_of_text", ["2025-02-01", "2025-03-01", "2024-03-31"])
+def test_the_experience_step_covers_the_calendar_months(as_of_text):
+    """Seven months ending on 1 February span 215 days: the planned experience is long enough whatever the
+    months' lengths, and relevant to the requirement."""
+    from datetime import datetime, timezone
+
+    goal = load_pathway_toml('id = "x"\nname = "X"\n[requirements.root]\ntype = "experience"\nmin_months = 7\n'
+                             'occupation = ["15-2051.01", "Data analyst"]\nskill = "Data analysis"\n', "x.toml")
+    as_of = datetime.fromisoformat(as_of_text).replace(tzinfo=timezone.utc)
+    plan = cheapest_completion(goal, [], [], as_of=as_of)
+    assert plan.feasible and [o.id for o in plan.steps] == ["self:root"]

@@ -28,6 +28,7 @@ from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, V
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
+    _add_months,
     CredentialIndex,
     Held,
     HeldCredential,
@@ -141,7 +142,8 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
             step = Offering(id=f"self:{node.id}", name=f"{node.label} (gain the experience)", cost=0.0,
                             hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self")
             held = step.hypothetical_credential(as_of)
-            held.credential.valid_from = as_of - timedelta(days=months * 30.4375 + 1)
+            # in calendar months, as experience is counted (a day more: whatever the months' lengths)
+            held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
             held.credential.issued = held.credential.valid_from
             if node.match.types:
                 held.credential.achievement_type = sorted(node.match.types)[0]
