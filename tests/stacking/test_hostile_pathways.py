@@ -405,3 +405,15 @@ def test_fuzz_depths(depth, fmt, cycle):
         assert cycle or depth >= MAX_DEPTH - 2
     else:
         assert not cycle and depth <= MAX_DEPTH + 1
+
+
+def test_ranking_many_combinatorial_pathways_is_bounded_as_a_whole(monkeypatch):
+    from skillwallet.stacking import evaluate as engine
+
+    monkeypatch.setattr(engine, "RANK_SECONDS", 1.0)
+    pathway, held = _combinatorial()
+    started = time.perf_counter()
+    ranked = engine.rank_pathways([pathway] * 6, held, as_of=AS_OF)
+    # six searches of 0.6 s each would take 3.6 s; the ranking's budget stops them together
+    assert time.perf_counter() - started < 3.0
+    assert len(ranked) == 6 and not any(e.exhaustive for e in ranked)

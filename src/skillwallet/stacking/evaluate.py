@@ -52,6 +52,7 @@ EXPIRED = "expired"  # would be met, but the credentials that match are expired 
 
 SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its best found, not proven optimal
 MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
+RANK_SECONDS = 5.0  # every search of one ranking (`stack` without --goal) together
 SEARCH_SECONDS = 0.6  # and seconds (a pathway's combinatorics may make each node slow)
 
 
@@ -1452,6 +1453,12 @@ def rank_pathways(pathways: Iterable[Pathway], credentials: Sequence[HeldCredent
     """Evaluate every pathway (sharing one index) and rank them: met first, then by progress."""
     index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
         credentials, as_of=as_of, taxonomy=taxonomy)
-    evaluations = [PathwayEvaluator(p, index, trusted_issuers=trusted_issuers).evaluate() for p in pathways]
+    # one work budget for the whole ranking too: many combinatorial pathways must not add up to minutes
+    deadline = time.monotonic() + RANK_SECONDS
+    evaluations = []
+    for p in pathways:
+        evaluator = PathwayEvaluator(p, index, trusted_issuers=trusted_issuers)
+        evaluator.deadline = deadline
+        evaluations.append(evaluator.evaluate())
     evaluations.sort(key=lambda e: (e.status != MET, -e.progress, e.pathway.id))
     return evaluations
