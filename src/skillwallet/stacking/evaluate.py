@@ -8,12 +8,15 @@ issuer and tag), so each leaf finds its candidates without scanning the wallet. 
 credentials to the leaves is searched exactly (depth-first branch and bound): one credential counts toward one
 requirement unless the pathway allows double counting, and a greedy pick is wrong whenever a credential could
 serve two requirements (PATHWAYS.md, "What an evaluation returns"). Credentials that are interchangeable for the
-pathway (same leaves, same quality) are tried once, which keeps the search small. Aggregates (count / sum / mean /
-experience) take what the leaves leave over, and only as many credentials as they need.
+pathway (same leaves, same quality) are tried once, which keeps the search small. For each assignment of the
+leaves, the aggregates that lock what they count (count / sum / experience without double counting) share the
+credentials left over exactly too: a second branch and bound decides which aggregate each contested credential
+goes to (two credit sums over the same courses). A mean reads grades and locks nothing.
 
-The assignment maximises, in order: the root met, the root's progress, the fewest warnings (unverified,
-self-attested, counted twice) — exactly — and then, as a tie-break among the assignments found, the fewest
-credentials used.
+The assignment maximises, in order: the root met, the root's progress, the fewest warnings of the
+single-credential requirements (unverified, self-attested, counted twice) — exactly — and then, as a tie-break
+among the assignments found, the fewest credentials used. Every search has a work budget (nodes and seconds);
+past it the best assignment found is the answer, and the evaluation says it is not proven optimal.
 """
 
 from __future__ import annotations
