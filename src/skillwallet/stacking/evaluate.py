@@ -1003,7 +1003,11 @@ class PathwayEvaluator:
             if not (met and prog >= 1.0) and self.consuming:
                 owner = self._assign_aggregates(assignment, enabled, used, (met, round(prog, 9)), stop_when_met)
                 if owner is not None:
-                    met, prog, taken = self._evaluate(assignment, enabled, False, used, owner=owner)
+                    shared = self._evaluate(assignment, enabled, False, used, owner=owner)
+                    if (shared[0], round(shared[1], 9)) > (met, round(prog, 9)):
+                        met, prog, taken = shared
+                    else:  # the sharing's model and the tree disagreed (never seen): keep what is proven
+                        owner = None
             score = self._score(met, prog, taken)
             if best["score"] is None or score > best["score"]:
                 best.update(score=score, assignment=dict(assignment), owner=owner)
