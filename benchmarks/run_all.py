@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["cli_startup", "store", "import", "verify", "jose", "stacking", "export", "hostile"]
+ORDER = ["cli_startup", "store", "import", "verify", "jose", "stacking", "stacking_hostile", "export", "hostile"]
 
 
 def main(argv: list[str]) -> int:

@@ -83,6 +83,8 @@ def _check_expiring(document: dict, ids: dict) -> None:
 def _check_stack(document: dict, ids: dict) -> None:
     assert isinstance(document["missing"], list)
     assert isinstance(document["status"], str)
+    # false only when the assignment search ran out of its budget (best found, not proven optimal)
+    assert document["exact"] is True and document["search"]["exhaustive"] is True
 
 
 CONTRACTS: list[Contract] = [
@@ -142,11 +144,11 @@ CONTRACTS: list[Contract] = [
     Contract(
         ["stack", "--goal", "{pathway}", "--json"],
         "stack",
-        {"goal", "status", "progress", "missing"},
+        {"goal", "status", "progress", "missing", "exact", "destination_held"},
         check=_check_stack,
     ),
     Contract(["stack", "--json"], "stack-ranking", {"pathways"},
-             items={"pathways": {"goal", "name", "status", "progress", "missing"}}),
+             items={"pathways": {"goal", "name", "status", "progress", "missing", "exact"}}),
     Contract(["offerings", "list", "--json"], "offerings", {"offerings"}, needs_wallet=False),
     Contract(["skills", "--json"], "skills", {"skills", "attribution"}),
     Contract(["profile", "show", "--json"], "profile", {"profile", "complete"}),

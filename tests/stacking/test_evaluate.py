@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from datetime import datetime, timezone
 
 import pytest
 
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway, rank_pathways
+from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.model import load_pathway_toml
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, brute_force_best, cred
 
 
 def pathway(body: str, header: str = 'id = "t"\nname = "Test pathway"\n'):
@@ -272,21 +272,6 @@ def test_rank_pathways_orders_by_progress():
     assert [e.pathway.id for e in ranked] == ["b", "a"]
 
 
-def _brute_force(evaluator: PathwayEvaluator):
-    """Best (met, progress) over every assignment of credentials (or none) to every leaf."""
-    leaves = evaluator.search_leaves
-    best = None
-    for combo in itertools.product(*[(None, *leaf.candidates) for leaf in leaves]):
-        locked = [i for leaf, i in zip(leaves, combo) if i is not None and not leaf.reuse]
-        if len(locked) != len(set(locked)):
-            continue
-        assignment = {leaf.key: i for leaf, i in zip(leaves, combo)}
-        met, prog, _ = evaluator._evaluate(assignment, lambda i: True, False, set(locked))
-        score = (met, round(prog, 9))
-        best = score if best is None or score > best else best
-    return best
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_search_matches_brute_force_on_random_instances(seed):
     rng = random.Random(seed)
@@ -313,7 +298,7 @@ def test_search_matches_brute_force_on_random_instances(seed):
     index = CredentialIndex(creds, as_of=AS_OF)
     evaluator = PathwayEvaluator(p, index)
     evaluation = evaluator.evaluate()
-    assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)
+    assert (evaluation.tree.met, round(evaluation.progress, 9)) == brute_force_best(evaluator)
     assert evaluation.exhaustive
 
 
@@ -429,7 +414,7 @@ tag = "course"
     index = CredentialIndex(creds, as_of=AS_OF)
     evaluator = PathwayEvaluator(p, index)
     evaluation = evaluator.evaluate()
-    assert (evaluation.tree.met, round(evaluation.progress, 9)) == _brute_force(evaluator)
+    assert (evaluation.tree.met, round(evaluation.progress, 9)) == brute_force_best(evaluator)
 
 
 def test_experience_uses_activity_dates_and_extension_types():
@@ -437,7 +422,8 @@ def test_experience_uses_activity_dates_and_extension_types():
     job = cred("Support analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     job.credential.extra.update({"activity_start": "2022-01-01T00:00:00Z", "activity_end": "2023-03-01T00:00:00Z"})
     evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
-    assert evaluation.status == "partial" and evaluation.tree.detail.startswith("13.9 of 18 months")
+    # 1 January 2022 to 1 March 2023, both days worked: 14 months and a day
+    assert evaluation.status == "partial" and evaluation.tree.detail.startswith("14.0 of 18 months")
     current = cred("Data analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     current.credential.extra.update({"activity_start": "2024-09-01T00:00:00Z"})  # ongoing: counts up to the date
     assert evaluate_pathway(p, [job, current], as_of=AS_OF).status == "met"
@@ -464,3 +450,197 @@ label = "Portfolio project"
 
     stored = Stored(entry.wallet_id, entry.credential, entry.verdict, ["step:root"])
     assert evaluate_pathway(p, [stored], as_of=AS_OF).status == "met"
+
+
+ACCOUNTING = """
+[requirements.root]
+type = "all"
+children = ["core", "electives"]
+[requirements.core]
+type = "sum"
+min = 3
+tag = "accounting"
+label = "Accounting core"
+[requirements.electives]
+type = "sum"
+min = 4
+achievement_type = "Course"
+label = "Electives"
+"""
+
+
+def test_two_credit_sums_share_the_courses_exactly():
+    """Taking the biggest course for the first sum (greedy) leaves 3 of 4 elective credits; ACCT 102 on the core
+    and ACCT 101 on the electives meets both."""
+    acct101 = cred("ACCT 101", credits=4, tags=["accounting"], achievement_type="Course")
+    acct102 = cred("ACCT 102", credits=3, tags=["accounting"], achievement_type="Course")
+    evaluation = evaluate_pathway(pathway(ACCOUNTING), [acct101, acct102], as_of=AS_OF)
+    assert evaluation.status == "met" and evaluation.exhaustive
+    assert evaluation.used == {acct102.wallet_id: ["core"], acct101.wallet_id: ["electives"]}
+    core, electives = evaluation.tree.children
+    assert core.detail == "3 of 3 credits" and electives.detail == "4 of 4 credits"
+
+
+def test_a_count_and_a_sum_share_the_badges_exactly():
+    p = pathway("""
+[requirements.root]
+type = "all"
+children = ["badges", "credits"]
+[requirements.badges]
+type = "count"
+min = 1
+tag = "badge"
+[requirements.credits]
+type = "sum"
+min = 5
+tag = "course"
+""")
+    # the count, earlier in the tree, would take the 5-credit badge-course first
+    big = cred("Big", credits=5, tags=["badge", "course"], issued="2025-01-01")
+    small = cred("Small", credits=1, tags=["badge", "course"], issued="2020-01-01")
+    evaluation = evaluate_pathway(p, [big, small], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert evaluation.used == {small.wallet_id: ["badges"], big.wallet_id: ["credits"]}
+
+
+def test_a_mean_reads_every_grade_whatever_else_counts_it():
+    p = pathway("""
+[requirements.root]
+type = "all"
+children = ["credits", "grades"]
+[requirements.credits]
+type = "sum"
+min = 3
+tag = "course"
+[requirements.grades]
+type = "mean"
+min = 3.0
+tag = "course"
+""")
+    low = cred("Low", credits=3, result="2.0", tags=["course"])
+    high = cred("High", credits=3, result="4.5", tags=["course"])
+    evaluation = evaluate_pathway(p, [low, high], as_of=AS_OF)
+    assert evaluation.status == "met"
+    assert evaluation.tree.children[1].detail.startswith("mean 3.25 of 2 results")
+
+
+def _mixed_pathway(rng: random.Random):
+    """A random tree mixing every consuming kind: leaves, counts, sums of credits and hours, experience,
+    at-least with an optional cap, any, credit transfer into a sum, reuse on some requirements."""
+    tags = ["a", "b", "c"]
+    body = ['[requirements.root]\ntype = "all"\nchildren = ["pick", "s1", "s2", "n1", "either"]\n']
+    n = rng.randint(1, 2)
+    cap = f"at_most = {rng.randint(n, 3)}\n" if rng.random() < 0.4 else ""
+    body.append(f'[requirements.pick]\ntype = "at_least"\nn = {n}\n{cap}children = ["l1", "l2", "l3"]\n')
+    for k in (1, 2, 3):
+        body.append(f'[requirements.l{k}]\ntype = "credential"\ntag = "{rng.choice(tags)}"\n'
+                    + ('allow_reuse = true\n' if rng.random() < 0.15 else ''))
+    body.append(f'[requirements.s1]\ntype = "sum"\nmin = {rng.choice([2, 3, 4, 5, 7])}\ntag = "{rng.choice(tags)}"\n')
+    field = rng.choice(["credits", "hours"])
+    body.append(f'[requirements.s2]\ntype = "sum"\nfield = "{field}"\nmin = {rng.choice([3, 4, 6])}\n'
+                f'tag = "{rng.choice(tags)}"\n' + ('allow_reuse = true\n' if rng.random() < 0.15 else ''))
+    body.append(f'[requirements.n1]\ntype = "count"\nmin = {rng.randint(1, 2)}\ntag = "{rng.choice(tags)}"\n')
+    body.append('[requirements.either]\ntype = "any"\nchildren = ["x", "job"]\n')
+    body.append(f'[requirements.x]\ntype = "credential"\ntag = "{rng.choice(tags)}"\n')
+    body.append(f'[requirements.job]\ntype = "experience"\nmin_months = {rng.choice([6, 12])}\n'
+                f'achievement_type = "WorkExperience"\n')
+    if rng.random() < 0.3:
+        body.append(f'[[transfer]]\nmatch = {{ tag = "{rng.choice(tags)}" }}\ninto = "s1"\ncredits = 2\ncap = 2\n')
+    if rng.random() < 0.25:
+        body.append('[policy]\ndouble_counting = true\n')
+    # TOML wants the array of tables after the requirement tables or before: keep transfers/policy last
+    return pathway("\n".join(body))
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_exact_across_every_kind_matches_brute_force(seed):
+    """Leaves, counts, sums (credits and hours), experience, at-least with a cap, transfers and reuse, all
+    competing for the same few credentials: the search equals the brute force over every sharing."""
+    rng = random.Random(4000 + seed)
+    p = _mixed_pathway(rng)
+    creds = []
+    for j in range(rng.randint(3, 5)):
+        if rng.random() < 0.2:
+            start = f"202{rng.randint(2, 4)}-0{rng.randint(1, 9)}-01"
+            creds.append(cred(f"job{j}", achievement_type="WorkExperience", valid_from=start, issued=start,
+                              tags=rng.sample(["a", "b", "c"], rng.randint(0, 2))))
+        else:
+            creds.append(cred(f"c{j}", credits=rng.choice([None, 1, 2, 3, 4]), hours=rng.choice([None, 2, 3, 5]),
+                              tags=rng.sample(["a", "b", "c"], rng.randint(1, 3)),
+                              issued=f"202{rng.randint(0, 4)}-01-01",
+                              verdict=rng.choice(["verified", "verified", "unsigned"])))
+    evaluator = PathwayEvaluator(p, CredentialIndex(creds, as_of=AS_OF))
+    evaluation = evaluator.evaluate()
+    assert evaluation.exhaustive
+    assert (evaluation.tree.met, round(evaluation.progress, 9)) == brute_force_best(evaluator)
+    # the explanation agrees with the score it reports: no credential counted twice unless allowed
+    if not p.policy.double_counting:
+        reusing = {n.id for n in p.requirements.values() if n.allow_reuse}
+        for wallet_id, nodes in evaluation.used.items():
+            assert len([n for n in nodes if n not in reusing]) <= 1, (wallet_id, nodes)
+
+
+ANALYTICS_EXPERIENCE = """
+[requirements.root]
+type = "experience"
+label = "6 months of analytics experience"
+min_months = 6
+occupation = ["15-2051.00", "Data analyst", "Business intelligence analyst"]
+skill = ["Data analysis"]
+"""
+
+
+def _job(title, start, end=None, skills=(), tags=()):
+    entry = cred(title, achievement_type="ext:WorkExperience", issued=start, skills=skills, tags=tags,
+                 self_attested=True, verdict="self-asserted")
+    entry.credential.extra["activity_start"] = f"{start}T00:00:00Z"
+    if end:
+        entry.credential.extra["activity_end"] = f"{end}T00:00:00Z"
+    return entry
+
+
+def test_a_year_as_a_barista_is_not_analytics_experience():
+    p = pathway(ANALYTICS_EXPERIENCE)
+    barista = _job("Barista", "2023-01-01", "2023-12-31")
+    evaluation = evaluate_pathway(p, [barista], as_of=AS_OF)
+    assert evaluation.status == "unmet" and evaluation.used == {}
+    assert "not relevant (no matching title, skill or occupation): Barista" in evaluation.tree.detail
+    assert evaluation.tree.rule.startswith("work experience as 'Data analyst' or 'Business intelligence analyst'")
+
+
+@pytest.mark.parametrize("title, skills, tags, why", [
+    ("Junior Data Analyst at Acme", (), (), "title 'Junior Data Analyst at Acme' matches 'Data analyst'"),
+    ("Business Intelligence Analysts intern", (), (), "matches 'Business intelligence analyst'"),
+    ("Operations assistant", ("Data analysis",), (), "skill Data analysis"),
+    ("Operations assistant", (), ("onet:15-2051.00",), "occupation 15-2051.00"),
+])
+def test_experience_counts_when_title_skill_or_occupation_matches_and_says_which(title, skills, tags, why):
+    p = pathway(ANALYTICS_EXPERIENCE)
+    job = _job(title, "2024-01-01", "2024-12-31", skills=skills, tags=tags)
+    evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
+    assert evaluation.status == "met"
+    [credential] = evaluation.tree.credentials
+    assert credential["rule"].startswith("relevant experience: ") and why in credential["rule"]
+
+
+def test_a_full_year_with_an_inclusive_end_date_is_12_months():
+    p = pathway('[requirements.root]\ntype = "experience"\nmin_months = 12\noccupation = "Data analyst"\n')
+    job = _job("Data analyst", "2024-01-01", "2024-12-31")
+    evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
+    assert evaluation.status == "met" and evaluation.tree.detail.startswith("12.0 of 12 months")
+    # and an ongoing job counts up to the evaluation date: 1 December to 1 June is 6 months
+    ongoing = _job("Data analyst", "2024-12-01")
+    six = pathway('[requirements.root]\ntype = "experience"\nmin_months = 6\noccupation = "Data analyst"\n')
+    assert evaluate_pathway(six, [ongoing], as_of=AS_OF).status == "met"
+
+
+def test_a_certificate_with_the_skill_is_not_months_of_experience():
+    """Skills on an experience requirement say which jobs are relevant; a course with the skill is no job."""
+    p = pathway(ANALYTICS_EXPERIENCE)
+    course = cred("Data analysis course", skills=["Data analysis"], issued="2020-01-01")
+    assert evaluate_pathway(p, [course], as_of=AS_OF).status == "unmet"
+
+
+def test_occupation_only_on_experience_requirements():
+    with pytest.raises(InvalidPathwayError, match="occupation only on 'experience' requirements"):
+        pathway('[requirements.root]\ntype = "skill"\nskill = "SQL"\noccupation = "Data analyst"\n')

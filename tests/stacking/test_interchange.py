@@ -29,7 +29,7 @@ def test_ctdl_with_components_in_a_separate_file():
     # the TOML written is itself a valid native pathway
     assert load_pathway_toml(result.toml, "again").requirements.keys() == pathway.requirements.keys()
     root = pathway.requirements[pathway.root]
-    assert root.kind == "all" and len(root.children) == 3 and root.shortcut is not None
+    assert root.kind == "all" and len(root.children) == 3 and root.completes_with is not None
     core, choice, electives = (pathway.requirements[c] for c in root.children)
     assert core.kind == "all" and choice.kind == "any"
     assert electives.kind == "sum" and electives.minimum == 6 and len(electives.children) == 3
@@ -45,8 +45,10 @@ def test_ctdl_with_components_in_a_separate_file():
     assert any("Networking Essentials" in m for m in evaluation.missing)
     creds += [cred("NET 110", achievement_type="Course"), cred("Linux Administration", achievement_type="Course")]
     assert evaluate_pathway(pathway, creds, as_of=AS_OF).status == "met"
-    # holding the destination credential itself completes the pathway
-    assert evaluate_pathway(pathway, [cred("IT Support Technician Certificate")], as_of=AS_OF).status == "met"
+    # holding the destination credential is shown beside the route, which it does not replace (CTDL: the
+    # conditions are what must be done to complete the component)
+    only_destination = evaluate_pathway(pathway, [cred("IT Support Technician Certificate")], as_of=AS_OF)
+    assert only_destination.status == "unmet" and only_destination.destination_held is True
 
 
 def test_components_missing_from_the_call_are_named():
@@ -157,3 +159,24 @@ def test_ctdl_is_child_of_builds_the_hierarchy_when_there_is_no_destination():
     assert root.kind == "all" and len(root.children) == 2
     assert any("pointValue" in u for u in result.unmapped)
     assert any("every hasChild component is required" in u for u in result.unmapped)
+
+
+def test_ctdl_work_experience_is_relevant_through_its_occupation_type():
+    graph = {"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [
+        {"@id": "p", "@type": "ceterms:Pathway", "ceterms:name": "Support", "ceterms:hasDestinationComponent": "w"},
+        {"@id": "w", "@type": "ceterms:WorkExperienceComponent", "ceterms:name": "A year in IT support",
+         "ceterms:minimumDuration": "P1Y",
+         "ceterms:occupationType": [{"@type": "ceterms:CredentialAlignmentObject", "ceterms:codedNotation": "15-1232.00",
+                                     "ceterms:targetNodeName": {"en-US": "Computer User Support Specialists"}}]},
+    ]}
+    [result] = import_pathway_documents([("support.json", json.dumps(graph))])
+    node = result.pathway.requirements[result.pathway.root]
+    assert node.occupation == ("15-1232.00", "Computer User Support Specialists")
+
+    def job(title):
+        entry = cred(title, achievement_type="ext:WorkExperience", issued="2023-01-01")
+        entry.credential.extra.update({"activity_start": "2023-01-01T00:00:00Z", "activity_end": "2023-12-31T00:00:00Z"})
+        return entry
+
+    assert evaluate_pathway(result.pathway, [job("Barista")], as_of=AS_OF).status == "unmet"
+    assert evaluate_pathway(result.pathway, [job("Computer user support specialist")], as_of=AS_OF).status == "met"

@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode, InvalidPathwayError
 from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.interchange import import_pathway_documents
-from skillwallet.stacking.model import load_pathway_toml
+from skillwallet.stacking.model import load_pathway_toml, pathway_to_dict
 
 from .helpers import AS_OF, cred
 
@@ -48,8 +49,8 @@ def test_comptia_registry_graph_structure():
     chain = []
     while node.kind == "all":
         condition, credential = (pathway.requirements[c] for c in node.children)
-        assert credential.kind == "credential" and node.shortcut is not None
-        assert node.shortcut.names == credential.match.names
+        assert credential.kind == "credential" and node.shortcut is None
+        assert node.completes_with.names == credential.match.names
         chain.append(credential.label)
         node = pathway.requirements[condition.children[0]]
     chain.append(node.label)
@@ -65,14 +66,16 @@ def test_comptia_registry_graph_structure():
 
 def test_comptia_evaluation_follows_the_certification_route():
     pathway = published(COMPTIA).pathway
-    assert status(pathway, [cred("CompTIA Cloud+")]).status == "met"
+    everything = status(pathway, [cred(name) for name in COMPTIA_ROUTE])
+    assert everything.status == "met" and everything.destination_held is True
     start = status(pathway, [cred("CompTIA A+")])
     assert start.status == "partial" and start.missing == COMPTIA_ROUTE[1:]
     almost = status(pathway, [cred(name) for name in COMPTIA_ROUTE[:-1]])
     assert almost.status == "partial" and almost.missing == ["CompTIA Cloud+"] and almost.progress == 0.5
     # the published name has a leading space (" CompTIA Cloud Essentials+"): matched all the same
     midway = status(pathway, [cred("CompTIA Cloud Essentials+")])
-    assert midway.missing == ["CompTIA Linux+", "CompTIA Server+", "CompTIA Cloud+"]
+    # holding a certification midway is its step of the route, not the steps below it
+    assert midway.missing == [name for name in COMPTIA_ROUTE if name != "CompTIA Cloud Essentials+"]
     assert status(pathway, [cred("CompTIA Cloud+", expires="2025-01-01")]).status == "unmet"
     assert status(pathway, [cred("Cisco CCNA")]).status == "unmet"
 
@@ -86,7 +89,7 @@ def test_draft_encoding_structure():
     assert pathway.id == "a7f231f4-21cb-4ba3-8c03-4f7a5f67781c"
     root = pathway.requirements[pathway.root]
     # the unnamed destination credential is reached through its condition, the unnamed assessment likewise
-    assert root.kind == "all" and root.shortcut is None and len(root.children) == 1
+    assert root.kind == "all" and root.completes_with is None and len(root.children) == 1
     either = pathway.requirements[root.children[0]]
     assert either.kind == "any" and either.label == "Select one or the other of the two options"
     two_of_three, course_a = (pathway.requirements[c] for c in either.children)
@@ -95,7 +98,7 @@ def test_draft_encoding_structure():
     assert two_of_three.label == "2 of: Course B, Course C, Course D"
     course_a = pathway.requirements[course_a.children[0]]
     # "@en-US" language keys are read; Course A is reached by two of B, C, D or by holding it
-    assert course_a.label == "Course A" and course_a.kind == "at_least" and course_a.shortcut is not None
+    assert course_a.label == "Course A" and course_a.kind == "at_least" and course_a.completes_with is not None
     unmapped = "\n".join(result.unmapped)
     assert "reqNum = 2 read as at least 2" in unmapped
     assert "has no name or code" in unmapped
@@ -103,7 +106,7 @@ def test_draft_encoding_structure():
 
 @pytest.mark.parametrize("held, expected", [
     (["Course B", "Course D"], "met"),
-    (["Course A"], "met"),
+    (["Course A"], "unmet"),  # Course A's condition is what completes it (CTDL ComponentCondition)
     (["Course B", "Course C", "Course D"], "met"),
     (["Course C"], "partial"),
     (["Course E"], "unmet"),
@@ -290,7 +293,8 @@ def test_badgr_pathway_published_as_ctdl_structure():
     assert root.kind == "all" and root.shortcut.names == {"Marketable Skills in French"}
     skills = {pathway.requirements[c].label: pathway.requirements[c] for c in root.children}
     assert {label: node.n for label, node in skills.items()} == SKILLS
-    assert all(node.kind == "at_least" and node.shortcut is not None for node in skills.values())
+    # each skill badge's condition is its route; holding the badge itself is kept as completes_with
+    assert all(node.kind == "at_least" and node.completes_with is not None for node in skills.values())
     leaves = [n for n in pathway.requirements.values() if n.kind == "credential"]
     assert len(leaves) == 24 and all(n.label.endswith(")") for n in leaves)
     unmapped = "\n".join(result.unmapped)
@@ -345,3 +349,65 @@ def test_cli_validate_refuses_json_that_is_no_pathway(tmp_path, capsys):
     bad.write_text('{"name": "hello"}')
     assert run(["pathways", "validate", str(bad)]) == ExitCode.INVALID_PATHWAY
     assert "neither a CTDL pathway" in capsys.readouterr().err
+
+
+def test_comptia_route_is_required_and_the_destination_is_shown_beside_it():
+    """ceterms:ComponentCondition is what must be done to complete a component, as the pathway's issuer
+    determines: Cloud+ and six others without Security+ is partial, Security+ missing; holding Cloud+ is
+    reported beside the route (destination_held), never folded into the status."""
+    pathway = published(COMPTIA).pathway
+    held = [cred(name) for name in COMPTIA_ROUTE if name != "CompTIA Security+"]
+    evaluation = status(pathway, held)
+    assert evaluation.status == "partial" and evaluation.missing == ["CompTIA Security+"]
+    assert evaluation.destination_held is True and evaluation.to_dict()["destination_held"] is True
+    alone = status(pathway, [cred("CompTIA Cloud+")])
+    assert alone.status == "partial" and alone.destination_held is True
+    assert alone.missing == COMPTIA_ROUTE[:-1]
+    assert status(pathway, [cred("CompTIA A+")]).destination_held is False
+
+
+def test_conditions_policy_destination_reads_the_credential_as_completing_the_branch():
+    """A publisher who meant award prerequisites sets [policy] conditions = "destination"."""
+    def with_destination_policy(name):
+        document = pathway_to_dict(published(name).pathway)
+        document["policy"]["conditions"] = "destination"
+        return load_pathway_toml(tomli_w.dumps(document), f"{name}.toml")
+
+    pathway = with_destination_policy(COMPTIA)
+    assert pathway.policy.conditions == "destination"
+    alone = status(pathway, [cred("CompTIA Cloud+")])
+    assert alone.status == "met"
+    assert alone.tree.credentials[0]["via"] == "shortcut"
+    assert 'policy conditions = "destination"' in alone.tree.credentials[0]["rule"]
+    draft = with_destination_policy(DRAFT)
+    assert status(draft, [cred("Course A", achievement_type="Course")]).status == "met"
+
+
+def test_badgr_completion_badge_keeps_its_shortcut_meaning():
+    pathway = published(BADGR).pathway
+    assert pathway.policy.conditions == "route"
+    shortcuts = [n for n in pathway.requirements.values() if n.shortcut is not None]
+    assert shortcuts and not any(n.completes_with for n in pathway.requirements.values())
+
+
+def test_cli_says_the_destination_is_held_beside_the_route(passphrase, tmp_path, capsys):
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        for name in COMPTIA_ROUTE:
+            if name != "CompTIA Security+":
+                held = cred(name)
+                wallet.add_credential(held.credential, held.verdict)
+    finally:
+        wallet.close()
+    assert run(["pathways", "import", str(PUBLISHED / COMPTIA)]) == 0
+    capsys.readouterr()
+    goal = "ce-cc62e516-f95d-4306-a11a-c0ecc39d835f"
+    assert run(["stack", "--goal", goal, "--json", "--as-of", "2025-06-01"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "partial" and data["destination_held"] is True and data["missing"] == ["CompTIA Security+"]
+    assert run(["stack", "--goal", goal, "--as-of", "2025-06-01"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "You hold CompTIA Cloud+ (the destination); the pathway's route also lists CompTIA Security+" in out

@@ -12,7 +12,7 @@ from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
 from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.stacking.optimise import Offering, cheapest_completion
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, brute_force_best, cred
 
 GOAL_TEXT = """
 id = "analyst"
@@ -93,7 +93,8 @@ def _brute_force(pathway, held, offerings):
             if best is not None and (cost, hours) >= best:
                 continue
             chosen = {base + j for j in subset}
-            if evaluator.is_met(lambda i, chosen=chosen: i < base or i in chosen):
+            # feasibility from the brute force over every sharing, not from the engine's own search
+            if brute_force_best(evaluator, lambda i, chosen=chosen: i < base or i in chosen)[0]:
                 best = (cost, hours)
     return best
 
@@ -138,3 +139,76 @@ def test_exact_against_brute_force_on_random_instances(seed):
         assert plan.feasible and plan.exact
         assert (plan.cost, plan.hours) == expected
         assert plan.evaluation_after.status == "met"
+
+
+def test_the_plan_uses_the_exact_sharing_of_credits():
+    """ACCT 102 on the core and ACCT 101 on the electives already meet the goal: no course to buy."""
+    goal = load_pathway_toml("""
+id = "acct"
+name = "Accounting"
+[requirements.root]
+type = "all"
+children = ["core", "electives"]
+[requirements.core]
+type = "sum"
+min = 3
+tag = "accounting"
+[requirements.electives]
+type = "sum"
+min = 4
+achievement_type = "Course"
+""", "acct.toml")
+    held = [cred("ACCT 101", credits=4, tags=["accounting"], achievement_type="Course"),
+            cred("ACCT 102", credits=3, tags=["accounting"], achievement_type="Course")]
+    course = Offering(id="acct-201", name="ACCT 201", cost=450, hours=45, credits=3, achievement_type="Course",
+                      tags=["accounting"])
+    plan = cheapest_completion(goal, held, [course], as_of=AS_OF)
+    assert plan.already_met and plan.steps == [] and plan.cost == 0
+
+
+def _competing_pathway(rng: random.Random):
+    """Two credit sums and a count over overlapping tags, and a skill leaf: every consuming kind competes."""
+    tags = ["x", "y"]
+    body = ['id = "c"\nname = "C"\n[requirements.root]\ntype = "all"\nchildren = ["first", "s1", "s2", "n"]\n',
+            f'[requirements.first]\ntype = "skill"\nskill = "{rng.choice(SKILLS[:3])}"\n',
+            f'[requirements.s1]\ntype = "sum"\nmin = {rng.choice([3, 4, 6])}\ntag = "{rng.choice(tags)}"\n',
+            f'[requirements.s2]\ntype = "sum"\nmin = {rng.choice([2, 3, 5])}\ntag = "{rng.choice(tags)}"\n',
+            f'[requirements.n]\ntype = "count"\nmin = 1\ntag = "{rng.choice(tags)}"\n']
+    return load_pathway_toml("\n".join(body), "competing.toml")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_exact_plans_with_competing_sums_and_counts(seed):
+    rng = random.Random(7000 + seed)
+    pathway = _competing_pathway(rng)
+    held = [cred(f"h{j}", skills=rng.sample(SKILLS[:3], 1), credits=rng.choice([None, 1, 3, 4]),
+                 tags=rng.sample(["x", "y"], rng.randint(1, 2))) for j in range(rng.randint(0, 2))]
+    offerings = [
+        Offering(id=f"o{j}", name=f"Offering {j}", cost=rng.choice([0, 20, 35, 50, 80]),
+                 hours=rng.choice([5, 10, 40]), skills=rng.sample(SKILLS[:3], rng.randint(0, 1)),
+                 credits=rng.choice([None, 1, 2, 3, 4]), tags=rng.sample(["x", "y"], rng.randint(1, 2)))
+        for j in range(rng.randint(2, 5))
+    ]
+    expected = _brute_force(pathway, held, offerings)
+    plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
+    if expected is None:
+        assert not plan.feasible
+    elif expected == (0, 0) and not plan.steps:
+        assert plan.already_met or plan.cost == 0
+    else:
+        assert plan.feasible and plan.exact
+        assert (plan.cost, plan.hours) == expected
+        assert plan.evaluation_after.status == "met"
+
+
+@pytest.mark.parametrize("as_of_text", ["2025-02-01", "2025-03-01", "2024-03-31"])
+def test_the_experience_step_covers_the_calendar_months(as_of_text):
+    """Seven months ending on 1 February span 215 days: the planned experience is long enough whatever the
+    months' lengths, and relevant to the requirement."""
+    from datetime import datetime, timezone
+
+    goal = load_pathway_toml('id = "x"\nname = "X"\n[requirements.root]\ntype = "experience"\nmin_months = 7\n'
+                             'occupation = ["15-2051.01", "Data analyst"]\nskill = "Data analysis"\n', "x.toml")
+    as_of = datetime.fromisoformat(as_of_text).replace(tzinfo=timezone.utc)
+    plan = cheapest_completion(goal, [], [], as_of=as_of)
+    assert plan.feasible and [o.id for o in plan.steps] == ["self:root"]

@@ -31,15 +31,26 @@ pathways_app = command_group(
 )
 offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.")
 
+WIDE_NODE = 50  # a node with more children than this shows its unmet ones only in part
+WIDE_UNMET_SHOWN = 20
+NOT_PROVEN = "best found within the search budget; not proven optimal"
 STATUS_MARK = {"met": "✓", "partial": "◐", "unmet": "✗", "expired": "⌛"}
 STATUS_STYLE = {"met": "green", "partial": "yellow", "unmet": "red", "expired": "magenta"}
 
 
-def read_text_file(path: Path) -> str:
-    from skillwallet.errors import InvalidInputError
+def read_text_file(path: Path, limit: int | None = None) -> str:
+    """The file's text. With ``limit`` (bytes) a larger file is refused as a pathway, and never read whole."""
+    from skillwallet.errors import InvalidInputError, InvalidPathwayError
 
     try:
-        return path.read_text(encoding="utf-8-sig")
+        if limit is None:
+            return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InvalidPathwayError(f"{path}: too large for a pathway (more than {limit:,} bytes)",
+                                      "published pathways are far smaller: is this the right file?")
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InvalidInputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -102,8 +113,21 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
         if warning["kind"] != "counted-twice":  # listed once, under Warnings
             text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
     branch = tree.add(text)
-    for child in node.children:
+    children = node.children
+    if len(children) > WIDE_NODE:
+        # thousands of requirements under one node: every met or partly met one, the first unmet ones, a count
+        shown = [c for c in children if c.status in ("met", "partial", "expired")]
+        unmet = [c for c in children if c.status not in ("met", "partial", "expired")]
+        shown += unmet[:WIDE_UNMET_SHOWN]
+        order = {id(c): n for n, c in enumerate(children)}
+        children = sorted(shown, key=lambda c: order[id(c)])
+        hidden = len(node.children) - len(children)
+    else:
+        hidden = 0
+    for child in children:
         _render_node(branch, child, show_credentials)
+    if hidden:
+        branch.add(f"[dim]… {hidden:,} more not met (--json lists every requirement)[/dim]")
 
 
 def render_evaluation(evaluation) -> None:
@@ -115,12 +139,18 @@ def render_evaluation(evaluation) -> None:
     style = STATUS_STYLE.get(evaluation.status, "")
     head = (f"[bold]{escape(p.name)}[/bold] ({escape(p.id)}): [{style}]{evaluation.status}[/{style}], "
             f"{evaluation.progress:.0%} as of {evaluation.as_of.date().isoformat()}")
+    if not evaluation.exhaustive:
+        head += f" [yellow]({NOT_PROVEN})[/yellow]"
     tree = Tree(head)
     _render_node(tree, evaluation.tree)
     console.print(tree, soft_wrap=False)  # wrap long lines inside the tree rather than cut them
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
+    if evaluation.destination_held and evaluation.status != "met":
+        # the other reading of a CTDL pathway, beside the route it does not replace
+        console.print(f"You hold {escape(evaluation.destination or 'the destination credential')} (the destination); "
+                      f"the pathway's route also lists {escape(', '.join(evaluation.missing))}")
     if evaluation.missing:
         console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)))
     if evaluation.warnings:
@@ -128,7 +158,8 @@ def render_evaluation(evaluation) -> None:
         for w in evaluation.warnings:
             console.print(f"  [yellow]![/yellow] {escape(w['message'])}")
     if not evaluation.exhaustive:
-        console.print("[yellow]note: the assignment search hit its limit; the result may not be the best one[/yellow]")
+        console.print(f"[yellow]note: {NOT_PROVEN}: the search for the best assignment of credentials to "
+                      "requirements ran out of its work budget[/yellow]")
 
 
 def render_completion(completion) -> None:
@@ -139,18 +170,23 @@ def render_completion(completion) -> None:
         console.print("[green]The goal is already met: no next steps needed.[/green]")
         return
     if not completion.feasible:
+        if not completion.exact:
+            console.print(f"[yellow]No plan found within the search budget that completes this goal.[/yellow] "
+                          "Still missing: " + escape("; ".join(completion.evaluation_after.missing)))
+            return
         console.print("[red]No combination of the known offerings completes this goal.[/red] Still missing after "
                       "everything on offer: " + escape("; ".join(completion.evaluation_after.missing)))
         console.print("add your own with: skillwallet offerings add FILE")
         return
     # the heading is a line of its own, not a table title: piped, the table itself is plain tab-separated lines
-    console.print("Cheapest next steps" + (" (exact)" if completion.exact else " (best found)"), markup=False)
+    console.print("Cheapest next steps" + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
+    labels = {node_id: node.label for node_id, node in completion.pathway.requirements.items()}
     render_table(
         ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
         [
             [o.name, o.provider or ("you" if o.source == "self" else ""),
              f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
-             ", ".join(completion.covers.get(o.id, []))]
+             ", ".join(labels.get(n, n) for n in completion.covers.get(o.id, []))]
             for o in completion.steps
         ],
     )
@@ -197,7 +233,8 @@ def stack_command(
             emit_json("stack-ranking", {
                 "as_of": _iso(when),
                 "pathways": [{"goal": e.pathway.id, "name": e.pathway.name, "status": e.status,
-                              "progress": round(e.progress, 4), "missing": e.missing} for e in ranked],
+                              "progress": round(e.progress, 4), "missing": e.missing, "exact": e.exhaustive}
+                             for e in ranked],
             })
             return
         # on a terminal the ranking stays one screen line a pathway; piped, scripts get every missing requirement
@@ -315,9 +352,9 @@ def pathways_show(
 @pathways_app.command("validate")
 def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
     """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored."""
-    from skillwallet.stacking.model import load_pathway_toml
+    from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
-    text = read_text_file(file)
+    text = read_text_file(file, MAX_PATHWAY_BYTES)
     if not text.lstrip().startswith(("{", "[")):
         pathway = load_pathway_toml(text, str(file))
         info(f"{file}: valid pathway {pathway.id!r} ({len(pathway.requirements)} requirements)")
@@ -338,9 +375,9 @@ def pathways_add(
     force: bool = typer.Option(False, "--force", help="Replace a pathway with the same id."),
 ) -> None:
     """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid)."""
-    from skillwallet.stacking.model import load_pathway_toml
+    from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
-    text = read_text_file(file)
+    text = read_text_file(file, MAX_PATHWAY_BYTES)
     load_pathway_toml(text, str(file))  # validate before unlocking anything
     with wallet_catalog() as catalog:
         pathway = catalog.add_pathway(text, file.name, force=force)
@@ -365,8 +402,9 @@ def pathways_import(
 ) -> None:
     """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed."""
     from skillwallet.stacking.interchange import import_pathway_documents
+    from skillwallet.stacking.model import MAX_PATHWAY_BYTES
 
-    documents = [(str(f), read_text_file(f)) for f in files]
+    documents = [(str(f), read_text_file(f, MAX_PATHWAY_BYTES)) for f in files]
     results = import_pathway_documents(documents)
     stored: list[str] = []
     if not dry_run:

@@ -13,6 +13,7 @@ from typing import Any
 
 from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.interchange import ImportResult, build, slug
+from skillwallet.stacking.model import MAX_DEPTH
 
 
 def _ref(value: Any) -> str | None:
@@ -106,6 +107,9 @@ def _convert_one(raw: dict[str, Any], source: str) -> ImportResult:
             return nid
         if nid in visiting:
             raise InvalidPathwayError(f"{source}: element {nid!r} requires itself (a cycle)")
+        if len(visiting) >= MAX_DEPTH:
+            raise InvalidPathwayError(f"{source}: elements nest more than {MAX_DEPTH} levels deep (at {nid!r}): "
+                                      f"skillwallet reads pathways up to {MAX_DEPTH} levels deep")
         visiting.add(nid)
         name = element.get("name") or nid
         spec = element.get("requirements")

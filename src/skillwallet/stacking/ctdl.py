@@ -42,6 +42,7 @@ from typing import Any
 
 from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.interchange import ImportResult, build, slug
+from skillwallet.stacking.model import MAX_DEPTH
 
 PREFIXES = (
     "https://purl.org/ctdl/terms/", "http://purl.org/ctdl/terms/", "ceterms:",
@@ -223,6 +224,7 @@ class _Converter:
         self.taken: set[str] = set()  # node ids handed out, for unique ids in constant time
         self.unmapped: list[str] = []
         self.visiting: set[str] = set()
+        self.depth = 0  # conditions being converted, nested
         self.ignored: dict[tuple[str, str], int] = {}  # (resource kind, property) → how many carry it
         self.direct_classes: set[str] = set()
         self.progression_levels: list[str] = []
@@ -286,6 +288,11 @@ class _Converter:
             return nid
         if nid in self.visiting:
             raise InvalidPathwayError(f"{self.source}: component {nid!r} is its own prerequisite (a cycle)")
+        if len(self.visiting) >= MAX_DEPTH:
+            # the walk follows hasCondition / targetComponent links; a longer chain is refused, not recursed into
+            raise InvalidPathwayError(
+                f"{self.source}: components nest more than {MAX_DEPTH} levels deep (at {nid!r}): skillwallet reads "
+                f"pathways up to {MAX_DEPTH} levels deep", "published pathways nest a few levels: is this the right file?")
         self.visiting.add(nid)
         self.note_properties(comp, COMPONENT_KEYS, "component")
         types = set(comp.get("@type") or [])
@@ -316,21 +323,25 @@ class _Converter:
         if leaf is None and kind in CREDENTIAL_LIKE and conditions:
             self.unmapped.append(f"{kind} {name!r} has no name or code: it is reached through its conditions only "
                                  "(holding it cannot be recognised)")
+        # ceterms:ComponentCondition is "what must be done to complete a PathwayComponent ... as determined by
+        # the issuer of the Pathway" (https://credreg.net/ctdl/terms/ComponentCondition): the route is required.
+        # Holding the component's credential is kept as completes_with: the pathway's policy
+        # conditions = "destination" reads it as completing the branch, and the evaluation reports it beside the
+        # route either way (never folded in).
         if conditions and prerequisites and leaf is not None and leaf.get("type") == "credential":
-            # the credential itself is required; its conditions show how far along the way to it the holder is,
-            # and holding it completes the branch whatever the route (CTDL hasCondition, read as prerequisites)
+            # a credential placed in the graph itself: its conditions are the route to it, and it is required too
             leaf_id = f"{nid}-credential"
             self.requirements[leaf_id] = dict(leaf, label=name)
             table = {"type": "all", "children": conditions + [leaf_id],
-                     "shortcut": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
+                     "completes_with": {k: v for k, v in leaf.items() if k in ("name", "achievement_id")}}
         elif conditions:
             table = {"type": "all", "children": conditions} if len(conditions) > 1 else \
                 dict(self.requirements.pop(conditions[0]))
-            if len(conditions) == 1:
+            if len(conditions) == 1 and conditions[0] in self.taken:  # (a rare clash: a linear remap is fine)
                 self.ids = {k: (nid if v == conditions[0] else v) for k, v in self.ids.items()}
             if leaf is not None and leaf.get("type") == "credential":
-                shortcut = {k: v for k, v in leaf.items() if k in ("name", "achievement_id", "achievement_type")}
-                table["shortcut"] = shortcut
+                table["completes_with"] = {k: v for k, v in leaf.items()
+                                           if k in ("name", "achievement_id", "achievement_type")}
             elif leaf is not None and leaf.get("type") == "skill":
                 self.unmapped.append(f"component {name!r}: competency with conditions: the competency itself is "
                                      "not a shortcut")
@@ -434,7 +445,22 @@ class _Converter:
         if kind in EXPERIENCE_LIKE:
             months = _duration_months(text(comp, "minimumDuration") or text(comp, "exactDuration"))
             if months:
-                return {"type": "experience", "min_months": round(months, 2)}
+                leaf = {"type": "experience", "min_months": round(months, 2)}
+                # ceterms:occupationType (CredentialAlignmentObject: codedNotation such as an O*NET-SOC code,
+                # targetNode, targetNodeName) says which jobs are relevant
+                occupations: list[str] = []
+                for item in refs(comp, "occupationType"):
+                    if isinstance(item, dict):
+                        occupations += [v for v in (text(item, "codedNotation"), text(item, "targetNode"),
+                                                    text(item, "targetNodeName")) if v]
+                    elif isinstance(item, str):
+                        occupations.append(item)
+                if occupations:
+                    leaf["occupation"] = list(dict.fromkeys(occupations))
+                else:
+                    self.unmapped.append(f"component {name!r}: work experience without an occupationType: any "
+                                         "work experience counts")
+                return leaf
             self.unmapped.append(f"component {name!r}: {kind} without a minimumDuration: mapped to a manual step")
             return {"type": "manual", "step": f"step:{nid}"}
         if kind in MANUAL_LIKE:
@@ -443,6 +469,16 @@ class _Converter:
 
     def condition(self, cond: Any, cid: str, owner: str) -> str | None:
         cond = self.resolve(cond, "condition", owner)
+        self.depth += 1  # nested conditions (hasCondition of a condition) count toward the depth too
+        try:
+            if self.depth > 2 * MAX_DEPTH:
+                raise InvalidPathwayError(f"{self.source}: conditions nest more than {MAX_DEPTH} levels deep (at "
+                                          f"{owner!r}): skillwallet reads pathways up to {MAX_DEPTH} levels deep")
+            return self._condition(cond, cid, owner)
+        finally:
+            self.depth -= 1
+
+    def _condition(self, cond: dict[str, Any], cid: str, owner: str) -> str | None:
         self.note_properties(cond, CONDITION_KEYS, "condition")
         short_description = text(cond, "description")
         if short_description and len(short_description) > 80:
@@ -588,7 +624,7 @@ def convert(documents: list[tuple[str, Any]]) -> list[ImportResult]:
             resource = normalise(raw)
             keys = [resource.get("@id"), text(resource, "ctid")]
             for key in keys:
-                if key:
+                if key and isinstance(key, str):  # a hostile file may put a list or an object in @id
                     pool[key] = resource
                     pool[str(key).rstrip("/").rsplit("/", 1)[-1]] = resource
                     sources[key] = source

@@ -8,17 +8,21 @@ issuer and tag), so each leaf finds its candidates without scanning the wallet. 
 credentials to the leaves is searched exactly (depth-first branch and bound): one credential counts toward one
 requirement unless the pathway allows double counting, and a greedy pick is wrong whenever a credential could
 serve two requirements (PATHWAYS.md, "What an evaluation returns"). Credentials that are interchangeable for the
-pathway (same leaves, same quality) are tried once, which keeps the search small. Aggregates (count / sum / mean /
-experience) take what the leaves leave over, and only as many credentials as they need.
+pathway (same leaves, same quality) are tried once, which keeps the search small. For each assignment of the
+leaves, the aggregates that lock what they count (count / sum / experience without double counting) share the
+credentials left over exactly too: a second branch and bound decides which aggregate each contested credential
+goes to (two credit sums over the same courses). A mean reads grades and locks nothing.
 
-The assignment maximises, in order: the root met, the root's progress, the fewest warnings (unverified,
-self-attested, counted twice) — exactly — and then, as a tie-break among the assignments found, the fewest
-credentials used.
+The assignment maximises, in order: the root met, the root's progress, the fewest warnings of the
+single-credential requirements (unverified, self-attested, counted twice) — exactly — and then, as a tie-break
+among the assignments found, the fewest credentials used. Every search has a work budget (nodes and seconds);
+past it the best assignment found is the answer, and the evaluation says it is not proven optimal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -37,6 +41,7 @@ from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_ke
 from skillwallet.stacking.model import (
     AGGREGATES,
     EXPERIENCE_TYPES,
+    OCCUPATION_CODE,
     Match,
     Pathway,
     Requirement,
@@ -48,7 +53,10 @@ PARTIAL = "partial"
 UNMET = "unmet"
 EXPIRED = "expired"  # would be met, but the credentials that match are expired (or revoked) on the date
 
-SEARCH_NODE_BUDGET = 50_000  # DFS nodes per pathway before the search reports itself as not exhaustive
+SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its best found, not proven optimal
+MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
+RANK_SECONDS = 5.0  # every search of one ranking (`stack` without --goal) together
+SEARCH_SECONDS = 0.6  # and seconds (a pathway's combinatorics may make each node slow)
 
 
 class HeldCredential(Protocol):
@@ -357,6 +365,10 @@ class PathwayEvaluation:
     used: dict[str, list[str]]  # wallet id -> requirement ids it counted toward
     exhaustive: bool = True
     search_nodes: int = 0
+    # a CTDL destination credential (the root's completes_with): whether it is held, whatever the route says
+    # (None: the pathway names none), and the held credential's title
+    destination_held: bool | None = None
+    destination: str | None = None
 
     @property
     def status(self) -> str:
@@ -384,6 +396,9 @@ class PathwayEvaluation:
             "exits": list(self.exits),
             "occupation": dict(self.pathway.occupation),
             "credentials_used": {k: list(v) for k, v in self.used.items()},
+            # false when the search ran out of its budget: the best assignment found, not proven optimal
+            "exact": self.exhaustive,
+            "destination_held": self.destination_held,
             "search": {"exhaustive": self.exhaustive, "nodes": self.search_nodes},
             "tree": self.tree.to_dict(),
         }
@@ -410,7 +425,20 @@ class PathwayEvaluator:
     """Evaluates one pathway against a :class:`CredentialIndex`; reusable with different enabled subsets
     (the optimiser switches offerings' hypothetical credentials on and off)."""
 
-    def __init__(self, pathway: Pathway, index: CredentialIndex, *, trusted_issuers: Iterable[str] = ()) -> None:
+    def __init__(self, pathway: Pathway, index: CredentialIndex, *, trusted_issuers: Iterable[str] = (),
+                 node_budget: int = SEARCH_NODE_BUDGET, time_limit: float | None = SEARCH_SECONDS) -> None:
+        # the search's work budget: nodes and seconds per search; past it the best assignment found is answered
+        # and the evaluation says it is not proven optimal. ``deadline`` (a time.monotonic() value) caps every
+        # search of this evaluator (the optimiser sets one for the whole plan)
+        self.node_budget = node_budget
+        self.time_limit = time_limit
+        self.deadline: float | None = None
+        self.last_exhaustive = True
+        self.last_owner: dict[int, str | None] | None = None
+        self._nodes = 0
+        self._exhausted = False
+        self._done = False
+        self._stop_at: float | None = None
         self.pathway = pathway
         self.index = index
         self.policy = pathway.policy
@@ -425,23 +453,29 @@ class PathwayEvaluator:
         self.aggregate_pool: dict[str, tuple[int, ...]] = {}
         self.transfer_credit: dict[str, list[tuple[frozenset[int], float, float | None, str]]] = {}
         self._optimistic_cache: dict[str, tuple] = {}
+        self._cache_for: Any = None
+        self.experience_why: dict[str, dict[int, str]] = {}  # experience node -> entry -> why it is relevant
+        self.irrelevant: dict[str, list[int]] = {}  # experience node -> entries that are not relevant to it
+        self.aggregate_rule: dict[str, str] = {}
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
         self._compile()
 
     # -- compilation -------------------------------------------------------------------------------------
     def _post_order(self) -> list[str]:
+        """Children before parents, each node once (an explicit stack: validation caps the depth at
+        ``MAX_DEPTH``, but a walk need not rely on it)."""
         order: list[str] = []
-        seen: set[str] = set()
-
-        def visit(node_id: str) -> None:
-            if node_id in seen:
-                return
-            seen.add(node_id)
-            for child in self.nodes[node_id].children:
-                visit(child)
-            order.append(node_id)
-
-        visit(self.pathway.root)
+        seen = {self.pathway.root}
+        stack = [(self.pathway.root, iter(self.nodes[self.pathway.root].children))]
+        while stack:
+            node_id, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                order.append(node_id)
+            elif child not in seen:
+                seen.add(child)
+                stack.append((child, iter(self.nodes[child].children)))
         return order
 
     def _nodes_under_not(self) -> set[str]:
@@ -531,6 +565,13 @@ class PathwayEvaluator:
                     extra.append(_Leaf(key=f"{node_id}#shortcut", node_id=node_id, via="shortcut",
                                        rule=f"shortcut: {node.shortcut.describe()}",
                                        candidates=self._allowed(usable, node.shortcut), reuse=reuse))
+                if node.completes_with is not None and self.policy.conditions == "destination":
+                    # the publisher meant the conditions as the way to the credential: holding it completes
+                    usable, _ = self.index.candidates(node.completes_with)
+                    extra.append(_Leaf(key=f"{node_id}#completes", node_id=node_id, via="shortcut",
+                                       rule=f"holding the credential (policy conditions = \"destination\"): "
+                                            f"{node.completes_with.describe()}",
+                                       candidates=self._allowed(usable, node.completes_with), reuse=reuse))
                 for i, (m, label) in enumerate(grants.get(node_id, [])):
                     usable, _ = self.index.candidates(m)
                     extra.append(_Leaf(key=f"{node_id}#transfer{i}", node_id=node_id, via="transfer", rule=label,
@@ -540,12 +581,90 @@ class PathwayEvaluator:
                     self.leaves.extend(extra)
                 if node.kind in AGGREGATES and not node.children:
                     match = node.match
-                    if node.kind == "experience" and match.is_empty():
-                        match = Match(types=frozenset(EXPERIENCE_TYPES))
+                    if node.kind == "experience":
+                        # work-experience entries only (the type, unless the requirement names one); the skills it
+                        # names say which entries are relevant, with its occupations (below), not which count
+                        match = replace(match, skills=(), alignments=(), min_level=None, min_level_text=None)
+                        if not match.types:
+                            match = replace(match, types=frozenset(EXPERIENCE_TYPES))
                     usable, unusable = self.index.candidates(match)
-                    self.aggregate_pool[node_id] = self._allowed(usable, match)
+                    pool = self._allowed(usable, match)
+                    if node.kind == "experience":
+                        pool, unusable = self._relevant_experience(node, pool, unusable)
+                    self.aggregate_pool[node_id] = pool
                     self.unusable[node_id] = unusable
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
+        # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
+        # reads grades and never locks
+        self.consuming = {node_id for node_id in self.aggregate_pool
+                          if self.nodes[node_id].kind in ("count", "sum", "experience")
+                          and not (self.policy.double_counting or self.nodes[node_id].allow_reuse
+                                   or node_id in self.under_not)}
+        # a sum over its children's credit values counts the credits of the credentials its children took: an
+        # aggregate below one passes on more than its met / progress
+        below_credit_sum: set[str] = set()
+        for node_id in self.order:
+            node = self.nodes[node_id]
+            if node.kind == "sum" and node.children:
+                stack = list(node.children)
+                while stack:
+                    child = stack.pop()
+                    if child not in below_credit_sum:
+                        below_credit_sum.add(child)
+                        stack.extend(self.nodes[child].children)
+        self._aggregate_under_credit_sum = bool(below_credit_sum & self.consuming)
+
+    def _relevant_experience(self, node: Requirement, pool: tuple[int, ...], unusable: tuple[int, ...]
+                             ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Keep the work-experience entries relevant to the requirement: a year as a barista is not analytics
+        experience. When the requirement names occupations (O*NET-SOC codes, ESCO / O*NET URIs, job titles) or
+        skills, an entry counts when its title, its skills or its occupation matches one of them; why is
+        recorded for the explanation, and the entries left out are named."""
+        why: dict[int, str] = {}
+        self.experience_why[node.id] = why
+        codes = [o.casefold().rstrip("/") for o in node.occupation if OCCUPATION_CODE.match(o)]
+        titles = [(o, _title_words(o)) for o in node.occupation if not OCCUPATION_CODE.match(o)]
+        skills = [(name, {self.index.skill_id(name)}) for name in node.match.skills]
+        skills += [(f"{fw} {code}", {self.index.skill_id(None, fw or None, code)})
+                   for fw, code in node.match.alignments]
+        if not (codes or titles or skills):
+            self.aggregate_rule[node.id] = "any work experience (the requirement names no occupation or skill)"
+            return pool, unusable
+        wanted = [*(f"{t!r}" for t, _ in titles), *(f"occupation {c}" for c in codes)]
+        rule = "work experience as " + " or ".join(wanted) if wanted else "work experience"
+        if skills:
+            rule += (", or " if wanted else " ") + "using " + " or ".join(name for name, _ in skills)
+        self.aggregate_rule[node.id] = rule
+        items = self.index.items
+
+        def reason(i: int) -> str | None:
+            item = items[i]
+            c = item.credential
+            own = {t for t in item.tag_keys} | {str(c.extra.get("occupation") or "").casefold().rstrip("/")}
+            own |= {(s.code or s.url or "").casefold().rstrip("/") for s in c.skills}
+            for code in codes:
+                if code in own or f"onet:{code}" in own or f"esco:{code}" in own:
+                    return f"occupation {code}"
+            words = set()
+            for title in (c.title, *c.achievement_aliases):
+                words |= _title_words(title or "")
+            for title, needed in titles:
+                if needed and needed <= words:
+                    return f"title {item.title!r} matches {title!r}"
+            for name, ids in skills:
+                if ids & set(item.skills):
+                    return f"skill {name}"
+            return None
+
+        kept = []
+        for i in pool:
+            because = reason(i)
+            if because is None:
+                self.irrelevant.setdefault(node.id, []).append(i)
+            else:
+                why[i] = f"relevant experience: {because}"
+                kept.append(i)
+        return tuple(kept), tuple(i for i in unusable if reason(i) is not None)
 
     def _rule_text(self, node: Requirement) -> str:
         if node.kind == "manual":
@@ -561,22 +680,34 @@ class PathwayEvaluator:
             # a job that ended is not an expired credential
             extra = item.credential.extra or {}
             start = parse_datetime(extra.get("activity_start")) or item.credential.valid_from or item.credential.issued
-            end = parse_datetime(extra.get("activity_end")) or item.credential.expires or self.index.as_of
             if start is None:
                 return 0.0
-            months = (min(utc(end), self.index.as_of) - utc(start)).days / 30.4375
-            return max(0.0, months)
+            end_date = parse_datetime(extra.get("activity_end"))
+            if end_date is not None:
+                # an end date is the last day worked: inclusive, so 1 January to 31 December is 12 months
+                end = utc(end_date) + timedelta(days=1)
+            else:
+                end = utc(item.credential.expires) if item.credential.expires else self.index.as_of
+            return _months_between(utc(start), min(end, self.index.as_of))
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
         return float(item.credential.credits or 0)
 
     def _evaluate(self, assignment: dict[str, int | None], enabled, optimistic: bool, used: set[int],
-                  explain: bool = False):
-        """Evaluate the tree for an assignment of leaves. Returns (met, progress, warnings, used_count, extra).
+                  explain: bool = False, owner: dict[int, str | None] | None = None,
+                  agg_values: dict[str, tuple] | None = None):
+        """Evaluate the tree for an assignment of leaves. Returns (met, progress, taken) (with ``explain``: the
+        per-node maps and the aggregates' details).
 
         With ``optimistic`` unassigned leaves count as met when they have any candidate still free: an upper
         bound for the branch and bound. Otherwise unassigned leaves are unmet and aggregates take leftovers.
+        ``owner`` says which consuming aggregate each contested credential goes to (``None``: to none of them);
+        a credential it does not name goes to whichever aggregate reaches it first. ``agg_values`` replaces the
+        consuming aggregates' (met, progress, picks) outright (the assignment search's fast bound).
         """
+        if enabled is not self._cache_for:  # the cached aggregates hold for one set of enabled credentials
+            self._optimistic_cache = {}
+            self._cache_for = enabled
         met: dict[str, bool] = {}
         progress: dict[str, float] = {}
         taken: dict[str, list[tuple[int, str, str]]] = {}  # node -> [(credential, rule, via)]
@@ -600,12 +731,19 @@ class PathwayEvaluator:
                                        "transfer" if choice in leaf.transfer_from else "match")]
                 prog = 1.0 if ok else 0.0
             elif kind in AGGREGATES and not node.children:
-                cached = self._optimistic_cache.get(node_id) if optimistic else None
-                if cached is None:
-                    cached = self._aggregate(node, enabled, consumed, optimistic)
-                    if optimistic:  # independent of the assignment: the pool ignores what leaves consumed
-                        self._optimistic_cache[node_id] = cached
-                ok, prog, picks, text = cached
+                if agg_values is not None and node_id in agg_values:
+                    ok, prog, picks = agg_values[node_id]
+                    text = ""
+                else:
+                    fixed = node_id not in self.consuming
+                    cached = self._optimistic_cache.get(node_id) if (optimistic or fixed) else None
+                    if cached is None:
+                        cached = self._aggregate(node, enabled, consumed, optimistic, owner)
+                        if optimistic or fixed:
+                            # independent of the assignment: an optimistic pool ignores what others consumed,
+                            # and a non-consuming aggregate (reuse allowed, a mean) never looks at it
+                            self._optimistic_cache[node_id] = cached
+                    ok, prog, picks, text = cached
                 if picks:
                     taken[node_id] = picks
                 agg_detail[node_id] = text
@@ -690,12 +828,21 @@ class PathwayEvaluator:
                 self.index.pool_cache[key] = cached
         return cached
 
-    def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool):
-        reuse = self.policy.double_counting or node.allow_reuse or node.id in self.under_not
-        free = (lambda i: enabled(i)) if (reuse or optimistic) else (lambda i: enabled(i) and i not in consumed)
+    def _aggregate(self, node: Requirement, enabled, consumed: set[int], optimistic: bool,
+                   owner: dict[int, str | None] | None = None):
+        # a mean reads grades without consuming credentials: it looks at every matching credential, whoever
+        # else counts it (the grades are the holder's, whatever they are counted toward)
+        reuse = node.id not in self.consuming
+        if reuse or optimistic:
+            free = enabled
+        elif owner:
+            free = lambda i: enabled(i) and i not in consumed and owner.get(i, node.id) == node.id  # noqa: E731
+        else:
+            free = lambda i: enabled(i) and i not in consumed  # noqa: E731
         kind = node.kind
         picks: list[tuple[int, str, str]] = []
-        rule = node.match.describe()
+        rule = self.aggregate_rule.get(node.id) or node.match.describe()
+        why = self.experience_why.get(node.id, {})
         if kind == "count":
             need = int(node.minimum)
             chosen = []
@@ -735,12 +882,12 @@ class PathwayEvaluator:
                 if not free(i):
                     continue
                 total += value
-                picks.append((i, rule, "match"))
+                picks.append((i, why.get(i, rule), "match"))
             # credit transfer into this sum: each matching credential adds its rule's credits, up to the cap
             for matched, credits, cap, label in self.transfer_credit.get(node.id, ()):
                 added = 0.0
                 for i in sorted(matched):
-                    if total >= target or not enabled(i) or (not reuse and not optimistic and i in consumed):
+                    if total >= target or not free(i):
                         continue
                     if any(p[0] == i for p in picks):
                         continue
@@ -793,8 +940,7 @@ class PathwayEvaluator:
         # the leaves that really compete for credentials are searched.
         sets = [self.index.as_set(leaf.candidates) for leaf in leaves]
         consuming_pools = [self.index.as_set(pool) for node_id, pool in self.aggregate_pool.items()
-                           if not (self.policy.double_counting or self.nodes[node_id].allow_reuse
-                                   or node_id in self.under_not)]
+                           if node_id in self.consuming]
         contested = []
         for n, leaf in enumerate(leaves):
             best = next((i for i in leaf.candidates if enabled(i)), None)
@@ -843,83 +989,282 @@ class PathwayEvaluator:
             return (tuple(membership.get(i, ())), aggregates, warnings, values)
 
         classes: dict[int, tuple] = {}  # filled lazily: the search usually looks at few candidates
-        best_score: tuple | None = None
-        best_assignment: dict[str, int | None] = {}
-        nodes = 0
-        exhausted = False
+        best: dict[str, Any] = {"score": None, "assignment": {}, "owner": None}
         assignment: dict[str, int | None] = dict(fixed)
         used: set[int] = set()
-        found_met = False
         # use counts per credential (a reuse leaf does not lock a credential for others)
         lock_count: dict[int, int] = {}
+        self._start_budget()
 
-        def dfs(depth: int) -> None:
-            nonlocal best_score, best_assignment, nodes, exhausted, found_met
-            nodes += 1
-            if found_met:
-                return
-            if nodes > SEARCH_NODE_BUDGET:
-                exhausted = True
-                return
+        def complete() -> None:
+            """A full assignment of the leaves: the consuming aggregates share what is left, exactly."""
+            met, prog, taken = self._evaluate(assignment, enabled, False, used)
+            owner = None
+            if not (met and prog >= 1.0) and self.consuming:
+                owner = self._assign_aggregates(assignment, enabled, used, (met, round(prog, 9)), stop_when_met)
+                if owner is not None:
+                    shared = self._evaluate(assignment, enabled, False, used, owner=owner)
+                    if (shared[0], round(shared[1], 9)) > (met, round(prog, 9)):
+                        met, prog, taken = shared
+                    else:  # the sharing's model and the tree disagreed (never seen): keep what is proven
+                        owner = None
+            score = self._score(met, prog, taken)
+            if best["score"] is None or score > best["score"]:
+                best.update(score=score, assignment=dict(assignment), owner=owner)
+            if (stop_when_met and met) or best["score"][:3] == (True, 1.0, 0):
+                self._done = True  # nothing can beat a met root with no warnings on the exact components
+
+        def visit(depth: int) -> bool:
+            """Count a search node; True when the branch below it is worth exploring."""
+            if not self._tick():
+                return False
             if depth == len(leaves):
-                met, prog, taken = self._evaluate(assignment, enabled, False, used)
-                score = self._score(met, prog, taken)
-                if best_score is None or score > best_score:
-                    best_score, best_assignment = score, dict(assignment)
-                if (stop_when_met and met) or best_score[:3] == (True, 1.0, 0):
-                    found_met = True  # nothing can beat a met root with no warnings on the exact components
-                return
-            if stop_when_met:
-                met, _, _ = self._evaluate(assignment, enabled, True, used)
-                if not met:
-                    return
-            if best_score is not None:
+                complete()
+                return False
+            if stop_when_met or best["score"] is not None:
                 met, prog, _ = self._evaluate(assignment, enabled, True, used)
-                assigned = [i for i in assignment.values() if i is not None]
-                distinct = set(assigned)
-                warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
-                # every component is optimistic, so the tuple bounds every completion of this branch; the
-                # fewest-credentials component is only a tie-break between assignments found, not searched for
-                # (its bound is too weak to prune and would make equal-quality alternatives explode)
-                if (met, round(prog, 9), -warnings) <= best_score[:3]:
-                    return
+                if stop_when_met and not met:
+                    return False
+                if best["score"] is not None:
+                    assigned = [i for i in assignment.values() if i is not None]
+                    distinct = set(assigned)
+                    warnings = sum(len(items[i].quality_warnings) for i in distinct) + len(assigned) - len(distinct)
+                    # every component is optimistic, so the tuple bounds every completion of this branch; the
+                    # fewest-credentials component is only a tie-break between assignments found, not searched
+                    # for (its bound is too weak to prune and would make equal-quality alternatives explode)
+                    if (met, round(prog, 9), -warnings) <= best["score"][:3]:
+                        return False
+            return True
+
+        # An explicit stack, not recursion: a pathway may have thousands of competing leaves. A frame is
+        # [depth, next option index, classes tried, pending choice (-2 nothing, -1 none, else a credential)].
+        stack: list[list] = [[0, 0, set(), -2]] if visit(0) else []
+        while stack and not (self._done or self._exhausted):
+            frame = stack[-1]
+            depth, k, tried, pending = frame
             leaf = leaves[depth]
-            tried: set[tuple] = set()
-            for i in options[leaf.key]:
+            if pending >= 0 and not leaf.reuse:
+                lock_count[pending] -= 1
+                if lock_count[pending] == 0:
+                    used.discard(pending)
+            frame[3] = -2
+            if pending == -1:  # the last option (leave this leaf unassigned) has been explored
+                del assignment[leaf.key]
+                stack.pop()
+                continue
+            chosen = None
+            choices = options[leaf.key]
+            while k < len(choices):
+                i = choices[k]
+                k += 1
                 if not leaf.reuse and i in used:
                     continue
-                k = classes.get(i)
-                if k is None:
-                    k = classes[i] = klass(i)
-                if k in tried:
+                c = classes.get(i)
+                if c is None:
+                    c = classes[i] = klass(i)
+                if c in tried:
                     continue
-                tried.add(k)
-                assignment[leaf.key] = i
+                tried.add(c)
+                chosen = i
+                break
+            frame[1] = k
+            if chosen is not None:
+                assignment[leaf.key] = chosen
                 if not leaf.reuse:
-                    used.add(i)
-                    lock_count[i] = lock_count.get(i, 0) + 1
-                dfs(depth + 1)
-                if not leaf.reuse:
-                    lock_count[i] -= 1
-                    if lock_count[i] == 0:
-                        used.discard(i)
-                if exhausted or found_met:
-                    del assignment[leaf.key]
-                    return
-            assignment[leaf.key] = None
-            dfs(depth + 1)
-            del assignment[leaf.key]
+                    used.add(chosen)
+                    lock_count[chosen] = lock_count.get(chosen, 0) + 1
+                frame[3] = chosen
+            else:
+                assignment[leaf.key] = None
+                frame[3] = -1
+            if visit(depth + 1):
+                stack.append([depth + 1, 0, set(), -2])
+        self.last_score = best["score"]
+        self.last_exhaustive = not self._exhausted
+        self.last_owner = best["owner"]
+        return best["assignment"], not self._exhausted, self._nodes
 
-        dfs(0)
-        self.last_score = best_score
-        return best_assignment, not exhausted, nodes
+    # -- the search budget -----------------------------------------------------------------------------
+    def _start_budget(self) -> None:
+        self._nodes = 0
+        self._exhausted = False
+        self._done = False
+        self._stop_at = time.monotonic() + self.time_limit if self.time_limit else None
+        if self.deadline is not None:
+            self._stop_at = min(self._stop_at, self.deadline) if self._stop_at else self.deadline
+
+    def _tick(self) -> bool:
+        """Count one search node; False once the search must stop (done, or out of nodes or time)."""
+        if self._done or self._exhausted:
+            return False
+        self._nodes += 1
+        if self._nodes > self.node_budget or (
+                self._stop_at is not None and self._nodes % 32 == 0 and time.monotonic() > self._stop_at):
+            self._exhausted = True
+            return False
+        return True
+
+    # -- consuming aggregates that compete ----------------------------------------------------------------
+    def _assign_aggregates(self, assignment: dict[str, int | None], enabled, used: set[int],
+                           current: tuple[bool, float], stop_when_met: bool) -> dict[int, str | None] | None:
+        """Share the credentials the leaves left between the consuming aggregates (counts, sums, experience)
+        that compete for them, exactly: which aggregate each contested credential goes to. Returns the owners,
+        or None when taking leftovers in tree order (``current``, the (met, progress) it reaches) is already
+        as good as any sharing.
+
+        Branch and bound over the contested credentials, largest first. Each goes to an aggregate that has not
+        reached its target yet (giving it to one that has, or to none, never does better: an aggregate's value
+        is capped at its target and grows with what it gets). The bound gives every undecided credential to
+        every aggregate that could use it at once. Credentials only one aggregate can use are that aggregate's
+        from the start."""
+        items = self.index.items
+        groups = [g for g in self.order if g in self.consuming]
+        if len(groups) < 2:
+            return None
+        member: dict[int, list[tuple[str, int, float]]] = {}  # credential -> [(aggregate, rule or -1, value)]
+        rules: dict[str, list[tuple[float, float | None]]] = {}
+        for g in groups:
+            node = self.nodes[g]
+            natural: set[int] = set()
+            for value, i in self._sorted_pool(node):
+                if enabled(i) and i not in used:
+                    natural.add(i)
+                    member.setdefault(i, []).append((g, -1, value))
+            rules[g] = []
+            for r, (matched, credits, cap, _) in enumerate(self.transfer_credit.get(g, ())):
+                rules[g].append((credits, cap))
+                for i in sorted(matched):
+                    if i not in natural and enabled(i) and i not in used and \
+                            not any(m[0] == g for m in member.get(i, ())):
+                        member.setdefault(i, []).append((g, r, credits))
+        contested = [i for i, ms in member.items() if len(ms) > 1]
+        if not contested:
+            return None
+        exact_values = not self._aggregate_under_credit_sum
+        target: dict[str, float] = {}
+        for g in groups:
+            node = self.nodes[g]
+            if node.kind == "count":
+                target[g] = float(int(node.minimum))
+            elif node.kind == "experience":
+                target[g] = float(node.min_hours if node.min_hours is not None else node.min_months)
+            else:
+                target[g] = float(node.minimum)
+        have = {g: 0.0 for g in groups}  # natural values given (private ones from the start)
+        have_tr = {g: [0] * len(rules[g]) for g in groups}  # transferred credentials given, per rule
+        pot = {g: 0.0 for g in groups}  # the same for the undecided contested credentials
+        pot_tr = {g: [0] * len(rules[g]) for g in groups}
+        contested_set = set(contested)
+        for i, ms in member.items():
+            for g, r, value in ms:
+                if i in contested_set:
+                    if r < 0:
+                        pot[g] += value
+                    else:
+                        pot_tr[g][r] += 1
+                elif r < 0:
+                    have[g] += value
+                else:
+                    have_tr[g][r] += 1
+
+        def total(g: str, optimistic: bool) -> float:
+            value = have[g] + (pot[g] if optimistic else 0.0)
+            for r, (credits, cap) in enumerate(rules[g]):
+                n = have_tr[g][r] + (pot_tr[g][r] if optimistic else 0)
+                value += credits * n if cap is None else min(cap, credits * n)
+            return value
+
+        def score(optimistic: bool) -> tuple[bool, float]:
+            if not exact_values:
+                if optimistic:  # aggregates under a credit sum pass their credentials on: the plain bound
+                    met, prog, _ = self._evaluate(assignment, enabled, True, used)
+                    return met, round(prog, 9)
+                met, prog, _ = self._evaluate(assignment, enabled, False, used, owner=owner)
+                return met, round(prog, 9)
+            values = {}
+            for g in groups:
+                t = total(g, optimistic)
+                goal = target[g]
+                values[g] = (t >= goal - 1e-9, min(1.0, t / goal) if goal > 0 else 1.0, [])
+            met, prog, _ = self._evaluate(assignment, enabled, False, used, agg_values=values)
+            return met, round(prog, 9)
+
+        owner: dict[int, str | None] = {}
+        upper = score(True)
+        best_score, best_owner = current, None
+        if upper <= best_score:
+            return None
+        order = sorted(contested, key=lambda i: (-max(v for _, _, v in member[i]), i))
+
+        def shift(i: int, choice: tuple[str, int, float] | None, sign: int) -> None:
+            if choice is None:
+                return
+            g, r, value = choice
+            if r < 0:
+                have[g] += sign * value
+            else:
+                have_tr[g][r] += sign
+
+        def open_frame(pos: int) -> list:
+            i = order[pos]
+            for g, r, value in member[i]:  # decided from now on: no longer potential
+                if r < 0:
+                    pot[g] -= value
+                else:
+                    pot_tr[g][r] -= 1
+            # best fit first: an aggregate it fills without overshooting, the tightest first; then the least waste
+            room = []
+            for g, r, v in member[i]:
+                deficit = target[g] - total(g, False)
+                if deficit > 1e-9:
+                    room.append((max(0.0, v - deficit), deficit, g, r, v))
+            room.sort(key=lambda t: t[:3])
+            choices: list = [(g, r, v) for _, _, g, r, v in room] or [None]
+            return [pos, choices, 0]
+
+        def close_frame(frame: list) -> None:
+            i = order[frame[0]]
+            for g, r, value in member[i]:
+                if r < 0:
+                    pot[g] += value
+                else:
+                    pot_tr[g][r] += 1
+            owner.pop(i, None)
+
+        stack = [open_frame(0)]
+        while stack:
+            frame = stack[-1]
+            pos, choices, k = frame
+            i = order[pos]
+            if k > 0:
+                shift(i, choices[k - 1], -1)
+            if k == len(choices) or self._done or self._exhausted:
+                close_frame(frame)
+                stack.pop()
+                continue
+            choice = choices[k]
+            frame[2] = k + 1
+            shift(i, choice, +1)
+            owner[i] = choice[0] if choice is not None else None
+            if not self._tick():
+                continue
+            if pos + 1 == len(order):
+                reached = score(False)
+                if reached > best_score:
+                    best_score, best_owner = reached, dict(owner)
+                    if reached >= upper or (stop_when_met and reached[0]):
+                        break  # as good as the bound (or, for a feasibility test, good enough)
+                continue
+            if score(True) > best_score:
+                stack.append(open_frame(pos + 1))
+        return best_owner
 
     def _aggregate_takes_at_most(self) -> int:
         """How many credentials the consuming aggregates can take in total (a bound, for the search)."""
         total = 0
         for node_id in self.aggregate_pool:
             node = self.nodes[node_id]
-            if node.kind == "mean" or self.policy.double_counting or node.allow_reuse or node_id in self.under_not:
+            if node_id not in self.consuming:
                 continue
             pool = self._sorted_pool(node)
             if node.kind == "count":
@@ -939,9 +1284,10 @@ class PathwayEvaluator:
     # -- explanation -----------------------------------------------------------------------------------
     def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:
         assignment, exhaustive, nodes = self.solve(enabled)
-        used = {i for key, i in assignment.items() if i is not None
-                and not next(leaf for leaf in self.leaves if leaf.key == key).reuse}
-        met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True)
+        reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
+        used = {i for key, i in assignment.items() if i is not None and key not in reuse_keys}
+        met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True,
+                                                          owner=self.last_owner)
         counted: dict[int, list[str]] = {}
         for node_id, picks in taken.items():
             for i, _, _ in picks:
@@ -954,8 +1300,18 @@ class PathwayEvaluator:
                           "status": MET if met[award.node] else (PARTIAL if progress[award.node] > 0 else UNMET),
                           "progress": round(progress[award.node], 4)})
         used_map = {self.index.items[i].wallet_id: nodes_ for i, nodes_ in counted.items()}
+        # the other reading of a CTDL destination, shown beside the route, never folded into it
+        destination_held, destination = None, None
+        root = self.nodes[self.pathway.root]
+        if root.completes_with is not None:
+            usable, _ = self.index.candidates(root.completes_with)
+            held = [i for i in self._allowed(usable, root.completes_with)
+                    if enabled(i) and not self.index.items[i].hypothetical]
+            destination_held = bool(held)
+            destination = self.index.items[held[0]].title if held else None
         return PathwayEvaluation(pathway=self.pathway, as_of=self.index.as_of, tree=tree, warnings=warnings,
-                                 exits=exits, used=used_map, exhaustive=exhaustive, search_nodes=nodes)
+                                 exits=exits, used=used_map, exhaustive=exhaustive, search_nodes=nodes,
+                                 destination_held=destination_held, destination=destination)
 
     def _warnings(self, counted: dict[int, list[str]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -969,9 +1325,12 @@ class PathwayEvaluator:
                 out.append({**base, "kind": "expiring-soon",
                             "message": f"{item.title} expires on {item.expires.date().isoformat()}"})
             if len(node_ids) > 1:
+                labels = [self.nodes[n].label for n in node_ids]
+                shown = ", ".join(labels[:MISSING_NAMES]) + (
+                    f" and {len(labels) - MISSING_NAMES:,} more" if len(labels) > MISSING_NAMES else "")
                 out.append({**base, "kind": "counted-twice",
                             "message": f"{item.title} counts toward {len(node_ids)} requirements "
-                                       f"({', '.join(node_ids)}), as the pathway allows"})
+                                       f"({shown}), as the pathway allows"})
         return out
 
     def _explain(self, node_id: str, met, progress, taken, agg_detail, all_warnings, enabled) -> NodeResult:
@@ -1001,6 +1360,10 @@ class PathwayEvaluator:
             detail = "excluded requirement is " + ("absent" if met[node_id] else "present")
         elif node_id in agg_detail:
             detail = agg_detail[node_id]
+            left_out = [items[i].title for i in self.irrelevant.get(node_id, ()) if enabled(i)]
+            if left_out and not met[node_id]:
+                shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+                detail += f"; not relevant (no matching title, skill or occupation): {shown}"
         else:
             detail = "met" if met[node_id] else "not met"
         if not met[node_id] and node_id in self.unusable and not taken.get(node_id):
@@ -1019,7 +1382,9 @@ class PathwayEvaluator:
                     for child in unmet:
                         missing.extend(child.missing)
                 else:
-                    names = ", ".join(c.label for c in unmet)
+                    names = ", ".join(c.label for c in unmet[:MISSING_NAMES])
+                    if len(unmet) > MISSING_NAMES:  # a wide pathway: the line stays readable
+                        names += f" and {len(unmet) - MISSING_NAMES:,} more"
                     missing.append(f"{need} of: {names}" if need > 1 else f"one of: {names}")
             elif kind == "not":
                 missing.append(f"not: {node.label}")
@@ -1031,11 +1396,53 @@ class PathwayEvaluator:
         rule = None
         if creds:
             rule = creds[0]["rule"]
+        elif node_id in self.aggregate_rule:
+            rule = self.aggregate_rule[node_id]
         elif node.is_leaf:
             rule = self.leaf_of_node[node_id].rule if node_id in self.leaf_of_node else node.match.describe()
         return NodeResult(id=node_id, kind=kind, label=node.label, status=status, progress=progress[node_id],
                           detail=detail, rule=rule, credentials=creds, children=children, missing=missing,
                           warnings=warnings, url=node.url)
+
+
+_TITLE_STOPWORDS = frozenset({"a", "an", "and", "as", "at", "for", "in", "of", "on", "the", "to", "with"})
+
+
+def _title_words(title: str) -> set[str]:
+    """The words of a job title, case- and plural-insensitive ("Data Analysts" and "data analyst" agree)."""
+    import re
+
+    words = set()
+    for word in re.findall(r"[a-z0-9+#]+", title.casefold()):
+        if word in _TITLE_STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return words
+
+
+def _months_between(start: datetime, end: datetime) -> float:
+    """Calendar months from ``start`` to ``end``: whole months, then the rest as a fraction of the month it
+    falls in (1 January to 1 July is 6 months, not 5.95)."""
+    if end <= start:
+        return 0.0
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    anchor = _add_months(start, months)
+    if anchor > end:
+        months -= 1
+        anchor = _add_months(start, months)
+    following = _add_months(start, months + 1)
+    return months + (end - anchor) / (following - anchor)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    import calendar
+
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
 
 
 def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,
@@ -1053,6 +1460,12 @@ def rank_pathways(pathways: Iterable[Pathway], credentials: Sequence[HeldCredent
     """Evaluate every pathway (sharing one index) and rank them: met first, then by progress."""
     index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
         credentials, as_of=as_of, taxonomy=taxonomy)
-    evaluations = [PathwayEvaluator(p, index, trusted_issuers=trusted_issuers).evaluate() for p in pathways]
+    # one work budget for the whole ranking too: many combinatorial pathways must not add up to minutes
+    deadline = time.monotonic() + RANK_SECONDS
+    evaluations = []
+    for p in pathways:
+        evaluator = PathwayEvaluator(p, index, trusted_issuers=trusted_issuers)
+        evaluator.deadline = deadline
+        evaluations.append(evaluator.evaluate())
     evaluations.sort(key=lambda e: (e.status != MET, -e.progress, e.pathway.id))
     return evaluations

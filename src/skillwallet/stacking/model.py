@@ -32,6 +32,17 @@ EXPERIENCE_TYPES = ("workexperience", "experience", "employment", "job", "appren
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
+# Limits. Pathways come from outside (Credential Engine's registry, Badgr exports, files people share), so a
+# hostile or broken one must be refused with a reason, not run the machine out of time, memory or stack.
+# Each is far above anything published (the largest CTDL pathways in the registry have a few hundred
+# components and nest under ten levels deep).
+MAX_PATHWAY_BYTES = 8 * 1024 * 1024  # one pathway file (TOML or JSON)
+MAX_REQUIREMENTS = 10_000  # requirements in one pathway
+MAX_CHILDREN = 5_000  # children of one requirement
+MAX_DEPTH = 100  # levels below the root: every walk, the explanation tree and its JSON nest this deep
+MAX_RULES = 1_000  # exits and transfer rules
+MAX_JSON_DEPTH = 200  # nesting of an imported JSON document (objects and arrays)
+
 # Keys a match (a leaf's filter) accepts; each maps to how the value is read.
 MATCH_KEYS = (
     "achievement_id",
@@ -52,7 +63,9 @@ MATCH_KEYS = (
     "allow_expired",
 )
 NODE_KEYS = ("type", "label", "description", "children", "n", "at_most", "field", "min", "min_months", "min_hours",
-             "allow_reuse", "shortcut", "credits", "step", "url") + MATCH_KEYS
+             "allow_reuse", "shortcut", "credits", "step", "url", "occupation", "completes_with") + MATCH_KEYS
+# an O*NET-SOC code (15-2051.00) or an ESCO / O*NET occupation URI; any other occupation string is a job title
+OCCUPATION_CODE = re.compile(r"^(?:\d{2}-\d{4}(?:\.\d{2})?|https?://\S+)$")
 
 LEVEL_WORDS = {
     "awareness": 1, "beginner": 1, "basic": 1, "novice": 1, "foundation": 1, "foundational": 1, "elementary": 1,
@@ -168,9 +181,16 @@ class Requirement:
     match: Match = field(default_factory=Match)
     allow_reuse: bool = False
     shortcut: Match | None = None  # a credential that satisfies this whole branch (milestone)
+    # the credential a CTDL component stands for, when the component also has conditions: under the policy
+    # conditions = "destination" holding it completes the branch (like a shortcut); under "route" (CTDL's
+    # reading of ComponentCondition) the conditions are required as well, and holding it is only reported
+    completes_with: Match | None = None
     credits: float | None = None  # credit value of this node when a parent sums over children (CTDL creditValue)
     step: str | None = None  # manual: the tag a self-attested entry carries (default step:<id>)
     url: str | None = None
+    # experience: the occupations that count (O*NET-SOC codes, ESCO / O*NET URIs, job titles); with the match's
+    # skills, an entry counts when its title, skills or occupation match one of them
+    occupation: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -184,6 +204,9 @@ class Policy:
     count_self_attested: bool = True  # self-attested entries count (with a warning)
     count_unverified: bool = True  # not-yet-verified / unsigned / unverifiable credentials count (with a warning)
     trusted_issuers: tuple[str, ...] = ()
+    # how a component's conditions read (CTDL ComponentCondition): "route", they must be done to complete it
+    # (Credential Engine's definition); "destination", holding the component's credential completes it anyway
+    conditions: str = "route"
 
 
 @dataclass
@@ -365,13 +388,25 @@ def _show(value: Any) -> str:
 def load_pathway_toml(text: str, source: str = "<pathway>") -> Pathway:
     """Parse and validate a pathway TOML document. Raises :class:`InvalidPathwayError` naming ``source``,
     the key path and what was expected."""
+    check_size(text, source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidPathwayError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise InvalidPathwayError(f"{source}: not valid TOML: arrays or inline tables nested too deeply") from None
     pathway = pathway_from_dict(data, source)
     pathway.text = text
     return pathway
+
+
+def check_size(text: str, source: str) -> None:
+    """Refuse a pathway document larger than :data:`MAX_PATHWAY_BYTES`, with the reason."""
+    if len(text) > MAX_PATHWAY_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_PATHWAY_BYTES:
+        raise InvalidPathwayError(
+            f"{source}: too large for a pathway ({len(text.encode('utf-8', 'surrogatepass')):,} bytes; "
+            f"at most {MAX_PATHWAY_BYTES:,})",
+            "published pathways are far smaller: is this the right file?")
 
 
 def pathway_from_dict(data: dict[str, Any], source: str = "<pathway>") -> Pathway:
@@ -392,6 +427,9 @@ def pathway_from_dict(data: dict[str, Any], source: str = "<pathway>") -> Pathwa
     if not isinstance(raw_requirements, dict) or not raw_requirements:
         raise r.fail("requirements", "a table of requirement tables ([requirements.<id>])", raw_requirements)
 
+    if len(raw_requirements) > MAX_REQUIREMENTS:
+        raise r.fail("requirements", f"at most {MAX_REQUIREMENTS:,} requirements (this pathway has "
+                     f"{len(raw_requirements):,}): a larger one cannot be evaluated or explained in reasonable time")
     requirements: dict[str, Requirement] = {}
     for node_id, table in raw_requirements.items():
         path = f"requirements.{node_id}."
@@ -410,27 +448,35 @@ def pathway_from_dict(data: dict[str, Any], source: str = "<pathway>") -> Pathwa
     if root not in requirements:
         raise r.fail("root", "the id of a requirement defined in this file", root)
     _check_acyclic(r, requirements, root)
+    _check_depth(r, requirements)
 
     policy_table = data.get("policy", {})
     if not isinstance(policy_table, dict):
         raise r.fail("policy", "a table", policy_table)
     for key in policy_table:
         if key not in ("double_counting", "expiring_warning_days", "count_self_attested", "count_unverified",
-                       "trusted_issuers"):
+                       "trusted_issuers", "conditions"):
             raise r.fail(f"policy.{key}", "one of double_counting, expiring_warning_days, count_self_attested, "
-                         "count_unverified, trusted_issuers")
+                         "count_unverified, trusted_issuers, conditions")
+    conditions = r.string(policy_table, "conditions", "policy.") or "route"
+    if conditions not in ("route", "destination"):
+        raise r.fail("policy.conditions", '"route" (a component\'s conditions must be met) or "destination" '
+                     "(holding its credential completes it)", conditions)
     policy = Policy(
         double_counting=r.boolean(policy_table, "double_counting", "policy."),
         expiring_warning_days=r.number(policy_table, "expiring_warning_days", "policy.", integer=True) or 90,
         count_self_attested=r.boolean(policy_table, "count_self_attested", "policy.", True),
         count_unverified=r.boolean(policy_table, "count_unverified", "policy.", True),
         trusted_issuers=tuple(v.casefold() for v in r.strings(policy_table, "trusted_issuers", "policy.")),
+        conditions=conditions,
     )
 
     exits: list[ExitAward] = []
     raw_exits = data.get("exits", [])
     if not isinstance(raw_exits, list):
         raise r.fail("exits", "an array of tables ([[exits]])", raw_exits)
+    if len(raw_exits) > MAX_RULES:
+        raise r.fail("exits", f"at most {MAX_RULES:,} exit awards", f"{len(raw_exits):,} of them")
     for i, table in enumerate(raw_exits):
         path = f"exits[{i}]."
         if not isinstance(table, dict):
@@ -445,6 +491,8 @@ def pathway_from_dict(data: dict[str, Any], source: str = "<pathway>") -> Pathwa
     raw_transfers = data.get("transfer", [])
     if not isinstance(raw_transfers, list):
         raise r.fail("transfer", "an array of tables ([[transfer]])", raw_transfers)
+    if len(raw_transfers) > MAX_RULES:
+        raise r.fail("transfer", f"at most {MAX_RULES:,} transfer rules", f"{len(raw_transfers):,} of them")
     for i, table in enumerate(raw_transfers):
         path = f"transfer[{i}]."
         if not isinstance(table, dict):
@@ -495,6 +543,9 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
         if key not in NODE_KEYS:
             raise r.fail(f"{path}{key}", "one of the requirement keys " + ", ".join(NODE_KEYS))
     children = r.strings(table, "children", path)
+    if len(children) > MAX_CHILDREN:
+        raise r.fail(f"{path}children", f"at most {MAX_CHILDREN:,} children ({len(children):,} given): group them "
+                     "under intermediate requirements")
     if len(set(children)) != len(children):
         raise r.fail(f"{path}children", "distinct requirement ids", children)
     match_table = {k: table[k] for k in MATCH_KEYS if k in table}
@@ -514,10 +565,15 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
         match=match,
         allow_reuse=r.boolean(table, "allow_reuse", path),
         shortcut=r.match(table["shortcut"], f"{path}shortcut.") if "shortcut" in table else None,
+        completes_with=r.match(table["completes_with"], f"{path}completes_with.") if "completes_with" in table
+        else None,
         credits=r.number(table, "credits", path),
         step=r.string(table, "step", path),
         url=r.string(table, "url", path),
+        occupation=tuple(r.strings(table, "occupation", path)),
     )
+    if node.occupation and kind != "experience":
+        raise r.fail(f"{path}occupation", "occupation only on 'experience' requirements")
     if kind in COMBINATORS:
         if not children:
             raise r.fail(f"{path}children", f"at least one child for a '{kind}' requirement")
@@ -564,23 +620,55 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
 
 
 def _check_acyclic(r: _Reader, requirements: dict[str, Requirement], root: str) -> None:
-    """Reject cycles anywhere (not only under the root): a requirement may not contain itself."""
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-
-    def visit(node_id: str, trail: list[str]) -> None:
-        state[node_id] = 1
-        for child in requirements[node_id].children:
+    """Reject cycles anywhere (not only under the root): a requirement may not contain itself. An explicit
+    stack, not recursion: a chain of thousands of requirements must get this message, not a RecursionError."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in requirements:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        stack = [(start, iter(requirements[start].children))]
+        while stack:
+            node_id, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node_id] = 2
+                stack.pop()
+                path.pop()
+                continue
             if state.get(child) == 1:
-                cycle = trail[trail.index(child):] + [node_id, child] if child in trail else [node_id, child]
+                cycle = path[path.index(child):]
+                shown = cycle if len(cycle) <= 12 else cycle[:5] + [f"... {len(cycle) - 10} more ..."] + cycle[-5:]
                 raise r.fail(f"requirements.{node_id}.children", "no cycle, found "
-                             + " -> ".join(dict.fromkeys(cycle)) + f" -> {child}")
-            if state.get(child) is None:
-                visit(child, trail + [node_id])
-        state[node_id] = 2
+                             + " -> ".join(shown) + f" -> {child}")
+            if child not in state:
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(requirements[child].children)))
 
-    for node_id in requirements:
-        if node_id not in state:
-            visit(node_id, [])
+
+def _check_depth(r: _Reader, requirements: dict[str, Requirement]) -> None:
+    """Refuse requirement trees deeper than :data:`MAX_DEPTH` (the graph is acyclic here). The height of every
+    node, children first, without recursion."""
+    height: dict[str, int] = {}
+    for start in requirements:
+        if start in height:
+            continue
+        stack = [start]
+        while stack:
+            node_id = stack[-1]
+            pending = [c for c in requirements[node_id].children if c not in height]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            if node_id not in height:
+                height[node_id] = 1 + max((height[c] for c in requirements[node_id].children), default=0)
+                if height[node_id] > MAX_DEPTH + 1:
+                    raise r.fail(f"requirements.{node_id}.children",
+                                 f"a requirement tree at most {MAX_DEPTH} levels deep (requirements nest deeper "
+                                 f"below {node_id!r}): group long chains into one level")
 
 
 def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
@@ -629,9 +717,13 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                 table[key] = value
         if node.allow_reuse:
             table["allow_reuse"] = True
+        if node.occupation:
+            table["occupation"] = list(node.occupation)
         table.update(match_dict(node.match))
         if node.shortcut is not None:
             table["shortcut"] = match_dict(node.shortcut)
+        if node.completes_with is not None:
+            table["completes_with"] = match_dict(node.completes_with)
         requirements[node.id] = table
     out: dict[str, Any] = {"id": pathway.id, "name": pathway.name}
     if pathway.description:
@@ -646,6 +738,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                      "count_self_attested": p.count_self_attested, "count_unverified": p.count_unverified}
     if p.trusted_issuers:
         out["policy"]["trusted_issuers"] = list(p.trusted_issuers)
+    if p.conditions != "route":
+        out["policy"]["conditions"] = p.conditions
     if pathway.exits:
         out["exits"] = [{"id": e.id, "name": e.name, "node": e.node} for e in pathway.exits]
     if pathway.transfers:

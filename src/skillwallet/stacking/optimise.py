@@ -19,6 +19,7 @@ Exact, not greedy: a depth-first branch and bound over the offerings that can ma
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
@@ -27,15 +28,17 @@ from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, V
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
+    _add_months,
     CredentialIndex,
     Held,
     HeldCredential,
     PathwayEvaluation,
     PathwayEvaluator,
 )
-from skillwallet.stacking.model import Pathway
+from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
 
 SEARCH_NODE_BUDGET = 100_000
+PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
 
 
 @dataclass
@@ -139,22 +142,32 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
             step = Offering(id=f"self:{node.id}", name=f"{node.label} (gain the experience)", cost=0.0,
                             hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self")
             held = step.hypothetical_credential(as_of)
-            held.credential.valid_from = as_of - timedelta(days=months * 30.4375 + 1)
+            # in calendar months, as experience is counted (a day more: whatever the months' lengths)
+            held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
             held.credential.issued = held.credential.valid_from
             if node.match.types:
                 held.credential.achievement_type = sorted(node.match.types)[0]
+            # the experience to gain is the relevant kind: in the occupation the requirement names
+            titles = [o for o in node.occupation if not OCCUPATION_CODE.match(o)]
+            codes = [o for o in node.occupation if OCCUPATION_CODE.match(o)]
+            if titles:
+                held.credential.title = titles[0]
+            held.credential.tags = [*held.credential.tags, *codes]
+            held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
             out.append((step, held))
     return out
 
 
 def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                         as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
-                        trusted_issuers: Iterable[str] = (), include_self_steps: bool = True) -> Completion:
+                        trusted_issuers: Iterable[str] = (), include_self_steps: bool = True,
+                        time_limit: float | None = PLAN_SECONDS) -> Completion:
     """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
     (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``.
 
     With ``include_self_steps`` the manual steps and experience the pathway asks for are available at no cost
-    (see :func:`self_steps`); the plan lists them separately."""
+    (see :func:`self_steps`); the plan lists them separately. ``time_limit`` (seconds) bounds the whole search:
+    past it the cheapest plan found is answered with ``exact`` false."""
     offerings = list(offerings)
     hypothetical = [o.hypothetical_credential(as_of) for o in offerings]
     if include_self_steps:
@@ -163,13 +176,27 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             hypothetical.append(held)
     index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical)
     evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
+    # one work budget for the whole plan: every feasibility test shares it, and past it the cheapest plan found
+    # so far is the answer, marked not proven optimal
+    started = time.monotonic()
+    evaluator.deadline = started + time_limit if time_limit else None
     held_count = len(index.items) - len(offerings)
     offering_of = {held_count + j: o for j, o in enumerate(offerings)}
+    inexact = [False]
 
     def enabled_with(chosen: frozenset[int]):
         return lambda i: i < held_count or i in chosen
 
-    if evaluator.is_met(enabled_with(frozenset())):
+    def is_met(enabled) -> bool:
+        met = evaluator.is_met(enabled)
+        if not evaluator.last_exhaustive:
+            inexact[0] = True  # "not met" may only mean "not found within the budget"
+        return met
+
+    def out_of_time() -> bool:
+        return evaluator.deadline is not None and time.monotonic() > evaluator.deadline
+
+    if is_met(enabled_with(frozenset())):
         return Completion(pathway=pathway, already_met=True, feasible=True, steps=[], cost=0.0, hours=0.0,
                           exact=True, explored=0, covers={},
                           evaluation_after=evaluator.evaluate(enabled_with(frozenset())))
@@ -209,10 +236,10 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         kept.extend(members[: max(1, limit)])
 
     everything = frozenset(kept)
-    if not evaluator.is_met(enabled_with(everything)):
+    if not is_met(enabled_with(everything)):
         after = evaluator.evaluate(enabled_with(everything))
         return Completion(pathway=pathway, already_met=False, feasible=False, steps=[], cost=0.0, hours=0.0,
-                          exact=True, explored=1, covers={}, evaluation_after=after,
+                          exact=not inexact[0], explored=1, covers={}, evaluation_after=after,
                           currencies=sorted({o.currency for o in offerings}))
 
     k = {i: len(serves[i]) for i in kept}
@@ -310,11 +337,13 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     chosen_list: list[int] = []
     for i in order:
         chosen_list.append(i)
-        if evaluator.is_met(enabled_with(frozenset(chosen_list))):
+        if is_met(enabled_with(frozenset(chosen_list))):
             break
     for i in sorted(chosen_list, key=lambda i: -offering_of[i].cost):
+        if out_of_time():
+            break
         trial = frozenset(chosen_list) - {i}
-        if evaluator.is_met(enabled_with(trial)):
+        if is_met(enabled_with(trial)):
             chosen_list.remove(i)
     best_set = frozenset(chosen_list)
     best_cost = sum(offering_of[i].cost for i in best_set)
@@ -332,12 +361,12 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
         nonlocal best_cost, best_hours, best_steps, best_set, explored, exhausted
         explored += 1
-        if explored > SEARCH_NODE_BUDGET:
+        if explored > SEARCH_NODE_BUDGET or out_of_time():
             exhausted = True
             return
         if not better(cost, hours, len(chosen)):
             return
-        if chosen and evaluator.is_met(enabled_with(chosen)):
+        if chosen and is_met(enabled_with(chosen)):
             best_cost, best_hours, best_steps, best_set = cost, hours, len(chosen), chosen
             return
         if pos == len(order):
@@ -360,7 +389,14 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
 
     search(0, frozenset(), 0.0, 0.0)
     plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
+    if evaluator.deadline is not None:  # the explanation of the plan gets what is left, and a little at least
+        evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.1)
     after = evaluator.evaluate(enabled_with(best_set))
+    exhausted = exhausted or inexact[0] or not after.exhaustive
+    if after.status != "met":  # the budget ran out before any plan was proven to complete the goal
+        return Completion(pathway=pathway, already_met=False, feasible=False, steps=[], cost=0.0, hours=0.0,
+                          exact=False, explored=explored, covers={}, evaluation_after=after,
+                          currencies=sorted({o.currency for o in offerings}))
     covers: dict[str, list[str]] = {}
     for wallet_id, node_ids in after.used.items():
         if wallet_id.startswith("offering:"):
