@@ -108,12 +108,16 @@ def test_alias_injected_fields_are_never_verified(name, keyword, capsys, tmp_pat
     assert_not_verified(code, result)
 
 
-@pytest.mark.parametrize("field", ["expirationDate", "validUntil", "issuanceDate", "refreshService"])
-@pytest.mark.parametrize("name", sorted(JSON_LD))
+DISPLAYED_FIELDS = ("expirationDate", "validUntil", "issuanceDate", "refreshService")
+# a field the credential signs itself cannot be smuggled in: only the others are aliased
+UNSIGNED_FIELD_CASES = [
+    (name, field) for name in sorted(JSON_LD) for field in DISPLAYED_FIELDS if field not in json.loads(JSON_LD[name])
+]
+
+
+@pytest.mark.parametrize(("name", "field"), UNSIGNED_FIELD_CASES)
 def test_a_displayed_field_aliased_to_index_is_never_verified(name, field, capsys, tmp_path) -> None:
     document = json.loads(JSON_LD[name])
-    if field in document:
-        pytest.skip(f"{field} is signed in this credential")
     document = with_context(document, {field: "@index"})
     document[field] = "2099-12-31T00:00:00Z" if field != "refreshService" else {"id": "https://evil.example/r"}
     code, result = verify(capsys, tmp_path, json.dumps(document).encode(), *CORPUS[name][1])
