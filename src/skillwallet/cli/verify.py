@@ -109,7 +109,7 @@ class _DeferredWallet:
     def __init__(self, wallet) -> None:
         self.wallet = wallet
         self.pending: dict[tuple[str, str], Any] = {}
-        self.verdicts: list[tuple[str, Any]] = []
+        self.verdicts: list[tuple[str, Any, str | None]] = []
 
     def get(self, collection: str, key: str) -> Any:
         if (collection, key) in self.pending:
@@ -119,8 +119,8 @@ class _DeferredWallet:
     def put(self, collection: str, key: str, value: Any) -> None:
         self.pending[(collection, key)] = value
 
-    def set_verdict(self, wallet_id: str, verdict) -> None:
-        self.verdicts.append((wallet_id, verdict))
+    def set_verdict(self, wallet_id: str, verdict, sha256: str | None = None) -> None:
+        self.verdicts.append((wallet_id, verdict, sha256))
 
     def flush(self) -> None:
         """Write what is pending in one transaction (the store's ``batch()``), else one write each."""
@@ -131,13 +131,14 @@ class _DeferredWallet:
             with batch() as writer:
                 for (collection, key), value in self.pending.items():
                     writer.put(collection, key, value)
-                for wallet_id, verdict in self.verdicts:
-                    writer.set_verdict(wallet_id, verdict)  # False if removed meanwhile: nothing to record
+                for wallet_id, verdict, sha256 in self.verdicts:
+                    # False if removed or replaced meanwhile: the verdict is about bytes no longer stored
+                    writer.set_verdict(wallet_id, verdict, sha256=sha256)
         else:  # a store without batch writes
             for (collection, key), value in self.pending.items():
                 self.wallet.put(collection, key, value)
-            for wallet_id, verdict in self.verdicts:
-                self.wallet.set_verdict(wallet_id, verdict)
+            for wallet_id, verdict, sha256 in self.verdicts:
+                self.wallet.set_verdict(wallet_id, verdict, sha256=sha256)
         self.pending.clear()
         self.verdicts.clear()
 
@@ -227,6 +228,7 @@ def verify_command(
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError
     from skillwallet.model import VERDICT_VERIFIED
+    from skillwallet.store.wallet import document_sha256
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
 
@@ -300,7 +302,7 @@ def verify_command(
                         status_cache=status_cache,
                     )
                     if record:
-                        deferred.set_verdict(item.wallet_id, verdict)
+                        deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
                     results.append(_result(item.wallet_id, item.credential.title, verdict))
                     bar.advance(task)
                     if number % WRITE_BATCH == 0:
