@@ -160,3 +160,17 @@ def on_pty(*args: str, stream: str = "stdout", env: dict[str, str] | None = None
             break
     os.close(master)
     return process.wait(timeout=TIMEOUT), received
+
+
+def b64url(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def vc_jwt(claims: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
+    """A compact JWS (RFC 7515 §7.1, EdDSA per RFC 8037) over ``claims``, typ JWT: a VC 1.1 VC-JWT when ``claims``
+    holds a ``vc`` claim. ``json.dumps`` writes NaN and Infinity as bare words, as a hostile issuer may."""
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    return signing_input + "." + b64url(key.sign(signing_input.encode("ascii")))

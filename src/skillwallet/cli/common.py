@@ -50,7 +50,15 @@ def parse_as_of(text: Optional[str]) -> "datetime":
         raise InvalidInputError(
             f"cannot read the date {text!r}: --as-of is not a date", "write an ISO 8601 date such as 2026-03-01"
         )
+    if not AS_OF_YEARS[0] <= moment.year <= AS_OF_YEARS[1]:
+        # commands count days and years from this moment: near year 1 or 9999 that arithmetic leaves the calendar
+        raise InvalidInputError(
+            f"--as-of {text!r} is out of range", f"give a date between the years {AS_OF_YEARS[0]} and {AS_OF_YEARS[1]}"
+        )
     return moment
+
+
+AS_OF_YEARS = (1000, 8999)  # what --as-of accepts: far enough from 1 and 9999 for any date arithmetic
 
 
 @dataclass

@@ -154,6 +154,18 @@ def _unreadable_verdict(message: str):
     )
 
 
+def _failed_verdict(exc: Exception):
+    """The verdict of a credential whose verification raised (a verifier bug): one result, the batch goes on."""
+    from skillwallet.model import VERDICT_UNVERIFIABLE, Verdict
+
+    return Verdict(
+        verdict=VERDICT_UNVERIFIABLE,
+        checks={"signature": "unknown", "expiry": "na", "not_before": "na", "status": "na"},
+        reasons=[f"verification failed internally ({type(exc).__name__})"],
+        checked_at=datetime.now(timezone.utc),
+    )
+
+
 def _precompute(credentials: list, wallet=None) -> list[dict[str, str] | None]:
     """Canonical hashes for a large batch, computed on every core (the expensive step is RDF canonicalisation).
 
@@ -281,9 +293,16 @@ def verify_command(
                 # one unreadable file is a result of its own, not the end of the batch
                 results.append(_result(target, None, _unreadable_verdict(exc.message)))
                 continue
+            except Exception as exc:  # noqa: BLE001 - a parser bug: this file's result, not the end of the batch
+                message = f"{target}: could not be read (the parser failed: {type(exc).__name__})"
+                results.append(_result(target, None, _unreadable_verdict(message)))
+                continue
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
-                verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
+                try:
+                    verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
+                except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                    verdict = _failed_verdict(exc)
                 results.append(_result(source, cred.title, verdict))
 
         # ---- stored credentials -------------------------------------------------------------------
@@ -297,10 +316,13 @@ def verify_command(
                 precomputed = _precompute([s.credential for s in stored], wallet)
                 deferred = _DeferredWallet(wallet)
                 for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
-                    verdict = verify_credential(
-                        item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
-                        status_cache=status_cache,
-                    )
+                    try:
+                        verdict = verify_credential(
+                            item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
+                            status_cache=status_cache,
+                        )
+                    except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                        verdict = _failed_verdict(exc)
                     if record:
                         deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
                     results.append(_result(item.wallet_id, item.credential.title, verdict))

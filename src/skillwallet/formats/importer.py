@@ -288,6 +288,12 @@ def import_items(
             except SkillwalletError as exc:
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
                 continue
+            except Exception as exc:  # noqa: BLE001 - a parser bug rejects this input alone, never the batch
+                report.results.append(
+                    ImportResult(item.source, REJECTED, reason=f"{item.source}: could not be read (the parser failed: "
+                                 f"{type(exc).__name__})")
+                )
+                continue
             for credential in credentials:
                 kept_as = _keep_status_list(wallet, credential)
                 if kept_as is not None:
