@@ -171,7 +171,7 @@ def _json_escape_unsafe(text: str) -> str:
             return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
         return f"\\u{code:04x}"
 
-    if text.isascii() and "\x7f" not in text:
+    if (text.isascii() and "\x7f" not in text) or text.replace("\n", "").isprintable():  # in C: nothing to escape
         return text
     return re.sub("[^\x00-\x7e]", escape, text)
 
