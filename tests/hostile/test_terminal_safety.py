@@ -238,3 +238,56 @@ def test_safe_text_escapes_controls_and_invisible_format_characters():
     assert safe_text("zero\u200bwidth\ufeff\u2028") == "zero\\u200bwidth\\ufeff\\u2028"
     assert safe_text("\udcff") == "\\udcff"  # an undecodable byte of a file name
     assert safe_text("\U000e0041") == "\\U000e0041"  # a tag character
+
+
+class _Terminal:
+    """A stream that says it is a terminal (rich then writes colours and redraws progress bars)."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise OSError("not a real terminal")
+
+
+def test_the_consoles_escape_text_objects_trees_and_progress_descriptions(monkeypatch):
+    """Whatever a command hands the shared consoles (a Text, a tree label, a progress description, a spinner
+    message): only rich's own escape sequences reach the terminal."""
+    import sys
+
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from skillwallet.cli import common
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    console = common.stdout_console()
+    console.print(Text(f"text {CLEAR}{RLO}"))
+    tree = Tree(f"label {CLEAR}")
+    tree.add(f"child\n{FORGED}")
+    console.print(tree)
+    console.print(f"markup escaped by the command: {WINDOW_TITLE}")
+    with common.progress(2, "x") as bar:
+        task = bar.add_task(f"Importing {CLEAR}", total=2)
+        bar.update(task, description=f"Importing {REWRITE}", advance=1)
+    with common.busy(f"Fetching {CLEAR} [red]x[/red]"):
+        pass
+    out = terminal.buffer.getvalue()
+    for raw in ("\x1b[2J", "\x1b[H", "\x1b]0;", "\x07", RLO, "Importing \x1b"):
+        assert raw not in out, (raw, out)
+    assert "text \\x1b[2J\\x1b[H\\u202e" in out and "label \\x1b[2J" in out
+    assert f"child\\n{FORGED}" in out and f"\n{FORGED}" not in out
+    assert "command: \\x1b]0;owned\\x07" in out

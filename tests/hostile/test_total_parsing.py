@@ -341,3 +341,32 @@ def test_as_of_out_of_range_is_one_error_line(passphrase, capsys, text):
     assert code == ExitCode.BAD_INPUT and out == ""
     assert err.splitlines()[0].startswith("error: ")
     assert "out of range" in err or "is not a date" in err
+
+
+def test_a_verifier_crash_is_one_result_and_verify_goes_on(issuer, capsys, tmp_path, monkeypatch):
+    """`verify` over files and over the wallet: a verifier bug on one credential is that credential's result
+    (unverifiable, with the exception's name), the others are verified, exit 13."""
+    import skillwallet.verify.verifier as verifier
+
+    key, did, method = issuer
+    real = verifier.verify_credential
+
+    def fragile(cred, **kwargs):
+        if cred.title == "Fragile":
+            raise ZeroDivisionError("a bug")
+        return real(cred, **kwargs)
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for title, ident in (("Fragile", "urn:uuid:f"), ("Sound", "urn:uuid:s")):
+        (inbox / f"{title}.json").write_text(json.dumps(signed(ob3_document(title, issuer=did, ident=ident), key, method)))
+    assert cli(capsys, "add", "--offline", str(inbox))[0] == 0
+    monkeypatch.setattr(verifier, "verify_credential", fragile)
+    for args in (["verify", "--offline", "--json", str(inbox / "Fragile.json"), str(inbox / "Sound.json")],
+                 ["verify", "--offline", "--json", "--all"]):
+        code, out, err = cli(capsys, *args)
+        assert_total(code, err, {ExitCode.NOT_VERIFIED})
+        verdicts = {r["title"]: r for r in json.loads(out)["results"]}
+        assert verdicts["Sound"]["verdict"] == "verified"
+        assert verdicts["Fragile"]["verdict"] == "unverifiable"
+        assert "ZeroDivisionError" in verdicts["Fragile"]["reasons"][0]

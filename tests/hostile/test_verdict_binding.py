@@ -79,6 +79,9 @@ def test_tampered_first_then_genuine_keeps_the_tampered_copy_invalid(documents, 
     assert fields["title"] == TAMPERED_TITLE and fields["verdict"] == "invalid"
     code, credentials = presented(capsys, tmp_path)
     assert code == ExitCode.EXPORT and credentials == []  # an invalid credential is never put forward
+    resume = tmp_path / "resume.md"
+    assert cli(capsys, "profile", "set", "--name", "Ada Example")[0] == 0
+    assert cli(capsys, "export", "--resume", "-o", str(resume))[0] == ExitCode.EXPORT and not resume.exists()
 
 
 def test_genuine_first_then_tampered_keeps_the_genuine_copy_verified(documents, capsys, tmp_path):
@@ -102,6 +105,10 @@ def test_genuine_first_then_tampered_keeps_the_genuine_copy_verified(documents, 
     code, credentials = presented(capsys, tmp_path)
     assert code == 0
     assert credentials == [json.loads(genuine.read_text())]  # the genuine bytes, not the tampered ones
+    resume = tmp_path / "resume.md"
+    assert cli(capsys, "profile", "set", "--name", "Ada Example")[0] == 0
+    assert cli(capsys, "export", "--resume", "-o", str(resume))[0] == 0
+    assert GENUINE_TITLE in resume.read_text() and TAMPERED_TITLE not in resume.read_text()
 
 
 def test_add_replace_takes_the_new_document_with_its_own_verdict_and_keeps_tags_and_note(documents, capsys, tmp_path):
