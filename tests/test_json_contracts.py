@@ -246,25 +246,6 @@ def test_read_commands_offer_json(command):
     assert command in json_commands(), f"`skillwallet {command}` must take --json"
 
 
-def test_add_json_shape_is_pinned(passphrase, capsys):
-    """`add --json` (a write that reports): summary counts and one result per input, in a fixed shape."""
-    sample_dir = Path(paths.__file__).parent / "data" / "samples"
-    Wallet.init(paths.wallet_home(), passphrase).close()
-    sample = sample_dir / "python-fundamentals.json"
-    code = run(["add", "--json", "--offline", str(sample), str(sample_dir / "cloud-practitioner-badge.png"),
-                str(sample_dir / "cloud-practitioner.json")])
-    document = json.loads(capsys.readouterr().out)
-    assert code == 0
-    assert list(document)[:2] == ["schema", "version"]
-    assert document["schema"] == "skillwallet/add" and document["version"] == 1
-    assert document["summary"] == {"added": 2, "present": 1, "conflict": 0, "replaced": 0, "rejected": 0, "supporting": 0}
-    assert [r["status"] for r in document["results"]] == ["added", "added", "present"]
-    for result in document["results"]:
-        assert {"source", "status", "id", "title", "issuer", "format", "verdict", "parent_id", "reason",
-                "notes"} <= set(result)
-    assert document["results"][0]["verdict"] == "verified"
-
-
 def test_add_json_marks_a_different_document_with_a_stored_id_as_conflict(passphrase, capsys, tmp_path):
     """`add --json`: another document with the id of a stored credential is a `conflict` (not `present`), with its
     reason; `add --replace --json` reports it `replaced`."""
@@ -290,3 +271,22 @@ def test_add_json_marks_a_different_document_with_a_stored_id_as_conflict(passph
     assert code == 0
     assert document["summary"]["replaced"] == 1
     assert [r["status"] for r in document["results"]] == ["replaced"]
+
+
+def test_add_json_shape_is_pinned(passphrase, capsys):
+    """`add --json` (a write that reports): summary counts and one result per input, in a fixed shape."""
+    sample_dir = Path(paths.__file__).parent / "data" / "samples"
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    sample = sample_dir / "python-fundamentals.json"
+    code = run(["add", "--json", "--offline", str(sample), str(sample_dir / "cloud-practitioner-badge.png"),
+                str(sample_dir / "cloud-practitioner.json")])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert list(document)[:2] == ["schema", "version"]
+    assert document["schema"] == "skillwallet/add" and document["version"] == 1
+    assert document["summary"] == {"added": 2, "present": 1, "conflict": 0, "replaced": 0, "rejected": 0, "supporting": 0}
+    assert [r["status"] for r in document["results"]] == ["added", "added", "present"]
+    for result in document["results"]:
+        assert {"source", "status", "id", "title", "issuer", "format", "verdict", "parent_id", "reason",
+                "notes"} <= set(result)
+    assert document["results"][0]["verdict"] == "verified"

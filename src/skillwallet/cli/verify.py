@@ -43,14 +43,19 @@ def _is_presentation(data: bytes) -> dict[str, Any] | None:
 
 
 def _parse_file(data: bytes, source: str):
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import InvalidInputError, SkillwalletError
 
     try:
         from skillwallet.formats import parse_credential_bytes
     except ImportError:  # pragma: no cover - the importers ship with the package
         parse_credential_bytes = None
     if parse_credential_bytes is not None:
-        return parse_credential_bytes(data, source=source)
+        try:
+            return parse_credential_bytes(data, source=source)
+        except SkillwalletError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a parser bug: this file's result, not the end of the batch
+            raise InvalidInputError(f"{source}: could not be read (the parser failed: {type(exc).__name__})") from None
     from skillwallet.verify.verifier import credential_from_document
 
     try:
@@ -292,10 +297,6 @@ def verify_command(
             except InvalidInputError as exc:
                 # one unreadable file is a result of its own, not the end of the batch
                 results.append(_result(target, None, _unreadable_verdict(exc.message)))
-                continue
-            except Exception as exc:  # noqa: BLE001 - a parser bug: this file's result, not the end of the batch
-                message = f"{target}: could not be read (the parser failed: {type(exc).__name__})"
-                results.append(_result(target, None, _unreadable_verdict(message)))
                 continue
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
