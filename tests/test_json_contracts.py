@@ -284,6 +284,33 @@ def test_read_commands_offer_json(command):
     assert command in json_commands(), f"`skillwallet {command}` must take --json"
 
 
+def test_add_json_marks_a_different_document_with_a_stored_id_as_conflict(passphrase, capsys, tmp_path):
+    """`add --json`: another document with the id of a stored credential is a `conflict` (not `present`), with its
+    reason; `add --replace --json` reports it `replaced`."""
+    sample = Path(paths.__file__).parent / "data" / "samples" / "python-fundamentals.json"
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", str(sample)]) == 0
+    other = json.loads(sample.read_text())
+    other["name"] = "Python Mastery"  # same id and issuer, other content (its proof no longer matches)
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    capsys.readouterr()
+
+    code = run(["add", "--json", "--offline", str(tmp_path / "other.json")])
+    document = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.EXISTS
+    assert document["summary"] == {"added": 0, "present": 0, "conflict": 1, "replaced": 0, "rejected": 0, "supporting": 0}
+    (result,) = document["results"]
+    assert result["status"] == "conflict" and result["verdict"] == "invalid"
+    assert result["reason"].startswith("a different document with id ")
+    assert "kept the stored one; `add --replace` to take the new one" in result["reason"]
+
+    code = run(["add", "--json", "--offline", "--replace", str(tmp_path / "other.json")])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["summary"]["replaced"] == 1
+    assert [r["status"] for r in document["results"]] == ["replaced"]
+
+
 def test_add_json_shape_is_pinned(passphrase, capsys):
     """`add --json` (a write that reports): summary counts and one result per input, in a fixed shape."""
     sample_dir = Path(paths.__file__).parent / "data" / "samples"
@@ -295,7 +322,7 @@ def test_add_json_shape_is_pinned(passphrase, capsys):
     assert code == 0
     assert list(document)[:2] == ["schema", "version"]
     assert document["schema"] == "skillwallet/add" and document["version"] == 1
-    assert document["summary"] == {"added": 2, "present": 1, "rejected": 0, "supporting": 0}
+    assert document["summary"] == {"added": 2, "present": 1, "conflict": 0, "replaced": 0, "rejected": 0, "supporting": 0}
     assert [r["status"] for r in document["results"]] == ["added", "added", "present"]
     for result in document["results"]:
         assert {"source", "status", "id", "title", "issuer", "format", "verdict", "parent_id", "reason",

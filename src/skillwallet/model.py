@@ -57,7 +57,11 @@ def format_datetime(dt: datetime | None) -> str | None:
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """Parse an ISO 8601 string, a date, or a Unix timestamp into aware UTC; ``None`` if not parseable."""
+    """Parse an ISO 8601 string, a date, or a Unix timestamp into aware UTC; ``None`` if not parseable.
+
+    Total: whatever a credential holds (NaN, 10**400, ``0001-01-01T00:00:00+01:00``, which is before year 1 in
+    UTC), the answer is a datetime or ``None``, never an exception.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -72,7 +76,7 @@ def parse_datetime(value: Any) -> datetime | None:
         text = text[:-1] + "+00:00"
     try:
         return utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a valid local time outside years 1-9999 in UTC
         return None
 
 

@@ -52,7 +52,7 @@ def test_folder_of_mixed_shapes_is_imported_with_a_report(wallet_home, passphras
     code, document, err = add_json(capsys, str(folder), "--no-verify")
 
     assert document["schema"] == "skillwallet/add" and document["version"] == 1
-    assert document["summary"] == {"added": 8, "present": 0, "rejected": 1, "supporting": 2}
+    assert document["summary"] == {"added": 8, "present": 0, "conflict": 0, "replaced": 0, "rejected": 1, "supporting": 2}
     assert code == ExitCode.PARTIAL
     rejected = [r for r in document["results"] if r["status"] == "rejected"]
     assert rejected == [
@@ -96,7 +96,7 @@ def test_same_credential_in_other_shapes_is_stored_once(wallet_home, passphrase,
     (tmp_path / "d.svg").write_bytes(baked_svg(vc_jose(document), as_verify=True))
     code, again, err = add_json(capsys, str(tmp_path / "b.png"), str(tmp_path / "c.jwt"), str(tmp_path / "d.svg"), "--no-verify")
     assert code == 0
-    assert again["summary"] == {"added": 0, "present": 3, "rejected": 0, "supporting": 0}
+    assert again["summary"] == {"added": 0, "present": 3, "conflict": 0, "replaced": 0, "rejected": 0, "supporting": 0}
     assert {r["id"] for r in again["results"]} == {wallet_id}
     assert err.count("already present: ") == 3
     assert list(stored(passphrase)) == [wallet_id]
@@ -257,7 +257,7 @@ def test_ob2_assertion_completed_later_is_not_stored_twice(wallet_home, passphra
         (tmp_path / name).write_bytes(fixture_bytes(name))
     code, again, _ = add_json(capsys, str(tmp_path), "--offline", "--no-verify")
     assert code == 0
-    assert again["summary"] == {"added": 0, "present": 1, "rejected": 0, "supporting": 2}
+    assert again["summary"] == {"added": 0, "present": 1, "conflict": 0, "replaced": 0, "rejected": 0, "supporting": 2}
     (result,) = [r for r in again["results"] if r["status"] == "present"]
     assert result["id"] == first["results"][0]["id"]
     assert "remove it and add this file again" in result["notes"][0]
@@ -269,13 +269,13 @@ def test_bulk_import_writes_in_batches(wallet_home, passphrase, tmp_path, capsys
 
     monkeypatch.setattr(importer, "BATCH_SIZE", 3)
     calls: list[int] = []
-    original = Wallet.add_credentials
+    original = Wallet.store_credentials
 
-    def counting(self, items):
+    def counting(self, items, **options):
         calls.append(len(items))
-        return original(self, items)
+        return original(self, items, **options)
 
-    monkeypatch.setattr(Wallet, "add_credentials", counting)
+    monkeypatch.setattr(Wallet, "store_credentials", counting)
     document = fixture_json("ob3_basic_v1.json")
     for number in range(7):
         document["id"] = f"urn:uuid:00000000-0000-4000-8000-{number:012d}"

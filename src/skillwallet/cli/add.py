@@ -20,7 +20,10 @@ The format is recognised by content, not by file name: Open Badges 2.0 assertion
 baked PNG/SVG; BadgeClass and Issuer files given in the same call complete them), Open Badges 3.0 and
 CLR 2.0 credentials (JSON or VC-JWT, baked PNG/SVG; a CLR's nested credentials are added too), any
 W3C Verifiable Credential 1.1/2.0, VC-JOSE vc+jwt, SD-JWT VCs (disclosures kept) and QR codes made by
-skillwallet export. The same credential added twice, in any shape, is stored once.
+skillwallet export. The same document added twice is stored once. A different document with the id of a
+stored credential (another copy, a re-issue, a forgery) is not taken: the stored one and its verdict are kept
+and the input is reported as a conflict; --replace takes the new document instead (the holder's tags and note
+on the credential are kept; the verdict is the new document's own).
 
 Limits: 5 MiB per credential; archives at most 10,000 entries and 256 MiB uncompressed, no entry with a
 compression ratio over 100:1, no paths leaving the archive. Bad inputs are reported and skipped.
@@ -33,7 +36,8 @@ Self-attested entries (signed with your holder key, always marked self-attested)
 
   skillwallet add --self experience --title "Backend developer" --issuer-name "Acme" --date 2020-01-01 --until 2023-06-30
 
-Exit codes: 0 all added or already present; 10 nothing could be added; 17 some inputs were rejected."""
+Exit codes: 0 all added or already present; 10 nothing could be added; 15 every input conflicts with a stored
+credential; 17 some inputs were rejected or conflict."""
 
 SELF_KINDS = ("degree", "project", "experience")
 
@@ -42,6 +46,9 @@ def add_command(
     inputs: Optional[List[str]] = typer.Argument(None, metavar="INPUT", help="Files, folders, .zip archives, - for standard input, or https:// URLs (with --online)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (schema skillwallet/add)."),
     no_verify: bool = typer.Option(False, "--no-verify", help="Do not verify at import (verdict: not-verified)."),
+    replace: bool = typer.Option(
+        False, "--replace", help="A different document with the id of a stored credential replaces the stored one."
+    ),
     offline: Optional[bool] = typer.Option(
         None,
         "--offline/--online",
@@ -78,7 +85,8 @@ def add_command(
         if not title:
             raise InvalidInputError("a self-attested entry needs --title")
         _add_self_attested(
-            self_kind, title, issuer_name, description, date, until, evidence or [], skills or [], credits, as_json, no_verify
+            self_kind, title, issuer_name, description, date, until, evidence or [], skills or [], credits, as_json, no_verify,
+            replace,
         )
         return
     if not inputs:
@@ -94,7 +102,7 @@ def add_command(
         items = list(expand_inputs(paths))
         if not items and not urls:
             raise InvalidInputError("no files found in " + ", ".join(inputs))
-        report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls)
+        report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace)
     _print_report(report, as_json)
     _exit_for(report, len(items))
 
@@ -126,7 +134,9 @@ def _fetch_urls(resolver, urls: list[str]) -> list:
     return items
 
 
-def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool, urls: list[str] = ()) -> "ImportReport":
+def _run_import(
+    wallet, items, *, offline: Optional[bool], no_verify: bool, urls: list[str] = (), replace: bool = False
+) -> "ImportReport":
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
     supporting = collect_related(items)
@@ -151,6 +161,7 @@ def _run_import(wallet, items, *, offline: Optional[bool], no_verify: bool, urls
             fetch=resolver.fetch,
             on_item=lambda _item: bar.advance(task),
             supporting=supporting,
+            replace=replace,
         )
 
 
@@ -159,11 +170,12 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
     if as_json:
         emit_json("add", {"summary": summary, "results": [r.to_dict() for r in report.results]})
     else:
-        stored = [r for r in report.results if r.status in ("added", "present")]
+        stored = [r for r in report.results if r.status in ("added", "present", "replaced")]
+        labels = {"added": "added", "present": "already present", "replaced": "replaced"}
         rows = [
             (
                 r.wallet_id,
-                "added" if r.status == "added" else "already present",
+                labels[r.status],
                 ("  ↳ " if r.parent_id else "") + (r.title or "(untitled)"),
                 r.issuer or "-",
                 r.format or "-",
@@ -178,6 +190,8 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
     for r in report.results:
         if r.status == "present":
             info(f"already present: {r.source} is {r.wallet_id} ({r.title or 'untitled'})")
+        if r.status == "conflict":
+            info(f"conflict: {r.source}: {r.reason}")
         for note in r.notes:
             # a CLR or presentation yields several credentials from one source: name which one
             info(f"note: {r.source} ({r.title or r.wallet_id or 'untitled'}): {note}")
@@ -186,18 +200,32 @@ def _print_report(report: "ImportReport", as_json: bool) -> None:
         elif r.status == "supporting" and (r.reason or "").endswith("not kept"):
             info(f"{r.source}: {r.reason}")  # a status list refused: say why, it is not silently dropped
     parts = [f"added {summary['added']}", f"already present {summary['present']}", f"rejected {summary['rejected']}"]
+    if summary["conflict"]:
+        parts.append(f"conflicts {summary['conflict']}")
+    if summary["replaced"]:
+        parts.append(f"replaced {summary['replaced']}")
     if summary["supporting"]:
         parts.append(f"supporting documents {summary['supporting']}")
     info(", ".join(parts))
 
 
 def _exit_for(report: "ImportReport", total_inputs: int) -> None:
-    from skillwallet.errors import InvalidInputError, PartialFailureError
+    from skillwallet.errors import AlreadyExistsError, InvalidInputError, PartialFailureError
 
-    rejected = report.rejected
-    if not rejected:
+    rejected, conflicts = report.rejected, report.conflicts
+    if not rejected and not conflicts:
         return
-    stored = report.count("added") + report.count("present")
+    stored = report.count("added") + report.count("present") + report.count("replaced")
+    if stored == 0 and not rejected:
+        what = "a different document with this id is" if len(conflicts) == 1 else "different documents with these ids are"
+        raise AlreadyExistsError(
+            f"{what} already stored; kept the stored one (reasons above)", "add --replace to take the new one"
+        )
+    if conflicts:
+        raise PartialFailureError(
+            f"{len(rejected)} input(s) rejected, {len(conflicts)} conflict(s) with stored credentials, "
+            f"{stored} credential(s) stored (reasons above)"
+        )
     if stored == 0 and len(rejected) == 1:
         raise InvalidInputError(rejected[0].reason or f"{rejected[0].source}: rejected")
     if stored == 0:
@@ -231,7 +259,9 @@ def _evidence_entries(values: list[str]):
     return urls, files
 
 
-def _add_self_attested(kind, title, issuer_name, description, date, until, evidence, skills, credits, as_json, no_verify):
+def _add_self_attested(
+    kind, title, issuer_name, description, date, until, evidence, skills, credits, as_json, no_verify, replace=False
+):
     from skillwallet.cli.session import open_wallet
     from skillwallet.formats.importer import add_credentials, default_verifier, ImportReport
     from skillwallet.formats.selfattested import SelfAttestedEntry, make_self_attested
@@ -266,9 +296,12 @@ def _add_self_attested(kind, title, issuer_name, description, date, until, evide
                 def verifier(_credential):  # noqa: E306 - a fallback with the same shape as the verifier
                     return Verdict(verdict=VERDICT_SELF_ASSERTED, reasons=["made and signed by the holder"])
 
-        results = add_credentials([credential], wallet, source=f"self-attested {kind}", verifier=verifier)
+        results = add_credentials(
+            [credential], wallet, source=f"self-attested {kind}", verifier=verifier, replace=replace
+        )
     report = ImportReport(results=results)
     _print_report(report, as_json)
+    _exit_for(report, 1)
 
 
 def register(app: typer.Typer) -> None:

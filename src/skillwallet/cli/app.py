@@ -12,7 +12,7 @@ import typer
 
 from skillwallet import __version__
 from skillwallet.cli import fast_params
-from skillwallet.cli.common import CliState, print_error
+from skillwallet.cli.common import CliState, print_error, safe_text
 from skillwallet.errors import ExitCode, SkillwalletError
 
 # Plain option values (numbers, paths, strings) are converted without importing pydantic: see fast_params.
@@ -96,7 +96,13 @@ def run(args: list[str]) -> int:
         # usage errors: the parser formats them with the usage line
         show = getattr(exc, "show", None)
         if show is not None:
-            show(file=sys.stderr)
+            # the message quotes the command line (a file name given to a script may hold an escape sequence)
+            import io
+
+            buffer = io.StringIO()
+            show(file=buffer)
+            sys.stderr.write("".join(safe_text(line) + "\n" for line in buffer.getvalue().splitlines()))
+            sys.stderr.flush()
         else:
             print_error(exc.format_message())
         return int(exc.exit_code if exc.exit_code is not None else ExitCode.USAGE)

@@ -50,7 +50,15 @@ def parse_as_of(text: Optional[str]) -> "datetime":
         raise InvalidInputError(
             f"cannot read the date {text!r}: --as-of is not a date", "write an ISO 8601 date such as 2026-03-01"
         )
+    if not AS_OF_YEARS[0] <= moment.year <= AS_OF_YEARS[1]:
+        # commands count days and years from this moment: near year 1 or 9999 that arithmetic leaves the calendar
+        raise InvalidInputError(
+            f"--as-of {text!r} is out of range", f"give a date between the years {AS_OF_YEARS[0]} and {AS_OF_YEARS[1]}"
+        )
     return moment
+
+
+AS_OF_YEARS = (1000, 8999)  # what --as-of accepts: far enough from 1 and 9999 for any date arithmetic
 
 
 @dataclass
@@ -73,17 +81,64 @@ def cli_state() -> CliState:
     return CliState()
 
 
+# --- text from credentials, documents and file names, made safe to print --------------------------------------
+#
+# Whoever wrote a credential, a document or a file name chose every character of it. Printed raw, an ESC starts a
+# terminal escape sequence (clear the screen, move the cursor up and rewrite lines, set the window title), a
+# newline forges a line of our own output (an "added 1, ..." summary), a bidi override (U+202E) reorders what
+# follows. So every string printed here, on a terminal or not, passes through safe_text(): control characters
+# (C0, DEL, C1), format characters (Unicode Cf: bidi embeddings, overrides and isolates, zero-width characters),
+# line and paragraph separators and lone surrogates (undecodable file names) are shown escaped, as \x1b, \n,
+# \u202e. This is the one place: every command prints through info(), print_error(), render_table() or the
+# consoles below (tables, trees, progress bars, spinners), so no command has to remember it.
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _unsafe(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def safe_text(value: Any) -> str:
+    """``value`` as one line that prints exactly as written: control and invisible format characters escaped."""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable():  # the common case, in C: no control, format, separator or surrogate character at all
+        return text
+    return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
+
+
+def _safe_segment_text(text: str) -> str:
+    """The text of one rendered segment: as :func:`safe_text`, but rich's own line breaks stay."""
+    if text.isprintable() or text == "\n":
+        return text
+    return "\n".join(safe_text(part) for part in text.split("\n"))
+
+
 def print_error(message: str, hints: Iterable[str] = ()) -> None:
-    """One ``error:`` line plus optional ``hint:`` lines, on stderr."""
-    sys.stderr.write(f"error: {message}\n")
+    """One ``error:`` line plus optional ``hint:`` lines, on stderr (each made safe: it may quote an input)."""
+    sys.stderr.write(f"error: {safe_text(message)}\n")
     for hint in hints:
-        sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.write(f"hint: {safe_text(hint)}\n")
     sys.stderr.flush()
 
 
 def info(message: str) -> None:
-    """A diagnostic line on stderr (never stdout: stdout is for data)."""
-    sys.stderr.write(message + "\n")
+    """A diagnostic line on stderr (never stdout: stdout is for data); one line, whatever ``message`` quotes."""
+    sys.stderr.write(safe_text(message) + "\n")
     sys.stderr.flush()
 
 
@@ -108,8 +163,32 @@ def emit_json(kind: str, payload: dict[str, Any]) -> None:
             ]
     # Indented for people on a terminal; compact (and C-encoded, much faster for 10,000 credentials) in pipes.
     indent = 2 if is_terminal(sys.stdout) else None
-    sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(_json_escape_unsafe(json.dumps(document, indent=indent, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()
+
+
+def _json_escape_unsafe(text: str) -> str:
+    """JSON text with DEL, C1, format characters, separators and lone surrogates written as \\u escapes.
+
+    json.dumps escapes only C0 controls; the others would reach a terminal raw (an 8-bit CSI, a bidi override).
+    They can only occur inside JSON strings, where a \\u escape denotes the very same character: the data stays
+    exact for every JSON parser.
+    """
+    import re
+
+    def escape(match: "re.Match[str]") -> str:
+        char = match.group()
+        if char != "\x7f" and not _unsafe(char):
+            return char
+        code = ord(char)
+        if code > 0xFFFF:  # JSON escapes astral characters as a UTF-16 surrogate pair (RFC 8259 §7)
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    if (text.isascii() and "\x7f" not in text) or text.replace("\n", "").isprintable():  # in C: nothing to escape
+        return text
+    return re.sub("[^\x00-\x7e]", escape, text)
 
 
 def color_enabled(stream=None) -> bool:
@@ -120,9 +199,34 @@ def color_enabled(stream=None) -> bool:
     return is_terminal(stream)
 
 
+def _safe_console_class():
+    """rich's Console, printing text from inputs safely (see :func:`safe_text`) whatever a command hands it.
+
+    Strings (printed, or as table cells, tree labels, markup) are made safe before markup is read: issuers' text
+    is escaped for markup by the commands, and an ESC, newline or bidi override in it is shown escaped here. Text
+    objects skip that step, so the rendered segments are checked once more before they are written: whatever
+    reaches the terminal carries no control character but rich's own line breaks and styles.
+    """
+    from rich.console import Console
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any):
+            return super().render_str(safe_text(text), **kwargs)
+
+        def _render_buffer(self, buffer):
+            from rich.segment import Segment
+
+            return super()._render_buffer(
+                segment if segment.control else Segment(_safe_segment_text(segment.text), segment.style)
+                for segment in buffer
+            )
+
+    return SafeConsole
+
+
 def stdout_console():
     """A rich Console for tables and trees on stdout: plain when not a terminal, NO_COLOR honoured."""
-    from rich.console import Console
+    Console = _safe_console_class()
 
     colour = color_enabled(sys.stdout)
     tty = is_terminal(sys.stdout)
@@ -139,7 +243,7 @@ def stdout_console():
 
 
 def stderr_console():
-    from rich.console import Console
+    Console = _safe_console_class()
 
     colour = color_enabled(sys.stderr)
     return Console(
@@ -151,9 +255,20 @@ def progress(total: int | None, description: str):
     """A progress bar on stderr, shown only on a terminal (a no-op context otherwise)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    class SafeProgress(Progress):
+        """Task descriptions may name an input: shown as text (no markup), made safe."""
+
+        def add_task(self, description: str, *args: Any, **kwargs: Any):
+            return super().add_task(safe_text(description), *args, **kwargs)
+
+        def update(self, task_id, *args: Any, description: Optional[str] = None, **kwargs: Any) -> None:
+            if description is not None:
+                description = safe_text(description)
+            super().update(task_id, *args, description=description, **kwargs)
+
     console = stderr_console()
-    return Progress(
-        TextColumn("{task.description}"),
+    return SafeProgress(
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -169,7 +284,9 @@ def busy(message: str):
 
     if not is_terminal(sys.stderr):
         return contextlib.nullcontext()
-    return stderr_console().status(message)
+    from rich.markup import escape
+
+    return stderr_console().status(escape(safe_text(message)))
 
 
 # --- tables -----------------------------------------------------------------------------------------------------
@@ -194,8 +311,9 @@ class Row:
 
 
 def tsv_cell(value: Any) -> str:
-    """One cell for a tab-separated line: whitespace runs (tabs, newlines) become one space, so a row stays one line."""
-    return " ".join(str(value).split())
+    """One cell for a tab-separated line: whitespace runs (tabs, newlines) become one space, so a row stays one line;
+    any other control or format character is shown escaped (:func:`safe_text`)."""
+    return safe_text(" ".join(str(value).split()))
 
 
 def render_table(
@@ -229,14 +347,16 @@ def render_table(
     from rich.text import Text
 
     if show_header:
-        table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold")
+        table = Table(title=Text(safe_text(title)) if title else None, title_justify="left", header_style="bold")
     else:
-        table = Table(title=Text(title) if title else None, title_justify="left", show_header=False, box=None,
-                      pad_edge=False)
+        table = Table(title=Text(safe_text(title)) if title else None, title_justify="left", show_header=False,
+                      box=None, pad_edge=False)
     for column in columns:
         table.add_column(
-            Text(column.header), justify=column.justify, style=column.style, overflow="fold", no_wrap=column.whole
+            Text(safe_text(column.header)), justify=column.justify, style=column.style, overflow="fold", no_wrap=column.whole
         )
     for row in rows:
-        table.add_row(*(Text(str(cell)) for cell in row.cells), style=row.style)
+        # on a terminal a newline in a cell is shown as \n: a borderless field/value listing (`show`) must not get
+        # a line an issuer wrote ("verdict  verified")
+        table.add_row(*(Text(safe_text(cell)) for cell in row.cells), style=row.style)
     stdout_console().print(table)

@@ -14,7 +14,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.common import busy, emit_json, info, is_terminal
+from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
 from skillwallet.errors import ExportError, InvalidInputError
 
 # --format values and the file extensions that imply them
@@ -273,7 +273,7 @@ def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[s
 
         if shutil.get_terminal_size().columns < width:
             info(f"note: this code is {width} columns wide; widen the terminal, or write an image with -o badge.png")
-    return None, blocks + f"{stored.credential.title or stored.wallet_id}: {caption}\n"
+    return None, blocks + f"{safe_text(stored.credential.title or stored.wallet_id)}: {caption}\n"
 
 
 def _export_linkedin(wallet, credential_id: str, summary: dict[str, Any]) -> tuple[None, str]:

@@ -92,6 +92,7 @@ def optional_wallet() -> Iterator[object | None]:
 
 
 def _render_node(tree, node, show_credentials: bool = True) -> None:
+    from rich.console import Group
     from rich.markup import escape
 
     mark = STATUS_MARK.get(node.status, "?")
@@ -109,10 +110,13 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
             text += f" [dim]by rule: {escape(node.rule)}[/dim]"
     elif node.status != "met" and not node.children and node.rule:
         text += f" [dim]needs: {escape(node.rule)}[/dim]"
-    for warning in node.warnings:
-        if warning["kind"] != "counted-twice":  # listed once, under Warnings
-            text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
-    branch = tree.add(text)
+    lines = [text] + [
+        f"[yellow]! {escape(warning['message'])}[/yellow]"
+        for warning in node.warnings
+        if warning["kind"] != "counted-twice"  # listed once, under Warnings
+    ]
+    # one renderable per line: the console shows a newline inside a string escaped (text from credentials)
+    branch = tree.add(lines[0] if len(lines) == 1 else Group(*lines))
     children = node.children
     if len(children) > WIDE_NODE:
         # thousands of requirements under one node: every met or partly met one, the first unmet ones, a count

@@ -28,14 +28,19 @@ def _read_target(path: Path) -> bytes:
 
 
 def _parse_file(data: bytes, source: str):
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import InvalidInputError, SkillwalletError
 
     try:
         from skillwallet.formats import parse_credential_bytes
     except ImportError:  # pragma: no cover - the importers ship with the package
         parse_credential_bytes = None
     if parse_credential_bytes is not None:
-        return parse_credential_bytes(data, source=source)
+        try:
+            return parse_credential_bytes(data, source=source)
+        except SkillwalletError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a parser bug: this file's result, not the end of the batch
+            raise InvalidInputError(f"{source}: could not be read (the parser failed: {type(exc).__name__})") from None
     from skillwallet.verify.verifier import credential_from_document
 
     try:
@@ -105,7 +110,7 @@ class _DeferredWallet:
     def __init__(self, wallet) -> None:
         self.wallet = wallet
         self.pending: dict[tuple[str, str], Any] = {}
-        self.verdicts: list[tuple[str, Any]] = []
+        self.verdicts: list[tuple[str, Any, str | None]] = []
 
     def get(self, collection: str, key: str) -> Any:
         if (collection, key) in self.pending:
@@ -115,8 +120,8 @@ class _DeferredWallet:
     def put(self, collection: str, key: str, value: Any) -> None:
         self.pending[(collection, key)] = value
 
-    def set_verdict(self, wallet_id: str, verdict) -> None:
-        self.verdicts.append((wallet_id, verdict))
+    def set_verdict(self, wallet_id: str, verdict, sha256: str | None = None) -> None:
+        self.verdicts.append((wallet_id, verdict, sha256))
 
     def flush(self) -> None:
         """Write what is pending in one transaction (the store's ``batch()``), else one write each."""
@@ -127,13 +132,14 @@ class _DeferredWallet:
             with batch() as writer:
                 for (collection, key), value in self.pending.items():
                     writer.put(collection, key, value)
-                for wallet_id, verdict in self.verdicts:
-                    writer.set_verdict(wallet_id, verdict)  # False if removed meanwhile: nothing to record
+                for wallet_id, verdict, sha256 in self.verdicts:
+                    # False if removed or replaced meanwhile: the verdict is about bytes no longer stored
+                    writer.set_verdict(wallet_id, verdict, sha256=sha256)
         else:  # a store without batch writes
             for (collection, key), value in self.pending.items():
                 self.wallet.put(collection, key, value)
-            for wallet_id, verdict in self.verdicts:
-                self.wallet.set_verdict(wallet_id, verdict)
+            for wallet_id, verdict, sha256 in self.verdicts:
+                self.wallet.set_verdict(wallet_id, verdict, sha256=sha256)
         self.pending.clear()
         self.verdicts.clear()
 
@@ -145,6 +151,18 @@ def _unreadable_verdict(message: str):
         verdict=VERDICT_INVALID,
         checks={"format": "fail", "signature": "unknown", "expiry": "na", "not_before": "na", "status": "na"},
         reasons=[message],
+        checked_at=datetime.now(timezone.utc),
+    )
+
+
+def _failed_verdict(exc: Exception):
+    """The verdict of a credential whose verification raised (a verifier bug): one result, the batch goes on."""
+    from skillwallet.model import VERDICT_UNVERIFIABLE, Verdict
+
+    return Verdict(
+        verdict=VERDICT_UNVERIFIABLE,
+        checks={"signature": "unknown", "expiry": "na", "not_before": "na", "status": "na"},
+        reasons=[f"verification failed internally ({type(exc).__name__})"],
         checked_at=datetime.now(timezone.utc),
     )
 
@@ -224,6 +242,7 @@ def verify_command(
     from skillwallet.errors import InvalidInputError, NotVerifiedError
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
+    from skillwallet.store.wallet import document_sha256
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
 
@@ -285,7 +304,10 @@ def verify_command(
                 results.append(_result(target, None, unchecked, kind="presentation"))
             for number, cred in enumerate(credentials, 1):
                 source = target if len(credentials) == 1 else f"{target}#{number}"
-                verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
+                try:
+                    verdict = verify_credential(cred, resolver=resolver, as_of=when, status_cache=status_cache)
+                except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                    verdict = _failed_verdict(exc)
                 results.append(_result(source, cred.title, verdict))
 
         # ---- stored credentials -------------------------------------------------------------------
@@ -299,12 +321,15 @@ def verify_command(
                 precomputed = _precompute([s.credential for s in stored], wallet)
                 deferred = _DeferredWallet(wallet)
                 for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
-                    verdict = verify_credential(
-                        item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
-                        status_cache=status_cache,
-                    )
+                    try:
+                        verdict = verify_credential(
+                            item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
+                            status_cache=status_cache,
+                        )
+                    except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                        verdict = _failed_verdict(exc)
                     if record:
-                        deferred.set_verdict(item.wallet_id, verdict)
+                        deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
                     results.append(_result(item.wallet_id, item.credential.title, verdict))
                     bar.advance(task)
                     if number % WRITE_BATCH == 0:

@@ -6,8 +6,9 @@ A bad input never stops the run: it is recorded as rejected with its one-line re
 
 Two passes: OB 2.0 BadgeClass / Issuer files given in the same call are collected first (they complete
 assertions that link to them by URL, and are reported as "supporting", not as rejected); then each
-input is parsed, verified when a verifier is available, and added (duplicates are reported as
-"already present").
+input is parsed, verified when a verifier is available, and added. The same document again is reported as
+"already present"; another document with the id of a stored one as a "conflict" (the stored one and its verdict
+are kept) unless ``replace`` is asked for: then it takes the stored one's place, with its own verdict.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, VERDICT_VER
 
 ADDED = "added"
 PRESENT = "present"
+CONFLICT = "conflict"
+REPLACED = "replaced"
 REJECTED = "rejected"
 SUPPORTING = "supporting"
 
@@ -33,7 +36,7 @@ class ImportResult:
     """What happened to one credential (or one rejected input)."""
 
     source: str
-    status: str  # added | present | rejected | supporting
+    status: str  # added | present | conflict | replaced | rejected | supporting
     wallet_id: str | None = None
     title: str | None = None
     issuer: str | None = None
@@ -69,10 +72,16 @@ class ImportReport:
     def rejected(self) -> list[ImportResult]:
         return [r for r in self.results if r.status == REJECTED]
 
+    @property
+    def conflicts(self) -> list[ImportResult]:
+        return [r for r in self.results if r.status == CONFLICT]
+
     def summary(self) -> dict[str, int]:
         return {
             "added": self.count(ADDED),
             "present": self.count(PRESENT),
+            "conflict": self.count(CONFLICT),
+            "replaced": self.count(REPLACED),
             "rejected": self.count(REJECTED),
             "supporting": self.count(SUPPORTING),
         }
@@ -156,14 +165,15 @@ BATCH_SIZE = 64  # credentials per wallet transaction in a bulk import: one lock
 class _WalletWriter:
     """Adds credentials to the wallet in batches (``Wallet.add_credentials``: one transaction each), in order."""
 
-    def __init__(self, wallet: Any, report: ImportReport) -> None:
+    def __init__(self, wallet: Any, report: ImportReport, *, replace: bool = False) -> None:
         self.wallet = wallet
         self.report = report
+        self.replace = replace
         self.pending: list[tuple[Credential, Verdict | None, ImportResult]] = []
 
     def add(self, credential: Credential, verdict: Verdict | None, result: ImportResult) -> None:
         self.report.results.append(result)  # filled in on flush; keeps the report in input order
-        earlier = _stored_without_ob2_links(self.wallet, credential)
+        earlier = None if self.replace else _stored_without_ob2_links(self.wallet, credential)
         if earlier is not None:
             result.status, result.wallet_id = PRESENT, earlier
             result.notes.append(
@@ -178,14 +188,36 @@ class _WalletWriter:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        add_many = getattr(self.wallet, "add_credentials", None)
-        if add_many is not None:
-            outcomes = add_many([(credential, verdict) for credential, verdict, _ in batch])
-        else:
-            outcomes = [self.wallet.add_credential(credential, verdict) for credential, verdict, _ in batch]
-        for (_credential, _verdict, result), (wallet_id, created) in zip(batch, outcomes):
+        store = getattr(self.wallet, "store_credentials", None)
+        if store is not None:
+            outcomes = [
+                (o.wallet_id, o.status, o.stored_title, o.same_document)
+                for o in store([(credential, verdict) for credential, verdict, _ in batch], replace=self.replace)
+            ]
+        else:  # a minimal store (tests, other back ends): added or present, by identity
+            outcomes = [
+                (wallet_id, ADDED if created else PRESENT, None, True)
+                for wallet_id, created in (self.wallet.add_credential(c, v) for c, v, _ in batch)
+            ]
+        for (credential, _verdict, result), (wallet_id, status, stored_title, same) in zip(batch, outcomes):
             result.wallet_id = wallet_id
-            result.status = ADDED if created else PRESENT
+            result.status = status if status in (ADDED, PRESENT, CONFLICT, REPLACED) else PRESENT
+            stored_as = f"{wallet_id} ({stored_title or 'untitled'})"
+            if result.status == CONFLICT:
+                # the new document was not kept: a "kept, marked invalid" note would be about nothing stored
+                result.notes = [n for n in result.notes if not n.startswith("kept, marked")]
+                result.reason = (
+                    f"a different document with id {credential.credential_id or wallet_id} is already stored as "
+                    f"{stored_as}; kept the stored one; `add --replace` to take the new one"
+                )
+            elif result.status == PRESENT and not same:
+                result.notes = [n for n in result.notes if not n.startswith("kept, marked")]
+                result.notes.append(
+                    "the same credential is stored from another document (another shape or copy): kept the stored "
+                    "one and its verdict; `add --replace` to take this one"
+                )
+            elif result.status == REPLACED:
+                result.notes.append(f"replaced the different document stored as {stored_as} (its tags and note kept)")
 
 
 def _stored_without_ob2_links(wallet: Any, credential: Credential) -> str | None:
@@ -221,19 +253,21 @@ def import_items(
     fetch: Callable[[str], bytes] | None = None,
     on_item: Callable[[InputItem], None] | None = None,
     supporting: SupportingDocuments | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Parse, verify and add every item; return what happened to each (never raises for bad input).
 
     ``supporting`` may be given when the caller already collected it (e.g. to hand the same documents
     to the verifier's resolver); otherwise it is collected here. Credentials are written in batches of
     :data:`BATCH_SIZE` per wallet transaction; wallet errors (disk full, lock timeout) propagate.
+    ``replace``: a document whose id is stored already, with other content, replaces the stored one.
     """
     from skillwallet.formats import parse_credential_bytes
 
     report = ImportReport()
     supporting = supporting if supporting is not None else collect_related(items)
     related, supporting_sources = supporting.documents, supporting.sources
-    writer = _WalletWriter(wallet, report)
+    writer = _WalletWriter(wallet, report, replace=replace)
     for item in items:
         try:
             if item.error is not None:
@@ -255,6 +289,12 @@ def import_items(
                 )
             except SkillwalletError as exc:
                 report.results.append(ImportResult(item.source, REJECTED, reason=exc.message))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a parser bug rejects this input alone, never the batch
+                report.results.append(
+                    ImportResult(item.source, REJECTED, reason=f"{item.source}: could not be read (the parser failed: "
+                                 f"{type(exc).__name__})")
+                )
                 continue
             for credential in credentials:
                 kept_as = _keep_status_list(wallet, credential, verifier)
@@ -341,11 +381,11 @@ def _result_for(source: str, credential: Credential, verdict: Verdict, notes: li
 
 
 def add_credentials(
-    credentials: list[Credential], wallet: Any, *, source: str, verifier: Verifier | None
+    credentials: list[Credential], wallet: Any, *, source: str, verifier: Verifier | None, replace: bool = False
 ) -> list[ImportResult]:
     """Verify and add parsed credentials in one wallet transaction; one result each."""
     report = ImportReport()
-    writer = _WalletWriter(wallet, report)
+    writer = _WalletWriter(wallet, report, replace=replace)
     for credential in credentials:
         verdict, notes = _verify(credential, verifier)
         writer.add(credential, verdict if verifier is not None else None, _result_for(source, credential, verdict, notes))

@@ -185,11 +185,17 @@ class StoredCredential:
         return list_object(self.wallet_id, self.index_record())
 
     def index_record(self) -> dict[str, Any]:
-        """The small record ``list`` reads (everything but the credential's full body)."""
+        """The small record ``list`` reads (everything but the credential's full body).
+
+        ``sha256`` is the hash of the credential's exact original bytes; the verdict carries the hash of the bytes
+        it was computed on (here: these), so a verdict can never be read beside a document it was not made on.
+        """
+        digest = document_sha256(self.credential.original)
         return {
             "identity": self.credential.identity_key(),
+            "sha256": digest,
             "summary": self.credential.summary(),
-            "verdict": self.verdict.to_dict(),
+            "verdict": bound_verdict(self.verdict, digest),
             "added": format_datetime(self.added),
             "tags": list(self.tags),
             "note": self.note,
@@ -203,10 +209,13 @@ class StoredCredential:
 
     @classmethod
     def from_records(cls, wallet_id: str, index: dict[str, Any], body: dict[str, Any]) -> "StoredCredential":
+        credential = Credential.from_dict(body["credential"])
+        # the document itself, not the index, decides which verdict may be shown beside it
+        verdict = verdict_for(index.get("verdict"), document_sha256(credential.original))
         return cls(
             wallet_id=wallet_id,
-            credential=Credential.from_dict(body["credential"]),
-            verdict=Verdict.from_dict(index.get("verdict") or {}),
+            credential=credential,
+            verdict=Verdict.from_dict(verdict),
             added=parse_datetime(index.get("added")) or _now(),
             tags=list(index.get("tags") or []),
             note=index.get("note"),
@@ -220,7 +229,7 @@ def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
     out["badge_tags"] = out.pop("tags", [])
     out["tags"] = list(index.get("tags") or [])
     # read the stored verdict dict directly (no Verdict object): this runs once per credential per listing
-    verdict = index.get("verdict") or {}
+    verdict = verdict_for(index.get("verdict"), index.get("sha256"))
     checks = verdict.get("checks") or {}
     out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
     out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
@@ -232,6 +241,76 @@ def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
     out["added"] = index.get("added")
     out["note"] = index.get("note")
     return out
+
+
+#: What is shown instead of a verdict that was not recorded with the hash of the stored document.
+UNBOUND_VERDICT_REASON = (
+    "no verdict for this exact document (recorded by an older version, or for another copy): run skillwallet verify"
+)
+
+
+def document_sha256(original: bytes) -> str:
+    """The hex SHA-256 of a credential's exact original bytes: what a verdict is bound to."""
+    return hashlib.sha256(original).hexdigest()
+
+
+def bound_verdict(verdict: Verdict, digest: str) -> dict[str, Any]:
+    """The stored form of ``verdict``, computed on the document whose hash is ``digest``."""
+    return verdict.to_dict() | {"sha256": digest}
+
+
+def verdict_for(stored: Any, digest: Any) -> dict[str, Any]:
+    """The stored verdict if it was computed on the document with hash ``digest``; else a neutral not-verified one.
+
+    A verdict without a hash (written before verdicts were bound to their document) or with another document's
+    hash says nothing about this one: it is never shown, whatever it claims.
+    """
+    if isinstance(stored, dict) and isinstance(digest, str) and stored.get("sha256") == digest:
+        return stored
+    if isinstance(stored, dict) and stored.get("verdict", VERDICT_NOT_VERIFIED) == VERDICT_NOT_VERIFIED and not stored.get("checks"):
+        return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [], "checked_at": None, "details": {}}
+    return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [UNBOUND_VERDICT_REASON], "checked_at": None,
+            "details": {}}
+
+
+# outcomes of Wallet.store_credentials
+STORED_ADDED = "added"  # a new credential
+STORED_PRESENT = "present"  # the same credential is stored: nothing changed (but the verdict, for the same bytes)
+STORED_CONFLICT = "conflict"  # a credential with the same id but other content is stored: kept, the new one not taken
+STORED_REPLACED = "replaced"  # another document with the same id was stored and is replaced (replace=True)
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """What :meth:`Wallet.store_credentials` did with one credential."""
+
+    wallet_id: str
+    status: str  # STORED_ADDED | STORED_PRESENT | STORED_CONFLICT | STORED_REPLACED
+    stored_title: str | None = None  # of the copy that was stored before (present, conflict, replaced)
+    same_document: bool = False  # present: the very same bytes (not only the same credential in another shape)
+
+
+#: What a credential's shape changes in its normalised view: the same credential as JSON, baked in a PNG or as a
+#: VC-JWT differs only here (and in the exact bytes).
+SHAPE_FIELDS = frozenset({"original", "format", "media_type", "extra", "parent_id"})
+
+
+def _content_key(credential: dict[str, Any]) -> str:
+    """What the credential says, whatever its shape: its normalised view without :data:`SHAPE_FIELDS`."""
+    content = {k: v for k, v in credential.items() if k not in SHAPE_FIELDS}
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _stored_digest(writer: "_Writer", wallet_id: str, index: dict[str, Any]) -> str | None:
+    """The hash of the stored document (from the index, else from its body: records written before the index had it)."""
+    digest = index.get("sha256")
+    if isinstance(digest, str):
+        return digest
+    body = writer.get(BODIES, wallet_id)
+    try:
+        return document_sha256(base64.b64decode(body["credential"]["original"]))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
@@ -1020,10 +1099,11 @@ class Wallet:
     # ------------------------------------------------------------------ credentials
 
     def add_credential(self, cred: Credential, verdict: Verdict | None = None) -> tuple[str, bool]:
-        """Add ``cred`` unless the same credential is already there; returns (wallet id, created?).
+        """Add ``cred`` unless a credential with its identity is already there; returns (wallet id, created?).
 
-        Duplicates are recognised by ``Credential.identity_key()``; adding one again keeps the stored copy
-        but records a newer verdict if one is given.
+        Duplicates are recognised by ``Credential.identity_key()``. The same document again (same bytes) keeps the
+        stored copy and records the newer verdict; a different document with the same identity changes nothing
+        (see :meth:`store_credentials`).
         """
         return self.add_credentials([(cred, verdict)])[0]
 
@@ -1034,23 +1114,71 @@ class Wallet:
 
         For bulk imports (a CLR with its achievements, a folder of badges): one lock, one fsync.
         """
-        results: list[tuple[str, bool]] = []
+        return [(o.wallet_id, o.status == STORED_ADDED) for o in self.store_credentials(items)]
+
+    def store_credentials(
+        self, items: list[tuple[Credential, Verdict | None]] | list[Credential], *, replace: bool = False
+    ) -> list[StoreOutcome]:
+        """Add many credentials in one transaction (all or none); what happened to each.
+
+        A verdict is stored only beside the exact bytes it was computed on (``verdict`` is the outcome of
+        verifying ``cred``). For a credential whose identity is already stored:
+
+        * the same document (same SHA-256 of the original bytes): kept; a newer verdict given is recorded;
+        * another document: with ``replace`` it takes the stored one's place with its own verdict (the holder's
+          tags and note stay: they are about the credential, not one copy of it); without, nothing changes: the
+          stored copy and its verdict are kept. It is ``present`` when it says the same (the same credential in
+          another shape: JSON, baked image, VC-JWT), a ``conflict`` when it says something else.
+        """
+        pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
+        # a read-only pass first: when nothing would change (the same documents, conflicts), nothing is written
+        planned: list[StoreOutcome] = []
+        for cred, verdict in pairs:
+            outcome, changes = self._store_one(self, cred, verdict, replace, write=False)
+            if changes:
+                break
+            planned.append(outcome)
+        else:
+            return planned
+        results: list[StoreOutcome] = []
         with self._write_transaction() as writer:
-            for item in items:
-                cred, verdict = item if isinstance(item, tuple) else (item, None)
-                wallet_id = cred.wallet_id()
-                existing = writer.get(CREDENTIALS, wallet_id)
-                if existing is not None:
-                    if verdict is not None:
-                        existing["verdict"] = verdict.to_dict()
-                        writer.put(CREDENTIALS, wallet_id, existing)
-                    results.append((wallet_id, False))
-                    continue
-                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
-                writer.put(BODIES, wallet_id, {"credential": cred.to_dict()})
-                writer.put(CREDENTIALS, wallet_id, stored.index_record())
-                results.append((wallet_id, True))
+            for cred, verdict in pairs:
+                results.append(self._store_one(writer, cred, verdict, replace, write=True)[0])
         return results
+
+    @staticmethod
+    def _store_one(
+        reader: "Wallet | _Writer", cred: Credential, verdict: Verdict | None, replace: bool, *, write: bool
+    ) -> tuple[StoreOutcome, bool]:
+        """What storing ``cred`` does (and, with ``write``, do it through the writer ``reader``): (outcome, changes?)."""
+        wallet_id = cred.wallet_id()
+        digest = document_sha256(cred.original)
+        existing = reader.get(CREDENTIALS, wallet_id)
+        if existing is None:
+            if write:
+                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
+                reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
+                reader.put(CREDENTIALS, wallet_id, stored.index_record())
+            return StoreOutcome(wallet_id, STORED_ADDED), True
+        stored_title = (existing.get("summary") or {}).get("title")
+        if _stored_digest(reader, wallet_id, existing) == digest:
+            if verdict is not None and write:
+                existing["sha256"] = digest
+                existing["verdict"] = bound_verdict(verdict, digest)
+                reader.put(CREDENTIALS, wallet_id, existing)
+            return StoreOutcome(wallet_id, STORED_PRESENT, stored_title, same_document=True), verdict is not None
+        if not replace:
+            # another document: its verdict is about other bytes and is never recorded here
+            body = reader.get(BODIES, wallet_id) or {}
+            same = _content_key(body.get("credential") or {}) == _content_key(cred.to_dict())
+            return StoreOutcome(wallet_id, STORED_PRESENT if same else STORED_CONFLICT, stored_title), False
+        if write:
+            stored = StoredCredential(
+                wallet_id, cred, verdict or Verdict(), _now(), list(existing.get("tags") or []), existing.get("note")
+            )
+            reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
+            reader.put(CREDENTIALS, wallet_id, stored.index_record())
+        return StoreOutcome(wallet_id, STORED_REPLACED, stored_title), True
 
     def list_summaries(self) -> list[dict[str, Any]]:
         """The ``list --json`` object of every credential, in the order they were added.
@@ -1114,9 +1242,17 @@ class Wallet:
             change(record)
             writer.put(CREDENTIALS, wallet_id, record)
 
-    def set_verdict(self, wallet_id: str, verdict: Verdict) -> None:
-        """Record the outcome of verifying a credential beside it."""
-        self._update_credential(wallet_id, lambda r: r.__setitem__("verdict", verdict.to_dict()))
+    def set_verdict(self, wallet_id: str, verdict: Verdict, *, sha256: str | None = None) -> bool:
+        """Record the outcome of verifying a credential beside it; ``False`` if it was not recorded.
+
+        ``sha256`` is the hash of the bytes that were verified: when the stored document is another one by now
+        (replaced meanwhile), the verdict is not recorded. Without it, the verdict is taken to be about the stored
+        document as it is.
+        """
+        with self._write_transaction() as writer:
+            if writer.get(CREDENTIALS, wallet_id) is None:
+                raise NotFoundError(f"no credential with id {wallet_id!r}")
+            return writer.set_verdict(wallet_id, verdict, sha256=sha256)
 
     def set_tags(self, wallet_id: str, tags: list[str]) -> None:
         """Replace the holder's tags on a credential."""
@@ -1372,12 +1508,17 @@ class _Writer:
         )
         self._toggle(collection, rid, version, +1)
 
-    def set_verdict(self, wallet_id: str, verdict: Verdict) -> bool:
-        """Record a verdict beside a credential in this transaction; ``False`` if it is not (or no longer) there."""
+    def set_verdict(self, wallet_id: str, verdict: Verdict, *, sha256: str | None = None) -> bool:
+        """Record a verdict beside a credential in this transaction; ``False`` if it is not (or no longer) there,
+        or when ``sha256`` (the hash of the bytes verified) is not the stored document's."""
         record = self.get(CREDENTIALS, wallet_id)
         if record is None:
             return False
-        record["verdict"] = verdict.to_dict()
+        digest = _stored_digest(self, wallet_id, record)
+        if digest is None or (sha256 is not None and sha256 != digest):
+            return False
+        record["sha256"] = digest
+        record["verdict"] = bound_verdict(verdict, digest)
         self.put(CREDENTIALS, wallet_id, record)
         return True
 

@@ -79,7 +79,10 @@ def normalize_document_url(url: str) -> str:
     """
     text = url.strip()
     if text.startswith("did:web:"):
-        return did_web_to_url(text.split("#", 1)[0])
+        try:
+            return did_web_to_url(text.split("#", 1)[0])
+        except ValueError:
+            return text.split("#", 1)[0]  # no did:web DID we could fetch (e.g. no host): kept as given, as below
     text = text.split("#", 1)[0]
     try:
         parts = urllib.parse.urlsplit(text)
