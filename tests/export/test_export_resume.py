@@ -320,3 +320,20 @@ def test_credentials_are_grouped_like_a_resume() -> None:
     assert education["area"] == "MSc Data Science" and education["score"] == "Distinction"
     assert education["endDate"] == "2024-03-12"
     assert all(c["name"] != "MSc Data Science" for c in resume["certificates"])
+
+
+def test_pdf_qr_codes_are_1_bit_images_with_one_pixel_per_module() -> None:
+    items = sample_wallet_items()
+    pdf = render_pdf(_model(items=items))
+    images = []
+    for page in _pdf_reader(pdf).pages:
+        for name, xobject in (page["/Resources"].get("/XObject") or {}).items():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                images.append(xobject)
+    assert len(images) == len(items)
+    for image in images:
+        assert image["/BitsPerComponent"] == 1 and image["/ColorSpace"] == "/DeviceGray"
+        assert "/Interpolate" not in image  # readers scale modules up with sharp edges
+        assert image["/Width"] == image["/Height"] and (image["/Width"] - 8 - 17) % 4 == 0  # QR version sizes
+    assert len(_pdf_qr_texts(pdf)) == len(items)
