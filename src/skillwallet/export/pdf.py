@@ -12,6 +12,7 @@ is ever required.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -262,16 +263,28 @@ def _status_color(credential: ResumeCredential) -> str:
     return WARN
 
 
-def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text_width: float, qr_size: float):
-    from reportlab.platypus import Paragraph
+# " · " between the parts of a line, held to its neighbours by no-break spaces
+SEP = " \u00a0·\u00a0 "
 
-    title = markup(credential.title)
-    if credential.link:
-        title = f'<a href="{escape(credential.link, {chr(34): "&quot;"})}" color="{INK}">{title}</a>'
-    kind = f' <font color="{MUTED}" size="8">· {markup(type_label(credential.achievement_type))}</font>' if credential.achievement_type else ""
-    issuer = markup(credential.issuer_name)
-    if credential.issuer_url:
-        issuer = _link(credential.issuer_url, credential.issuer_name, ACCENT)
+
+@dataclass(frozen=True)
+class _Run:
+    """A stretch of one line in one font, size and colour, maybe a link."""
+
+    text: str
+    font: str
+    size: float
+    color: str
+    url: str | None = None
+
+
+def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[list[_Run], list[list[_Run]]]:
+    """A credential's entry as runs: the title line, and the detail lines (issuer and dates, status, skills, ids)."""
+    title_style, body, small = styles["title"], styles["entry"].fontSize, styles["small"].fontSize
+    title = [_Run(credential.title, FONT_BOLD, title_style.fontSize, INK, credential.link)]
+    if credential.achievement_type:
+        title += [_Run(" ", FONT_BOLD, title_style.fontSize, INK),
+                  _Run("· " + type_label(credential.achievement_type), FONT_BOLD, 8, MUTED)]
     dates = []
     if credential.issued:
         dates.append(f"Issued {format_date(credential.issued)}")
@@ -280,39 +293,131 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
         dates.append(f"{word} {format_date(credential.expires)}")
     else:
         dates.append("No expiry")
+    issuer = _Run(credential.issuer_name, FONT, body, ACCENT if credential.issuer_url else INK, credential.issuer_url)
+    lines = [[issuer, _Run(SEP + SEP.join(dates), FONT, body, INK)]]
+    color = _status_color(credential)
+    mark = "✓" if credential.trusted else ("✗" if color == BAD else "!")
+    status = [_Run(f"{mark} {credential.status_label}", FONT_BOLD, body, color)]
+    if credential.status_detail:
+        status += [_Run(" ", FONT, body, INK), _Run(f"({credential.status_detail})", FONT, body, MUTED)]
     facts = []
     if credential.result:
-        facts.append(f"Result: {markup(credential.result)}")
+        facts.append(f"Result: {credential.result}")
     if credential.credits is not None:
         facts.append(f"{credential.credits:g} credits")
     if credential.hours is not None:
         facts.append(f"{credential.hours:g} hours")
-    color = _status_color(credential)
-    mark = "✓" if credential.trusted else ("✗" if color == BAD else "!")
-    status = f'<font name="{FONT_BOLD}" color="{color}">{mark} {markup(credential.status_label)}</font>'
-    if credential.status_detail:
-        status += f' <font color="{MUTED}">({markup(credential.status_detail)})</font>'
-
-    # Two paragraphs per entry (title, then the details joined by line breaks): reportlab's cost is per
-    # paragraph wrapped, and a 200-credential resume must render in well under three seconds.
-    small = f'<font size="{styles["small"].fontSize}" color="{MUTED}">'
-    lines = [
-        f"{issuer} &nbsp;·&nbsp; {' &nbsp;·&nbsp; '.join(dates)}",
-        status + (" &nbsp;·&nbsp; " + " · ".join(facts) if facts else ""),
-    ]
+    if facts:
+        status.append(_Run(SEP + " · ".join(facts), FONT, body, INK))
+    lines.append(status)
     if credential.skills:
-        lines.append(f"{small}Skills: {markup(', '.join(credential.skills))}</font>")
-    id_line = f"Wallet id {credential.wallet_id}"
+        lines.append([_Run("Skills: " + ", ".join(credential.skills), FONT, small, MUTED)])
+    ids = [_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED)]
     if credential.credential_id:
         shown = credential.credential_id
-        if safe_url(shown):
-            id_line += " &nbsp;·&nbsp; Credential id " + _link(shown, shown, MUTED)
-        else:
-            id_line += " &nbsp;·&nbsp; Credential id " + markup(shown)
-    lines.append(f"{small}{id_line}</font>")
+        ids += [_Run(SEP + "Credential id ", FONT, small, MUTED), _Run(shown, FONT, small, MUTED, safe_url(shown))]
+    lines.append(ids)
     if credential.qr_note:
-        lines.append(f"{small}{markup(credential.qr_note)}</font>")
-    left = [Paragraph(title + kind, styles["title"]), Paragraph("<br/>".join(lines), styles["entry"])]
+        lines.append([_Run(credential.qr_note, FONT, small, MUTED)])
+    return title, lines
+
+
+def _runs_markup(runs: list[_Run], style) -> str:
+    """Paragraph markup for one line of runs (each escaped, with CJK fallback fonts, as :func:`markup` does)."""
+    out = []
+    for run in runs:
+        text = markup(run.text)
+        attributes = []
+        if run.font != style.fontName:
+            attributes.append(f'name="{run.font}"')
+        if run.size != style.fontSize:
+            attributes.append(f'size="{run.size:g}"')
+        if run.color != INK:
+            attributes.append(f'color="{run.color}"')
+        if attributes:
+            text = f'<font {" ".join(attributes)}>{text}</font>'
+        if run.url:
+            text = f'<a href="{escape(run.url, {chr(34): "&quot;"})}" color="{run.color}">{text}</a>'
+        out.append(text)
+    return "".join(out)
+
+
+class _PlainLines:
+    """Lines of runs drawn straight on the canvas, placed exactly as a Paragraph of the same style places them.
+
+    Most entries are short lines of text DejaVu Sans covers: for them reportlab's Paragraph (markup parsing,
+    line breaking, a text object per fragment) is most of a long resume's rendering time, for nothing a line
+    of text needs. :meth:`make` returns None for anything else (a line too wide, a character needing a CJK
+    font, unusual spacing), and the entry uses Paragraphs. Text stays real text; links stay link annotations
+    over their words.
+    """
+
+    def __init__(self, lines: list[tuple[list[_Run], list[float]]], style):
+        self.lines = lines
+        self.style = style
+        self.height = len(lines) * style.leading
+
+    @classmethod
+    def make(cls, lines: list[list[_Run]], style, width: float) -> "_PlainLines | None":
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        covered = register_fonts()
+        measured = []
+        for runs in lines:
+            text = "".join(run.text for run in runs)
+            if (not text or text[0] == " " or text[-1] == " " or "  " in text
+                    or not text.replace("\u00a0", " ").isprintable() or any(ord(c) not in covered for c in text)):
+                return None
+            widths = [stringWidth(run.text, run.font, run.size) for run in runs]
+            if sum(widths) > width - 1:  # a line the Paragraph would wrap (1 pt of margin for rounding)
+                return None
+            measured.append((runs, widths))
+        return cls(measured, style)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, self.height
+
+    def drawOn(self, canvas, x: float, y: float) -> None:
+        from reportlab.pdfbase.pdfmetrics import getAscentDescent
+
+        # a Paragraph's first baseline is its first line's largest font size below the top, then one leading
+        # per line (reportlab: rl_config.paraFontSizeHeightOffset, no autoLeading)
+        baseline = y + self.height - max(run.size for run in self.lines[0][0])
+        # one text object for all the lines; font and colour set only when they change
+        text = canvas.beginText(x, baseline)
+        font = color = None
+        for runs, widths in self.lines:
+            text.setTextOrigin(x, baseline)
+            left = x
+            for run, width in zip(runs, widths):
+                if font != (run.font, run.size):
+                    font = (run.font, run.size)
+                    text.setFont(run.font, run.size)
+                if color != run.color:
+                    color = run.color
+                    text.setFillColor(_color(run.color))
+                text.textOut(run.text)
+                if run.url:
+                    ascent, descent = getAscentDescent(run.font, run.size)
+                    canvas.linkURL(run.url, (left, baseline + descent, left + width, baseline + ascent),
+                                   relative=1, kind="URI")
+                left += width
+            baseline -= self.style.leading
+        canvas.drawText(text)
+
+
+@lru_cache(maxsize=32)
+def _color(name: str):
+    from reportlab.lib.colors import toColor
+
+    return toColor(name)
+
+
+def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text_width: float, qr_size: float,
+                      *, plain: bool = True):
+    """One credential's entry; ``plain=False`` always lays its text out with Paragraphs (tests compare the two)."""
+    from reportlab.platypus import Paragraph
+
     bitmap = caption = None
     column = qr_size
     if credential.qr_text:
@@ -321,6 +426,21 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
         bitmap = qr_bitmap(credential.qr_text)
         column = qr_print_size(bitmap.modules, qr_size)
         caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+    left_width = text_width - column - _CredentialEntry.GUTTER
+    title, lines = _entry_lines(credential, styles)
+    left: list[Any] | None = None
+    if plain:
+        title_lines = _PlainLines.make([title], styles["title"], left_width)
+        detail_lines = _PlainLines.make(lines, styles["entry"], left_width)
+        if title_lines is not None and detail_lines is not None:
+            left = [title_lines, detail_lines]
+    if left is None:
+        # Two paragraphs per entry (title, then the details joined by line breaks): reportlab's cost is per
+        # paragraph wrapped.
+        left = [
+            Paragraph(_runs_markup(title, styles["title"]), styles["title"]),
+            Paragraph("<br/>".join(_runs_markup(line, styles["entry"]) for line in lines), styles["entry"]),
+        ]
     return _CredentialEntry.make(left, bitmap, caption, styles["caption"], text_width, column)
 
 
@@ -332,14 +452,16 @@ class _CredentialEntry:
     never splits, so an entry always stays whole on a page.
     """
 
+    GUTTER = 10.0
+
     @staticmethod
     def make(left: list[Any], bitmap, caption: str | None, caption_style, text_width: float, column: float):
         from reportlab.lib import colors
         from reportlab.lib.utils import simpleSplit
         from reportlab.platypus import Flowable
 
-        padding, gutter = 6.0, 10.0
-        left_width = text_width - column - gutter
+        padding = 6.0
+        left_width = text_width - column - _CredentialEntry.GUTTER
         rule = colors.toColor(RULE)
         # the caption is fixed plain text: drawn as centred lines (wrapped like a Paragraph would be), not parsed
         # as markup 200 times over
