@@ -193,8 +193,8 @@ def _styles(base: float = 9.2) -> dict[str, Any]:
 def draw_qr_bitmap(canvas, bitmap, x: float, y: float, size: float) -> None:
     """Draw a QR bitmap (:class:`skillwallet.export.qr.QrBitmap`) as a 1-bit image XObject, ``size`` points square.
 
-    reportlab's ``drawImage`` only writes 8-bit RGB, so a QR code costs 24 times the bits it needs and a
-    compression pass over them; this writes the symbol's own 1-bit rows (PDF 1.7 §8.9.5, DeviceGray, 1 bit per
+    reportlab's ``drawImage`` writes 8 bits per pixel (from an RGB copy of the image it makes first), so a QR code
+    costs 8 times the bits it needs and the conversions and compression that go with them; this writes the symbol's own 1-bit rows (PDF 1.7 §8.9.5, DeviceGray, 1 bit per
     component: 0 is black, 1 white, as in the bitmap), Flate-compressed, registered the way ``drawImage``
     registers an image: once per distinct symbol, drawn without /Interpolate so readers scale it up with sharp
     module edges (§8.9.5.3).

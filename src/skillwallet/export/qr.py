@@ -194,19 +194,24 @@ def qr_bitmap(text: str, *, mask: int | None = None) -> QrBitmap:
     """
     if mask is not None and mask not in range(8):
         raise ValueError(f"a QR data mask is 0-7, not {mask!r}")
+    if mask is None and len(text) > FIXED_MASK_MIN_CHARACTERS:
+        mask, search_if_poor = FIXED_MASK, True
+    else:
+        search_if_poor = False
     last_error: Exception | None = None
     for level in ERROR_CORRECTION_ORDER:
         try:
-            if mask is not None:
-                return _bitmap(_encode(text, level, mask), mask)
-            if len(text) > FIXED_MASK_MIN_CHARACTERS:
-                bitmap = _bitmap(_encode(text, level, FIXED_MASK), FIXED_MASK)
-                inner = bitmap.modules - 2 * QUIET_ZONE
-                if mask_penalty(bitmap) <= FIXED_MASK_MAX_PENALTY * inner * inner:
-                    return bitmap
-            return _bitmap(_encode(text, level, None), None)
+            barcode = _encode(text, level, mask)
         except Exception as exc:  # zxing raises a plain exception when the data exceeds version 40
             last_error = exc
+            continue
+        bitmap = _bitmap(barcode, mask)
+        if search_if_poor:
+            inner = bitmap.modules - 2 * QUIET_ZONE
+            if mask_penalty(bitmap) > FIXED_MASK_MAX_PENALTY * inner * inner:
+                # the same level fitted with mask 4, so it fits with the mask the search picks
+                bitmap = _bitmap(_encode(text, level, None), None)
+        return bitmap
     raise ExportError(
         f"the data is too large for a QR code ({len(text):,} characters)",
         "share the credential with `skillwallet export --presentation` or its public link instead",
