@@ -2,7 +2,7 @@
 against the code before its optimisation and a naive reportlab-canvas script; then, in process, QR generation per
 credential, the resume model and PDF rendering, and signing a presentation of 50 credentials.
 
-Run: ``.venv/bin/python benchmarks/export.py [--runs 3] [--no-command]``. Prints wall-clock and CPU time (CPU
+Run: ``.venv/bin/python benchmarks/export.py [--runs 5] [--no-command]``. Prints wall-clock and CPU time (CPU
 time is what to compare on a busy machine). Credentials are realistic OB 3.0 documents (about 1.8 KB each, so
 each QR code embeds the whole signed credential: the dense case; a hosted-URL code is far cheaper).
 
@@ -73,16 +73,15 @@ def build_wallet(home: Path, count: int) -> None:
 
 def child_times(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one fresh process; CPU is the child's own user + system time."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({process.returncode}): {argv}\n{stderr}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a long traceback cannot block the child
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"benchmark command failed ({process.returncode}): {argv}\n{errors.read().decode(errors='replace')}")
     return wall, usage.ru_utime + usage.ru_stime
 
 
@@ -161,7 +160,7 @@ def credentials(count: int) -> list[FakeStored]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="fresh processes per command (median)")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per command (median)")
     parser.add_argument("--no-command", action="store_true", help="skip the whole-command comparison")
     options = parser.parse_args()
     if not options.no_command:
