@@ -137,6 +137,8 @@ def dependency_problems(
         for distribution in sorted(own - used):
             if distribution not in not_imported:
                 problems.append(f"{group}: {distribution} is declared but nothing in its code imports it")
+    for group in sorted(set(groups) - set(code)):
+        problems.append(f"{group}: an extra with no code to check it against (add its folders to GROUPS)")
     for distribution in sorted(set(not_imported) - set().union(*groups.values())):
         problems.append(f"{distribution} is listed as declared-but-not-imported, but is not declared at all")
     return problems
@@ -198,6 +200,13 @@ def test_the_check_finds_an_unused_declaration_an_undeclared_and_a_transitive_im
     pyproject["project"]["dependencies"] = ["declared-lib", "undeclared-lib", "transitive-lib"]
     pyproject["project"]["optional-dependencies"]["test"] = ["testlib"]
     assert dependency_problems(pyproject, code, environment, first_party={"fakepkg", "test_helpers"}, not_imported={}) == []
+
+
+def test_an_extra_without_code_to_check_is_reported() -> None:
+    pyproject = {"project": {"dependencies": [], "optional-dependencies": {"docs": ["sphinx"]}}}
+    environment = Environment(providers={}, requires=lambda distribution: set())
+    problems = dependency_problems(pyproject, {"main": []}, environment, first_party=set(), not_imported={})
+    assert problems == ["docs: an extra with no code to check it against (add its folders to GROUPS)"]
 
 
 def test_a_stale_not_imported_entry_is_reported() -> None:
