@@ -176,14 +176,18 @@ def _encode(text: str, level: str, mask: int | None):
     return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, **options)
 
 
-def _bitmap(barcode, mask: int | None) -> QrBitmap:
-    from PIL import Image
+_TO_BINARY_DIGITS = bytes.maketrans(b"\x00\xff", b"01")
 
-    image = barcode.to_image(scale=1, add_quiet_zones=True)
+
+def _bitmap(barcode, mask: int | None) -> QrBitmap:
+    image = barcode.to_image(scale=1, add_quiet_zones=True)  # one byte per module: 0 dark, 255 light
     size = image.shape[0]
-    # Pillow's raw "L" to "1" unpacker thresholds at 128 and packs the bits in C
-    rows = Image.frombytes("1", (size, size), bytes(memoryview(image)), "raw", "L").tobytes()
-    return QrBitmap(size, rows, mask)
+    # each module becomes the digit 0 or 1, each row is padded to whole bytes, and int(..., 2) packs the lot
+    digits = bytes(memoryview(image)).translate(_TO_BINARY_DIGITS)
+    padding = b"0" * (-size % 8)
+    if padding:
+        digits = b"".join([digits[start : start + size] + padding for start in range(0, len(digits), size)])
+    return QrBitmap(size, int(digits, 2).to_bytes(len(digits) // 8, "big"), mask)
 
 
 def qr_bitmap(text: str, *, mask: int | None = None) -> QrBitmap:
