@@ -361,12 +361,12 @@ class _PlainLines:
     def make(cls, lines: list[list[_Run]], style, width: float) -> "_PlainLines | None":
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        covered = register_fonts()
+        covered = _covered_characters()
         measured = []
         for runs in lines:
             text = "".join(run.text for run in runs)
             if (not text or text[0] == " " or text[-1] == " " or "  " in text
-                    or not text.replace("\u00a0", " ").isprintable() or any(ord(c) not in covered for c in text)):
+                    or not text.replace("\u00a0", " ").isprintable() or not covered.issuperset(text)):
                 return None
             widths = [stringWidth(run.text, run.font, run.size) for run in runs]
             if sum(widths) > width - 1:  # a line the Paragraph would wrap (1 pt of margin for rounding)
@@ -404,6 +404,12 @@ class _PlainLines:
                 left += width
             baseline -= self.style.leading
         canvas.drawText(text)
+
+
+@lru_cache(maxsize=1)
+def _covered_characters() -> frozenset[str]:
+    """The characters DejaVu Sans has glyphs for (as strings: a set test over a line's text runs in C)."""
+    return frozenset(map(chr, register_fonts()))
 
 
 @lru_cache(maxsize=32)
