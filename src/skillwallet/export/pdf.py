@@ -622,6 +622,9 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
             story.append(_credential_block(credential, styles, text_width, qr_size))
 
     footer_left = f"{profile.name} · credentials exported by skillwallet on {format_date(model.generated_at)}"
+    # a Paragraph, not drawString: the name may need a CJK fallback font; made and wrapped once, drawn on each page
+    footer = Paragraph(markup(footer_left), styles["footer"])
+    footer.wrap(text_width - 30 * mm, 10 * mm)
 
     class NumberedCanvas(Canvas):
         """Adds "page k of n" to every page: pages are kept until the total is known (reportlab FAQ recipe)."""
@@ -647,9 +650,6 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
             self.setStrokeColor(colors.toColor(RULE))
             self.setLineWidth(0.4)
             self.line(margin + 6, 12 * mm, page_size[0] - margin - 6, 12 * mm)
-            # a Paragraph, not drawString: the name may need a CJK fallback font
-            footer = Paragraph(markup(footer_left), styles["footer"])
-            footer.wrapOn(self, text_width - 30 * mm, 10 * mm)
             footer.drawOn(self, margin + 6, 8.5 * mm - 1.5)
             self.setFillColor(colors.toColor(MUTED))
             self.setFont(FONT, 7)
