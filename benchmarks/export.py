@@ -142,8 +142,8 @@ def whole_command(runs: int) -> None:
         print(f"  naive    canvas + zxing-cpp script       {cpu['naive']:5.2f} s CPU  {wall['naive']:5.2f} s wall  "
               "(benchmarks/export_baseline.py)")
         now_before, now_naive = cpu["now"] / cpu["before"], cpu["now"] / cpu["naive"]
-        print(f"  now / before = {now_before:.2f}x (goal <= 0.60x: {'meets' if now_before <= 0.6 else 'MISSES'}); "
-              f"now / naive = {now_naive:.2f}x (goal <= 1.00x: {'meets' if now_naive <= 1.0 else 'MISSES'})")
+        print(f"  now / before = {now_before:.3f}x (goal <= 0.60x: {'meets' if now_before <= 0.6 else 'MISSES'}); "
+              f"now / naive = {now_naive:.3f}x (goal <= 1.00x: {'meets' if now_naive <= 1.0 else 'MISSES'})")
 
 
 def credentials(count: int) -> list[FakeStored]:

@@ -15,7 +15,6 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url, type_label
 
@@ -124,6 +123,18 @@ def _fallback_font(char: str) -> str | None:
     ):
         return CJK_HAN
     return None
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """``&``, ``<`` and ``>`` (and each key of ``entities``) as entities for Paragraph markup.
+
+    What ``xml.sax.saxutils.escape`` does; importing that module pulls in urllib.request, http.client, email and
+    ssl, a fiftieth of a whole resume export.
+    """
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for character, entity in (entities or {}).items():
+        text = text.replace(character, entity)
+    return text
 
 
 def markup(text: str | None) -> str:
