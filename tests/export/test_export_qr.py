@@ -170,3 +170,138 @@ def test_bare_credentials_from_other_tools_are_accepted() -> None:
     jwt = vc_jwt_credential().original.decode()
     assert qr.decode_qr_payload(jwt) == jwt.encode()
     assert qr.decode_qr_payload(' {"@context": []} ') == b'{"@context": []}'
+
+
+# --- Drawing: data masks, the ISO penalty, the terminal ----------------------------------------------------------
+
+
+def _read_at_print_size(bitmap: qr.QrBitmap, dpi: int = 150):
+    """The symbol as a reader draws it in the PDF (its printed size, no interpolation), decoded by zxing-cpp."""
+    import zxingcpp
+    from PIL import Image
+
+    from skillwallet.export.pdf import qr_print_size
+
+    points = qr_print_size(bitmap.modules, 25 * 72 / 25.4)
+    pixels = round(points / 72 * dpi)
+    image = Image.frombytes("1", (bitmap.modules, bitmap.modules), bitmap.rows).convert("L")
+    image = image.resize((pixels, pixels), Image.Resampling.NEAREST)  # PDF 1.7 §8.9.5.3: no /Interpolate
+    return zxingcpp.read_barcodes(image, formats=[zxingcpp.BarcodeFormat.QRCode])
+
+
+@pytest.mark.parametrize("mask", range(8))
+def test_every_data_mask_gives_a_code_that_decodes_at_150_dpi(mask: int) -> None:
+    credential = ob3_credential("Zertifikat für Datenschutz", "TU München", index=mask, skills=("GDPR", "Python"))
+    for text in (qr.qr_content_for(credential).text, "https://badges.example.edu/assertions/1234?lang=en&v=2"):
+        bitmap = qr.qr_bitmap(text, mask=mask)
+        (result,) = _read_at_print_size(bitmap)
+        assert result.text == text
+        assert result.extra["DataMask"] == mask  # the mask asked for is the mask drawn
+
+
+def test_large_codes_use_the_fixed_mask_and_score_like_the_search() -> None:
+    import zxingcpp
+
+    credential = ob3_credential("Professional Certificate 001", "Open University", index=1, skills=("Skill 1", "Topic 1"))
+    text = qr.qr_content_for(credential).text
+    assert len(text) > qr.FIXED_MASK_MIN_CHARACTERS
+    bitmap = qr.qr_bitmap(text)
+    assert bitmap.mask == qr.FIXED_MASK
+    (result,) = _read_at_print_size(bitmap)
+    assert result.text == text and result.extra["DataMask"] == qr.FIXED_MASK
+    penalties = [qr.mask_penalty(qr.qr_bitmap(text, mask=m)) for m in range(8)]
+    assert penalties[qr.FIXED_MASK] <= 1.2 * min(penalties)
+    # small codes (links) keep zxing-cpp's own search over the eight masks
+    url = "https://badges.example.edu/assertions/1234"
+    searched = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    assert qr.qr_bitmap(url).mask is None
+    assert qr.qr_bitmap(url).rows == qr._bitmap(searched, None).rows
+
+
+def test_a_payload_that_scores_badly_with_the_fixed_mask_gets_the_full_search() -> None:
+    import zxingcpp
+
+    # Regular data (not compressed): with mask 4 it leaves long runs and blocks the penalty rules punish
+    text = "SW1:" + "D0" * 750
+    fixed = qr.qr_bitmap(text, mask=qr.FIXED_MASK)
+    inner = fixed.modules - 2 * qr.QUIET_ZONE
+    assert qr.mask_penalty(fixed) > qr.FIXED_MASK_MAX_PENALTY * inner * inner
+    chosen = qr.qr_bitmap(text)
+    assert chosen.mask is None
+    searched = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    assert chosen.rows == qr._bitmap(searched, None).rows  # exactly the symbol zxing-cpp's search makes
+    assert qr.mask_penalty(chosen) < 0.7 * qr.mask_penalty(fixed)
+    (result,) = _read_at_print_size(chosen)
+    assert result.text == text and result.extra["DataMask"] != qr.FIXED_MASK
+
+
+def _reference_penalty(bitmap: qr.QrBitmap) -> int:
+    """ISO/IEC 18004:2015 §7.8.3.1, module by module: the plain reading of Table 11 to check the bit-parallel one."""
+    size, stride, quiet = bitmap.modules, (bitmap.modules + 7) // 8, qr.QUIET_ZONE
+    full = [[not (bitmap.rows[y * stride + x // 8] >> (7 - x % 8)) & 1 for x in range(size)] for y in range(size)]
+    inner = [row[quiet : size - quiet] for row in full[quiet : size - quiet]]
+    n = len(inner)
+    score = 0
+    for lines in (inner, [list(col) for col in zip(*inner)]):
+        for line in lines:
+            run = 1
+            for i in range(1, n + 1):
+                if i < n and line[i] == line[i - 1]:
+                    run += 1
+                    continue
+                if run >= 5:
+                    score += 3 + (run - 5)
+                run = 1
+    for y in range(n - 1):
+        for x in range(n - 1):
+            if inner[y][x] == inner[y][x + 1] == inner[y + 1][x] == inner[y + 1][x + 1]:
+                score += 3
+    patterns = ([True, False, True, True, True, False, True, False, False, False, False],)
+    patterns += (patterns[0][::-1],)
+    for lines in (full, [list(col) for col in zip(*full)]):  # the quiet zone is light
+        for line in lines:
+            for i in range(len(line) - 10):
+                if any(line[i : i + 11] == p for p in patterns):
+                    score += 40
+    dark = sum(map(sum, inner))
+    score += 10 * int(abs(dark * 100 / (n * n) - 50) // 5)
+    return score
+
+
+@given(st.binary(min_size=1, max_size=120), st.integers(min_value=0, max_value=7))
+@settings(max_examples=25, deadline=None)
+def test_penalty_matches_the_plain_reading_of_the_rules(data: bytes, mask: int) -> None:
+    bitmap = qr.qr_bitmap(qr.encode_credential_payload(data), mask=mask)
+    assert qr.mask_penalty(bitmap) == _reference_penalty(bitmap)
+
+
+def test_penalty_of_a_blank_symbol() -> None:
+    # 5x5 light modules in a 4-module quiet zone: N1 10 runs of 5 (30), N2 16 blocks (48), N4 50 % off (100)
+    size = 13
+    blank = qr.QrBitmap(size, b"\xff\xf8" * size, None)
+    assert qr.mask_penalty(blank) == 30 + 48 + 100 == _reference_penalty(blank)
+
+
+def test_terminal_half_blocks_scan_back_to_the_payload() -> None:
+    """Draw the half-block text as a terminal would (each character one cell, two modules tall) and scan it."""
+    import zxingcpp
+    from PIL import Image
+
+    credential = ob3_credential("Zertifikat für Datenschutz", "TU München", index=1, skills=("GDPR",))
+    for text in ("https://example.org/v/1", qr.qr_content_for(credential).text):
+        lines = qr.qr_terminal(text).splitlines()
+        light = {"\u2588": (True, True), "\u2580": (True, False), "\u2584": (False, True), " ": (False, False)}
+        cell = 4  # pixels per module
+        image = Image.new("L", (len(lines[0]) * cell, len(lines) * 2 * cell), 0)  # the terminal's dark background
+        for row, line in enumerate(lines):
+            for column, char in enumerate(line):
+                top, bottom = light[char]
+                for half, is_light in ((0, top), (1, bottom)):
+                    if is_light:
+                        y = (row * 2 + half) * cell
+                        image.paste(255, (column * cell, y, (column + 1) * cell, y + cell))
+        # the dark background around the drawing is what a screenshot shows; the code's own quiet zone is light
+        framed = Image.new("L", (image.width + 40, image.height + 40), 0)
+        framed.paste(image, (20, 20))
+        (result,) = zxingcpp.read_barcodes(framed, formats=[zxingcpp.BarcodeFormat.QRCode])
+        assert result.text == text

@@ -320,3 +320,81 @@ def test_credentials_are_grouped_like_a_resume() -> None:
     assert education["area"] == "MSc Data Science" and education["score"] == "Distinction"
     assert education["endDate"] == "2024-03-12"
     assert all(c["name"] != "MSc Data Science" for c in resume["certificates"])
+
+
+def test_pdf_qr_codes_are_1_bit_images_with_one_pixel_per_module() -> None:
+    items = sample_wallet_items()
+    pdf = render_pdf(_model(items=items))
+    images = []
+    for page in _pdf_reader(pdf).pages:
+        for name, xobject in (page["/Resources"].get("/XObject") or {}).items():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                images.append(xobject)
+    assert len(images) == len(items)
+    for image in images:
+        assert image["/BitsPerComponent"] == 1 and image["/ColorSpace"] == "/DeviceGray"
+        assert "/Interpolate" not in image  # readers scale modules up with sharp edges
+        assert image["/Width"] == image["/Height"] and (image["/Width"] - 8 - 17) % 4 == 0  # QR version sizes
+    assert len(_pdf_qr_texts(pdf)) == len(items)
+
+
+def _entries_pdf(credentials, *, plain: bool) -> tuple[bytes, list[float]]:
+    """Just the credential entries, laid out with the plain-line fast path or always with Paragraphs."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    from skillwallet.export import pdf
+
+    styles = pdf._styles()
+    story = [pdf._credential_block(c, styles, 480, 25 * mm, plain=plain) for c in credentials]
+    heights = [entry.wrap(480, 800)[1] for entry in story]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, invariant=True).build(story)
+    return buffer.getvalue(), heights
+
+
+def _baselines(data: bytes) -> list[tuple[int, float, str]]:
+    """(page, baseline, first characters) of every piece of text shown, from the PDF's own text matrices."""
+    found = []
+    for number, page in enumerate(_pdf_reader(data).pages):
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                found.append((number, round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 1), text.strip()[:12]))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
+    from skillwallet.export import pdf
+
+    items = sample_wallet_items()
+    long_title = ob3_credential("A " + "very long title for a credential, " * 6, "Open University", index=40)
+    items.append(FakeStored("c0ffee000040", long_title, verified(), []))
+    result = ob3_credential("Diploma with a result", "Open University", index=41)
+    result.result = "Distinction"
+    result.credits = 7.5
+    items.append(FakeStored("c0ffee000041", result, verified(), []))
+    credentials = build_resume(sample_profile(), items, as_of=AS_OF).credentials
+    styles = pdf._styles()
+    kinds = [type(block).__name__ for block in
+             (pdf._PlainLines.make(pdf._entry_lines(c, styles)[1], styles["entry"], 399) for c in credentials)]
+    # CJK text needs a fallback font and the long title wraps: those use Paragraphs; the rest the fast path
+    assert kinds.count("NoneType") == 1 and kinds.count("_PlainLines") == len(credentials) - 1
+    assert pdf._PlainLines.make([pdf._entry_lines(credentials[-2], styles)[0]], styles["title"], 399) is None
+
+    plain, plain_heights = _entries_pdf(credentials, plain=True)
+    paragraphs, paragraph_heights = _entries_pdf(credentials, plain=False)
+    assert plain_heights == pytest.approx(paragraph_heights)  # the same height, so the same page breaks
+
+    def words(data: bytes) -> list[str]:
+        return _pdf_text(data).split()
+
+    assert words(plain) == words(paragraphs)
+    assert _baselines(plain) == _baselines(paragraphs)  # every line of text at the same height on the page
+    assert "Distinction" in words(plain) and "高级软件工程师证书" in _pdf_text(plain)
+    assert _pdf_link_uris(plain) == _pdf_link_uris(paragraphs)
+    assert "https://issuer.example.org" in _pdf_link_uris(plain)
+    assert sorted(map(qr.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
+        sorted(map(qr.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)

@@ -15,8 +15,10 @@ Generation uses zxing-cpp's writer (fast, native); reading uses zxing-cpp's read
 
 from __future__ import annotations
 
+import struct
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from skillwallet.errors import ExportError, InvalidInputError
@@ -41,17 +43,23 @@ _BASE45_INDEX = {c: i for i, c in enumerate(BASE45_ALPHABET)}
 # --- Base45, RFC 9285 -------------------------------------------------------------------------------------------
 
 
+# the first two characters of a group for each value mod 45 * 45: c then d, least significant first (RFC 9285 §4)
+_BASE45_PAIRS = [c + d for d in BASE45_ALPHABET for c in BASE45_ALPHABET]
+
+
 def base45_encode(data: bytes) -> str:
-    """Base45-encode ``data`` (RFC 9285 §4): each 2 bytes become 3 characters, a final odd byte 2 characters."""
-    out: list[str] = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        n, c = divmod(n, 45)
-        e, d = divmod(n, 45)
-        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[d], BASE45_ALPHABET[e])
+    """Base45-encode ``data`` (RFC 9285 §4): each 2 bytes become 3 characters, a final odd byte 2 characters.
+
+    A 2-byte value n = c + 45 d + 2025 e is written c d e; the pairs (c, d) come from a table, so one lookup and
+    one division per group (a resume encodes hundreds of credentials).
+    """
+    even = len(data) - len(data) % 2
+    values = struct.unpack(f">{even // 2}H", data[:even])
+    pairs, alphabet = _BASE45_PAIRS, BASE45_ALPHABET
+    out = [pairs[n % 2025] + alphabet[n // 2025] for n in values]
     if len(data) % 2:
         e, c = divmod(data[-1], 45)
-        out += (BASE45_ALPHABET[c], BASE45_ALPHABET[e])
+        out.append(BASE45_ALPHABET[c] + BASE45_ALPHABET[e])
     return "".join(out)
 
 
@@ -143,29 +151,151 @@ def qr_content_for(credential: "Credential", *, mode: str = "auto") -> QrContent
 
 # --- Drawing ----------------------------------------------------------------------------------------------------
 
+# ISO/IEC 18004:2015 §7.8.2 has the encoder try all eight data masks and keep the one whose symbol scores the
+# lowest penalty (§7.8.3.1). On a large symbol that search is most of the cost of making it (zxing-cpp: about
+# 2.5 ms of 3 for a version-23 code, against 0.4 ms with the mask given). The payloads that make large symbols
+# here are Base45 of zlib output, which looks random: with mask 4 such symbols score 0.70-0.95 penalty points per
+# module from version 10 up (measured on 300 random payloads; the best of the eight masks scores 0.69-0.87), and
+# decode like any other. So a large symbol is made with mask 4, scored, and made again with the full search
+# only when it scores above FIXED_MASK_MAX_PENALTY per module: the runs, blocks and finder-like patterns the
+# penalty exists to avoid. Small symbols (links) always get the search: it costs little there.
+FIXED_MASK = 4
+FIXED_MASK_MIN_CHARACTERS = 300  # at level M, more than this needs version 10 or above in any mode
+FIXED_MASK_MAX_PENALTY = 1.0
+QUIET_ZONE = 4  # modules of light margin on each side (ISO/IEC 18004:2015 §6.3.8)
 
-def _create_barcode(text: str):
+
+@dataclass(frozen=True)
+class QrBitmap:
+    """A QR symbol with its quiet zone, one bit per module: ``modules`` per side, rows packed most significant bit
+    first and padded to whole bytes, 1 = light. That is the layout of a 1-bit DeviceGray PDF image (PDF 1.7
+    §8.9.3) and of a Pillow mode "1" image."""
+
+    modules: int
+    rows: bytes
+    mask: int | None  # the data mask forced on it; None when the encoder's penalty search chose
+
+
+def _encode(text: str, level: str, mask: int | None):
     import zxingcpp
 
+    options = {"ec_level": level} if mask is None else {"ec_level": level, "data_mask": mask}
+    return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, **options)
+
+
+_TO_BINARY_DIGITS = bytes.maketrans(b"\x00\xff", b"01")
+
+
+def _bitmap(barcode, mask: int | None) -> QrBitmap:
+    image = barcode.to_image(scale=1, add_quiet_zones=True)  # one byte per module: 0 dark, 255 light
+    size = image.shape[0]
+    # each module becomes the digit 0 or 1, each row is padded to whole bytes, and int(..., 2) packs the lot
+    digits = bytes(memoryview(image)).translate(_TO_BINARY_DIGITS)
+    padding = b"0" * (-size % 8)
+    if padding:
+        digits = b"".join([digits[start : start + size] + padding for start in range(0, len(digits), size)])
+    return QrBitmap(size, int(digits, 2).to_bytes(len(digits) // 8, "big"), mask)
+
+
+def qr_bitmap(text: str, *, mask: int | None = None) -> QrBitmap:
+    """The QR symbol for ``text`` as a 1-bit bitmap (level M, else L when only L holds the data).
+
+    ``mask`` forces one of the eight data masks (0-7); by default a large symbol gets :data:`FIXED_MASK` unless
+    that scores badly, and a small one the encoder's full penalty search.
+    """
+    if mask is not None and mask not in range(8):
+        raise ValueError(f"a QR data mask is 0-7, not {mask!r}")
+    if mask is None and len(text) > FIXED_MASK_MIN_CHARACTERS:
+        mask, search_if_poor = FIXED_MASK, True
+    else:
+        search_if_poor = False
     last_error: Exception | None = None
     for level in ERROR_CORRECTION_ORDER:
         try:
-            return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=level)
+            barcode = _encode(text, level, mask)
         except Exception as exc:  # zxing raises a plain exception when the data exceeds version 40
             last_error = exc
+            continue
+        bitmap = _bitmap(barcode, mask)
+        if search_if_poor:
+            inner = bitmap.modules - 2 * QUIET_ZONE
+            if mask_penalty(bitmap) > FIXED_MASK_MAX_PENALTY * inner * inner:
+                # the same level fitted with mask 4, so it fits with the mask the search picks
+                bitmap = _bitmap(_encode(text, level, None), None)
+        return bitmap
     raise ExportError(
         f"the data is too large for a QR code ({len(text):,} characters)",
         "share the credential with `skillwallet export --presentation` or its public link instead",
     ) from last_error
 
 
+@lru_cache(maxsize=64)
+def _penalty_masks(size: int) -> tuple[int, int, int]:
+    """(row stride in bits, every module, the symbol without its quiet zone) as bit masks of a packed bitmap."""
+    stride = (size + 7) // 8 * 8
+    row_all = ((1 << size) - 1) << (stride - size)
+    row_symbol = ((1 << (size - 2 * QUIET_ZONE)) - 1) << (stride - size + QUIET_ZONE)
+    every = symbol = 0
+    for y in range(size):
+        shift = (size - 1 - y) * stride
+        every |= row_all << shift
+        if QUIET_ZONE <= y < size - QUIET_ZONE:
+            symbol |= row_symbol << shift
+    return stride, every, symbol
+
+
+_FINDER_LIKE = ((1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0), (0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1))
+
+
+def mask_penalty(bitmap: QrBitmap) -> int:
+    """The symbol's penalty score, ISO/IEC 18004:2015 §7.8.3.1 (Table 11): the lower, the easier to read.
+
+    N1 = 3: each row or column run of 5 or more same-coloured modules scores 3 + (length - 5); N2 = 3: each 2x2
+    block of one colour (blocks overlap); N3 = 40: each 1:1:3:1:1 finder-like pattern with 4 light modules on
+    one side (the quiet zone counts as light); N4 = 10: each full 5 % by which the dark modules stray from half.
+
+    The whole bitmap is one integer, one bit per module, so each rule is a handful of shifts and ANDs over all
+    rows at once: about 0.1 ms for a version-40 symbol.
+    """
+    size = bitmap.modules
+    stride, every, symbol = _penalty_masks(size)
+    light = int.from_bytes(bitmap.rows, "big") & every
+    dark = ~light & every
+    score = 0
+    same_in_row = 0
+    # step 1 compares each module with its left neighbour, step `stride` with the one above
+    for step in (1, stride):
+        same = ~(light ^ (light >> step)) & symbol & (symbol >> step)
+        # a run of n >= 5 holds n - 4 windows of five and one start: 3 + (n - 5) = windows + 2 * starts
+        five = same & (same >> step) & (same >> 2 * step) & (same >> 3 * step)
+        score += five.bit_count() + 2 * (five & ~(five >> step)).bit_count()
+        if step == 1:
+            same_in_row = same
+        else:
+            score += 3 * (same_in_row & (same_in_row >> stride) & same).bit_count()
+        for pattern in _FINDER_LIKE:
+            hits = every
+            for offset, is_dark in enumerate(pattern):
+                hits &= (dark if is_dark else light) >> ((10 - offset) * step)
+                if not hits:
+                    break
+            score += 40 * hits.bit_count()
+    inner = size - 2 * QUIET_ZONE
+    cells = inner * inner
+    score += 10 * (abs(20 * (dark & symbol).bit_count() - 10 * cells) // cells)
+    return score
+
+
 def qr_matrix(text: str) -> list[list[bool]]:
     """The QR symbol for ``text`` as rows of modules (``True`` = dark), with a 4-module quiet zone."""
-    barcode = _create_barcode(text)
-    image = barcode.to_image(scale=1, add_quiet_zones=True)
-    height, width = image.shape[0], image.shape[1]
-    raw = bytes(memoryview(image))
-    return [[raw[y * width + x] < 128 for x in range(width)] for y in range(height)]
+    bitmap = qr_bitmap(text)
+    size, stride = bitmap.modules, (bitmap.modules + 7) // 8
+    matrix = []
+    for y in range(size):
+        row = int.from_bytes(bitmap.rows[y * stride : (y + 1) * stride], "big")
+        top = stride * 8 - 1
+        matrix.append([not (row >> (top - x)) & 1 for x in range(size)])
+    return matrix
 
 
 def qr_png(text: str, *, module_pixels: int = 8) -> bytes:
@@ -182,10 +312,11 @@ def qr_pil_image(text: str, *, module_pixels: int = 4):
     """A 1-bit Pillow image of the QR code for ``text``."""
     from PIL import Image
 
-    barcode = _create_barcode(text)
-    image = barcode.to_image(scale=module_pixels, add_quiet_zones=True)
-    height, width = image.shape[0], image.shape[1]
-    return Image.frombytes("L", (width, height), bytes(memoryview(image))).convert("1")
+    bitmap = qr_bitmap(text)
+    image = Image.frombytes("1", (bitmap.modules, bitmap.modules), bitmap.rows)
+    if module_pixels == 1:
+        return image
+    return image.resize((bitmap.modules * module_pixels,) * 2, Image.Resampling.NEAREST)
 
 
 def qr_svg(text: str, *, module_size: int = 8) -> bytes:
