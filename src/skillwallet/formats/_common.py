@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from skillwallet.errors import InvalidInputError
+from skillwallet.jsondepth import nests_deeper_than
 
 # JSON nesting deeper than this is refused before Python's recursion limit is anywhere near
 # (a credential is a few levels deep; thousands of levels are an attack or garbage).
@@ -31,23 +32,6 @@ def fail(source: str, reason: str) -> InvalidInputError:
     """The one error shape for bad input: ``<source>: <reason>`` on one line."""
     reason = " ".join(str(reason).split())
     return InvalidInputError(f"{source}: {reason}")
-
-
-def _too_deep(value: Any) -> bool:
-    """True when ``value`` nests deeper than :data:`MAX_JSON_DEPTH` (iterative: no recursion on hostile input)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > MAX_JSON_DEPTH:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
 
 
 def decode_text(data: bytes, source: str, what: str = "file") -> str:
@@ -81,7 +65,7 @@ def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
         raise fail(source, f"malformed {what} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except ValueError as exc:
         raise fail(source, f"malformed {what}: {exc}") from None
-    if _too_deep(value):
+    if nests_deeper_than(value, MAX_JSON_DEPTH):
         raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     return value
 

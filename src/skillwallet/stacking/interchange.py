@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillwallet.errors import InvalidPathwayError
+from skillwallet.jsondepth import nests_deeper_than
 from skillwallet.stacking.model import MAX_JSON_DEPTH, Pathway, check_size, pathway_from_dict
 
 
@@ -46,30 +47,11 @@ def parse_json_documents(documents: list[tuple[str, str]]) -> list[tuple[str, An
             raise InvalidPathwayError(f"{source}: not valid JSON: {exc}") from None
         except RecursionError:
             data = None
-        if data is None or json_depth(data) > MAX_JSON_DEPTH:
+        if data is None or nests_deeper_than(data, MAX_JSON_DEPTH):
             raise InvalidPathwayError(f"{source}: JSON nested more than {MAX_JSON_DEPTH} levels deep",
                                       "published pathway files nest a few levels: is this the right file?")
         out.append((source, data))
     return out
-
-
-def json_depth(data: Any) -> int:
-    """How deep objects and arrays nest (an explicit stack: the document may be hostile)."""
-    deepest = 0
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            return deepest
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return deepest
 
 
 def detect_format(data: Any) -> str | None:
