@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+import pty_runner
 
 from skillwallet import paths
 from skillwallet.cli import completion_gen
@@ -58,29 +57,8 @@ def piped(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def run_on_pty(args: tuple[str, ...], env: dict[str, str], *, stream: str) -> tuple[int, str]:
     """Run skillwallet with ``stream`` ("stdout" or "stderr") on a pseudo-terminal and the other discarded;
-    return (exit code, what the terminal received)."""
-    master, slave = pty.openpty()
-    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skillwallet", *args], stdin=subprocess.DEVNULL, env=env, **streams
-    )
-    os.close(slave)
-    received = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            received += chunk
-        elif process.poll() is not None:
-            break
-    code = process.wait(timeout=TIMEOUT)
-    os.close(master)
+    return (exit code, what the terminal received, decoded)."""
+    code, received = pty_runner.run_on_pty(args, env, stream=stream, timeout=TIMEOUT)
     return code, received.decode("utf-8", errors="replace")
 
 

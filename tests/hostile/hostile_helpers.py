@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pty_runner import run_on_pty
 
 from skillwallet import paths
 from skillwallet.store import Wallet
@@ -138,28 +137,9 @@ def piped(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 def on_pty(*args: str, stream: str = "stdout", env: dict[str, str] | None = None) -> tuple[int, bytes]:
     """Run skillwallet with ``stream`` on a pseudo-terminal, the other discarded: (exit code, bytes received)."""
-    master, slave = pty.openpty()
-    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
     env = dict(env or child_env())
     env.setdefault("COLUMNS", "200")
-    process = subprocess.Popen([sys.executable, "-m", "skillwallet", *args], stdin=subprocess.DEVNULL, env=env, **streams)
-    os.close(slave)
-    received = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            received += chunk
-        elif process.poll() is not None:
-            break
-    os.close(master)
-    return process.wait(timeout=TIMEOUT), received
+    return run_on_pty(args, env, stream=stream, timeout=TIMEOUT)
 
 
 def b64url(data: bytes) -> str:
