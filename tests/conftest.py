@@ -4,6 +4,7 @@ so no test touches the real user's folders or spends a quarter second per unlock
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,21 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(var, raising=False)
     home.mkdir(mode=0o700)
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the network: a connection from the test process to anything but loopback (where the
+    resolver's own tests run an HTTPS server) fails the test, before any name is looked up."""
+    connect = socket.create_connection
+
+    def loopback_only(address, *args, **kwargs):
+        host = str(address[0])
+        if host in ("localhost", "::1") or host.startswith("127."):
+            return connect(address, *args, **kwargs)
+        raise AssertionError(f"network access attempted: {host}")
+
+    monkeypatch.setattr(socket, "create_connection", loopback_only)
 
 
 @pytest.fixture

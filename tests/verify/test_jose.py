@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import socket
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,18 +26,6 @@ from skillwallet.verify import jose, keys
 from skillwallet.verify.base import BOUND, FAIL, NA, PASS, SELF_ASSERTED, UNKNOWN
 
 VECTORS = json.loads((Path(__file__).parent / "fixtures" / "jose" / "rfc-jws-vectors.json").read_text())
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """JOSE verification in these tests must never reach the network."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 # -- published RFC vectors -----------------------------------------------------------------------------

@@ -8,8 +8,6 @@ verified; a tampered token is invalid.
 from __future__ import annotations
 
 import json
-import socket
-import urllib.request
 from datetime import datetime, timezone
 
 import pytest
@@ -22,16 +20,6 @@ from skillwallet.verify import keys
 from skillwallet.verify.verifier import verify_credential
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def vc_jwt(issuer: str, kid: str, key, alg: str) -> str:

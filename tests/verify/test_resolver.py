@@ -47,7 +47,7 @@ class MemoryWallet:
 
 
 @pytest.fixture
-def no_network(monkeypatch):
+def network_attempts(monkeypatch):
     """Make every way out to the network fail loudly; return the list of attempts."""
     attempts: list[str] = []
 
@@ -61,36 +61,36 @@ def no_network(monkeypatch):
     return attempts
 
 
-def test_offline_without_document_is_unavailable_and_touches_no_network(no_network):
+def test_offline_without_document_is_unavailable_and_touches_no_network(network_attempts):
     resolver = DocumentResolver(offline=True)
     with pytest.raises(DocumentUnavailableError) as info:
         resolver.fetch_json("https://issuer.example/status/1")
     assert "not available offline" in info.value.message
     assert any("--document https://issuer.example/status/1=FILE" in hint for hint in info.value.hints)
-    assert no_network == [] and resolver.network_requests == 0
+    assert network_attempts == [] and resolver.network_requests == 0
 
 
-def test_offline_env_switch_overrides_online(no_network, monkeypatch):
+def test_offline_env_switch_overrides_online(network_attempts, monkeypatch):
     monkeypatch.setenv("SKILLWALLET_OFFLINE", "1")
     resolver = DocumentResolver(offline=False)
     assert resolver.offline
     with pytest.raises(DocumentUnavailableError):
         resolver.fetch("https://issuer.example/did.json")
-    assert no_network == []
+    assert network_attempts == []
 
 
-def test_supplied_documents_match_without_fragment(no_network):
+def test_supplied_documents_match_without_fragment(network_attempts):
     resolver = DocumentResolver(supplied={"https://Issuer.Example/keys#k1": b'{"id": "x"}'})
     assert resolver.fetch_json("https://issuer.example/keys#other") == {"id": "x"}
     assert resolver.source_of("https://issuer.example/keys") == "supplied"
 
 
-def test_did_web_documents_can_be_supplied_under_the_did(no_network):
+def test_did_web_documents_can_be_supplied_under_the_did(network_attempts):
     resolver = DocumentResolver(supplied={"did:web:issuer.example": b'{"id": "did:web:issuer.example"}'})
     assert resolver.fetch_json("https://issuer.example/.well-known/did.json")["id"] == "did:web:issuer.example"
 
 
-def test_not_json_and_not_object_are_unavailable(no_network):
+def test_not_json_and_not_object_are_unavailable(network_attempts):
     resolver = DocumentResolver(supplied={"https://a.example/x": b"<html>", "https://a.example/y": b"[1]"})
     with pytest.raises(DocumentUnavailableError, match="not JSON"):
         resolver.fetch_json("https://a.example/x")
@@ -98,7 +98,7 @@ def test_not_json_and_not_object_are_unavailable(no_network):
         resolver.fetch_json("https://a.example/y")
 
 
-def test_wallet_documents_added_and_cached_offline(no_network):
+def test_wallet_documents_added_and_cached_offline(network_attempts):
     wallet = MemoryWallet()
     wallet.put("documents", "https://a.example/added", document_record("https://a.example/added", b'{"a": 1}', source="added"))
     wallet.put("documents", "https://a.example/cached", document_record("https://a.example/cached", b'{"c": 1}', source="fetched"))
@@ -112,7 +112,7 @@ def test_wallet_documents_added_and_cached_offline(no_network):
     assert described["sha256"] == hashlib.sha256(b'{"c": 1}').hexdigest()
 
 
-def test_damaged_cache_record_is_ignored(no_network):
+def test_damaged_cache_record_is_ignored(network_attempts):
     wallet = MemoryWallet()
     record = document_record("https://a.example/d", b'{"a": 1}', source="added")
     record["sha256"] = "0" * 64
@@ -121,11 +121,11 @@ def test_damaged_cache_record_is_ignored(no_network):
         DocumentResolver(offline=True, wallet=wallet).fetch("https://a.example/d")
 
 
-def test_online_refuses_plain_http_without_network(no_network):
+def test_online_refuses_plain_http_without_network(network_attempts):
     resolver = DocumentResolver(offline=False)
     with pytest.raises(DocumentUnavailableError, match="only HTTPS"):
         resolver.fetch("http://issuer.example/key")
-    assert no_network == []
+    assert network_attempts == []
 
 
 @pytest.mark.parametrize(
