@@ -40,6 +40,8 @@ from skillwallet.errors import DocumentUnavailableError, InvalidInputError, NotF
 
 #: Wallet collection holding supplied and cached documents.
 DOCUMENTS_COLLECTION = "documents"
+#: Wallet collection holding the X.509 trust anchors the user added (``documents add-anchor``), by SHA-256.
+ANCHORS_COLLECTION = "trust_anchors"
 #: Largest document accepted from the network or a file: DID documents, key documents and
 #: status lists are small (a 131,072-entry bitstring list is ~16 KiB before base64).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -208,6 +210,22 @@ def parse_document_options(values: Iterable[str]) -> dict[str, bytes]:
     return supplied
 
 
+def parse_trust_anchor_options(values: Iterable[str]) -> dict[str, bytes]:
+    """Read repeated ``--trust-anchor FILE`` options (PEM, one or several certificates, or DER) into
+    ``{file name: bytes}``; a file that holds no certificate raises :class:`InvalidInputError`."""
+    from skillwallet.verify.x509 import CertificateError, load_certificates
+
+    anchors: dict[str, bytes] = {}
+    for value in values:
+        content = read_document_file(value)
+        try:
+            load_certificates(content, str(value))
+        except CertificateError as exc:
+            raise InvalidInputError(str(exc), "a trust anchor is a CA certificate file, PEM or DER") from None
+        anchors[str(value)] = content
+    return anchors
+
+
 def _split_url_file(value: str) -> tuple[str, str]:
     positions = [i for i, ch in enumerate(value) if ch == "="]
     for pos in reversed(positions):
@@ -251,6 +269,7 @@ class DocumentResolver:
         max_bytes: int = MAX_DOCUMENT_BYTES,
         ssl_context: Any = None,
         allow_private_hosts: bool = False,
+        anchors: dict[str, bytes] | None = None,
     ) -> None:
         forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         self.offline = bool(offline or forced)
@@ -266,6 +285,9 @@ class DocumentResolver:
         self.log: list[ResolvedDocument] = []
         self._memo: dict[tuple[str, bool], tuple[bytes, ResolvedDocument]] = {}
         self._failures: dict[tuple[str, bool], DocumentUnavailableError] = {}
+        #: trust anchor files given for this call (``--trust-anchor``): {name: PEM or DER bytes}
+        self.supplied_anchors = dict(anchors or {})
+        self._anchors: list[Any] | None = None
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -295,6 +317,33 @@ class DocumentResolver:
         self.resolved[key] = found
         self.log.append(found)
         return content
+
+    def trust_anchors(self) -> list[Any]:
+        """The X.509 trust anchors the user chose: ``--trust-anchor`` files, then those kept in the wallet
+        (``documents add-anchor``). Never a certificate from a credential or from the network."""
+        if self._anchors is None:
+            from skillwallet.verify.x509 import TrustAnchor, fingerprint, load_certificates
+
+            found: dict[str, TrustAnchor] = {}
+            for name, content in self.supplied_anchors.items():
+                for certificate in load_certificates(content, name):
+                    digest = fingerprint(certificate)
+                    found.setdefault(digest, TrustAnchor(certificate, SOURCE_SUPPLIED, digest))
+            if self.wallet is not None:
+                try:
+                    kept = list(self.wallet.items(ANCHORS_COLLECTION))
+                except Exception:  # noqa: BLE001 - a wallet without the collection keeps no anchors
+                    kept = []
+                for _, record in kept:
+                    try:
+                        content = base64.b64decode(record["content"])
+                        for certificate in load_certificates(content, "kept anchor"):
+                            digest = fingerprint(certificate)
+                            found.setdefault(digest, TrustAnchor(certificate, SOURCE_KEPT, digest))
+                    except (KeyError, TypeError, ValueError):
+                        continue  # a damaged record is no anchor
+            self._anchors = list(found.values())
+        return self._anchors
 
     def fetch_json(self, url: str) -> dict[str, Any]:
         """The document at ``url`` parsed as a JSON object, or raise ``DocumentUnavailableError``."""

@@ -258,7 +258,7 @@ def _data_integrity(
     return verify_data_integrity_proofs(document, resolver=resolver, issuer=issuer, canonical_cache=cache, as_of=as_of)
 
 
-def _jose(cred: Credential, resolver) -> SignatureFinding:
+def _jose(cred: Credential, resolver, as_of: datetime | None = None) -> SignatureFinding:
     from skillwallet.verify import jose
 
     target = cred
@@ -272,7 +272,7 @@ def _jose(cred: Credential, resolver) -> SignatureFinding:
             fmt = FORMAT_VC_JWT if isinstance(claims.get("vc"), dict) else FORMAT_VC_JOSE
         target = dataclasses.replace(cred, format=fmt)
     try:
-        return jose.verify_jose_credential(target, resolver=resolver)
+        return jose.verify_jose_credential(target, resolver=resolver, as_of=as_of)
     except Exception as exc:  # the JOSE module reports findings; anything raised is a malformed input
         return SignatureFinding(FAIL, reasons=[f"the token could not be checked: {type(exc).__name__}"])
 
@@ -347,7 +347,7 @@ def verify_credential(
     issuer = issuer or cred.issuer.id
     structural_fail = False
     if cred.format == FORMAT_OB2:
-        finding = _jose(cred, resolver)
+        finding = _jose(cred, resolver, as_of)
     elif document is not None:
         problem = _structure_problem(document)
         if problem:
@@ -368,7 +368,7 @@ def verify_credential(
             _save_cache(wallet, key, cache)
             details["contexts_index"] = _context_index_version()
     elif claims is not None or cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT):
-        finding = _jose(cred, resolver)
+        finding = _jose(cred, resolver, as_of)
         if claims is not None and cred.format != FORMAT_SD_JWT:
             vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
             issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")) or issuer
