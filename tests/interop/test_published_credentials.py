@@ -334,14 +334,14 @@ EXPECTATIONS: dict[str, Expected] = {
         # checked as a whole
         "unverifiable",
         {"signature": "unknown"},
-        reason="unsupported proof type 'SomeProofType'",
+        reason="proof suite SomeProofType is not supported",
     ),
     "1edtech-validator-ob30-bbs-2023": Expected(
         ["1edtech-validator/ob30-simple-bbs-2023.json"],
         {"format": "ob3", "title": "Teamwork", "issued": "2010-01-01T00:00:00Z"},
         "unverifiable",
         {"signature": "unknown"},
-        reason="unsupported cryptosuite 'bbs-2023'",
+        reason="proof suite bbs-2023 is not supported",
     ),
     # --- Blockcerts (blockchain-certificates/cert-verifier-js test fixtures)
     "blockcerts-v3-merkle-proof-2019": Expected(
@@ -355,10 +355,11 @@ EXPECTATIONS: dict[str, Expected] = {
             "expires": "2039-07-13T00:00:00Z",
             "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
         },
-        # anchored in a blockchain transaction (MerkleProof2019): nothing skillwallet can check offline
+        # anchored in a blockchain transaction (merkle-proof-2019): offline, only the Merkle path (here empty:
+        # targetHash is the root) can be checked; the target hash needs the Blockcerts context, the anchor the chain
         "unverifiable",
-        {"signature": "unknown"},
-        reason="unsupported cryptosuite 'merkle-proof-2019'",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
+        reason="checked offline: the Merkle proof path from targetHash up to merkleRoot",
     ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(

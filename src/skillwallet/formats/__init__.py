@@ -407,6 +407,17 @@ def _parse_json_document(
             inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
             holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
         )
+    from skillwallet.formats import blockcerts, edc
+
+    if edc.is_jws_json(document):
+        # a JAdES seal (Europass EDC) or another JWS in the JSON serialisation: the credential is its payload
+        if "jades" in parent_kinds:
+            raise fail(source, "a JWS in the JSON serialisation nested in another")
+        return [edc.map_jades(document, source=source, original=original)]
+    if blockcerts.is_blockcerts_v1(document):
+        return [blockcerts.map_v1(document, source=source, original=original)]
+    if edc.is_edc_document(document) and "VerifiableCredential" in types:
+        return [edc.edc_view(document, source=source, original=original, media_type=media_type, sealed=False)]
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
         if not ob2.is_ob2_assertion(document):
             kind = sorted(types)[0] if types else "document"

@@ -950,8 +950,18 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     if not isinstance(local, dict):
         return _fail("the stored assertion is not a JSON object")
     assertion_id = local.get("id")
-    details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
+    # OB 1.0 / 1.1 (and 0.5 with a verify block): no id; the hosted copy is at verify.url (OB 1.0 "Assertion",
+    # VerificationObject: "type": "hosted", "url": the assertion's own URL).
     verification = local.get("verification") if isinstance(local.get("verification"), dict) else {}
+    ob1_verify = local.get("verify") if isinstance(local.get("verify"), dict) else {}
+    ob1 = False
+    if not (isinstance(assertion_id, str) and assertion_id.startswith(("https://", "http://"))):
+        url = ob1_verify.get("url")
+        if str(ob1_verify.get("type", "")).lower() == "hosted" and isinstance(url, str) and url.startswith(("https://", "http://")):
+            assertion_id, ob1 = url, True
+        if str(ob1_verify.get("type", "")).lower() == "signed":
+            verification = {"type": "signed"}
+    details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
     if str(verification.get("type", "")).lower() in ("signedbadge", "signed"):
         # A signed assertion kept as bare JSON has lost its signature: nothing left to check.
         reason = "a signed assertion stored without its JWS"
@@ -964,7 +974,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
             issuer_id = _ob2_issuer_id(local, resolver)
         except KeyResolutionError as exc:
             details["status"] = UNKNOWN
-            return _unknown(f"the assertion's issuer is unknown: {exc}", details)
+            return _unknown(f"a hosted assertion (to be fetched from {assertion_id}); its issuer is unknown: {exc}", details)
     origin_problem = _ob2_origin_problem(assertion_id, issuer_id, resolver)
     if origin_problem:
         return _fail(origin_problem, details)
@@ -978,8 +988,9 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         details["status"] = UNKNOWN  # revocation of a hosted assertion is only known from its host
         return _unknown(f"the hosted assertion could not be checked: {exc.message}", details)
     details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
-    if hosted.get("id") != assertion_id:
-        return _fail(f"the hosted document at {assertion_id} has id {hosted.get('id')!r}", details)
+    hosted_id = (hosted.get("verify") or {}).get("url") if ob1 and isinstance(hosted.get("verify"), dict) else hosted.get("id")
+    if hosted_id != assertion_id:
+        return _fail(f"the hosted document at {assertion_id} has id {hosted_id!r}", details)
     # OB 2.0 §HostedBadge: the hosted document is the assertion. Every field of the local copy must be the
     # hosted one's (evidence, narrative and image are shown too); only the BadgeClass may be embedded in one
     # copy and linked in the other, and then it is compared in full below.

@@ -278,6 +278,47 @@ def _jose(cred: Credential, resolver, as_of: datetime | None = None) -> Signatur
 
 
 # --------------------------------------------------------------------------------------------------------
+# formats secured otherwise than by Data Integrity or a compact JWS
+
+
+def _wild_family(document: dict[str, Any] | None) -> str | None:
+    """``jades`` (a JWS in the JSON serialisation), ``blockcerts-<version>``, or None."""
+    if document is None:
+        return None
+    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.blockcerts import kind_of
+
+    if is_jws_json(document):
+        return "jades"
+    kind = kind_of(document)
+    return f"blockcerts-{kind}" if kind else None
+
+
+def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer, resolver, as_of: datetime):
+    """(finding, the credential document the dates and status are read from, the issuer id)."""
+    if family == "jades":
+        from skillwallet.formats.edc import jws_json_parts
+        from skillwallet.verify.jades import verify_jades
+
+        try:
+            payload = json.loads(jws_json_parts(document)[4].decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        if not isinstance(payload, dict):
+            return SignatureFinding(FAIL, reasons=["the JAdES payload is not a JSON credential"]), None, issuer
+        return verify_jades(document, payload, resolver, as_of), payload, _issuer_id(payload.get("issuer")) or issuer
+    from skillwallet.verify.blockcerts import verify_blockcerts
+
+    kind = family.split("-", 1)[1]
+    inner = document.get("document") if kind == "1.2" else document
+    issuer = issuer or cred.issuer.id
+    dates = dict(inner) if isinstance(inner, dict) else {}
+    if kind == "1.2" and isinstance(dates.get("assertion"), dict):
+        dates.update({k: v for k, v in dates["assertion"].items() if k in ("issuedOn", "expires")})
+    return verify_blockcerts(document, kind), dates, issuer
+
+
+# --------------------------------------------------------------------------------------------------------
 # the entry points
 
 
@@ -346,7 +387,10 @@ def verify_credential(
     issuer = _issuer_id(document.get("issuer")) if document is not None else None
     issuer = issuer or cred.issuer.id
     structural_fail = False
-    if cred.format == FORMAT_OB2:
+    wild = _wild_family(document)
+    if wild is not None:
+        finding, document, issuer = _verify_wild(wild, document, cred, issuer, resolver, as_of)
+    elif cred.format == FORMAT_OB2:
         finding = _jose(cred, resolver, as_of)
     elif document is not None:
         problem = _structure_problem(document)
