@@ -122,6 +122,15 @@ def _dates_from_json(document: dict[str, Any]) -> tuple[list[tuple[str, Any]], l
     return starts, ends
 
 
+def _is_ob1(document: dict[str, Any] | None) -> bool:
+    """An Open Badges 1.0 / 0.5 assertion (``uid`` and ``verify``, no OB 2.0 or VC context)."""
+    if not isinstance(document, dict):
+        return False
+    from skillwallet.formats import ob2
+
+    return ob2.is_ob1_assertion(document) and not ob2.is_ob2_document(document)
+
+
 def check_validity_window(
     cred: Credential, document: dict[str, Any] | None, claims: dict[str, Any] | None, as_of: datetime
 ) -> tuple[dict[str, str], list[str], dict[str, Any]]:
@@ -154,6 +163,9 @@ def check_validity_window(
     reasons: list[str] = []
     details: dict[str, Any] = {}
     bad = []
+    # OB 1.0 DateTime: "Either an ISO 8601 date or a standard 10-digit Unix timestamp" (OB 1.0 Assertion,
+    # Primitives); OB 2.0 and the VC data models take strings only.
+    numeric = {"nbf", "exp", "iat"} | ({"issuedOn", "expires"} if _is_ob1(document) or _is_ob1(claims) else set())
 
     def parse(name: str, value: Any) -> datetime | None:
         if isinstance(value, datetime):
@@ -161,7 +173,7 @@ def check_validity_window(
         if isinstance(value, bool) or value is None:
             bad.append(name)
             return None
-        if isinstance(value, (int, float)) and name not in ("nbf", "exp", "iat"):
+        if isinstance(value, (int, float)) and name not in numeric:
             bad.append(name)
             return None
         parsed = parse_datetime(value)
