@@ -207,7 +207,7 @@ def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
     reasons = [
         f"{name}: checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
         f"not checked: that targetHash is this certificate's hash (needs the Blockcerts JSON-LD context, not shipped)",
-        f"not checked: that merkleRoot is in the anchoring {_anchor_text(receipt.get('anchors'))} "
-        "and that its key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
+        f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
+        "key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
     ]
     return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)

@@ -118,7 +118,8 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
     if result.outcome == FAIL:
         return SignatureFinding(FAIL, UNRESOLVED, [result.reason], details=details)
     if result.outcome == UNKNOWN:
-        reason = f"the JAdES signature is valid with the key of {result.subject}, but {result.reason}"
+        why = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
+        reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
     issuer_names = _names(issuer.get("legalName")) | _names(issuer.get("name"))
