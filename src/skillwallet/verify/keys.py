@@ -360,8 +360,24 @@ def resolve_did_document(did: str, resolver: Any) -> dict[str, Any]:
     problem = did_syntax_problem(did)
     if problem:
         raise KeyResolutionError(f"malformed DID {did!r}: {problem}")
+    if did.startswith("did:ion:") and did.count(":") >= 3:
+        from skillwallet.verify.ion import long_form_document
+
+        try:
+            return long_form_document(did)
+        except ValueError as exc:
+            raise KeyResolutionError(f"malformed long-form did:ion: {exc}") from None
+    getter = getattr(resolver, "user_document", None)
+    document = getter(did) if callable(getter) else None
+    if document is not None:
+        # a DID document the user supplied or kept for this DID: it stands for the method's resolution
+        if document.get("id") != did:
+            raise KeyResolutionError(f"the DID document supplied for {did} is for {document.get('id')!r}")
+        return document
     method = did.split(":")[1] if did.count(":") >= 2 else did
-    raise KeyResolutionError(f"unsupported DID method: did:{method}", unsupported=True)
+    raise KeyResolutionError(
+        f"unsupported DID method: did:{method} (supply its DID document with --document {did}=FILE)", unsupported=True
+    )
 
 
 # W3C DID Core §3.1 "DID Syntax": did = "did:" method-name ":" method-specific-id; method-name = 1*method-char
@@ -634,8 +650,12 @@ def _resolve_verification_method(vm: str | dict[str, Any], resolver: Any, purpos
         problem = did_syntax_problem(vm)
         if problem:
             raise KeyResolutionError(f"malformed DID {vm.split('#', 1)[0]!r}: {problem}")
-        method = vm.split(":")[1] if vm.count(":") >= 2 else vm
-        raise KeyResolutionError(f"unsupported DID method: did:{method}", unsupported=True)
+        # any other method: a long-form did:ion resolves from the DID itself; others only from a DID document
+        # the user supplied (--document DID=FILE) or kept; else unsupported
+        did = vm.split("#", 1)[0]
+        document = resolve_did_document(did, resolver)
+        vm_id = vm if "#" in vm else _sole_method(document, purpose)
+        return _from_controller_document(document, vm_id, purpose)
     if vm.startswith("https://") or vm.startswith("http://"):
         return _resolve_url_method(vm, resolver, purpose)
     raise KeyResolutionError(f"cannot resolve verification method {vm!r}", unsupported=True)

@@ -177,6 +177,14 @@ def validate_document_url(url: str) -> str:
             return did_web_to_url(text)
         except ValueError as exc:
             raise InvalidInputError(str(exc)) from None
+    if text.startswith("did:"):
+        # a DID document of any other method, vouched for by the user (verify.keys.resolve_did_document)
+        from skillwallet.verify.keys import did_syntax_problem
+
+        problem = did_syntax_problem(text)
+        if problem:
+            raise InvalidInputError(f"malformed DID {text!r}: {problem}")
+        return text.split("#", 1)[0]
     try:
         parts = urllib.parse.urlsplit(text)
     except ValueError:
@@ -317,6 +325,29 @@ class DocumentResolver:
         self.resolved[key] = found
         self.log.append(found)
         return content
+
+    def user_document(self, key: str) -> dict[str, Any] | None:
+        """The JSON document the user vouched for under ``key`` (a DID of any method, or a URL): supplied for this
+        call (``--document``) or kept (``documents add``), never the network, a cache or an import. Logged like a
+        fetch. None when there is none (or it is not a JSON object)."""
+        key = normalize_document_url(key)
+        if key in self.supplied:
+            content, source, stored_at = self.supplied[key], SOURCE_SUPPLIED, None
+        else:
+            record = self._wallet_record(key)
+            if record is None or record[1] != SOURCE_ADDED:
+                return None
+            content, source, stored_at = record[0], SOURCE_KEPT, record[2]
+        try:
+            document = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        if not isinstance(document, dict):
+            return None
+        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
+        self.resolved[key] = found
+        self.log.append(found)
+        return document
 
     def trust_anchors(self) -> list[Any]:
         """The X.509 trust anchors the user chose: ``--trust-anchor`` files, then those kept in the wallet
