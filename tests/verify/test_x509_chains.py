@@ -196,3 +196,62 @@ def wallet_home(passphrase: str) -> Path:
     home = paths.wallet_home()
     Wallet.init(home, passphrase).close()
     return home
+
+
+# ---- Token Status List (draft-ietf-oauth-status-list) -------------------------------------------------------
+
+STATUS_URI = "https://pid-issuer.example.eu/statuslists/1"
+
+
+def status_list_token(chain, key, values: list[int], *, bits: int = 1, sub: str = STATUS_URI) -> str:
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    packed = bytearray((len(values) * bits + 7) // 8)
+    for index, value in enumerate(values):
+        packed[index * bits // 8] |= value << (index * bits % 8)  # least significant bits first (§4.1)
+    claims = {"sub": sub, "iat": IAT, "exp": EXP, "ttl": 43200,
+              "status_list": {"bits": bits, "lst": b64url_encode(zlib.compress(bytes(packed)))}}
+    return make_jws({"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain}, claims, key)
+
+
+def with_status(chain, key, idx: int) -> str:
+    header = {"alg": "ES256", "typ": "dc+sd-jwt", "x5c": chain}
+    claims = {"iss": ISSUER, "vct": "urn:eudi:pid:1", "iat": IAT, "exp": EXP, "given_name": "Erika",
+              "status": {"status_list": {"idx": idx, "uri": STATUS_URI}}}
+    return make_jws(header, claims, key) + "~"
+
+
+@pytest.mark.parametrize(("idx", "expected"), [(0, "pass"), (3, "revoked"), (5, "suspended")])
+def test_the_status_list_token_of_the_issuer_answers(idx, expected, tmp_path, capsys) -> None:
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, idx))
+    values = [0, 0, 0, 1, 0, 2, 0, 0]
+    status = write(tmp_path, "status.jwt", status_list_token(chain.x5c, chain.leaf_key, values, bits=2))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    args = ["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+            f"--document={STATUS_URI}={status}", str(token)]
+    code = run(args)
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == expected, result["reasons"]
+    assert (code == ExitCode.OK) == (expected == "pass")
+
+
+@pytest.mark.parametrize("who", ["attacker", "other-sub", "absent"])
+def test_a_status_list_token_that_is_not_the_issuers_is_not_honoured(who, tmp_path, capsys) -> None:
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 0))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    args = ["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]
+    if who == "attacker":  # revokes a genuine credential with a list of their own
+        attacker = pki(ISSUER)
+        args.append(f"--document={STATUS_URI}={write(tmp_path, 's.jwt', status_list_token(attacker.x5c, attacker.leaf_key, [1]))}")
+    elif who == "other-sub":
+        args.append(f"--document={STATUS_URI}={write(tmp_path, 's.jwt', status_list_token(chain.x5c, chain.leaf_key, [1], sub='https://pid-issuer.example.eu/statuslists/2'))}")
+    run([*args, str(token)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified"
+    assert result["checks"]["status"] == "unknown", result["reasons"]
+    assert any(r.startswith("status: ") for r in result["reasons"]), result["reasons"]

@@ -453,8 +453,20 @@ def verify_credential(
 
     # ---- status ---------------------------------------------------------------------------------
     ob2_status = finding.details.get("status")
+    from skillwallet.verify.token_status import check_token_status, status_list_reference
+
+    token_status = status_list_reference(claims) if document is None else None
     if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS, "unknown"):
         checks["status"] = ob2_status
+    elif token_status is not None:
+        # IETF Token Status List: the signed `status` claim of an SD-JWT VC (or another JWT)
+        list_issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else issuer
+        outcome, status_reasons, status_details = check_token_status(
+            token_status, issuer=list_issuer, resolver=resolver, as_of=as_of
+        )
+        checks["status"] = outcome
+        verdict.reasons.extend(status_reasons)
+        details["token_status"] = status_details
     else:
         if document is not None:
             entries = document.get("credentialStatus")
