@@ -128,7 +128,8 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
         shown = sorted(issuer_names)[0] if issuer_names else "(no legalName)"
         reason = (
             f"the JAdES seal is valid and anchored, but its certificate ({result.subject}) is not issued to the "
-            f"credential's issuer ({shown}): the seal cannot be tied to the issuer"
+            f"credential's issuer ({shown}): the seal cannot be tied to the issuer (a seal made on the issuer's behalf, "
+            "under a mandate, is not evaluated)"
         )
         details["checks"] = {"issuer_binding": UNKNOWN}
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
