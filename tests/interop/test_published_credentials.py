@@ -361,6 +361,24 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
         reason="checked offline: the Merkle proof path from targetHash up to merkleRoot",
     ),
+    "blockcerts-v3-testnet-did-ion": Expected(
+        ["blockcerts/testnet-v3-did.json"],
+        {
+            "format": "vc",
+            "title": "V3 issuance",  # credentialSubject.claim.name
+            "description": "A v3 working example for test purposes",
+            "credential_id": "urn:uuid:13172c8c-efa5-49e1-9f69-a67ba6bd9937",
+            "issuer.id": "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ",
+            "issuer.name": "Hyland Innovation Team",
+            "issued": "2022-02-02T15:00:00Z",
+            "recipient": "Julien Fraichot",
+        },
+        # MerkleProof2019 anchored in a Bitcoin testnet transaction: the one-step Merkle path is checked offline,
+        # the target hash (Blockcerts context) and the anchor (the chain) are not
+        "unverifiable",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
+        reason="Bitcoin testnet transaction 140ee9382a5c84433b9c89a5d9fea26c47415838b5841deb0c36a8a4b9121f2e",
+    ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
         ["w3c-vc-jose-cose/vc-1.1-verifiable-credential.jwt"],

@@ -340,3 +340,17 @@ def test_a_jwt_carrying_its_own_jwk_is_self_asserted(tmp_path, capsys) -> None:
     _, result = verify(capsys, token)
     assert result["verdict"] == "self-asserted", result
     assert result["checks"]["issuer_binding"] == "self-asserted"
+
+
+def test_a_merkleproof2019_whose_path_was_altered_is_invalid(tmp_path, capsys) -> None:
+    from skillwallet.verify.keys import multibase_decode, multibase_encode
+
+    published = Path(__file__).parents[1] / "interop" / "fixtures" / "blockcerts" / "testnet-v3-did.json"
+    document = json.loads(published.read_text())
+    raw = multibase_decode(document["proof"]["proofValue"])
+    sibling = b"78e670a04db3cf419fff5fb1b11a420a34e5eeae14cc68476dcb84883b5cdb64"  # the path's one left sibling
+    assert raw.count(sibling) == 1
+    document["proof"]["proofValue"] = multibase_encode(raw.replace(sibling, b"0" * 64))
+    _, result = verify(capsys, write_json(tmp_path, "cert.json", document))
+    assert result["verdict"] == "invalid", result
+    assert result["checks"]["merkle_path"] == "fail"

@@ -18,8 +18,9 @@ checked and what was not.
 * Blockcerts 2.x: an OB 2.0 assertion with a ``signature`` of type ``MerkleProof2017`` (``proof`` = the path);
 * Blockcerts 3.x: a VC with a ``MerkleProof2019`` proof (or a ``DataIntegrityProof`` with cryptosuite
   ``merkle-proof-2019``) whose ``proofValue`` is multibase base58btc CBOR (lds-merkle-proof-2019: a list of
-  ``[key, value]`` pairs, key 0 targetHash, 1 merkleRoot, 2 anchors, 3 path; each hash a CBOR text string of hex,
-  each path step ``[[0, left]]`` or ``[[1, right]]``).
+  ``[key, value]`` pairs, key 0 merkleRoot, 1 targetHash, 2 anchors, 3 path; each hash a CBOR text string of hex,
+  each path step ``[0, left]`` or ``[1, right]``; the key order was read off the published testnet-v3-did.json,
+  whose one-step path only joins up this way).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ import hashlib
 from typing import Any
 
 from skillwallet.verify.base import FAIL, PASS, UNKNOWN, UNRESOLVED, SignatureFinding
+
+#: lds-merkle-proof-2019 anchors (a "blink" URI as [key, value] pairs): 0 the chain, 1 its network, 2 the
+#: transaction id; a mock anchor has chain -1 and a note at 1.
+_CHAINS = {0: "Bitcoin", 1: "Ethereum", -1: "mock"}
+_NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia"}
 
 V1 = "1.2"
 V2 = "2"
@@ -127,13 +133,19 @@ def _decode_2019(proof_value: str) -> dict[str, Any]:
             fields[key] = value
     path = []
     for step in fields.get(3) or []:
-        for side, value in step if isinstance(step, list) else []:
-            path.append({"left" if side == 0 else "right": _hex_value(value)})
+        if not (isinstance(step, list) and len(step) == 2 and step[0] in (0, 1)):
+            raise ValueError("a Merkle path step is not [side, hash]")
+        path.append({"left" if step[0] == 0 else "right": _hex_value(step[1])})
     anchors = []
     for anchor in fields.get(2) or []:
         entry = dict(a for a in anchor if isinstance(a, list) and len(a) == 2) if isinstance(anchor, list) else {}
-        anchors.append({"sourceId": _hex_value(entry.get(1)), "chain": entry.get(0)})
-    return {"targetHash": _hex_value(fields.get(0)), "merkleRoot": _hex_value(fields.get(1)), "path": path, "anchors": anchors}
+        chain = _CHAINS.get(entry.get(0), "an unknown chain")
+        if entry.get(0) == -1:
+            anchors.append({"type": "Mock", "chain": "mockchain", "sourceId": _hex_value(entry.get(1))})
+        else:
+            network = _NETWORKS.get(entry.get(1), f"network {entry.get(1)}")
+            anchors.append({"chain": f"{chain} {network}", "sourceId": _hex_value(entry.get(2))})
+    return {"targetHash": _hex_value(fields.get(1)), "merkleRoot": _hex_value(fields.get(0)), "path": path, "anchors": anchors}
 
 
 def receipt_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
