@@ -105,6 +105,7 @@ def test_blockcerts_is_unverifiable_with_its_merkle_path_checked(document, versi
     assert "format" not in result["checks"]
     assert any(f"Blockcerts {version}" in r and "checked offline" in r for r in result["reasons"]), result["reasons"]
     assert any(r.startswith("not checked: that merkleRoot is anchored (") for r in result["reasons"])
+    assert result["checks"]["status"] == "unknown"  # the issuer's revocation list is not checked offline
     assert code != ExitCode.OK
 
 

@@ -481,6 +481,11 @@ def verify_credential(
         else:
             checks["status"] = _status(entries, issuer, resolver, as_of, wallet, _depth, status_lists, verdict)
 
+    if wild is not None and wild.startswith("blockcerts") and checks.get("status") == NA:
+        # Blockcerts revocation lives in the issuer profile's revocationList (or the spent anchor output in 1.2):
+        # not checked, so not "no status"
+        checks["status"] = UNKNOWN
+        verdict.reasons.append("status: the issuer's Blockcerts revocation list is not checked offline")
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
     if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
