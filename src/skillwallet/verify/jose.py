@@ -487,10 +487,15 @@ def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime |
     if result.outcome == FAIL:
         raise KeyResolutionError(result.reason)
     leaf = result.leaf
+    if not issuer:
+        # nothing signed names whom the certificate should belong to (as with any key: see check_jws)
+        raise KeyResolutionError(
+            f"the signed claims name no issuer to tie the certificate {result.subject} to", unsupported=True
+        )
     bound, named = x509_chains.leaf_matches_issuer(issuer, leaf)
     if not bound:
         raise KeyResolutionError(
-            f"the certificate {result.subject} is issued to {named}, not to the issuer {issuer or '(none named)'}"
+            f"the certificate {result.subject} is issued to {named}, not to the issuer {issuer}"
         )
     details: dict[str, Any] = {"certificate": result.subject, "chain": result.chain_subjects or [result.subject]}
     if result.anchor is not None:
