@@ -12,6 +12,7 @@ import pytest
 from test_jose_helpers import make_jws, p256
 
 from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
 from skillwallet.verify.ion import long_form_document
 from skillwallet.verify.keys import b64url_encode, resolve_verification_method
 
@@ -135,3 +136,31 @@ def test_a_supplied_did_document_that_does_not_fit_is_not_verified(wrong, tmp_pa
     document.write_text(json.dumps(listed))
     result = verify(capsys, token, f"--document={ETHR}={document}")
     assert result["verdict"] == "invalid", result
+
+
+def test_a_did_document_kept_in_the_wallet_is_used_for_its_did(tmp_path, passphrase, capsys) -> None:
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    key = p256()
+    document = tmp_path / "did.json"
+    document.write_text(json.dumps(ethr_document(key)))
+    assert run(["documents", "add", ETHR, str(document)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    token = tmp_path / "cred.jwt"
+    token.write_text(vc_jwt(ETHR, key, f"{ETHR}#controller"))
+    result = verify(capsys, token)
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["details"]["documents"][0]["source"] == "kept"
+
+
+def test_a_malformed_did_is_refused_as_a_document_url(tmp_path, capsys) -> None:
+    document = tmp_path / "did.json"
+    document.write_text("{}")
+    token = tmp_path / "cred.jwt"
+    token.write_text("a.b.c")
+    code = run(["verify", "--offline", f"--document=did:did:ethr:0x1={document}", str(token)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert err.startswith("error: malformed DID 'did:did:ethr:0x1'"), err
