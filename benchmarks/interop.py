@@ -26,11 +26,30 @@ RUNS = 5
 
 
 def credential_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".json", ".jwt", ".jws", ".jose", ".sd-jwt", ".svg"))
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonld", ".jwt", ".jws", ".jose", ".sd-jwt", ".svg"))
+
+
+def family_of(credential) -> str:
+    """The family a credential is reported under: Blockcerts and JAdES seals by their proof, else by format."""
+    import json
+
+    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.blockcerts import kind_of
+
+    try:
+        document = json.loads(credential.original)
+    except ValueError:
+        document = None
+    if isinstance(document, dict) and kind_of(document):
+        return f"blockcerts {kind_of(document)}"
+    if isinstance(document, dict) and is_jws_json(document):
+        return "jades"
+    return credential.extra.get("family") or credential.format
 
 
 def main() -> None:
     rows = []
+    families: dict[str, dict[str, int]] = {}  # format family -> verdict -> count
     for path in credential_files():
         data = path.read_bytes()
         try:
@@ -52,6 +71,9 @@ def main() -> None:
             verify_times.append(time.perf_counter() - start)
         rows.append((str(path.relative_to(FIXTURES)), verdict.verdict, cold_parse, statistics.median(parse_times),
                      cold_verify, statistics.median(verify_times)))
+        family = family_of(credentials[0])
+        families.setdefault(family, {}).setdefault(verdict.verdict, 0)
+        families[family][verdict.verdict] += 1
     width = max(len(r[0]) for r in rows)
     print(f"{'file':<{width}}  {'verdict':<13} {'parse ms (cold/median)':>23} {'verify ms (cold/median)':>24}")
     for name, verdict, p0, p, v0, v in rows:
@@ -59,6 +81,9 @@ def main() -> None:
     total_verify = sum(r[5] for r in rows)
     print(f"\n{len(rows)} published credentials; median verify total {total_verify * 1000:.1f} ms, "
           f"mean {total_verify / len(rows) * 1000:.1f} ms per credential (offline, warm)")
+    print("\nverdicts by family (offline):")
+    for family, verdicts in sorted(families.items()):
+        print(f"  {family:<12} " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())))
 
 
 if __name__ == "__main__":

@@ -152,7 +152,7 @@ CONTRACTS: list[Contract] = [
     Contract(["offerings", "list", "--json"], "offerings", {"offerings"}, needs_wallet=False),
     Contract(["skills", "--json"], "skills", {"skills", "attribution"}),
     Contract(["profile", "show", "--json"], "profile", {"profile", "complete"}),
-    Contract(["documents", "list", "--json"], "documents", {"count", "documents"}),
+    Contract(["documents", "list", "--json"], "documents", {"count", "documents", "anchors"}),
 ]
 
 

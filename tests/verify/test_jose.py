@@ -309,11 +309,12 @@ def test_header_jwk_contradicting_kid_fails():
     assert jose.verify_jose_credential(credential("vc-jwt", token, did), resolver=offline()).outcome == FAIL
 
 
-def test_x5c_only_is_unknown():
+def test_an_x5c_that_is_not_a_certificate_is_a_failed_check():
+    # x5c chains are checked (tests/verify/test_x509_chains.py); one that is not base64 DER fails that check
     sk = p256()
     token = make_jws({"alg": "ES256", "x5c": ["MIIB"]}, vc_claims("https://issuer.example"), sk)
     finding = jose.verify_jose_credential(credential("vc-jwt", token, "https://issuer.example"), resolver=offline())
-    assert finding.outcome == UNKNOWN and finding.unverifiable and "x5c" in finding.reasons[0]
+    assert finding.outcome == FAIL and "x5c" in finding.reasons[0]
 
 
 def test_unsupported_did_method_is_unknown():

@@ -69,9 +69,15 @@ def add_command(
     ),
     skills: Optional[List[str]] = typer.Option(None, "--skill", help="Self-attested entry: a skill it shows. Repeatable."),
     credits: Optional[float] = typer.Option(None, "--credits", min=0, help="Self-attested entry: credits (e.g. ECTS)."),
+    trust_anchors: Optional[List[str]] = typer.Option(
+        None, "--trust-anchor", metavar="FILE", help="Trust this CA certificate (PEM or DER) when verifying at import. Repeatable."
+    ),
 ) -> None:
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import InvalidInputError
+    from skillwallet.verify.resolver import parse_trust_anchor_options
+
+    anchors = parse_trust_anchor_options(trust_anchors or [])
 
     inputs = list(inputs or [])
     self_options = any(v for v in (title, issuer_name, description, date, until, evidence, skills)) or credits is not None
@@ -102,19 +108,21 @@ def add_command(
         items = list(expand_inputs(paths))
         if not items and not urls:
             raise InvalidInputError("no files found in " + ", ".join(inputs))
-        report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace)
+        report = _run_import(
+            wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace, anchors=anchors
+        )
     _print_report(report, as_json)
     _exit_for(report, len(items))
 
 
-def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None):
+def _resolver(wallet, offline: Optional[bool], supplied: Optional[dict] = None, anchors: Optional[dict] = None):
     from skillwallet.verify.resolver import DocumentResolver
 
     if offline is None:
         from skillwallet.config import load_config
 
         offline = load_config().offline
-    return DocumentResolver(offline=offline, wallet=wallet, supplied=supplied)
+    return DocumentResolver(offline=offline, wallet=wallet, supplied=supplied, anchors=anchors)
 
 
 def _fetch_urls(resolver, urls: list[str]) -> list:
@@ -135,7 +143,14 @@ def _fetch_urls(resolver, urls: list[str]) -> list:
 
 
 def _run_import(
-    wallet, items, *, offline: Optional[bool], no_verify: bool, urls: list[str] = (), replace: bool = False
+    wallet,
+    items,
+    *,
+    offline: Optional[bool],
+    no_verify: bool,
+    urls: list[str] = (),
+    replace: bool = False,
+    anchors: Optional[dict] = None,
 ) -> "ImportReport":
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
@@ -144,7 +159,7 @@ def _run_import(
     # the verifier: whoever handed over the assertion wrote them, so they cannot vouch for the issuer (a key
     # document and an Issuer profile naming it would "verify" any assertion). The verifier takes the issuer's
     # documents from their URLs, or from the ones the user keeps (`skillwallet documents add`).
-    resolver = _resolver(wallet, offline)
+    resolver = _resolver(wallet, offline, anchors=anchors)
     if urls:
         items = items + _fetch_urls(resolver, list(urls))
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)

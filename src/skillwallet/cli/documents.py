@@ -5,6 +5,10 @@ is the user's deliberate choice: `verify` uses it before fetching its URL, also 
 `--document` given for one call comes first). Documents that `verify` fetched are cached in the same
 collection and listed with source "fetched"; status lists that arrived inside an `add` are listed with
 source "from-import" and are used for status checks only (skillwallet.verify.resolver).
+
+Trust anchors (`documents add-anchor FILE`) are the CA certificates the user trusts for X.509 chains (the `x5c`
+of a JWT or SD-JWT credential, a JAdES signature): kept by SHA-256 fingerprint, listed with the documents, and
+used by every `verify` and `add` until removed (`documents remove-anchor SHA256`). skillwallet ships none.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from skillwallet.cli.common import command_group, emit_json, info, render_table
 documents_app = command_group(
     "documents",
     "Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
-    "hosted assertions.",
+    "hosted assertions, and the X.509 trust anchors you chose.",
 )
 
 
@@ -111,7 +115,19 @@ def list_command(
     from skillwallet.cli.session import open_wallet
     from skillwallet.verify.resolver import DOCUMENTS_COLLECTION
 
+    from skillwallet.verify.resolver import ANCHORS_COLLECTION
+
     with open_wallet() as wallet:
+        anchors = [
+            {
+                "sha256": key,
+                "subject": record.get("subject"),
+                "not_after": record.get("not_after"),
+                "stored_at": record.get("stored_at"),
+            }
+            for key, record in wallet.items(ANCHORS_COLLECTION)
+            if isinstance(record, dict)
+        ]
         rows = [
             {
                 "url": key,
@@ -125,10 +141,18 @@ def list_command(
             if isinstance(record, dict)
         ]
     if as_json:
-        emit_json("documents", {"count": len(rows), "documents": rows})
+        emit_json("documents", {"count": len(rows), "documents": rows, "anchors": anchors})
         return
-    if not rows:
+    if not rows and not anchors:
         info("no documents kept; add one with: skillwallet documents add URL FILE")
+        return
+    if anchors:
+        render_table(
+            ["trust anchor", "valid until", "stored", "sha256"],
+            [[a["subject"] or "", (a["not_after"] or "")[:10], (a["stored_at"] or "")[:19], a["sha256"][:12]]
+             for a in anchors],
+        )
+    if not rows:
         return
     render_table(
         ["url", "source", "size", "stored", "sha256"],
@@ -154,6 +178,64 @@ def remove_command(
         if not wallet.delete(DOCUMENTS_COLLECTION, key):
             raise NotFoundError(f"no document kept for {key}", "see: skillwallet documents list")
     info(f"removed {key}")
+
+
+@documents_app.command("add-anchor")
+def add_anchor_command(
+    file: Path = typer.Argument(..., metavar="FILE", help="A CA certificate, PEM (one or several) or DER."),
+) -> None:
+    """Trust a CA certificate for X.509 chains (x5c, JAdES) in every verify and add, until removed."""
+    import base64
+    from datetime import timezone
+
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.model import format_datetime
+    from skillwallet.verify.resolver import ANCHORS_COLLECTION, parse_trust_anchor_options
+    from skillwallet.verify.x509 import fingerprint, load_certificates, subject_of
+
+    content = parse_trust_anchor_options([str(file)])[str(file)]
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    certificates = load_certificates(content, str(file))
+    with open_wallet() as wallet:
+        for certificate in certificates:
+            key = fingerprint(certificate)
+            subject = subject_of(certificate)
+            if wallet.get(ANCHORS_COLLECTION, key) is not None:
+                info(f"{subject}: already a trust anchor")
+                continue
+            from datetime import datetime
+
+            wallet.put(ANCHORS_COLLECTION, key, {
+                "content": base64.b64encode(certificate.public_bytes(Encoding.DER)).decode("ascii"),
+                "subject": subject,
+                "not_after": format_datetime(certificate.not_valid_after_utc),
+                "stored_at": format_datetime(datetime.now(timezone.utc)),
+            })
+            info(f"trusting {subject} (sha256 {key[:16]}...)")
+
+
+@documents_app.command("remove-anchor")
+def remove_anchor_command(
+    sha256: str = typer.Argument(..., metavar="SHA256", help="The anchor's fingerprint (or a unique prefix), as listed."),
+) -> None:
+    """Stop trusting a CA certificate kept with add-anchor."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import InvalidInputError, NotFoundError
+    from skillwallet.verify.resolver import ANCHORS_COLLECTION
+
+    prefix = sha256.strip().lower()
+    if len(prefix) < 8:
+        raise InvalidInputError("give at least 8 characters of the anchor's SHA-256", "see: skillwallet documents list")
+    with open_wallet() as wallet:
+        matches = [(k, r) for k, r in wallet.items(ANCHORS_COLLECTION) if k.startswith(prefix)]
+        if not matches:
+            raise NotFoundError(f"no trust anchor {prefix}", "see: skillwallet documents list")
+        if len(matches) > 1:
+            raise InvalidInputError(f"{prefix} matches {len(matches)} trust anchors", "give more of the SHA-256")
+        key, record = matches[0]
+        wallet.delete(ANCHORS_COLLECTION, key)
+    info(f"no longer trusting {record.get('subject') if isinstance(record, dict) else key}")
 
 
 def register(app: typer.Typer) -> None:

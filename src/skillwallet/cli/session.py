@@ -226,6 +226,11 @@ class WalletWhenNeeded:
         if wallet is not None:
             wallet.put(collection, key, value)
 
+    def items(self, collection: str):
+        """Every (key, value) of ``collection`` (the kept trust anchors); nothing without a wallet."""
+        wallet = self._open()
+        return [] if wallet is None else wallet.items(collection)
+
     def close(self) -> None:
         if self._wallet is not None:
             self._wallet.close()

@@ -227,6 +227,9 @@ def verify_command(
         None, "--document", metavar="URL=FILE", help="Use FILE as the document at URL (DID document, status list...). Repeatable."
     ),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate validity and status on this date."),
+    trust_anchors: Optional[List[str]] = typer.Option(
+        None, "--trust-anchor", metavar="FILE", help="Trust this CA certificate (PEM or DER) for x5c / JAdES chains. Repeatable."
+    ),
     challenge: Optional[str] = typer.Option(
         None, "--challenge", metavar="TEXT", help="Presentations: the challenge the holder's proof must carry."
     ),
@@ -243,7 +246,7 @@ def verify_command(
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.store.wallet import document_sha256
-    from skillwallet.verify.resolver import DocumentResolver, parse_document_options
+    from skillwallet.verify.resolver import DocumentResolver, parse_document_options, parse_trust_anchor_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
 
     targets = list(targets or [])
@@ -252,6 +255,7 @@ def verify_command(
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])
+    anchors = parse_trust_anchor_options(trust_anchors or [])
     if offline is None:
         try:
             from skillwallet.config import load_config
@@ -278,7 +282,9 @@ def verify_command(
             from skillwallet.cli.session import WalletWhenNeeded
 
             documents = WalletWhenNeeded()
-        resolver = DocumentResolver(offline=offline, supplied=supplied, wallet=wallet if wallet is not None else documents)
+        resolver = DocumentResolver(
+            offline=offline, supplied=supplied, wallet=wallet if wallet is not None else documents, anchors=anchors
+        )
 
         # ---- files (and presentations) ------------------------------------------------------------
         for target in file_targets:

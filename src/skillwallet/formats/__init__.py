@@ -407,6 +407,17 @@ def _parse_json_document(
             inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
             holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
         )
+    from skillwallet.formats import blockcerts, edc
+
+    if edc.is_jws_json(document):
+        # a JAdES seal (Europass EDC) or another JWS in the JSON serialisation: the credential is its payload
+        if "jades" in parent_kinds:
+            raise fail(source, "a JWS in the JSON serialisation nested in another")
+        return [edc.map_jades(document, source=source, original=original)]
+    if blockcerts.is_blockcerts_v1(document):
+        return [blockcerts.map_v1(document, source=source, original=original)]
+    if edc.is_edc_document(document) and "VerifiableCredential" in types:
+        return [edc.edc_view(document, source=source, original=original, media_type=media_type, sealed=False)]
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
         if not ob2.is_ob2_assertion(document):
             kind = sorted(types)[0] if types else "document"
@@ -427,7 +438,8 @@ def _parse_json_document(
         # Open Badges 1.0/1.1 and 0.5 (Mozilla Backpack era): same shape family, older field names
         return [
             ob2.map_ob2_assertion(
-                document, source=source, original=original, media_type=media_type, related=related,
+                document, source=source, original=original, media_type=media_type,
+                related=_with_ob1_documents(document, related),
                 fetch=fetch, holder_emails=list(holder_emails), signed_jws=signed_jws,
             )
         ]
@@ -753,4 +765,51 @@ def related_documents(data: bytes) -> list[tuple[str, dict]]:
         document = load_json(data, "related")
     except InvalidInputError:
         return []
-    return ob2.supporting_documents(document)
+    return ob2.supporting_documents(document) or ob1_supporting_documents(document)
+
+
+#: Where an id-less OB 1.0 BadgeClass / IssuerOrganization given beside an assertion is kept in ``related``.
+OB1_BADGECLASS = "ob1:badgeclass"
+OB1_ISSUER = "ob1:issuer"
+
+
+def ob1_supporting_documents(document: Any) -> list[tuple[str, dict]]:
+    """An OB 1.0 BadgeClass or IssuerOrganization file (OB 1.0 "Assertion" spec, JSON examples): no id, no type,
+    no context; it is known only by the URL the assertion links to, which the file does not state.
+
+    So it completes an assertion only in the one ``add`` it is given with (see :func:`_with_ob1_documents`), and
+    only the displayed view: like every file given beside a credential, it never reaches the verifier.
+    """
+    if not isinstance(document, dict) or any(k in document for k in ("@context", "type", "@type", "id", "uid", "recipient", "verify")):
+        return []
+    if not isinstance(document.get("name"), str):
+        return []
+    if "criteria" in document and "issuer" in document:
+        return [(OB1_BADGECLASS, document)]
+    if isinstance(document.get("url"), str) and "badge" not in document:
+        return [(OB1_ISSUER, document)]
+    return []
+
+
+def looks_ob1_supporting(data: bytes) -> bool:
+    """Cheap pre-check for :func:`ob1_supporting_documents` (no context, no type: the field names only)."""
+    head = data[:8192]
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"name"' in head and (
+        b'"criteria"' in head or b'"url"' in head
+    ) and b'"@context"' not in head and b'"recipient"' not in head
+
+
+def _with_ob1_documents(document: dict[str, Any], related: dict | None) -> dict | None:
+    """``related`` with the OB 1.0 BadgeClass / Issuer given in the same call filed under the URLs the assertion
+    and its BadgeClass link to, when those URLs are not otherwise known."""
+    if not related or (OB1_BADGECLASS not in related and OB1_ISSUER not in related):
+        return related
+    completed = dict(related)
+    badge = document.get("badge")
+    if isinstance(badge, str) and badge not in completed and OB1_BADGECLASS in completed:
+        completed[badge] = completed[OB1_BADGECLASS]
+    badge_class = completed.get(badge) if isinstance(badge, str) else badge
+    issuer = badge_class.get("issuer") if isinstance(badge_class, dict) else None
+    if isinstance(issuer, str) and issuer not in completed and OB1_ISSUER in completed:
+        completed[issuer] = completed[OB1_ISSUER]
+    return completed

@@ -105,12 +105,14 @@ def default_verifier(resolver: Any, as_of: datetime | None = None, wallet: Any =
 
 def _looks_supporting(data: bytes) -> bool:
     """Cheap pre-check before parsing: a JSON object naming an OB 2.0 context and a supporting type."""
+    from skillwallet.formats import looks_ob1_supporting
+
     head = data[:8192]
     return (
         head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
         and b"openbadge" in head
         and any(marker in head for marker in (b"BadgeClass", b'"Issuer"', b'"Profile"', b"CryptographicKey"))
-    )
+    ) or looks_ob1_supporting(data)
 
 
 @dataclass

@@ -72,11 +72,14 @@ def issuer_of(value: Any) -> Issuer:
 
 
 def skills_from_alignments(alignments: Any) -> list[Skill]:
-    """OB 3.0 Alignment (§B.1.6) and OB 2.0 AlignmentObject share targetName/targetUrl/targetFramework/targetCode."""
+    """OB 3.0 Alignment (§B.1.6) and OB 2.0 AlignmentObject share targetName/targetUrl/targetFramework/targetCode;
+    the OB 1.0 AlignmentObject has name/url/description."""
     skills: list[Skill] = []
     for item in as_list(alignments):
         if not isinstance(item, dict):
             continue
+        if "targetName" not in item and "targetCode" not in item and isinstance(item.get("name"), str):
+            item = {"targetName": item["name"], "targetUrl": item.get("url")}  # OB 1.0
         name = text_of(item.get("targetName")) or text_of(item.get("targetCode"))
         if not name:
             continue

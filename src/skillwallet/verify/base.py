@@ -43,6 +43,10 @@ class ResolvedKey:
     # what the method's own `controller` member says, when that is not the document listing it: a claim
     # only, which the claimed controller's own document must confirm (keys.bind_to_issuer)
     claimed_controller: str | None = None
+    #: why an UNRESOLVED key is not bound (an x5c chain without an anchor), for the verdict's reasons
+    note: str | None = None
+    #: what the verdict should show about how the key was found (an x5c chain and its trust anchor)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

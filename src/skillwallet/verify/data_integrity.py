@@ -496,9 +496,9 @@ def _verify_one(
     try:
         if proof.get("type") == DATA_INTEGRITY_PROOF:
             if suite not in VERIFIABLE_CRYPTOSUITES:
-                raise ProofError(f"unsupported cryptosuite {suite!r}", unverifiable=True, check="suite")
+                raise ProofError(f"proof suite {suite} is not supported", unverifiable=True, check="suite")
         elif proof.get("type") != ED25519_SIGNATURE_2020:
-            raise ProofError(f"unsupported proof type {suite!r}", unverifiable=True, check="suite")
+            raise ProofError(f"proof suite {suite} is not supported", unverifiable=True, check="suite")
         if not isinstance(vm, str) or not vm:
             raise ProofError("the proof has no verificationMethod")
         check_proof_options(proof, expected_purpose=expected_purpose, challenge=challenge, domain=domain, as_of=as_of)

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import urllib.parse
+from datetime import datetime
 from typing import Any
 
 from skillwallet.errors import DocumentUnavailableError
@@ -241,7 +242,7 @@ def _key_kind(public_key: Any) -> str:
 # the entry point
 
 
-def verify_jose_credential(cred: Credential, *, resolver: Any) -> SignatureFinding:
+def verify_jose_credential(cred: Credential, *, resolver: Any, as_of: datetime | None = None) -> SignatureFinding:
     """Check the signature and issuer binding of a JOSE-secured credential (and OB 2.0 assertions).
 
     ``vc-jwt``, ``vc+jwt`` and ``sd-jwt`` are checked from ``cred.original``; ``ob2`` credentials are
@@ -250,11 +251,11 @@ def verify_jose_credential(cred: Credential, *, resolver: Any) -> SignatureFindi
     """
     try:
         if cred.format == FORMAT_VC_JWT:
-            return _verify_vc_jwt(cred, resolver)
+            return _verify_vc_jwt(cred, resolver, as_of)
         if cred.format == FORMAT_VC_JOSE:
-            return _verify_vc_jose(cred, resolver)
+            return _verify_vc_jose(cred, resolver, as_of)
         if cred.format == FORMAT_SD_JWT:
-            return verify_sd_jwt(cred.original, resolver=resolver, expected_issuer=cred.issuer.id)
+            return verify_sd_jwt(cred.original, resolver=resolver, expected_issuer=cred.issuer.id, as_of=as_of)
         if cred.format == FORMAT_OB2:
             if _looks_like_jws(cred.original):
                 return verify_ob2_signed(cred, resolver=resolver)
@@ -277,7 +278,7 @@ def _issuer_id(value: Any) -> str | None:
     return None
 
 
-def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
+def _verify_vc_jwt(cred: Credential, resolver: Any, as_of: datetime | None = None) -> SignatureFinding:
     """VC Data Model 1.1 §6.3.1: the credential is the ``vc`` claim; registered claims stand for fields."""
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     claims = decode_jwt_payload(payload_bytes)
@@ -298,10 +299,10 @@ def _verify_vc_jwt(cred: Credential, resolver: Any) -> SignatureFinding:
             reasons.append("'sub' contradicts the credential subject's id")
     if reasons:
         return SignatureFinding(FAIL, UNRESOLVED, reasons, details={"alg": header.get("alg")})
-    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver)
+    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver, as_of)
 
 
-def _verify_vc_jose(cred: Credential, resolver: Any) -> SignatureFinding:
+def _verify_vc_jose(cred: Credential, resolver: Any, as_of: datetime | None = None) -> SignatureFinding:
     """VC-JOSE-COSE §3.1.1: the payload is the credential itself; ``vc`` and ``vp`` claims are forbidden."""
     header, payload_bytes, signature, signing_input = decode_compact_jws(cred.original)
     claims = decode_jwt_payload(payload_bytes)
@@ -312,7 +313,7 @@ def _verify_vc_jose(cred: Credential, resolver: Any) -> SignatureFinding:
         return _fail("the credential names no issuer")
     if isinstance(claims.get("iss"), str) and claims["iss"] != issuer:
         return _fail(f"'iss' ({claims['iss']}) contradicts the credential's issuer ({issuer})")
-    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver)
+    return _verify_signed_claims(cred, header, claims, signature, signing_input, issuer, resolver, as_of)
 
 
 def _verify_signed_claims(
@@ -323,11 +324,12 @@ def _verify_signed_claims(
     signing_input: bytes,
     issuer: str | None,
     resolver: Any,
+    as_of: datetime | None = None,
 ) -> SignatureFinding:
     if cred.issuer.id and issuer and cred.issuer.id != issuer:
         # The wallet's normalised view must describe the signed token, not something else.
         return _fail(f"the signed issuer ({issuer}) differs from the stored one ({cred.issuer.id})")
-    return check_jws(header, signature, signing_input, issuer=issuer, resolver=resolver)
+    return check_jws(header, signature, signing_input, issuer=issuer, resolver=resolver, as_of=as_of)
 
 
 def check_jws(
@@ -340,6 +342,7 @@ def check_jws(
     purpose: str = "assertionMethod",
     key: ResolvedKey | None = None,
     issuer_metadata: bool = True,
+    as_of: datetime | None = None,
 ) -> SignatureFinding:
     """Header rules, key resolution (unless ``key`` is given), controller == issuer, then the signature."""
     details: dict[str, Any] = {"alg": header.get("alg")}
@@ -352,13 +355,16 @@ def check_jws(
         return SignatureFinding(FAIL, UNRESOLVED, problems, details=details)
     if key is None:
         try:
-            key = resolve_jws_key(header, issuer, resolver, purpose=purpose, issuer_metadata=issuer_metadata)
+            key = resolve_jws_key(
+                header, issuer, resolver, purpose=purpose, issuer_metadata=issuer_metadata, as_of=as_of
+            )
         except KeyResolutionError as exc:
             details["documents"] = _documents_used(resolver)
             if exc.unavailable or exc.unsupported:
                 return _unknown(f"cannot resolve the issuer key: {exc}", details)
             return _fail(f"the issuer key is not usable: {exc}", details)
     details.update(key_id=key.key_id, controller=key.controller, documents=_documents_used(resolver))
+    details.update(key.details)
     reasons: list[str] = []
     try:
         valid = verify_jws_signature(header["alg"], key.public_key, signing_input, signature)
@@ -366,6 +372,10 @@ def check_jws(
         return SignatureFinding(FAIL, key.binding, [str(exc)], details=details)
     if not valid:
         return SignatureFinding(FAIL, key.binding, ["the JWS signature does not verify"], details=details)
+    if key.binding == UNRESOLVED:
+        # The signature checks with the key carried (an x5c leaf), but nothing the user trusts vouches for it.
+        reason = f"the signature is valid with the key of the certificate {key.key_id}, but {key.note}"
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     if key.binding == BOUND and not issuer:
         # A key bound to *some* controller proves nothing about an issuer the signed claims do not name:
         # whoever holds a key can sign. Without a signed issuer there is no issuer binding to report.
@@ -392,6 +402,12 @@ def check_jws(
             "the signature is valid, but the key is only asserted by the credential itself, "
             "not bound to the issuer"
         )
+    elif key.details.get("trust_anchor"):
+        anchor = key.details["trust_anchor"]
+        reasons.append(
+            f"signed by the certificate {key.key_id}, issued to the issuer; its chain validates up to the trust "
+            f"anchor {anchor['subject']} ({'given for this check' if anchor['source'] == 'supplied' else 'kept in the wallet'})"
+        )
     else:
         reasons.append(f"signed by {key.key_id}, a key of the issuer")
     return SignatureFinding(PASS, key.binding, reasons, details=details)
@@ -409,6 +425,7 @@ def resolve_jws_key(
     *,
     purpose: str = "assertionMethod",
     issuer_metadata: bool = True,
+    as_of: datetime | None = None,
 ) -> ResolvedKey:
     """The key a JWS names: ``kid`` (absolute, or relative to the issuer DID), else the issuer itself,
     else (``issuer_metadata``) the HTTPS issuer's JWT VC Issuer Metadata (SD-JWT VC §5, also published by
@@ -416,10 +433,18 @@ def resolve_jws_key(
     ``jwk`` (self-asserted). Raises :class:`KeyResolutionError`."""
     kid = header.get("kid") if isinstance(header.get("kid"), str) and header.get("kid") else None
     header_jwk = header.get("jwk") if isinstance(header.get("jwk"), dict) else None
-    if "x5c" in header and kid is None and header_jwk is None:
-        raise KeyResolutionError("X.509 certificate chains (x5c) are not supported", unsupported=True)
     key: ResolvedKey | None = None
     vm = _verification_method_for(kid, issuer)
+    if "x5c" in header and vm is None:
+        # RFC 7515 §4.1.6: the key is the leaf certificate's; it counts only through a chain to an anchor the
+        # user supplies, and only for the issuer the leaf is issued to (skillwallet.verify.x509).
+        key = _key_from_x5c(header["x5c"], issuer, resolver, as_of)
+        if header_jwk is not None:
+            from skillwallet.verify.keys import _same_key
+
+            if not _same_key(public_key_from_jwk(header_jwk), key.public_key):
+                raise KeyResolutionError("the header 'jwk' differs from the key of the 'x5c' leaf certificate")
+        return key
     if vm is not None:
         key = resolve_verification_method(vm, resolver, purpose=purpose)
     elif issuer_metadata and issuer and issuer.startswith("https://"):
@@ -442,6 +467,64 @@ def resolve_jws_key(
         # which is not the same as invalid.
         raise KeyResolutionError("the JWS names no key skillwallet can resolve", unsupported=True)
     return key
+
+
+def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime | None) -> ResolvedKey:
+    """The leaf key of an ``x5c`` chain: BOUND to ``issuer`` when the chain validates at ``as_of`` up to a trust
+    anchor the user supplied and the leaf is issued to ``issuer``; UNRESOLVED (unverifiable) when the chain is
+    whole but unanchored. A broken chain or a leaf issued to another name raises (invalid)."""
+    from datetime import timezone
+
+    from skillwallet.verify import x509 as x509_chains
+
+    when = as_of or datetime.now(timezone.utc)
+    try:
+        chain = x509_chains.chain_from_x5c(x5c)
+    except x509_chains.CertificateError as exc:
+        raise KeyResolutionError(str(exc)) from None
+    anchors = trust_anchors_of(resolver)
+    result = x509_chains.validate_chain(chain, anchors, when)
+    if result.outcome == FAIL:
+        raise KeyResolutionError(result.reason)
+    leaf = result.leaf
+    if not issuer:
+        # nothing signed names whom the certificate should belong to (as with any key: see check_jws)
+        raise KeyResolutionError(
+            f"the signed claims name no issuer to tie the certificate {result.subject} to", unsupported=True
+        )
+    bound, named = x509_chains.leaf_matches_issuer(issuer, leaf)
+    if not bound:
+        raise KeyResolutionError(
+            f"the certificate {result.subject} is issued to {named}, not to the issuer {issuer}"
+        )
+    details: dict[str, Any] = {"certificate": result.subject, "chain": result.chain_subjects or [result.subject]}
+    if result.anchor is not None:
+        details["trust_anchor"] = {
+            "subject": result.anchor.subject, "source": result.anchor.source, "sha256": result.anchor.sha256
+        }
+    try:
+        public_key = leaf.public_key()
+    except Exception:  # noqa: BLE001 - a key type cryptography cannot load is a key skillwallet cannot check
+        raise KeyResolutionError(f"the key of the certificate {result.subject} cannot be read") from None
+    binding = BOUND if result.outcome == PASS else UNRESOLVED
+    key = ResolvedKey(public_key, result.subject, issuer, binding, frozenset({"assertionMethod"}))
+    key.details = details
+    if binding == UNRESOLVED:
+        key.note = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
+    else:
+        key.note = result.reason
+    return key
+
+
+def trust_anchors_of(resolver: Any) -> list:
+    """The trust anchors the user supplied: for this call (``--trust-anchor``) and kept in the wallet."""
+    getter = getattr(resolver, "trust_anchors", None)
+    if callable(getter):
+        try:
+            return list(getter())
+        except Exception:  # noqa: BLE001 - anchors that cannot be read are no anchors
+            return []
+    return list(getter or [])
 
 
 def _verification_method_for(kid: str | None, issuer: str | None) -> str | None:
@@ -612,6 +695,7 @@ def verify_sd_jwt(
     resolver: Any,
     expected_issuer: str | None = None,
     key: ResolvedKey | None = None,
+    as_of: datetime | None = None,
 ) -> SignatureFinding:
     """Verify an SD-JWT (``<issuer JWS>~<disclosure>~…~[<KB-JWT>]``), RFC 9901 §7.1 and §7.3.
 
@@ -651,7 +735,7 @@ def verify_sd_jwt(
     except ValueError as exc:
         return _fail(f"SD-JWT disclosures: {exc}", {"alg": header.get("alg")})
     finding = check_jws(
-        header, signature, signing_input, issuer=issuer, resolver=resolver, key=key
+        header, signature, signing_input, issuer=issuer, resolver=resolver, key=key, as_of=as_of
     )
     if finding.outcome != PASS:
         return finding
@@ -871,8 +955,18 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
     if not isinstance(local, dict):
         return _fail("the stored assertion is not a JSON object")
     assertion_id = local.get("id")
-    details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
+    # OB 1.0 / 1.1 (and 0.5 with a verify block): no id; the hosted copy is at verify.url (OB 1.0 "Assertion",
+    # VerificationObject: "type": "hosted", "url": the assertion's own URL).
     verification = local.get("verification") if isinstance(local.get("verification"), dict) else {}
+    ob1_verify = local.get("verify") if isinstance(local.get("verify"), dict) else {}
+    ob1 = False
+    if not (isinstance(assertion_id, str) and assertion_id.startswith(("https://", "http://"))):
+        url = ob1_verify.get("url")
+        if str(ob1_verify.get("type", "")).lower() == "hosted" and isinstance(url, str) and url.startswith(("https://", "http://")):
+            assertion_id, ob1 = url, True
+        if str(ob1_verify.get("type", "")).lower() == "signed":
+            verification = {"type": "signed"}
+    details: dict[str, Any] = {"method": "hosted", "url": assertion_id}
     if str(verification.get("type", "")).lower() in ("signedbadge", "signed"):
         # A signed assertion kept as bare JSON has lost its signature: nothing left to check.
         reason = "a signed assertion stored without its JWS"
@@ -885,7 +979,7 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
             issuer_id = _ob2_issuer_id(local, resolver)
         except KeyResolutionError as exc:
             details["status"] = UNKNOWN
-            return _unknown(f"the assertion's issuer is unknown: {exc}", details)
+            return _unknown(f"a hosted assertion (to be fetched from {assertion_id}); its issuer is unknown: {exc}", details)
     origin_problem = _ob2_origin_problem(assertion_id, issuer_id, resolver)
     if origin_problem:
         return _fail(origin_problem, details)
@@ -899,8 +993,9 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         details["status"] = UNKNOWN  # revocation of a hosted assertion is only known from its host
         return _unknown(f"the hosted assertion could not be checked: {exc.message}", details)
     details["source"] = resolver.source_of(assertion_id) if hasattr(resolver, "source_of") else None
-    if hosted.get("id") != assertion_id:
-        return _fail(f"the hosted document at {assertion_id} has id {hosted.get('id')!r}", details)
+    hosted_id = (hosted.get("verify") or {}).get("url") if ob1 and isinstance(hosted.get("verify"), dict) else hosted.get("id")
+    if hosted_id != assertion_id:
+        return _fail(f"the hosted document at {assertion_id} has id {hosted_id!r}", details)
     # OB 2.0 §HostedBadge: the hosted document is the assertion. Every field of the local copy must be the
     # hosted one's (evidence, narrative and image are shown too); only the BadgeClass may be embedded in one
     # copy and linked in the other, and then it is compared in full below.

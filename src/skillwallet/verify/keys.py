@@ -357,8 +357,44 @@ def resolve_did_document(did: str, resolver: Any) -> dict[str, Any]:
         if document.get("id") != did:
             raise KeyResolutionError(f"the DID document at {url} is for {document.get('id')!r}, not {did}")
         return document
+    problem = did_syntax_problem(did)
+    if problem:
+        raise KeyResolutionError(f"malformed DID {did!r}: {problem}")
+    if did.startswith("did:ion:") and did.count(":") >= 3:
+        from skillwallet.verify.ion import long_form_document
+
+        try:
+            return long_form_document(did)
+        except ValueError as exc:
+            raise KeyResolutionError(f"malformed long-form did:ion: {exc}") from None
+    getter = getattr(resolver, "user_document", None)
+    document = getter(did) if callable(getter) else None
+    if document is not None:
+        # a DID document the user supplied or kept for this DID: it stands for the method's resolution
+        if document.get("id") != did:
+            raise KeyResolutionError(f"the DID document supplied for {did} is for {document.get('id')!r}")
+        return document
     method = did.split(":")[1] if did.count(":") >= 2 else did
-    raise KeyResolutionError(f"unsupported DID method: did:{method}", unsupported=True)
+    raise KeyResolutionError(
+        f"unsupported DID method: did:{method} (supply its DID document with --document {did}=FILE)", unsupported=True
+    )
+
+
+# W3C DID Core §3.1 "DID Syntax": did = "did:" method-name ":" method-specific-id; method-name = 1*method-char
+# (%x61-7A / DIGIT); method-specific-id = *( *idchar ":" ) 1*idchar; idchar = ALPHA / DIGIT / "." / "-" / "_" /
+# pct-encoded. A DID URL may add a path, query and fragment (§3.2), which are cut off before the check.
+_DID_SYNTAX = re.compile(r"^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$")
+
+
+def did_syntax_problem(did_url: str) -> str | None:
+    """Why ``did_url`` is not a DID (URL), or None. A doubled ``did:did:`` prefix is syntactically a method named
+    "did", which no DID method is: it is a mistake in the credential, reported as such."""
+    did = re.split(r"[/?#]", did_url, maxsplit=1)[0]
+    if did.startswith("did:did:"):
+        return "the 'did:' prefix is repeated"
+    if not _DID_SYNTAX.match(did):
+        return "not DID syntax (W3C DID Core §3.1)"
+    return None
 
 
 def _fetch_json(resolver: Any, url: str) -> dict[str, Any]:
@@ -611,8 +647,15 @@ def _resolve_verification_method(vm: str | dict[str, Any], resolver: Any, purpos
         vm_id = vm if "#" in vm else _sole_method(document, purpose)
         return _from_controller_document(document, vm_id, purpose)
     if vm.startswith("did:"):
-        method = vm.split(":")[1] if vm.count(":") >= 2 else vm
-        raise KeyResolutionError(f"unsupported DID method: did:{method}", unsupported=True)
+        problem = did_syntax_problem(vm)
+        if problem:
+            raise KeyResolutionError(f"malformed DID {vm.split('#', 1)[0]!r}: {problem}")
+        # any other method: a long-form did:ion resolves from the DID itself; others only from a DID document
+        # the user supplied (--document DID=FILE) or kept; else unsupported
+        did = vm.split("#", 1)[0]
+        document = resolve_did_document(did, resolver)
+        vm_id = vm if "#" in vm else _sole_method(document, purpose)
+        return _from_controller_document(document, vm_id, purpose)
     if vm.startswith("https://") or vm.startswith("http://"):
         return _resolve_url_method(vm, resolver, purpose)
     raise KeyResolutionError(f"cannot resolve verification method {vm!r}", unsupported=True)

@@ -178,7 +178,7 @@ def verify_legacy_proof(
     result = ProofResult(index=index, suite=suite, verification_method=vm if isinstance(vm, str) else None)
     try:
         if suite not in LEGACY_PROOF_TYPES:
-            raise ProofError(f"unsupported proof type {suite!r}", unverifiable=True, check="suite")
+            raise ProofError(f"proof suite {suite} is not supported", unverifiable=True, check="suite")
         if not isinstance(vm, str) or not vm:
             raise ProofError("the proof has no verificationMethod")
         if any(k in proof for k in ("proofValue", "signatureValue")):

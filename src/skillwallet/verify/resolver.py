@@ -40,6 +40,8 @@ from skillwallet.errors import DocumentUnavailableError, InvalidInputError, NotF
 
 #: Wallet collection holding supplied and cached documents.
 DOCUMENTS_COLLECTION = "documents"
+#: Wallet collection holding the X.509 trust anchors the user added (``documents add-anchor``), by SHA-256.
+ANCHORS_COLLECTION = "trust_anchors"
 #: Largest document accepted from the network or a file: DID documents, key documents and
 #: status lists are small (a 131,072-entry bitstring list is ~16 KiB before base64).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -178,6 +180,14 @@ def validate_document_url(url: str) -> str:
             return did_web_to_url(text)
         except ValueError as exc:
             raise InvalidInputError(str(exc)) from None
+    if text.startswith("did:"):
+        # a DID document of any other method, vouched for by the user (verify.keys.resolve_did_document)
+        from skillwallet.verify.keys import did_syntax_problem
+
+        problem = did_syntax_problem(text)
+        if problem:
+            raise InvalidInputError(f"malformed DID {text!r}: {problem}")
+        return text.split("#", 1)[0]
     try:
         parts = urllib.parse.urlsplit(text)
     except ValueError:
@@ -209,6 +219,22 @@ def parse_document_options(values: Iterable[str]) -> dict[str, bytes]:
             raise InvalidInputError(f"--document given twice for {key} with different files")
         supplied[key] = content
     return supplied
+
+
+def parse_trust_anchor_options(values: Iterable[str]) -> dict[str, bytes]:
+    """Read repeated ``--trust-anchor FILE`` options (PEM, one or several certificates, or DER) into
+    ``{file name: bytes}``; a file that holds no certificate raises :class:`InvalidInputError`."""
+    from skillwallet.verify.x509 import CertificateError, load_certificates
+
+    anchors: dict[str, bytes] = {}
+    for value in values:
+        content = read_document_file(value)
+        try:
+            load_certificates(content, str(value))
+        except CertificateError as exc:
+            raise InvalidInputError(str(exc), "a trust anchor is a CA certificate file, PEM or DER") from None
+        anchors[str(value)] = content
+    return anchors
 
 
 def _split_url_file(value: str) -> tuple[str, str]:
@@ -254,6 +280,7 @@ class DocumentResolver:
         max_bytes: int = MAX_DOCUMENT_BYTES,
         ssl_context: Any = None,
         allow_private_hosts: bool = False,
+        anchors: dict[str, bytes] | None = None,
     ) -> None:
         forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         self.offline = bool(offline or forced)
@@ -269,6 +296,9 @@ class DocumentResolver:
         self.log: list[ResolvedDocument] = []
         self._memo: dict[tuple[str, bool], tuple[bytes, ResolvedDocument]] = {}
         self._failures: dict[tuple[str, bool], DocumentUnavailableError] = {}
+        #: trust anchor files given for this call (``--trust-anchor``): {name: PEM or DER bytes}
+        self.supplied_anchors = dict(anchors or {})
+        self._anchors: list[Any] | None = None
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -298,6 +328,56 @@ class DocumentResolver:
         self.resolved[key] = found
         self.log.append(found)
         return content
+
+    def user_document(self, key: str) -> dict[str, Any] | None:
+        """The JSON document the user vouched for under ``key`` (a DID of any method, or a URL): supplied for this
+        call (``--document``) or kept (``documents add``), never the network, a cache or an import. Logged like a
+        fetch. None when there is none (or it is not a JSON object)."""
+        key = normalize_document_url(key)
+        if key in self.supplied:
+            content, source, stored_at = self.supplied[key], SOURCE_SUPPLIED, None
+        else:
+            record = self._wallet_record(key)
+            if record is None or record[1] != SOURCE_ADDED:
+                return None
+            content, source, stored_at = record[0], SOURCE_KEPT, record[2]
+        try:
+            document = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        if not isinstance(document, dict):
+            return None
+        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
+        self.resolved[key] = found
+        self.log.append(found)
+        return document
+
+    def trust_anchors(self) -> list[Any]:
+        """The X.509 trust anchors the user chose: ``--trust-anchor`` files, then those kept in the wallet
+        (``documents add-anchor``). Never a certificate from a credential or from the network."""
+        if self._anchors is None:
+            from skillwallet.verify.x509 import TrustAnchor, fingerprint, load_certificates
+
+            found: dict[str, TrustAnchor] = {}
+            for name, content in self.supplied_anchors.items():
+                for certificate in load_certificates(content, name):
+                    digest = fingerprint(certificate)
+                    found.setdefault(digest, TrustAnchor(certificate, SOURCE_SUPPLIED, digest))
+            if self.wallet is not None:
+                try:
+                    kept = list(self.wallet.items(ANCHORS_COLLECTION))
+                except Exception:  # noqa: BLE001 - a wallet without the collection keeps no anchors
+                    kept = []
+                for _, record in kept:
+                    try:
+                        content = base64.b64decode(record["content"])
+                        for certificate in load_certificates(content, "kept anchor"):
+                            digest = fingerprint(certificate)
+                            found.setdefault(digest, TrustAnchor(certificate, SOURCE_KEPT, digest))
+                    except (KeyError, TypeError, ValueError):
+                        continue  # a damaged record is no anchor
+            self._anchors = list(found.values())
+        return self._anchors
 
     def fetch_json(self, url: str) -> dict[str, Any]:
         """The document at ``url`` parsed as a JSON object, or raise ``DocumentUnavailableError``."""

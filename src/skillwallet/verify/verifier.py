@@ -122,6 +122,15 @@ def _dates_from_json(document: dict[str, Any]) -> tuple[list[tuple[str, Any]], l
     return starts, ends
 
 
+def _is_ob1(document: dict[str, Any] | None) -> bool:
+    """An Open Badges 1.0 / 0.5 assertion (``uid`` and ``verify``, no OB 2.0 or VC context)."""
+    if not isinstance(document, dict):
+        return False
+    from skillwallet.formats import ob2
+
+    return ob2.is_ob1_assertion(document) and not ob2.is_ob2_document(document)
+
+
 def check_validity_window(
     cred: Credential, document: dict[str, Any] | None, claims: dict[str, Any] | None, as_of: datetime
 ) -> tuple[dict[str, str], list[str], dict[str, Any]]:
@@ -154,6 +163,9 @@ def check_validity_window(
     reasons: list[str] = []
     details: dict[str, Any] = {}
     bad = []
+    # OB 1.0 DateTime: "Either an ISO 8601 date or a standard 10-digit Unix timestamp" (OB 1.0 Assertion,
+    # Primitives); OB 2.0 and the VC data models take strings only.
+    numeric = {"nbf", "exp", "iat"} | ({"issuedOn", "expires"} if _is_ob1(document) or _is_ob1(claims) else set())
 
     def parse(name: str, value: Any) -> datetime | None:
         if isinstance(value, datetime):
@@ -161,7 +173,7 @@ def check_validity_window(
         if isinstance(value, bool) or value is None:
             bad.append(name)
             return None
-        if isinstance(value, (int, float)) and name not in ("nbf", "exp", "iat"):
+        if isinstance(value, (int, float)) and name not in numeric:
             bad.append(name)
             return None
         parsed = parse_datetime(value)
@@ -258,7 +270,7 @@ def _data_integrity(
     return verify_data_integrity_proofs(document, resolver=resolver, issuer=issuer, canonical_cache=cache, as_of=as_of)
 
 
-def _jose(cred: Credential, resolver) -> SignatureFinding:
+def _jose(cred: Credential, resolver, as_of: datetime | None = None) -> SignatureFinding:
     from skillwallet.verify import jose
 
     target = cred
@@ -272,9 +284,50 @@ def _jose(cred: Credential, resolver) -> SignatureFinding:
             fmt = FORMAT_VC_JWT if isinstance(claims.get("vc"), dict) else FORMAT_VC_JOSE
         target = dataclasses.replace(cred, format=fmt)
     try:
-        return jose.verify_jose_credential(target, resolver=resolver)
+        return jose.verify_jose_credential(target, resolver=resolver, as_of=as_of)
     except Exception as exc:  # the JOSE module reports findings; anything raised is a malformed input
         return SignatureFinding(FAIL, reasons=[f"the token could not be checked: {type(exc).__name__}"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# formats secured otherwise than by Data Integrity or a compact JWS
+
+
+def _wild_family(document: dict[str, Any] | None) -> str | None:
+    """``jades`` (a JWS in the JSON serialisation), ``blockcerts-<version>``, or None."""
+    if document is None:
+        return None
+    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.blockcerts import kind_of
+
+    if is_jws_json(document):
+        return "jades"
+    kind = kind_of(document)
+    return f"blockcerts-{kind}" if kind else None
+
+
+def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer, resolver, as_of: datetime):
+    """(finding, the credential document the dates and status are read from, the issuer id)."""
+    if family == "jades":
+        from skillwallet.formats.edc import jws_json_parts
+        from skillwallet.verify.jades import verify_jades
+
+        try:
+            payload = json.loads(jws_json_parts(document)[4].decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        if not isinstance(payload, dict):
+            return SignatureFinding(FAIL, reasons=["the JAdES payload is not a JSON credential"]), None, issuer
+        return verify_jades(document, payload, resolver, as_of), payload, _issuer_id(payload.get("issuer")) or issuer
+    from skillwallet.verify.blockcerts import verify_blockcerts
+
+    kind = family.split("-", 1)[1]
+    inner = document.get("document") if kind == "1.2" else document
+    issuer = issuer or cred.issuer.id
+    dates = dict(inner) if isinstance(inner, dict) else {}
+    if kind == "1.2" and isinstance(dates.get("assertion"), dict):
+        dates.update({k: v for k, v in dates["assertion"].items() if k in ("issuedOn", "expires")})
+    return verify_blockcerts(document, kind), dates, issuer
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -346,8 +399,11 @@ def verify_credential(
     issuer = _issuer_id(document.get("issuer")) if document is not None else None
     issuer = issuer or cred.issuer.id
     structural_fail = False
-    if cred.format == FORMAT_OB2:
-        finding = _jose(cred, resolver)
+    wild = _wild_family(document)
+    if wild is not None:
+        finding, document, issuer = _verify_wild(wild, document, cred, issuer, resolver, as_of)
+    elif cred.format == FORMAT_OB2:
+        finding = _jose(cred, resolver, as_of)
     elif document is not None:
         problem = _structure_problem(document)
         if problem:
@@ -368,7 +424,7 @@ def verify_credential(
             _save_cache(wallet, key, cache)
             details["contexts_index"] = _context_index_version()
     elif claims is not None or cred.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT):
-        finding = _jose(cred, resolver)
+        finding = _jose(cred, resolver, as_of)
         if claims is not None and cred.format != FORMAT_SD_JWT:
             vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
             issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")) or issuer
@@ -397,8 +453,20 @@ def verify_credential(
 
     # ---- status ---------------------------------------------------------------------------------
     ob2_status = finding.details.get("status")
+    from skillwallet.verify.token_status import check_token_status, status_list_reference
+
+    token_status = status_list_reference(claims) if document is None else None
     if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS, "unknown"):
         checks["status"] = ob2_status
+    elif token_status is not None:
+        # IETF Token Status List: the signed `status` claim of an SD-JWT VC (or another JWT)
+        list_issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else issuer
+        outcome, status_reasons, status_details = check_token_status(
+            token_status, issuer=list_issuer, resolver=resolver, as_of=as_of
+        )
+        checks["status"] = outcome
+        verdict.reasons.extend(status_reasons)
+        details["token_status"] = status_details
     else:
         if document is not None:
             entries = document.get("credentialStatus")
@@ -413,6 +481,11 @@ def verify_credential(
         else:
             checks["status"] = _status(entries, issuer, resolver, as_of, wallet, _depth, status_lists, verdict)
 
+    if wild is not None and wild.startswith("blockcerts") and checks.get("status") == NA:
+        # Blockcerts revocation lives in the issuer profile's revocationList (or the spent anchor output in 1.2):
+        # not checked, so not "no status"
+        checks["status"] = UNKNOWN
+        verdict.reasons.append("status: the issuer's Blockcerts revocation list is not checked offline")
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
     if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")

@@ -1,0 +1,239 @@
+"""European Digital Credentials (Europass EDC, the European Learning Model) and their JAdES envelopes.
+
+An EDC is a W3C VC JSON-LD document (context ``http://data.europa.eu/snb/model/context/edc-ap``) typed
+``EuropeanDigitalCredential``. Europass seals it with JAdES (ETSI TS 119 182-1): a JWS in the JSON
+serialisation (RFC 7515 §7.2), ``{"payload": ..., "signatures": [{"protected": ..., "signature": ...}]}`` or the
+flattened form, whose protected header carries the sealing certificate chain in ``x5c``. With ``b64: false``
+(RFC 7797) the payload is the credential's JSON text itself; otherwise it is base64url.
+
+What is shown: the title (``displayParameter.title``, else the credential's or its first claim's title), the
+issuer's ``legalName``, the dates, learning outcomes as skills (with their ESCO skill URI where given) and
+credit points with their framework (ECTS...). Language maps are read in English, else the first language.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from skillwallet.formats._common import fail
+from skillwallet.model import Credential, Issuer, Skill, parse_datetime
+
+FORMAT_EDC = "edc"
+EDC_CONTEXT_MARK = "data.europa.eu/snb/model/context"
+EDC_TYPES = ("EuropeanDigitalCredential", "EuropassCredential")
+MAX_SKILLS = 200
+
+
+def is_jws_json(document: Any) -> bool:
+    """A JWS in the JSON serialisation (RFC 7515 §7.2.1 general, §7.2.2 flattened)."""
+    if not isinstance(document, dict) or "payload" not in document:
+        return False
+    if isinstance(document.get("signatures"), list):
+        return True
+    return "signature" in document and ("protected" in document or "header" in document)
+
+
+def jws_json_parts(document: dict[str, Any]) -> tuple[dict[str, Any], str, str, dict[str, Any], bytes]:
+    """(protected header, protected segment, signature segment, unprotected header, payload bytes) of the first
+    signature; raises ``ValueError`` for a malformed envelope."""
+    from skillwallet.verify.keys import b64url_decode
+
+    if isinstance(document.get("signatures"), list):
+        if not document["signatures"] or not isinstance(document["signatures"][0], dict):
+            raise ValueError("the JWS has no signature")
+        entry = document["signatures"][0]
+    else:
+        entry = document
+    protected_segment = entry.get("protected")
+    signature_segment = entry.get("signature")
+    if not isinstance(protected_segment, str) or not isinstance(signature_segment, str):
+        raise ValueError("the JWS signature has no protected header or no signature")
+    try:
+        header = json.loads(b64url_decode(protected_segment))
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("the JWS protected header is not base64url JSON") from None
+    if not isinstance(header, dict):
+        raise ValueError("the JWS protected header is not a JSON object")
+    unprotected = entry.get("header") if isinstance(entry.get("header"), dict) else {}
+    payload = document.get("payload")
+    if not isinstance(payload, str):
+        raise ValueError("the JWS payload is not a string")
+    if header.get("b64") is False or payload.lstrip().startswith("{"):
+        # RFC 7797 §3: the payload as is ("{" is no base64url character, so a JSON payload is never encoded)
+        payload_bytes = payload.encode("utf-8")
+    else:
+        try:
+            payload_bytes = b64url_decode(payload)
+        except ValueError:
+            raise ValueError("the JWS payload is not base64url") from None
+    return header, protected_segment, signature_segment, unprotected, payload_bytes
+
+
+def is_edc_document(document: Any) -> bool:
+    if not isinstance(document, dict):
+        return False
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(c, str) and EDC_CONTEXT_MARK in c for c in contexts) or any(t in EDC_TYPES for t in types)
+
+
+def text_of(value: Any) -> str | None:
+    """A language map (``{"en": "..."}``, or ELM's ``{"en": ["..."]}``), a list of them, or a string: its English text."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        for item in value:
+            found = text_of(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, dict):
+        if "@value" in value:
+            return text_of(value["@value"])
+        for key in ("en", *sorted(k for k in value if k != "en")):
+            found = text_of(value.get(key))
+            if found:
+                return found
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _claims(document: dict[str, Any]) -> list[dict[str, Any]]:
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict):
+        return []
+    return [c for c in _as_list(subject.get("hasClaim")) if isinstance(c, dict)]
+
+
+def _walk_specs(claim: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
+    """A claim and what it is specified by, and its parts (ELM ``hasPart``), a few levels deep."""
+    if depth > 4:
+        return []
+    found = [claim]
+    for key in ("specifiedBy", "hasPart", "isPartOf"):
+        for child in _as_list(claim.get(key)):
+            if isinstance(child, dict):
+                found.extend(_walk_specs(child, depth + 1))
+    return found
+
+
+def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_type: str, sealed: bool) -> Credential:
+    """The normalised view of an EDC credential (see the module docstring)."""
+    if not isinstance(document.get("credentialSubject"), (dict, list)):
+        raise fail(source, "a European Digital Credential without credentialSubject")
+    display = document.get("displayParameter") if isinstance(document.get("displayParameter"), dict) else {}
+    claims = _claims(document)
+    title = text_of(display.get("title")) or text_of(document.get("title"))
+    if not title and claims:
+        title = text_of(claims[0].get("title"))
+    issuer_value = document.get("issuer")
+    issuer = Issuer()
+    if isinstance(issuer_value, dict):
+        issuer = Issuer(
+            id=issuer_value.get("id") if isinstance(issuer_value.get("id"), str) else None,
+            name=text_of(issuer_value.get("legalName")) or text_of(issuer_value.get("prefLabel")),
+            url=_homepage(issuer_value),
+        )
+    elif isinstance(issuer_value, str):
+        issuer = Issuer(id=issuer_value)
+    if not issuer.name:
+        for claim in claims:  # the awarding body of the first claim stands for an issuer without a name
+            body = (claim.get("awardedBy") or {}).get("awardingBody") if isinstance(claim.get("awardedBy"), dict) else None
+            body = body[0] if isinstance(body, list) and body else body
+            if isinstance(body, dict) and text_of(body.get("legalName")):
+                issuer.name = text_of(body.get("legalName"))
+                break
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    recipient = None
+    if isinstance(subject, dict):
+        recipient = text_of(subject.get("fullName")) or " ".join(
+            filter(None, [text_of(subject.get("givenName")), text_of(subject.get("familyName"))])
+        ) or (subject.get("id") if isinstance(subject.get("id"), str) else None)
+    skills: list[Skill] = []
+    credits = None
+    credit_unit = None
+    seen: set[tuple[str, str | None]] = set()
+    for claim in claims:
+        for spec in _walk_specs(claim):
+            for outcome in _as_list(spec.get("learningOutcome")):
+                if not isinstance(outcome, dict):
+                    continue
+                esco = None
+                for related in _as_list(outcome.get("relatedESCOSkill")):
+                    rid = related.get("id") if isinstance(related, dict) else related
+                    if isinstance(rid, str):
+                        esco = rid
+                        break
+                name = text_of(outcome.get("title")) or text_of(outcome.get("prefLabel"))
+                if name and (name, esco) not in seen and len(skills) < MAX_SKILLS:
+                    seen.add((name, esco))
+                    skills.append(Skill(name=name, framework="ESCO" if esco else None, code=esco, source="skill"))
+            for point in _as_list(spec.get("creditPoint")):
+                if isinstance(point, dict) and credits is None:
+                    try:
+                        credits = float(str(point.get("point")).replace(",", "."))
+                    except ValueError:
+                        continue
+                    credit_unit = text_of((point.get("framework") or {}).get("prefLabel")) if isinstance(point.get("framework"), dict) else None
+                    credit_unit = credit_unit or "credits"
+    issued = parse_datetime(document.get("issuanceDate")) or parse_datetime(document.get("issued"))
+    valid_from = parse_datetime(document.get("validFrom"))
+    expires = parse_datetime(document.get("expirationDate")) or parse_datetime(document.get("validUntil"))
+    types = [t for t in _as_list(document.get("type")) if isinstance(t, str)]
+    extra: dict[str, Any] = {"family": "edc", "sealed": "jades" if sealed else None}
+    if credit_unit:
+        extra["credit_unit"] = credit_unit
+    return Credential(
+        format=FORMAT_EDC,
+        original=original,
+        media_type=media_type,
+        credential_id=document.get("id") if isinstance(document.get("id"), str) else None,
+        title=title,
+        description=text_of(display.get("description")) if display else text_of(document.get("description")),
+        issuer=issuer,
+        issued=issued or valid_from,
+        valid_from=valid_from,
+        expires=expires,
+        achievement_type="EuropeanDigitalCredential",
+        skills=skills,
+        credits=credits,
+        recipient=recipient,
+        types=types,
+        extra={k: v for k, v in extra.items() if v is not None},
+    )
+
+
+def _homepage(agent: dict[str, Any]) -> str | None:
+    for page in _as_list(agent.get("homepage")):
+        url = page.get("contentURL") if isinstance(page, dict) else page
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            return url
+    return None
+
+
+def map_jades(document: dict[str, Any], *, source: str, original: bytes) -> Credential:
+    """A JAdES-sealed (JWS JSON) credential: the view of its payload; the original is the whole envelope."""
+    try:
+        _, _, _, _, payload = jws_json_parts(document)
+        inner = json.loads(payload.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        raise fail(source, "a JWS in the JSON serialisation whose payload is not a JSON credential") from None
+    if not isinstance(inner, dict):
+        raise fail(source, "a JWS in the JSON serialisation whose payload is not a JSON object")
+    if is_edc_document(inner):
+        return edc_view(inner, source=source, original=original, media_type="application/jose+json", sealed=True)
+    from skillwallet.formats import ob3
+
+    cred = ob3.map_vc(inner, source=source, original=original, media_type="application/jose+json")
+    cred.extra["sealed"] = "jades"
+    return cred

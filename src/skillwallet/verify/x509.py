@@ -1,0 +1,211 @@
+"""X.509 certificate chains for JOSE credentials (``x5c``) and JAdES signatures, against anchors the user supplies.
+
+A certificate chain proves nothing by itself: anyone can make a CA and sign a certificate for any name. A chain
+counts only when it leads to a trust anchor the user chose (``--trust-anchor FILE`` for one call, or
+``skillwallet documents add-anchor FILE`` to keep one in the wallet); skillwallet ships none.
+
+Path validation is :mod:`cryptography.x509.verification` (RFC 5280 path building with the Web PKI profile for
+CA certificates: signatures, validity periods at the as-of date, ``basicConstraints``, ``keyUsage``, path length,
+name constraints), never hand-written chain logic. Two runs give the three answers:
+
+1. the chain as carried, with its own topmost certificate standing in as the anchor: a failure here is a chain
+   that is broken in itself (a signature that does not match, a certificate expired at the as-of date, an
+   "intermediate" that is no CA), so the credential is ``invalid``;
+2. the chain against the user's anchors: a failure here (after 1 passed) means the chain is whole but leads to
+   no anchor the user trusts, so the credential is ``unverifiable``, naming the leaf certificate's subject.
+
+The leaf certificate must then be bound to the issuer the signed claims name (:func:`leaf_matches_issuer`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+#: Longest x5c chain read: real chains are 2-4 certificates.
+MAX_CHAIN = 10
+MAX_ANCHOR_FILE_BYTES = 1024 * 1024
+
+
+class CertificateError(ValueError):
+    """Bytes that are not a certificate, or an ``x5c`` that is not a list of base64 DER certificates."""
+
+
+@dataclass
+class TrustAnchor:
+    """A certificate the user chose to trust, and where it came from (``supplied`` / ``kept``)."""
+
+    certificate: Any  # cryptography.x509.Certificate
+    source: str
+    sha256: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.certificate.subject.rfc4514_string()
+
+
+@dataclass
+class ChainResult:
+    """What validating one chain found: ``outcome`` is pass / fail / unknown (see the module docstring)."""
+
+    outcome: str
+    reason: str
+    leaf: Any = None
+    subject: str | None = None
+    anchor: TrustAnchor | None = None
+    chain_subjects: list[str] = field(default_factory=list)
+
+
+def load_certificates(data: bytes, source: str = "input") -> list[Any]:
+    """Every certificate of a PEM file (one or several) or the one certificate of a DER file."""
+    from cryptography import x509
+
+    if len(data) > MAX_ANCHOR_FILE_BYTES:
+        raise CertificateError(f"{source} is too large for a certificate file")
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            certificates = x509.load_pem_x509_certificates(data)
+        else:
+            certificates = [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        raise CertificateError(f"{source} is not an X.509 certificate (PEM or DER)") from None
+    if not certificates:
+        raise CertificateError(f"{source} holds no certificate")
+    return certificates
+
+
+def chain_from_x5c(x5c: Any) -> list[Any]:
+    """The certificates of an ``x5c`` header: base64 (not base64url) DER, the leaf first (RFC 7515 §4.1.6)."""
+    from cryptography import x509
+
+    if not isinstance(x5c, list) or not x5c or not all(isinstance(c, str) for c in x5c):
+        raise CertificateError("'x5c' is not a non-empty list of base64 certificates")
+    if len(x5c) > MAX_CHAIN:
+        raise CertificateError(f"'x5c' has more than {MAX_CHAIN} certificates")
+    chain = []
+    for number, text in enumerate(x5c, 1):
+        try:
+            der = base64.b64decode(text, validate=True)
+            chain.append(x509.load_der_x509_certificate(der))
+        except (binascii.Error, ValueError):
+            raise CertificateError(f"certificate {number} of 'x5c' is not base64 DER") from None
+    return chain
+
+
+def fingerprint(certificate: Any) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+
+
+def subject_of(certificate: Any) -> str:
+    return certificate.subject.rfc4514_string() or f"(empty subject, sha256 {fingerprint(certificate)[:16]})"
+
+
+def _verify(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list[Any] | None, str]:
+    """One path validation run: (the validated chain, "") or (None, the library's reason)."""
+    from cryptography.x509.verification import ExtensionPolicy, PolicyBuilder, Store, VerificationError
+
+    # CA certificates: the Web PKI profile (basicConstraints cA, keyCertSign, path length, name constraints).
+    # The end entity: any extensions, since a credential issuer's certificate is not a TLS server's (the
+    # Web PKI end-entity profile would demand a serverAuth / clientAuth EKU that issuer certificates lack).
+    builder = (
+        PolicyBuilder()
+        .store(Store(anchors))
+        .time(as_of.replace(tzinfo=None) if as_of.tzinfo is None else as_of)
+        .max_chain_depth(MAX_CHAIN)
+        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ExtensionPolicy.permit_all())
+    )
+    try:
+        verified = builder.build_client_verifier().verify(chain[0], chain[1:])
+    except VerificationError as exc:
+        return None, str(exc).removeprefix("validation failed: ")
+    except ValueError as exc:  # e.g. an unsupported key or signature algorithm in the chain
+        return None, str(exc)
+    return list(verified.chain), ""
+
+
+def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
+    """Validate ``chain`` (leaf first) at ``as_of`` against the user's ``anchors`` (see the module docstring)."""
+    from skillwallet.verify.base import FAIL, PASS, UNKNOWN
+
+    leaf = chain[0]
+    subject = subject_of(leaf)
+    if len(chain) > 1:
+        path, problem = _verify([chain[-1]], chain[:-1] if len(chain) > 1 else chain, as_of)
+        if path is None:
+            return ChainResult(FAIL, f"the certificate chain of {subject} does not validate: {problem}", leaf, subject)
+    else:
+        # One certificate: it can only be checked against an anchor. Its own validity window still counts.
+        start, end = leaf.not_valid_before_utc, leaf.not_valid_after_utc
+        if not (start <= as_of <= end):
+            return ChainResult(
+                FAIL, f"the certificate {subject} is not valid at {as_of.date().isoformat()} "
+                f"(valid {start.date().isoformat()} to {end.date().isoformat()})", leaf, subject,
+            )
+    if not anchors:
+        return ChainResult(
+            UNKNOWN,
+            f"the certificate chain of {subject} leads to no trust anchor: none is supplied "
+            "(verify --trust-anchor FILE, or skillwallet documents add-anchor FILE)",
+            leaf, subject,
+        )
+    certificates = [a.certificate for a in anchors]
+    path, problem = _verify(certificates, chain, as_of)
+    if path is None:
+        return ChainResult(
+            UNKNOWN, f"the certificate chain of {subject} does not lead to a trust anchor you supplied ({problem})",
+            leaf, subject,
+        )
+    top = fingerprint(path[-1])
+    anchor = next((a for a in anchors if fingerprint(a.certificate) == top), None)
+    return ChainResult(
+        PASS, f"the certificate chain of {subject} validates up to the trust anchor {subject_of(path[-1])}",
+        leaf, subject, anchor, [subject_of(c) for c in path],
+    )
+
+
+def leaf_names(certificate: Any) -> tuple[list[str], list[str]]:
+    """(URI SANs, DNS SANs) of a certificate."""
+    from cryptography import x509
+
+    try:
+        san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return [], []
+    return list(san.get_values_for_type(x509.UniformResourceIdentifier)), [
+        d.lower() for d in san.get_values_for_type(x509.DNSName)
+    ]
+
+
+def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str]:
+    """Is the leaf certificate the issuer's? (matched, what it is issued to).
+
+    SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, §3.5 "Issuer-signed JWT Verification Key Validation", X.509
+    Certificates): an ``iss`` that is a DNS name in the ``dns:`` URI scheme (RFC 4501) must match a ``dNSName``
+    SAN of the leaf; in all other cases ``iss`` must match a ``uniformResourceIdentifier`` SAN. Earlier drafts
+    and HAIP §7.1 bound an HTTPS ``iss`` through its host name matching a ``dNSName`` SAN; that is accepted
+    too, for the same reason (the CA vouched for that host). The same rule binds the issuer of a VC-JWT or
+    vc+jwt credential. A certificate with neither name is bound to no issuer.
+    """
+    import urllib.parse
+
+    uris, dns = leaf_names(certificate)
+    named = ", ".join([*uris, *dns]) or f"no name ({subject_of(certificate)}, without subjectAltName)"
+    if not issuer:
+        return False, named
+    if issuer in uris:
+        return True, named
+    try:
+        parts = urllib.parse.urlsplit(issuer)
+    except ValueError:
+        return False, named
+    if parts.scheme == "dns" and (parts.path.lstrip("/") or parts.netloc).lower() in dns:
+        return True, named
+    if parts.scheme == "https" and parts.hostname and parts.hostname.lower() in dns:
+        return True, named
+    return False, named

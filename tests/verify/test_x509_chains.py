@@ -1,0 +1,257 @@
+"""X.509 ``x5c`` chains on SD-JWT VCs and VC-JWTs, against trust anchors the user supplies.
+
+No published EUDI sample comes with both its issuer chain and the private keys a tampered twin would need, so the
+chains are made here with fresh keys (tests/verify/x509_helpers.py), shaped like the EUDI test PKI. Every
+attack uses the attacker's own keys.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from skillwallet import paths
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+from skillwallet.store import Wallet
+from test_jose_helpers import make_jws, replace_payload
+from x509_helpers import certificate, der_b64, p256, pki
+
+ISSUER = "https://pid-issuer.example.eu"
+AS_OF = "2026-06-01"
+IAT = int(datetime(2025, 6, 1, tzinfo=timezone.utc).timestamp())
+EXP = int(datetime(2027, 6, 1, tzinfo=timezone.utc).timestamp())
+
+
+def sd_jwt_vc(chain, key, iss: str = ISSUER, **extra) -> str:
+    header = {"alg": "ES256", "typ": "dc+sd-jwt", "x5c": chain, **extra}
+    claims = {"iss": iss, "vct": "urn:eudi:pid:1", "iat": IAT, "exp": EXP, "given_name": "Erika", "family_name": "Mustermann"}
+    return make_jws(header, claims, key) + "~"
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def verify(capsys, token_file: Path, *anchors: Path) -> tuple[int, dict]:
+    args = ["verify", "--offline", "--json", "--as-of", AS_OF]
+    for anchor in anchors:
+        args += ["--trust-anchor", str(anchor)]
+    code = run([*args, str(token_file)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return code, json.loads(out.out)["results"][0]
+
+
+@pytest.fixture
+def genuine(tmp_path):
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    return chain, token, root
+
+
+def test_an_sd_jwt_vc_whose_chain_leads_to_a_supplied_anchor_is_verified(genuine, capsys) -> None:
+    chain, token, root = genuine
+    code, result = verify(capsys, token, root)
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["signature"] == "pass" and result["checks"]["issuer_binding"] == "pass"
+    assert code == ExitCode.OK
+    assert any("CN=Test PID Issuer" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_without_an_anchor_the_chain_is_unverifiable_naming_the_leaf_subject(genuine, capsys) -> None:
+    _, token, _ = genuine
+    code, result = verify(capsys, token)
+    assert result["verdict"] == "unverifiable", result
+    assert result["checks"]["signature"] == "unknown"
+    assert any("CN=Test PID Issuer" in r and "trust anchor" in r for r in result["reasons"]), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_a_chain_from_an_attackers_own_ca_is_not_verified(genuine, tmp_path, capsys) -> None:
+    _, _, root = genuine
+    attacker = pki(ISSUER)  # the same names, the attacker's own root
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc(attacker.x5c, attacker.leaf_key))
+    code, result = verify(capsys, forged, root)
+    assert result["verdict"] == "unverifiable", result
+    assert any("does not lead to a trust anchor you supplied" in r for r in result["reasons"]), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_a_leaf_not_signed_by_the_intermediate_is_invalid(genuine, tmp_path, capsys) -> None:
+    chain, _, root = genuine
+    attacker_key = p256()
+    # the issuing CA's name on a leaf signed by the attacker's key: the intermediate never signed it
+    leaf = certificate("Test PID Issuer", attacker_key, "Test Issuing CA", p256(), ca=False, uris=(ISSUER,))
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc([der_b64(leaf), der_b64(chain.intermediate)], attacker_key))
+    code, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid", result
+    assert any("does not validate" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_leaf_issued_to_another_name_is_invalid(tmp_path, capsys) -> None:
+    other = pki("https://other-issuer.example.org")  # a genuine certificate, for someone else
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(other.x5c, other.leaf_key, iss=ISSUER))
+    root = write(tmp_path, "root.pem", other.root_pem())
+    code, result = verify(capsys, token, root)
+    assert result["verdict"] == "invalid", result
+    assert any("is issued to https://other-issuer.example.org" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_the_host_of_an_https_issuer_matches_a_dns_name(tmp_path, capsys) -> None:
+    chain = pki(ISSUER, uris=())  # only a dNSName SAN
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "verified", result["reasons"]
+
+
+def test_a_leaf_expired_at_the_as_of_date_is_invalid(tmp_path, capsys) -> None:
+    chain = pki(ISSUER, leaf_days=365)  # 2025-01-01 to 2026-01-01; AS_OF is 2026-06-01
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "invalid", result
+    assert any("not valid at validation time" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_payload_changed_after_signing_is_invalid(genuine, tmp_path, capsys) -> None:
+    chain, token, root = genuine
+    jwt = token.read_text().rstrip("~")
+    claims = {"iss": ISSUER, "vct": "urn:eudi:pid:1", "iat": IAT, "exp": EXP + 10 * 365 * 86400, "given_name": "Erika"}
+    forged = write(tmp_path, "forged.sd-jwt", replace_payload(jwt, claims) + "~")
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+
+
+def test_a_signature_by_another_key_than_the_leafs_is_invalid(genuine, tmp_path, capsys) -> None:
+    chain, _, root = genuine
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc(chain.x5c, p256()))
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid", result
+
+
+def test_a_vc_jwt_with_an_x5c_chain_is_verified_with_its_anchor(tmp_path, capsys) -> None:
+    chain = pki("https://university.example")
+    vc = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": "https://university.example",
+        "issuanceDate": "2025-06-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ada", "name": "Ada"},
+    }
+    claims = {"iss": "https://university.example", "nbf": IAT, "sub": "did:example:ada", "vc": vc}
+    token = write(tmp_path, "degree.jwt", make_jws({"alg": "ES256", "typ": "JWT", "x5c": chain.x5c}, claims, chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "verified", result["reasons"]
+    _, result = verify(capsys, token)
+    assert result["verdict"] == "unverifiable", result
+
+
+def test_a_kept_anchor_is_used_until_removed(genuine, wallet_home, capsys) -> None:
+    chain, token, root = genuine
+    der = root.with_suffix(".der")
+    der.write_bytes(chain.root.public_bytes(Encoding.DER))
+    assert run(["documents", "add-anchor", str(der)]) == ExitCode.OK
+    assert "trusting CN=Test Root CA" in capsys.readouterr().err
+    assert run(["documents", "list", "--json"]) == ExitCode.OK
+    listed = json.loads(capsys.readouterr().out)
+    (anchor,) = listed["anchors"]
+    assert anchor["subject"].startswith("CN=Test Root CA")
+    _, result = verify(capsys, token)
+    assert result["verdict"] == "verified", result["reasons"]
+    assert run(["documents", "remove-anchor", anchor["sha256"][:16]]) == ExitCode.OK
+    capsys.readouterr()
+    _, result = verify(capsys, token)
+    assert result["verdict"] == "unverifiable", result
+
+
+def test_add_with_a_trust_anchor_stores_the_verified_verdict(genuine, wallet_home, passphrase, capsys) -> None:
+    _, token, root = genuine
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(token)]) == ExitCode.OK, capsys.readouterr().err
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        (stored,) = wallet.list_credentials()
+    assert stored.verdict.verdict == "verified", stored.verdict.reasons
+
+
+def test_a_trust_anchor_that_is_not_a_certificate_is_refused(tmp_path, capsys) -> None:
+    bogus = write(tmp_path, "anchor.pem", "not a certificate")
+    token = write(tmp_path, "x.sd-jwt", "a.b.c~")
+    code = run(["verify", "--offline", "--trust-anchor", str(bogus), str(token)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert err.startswith("error: ") and "is not an X.509 certificate" in err and "Traceback" not in err
+
+
+@pytest.fixture
+def wallet_home(passphrase: str) -> Path:
+    home = paths.wallet_home()
+    Wallet.init(home, passphrase).close()
+    return home
+
+
+# ---- Token Status List (draft-ietf-oauth-status-list) -------------------------------------------------------
+
+STATUS_URI = "https://pid-issuer.example.eu/statuslists/1"
+
+
+def status_list_token(chain, key, values: list[int], *, bits: int = 1, sub: str = STATUS_URI) -> str:
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    packed = bytearray((len(values) * bits + 7) // 8)
+    for index, value in enumerate(values):
+        packed[index * bits // 8] |= value << (index * bits % 8)  # least significant bits first (§4.1)
+    claims = {"sub": sub, "iat": IAT, "exp": EXP, "ttl": 43200,
+              "status_list": {"bits": bits, "lst": b64url_encode(zlib.compress(bytes(packed)))}}
+    return make_jws({"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain}, claims, key)
+
+
+def with_status(chain, key, idx: int) -> str:
+    header = {"alg": "ES256", "typ": "dc+sd-jwt", "x5c": chain}
+    claims = {"iss": ISSUER, "vct": "urn:eudi:pid:1", "iat": IAT, "exp": EXP, "given_name": "Erika",
+              "status": {"status_list": {"idx": idx, "uri": STATUS_URI}}}
+    return make_jws(header, claims, key) + "~"
+
+
+@pytest.mark.parametrize(("idx", "expected"), [(0, "pass"), (3, "revoked"), (5, "suspended")])
+def test_the_status_list_token_of_the_issuer_answers(idx, expected, tmp_path, capsys) -> None:
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, idx))
+    values = [0, 0, 0, 1, 0, 2, 0, 0]
+    status = write(tmp_path, "status.jwt", status_list_token(chain.x5c, chain.leaf_key, values, bits=2))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    args = ["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+            f"--document={STATUS_URI}={status}", str(token)]
+    code = run(args)
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == expected, result["reasons"]
+    assert (code == ExitCode.OK) == (expected == "pass")
+
+
+@pytest.mark.parametrize("who", ["attacker", "other-sub", "absent"])
+def test_a_status_list_token_that_is_not_the_issuers_is_not_honoured(who, tmp_path, capsys) -> None:
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 0))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    args = ["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]
+    if who == "attacker":  # revokes a genuine credential with a list of their own
+        attacker = pki(ISSUER)
+        args.append(f"--document={STATUS_URI}={write(tmp_path, 's.jwt', status_list_token(attacker.x5c, attacker.leaf_key, [1]))}")
+    elif who == "other-sub":
+        args.append(f"--document={STATUS_URI}={write(tmp_path, 's.jwt', status_list_token(chain.x5c, chain.leaf_key, [1], sub='https://pid-issuer.example.eu/statuslists/2'))}")
+    run([*args, str(token)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified"
+    assert result["checks"]["status"] == "unknown", result["reasons"]
+    assert any(r.startswith("status: ") for r in result["reasons"]), result["reasons"]
