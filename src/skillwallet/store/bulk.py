@@ -7,16 +7,21 @@ made `stack` up to 1.9x slower (disabling it measured 0.67x). Two tools:
 
 * :func:`paused_gc` around a bulk decode (the store's full reads use it): nothing the decode allocates is garbage
   with cycles, so nothing is lost by not collecting during it; the collector is re-enabled afterwards.
-* :func:`frozen_gc` around a command that loads a wallet and then works on it (``stack``, ``skills``): after the
-  load, ``gc.freeze()`` moves what is alive into the permanent generation, so later collections (the evaluation's
-  own young objects) never traverse the loaded credentials again; ``gc.unfreeze()`` when the command ends.
+* :data:`freeze_after_loads`, set by the command-line entry point (a process that ends with its command): at the
+  end of a paused block ``gc.freeze()`` moves everything alive into the permanent generation, so no later
+  collection traverses the loaded records (re-enabled with a few hundred thousand young objects, the collector
+  would otherwise traverse them all at the next allocation, then again as they age: ~0.5 s at 10,000). Frozen
+  objects are still freed by reference counting; only cycles among them would wait for the process to end.
+  Library use (and the test suite, which runs many commands in one process) leaves it off.
 """
 
 from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Iterator
+
+freeze_after_loads = False
 
 
 @contextmanager
@@ -27,25 +32,7 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        if freeze_after_loads:
+            gc.freeze()
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def frozen_gc() -> Iterator[Callable[[], None]]:
-    """Freeze whatever is alive when the block's ``freeze()`` step is reached; unfreeze when the block ends.
-
-    Use as ``with frozen_gc() as freeze: load(); freeze()``.
-    """
-    frozen = False
-
-    def freeze() -> None:
-        nonlocal frozen
-        gc.freeze()
-        frozen = True
-
-    try:
-        yield freeze
-    finally:
-        if frozen:
-            gc.unfreeze()

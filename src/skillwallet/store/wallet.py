@@ -245,18 +245,39 @@ class StoredCredential:
         )
 
     @classmethod
-    def from_facts(cls, wallet_id: str, index: dict[str, Any]) -> "StoredCredential":
+    def from_facts(cls, wallet_id: str, index: dict[str, Any], dates: dict | None = None) -> "StoredCredential":
         """From the index record alone: the credential holds its :data:`FACT_FIELDS` only (``complete`` False:
-        no original bytes, description, criteria, evidence or image)."""
+        no original bytes, description, criteria, evidence or image). ``dates`` memoises parsed timestamps
+        across a bulk load (many credentials share their ``added`` time and dates)."""
+        dates = {} if dates is None else dates
+        verdict = index.get("verdict") or {}
         return cls(
             wallet_id=wallet_id,
-            credential=credential_from_facts(index["facts"]),
-            verdict=Verdict.from_dict(index.get("verdict") or {}),
-            added=parse_datetime(index.get("added")) or _now(),
+            credential=credential_from_facts(index["facts"], dates),
+            verdict=Verdict(
+                verdict=verdict.get("verdict", VERDICT_NOT_VERIFIED),
+                checks=dict(verdict.get("checks") or {}),
+                reasons=list(verdict.get("reasons") or []),
+                checked_at=_memo_datetime(verdict.get("checked_at"), dates),
+                details=dict(verdict.get("details") or {}),
+            ),
+            added=_memo_datetime(index.get("added"), dates) or _now(),
             tags=list(index.get("tags") or []),
             note=index.get("note"),
             complete=False,
         )
+
+
+def _memo_datetime(value: Any, dates: dict) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return dates[value]
+    except KeyError:
+        parsed = dates[value] = parse_datetime(value)
+        return parsed
+    except TypeError:  # not hashable: let the parser say what it is
+        return parse_datetime(value)
 
 
 def credential_facts(credential: Credential) -> dict[str, Any]:
@@ -281,9 +302,39 @@ def credential_facts(credential: Credential) -> dict[str, Any]:
     return out
 
 
-def credential_from_facts(facts: dict[str, Any]) -> Credential:
-    """A :class:`Credential` with only the fields its facts hold (empty ``original``)."""
-    return Credential.from_dict(dict(facts, original=""))
+def credential_from_facts(facts: dict[str, Any], dates: dict | None = None) -> Credential:
+    """A :class:`Credential` with only the fields its facts hold (empty ``original``).
+
+    Built field by field rather than through ``Credential.from_dict``: this runs once per credential per `stack`.
+    """
+    from skillwallet.model import Issuer, Skill
+
+    dates = {} if dates is None else dates
+    get = facts.get
+    return Credential(
+        format=facts["format"],
+        original=b"",
+        media_type=get("media_type") or "application/json",
+        credential_id=get("credential_id"),
+        title=get("title"),
+        issuer=Issuer(**(get("issuer") or {})),
+        issued=_memo_datetime(get("issued"), dates),
+        expires=_memo_datetime(get("expires"), dates),
+        valid_from=_memo_datetime(get("valid_from"), dates),
+        achievement_id=get("achievement_id"),
+        achievement_type=get("achievement_type"),
+        achievement_aliases=list(get("achievement_aliases") or []),
+        skills=[Skill(**skill) for skill in get("skills") or []],
+        tags=list(get("tags") or []),
+        credits=get("credits"),
+        hours=get("hours"),
+        result=get("result"),
+        level=get("level"),
+        types=list(get("types") or []),
+        parent_id=get("parent_id"),
+        self_attested=bool(get("self_attested")),
+        extra=dict(get("extra") or {}),
+    )
 
 
 def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
@@ -1171,9 +1222,10 @@ class Wallet:
             if len(bodies) != len(index):
                 raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
             out = []
+            dates: dict = {}
             for key, record in index:
                 if "facts" in record:
-                    out.append(StoredCredential.from_facts(key, record))
+                    out.append(StoredCredential.from_facts(key, record, dates))
                     continue
                 body = self.get(BODIES, key)
                 if body is None:
