@@ -112,10 +112,10 @@ def cpu(args: list[str], env: dict, runs: int, ok=(0,)) -> float:
 
 def line(name: str, value: float, unit: str, note: str = "") -> None:
     base = BASELINE.get(name)
-    shown = f"{value:10.3f} {unit}" if unit == "s" else f"{value:10.1f} {unit}"
+    shown = f"{value:10.3f} {unit}" if unit == "s" else f"{value:10.2f} {unit}"
     if base:
         note = f"baseline {base:.3f} {unit}, {value / base:.2f}x  " + note if unit == "s" else \
-            f"baseline {base:.1f} {unit}, {value / base:.2f}x  " + note
+            f"baseline {base:.2f} {unit}, {value / base:.2f}x  " + note
     print(f"{name:<34} {shown}  {note}".rstrip(), flush=True)
 
 
