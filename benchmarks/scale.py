@@ -218,7 +218,7 @@ def main() -> None:
         import gc
 
         for label, load in (("full credentials", wallet.list_credentials),
-                            ("compact records", getattr(wallet, "stacking_credentials", None))):
+                            ("compact records", wallet.list_credential_facts)):
             if load is None:
                 continue
             samples = []
