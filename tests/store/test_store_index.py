@@ -366,3 +366,23 @@ def test_doctor_compact_through_the_cli():
     assert "WITHOUT ROWID" not in records_sql(wallet_file()).upper()
     locked = run_cli("doctor", "--compact", env={"SKILLWALLET_PASSPHRASE": None, "SKILLWALLET_SESSION": None})
     assert locked.returncode != 0 and locked.stderr.startswith("error: ") and "Traceback" not in locked.stderr
+
+
+def test_damaged_schema_text_is_reported_on_one_line(wallet):
+    """SQLite quotes the damaged schema statement (several lines) in its message: the error stays one line."""
+    from skillwallet.errors import WalletCorruptError
+
+    wallet.add_credential(make_credential(1))
+    wallet.close()
+    conn = sqlite3.connect(wallet_file())
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_schema SET sql = replace(sql, 'version INTEGER', 'version INTEGER \"') "
+                 "WHERE name='records'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(WalletCorruptError) as caught:
+        Wallet.open(wallet_home(), passphrase=PASSPHRASE).close()
+    assert "\n" not in caught.value.message and "damaged" in caught.value.message
+    proc = run_cli("list", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE})
+    assert proc.returncode != 0 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert len([line for line in proc.stderr.splitlines() if not line.startswith("hint:")]) == 1, proc.stderr

@@ -44,7 +44,7 @@ from skillwallet.errors import (
 )
 from skillwallet.model import VERDICT_NOT_VERIFIED, Credential, Verdict, format_datetime, parse_datetime
 from skillwallet.store import crypto, fsutil
-from skillwallet.store.bulk import paused_gc
+from skillwallet.bulk import paused_gc
 from skillwallet.store.crypto import KdfParams, Secret
 
 FORMAT_VERSION = 1
@@ -82,15 +82,10 @@ CORRUPT_HINT = "restore a backup with: skillwallet restore --force FILE (the dam
 # records spilling into half-empty overflow pages, 2x the sealed data). The record id stays unique through an
 # index: lookups by (collection, rid) are as before. The row number says only in which order records were written,
 # which their versions (the generation of the writing transaction) already show.
-_RECORDS_TABLE = """
-CREATE TABLE {name} (
-    n INTEGER PRIMARY KEY,
-    collection TEXT NOT NULL,
-    rid BLOB NOT NULL,
-    version INTEGER NOT NULL,
-    sealed BLOB NOT NULL,
-    UNIQUE (collection, rid)
-)"""
+_RECORDS_TABLE = (
+    "CREATE TABLE {name} (n INTEGER PRIMARY KEY, collection TEXT NOT NULL, rid BLOB NOT NULL, "
+    "version INTEGER NOT NULL, sealed BLOB NOT NULL, UNIQUE (collection, rid))"
+)
 # (collection, version, rid): covering, so checking a collection's record set never reads the records themselves
 _RECORDS_INDEX = "CREATE INDEX records_versions ON records (collection, version, rid)"
 _SCHEMA = (
@@ -191,7 +186,9 @@ def _translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
             f"could not read or write the wallet file {path} (disk full, file size limit or I/O error)",
             "nothing was changed; free some space and try again",
         )
-    return WalletCorruptError(f"the wallet file {path} is damaged ({exc})", CORRUPT_HINT)
+    # SQLite quotes schema text (several lines) when the schema itself is damaged: the message stays one line
+    detail = " ".join(str(exc).split())
+    return WalletCorruptError(f"the wallet file {path} is damaged ({detail})", CORRUPT_HINT)
 
 
 @dataclass
