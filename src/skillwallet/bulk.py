@@ -12,7 +12,8 @@ made `stack` up to 1.9x slower (disabling it measured 0.67x). Two tools:
   collection traverses the loaded records (re-enabled with a few hundred thousand young objects, the collector
   would otherwise traverse them all at the next allocation, then again as they age: ~0.5 s at 10,000). Frozen
   objects are still freed by reference counting; only cycles among them would wait for the process to end.
-  Library use (and the test suite, which runs many commands in one process) leaves it off.
+  Library use (and the test suite, which runs many commands in one process) leaves it off: there the block's
+  objects are moved to the oldest generation without a traversal (freeze then unfreeze) instead.
 """
 
 from __future__ import annotations
@@ -34,5 +35,11 @@ def paused_gc() -> Iterator[None]:
     finally:
         if freeze_after_loads:
             gc.freeze()
+        elif gc.get_freeze_count() == 0:
+            # library use: move what the block made straight to the oldest generation (freeze + unfreeze moves
+            # lists, it traverses nothing), instead of leaving a few hundred thousand young objects for the next
+            # collections to traverse one generation at a time (skipped when someone else froze objects)
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()

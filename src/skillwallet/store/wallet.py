@@ -1191,7 +1191,7 @@ class Wallet:
             index = self.items(CREDENTIALS)
             self._scan(BODIES, "")  # the bodies' record set must be intact too (read through the narrow index)
             out = [list_object(key, value) for key, value in index]
-        out.sort(key=lambda o: (o["added"] or "", o["id"]))
+            out.sort(key=lambda o: (o["added"] or "", o["id"]))
         return out
 
     def list_credentials(self) -> list[StoredCredential]:
@@ -1202,7 +1202,7 @@ class Wallet:
             if index.keys() != bodies.keys():
                 raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
             out = [StoredCredential.from_records(key, index[key], bodies[key]) for key in index]
-        out.sort(key=lambda s: (s.added, s.wallet_id))
+            out.sort(key=lambda s: (s.added, s.wallet_id))
         return out
 
     def list_credential_facts(self) -> list[StoredCredential]:
@@ -1228,7 +1228,7 @@ class Wallet:
                 if body is None:
                     raise WalletCorruptError(f"the credential {key} of the wallet {self.path} is incomplete", CORRUPT_HINT)
                 out.append(StoredCredential.from_records(key, record, body))
-        out.sort(key=lambda s: (s.added, s.wallet_id))
+            out.sort(key=lambda s: (s.added, s.wallet_id))
         return out
 
     # ------------------------------------------------------------------ layout
