@@ -388,3 +388,20 @@ def test_damaged_schema_text_is_reported_on_one_line(wallet):
     proc = run_cli("list", env={"SKILLWALLET_PASSPHRASE": PASSPHRASE})
     assert proc.returncode != 0 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert len([line for line in proc.stderr.splitlines() if not line.startswith("hint:")]) == 1, proc.stderr
+
+
+def test_compact_says_when_a_reader_kept_the_wal_from_being_emptied(wallet):
+    for n in range(10):
+        wallet.add_credential(big_credential(n))
+    reader = sqlite3.connect(wallet_file())
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM records").fetchone()  # holds a snapshot from before
+        result = wallet.compact()
+    finally:
+        reader.close()
+    assert result["wal_truncated"] is False
+    assert len(wallet.list_credential_facts()) == 10
+    assert wallet.compact()["wal_truncated"] is True  # once the reader is gone
+    wal = Path(str(wallet_file()) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

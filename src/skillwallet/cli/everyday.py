@@ -586,6 +586,10 @@ def compact_wallet(home: Path) -> list[Finding]:
         done.append(f"index records completed for {result['facts_built']} credentials")
     if result["layout_migrated"]:
         done.append("records moved to the current layout")
+    if not result["wal_truncated"]:
+        return [Finding("compact", WARNING, "compacted: " + "; ".join(done) + "; but another skillwallet process was "
+                        "reading the wallet, so the -wal file still holds page images from before",
+                        "run skillwallet doctor --compact again when no other skillwallet command runs")]
     return [Finding("compact", INFO, "compacted: " + "; ".join(done))]
 
 

@@ -1302,7 +1302,8 @@ class Wallet:
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA temp_store=MEMORY")  # VACUUM's scratch copy: never a file in $TMPDIR
             conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # (busy, frames, checkpointed): busy when another process still reads an older snapshot
+            checkpoint = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except _DB_ERRORS as exc:
             raise _translate_sqlite(exc, self.path) from None
         finally:
@@ -1312,7 +1313,7 @@ class Wallet:
                 pass
         sealed = self._fetchall("SELECT coalesce(sum(length(sealed)), 0) FROM records")[0][0]
         return {"bytes_before": before, "bytes_after": self._file_bytes(), "sealed_bytes": sealed,
-                "facts_built": built, "layout_migrated": migrated}
+                "facts_built": built, "layout_migrated": migrated, "wal_truncated": not checkpoint or checkpoint[0] == 0}
 
     def _file_bytes(self) -> int:
         total = 0
