@@ -94,6 +94,7 @@ def test_stacking_from_index_records_equals_stacking_from_full_credentials(walle
     fill(wallet, 60)
     target = wallet.list_credential_facts()[3].wallet_id
     wallet.set_tags(target, ["step:portfolio", "data"])
+    assert_same_verdicts(wallet)
     full, compact = wallet.list_credentials(), wallet.list_credential_facts()
     full_index, compact_index = CredentialIndex(full, as_of=AS_OF), CredentialIndex(compact, as_of=AS_OF)
     statuses = set()
@@ -134,11 +135,22 @@ def golden_passphrase() -> str:
     return (GOLDEN / "PASSPHRASE").read_text().strip()
 
 
+def assert_same_verdicts(wallet: Wallet) -> None:
+    """Stacking from the index facts counts each credential as what `list` and a full load say it is (a verdict
+    the wallet would not show beside the stored document must not count toward a goal either)."""
+    full = {s.wallet_id: s.verdict for s in wallet.list_credentials()}
+    facts = {s.wallet_id: s.verdict for s in wallet.list_credential_facts()}
+    listed = {o["id"]: o["verdict"] for o in wallet.list_summaries()}
+    assert facts == full
+    assert {k: v.verdict for k, v in facts.items()} == listed
+
+
 def test_golden_wallet_without_facts_is_read_from_its_bodies_then_upgraded_by_the_first_write():
     home = golden_home()
     expected = json.loads((GOLDEN / "expected.json").read_text())["credentials"]
     with Wallet.open(home, passphrase=golden_passphrase()) as wallet:
         assert all("facts" not in record for record in index_records(wallet).values())
+        assert_same_verdicts(wallet)
         before = [(s.wallet_id, s.credential.to_dict()) for s in wallet.list_credential_facts()]
         assert before == [(c["id"], c["credential"]) for c in expected]  # complete: read from the bodies
         # the first write transaction builds the facts, in the same transaction
@@ -146,6 +158,7 @@ def test_golden_wallet_without_facts_is_read_from_its_bodies_then_upgraded_by_th
     with Wallet.open(home, passphrase=golden_passphrase()) as wallet:
         records = index_records(wallet)
         assert all("facts" in record for record in records.values())
+        assert_same_verdicts(wallet)
         assert wallet.get("_wallet", "layout") == {"facts": 1}
         compact = {s.wallet_id: s for s in wallet.list_credential_facts()}
         full = {s.wallet_id: s for s in wallet.list_credentials()}

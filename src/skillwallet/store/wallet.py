@@ -247,7 +247,7 @@ class StoredCredential:
         no original bytes, description, criteria, evidence or image). ``dates`` memoises parsed timestamps
         across a bulk load (many credentials share their ``added`` time and dates)."""
         dates = {} if dates is None else dates
-        verdict = index.get("verdict") or {}
+        verdict = index_verdict(index)
         return cls(
             wallet_id=wallet_id,
             credential=credential_from_facts(index["facts"], dates),
@@ -263,6 +263,13 @@ class StoredCredential:
             note=index.get("note"),
             complete=False,
         )
+
+
+def index_verdict(index: dict[str, Any]) -> dict[str, Any]:
+    """The verdict an index record holds, as ``list`` shows it (:func:`list_object`): stacking from the index facts
+    must count a credential as exactly what ``list`` and a full load say it is."""
+    verdict = index.get("verdict")
+    return verdict if isinstance(verdict, dict) else {}
 
 
 def _memo_datetime(value: Any, dates: dict) -> datetime | None:
@@ -341,7 +348,7 @@ def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
     out["badge_tags"] = out.pop("tags", [])
     out["tags"] = list(index.get("tags") or [])
     # read the stored verdict dict directly (no Verdict object): this runs once per credential per listing
-    verdict = index.get("verdict") or {}
+    verdict = index_verdict(index)
     checks = verdict.get("checks") or {}
     out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
     out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
