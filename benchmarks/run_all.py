@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["cli_startup", "store", "scale", "import", "verify", "jose", "stacking", "export"]
+ORDER = ["cli_startup", "store", "import", "verify", "jose", "stacking", "export"]
 
 
 def main(argv: list[str]) -> int:

@@ -212,15 +212,16 @@ class StoredCredential:
         return list_object(self.wallet_id, self.index_record())
 
     def index_record(self) -> dict[str, Any]:
-        """The small record ``list``, ``stack`` and ``skills`` read (everything but the credential's full body)."""
+        """The small record ``list`` reads (everything but the credential's full body)."""
         return {
             "identity": self.credential.identity_key(),
             "summary": self.credential.summary(),
-            "facts": credential_facts(self.credential),
             "verdict": self.verdict.to_dict(),
             "added": format_datetime(self.added),
             "tags": list(self.tags),
             "note": self.note,
+            # what `stack` and `skills` read instead of the body (FACT_FIELDS), written with it
+            "facts": credential_facts(self.credential),
         }
 
     def to_record(self) -> dict[str, Any]:
