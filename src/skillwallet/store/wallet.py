@@ -71,7 +71,8 @@ FACT_FIELDS = (
     "achievement_type", "achievement_aliases", "skills", "tags", "credits", "hours", "result", "level", "types",
     "parent_id", "self_attested",
 )
-FACT_EXTRA = ("activity_start", "activity_end")  # the experience aggregate reads these (stacking/evaluate.py)
+# the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py)
+FACT_EXTRA = ("activity_start", "activity_end", "occupation")
 RESERVED_PREFIX = "_"
 
 BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"
