@@ -33,6 +33,8 @@ def varied_credential(n: int):
     rng = random.Random(n)
     labels = sorted(s.label for s in default_taxonomy().skills.values())
     extra = {"activity_start": "2020-01-01T00:00:00Z", "activity_end": "2023-06-01T00:00:00Z"} if n % 5 == 0 else {}
+    if n % 4 == 0:
+        extra["occupation"] = "15-2051.00"  # O*NET Data Scientists
     return make_credential(
         n,
         title=f"Credential {n}",
