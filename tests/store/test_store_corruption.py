@@ -20,6 +20,7 @@ def content(wallet: Wallet) -> dict:
         "credentials": [(s.wallet_id, s.to_record()) for s in wallet.list_credentials()],
         "holder": wallet.items("_holder"),
         "documents": wallet.items("documents"),
+        "layout": wallet.items("_wallet"),
     }
 
 

@@ -236,7 +236,7 @@ def test_passphrase_change_crash_at_every_step(rich_wallet):
     assert content(current) == expected
     assert {"passwd.begin", "passwd.clear", "passwd.record", "passwd.wrapped_dek", "passwd.integrity",
             "passwd.commit", "passwd.committed", "seen.write", "seen.fsync", "seen.replace"} <= set(steps)
-    assert steps.count("passwd.record") == 13  # 5 credentials x 2, holder key, profile, document
+    assert steps.count("passwd.record") == 14  # 5 credentials x 2, holder key, profile, document, layout
     assert steps.count("seen.replace") == 2  # the pending record before the commit, the final one after
     for index in range(len(steps) + 1):  # one past the end: the crash comes after the last step
         target = PASSPHRASE if current == NEW_PASSPHRASE else NEW_PASSPHRASE

@@ -138,7 +138,7 @@ def test_duplicated_record_detected(filled_wallet):
     filled_wallet.close()
     rid, version, sealed = credential_rows()[0]
     forged_rid = bytes(16)
-    edit_db([("INSERT INTO records VALUES ('credentials', ?, ?, ?)", (forged_rid, version, sealed))])
+    edit_db([("INSERT INTO records(collection, rid, version, sealed) VALUES ('credentials', ?, ?, ?)", (forged_rid, version, sealed))])
     assert_detected()
 
 

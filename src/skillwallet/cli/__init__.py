@@ -17,5 +17,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(f"skillwallet {__version__}\n")
         raise SystemExit(0)
     from skillwallet.cli.app import run
+    from skillwallet import bulk
 
+    bulk.freeze_after_loads = True  # one command per process: see skillwallet/bulk.py
     raise SystemExit(run(args))

@@ -573,8 +573,29 @@ def check_secrets() -> list[Finding]:
     return findings
 
 
-def run_doctor(fix: bool = False) -> list[Finding]:
-    """Every check, in order. With ``fix``, tighten permissions first (the only repair doctor makes itself)."""
+def compact_wallet(home: Path) -> list[Finding]:
+    """Unlock the wallet, bring it to the current layout and give back unused space (``doctor --compact``)."""
+    from skillwallet.cli.session import open_wallet
+
+    with open_wallet() as wallet:
+        result = wallet.compact()
+    mb = 1024 * 1024
+    done = [f"{result['bytes_before'] / mb:.1f} MiB -> {result['bytes_after'] / mb:.1f} MiB "
+            f"({result['sealed_bytes'] / mb:.1f} MiB of sealed records)"]
+    if result["facts_built"]:
+        done.append(f"index records completed for {result['facts_built']} credentials")
+    if result["layout_migrated"]:
+        done.append("records moved to the current layout")
+    if not result["wal_truncated"]:
+        return [Finding("compact", WARNING, "compacted: " + "; ".join(done) + "; but another skillwallet process was "
+                        "reading the wallet, so the -wal file still holds page images from before",
+                        "run skillwallet doctor --compact again when no other skillwallet command runs")]
+    return [Finding("compact", INFO, "compacted: " + "; ".join(done))]
+
+
+def run_doctor(fix: bool = False, compact: bool = False) -> list[Finding]:
+    """Every check, in order. With ``fix``, tighten permissions first (the only repair doctor makes itself); with
+    ``compact``, unlock the wallet and compact it first (docs/store.md, "Compaction")."""
     from skillwallet import paths
 
     roots = [paths.wallet_home(), paths.config_dir(), paths.state_dir()]
@@ -582,6 +603,8 @@ def run_doctor(fix: bool = False) -> list[Finding]:
     if fix:
         for path in fix_permissions(roots):
             findings.append(Finding("permissions", INFO, f"fixed: {path} is now private"))
+    if compact:
+        findings += compact_wallet(paths.wallet_home())
     findings += check_wallet(paths.wallet_home())
     findings += check_rollback_record(paths.wallet_home())
     findings += check_permissions(roots)
@@ -597,10 +620,13 @@ _MARKS = {OK: "ok", INFO: "info", WARNING: "warn", PROBLEM: "FAIL"}
 
 def doctor_command(
     fix: bool = typer.Option(False, "--fix", help="Make wallet, config and state files private (0600/0700) first."),
+    compact: bool = typer.Option(
+        False, "--compact", help="Unlock the wallet and compact it first: current layout, no unused space."
+    ),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions."""
-    findings = run_doctor(fix=fix)
+    findings = run_doctor(fix=fix, compact=compact)
     problems = sum(1 for f in findings if f.status == PROBLEM)
     warnings = sum(1 for f in findings if f.status == WARNING)
     if json_output:

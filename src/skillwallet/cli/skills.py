@@ -22,7 +22,7 @@ def skills_command(
 
     when = parse_as_of(as_of)
     with open_wallet() as wallet:
-        credentials = wallet.list_credentials()
+        credentials = wallet.list_credential_facts()  # the small index records: no bodies to decrypt
         pathway = Catalog(wallet).get_pathway(goal) if goal else None
     inventory = build_inventory(credentials, as_of=when)
     gap = None

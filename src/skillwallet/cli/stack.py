@@ -224,7 +224,7 @@ def stack_command(
         raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
     with open_wallet() as wallet:
         catalog = Catalog(wallet)
-        credentials = wallet.list_credentials()
+        credentials = wallet.list_credential_facts()  # the small index records: no bodies to decrypt
         trusted = _trusted_issuers()
         pathways = list(catalog.pathways().values())
         if goal:
