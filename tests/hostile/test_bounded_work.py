@@ -102,7 +102,7 @@ def test_a_large_jpeg_is_decoded_scaled_down_and_its_qr_code_still_read() -> Non
     del photo
     image = inputs.decode_image_for_qr(buffer.getvalue())
     assert image.size == (3000, 3000) and image.mode == "L"
-    assert qr.decode_qr_image(buffer.getvalue()) == [text]
+    assert inputs.decode_qr_image(buffer.getvalue()) == [text]
 
 
 def test_a_large_webp_is_refused_with_its_own_limit() -> None:

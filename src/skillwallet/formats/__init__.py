@@ -122,7 +122,8 @@ def _read_presentation(data: bytes) -> Presentation | None:
 
 def _qr_text(image: bytes) -> bytes | None:
     try:
-        from skillwallet.export.qr import decode_qr_image, decode_qr_payload
+        from skillwallet.formats.inputs import decode_qr_image
+        from skillwallet.formats.sw1 import decode_qr_payload
     except ImportError:
         return None
     texts = decode_qr_image(image)
@@ -248,7 +249,8 @@ def _parse_qr_image(data, source, not_baked, related, holder_emails, fetch, hold
     from skillwallet.formats._common import fail
 
     try:
-        from skillwallet.export.qr import decode_qr_image, decode_qr_payload
+        from skillwallet.formats.inputs import decode_qr_image
+        from skillwallet.formats.sw1 import decode_qr_payload
     except ImportError:
         raise not_baked from None
     try:
