@@ -735,7 +735,7 @@ def _did_of(value: Any) -> str | None:
 
 def _subject_ids(item: Any) -> list[str]:
     """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
-    from skillwallet.formats import _envelope_payload
+    from skillwallet.formats.parse import _envelope_payload
     from skillwallet.formats._common import as_list, types_of
 
     document: Any = None
