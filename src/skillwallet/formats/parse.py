@@ -143,7 +143,7 @@ def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | Non
         if not is_presentation_document(document):
             return None
         if ENVELOPED_VP_TYPE in presentation_types(document):
-            inner = _envelope_payload(document)
+            inner = envelope_payload(document)
             problem = None
             if inner is None:
                 problem = "an EnvelopedVerifiablePresentation without a data: URL holding the presentation"
@@ -388,7 +388,7 @@ def _parse_json_document(
     if is_presentation_document(document):
         # decided before anything else, by the same predicate `verify` uses (see read_presentation)
         if ENVELOPED_VP_TYPE in presentation_types(document):
-            inner = _envelope_payload(document)
+            inner = envelope_payload(document)
             if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
                 raise fail(source, "an EnvelopedVerifiablePresentation without a data: URL holding a presentation")
             if _presentation_in_text(inner, enveloped=True) is None:
@@ -402,7 +402,7 @@ def _parse_json_document(
         )
     if "EnvelopedVerifiableCredential" in types:
         # VC 2.0 §4.13.1 / VC-JOSE-COSE §3.2: a JSON-LD wrapper around a secured credential in a data: URL
-        inner = _envelope_payload(document)
+        inner = envelope_payload(document)
         if inner is None or {"envelope", "vp-envelope"} & set(parent_kinds):
             raise fail(source, "an EnvelopedVerifiableCredential without a data: URL holding the credential")
         return parse_text(
@@ -509,7 +509,7 @@ def _token_lines(data: bytes) -> list[str]:
     return []
 
 
-def _envelope_payload(envelope: dict[str, Any]) -> bytes | None:
+def envelope_payload(envelope: dict[str, Any]) -> bytes | None:
     """The secured credential inside a VC 2.0 EnvelopedVerifiableCredential: its ``id`` is a data: URL (RFC 2397)."""
     import base64
     import binascii
@@ -570,7 +570,7 @@ def _parse_presentation(
         if isinstance(item, str):
             raw = item.encode("utf-8")
         elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
-            raw = _envelope_payload(item)
+            raw = envelope_payload(item)
         elif isinstance(item, dict):
             import json
 
