@@ -13,7 +13,7 @@ from export_helpers import ob3_credential, sample_profile, sample_wallet_items, 
 
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode
-from skillwallet.export import qr
+from skillwallet.formats import inputs, sw1
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_export_pdf_resume(with_profile, out: Path, capsys) -> None:
         for image in page.images:
             buffer = io.BytesIO()
             image.image.save(buffer, format="PNG")
-            decoded += [qr.decode_qr_payload(t) for t in qr.decode_qr_image(buffer.getvalue())]
+            decoded += [sw1.decode_qr_payload(t) for t in inputs.decode_qr_image(buffer.getvalue())]
     assert len(decoded) == 5
     originals = {i.credential.original for i in sample_wallet_items()}
     assert all(p in originals or p.startswith("https://badges.example.edu/") for p in decoded)
@@ -223,8 +223,8 @@ def test_export_qr_png_svg_and_terminal(with_profile, out: Path, capsys) -> None
     cka = with_profile["a1b2c3d4e5f6"]
     original = sample_wallet_items()[0].credential.original
     assert run(["export", "--qr", cka, "-o", str(out / "badge.png")]) == 0
-    (text,) = qr.decode_qr_image((out / "badge.png").read_bytes())
-    assert qr.decode_qr_payload(text) == original
+    (text,) = inputs.decode_qr_image((out / "badge.png").read_bytes())
+    assert sw1.decode_qr_payload(text) == original
     assert run(["export", "--qr", cka, "-o", str(out / "badge.svg")]) == 0
     assert (out / "badge.svg").read_bytes().startswith(b"<?xml")
     capsys.readouterr()

@@ -10,7 +10,7 @@ import pytest
 from export_helpers import AS_OF, FakeStored, ob3_credential, sample_profile, sample_wallet_items, verified
 
 from skillwallet.errors import ExportError
-from skillwallet.export import qr
+from skillwallet.formats import inputs, sw1
 from skillwallet.export.html import render_html
 from skillwallet.export.markdown import md_escape, render_markdown
 from skillwallet.export.pdf import render_pdf
@@ -63,7 +63,7 @@ def _pdf_qr_texts(data: bytes) -> list[str]:
         for image in page.images:
             buffer = io.BytesIO()
             image.image.save(buffer, format="PNG")
-            texts += qr.decode_qr_image(buffer.getvalue())
+            texts += inputs.decode_qr_image(buffer.getvalue())
     return texts
 
 
@@ -149,7 +149,7 @@ def test_pdf_has_real_text_links_and_scannable_qr_codes() -> None:
     assert "https://github.com/zoe-example" in uris
     assert "https://badges.example.edu/assertions/1234?lang=en&v=2" in uris
     # every credential has a QR code, and each decodes to its URL or its exact original bytes
-    payloads = [qr.decode_qr_payload(t) for t in _pdf_qr_texts(pdf)]
+    payloads = [sw1.decode_qr_payload(t) for t in _pdf_qr_texts(pdf)]
     expected_payloads = [i.credential.original for i in items]
     expected_payloads[1] = items[1].credential.credential_id  # the hosted OB 2.0 assertion: its URL
     assert sorted(payloads, key=repr) == sorted(expected_payloads, key=repr)
@@ -396,5 +396,5 @@ def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     assert "Distinction" in words(plain) and "高级软件工程师证书" in _pdf_text(plain)
     assert _pdf_link_uris(plain) == _pdf_link_uris(paragraphs)
     assert "https://issuer.example.org" in _pdf_link_uris(plain)
-    assert sorted(map(qr.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
-        sorted(map(qr.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)
+    assert sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
+        sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from skillwallet.verify import data_integrity as di
+from skillwallet.verify.proofs import proof_inputs
 from skillwallet.verify.status import encode_bitstring
 
 UNIVERSITY = "did:web:university.example"
@@ -112,7 +113,7 @@ def sign_legacy(doc: dict[str, Any], key: Ed25519PrivateKey, vm: str, suite: str
     """An Ed25519Signature2018 / JsonWebSignature2020 proof: a detached, unencoded-payload JWS (RFC 7797) over
     the same hash data as eddsa-rdfc-2022 (what skillwallet's legacy verifier recomputes)."""
     proof = {"type": suite, "created": "2024-01-01T00:00:00Z", "verificationMethod": vm, "proofPurpose": "assertionMethod"}
-    proof_config, unsecured = di._proof_inputs(doc, proof, None)
+    proof_config, unsecured = proof_inputs(doc, proof, None)
     data = di.hash_data(proof_config, unsecured, di.EDDSA_RDFC_2022)
     header = b64url(json.dumps({"alg": "EdDSA", "b64": False, "crit": ["b64"]}, separators=(",", ":")).encode())
     signature = key.sign(header.encode("ascii") + b"." + data)

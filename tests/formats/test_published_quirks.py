@@ -73,13 +73,13 @@ def test_same_name_with_different_codes_stays_two_skills() -> None:
     ],
 )
 def test_an_sd_jwt_vc_named_only_by_its_vct_takes_its_last_non_version_segment(vct, title) -> None:
-    from skillwallet.formats import _title_from_vct
+    from skillwallet.formats.parse import _title_from_vct
 
     assert _title_from_vct(vct) == title
 
 
 def test_an_sd_jwt_vc_without_sub_names_its_recipient_from_the_disclosed_names() -> None:
-    from skillwallet.formats import _sd_jwt_recipient
+    from skillwallet.formats.parse import _sd_jwt_recipient
 
     assert _sd_jwt_recipient({"given_name": "Erika", "family_name": "Mustermann"}) == "Erika Mustermann"
     assert _sd_jwt_recipient({"sub": "did:example:1", "given_name": "Erika"}) == "did:example:1"

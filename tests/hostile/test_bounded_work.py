@@ -102,7 +102,7 @@ def test_a_large_jpeg_is_decoded_scaled_down_and_its_qr_code_still_read() -> Non
     del photo
     image = inputs.decode_image_for_qr(buffer.getvalue())
     assert image.size == (3000, 3000) and image.mode == "L"
-    assert qr.decode_qr_image(buffer.getvalue()) == [text]
+    assert inputs.decode_qr_image(buffer.getvalue()) == [text]
 
 
 def test_a_large_webp_is_refused_with_its_own_limit() -> None:
@@ -187,14 +187,14 @@ def test_the_poison_graph_is_unverifiable_in_well_under_a_second() -> None:
         """
         import time
         from bounds_corpus import poison_credential
-        from skillwallet.verify.data_integrity import ProofError, _rdfc
+        from skillwallet.verify.proofs import ProofError, canonical_rdfc
         from skillwallet.verify.jsonld import expand
         document = poison_credential()
         document.pop("proof")
         expand(document)  # load and process the contexts first: only canonicalisation is timed
         started = time.perf_counter()
         try:
-            _rdfc(document, "the document")
+            canonical_rdfc(document, "the document")
         except ProofError as exc:
             print(round(time.perf_counter() - started, 3), exc.unverifiable, exc.message)
         """
@@ -259,13 +259,13 @@ def test_json_ld_work_is_bounded_before_the_slow_steps(subject, reason: str) -> 
         """
         import json, sys, time
         from bounds_corpus import poison_credential
-        from skillwallet.verify.data_integrity import ProofError, _rdfc
+        from skillwallet.verify.proofs import ProofError, canonical_rdfc
         document = poison_credential()
         document.pop("proof")
         document["credentialSubject"] = json.load(sys.stdin)
         started = time.perf_counter()
         try:
-            _rdfc(document, "the document")
+            canonical_rdfc(document, "the document")
             print(round(time.perf_counter() - started, 3), "canonicalised")
         except ProofError as exc:
             print(round(time.perf_counter() - started, 3), exc.unverifiable, exc.message)

@@ -20,7 +20,7 @@ from skillwallet import paths
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode, InvalidPathwayError
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway
-from skillwallet.stacking.interchange import import_pathway_documents
+from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import MAX_DEPTH, MAX_PATHWAY_BYTES, load_pathway_toml, pathway_to_toml
 from skillwallet.stacking.optimise import Offering, cheapest_completion
 from skillwallet.store import Wallet

@@ -10,7 +10,7 @@ import pytest
 
 from skillwallet.errors import InvalidPathwayError
 from skillwallet.stacking.evaluate import evaluate_pathway
-from skillwallet.stacking.interchange import import_pathway_documents
+from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import load_pathway_toml
 
 from .helpers import AS_OF, cred

@@ -13,7 +13,7 @@ import tomli_w
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode, InvalidPathwayError
 from skillwallet.stacking.evaluate import evaluate_pathway
-from skillwallet.stacking.interchange import import_pathway_documents
+from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import load_pathway_toml, pathway_to_dict
 
 from .helpers import AS_OF, cred

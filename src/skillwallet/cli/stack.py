@@ -363,7 +363,7 @@ def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
         pathway = load_pathway_toml(text, str(file))
         info(f"{file}: valid pathway {pathway.id!r} ({len(pathway.requirements)} requirements)")
         return
-    from skillwallet.stacking.interchange import import_pathway_documents
+    from skillwallet.stacking.pathway_import import import_pathway_documents
 
     for result in import_pathway_documents([(str(file), text)]):
         load_pathway_toml(result.toml, f"{file} ({result.format} → TOML)")  # the stored form must validate too
@@ -405,7 +405,7 @@ def pathways_import(
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed."""
-    from skillwallet.stacking.interchange import import_pathway_documents
+    from skillwallet.stacking.pathway_import import import_pathway_documents
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES
 
     documents = [(str(f), read_text_file(f, MAX_PATHWAY_BYTES)) for f in files]

@@ -1,90 +1,33 @@
-"""QR codes that let a reader check a credential, and reading them back.
+"""QR codes that let a reader check a credential.
 
 What a QR code holds (see ``docs/qr.md``):
 
 * the credential's public verification URL when it has one (an Open Badges 2.0 hosted assertion URL, or a URL
   the importer recorded as ``extra["verification_url"]``); or
-* ``SW1:`` followed by the Base45 (RFC 9285) encoding of the zlib (RFC 1950) compressed *original bytes* of the
-  credential, so the credential itself travels in the code and can be verified offline. Base45 uses exactly the
-  45 characters of the QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 2 bytes into 16.5 bits; the
-  prefix ``SW1:`` is alphanumeric too, so the whole payload is encoded in that dense mode (the same design as the
-  EU Digital COVID Certificate's ``HC1:``).
+* the ``SW1:`` payload: the credential's original bytes, compressed and Base45-encoded, so the credential itself
+  travels in the code and can be verified offline. The payload codec, both directions, is
+  :mod:`skillwallet.formats.sw1`; reading QR images back is :func:`skillwallet.formats.inputs.decode_qr_image`.
 
-Generation uses zxing-cpp's writer (fast, native); reading uses zxing-cpp's reader on a Pillow image.
+Generation uses zxing-cpp's writer (fast, native); this module only chooses the content and draws the symbols.
 """
-
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from skillwallet.errors import ExportError, InvalidInputError
+from skillwallet.errors import ExportError
+from skillwallet.formats.sw1 import encode_credential_payload
 from skillwallet.model import FORMAT_OB2
 
 if TYPE_CHECKING:
     from skillwallet.model import Credential
 
-PREFIX_V1 = "SW1:"
-# Decompressed credentials larger than this are refused (a QR code holds < 3 KB; this bounds a zlib bomb).
-MAX_DECOMPRESSED_BYTES = 1 << 20
 # ISO/IEC 18004 version 40 capacity in alphanumeric mode, by error-correction level.
 ALPHANUMERIC_CAPACITY = {"L": 4296, "M": 3391, "Q": 2420, "H": 1852}
 # Prefer medium error correction (15 % of the symbol recoverable: survives creases and print blur); fall back to
 # low when a large credential would not fit otherwise.
 ERROR_CORRECTION_ORDER = ("M", "L")
-
-BASE45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_BASE45_INDEX = {c: i for i, c in enumerate(BASE45_ALPHABET)}
-
-
-# --- Base45, RFC 9285 -------------------------------------------------------------------------------------------
-
-
-# the first two characters of a group for each value mod 45 * 45: c then d, least significant first (RFC 9285 §4)
-_BASE45_PAIRS = [c + d for d in BASE45_ALPHABET for c in BASE45_ALPHABET]
-
-
-def base45_encode(data: bytes) -> str:
-    """Base45-encode ``data`` (RFC 9285 §4): each 2 bytes become 3 characters, a final odd byte 2 characters.
-
-    A 2-byte value n = c + 45 d + 2025 e is written c d e; the pairs (c, d) come from a table, so one lookup and
-    one division per group (a resume encodes hundreds of credentials).
-    """
-    even = len(data) - len(data) % 2
-    values = struct.unpack(f">{even // 2}H", data[:even])
-    pairs, alphabet = _BASE45_PAIRS, BASE45_ALPHABET
-    out = [pairs[n % 2025] + alphabet[n // 2025] for n in values]
-    if len(data) % 2:
-        e, c = divmod(data[-1], 45)
-        out.append(BASE45_ALPHABET[c] + BASE45_ALPHABET[e])
-    return "".join(out)
-
-
-def base45_decode(text: str) -> bytes:
-    """Decode Base45 text (RFC 9285 §4.2); :class:`ValueError` on a bad character, length or overflowing group."""
-    try:
-        values = [_BASE45_INDEX[c] for c in text]
-    except KeyError as exc:
-        raise ValueError(f"not a Base45 character: {exc.args[0]!r}") from None
-    if len(values) % 3 == 1:
-        raise ValueError("Base45 text has a dangling character")
-    out = bytearray()
-    for i in range(0, len(values), 3):
-        group = values[i : i + 3]
-        if len(group) == 3:
-            n = group[0] + group[1] * 45 + group[2] * 2025
-            if n > 0xFFFF:
-                raise ValueError("Base45 group out of range")
-            out += n.to_bytes(2, "big")
-        else:
-            n = group[0] + group[1] * 45
-            if n > 0xFF:
-                raise ValueError("Base45 group out of range")
-            out.append(n)
-    return bytes(out)
 
 
 # --- What goes in the code --------------------------------------------------------------------------------------
@@ -103,11 +46,6 @@ def verification_url(credential: "Credential") -> str | None:
     if credential.format == FORMAT_OB2 and (credential.credential_id or "").startswith(("https://", "http://")):
         return credential.credential_id
     return None
-
-
-def encode_credential_payload(original: bytes) -> str:
-    """``SW1:`` + Base45(zlib(original)): the credential's exact bytes in QR alphanumeric characters."""
-    return PREFIX_V1 + base45_encode(zlib.compress(original, 9))
 
 
 def max_embeddable_characters() -> int:
@@ -372,83 +310,3 @@ def qr_terminal(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --- Reading back -----------------------------------------------------------------------------------------------
-
-
-def decode_qr_image(data: bytes) -> list[str]:
-    """Every QR code's text found in an image (PNG, JPEG, GIF, BMP, WebP, ...), in reading order.
-
-    Returns an empty list when the image holds no readable QR code. Raises :class:`InvalidInputError` when the
-    bytes are not an image Pillow can open (or one so large it looks like a decompression bomb).
-    """
-    import zxingcpp
-    from PIL import Image
-
-    from skillwallet.formats.inputs import decode_image_for_qr
-
-    image = decode_image_for_qr(data)  # grayscale, decoded within a pixel bound (formats/inputs.py)
-    formats = _qr_formats(zxingcpp)
-    results = zxingcpp.read_barcodes(image, formats=formats)
-    if not results and max(image.size) < 400:
-        # tiny images (one pixel per module) decode better enlarged without smoothing
-        factor = max(2, 400 // max(image.size))
-        results = zxingcpp.read_barcodes(image.resize((image.width * factor, image.height * factor), Image.NEAREST), formats=formats)
-    texts: list[str] = []
-    for result in results:
-        if result.valid and result.text not in texts:
-            texts.append(result.text)
-    return texts
-
-
-def _qr_formats(zxingcpp):
-    """QR and Micro QR, in the form this zxing-cpp accepts (a list from 3.0; ``|`` of flags before)."""
-    if hasattr(zxingcpp, "AllCreatable"):  # zxing-cpp >= 3
-        return [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode]
-    return zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode
-
-
-def decode_qr_payload(text: str) -> bytes | str:
-    """What a scanned QR text stands for: the credential's original bytes, or a URL (``str``) to fetch.
-
-    ``SW1:`` payloads are Base45-decoded and decompressed (bounded to :data:`MAX_DECOMPRESSED_BYTES`); a bare
-    credential (JSON, compact JWS, SD-JWT) put in a QR code by another tool is returned as its bytes. Raises
-    :class:`InvalidInputError` for anything else, including a damaged or newer-version payload.
-    """
-    stripped = text.strip()
-    if stripped.startswith(PREFIX_V1):
-        try:
-            compressed = base45_decode(stripped[len(PREFIX_V1) :])
-        except ValueError as exc:
-            raise InvalidInputError(f"damaged skillwallet QR code: {exc}") from None
-        decompressor = zlib.decompressobj()
-        try:
-            original = decompressor.decompress(compressed, MAX_DECOMPRESSED_BYTES)
-        except zlib.error as exc:
-            raise InvalidInputError(f"damaged skillwallet QR code: {exc}") from None
-        if decompressor.unconsumed_tail:
-            raise InvalidInputError("skillwallet QR code expands to more than 1 MiB; refused")
-        if not decompressor.eof:
-            raise InvalidInputError("damaged skillwallet QR code: the compressed data is truncated")
-        return original
-    if len(stripped) > 3 and stripped[:2] == "SW" and stripped[2:].split(":", 1)[0].isdigit() and ":" in stripped:
-        version = stripped[2:].split(":", 1)[0]
-        raise InvalidInputError(
-            f"this QR code uses skillwallet encoding version {version}, newer than this skillwallet understands",
-            "upgrade skillwallet",
-        )
-    lowered = stripped.lower()
-    if lowered.startswith(("https://", "http://")) and " " not in stripped:
-        return stripped
-    if stripped.startswith("{") or _looks_like_jws(stripped):
-        return stripped.encode("utf-8")
-    raise InvalidInputError(
-        "this QR code holds neither a credential nor a verification link",
-        f"it reads: {stripped[:60]!r}",
-    )
-
-
-def _looks_like_jws(text: str) -> bool:
-    head = text.split("~", 1)[0]
-    parts = head.split(".")
-    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-    return len(parts) == 3 and parts[0].startswith("eyJ") and all(set(p) <= allowed for p in parts)

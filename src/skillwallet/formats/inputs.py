@@ -302,3 +302,33 @@ def _grayscale_on_white(image):
     background = Image.new("L", gray.size, 255)
     background.paste(gray, mask=alpha)
     return background
+
+
+def decode_qr_image(data: bytes) -> list[str]:
+    """Every QR code's text found in an image (PNG, JPEG, GIF, BMP, WebP, ...), in reading order.
+
+    Returns an empty list when the image holds no readable QR code. Raises :class:`InvalidInputError` when the
+    bytes are not an image Pillow can open (or one so large it looks like a decompression bomb).
+    """
+    import zxingcpp
+    from PIL import Image
+
+    image = decode_image_for_qr(data)  # grayscale, decoded within a pixel bound (formats/inputs.py)
+    formats = _qr_formats(zxingcpp)
+    results = zxingcpp.read_barcodes(image, formats=formats)
+    if not results and max(image.size) < 400:
+        # tiny images (one pixel per module) decode better enlarged without smoothing
+        factor = max(2, 400 // max(image.size))
+        results = zxingcpp.read_barcodes(image.resize((image.width * factor, image.height * factor), Image.NEAREST), formats=formats)
+    texts: list[str] = []
+    for result in results:
+        if result.valid and result.text not in texts:
+            texts.append(result.text)
+    return texts
+
+
+def _qr_formats(zxingcpp):
+    """QR and Micro QR, in the form this zxing-cpp accepts (a list from 3.0; ``|`` of flags before)."""
+    if hasattr(zxingcpp, "AllCreatable"):  # zxing-cpp >= 3
+        return [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode]
+    return zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode

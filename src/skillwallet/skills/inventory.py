@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from skillwallet.model import VERDICT_INVALID, format_datetime, utc
+from skillwallet.skills.levels import level_rank
 from skillwallet.skills.taxonomy import SkillRef, Taxonomy, default_taxonomy
-from skillwallet.stacking.model import level_rank
 
 
 @dataclass

@@ -440,9 +440,9 @@ def resolve_jws_key(
         # user supplies, and only for the issuer the leaf is issued to (skillwallet.verify.x509).
         key = _key_from_x5c(header["x5c"], issuer, resolver, as_of)
         if header_jwk is not None:
-            from skillwallet.verify.keys import _same_key
+            from skillwallet.verify.keys import same_key
 
-            if not _same_key(public_key_from_jwk(header_jwk), key.public_key):
+            if not same_key(public_key_from_jwk(header_jwk), key.public_key):
                 raise KeyResolutionError("the header 'jwk' differs from the key of the 'x5c' leaf certificate")
         return key
     if vm is not None:
@@ -458,9 +458,9 @@ def resolve_jws_key(
         jwk_key = public_key_from_jwk(header_jwk)
         if key is None:
             return ResolvedKey(jwk_key, "jwk", None, SELF_ASSERTED, None)
-        from skillwallet.verify.keys import _same_key
+        from skillwallet.verify.keys import same_key
 
-        if not _same_key(jwk_key, key.public_key):
+        if not same_key(jwk_key, key.public_key):
             raise KeyResolutionError("the header 'jwk' differs from the key 'kid' names")
     if key is None:
         # Nothing skillwallet can follow (e.g. a bare kid of an issuer without metadata): not checkable,

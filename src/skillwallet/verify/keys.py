@@ -578,7 +578,7 @@ def bind_to_issuer(key: ResolvedKey, issuer: str, resolver: Any, purpose: str) -
         return key
     if method is not None and any(k in method for k in _KEY_MATERIAL):
         try:
-            if not _same_key(public_key_from_verification_method(method), key.public_key):
+            if not same_key(public_key_from_verification_method(method), key.public_key):
                 return key
         except KeyResolutionError:
             return key
@@ -617,7 +617,7 @@ def _resolve_verification_method(vm: str | dict[str, Any], resolver: Any, purpos
             resolved = _resolve_verification_method(vm_id, resolver, purpose)
             if any(k in vm for k in _KEY_MATERIAL):
                 embedded = public_key_from_verification_method(vm)
-                if not _same_key(embedded, resolved.public_key):
+                if not same_key(embedded, resolved.public_key):
                     raise KeyResolutionError(f"the embedded key for {vm_id} differs from its controller's")
             return resolved
         key = public_key_from_verification_method(vm)
@@ -793,7 +793,7 @@ def resolve_ob2_cryptographic_key(
         raise KeyResolutionError(f"the issuer profile {owner} does not list the key {key_url} in publicKey")
     in_profile = _profile_key(profile, _text(document.get("id")))
     if in_profile is not None and "publicKeyPem" in in_profile:
-        if not _same_key(public_key_from_pem(in_profile["publicKeyPem"]), public_key):
+        if not same_key(public_key_from_pem(in_profile["publicKeyPem"]), public_key):
             raise KeyResolutionError(f"the issuer profile {owner} lists a different key as {key_url}")
     return ResolvedKey(public_key, document["id"], owner, BOUND, frozenset({"assertionMethod"}))
 
@@ -807,7 +807,7 @@ def _profile_key(profile: dict[str, Any], key_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _same_key(a: Any, b: Any) -> bool:
+def same_key(a: Any, b: Any) -> bool:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     try:

@@ -9,7 +9,7 @@ Both sign with a *detached* JWS with an unencoded payload (RFC 7797), in the pro
 * ``verifyData = SHA-256(URDNA2015(proof options)) || SHA-256(URDNA2015(document without proof))`` where the
   proof options are the proof without ``jws`` and with the document's ``@context`` (jsonld-signatures
   ``LinkedDataSignature.createVerifyData``; Data Integrity 1.0 §4.5) — the same hash data as eddsa-rdfc-2022,
-  so the computation and its cache are shared with :mod:`skillwallet.verify.data_integrity`;
+  so the computation and its cache are shared with the Data Integrity suites (:mod:`skillwallet.verify.proofs`);
 * the JWS signing input is ``ASCII(BASE64URL(header)) || "." || verifyData`` (RFC 7797 §3), signed with
   ``alg`` as RFC 7518 defines it (ECDSA signatures as raw ``r||s``, §3.4).
 
@@ -21,7 +21,7 @@ signature arithmetic.
 
 Key resolution, proof purpose, challenge/domain, undefined-term detection and issuer binding are those of the
 Data Integrity suites: :func:`verify_legacy_proof` returns the same :class:`ProofResult` and is reached through
-the same dispatch (``data_integrity._verify_one``).
+the same dispatch in :mod:`skillwallet.verify.data_integrity`.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from datetime import datetime
 from typing import Any
 
 from skillwallet.verify.base import BOUND, FAIL, PASS, SELF_ASSERTED, UNKNOWN, KeyResolutionError
-from skillwallet.verify.data_integrity import (
+from skillwallet.verify.proofs import (
     EDDSA_RDFC_2022,
     ProofError,
     ProofResult,
-    _cached_hash_data,
-    _key_kind,
-    _proof_inputs,
+    cached_hash_data,
+    key_kind,
+    proof_inputs,
     bind_key_to_issuer,
     check_proof_options,
     resolve_key,
@@ -114,7 +114,7 @@ def _signature_check(suite: str, alg: Any, public_key: Any, vm: str):
 
     if alg not in SUITE_ALGORITHMS[suite]:
         raise ProofError(f"{suite} does not allow the JWS algorithm {alg!r}", check="key")
-    kind = _key_kind(public_key)
+    kind = key_kind(public_key)
     if alg == "EdDSA":
         if not isinstance(public_key, Ed25519PublicKey):
             raise ProofError(f"alg EdDSA needs an Ed25519 key; {vm} is a {kind}", check="key")
@@ -203,10 +203,10 @@ def verify_legacy_proof(
                 f"the key {vm} is not authorised for {expected_purpose} by its controller", check="proof_purpose"
             )
 
-        proof_config, unsecured = _proof_inputs(document, proof, previous)
+        proof_config, unsecured = proof_inputs(document, proof, previous)
         proof_config.pop("jws", None)
         # The same hash data as eddsa-rdfc-2022 (proof options first), so its cache entries are shared.
-        verify_data = _cached_hash_data(proof_config, unsecured, EDDSA_RDFC_2022, canonical_cache, "sha256")
+        verify_data = cached_hash_data(proof_config, unsecured, EDDSA_RDFC_2022, canonical_cache, "sha256")
         signing_input = encoded_header.encode("ascii") + b"." + verify_data  # RFC 7797 §3 (b64: false)
         try:
             check_signature(signature, signing_input)

@@ -735,7 +735,7 @@ def _did_of(value: Any) -> str | None:
 
 def _subject_ids(item: Any) -> list[str]:
     """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
-    from skillwallet.formats import _envelope_payload
+    from skillwallet.formats.parse import envelope_payload
     from skillwallet.formats._common import as_list, types_of
 
     document: Any = None
@@ -743,7 +743,7 @@ def _subject_ids(item: Any) -> list[str]:
     if isinstance(item, str):
         claims = _jose_claims(item.encode("utf-8")) or {}
     elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
-        claims = _jose_claims(_envelope_payload(item) or b"") or {}
+        claims = _jose_claims(envelope_payload(item) or b"") or {}
     elif isinstance(item, dict):
         document = item
     if claims:
