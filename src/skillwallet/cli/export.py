@@ -261,11 +261,14 @@ def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[s
     stored = wallet.get_credential(credential_id)
     content = qr_content_for(stored.credential, mode=mode)
     summary.update({"id": stored.wallet_id, "content": content.kind, "characters": len(content.text)})
-    if kind == "qr-png":
-        return qr_png(content.text), None
-    if kind == "qr-svg":
-        return qr_svg(content.text), None
-    caption = "scan to verify" if content.kind == "url" else "scan: the signed credential itself (skillwallet SW1)"
+    from skillwallet.export.qr import qr_choice_text
+
+    summary["holds"] = content.text if content.kind == "url" else "SW1"
+    if kind in ("qr-png", "qr-svg"):
+        info(f"note: the code holds {qr_choice_text(content.kind)}")
+        return (qr_png(content.text) if kind == "qr-png" else qr_svg(content.text)), None
+    caption = ("scan to open its verification page" if content.kind == "url"
+               else "scan with `skillwallet verify`: the signed credential itself (skillwallet SW1)")
     blocks = qr_terminal(content.text)
     width = len(blocks.split("\n", 1)[0])
     if is_terminal(sys.stdout):
@@ -303,6 +306,7 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
     if kind == "presentation":
         from skillwallet.export.presentation import sign_presentation
 
+        chosen, invalid = _without_invalid(chosen, ids, include_invalid)
         result = sign_presentation(
             chosen,
             private_key=wallet.holder_key(),
@@ -313,7 +317,7 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
             cryptosuite=cryptosuite,
         )
         summary["credentials"] = result.included
-        summary["skipped"] = [list(s) for s in result.skipped]
+        summary["skipped"] = invalid + [list(s) for s in result.skipped]
         summary["holder"] = wallet.holder_did
         return result.to_bytes(), None
     if kind == "calendar":
@@ -350,7 +354,73 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
     if paper is None:
         paper = _configured_paper()
     summary["paper"] = paper
-    return render_pdf(model, paper=paper.lower()), None
+    attachments = _attach_proof(wallet, chosen, model, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
+                                summary=summary)
+    return render_pdf(model, paper=paper.lower(), attachments=attachments), None
+
+
+def _without_invalid(chosen: list[Any], ids: list[str], include_invalid: bool) -> tuple[list[Any], list[list[str]]]:
+    """A presentation never puts forward a credential whose verdict is ``invalid`` (the verdict bound to its
+    bytes, as the store reads it) unless --include-invalid: one named with --id is refused, one picked by
+    --tag or by default is left out with a note."""
+    from skillwallet.errors import ExportError
+
+    if include_invalid:
+        return chosen, []
+    invalid = [c for c in chosen if c.verdict.verdict == "invalid"]
+    named = [c for c in invalid if ids]
+    if named:
+        raise ExportError(
+            f"{named[0].wallet_id} failed verification (verdict invalid): not putting it in a presentation",
+            "see why with: skillwallet verify " + named[0].wallet_id,
+            "leave it out, or add --include-invalid to present it anyway",
+        )
+    kept = [c for c in chosen if c.verdict.verdict != "invalid"]
+    if not kept:
+        raise ExportError("nothing to present: every chosen credential failed verification",
+                          "see: skillwallet verify --all")
+    return kept, [[c.wallet_id, "its verdict is invalid (--include-invalid to present it)"] for c in invalid]
+
+
+def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, cryptosuite, summary: dict[str, Any]):
+    """The holder-signed presentation of the resume's credentials, to embed in the PDF; each entry of ``model``
+    gets its place in it (or why it is not there). ``None`` when none of them can be presented."""
+    from skillwallet.errors import ExportError
+    from skillwallet.export.pdf import ATTACHMENT_NAME
+    from skillwallet.export.presentation import sign_presentation
+
+    presentable = [c for c in chosen if c.verdict.verdict != "invalid"]
+    suites = [cryptosuite] + (["eddsa-jcs-2022"] if cryptosuite != "eddsa-jcs-2022" else [])
+    result = None
+    for suite in suites:
+        try:
+            result = sign_presentation(
+                presentable, private_key=wallet.holder_key(), holder=wallet.holder_did,
+                verification_method=wallet.holder_verification_method, challenge=challenge, domain=domain,
+                cryptosuite=suite,
+            )
+            break
+        except ExportError as exc:
+            # nothing presentable (Open Badges 2.0 only): the resume goes out without an attachment; a
+            # credential RDF canonicalisation cannot cover: JCS signs the exact JSON instead
+            if exc.message.startswith("nothing to present"):
+                break
+    reasons = dict(result.skipped) if result else {}
+    places = {wallet_id: number for number, wallet_id in enumerate(result.included, 1)} if result else {}
+    for entry in model.credentials:
+        entry.proof_index = places.get(entry.wallet_id)
+        if entry.proof_index is None:
+            why = reasons.get(entry.wallet_id) or ("its verdict is invalid" if entry.verdict == "invalid"
+                                                   else "it cannot go in a Verifiable Presentation")
+            entry.proof_note = "Not in the attached proof: " + why.split("; share")[0] + "."
+    if result is None:
+        summary["proof"] = None
+        return None
+    model.attached_proof = True
+    summary["proof"] = {"attachment": ATTACHMENT_NAME, "credentials": result.included,
+                        "skipped": [list(s) for s in result.skipped], "challenge": challenge, "domain": domain}
+    description = "Verifiable Presentation of the credentials on this resume, signed by " + wallet.holder_did
+    return [(ATTACHMENT_NAME, result.to_bytes(), "application/vp+ld+json", description)]
 
 
 def _configured_paper() -> str:

@@ -274,6 +274,13 @@ def _status_color(credential: ResumeCredential) -> str:
     return WARN
 
 
+# Before an entry's wallet id when the PDF carries the signed presentation: "Proof credential 3" is the third
+# credential of the attached presentation (what `skillwallet verify resume.pdf` checks the entry against).
+PROOF_MARK = "Proof credential"
+# The name of the attached presentation (PDF 1.7 §7.11.4, embedded file streams; §12.3.2 /PageMode
+# /UseAttachments opens the reader's attachments pane).
+ATTACHMENT_NAME = "verifiable-presentation.json"
+
 # " · " between the parts of a line, held to its neighbours by no-break spaces
 SEP = " \u00a0·\u00a0 "
 
@@ -323,13 +330,21 @@ def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[
     lines.append(status)
     if credential.skills:
         lines.append([_Run("Skills: " + ", ".join(credential.skills), FONT, small, MUTED)])
-    ids = [_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED)]
+    ids = []
+    if credential.proof_index is not None:
+        # the key `skillwallet verify resume.pdf` matches this entry to the attached presentation by
+        ids.append(_Run(f"{PROOF_MARK} {credential.proof_index}" + SEP, FONT, small, MUTED))
+    ids.append(_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED))
     if credential.credential_id:
         shown = credential.credential_id
         ids += [_Run(SEP + "Credential id ", FONT, small, MUTED), _Run(shown, FONT, small, MUTED, safe_url(shown))]
     lines.append(ids)
+    if credential.proof_note:
+        lines.append([_Run(credential.proof_note, FONT, small, WARN)])
     if credential.qr_note:
         lines.append([_Run(credential.qr_note, FONT, small, MUTED)])
+    if credential.qr_help:
+        lines.append([_Run(credential.qr_help, FONT, small, MUTED)])
     return title, lines
 
 
@@ -442,7 +457,7 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
 
         bitmap = qr_bitmap(credential.qr_text)
         column = qr_print_size(bitmap.modules, qr_size)
-        caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+        caption = "Scan to verify" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
     left_width = text_width - column - _CredentialEntry.GUTTER
     title, lines = _entry_lines(credential, styles)
     left: list[Any] | None = None
@@ -524,8 +539,10 @@ def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_wi
 
     rows = []
     for pathway in pathways:
-        if pathway.met:
-            label = f'<font name="{FONT_BOLD}" color="{GOOD}">✓ Completed</font>'
+        if pathway.completed:
+            label = f'<font name="{FONT_BOLD}" color="{GOOD}">{markup(pathway.label)}</font>'
+        elif pathway.met:
+            label = f'<font name="{FONT_BOLD}" color="{WARN}">{markup(pathway.label)}</font>'
         else:
             label = f'<font name="{FONT_BOLD}" color="{ACCENT}">In progress</font>'
         text = f'<font name="{FONT_BOLD}">{markup(pathway.title)}</font>'
@@ -533,6 +550,8 @@ def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_wi
             text += f'<br/><font color="{MUTED}" size="7.8">Still needed: {markup("; ".join(pathway.missing[:6]))}'
             text += f' (+{len(pathway.missing) - 6} more)' if len(pathway.missing) > 6 else ""
             text += "</font>"
+        if pathway.met and pathway.weak_evidence:
+            text += f'<br/><font color="{WARN}" size="7.8">Not verified: {markup("; ".join(pathway.weak_evidence))}</font>'
         bar_cell: list[Any] = [Paragraph(label, styles["small"])]
         if pathway.progress is not None:
             bar_cell.append(_ProgressBar.make(pathway.progress, 90))
@@ -565,8 +584,36 @@ def _section(title: str, styles: dict[str, Any]):
     ]
 
 
-def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
-    """Render the resume to PDF bytes (nothing touches the disk)."""
+def attach_files(pdf: bytes, files: list[tuple[str, bytes, str, str]]) -> bytes:
+    """``pdf`` with ``files`` ((name, data, media type, description)) as embedded files, opening on the
+    attachments pane.
+
+    An incremental update (PDF 1.7 §7.5.6): the rendered pages are kept byte for byte and only the embedded file
+    streams, the catalog's /Names /EmbeddedFiles tree (§7.11.4) and /PageMode are appended, so attaching costs
+    milliseconds whatever the resume's length. Each file is also an associated file of the document (/AF,
+    relationship /Supplement: PDF 2.0 §14.13), as PDF/A-3 readers expect.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    associated = ArrayObject()
+    for name, data, media_type, description in files:
+        embedded = writer.add_attachment(name, data)
+        embedded.subtype = NameObject("/" + media_type.replace("/", "#2F"))
+        embedded.description = TextStringObject(description)
+        embedded.associated_file_relationship = NameObject("/Supplement")
+        associated.append(writer._add_object(embedded.pdf_object))
+    writer._root_object[NameObject("/AF")] = associated
+    writer.page_mode = "/UseAttachments"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple[str, bytes, str, str]] | None = None) -> bytes:
+    """Render the resume to PDF bytes (nothing touches the disk), with ``attachments`` embedded
+    (:func:`attach_files`)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.units import mm
@@ -617,13 +664,12 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
     heading = f"Credentials ({len(model.credentials)}"
     heading += f", {model.verified_count} verified)" if model.verified_count else ")"
     story += _section(heading, styles)
-    story.append(
-        Paragraph(
-            "Each code opens the issuer's verification page, or holds the signed credential itself "
-            "(skillwallet SW1 encoding) so it can be checked offline.",
-            styles["small"],
-        )
-    )
+    how = ("Each code opens the issuer's verification page, or holds the signed credential itself "
+           "(skillwallet SW1 encoding) so it can be checked offline.")
+    if model.attached_proof:
+        how += (f" This PDF carries the signed presentation of these credentials as an attached file "
+                f"({ATTACHMENT_NAME}): check everything at once with `skillwallet verify` on this PDF.")
+    story.append(Paragraph(markup(how), styles["small"]))
     groups = model.grouped()
     for group, credentials in groups:
         if len(groups) > 1:
@@ -692,5 +738,7 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
         doc.build(story, canvasmaker=NumberedCanvas)
     finally:
         rl_config.useA85 = previous_a85
+    if attachments:
+        return attach_files(buffer.getvalue(), attachments)
     return buffer.getvalue()
 
