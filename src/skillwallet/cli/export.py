@@ -291,7 +291,8 @@ def _export_linkedin(wallet, credential_id: str, summary: dict[str, Any]) -> tup
 def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, include_invalid, challenge, domain,
                       cryptosuite, remind_days, renew_days, summary: dict[str, Any]) -> tuple[bytes, None]:
     as_of = _now()
-    chosen, everything = _select(wallet, ids, tags, include_invalid=include_invalid)
+    # a presentation sees the invalid ones too, to refuse a named one and say which it leaves out
+    chosen, everything = _select(wallet, ids, tags, include_invalid=include_invalid or kind == "presentation")
     evaluations: list[dict[str, Any]] = []
     if kind.startswith("resume") or kind == "json-resume" or goal:
         evaluations, used = _evaluations(wallet, everything, goal, as_of)
