@@ -253,3 +253,93 @@ def test_page_one_renders_readably(resume_wallet, tmp_path, capsys, paper: str, 
     dark = sum(histogram[:96]) / (image.width * image.height)
     assert 0.01 < dark < 0.3  # text and codes, not a blank or black page
     assert len(decode_qr_image(buffer.getvalue())) == 2
+
+
+def test_a_pdf_without_attachment_is_checked_by_its_qr_codes(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    reader = PdfReader(target)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    bare = tmp_path / "bare.pdf"
+    with bare.open("wb") as handle:
+        writer.write(handle)
+    assert not PdfReader(bare).attachments
+    code, out, err = _cli(capsys, "verify", str(bare), "--json")
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    assert sorted(r["title"] for r in results) == ["Cloud Practitioner", "Data Protection Basics"]
+    assert all(r["verdict"] == "verified" and r["resume"]["qr"] == "SW1" for r in results)
+
+
+# --- hostile PDFs: one result, bounded time, no traceback -------------------------------------------------------
+
+
+def _pdf_with(stream_dict: dict, data: bytes, *, pages: int = 1) -> bytes:
+    """A PDF whose first page draws one image XObject with ``stream_dict`` entries and raw ``data``."""
+    from pypdf.generic import DecodedStreamObject, NameObject, NumberObject, StreamObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)
+    image = StreamObject()
+    image._data = data
+    for key, value in stream_dict.items():
+        image[NameObject(key)] = value
+    image[NameObject("/Length")] = NumberObject(len(data))
+    reference = writer._add_object(image)
+    page = writer.pages[0]
+    from pypdf.generic import DictionaryObject
+
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): reference})})
+    content = DecodedStreamObject()
+    content.set_data(b"q 100 0 0 100 0 0 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _hostile_verify(capsys, path: Path) -> tuple[int, dict, str, float]:
+    import time
+
+    started = time.perf_counter()
+    code, out, err = _cli(capsys, "verify", str(path), "--json")
+    return code, json.loads(out), err, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("case", ["garbage", "pages", "image-bomb", "stream-bomb"])
+def test_hostile_pdfs_cost_bounded_work(passphrase, tmp_path, capsys, case: str) -> None:
+    import zlib
+
+    from pypdf.generic import NameObject, NumberObject
+
+    path = tmp_path / f"{case}.pdf"
+    if case == "garbage":
+        path.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 1000)
+    elif case == "pages":
+        writer = PdfWriter()
+        for _ in range(150):
+            writer.add_blank_page(612, 792)
+        with path.open("wb") as handle:
+            writer.write(handle)
+    elif case == "image-bomb":
+        # 3.6 gigapixels claimed by an image of a few KB: never decoded
+        data = zlib.compress(b"\x00" * (8 << 20), 9)
+        path.write_bytes(_pdf_with({"/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"),
+                                    "/Width": NumberObject(60000), "/Height": NumberObject(60000),
+                                    "/BitsPerComponent": NumberObject(1), "/ColorSpace": NameObject("/DeviceGray"),
+                                    "/Filter": NameObject("/FlateDecode")}, data))
+    else:
+        # a 1000x1000 image whose Flate stream inflates to 64 MB (a few KB stored): pypdf stops at the 16 MB bound
+        data = zlib.compress(b"\x00" * (64 << 20), 9)
+        path.write_bytes(_pdf_with({"/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"),
+                                    "/Width": NumberObject(1000), "/Height": NumberObject(1000),
+                                    "/BitsPerComponent": NumberObject(8), "/ColorSpace": NameObject("/DeviceGray"),
+                                    "/Filter": NameObject("/FlateDecode")}, data))
+    code, document, err, seconds = _hostile_verify(capsys, path)
+    assert code == 13 and "Traceback" not in err
+    (result,) = document["results"]
+    assert result["verdict"] in ("invalid", "not-verified")
+    assert seconds < 10

@@ -78,10 +78,26 @@ def _reader(data: bytes):
     return reader
 
 
+# Every stream pypdf decodes here (content streams, the attachment, images) stops at this many bytes: a few KB
+# of Flate can claim gigabytes. pypdf's own default is 75 MB per stream.
+MAX_STREAM_BYTES = 16 * 1024 * 1024
+
+
 def read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool = True) -> ResumePdf:
     """The attached presentation (``attachment_name``, else the only JSON attachment), the credential lines of the
     text, and, when there is no attachment and ``with_qr``, the QR codes' texts. :class:`InvalidInputError` for
     a PDF that cannot be read or is over a bound."""
+    from pypdf import apply_configuration
+
+    limits = {name: MAX_STREAM_BYTES for name in (
+        "maximum_declared_stream_length", "zlib_maximum_output_length", "lzw_maximum_output_length",
+        "run_length_maximum_output_length", "array_based_stream_maximum_output_length", "jbig2_maximum_output_length",
+        "brotli_maximum_output_length")}
+    with apply_configuration(**limits):
+        return _read_resume_pdf(data, attachment_name=attachment_name, with_qr=with_qr)
+
+
+def _read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool) -> ResumePdf:
     reader = _reader(data)
     attachment, name = _attachment(reader, attachment_name)
     out = ResumePdf(attachment=attachment, attachment_name=name)
