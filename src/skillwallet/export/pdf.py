@@ -330,11 +330,10 @@ def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[
     lines.append(status)
     if credential.skills:
         lines.append([_Run("Skills: " + ", ".join(credential.skills), FONT, small, MUTED)])
-    ids = []
     if credential.proof_index is not None:
         # the key `skillwallet verify resume.pdf` matches this entry to the attached presentation by
-        ids.append(_Run(f"{PROOF_MARK} {credential.proof_index}" + SEP, FONT, small, MUTED))
-    ids.append(_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED))
+        lines.append([_Run(f"{PROOF_MARK} {credential.proof_index} in the attached presentation", FONT, small, MUTED)])
+    ids = [_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED)]
     if credential.credential_id:
         shown = credential.credential_id
         ids += [_Run(SEP + "Credential id ", FONT, small, MUTED), _Run(shown, FONT, small, MUTED, safe_url(shown))]
@@ -344,7 +343,9 @@ def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[
     if credential.qr_note:
         lines.append([_Run(credential.qr_note, FONT, small, MUTED)])
     if credential.qr_help:
-        lines.append([_Run(credential.qr_help, FONT, small, MUTED)])
+        # two short lines: each line of an entry is drawn as plain text only when it fits (_PlainLines)
+        head, _, tail = credential.qr_help.partition(": ")
+        lines += [[_Run(head + (":" if tail else ""), FONT, small, MUTED)]] + ([[_Run(tail, FONT, small, MUTED)]] if tail else [])
     return title, lines
 
 
@@ -584,36 +585,50 @@ def _section(title: str, styles: dict[str, Any]):
     ]
 
 
-def attach_files(pdf: bytes, files: list[tuple[str, bytes, str, str]]) -> bytes:
-    """``pdf`` with ``files`` ((name, data, media type, description)) as embedded files, opening on the
-    attachments pane.
+def embed_files(canvas, files: list[tuple[str, bytes, str, str]]) -> None:
+    """Add ``files`` ((name, data, media type, description)) to the document ``canvas`` is drawing, as embedded
+    files a reader lists in its attachments pane, and open the document on that pane.
 
-    An incremental update (PDF 1.7 §7.5.6): the rendered pages are kept byte for byte and only the embedded file
-    streams, the catalog's /Names /EmbeddedFiles tree (§7.11.4) and /PageMode are appended, so attaching costs
-    milliseconds whatever the resume's length. Each file is also an associated file of the document (/AF,
-    relationship /Supplement: PDF 2.0 §14.13), as PDF/A-3 readers expect.
+    PDF 1.7 §7.11.4: each file is an /EmbeddedFile stream (with its media type as /Subtype and its /Params /Size),
+    referred to by a file specification (/F and /UF names, /Desc), listed in the catalog's /Names /EmbeddedFiles
+    name tree (§7.7.4, keys in sorted order); §12.2 /PageMode /UseAttachments opens the attachments pane. Each is
+    also an associated file of the document (/AF, /AFRelationship /Supplement: PDF 2.0 §14.13), as PDF/A-3 readers
+    expect. Written by reportlab with the rest of the document: no second pass over the finished PDF.
     """
-    from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFCatalog, PDFDictionary, PDFName, PDFStream, PDFString
 
-    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-    associated = ArrayObject()
-    for name, data, media_type, description in files:
-        embedded = writer.add_attachment(name, data)
-        embedded.subtype = NameObject("/" + media_type.replace("/", "#2F"))
-        embedded.description = TextStringObject(description)
-        embedded.associated_file_relationship = NameObject("/Supplement")
-        associated.append(writer._add_object(embedded.pdf_object))
-    writer._root_object[NameObject("/AF")] = associated
-    writer.page_mode = "/UseAttachments"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    document = canvas._doc
+    names: list[Any] = []
+    specs: list[Any] = []
+    for name, data, media_type, description in sorted(files):
+        stream = PDFStream(
+            PDFDictionary({
+                "Type": PDFName("EmbeddedFile"),
+                # a PDF name holding "/": written escaped as #2F (§7.3.5), which PDFName would escape again
+                "Subtype": "/" + media_type.replace("#", "#23").replace("/", "#2F"),
+                "Params": PDFDictionary({"Size": len(data)}),
+            }),
+            content=data,
+        )
+        stream_ref = document.Reference(stream)
+        spec = PDFDictionary({
+            "Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name), "Desc": PDFString(description),
+            "EF": PDFDictionary({"F": stream_ref, "UF": stream_ref}), "AFRelationship": PDFName("Supplement"),
+        })
+        spec_ref = document.Reference(spec)
+        names += [PDFString(name), spec_ref]
+        specs.append(spec_ref)
+    catalog = document.Catalog
+    catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray(names)})})
+    catalog.PageMode = PDFName("UseAttachments")
+    # /AF is not among the catalog keys reportlab writes: this catalog writes it too
+    catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "AF"]
+    catalog.AF = PDFArray(specs)
 
 
 def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple[str, bytes, str, str]] | None = None) -> bytes:
     """Render the resume to PDF bytes (nothing touches the disk), with ``attachments`` embedded
-    (:func:`attach_files`)."""
+    (:func:`embed_files`)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.units import mm
@@ -700,6 +715,8 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple
                 self.__dict__.update(state)
                 self._footer(total)
                 super().showPage()
+            if attachments:
+                embed_files(self, attachments)
             super().save()
 
         def _footer(self, total: int) -> None:
@@ -738,7 +755,5 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple
         doc.build(story, canvasmaker=NumberedCanvas)
     finally:
         rl_config.useA85 = previous_a85
-    if attachments:
-        return attach_files(buffer.getvalue(), attachments)
     return buffer.getvalue()
 

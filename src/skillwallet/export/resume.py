@@ -315,7 +315,7 @@ def _status_label(verdict: Verdict, credential: Credential, as_of: datetime) -> 
 
 # Beside a QR code that holds the signed credential itself (SW1): a phone's camera shows only text, so say how
 # to check it.
-EMBEDDED_QR_HELP = "The code holds the signed credential: scan with `skillwallet verify`, or see the attached proof."
+EMBEDDED_QR_HELP = "Its code holds the signed credential: scan with `skillwallet verify`, or see the attached proof."
 
 
 def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | None = "auto") -> ResumeCredential:
