@@ -82,7 +82,7 @@ def test_resume_qr_codes_open_the_page_or_hold_the_credential_and_say_so() -> No
     assert qr.decode_qr_payload(embedded) == items[2].credential.original
     text = " ".join(_pdf_text(data).split())
     assert "scan with `skillwallet verify`, or see the attached proof" in text
-    assert text.count("Holds the signed credential (SW1)") == 1 and text.count("Scan to verify") == 2
+    assert text.count("Holds the signed credential (SW1)") == 1 and text.count("Opens the verification page") == 2
 
 
 def test_unsigned_is_labelled_unsigned() -> None:

@@ -343,3 +343,25 @@ def test_hostile_pdfs_cost_bounded_work(passphrase, tmp_path, capsys, case: str)
     (result,) = document["results"]
     assert result["verdict"] in ("invalid", "not-verified")
     assert seconds < 10
+
+
+def test_cjk_and_wrapped_titles_match_their_proof(passphrase, tmp_path, capsys) -> None:
+    """Titles in a CJK fallback font, and titles long enough to wrap, are read back whole and matched."""
+    key, did, method = _issuer()
+    titles = ["高级软件工程师证书", "Advanced Professional Certificate in Distributed Systems Engineering, Reliability "
+              "and Large-Scale Cloud Infrastructure Operations for Regulated Industries"]
+    assert _cli(capsys, "init")[0] == 0
+    for number, title in enumerate(titles):
+        path = tmp_path / f"c{number}.json"
+        path.write_text(json.dumps(_signed(_ob3(title, did, ident=f"urn:uuid:6a1f0b3c-0000-4000-8000-00000000010{number}"),
+                                           key, method)))
+        assert _cli(capsys, "add", str(path))[0] == 0
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example")[0] == 0
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert sorted(r["resume"]["title"] for r in lines) == sorted(titles)
+    assert all(r["resume"]["match"] == "pass" for r in lines)

@@ -113,7 +113,7 @@ def _credential(credential: ResumeCredential) -> str:
     figure = ""
     if credential.qr_text:
         svg, dense = _qr_svg_inline(credential.qr_text)
-        caption = "Scan to verify" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
+        caption = "Opens the verification page" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
         figure = f'<figure class="{"dense" if dense else ""}">{svg}<figcaption>{caption}</figcaption></figure>'
     side = f'<div class="side">{figure}</div>' if figure else ""
     return f'<article class="credential row"><div class="main">{"".join(parts)}</div>{side}</article>'

@@ -458,7 +458,7 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
 
         bitmap = qr_bitmap(credential.qr_text)
         column = qr_print_size(bitmap.modules, qr_size)
-        caption = "Scan to verify" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
+        caption = "Opens the verification page" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
     left_width = text_width - column - _CredentialEntry.GUTTER
     title, lines = _entry_lines(credential, styles)
     left: list[Any] | None = None

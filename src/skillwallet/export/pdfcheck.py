@@ -25,7 +25,8 @@ MAX_IMAGES = 600
 MAX_IMAGE_PIXELS = 4_000_000  # per image, read from its dictionary before it is decoded
 MAX_QR_CODES = 400
 
-# The entry's title is drawn in the bold face at the title size (export/pdf.py ``_styles()["title"]``).
+# The entry's title is drawn at the title size (export/pdf.py ``_styles()["title"]``); in the credentials
+# section nothing else is (group headings 9.5 pt, the type label after a title 8 pt).
 TITLE_SIZE = 10.5
 _WALLET_ID = re.compile(r"Wallet id ([0-9a-f]{6,64})")
 _PROOF = re.compile(r"Proof credential (\d{1,5})")
@@ -148,8 +149,8 @@ def _read_lines(reader, out: ResumePdf) -> None:
         runs: list[tuple[str, bool]] = []
 
         def visit(text, cm, tm, font, size, runs=runs):
-            base = str(font.get("/BaseFont", "")) if font is not None else ""
-            runs.append((text, "Bold" in base and abs(float(size or 0) - TITLE_SIZE) < 0.05))
+            # by size alone: a title's CJK characters are drawn in a fallback font that is not bold
+            runs.append((text, abs(float(size or 0) - TITLE_SIZE) < 0.05))
 
         page.extract_text(visitor_text=visit)
         for text, is_title in runs:
