@@ -2,8 +2,9 @@
 
 What a QR code holds (see ``docs/qr.md``):
 
-* the credential's public verification URL when it has one (an Open Badges 2.0 hosted assertion URL, or a URL
-  the importer recorded as ``extra["verification_url"]``); or
+* the credential's public verification page when it has one (see :func:`verification_url`: an Open Badges 2.0
+  hosted assertion URL, a Credly badge page, an https id on the issuer's own host, or a URL the importer recorded
+  as ``extra["verification_url"]``); or
 * ``SW1:`` followed by the Base45 (RFC 9285) encoding of the zlib (RFC 1950) compressed *original bytes* of the
   credential, so the credential itself travels in the code and can be verified offline. Base45 uses exactly the
   45 characters of the QR alphanumeric mode (ISO/IEC 18004 §7.4.4), which packs 2 bytes into 16.5 bits; the
