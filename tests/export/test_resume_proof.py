@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader, PdfWriter
 
 from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
 from skillwallet.export.pdf import ATTACHMENT_NAME
 
 CHALLENGE = "nonce-4711"
@@ -208,6 +209,39 @@ def test_a_line_whose_title_the_proof_does_not_back_is_flagged(resume_wallet, tm
     assert lines["Chief Cloud Architect"]["verdict"] == "not-verified"
     assert "Cloud Practitioner" in lines["Chief Cloud Architect"]["reasons"][0]
     assert lines["Data Protection Basics"]["resume"]["match"] == "pass"
+
+
+def test_a_line_showing_another_issuer_is_flagged(resume_wallet, tmp_path, capsys) -> None:
+    import skillwallet.export.resume as resume_module
+
+    original = resume_module.resume_credential
+
+    def reissued(stored, **kwargs):
+        entry = original(stored, **kwargs)
+        if entry.title == "Data Protection Basics":
+            entry.issuer_name = "Massachusetts Institute of Technology"
+        return entry
+
+    resume_module.resume_credential = reissued
+    try:
+        target = tmp_path / "resume.pdf"
+        _export(capsys, target)
+    finally:
+        resume_module.resume_credential = original
+    code, out, _ = _cli(capsys, "verify", str(target), "--json")
+    assert code == 13
+    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+    assert lines["Data Protection Basics"]["resume"]["match"] == "fail"
+    assert "another issuer" in lines["Data Protection Basics"]["reasons"][0]
+    assert lines["Cloud Practitioner"]["resume"]["match"] == "pass"
+
+
+def test_report_needs_an_html_or_pdf_name(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    code, _, err = _cli(capsys, "verify", str(target), "--report", str(tmp_path / "report.txt"))
+    assert code == ExitCode.BAD_INPUT and err.startswith("error: --report") and "Traceback" not in err
+    assert not (tmp_path / "report.txt").exists()
 
 
 def test_every_qr_code_decodes_to_what_its_caption_says(resume_wallet, tmp_path, capsys) -> None:

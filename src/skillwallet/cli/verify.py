@@ -419,6 +419,8 @@ def _check_pdf(data: bytes, target: str, resolver, when, challenge, domain, stat
                                  domain=domain, status_cache=status_cache)
     except InvalidInputError as exc:
         return [_result(target, None, _unreadable_verdict(exc.message))]
+    except Exception as exc:  # noqa: BLE001 - a reader or verifier bug: this file's result, not the batch's end
+        return [_result(target, None, _failed_verdict(exc))]
     out = []
     for item in items:
         result = _result(item.source, item.title, item.verdict, kind=item.kind)

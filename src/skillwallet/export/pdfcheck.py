@@ -41,6 +41,7 @@ class ResumeLine:
     title: str
     proof_index: int | None  # the 1-based place in the attached presentation it claims, if any
     page: int
+    text: str = ""  # the rest of the entry (issuer, dates, status, ids), compacted
 
 
 @dataclass
@@ -176,6 +177,7 @@ def _read_lines(reader, out: ResumePdf) -> None:
                     title=" ".join(" ".join(title).split()),
                     proof_index=int(proof.group(1)) if proof else None,
                     page=number,
+                    text=compact("".join(rest)),
                 ))
                 title, rest = [], []
 
@@ -234,8 +236,8 @@ class CheckedItem:
     resume: dict | None = None  # {"title", "page", "wallet_id", "proof_index", "match": pass | fail | na}
 
 
-def _entry_title(item) -> str | None:
-    """The title of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
+def _entry_facts(item) -> tuple[str | None, str | None]:
+    """(title, issuer name) of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
     import json
 
     from skillwallet.formats import parse_credential_bytes
@@ -250,8 +252,10 @@ def _entry_title(item) -> str | None:
             data = json.dumps(item).encode("utf-8")
         credentials = parse_credential_bytes(data, source="proof")
     except Exception:  # noqa: BLE001 - an entry the importers cannot read has no title to compare
-        return None
-    return credentials[0].title if len(credentials) == 1 else None
+        return None, None
+    if len(credentials) != 1:
+        return None, None
+    return credentials[0].title, credentials[0].issuer.name
 
 
 def _flagged(reason: str):
@@ -297,7 +301,8 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, vp_verdict))
         raw = vp.document.get("verifiableCredential") if isinstance(vp.document, dict) else None
         entries = [] if raw is None else (raw if isinstance(raw, list) else [raw])
-    titles = [_entry_title(e) for e in entries]
+    facts = [_entry_facts(e) for e in entries]
+    titles = [title for title, _ in facts]
 
     shown: set[int] = set()
     for line in pdf.lines:
@@ -314,10 +319,16 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         if number in shown:
             verdict = _flagged(f"proof credential {number} is already shown by another line of the resume")
             where["match"] = "fail"
-        elif compact(proof_title) != compact(line.title):
-            verdict = _flagged(f"the resume shows {line.title!r}, the proof's credential {number} is "
-                               f"{proof_title!r}" if proof_title else f"the proof's credential {number} has no "
-                               f"readable title to match {line.title!r}")
+        elif compact(proof_title) != compact(line.title) or (
+                facts[number - 1][1] and compact(facts[number - 1][1]) not in line.text):
+            if proof_title and compact(proof_title) == compact(line.title):
+                reason = (f"the resume shows {line.title!r} from another issuer than the proof's credential {number}, "
+                          f"issued by {facts[number - 1][1]!r}")
+            elif proof_title:
+                reason = f"the resume shows {line.title!r}, the proof's credential {number} is {proof_title!r}"
+            else:
+                reason = f"the proof's credential {number} has no readable title to match {line.title!r}"
+            verdict = _flagged(reason)
             where["match"] = "fail"
         else:
             where["match"] = "pass"
