@@ -278,6 +278,9 @@ def test_page_one_renders_readably(resume_wallet, tmp_path, capsys, paper: str, 
     document = pypdfium2.PdfDocument(str(target))
     page = document[0]
     assert tuple(round(v) for v in page.get_size()) == size
+    text = page.get_textpage().get_text_range()
+    assert "Zoë Example" in text and "CREDENTIALS (2, 2 VERIFIED)" in text  # PDFium reads the same text
+    assert "Proof credential 1 in the attached presentation" in text
     image = page.render(scale=200 / 72).to_pil().convert("L")
     document.close()
     buffer = io.BytesIO()
@@ -399,3 +402,20 @@ def test_cjk_and_wrapped_titles_match_their_proof(passphrase, tmp_path, capsys) 
     lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
     assert sorted(r["resume"]["title"] for r in lines) == sorted(titles)
     assert all(r["resume"]["match"] == "pass" for r in lines)
+
+
+def test_report_names_each_document_and_where_it_came_from() -> None:
+    from skillwallet.export.report import render_report_html
+
+    result = {"source": "resume.pdf#1", "kind": "credential", "title": "Cloud <Practitioner>", "verdict": "verified",
+              "checks": {"signature": "pass", "status": "revoked"}, "reasons": ["the status list says revoked"],
+              "checked_at": "2026-12-04T10:00:00Z", "in_force": False,
+              "details": {"issuer": "did:web:uni.example", "documents": [
+                  {"url": "https://uni.example/.well-known/did.json", "source": "supplied"},
+                  {"url": "https://uni.example/status/1", "source": "cached", "stored_at": "2026-11-30T08:00:00Z"}]}}
+    html = render_report_html([result], target="resume.pdf", generated_at=datetime(2026, 12, 4, tzinfo=timezone.utc),
+                              passed=False).decode()
+    assert "https://uni.example/.well-known/did.json (supplied)" in html
+    assert "https://uni.example/status/1 (cached 2026-11-30)" in html
+    assert "Cloud &lt;Practitioner&gt;" in html and "<Practitioner>" not in html  # credential text is escaped
+    assert "did:web:uni.example" in html and "revoked" in html and "Not everything is verified" in html
