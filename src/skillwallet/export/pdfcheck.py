@@ -89,12 +89,15 @@ def read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool = True) 
     """The attached presentation (``attachment_name``, else the only JSON attachment), the credential lines of the
     text, and, when there is no attachment and ``with_qr``, the QR codes' texts. :class:`InvalidInputError` for
     a PDF that cannot be read or is over a bound."""
-    from pypdf import apply_configuration
+    import dataclasses
 
+    from pypdf import Configuration, apply_configuration
+
+    known = {f.name for f in dataclasses.fields(Configuration)}  # the filters this pypdf bounds (brotli: newer ones)
     limits = {name: MAX_STREAM_BYTES for name in (
         "maximum_declared_stream_length", "zlib_maximum_output_length", "lzw_maximum_output_length",
         "run_length_maximum_output_length", "array_based_stream_maximum_output_length", "jbig2_maximum_output_length",
-        "brotli_maximum_output_length")}
+        "brotli_maximum_output_length") if name in known}
     with apply_configuration(**limits):
         return _read_resume_pdf(data, attachment_name=attachment_name, with_qr=with_qr)
 
