@@ -185,3 +185,17 @@ def test_export_qr_says_which_content_it_chose(cli_wallet, tmp_path: Path, capsy
     assert run(["export", "--qr", cli_wallet["c0ffee000003"], "-o", str(tmp_path / "b.png")]) == 0
     err = capsys.readouterr().err
     assert "SW1" in err and "skillwallet verify" in err
+
+
+def test_resume_says_which_credentials_its_proof_leaves_out(cli_wallet, tmp_path: Path, capsys) -> None:
+    assert run(["profile", "set", "--name", "Zoë Example"]) == 0
+    capsys.readouterr()
+    target = tmp_path / "resume.pdf"
+    assert run(["export", "--resume", "-o", str(target), "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    hosted = cli_wallet["0badc0ffee01"]
+    assert hosted in dict(summary["proof"]["skipped"])  # an OB 2.0 assertion is not a Verifiable Credential
+    assert f"note: {hosted} is on the resume but not in its attached proof" in captured.err
+    text = " ".join(_pdf_text(target.read_bytes()).split())
+    assert "Not in the attached proof: an Open Badges 2.0 assertion is not a Verifiable Credential." in text
