@@ -249,6 +249,11 @@ def export_command(
         sys.stdout.flush()
     for wallet_id, reason in summary.get("skipped", []):
         info(f"note: left out {wallet_id}: {reason}")
+    if "proof" in summary:  # a PDF resume, written: what its attached proof does not cover
+        if summary["proof"] is None:
+            info("note: no credential on this resume can go in a Verifiable Presentation: the PDF carries no proof")
+        for wallet_id, reason in (summary["proof"] or {}).get("skipped", []):
+            info(f"note: {wallet_id} is on the resume but not in its attached proof: {reason}")
 
 
 def _size(n: int) -> str:
@@ -416,11 +421,8 @@ def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, crypto
             why = reasons.get(entry.wallet_id) or ("its verdict is invalid" if entry.verdict == "invalid"
                                                    else "it cannot go in a Verifiable Presentation")
             entry.proof_note = "Not in the attached proof: " + why.split("; share")[0] + "."
-    for wallet_id, reason in result.skipped if result else []:
-        info(f"note: {wallet_id} is on the resume but not in its attached proof: {reason}")
     if result is None:
         summary["proof"] = None
-        info("note: no credential on this resume can go in a Verifiable Presentation: the PDF carries no proof")
         return None
     model.attached_proof = True
     summary["proof"] = {"attachment": ATTACHMENT_NAME, "credentials": result.included,
