@@ -190,20 +190,6 @@ def main() -> None:
     print(f"QR symbol, embedded credential:       {statistics.median(symbol_times) * 1000:.2f} ms per credential (median)")
     print(f"QR symbol, verification URL:          {statistics.median(url_times) * 1000:.2f} ms per credential (median)")
 
-    # The 200-credential resume, each with an embedded-credential QR code
-    model, model_wall, model_cpu = timed(build_resume, sample_profile(), items, as_of=AS_OF)
-    pdf, pdf_wall, pdf_cpu = timed(render_pdf, model)
-    from pypdf import PdfReader
-    import io
-
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    total_wall, total_cpu = model_wall + pdf_wall, model_cpu + pdf_cpu
-    verdict = "meets" if total_cpu <= 3.0 else "MISSES"
-    print(f"resume PDF, 200 credentials + QR:     {total_wall:.2f} s wall, {total_cpu:.2f} s CPU "
-          f"(model {model_cpu:.2f} s, render {pdf_cpu:.2f} s); {pages} pages, {len(pdf) / 1024:.0f} KiB; "
-          f"{verdict} the 3 s goal")
-
-    # Presentation signing, 50 credentials (eddsa-rdfc-2022 canonicalises every embedded credential)
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from skillwallet.export.presentation import sign_presentation
@@ -211,6 +197,26 @@ def main() -> None:
     key = Ed25519PrivateKey.from_private_bytes(bytes(32))
     holder = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
     method = f"{holder}#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
+
+    # The 200-credential resume, each with an embedded-credential QR code, carrying the holder-signed presentation
+    # of all 200 as an attached file (what `export --resume -o resume.pdf` does)
+    model, model_wall, model_cpu = timed(build_resume, sample_profile(), items, as_of=AS_OF)
+    proof, proof_wall, proof_cpu = timed(sign_presentation, items, private_key=key, holder=holder,
+                                         verification_method=method, challenge="bench", domain="bench.example",
+                                         cryptosuite="eddsa-jcs-2022")  # the resume's default
+    attachment = [("verifiable-presentation.json", proof.to_bytes(), "application/vp+ld+json", "bench")]
+    pdf, pdf_wall, pdf_cpu = timed(render_pdf, model, attachments=attachment)
+    from pypdf import PdfReader
+    import io
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    total_wall, total_cpu = model_wall + proof_wall + pdf_wall, model_cpu + proof_cpu + pdf_cpu
+    verdict = "meets" if total_wall <= 3.0 else "MISSES"
+    print(f"resume PDF, 200 credentials + QR:     {total_wall:.2f} s wall, {total_cpu:.2f} s CPU "
+          f"(model {model_cpu:.2f} s, signed presentation {proof_cpu:.2f} s, render + attach {pdf_cpu:.2f} s); "
+          f"{pages} pages, {len(pdf) / 1024:.0f} KiB; {verdict} the 3 s goal")
+
+    # Presentation signing, 50 credentials (eddsa-rdfc-2022 canonicalises every embedded credential)
     fifty = items[:50]
     sign_presentation(fifty[:1], private_key=key, holder=holder, verification_method=method)  # warm the context cache
     for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):

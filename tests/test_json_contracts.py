@@ -368,3 +368,26 @@ def test_verify_presentation_row_shape_is_pinned(tmp_path, capsys):
     assert presentation["verdict"] == "verified" and presentation["checks"]["holder_binding"] == "pass"
     assert presentation["details"]["holder"] == holder
     assert presentation["details"]["presentation_format"] == "json-ld"
+
+
+def test_resume_pdf_json_shapes_are_pinned(passphrase, tmp_path, capsys):
+    """`export --resume --json` names the attached proof; `verify resume.pdf --json` adds `resume` to each row that a
+    line of the resume shows (its title, page, wallet id, place in the proof and whether the proof backs it)."""
+    sample_dir = Path(paths.__file__).parent / "data" / "samples"
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", str(sample_dir / "python-fundamentals.json")]) == 0
+    assert run(["profile", "set", "--name", "Ada Example"]) == 0
+    capsys.readouterr()
+    target = tmp_path / "resume.pdf"
+    assert run(["export", "--resume", "-o", str(target), "--json", "--challenge", "n-1", "--domain", "hr.example"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["schema"] == "skillwallet/export"
+    assert set(document["proof"]) == {"attachment", "credentials", "skipped", "challenge", "domain"}
+    assert document["proof"]["attachment"] == "verifiable-presentation.json"
+    code = run(["verify", str(target), "--offline", "--json", "--challenge", "n-1", "--domain", "hr.example"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    presentation, line = document["results"]
+    assert presentation["kind"] == "presentation" and line["kind"] == "credential"
+    assert set(line["resume"]) == {"title", "page", "wallet_id", "proof_index", "match"}
+    assert line["resume"]["match"] == "pass" and line["resume"]["proof_index"] == 1

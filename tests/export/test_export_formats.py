@@ -185,7 +185,8 @@ def test_presentation_verifies_and_fails_once_tampered(cryptosuite: str) -> None
 def test_presentation_carries_credentials_unchanged() -> None:
     key, did, method = _holder()
     items = sample_wallet_items()
-    result = sign_presentation(items, private_key=key, holder=did, verification_method=method)
+    # the JWT credential is about did:example:holder: presented by that holder (a verifier's holder binding)
+    result = sign_presentation(items, private_key=key, holder="did:example:holder", verification_method=method)
     vp = result.presentation
     # the JWT credential is enveloped with its exact compact serialisation
     enveloped = vp["verifiableCredential"][0]
@@ -198,6 +199,18 @@ def test_presentation_carries_credentials_unchanged() -> None:
     assert result.included == ["a1b2c3d4e5f6", "c0ffee000003", "c0ffee000004", "c0ffee000005", "c0ffee000006"]
     (skipped_id, reason), = result.skipped
     assert skipped_id == "0badc0ffee01" and "https://badges.example.edu/assertions/1234" in reason
+
+
+def test_presentation_leaves_out_credentials_about_another_did() -> None:
+    """A verifier fails holder binding on a credential whose subject is a DID other than the holder's; the whole
+    presentation would fail, so such a credential is left out with the reason."""
+    key, did, method = _holder()
+    items = sample_wallet_items()
+    result = sign_presentation(items, private_key=key, holder=did, verification_method=method)
+    assert "a1b2c3d4e5f6" not in result.included
+    reasons = dict(result.skipped)
+    assert "did:example:holder" in reasons["a1b2c3d4e5f6"] and did in reasons["a1b2c3d4e5f6"]
+    assert "c0ffee000003" in result.included  # no subject id: nothing to bind, it goes in
 
 
 def test_presentation_of_only_ob2_is_an_export_error() -> None:

@@ -74,7 +74,7 @@ def test_model_statuses_follow_the_verdicts() -> None:
     model = _model()
     by_id = {c.wallet_id: c for c in model.credentials}
     assert by_id["a1b2c3d4e5f6"].trusted and by_id["a1b2c3d4e5f6"].status_label == "Verified"
-    assert by_id["0badc0ffee01"].status_label == "Unsigned (issuer-hosted)" and not by_id["0badc0ffee01"].trusted
+    assert by_id["0badc0ffee01"].status_label == "Unsigned" and not by_id["0badc0ffee01"].trusted
     expired = by_id["c0ffee000005"]
     assert expired.expired and not expired.trusted and "expired 2025-01-31" in expired.status_detail
     assert by_id["c0ffee000006"].status_label == "Signature invalid"
@@ -262,10 +262,10 @@ def test_cjk_text_stays_real_text_without_a_cjk_font_on_the_machine(monkeypatch:
     assert "高级软件工程师证书" in text and "清华大学" in text
 
 
-def test_skill_spelling_is_the_most_used_one_whatever_the_order() -> None:
+def test_skill_names_are_the_taxonomy_labels_whatever_the_spelling() -> None:
     items = sample_wallet_items()
     assert _model(items=list(reversed(items))).skills[0].name == "Python"
-    assert _model(items=items[1:2]).skills[1].name == "python"  # the only spelling there is
+    assert "Python" in [s.name for s in _model(items=items[1:2]).skills]  # spelled "python" there
 
 
 def test_any_text_renders_in_every_format() -> None:

@@ -183,7 +183,7 @@ def export_command(
     include_invalid: bool = typer.Option(False, "--include-invalid", help="Also export credentials whose signature is invalid."),
     challenge: Optional[str] = typer.Option(None, "--challenge", metavar="NONCE", help="Presentation: the verifier's challenge (nonce)."),
     domain: Optional[str] = typer.Option(None, "--domain", metavar="DOMAIN", help="Presentation: the verifier's domain."),
-    cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
+    cryptosuite: Optional[str] = typer.Option(None, "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 (default for --presentation) or eddsa-jcs-2022 (default for the proof a PDF resume carries)."),
     remind_days: int = typer.Option(30, "--remind-days", min=0, metavar="DAYS", help="Calendar: alarm this many days before expiry."),
     renew_days: int = typer.Option(60, "--renew-days", min=0, metavar="DAYS", help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
@@ -249,6 +249,11 @@ def export_command(
         sys.stdout.flush()
     for wallet_id, reason in summary.get("skipped", []):
         info(f"note: left out {wallet_id}: {reason}")
+    if "proof" in summary:  # a PDF resume, written: what its attached proof does not cover
+        if summary["proof"] is None:
+            info("note: no credential on this resume can go in a Verifiable Presentation: the PDF carries no proof")
+        for wallet_id, reason in (summary["proof"] or {}).get("skipped", []):
+            info(f"note: {wallet_id} is on the resume but not in its attached proof: {reason}")
 
 
 def _size(n: int) -> str:
@@ -261,11 +266,14 @@ def _export_qr(wallet, credential_id: str, kind: str, mode: str, summary: dict[s
     stored = wallet.get_credential(credential_id)
     content = qr_content_for(stored.credential, mode=mode)
     summary.update({"id": stored.wallet_id, "content": content.kind, "characters": len(content.text)})
-    if kind == "qr-png":
-        return qr_png(content.text), None
-    if kind == "qr-svg":
-        return qr_svg(content.text), None
-    caption = "scan to verify" if content.kind == "url" else "scan: the signed credential itself (skillwallet SW1)"
+    from skillwallet.export.qr import qr_choice_text
+
+    summary["holds"] = content.text if content.kind == "url" else "SW1"
+    if kind in ("qr-png", "qr-svg"):
+        info(f"note: the code holds {qr_choice_text(content.kind)}")
+        return (qr_png(content.text) if kind == "qr-png" else qr_svg(content.text)), None
+    caption = ("scan to open its verification page" if content.kind == "url"
+               else "scan with `skillwallet verify`: the signed credential itself (skillwallet SW1)")
     blocks = qr_terminal(content.text)
     width = len(blocks.split("\n", 1)[0])
     if is_terminal(sys.stdout):
@@ -288,7 +296,8 @@ def _export_linkedin(wallet, credential_id: str, summary: dict[str, Any]) -> tup
 def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, include_invalid, challenge, domain,
                       cryptosuite, remind_days, renew_days, summary: dict[str, Any]) -> tuple[bytes, None]:
     as_of = _now()
-    chosen, everything = _select(wallet, ids, tags, include_invalid=include_invalid)
+    # a presentation sees the invalid ones too, to refuse a named one and say which it leaves out
+    chosen, everything = _select(wallet, ids, tags, include_invalid=include_invalid or kind == "presentation")
     evaluations: list[dict[str, Any]] = []
     if kind.startswith("resume") or kind == "json-resume" or goal:
         evaluations, used = _evaluations(wallet, everything, goal, as_of)
@@ -303,6 +312,7 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
     if kind == "presentation":
         from skillwallet.export.presentation import sign_presentation
 
+        chosen, invalid = _without_invalid(chosen, ids, include_invalid)
         result = sign_presentation(
             chosen,
             private_key=wallet.holder_key(),
@@ -310,10 +320,10 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
             verification_method=wallet.holder_verification_method,
             challenge=challenge,
             domain=domain,
-            cryptosuite=cryptosuite,
+            cryptosuite=cryptosuite or "eddsa-rdfc-2022",
         )
         summary["credentials"] = result.included
-        summary["skipped"] = [list(s) for s in result.skipped]
+        summary["skipped"] = invalid + [list(s) for s in result.skipped]
         summary["holder"] = wallet.holder_did
         return result.to_bytes(), None
     if kind == "calendar":
@@ -350,7 +360,75 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
     if paper is None:
         paper = _configured_paper()
     summary["paper"] = paper
-    return render_pdf(model, paper=paper.lower()), None
+    attachments = _attach_proof(wallet, chosen, model, challenge=challenge, domain=domain, cryptosuite=cryptosuite,
+                                summary=summary)
+    return render_pdf(model, paper=paper.lower(), attachments=attachments), None
+
+
+def _without_invalid(chosen: list[Any], ids: list[str], include_invalid: bool) -> tuple[list[Any], list[list[str]]]:
+    """A presentation never puts forward a credential whose verdict is ``invalid`` (the verdict bound to its
+    bytes, as the store reads it) unless --include-invalid: one named with --id is refused, one picked by
+    --tag or by default is left out with a note."""
+    from skillwallet.errors import ExportError
+
+    if include_invalid:
+        return chosen, []
+    invalid = [c for c in chosen if c.verdict.verdict == "invalid"]
+    named = [c for c in invalid if ids]
+    if named:
+        raise ExportError(
+            f"{named[0].wallet_id} failed verification (verdict invalid): not putting it in a presentation",
+            "see why with: skillwallet verify " + named[0].wallet_id,
+            "leave it out, or add --include-invalid to present it anyway",
+        )
+    kept = [c for c in chosen if c.verdict.verdict != "invalid"]
+    if not kept:
+        raise ExportError("nothing to present: every chosen credential failed verification",
+                          "see: skillwallet verify --all")
+    return kept, [[c.wallet_id, "its verdict is invalid (--include-invalid to present it)"] for c in invalid]
+
+
+def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, cryptosuite, summary: dict[str, Any]):
+    """The holder-signed presentation of the resume's credentials, to embed in the PDF; each entry of ``model``
+    gets its place in it (or why it is not there). ``None`` when none of them can be presented."""
+    from skillwallet.errors import ExportError
+    from skillwallet.export.pdf import ATTACHMENT_NAME
+    from skillwallet.export.presentation import sign_presentation
+
+    presentable = [c for c in chosen if c.verdict.verdict != "invalid"]
+    # eddsa-jcs-2022 by default: it signs the exact JSON (vc-di-eddsa §3.3), so nothing goes uncovered, at a
+    # fraction of the cost of RDF canonicalisation (1.6 s for 200 credentials, against 0.02 s)
+    suites = [cryptosuite or "eddsa-jcs-2022"] + (["eddsa-jcs-2022"] if cryptosuite not in (None, "eddsa-jcs-2022") else [])
+    result = None
+    for suite in suites:
+        try:
+            result = sign_presentation(
+                presentable, private_key=wallet.holder_key(), holder=wallet.holder_did,
+                verification_method=wallet.holder_verification_method, challenge=challenge, domain=domain,
+                cryptosuite=suite,
+            )
+            break
+        except ExportError as exc:
+            # nothing presentable (Open Badges 2.0 only): the resume goes out without an attachment; a
+            # credential RDF canonicalisation cannot cover: JCS signs the exact JSON instead
+            if exc.message.startswith("nothing to present"):
+                break
+    reasons = dict(result.skipped) if result else {}
+    places = {wallet_id: number for number, wallet_id in enumerate(result.included, 1)} if result else {}
+    for entry in model.credentials:
+        entry.proof_index = places.get(entry.wallet_id)
+        if entry.proof_index is None:
+            why = reasons.get(entry.wallet_id) or ("its verdict is invalid" if entry.verdict == "invalid"
+                                                   else "it cannot go in a Verifiable Presentation")
+            entry.proof_note = "Not in the attached proof: " + why.split("; share")[0] + "."
+    if result is None:
+        summary["proof"] = None
+        return None
+    model.attached_proof = True
+    summary["proof"] = {"attachment": ATTACHMENT_NAME, "credentials": result.included,
+                        "skipped": [list(s) for s in result.skipped], "challenge": challenge, "domain": domain}
+    description = "Verifiable Presentation of the credentials on this resume, signed by " + wallet.holder_did
+    return [(ATTACHMENT_NAME, result.to_bytes(), "application/vp+ld+json", description)]
 
 
 def _configured_paper() -> str:

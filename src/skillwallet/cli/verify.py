@@ -236,10 +236,14 @@ def verify_command(
     domain: Optional[str] = typer.Option(
         None, "--domain", metavar="TEXT", help="Presentations: the domain the holder's proof must carry."
     ),
+    report: Optional[str] = typer.Option(
+        None, "--report", metavar="FILE", help="Also write a verification report to file: .html or .pdf."
+    ),
 ) -> None:
     """Verify credentials: signatures, issuer keys, validity dates and revocation status.
 
-    Give wallet ids, credential files (not yet added), a Verifiable Presentation file, or --all.
+    Give wallet ids, credential files (not yet added), a Verifiable Presentation file, a resume PDF, or --all.
+    A resume PDF is checked with its attached proof, line by line (or by its QR codes when it has none).
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError
@@ -252,6 +256,7 @@ def verify_command(
     targets = list(targets or [])
     if not targets and not all_:
         raise InvalidInputError("nothing to verify", "give credential ids or files, or --all")
+    report_kind = _report_kind(report) if report is not None else None
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])
@@ -290,6 +295,11 @@ def verify_command(
         for target in file_targets:
             path = Path(target).expanduser()
             data = _read_target(path)
+            from skillwallet.export.pdfcheck import is_pdf
+
+            if is_pdf(data):
+                results.extend(_check_pdf(data, target, resolver, when, challenge, domain, status_cache))
+                continue
             # the one decision of what is a presentation, shared with `add` (skillwallet.formats)
             vp = read_presentation(data)
             if vp is not None:
@@ -359,6 +369,8 @@ def verify_command(
         if r["kind"] == "credential"
         and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
+    if report is not None:
+        _write_report(report, report_kind, results, targets, passed=not failing)
     hints = [
         f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
     ]
@@ -377,6 +389,51 @@ def verify_command(
             f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
             *hints,
         )
+
+
+def _report_kind(report: str) -> str:
+    """``html`` or ``pdf`` from the --report file's extension (checked before any work is done)."""
+    from skillwallet.errors import InvalidInputError
+
+    suffix = Path(report).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix == ".pdf":
+        return "pdf"
+    raise InvalidInputError(f"--report {report}: write the report as .html or .pdf", "e.g. --report report.html")
+
+
+def _write_report(report: str, kind: str | None, results: list[dict[str, Any]], targets: list[str], *,
+                  passed: bool) -> None:
+    from skillwallet.export.files import write_export
+    from skillwallet.export.report import render_report_html, render_report_pdf
+
+    render = render_report_pdf if kind == "pdf" else render_report_html
+    data = render(results, target=", ".join(targets) or "the wallet", generated_at=datetime.now(timezone.utc),
+                  passed=passed)
+    path = write_export(report, data)
+    info(f"wrote {path} (verification report)")
+
+
+def _check_pdf(data: bytes, target: str, resolver, when, challenge, domain, status_cache) -> list[dict[str, Any]]:
+    """A resume PDF: its attached presentation verified, each credential line matched to it (export/pdfcheck)."""
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.export.pdfcheck import check_resume_pdf
+
+    try:
+        items = check_resume_pdf(data, source=target, resolver=resolver, as_of=when, challenge=challenge,
+                                 domain=domain, status_cache=status_cache)
+    except InvalidInputError as exc:
+        return [_result(target, None, _unreadable_verdict(exc.message))]
+    except Exception as exc:  # noqa: BLE001 - a reader or verifier bug: this file's result, not the batch's end
+        return [_result(target, None, _failed_verdict(exc))]
+    out = []
+    for item in items:
+        result = _result(item.source, item.title, item.verdict, kind=item.kind)
+        if item.resume is not None:
+            result["resume"] = item.resume
+        out.append(result)
+    return out
 
 
 def _state(result: dict[str, Any]) -> str:

@@ -108,21 +108,25 @@ def _credential(credential: ResumeCredential) -> str:
     parts.append(f'<p class="small">{id_line}</p>')
     if credential.qr_note:
         parts.append(f'<p class="small">{escape(credential.qr_note)}</p>')
+    if credential.qr_help:
+        parts.append(f'<p class="small">{escape(credential.qr_help)}</p>')
     figure = ""
     if credential.qr_text:
         svg, dense = _qr_svg_inline(credential.qr_text)
-        caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+        caption = "Opens the verification page" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
         figure = f'<figure class="{"dense" if dense else ""}">{svg}<figcaption>{caption}</figcaption></figure>'
     side = f'<div class="side">{figure}</div>' if figure else ""
     return f'<article class="credential row"><div class="main">{"".join(parts)}</div>{side}</article>'
 
 
 def _pathway(pathway: ResumePathway) -> str:
-    label = "✓ Completed" if pathway.met else "In progress"
-    cls = "status-good" if pathway.met else ""
+    label = pathway.label
+    cls = "status-good" if pathway.completed else ("status-warn" if pathway.met else "")
     missing = ""
     if pathway.missing and not pathway.met:
         missing = f'<div class="missing">Still needed: {escape("; ".join(pathway.missing))}</div>'
+    if pathway.met and pathway.weak_evidence:
+        missing = f'<div class="missing">Not verified: {escape("; ".join(pathway.weak_evidence))}</div>'
     bar = ""
     if pathway.progress is not None:
         # a styled div, not <progress>: it prints, and renders the same in every browser and converter

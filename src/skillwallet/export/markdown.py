@@ -94,7 +94,11 @@ def render_markdown(model: ResumeModel) -> str:
     if model.pathways_met or model.pathways_in_progress:
         out += ["## Career pathways", ""]
         for pathway in model.pathways_met:
-            out.append(f"- ✓ **{md_escape(pathway.title)}** — completed")
+            if pathway.completed:
+                out.append(f"- ✓ **{md_escape(pathway.title)}** — completed")
+            else:
+                out.append(f"- **{md_escape(pathway.title)}** — met, partly on self-attested / unverified evidence: "
+                           f"{md_escape('; '.join(pathway.weak_evidence))}")
         for pathway in model.pathways_in_progress:
             line = f"- **{md_escape(pathway.title)}** — in progress"
             if pathway.progress_text:

@@ -274,6 +274,13 @@ def _status_color(credential: ResumeCredential) -> str:
     return WARN
 
 
+# Before an entry's wallet id when the PDF carries the signed presentation: "Proof credential 3" is the third
+# credential of the attached presentation (what `skillwallet verify resume.pdf` checks the entry against).
+PROOF_MARK = "Proof credential"
+# The name of the attached presentation (PDF 1.7 §7.11.4, embedded file streams; §12.3.2 /PageMode
+# /UseAttachments opens the reader's attachments pane).
+ATTACHMENT_NAME = "verifiable-presentation.json"
+
 # " · " between the parts of a line, held to its neighbours by no-break spaces
 SEP = " \u00a0·\u00a0 "
 
@@ -323,13 +330,22 @@ def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[
     lines.append(status)
     if credential.skills:
         lines.append([_Run("Skills: " + ", ".join(credential.skills), FONT, small, MUTED)])
+    if credential.proof_index is not None:
+        # the key `skillwallet verify resume.pdf` matches this entry to the attached presentation by
+        lines.append([_Run(f"{PROOF_MARK} {credential.proof_index} in the attached presentation", FONT, small, MUTED)])
     ids = [_Run(f"Wallet id {credential.wallet_id}", FONT, small, MUTED)]
     if credential.credential_id:
         shown = credential.credential_id
         ids += [_Run(SEP + "Credential id ", FONT, small, MUTED), _Run(shown, FONT, small, MUTED, safe_url(shown))]
     lines.append(ids)
+    if credential.proof_note:
+        lines.append([_Run(credential.proof_note, FONT, small, WARN)])
     if credential.qr_note:
         lines.append([_Run(credential.qr_note, FONT, small, MUTED)])
+    if credential.qr_help:
+        # two short lines: each line of an entry is drawn as plain text only when it fits (_PlainLines)
+        head, _, tail = credential.qr_help.partition(": ")
+        lines += [[_Run(head + (":" if tail else ""), FONT, small, MUTED)]] + ([[_Run(tail, FONT, small, MUTED)]] if tail else [])
     return title, lines
 
 
@@ -442,7 +458,7 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
 
         bitmap = qr_bitmap(credential.qr_text)
         column = qr_print_size(bitmap.modules, qr_size)
-        caption = "Scan to verify" if credential.qr_kind == "url" else "Scan: signed credential inside"
+        caption = "Opens the verification page" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
     left_width = text_width - column - _CredentialEntry.GUTTER
     title, lines = _entry_lines(credential, styles)
     left: list[Any] | None = None
@@ -524,8 +540,10 @@ def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_wi
 
     rows = []
     for pathway in pathways:
-        if pathway.met:
-            label = f'<font name="{FONT_BOLD}" color="{GOOD}">✓ Completed</font>'
+        if pathway.completed:
+            label = f'<font name="{FONT_BOLD}" color="{GOOD}">{markup(pathway.label)}</font>'
+        elif pathway.met:
+            label = f'<font name="{FONT_BOLD}" color="{WARN}">{markup(pathway.label)}</font>'
         else:
             label = f'<font name="{FONT_BOLD}" color="{ACCENT}">In progress</font>'
         text = f'<font name="{FONT_BOLD}">{markup(pathway.title)}</font>'
@@ -533,6 +551,8 @@ def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_wi
             text += f'<br/><font color="{MUTED}" size="7.8">Still needed: {markup("; ".join(pathway.missing[:6]))}'
             text += f' (+{len(pathway.missing) - 6} more)' if len(pathway.missing) > 6 else ""
             text += "</font>"
+        if pathway.met and pathway.weak_evidence:
+            text += f'<br/><font color="{WARN}" size="7.8">Not verified: {markup("; ".join(pathway.weak_evidence))}</font>'
         bar_cell: list[Any] = [Paragraph(label, styles["small"])]
         if pathway.progress is not None:
             bar_cell.append(_ProgressBar.make(pathway.progress, 90))
@@ -565,8 +585,50 @@ def _section(title: str, styles: dict[str, Any]):
     ]
 
 
-def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
-    """Render the resume to PDF bytes (nothing touches the disk)."""
+def embed_files(canvas, files: list[tuple[str, bytes, str, str]]) -> None:
+    """Add ``files`` ((name, data, media type, description)) to the document ``canvas`` is drawing, as embedded
+    files a reader lists in its attachments pane, and open the document on that pane.
+
+    PDF 1.7 §7.11.4: each file is an /EmbeddedFile stream (with its media type as /Subtype and its /Params /Size),
+    referred to by a file specification (/F and /UF names, /Desc), listed in the catalog's /Names /EmbeddedFiles
+    name tree (§7.7.4, keys in sorted order); §12.2 /PageMode /UseAttachments opens the attachments pane. Each is
+    also an associated file of the document (/AF, /AFRelationship /Supplement: PDF 2.0 §14.13), as PDF/A-3 readers
+    expect. Written by reportlab with the rest of the document: no second pass over the finished PDF.
+    """
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFCatalog, PDFDictionary, PDFName, PDFStream, PDFString
+
+    document = canvas._doc
+    names: list[Any] = []
+    specs: list[Any] = []
+    for name, data, media_type, description in sorted(files):
+        stream = PDFStream(
+            PDFDictionary({
+                "Type": PDFName("EmbeddedFile"),
+                # a PDF name holding "/": written escaped as #2F (§7.3.5), which PDFName would escape again
+                "Subtype": "/" + media_type.replace("#", "#23").replace("/", "#2F"),
+                "Params": PDFDictionary({"Size": len(data)}),
+            }),
+            content=data,
+        )
+        stream_ref = document.Reference(stream)
+        spec = PDFDictionary({
+            "Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name), "Desc": PDFString(description),
+            "EF": PDFDictionary({"F": stream_ref, "UF": stream_ref}), "AFRelationship": PDFName("Supplement"),
+        })
+        spec_ref = document.Reference(spec)
+        names += [PDFString(name), spec_ref]
+        specs.append(spec_ref)
+    catalog = document.Catalog
+    catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray(names)})})
+    catalog.PageMode = PDFName("UseAttachments")
+    # /AF is not among the catalog keys reportlab writes: this catalog writes it too
+    catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "AF"]
+    catalog.AF = PDFArray(specs)
+
+
+def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple[str, bytes, str, str]] | None = None) -> bytes:
+    """Render the resume to PDF bytes (nothing touches the disk), with ``attachments`` embedded
+    (:func:`embed_files`)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.units import mm
@@ -617,13 +679,12 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
     heading = f"Credentials ({len(model.credentials)}"
     heading += f", {model.verified_count} verified)" if model.verified_count else ")"
     story += _section(heading, styles)
-    story.append(
-        Paragraph(
-            "Each code opens the issuer's verification page, or holds the signed credential itself "
-            "(skillwallet SW1 encoding) so it can be checked offline.",
-            styles["small"],
-        )
-    )
+    how = ("Each code opens the issuer's verification page, or holds the signed credential itself "
+           "(skillwallet SW1 encoding) so it can be checked offline.")
+    if model.attached_proof:
+        how += (f" This PDF carries the signed presentation of these credentials as an attached file "
+                f"({ATTACHMENT_NAME}): check everything at once with `skillwallet verify` on this PDF.")
+    story.append(Paragraph(markup(how), styles["small"]))
     groups = model.grouped()
     for group, credentials in groups:
         if len(groups) > 1:
@@ -654,6 +715,8 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4") -> bytes:
                 self.__dict__.update(state)
                 self._footer(total)
                 super().showPage()
+            if attachments:
+                embed_files(self, attachments)
             super().save()
 
         def _footer(self, total: int) -> None:

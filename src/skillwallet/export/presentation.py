@@ -70,11 +70,22 @@ def build_presentation(
     presentation_id: str | None = None,
 ) -> PresentationResult:
     """The unsigned presentation of ``chosen`` stored credentials (objects with ``wallet_id`` and ``credential``)."""
+    from skillwallet.verify.verifier import _did_of, _subject_ids
+
     entries: list[dict[str, Any]] = []
     result = PresentationResult(presentation={})
+    holder_did = _did_of(holder)
     for item in chosen:
         try:
-            entries.append(presentation_entry(item.credential))
+            entry = presentation_entry(item.credential)
+            # A verifier fails holder binding when a credential is about a DID other than the presenter's
+            # (skillwallet.verify.verifier._holder_binding): someone else's credential is not the holder's to present,
+            # and one such entry would make the whole presentation fail. Subjects that are not DIDs (emails,
+            # hashed identities, none) cannot be bound either way and go in.
+            subjects = {d for d in (_did_of(s) for s in _subject_ids(entry)) if d}
+            if subjects and holder_did not in subjects:
+                raise ExportError(f"it is about {', '.join(sorted(subjects))}, not your holder DID {holder}")
+            entries.append(entry)
             result.included.append(item.wallet_id)
         except ExportError as exc:
             reason = exc.message

@@ -2,16 +2,19 @@
 
 What a QR code holds (see ``docs/qr.md``):
 
-* the credential's public verification URL when it has one (an Open Badges 2.0 hosted assertion URL, or a URL
-  the importer recorded as ``extra["verification_url"]``); or
+* the credential's public verification page when it has one (see :func:`verification_url`: an Open Badges 2.0
+  hosted assertion URL, a Credly badge page, an https id on the issuer's own host, or a URL the importer recorded
+  as ``extra["verification_url"]``); or
 * the ``SW1:`` payload: the credential's original bytes, compressed and Base45-encoded, so the credential itself
   travels in the code and can be verified offline. The payload codec, both directions, is
   :mod:`skillwallet.formats.sw1`; reading QR images back is :func:`skillwallet.formats.inputs.decode_qr_image`.
 
 Generation uses zxing-cpp's writer (fast, native); this module only chooses the content and draws the symbols.
 """
+
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -33,19 +36,73 @@ ERROR_CORRECTION_ORDER = ("M", "L")
 # --- What goes in the code --------------------------------------------------------------------------------------
 
 
-def verification_url(credential: "Credential") -> str | None:
-    """The credential's public verification URL, or ``None``.
+# Credly badge pages (www.credly.com/badges/<uuid>) and the Open Badges 2.0 assertion URLs Credly hosts for the
+# same badge (api.credly.com/v1/obi/v2/badge_assertions/<uuid>): the page is what a phone shows well.
+_CREDLY_PAGE = re.compile(r"^https://(www\.)?credly\.com/badges/([0-9a-f-]{36})(/public_url)?/?$", re.IGNORECASE)
+_CREDLY_ASSERTION = re.compile(r"^https://api\.credly\.com/v1/obi/v2/badge_assertions/([0-9a-f-]{36})/?$", re.IGNORECASE)
 
-    Open Badges 2.0 hosted assertions are verified by fetching their ``id`` (OB 2.0 §Verification, "hosted"), so an
-    http(s) id of an OB 2.0 assertion is one. Other formats only when the importer recorded a URL explicitly: a
-    VC's ``id`` need not resolve to anything.
+
+def _host(value: str | None) -> str | None:
+    """The host of an https URL, or of a did:web (``did:web:example.org:path`` -> ``example.org``)."""
+    from urllib.parse import unquote, urlsplit
+
+    if not isinstance(value, str):
+        return None
+    if value.startswith("did:web:"):
+        return unquote(value[len("did:web:"):].split(":", 1)[0]).split(":", 1)[0].lower() or None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return parts.hostname.lower() if parts.scheme == "https" and parts.hostname else None
+
+
+def credly_page(credential: "Credential") -> str | None:
+    """The Credly badge page of a Credly-issued badge, from its id or a URL the importer recorded."""
+    candidates = [credential.credential_id]
+    if isinstance(credential.extra, dict):
+        candidates += [v for k, v in credential.extra.items() if isinstance(v, str) and k.endswith("url")]
+    for candidate in candidates:
+        if not isinstance(candidate, str):
+            continue
+        page = _CREDLY_PAGE.match(candidate)
+        if page:
+            return f"https://www.credly.com/badges/{page.group(2).lower()}"
+        assertion = _CREDLY_ASSERTION.match(candidate)
+        if assertion:
+            return f"https://www.credly.com/badges/{assertion.group(1).lower()}"
+    return None
+
+
+def verification_url(credential: "Credential") -> str | None:
+    """The credential's public verification page a phone can open, or ``None``.
+
+    In order: a URL the importer recorded as ``extra["verification_url"]``; the Credly badge page of a Credly
+    badge; an Open Badges 2.0 hosted assertion's ``id`` (OB 2.0 §Verification, "hosted": it is verified by
+    fetching that URL); a credential ``id`` over HTTPS on its issuer's own host (the issuer's id or URL, or the
+    host of its did:web). A VC's ``id`` elsewhere need not resolve to anything, so it is not offered.
     """
     explicit = credential.extra.get("verification_url") if isinstance(credential.extra, dict) else None
     if isinstance(explicit, str) and explicit.startswith(("https://", "http://")):
         return explicit
-    if credential.format == FORMAT_OB2 and (credential.credential_id or "").startswith(("https://", "http://")):
-        return credential.credential_id
+    credly = credly_page(credential)
+    if credly:
+        return credly
+    credential_id = credential.credential_id or ""
+    if credential.format == FORMAT_OB2 and credential_id.startswith(("https://", "http://")):
+        return credential_id
+    host = _host(credential_id)
+    if host and host in {_host(credential.issuer.id), _host(credential.issuer.url)}:
+        return credential_id
     return None
+
+
+def qr_choice_text(kind: str) -> str:
+    """What a QR code of ``kind`` holds, in words (``export --qr`` says which it chose)."""
+    if kind == "url":
+        return "the credential's verification page: any phone camera opens it"
+    return ("the signed credential itself (skillwallet SW1 encoding: it has no verification page); "
+            "check it with `skillwallet verify` on a scan of the code")
 
 
 def max_embeddable_characters() -> int:

@@ -74,10 +74,25 @@ class ResumePathway:
     progress: float | None  # 0..1
     progress_text: str | None
     missing: list[str] = field(default_factory=list)
+    # the credentials it was met with that are not verified and in force: "Title (self-attested)"
+    weak_evidence: list[str] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
         return self.status in PATHWAY_MET
+
+    @property
+    def completed(self) -> bool:
+        """Met, and met by verified credentials only: the one case a resume may call "Completed"."""
+        return self.met and not self.weak_evidence
+
+    @property
+    def label(self) -> str:
+        if self.completed:
+            return "✓ Completed"
+        if self.met:
+            return "Met, partly on self-attested / unverified evidence"
+        return "In progress"
 
 
 @dataclass
@@ -99,11 +114,14 @@ class ResumeCredential:
     expired: bool
     qr_text: str | None  # what the QR code holds; None when no code is shown
     qr_kind: str | None  # url | embedded
+    qr_help: str | None  # beside an embedded (SW1) code: how a reader checks it
     qr_note: str | None  # why there is no QR code, when there is none
     link: str | None  # a clickable link for the title (the verification URL or issuer-given URL)
     result: str | None = None
     credits: float | None = None
     hours: float | None = None
+    proof_index: int | None = None  # its 1-based place in the attached presentation, when it is in it
+    proof_note: str | None = None  # why it is not in the attached presentation
 
 
 @dataclass
@@ -115,6 +133,7 @@ class ResumeModel:
     credentials: list[ResumeCredential]
     generated_at: datetime
     goal: str | None = None
+    attached_proof: bool = False  # the PDF carries the signed presentation as an embedded file
 
     @property
     def verified_count(self) -> int:
@@ -268,7 +287,7 @@ def _status_label(verdict: Verdict, credential: Credential, as_of: datetime) -> 
         VERDICT_SELF_ASSERTED: "Self-asserted",
         VERDICT_INVALID: "Signature invalid",
         VERDICT_UNVERIFIABLE: "Could not be verified",
-        VERDICT_UNSIGNED: "Unsigned (issuer-hosted)",
+        VERDICT_UNSIGNED: "Unsigned",
         VERDICT_NOT_VERIFIED: "Not yet verified",
     }
     label = labels.get(verdict.verdict, verdict.verdict)
@@ -294,17 +313,24 @@ def _status_label(verdict: Verdict, credential: Credential, as_of: datetime) -> 
     return label, (", ".join(details) or None), trusted, expired
 
 
+# Beside a QR code that holds the signed credential itself (SW1): a phone's camera shows only text, so say how
+# to check it.
+EMBEDDED_QR_HELP = "Its code holds the signed credential: scan with `skillwallet verify`, or see the attached proof."
+
+
 def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | None = "auto") -> ResumeCredential:
     """One credential's entry. ``qr_mode`` None: no QR code; else as :func:`skillwallet.export.qr.qr_content_for`."""
     from skillwallet.export.qr import qr_content_for, verification_url
 
     credential = stored.credential
     label, detail, trusted, expired = _status_label(stored.verdict, credential, as_of)
-    qr_text = qr_kind = qr_note = None
+    qr_text = qr_kind = qr_note = qr_help = None
     if qr_mode is not None:
         try:
             content = qr_content_for(credential, mode=qr_mode)
             qr_text, qr_kind = content.text, content.kind
+            if qr_kind == "embedded":
+                qr_help = EMBEDDED_QR_HELP
         except ExportError as exc:
             # in a resume, one credential that does not fit is noted beside it, not a failed export
             qr_note = "No QR code: " + exc.message.split(" (")[0].removeprefix("the ").rstrip(".") + "."
@@ -328,6 +354,7 @@ def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | Non
         qr_text=qr_text,
         qr_kind=qr_kind,
         qr_note=qr_note,
+        qr_help=qr_help,
         link=safe_url(verification_url(credential)),
         result=credential.result,
         credits=credential.credits,
@@ -346,47 +373,76 @@ def _unique(names: Iterable[str]) -> list[str]:
     return out
 
 
-def skills_summary(stored: Sequence[StoredLike]) -> list[ResumeSkill]:
-    """Skills evidenced across credentials, most evidenced first.
+def _counts_on(item: StoredLike, as_of: datetime) -> bool:
+    """Whether a credential is in force on ``as_of`` for what a resume claims from it (skills): its signature did
+    not fail, it is not revoked or suspended, not expired and not yet to start."""
+    verdict, credential = item.verdict, item.credential
+    if verdict.verdict == VERDICT_INVALID or not verdict.in_force:
+        return False
+    if credential.expires is not None and utc(credential.expires) <= as_of:
+        return False
+    return True
 
-    Credentials whose signature is invalid, or that are revoked or suspended, evidence nothing. Names are merged
-    case-insensitively; alignments contribute their framework (and code) as provenance.
+
+def skills_summary(stored: Sequence[StoredLike], *, as_of: datetime | None = None) -> list[ResumeSkill]:
+    """Skills evidenced by ``stored`` (the credentials on the resume), most evidenced first.
+
+    The same inventory as ``skillwallet skills`` (:func:`skillwallet.skills.inventory.build_inventory`), under the
+    taxonomy's normalised labels. Only credentials in force on ``as_of`` count, and only what they state as skills
+    (alignments, achievement skills): a tag is the holder's own filing word, not a claim the issuer made.
     """
-    by_key: dict[str, ResumeSkill] = {}
-    spellings: dict[str, dict[str, int]] = {}
-    for item in stored:
-        if item.verdict.verdict == VERDICT_INVALID or item.verdict.checks.get("status") in ("revoked", "suspended"):
+    from skillwallet.skills.inventory import build_inventory
+
+    as_of = utc(as_of) if as_of else datetime.now(timezone.utc)
+    counting = [item for item in stored if _counts_on(item, as_of)]
+    out: list[ResumeSkill] = []
+    for entry in build_inventory(counting, as_of=as_of):
+        evidence = [e for e in entry.evidence if e.in_force and e.source != "tag"]
+        if not evidence:
             continue
-        seen_here: set[str] = set()
-        for skill in item.credential.skills:
-            key = skill.name.strip().casefold()
-            if not key:
-                continue
-            entry = by_key.setdefault(key, ResumeSkill(name=skill.name.strip(), credential_count=0))
-            variants = spellings.setdefault(key, {})
-            variants[skill.name.strip()] = variants.get(skill.name.strip(), 0) + 1
-            if key not in seen_here:
-                entry.credential_count += 1
-                seen_here.add(key)
-                if item.credential.title and item.credential.title not in entry.evidence:
-                    entry.evidence.append(item.credential.title)
-            if skill.framework:
-                tag = skill.framework + (f" {skill.code}" if skill.code and not skill.code.startswith("http") else "")
-                if tag not in entry.frameworks:
-                    entry.frameworks.append(tag)
-            if skill.level and not entry.level:
-                entry.level = skill.level
-    for key, entry in by_key.items():
-        # show the most used spelling; on a tie prefer one with capitals ("Python" over "python")
-        entry.name = max(spellings[key].items(), key=lambda kv: (kv[1], kv[0] != kv[0].lower(), kv[0]))[0]
-    return sorted(by_key.values(), key=lambda s: (-s.credential_count, s.name.casefold()))
+        ref = entry.skill
+        frameworks = []
+        if ref.framework_code:
+            framework, code = ref.framework_code
+            frameworks.append(framework if code.startswith("http") else f"{framework} {code}")
+        levels = [e.level for e in evidence if e.level]
+        out.append(ResumeSkill(
+            name=ref.label,
+            credential_count=len(evidence),
+            frameworks=frameworks,
+            level=entry.level or (levels[0] if levels else None),
+            evidence=_unique(e.title for e in evidence),
+        ))
+    return sorted(out, key=lambda s: (-s.credential_count, s.name.casefold()))
 
 
 # --- Pathways ---------------------------------------------------------------------------------------------------
 
 
-def resume_pathway(evaluation: dict[str, Any]) -> ResumePathway:
-    """A pathway evaluation (``PathwayEvaluation.to_dict()``: goal, status, progress, missing) as a resume line."""
+def evidence_weakness(item: StoredLike, as_of: datetime) -> str | None:
+    """Why a credential a pathway counted is not verified evidence ("self-attested", "unsigned", "expired"...),
+    or ``None`` when it is verified (with its issuer's key bound) and in force on ``as_of``."""
+    verdict, credential = item.verdict, item.credential
+    if credential.self_attested or verdict.verdict == VERDICT_SELF_ASSERTED:
+        return "self-attested"
+    if verdict.verdict != VERDICT_VERIFIED:
+        return {VERDICT_NOT_VERIFIED: "not verified"}.get(verdict.verdict, verdict.verdict)
+    if verdict.details.get("binding") == "self-asserted":
+        return "issuer key not bound"
+    if verdict.checks.get("status") in ("revoked", "suspended"):
+        return str(verdict.checks["status"])
+    if not _counts_on(item, as_of):
+        return "not in force"
+    return None
+
+
+def resume_pathway(evaluation: dict[str, Any], stored: dict[str, StoredLike] | None = None,
+                   as_of: datetime | None = None) -> ResumePathway:
+    """A pathway evaluation (``PathwayEvaluation.to_dict()``: goal, status, progress, missing) as a resume line.
+
+    ``stored``: the wallet's credentials by wallet id, to tell which of those the evaluation counted
+    (``credentials_used``) are not verified evidence; a credential it counted that is not there is unverified.
+    """
     goal = str(evaluation.get("goal") or evaluation.get("id") or "pathway")
     title = str(evaluation.get("title") or evaluation.get("name") or goal)
     status = str(evaluation.get("status") or "unknown")
@@ -399,7 +455,19 @@ def resume_pathway(evaluation: dict[str, Any]) -> ResumePathway:
             text = item.get("title") or item.get("name") or item.get("description") or item.get("id")
             if text:
                 missing.append(str(text))
-    return ResumePathway(goal=goal, title=title, status=status, progress=progress, progress_text=progress_text, missing=missing)
+    weak: list[str] = []
+    if status in PATHWAY_MET and isinstance(evaluation.get("credentials_used"), dict):
+        when = utc(as_of) if as_of else datetime.now(timezone.utc)
+        for wallet_id in evaluation["credentials_used"]:
+            item = (stored or {}).get(wallet_id)
+            if item is None:
+                weak.append(f"{wallet_id} (not verified)")
+                continue
+            why = evidence_weakness(item, when)
+            if why:
+                weak.append(f"{item.credential.title or wallet_id} ({why})")
+    return ResumePathway(goal=goal, title=title, status=status, progress=progress, progress_text=progress_text,
+                         missing=missing, weak_evidence=weak)
 
 
 def _progress(value: Any) -> tuple[float | None, str | None]:
@@ -437,8 +505,9 @@ def build_resume(
 ) -> ResumeModel:
     """Assemble a resume from plain data.
 
-    ``chosen`` are the credentials listed in full (in that order); the skills summary is taken from
-    ``all_credentials`` (default: ``chosen``). ``evaluations`` are pathway evaluation dicts. Raises
+    ``chosen`` are the credentials listed in full (in that order), and the only source of the skills summary;
+    ``all_credentials`` (default: ``chosen``) are what the pathway ``evaluations`` (evaluation dicts) may have
+    counted, to judge whether a met pathway rests on verified evidence. Raises
     :class:`ExportError` for a missing profile name or an empty selection.
     """
     if not chosen:
@@ -447,10 +516,14 @@ def build_resume(
             "see `skillwallet list`; select with --id or --tag, or omit them to export every credential",
         )
     as_of = utc(as_of) if as_of else datetime.now(timezone.utc)
-    pathways = [resume_pathway(e) for e in evaluations]
+    by_id = {s.wallet_id: s for s in (all_credentials if all_credentials is not None else chosen)}
+    by_id.update({s.wallet_id: s for s in chosen})
+    pathways = [resume_pathway(e, by_id, as_of) for e in evaluations]
     return ResumeModel(
         profile=resume_profile(profile),
-        skills=skills_summary(all_credentials if all_credentials is not None else chosen),
+        # only what the credentials on the resume evidence: a skill the reader cannot trace to a listed,
+        # checkable credential is an overstatement
+        skills=skills_summary(chosen, as_of=as_of),
         pathways_met=[p for p in pathways if p.met],
         pathways_in_progress=[p for p in pathways if not p.met and p.status not in PATHWAY_NOT_SHOWN]
         + [p for p in pathways if p.status in PATHWAY_NOT_SHOWN and p.goal == goal],

@@ -1,0 +1,381 @@
+"""Reading a skillwallet resume PDF back: the attached presentation, the credential lines its text shows, and
+(for a PDF without an attachment) the QR codes on its pages.
+
+The PDF is untrusted input from whoever sent it. It is read with pypdf (never a parser of our own), within
+bounds fixed before any work is done: the file's size, the pages read, the attachment's size, the images
+decoded and their pixel count (the hostile-input rules of ``tests/hostile``). What the text shows is matched to
+the signed presentation entry by entry: the proof is what is checked, the text is what the reader believes, and
+a resume line the proof does not back is flagged.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from skillwallet.errors import InvalidInputError
+
+PDF_MAGIC = b"%PDF-"
+MAX_PDF_BYTES = 32 * 1024 * 1024
+MAX_PAGES = 100  # a resume of 200 credentials is about 40 pages
+MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
+MAX_TEXT_CHARACTERS = 2_000_000
+MAX_IMAGES = 600
+MAX_IMAGE_PIXELS = 4_000_000  # per image, read from its dictionary before it is decoded
+MAX_QR_CODES = 400
+
+# The entry's title is drawn at the title size (export/pdf.py ``_styles()["title"]``); in the credentials
+# section nothing else is (group headings 9.5 pt, the type label after a title 8 pt).
+TITLE_SIZE = 10.5
+_WALLET_ID = re.compile(r"Wallet id ([0-9a-f]{6,64})")
+_PROOF = re.compile(r"Proof credential (\d{1,5})")
+_HEADING = re.compile(r"CREDENTIALS \((\d+)")
+
+
+@dataclass
+class ResumeLine:
+    """One credential entry the resume's text shows."""
+
+    wallet_id: str
+    title: str
+    proof_index: int | None  # the 1-based place in the attached presentation it claims, if any
+    page: int
+    text: str = ""  # the rest of the entry (issuer, dates, status, ids), compacted
+
+
+@dataclass
+class ResumePdf:
+    attachment: bytes | None  # the attached presentation's bytes
+    attachment_name: str | None
+    lines: list[ResumeLine] = field(default_factory=list)
+    listed: int | None = None  # the count in the "Credentials (n ...)" heading
+    qr_texts: list[str] = field(default_factory=list)
+
+
+def is_pdf(data: bytes) -> bool:
+    # PDF 1.7 §7.5.2: the header is the first line; readers accept it within the first 1024 bytes
+    return PDF_MAGIC in data[:1024]
+
+
+def compact(text: str | None) -> str:
+    """Text without whitespace, case-folded: titles compare equal across line wraps and text extraction."""
+    return "".join((text or "").split()).casefold()
+
+
+def _reader(data: bytes):
+    from pypdf import PdfReader
+
+    if len(data) > MAX_PDF_BYTES:
+        raise InvalidInputError(f"PDF of {len(data):,} bytes refused: larger than {MAX_PDF_BYTES // (1 << 20)} MiB")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = len(reader.pages)
+    except Exception as exc:  # noqa: BLE001 - any pypdf failure is unreadable input
+        raise InvalidInputError(f"not a readable PDF ({type(exc).__name__})") from None
+    if reader.is_encrypted:
+        raise InvalidInputError("the PDF is encrypted; skillwallet reads only unencrypted resumes")
+    if pages > MAX_PAGES:
+        raise InvalidInputError(f"PDF of {pages} pages refused: more than {MAX_PAGES}")
+    return reader
+
+
+# Every stream pypdf decodes here (content streams, the attachment, images) stops at this many bytes: a few KB
+# of Flate can claim gigabytes. pypdf's own default is 75 MB per stream.
+MAX_STREAM_BYTES = 16 * 1024 * 1024
+
+
+def read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool = True) -> ResumePdf:
+    """The attached presentation (``attachment_name``, else the only JSON attachment), the credential lines of the
+    text, and, when there is no attachment and ``with_qr``, the QR codes' texts. :class:`InvalidInputError` for
+    a PDF that cannot be read or is over a bound."""
+    import dataclasses
+
+    from pypdf import Configuration, apply_configuration
+
+    known = {f.name for f in dataclasses.fields(Configuration)}  # the filters this pypdf bounds (brotli: newer ones)
+    limits = {name: MAX_STREAM_BYTES for name in (
+        "maximum_declared_stream_length", "zlib_maximum_output_length", "lzw_maximum_output_length",
+        "run_length_maximum_output_length", "array_based_stream_maximum_output_length", "jbig2_maximum_output_length",
+        "brotli_maximum_output_length") if name in known}
+    with apply_configuration(**limits):
+        return _read_resume_pdf(data, attachment_name=attachment_name, with_qr=with_qr)
+
+
+def _read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool) -> ResumePdf:
+    reader = _reader(data)
+    attachment, name = _attachment(reader, attachment_name)
+    out = ResumePdf(attachment=attachment, attachment_name=name)
+    try:
+        _read_lines(reader, out)
+    except InvalidInputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged content streams: the text is unreadable, the proof may not be
+        raise InvalidInputError(f"the PDF's text could not be read ({type(exc).__name__})") from None
+    if attachment is None and with_qr:
+        out.qr_texts = _qr_codes(reader)
+    return out
+
+
+def _attachment(reader, wanted: str) -> tuple[bytes | None, str | None]:
+    try:
+        attachments = reader.attachments
+        names = list(attachments.keys())
+    except Exception:  # noqa: BLE001 - a damaged names tree: no attachment to read
+        return None, None
+    if wanted in names:
+        name = wanted
+    else:
+        candidates = [n for n in names if n.lower().endswith(".json")]
+        if len(candidates) != 1:
+            return None, None
+        name = candidates[0]
+    try:
+        contents = attachments[name]
+    except Exception as exc:  # noqa: BLE001
+        raise InvalidInputError(f"the attached {name} could not be read ({type(exc).__name__})") from None
+    if len(contents) != 1:
+        raise InvalidInputError(f"the PDF attaches {len(contents)} files named {name}; refusing to choose")
+    blob = contents[0]
+    if len(blob) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInputError(f"the attached {name} is larger than {MAX_ATTACHMENT_BYTES // (1 << 20)} MiB; refused")
+    return bytes(blob), name
+
+
+def _read_lines(reader, out: ResumePdf) -> None:
+    """The credential entries of the text: each one's bold title runs, closed by its "Wallet id" line."""
+    started = False
+    title: list[str] = []
+    rest: list[str] = []
+    total = 0
+
+    for number, page in enumerate(reader.pages, 1):
+        runs: list[tuple[str, bool]] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            # by size alone: a title's CJK characters are drawn in a fallback font that is not bold
+            runs.append((text, abs(float(size or 0) - TITLE_SIZE) < 0.05))
+
+        page.extract_text(visitor_text=visit)
+        for text, is_title in runs:
+            total += len(text)
+            if total > MAX_TEXT_CHARACTERS:
+                raise InvalidInputError("the PDF holds more text than a resume; refused")
+            if not started:
+                heading = _HEADING.search(text)
+                if heading:
+                    started = True
+                    out.listed = int(heading.group(1))
+                continue
+            if is_title:
+                title.append(text)
+                rest.clear()  # what came before this title belongs to the previous entry or a group heading
+                continue
+            rest.append(text)
+            found = _WALLET_ID.search(text)
+            if found:
+                proof = _PROOF.search(" ".join(rest))
+                out.lines.append(ResumeLine(
+                    wallet_id=found.group(1),
+                    title=" ".join(" ".join(title).split()),
+                    proof_index=int(proof.group(1)) if proof else None,
+                    page=number,
+                    text=compact("".join(rest)),
+                ))
+                title, rest = [], []
+
+
+def _qr_codes(reader) -> list[str]:
+    """The texts of the QR codes drawn as images on the pages (bounded in count and pixels)."""
+    from skillwallet.formats.inputs import decode_qr_image
+
+    texts: list[str] = []
+    seen = 0
+    for page in reader.pages:
+        try:
+            resources = page.get("/Resources") or {}
+            xobjects = resources.get("/XObject") or {}
+            items = list(xobjects.items())
+        except Exception:  # noqa: BLE001 - damaged resources: no images here
+            continue
+        for key, ref in items:
+            seen += 1
+            if seen > MAX_IMAGES:
+                raise InvalidInputError(f"the PDF holds more than {MAX_IMAGES} images; refused")
+            try:
+                image = ref.get_object()
+                if image.get("/Subtype") != "/Image":
+                    continue
+                width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+            except Exception:  # noqa: BLE001
+                continue
+            if width <= 0 or height <= 0 or width * height > MAX_IMAGE_PIXELS:
+                continue  # not decoded: a QR code needs far fewer pixels
+            try:
+                pil = page.images[str(key)].image
+                buffer = io.BytesIO()
+                pil.save(buffer, format="PNG")
+                found = decode_qr_image(buffer.getvalue())
+            except InvalidInputError:
+                continue
+            except Exception:  # noqa: BLE001 - an image pypdf cannot decode is not a QR code we can read
+                continue
+            for text in found:
+                if text not in texts:
+                    texts.append(text)
+                    if len(texts) > MAX_QR_CODES:
+                        raise InvalidInputError(f"the PDF holds more than {MAX_QR_CODES} QR codes; refused")
+    return texts
+
+
+@dataclass
+class CheckedItem:
+    """One line of the check: the presentation, or one credential (with the resume line that shows it)."""
+
+    source: str
+    kind: str  # presentation | credential
+    title: str | None
+    verdict: object  # skillwallet.model.Verdict
+    resume: dict | None = None  # {"title", "page", "wallet_id", "proof_index", "match": pass | fail | na}
+
+
+def _entry_facts(item) -> tuple[str | None, str | None]:
+    """(title, issuer name) of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
+    import json
+
+    from skillwallet.formats import parse_credential_bytes
+    from skillwallet.formats._common import types_of
+
+    try:
+        if isinstance(item, str):
+            data = item.encode("utf-8")
+        elif isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
+            data = str(item.get("id") or "").partition(",")[2].encode("utf-8")
+        else:
+            data = json.dumps(item).encode("utf-8")
+        credentials = parse_credential_bytes(data, source="proof")
+    except Exception:  # noqa: BLE001 - an entry the importers cannot read has no title to compare
+        return None, None
+    if len(credentials) != 1:
+        return None, None
+    return credentials[0].title, credentials[0].issuer.name
+
+
+def _flagged(reason: str):
+    from datetime import datetime, timezone
+
+    from skillwallet.model import VERDICT_NOT_VERIFIED, Verdict
+
+    return Verdict(verdict=VERDICT_NOT_VERIFIED,
+                   checks={"signature": "unknown", "expiry": "na", "not_before": "na", "status": "na"},
+                   reasons=[reason], checked_at=datetime.now(timezone.utc))
+
+
+def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: str | None = None,
+                     domain: str | None = None, status_cache: dict | None = None) -> list[CheckedItem]:
+    """Verify a resume PDF: its attached presentation (the holder's proof and every credential in it, by
+    :func:`skillwallet.verify.verifier.verify_presentation`), each credential line of its text against the
+    proof entry it names; without an attachment, the credentials its QR codes hold.
+
+    A line is flagged (``resume.match`` ``fail``) when the proof has no entry for it or that entry has another
+    title; a flagged line is never reported verified, whatever the proof says about the entry.
+    """
+    from skillwallet.export.pdf import ATTACHMENT_NAME
+    from skillwallet.formats import read_presentation
+    from skillwallet.verify.verifier import verify_presentation
+
+    pdf = read_resume_pdf(data, attachment_name=ATTACHMENT_NAME)
+    items: list[CheckedItem] = []
+    if pdf.attachment is None:
+        return _check_qr_codes(pdf, source=source, resolver=resolver, as_of=as_of, status_cache=status_cache)
+
+    vp = read_presentation(pdf.attachment)
+    if vp is None:
+        from skillwallet.model import VERDICT_INVALID
+
+        verdict = _flagged(f"the attached {pdf.attachment_name} is not a Verifiable Presentation")
+        verdict.verdict = VERDICT_INVALID
+        verdict.checks["signature"] = "fail"
+        items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, verdict))
+        entries: list = []
+        inner: list = []
+    else:
+        vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=as_of, challenge=challenge, domain=domain)
+        items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, vp_verdict))
+        raw = vp.document.get("verifiableCredential") if isinstance(vp.document, dict) else None
+        entries = [] if raw is None else (raw if isinstance(raw, list) else [raw])
+    facts = [_entry_facts(e) for e in entries]
+    titles = [title for title, _ in facts]
+
+    shown: set[int] = set()
+    for line in pdf.lines:
+        where = {"title": line.title, "page": line.page, "wallet_id": line.wallet_id, "proof_index": line.proof_index}
+        number = line.proof_index
+        label = f"{source}#{number}" if number else f"{source}:{line.wallet_id}"
+        if number is None or not (1 <= number <= len(inner)):
+            reason = ("the resume lists it, but the attached proof does not hold it" if number is None
+                      else f"the resume points to proof credential {number}, which the attached proof does not hold")
+            items.append(CheckedItem(label, "credential", line.title, _flagged(reason), where | {"match": "fail"}))
+            continue
+        verdict = inner[number - 1]
+        proof_title = titles[number - 1]
+        if number in shown:
+            verdict = _flagged(f"proof credential {number} is already shown by another line of the resume")
+            where["match"] = "fail"
+        elif compact(proof_title) != compact(line.title) or (
+                facts[number - 1][1] and compact(facts[number - 1][1]) not in line.text):
+            if proof_title and compact(proof_title) == compact(line.title):
+                reason = (f"the resume shows {line.title!r} from another issuer than the proof's credential {number}, "
+                          f"issued by {facts[number - 1][1]!r}")
+            elif proof_title:
+                reason = f"the resume shows {line.title!r}, the proof's credential {number} is {proof_title!r}"
+            else:
+                reason = f"the proof's credential {number} has no readable title to match {line.title!r}"
+            verdict = _flagged(reason)
+            where["match"] = "fail"
+        else:
+            where["match"] = "pass"
+        shown.add(number)
+        verdict.details = dict(verdict.details) | {"proof_title": proof_title}
+        items.append(CheckedItem(label, "credential", line.title, verdict, where))
+    if pdf.listed is not None and pdf.listed != len(pdf.lines):
+        items.append(CheckedItem(f"{source}:text", "credential", None, _flagged(
+            f"the resume's heading lists {pdf.listed} credentials, its text shows {len(pdf.lines)} that could be read")))
+    for number, verdict in enumerate(inner, 1):
+        if number not in shown:
+            # in the proof but on no line: reported (it is checked all the same), not a claim of the resume
+            items.append(CheckedItem(f"{source}#{number}", "credential", titles[number - 1], verdict,
+                                     {"title": None, "page": None, "wallet_id": None, "proof_index": number,
+                                      "match": "na"}))
+    return items
+
+
+def _check_qr_codes(pdf: ResumePdf, *, source: str, resolver, as_of, status_cache) -> list[CheckedItem]:
+    """A PDF without an attached proof: verify what each QR code holds (a link is reported, not fetched)."""
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.formats.sw1 import decode_qr_payload
+    from skillwallet.formats import parse_credential_bytes
+    from skillwallet.model import VERDICT_UNVERIFIABLE
+    from skillwallet.verify.verifier import verify_credential
+
+    if not pdf.qr_texts:
+        raise InvalidInputError(f"{source}: a PDF with neither an attached presentation nor a readable QR code",
+                                "ask the sender for the presentation (skillwallet export --presentation)")
+    items: list[CheckedItem] = []
+    for number, text in enumerate(pdf.qr_texts, 1):
+        label = f"{source}:qr{number}"
+        try:
+            payload = decode_qr_payload(text)
+            if isinstance(payload, str):
+                verdict = _flagged(f"the code links to {payload}: open it to check (not fetched)")
+                verdict.verdict = VERDICT_UNVERIFIABLE
+                items.append(CheckedItem(label, "credential", None, verdict, {"qr": payload, "match": "na"}))
+                continue
+            credentials = parse_credential_bytes(payload, source=label)
+        except SkillwalletError as exc:
+            items.append(CheckedItem(label, "credential", None, _flagged(exc.message), {"match": "na"}))
+            continue
+        for credential in credentials:
+            verdict = verify_credential(credential, resolver=resolver, as_of=as_of, status_cache=status_cache)
+            items.append(CheckedItem(label, "credential", credential.title, verdict, {"qr": "SW1", "match": "na"}))
+    return items

@@ -1,0 +1,422 @@
+"""The employer's side of a resume PDF: the signed presentation travels inside it, `skillwallet verify resume.pdf`
+checks it line by line, and every QR code opens to what its caption says.
+
+Everything is real: an encrypted wallet, credentials signed in the test with fresh Ed25519 keys and added through
+the CLI, verdicts recorded by `verify --all`, the PDF read back with pypdf (an independent reader), QR codes
+decoded with zxing-cpp, page 1 rendered by PDFium.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pypdf import PdfReader, PdfWriter
+
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+from skillwallet.export.pdf import ATTACHMENT_NAME
+
+CHALLENGE = "nonce-4711"
+DOMAIN = "hr.example.com"
+
+
+def _issuer() -> tuple[Ed25519PrivateKey, str, str]:
+    from skillwallet.verify.keys import did_key_from_ed25519
+
+    key = Ed25519PrivateKey.generate()
+    did = did_key_from_ed25519(key.public_key())
+    return key, did, f"{did}#{did.removeprefix('did:key:')}"
+
+
+def _ob3(title: str, issuer: str, *, ident: str, skills=(), subject: str | None = None) -> dict:
+    subject_doc = {
+        "type": ["AchievementSubject"],
+        "achievement": {
+            "id": f"https://issuer.example.org/achievements/{abs(hash(title)) % 1000}",
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": title,
+            "description": "Awarded for demonstrated skill.",
+            "criteria": {"narrative": "Pass the assessment."},
+            "alignment": [
+                {"type": ["Alignment"], "targetName": s, "targetFramework": "ESCO",
+                 "targetUrl": f"http://data.europa.eu/esco/skill/{i}"} for i, s in enumerate(skills)
+            ],
+        },
+    }
+    if subject:
+        subject_doc["id"] = subject
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": ident,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example Institute", "url": "https://issuer.example.org"},
+        "validFrom": "2024-03-12T00:00:00Z",
+        "name": title,
+        "credentialSubject": subject_doc,
+    }
+
+
+def _signed(document: dict, key, method: str) -> dict:
+    from skillwallet.verify.data_integrity import sign_data_integrity
+
+    return sign_data_integrity(document, key, method)
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = run(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def resume_wallet(passphrase: str, tmp_path: Path, capsys) -> None:
+    """A wallet with two genuinely signed credentials, checked by `verify --all`, and a profile."""
+    key, did, method = _issuer()
+    files = tmp_path / "in"
+    files.mkdir()
+    documents = {
+        "Cloud Practitioner": _signed(_ob3("Cloud Practitioner", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000001",
+                                           skills=("Python", "cloud computing")), key, method),
+        "Data Protection Basics": _signed(_ob3("Data Protection Basics", did,
+                                               ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000002",
+                                               skills=("GDPR",)), key, method),
+    }
+    assert _cli(capsys, "init")[0] == 0
+    for number, (title, document) in enumerate(documents.items()):
+        path = files / f"c{number}.json"
+        path.write_text(json.dumps(document, indent=2))
+        code, _, err = _cli(capsys, "add", str(path))
+        assert code == 0, err
+    code, _, err = _cli(capsys, "verify", "--all")
+    assert code == 0, err
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example", "--headline", "Cloud engineer")[0] == 0
+
+
+def _export(capsys, target: Path, *extra: str) -> dict:
+    code, out, err = _cli(capsys, "export", "--resume", "-o", str(target), "--json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _attachment(pdf: Path) -> bytes:
+    reader = PdfReader(pdf)
+    assert list(reader.attachments) == [ATTACHMENT_NAME]
+    assert reader.page_mode == "/UseAttachments"
+    (data,) = reader.attachments[ATTACHMENT_NAME]
+    return data
+
+
+def test_resume_pdf_carries_the_holder_signed_presentation_of_exactly_its_credentials(resume_wallet, tmp_path, capsys) -> None:
+    from skillwallet.formats import read_presentation
+    from skillwallet.verify.resolver import DocumentResolver
+    from skillwallet.verify.verifier import verify_presentation
+
+    target = tmp_path / "resume.pdf"
+    summary = _export(capsys, target, "--challenge", CHALLENGE, "--domain", DOMAIN)
+    assert sorted(summary["proof"]["credentials"]) == sorted(summary["credentials"])
+    vp = read_presentation(_attachment(target))
+    assert vp is not None
+    verdict, inner = verify_presentation(vp, resolver=DocumentResolver(offline=True), as_of=datetime.now(timezone.utc),
+                                         challenge=CHALLENGE, domain=DOMAIN)
+    assert verdict.verdict == "verified", verdict.reasons
+    assert [v.verdict for v in inner] == ["verified", "verified"]
+    names = sorted(c["name"] for c in vp.document["verifiableCredential"])
+    assert names == ["Cloud Practitioner", "Data Protection Basics"]
+    # the wrong challenge fails: the proof is bound to this verifier's request
+    wrong, _ = verify_presentation(vp, resolver=DocumentResolver(offline=True), as_of=datetime.now(timezone.utc),
+                                   challenge="another", domain=DOMAIN)
+    assert wrong.verdict != "verified"
+
+
+def test_verify_resume_pdf_reports_each_line_and_writes_reports(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target, "--challenge", CHALLENGE, "--domain", DOMAIN)
+    report_html, report_pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    code, out, err = _cli(capsys, "verify", str(target), "--challenge", CHALLENGE, "--domain", DOMAIN, "--json",
+                          "--report", str(report_html))
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    assert results[0]["kind"] == "presentation" and results[0]["verdict"] == "verified"
+    lines = [r for r in results if r["kind"] == "credential"]
+    assert sorted(r["resume"]["title"] for r in lines) == ["Cloud Practitioner", "Data Protection Basics"]
+    assert all(r["resume"]["match"] == "pass" and r["verdict"] == "verified" for r in lines)
+    html = report_html.read_text()
+    assert "Cloud Practitioner" in html and "Data Protection Basics" in html
+    assert results[1]["details"]["issuer"] in html  # the issuer each credential was checked against
+    assert "Everything verified and in force" in html and "Documents used" in html
+    assert _cli(capsys, "verify", str(target), "--challenge", CHALLENGE, "--domain", DOMAIN, "--report", str(report_pdf))[0] == 0
+    text = "".join(page.extract_text() for page in PdfReader(report_pdf).pages)
+    assert "Verification report" in text and "Cloud Practitioner" in text
+    # a challenge the proof does not carry: exit 13, as for a presentation file
+    assert _cli(capsys, "verify", str(target), "--challenge", "other")[0] == 13
+
+
+def _replace_attachment(pdf: Path, data: bytes, out: Path) -> None:
+    reader = PdfReader(pdf)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_attachment(ATTACHMENT_NAME, data)
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+def test_tampered_attached_presentation_fails_verify(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    document = json.loads(_attachment(target))
+    document["verifiableCredential"][0]["credentialSubject"]["achievement"]["name"] = "Chief Cloud Architect"
+    tampered = tmp_path / "tampered.pdf"
+    _replace_attachment(target, json.dumps(document).encode(), tampered)
+    code, out, _ = _cli(capsys, "verify", str(tampered), "--json")
+    assert code == 13
+    results = json.loads(out)["results"]
+    assert results[0]["verdict"] != "verified" or any(r["verdict"] != "verified" for r in results[1:])
+    assert not all(r["verdict"] == "verified" for r in results)
+    # the untouched copy still verifies
+    assert _cli(capsys, "verify", str(target))[0] == 0
+
+
+def test_a_line_whose_title_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, capsys) -> None:
+    """The text overstates (another title) while the genuine proof is attached: that line fails."""
+    import skillwallet.export.resume as resume_module
+
+    original = resume_module.resume_credential
+
+    def overstated(stored, **kwargs):
+        entry = original(stored, **kwargs)
+        if entry.title == "Cloud Practitioner":
+            entry.title = "Chief Cloud Architect"
+        return entry
+
+    resume_module.resume_credential = overstated
+    try:
+        target = tmp_path / "resume.pdf"
+        _export(capsys, target)
+    finally:
+        resume_module.resume_credential = original
+    code, out, _ = _cli(capsys, "verify", str(target), "--json")
+    assert code == 13
+    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+    assert lines["Chief Cloud Architect"]["resume"]["match"] == "fail"
+    assert lines["Chief Cloud Architect"]["verdict"] == "not-verified"
+    assert "Cloud Practitioner" in lines["Chief Cloud Architect"]["reasons"][0]
+    assert lines["Data Protection Basics"]["resume"]["match"] == "pass"
+
+
+def test_a_line_showing_another_issuer_is_flagged(resume_wallet, tmp_path, capsys) -> None:
+    import skillwallet.export.resume as resume_module
+
+    original = resume_module.resume_credential
+
+    def reissued(stored, **kwargs):
+        entry = original(stored, **kwargs)
+        if entry.title == "Data Protection Basics":
+            entry.issuer_name = "Massachusetts Institute of Technology"
+        return entry
+
+    resume_module.resume_credential = reissued
+    try:
+        target = tmp_path / "resume.pdf"
+        _export(capsys, target)
+    finally:
+        resume_module.resume_credential = original
+    code, out, _ = _cli(capsys, "verify", str(target), "--json")
+    assert code == 13
+    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+    assert lines["Data Protection Basics"]["resume"]["match"] == "fail"
+    assert "another issuer" in lines["Data Protection Basics"]["reasons"][0]
+    assert lines["Cloud Practitioner"]["resume"]["match"] == "pass"
+
+
+def test_report_needs_an_html_or_pdf_name(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    code, _, err = _cli(capsys, "verify", str(target), "--report", str(tmp_path / "report.txt"))
+    assert code == ExitCode.BAD_INPUT and err.startswith("error: --report") and "Traceback" not in err
+    assert not (tmp_path / "report.txt").exists()
+
+
+def test_every_qr_code_decodes_to_what_its_caption_says(resume_wallet, tmp_path, capsys) -> None:
+    from skillwallet.formats.inputs import decode_qr_image
+    from skillwallet.formats.sw1 import decode_qr_payload
+
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    reader = PdfReader(target)
+    texts = []
+    for page in reader.pages:
+        for image in page.images:
+            buffer = io.BytesIO()
+            image.image.save(buffer, format="PNG")
+            texts += decode_qr_image(buffer.getvalue())
+    assert len(texts) == 2
+    text = "".join(page.extract_text() for page in reader.pages)
+    for payload in texts:
+        # urn:uuid ids have no page a phone can open: the code holds the credential, and the resume says so
+        assert payload.startswith("SW1:")
+        original = json.loads(decode_qr_payload(payload))
+        assert original["name"] in ("Cloud Practitioner", "Data Protection Basics")
+    assert "scan with `skillwallet verify`" in text and "Holds the signed credential" in text
+
+
+@pytest.mark.parametrize("paper,size", [("a4", (595, 842)), ("letter", (612, 792))])
+def test_page_one_renders_readably(resume_wallet, tmp_path, capsys, paper: str, size: tuple[int, int]) -> None:
+    """Page 1 rendered by PDFium: the right paper, ink on the page, and its QR codes readable from the render."""
+    import pypdfium2
+
+    from skillwallet.formats.inputs import decode_qr_image
+
+    target = tmp_path / f"resume-{paper}.pdf"
+    _export(capsys, target, "--paper", paper)
+    document = pypdfium2.PdfDocument(str(target))
+    page = document[0]
+    assert tuple(round(v) for v in page.get_size()) == size
+    text = page.get_textpage().get_text_range()
+    assert "Zoë Example" in text and "CREDENTIALS (2, 2 VERIFIED)" in text  # PDFium reads the same text
+    assert "Proof credential 1 in the attached presentation" in text
+    image = page.render(scale=200 / 72).to_pil().convert("L")
+    document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    (tmp_path / f"page1-{paper}.png").write_bytes(buffer.getvalue())
+    histogram = image.histogram()
+    dark = sum(histogram[:96]) / (image.width * image.height)
+    assert 0.01 < dark < 0.3  # text and codes, not a blank or black page
+    assert len(decode_qr_image(buffer.getvalue())) == 2
+
+
+def test_a_pdf_without_attachment_is_checked_by_its_qr_codes(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    reader = PdfReader(target)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    bare = tmp_path / "bare.pdf"
+    with bare.open("wb") as handle:
+        writer.write(handle)
+    assert not PdfReader(bare).attachments
+    code, out, err = _cli(capsys, "verify", str(bare), "--json")
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    assert sorted(r["title"] for r in results) == ["Cloud Practitioner", "Data Protection Basics"]
+    assert all(r["verdict"] == "verified" and r["resume"]["qr"] == "SW1" for r in results)
+
+
+# --- hostile PDFs: one result, bounded time, no traceback -------------------------------------------------------
+
+
+def _pdf_with(stream_dict: dict, data: bytes, *, pages: int = 1) -> bytes:
+    """A PDF whose first page draws one image XObject with ``stream_dict`` entries and raw ``data``."""
+    from pypdf.generic import DecodedStreamObject, NameObject, NumberObject, StreamObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)
+    image = StreamObject()
+    image._data = data
+    for key, value in stream_dict.items():
+        image[NameObject(key)] = value
+    image[NameObject("/Length")] = NumberObject(len(data))
+    reference = writer._add_object(image)
+    page = writer.pages[0]
+    from pypdf.generic import DictionaryObject
+
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): reference})})
+    content = DecodedStreamObject()
+    content.set_data(b"q 100 0 0 100 0 0 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _hostile_verify(capsys, path: Path) -> tuple[int, dict, str, float]:
+    import time
+
+    started = time.perf_counter()
+    code, out, err = _cli(capsys, "verify", str(path), "--json")
+    return code, json.loads(out), err, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("case", ["garbage", "pages", "image-bomb", "stream-bomb"])
+def test_hostile_pdfs_cost_bounded_work(passphrase, tmp_path, capsys, case: str) -> None:
+    import zlib
+
+    from pypdf.generic import NameObject, NumberObject
+
+    path = tmp_path / f"{case}.pdf"
+    if case == "garbage":
+        path.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 1000)
+    elif case == "pages":
+        writer = PdfWriter()
+        for _ in range(150):
+            writer.add_blank_page(612, 792)
+        with path.open("wb") as handle:
+            writer.write(handle)
+    elif case == "image-bomb":
+        # 3.6 gigapixels claimed by an image of a few KB: never decoded
+        data = zlib.compress(b"\x00" * (8 << 20), 9)
+        path.write_bytes(_pdf_with({"/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"),
+                                    "/Width": NumberObject(60000), "/Height": NumberObject(60000),
+                                    "/BitsPerComponent": NumberObject(1), "/ColorSpace": NameObject("/DeviceGray"),
+                                    "/Filter": NameObject("/FlateDecode")}, data))
+    else:
+        # a 1000x1000 image whose Flate stream inflates to 64 MB (a few KB stored): pypdf stops at the 16 MB bound
+        data = zlib.compress(b"\x00" * (64 << 20), 9)
+        path.write_bytes(_pdf_with({"/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"),
+                                    "/Width": NumberObject(1000), "/Height": NumberObject(1000),
+                                    "/BitsPerComponent": NumberObject(8), "/ColorSpace": NameObject("/DeviceGray"),
+                                    "/Filter": NameObject("/FlateDecode")}, data))
+    code, document, err, seconds = _hostile_verify(capsys, path)
+    assert code == 13 and "Traceback" not in err
+    (result,) = document["results"]
+    assert result["verdict"] in ("invalid", "not-verified")
+    assert seconds < 10
+
+
+def test_cjk_and_wrapped_titles_match_their_proof(passphrase, tmp_path, capsys) -> None:
+    """Titles in a CJK fallback font, and titles long enough to wrap, are read back whole and matched."""
+    key, did, method = _issuer()
+    titles = ["高级软件工程师证书", "Advanced Professional Certificate in Distributed Systems Engineering, Reliability "
+              "and Large-Scale Cloud Infrastructure Operations for Regulated Industries"]
+    assert _cli(capsys, "init")[0] == 0
+    for number, title in enumerate(titles):
+        path = tmp_path / f"c{number}.json"
+        path.write_text(json.dumps(_signed(_ob3(title, did, ident=f"urn:uuid:6a1f0b3c-0000-4000-8000-00000000010{number}"),
+                                           key, method)))
+        assert _cli(capsys, "add", str(path))[0] == 0
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example")[0] == 0
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert sorted(r["resume"]["title"] for r in lines) == sorted(titles)
+    assert all(r["resume"]["match"] == "pass" for r in lines)
+
+
+def test_report_names_each_document_and_where_it_came_from() -> None:
+    from skillwallet.export.report import render_report_html
+
+    result = {"source": "resume.pdf#1", "kind": "credential", "title": "Cloud <Practitioner>", "verdict": "verified",
+              "checks": {"signature": "pass", "status": "revoked"}, "reasons": ["the status list says revoked"],
+              "checked_at": "2026-12-04T10:00:00Z", "in_force": False,
+              "details": {"issuer": "did:web:uni.example", "documents": [
+                  {"url": "https://uni.example/.well-known/did.json", "source": "supplied"},
+                  {"url": "https://uni.example/status/1", "source": "cached", "stored_at": "2026-11-30T08:00:00Z"}]}}
+    html = render_report_html([result], target="resume.pdf", generated_at=datetime(2026, 12, 4, tzinfo=timezone.utc),
+                              passed=False).decode()
+    assert "https://uni.example/.well-known/did.json (supplied)" in html
+    assert "https://uni.example/status/1 (cached 2026-11-30)" in html
+    assert "Cloud &lt;Practitioner&gt;" in html and "<Practitioner>" not in html  # credential text is escaped
+    assert "did:web:uni.example" in html and "revoked" in html and "Not everything is verified" in html
