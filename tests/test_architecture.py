@@ -36,7 +36,7 @@ ALLOWED = {
     "cli": {"config", "formats", "export", "store", "stacking", "verify", "skills", "base"},
     "config": {"store", "base"},
     "formats": {"store", "verify", "base"},
-    "export": {"formats", "store", "verify", "base"},
+    "export": {"formats", "store", "verify", "skills", "base"},
     "store": {"verify", "base"},
     "stacking": {"skills", "base"},
     "verify": {"base"},

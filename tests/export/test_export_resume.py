@@ -346,7 +346,7 @@ def _entries_pdf(credentials, *, plain: bool) -> tuple[bytes, list[float]]:
 
     from skillwallet.export import pdf
 
-    styles = pdf._styles()
+    styles = pdf.paragraph_styles()
     story = [pdf._credential_block(c, styles, 480, 25 * mm, plain=plain) for c in credentials]
     heights = [entry.wrap(480, 800)[1] for entry in story]
     buffer = io.BytesIO()
@@ -377,7 +377,7 @@ def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     result.credits = 7.5
     items.append(FakeStored("c0ffee000041", result, verified(), []))
     credentials = build_resume(sample_profile(), items, as_of=AS_OF).credentials
-    styles = pdf._styles()
+    styles = pdf.paragraph_styles()
     kinds = [type(block).__name__ for block in
              (pdf._PlainLines.make(pdf._entry_lines(c, styles)[1], styles["entry"], 399) for c in credentials)]
     # CJK text needs a fallback font and the long title wraps: those use Paragraphs; the rest the fast path

@@ -171,7 +171,7 @@ def _link(url: str, text: str | None = None, color: str = ACCENT) -> str:
     return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{color}">{markup(text or url)}</a>'
 
 
-def _styles(base: float = 9.2) -> dict[str, Any]:
+def paragraph_styles(base: float = 9.2) -> dict[str, Any]:
     from reportlab.lib.colors import toColor
     from reportlab.lib.styles import ParagraphStyle
 
@@ -640,7 +640,7 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple
 
         raise ExportError(f"unknown paper size {paper!r}", "use a4 or letter")
     page_size = A4 if paper == "a4" else LETTER
-    styles = _styles()
+    styles = paragraph_styles()
     margin = 17 * mm
     text_width = page_size[0] - 2 * margin - 12  # the frame keeps 6 pt of padding on each side
     qr_size = 25 * mm

@@ -25,7 +25,7 @@ MAX_IMAGES = 600
 MAX_IMAGE_PIXELS = 4_000_000  # per image, read from its dictionary before it is decoded
 MAX_QR_CODES = 400
 
-# The entry's title is drawn at the title size (export/pdf.py ``_styles()["title"]``); in the credentials
+# The entry's title is drawn at the title size (export/pdf.py ``paragraph_styles()["title"]``); in the credentials
 # section nothing else is (group headings 9.5 pt, the type label after a title 8 pt).
 TITLE_SIZE = 10.5
 _WALLET_ID = re.compile(r"Wallet id ([0-9a-f]{6,64})")
@@ -243,8 +243,7 @@ def _entry_facts(item) -> tuple[str | None, str | None]:
     """(title, issuer name) of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
     import json
 
-    from skillwallet.formats import parse_credential_bytes
-    from skillwallet.formats._common import types_of
+    from skillwallet.formats import parse_credential_bytes, types_of
 
     try:
         if isinstance(item, str):

@@ -70,11 +70,11 @@ def build_presentation(
     presentation_id: str | None = None,
 ) -> PresentationResult:
     """The unsigned presentation of ``chosen`` stored credentials (objects with ``wallet_id`` and ``credential``)."""
-    from skillwallet.verify.verifier import _did_of, _subject_ids
+    from skillwallet.verify.verifier import did_of, subject_ids
 
     entries: list[dict[str, Any]] = []
     result = PresentationResult(presentation={})
-    holder_did = _did_of(holder)
+    holder_did = did_of(holder)
     for item in chosen:
         try:
             entry = presentation_entry(item.credential)
@@ -82,7 +82,7 @@ def build_presentation(
             # (skillwallet.verify.verifier._holder_binding): someone else's credential is not the holder's to present,
             # and one such entry would make the whole presentation fail. Subjects that are not DIDs (emails,
             # hashed identities, none) cannot be bound either way and go in.
-            subjects = {d for d in (_did_of(s) for s in _subject_ids(entry)) if d}
+            subjects = {d for d in (did_of(s) for s in subject_ids(entry)) if d}
             if subjects and holder_did not in subjects:
                 raise ExportError(f"it is about {', '.join(sorted(subjects))}, not your holder DID {holder}")
             entries.append(entry)

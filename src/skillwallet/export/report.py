@@ -125,9 +125,9 @@ def render_report_pdf(results: list[dict[str, Any]], *, target: str, generated_a
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from skillwallet.export.pdf import _styles, markup
+    from skillwallet.export.pdf import paragraph_styles, markup
 
-    styles = _styles()
+    styles = paragraph_styles()
     story: list[Any] = [Paragraph("Verification report", styles["name"]),
                         Paragraph(markup(f"Checked: {target} by skillwallet on "
                                          f"{generated_at.isoformat(timespec='seconds')}"), styles["contact"]),

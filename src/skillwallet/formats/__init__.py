@@ -8,6 +8,7 @@ payload codec and :mod:`.importer` runs an import. This package face only names 
 
 from __future__ import annotations
 
+from skillwallet.formats._common import types_of
 from skillwallet.formats.parse import (
     Presentation,
     is_presentation_document,
@@ -26,4 +27,5 @@ __all__ = [
     "parse_text",
     "read_presentation",
     "related_documents",
+    "types_of",
 ]

@@ -724,7 +724,7 @@ def _jwt_presentation_proof(vp, verdict: Verdict, resolver, as_of, challenge, do
     return finding, holder, structural_fail
 
 
-def _did_of(value: Any) -> str | None:
+def did_of(value: Any) -> str | None:
     """The DID of a DID or DID URL (W3C DID Core §3.2: a path, query or fragment follows the DID)."""
     if not isinstance(value, str) or not value.startswith("did:"):
         return None
@@ -733,7 +733,7 @@ def _did_of(value: Any) -> str | None:
     return value
 
 
-def _subject_ids(item: Any) -> list[str]:
+def subject_ids(item: Any) -> list[str]:
     """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
     from skillwallet.formats.parse import envelope_payload
     from skillwallet.formats._common import as_list, types_of
@@ -765,15 +765,15 @@ def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFind
     ``did:A`` presented by ``did:B`` is someone else's credential. With no holder named, the DID whose key made
     the proof stands for it.
     """
-    presenter = _did_of(holder) or holder
+    presenter = did_of(holder) or holder
     if presenter is None and finding.outcome == PASS:
         controllers = {p.get("controller") for p in finding.details.get("proofs") or [] if isinstance(p, dict)}
         controllers.add(finding.details.get("controller"))
-        dids = {_did_of(c) for c in controllers} - {None}
+        dids = {did_of(c) for c in controllers} - {None}
         presenter = dids.pop() if len(dids) == 1 else None
     outcome, reasons = NA, []
     for number, item in enumerate(items, 1):
-        dids = {d for d in (_did_of(s) for s in _subject_ids(item)) if d}
+        dids = {d for d in (did_of(s) for s in subject_ids(item)) if d}
         if not dids:
             continue
         if presenter is None:
