@@ -102,6 +102,8 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
             f"{escape(c['title'])} [dim]{escape(c['wallet_id'])}[/dim]"
             + (" [cyan]shortcut[/cyan]" if c["via"] == "shortcut" else "")
             + (" [cyan]transfer[/cyan]" if c["via"] == "transfer" else "")
+            + (f" [cyan]inferred from the catalogue ({escape(c['inferred_from'] or '')})[/cyan]"
+               if c.get("inferred") else "")
             for c in node.credentials
         )
         text += f" ← {creds}"
@@ -213,6 +215,7 @@ def stack_command(
     from skillwallet.errors import InvalidInputError
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
+    from skillwallet.stacking.inference import SkillInference
     from skillwallet.stacking.optimise import cheapest_completion
 
     when = parse_as_of(as_of)
@@ -223,11 +226,14 @@ def stack_command(
         credentials = wallet.list_credentials()
         trusted = _trusted_issuers()
         pathways = list(catalog.pathways().values())
+        # the catalogue (built-in and the holder's own offerings) says what a held credential evidences
+        catalogue = list(catalog.offerings().values())
+        inference = SkillInference(catalogue)
         if goal:
             pathway = catalog.get_pathway(goal)
-            offerings = list(catalog.offerings().values()) if next_steps else []
+            offerings = catalogue if next_steps else []
     if not goal:
-        index = CredentialIndex(credentials, as_of=when)
+        index = CredentialIndex(credentials, as_of=when, inference=inference)
         ranked = rank_pathways(pathways, index, as_of=when, trusted_issuers=trusted)
         if json_output:
             emit_json("stack-ranking", {
@@ -251,12 +257,12 @@ def stack_command(
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
         return
-    index = CredentialIndex(credentials, as_of=when)
+    index = CredentialIndex(credentials, as_of=when, inference=inference)
     evaluation = PathwayEvaluator(pathway, index, trusted_issuers=trusted).evaluate()
     completion = None
     if next_steps:
         completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
-                                         trusted_issuers=trusted)
+                                         trusted_issuers=trusted, inference=inference)
     if json_output:
         payload = evaluation.to_dict()
         if completion is not None:

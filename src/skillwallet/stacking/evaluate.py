@@ -57,6 +57,7 @@ SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its
 MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
 RANK_SECONDS = 5.0  # every search of one ranking (`stack` without --goal) together
 SEARCH_SECONDS = 0.6  # and seconds (a pathway's combinatorics may make each node slow)
+BUILTIN = object()  # CredentialIndex(inference=BUILTIN): infer skills from the built-in offerings catalogue
 
 
 class HeldCredential(Protocol):
@@ -97,6 +98,8 @@ class _Prepared:
     unusable_reason: str | None
     quality_warnings: tuple[tuple[str, str], ...]  # (kind, message) that apply whenever it is counted
     hypothetical: bool = False  # an offering's credential (--next), not a held one
+    inferred_skills: frozenset[str] = frozenset()  # skill ids known only from the offerings catalogue
+    inferred_from: str | None = None  # the catalogue entry they come from
 
     @property
     def title(self) -> str:
@@ -119,9 +122,15 @@ class CredentialIndex:
     """Credentials indexed once for many evaluations (1,000 pathways against 10,000 credentials)."""
 
     def __init__(self, items: Iterable[HeldCredential], *, as_of: datetime, taxonomy: Taxonomy | None = None,
-                 hypothetical: Iterable[HeldCredential] = ()) -> None:
+                 hypothetical: Iterable[HeldCredential] = (), inference: Any = BUILTIN) -> None:
         self.as_of = utc(as_of)
         self.taxonomy = taxonomy or default_taxonomy()
+        # skills a held credential evidences by the offerings catalogue (stacking/inference.py); None: none
+        if inference is BUILTIN:
+            from skillwallet.stacking.inference import builtin_inference
+
+            inference = builtin_inference()
+        self.inference = inference
         self.items: list[_Prepared] = []
         self.by_skill: dict[str, list[int]] = {}
         self.by_achievement: dict[str, list[int]] = {}
@@ -160,6 +169,18 @@ class CredentialIndex:
             rank = level_rank(s.level) if s.level else level_rank(c.level)
             if sid not in skills or (rank or 0) > (skills[sid] or 0):
                 skills[sid] = rank
+        inferred_skills: set[str] = set()
+        inferred_from = None
+        if self.inference is not None and not hypothetical:
+            inferred = self.inference.infer(c)
+            if inferred is not None:
+                for name in inferred.skills:
+                    sid = self.skill_id(name)
+                    if sid not in skills:  # what the credential states itself wins
+                        skills[sid] = level_rank(inferred.level) if inferred.level else None
+                        inferred_skills.add(sid)
+                if inferred_skills:
+                    inferred_from = inferred.offering_name
         names = {normalise_key(n) for n in [c.title, *c.achievement_aliases] if n}
         # OB 3.0 extension types are written "ext:Name" (§B.2.2 AchievementType): match them by name too
         types = {t.casefold() for t in [c.achievement_type, *c.types] if t}
@@ -197,6 +218,7 @@ class CredentialIndex:
             issuer_keys=frozenset(issuers), tag_keys=frozenset(tags), result=_as_number(c.result),
             issued=issued, expires=expires, usable=usable, unusable_reason=reason,
             quality_warnings=tuple(warnings), hypothetical=hypothetical,
+            inferred_skills=frozenset(inferred_skills), inferred_from=inferred_from,
         )
         self.items.append(prepared)
         self.preference.append((len(warnings), hypothetical, -(issued.timestamp() if issued else 0.0), index))
@@ -1340,12 +1362,19 @@ class PathwayEvaluator:
                     for c in node.children]
         status = MET if met[node_id] else (PARTIAL if progress[node_id] > 0 else UNMET)
         creds = []
+        match = getattr(node, "match", None)
+        skill_ids = self.index._skill_ids(match) if match is not None and (match.skills or match.alignments) \
+            else set()
         for i, rule, via in taken.get(node_id, ()):
             item = items[i]
+            # counted only through a skill the offerings catalogue says it evidences: say so, and from what
+            held = skill_ids & item.skills.keys()
+            inferred = via == "match" and bool(held) and held <= item.inferred_skills
             creds.append({"wallet_id": item.wallet_id, "title": item.title,
                           "issuer": item.credential.issuer.name or item.credential.issuer.id,
                           "rule": rule, "via": via, "hypothetical": item.hypothetical,
-                          "expires": format_datetime(item.expires)})
+                          "expires": format_datetime(item.expires), "inferred": inferred,
+                          "inferred_from": item.inferred_from if inferred else None})
         missing: list[str] = []
         kind = node.kind
         if kind == "all":
@@ -1446,11 +1475,12 @@ def _add_months(moment: datetime, months: int) -> datetime:
 
 
 def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,
-                     taxonomy: Taxonomy | None = None, trusted_issuers: Iterable[str] = ()) -> PathwayEvaluation:
+                     taxonomy: Taxonomy | None = None, trusted_issuers: Iterable[str] = (),
+                     inference: Any = BUILTIN) -> PathwayEvaluation:
     """Evaluate ``pathway`` against held ``credentials`` on ``as_of``. Pass a :class:`CredentialIndex` to share
     the indexing across many pathways."""
     index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
-        credentials, as_of=as_of, taxonomy=taxonomy)
+        credentials, as_of=as_of, taxonomy=taxonomy, inference=inference)
     return PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers).evaluate()
 
 

@@ -28,6 +28,7 @@ from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, V
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
+    BUILTIN,
     _add_months,
     CredentialIndex,
     Held,
@@ -161,7 +162,7 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
 def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                         as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
                         trusted_issuers: Iterable[str] = (), include_self_steps: bool = True,
-                        time_limit: float | None = PLAN_SECONDS) -> Completion:
+                        time_limit: float | None = PLAN_SECONDS, inference: Any = BUILTIN) -> Completion:
     """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
     (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``.
 
@@ -174,7 +175,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         for step, held in self_steps(pathway, as_of):
             offerings.append(step)
             hypothetical.append(held)
-    index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical)
+    index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical,
+                            inference=inference)
     evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
     # one work budget for the whole plan: every feasibility test shares it, and past it the cheapest plan found
     # so far is the answer, marked not proven optimal
