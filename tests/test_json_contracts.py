@@ -85,6 +85,15 @@ def _check_stack(document: dict, ids: dict) -> None:
     assert isinstance(document["status"], str)
     # false only when the assignment search ran out of its budget (best found, not proven optimal)
     assert document["exact"] is True and document["search"]["exhaustive"] is True
+    # every requirement says how to fill it when unmet (what counts, the cheapest offering, a command)
+    def walk(node):
+        assert "fill" in node and {"via", "inferred", "inferred_from"} <= {k for c in node["credentials"] for k in c} | (
+            {"via", "inferred", "inferred_from"} if not node["credentials"] else set())
+        if node["status"] != "met" and not node["children"]:
+            assert {"counts", "offering", "command"} <= set(node["fill"])
+        for child in node["children"]:
+            walk(child)
+    walk(document["tree"])
 
 
 CONTRACTS: list[Contract] = [

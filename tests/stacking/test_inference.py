@@ -100,7 +100,8 @@ def test_cli_marks_inferred_skills_in_the_tree_and_the_inventory(passphrase):
     finally:
         wallet.close()
     runner = CliRunner()
-    tree = runner.invoke(app, ["stack", "--goal", "systems-administrator", "--as-of", "2026-01-01"])
+    tree = runner.invoke(app, ["stack", "--goal", "systems-administrator", "--as-of", "2026-01-01"],
+                         env={"COLUMNS": "300"})
     assert tree.exit_code == 0, tree.output
     assert "met, 100%" in tree.output and "inferred from the catalogue (CompTIA " in tree.output
     skills = runner.invoke(app, ["skills", "--as-of", "2026-01-01"])

@@ -68,7 +68,8 @@ def skills_command(
             names = " or ".join(s["label"] for s in item["skills"])
             level = f" at level {item['min_level']}+" if item["min_level"] else ""
             console.print(f"  - {escape(names)}{escape(level)} [dim]({escape(item['label'])})[/dim]")
-        other = [m for m in evaluation.missing if m not in {g["label"] for g in gap or []}]
+        listed = {m for g in gap or [] for m in (g["label"], *g.get("missing", ()))}
+        other = [m for m in evaluation.missing if m not in listed]
         for m in other:
             console.print(f"  - {escape(m)}")
 

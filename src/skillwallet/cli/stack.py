@@ -91,7 +91,7 @@ def optional_wallet() -> Iterator[object | None]:
         yield wallet
 
 
-def _render_node(tree, node, show_credentials: bool = True) -> None:
+def _render_node(tree, node, show_credentials: bool = True, show_fill: bool = True) -> None:
     from rich.markup import escape
 
     mark = STATUS_MARK.get(node.status, "?")
@@ -102,6 +102,7 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
             f"{escape(c['title'])} [dim]{escape(c['wallet_id'])}[/dim]"
             + (" [cyan]shortcut[/cyan]" if c["via"] == "shortcut" else "")
             + (" [cyan]transfer[/cyan]" if c["via"] == "transfer" else "")
+            + (" [cyan]part of the milestone above[/cyan]" if c["via"] == "within-shortcut" else "")
             + (f" [cyan]inferred from the catalogue ({escape(c['inferred_from'] or '')})[/cyan]"
                if c.get("inferred") else "")
             for c in node.credentials
@@ -109,8 +110,19 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
         text += f" ← {creds}"
         if node.rule:
             text += f" [dim]by rule: {escape(node.rule)}[/dim]"
+    elif node.status != "met" and not node.children and node.fill:
+        text += f" [dim]counts: {escape(node.fill['counts'])}[/dim]"
     elif node.status != "met" and not node.children and node.rule:
         text += f" [dim]needs: {escape(node.rule)}[/dim]"
+    if node.fill and node.status != "met" and show_fill:
+        fill = node.fill
+        if fill.get("offering"):
+            o = fill["offering"]
+            text += (f"\n[dim]  cheapest: {escape(o['name'])}"
+                     + (f" ({escape(o['provider'])})" if o.get("provider") else "")
+                     + f", {o['cost']:,.2f} {escape(o['currency'])}, {o['hours']:g} h[/dim]")
+        if fill.get("command"):
+            text += f"\n[dim]  record it: {escape(fill['command'])}[/dim]"
     for warning in node.warnings:
         if warning["kind"] != "counted-twice":  # listed once, under Warnings
             text += f"\n[yellow]! {escape(warning['message'])}[/yellow]"
@@ -127,7 +139,8 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
     else:
         hidden = 0
     for child in children:
-        _render_node(branch, child, show_credentials)
+        # under a node with thousands of requirements the how-to-fill lines stay in --json
+        _render_node(branch, child, show_credentials, show_fill=not hidden)
     if hidden:
         branch.add(f"[dim]… {hidden:,} more not met (--json lists every requirement)[/dim]")
 
@@ -215,6 +228,7 @@ def stack_command(
     from skillwallet.errors import InvalidInputError
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
+    from skillwallet.stacking.explain import add_fill_hints
     from skillwallet.stacking.inference import SkillInference
     from skillwallet.stacking.optimise import cheapest_completion
 
@@ -259,6 +273,7 @@ def stack_command(
         return
     index = CredentialIndex(credentials, as_of=when, inference=inference)
     evaluation = PathwayEvaluator(pathway, index, trusted_issuers=trusted).evaluate()
+    add_fill_hints(pathway, evaluation.tree, catalogue, as_of=when)
     completion = None
     if next_steps:
         completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,

@@ -116,12 +116,29 @@ def skill_gap(pathway, evaluation, *, taxonomy: Taxonomy | None = None) -> list[
     taxonomy = taxonomy or default_taxonomy()
     out: list[dict[str, Any]] = []
 
+    def refs_of(requirement) -> list:
+        return [taxonomy.normalise(name) for name in requirement.match.skills]
+
     def walk(node) -> None:
         requirement = pathway.requirements[node.id]
         if requirement.kind == "skill" and not node.met:
-            refs = [taxonomy.normalise(name) for name in requirement.match.skills]
             out.append({"requirement": node.id, "label": node.label, "status": node.status,
-                        "skills": [r.to_dict() for r in refs], "min_level": requirement.match.min_level_text})
+                        "skills": [r.to_dict() for r in refs_of(requirement)],
+                        "min_level": requirement.match.min_level_text, "one_of": False,
+                        "missing": list(node.missing)})
+            return
+        children = [pathway.requirements[c.id] for c in node.children]
+        needs_one = requirement.kind == "any" or (requirement.kind == "at_least"
+                                                   and requirement.n - sum(c.met for c in node.children) == 1)
+        if (not node.met and needs_one and children and all(c.kind == "skill" and c.match.skills for c in children)
+                and len({c.match.min_level_text for c in children}) == 1):
+            # "one of" skills is one gap, listed once: "Tableau or Power BI or Data visualisation"
+            refs = {r.id: r for c in children for r in refs_of(c)}
+            out.append({"requirement": node.id, "label": node.label, "status": node.status,
+                        "skills": [r.to_dict() for r in refs.values()],
+                        "min_level": children[0].match.min_level_text, "one_of": True,
+                        "missing": list(node.missing)})
+            return
         if not node.met:
             for child in node.children:
                 walk(child)

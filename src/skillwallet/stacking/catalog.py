@@ -177,7 +177,17 @@ class Catalog:
         pathways = self.pathways()
         if pathway_id in pathways:
             return pathways[pathway_id]
+        # imported pathways have CTIDs for ids: their name reaches them too ("IT Networking Specialist Pathway")
+        wanted = " ".join(pathway_id.split()).casefold()
+        named = [p for p in pathways.values() if " ".join(p.name.split()).casefold() == wanted]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise NotFoundError(f"{len(named)} pathways are named {pathway_id!r}",
+                                "give the id instead: " + ", ".join(sorted(p.id for p in named)))
+        by_name = {p.name: p.id for p in pathways.values()}
         close = suggest(pathway_id, list(pathways))
+        close += [f"{by_name[n]} ({n})" for n in suggest(pathway_id, list(by_name)) if by_name[n] not in close]
         hints = [f"did you mean: {', '.join(close)}?"] if close else []
         hints.append("list them with: skillwallet pathways list")
         raise NotFoundError(f"no pathway or goal {pathway_id!r}", *hints)

@@ -352,6 +352,8 @@ class NodeResult:
     missing: list[str] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     url: str | None = None
+    # how to fill an unmet requirement (stacking/explain.py): what counts, the cheapest offering, a command
+    fill: dict[str, Any] | None = None
 
     @property
     def met(self) -> bool:
@@ -371,6 +373,7 @@ class NodeResult:
             "missing": list(self.missing),
             "warnings": list(self.warnings),
             "url": self.url,
+            "fill": self.fill,
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -480,6 +483,7 @@ class PathwayEvaluator:
         self.irrelevant: dict[str, list[int]] = {}  # experience node -> entries that are not relevant to it
         self.aggregate_rule: dict[str, str] = {}
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
+        self.within_shortcut: set[tuple[str, int]] = set()  # (leaf, credential) shown within a met shortcut
         self._compile()
 
     # -- compilation -------------------------------------------------------------------------------------
@@ -1304,8 +1308,62 @@ class PathwayEvaluator:
         return bool(self.last_score and self.last_score[0])
 
     # -- explanation -----------------------------------------------------------------------------------
+    def _fill_idle(self, assignment: dict[str, int | None], enabled) -> dict[str, int | None]:
+        """The search stops caring about a requirement once its branch is met (by a shortcut, or an `any`
+        met by a sibling), and leaves it empty although a held credential meets it. For the explanation, give
+        each such requirement a held credential that is free (or may be reused), keeping the result only if the
+        goal stays as met and as far along: a held credential that meets a requirement is shown meeting it."""
+        reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
+
+        def used_of(a: dict[str, int | None]) -> set[int]:
+            return {i for key, i in a.items() if i is not None and key not in reuse_keys}
+
+        used = used_of(assignment)
+        filled = dict(assignment)
+        changed = False
+        # a milestone credential that completes a branch evidences the branch's parts too: under a branch met
+        # by its shortcut, the shortcut's credential may be shown meeting a part (never counted twice)
+        parent: dict[str, str] = {}
+        for node_id in self.order:
+            for child in self.nodes[node_id].children:
+                parent.setdefault(child, node_id)
+        shortcut_taken: dict[str, set[int]] = {}
+        for leaf in self.leaves:
+            if leaf.via == "shortcut" and assignment.get(leaf.key) is not None:
+                shortcut_taken.setdefault(leaf.node_id, set()).add(assignment[leaf.key])
+        self.within_shortcut = set()
+        for leaf in self.search_leaves:
+            if leaf.via != "match" or filled.get(leaf.key) is not None:
+                continue
+            inherited: dict[int, str] = {}
+            up = parent.get(leaf.node_id)
+            while up is not None:
+                for i in shortcut_taken.get(up, ()):
+                    inherited.setdefault(i, up)
+                up = parent.get(up)
+            for i in leaf.candidates:
+                if not enabled(i) or self.index.items[i].hypothetical:
+                    continue
+                if leaf.reuse or i not in used or i in inherited:
+                    filled[leaf.key] = i
+                    if i in inherited and not leaf.reuse:
+                        self.within_shortcut.add((leaf.node_id, i))
+                    elif not leaf.reuse:
+                        used.add(i)
+                    changed = True
+                    break
+        if not changed:
+            return assignment
+        root = self.pathway.root
+        before = self._evaluate(assignment, enabled, False, used_of(assignment), explain=True, owner=self.last_owner)
+        after = self._evaluate(filled, enabled, False, used, explain=True, owner=self.last_owner)
+        if (after[0][root], after[1][root]) >= (before[0][root], before[1][root] - 1e-12):
+            return filled
+        return assignment
+
     def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:
         assignment, exhaustive, nodes = self.solve(enabled)
+        assignment = self._fill_idle(assignment, enabled)
         reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
         used = {i for key, i in assignment.items() if i is not None and key not in reuse_keys}
         met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True,
@@ -1313,8 +1371,10 @@ class PathwayEvaluator:
         counted: dict[int, list[str]] = {}
         for node_id, picks in taken.items():
             for i, _, _ in picks:
-                counted.setdefault(i, []).append(node_id)
+                if (node_id, i) not in self.within_shortcut:  # shown as a part of its milestone, not recounted
+                    counted.setdefault(i, []).append(node_id)
         warnings = self._warnings(counted)
+        self._counted = counted
         tree = self._explain(self.pathway.root, met, progress, taken, agg_detail, warnings, enabled)
         exits = []
         for award in self.pathway.exits:
@@ -1367,6 +1427,10 @@ class PathwayEvaluator:
             else set()
         for i, rule, via in taken.get(node_id, ()):
             item = items[i]
+            if (node_id, i) in self.within_shortcut:
+                via = "within-shortcut"
+                rule = f"{rule}; the milestone credential that completes the branch above"
+
             # counted only through a skill the offerings catalogue says it evidences: say so, and from what
             held = skill_ids & item.skills.keys()
             inferred = via == "match" and bool(held) and held <= item.inferred_skills
@@ -1384,7 +1448,10 @@ class PathwayEvaluator:
         elif kind == "at_least":
             k = sum(1 for c in node.children if met[c])
             cap = f", at most {node.at_most}" if node.at_most else ""
-            detail = f"{k} of {node.n} needed (from {len(node.children)}{cap})"
+            if k >= node.n:  # never "5 of 2 needed"
+                detail = f"{k} met, {node.n} needed (of {len(node.children)}{cap})"
+            else:
+                detail = f"{k} of {node.n} needed (from {len(node.children)}{cap})"
         elif kind == "not":
             detail = "excluded requirement is " + ("absent" if met[node_id] else "present")
         elif node_id in agg_detail:
@@ -1395,6 +1462,20 @@ class PathwayEvaluator:
                 detail += f"; not relevant (no matching title, skill or occupation): {shown}"
         else:
             detail = "met" if met[node_id] else "not met"
+        if met[node_id] and any(c["via"] == "shortcut" for c in creds) and kind in ("all", "any", "at_least"):
+            # met as a whole by its milestone credential: its own count would read "0 of 3 met"
+            k = sum(1 for c in node.children if met[c])
+            detail = "met by its shortcut" + (f"; {k} of {len(node.children)} also met directly" if k else "")
+        leaf = self.leaf_of_node.get(node_id)
+        if not met[node_id] and leaf is not None and not taken.get(node_id):
+            # a held credential that meets this requirement but is counted toward another one: say where
+            elsewhere = [i for i in leaf.candidates if enabled(i) and not items[i].hypothetical
+                         and getattr(self, "_counted", {}).get(i)]
+            if elsewhere:
+                detail = "; ".join(
+                    f"{items[i].title} is held but counted toward "
+                    f"{', '.join(self.nodes[n].label for n in self._counted[i][:3])} (a credential counts once here)"
+                    for i in elsewhere[:3])
         if not met[node_id] and node_id in self.unusable and not taken.get(node_id):
             reasons = [items[i] for i in self.unusable[node_id] if enabled(i)]
             if reasons:
