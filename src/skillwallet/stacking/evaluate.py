@@ -38,6 +38,7 @@ from skillwallet.model import (
     utc,
 )
 from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_key
+from skillwallet.stacking.units import convert, credential_unit
 from skillwallet.stacking.model import (
     AGGREGATES,
     EXPERIENCE_TYPES,
@@ -100,6 +101,7 @@ class _Prepared:
     hypothetical: bool = False  # an offering's credential (--next), not a held one
     inferred_skills: frozenset[str] = frozenset()  # skill ids known only from the offerings catalogue
     inferred_from: str | None = None  # the catalogue entry they come from
+    credit_unit: str | None = None  # the unit of its credits (stacking/units.py), None when not known
 
     @property
     def title(self) -> str:
@@ -219,6 +221,7 @@ class CredentialIndex:
             issued=issued, expires=expires, usable=usable, unusable_reason=reason,
             quality_warnings=tuple(warnings), hypothetical=hypothetical,
             inferred_skills=frozenset(inferred_skills), inferred_from=inferred_from,
+            credit_unit=credential_unit(c, getattr(item, "tags", None) or ()) if c.credits else None,
         )
         self.items.append(prepared)
         self.preference.append((len(warnings), hypothetical, -(issued.timestamp() if issued else 0.0), index))
@@ -484,6 +487,7 @@ class PathwayEvaluator:
         self.aggregate_rule: dict[str, str] = {}
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
         self.within_shortcut: set[tuple[str, int]] = set()  # (leaf, credential) shown within a met shortcut
+        self.unit_notes: dict[str, str] = {}  # credit sum -> what its units left out or mixed
         self._compile()
 
     # -- compilation -------------------------------------------------------------------------------------
@@ -619,6 +623,22 @@ class PathwayEvaluator:
                         pool, unusable = self._relevant_experience(node, pool, unusable)
                     self.aggregate_pool[node_id] = pool
                     self.unusable[node_id] = unusable
+                    if node.kind == "sum" and node.quantity == "credits":
+                        items = self.index.items
+                        with_credits = [i for i in pool if items[i].credential.credits]
+                        if node.unit is not None:
+                            refused = [items[i].title for i in with_credits if items[i].credit_unit is None]
+                            if refused:
+                                self.unit_notes[node_id] = (
+                                    f"not counted (credits of unknown unit; this sum counts {node.unit}): "
+                                    + ", ".join(refused[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5
+                                                                else ""))
+                        else:
+                            units = sorted({items[i].credit_unit for i in with_credits} - {None})
+                            if len(units) > 1:
+                                self.unit_notes[node_id] = (
+                                    f"adds credits of different units ({', '.join(units)}) as they are: give the "
+                                    "requirement a unit to convert them")
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
         # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
         # reads grades and never locks
@@ -717,6 +737,11 @@ class PathwayEvaluator:
             return _months_between(utc(start), min(end, self.index.as_of))
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
+        if node.unit is not None and item.credential.credits:
+            # credits in another unit convert (stacking/units.py); credits of an unknown unit never count here
+            if item.credit_unit is None:
+                return 0.0
+            return convert(item.credential.credits, item.credit_unit, node.unit)
         return float(item.credential.credits or 0)
 
     def _evaluate(self, assignment: dict[str, int | None], enabled, optimistic: bool, used: set[int],
@@ -831,7 +856,7 @@ class PathwayEvaluator:
 
     def _sorted_pool(self, node: Requirement) -> list[tuple[float, int]]:
         """The aggregate's candidates, best first, computed once: (value, credential) by value, then quality."""
-        key = (node.match, node.kind, node.quantity, node.min_hours is not None, self.policy.count_self_attested,
+        key = (node.match, node.kind, node.quantity, node.unit, node.min_hours is not None, self.policy.count_self_attested,
                self.policy.count_unverified, frozenset(self.trusted) if node.match.trusted_issuer else None)
         cached = self._pool_cache.get(node.id)
         if cached is None and node.kind != "experience":  # experience values depend on nothing else either,
@@ -1460,6 +1485,8 @@ class PathwayEvaluator:
             if left_out and not met[node_id]:
                 shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
                 detail += f"; not relevant (no matching title, skill or occupation): {shown}"
+            if node_id in self.unit_notes:
+                detail += f"; {self.unit_notes[node_id]}"
         else:
             detail = "met" if met[node_id] else "not met"
         if met[node_id] and any(c["via"] == "shortcut" for c in creds) and kind in ("all", "any", "at_least"):

@@ -60,6 +60,9 @@ class Offering:
     credits: float | None = None
     tags: list[str] = field(default_factory=list)
     source: str = "built-in"
+    credit_unit: str | None = None  # the unit of ``credits`` (stacking/units.py)
+    price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
+    checked: str | None = None  # when that source was read (YYYY-MM-DD)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
         """The credential this offering would award, dated ``as_of``; used only for planning."""
@@ -76,6 +79,7 @@ class Offering:
             credits=self.credits,
             hours=self.hours or None,
             tags=list(self.tags),
+            extra={"credit_unit": self.credit_unit} if self.credit_unit else {},
         )
         return Held(wallet_id=f"offering:{self.id}", credential=credential, verdict=Verdict(verdict=VERDICT_VERIFIED))
 
@@ -84,7 +88,8 @@ class Offering:
             "id": self.id, "name": self.name, "provider": self.provider, "cost": self.cost,
             "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
             "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
-            "credits": self.credits, "tags": list(self.tags), "source": self.source,
+            "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
+            "price_source": self.price_source, "checked": self.checked,
         }
 
 
@@ -224,7 +229,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     groups: dict[tuple, list[int]] = {}
     for i in useful:
         c = index.items[i].credential
-        groups.setdefault((tuple(sorted(serves[i])), c.credits, c.hours, c.result), []).append(i)
+        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result),
+                          []).append(i)
     kept: list[int] = []
     for key, members in groups.items():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
@@ -318,7 +324,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     classes: dict[tuple, list[int]] = {}
     for i in order:
         c = index.items[i].credential
-        classes.setdefault((tuple(sorted(serves[i])), c.credits, c.result), []).append(i)
+        classes.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.result),
+                           []).append(i)
     for members in classes.values():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
         for n, i in enumerate(members):
