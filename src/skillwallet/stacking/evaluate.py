@@ -21,6 +21,7 @@ past it the best assignment found is the answer, and the evaluation says it is n
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -146,6 +147,8 @@ class CredentialIndex:
         self._set_cache: dict[int, tuple[tuple[int, ...], frozenset[int]]] = {}
         self.preference: list[tuple] = []
         self._skill_cache: dict[str, str] = {}
+        self.credits_without_unit: list[int] = []  # credentials with credits of unknown unit (stacking/units.py)
+        self.credit_units: set[str] = set()  # the units of every credential's credits
         for item in items:
             self._add(item, hypothetical=False)
         for item in hypothetical:
@@ -224,6 +227,11 @@ class CredentialIndex:
             credit_unit=credential_unit(c, getattr(item, "tags", None) or ()) if c.credits else None,
         )
         self.items.append(prepared)
+        if c.credits:
+            if prepared.credit_unit is None:
+                self.credits_without_unit.append(index)
+            else:
+                self.credit_units.add(prepared.credit_unit)
         self.preference.append((len(warnings), hypothetical, -(issued.timestamp() if issued else 0.0), index))
         for sid in skills:
             self.by_skill.setdefault(sid, []).append(index)
@@ -624,21 +632,7 @@ class PathwayEvaluator:
                     self.aggregate_pool[node_id] = pool
                     self.unusable[node_id] = unusable
                     if node.kind == "sum" and node.quantity == "credits":
-                        items = self.index.items
-                        with_credits = [i for i in pool if items[i].credential.credits]
-                        if node.unit is not None:
-                            refused = [items[i].title for i in with_credits if items[i].credit_unit is None]
-                            if refused:
-                                self.unit_notes[node_id] = (
-                                    f"not counted (credits of unknown unit; this sum counts {node.unit}): "
-                                    + ", ".join(refused[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5
-                                                                else ""))
-                        else:
-                            units = sorted({items[i].credit_unit for i in with_credits} - {None})
-                            if len(units) > 1:
-                                self.unit_notes[node_id] = (
-                                    f"adds credits of different units ({', '.join(units)}) as they are: give the "
-                                    "requirement a unit to convert them")
+                        self._unit_note(node, pool)
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
         # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
         # reads grades and never locks
@@ -659,6 +653,25 @@ class PathwayEvaluator:
                         below_credit_sum.add(child)
                         stack.extend(self.nodes[child].children)
         self._aggregate_under_credit_sum = bool(below_credit_sum & self.consuming)
+
+    def _unit_note(self, node: Requirement, pool: tuple[int, ...]) -> None:
+        """What a credit sum's units leave out (credits of unknown unit under a unit) or mix (no unit)."""
+        index = self.index
+        items = index.items
+        if node.unit is not None:
+            if not index.credits_without_unit:
+                return
+            in_pool = index.as_set(pool)
+            refused = [items[i].title for i in index.credits_without_unit if i in in_pool]
+            if refused:
+                self.unit_notes[node.id] = (
+                    f"not counted (credits of unknown unit; this sum counts {node.unit}): "
+                    + ", ".join(refused[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5 else ""))
+        elif len(index.credit_units) > 1:
+            units = sorted({items[i].credit_unit for i in pool if items[i].credit_unit})
+            if len(units) > 1:
+                self.unit_notes[node.id] = (f"adds credits of different units ({', '.join(units)}) as they are: "
+                                            "give the requirement a unit to convert them")
 
     def _relevant_experience(self, node: Requirement, pool: tuple[int, ...], unusable: tuple[int, ...]
                              ) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -1447,10 +1460,10 @@ class PathwayEvaluator:
                     for c in node.children]
         status = MET if met[node_id] else (PARTIAL if progress[node_id] > 0 else UNMET)
         creds = []
-        match = getattr(node, "match", None)
-        skill_ids = self.index._skill_ids(match) if match is not None and (match.skills or match.alignments) \
-            else set()
-        for i, rule, via in taken.get(node_id, ()):
+        match = node.match
+        picks = taken.get(node_id, ())
+        skill_ids = self.index._skill_ids(match) if picks and (match.skills or match.alignments) else set()
+        for i, rule, via in picks:
             item = items[i]
             if (node_id, i) in self.within_shortcut:
                 via = "within-shortcut"
@@ -1496,8 +1509,9 @@ class PathwayEvaluator:
         leaf = self.leaf_of_node.get(node_id)
         if not met[node_id] and leaf is not None and not taken.get(node_id):
             # a held credential that meets this requirement but is counted toward another one: say where
-            elsewhere = [i for i in leaf.candidates if enabled(i) and not items[i].hypothetical
-                         and getattr(self, "_counted", {}).get(i)]
+            counted = getattr(self, "_counted", {})
+            elsewhere = list(itertools.islice((i for i in leaf.candidates if i in counted and enabled(i)
+                                               and not items[i].hypothetical), 3))
             if elsewhere:
                 detail = "; ".join(
                     f"{items[i].title} is held but counted toward "
