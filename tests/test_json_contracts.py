@@ -156,6 +156,14 @@ CONTRACTS: list[Contract] = [
         {"goal", "status", "progress", "missing", "exact", "destination_held"},
         check=_check_stack,
     ),
+    Contract(
+        ["stack", "--goal", "{pathway}", "--next", "--tradeoff", "--hours-per-week", "6", "--json"],
+        "stack",
+        {"goal", "status", "next", "pareto"},
+        check=lambda d, ids: None if all({"cost", "hours", "weeks", "steps", "objective", "within_constraints"}
+                                         <= set(p) for p in [d["next"], *d["pareto"]])
+        else pytest.fail("every plan has cost, hours, weeks, steps, objective, within_constraints"),
+    ),
     Contract(["stack", "--json"], "stack-ranking", {"pathways"},
              items={"pathways": {"goal", "name", "status", "progress", "missing", "exact"}}),
     Contract(["offerings", "list", "--json"], "offerings", {"offerings"}, needs_wallet=False),

@@ -184,6 +184,10 @@ def render_completion(completion) -> None:
     if completion.already_met:
         console.print("[green]The goal is already met: no next steps needed.[/green]")
         return
+    if not completion.feasible and getattr(completion, "constrained", False):
+        console.print("[yellow]No plan completes this goal within the --budget / --max-weeks given.[/yellow] "
+                      "Raise them, or see the cheapest plan without them.")
+        return
     if not completion.feasible:
         if not completion.exact:
             console.print(f"[yellow]No plan found within the search budget that completes this goal.[/yellow] "
@@ -194,7 +198,8 @@ def render_completion(completion) -> None:
         console.print("add your own with: skillwallet offerings add FILE")
         return
     # the heading is a line of its own, not a table title: piped, the table itself is plain tab-separated lines
-    console.print("Cheapest next steps" + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
+    heading = "Fastest next steps" if getattr(completion, "objective", "cost") == "weeks" else "Cheapest next steps"
+    console.print(heading + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
     labels = {node_id: node.label for node_id, node in completion.pathway.requirements.items()}
     render_table(
         ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
@@ -214,6 +219,23 @@ def render_completion(completion) -> None:
     console.print(line)
 
 
+def render_tradeoff(plans) -> None:
+    """The Pareto set: cheapest first, each later plan faster and dearer."""
+    console = stdout_console()
+    exact = all(p.exact for p in plans)
+    console.print("Plans trading cost against time, cheapest first" + ("" if exact else f" ({NOT_PROVEN})"),
+                  markup=False)
+    rows = []
+    for n, p in enumerate(plans, start=1):
+        if not p.feasible:
+            continue
+        currency = p.currencies[0] if len(p.currencies) == 1 else "(mixed)"
+        weeks = f"{p.hours / p.hours_per_week:.1f}" if p.hours_per_week else ""
+        rows.append([n, f"{p.cost:,.2f} {currency}", f"{p.hours:g}", weeks, "; ".join(o.name for o in p.steps)])
+    render_table(["#", Column("cost", justify="right"), Column("hours", justify="right"),
+                  Column("weeks", justify="right"), "steps"], rows)
+
+
 def stack_command(
     goal: Optional[str] = typer.Option(None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
@@ -221,6 +243,12 @@ def stack_command(
     next_steps: bool = typer.Option(False, "--next", help="Also plan the cheapest next steps that complete the goal."),
     hours_per_week: Optional[float] = typer.Option(None, "--hours-per-week", min=0.5,
                                                    help="With --next: estimate when the goal would be reached."),
+    fastest: bool = typer.Option(False, "--fastest", help="With --next: the plan with the fewest hours (weeks)."),
+    tradeoff: bool = typer.Option(False, "--tradeoff",
+                                  help="With --next: every plan no other beats on both cost and weeks."),
+    budget: Optional[float] = typer.Option(None, "--budget", min=0, help="With --next: spend at most this much."),
+    max_weeks: Optional[float] = typer.Option(None, "--max-weeks", min=0.1,
+                                              help="With --next and --hours-per-week: finish within this many weeks."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
@@ -230,11 +258,20 @@ def stack_command(
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
     from skillwallet.stacking.explain import add_fill_hints
     from skillwallet.stacking.inference import SkillInference
-    from skillwallet.stacking.optimise import cheapest_completion
+    from skillwallet.stacking.optimise import cheapest_completion, pareto_plans
 
     when = parse_as_of(as_of)
     if (next_steps or hours_per_week) and not goal:
         raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
+    if (fastest or tradeoff or budget is not None or max_weeks is not None) and not next_steps:
+        raise InvalidInputError("--fastest, --tradeoff, --budget and --max-weeks plan next steps: they need --next",
+                                "e.g. skillwallet stack --goal data-analyst --next --fastest")
+    if fastest and tradeoff:
+        raise InvalidInputError("--fastest and --tradeoff ask different questions: give one",
+                                "--tradeoff already lists the fastest plan last")
+    if max_weeks is not None and not hours_per_week:
+        raise InvalidInputError("--max-weeks needs --hours-per-week (weeks are hours at your pace)",
+                                "e.g. --hours-per-week 6 --max-weeks 20")
     with open_wallet() as wallet:
         catalog = Catalog(wallet)
         credentials = wallet.list_credentials()
@@ -275,17 +312,29 @@ def stack_command(
     evaluation = PathwayEvaluator(pathway, index, trusted_issuers=trusted).evaluate()
     add_fill_hints(pathway, evaluation.tree, catalogue, as_of=when)
     completion = None
-    if next_steps:
+    plans = None
+    max_hours = max_weeks * hours_per_week if max_weeks is not None and hours_per_week else None
+    if next_steps and tradeoff:
+        plans = pareto_plans(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
+                             budget=budget, max_hours=max_hours, trusted_issuers=trusted, inference=inference)
+        completion = plans[0]
+    elif next_steps:
         completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
-                                         trusted_issuers=trusted, inference=inference)
+                                         trusted_issuers=trusted, inference=inference,
+                                         objective="weeks" if fastest else "cost", budget=budget,
+                                         max_hours=max_hours)
     if json_output:
         payload = evaluation.to_dict()
         if completion is not None:
             payload["next"] = completion.to_dict()
+        if plans is not None:
+            payload["pareto"] = [p.to_dict() for p in plans if p.feasible]
         emit_json("stack", payload)
         return
     render_evaluation(evaluation)
-    if completion is not None:
+    if plans is not None and len([p for p in plans if p.feasible]) > 1:
+        render_tradeoff(plans)
+    elif completion is not None:
         render_completion(completion)
 
 

@@ -64,7 +64,7 @@ def builtin_offerings() -> dict[str, Offering]:
 
 
 OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
-                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked")
+                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month")
 
 
 def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
@@ -143,6 +143,7 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         tags=strings("tags"),
         source=source,
         price_source=text("price_source"),
+        price_per_month=number("price_per_month"),
         checked=text("checked"),
     )
     unit_text = text("credit_unit")

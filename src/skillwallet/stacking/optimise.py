@@ -62,6 +62,8 @@ class Offering:
     source: str = "built-in"
     credit_unit: str | None = None  # the unit of ``credits`` (stacking/units.py)
     price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
+    # a subscription (Coursera at USD 49 a month): the cost depends on the pace, see :func:`priced_at_pace`
+    price_per_month: float | None = None
     checked: str | None = None  # when that source was read (YYYY-MM-DD)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
@@ -89,7 +91,7 @@ class Offering:
             "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
             "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
             "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
-            "price_source": self.price_source, "checked": self.checked,
+            "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
         }
 
 
@@ -110,6 +112,8 @@ class Completion:
     hours_per_week: float | None = None
     estimated_completion: datetime | None = None
     currencies: list[str] = field(default_factory=list)
+    constrained: bool = False  # infeasible only because of --budget / --max-weeks
+    objective: str = "cost"
 
     def to_dict(self) -> dict[str, Any]:
         weeks = None
@@ -128,7 +132,23 @@ class Completion:
             "estimated_completion": format_datetime(self.estimated_completion),
             "steps": [{**o.to_dict(), "fills": self.covers.get(o.id, [])} for o in self.steps],
             "missing_after": self.evaluation_after.missing if self.evaluation_after else None,
+            "objective": self.objective,
+            "within_constraints": not self.constrained,
         }
+
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+def priced_at_pace(offering: Offering, hours_per_week: float | None) -> Offering:
+    """A subscription's cost at the learner's pace: whole months of ``price_per_month`` for the weeks its hours
+    take (USD 49 a month, 180 hours at 6 h/week: 30 weeks, 7 months, USD 343). Without a pace, the listed cost."""
+    if not offering.price_per_month or not hours_per_week or not offering.hours:
+        return offering
+    from dataclasses import replace
+
+    months = max(1, math.ceil(offering.hours / hours_per_week / WEEKS_PER_MONTH - 1e-9))
+    return replace(offering, cost=round(months * offering.price_per_month, 2))
 
 
 def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]:
@@ -167,14 +187,28 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
 def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                         as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
                         trusted_issuers: Iterable[str] = (), include_self_steps: bool = True,
-                        time_limit: float | None = PLAN_SECONDS, inference: Any = BUILTIN) -> Completion:
+                        time_limit: float | None = PLAN_SECONDS, inference: Any = BUILTIN,
+                        objective: str = "cost", budget: float | None = None,
+                        max_hours: float | None = None) -> Completion:
     """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
     (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``.
 
     With ``include_self_steps`` the manual steps and experience the pathway asks for are available at no cost
     (see :func:`self_steps`); the plan lists them separately. ``time_limit`` (seconds) bounds the whole search:
-    past it the cheapest plan found is answered with ``exact`` false."""
-    offerings = list(offerings)
+    past it the cheapest plan found is answered with ``exact`` false.
+
+    ``objective`` is what is minimised: ``cost`` (then hours, then steps) or ``weeks`` (hours first, then cost:
+    at a steady pace the fastest plan is the one with the fewest hours). ``budget`` (total cost) and
+    ``max_hours`` are constraints: a plan over either is never answered. Subscriptions are priced at
+    ``hours_per_week`` (:func:`priced_at_pace`)."""
+    offerings = [priced_at_pace(o, hours_per_week) for o in offerings]
+    if objective not in ("cost", "weeks"):
+        raise ValueError(f"objective: expected cost or weeks, got {objective!r}")
+    primary = (lambda o: o.cost) if objective == "cost" else (lambda o: o.hours)
+    secondary = (lambda o: o.hours) if objective == "cost" else (lambda o: o.cost)
+
+    def within(cost: float, hours: float) -> bool:
+        return (budget is None or cost <= budget + 1e-9) and (max_hours is None or hours <= max_hours + 1e-9)
     hypothetical = [o.hypothetical_credential(as_of) for o in offerings]
     if include_self_steps:
         for step, held in self_steps(pathway, as_of):
@@ -316,7 +350,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         return value
 
     # most useful per unit of cost first, so good plans are found early and prune the rest
-    order = sorted(kept, key=lambda i: (offering_of[i].cost / k[i], offering_of[i].hours, offering_of[i].id))
+    order = sorted(kept, key=lambda i: (primary(offering_of[i]) / k[i], secondary(offering_of[i]), offering_of[i].id))
     # Symmetry breaking: offerings that serve the same requirements with the same values are interchangeable;
     # one that costs no more and takes no longer dominates. Some optimal plan never takes a dominated offering
     # without its dominator (swap them), so the search only includes an offering after its dominator.
@@ -354,49 +388,61 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         trial = frozenset(chosen_list) - {i}
         if is_met(enabled_with(trial)):
             chosen_list.remove(i)
-    best_set = frozenset(chosen_list)
-    best_cost = sum(offering_of[i].cost for i in best_set)
-    best_hours = sum(offering_of[i].hours for i in best_set)
+    # the search keeps (primary, secondary) totals: (cost, hours) by default, (hours, cost) for --fastest
+    best_set: frozenset[int] | None = frozenset(chosen_list)
+    best_cost = sum(primary(offering_of[i]) for i in best_set)
+    best_hours = sum(secondary(offering_of[i]) for i in best_set)
     best_steps = len(best_set)
+    if not within(sum(offering_of[i].cost for i in best_set), sum(offering_of[i].hours for i in best_set)):
+        best_set, best_cost, best_hours, best_steps = None, math.inf, math.inf, 1 << 30
 
     def better(cost: float, hours: float, steps: int) -> bool:
-        """(cost, hours, number of steps), lexicographically."""
+        """(primary, secondary, number of steps), lexicographically."""
         if abs(cost - best_cost) > 1e-9:
             return cost < best_cost
         if abs(hours - best_hours) > 1e-9:
             return hours < best_hours
         return steps < best_steps
 
-    def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
+    def search(pos: int, chosen: frozenset[int], cost: float, hours: float, money: float, time_: float) -> None:
         nonlocal best_cost, best_hours, best_steps, best_set, explored, exhausted
         explored += 1
         if explored > SEARCH_NODE_BUDGET or out_of_time():
             exhausted = True
             return
-        if not better(cost, hours, len(chosen)):
+        if not better(cost, hours, len(chosen)) or not within(money, time_):
             return
         if chosen and is_met(enabled_with(chosen)):
             best_cost, best_hours, best_steps, best_set = cost, hours, len(chosen), chosen
             return
         if pos == len(order):
             return
-        lb = lower_bound(chosen, order[pos:])
+        lb = lower_bound(chosen, order[pos:], primary)
         if not better(cost + lb, hours, len(chosen) + (1 if lb > 0 else 0)):
             return
+        if objective == "cost" and budget is not None and money + lb > budget + 1e-9:
+            return
+        if objective == "weeks" and max_hours is not None and time_ + lb > max_hours + 1e-9:
+            return
         if cost + lb >= best_cost - 1e-9:
-            # it can at best tie on cost, so it must win on hours: bound those too
-            hours_lb = lower_bound(chosen, order[pos:], lambda o: o.hours)
-            if not better(best_cost, hours + hours_lb, len(chosen) + (1 if lb > 0 or hours_lb > 0 else 0)):
+            # it can at best tie on the first, so it must win on the second: bound that too
+            second_lb = lower_bound(chosen, order[pos:], secondary)
+            if not better(best_cost, hours + second_lb, len(chosen) + (1 if lb > 0 or second_lb > 0 else 0)):
                 return
         i = order[pos]
         o = offering_of[i]
         if i not in prerequisite or prerequisite[i] in chosen:
-            search(pos + 1, chosen | {i}, cost + o.cost, hours + o.hours)
+            search(pos + 1, chosen | {i}, cost + primary(o), hours + secondary(o), money + o.cost, time_ + o.hours)
         if exhausted:
             return
-        search(pos + 1, chosen, cost, hours)
+        search(pos + 1, chosen, cost, hours, money, time_)
 
-    search(0, frozenset(), 0.0, 0.0)
+    search(0, frozenset(), 0.0, 0.0, 0.0, 0.0)
+    if best_set is None:  # nothing within the budget / time limit
+        after = evaluator.evaluate(enabled_with(frozenset()))
+        return Completion(pathway=pathway, already_met=False, feasible=False, steps=[], cost=0.0, hours=0.0,
+                          exact=not (exhausted or inexact[0]), explored=explored, covers={}, evaluation_after=after,
+                          currencies=sorted({o.currency for o in offerings}), constrained=True)
     plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
     if evaluator.deadline is not None:  # the explanation of the plan gets what is left, and a little at least
         evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.1)
@@ -418,7 +464,40 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     return Completion(pathway=pathway, already_met=False, feasible=True, steps=steps,
                       cost=sum(o.cost for o in steps), hours=total_hours, exact=not exhausted, explored=explored,
                       covers=covers, evaluation_after=after, hours_per_week=hours_per_week,
-                      estimated_completion=estimate, currencies=sorted({o.currency for o in steps}))
+                      estimated_completion=estimate, currencies=sorted({o.currency for o in steps}),
+                      objective=objective)
+
+
+def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
+                 as_of: datetime, hours_per_week: float | None = None, budget: float | None = None,
+                 max_hours: float | None = None, time_limit: float | None = PLAN_SECONDS, **options: Any
+                 ) -> list[Completion]:
+    """The trade-off between cost and time: every plan no other plan beats on both (the Pareto set), cheapest
+    first. Found exactly by the epsilon-constraint method: the cheapest plan, then the cheapest plan that takes
+    fewer hours than the last one, until none does. One work budget for all of them."""
+    offerings = list(offerings)
+    deadline = time.monotonic() + time_limit if time_limit else None
+    plans: list[Completion] = []
+    limit = max_hours
+    while True:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0.05:
+            break
+        plan = cheapest_completion(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                                   budget=budget, max_hours=limit, time_limit=remaining, **options)
+        if plan.already_met:
+            return [plan]
+        if not plan.feasible:
+            if not plans:
+                plans.append(plan)  # why nothing completes the goal
+            break
+        if plans and plan.cost <= plans[-1].cost + 1e-9:
+            plans.pop()  # as cheap and faster: the slower one was dominated
+        plans.append(plan)
+        if plan.hours <= 0 or not plan.exact:
+            break
+        limit = plan.hours - 1e-6  # strictly fewer hours next
+    return plans
 
 
 def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:
