@@ -120,3 +120,57 @@ def test_cli_fastest_tradeoff_and_constraints(empty_wallet, capsys):
     assert "error: --max-weeks needs --hours-per-week" in capsys.readouterr().err
     assert run(["stack", "--goal", "cloud-engineer", "--fastest"]) == ExitCode.BAD_INPUT
     assert "need --next" in capsys.readouterr().err
+
+
+def test_a_plan_is_dated_ordered_and_renews_what_lapses_before_it_ends():
+    from .helpers import cred
+
+    pathway = load_pathway_toml("""
+id = "dated"
+name = "Dated"
+[requirements.root]
+type = "all"
+children = ["a", "b", "cert", "work"]
+[requirements.a]
+type = "skill"
+skill = "SQL"
+[requirements.b]
+type = "skill"
+skill = "Python"
+[requirements.cert]
+type = "credential"
+name = "Old Cert"
+[requirements.work]
+type = "experience"
+min_months = 6
+occupation = ["Data analyst"]
+""")
+    intro = Offering(id="intro", name="Intro", cost=10, hours=60, skills=["SQL"])
+    advanced = Offering(id="advanced", name="Advanced", cost=10, hours=12, skills=["Python"], requires=["intro"])
+    renew = Offering(id="renew-old", name="Old Cert renewal", cost=75, hours=5, achievement_id="x:renewal",
+                     renews="Old Cert")
+    held = [cred("Old Cert", expires="2025-08-01")]
+    plan = cheapest_completion(pathway, held, [intro, advanced, renew], as_of=AS_OF, hours_per_week=6)
+    assert [o.id for o in plan.steps] == ["intro", "advanced", "self:work"]  # the prerequisite first
+    schedule = {s["step"]: s for s in plan.schedule}
+    assert schedule["intro"]["start"].startswith("2025-06-01") and schedule["intro"]["end"].startswith("2025-08-10")
+    assert schedule["advanced"]["start"] == schedule["intro"]["end"] and schedule["advanced"]["note"] == "after intro"
+    # six calendar months of work run alongside the courses and end the plan
+    assert schedule["self:work"]["end"].startswith("2025-12-01") and plan.estimated_completion.month == 12
+    # the held certificate lapses before the plan ends: renew it, with the offering that renews it
+    [renewal] = plan.renewals
+    assert renewal["title"] == "Old Cert" and renewal["renewal"]["id"] == "renew-old"
+    assert "renew it with Old Cert renewal (75.00 USD)" in renewal["message"]
+
+
+def test_planned_work_experience_is_not_evidence_of_skills():
+    # months of planned work in an occupation count as experience, not as the skills a course would teach
+    from skillwallet.stacking.catalog import builtin_pathways
+
+    from .helpers import cred
+
+    offerings = builtin_offerings()
+    held = [cred("Tableau course", skills=["Tableau"])]
+    plan = cheapest_completion(builtin_pathways()["data-analyst"], held, [offerings["pcep"], offerings["excel-skills"]],
+                               as_of=AS_OF, hours_per_week=6)
+    assert not plan.feasible  # SQL and statistics still need a course: six months' work does not teach them

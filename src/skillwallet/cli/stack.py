@@ -214,9 +214,17 @@ def render_completion(completion) -> None:
     line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
     if completion.estimated_completion is not None and completion.hours > 0:
         weeks = completion.hours / completion.hours_per_week
-        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks, done around "
-                 f"{completion.estimated_completion.date().isoformat()}")
+        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks of study")
+    if completion.estimated_completion is not None:
+        line += f"; done around {completion.estimated_completion.date().isoformat()}"
     console.print(line)
+    if completion.schedule:
+        console.print("Schedule:", markup=False)
+        for step in completion.schedule:
+            note = f" ({step['note']})" if step.get("note") else ""
+            console.print(f"  {step['start'][:10]} → {step['end'][:10]}  {step['name']}{note}", markup=False)
+    for renewal in completion.renewals:
+        console.print(f"[yellow]![/yellow] {escape(renewal['message'])}")
 
 
 def render_tradeoff(plans) -> None:

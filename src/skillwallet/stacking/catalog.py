@@ -64,7 +64,8 @@ def builtin_offerings() -> dict[str, Offering]:
 
 
 OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
-                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month")
+                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month",
+                 "requires", "renews")
 
 
 def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
@@ -144,6 +145,8 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         source=source,
         price_source=text("price_source"),
         price_per_month=number("price_per_month"),
+        requires=strings("requires"),
+        renews=text("renews"),
         checked=text("checked"),
     )
     unit_text = text("credit_unit")

@@ -64,6 +64,9 @@ class Offering:
     price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
     # a subscription (Coursera at USD 49 a month): the cost depends on the pace, see :func:`priced_at_pace`
     price_per_month: float | None = None
+    requires: list[str] = field(default_factory=list)  # offering ids to take first (a plan orders them)
+    renews: str | None = None  # the name or achievement id of the credential this offering renews
+    calendar_weeks: float = 0.0  # a step that takes calendar time rather than study hours (work experience)
     checked: str | None = None  # when that source was read (YYYY-MM-DD)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
@@ -92,6 +95,7 @@ class Offering:
             "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
             "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
             "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
+            "requires": list(self.requires), "renews": self.renews,
         }
 
 
@@ -114,6 +118,8 @@ class Completion:
     currencies: list[str] = field(default_factory=list)
     constrained: bool = False  # infeasible only because of --budget / --max-weeks
     objective: str = "cost"
+    schedule: list[dict[str, Any]] = field(default_factory=list)  # dated steps, in order (with a pace)
+    renewals: list[dict[str, Any]] = field(default_factory=list)  # counted credentials that lapse before the end
 
     def to_dict(self) -> dict[str, Any]:
         weeks = None
@@ -134,6 +140,8 @@ class Completion:
             "missing_after": self.evaluation_after.missing if self.evaluation_after else None,
             "objective": self.objective,
             "within_constraints": not self.constrained,
+            "schedule": list(self.schedule),
+            "renewals": list(self.renewals),
         }
 
 
@@ -166,7 +174,8 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
         elif node.kind == "experience":
             months = node.min_months or 0
             step = Offering(id=f"self:{node.id}", name=f"{node.label} (gain the experience)", cost=0.0,
-                            hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self")
+                            hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self",
+                            calendar_weeks=months * WEEKS_PER_MONTH)
             held = step.hypothetical_credential(as_of)
             # in calendar months, as experience is counted (a day more: whatever the months' lengths)
             held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
@@ -179,7 +188,10 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
             if titles:
                 held.credential.title = titles[0]
             held.credential.tags = [*held.credential.tags, *codes]
-            held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
+            # the skills used make it relevant only when the requirement names no occupation: otherwise months of
+            # planned work would also count as evidence of those skills toward other requirements
+            if not (titles or codes):
+                held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
             out.append((step, held))
     return out
 
@@ -204,8 +216,14 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     offerings = [priced_at_pace(o, hours_per_week) for o in offerings]
     if objective not in ("cost", "weeks"):
         raise ValueError(f"objective: expected cost or weeks, got {objective!r}")
-    primary = (lambda o: o.cost) if objective == "cost" else (lambda o: o.hours)
-    secondary = (lambda o: o.hours) if objective == "cost" else (lambda o: o.cost)
+    pace = hours_per_week or 10.0
+
+    def effort(o: Offering) -> float:
+        """Hours, with months of experience at the learner's pace: a portfolio beats six months' work on time."""
+        return o.hours + o.calendar_weeks * pace
+
+    primary = (lambda o: o.cost) if objective == "cost" else effort
+    secondary = effort if objective == "cost" else (lambda o: o.cost)
 
     def within(cost: float, hours: float) -> bool:
         return (budget is None or cost <= budget + 1e-9) and (max_hours is None or hours <= max_hours + 1e-9)
@@ -382,7 +400,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         chosen_list.append(i)
         if is_met(enabled_with(frozenset(chosen_list))):
             break
-    for i in sorted(chosen_list, key=lambda i: -offering_of[i].cost):
+    for i in sorted(chosen_list, key=lambda i: (-primary(offering_of[i]), -secondary(offering_of[i]))):
         if out_of_time():
             break
         trial = frozenset(chosen_list) - {i}
@@ -456,16 +474,93 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     for wallet_id, node_ids in after.used.items():
         if wallet_id.startswith("offering:"):
             covers[wallet_id.split(":", 1)[1]] = node_ids
-    steps = [offering_of[i] for i in plan]
+    steps = _prerequisites_first([offering_of[i] for i in plan])
     total_hours = sum(o.hours for o in steps)
     estimate = None
+    schedule: list[dict[str, Any]] = []
+    renewals: list[dict[str, Any]] = []
     if hours_per_week and hours_per_week > 0:
-        estimate = as_of + timedelta(weeks=total_hours / hours_per_week)
+        schedule, estimate = _schedule(pathway, steps, as_of, hours_per_week)
+        renewals = _renewals(after, estimate, offerings)
     return Completion(pathway=pathway, already_met=False, feasible=True, steps=steps,
                       cost=sum(o.cost for o in steps), hours=total_hours, exact=not exhausted, explored=explored,
                       covers=covers, evaluation_after=after, hours_per_week=hours_per_week,
                       estimated_completion=estimate, currencies=sorted({o.currency for o in steps}),
-                      objective=objective)
+                      objective=objective, schedule=schedule, renewals=renewals)
+
+
+def _prerequisites_first(steps: list[Offering]) -> list[Offering]:
+    """The plan's steps in an order that takes each offering's ``requires`` first (shortest first otherwise)."""
+    ids = {o.id for o in steps}
+    done: set[str] = set()
+    out: list[Offering] = []
+    pending = sorted(steps, key=lambda o: (o.source == "self", o.hours, o.id))
+    while pending:
+        ready = [o for o in pending if all(r in done or r not in ids for r in o.requires)] or pending[:1]
+        step = ready[0]
+        out.append(step)
+        done.add(step.id)
+        pending.remove(step)
+    return out
+
+
+def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_per_week: float
+              ) -> tuple[list[dict[str, Any]], datetime]:
+    """Dated steps. Courses and exams follow one another at the pace; experience runs alongside them for the
+    months the pathway asks (calendar months, as experience is counted); the plan ends when both have."""
+    out: list[dict[str, Any]] = []
+    cursor = as_of
+    end = as_of
+    for o in steps:
+        if o.source == "self" and o.id.startswith("self:"):
+            node = pathway.requirements.get(o.id.split(":", 1)[1])
+            if node is not None and node.kind == "experience":
+                if node.min_months:
+                    finish = _add_months(as_of, math.ceil(node.min_months))
+                else:
+                    finish = as_of + timedelta(weeks=(node.min_hours or 0) / 40)  # full-time hours
+                out.append({"step": o.id, "name": o.name, "start": format_datetime(as_of),
+                            "end": format_datetime(finish), "note": "work experience, alongside the courses"})
+                end = max(end, finish)
+                continue
+        finish = cursor + timedelta(weeks=o.hours / hours_per_week)
+        out.append({"step": o.id, "name": o.name, "start": format_datetime(cursor), "end": format_datetime(finish),
+                    "note": ("after " + ", ".join(o.requires)) if o.requires else None})
+        cursor = finish
+        end = max(end, finish)
+    return out, end
+
+
+def _renewals(evaluation: PathwayEvaluation | None, finish: datetime, offerings: Sequence[Offering]
+              ) -> list[dict[str, Any]]:
+    """Credentials the plan counts that expire before it is finished: each needs renewing, at the cost of the
+    offering that renews it (``renews``), else through the issuer's renewal route."""
+    if evaluation is None:
+        return []
+    out = []
+    seen: set[str] = set()
+    for node in _walk(evaluation.tree):
+        for c in node.credentials:
+            if c.get("hypothetical") or not c.get("expires") or c["wallet_id"] in seen:
+                continue
+            expires = datetime.fromisoformat(c["expires"].replace("Z", "+00:00"))
+            if expires > finish:
+                continue
+            seen.add(c["wallet_id"])
+            renewal = next((o for o in offerings if o.renews and o.renews.casefold() == (c["title"] or "").casefold()),
+                           None)
+            out.append({"wallet_id": c["wallet_id"], "title": c["title"], "expires": c["expires"],
+                        "renewal": renewal.to_dict() if renewal else None,
+                        "message": f"{c['title']} expires on {expires.date().isoformat()}, before the plan ends: "
+                                   + (f"renew it with {renewal.name} ({renewal.cost:,.2f} {renewal.currency})"
+                                      if renewal else "renew it through its issuer's renewal route")})
+    return out
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
