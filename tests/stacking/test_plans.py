@@ -174,3 +174,22 @@ def test_planned_work_experience_is_not_evidence_of_skills():
     plan = cheapest_completion(builtin_pathways()["data-analyst"], held, [offerings["pcep"], offerings["excel-skills"]],
                                as_of=AS_OF, hours_per_week=6)
     assert not plan.feasible  # SQL and statistics still need a course: six months' work does not teach them
+
+
+def test_pmp_comes_after_its_eligibility_and_fastest_avoids_the_wait():
+    pmp = builtin_offerings()["pmp"]
+    assert pmp.eligible_after_months == 36
+    pathway = load_pathway_toml("""
+id = "pm"
+name = "PM"
+[requirements.root]
+type = "skill"
+skill = "Budgeting"
+""")
+    course = Offering(id="budget-course", name="Budgeting course", cost=900, hours=30, skills=["Budgeting"])
+    cheap = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5)
+    assert [o.id for o in cheap.steps] == ["pmp"]
+    [step] = cheap.schedule
+    assert step["start"].startswith("2028-06-01") and "eligible after 36 months" in step["note"]
+    fast = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5, objective="weeks")
+    assert [o.id for o in fast.steps] == ["budget-course"]

@@ -65,7 +65,7 @@ def builtin_offerings() -> dict[str, Offering]:
 
 OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
                  "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month",
-                 "requires", "renews")
+                 "requires", "renews", "eligible_after_months")
 
 
 def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
@@ -147,6 +147,7 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         price_per_month=number("price_per_month"),
         requires=strings("requires"),
         renews=text("renews"),
+        eligible_after_months=number("eligible_after_months"),
         checked=text("checked"),
     )
     unit_text = text("credit_unit")

@@ -67,6 +67,8 @@ class Offering:
     requires: list[str] = field(default_factory=list)  # offering ids to take first (a plan orders them)
     renews: str | None = None  # the name or achievement id of the credential this offering renews
     calendar_weeks: float = 0.0  # a step that takes calendar time rather than study hours (work experience)
+    # eligibility: the exam may be taken only after this many months of relevant experience (PMP: 36 or 60)
+    eligible_after_months: float | None = None
     checked: str | None = None  # when that source was read (YYYY-MM-DD)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
@@ -96,6 +98,7 @@ class Offering:
             "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
             "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
             "requires": list(self.requires), "renews": self.renews,
+            "eligible_after_months": self.eligible_after_months,
         }
 
 
@@ -220,7 +223,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
 
     def effort(o: Offering) -> float:
         """Hours, with months of experience at the learner's pace: a portfolio beats six months' work on time."""
-        return o.hours + o.calendar_weeks * pace
+        wait = (o.eligible_after_months or 0) * WEEKS_PER_MONTH
+        return o.hours + (o.calendar_weeks + wait) * pace
 
     primary = (lambda o: o.cost) if objective == "cost" else effort
     secondary = effort if objective == "cost" else (lambda o: o.cost)
@@ -523,9 +527,15 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
                             "end": format_datetime(finish), "note": "work experience, alongside the courses"})
                 end = max(end, finish)
                 continue
-        finish = cursor + timedelta(weeks=o.hours / hours_per_week)
-        out.append({"step": o.id, "name": o.name, "start": format_datetime(cursor), "end": format_datetime(finish),
-                    "note": ("after " + ", ".join(o.requires)) if o.requires else None})
+        start = cursor
+        notes = [("after " + ", ".join(o.requires))] if o.requires else []
+        if o.eligible_after_months:
+            # counted from today: experience already held shortens the wait, the issuer checks it
+            start = max(start, _add_months(as_of, math.ceil(o.eligible_after_months)))
+            notes.append(f"eligible after {o.eligible_after_months:g} months of relevant experience")
+        finish = start + timedelta(weeks=o.hours / hours_per_week)
+        out.append({"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
+                    "note": "; ".join(notes) or None})
         cursor = finish
         end = max(end, finish)
     return out, end
