@@ -444,7 +444,15 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             return
         if objective == "cost" and budget is not None and money + lb > budget + 1e-9:
             return
-        if objective == "weeks" and max_hours is not None and time_ + lb > max_hours + 1e-9:
+        # the constraint on the other quantity prunes with its own bound (the Pareto set's searches rely on it)
+        if objective == "cost" and max_hours is not None and \
+                time_ + lower_bound(chosen, order[pos:], lambda o: o.hours) > max_hours + 1e-9:
+            return
+        if objective == "weeks" and budget is not None and \
+                money + lower_bound(chosen, order[pos:], lambda o: o.cost) > budget + 1e-9:
+            return
+        if objective == "weeks" and max_hours is not None and time_ + lb > max_hours + 1e-9 and \
+                not any(offering_of[j].calendar_weeks or offering_of[j].eligible_after_months for j in order[pos:]):
             return
         if cost + lb >= best_cost - 1e-9:
             # it can at best tie on the first, so it must win on the second: bound that too
