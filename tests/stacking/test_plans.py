@@ -193,3 +193,9 @@ skill = "Budgeting"
     assert step["start"].startswith("2028-06-01") and "eligible after 36 months" in step["note"]
     fast = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5, objective="weeks")
     assert [o.id for o in fast.steps] == ["budget-course"]
+
+
+def test_the_trade_off_always_answers_at_least_the_cheapest_plan():
+    slow = Offering(id="slow", name="Slow and cheap", cost=10, hours=100, skills=["SQL", "Python", "Statistics"])
+    plans = pareto_plans(THREE, [], [slow], as_of=AS_OF, time_limit=1e-6)  # the budget is gone at once
+    assert len(plans) == 1 and [o.id for o in plans[0].steps] == ["slow"]

@@ -1395,7 +1395,9 @@ class PathwayEvaluator:
         root = self.pathway.root
         before = self._evaluate(assignment, enabled, False, used_of(assignment), explain=True, owner=self.last_owner)
         after = self._evaluate(filled, enabled, False, used, explain=True, owner=self.last_owner)
-        if (after[0][root], after[1][root]) >= (before[0][root], before[1][root] - 1e-12):
+        # the same score, only explained more fully: a better score would mean a credential counted where the
+        # pathway does not allow it (the search already found the best), a worse one a credential taken away
+        if after[0][root] == before[0][root] and abs(after[1][root] - before[1][root]) < 1e-9:
             return filled
         return assignment
 

@@ -594,8 +594,10 @@ def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offeri
     limit = max_hours
     while True:
         remaining = None if deadline is None else deadline - time.monotonic()
-        if remaining is not None and remaining <= 0.05:
-            break
+        if remaining is not None:
+            if plans and remaining <= 0.05:
+                break  # out of time: the plans so far (the first is always computed)
+            remaining = max(remaining, 0.1)
         plan = cheapest_completion(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
                                    budget=budget, max_hours=limit, time_limit=remaining, **options)
         if plan.already_met:
