@@ -269,6 +269,9 @@ def stack_command(
     from skillwallet.stacking.optimise import cheapest_completion, pareto_plans
 
     when = parse_as_of(as_of)
+    # numbers as numbers: in some process states (after typer's own conversion was swapped in and out, as
+    # tests/test_cli_fast_params.py does) an option's float arrives as the text typed
+    hours_per_week, budget, max_weeks = (None if v is None else float(v) for v in (hours_per_week, budget, max_weeks))
     if (next_steps or hours_per_week) and not goal:
         raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
     if (fastest or tradeoff or budget is not None or max_weeks is not None) and not next_steps:
