@@ -28,7 +28,7 @@ from skillwallet.skills.taxonomy import default_taxonomy  # noqa: E402
 from skillwallet.stacking.catalog import builtin_offerings, builtin_pathways  # noqa: E402
 from skillwallet.stacking.evaluate import CredentialIndex, Held, PathwayEvaluator  # noqa: E402
 from skillwallet.stacking.model import pathway_from_dict  # noqa: E402
-from skillwallet.stacking.optimise import Offering, cheapest_completion  # noqa: E402
+from skillwallet.stacking.optimise import Offering, cheapest_completion, pareto_plans  # noqa: E402
 
 AS_OF = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LEVELS = [None, None, "beginner", "intermediate", "advanced"]
@@ -210,6 +210,21 @@ def bench_next(rng: random.Random, n_offerings: int) -> None:
     worst = times[-1]
     figure(f"--next, {len(offerings)} offerings: slowest goal ({worst[1]}, {worst[2]} B&B nodes)", worst[0])
     print(f"  exact answers: {len(times) - inexact}/{len(times)}")
+    # --next --tradeoff: the whole Pareto set of cost against weeks, at 6 h/week (subscriptions priced by pace)
+    times = []
+    inexact = 0
+    sizes = []
+    for pathway in builtin_pathways().values():
+        t = time.perf_counter()
+        plans = pareto_plans(pathway, held, offerings, as_of=AS_OF, hours_per_week=6)
+        times.append((time.perf_counter() - t, pathway.id))
+        inexact += not all(p.exact for p in plans)
+        sizes.append(len(plans))
+    times.sort()
+    figure(f"--next --tradeoff (Pareto set), {len(offerings)} offerings: median over {len(times)} goals",
+           statistics.median(t for t, _ in times), "(goal ≤ 1000 ms each)")
+    figure(f"--next --tradeoff, slowest goal ({times[-1][1]})", times[-1][0])
+    print(f"  plans in a Pareto set: {min(sizes)}..{max(sizes)}; every plan exact: {len(times) - inexact}/{len(times)}")
 
 
 def main() -> None:

@@ -85,6 +85,15 @@ def _check_stack(document: dict, ids: dict) -> None:
     assert isinstance(document["status"], str)
     # false only when the assignment search ran out of its budget (best found, not proven optimal)
     assert document["exact"] is True and document["search"]["exhaustive"] is True
+    # every requirement says how to fill it when unmet (what counts, the cheapest offering, a command)
+    def walk(node):
+        assert "fill" in node and {"via", "inferred", "inferred_from"} <= {k for c in node["credentials"] for k in c} | (
+            {"via", "inferred", "inferred_from"} if not node["credentials"] else set())
+        if node["status"] != "met" and not node["children"]:
+            assert {"counts", "offering", "command"} <= set(node["fill"])
+        for child in node["children"]:
+            walk(child)
+    walk(document["tree"])
 
 
 CONTRACTS: list[Contract] = [
@@ -146,6 +155,14 @@ CONTRACTS: list[Contract] = [
         "stack",
         {"goal", "status", "progress", "missing", "exact", "destination_held"},
         check=_check_stack,
+    ),
+    Contract(
+        ["stack", "--goal", "{pathway}", "--next", "--tradeoff", "--hours-per-week", "6", "--json"],
+        "stack",
+        {"goal", "status", "next", "pareto"},
+        check=lambda d, ids: None if all({"cost", "hours", "weeks", "steps", "objective", "within_constraints"}
+                                         <= set(p) for p in [d["next"], *d["pareto"]])
+        else pytest.fail("every plan has cost, hours, weeks, steps, objective, within_constraints"),
     ),
     Contract(["stack", "--json"], "stack-ranking", {"pathways"},
              items={"pathways": {"goal", "name", "status", "progress", "missing", "exact"}}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from skillwallet.model import Skill
 from skillwallet.skills.taxonomy import attribution_text, default_taxonomy, normalise
 
@@ -48,3 +50,29 @@ def test_model_skill_normalises_and_attribution_names_both_sources():
     assert default_taxonomy().normalise_skill(Skill(name="SQL queries")).id == "sw:sql"
     text = attribution_text()
     assert "ESCO" in text and "CC BY 4.0" in text and "European" in text
+
+
+@pytest.mark.parametrize("name,skill_id", [
+    ("Tableau Software", "sw:tableau"),
+    ("Spreadsheet", "sw:excel"),
+    ("Data visualizations", "sw:data-visualisation"),
+    ("Statistic", "sw:statistics"),
+    ("Data science", "sw:data-science"),
+    ("Networking Fundamentals", "sw:networking"),
+    ("Computer science", "sw:computer-science"),
+    ("Science", "sw:science"),
+])
+def test_synonyms_and_plurals(name, skill_id):
+    from skillwallet.skills.taxonomy import normalise
+
+    assert normalise(name).id == skill_id
+
+
+def test_onet_and_esco_codes_name_the_right_element():
+    from skillwallet.skills.taxonomy import default_taxonomy
+
+    taxonomy = default_taxonomy()
+    # O*NET 2.B.1.f is the social skill Service Orientation; customer service is the knowledge 2.C.1.e
+    assert taxonomy.lookup_code("2.B.1.f").label == "Service orientation"
+    assert taxonomy.lookup_code("2.C.1.e").label == "Customer service"
+    assert taxonomy.lookup_name("data analytics").esco.endswith("97bd1c21-66b2-4b7e-ad0f-e3cda590e378")

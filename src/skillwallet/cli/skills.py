@@ -19,16 +19,19 @@ def skills_command(
     from skillwallet.skills.inventory import build_inventory, skill_gap
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import evaluate_pathway
+    from skillwallet.stacking.inference import SkillInference
 
     when = parse_as_of(as_of)
     with open_wallet() as wallet:
         credentials = wallet.list_credential_facts()  # the small index records: no bodies to decrypt
-        pathway = Catalog(wallet).get_pathway(goal) if goal else None
-    inventory = build_inventory(credentials, as_of=when)
+        catalog = Catalog(wallet)
+        pathway = catalog.get_pathway(goal) if goal else None
+        inference = SkillInference(catalog.offerings().values())
+    inventory = build_inventory(credentials, as_of=when, inference=inference)
     gap = None
     evaluation = None
     if pathway is not None:
-        evaluation = evaluate_pathway(pathway, credentials, as_of=when)
+        evaluation = evaluate_pathway(pathway, credentials, as_of=when, inference=inference)
         gap = skill_gap(pathway, evaluation)
     if json_output:
         payload = {
@@ -49,7 +52,8 @@ def skills_command(
     for entry in inventory:
         code = entry.skill.framework_code
         creds = ", ".join(
-            (e.title if e.in_force else f"{e.title} (not in force)") for e in entry.evidence)
+            e.title + (" (inferred from the catalogue)" if e.inferred else "") + ("" if e.in_force else " (not in force)")
+            for e in entry.evidence)
         label = entry.skill.label if entry.skill.known else f"{entry.skill.label} (not in the taxonomy)"
         rows.append([label, entry.level or "", f"{code[0]} {code[1]}" if code else "", creds])
     render_table(["skill", "level", "code", "credentials"], rows, title="Skills")
@@ -64,7 +68,8 @@ def skills_command(
             names = " or ".join(s["label"] for s in item["skills"])
             level = f" at level {item['min_level']}+" if item["min_level"] else ""
             console.print(f"  - {escape(names)}{escape(level)} [dim]({escape(item['label'])})[/dim]")
-        other = [m for m in evaluation.missing if m not in {g["label"] for g in gap or []}]
+        listed = {m for g in gap or [] for m in (g["label"], *g.get("missing", ()))}
+        other = [m for m in evaluation.missing if m not in listed]
         for m in other:
             console.print(f"  - {escape(m)}")
 

@@ -91,7 +91,7 @@ def optional_wallet() -> Iterator[object | None]:
         yield wallet
 
 
-def _render_node(tree, node, show_credentials: bool = True) -> None:
+def _render_node(tree, node, show_credentials: bool = True, show_fill: bool = True) -> None:
     from rich.console import Group
     from rich.markup import escape
 
@@ -103,14 +103,31 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
             f"{escape(c['title'])} [dim]{escape(c['wallet_id'])}[/dim]"
             + (" [cyan]shortcut[/cyan]" if c["via"] == "shortcut" else "")
             + (" [cyan]transfer[/cyan]" if c["via"] == "transfer" else "")
+            + (" [cyan]part of the milestone above[/cyan]" if c["via"] == "within-shortcut" else "")
+            + (f" [cyan]inferred from the catalogue ({escape(c['inferred_from'] or '')})[/cyan]"
+               if c.get("inferred") else "")
             for c in node.credentials
         )
         text += f" ← {creds}"
         if node.rule:
             text += f" [dim]by rule: {escape(node.rule)}[/dim]"
+    elif node.status != "met" and not node.children and node.fill:
+        text += f" [dim]counts: {escape(node.fill['counts'])}[/dim]"
     elif node.status != "met" and not node.children and node.rule:
         text += f" [dim]needs: {escape(node.rule)}[/dim]"
-    lines = [text] + [
+    lines = [text]
+    if node.fill and node.status != "met" and show_fill:
+        fill = node.fill
+        if fill.get("offering"):
+            o = fill["offering"]
+            lines.append(
+                f"[dim]  cheapest: {escape(o['name'])}"
+                + (f" ({escape(o['provider'])})" if o.get("provider") else "")
+                + f", {o['cost']:,.2f} {escape(o['currency'])}, {o['hours']:g} h[/dim]"
+            )
+        if fill.get("command"):
+            lines.append(f"[dim]  record it: {escape(fill['command'])}[/dim]")
+    lines += [
         f"[yellow]! {escape(warning['message'])}[/yellow]"
         for warning in node.warnings
         if warning["kind"] != "counted-twice"  # listed once, under Warnings
@@ -129,7 +146,8 @@ def _render_node(tree, node, show_credentials: bool = True) -> None:
     else:
         hidden = 0
     for child in children:
-        _render_node(branch, child, show_credentials)
+        # under a node with thousands of requirements the how-to-fill lines stay in --json
+        _render_node(branch, child, show_credentials, show_fill=not hidden)
     if hidden:
         branch.add(f"[dim]… {hidden:,} more not met (--json lists every requirement)[/dim]")
 
@@ -173,6 +191,10 @@ def render_completion(completion) -> None:
     if completion.already_met:
         console.print("[green]The goal is already met: no next steps needed.[/green]")
         return
+    if not completion.feasible and getattr(completion, "constrained", False):
+        console.print("[yellow]No plan completes this goal within the --budget / --max-weeks given.[/yellow] "
+                      "Raise them, or see the cheapest plan without them.")
+        return
     if not completion.feasible:
         if not completion.exact:
             console.print(f"[yellow]No plan found within the search budget that completes this goal.[/yellow] "
@@ -183,7 +205,8 @@ def render_completion(completion) -> None:
         console.print("add your own with: skillwallet offerings add FILE")
         return
     # the heading is a line of its own, not a table title: piped, the table itself is plain tab-separated lines
-    console.print("Cheapest next steps" + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
+    heading = "Fastest next steps" if getattr(completion, "objective", "cost") == "weeks" else "Cheapest next steps"
+    console.print(heading + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
     labels = {node_id: node.label for node_id, node in completion.pathway.requirements.items()}
     render_table(
         ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
@@ -198,9 +221,34 @@ def render_completion(completion) -> None:
     line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
     if completion.estimated_completion is not None and completion.hours > 0:
         weeks = completion.hours / completion.hours_per_week
-        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks, done around "
-                 f"{completion.estimated_completion.date().isoformat()}")
+        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks of study")
+    if completion.estimated_completion is not None:
+        line += f"; done around {completion.estimated_completion.date().isoformat()}"
     console.print(line)
+    if completion.schedule:
+        console.print("Schedule:", markup=False)
+        for step in completion.schedule:
+            note = f" ({step['note']})" if step.get("note") else ""
+            console.print(f"  {step['start'][:10]} → {step['end'][:10]}  {step['name']}{note}", markup=False)
+    for renewal in completion.renewals:
+        console.print(f"[yellow]![/yellow] {escape(renewal['message'])}")
+
+
+def render_tradeoff(plans) -> None:
+    """The Pareto set: cheapest first, each later plan faster and dearer."""
+    console = stdout_console()
+    exact = all(p.exact for p in plans)
+    console.print("Plans trading cost against time, cheapest first" + ("" if exact else f" ({NOT_PROVEN})"),
+                  markup=False)
+    rows = []
+    for n, p in enumerate(plans, start=1):
+        if not p.feasible:
+            continue
+        currency = p.currencies[0] if len(p.currencies) == 1 else "(mixed)"
+        weeks = f"{p.hours / p.hours_per_week:.1f}" if p.hours_per_week else ""
+        rows.append([n, f"{p.cost:,.2f} {currency}", f"{p.hours:g}", weeks, "; ".join(o.name for o in p.steps)])
+    render_table(["#", Column("cost", justify="right"), Column("hours", justify="right"),
+                  Column("weeks", justify="right"), "steps"], rows)
 
 
 def stack_command(
@@ -210,6 +258,12 @@ def stack_command(
     next_steps: bool = typer.Option(False, "--next", help="Also plan the cheapest next steps that complete the goal."),
     hours_per_week: Optional[float] = typer.Option(None, "--hours-per-week", min=0.5,
                                                    help="With --next: estimate when the goal would be reached."),
+    fastest: bool = typer.Option(False, "--fastest", help="With --next: the plan with the fewest hours (weeks)."),
+    tradeoff: bool = typer.Option(False, "--tradeoff",
+                                  help="With --next: every plan no other beats on both cost and weeks."),
+    budget: Optional[float] = typer.Option(None, "--budget", min=0, help="With --next: spend at most this much."),
+    max_weeks: Optional[float] = typer.Option(None, "--max-weeks", min=0.1,
+                                              help="With --next and --hours-per-week: finish within this many weeks."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
@@ -217,21 +271,38 @@ def stack_command(
     from skillwallet.errors import InvalidInputError
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
-    from skillwallet.stacking.optimise import cheapest_completion
+    from skillwallet.stacking.explain import add_fill_hints
+    from skillwallet.stacking.inference import SkillInference
+    from skillwallet.stacking.optimise import cheapest_completion, pareto_plans
 
     when = parse_as_of(as_of)
+    # numbers as numbers: in some process states (after typer's own conversion was swapped in and out, as
+    # tests/test_cli_fast_params.py does) an option's float arrives as the text typed
+    hours_per_week, budget, max_weeks = (None if v is None else float(v) for v in (hours_per_week, budget, max_weeks))
     if (next_steps or hours_per_week) and not goal:
         raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
+    if (fastest or tradeoff or budget is not None or max_weeks is not None) and not next_steps:
+        raise InvalidInputError("--fastest, --tradeoff, --budget and --max-weeks plan next steps: they need --next",
+                                "e.g. skillwallet stack --goal data-analyst --next --fastest")
+    if fastest and tradeoff:
+        raise InvalidInputError("--fastest and --tradeoff ask different questions: give one",
+                                "--tradeoff already lists the fastest plan last")
+    if max_weeks is not None and not hours_per_week:
+        raise InvalidInputError("--max-weeks needs --hours-per-week (weeks are hours at your pace)",
+                                "e.g. --hours-per-week 6 --max-weeks 20")
     with open_wallet() as wallet:
         catalog = Catalog(wallet)
         credentials = wallet.list_credential_facts()  # the small index records: no bodies to decrypt
         trusted = _trusted_issuers()
         pathways = list(catalog.pathways().values())
+        # the catalogue (built-in and the holder's own offerings) says what a held credential evidences
+        catalogue = list(catalog.offerings().values())
+        inference = SkillInference(catalogue)
         if goal:
             pathway = catalog.get_pathway(goal)
-            offerings = list(catalog.offerings().values()) if next_steps else []
+            offerings = catalogue if next_steps else []
     if not goal:
-        index = CredentialIndex(credentials, as_of=when)
+        index = CredentialIndex(credentials, as_of=when, inference=inference)
         ranked = rank_pathways(pathways, index, as_of=when, trusted_issuers=trusted)
         if json_output:
             emit_json("stack-ranking", {
@@ -255,20 +326,33 @@ def stack_command(
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
         return
-    index = CredentialIndex(credentials, as_of=when)
+    index = CredentialIndex(credentials, as_of=when, inference=inference)
     evaluation = PathwayEvaluator(pathway, index, trusted_issuers=trusted).evaluate()
+    add_fill_hints(pathway, evaluation.tree, catalogue, as_of=when)
     completion = None
-    if next_steps:
+    plans = None
+    max_hours = max_weeks * hours_per_week if max_weeks is not None and hours_per_week else None
+    if next_steps and tradeoff:
+        plans = pareto_plans(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
+                             budget=budget, max_hours=max_hours, trusted_issuers=trusted, inference=inference)
+        completion = plans[0]
+    elif next_steps:
         completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
-                                         trusted_issuers=trusted)
+                                         trusted_issuers=trusted, inference=inference,
+                                         objective="weeks" if fastest else "cost", budget=budget,
+                                         max_hours=max_hours)
     if json_output:
         payload = evaluation.to_dict()
         if completion is not None:
             payload["next"] = completion.to_dict()
+        if plans is not None:
+            payload["pareto"] = [p.to_dict() for p in plans if p.feasible]
         emit_json("stack", payload)
         return
     render_evaluation(evaluation)
-    if completion is not None:
+    if plans is not None and len([p for p in plans if p.feasible]) > 1:
+        render_tradeoff(plans)
+    elif completion is not None:
         render_completion(completion)
 
 

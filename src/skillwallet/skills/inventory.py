@@ -23,13 +23,19 @@ class SkillEvidence:
     verdict: str
     level: str | None
     in_force: bool
-    source: str  # alignment | tag | skill | self
+    source: str  # alignment | tag | skill | self | inferred (from the offerings catalogue)
     expires: datetime | None = None
+    inferred_from: str | None = None  # the catalogue entry an inferred skill comes from
+
+    @property
+    def inferred(self) -> bool:
+        return self.source == "inferred"
 
     def to_dict(self) -> dict[str, Any]:
         return {"wallet_id": self.wallet_id, "title": self.title, "issuer": self.issuer, "verdict": self.verdict,
                 "level": self.level, "in_force": self.in_force, "source": self.source,
-                "expires": format_datetime(self.expires)}
+                "expires": format_datetime(self.expires), "inferred": self.inferred,
+                "inferred_from": self.inferred_from}
 
 
 @dataclass
@@ -57,9 +63,16 @@ class SkillEntry:
                 "names": sorted(self.names), "credentials": [e.to_dict() for e in self.evidence]}
 
 
-def build_inventory(credentials: Iterable[Any], *, as_of: datetime, taxonomy: Taxonomy | None = None) -> list[SkillEntry]:
-    """Group every skill the credentials evidence by its normalised id; most evidenced first."""
+def build_inventory(credentials: Iterable[Any], *, as_of: datetime, taxonomy: Taxonomy | None = None,
+                    inference: Any = "builtin") -> list[SkillEntry]:
+    """Group every skill the credentials evidence by its normalised id; most evidenced first. A credential the
+    offerings catalogue knows (``inference``: a :class:`~skillwallet.stacking.inference.SkillInference`, the
+    built-in one by default, ``None`` for none) adds the catalogue's skills it does not state, as ``inferred``."""
     taxonomy = taxonomy or default_taxonomy()
+    if inference == "builtin":
+        from skillwallet.stacking.inference import builtin_inference
+
+        inference = builtin_inference()
     as_of = utc(as_of)
     entries: dict[str, SkillEntry] = {}
     for item in credentials:
@@ -84,6 +97,17 @@ def build_inventory(credentials: Iterable[Any], *, as_of: datetime, taxonomy: Ta
                 wallet_id=item.wallet_id, title=c.title or item.wallet_id,
                 issuer=c.issuer.name or c.issuer.id, verdict=verdict.verdict, level=s.level or c.level,
                 in_force=in_force, source=s.source, expires=expires))
+        inferred = inference.infer(c) if inference is not None else None
+        for name in inferred.skills if inferred else ():
+            ref = taxonomy.normalise(name)
+            if ref.id in seen:
+                continue  # the credential states it itself
+            seen.add(ref.id)
+            entry = entries.setdefault(ref.id, SkillEntry(skill=ref))
+            entry.evidence.append(SkillEvidence(
+                wallet_id=item.wallet_id, title=c.title or item.wallet_id,
+                issuer=c.issuer.name or c.issuer.id, verdict=verdict.verdict, level=inferred.level,
+                in_force=in_force, source="inferred", expires=expires, inferred_from=inferred.offering_name))
     return sorted(entries.values(), key=lambda e: (-sum(1 for x in e.evidence if x.in_force), e.skill.label.casefold()))
 
 
@@ -92,12 +116,29 @@ def skill_gap(pathway, evaluation, *, taxonomy: Taxonomy | None = None) -> list[
     taxonomy = taxonomy or default_taxonomy()
     out: list[dict[str, Any]] = []
 
+    def refs_of(requirement) -> list:
+        return [taxonomy.normalise(name) for name in requirement.match.skills]
+
     def walk(node) -> None:
         requirement = pathway.requirements[node.id]
         if requirement.kind == "skill" and not node.met:
-            refs = [taxonomy.normalise(name) for name in requirement.match.skills]
             out.append({"requirement": node.id, "label": node.label, "status": node.status,
-                        "skills": [r.to_dict() for r in refs], "min_level": requirement.match.min_level_text})
+                        "skills": [r.to_dict() for r in refs_of(requirement)],
+                        "min_level": requirement.match.min_level_text, "one_of": False,
+                        "missing": list(node.missing)})
+            return
+        children = [pathway.requirements[c.id] for c in node.children]
+        needs_one = requirement.kind == "any" or (requirement.kind == "at_least"
+                                                   and requirement.n - sum(c.met for c in node.children) == 1)
+        if (not node.met and needs_one and children and all(c.kind == "skill" and c.match.skills for c in children)
+                and len({c.match.min_level_text for c in children}) == 1):
+            # "one of" skills is one gap, listed once: "Tableau or Power BI or Data visualisation"
+            refs = {r.id: r for c in children for r in refs_of(c)}
+            out.append({"requirement": node.id, "label": node.label, "status": node.status,
+                        "skills": [r.to_dict() for r in refs.values()],
+                        "min_level": children[0].match.min_level_text, "one_of": True,
+                        "missing": list(node.missing)})
+            return
         if not node.met:
             for child in node.children:
                 walk(child)

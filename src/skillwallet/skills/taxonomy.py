@@ -76,6 +76,24 @@ def _loose_key(text: str) -> str:
     return " ".join(words)
 
 
+def _number_variants(key: str) -> list[str]:
+    """The key with its last word singular / plural: "data visualizations" -> "data visualization"."""
+    head, _, last = key.rpartition(" ")
+    prefix = head + " " if head else ""
+    out = []
+    if len(last) > 3 and last.endswith("ies"):
+        out.append(prefix + last[:-3] + "y")
+    if len(last) > 3 and last.endswith("es"):
+        out.append(prefix + last[:-2])
+    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        out.append(prefix + last[:-1])
+    if len(last) > 2 and last[-1].isalpha() and not last.endswith("s"):
+        out.append(prefix + last + "s")
+        if last.endswith("y"):
+            out.append(prefix + last[:-1] + "ies")
+    return out
+
+
 @dataclass
 class Taxonomy:
     """Skills indexed by label, synonym, ESCO URI and O*NET id."""
@@ -130,10 +148,17 @@ class Taxonomy:
         """The skill a label or synonym names, if the taxonomy knows it."""
         if not name or not name.strip():
             return None
-        skill_id = self.by_key.get(normalise_key(name))
+        key = normalise_key(name)
+        skill_id = self.by_key.get(key)
         if skill_id is None:
             loose = _loose_key(name)
             skill_id = self.by_loose_key.get(loose) if loose else None
+        if skill_id is None:
+            # singular or plural of the last word ("Data visualizations", "Statistic"): the same skill
+            for variant in _number_variants(key):
+                skill_id = self.by_key.get(variant) or self.by_loose_key.get(_loose_key(variant))
+                if skill_id:
+                    break
         return self.skills.get(skill_id) if skill_id else None
 
     def normalise(self, name: str | None = None, *, framework: str | None = None, code: str | None = None) -> SkillRef:

@@ -9,6 +9,7 @@ Lookups of unknown ids raise :class:`NotFoundError` with the closest ids as a hi
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import tomllib
 from functools import lru_cache
@@ -63,7 +64,8 @@ def builtin_offerings() -> dict[str, Offering]:
 
 
 OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
-                 "skills", "skill_level", "credits", "tags")
+                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month",
+                 "requires", "renews", "eligible_after_months")
 
 
 def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
@@ -97,6 +99,8 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
 
     def text(key: str, required: bool = False) -> str | None:
         value = table.get(key)
+        if key == "checked" and isinstance(value, datetime.date):  # a TOML date: checked = 2025-06-01
+            value = value.isoformat()
         if value is None:
             if required:
                 raise InvalidInputError(f"{where}.{key}: expected a string (required)")
@@ -139,7 +143,20 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         credits=number("credits"),
         tags=strings("tags"),
         source=source,
+        price_source=text("price_source"),
+        price_per_month=number("price_per_month"),
+        requires=strings("requires"),
+        renews=text("renews"),
+        eligible_after_months=number("eligible_after_months"),
+        checked=text("checked"),
     )
+    unit_text = text("credit_unit")
+    if unit_text is not None:
+        from skillwallet.stacking.units import TO_ECTS, parse_unit
+
+        offering.credit_unit = parse_unit(unit_text)
+        if offering.credit_unit is None:
+            raise InvalidInputError(f"{where}.credit_unit: expected one of {', '.join(TO_ECTS)}, got {unit_text!r}")
     if not (offering.skills or offering.achievement_id or offering.credits or offering.tags):
         raise InvalidInputError(f"{where}: expected skills, achievement_id, credits or tags: what the offering awards")
     return offering
@@ -177,7 +194,17 @@ class Catalog:
         pathways = self.pathways()
         if pathway_id in pathways:
             return pathways[pathway_id]
+        # imported pathways have CTIDs for ids: their name reaches them too ("IT Networking Specialist Pathway")
+        wanted = " ".join(pathway_id.split()).casefold()
+        named = [p for p in pathways.values() if " ".join(p.name.split()).casefold() == wanted]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise NotFoundError(f"{len(named)} pathways are named {pathway_id!r}",
+                                "give the id instead: " + ", ".join(sorted(p.id for p in named)))
+        by_name = {p.name: p.id for p in pathways.values()}
         close = suggest(pathway_id, list(pathways))
+        close += [f"{by_name[n]} ({n})" for n in suggest(pathway_id, list(by_name)) if by_name[n] not in close]
         hints = [f"did you mean: {', '.join(close)}?"] if close else []
         hints.append("list them with: skillwallet pathways list")
         raise NotFoundError(f"no pathway or goal {pathway_id!r}", *hints)

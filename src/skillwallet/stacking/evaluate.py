@@ -21,6 +21,7 @@ past it the best assignment found is the answer, and the evaluation says it is n
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ from skillwallet.model import (
     utc,
 )
 from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_key
+from skillwallet.stacking.units import convert, credential_unit
 from skillwallet.stacking.model import (
     AGGREGATES,
     EXPERIENCE_TYPES,
@@ -57,6 +59,7 @@ SEARCH_NODE_BUDGET = 50_000  # search nodes per evaluation before it answers its
 MISSING_NAMES = 10  # requirements named in one "missing" line before "and N more"
 RANK_SECONDS = 5.0  # every search of one ranking (`stack` without --goal) together
 SEARCH_SECONDS = 0.6  # and seconds (a pathway's combinatorics may make each node slow)
+BUILTIN = object()  # CredentialIndex(inference=BUILTIN): infer skills from the built-in offerings catalogue
 
 
 class HeldCredential(Protocol):
@@ -97,6 +100,9 @@ class _Prepared:
     unusable_reason: str | None
     quality_warnings: tuple[tuple[str, str], ...]  # (kind, message) that apply whenever it is counted
     hypothetical: bool = False  # an offering's credential (--next), not a held one
+    inferred_skills: frozenset[str] = frozenset()  # skill ids known only from the offerings catalogue
+    inferred_from: str | None = None  # the catalogue entry they come from
+    credit_unit: str | None = None  # the unit of its credits (stacking/units.py), None when not known
 
     @property
     def title(self) -> str:
@@ -119,9 +125,15 @@ class CredentialIndex:
     """Credentials indexed once for many evaluations (1,000 pathways against 10,000 credentials)."""
 
     def __init__(self, items: Iterable[HeldCredential], *, as_of: datetime, taxonomy: Taxonomy | None = None,
-                 hypothetical: Iterable[HeldCredential] = ()) -> None:
+                 hypothetical: Iterable[HeldCredential] = (), inference: Any = BUILTIN) -> None:
         self.as_of = utc(as_of)
         self.taxonomy = taxonomy or default_taxonomy()
+        # skills a held credential evidences by the offerings catalogue (stacking/inference.py); None: none
+        if inference is BUILTIN:
+            from skillwallet.stacking.inference import builtin_inference
+
+            inference = builtin_inference()
+        self.inference = inference
         self.items: list[_Prepared] = []
         self.by_skill: dict[str, list[int]] = {}
         self.by_achievement: dict[str, list[int]] = {}
@@ -135,6 +147,8 @@ class CredentialIndex:
         self._set_cache: dict[int, tuple[tuple[int, ...], frozenset[int]]] = {}
         self.preference: list[tuple] = []
         self._skill_cache: dict[str, str] = {}
+        self.credits_without_unit: list[int] = []  # credentials with credits of unknown unit (stacking/units.py)
+        self.credit_units: set[str] = set()  # the units of every credential's credits
         for item in items:
             self._add(item, hypothetical=False)
         for item in hypothetical:
@@ -160,6 +174,18 @@ class CredentialIndex:
             rank = level_rank(s.level) if s.level else level_rank(c.level)
             if sid not in skills or (rank or 0) > (skills[sid] or 0):
                 skills[sid] = rank
+        inferred_skills: set[str] = set()
+        inferred_from = None
+        if self.inference is not None and not hypothetical:
+            inferred = self.inference.infer(c)
+            if inferred is not None:
+                for name in inferred.skills:
+                    sid = self.skill_id(name)
+                    if sid not in skills:  # what the credential states itself wins
+                        skills[sid] = level_rank(inferred.level) if inferred.level else None
+                        inferred_skills.add(sid)
+                if inferred_skills:
+                    inferred_from = inferred.offering_name
         names = {normalise_key(n) for n in [c.title, *c.achievement_aliases] if n}
         # OB 3.0 extension types are written "ext:Name" (§B.2.2 AchievementType): match them by name too
         types = {t.casefold() for t in [c.achievement_type, *c.types] if t}
@@ -197,8 +223,15 @@ class CredentialIndex:
             issuer_keys=frozenset(issuers), tag_keys=frozenset(tags), result=_as_number(c.result),
             issued=issued, expires=expires, usable=usable, unusable_reason=reason,
             quality_warnings=tuple(warnings), hypothetical=hypothetical,
+            inferred_skills=frozenset(inferred_skills), inferred_from=inferred_from,
+            credit_unit=credential_unit(c, getattr(item, "tags", None) or ()) if c.credits else None,
         )
         self.items.append(prepared)
+        if c.credits:
+            if prepared.credit_unit is None:
+                self.credits_without_unit.append(index)
+            else:
+                self.credit_units.add(prepared.credit_unit)
         self.preference.append((len(warnings), hypothetical, -(issued.timestamp() if issued else 0.0), index))
         for sid in skills:
             self.by_skill.setdefault(sid, []).append(index)
@@ -330,6 +363,8 @@ class NodeResult:
     missing: list[str] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     url: str | None = None
+    # how to fill an unmet requirement (stacking/explain.py): what counts, the cheapest offering, a command
+    fill: dict[str, Any] | None = None
 
     @property
     def met(self) -> bool:
@@ -349,6 +384,7 @@ class NodeResult:
             "missing": list(self.missing),
             "warnings": list(self.warnings),
             "url": self.url,
+            "fill": self.fill,
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -458,6 +494,8 @@ class PathwayEvaluator:
         self.irrelevant: dict[str, list[int]] = {}  # experience node -> entries that are not relevant to it
         self.aggregate_rule: dict[str, str] = {}
         self._pool_cache: dict[str, list[tuple[float, int]]] = {}
+        self.within_shortcut: set[tuple[str, int]] = set()  # (leaf, credential) shown within a met shortcut
+        self.unit_notes: dict[str, str] = {}  # credit sum -> what its units left out or mixed
         self._compile()
 
     # -- compilation -------------------------------------------------------------------------------------
@@ -593,6 +631,8 @@ class PathwayEvaluator:
                         pool, unusable = self._relevant_experience(node, pool, unusable)
                     self.aggregate_pool[node_id] = pool
                     self.unusable[node_id] = unusable
+                    if node.kind == "sum" and node.quantity == "credits":
+                        self._unit_note(node, pool)
         self.search_leaves = [leaf for leaf in self.leaves if leaf.node_id not in self.under_not]
         # aggregates that lock the credentials they count (no double counting, not under a `not`); a mean only
         # reads grades and never locks
@@ -613,6 +653,25 @@ class PathwayEvaluator:
                         below_credit_sum.add(child)
                         stack.extend(self.nodes[child].children)
         self._aggregate_under_credit_sum = bool(below_credit_sum & self.consuming)
+
+    def _unit_note(self, node: Requirement, pool: tuple[int, ...]) -> None:
+        """What a credit sum's units leave out (credits of unknown unit under a unit) or mix (no unit)."""
+        index = self.index
+        items = index.items
+        if node.unit is not None:
+            if not index.credits_without_unit:
+                return
+            in_pool = index.as_set(pool)
+            refused = [items[i].title for i in index.credits_without_unit if i in in_pool]
+            if refused:
+                self.unit_notes[node.id] = (
+                    f"not counted (credits of unknown unit; this sum counts {node.unit}): "
+                    + ", ".join(refused[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5 else ""))
+        elif len(index.credit_units) > 1:
+            units = sorted({items[i].credit_unit for i in pool if items[i].credit_unit})
+            if len(units) > 1:
+                self.unit_notes[node.id] = (f"adds credits of different units ({', '.join(units)}) as they are: "
+                                            "give the requirement a unit to convert them")
 
     def _relevant_experience(self, node: Requirement, pool: tuple[int, ...], unusable: tuple[int, ...]
                              ) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -691,6 +750,11 @@ class PathwayEvaluator:
             return _months_between(utc(start), min(end, self.index.as_of))
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
+        if node.unit is not None and item.credential.credits:
+            # credits in another unit convert (stacking/units.py); credits of an unknown unit never count here
+            if item.credit_unit is None:
+                return 0.0
+            return convert(item.credential.credits, item.credit_unit, node.unit)
         return float(item.credential.credits or 0)
 
     def _evaluate(self, assignment: dict[str, int | None], enabled, optimistic: bool, used: set[int],
@@ -805,7 +869,7 @@ class PathwayEvaluator:
 
     def _sorted_pool(self, node: Requirement) -> list[tuple[float, int]]:
         """The aggregate's candidates, best first, computed once: (value, credential) by value, then quality."""
-        key = (node.match, node.kind, node.quantity, node.min_hours is not None, self.policy.count_self_attested,
+        key = (node.match, node.kind, node.quantity, node.unit, node.min_hours is not None, self.policy.count_self_attested,
                self.policy.count_unverified, frozenset(self.trusted) if node.match.trusted_issuer else None)
         cached = self._pool_cache.get(node.id)
         if cached is None and node.kind != "experience":  # experience values depend on nothing else either,
@@ -1282,8 +1346,64 @@ class PathwayEvaluator:
         return bool(self.last_score and self.last_score[0])
 
     # -- explanation -----------------------------------------------------------------------------------
+    def _fill_idle(self, assignment: dict[str, int | None], enabled) -> dict[str, int | None]:
+        """The search stops caring about a requirement once its branch is met (by a shortcut, or an `any`
+        met by a sibling), and leaves it empty although a held credential meets it. For the explanation, give
+        each such requirement a held credential that is free (or may be reused), keeping the result only if the
+        goal stays as met and as far along: a held credential that meets a requirement is shown meeting it."""
+        reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
+
+        def used_of(a: dict[str, int | None]) -> set[int]:
+            return {i for key, i in a.items() if i is not None and key not in reuse_keys}
+
+        used = used_of(assignment)
+        filled = dict(assignment)
+        changed = False
+        # a milestone credential that completes a branch evidences the branch's parts too: under a branch met
+        # by its shortcut, the shortcut's credential may be shown meeting a part (never counted twice)
+        parent: dict[str, str] = {}
+        for node_id in self.order:
+            for child in self.nodes[node_id].children:
+                parent.setdefault(child, node_id)
+        shortcut_taken: dict[str, set[int]] = {}
+        for leaf in self.leaves:
+            if leaf.via == "shortcut" and assignment.get(leaf.key) is not None:
+                shortcut_taken.setdefault(leaf.node_id, set()).add(assignment[leaf.key])
+        self.within_shortcut = set()
+        for leaf in self.search_leaves:
+            if leaf.via != "match" or filled.get(leaf.key) is not None:
+                continue
+            inherited: dict[int, str] = {}
+            up = parent.get(leaf.node_id)
+            while up is not None:
+                for i in shortcut_taken.get(up, ()):
+                    inherited.setdefault(i, up)
+                up = parent.get(up)
+            for i in leaf.candidates:
+                if not enabled(i) or self.index.items[i].hypothetical:
+                    continue
+                if leaf.reuse or i not in used or i in inherited:
+                    filled[leaf.key] = i
+                    if i in inherited and not leaf.reuse:
+                        self.within_shortcut.add((leaf.node_id, i))
+                    elif not leaf.reuse:
+                        used.add(i)
+                    changed = True
+                    break
+        if not changed:
+            return assignment
+        root = self.pathway.root
+        before = self._evaluate(assignment, enabled, False, used_of(assignment), explain=True, owner=self.last_owner)
+        after = self._evaluate(filled, enabled, False, used, explain=True, owner=self.last_owner)
+        # the same score, only explained more fully: a better score would mean a credential counted where the
+        # pathway does not allow it (the search already found the best), a worse one a credential taken away
+        if after[0][root] == before[0][root] and abs(after[1][root] - before[1][root]) < 1e-9:
+            return filled
+        return assignment
+
     def evaluate(self, enabled=lambda i: True) -> PathwayEvaluation:
         assignment, exhaustive, nodes = self.solve(enabled)
+        assignment = self._fill_idle(assignment, enabled)
         reuse_keys = {leaf.key for leaf in self.leaves if leaf.reuse}
         used = {i for key, i in assignment.items() if i is not None and key not in reuse_keys}
         met, progress, taken, agg_detail = self._evaluate(assignment, enabled, False, used, explain=True,
@@ -1291,8 +1411,10 @@ class PathwayEvaluator:
         counted: dict[int, list[str]] = {}
         for node_id, picks in taken.items():
             for i, _, _ in picks:
-                counted.setdefault(i, []).append(node_id)
+                if (node_id, i) not in self.within_shortcut:  # shown as a part of its milestone, not recounted
+                    counted.setdefault(i, []).append(node_id)
         warnings = self._warnings(counted)
+        self._counted = counted
         tree = self._explain(self.pathway.root, met, progress, taken, agg_detail, warnings, enabled)
         exits = []
         for award in self.pathway.exits:
@@ -1340,12 +1462,23 @@ class PathwayEvaluator:
                     for c in node.children]
         status = MET if met[node_id] else (PARTIAL if progress[node_id] > 0 else UNMET)
         creds = []
-        for i, rule, via in taken.get(node_id, ()):
+        match = node.match
+        picks = taken.get(node_id, ())
+        skill_ids = self.index._skill_ids(match) if picks and (match.skills or match.alignments) else set()
+        for i, rule, via in picks:
             item = items[i]
+            if (node_id, i) in self.within_shortcut:
+                via = "within-shortcut"
+                rule = f"{rule}; the milestone credential that completes the branch above"
+
+            # counted only through a skill the offerings catalogue says it evidences: say so, and from what
+            held = skill_ids & item.skills.keys()
+            inferred = via == "match" and bool(held) and held <= item.inferred_skills
             creds.append({"wallet_id": item.wallet_id, "title": item.title,
                           "issuer": item.credential.issuer.name or item.credential.issuer.id,
                           "rule": rule, "via": via, "hypothetical": item.hypothetical,
-                          "expires": format_datetime(item.expires)})
+                          "expires": format_datetime(item.expires), "inferred": inferred,
+                          "inferred_from": item.inferred_from if inferred else None})
         missing: list[str] = []
         kind = node.kind
         if kind == "all":
@@ -1355,7 +1488,10 @@ class PathwayEvaluator:
         elif kind == "at_least":
             k = sum(1 for c in node.children if met[c])
             cap = f", at most {node.at_most}" if node.at_most else ""
-            detail = f"{k} of {node.n} needed (from {len(node.children)}{cap})"
+            if k >= node.n:  # never "5 of 2 needed"
+                detail = f"{k} met, {node.n} needed (of {len(node.children)}{cap})"
+            else:
+                detail = f"{k} of {node.n} needed (from {len(node.children)}{cap})"
         elif kind == "not":
             detail = "excluded requirement is " + ("absent" if met[node_id] else "present")
         elif node_id in agg_detail:
@@ -1364,8 +1500,25 @@ class PathwayEvaluator:
             if left_out and not met[node_id]:
                 shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
                 detail += f"; not relevant (no matching title, skill or occupation): {shown}"
+            if node_id in self.unit_notes:
+                detail += f"; {self.unit_notes[node_id]}"
         else:
             detail = "met" if met[node_id] else "not met"
+        if met[node_id] and any(c["via"] == "shortcut" for c in creds) and kind in ("all", "any", "at_least"):
+            # met as a whole by its milestone credential: its own count would read "0 of 3 met"
+            k = sum(1 for c in node.children if met[c])
+            detail = "met by its shortcut" + (f"; {k} of {len(node.children)} also met directly" if k else "")
+        leaf = self.leaf_of_node.get(node_id)
+        if not met[node_id] and leaf is not None and not taken.get(node_id):
+            # a held credential that meets this requirement but is counted toward another one: say where
+            counted = getattr(self, "_counted", {})
+            elsewhere = list(itertools.islice((i for i in leaf.candidates if i in counted and enabled(i)
+                                               and not items[i].hypothetical), 3))
+            if elsewhere:
+                detail = "; ".join(
+                    f"{items[i].title} is held but counted toward "
+                    f"{', '.join(self.nodes[n].label for n in self._counted[i][:3])} (a credential counts once here)"
+                    for i in elsewhere[:3])
         if not met[node_id] and node_id in self.unusable and not taken.get(node_id):
             reasons = [items[i] for i in self.unusable[node_id] if enabled(i)]
             if reasons:
@@ -1446,11 +1599,12 @@ def _add_months(moment: datetime, months: int) -> datetime:
 
 
 def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,
-                     taxonomy: Taxonomy | None = None, trusted_issuers: Iterable[str] = ()) -> PathwayEvaluation:
+                     taxonomy: Taxonomy | None = None, trusted_issuers: Iterable[str] = (),
+                     inference: Any = BUILTIN) -> PathwayEvaluation:
     """Evaluate ``pathway`` against held ``credentials`` on ``as_of``. Pass a :class:`CredentialIndex` to share
     the indexing across many pathways."""
     index = credentials if isinstance(credentials, CredentialIndex) else CredentialIndex(
-        credentials, as_of=as_of, taxonomy=taxonomy)
+        credentials, as_of=as_of, taxonomy=taxonomy, inference=inference)
     return PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers).evaluate()
 
 

@@ -64,7 +64,7 @@ MATCH_KEYS = (
     "allow_expired",
 )
 NODE_KEYS = ("type", "label", "description", "children", "n", "at_most", "field", "min", "min_months", "min_hours",
-             "allow_reuse", "shortcut", "credits", "step", "url", "occupation", "completes_with") + MATCH_KEYS
+             "allow_reuse", "shortcut", "credits", "step", "url", "occupation", "completes_with", "unit") + MATCH_KEYS
 # an O*NET-SOC code (15-2051.00) or an ESCO / O*NET occupation URI; any other occupation string is a job title
 OCCUPATION_CODE = re.compile(r"^(?:\d{2}-\d{4}(?:\.\d{2})?|https?://\S+)$")
 
@@ -164,6 +164,7 @@ class Requirement:
     # experience: the occupations that count (O*NET-SOC codes, ESCO / O*NET URIs, job titles); with the match's
     # skills, an entry counts when its title, skills or occupation match one of them
     occupation: tuple[str, ...] = ()
+    unit: str | None = None  # sum of credits: the unit of `min` (stacking/units.py); credits convert into it
 
     @property
     def is_leaf(self) -> bool:
@@ -574,6 +575,15 @@ def _read_requirement(r: _Reader, node_id: str, table: dict, path: str) -> Requi
             raise r.fail(f"{path}field", "one of " + ", ".join(SUM_FIELDS), node.quantity)
         if node.minimum <= 0:
             raise r.fail(f"{path}min", "a number > 0", node.minimum)
+        unit_text = r.string(table, "unit", path)
+        if unit_text is not None:
+            from skillwallet.stacking.units import TO_ECTS, parse_unit
+
+            if node.quantity != "credits":
+                raise r.fail(f"{path}unit", "no unit: only a sum of credits has one", unit_text)
+            node.unit = parse_unit(unit_text)
+            if node.unit is None:
+                raise r.fail(f"{path}unit", "one of " + ", ".join(TO_ECTS), unit_text)
     if kind == "mean":
         node.quantity = node.quantity or "result"
         if node.quantity != "result":
@@ -685,7 +695,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
             table["children"] = list(node.children)
         for key, value in (("n", node.n), ("at_most", node.at_most), ("field", node.quantity), ("min", node.minimum),
                            ("min_months", node.min_months), ("min_hours", node.min_hours),
-                           ("credits", node.credits), ("step", node.step), ("url", node.url)):
+                           ("credits", node.credits), ("step", node.step), ("url", node.url), ("unit", node.unit)):
             if value is not None:
                 table[key] = value
         if node.allow_reuse:

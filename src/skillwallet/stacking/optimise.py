@@ -28,6 +28,7 @@ from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, V
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
+    BUILTIN,
     _add_months,
     CredentialIndex,
     Held,
@@ -59,6 +60,16 @@ class Offering:
     credits: float | None = None
     tags: list[str] = field(default_factory=list)
     source: str = "built-in"
+    credit_unit: str | None = None  # the unit of ``credits`` (stacking/units.py)
+    price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
+    # a subscription (Coursera at USD 49 a month): the cost depends on the pace, see :func:`priced_at_pace`
+    price_per_month: float | None = None
+    requires: list[str] = field(default_factory=list)  # offering ids to take first (a plan orders them)
+    renews: str | None = None  # the name or achievement id of the credential this offering renews
+    calendar_weeks: float = 0.0  # a step that takes calendar time rather than study hours (work experience)
+    # eligibility: the exam may be taken only after this many months of relevant experience (PMP: 36 or 60)
+    eligible_after_months: float | None = None
+    checked: str | None = None  # when that source was read (YYYY-MM-DD)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
         """The credential this offering would award, dated ``as_of``; used only for planning."""
@@ -75,6 +86,7 @@ class Offering:
             credits=self.credits,
             hours=self.hours or None,
             tags=list(self.tags),
+            extra={"credit_unit": self.credit_unit} if self.credit_unit else {},
         )
         return Held(wallet_id=f"offering:{self.id}", credential=credential, verdict=Verdict(verdict=VERDICT_VERIFIED))
 
@@ -83,7 +95,10 @@ class Offering:
             "id": self.id, "name": self.name, "provider": self.provider, "cost": self.cost,
             "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
             "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
-            "credits": self.credits, "tags": list(self.tags), "source": self.source,
+            "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
+            "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
+            "requires": list(self.requires), "renews": self.renews,
+            "eligible_after_months": self.eligible_after_months,
         }
 
 
@@ -104,6 +119,10 @@ class Completion:
     hours_per_week: float | None = None
     estimated_completion: datetime | None = None
     currencies: list[str] = field(default_factory=list)
+    constrained: bool = False  # infeasible only because of --budget / --max-weeks
+    objective: str = "cost"
+    schedule: list[dict[str, Any]] = field(default_factory=list)  # dated steps, in order (with a pace)
+    renewals: list[dict[str, Any]] = field(default_factory=list)  # counted credentials that lapse before the end
 
     def to_dict(self) -> dict[str, Any]:
         weeks = None
@@ -122,7 +141,25 @@ class Completion:
             "estimated_completion": format_datetime(self.estimated_completion),
             "steps": [{**o.to_dict(), "fills": self.covers.get(o.id, [])} for o in self.steps],
             "missing_after": self.evaluation_after.missing if self.evaluation_after else None,
+            "objective": self.objective,
+            "within_constraints": not self.constrained,
+            "schedule": list(self.schedule),
+            "renewals": list(self.renewals),
         }
+
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+def priced_at_pace(offering: Offering, hours_per_week: float | None) -> Offering:
+    """A subscription's cost at the learner's pace: whole months of ``price_per_month`` for the weeks its hours
+    take (USD 49 a month, 180 hours at 6 h/week: 30 weeks, 7 months, USD 343). Without a pace, the listed cost."""
+    if not offering.price_per_month or not hours_per_week or not offering.hours:
+        return offering
+    from dataclasses import replace
+
+    months = max(1, math.ceil(offering.hours / hours_per_week / WEEKS_PER_MONTH - 1e-9))
+    return replace(offering, cost=round(months * offering.price_per_month, 2))
 
 
 def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]:
@@ -140,7 +177,8 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
         elif node.kind == "experience":
             months = node.min_months or 0
             step = Offering(id=f"self:{node.id}", name=f"{node.label} (gain the experience)", cost=0.0,
-                            hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self")
+                            hours=float(node.min_hours or 0), achievement_type="WorkExperience", source="self",
+                            calendar_weeks=months * WEEKS_PER_MONTH)
             held = step.hypothetical_credential(as_of)
             # in calendar months, as experience is counted (a day more: whatever the months' lengths)
             held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
@@ -153,7 +191,10 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
             if titles:
                 held.credential.title = titles[0]
             held.credential.tags = [*held.credential.tags, *codes]
-            held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
+            # the skills used make it relevant only when the requirement names no occupation: otherwise months of
+            # planned work would also count as evidence of those skills toward other requirements
+            if not (titles or codes):
+                held.credential.skills = [Skill(name=name, source="skill") for name in node.match.skills]
             out.append((step, held))
     return out
 
@@ -161,20 +202,42 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
 def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                         as_of: datetime, taxonomy: Taxonomy | None = None, hours_per_week: float | None = None,
                         trusted_issuers: Iterable[str] = (), include_self_steps: bool = True,
-                        time_limit: float | None = PLAN_SECONDS) -> Completion:
+                        time_limit: float | None = PLAN_SECONDS, inference: Any = BUILTIN,
+                        objective: str = "cost", budget: float | None = None,
+                        max_hours: float | None = None) -> Completion:
     """The least-cost set of ``offerings`` that, added to ``credentials``, meets ``pathway`` on ``as_of``
     (ties broken by fewer hours). Exact (see the module docstring) unless ``exact`` comes back ``False``.
 
     With ``include_self_steps`` the manual steps and experience the pathway asks for are available at no cost
     (see :func:`self_steps`); the plan lists them separately. ``time_limit`` (seconds) bounds the whole search:
-    past it the cheapest plan found is answered with ``exact`` false."""
-    offerings = list(offerings)
+    past it the cheapest plan found is answered with ``exact`` false.
+
+    ``objective`` is what is minimised: ``cost`` (then hours, then steps) or ``weeks`` (hours first, then cost:
+    at a steady pace the fastest plan is the one with the fewest hours). ``budget`` (total cost) and
+    ``max_hours`` are constraints: a plan over either is never answered. Subscriptions are priced at
+    ``hours_per_week`` (:func:`priced_at_pace`)."""
+    offerings = [priced_at_pace(o, hours_per_week) for o in offerings]
+    if objective not in ("cost", "weeks"):
+        raise ValueError(f"objective: expected cost or weeks, got {objective!r}")
+    pace = hours_per_week or 10.0
+
+    def effort(o: Offering) -> float:
+        """Hours, with months of experience at the learner's pace: a portfolio beats six months' work on time."""
+        wait = (o.eligible_after_months or 0) * WEEKS_PER_MONTH
+        return o.hours + (o.calendar_weeks + wait) * pace
+
+    primary = (lambda o: o.cost) if objective == "cost" else effort
+    secondary = effort if objective == "cost" else (lambda o: o.cost)
+
+    def within(cost: float, hours: float) -> bool:
+        return (budget is None or cost <= budget + 1e-9) and (max_hours is None or hours <= max_hours + 1e-9)
     hypothetical = [o.hypothetical_credential(as_of) for o in offerings]
     if include_self_steps:
         for step, held in self_steps(pathway, as_of):
             offerings.append(step)
             hypothetical.append(held)
-    index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical)
+    index = CredentialIndex(credentials, as_of=as_of, taxonomy=taxonomy, hypothetical=hypothetical,
+                            inference=inference)
     evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
     # one work budget for the whole plan: every feasibility test shares it, and past it the cheapest plan found
     # so far is the answer, marked not proven optimal
@@ -222,7 +285,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     groups: dict[tuple, list[int]] = {}
     for i in useful:
         c = index.items[i].credential
-        groups.setdefault((tuple(sorted(serves[i])), c.credits, c.hours, c.result), []).append(i)
+        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result),
+                          []).append(i)
     kept: list[int] = []
     for key, members in groups.items():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
@@ -308,7 +372,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         return value
 
     # most useful per unit of cost first, so good plans are found early and prune the rest
-    order = sorted(kept, key=lambda i: (offering_of[i].cost / k[i], offering_of[i].hours, offering_of[i].id))
+    order = sorted(kept, key=lambda i: (primary(offering_of[i]) / k[i], secondary(offering_of[i]), offering_of[i].id))
     # Symmetry breaking: offerings that serve the same requirements with the same values are interchangeable;
     # one that costs no more and takes no longer dominates. Some optimal plan never takes a dominated offering
     # without its dominator (swap them), so the search only includes an offering after its dominator.
@@ -316,7 +380,8 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     classes: dict[tuple, list[int]] = {}
     for i in order:
         c = index.items[i].credential
-        classes.setdefault((tuple(sorted(serves[i])), c.credits, c.result), []).append(i)
+        classes.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.result),
+                           []).append(i)
     for members in classes.values():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
         for n, i in enumerate(members):
@@ -339,55 +404,75 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
         chosen_list.append(i)
         if is_met(enabled_with(frozenset(chosen_list))):
             break
-    for i in sorted(chosen_list, key=lambda i: -offering_of[i].cost):
+    for i in sorted(chosen_list, key=lambda i: (-primary(offering_of[i]), -secondary(offering_of[i]))):
         if out_of_time():
             break
         trial = frozenset(chosen_list) - {i}
         if is_met(enabled_with(trial)):
             chosen_list.remove(i)
-    best_set = frozenset(chosen_list)
-    best_cost = sum(offering_of[i].cost for i in best_set)
-    best_hours = sum(offering_of[i].hours for i in best_set)
+    # the search keeps (primary, secondary) totals: (cost, hours) by default, (hours, cost) for --fastest
+    best_set: frozenset[int] | None = frozenset(chosen_list)
+    best_cost = sum(primary(offering_of[i]) for i in best_set)
+    best_hours = sum(secondary(offering_of[i]) for i in best_set)
     best_steps = len(best_set)
+    if not within(sum(offering_of[i].cost for i in best_set), sum(offering_of[i].hours for i in best_set)):
+        best_set, best_cost, best_hours, best_steps = None, math.inf, math.inf, 1 << 30
 
     def better(cost: float, hours: float, steps: int) -> bool:
-        """(cost, hours, number of steps), lexicographically."""
+        """(primary, secondary, number of steps), lexicographically."""
         if abs(cost - best_cost) > 1e-9:
             return cost < best_cost
         if abs(hours - best_hours) > 1e-9:
             return hours < best_hours
         return steps < best_steps
 
-    def search(pos: int, chosen: frozenset[int], cost: float, hours: float) -> None:
+    def search(pos: int, chosen: frozenset[int], cost: float, hours: float, money: float, time_: float) -> None:
         nonlocal best_cost, best_hours, best_steps, best_set, explored, exhausted
         explored += 1
         if explored > SEARCH_NODE_BUDGET or out_of_time():
             exhausted = True
             return
-        if not better(cost, hours, len(chosen)):
+        if not better(cost, hours, len(chosen)) or not within(money, time_):
             return
         if chosen and is_met(enabled_with(chosen)):
             best_cost, best_hours, best_steps, best_set = cost, hours, len(chosen), chosen
             return
         if pos == len(order):
             return
-        lb = lower_bound(chosen, order[pos:])
+        lb = lower_bound(chosen, order[pos:], primary)
         if not better(cost + lb, hours, len(chosen) + (1 if lb > 0 else 0)):
             return
+        if objective == "cost" and budget is not None and money + lb > budget + 1e-9:
+            return
+        # the constraint on the other quantity prunes with its own bound (the Pareto set's searches rely on it)
+        if objective == "cost" and max_hours is not None and \
+                time_ + lower_bound(chosen, order[pos:], lambda o: o.hours) > max_hours + 1e-9:
+            return
+        if objective == "weeks" and budget is not None and \
+                money + lower_bound(chosen, order[pos:], lambda o: o.cost) > budget + 1e-9:
+            return
+        if objective == "weeks" and max_hours is not None and time_ + lb > max_hours + 1e-9 and \
+                not any(offering_of[j].calendar_weeks or offering_of[j].eligible_after_months for j in order[pos:]):
+            return
         if cost + lb >= best_cost - 1e-9:
-            # it can at best tie on cost, so it must win on hours: bound those too
-            hours_lb = lower_bound(chosen, order[pos:], lambda o: o.hours)
-            if not better(best_cost, hours + hours_lb, len(chosen) + (1 if lb > 0 or hours_lb > 0 else 0)):
+            # it can at best tie on the first, so it must win on the second: bound that too
+            second_lb = lower_bound(chosen, order[pos:], secondary)
+            if not better(best_cost, hours + second_lb, len(chosen) + (1 if lb > 0 or second_lb > 0 else 0)):
                 return
         i = order[pos]
         o = offering_of[i]
         if i not in prerequisite or prerequisite[i] in chosen:
-            search(pos + 1, chosen | {i}, cost + o.cost, hours + o.hours)
+            search(pos + 1, chosen | {i}, cost + primary(o), hours + secondary(o), money + o.cost, time_ + o.hours)
         if exhausted:
             return
-        search(pos + 1, chosen, cost, hours)
+        search(pos + 1, chosen, cost, hours, money, time_)
 
-    search(0, frozenset(), 0.0, 0.0)
+    search(0, frozenset(), 0.0, 0.0, 0.0, 0.0)
+    if best_set is None:  # nothing within the budget / time limit
+        after = evaluator.evaluate(enabled_with(frozenset()))
+        return Completion(pathway=pathway, already_met=False, feasible=False, steps=[], cost=0.0, hours=0.0,
+                          exact=not (exhausted or inexact[0]), explored=explored, covers={}, evaluation_after=after,
+                          currencies=sorted({o.currency for o in offerings}), constrained=True)
     plan = sorted(best_set, key=lambda i: (offering_of[i].hours, offering_of[i].id))
     if evaluator.deadline is not None:  # the explanation of the plan gets what is left, and a little at least
         evaluator.deadline = max(evaluator.deadline, time.monotonic() + 0.1)
@@ -401,15 +486,133 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     for wallet_id, node_ids in after.used.items():
         if wallet_id.startswith("offering:"):
             covers[wallet_id.split(":", 1)[1]] = node_ids
-    steps = [offering_of[i] for i in plan]
+    steps = _prerequisites_first([offering_of[i] for i in plan])
     total_hours = sum(o.hours for o in steps)
     estimate = None
+    schedule: list[dict[str, Any]] = []
+    renewals: list[dict[str, Any]] = []
     if hours_per_week and hours_per_week > 0:
-        estimate = as_of + timedelta(weeks=total_hours / hours_per_week)
+        schedule, estimate = _schedule(pathway, steps, as_of, hours_per_week)
+        renewals = _renewals(after, estimate, offerings)
     return Completion(pathway=pathway, already_met=False, feasible=True, steps=steps,
                       cost=sum(o.cost for o in steps), hours=total_hours, exact=not exhausted, explored=explored,
                       covers=covers, evaluation_after=after, hours_per_week=hours_per_week,
-                      estimated_completion=estimate, currencies=sorted({o.currency for o in steps}))
+                      estimated_completion=estimate, currencies=sorted({o.currency for o in steps}),
+                      objective=objective, schedule=schedule, renewals=renewals)
+
+
+def _prerequisites_first(steps: list[Offering]) -> list[Offering]:
+    """The plan's steps in an order that takes each offering's ``requires`` first (shortest first otherwise)."""
+    ids = {o.id for o in steps}
+    done: set[str] = set()
+    out: list[Offering] = []
+    pending = sorted(steps, key=lambda o: (o.source == "self", o.hours, o.id))
+    while pending:
+        ready = [o for o in pending if all(r in done or r not in ids for r in o.requires)] or pending[:1]
+        step = ready[0]
+        out.append(step)
+        done.add(step.id)
+        pending.remove(step)
+    return out
+
+
+def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_per_week: float
+              ) -> tuple[list[dict[str, Any]], datetime]:
+    """Dated steps. Courses and exams follow one another at the pace; experience runs alongside them for the
+    months the pathway asks (calendar months, as experience is counted); the plan ends when both have."""
+    out: list[dict[str, Any]] = []
+    cursor = as_of
+    end = as_of
+    for o in steps:
+        if o.source == "self" and o.id.startswith("self:"):
+            node = pathway.requirements.get(o.id.split(":", 1)[1])
+            if node is not None and node.kind == "experience":
+                if node.min_months:
+                    finish = _add_months(as_of, math.ceil(node.min_months))
+                else:
+                    finish = as_of + timedelta(weeks=(node.min_hours or 0) / 40)  # full-time hours
+                out.append({"step": o.id, "name": o.name, "start": format_datetime(as_of),
+                            "end": format_datetime(finish), "note": "work experience, alongside the courses"})
+                end = max(end, finish)
+                continue
+        start = cursor
+        notes = [("after " + ", ".join(o.requires))] if o.requires else []
+        if o.eligible_after_months:
+            # counted from today: experience already held shortens the wait, the issuer checks it
+            start = max(start, _add_months(as_of, math.ceil(o.eligible_after_months)))
+            notes.append(f"eligible after {o.eligible_after_months:g} months of relevant experience")
+        finish = start + timedelta(weeks=o.hours / hours_per_week)
+        out.append({"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
+                    "note": "; ".join(notes) or None})
+        cursor = finish
+        end = max(end, finish)
+    return out, end
+
+
+def _renewals(evaluation: PathwayEvaluation | None, finish: datetime, offerings: Sequence[Offering]
+              ) -> list[dict[str, Any]]:
+    """Credentials the plan counts that expire before it is finished: each needs renewing, at the cost of the
+    offering that renews it (``renews``), else through the issuer's renewal route."""
+    if evaluation is None:
+        return []
+    out = []
+    seen: set[str] = set()
+    for node in _walk(evaluation.tree):
+        for c in node.credentials:
+            if c.get("hypothetical") or not c.get("expires") or c["wallet_id"] in seen:
+                continue
+            expires = datetime.fromisoformat(c["expires"].replace("Z", "+00:00"))
+            if expires > finish:
+                continue
+            seen.add(c["wallet_id"])
+            renewal = next((o for o in offerings if o.renews and o.renews.casefold() == (c["title"] or "").casefold()),
+                           None)
+            out.append({"wallet_id": c["wallet_id"], "title": c["title"], "expires": c["expires"],
+                        "renewal": renewal.to_dict() if renewal else None,
+                        "message": f"{c['title']} expires on {expires.date().isoformat()}, before the plan ends: "
+                                   + (f"renew it with {renewal.name} ({renewal.cost:,.2f} {renewal.currency})"
+                                      if renewal else "renew it through its issuer's renewal route")})
+    return out
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
+                 as_of: datetime, hours_per_week: float | None = None, budget: float | None = None,
+                 max_hours: float | None = None, time_limit: float | None = PLAN_SECONDS, **options: Any
+                 ) -> list[Completion]:
+    """The trade-off between cost and time: every plan no other plan beats on both (the Pareto set), cheapest
+    first. Found exactly by the epsilon-constraint method: the cheapest plan, then the cheapest plan that takes
+    fewer hours than the last one, until none does. One work budget for all of them."""
+    offerings = list(offerings)
+    deadline = time.monotonic() + time_limit if time_limit else None
+    plans: list[Completion] = []
+    limit = max_hours
+    while True:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None:
+            if plans and remaining <= 0.05:
+                break  # out of time: the plans so far (the first is always computed)
+            remaining = max(remaining, 0.1)
+        plan = cheapest_completion(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                                   budget=budget, max_hours=limit, time_limit=remaining, **options)
+        if plan.already_met:
+            return [plan]
+        if not plan.feasible:
+            if not plans:
+                plans.append(plan)  # why nothing completes the goal
+            break
+        if plans and plan.cost <= plans[-1].cost + 1e-9:
+            plans.pop()  # as cheap and faster: the slower one was dominated
+        plans.append(plan)
+        if plan.hours <= 0 or not plan.exact:
+            break
+        limit = plan.hours - 1e-6  # strictly fewer hours next
+    return plans
 
 
 def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:

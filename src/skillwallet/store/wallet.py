@@ -71,8 +71,9 @@ FACT_FIELDS = (
     "achievement_type", "achievement_aliases", "skills", "tags", "credits", "hours", "result", "level", "types",
     "parent_id", "self_attested",
 )
-# the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py)
-FACT_EXTRA = ("activity_start", "activity_end", "occupation")
+# the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py),
+# credit sums the unit of a credential's credits (stacking/units.py)
+FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit")
 RESERVED_PREFIX = "_"
 
 BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"

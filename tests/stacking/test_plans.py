@@ -1,0 +1,201 @@
+"""Plans in weeks, not only dollars: --fastest, the cost/weeks trade-off (Pareto set, checked against brute
+force), --budget and --max-weeks, and subscriptions priced at the learner's pace."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from skillwallet import paths
+from skillwallet.cli.app import app, run
+from skillwallet.errors import ExitCode
+from skillwallet.stacking.catalog import builtin_offerings
+from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
+from skillwallet.stacking.model import load_pathway_toml
+from skillwallet.stacking.optimise import Offering, cheapest_completion, pareto_plans, priced_at_pace
+from skillwallet.store import Wallet
+
+from .helpers import AS_OF
+
+THREE = load_pathway_toml("""
+id = "three"
+name = "Three skills"
+[policy]
+double_counting = true
+[requirements.root]
+type = "all"
+children = ["a", "b", "c"]
+[requirements.a]
+type = "skill"
+skill = "SQL"
+[requirements.b]
+type = "skill"
+skill = "Python"
+[requirements.c]
+type = "skill"
+skill = "Statistics"
+""")
+
+
+def test_a_subscription_costs_what_the_pace_takes():
+    google = builtin_offerings()["google-data-analytics"]
+    assert google.price_per_month == 49 and google.hours == 180
+    assert priced_at_pace(google, 6).cost == 343  # 30 weeks: 7 months at USD 49
+    assert priced_at_pace(google, 10).cost == 245  # 18 weeks: 5 months
+    assert priced_at_pace(google, None).cost == google.cost
+    fixed = builtin_offerings()["pl-300"]
+    assert priced_at_pace(fixed, 1).cost == fixed.cost  # an exam fee does not depend on the pace
+
+
+def test_cost_weeks_budget_and_max_weeks():
+    slow = Offering(id="slow", name="Slow and cheap", cost=10, hours=100, skills=["SQL", "Python", "Statistics"])
+    fast = Offering(id="fast", name="Fast and dear", cost=100, hours=10, skills=["SQL", "Python", "Statistics"])
+    plan = lambda **kw: cheapest_completion(THREE, [], [slow, fast], as_of=AS_OF, **kw)  # noqa: E731
+    assert [o.id for o in plan().steps] == ["slow"]
+    assert [o.id for o in plan(objective="weeks").steps] == ["fast"]
+    assert [o.id for o in plan(objective="weeks", budget=50).steps] == ["slow"]
+    assert [o.id for o in plan(max_hours=50).steps] == ["fast"]
+    nothing = plan(budget=5)
+    assert not nothing.feasible and nothing.constrained and nothing.to_dict()["within_constraints"] is False
+    assert [[o.id for o in p.steps] for p in pareto_plans(THREE, [], [slow, fast], as_of=AS_OF)] == [["slow"], ["fast"]]
+
+
+def brute_frontier(offerings):
+    index = CredentialIndex([], as_of=AS_OF, inference=None,
+                            hypothetical=[o.hypothetical_credential(AS_OF) for o in offerings])
+    evaluator = PathwayEvaluator(THREE, index, time_limit=None)
+    points = set()
+    for r in range(len(offerings) + 1):
+        for subset in itertools.combinations(range(len(offerings)), r):
+            chosen = set(subset)
+            if evaluator.is_met(lambda i: i in chosen):
+                points.add((sum(offerings[i].cost for i in subset), sum(offerings[i].hours for i in subset)))
+    return sorted(p for p in points if not any(q[0] <= p[0] and q[1] <= p[1] and q != p for q in points))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_trade_off_is_the_pareto_set(seed):
+    rng = random.Random(seed)
+    skills = ["SQL", "Python", "Statistics"]
+    offerings = [Offering(id=f"o{i}", name=f"Course {i}", cost=rng.choice([0, 20, 50, 90, 150]),
+                          hours=rng.choice([5, 10, 30, 60, 120]), skills=rng.sample(skills, rng.randint(1, 2)))
+                 for i in range(7)]
+    plans = pareto_plans(THREE, [], offerings, as_of=AS_OF, time_limit=None)
+    expected = brute_frontier(offerings)
+    if not expected:
+        assert not plans[0].feasible
+        return
+    assert [(p.cost, p.hours) for p in plans] == expected and all(p.exact for p in plans)
+
+
+@pytest.fixture
+def empty_wallet(passphrase):
+    Wallet.init(paths.wallet_home(), passphrase).close()
+
+
+def test_cli_fastest_tradeoff_and_constraints(empty_wallet, capsys):
+    runner = CliRunner()
+    base = ["stack", "--goal", "cloud-engineer", "--as-of", "2026-01-01", "--next", "--hours-per-week", "6"]
+    cheapest = json.loads(runner.invoke(app, [*base, "--json"]).stdout)["next"]
+    fastest = json.loads(runner.invoke(app, [*base, "--fastest", "--json"]).stdout)["next"]
+    assert fastest["objective"] == "weeks" and fastest["hours"] <= cheapest["hours"]
+    assert fastest["cost"] >= cheapest["cost"]
+    human = runner.invoke(app, [*base, "--fastest"])
+    assert "Fastest next steps (exact)" in human.stdout
+    trade = json.loads(runner.invoke(app, [*base, "--tradeoff", "--json"]).stdout)
+    costs = [p["cost"] for p in trade["pareto"]]
+    hours = [p["hours"] for p in trade["pareto"]]
+    assert costs == sorted(costs) and hours == sorted(hours, reverse=True) and len(trade["pareto"]) >= 2
+    assert trade["pareto"][0]["cost"] == cheapest["cost"]
+    human = runner.invoke(app, [*base, "--tradeoff"], env={"COLUMNS": "200"})
+    assert "Plans trading cost against time, cheapest first" in human.stdout
+    tight = runner.invoke(app, [*base, "--budget", "1"])
+    assert tight.exit_code == 0 and "within the --budget / --max-weeks given" in tight.stdout
+    capsys.readouterr()
+    assert run(["stack", "--goal", "cloud-engineer", "--next", "--max-weeks", "3"]) == ExitCode.BAD_INPUT
+    assert "error: --max-weeks needs --hours-per-week" in capsys.readouterr().err
+    assert run(["stack", "--goal", "cloud-engineer", "--fastest"]) == ExitCode.BAD_INPUT
+    assert "need --next" in capsys.readouterr().err
+
+
+def test_a_plan_is_dated_ordered_and_renews_what_lapses_before_it_ends():
+    from .helpers import cred
+
+    pathway = load_pathway_toml("""
+id = "dated"
+name = "Dated"
+[requirements.root]
+type = "all"
+children = ["a", "b", "cert", "work"]
+[requirements.a]
+type = "skill"
+skill = "SQL"
+[requirements.b]
+type = "skill"
+skill = "Python"
+[requirements.cert]
+type = "credential"
+name = "Old Cert"
+[requirements.work]
+type = "experience"
+min_months = 6
+occupation = ["Data analyst"]
+""")
+    intro = Offering(id="intro", name="Intro", cost=10, hours=60, skills=["SQL"])
+    advanced = Offering(id="advanced", name="Advanced", cost=10, hours=12, skills=["Python"], requires=["intro"])
+    renew = Offering(id="renew-old", name="Old Cert renewal", cost=75, hours=5, achievement_id="x:renewal",
+                     renews="Old Cert")
+    held = [cred("Old Cert", expires="2025-08-01")]
+    plan = cheapest_completion(pathway, held, [intro, advanced, renew], as_of=AS_OF, hours_per_week=6)
+    assert [o.id for o in plan.steps] == ["intro", "advanced", "self:work"]  # the prerequisite first
+    schedule = {s["step"]: s for s in plan.schedule}
+    assert schedule["intro"]["start"].startswith("2025-06-01") and schedule["intro"]["end"].startswith("2025-08-10")
+    assert schedule["advanced"]["start"] == schedule["intro"]["end"] and schedule["advanced"]["note"] == "after intro"
+    # six calendar months of work run alongside the courses and end the plan
+    assert schedule["self:work"]["end"].startswith("2025-12-01") and plan.estimated_completion.month == 12
+    # the held certificate lapses before the plan ends: renew it, with the offering that renews it
+    [renewal] = plan.renewals
+    assert renewal["title"] == "Old Cert" and renewal["renewal"]["id"] == "renew-old"
+    assert "renew it with Old Cert renewal (75.00 USD)" in renewal["message"]
+
+
+def test_planned_work_experience_is_not_evidence_of_skills():
+    # months of planned work in an occupation count as experience, not as the skills a course would teach
+    from skillwallet.stacking.catalog import builtin_pathways
+
+    from .helpers import cred
+
+    offerings = builtin_offerings()
+    held = [cred("Tableau course", skills=["Tableau"])]
+    plan = cheapest_completion(builtin_pathways()["data-analyst"], held, [offerings["pcep"], offerings["excel-skills"]],
+                               as_of=AS_OF, hours_per_week=6)
+    assert not plan.feasible  # SQL and statistics still need a course: six months' work does not teach them
+
+
+def test_pmp_comes_after_its_eligibility_and_fastest_avoids_the_wait():
+    pmp = builtin_offerings()["pmp"]
+    assert pmp.eligible_after_months == 36
+    pathway = load_pathway_toml("""
+id = "pm"
+name = "PM"
+[requirements.root]
+type = "skill"
+skill = "Budgeting"
+""")
+    course = Offering(id="budget-course", name="Budgeting course", cost=900, hours=30, skills=["Budgeting"])
+    cheap = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5)
+    assert [o.id for o in cheap.steps] == ["pmp"]
+    [step] = cheap.schedule
+    assert step["start"].startswith("2028-06-01") and "eligible after 36 months" in step["note"]
+    fast = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5, objective="weeks")
+    assert [o.id for o in fast.steps] == ["budget-course"]
+
+
+def test_the_trade_off_always_answers_at_least_the_cheapest_plan():
+    slow = Offering(id="slow", name="Slow and cheap", cost=10, hours=100, skills=["SQL", "Python", "Statistics"])
+    plans = pareto_plans(THREE, [], [slow], as_of=AS_OF, time_limit=1e-6)  # the budget is gone at once
+    assert len(plans) == 1 and [o.id for o in plans[0].steps] == ["slow"]
