@@ -15,7 +15,7 @@ from skillwallet.skills.inventory import skill_gap
 from skillwallet.stacking.catalog import Catalog, builtin_offerings, builtin_pathways
 from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.explain import add_fill_hints
-from skillwallet.stacking.interchange import import_pathway_documents
+from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.store import Wallet
 
