@@ -40,7 +40,7 @@ class ExitCode(IntEnum):
 EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
     ExitCode.INTERNAL: "internal error (a bug; run with --debug for the traceback and report it)",
-    ExitCode.USAGE: "bad command line: unknown option, missing argument",
+    ExitCode.USAGE: "bad command line: unknown command or option, missing argument, a value an option cannot take",
     ExitCode.NO_WALLET: "no wallet at the wallet location (run `skillwallet init`)",
     ExitCode.BAD_PASSPHRASE: "wrong passphrase, or the wrapped key was tampered with",
     ExitCode.CORRUPT: "the wallet or a backup is damaged, truncated or tampered with",
@@ -74,6 +74,13 @@ class SkillwalletError(Exception):
         super().__init__(message)
         self.message = message
         self.hints = list(hints)
+
+
+class UsageError(SkillwalletError):
+    """The command line itself is wrong (an option value, a missing or contradictory option), as opposed to an
+    input *file* that cannot be used (:class:`InvalidInputError`): exit 2, the code of every parser error."""
+
+    exit_code = ExitCode.USAGE
 
 
 class WalletNotFoundError(SkillwalletError):

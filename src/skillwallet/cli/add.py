@@ -71,26 +71,26 @@ def add_command(
     credits: Optional[float] = typer.Option(None, "--credits", min=0, help="Self-attested entry: credits (e.g. ECTS)."),
 ) -> None:
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import InvalidInputError, UsageError
 
     inputs = list(inputs or [])
     self_options = any(v for v in (title, issuer_name, description, date, until, evidence, skills)) or credits is not None
     if self_kind is None and self_options:
-        raise InvalidInputError("--title, --issuer-name, --date, --until, --evidence, --skill and --credits go with --self KIND")
+        raise UsageError("--title, --issuer-name, --date, --until, --evidence, --skill and --credits go with --self KIND")
     if self_kind is not None:
         if inputs:
-            raise InvalidInputError("give either files to import or --self KIND, not both")
+            raise UsageError("give either files to import or --self KIND, not both")
         if self_kind not in SELF_KINDS:
-            raise InvalidInputError(f"unknown entry kind {self_kind!r}", f"choose one of: {', '.join(SELF_KINDS)}")
+            raise UsageError(f"unknown entry kind {self_kind!r}", f"choose one of: {', '.join(SELF_KINDS)}")
         if not title:
-            raise InvalidInputError("a self-attested entry needs --title")
+            raise UsageError("a self-attested entry needs --title")
         _add_self_attested(
             self_kind, title, issuer_name, description, date, until, evidence or [], skills or [], credits, as_json, no_verify,
             replace,
         )
         return
     if not inputs:
-        raise InvalidInputError("nothing to add", "give files, folders, .zip archives or - for standard input; or --self KIND")
+        raise UsageError("nothing to add", "give files, folders, .zip archives or - for standard input; or --self KIND")
 
     from skillwallet.formats.inputs import expand_inputs
 

@@ -77,10 +77,10 @@ def list_command(
 ) -> None:
     """List the credentials in the wallet."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
 
     if sort not in SORT_KEYS:
-        raise InvalidInputError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
+        raise UsageError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
     with open_wallet() as wallet:
         everything = wallet.list_summaries()
     from skillwallet.model import format_datetime
@@ -239,10 +239,10 @@ def note_command(
 ) -> None:
     """Attach a private note to a credential."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
 
     if text is None and not clear:
-        raise InvalidInputError("give the note TEXT, or --clear to remove the note")
+        raise UsageError("give the note TEXT, or --clear to remove the note")
     with open_wallet() as wallet:
         stored = wallet.get_credential(credential_id)
         wallet.set_note(stored.wallet_id, None if clear else text)

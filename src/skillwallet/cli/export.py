@@ -15,7 +15,7 @@ from typing import Any, List, Optional
 import typer
 
 from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
-from skillwallet.errors import ExportError, InvalidInputError
+from skillwallet.errors import ExportError, UsageError
 
 # --format values and the file extensions that imply them
 FORMATS = {
@@ -50,14 +50,14 @@ def _now() -> datetime:
 def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     """Decide what to produce from the mode flag, --format and the output file's extension."""
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise InvalidInputError(f"unknown format {fmt!r}", "use one of: " + ", ".join(sorted(FORMATS)))
+        raise UsageError(f"unknown format {fmt!r}", "use one of: " + ", ".join(sorted(FORMATS)))
     from_format = FORMATS[fmt.lower()] if fmt else None
     extension = Path(output).suffix.lower() if output and output != "-" else ""
     from_extension = FORMATS.get(EXTENSIONS.get(extension, ""), None)
     if mode == "resume":
         kind = from_format or from_extension or "resume-pdf"
         if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
-            raise InvalidInputError(
+            raise UsageError(
                 f"a resume is written as PDF, Markdown, HTML or JSON Resume, not {fmt or extension}",
                 "use -o resume.pdf, resume.md, resume.html, or --json-resume -o resume.json",
             )
@@ -65,27 +65,27 @@ def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     if mode == "qr":
         kind = from_format or from_extension or "qr-terminal"
         if output and output != "-" and kind not in ("qr-png", "qr-svg"):
-            raise InvalidInputError("a QR code is written as .png or .svg", "use -o badge.png or -o badge.svg")
+            raise UsageError("a QR code is written as .png or .svg", "use -o badge.png or -o badge.svg")
         return kind
     if mode in ("presentation", "json-resume", "calendar", "linkedin"):
         if from_format and from_format != mode:
-            raise InvalidInputError(f"--{mode} and --format {fmt} contradict each other")
+            raise UsageError(f"--{mode} and --format {fmt} contradict each other")
         return mode
     # no mode flag: infer from --format or the extension
     kind = from_format or from_extension
     if kind is None:
         if extension == ".json":
-            raise InvalidInputError(
+            raise UsageError(
                 "a .json file can be a JSON Resume or a signed presentation: say which",
                 "add --json-resume or --presentation",
             )
-        raise InvalidInputError(
+        raise UsageError(
             "what should be exported?",
             "use --resume -o resume.pdf, --qr ID, --presentation -o vp.json, --json-resume -o resume.json, "
             "--linkedin ID or --calendar -o renewals.ics",
         )
     if kind.startswith("qr-"):
-        raise InvalidInputError("a QR code needs the credential: --qr ID", f"e.g. skillwallet export --qr ID -o badge{extension}")
+        raise UsageError("a QR code needs the credential: --qr ID", f"e.g. skillwallet export --qr ID -o badge{extension}")
     return kind
 
 
@@ -204,20 +204,20 @@ def export_command(
     modes = [name for name, on in (("resume", resume), ("qr", qr is not None), ("presentation", presentation),
                                    ("json-resume", json_resume), ("linkedin", linkedin is not None), ("calendar", calendar)) if on]
     if len(modes) > 1:
-        raise InvalidInputError(f"choose one export at a time, not {' and '.join('--' + m for m in modes)}")
+        raise UsageError(f"choose one export at a time, not {' and '.join('--' + m for m in modes)}")
     kind = _kind_from(modes[0] if modes else None, fmt, output)
     if kind not in ("qr-terminal", "qr-png", "qr-svg", "linkedin") and not output:
-        raise InvalidInputError(f"say where to write the {kind.replace('-', ' ')}: -o FILE (or -o - for stdout)")
+        raise UsageError(f"say where to write the {kind.replace('-', ' ')}: -o FILE (or -o - for stdout)")
     if kind in ("linkedin",) and output:
-        raise InvalidInputError("--linkedin prints a link; it writes no file")
+        raise UsageError("--linkedin prints a link; it writes no file")
     if kind in ("qr-png", "qr-svg") and not output:
-        raise InvalidInputError("say where to write the QR image: -o badge.png")
+        raise UsageError("say where to write the QR image: -o badge.png")
     if output == "-" and kind not in TEXT_KINDS and is_terminal(sys.stdout):
-        raise InvalidInputError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
+        raise UsageError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
     if qr_content not in ("auto", "url", "embed"):
-        raise InvalidInputError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
+        raise UsageError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
     if paper is not None and paper.lower() not in ("a4", "letter"):
-        raise InvalidInputError(f"unknown paper size {paper!r}", "use a4 or letter")
+        raise UsageError(f"unknown paper size {paper!r}", "use a4 or letter")
 
     from skillwallet.cli.session import open_wallet
 

@@ -214,14 +214,14 @@ def stack_command(
 ) -> None:
     """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
     from skillwallet.stacking.optimise import cheapest_completion
 
     when = parse_as_of(as_of)
     if (next_steps or hours_per_week) and not goal:
-        raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
+        raise UsageError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
     with open_wallet() as wallet:
         catalog = Catalog(wallet)
         credentials = wallet.list_credentials()

@@ -239,7 +239,7 @@ def verify_command(
     Give wallet ids, credential files (not yet added), a Verifiable Presentation file, or --all.
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
-    from skillwallet.errors import InvalidInputError, NotVerifiedError
+    from skillwallet.errors import InvalidInputError, NotVerifiedError, UsageError
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.store.wallet import document_sha256
@@ -248,7 +248,7 @@ def verify_command(
 
     targets = list(targets or [])
     if not targets and not all_:
-        raise InvalidInputError("nothing to verify", "give credential ids or files, or --all")
+        raise UsageError("nothing to verify", "give credential ids or files, or --all")
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])
@@ -295,8 +295,10 @@ def verify_command(
             try:
                 credentials = _parse_file(data, target)
             except InvalidInputError as exc:
-                # one unreadable file is a result of its own, not the end of the batch
-                results.append(_result(target, None, _unreadable_verdict(exc.message)))
+                # one unreadable file is a result of its own, not the end of the batch; its source is printed
+                # beside the reason already
+                message = exc.message.removeprefix(f"{target}: ")
+                results.append(_result(target, None, _unreadable_verdict(message)))
                 continue
             if any(cred.extra.get("from_presentation") for cred in credentials):
                 # the parser found a presentation the reader did not: never let its credentials stand alone
@@ -353,9 +355,7 @@ def verify_command(
         if r["kind"] == "credential"
         and not (r["verdict"] == VERDICT_VERIFIED and r["in_force"] and r["checks"].get("status") in ("pass", "na"))
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
-    hints = [
-        f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
-    ]
+    hints = _what_to_do(failing, as_json)
     if challenge is not None or domain is not None:
         # a challenge / domain is a demand: met only by a verified presentation proof that carries it
         options = (("--challenge", challenge), ("--domain", domain))
@@ -371,6 +371,25 @@ def verify_command(
             f"{len(failing)} of {len(results)} checked {'is' if len(failing) == 1 else 'are'} not verified and in force",
             *hints,
         )
+
+
+def _what_to_do(failing: list[dict[str, Any]], as_json: bool) -> list[str]:
+    """``hint:`` lines that say what to do about the failures; the reasons themselves were printed once, above
+    the summary (or are in the JSON), and are not repeated here."""
+    reasons = [reason for r in failing for reason in r["reasons"]]
+    hints = []
+    if any("not available offline" in reason for reason in reasons):
+        hints.append(
+            "a document needed is not available offline: run again with --online to fetch it, give a copy with "
+            "--document URL=FILE, or keep one with `skillwallet documents add URL FILE`"
+        )
+    if any(r["checks"].get("status") == "unknown" for r in failing) and not hints:
+        hints.append("the status list could not be checked: run again with --online to fetch it")
+    if as_json:  # the reasons went to stdout: one line each here, for the person watching stderr
+        hints += [f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]]
+    elif failing:
+        hints.append("the reason for each is printed above; `skillwallet verify --json` gives every check")
+    return hints
 
 
 def _state(result: dict[str, Any]) -> str:
