@@ -3,8 +3,12 @@ global options anywhere, one duration syntax, hints that say what to do."""
 
 from __future__ import annotations
 
+import json
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +165,141 @@ def test_init_ends_with_the_next_three_commands(capsys, passphrase):
     lines = err.splitlines()
     steps = lines[lines.index("next:") + 1:]
     assert [s.split()[:2] for s in steps] == [["skillwallet", "add"], ["skillwallet", "verify"], ["skillwallet", "stack"]]
+
+
+# --- Ctrl-C: one line that says what was done, exit 130 ------------------------------------------------------------
+
+TEMPLATE = json.loads((ROOT / "interop/fixtures/1edtech-ob3/basic-open-badge-credential.json").read_text())
+
+
+def write_badges(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        document = dict(TEMPLATE, id=f"http://example.com/credentials/{number}", name=f"Badge {number}")
+        (folder / f"badge-{number:05d}.json").write_text(json.dumps(document))
+
+
+def test_ctrl_c_during_add_of_a_folder_says_what_was_added_and_loses_nothing(tmp_path, passphrase, capsys):
+    from skillwallet.paths import wallet_home
+
+    init_wallet(capsys)
+    folder = tmp_path / "badges"
+    write_badges(folder, 4000)
+    home = wallet_home()
+    proc = subprocess.Popen([sys.executable, "-m", "skillwallet", "add", "--no-verify", str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    wal = home / "wallet.sqlite-wal"
+    while (not wal.exists() or wal.stat().st_size < 1_500_000) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # batches are committed (a batch writes ~0.5 MB): the import loop is running
+    assert proc.poll() is None, "the import finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    (line,) = err.splitlines()
+    match = re.fullmatch(r"interrupted: ([\d,]+) added, nothing lost; run the same command again to continue", line)
+    assert match, line
+    added = int(match.group(1).replace(",", ""))
+    assert 0 < added < 4000
+    code, out, err = cli(capsys, "list", "--json")
+    assert json.loads(out)["total"] == added  # what it said it added is there
+    code, out, err = cli(capsys, "add", "--no-verify", "--json", str(folder))  # and the same command continues
+    summary = json.loads(out)["summary"]
+    assert summary["present"] == added and summary["added"] == 4000 - added
+
+
+def test_ctrl_c_during_verify_all_says_how_many_were_checked(capsys, passphrase, tmp_path, monkeypatch):
+    import skillwallet.verify.verifier as verifier
+
+    init_wallet(capsys)
+    write_badges(tmp_path / "badges", 5)
+    assert cli(capsys, "add", "--no-verify", str(tmp_path / "badges"))[0] == 0
+    real, calls = verifier.verify_credential, []
+
+    def interrupted_on_the_fourth(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verifier, "verify_credential", interrupted_on_the_fourth)
+    code, out, err = cli(capsys, "verify", "--all")
+    assert code == 130
+    assert err == "interrupted: 3 of 5 checked, nothing lost; run the same command again to check them all\n"
+
+
+def test_ctrl_c_during_export_writes_nothing(capsys, passphrase, tmp_path, monkeypatch):
+    from skillwallet.cli import export
+
+    init_wallet(capsys)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "_export_selection", interrupted)
+    target = tmp_path / "renewals.ics"
+    code, out, err = cli(capsys, "export", "--calendar", "-o", str(target))
+    assert code == 130
+    assert err == "interrupted: nothing written; run the same command again to export\n"
+    assert not target.exists()
+
+
+# --- export never overwrites silently; the extension and the format agree ----------------------------------------
+
+
+def test_export_refuses_to_overwrite_without_force(capsys, passphrase, tmp_path):
+    init_wallet(capsys)
+    write_badges(tmp_path / "badges", 2)
+    assert cli(capsys, "add", "--no-verify", str(tmp_path / "badges"))[0] == 0
+    target = tmp_path / "resume.md"
+    target.write_text("my own notes\n")
+    code, out, err = cli(capsys, "export", "--resume", "-o", str(target))
+    assert code == ExitCode.EXISTS
+    assert err.startswith("error: ") and "hint: add --force" in err
+    assert target.read_text() == "my own notes\n"
+    assert cli(capsys, "profile", "set", "--name", "Zoe Example")[0] == 0
+    code, out, err = cli(capsys, "export", "--resume", "-o", str(target), "--force")
+    assert code == 0, err
+    assert target.read_text() != "my own notes\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--calendar", "-o", "x.pdf"],
+        ["--presentation", "-o", "vp.ics"],
+        ["--json-resume", "-o", "resume.md"],
+        ["--resume", "-o", "resume.json"],
+        ["--resume", "-o", "resume.pdf", "--format", "md"],
+        ["--qr", "abc", "-o", "badge.pdf"],
+    ],
+)
+def test_export_checks_the_extension_against_the_format_asked_for(capsys, tmp_path, args):
+    args = [str(tmp_path / a) if "." in a else a for a in args]
+    code, out, err = cli(capsys, "export", *args)
+    assert code == ExitCode.USAGE, err
+    assert err.startswith("error: ") and "hint: " in err
+    assert list(tmp_path.iterdir()) == [tmp_path / "home", tmp_path / "tmp"] or not any(
+        p.suffix for p in tmp_path.iterdir()
+    )
+
+
+def test_ctrl_c_anywhere_else_is_one_line_and_exit_130(capsys, passphrase, monkeypatch):
+    from skillwallet.cli import credentials
+
+    init_wallet(capsys)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(credentials, "emit_json", interrupted)
+    code, out, err = cli(capsys, "list", "--json")
+    assert (code, err) == (130, "interrupted\n")
+
+
+def test_verify_all_on_an_empty_wallet_says_there_is_nothing_to_verify(capsys, passphrase):
+    init_wallet(capsys)
+    code, out, err = cli(capsys, "verify", "--all")
+    assert code == 0 and out == ""
+    assert err.startswith("nothing to verify: the wallet holds no credentials yet")

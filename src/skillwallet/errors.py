@@ -35,6 +35,7 @@ class ExitCode(IntEnum):
     EXPORT = 18
     UNAVAILABLE = 19
     PROBLEMS_FOUND = 20
+    INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command ended by Ctrl-C
 
 
 EXIT_CODE_DOCS: dict[ExitCode, str] = {
@@ -59,6 +60,7 @@ EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.EXPORT: "an export could not be produced (empty selection, too large for a QR code, no profile)",
     ExitCode.UNAVAILABLE: "a document needed is not available offline and could not be fetched",
     ExitCode.PROBLEMS_FOUND: "`skillwallet doctor` found a problem (each comes with what to do)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C): what was done is kept; run the same command again to continue",
 }
 
 
@@ -151,6 +153,13 @@ class ExportError(SkillwalletError):
 
 class DocumentUnavailableError(SkillwalletError):
     exit_code = ExitCode.UNAVAILABLE
+
+
+class OperationInterrupted(SkillwalletError):
+    """Ctrl-C during a long operation. ``message`` says what was done (``1,792 added, nothing lost``); the CLI
+    prints it as one ``interrupted: ...`` line."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 class ProblemsFoundError(SkillwalletError):

@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(f"skillwallet {__version__}\n")
         raise SystemExit(0)
-    from skillwallet.cli.app import run
-
+    try:
+        from skillwallet.cli.app import run
+    except KeyboardInterrupt:  # Ctrl-C while starting: nothing was done yet
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
     raise SystemExit(run(args))

@@ -99,10 +99,17 @@ def add_command(
     urls = [i for i in inputs if i.lower().startswith(("https://", "http://"))]
     paths = [i for i in inputs if i not in urls]
     with open_wallet() as wallet:
-        items = list(expand_inputs(paths))
-        if not items and not urls:
-            raise InvalidInputError("no files found in " + ", ".join(inputs))
-        report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace)
+        try:
+            items = list(expand_inputs(paths))
+            if not items and not urls:
+                raise InvalidInputError("no files found in " + ", ".join(inputs))
+            report = _run_import(wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace)
+        except KeyboardInterrupt:
+            # Ctrl-C while reading the inputs, before the first credential was written (the import loop itself
+            # reports how many it added)
+            from skillwallet.errors import OperationInterrupted
+
+            raise OperationInterrupted("0 added, nothing lost", "run the same command again to continue") from None
     _print_report(report, as_json)
     _exit_for(report, len(items))
 

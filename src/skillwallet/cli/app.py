@@ -13,7 +13,7 @@ import typer
 from skillwallet import __version__
 from skillwallet.cli import fast_params
 from skillwallet.cli.common import CliState, print_error, safe_text
-from skillwallet.errors import ExitCode, SkillwalletError
+from skillwallet.errors import ExitCode, OperationInterrupted, SkillwalletError
 
 # Plain option values (numbers, paths, strings) are converted without importing pydantic: see fast_params.
 fast_params.install()
@@ -180,6 +180,11 @@ def run(args: list[str]) -> int:
     debug = "--debug" in args
     try:
         result = app(args=args, prog_name="skillwallet", standalone_mode=False)
+    except OperationInterrupted as exc:
+        # Ctrl-C in a long operation: one line that says what was done and what to do next
+        sys.stderr.write(safe_text("interrupted: " + "; ".join([exc.message, *exc.hints])) + "\n")
+        sys.stderr.flush()
+        return int(exc.exit_code)
     except SkillwalletError as exc:
         print_error(exc.message, exc.hints)
         return int(exc.exit_code)
@@ -187,6 +192,10 @@ def run(args: list[str]) -> int:
         print_error("cancelled")
         return int(ExitCode.CANCELLED)
     except typer.Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C into a silent Exit(130)
+            sys.stderr.write("interrupted\n")
+            sys.stderr.flush()
+            return int(ExitCode.INTERRUPTED)
         return int(exc.exit_code or 0)
     except typer.TyperException as exc:
         # The parser's own errors (unknown command or option, missing argument, bad value): the same one
@@ -208,8 +217,9 @@ def run(args: list[str]) -> int:
             print_error(message, hints)
         return int(exc.exit_code if exc.exit_code is not None else ExitCode.USAGE)
     except KeyboardInterrupt:
-        print_error("interrupted")
-        return 130
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the boundary: never a traceback unless asked for
@@ -220,5 +230,10 @@ def run(args: list[str]) -> int:
             ["this is a bug in skillwallet; run again with --debug for details and report it"],
         )
         return int(ExitCode.INTERNAL)
-    # Without standalone mode, a command's ``raise typer.Exit(n)`` comes back as the return value.
-    return result if isinstance(result, int) and not isinstance(result, bool) else 0
+    # Without standalone mode, a command's ``raise typer.Exit(n)`` comes back as the return value; so does Ctrl-C,
+    # which typer turns into a silent Exit(130) (no command of ours exits 130 itself).
+    code = result if isinstance(result, int) and not isinstance(result, bool) else 0
+    if code == ExitCode.INTERRUPTED:
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    return code

@@ -7,6 +7,7 @@ atomically (:mod:`skillwallet.export.files`); nothing else unencrypted touches t
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, List, Optional
 import typer
 
 from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
-from skillwallet.errors import ExportError, UsageError
+from skillwallet.errors import AlreadyExistsError, ExportError, OperationInterrupted, UsageError
 
 # --format values and the file extensions that imply them
 FORMATS = {
@@ -47,6 +48,24 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _default_kind(mode: str) -> str:
+    return {"resume": "resume-pdf", "qr": "qr-png"}.get(mode, mode)
+
+
+def _fits(mode: str, kind: str) -> bool:
+    """Whether ``--<mode>`` can write ``kind`` (the kind an extension implies)."""
+    if mode == "resume":
+        return kind.startswith("resume")
+    if mode == "qr":
+        return kind.startswith("qr-")
+    return kind == mode
+
+
+def _extension_for(kind: str) -> str:
+    return {"resume-pdf": ".pdf", "resume-md": ".md", "resume-html": ".html", "json-resume": ".json",
+            "presentation": ".json", "calendar": ".ics", "qr-png": ".png", "qr-svg": ".svg"}.get(kind, "")
+
+
 def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     """Decide what to produce from the mode flag, --format and the output file's extension."""
     if fmt is not None and fmt.lower() not in FORMATS:
@@ -54,6 +73,19 @@ def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     from_format = FORMATS[fmt.lower()] if fmt else None
     extension = Path(output).suffix.lower() if output and output != "-" else ""
     from_extension = FORMATS.get(EXTENSIONS.get(extension, ""), None)
+    # the file's extension and the format asked for must agree: resume.pdf holding Markdown helps nobody
+    if from_format and from_extension and from_format != from_extension:
+        raise UsageError(
+            f"-o {output} names a {extension} file, but --format {fmt} was asked for",
+            f"name the file for its format (e.g. -o {Path(output).stem}{_extension_for(from_format)}), or drop --format",
+        )
+    if mode is not None and from_extension and not _fits(mode, from_extension):
+        raise UsageError(
+            f"-o {output} names a {extension} file, which --{mode} does not write",
+            f"use -o {Path(output).stem}{_extension_for(_default_kind(mode))}",
+        )
+    if mode == "resume" and extension == ".json":
+        raise UsageError("a resume written as .json is a JSON Resume", "use --json-resume -o resume.json")
     if mode == "resume":
         kind = from_format or from_extension or "resume-pdf"
         if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
@@ -186,6 +218,7 @@ def export_command(
     cryptosuite: str = typer.Option("eddsa-rdfc-2022", "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 or eddsa-jcs-2022."),
     remind_days: int = typer.Option(30, "--remind-days", min=0, metavar="DAYS", help="Calendar: alarm this many days before expiry."),
     renew_days: int = typer.Option(60, "--renew-days", min=0, metavar="DAYS", help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
 ) -> None:
     """Export proof of your credentials: a resume with QR codes, a QR code, a signed presentation, a JSON Resume,
@@ -219,8 +252,22 @@ def export_command(
     if paper is not None and paper.lower() not in ("a4", "letter"):
         raise UsageError(f"unknown paper size {paper!r}", "use a4 or letter")
 
+    if output and output != "-" and os.path.lexists(output) and not force:
+        raise AlreadyExistsError(f"{output} exists; nothing written", "add --force to overwrite it, or choose another -o FILE")
+
     from skillwallet.cli.session import open_wallet
 
+    try:
+        _export(kind, output, as_json, qr, linkedin, ids=ids, tags=tags, goal=goal, paper=paper, no_qr=no_qr,
+                qr_content=qr_content, include_invalid=include_invalid, challenge=challenge, domain=domain,
+                cryptosuite=cryptosuite, remind_days=remind_days, renew_days=renew_days, open_wallet=open_wallet)
+    except KeyboardInterrupt:
+        # the file is written atomically, once the export is complete: an interrupted export leaves nothing behind
+        raise OperationInterrupted("nothing written", "run the same command again to export") from None
+
+
+def _export(kind, output, as_json, qr, linkedin, *, ids, tags, goal, paper, no_qr, qr_content, include_invalid,
+            challenge, domain, cryptosuite, remind_days, renew_days, open_wallet) -> None:
     summary: dict[str, Any] = {"kind": kind}
     with open_wallet() as wallet:
         if kind in ("qr-terminal", "qr-png", "qr-svg"):

@@ -239,7 +239,7 @@ def verify_command(
     Give wallet ids, credential files (not yet added), a Verifiable Presentation file, or --all.
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
-    from skillwallet.errors import InvalidInputError, NotVerifiedError, UsageError
+    from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.store.wallet import document_sha256
@@ -322,20 +322,29 @@ def verify_command(
                 task = bar.add_task("Verifying", total=len(stored))
                 precomputed = _precompute([s.credential for s in stored], wallet)
                 deferred = _DeferredWallet(wallet)
-                for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
-                    try:
-                        verdict = verify_credential(
-                            item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
-                            status_cache=status_cache,
-                        )
-                    except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
-                        verdict = _failed_verdict(exc)
-                    if record:
-                        deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
-                    results.append(_result(item.wallet_id, item.credential.title, verdict))
-                    bar.advance(task)
-                    if number % WRITE_BATCH == 0:
-                        deferred.flush()
+                before = len(results)
+                try:
+                    for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
+                        try:
+                            verdict = verify_credential(
+                                item.credential, resolver=resolver, as_of=when, wallet=deferred,
+                                canonical_cache=hashes, status_cache=status_cache,
+                            )
+                        except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                            verdict = _failed_verdict(exc)
+                        if record:
+                            deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
+                        results.append(_result(item.wallet_id, item.credential.title, verdict))
+                        bar.advance(task)
+                        if number % WRITE_BATCH == 0:
+                            deferred.flush()
+                except KeyboardInterrupt:
+                    # verifying changes no credential; the verdicts found so far are kept (one transaction)
+                    deferred.flush()
+                    raise OperationInterrupted(
+                        f"{len(results) - before:,} of {len(stored):,} checked, nothing lost",
+                        "run the same command again to check them all",
+                    ) from None
                 deferred.flush()
     finally:
         if wallet is not None:
@@ -344,6 +353,10 @@ def verify_command(
             documents.close()
 
     _mark_trusted_issuers(results)
+    if not results and not as_json:
+        # `verify --all` on an empty wallet: say so, rather than print a table with no rows
+        info("nothing to verify: the wallet holds no credentials yet (add some with: skillwallet add FILE)")
+        return
     if as_json:
         emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
     else:
