@@ -303,3 +303,28 @@ def test_verify_all_on_an_empty_wallet_says_there_is_nothing_to_verify(capsys, p
     code, out, err = cli(capsys, "verify", "--all")
     assert code == 0 and out == ""
     assert err.startswith("nothing to verify: the wallet holds no credentials yet")
+
+
+# --- completion offers goal and pathway ids, from the shipped catalogue only ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("skillwallet stack --goal data-", ["data-analyst", "data-scientist"]),
+        ("skillwallet pathways show cloud", ["cloud-engineer"]),
+        ("skillwallet export --goal cyber", ["cybersecurity-analyst"]),
+    ],
+)
+def test_completion_offers_pathway_ids_without_opening_the_wallet(capsys, monkeypatch, passphrase, words, expected):
+    from skillwallet.cli import session
+
+    init_wallet(capsys)
+    monkeypatch.setattr(session, "open_wallet", lambda *a, **k: pytest.fail("completion opened the wallet"))
+    monkeypatch.setattr(session, "get_passphrase", lambda *a, **k: pytest.fail("completion asked for the passphrase"))
+    monkeypatch.setenv("_SKILLWALLET_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", words)
+    monkeypatch.setenv("COMP_CWORD", str(len(words.split()) - 1))
+    assert run([]) == 0
+    replies = capsys.readouterr().out.split()
+    assert sorted(replies) == expected

@@ -54,6 +54,37 @@ fi
 """
 
 
+# --- values offered at TAB -------------------------------------------------------------------------------------
+#
+# Completion runs before any command and must never ask for the passphrase or decrypt the wallet. So values are
+# offered only from what is not secret: the built-in pathway catalogue shipped with skillwallet (goal and pathway
+# ids). Credential ids, tags and the pathways a user added live only inside the encrypted wallet, and there is no
+# unencrypted index of them (tags can say more than their owner wants on disk in clear): they are not offered.
+
+
+def builtin_pathway_ids() -> list[str]:
+    """The ids of the built-in pathways, read from the shipped TOML files (their ``id = "..."`` line)."""
+    import re
+    from importlib import resources
+
+    ids = []
+    folder = resources.files("skillwallet.data").joinpath("pathways")
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            match = re.search(r'(?m)^id\s*=\s*"([^"]+)"', entry.read_text(encoding="utf-8"))
+            if match:
+                ids.append(match.group(1))
+    return sorted(ids)
+
+
+def complete_pathway_id(incomplete: str) -> list[str]:
+    """``stack --goal data-<TAB>``, ``pathways show <TAB>``: built-in pathway ids starting with what is typed."""
+    try:
+        return [i for i in builtin_pathway_ids() if i.startswith(incomplete or "")]
+    except OSError:  # a broken install: complete nothing rather than print a traceback into the command line
+        return []
+
+
 def _repo_root() -> Path:
     return Path(__file__).resolve().parents[3]
 

@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from skillwallet.stacking.catalog import Catalog
 
+from skillwallet.cli.completion_gen import complete_pathway_id
 from skillwallet.cli.common import (
     Column,
     Row,
@@ -204,7 +205,9 @@ def render_completion(completion) -> None:
 
 
 def stack_command(
-    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`)."),
+    goal: Optional[str] = typer.Option(
+        None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`).", autocompletion=complete_pathway_id
+    ),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Evaluate on this date (YYYY-MM-DD) instead of today."),
     next_steps: bool = typer.Option(False, "--next", help="Also plan the cheapest next steps that complete the goal."),
@@ -308,7 +311,7 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
 
 @pathways_app.command("show")
 def pathways_show(
-    pathway_id: str = typer.Argument(..., metavar="ID"),
+    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     toml_output: bool = typer.Option(False, "--toml", help="Print the pathway as TOML."),
 ) -> None:
