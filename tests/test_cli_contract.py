@@ -328,3 +328,29 @@ def test_completion_offers_pathway_ids_without_opening_the_wallet(capsys, monkey
     assert run([]) == 0
     replies = capsys.readouterr().out.split()
     assert sorted(replies) == expected
+
+
+# --- help texts name what to type, never a type -------------------------------------------------------------------
+
+
+def test_no_help_text_shows_a_type_name_or_a_range_note(capsys):
+    from skillwallet.cli import completion_gen
+
+    paths = [path for path, _help, _group in completion_gen.iter_commands()]
+    assert "list" in paths and "pathways show" in paths
+    for path in ["", *paths]:
+        code, out, err = cli(capsys, *path.split(), "--help")
+        assert code == 0, path
+        for marker in ("<str>", "<list[", "range>", "<path>", "<int>", "<float>", "x>=", "x<="):
+            assert marker not in out, (path, marker)
+
+
+def test_the_command_list_shows_whole_first_sentences(capsys):
+    code, out, err = cli(capsys, "--help")
+    commands = out.split("Commands:\n", 1)[1]
+    entries = re.split(r"\n  (?=\S)", "\n" + commands.rstrip())[1:]  # one entry per command, its lines joined
+    assert len(entries) > 20
+    for entry in entries:
+        text = " ".join(entry.split())
+        assert not text.endswith("..."), text
+        assert text.endswith((".", ")")), text

@@ -17,6 +17,7 @@ from skillwallet.errors import ExitCode, OperationInterrupted, SkillwalletError
 
 # Plain option values (numbers, paths, strings) are converted without importing pydantic: see fast_params.
 fast_params.install()
+fast_params.install_help_names()
 
 # Each module has ``register(app)``; order is the order of --help.
 COMMAND_MODULES = (

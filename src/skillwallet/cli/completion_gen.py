@@ -114,6 +114,13 @@ def answer_completion_request(app) -> int:
     """
     install_completion_classes()
     _skip_value_coercion()
+    import typer._click.core as click_core
+
+    from skillwallet.cli import fast_params
+
+    help_shortener = click_core.make_default_short_help
+    if fast_params.ORIGINAL_SHORT_HELP is not None:  # a description is one short line beside a candidate
+        click_core.make_default_short_help = fast_params.ORIGINAL_SHORT_HELP
     try:
         app(args=[], prog_name=PROG_NAME, complete_var=COMPLETE_VAR, standalone_mode=False)
     except SystemExit as exc:
@@ -121,6 +128,8 @@ def answer_completion_request(app) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except Exception:  # completion must never show a traceback in the middle of a command line
         return 1
+    finally:
+        click_core.make_default_short_help = help_shortener
     return 0
 
 
