@@ -354,3 +354,38 @@ def test_the_command_list_shows_whole_first_sentences(capsys):
         text = " ".join(entry.split())
         assert not text.endswith("..."), text
         assert text.endswith((".", ")")), text
+
+
+# --- start-up: `skillwallet --help` without typer -----------------------------------------------------------------
+
+
+def test_prerendered_root_help_is_what_the_app_prints(monkeypatch, capsys):
+    from skillwallet.cli import completion_gen, root_help
+
+    assert root_help.TEXT == completion_gen.render_root_help()  # regenerate: completion_gen completions
+    for columns in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert run(["--help"]) == 0
+        assert capsys.readouterr().out == root_help.TEXT
+
+
+PROBE = """
+import sys
+from skillwallet.cli import main
+try:
+    main(["--help"])
+except SystemExit as exc:
+    assert exc.code == 0
+sys.stderr.write(" ".join(sorted(m for m in ("typer", "skillwallet.cli.app", "rich") if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(("columns", "loads_typer"), [("80", False), ("132", False), ("60", True)])
+def test_root_help_starts_without_typer_when_the_terminal_is_wide_enough(columns, loads_typer):
+    from skillwallet.cli import root_help
+
+    env = dict(__import__("os").environ, COLUMNS=columns)
+    proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert ("typer" in proc.stderr.split()) is loads_typer
+    assert (proc.stdout == root_help.TEXT) is not loads_typer  # narrower: the app wraps it to fit
