@@ -319,7 +319,11 @@ def test_verify_all_on_an_empty_wallet_says_there_is_nothing_to_verify(capsys, p
 def test_completion_offers_pathway_ids_without_opening_the_wallet(capsys, monkeypatch, passphrase, words, expected):
     from skillwallet.cli import session
 
+    import typer.core
+
     init_wallet(capsys)
+    # answering a completion leaves option values unconverted in this process: undo that after the test
+    monkeypatch.setattr(typer.core, "build_runtime_param", typer.core.build_runtime_param)
     monkeypatch.setattr(session, "open_wallet", lambda *a, **k: pytest.fail("completion opened the wallet"))
     monkeypatch.setattr(session, "get_passphrase", lambda *a, **k: pytest.fail("completion asked for the passphrase"))
     monkeypatch.setenv("_SKILLWALLET_COMPLETE", "complete_bash")
