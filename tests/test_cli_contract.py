@@ -393,3 +393,23 @@ def test_root_help_starts_without_typer_when_the_terminal_is_wide_enough(columns
     assert proc.returncode == 0, proc.stderr
     assert ("typer" in proc.stderr.split()) is loads_typer
     assert (proc.stdout == root_help.TEXT) is not loads_typer  # narrower: the app wraps it to fit
+
+
+# --- readable records ---------------------------------------------------------------------------------------------
+
+
+def test_show_prints_a_readable_record_and_expiring_names_the_year(capsys, passphrase, tmp_path):
+    init_wallet(capsys)
+    document = dict(TEMPLATE, id="http://example.com/credentials/old", name="Old Badge", validUntil="2009-06-30T00:00:00Z")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document))
+    code, out, err = cli(capsys, "add", "--no-verify", "--json", str(path))
+    wallet_id = json.loads(out)["results"][0]["id"]
+    code, out, err = cli(capsys, "show", wallet_id)
+    assert code == 0, err
+    assert "False" not in out and "self attested" not in out  # a false flag is not a field worth a line
+    values = [line.split("\t", 1)[1] for line in out.splitlines()[1:]]
+    assert not any(v.startswith(("[", "{")) for v in values), out  # no raw JSON lists or objects
+    code, out, err = cli(capsys, "expiring", "--as-of", "2026-01-01", "--within", "1d")
+    assert code == 0, err
+    assert "expired in 2009" in out and "days ago" not in out

@@ -121,6 +121,19 @@ def list_command(
     info(f"{len(selected)} of {len(everything)} credentials")
 
 
+def readable(value: Any) -> str:
+    """A list or mapping from a credential as words: ``a, b`` for a list, ``key: value; ...`` for a mapping;
+    never raw JSON (what is nested deeper is joined the same way)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key.replace('_', ' ')}: {readable(item)}" for key, item in value.items()
+                         if item not in (None, [], {}, ""))
+    if isinstance(value, list):
+        return ", ".join(readable(item) for item in value if item not in (None, [], {}, ""))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def show_command(
     credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credential)."),
@@ -164,10 +177,12 @@ def show_command(
             value = "; ".join(
                 s["name"] + (f" ({s['framework']} {s['code']})" if s.get("code") else "") for s in value
             )
+        elif isinstance(value, bool):
+            if not value:
+                continue  # "self attested  False" says nothing a reader needs
+            value = "yes"
         elif isinstance(value, (list, dict)):
-            import json
-
-            value = json.dumps(value, ensure_ascii=False)
+            value = readable(value)
         rows.append((name.replace("_", " "), value))
     rows.append(("verdict", stored.verdict.verdict))
     if stored.verdict.checked_at:

@@ -217,12 +217,19 @@ def select_expiring(stored: list, as_of: datetime, within_days: int) -> list[Exp
 
 
 def _when(entry: ExpiringEntry) -> str:
+    # Past two months a count of days is hard to read ("expired 6181 days ago"): say the month or the year.
     if entry.status == "expired":
         ago = -entry.days_left
-        return "expired today" if ago <= 0 else f"expired {ago} day{'s' if ago != 1 else ''} ago"
+        if ago <= 0:
+            return "expired today"
+        if ago < 60:
+            return f"expired {ago} day{'s' if ago != 1 else ''} ago"
+        return f"expired in {entry.expires[:7]}" if ago < 365 else f"expired in {entry.expires[:4]}"
     if entry.days_left == 0:
         return "today"
-    return f"in {entry.days_left} day{'s' if entry.days_left != 1 else ''}"
+    if entry.days_left < 60:
+        return f"in {entry.days_left} day{'s' if entry.days_left != 1 else ''}"
+    return f"in {entry.expires[:7]}" if entry.days_left < 365 else f"in {entry.expires[:4]}"
 
 
 def expiring_command(
