@@ -15,7 +15,7 @@ from skillwallet.errors import ExitCode
 def test_every_as_of_option_reads_dates_the_same_way(passphrase, capsys, command):
     assert run(["init"]) == 0
     capsys.readouterr()
-    assert run([*command, "--as-of", "next tuesday"]) == ExitCode.BAD_INPUT
+    assert run([*command, "--as-of", "next tuesday"]) == ExitCode.USAGE
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from skillwallet import paths
 from skillwallet.cli.app import app, run
 from skillwallet.cli.everyday import parse_as_of, parse_window, select_expiring
-from skillwallet.errors import ExitCode, InvalidInputError
+from skillwallet.errors import ExitCode, InvalidInputError, UsageError
 from skillwallet.model import Credential, Issuer
 from skillwallet.store import Wallet
 
@@ -57,18 +57,20 @@ def test_parse_window_units():
     assert parse_window("90d") == 90
     assert parse_window("90") == 90
     assert parse_window("12w") == 84
-    assert parse_window("6m") == 180
+    assert parse_window("6mo") == 180
+    assert parse_window("6 months") == 180
     assert parse_window("1y") == 365
     assert parse_window(" 2 weeks ") == 14
-    for bad in ("", "soon", "-5d", "3h"):
-        with pytest.raises(InvalidInputError):
+    assert parse_window("1y2w") == 379
+    for bad in ("", "soon", "-5d", "3h", "3x", "5 parsecs"):
+        with pytest.raises(UsageError):
             parse_window(bad)
 
 
 def test_parse_as_of():
     assert parse_as_of("2026-01-01") == datetime(2026, 1, 1, tzinfo=timezone.utc)
     assert parse_as_of("2026-01-01T10:00:00+02:00") == datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
-    with pytest.raises(InvalidInputError, match="cannot read the date"):
+    with pytest.raises(UsageError, match="cannot read the date"):
         parse_as_of("next tuesday")
 
 
@@ -144,8 +146,8 @@ def test_select_expiring_boundary_is_inclusive():
 def test_bad_window_is_a_usage_style_error(wallet_ids, capsys):
     code = run(["expiring", "--within", "soon"])
     captured = capsys.readouterr()
-    assert code == ExitCode.BAD_INPUT
-    assert captured.err.startswith("error: cannot read the window 'soon'")
+    assert code == ExitCode.USAGE
+    assert captured.err.startswith("error: cannot read the duration 'soon' for --within")
 
 
 def test_no_wallet(capsys):

@@ -226,6 +226,6 @@ def test_export_shows_a_spinner_on_a_terminal_only(wallet_id, tmp_path):
                    capture_output=True)
     out = tmp_path / "resume.md"
     assert "Preparing the resume md export" in stderr_of("export", "--resume", "-o", str(out), terminal=True)
-    piped = stderr_of("export", "--resume", "-o", str(out), terminal=False)
+    piped = stderr_of("export", "--resume", "-o", str(out), "--force", terminal=False)
     assert "Preparing" not in piped and "wrote" in piped
     assert "Ana Souza" in out.read_text(encoding="utf-8")

@@ -35,12 +35,13 @@ class ExitCode(IntEnum):
     EXPORT = 18
     UNAVAILABLE = 19
     PROBLEMS_FOUND = 20
+    INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command ended by Ctrl-C
 
 
 EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
     ExitCode.INTERNAL: "internal error (a bug; run with --debug for the traceback and report it)",
-    ExitCode.USAGE: "bad command line: unknown option, missing argument",
+    ExitCode.USAGE: "bad command line: unknown command or option, missing argument, a value an option cannot take",
     ExitCode.NO_WALLET: "no wallet at the wallet location (run `skillwallet init`)",
     ExitCode.BAD_PASSPHRASE: "wrong passphrase, or the wrapped key was tampered with",
     ExitCode.CORRUPT: "the wallet or a backup is damaged, truncated or tampered with",
@@ -59,6 +60,7 @@ EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.EXPORT: "an export could not be produced (empty selection, too large for a QR code, no profile)",
     ExitCode.UNAVAILABLE: "a document needed is not available offline and could not be fetched",
     ExitCode.PROBLEMS_FOUND: "`skillwallet doctor` found a problem (each comes with what to do)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C): what was done is kept; run the same command again to continue",
 }
 
 
@@ -74,6 +76,13 @@ class SkillwalletError(Exception):
         super().__init__(message)
         self.message = message
         self.hints = list(hints)
+
+
+class UsageError(SkillwalletError):
+    """The command line itself is wrong (an option value, a missing or contradictory option), as opposed to an
+    input *file* that cannot be used (:class:`InvalidInputError`): exit 2, the code of every parser error."""
+
+    exit_code = ExitCode.USAGE
 
 
 class WalletNotFoundError(SkillwalletError):
@@ -144,6 +153,13 @@ class ExportError(SkillwalletError):
 
 class DocumentUnavailableError(SkillwalletError):
     exit_code = ExitCode.UNAVAILABLE
+
+
+class OperationInterrupted(SkillwalletError):
+    """Ctrl-C during a long operation. ``message`` says what was done (``1,792 added, nothing lost``); the CLI
+    prints it as one ``interrupted: ...`` line."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 class ProblemsFoundError(SkillwalletError):

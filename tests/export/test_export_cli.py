@@ -84,9 +84,9 @@ def test_profile_set_show_and_edit(wallet_ids, capsys) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["profile", "set", "--email", "not-an-email"], ExitCode.BAD_INPUT, "not an email address"),
-        (["profile", "set", "--link", "javascript:alert(1)"], ExitCode.BAD_INPUT, "not a web address"),
-        (["profile", "set"], ExitCode.BAD_INPUT, "nothing to set"),
+        (["profile", "set", "--email", "not-an-email"], ExitCode.USAGE, "not an email address"),
+        (["profile", "set", "--link", "javascript:alert(1)"], ExitCode.USAGE, "not a web address"),
+        (["profile", "set"], ExitCode.USAGE, "nothing to set"),
         (["profile", "remove-email", "nobody@example.org"], ExitCode.NOT_FOUND, "not in your profile"),
     ],
 )
@@ -184,11 +184,11 @@ def test_unwritable_output_path(with_profile, out: Path, capsys) -> None:
 
 
 def test_ambiguous_or_missing_target(with_profile, out: Path, capsys) -> None:
-    assert run(["export", "-o", str(out / "x.json")]) == ExitCode.BAD_INPUT
+    assert run(["export", "-o", str(out / "x.json")]) == ExitCode.USAGE
     assert "JSON Resume or a signed presentation" in _error_line(capsys)
-    assert run(["export", "--resume"]) == ExitCode.BAD_INPUT
+    assert run(["export", "--resume"]) == ExitCode.USAGE
     assert "-o FILE" in _error_line(capsys)
-    assert run(["export", "--resume", "--calendar", "-o", str(out / "x.ics")]) == ExitCode.BAD_INPUT
+    assert run(["export", "--resume", "--calendar", "-o", str(out / "x.ics")]) == ExitCode.USAGE
     assert "one export at a time" in _error_line(capsys)
     assert list(out.iterdir()) == []
 

@@ -215,11 +215,11 @@ def test_self_attested_project_is_signed_with_the_holder_key(wallet_home, passph
 
 
 def test_self_attested_needs_a_title_and_a_known_kind(wallet_home, capsys) -> None:
-    assert run(["add", "--self", "degree"]) == ExitCode.BAD_INPUT
+    assert run(["add", "--self", "degree"]) == ExitCode.USAGE
     assert "needs --title" in capsys.readouterr().err
-    assert run(["add", "--self", "hobby", "--title", "x"]) == ExitCode.BAD_INPUT
+    assert run(["add", "--self", "hobby", "--title", "x"]) == ExitCode.USAGE
     assert "unknown entry kind 'hobby'" in capsys.readouterr().err
-    assert run(["add", "--title", "x", "a.json"]) == ExitCode.BAD_INPUT
+    assert run(["add", "--title", "x", "a.json"]) == ExitCode.USAGE
 
 
 def test_no_wallet_is_its_own_exit_code(tmp_path, passphrase) -> None:

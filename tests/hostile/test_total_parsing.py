@@ -338,7 +338,7 @@ def test_a_parser_crash_is_one_rejection_and_the_rest_of_the_batch_goes_on(issue
 def test_as_of_out_of_range_is_one_error_line(passphrase, capsys, text):
     init_wallet()
     code, out, err = cli(capsys, "expiring", "--as-of", text)
-    assert code == ExitCode.BAD_INPUT and out == ""
+    assert code == ExitCode.USAGE and out == ""
     assert err.splitlines()[0].startswith("error: ")
     assert "out of range" in err or "is not a date" in err
 

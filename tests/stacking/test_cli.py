@@ -98,7 +98,7 @@ def test_unknown_goal_suggests_and_exits_not_found(wallet_with_credentials, caps
 
 
 def test_bad_as_of(wallet_with_credentials, capsys):
-    assert run(["stack", "--goal", "data-analyst", "--as-of", "June"]) == ExitCode.BAD_INPUT
+    assert run(["stack", "--goal", "data-analyst", "--as-of", "June"]) == ExitCode.USAGE
     assert "not a date" in capsys.readouterr().err
 
 

@@ -131,7 +131,7 @@ def test_list_filters_and_sorting(cli, stocked, args, expected):
 
 def test_list_bad_sort_key(cli, stocked):
     code, out, err = cli("list", "--sort", "colour")
-    assert code == ExitCode.BAD_INPUT
+    assert code == ExitCode.USAGE
     assert out == ""
 
 
@@ -200,7 +200,7 @@ def test_typer_cli_runner_separates_streams(stocked):
 
 
 def test_unlock_session_lock(cli, stocked, monkeypatch):
-    code, out, err = cli("unlock", "--for", "5m")
+    code, out, err = cli("unlock", "--for", "5min")
     assert code == 0, err
     assert out.startswith("export SKILLWALLET_SESSION=sw1.")
     token = out.strip().split("=", 1)[1]
@@ -258,8 +258,8 @@ def test_expired_session(cli, stocked, monkeypatch, tmp_path):
 
 
 def test_unlock_bad_duration(cli, stocked):
-    assert cli("unlock", "--for", "soon")[0] == ExitCode.BAD_INPUT
-    assert cli("unlock", "--for", "48h")[0] == ExitCode.BAD_INPUT
+    assert cli("unlock", "--for", "soon")[0] == ExitCode.USAGE
+    assert cli("unlock", "--for", "48h")[0] == ExitCode.USAGE
 
 
 # --- passwd -----------------------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ def test_passwd_rewraps_with_new_salt(cli, stocked, monkeypatch):
 
 def test_passwd_ends_sessions(cli, stocked, monkeypatch):
     token = cli("unlock", "--raw")[1].strip()
-    monkeypatch.setenv("SKILLWALLET_NEW_PASSPHRASE", "another")
+    monkeypatch.setenv("SKILLWALLET_NEW_PASSPHRASE", "another passphrase")
     assert cli("passwd")[0] == 0
     monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
     monkeypatch.setenv("SKILLWALLET_SESSION", token)

@@ -57,12 +57,20 @@ def test_init_asks_twice_on_a_terminal():
 
 
 def test_init_refuses_mismatch_and_empty():
-    code, output = run_on_tty(["init"], [PASSPHRASE, PASSPHRASE + "x"])
-    assert code == ExitCode.BAD_INPUT and "differ" in output
+    code, output = run_on_tty(["init"], [PASSPHRASE, PASSPHRASE + "x"] * 3)
+    assert code == ExitCode.BAD_INPUT and "differ" in output and "three tries" in output
     assert not wallet_file().exists()
     code, output = run_on_tty(["init"], [""])
     assert code == ExitCode.BAD_INPUT and "must not be empty" in output
     assert not wallet_file().exists()
+
+
+def test_init_asks_again_after_a_mismatch_or_a_short_passphrase():
+    code, output = run_on_tty(["init"], [PASSPHRASE, PASSPHRASE + "x", "short", PASSPHRASE, PASSPHRASE])
+    assert code == 0, output
+    assert "the two passphrases differ; try again" in output and "shorter than 12 characters" in output
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        assert wallet.holder_did.startswith("did:key:z6Mk")
 
 
 def test_commands_prompt_for_the_passphrase_on_a_terminal():

@@ -89,7 +89,7 @@ def test_as_of_evaluates_another_date(tmp_path, capsys, issuer):
     code, out, _ = run_json(capsys, ["verify", str(path), "--as-of", "2019-06-01"])
     assert code == 0
     assert out["results"][0]["checks"]["expiry"] == "pass"
-    assert run(["verify", str(path), "--as-of", "not a date"]) == ExitCode.BAD_INPUT
+    assert run(["verify", str(path), "--as-of", "not a date"]) == ExitCode.USAGE
 
 
 def test_document_option_supplies_a_status_list(tmp_path, capsys, issuer):
@@ -130,7 +130,7 @@ def test_presentation_file(tmp_path, capsys, issuer):
 
 
 def test_nothing_to_verify_is_a_clear_error(capsys):
-    assert run(["verify"]) == ExitCode.BAD_INPUT
+    assert run(["verify"]) == ExitCode.USAGE
     assert "nothing to verify" in capsys.readouterr().err
 
 

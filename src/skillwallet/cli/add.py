@@ -74,7 +74,7 @@ def add_command(
     ),
 ) -> None:
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import InvalidInputError, UsageError
     from skillwallet.verify.resolver import parse_trust_anchor_options
 
     anchors = parse_trust_anchor_options(trust_anchors or [])
@@ -82,21 +82,21 @@ def add_command(
     inputs = list(inputs or [])
     self_options = any(v for v in (title, issuer_name, description, date, until, evidence, skills)) or credits is not None
     if self_kind is None and self_options:
-        raise InvalidInputError("--title, --issuer-name, --date, --until, --evidence, --skill and --credits go with --self KIND")
+        raise UsageError("--title, --issuer-name, --date, --until, --evidence, --skill and --credits go with --self KIND")
     if self_kind is not None:
         if inputs:
-            raise InvalidInputError("give either files to import or --self KIND, not both")
+            raise UsageError("give either files to import or --self KIND, not both")
         if self_kind not in SELF_KINDS:
-            raise InvalidInputError(f"unknown entry kind {self_kind!r}", f"choose one of: {', '.join(SELF_KINDS)}")
+            raise UsageError(f"unknown entry kind {self_kind!r}", f"choose one of: {', '.join(SELF_KINDS)}")
         if not title:
-            raise InvalidInputError("a self-attested entry needs --title")
+            raise UsageError("a self-attested entry needs --title")
         _add_self_attested(
             self_kind, title, issuer_name, description, date, until, evidence or [], skills or [], credits, as_json, no_verify,
             replace,
         )
         return
     if not inputs:
-        raise InvalidInputError("nothing to add", "give files, folders, .zip archives or - for standard input; or --self KIND")
+        raise UsageError("nothing to add", "give files, folders, .zip archives or - for standard input; or --self KIND")
 
     from skillwallet.formats.inputs import expand_inputs
 
@@ -105,12 +105,19 @@ def add_command(
     urls = [i for i in inputs if i.lower().startswith(("https://", "http://"))]
     paths = [i for i in inputs if i not in urls]
     with open_wallet() as wallet:
-        items = list(expand_inputs(paths))
-        if not items and not urls:
-            raise InvalidInputError("no files found in " + ", ".join(inputs))
-        report = _run_import(
-            wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace, anchors=anchors
-        )
+        try:
+            items = list(expand_inputs(paths))
+            if not items and not urls:
+                raise InvalidInputError("no files found in " + ", ".join(inputs))
+            report = _run_import(
+                wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace, anchors=anchors
+            )
+        except KeyboardInterrupt:
+            # Ctrl-C while reading the inputs, before the first credential was written (the import loop itself
+            # reports how many it added)
+            from skillwallet.errors import OperationInterrupted
+
+            raise OperationInterrupted("0 added, nothing lost", "run the same command again to continue") from None
     _print_report(report, as_json)
     _exit_for(report, len(items))
 

@@ -77,10 +77,10 @@ def list_command(
 ) -> None:
     """List the credentials in the wallet."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
 
     if sort not in SORT_KEYS:
-        raise InvalidInputError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
+        raise UsageError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
     with open_wallet() as wallet:
         everything = wallet.list_summaries()
     from skillwallet.model import format_datetime
@@ -119,6 +119,19 @@ def list_command(
         ],
     )
     info(f"{len(selected)} of {len(everything)} credentials")
+
+
+def readable(value: Any) -> str:
+    """A list or mapping from a credential as words: ``a, b`` for a list, ``key: value; ...`` for a mapping;
+    never raw JSON (what is nested deeper is joined the same way)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key.replace('_', ' ')}: {readable(item)}" for key, item in value.items()
+                         if item not in (None, [], {}, ""))
+    if isinstance(value, list):
+        return ", ".join(readable(item) for item in value if item not in (None, [], {}, ""))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def show_command(
@@ -164,10 +177,12 @@ def show_command(
             value = "; ".join(
                 s["name"] + (f" ({s['framework']} {s['code']})" if s.get("code") else "") for s in value
             )
+        elif isinstance(value, bool):
+            if not value:
+                continue  # "self attested  False" says nothing a reader needs
+            value = "yes"
         elif isinstance(value, (list, dict)):
-            import json
-
-            value = json.dumps(value, ensure_ascii=False)
+            value = readable(value)
         rows.append((name.replace("_", " "), value))
     rows.append(("verdict", stored.verdict.verdict))
     if stored.verdict.checked_at:
@@ -239,10 +254,10 @@ def note_command(
 ) -> None:
     """Attach a private note to a credential."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
 
     if text is None and not clear:
-        raise InvalidInputError("give the note TEXT, or --clear to remove the note")
+        raise UsageError("give the note TEXT, or --clear to remove the note")
     with open_wallet() as wallet:
         stored = wallet.get_credential(credential_id)
         wallet.set_note(stored.wallet_id, None if clear else text)

@@ -7,7 +7,6 @@ only render them.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 from dataclasses import asdict, dataclass
@@ -17,8 +16,8 @@ from typing import Any, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, Row, command_group, emit_json, info, parse_as_of, register_commands, render_table
-from skillwallet.errors import InvalidInputError, ProblemsFoundError
+from skillwallet.cli.common import DURATION_HELP, Column, Row, command_group, emit_json, info, parse_as_of, register_commands, render_table
+from skillwallet.errors import ProblemsFoundError, UsageError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
@@ -150,19 +149,15 @@ def config_path(json_output: bool = typer.Option(False, "--json", help=JSON_OPTI
 
 # --- expiring -------------------------------------------------------------------------------------
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)?\s*$", re.IGNORECASE)
-_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
-
-
 def parse_window(text: str) -> int:
-    """A look-ahead window in days from ``90d``, ``12w``, ``6m`` (30 days each), ``1y`` or a bare number of days."""
-    match = _DURATION.match(text or "")
-    if not match:
-        raise InvalidInputError(
-            f"cannot read the window {text!r}", "write a number of days, weeks, months or years: 90d, 12w, 6m, 1y"
-        )
-    unit = (match.group(2) or "d")[0].lower()
-    return int(match.group(1)) * _UNIT_DAYS[unit]
+    """A look-ahead window in whole days from ``90d``, ``12w``, ``6mo`` (30 days each), ``1y`` or a bare number
+    of days: the duration syntax every option shares (:func:`skillwallet.cli.common.parse_duration`)."""
+    from skillwallet.cli.common import parse_duration
+
+    seconds = parse_duration(text, "--within", bare_unit="d")
+    if seconds < 86400:
+        raise UsageError(f"--within {text!r} is less than a day", "the window counts whole days: e.g. 30d, 12w, 6mo")
+    return seconds // 86400
 
 
 @dataclass
@@ -222,16 +217,23 @@ def select_expiring(stored: list, as_of: datetime, within_days: int) -> list[Exp
 
 
 def _when(entry: ExpiringEntry) -> str:
+    # Past two months a count of days is hard to read ("expired 6181 days ago"): say the month or the year.
     if entry.status == "expired":
         ago = -entry.days_left
-        return "expired today" if ago <= 0 else f"expired {ago} day{'s' if ago != 1 else ''} ago"
+        if ago <= 0:
+            return "expired today"
+        if ago < 60:
+            return f"expired {ago} day{'s' if ago != 1 else ''} ago"
+        return f"expired in {entry.expires[:7]}" if ago < 365 else f"expired in {entry.expires[:4]}"
     if entry.days_left == 0:
         return "today"
-    return f"in {entry.days_left} day{'s' if entry.days_left != 1 else ''}"
+    if entry.days_left < 60:
+        return f"in {entry.days_left} day{'s' if entry.days_left != 1 else ''}"
+    return f"in {entry.expires[:7]}" if entry.days_left < 365 else f"in {entry.expires[:4]}"
 
 
 def expiring_command(
-    within: str = typer.Option("90d", "--within", help="Look this far ahead: 90d, 12w, 6m, 1y."),
+    within: str = typer.Option("90d", "--within", help="Look this far ahead (a bare number counts days; " + DURATION_HELP + ")."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:

@@ -7,6 +7,7 @@ atomically (:mod:`skillwallet.export.files`); nothing else unencrypted touches t
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,8 +15,9 @@ from typing import Any, List, Optional
 
 import typer
 
+from skillwallet.cli.completion_gen import complete_pathway_id
 from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
-from skillwallet.errors import ExportError, InvalidInputError
+from skillwallet.errors import AlreadyExistsError, ExportError, OperationInterrupted, UsageError
 
 # --format values and the file extensions that imply them
 FORMATS = {
@@ -47,17 +49,48 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _default_kind(mode: str) -> str:
+    return {"resume": "resume-pdf", "qr": "qr-png"}.get(mode, mode)
+
+
+def _fits(mode: str, kind: str) -> bool:
+    """Whether ``--<mode>`` can write ``kind`` (the kind an extension implies)."""
+    if mode == "resume":
+        return kind.startswith("resume")
+    if mode == "qr":
+        return kind.startswith("qr-")
+    return kind == mode
+
+
+def _extension_for(kind: str) -> str:
+    return {"resume-pdf": ".pdf", "resume-md": ".md", "resume-html": ".html", "json-resume": ".json",
+            "presentation": ".json", "calendar": ".ics", "qr-png": ".png", "qr-svg": ".svg"}.get(kind, "")
+
+
 def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     """Decide what to produce from the mode flag, --format and the output file's extension."""
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise InvalidInputError(f"unknown format {fmt!r}", "use one of: " + ", ".join(sorted(FORMATS)))
+        raise UsageError(f"unknown format {fmt!r}", "use one of: " + ", ".join(sorted(FORMATS)))
     from_format = FORMATS[fmt.lower()] if fmt else None
     extension = Path(output).suffix.lower() if output and output != "-" else ""
     from_extension = FORMATS.get(EXTENSIONS.get(extension, ""), None)
+    # the file's extension and the format asked for must agree: resume.pdf holding Markdown helps nobody
+    if from_format and from_extension and from_format != from_extension:
+        raise UsageError(
+            f"-o {output} names a {extension} file, but --format {fmt} was asked for",
+            f"name the file for its format (e.g. -o {Path(output).stem}{_extension_for(from_format)}), or drop --format",
+        )
+    if mode is not None and from_extension and not _fits(mode, from_extension):
+        raise UsageError(
+            f"-o {output} names a {extension} file, which --{mode} does not write",
+            f"use -o {Path(output).stem}{_extension_for(_default_kind(mode))}",
+        )
+    if mode == "resume" and extension == ".json":
+        raise UsageError("a resume written as .json is a JSON Resume", "use --json-resume -o resume.json")
     if mode == "resume":
         kind = from_format or from_extension or "resume-pdf"
         if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
-            raise InvalidInputError(
+            raise UsageError(
                 f"a resume is written as PDF, Markdown, HTML or JSON Resume, not {fmt or extension}",
                 "use -o resume.pdf, resume.md, resume.html, or --json-resume -o resume.json",
             )
@@ -65,27 +98,27 @@ def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
     if mode == "qr":
         kind = from_format or from_extension or "qr-terminal"
         if output and output != "-" and kind not in ("qr-png", "qr-svg"):
-            raise InvalidInputError("a QR code is written as .png or .svg", "use -o badge.png or -o badge.svg")
+            raise UsageError("a QR code is written as .png or .svg", "use -o badge.png or -o badge.svg")
         return kind
     if mode in ("presentation", "json-resume", "calendar", "linkedin"):
         if from_format and from_format != mode:
-            raise InvalidInputError(f"--{mode} and --format {fmt} contradict each other")
+            raise UsageError(f"--{mode} and --format {fmt} contradict each other")
         return mode
     # no mode flag: infer from --format or the extension
     kind = from_format or from_extension
     if kind is None:
         if extension == ".json":
-            raise InvalidInputError(
+            raise UsageError(
                 "a .json file can be a JSON Resume or a signed presentation: say which",
                 "add --json-resume or --presentation",
             )
-        raise InvalidInputError(
+        raise UsageError(
             "what should be exported?",
             "use --resume -o resume.pdf, --qr ID, --presentation -o vp.json, --json-resume -o resume.json, "
             "--linkedin ID or --calendar -o renewals.ics",
         )
     if kind.startswith("qr-"):
-        raise InvalidInputError("a QR code needs the credential: --qr ID", f"e.g. skillwallet export --qr ID -o badge{extension}")
+        raise UsageError("a QR code needs the credential: --qr ID", f"e.g. skillwallet export --qr ID -o badge{extension}")
     return kind
 
 
@@ -176,7 +209,7 @@ def export_command(
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
     ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable)."),
     tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable)."),
-    goal: Optional[str] = typer.Option(None, "--goal", metavar="GOAL", help="Tailor to a pathway goal: its credentials and progress."),
+    goal: Optional[str] = typer.Option(None, "--goal", metavar="GOAL", help="Tailor to a pathway goal: its credentials and progress.", autocompletion=complete_pathway_id),
     paper: Optional[str] = typer.Option(None, "--paper", metavar="a4|letter", help="PDF paper size: a4 or letter (default: config `paper`)."),
     qr_content: str = typer.Option("auto", "--qr-content", metavar="auto|url|embed", help="What QR codes hold: auto (link if any, else the credential), url, embed."),
     no_qr: bool = typer.Option(False, "--no-qr", help="Resume without QR codes."),
@@ -186,6 +219,7 @@ def export_command(
     cryptosuite: Optional[str] = typer.Option(None, "--cryptosuite", metavar="SUITE", help="Presentation proof: eddsa-rdfc-2022 (default for --presentation) or eddsa-jcs-2022 (default for the proof a PDF resume carries)."),
     remind_days: int = typer.Option(30, "--remind-days", min=0, metavar="DAYS", help="Calendar: alarm this many days before expiry."),
     renew_days: int = typer.Option(60, "--renew-days", min=0, metavar="DAYS", help="Calendar: a 'start renewal' event this many days before expiry (0: none)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print what was exported as JSON (schema skillwallet/export)."),
 ) -> None:
     """Export proof of your credentials: a resume with QR codes, a QR code, a signed presentation, a JSON Resume,
@@ -204,23 +238,37 @@ def export_command(
     modes = [name for name, on in (("resume", resume), ("qr", qr is not None), ("presentation", presentation),
                                    ("json-resume", json_resume), ("linkedin", linkedin is not None), ("calendar", calendar)) if on]
     if len(modes) > 1:
-        raise InvalidInputError(f"choose one export at a time, not {' and '.join('--' + m for m in modes)}")
+        raise UsageError(f"choose one export at a time, not {' and '.join('--' + m for m in modes)}")
     kind = _kind_from(modes[0] if modes else None, fmt, output)
     if kind not in ("qr-terminal", "qr-png", "qr-svg", "linkedin") and not output:
-        raise InvalidInputError(f"say where to write the {kind.replace('-', ' ')}: -o FILE (or -o - for stdout)")
+        raise UsageError(f"say where to write the {kind.replace('-', ' ')}: -o FILE (or -o - for stdout)")
     if kind in ("linkedin",) and output:
-        raise InvalidInputError("--linkedin prints a link; it writes no file")
+        raise UsageError("--linkedin prints a link; it writes no file")
     if kind in ("qr-png", "qr-svg") and not output:
-        raise InvalidInputError("say where to write the QR image: -o badge.png")
+        raise UsageError("say where to write the QR image: -o badge.png")
     if output == "-" and kind not in TEXT_KINDS and is_terminal(sys.stdout):
-        raise InvalidInputError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
+        raise UsageError("not writing binary data to the terminal", "redirect stdout, or give -o FILE")
     if qr_content not in ("auto", "url", "embed"):
-        raise InvalidInputError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
+        raise UsageError(f"unknown --qr-content {qr_content!r}", "use auto, url or embed")
     if paper is not None and paper.lower() not in ("a4", "letter"):
-        raise InvalidInputError(f"unknown paper size {paper!r}", "use a4 or letter")
+        raise UsageError(f"unknown paper size {paper!r}", "use a4 or letter")
+
+    if output and output != "-" and os.path.lexists(output) and not force:
+        raise AlreadyExistsError(f"{output} exists; nothing written", "add --force to overwrite it, or choose another -o FILE")
 
     from skillwallet.cli.session import open_wallet
 
+    try:
+        _export(kind, output, as_json, qr, linkedin, ids=ids, tags=tags, goal=goal, paper=paper, no_qr=no_qr,
+                qr_content=qr_content, include_invalid=include_invalid, challenge=challenge, domain=domain,
+                cryptosuite=cryptosuite, remind_days=remind_days, renew_days=renew_days, open_wallet=open_wallet)
+    except KeyboardInterrupt:
+        # the file is written atomically, once the export is complete: an interrupted export leaves nothing behind
+        raise OperationInterrupted("nothing written", "run the same command again to export") from None
+
+
+def _export(kind, output, as_json, qr, linkedin, *, ids, tags, goal, paper, no_qr, qr_content, include_invalid,
+            challenge, domain, cryptosuite, remind_days, renew_days, open_wallet) -> None:
     summary: dict[str, Any] = {"kind": kind}
     with open_wallet() as wallet:
         if kind in ("qr-terminal", "qr-png", "qr-svg"):

@@ -122,3 +122,54 @@ def install() -> bool:
     fast_build_runtime_param.skillwallet_fast = True  # type: ignore[attr-defined]
     typer.core.build_runtime_param = fast_build_runtime_param
     return True
+
+
+def _value_name(param: Any, ctx: Any, original: Any) -> str:
+    """What help shows after an option with no metavar of its own: a word for what to type (FILE, N, ISSUER),
+    never typer's type name (``<str>``, ``<list[str]>``, ``<float range>``, ``<path>``)."""
+    descriptor = param.type_descriptor
+    if descriptor.is_choice:
+        return original(param, ctx).strip("<>")
+    if descriptor.is_path:
+        return "FILE"
+    if descriptor.is_datetime:
+        return "DATE"
+    if param.bare_type() in ("int", "float") or descriptor.is_ranged:
+        return "N"
+    return (param.name or "value").upper().replace("_", "-")
+
+
+ORIGINAL_SHORT_HELP: Any = None  # typer's own shortening, which completion descriptions keep (one short line each)
+
+
+def install_help_names() -> bool:
+    """Help without type names: options show a word for their value, and no ``[x>=0]`` range notes (the range is
+    enforced, and said in the error when missed). False when typer's internals are not the expected ones."""
+    try:
+        import typer.core
+    except ImportError:  # pragma: no cover
+        return False
+    parameter = getattr(typer.core, "_TyperParameter", None)
+    original = getattr(parameter, "display_type", None)
+    if original is None or getattr(original, "skillwallet_names", False):
+        return bool(original)
+
+    def display_type(self: Any, ctx: Any) -> str:
+        try:
+            return _value_name(self, ctx, original)
+        except Exception:  # noqa: BLE001 - typer's shape changed: its own label
+            return original(self, ctx)
+
+    display_type.skillwallet_names = True  # type: ignore[attr-defined]
+    # The command list shows each command's whole first sentence (wrapped), not 45 characters and "...".
+    import typer._click.core as click_core
+
+    shorten = getattr(click_core, "make_default_short_help", None)
+    if shorten is not None:
+        global ORIGINAL_SHORT_HELP
+        ORIGINAL_SHORT_HELP = shorten
+        click_core.make_default_short_help = lambda help, max_length=45: " ".join(shorten(help, 100_000).split())
+    parameter.display_type = display_type
+    if hasattr(typer.core, "describe_number_range"):
+        typer.core.describe_number_range = lambda low, high: None
+    return True

@@ -11,7 +11,7 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from skillwallet.cli.common import Column, command_group, emit_json, info, render_table
-from skillwallet.errors import InvalidInputError, NotFoundError
+from skillwallet.errors import NotFoundError, UsageError
 
 profile_app = command_group("profile", "Your name, headline, contact details and links, shown on exported resumes.")
 
@@ -23,7 +23,7 @@ MAX_FIELD = 2000
 def _check_email(value: str) -> str:
     value = value.strip()
     if not _EMAIL.match(value):
-        raise InvalidInputError(f"not an email address: {value!r}", "use the form name@example.org")
+        raise UsageError(f"not an email address: {value!r}", "use the form name@example.org")
     return value
 
 
@@ -32,16 +32,16 @@ def _check_url(value: str) -> str:
 
     url = safe_url(value.strip())
     if url is None:
-        raise InvalidInputError(f"not a web address: {value!r}", "links must start with https:// (or http://)")
+        raise UsageError(f"not a web address: {value!r}", "links must start with https:// (or http://)")
     return url
 
 
 def _check_text(name: str, value: str) -> str | None:
     value = value.strip()
     if len(value) > MAX_FIELD:
-        raise InvalidInputError(f"the {name} is too long ({len(value)} characters; at most {MAX_FIELD})")
+        raise UsageError(f"the {name} is too long ({len(value)} characters; at most {MAX_FIELD})")
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise InvalidInputError(f"the {name} contains control characters")
+        raise UsageError(f"the {name} contains control characters")
     return value or None
 
 
@@ -114,7 +114,7 @@ def set_command(
     if links is not None:
         changes["links"] = [{"url": _check_url(u), "label": None} for u in _unique([l for l in links if l.strip()])]
     if not changes:
-        raise InvalidInputError("nothing to set", "give at least one of --name, --headline, --email, --phone, --location, --link, --summary")
+        raise UsageError("nothing to set", "give at least one of --name, --headline, --email, --phone, --location, --link, --summary")
     with _editing_profile() as profile:
         profile.update(changes)
     info(f"profile updated: {', '.join(sorted(changes))}")

@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from skillwallet.stacking.catalog import Catalog
 
+from skillwallet.cli.completion_gen import complete_pathway_id
 from skillwallet.cli.common import (
     Column,
     Row,
@@ -252,7 +253,9 @@ def render_tradeoff(plans) -> None:
 
 
 def stack_command(
-    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`)."),
+    goal: Optional[str] = typer.Option(
+        None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`).", autocompletion=complete_pathway_id
+    ),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Evaluate on this date (YYYY-MM-DD) instead of today."),
     next_steps: bool = typer.Option(False, "--next", help="Also plan the cheapest next steps that complete the goal."),
@@ -268,7 +271,7 @@ def stack_command(
 ) -> None:
     """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
     from skillwallet.cli.session import open_wallet
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
     from skillwallet.stacking.explain import add_fill_hints
@@ -280,15 +283,15 @@ def stack_command(
     # tests/test_cli_fast_params.py does) an option's float arrives as the text typed
     hours_per_week, budget, max_weeks = (None if v is None else float(v) for v in (hours_per_week, budget, max_weeks))
     if (next_steps or hours_per_week) and not goal:
-        raise InvalidInputError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
+        raise UsageError("--next and --hours-per-week need --goal", "e.g. skillwallet stack --goal data-analyst --next")
     if (fastest or tradeoff or budget is not None or max_weeks is not None) and not next_steps:
-        raise InvalidInputError("--fastest, --tradeoff, --budget and --max-weeks plan next steps: they need --next",
+        raise UsageError("--fastest, --tradeoff, --budget and --max-weeks plan next steps: they need --next",
                                 "e.g. skillwallet stack --goal data-analyst --next --fastest")
     if fastest and tradeoff:
-        raise InvalidInputError("--fastest and --tradeoff ask different questions: give one",
+        raise UsageError("--fastest and --tradeoff ask different questions: give one",
                                 "--tradeoff already lists the fastest plan last")
     if max_weeks is not None and not hours_per_week:
-        raise InvalidInputError("--max-weeks needs --hours-per-week (weeks are hours at your pace)",
+        raise UsageError("--max-weeks needs --hours-per-week (weeks are hours at your pace)",
                                 "e.g. --hours-per-week 6 --max-weeks 20")
     with open_wallet() as wallet:
         catalog = Catalog(wallet)
@@ -392,7 +395,7 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
 
 @pathways_app.command("show")
 def pathways_show(
-    pathway_id: str = typer.Argument(..., metavar="ID"),
+    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     toml_output: bool = typer.Option(False, "--toml", help="Print the pathway as TOML."),
 ) -> None:

@@ -246,7 +246,7 @@ def verify_command(
     A resume PDF is checked with its attached proof, line by line (or by its QR codes when it has none).
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
     """
-    from skillwallet.errors import InvalidInputError, NotVerifiedError
+    from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.store.wallet import document_sha256
@@ -255,7 +255,7 @@ def verify_command(
 
     targets = list(targets or [])
     if not targets and not all_:
-        raise InvalidInputError("nothing to verify", "give credential ids or files, or --all")
+        raise UsageError("nothing to verify", "give credential ids or files, or --all")
     report_kind = _report_kind(report) if report is not None else None
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
@@ -311,8 +311,10 @@ def verify_command(
             try:
                 credentials = _parse_file(data, target)
             except InvalidInputError as exc:
-                # one unreadable file is a result of its own, not the end of the batch
-                results.append(_result(target, None, _unreadable_verdict(exc.message)))
+                # one unreadable file is a result of its own, not the end of the batch; its source is printed
+                # beside the reason already
+                message = exc.message.removeprefix(f"{target}: ")
+                results.append(_result(target, None, _unreadable_verdict(message)))
                 continue
             if any(cred.extra.get("from_presentation") for cred in credentials):
                 # the parser found a presentation the reader did not: never let its credentials stand alone
@@ -336,20 +338,29 @@ def verify_command(
                 task = bar.add_task("Verifying", total=len(stored))
                 precomputed = _precompute([s.credential for s in stored], wallet)
                 deferred = _DeferredWallet(wallet)
-                for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
-                    try:
-                        verdict = verify_credential(
-                            item.credential, resolver=resolver, as_of=when, wallet=deferred, canonical_cache=hashes,
-                            status_cache=status_cache,
-                        )
-                    except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
-                        verdict = _failed_verdict(exc)
-                    if record:
-                        deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
-                    results.append(_result(item.wallet_id, item.credential.title, verdict))
-                    bar.advance(task)
-                    if number % WRITE_BATCH == 0:
-                        deferred.flush()
+                before = len(results)
+                try:
+                    for number, (item, hashes) in enumerate(zip(stored, precomputed), 1):
+                        try:
+                            verdict = verify_credential(
+                                item.credential, resolver=resolver, as_of=when, wallet=deferred,
+                                canonical_cache=hashes, status_cache=status_cache,
+                            )
+                        except Exception as exc:  # noqa: BLE001 - a verifier bug: this credential's result only
+                            verdict = _failed_verdict(exc)
+                        if record:
+                            deferred.set_verdict(item.wallet_id, verdict, document_sha256(item.credential.original))
+                        results.append(_result(item.wallet_id, item.credential.title, verdict))
+                        bar.advance(task)
+                        if number % WRITE_BATCH == 0:
+                            deferred.flush()
+                except KeyboardInterrupt:
+                    # verifying changes no credential; the verdicts found so far are kept (one transaction)
+                    deferred.flush()
+                    raise OperationInterrupted(
+                        f"{len(results) - before:,} of {len(stored):,} checked, nothing lost",
+                        "run the same command again to check them all",
+                    ) from None
                 deferred.flush()
     finally:
         if wallet is not None:
@@ -358,6 +369,10 @@ def verify_command(
             documents.close()
 
     _mark_trusted_issuers(results)
+    if not results and not as_json:
+        # `verify --all` on an empty wallet: say so, rather than print a table with no rows
+        info("nothing to verify: the wallet holds no credentials yet (add some with: skillwallet add FILE)")
+        return
     if as_json:
         emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
     else:
@@ -371,9 +386,7 @@ def verify_command(
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
     if report is not None:
         _write_report(report, report_kind, results, targets, passed=not failing)
-    hints = [
-        f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]
-    ]
+    hints = _what_to_do(failing, as_json)
     if challenge is not None or domain is not None:
         # a challenge / domain is a demand: met only by a verified presentation proof that carries it
         options = (("--challenge", challenge), ("--domain", domain))
@@ -393,14 +406,14 @@ def verify_command(
 
 def _report_kind(report: str) -> str:
     """``html`` or ``pdf`` from the --report file's extension (checked before any work is done)."""
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
 
     suffix = Path(report).suffix.lower()
     if suffix in (".html", ".htm"):
         return "html"
     if suffix == ".pdf":
         return "pdf"
-    raise InvalidInputError(f"--report {report}: write the report as .html or .pdf", "e.g. --report report.html")
+    raise UsageError(f"--report {report}: write the report as .html or .pdf", "e.g. --report report.html")
 
 
 def _write_report(report: str, kind: str | None, results: list[dict[str, Any]], targets: list[str], *,
@@ -434,6 +447,25 @@ def _check_pdf(data: bytes, target: str, resolver, when, challenge, domain, stat
             result["resume"] = item.resume
         out.append(result)
     return out
+
+
+def _what_to_do(failing: list[dict[str, Any]], as_json: bool) -> list[str]:
+    """``hint:`` lines that say what to do about the failures; the reasons themselves were printed once, above
+    the summary (or are in the JSON), and are not repeated here."""
+    reasons = [reason for r in failing for reason in r["reasons"]]
+    hints = []
+    if any("not available offline" in reason for reason in reasons):
+        hints.append(
+            "a document needed is not available offline: run again with --online to fetch it, give a copy with "
+            "--document URL=FILE, or keep one with `skillwallet documents add URL FILE`"
+        )
+    if any(r["checks"].get("status") == "unknown" for r in failing) and not hints:
+        hints.append("the status list could not be checked: run again with --online to fetch it")
+    if as_json:  # the reasons went to stdout: one line each here, for the person watching stderr
+        hints += [f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]]
+    elif failing:
+        hints.append("the reason for each is printed above; `skillwallet verify --json` gives every check")
+    return hints
 
 
 def _state(result: dict[str, Any]) -> str:

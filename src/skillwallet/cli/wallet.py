@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table
+from skillwallet.cli.common import DURATION_HELP, Column, emit_json, info, register_commands, render_table
 
 if TYPE_CHECKING:
     from skillwallet.store.crypto import Secret
@@ -21,20 +21,41 @@ _PASSPHRASE_FILE_OPTION = typer.Option(
 )
 
 
-def _new_passphrase(source_file: Optional[Path], *, env: str, what: str) -> "Secret":
-    """A new passphrase: from a file or env (non-interactive), or typed twice on the terminal. Never empty."""
+MIN_PASSPHRASE = 12  # characters; the KDF slows guessing, it cannot make "hunter2" strong
+WEAK_PASSPHRASE_OPTION = typer.Option(
+    False, "--weak-passphrase", help=f"Accept a passphrase shorter than {MIN_PASSPHRASE} characters (not advised)."
+)
+
+
+def _new_passphrase(source_file: Optional[Path], *, env: str, what: str, weak: bool = False) -> "Secret":
+    """A new passphrase: from a file or env (non-interactive), or typed twice on the terminal (asked again after a
+    mismatch or a too-short one). Never empty; at least MIN_PASSPHRASE characters unless ``weak``."""
     from skillwallet.cli.session import can_prompt, prompt_secret, read_passphrase_file
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.cli.session import warn
+    from skillwallet.errors import InvalidInputError, UsageError
     from skillwallet.store.crypto import Secret
 
+    def short(secret: "Secret") -> bool:
+        return 0 < len(secret) < MIN_PASSPHRASE and not weak
+
+    too_short = f"the passphrase is shorter than {MIN_PASSPHRASE} characters"
+    longer = "use a few unrelated words (e.g. four words from a dictionary), or --weak-passphrase to accept it"
     if source_file is not None:
         secret = read_passphrase_file(source_file)
     elif os.environ.get(env):
         secret = Secret(os.environ[env])
     elif can_prompt():
-        secret = prompt_secret(f"{what}: ")
-        if len(secret) and prompt_secret(f"{what} (again): ") != secret:
-            raise InvalidInputError("the two passphrases differ; nothing changed")
+        for attempt in range(3):
+            secret = prompt_secret(f"{what}: ")
+            if short(secret):
+                info(f"{too_short}: {longer}")
+                continue
+            if len(secret) and prompt_secret(f"{what} (again): ") != secret:
+                info("the two passphrases differ; try again")
+                continue
+            break
+        else:
+            raise InvalidInputError("no passphrase agreed after three tries; nothing changed")
     else:
         raise InvalidInputError(
             f"no {what.lower()} given and no terminal to ask for it",
@@ -42,11 +63,16 @@ def _new_passphrase(source_file: Optional[Path], *, env: str, what: str) -> "Sec
         )
     if len(secret) == 0:
         raise InvalidInputError("the passphrase must not be empty")
+    if short(secret):
+        raise UsageError(too_short, longer)
+    if 0 < len(secret) < MIN_PASSPHRASE:
+        warn(f"the passphrase is shorter than {MIN_PASSPHRASE} characters: anyone with the wallet file can guess it faster")
     return secret
 
 
 def init_command(
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
+    weak_passphrase: bool = WEAK_PASSPHRASE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/init)."),
 ) -> None:
     """Create a new encrypted wallet and the holder's signing key (a did:key)."""
@@ -58,7 +84,8 @@ def init_command(
     if wallet_path(home).exists():
         raise AlreadyExistsError(f"a wallet already exists at {home}", "use it, or restore over it with --force")
     secret = _new_passphrase(
-        passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase"
+        passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase",
+        weak=weak_passphrase,
     )
     with Wallet.init(home, secret, kdf_profile=_configured_kdf_profile()) as wallet:
         did = wallet.holder_did
@@ -69,19 +96,29 @@ def init_command(
     info(f"created an encrypted wallet at {home} ({kdf})")
     info(f"your holder id: {did}")
     info("keep the passphrase safe: without it nothing in the wallet can be recovered")
+    info("next:")
+    info("  skillwallet add ~/Downloads/badge.json     # import credentials: files, folders, .zip archives")
+    info("  skillwallet verify --all                   # check every signature, offline")
+    info("  skillwallet stack --goal data-analyst      # see how far your credentials take you on a pathway")
 
 
 def unlock_command(
-    duration: str = typer.Option("15m", "--for", help="How long the session lasts (e.g. 15m, 2h; at most 24h)."),
+    duration: str = typer.Option(
+        "15min", "--for", help="How long the session lasts, at most 24h (a bare number counts minutes; " + DURATION_HELP + ")."
+    ),
     raw: bool = typer.Option(False, "--raw", help="Print only the session token."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/session)."),
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
 ) -> None:
     """Unlock the wallet for a while: prints `export SKILLWALLET_SESSION=...` (use: eval "$(skillwallet unlock)")."""
+    from skillwallet.cli.common import parse_duration
     from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import UsageError
     from skillwallet.store import session
 
-    seconds = session.parse_duration(duration)
+    seconds = parse_duration(duration, "--for", bare_unit="min")
+    if not 0 < seconds <= session.MAX_SECONDS:
+        raise UsageError(f"--for {duration!r}: a session lasts more than nothing and at most 24h", "e.g. --for 15min or --for 8h")
     with open_wallet(passphrase_file, allow_session=False) as wallet:
         token, expires = session.start_session(
             wallet.home, wallet.header.wallet_id, wallet.dek_for_session(), seconds, key_id=wallet.header.salt
@@ -187,25 +224,37 @@ def passwd_command(
     new_passphrase_file: Optional[Path] = typer.Option(
         None, "--new-passphrase-file", help="Read the new passphrase from this file (or set SKILLWALLET_NEW_PASSPHRASE)."
     ),
+    weak_passphrase: bool = WEAK_PASSPHRASE_OPTION,
 ) -> None:
     """Change the wallet passphrase and rotate the data key (every record re-encrypted; ends open sessions)."""
     from skillwallet.cli.session import open_wallet
 
     with open_wallet(passphrase_file, allow_session=False) as wallet:
-        secret = _new_passphrase(new_passphrase_file, env=NEW_PASSPHRASE_ENV, what="New passphrase")
+        secret = _new_passphrase(new_passphrase_file, env=NEW_PASSPHRASE_ENV, what="New passphrase", weak=weak_passphrase)
         wallet.change_passphrase(secret, kdf_profile=_configured_kdf_profile())
     info("passphrase changed and every record re-encrypted under a new key; unlocked sessions were ended")
     info("backups made before keep opening with the old passphrase: make a new one and delete the old ones")
 
 
 def backup_command(
-    target: Path = typer.Argument(..., metavar="FILE", help="Where to write the backup."),
+    target: Optional[Path] = typer.Argument(None, metavar="FILE", help="Where to write the backup (or give -o FILE)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write the backup, as with export -o."),
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
 ) -> None:
-    """Write the whole wallet to one encrypted, authenticated file (opens with the current passphrase)."""
+    """Write the whole wallet to one encrypted, authenticated file (opens with the current passphrase).
+
+    Example: skillwallet backup -o ~/wallet-backup.bin
+    """
     from skillwallet.cli.session import open_wallet
+    from skillwallet.errors import UsageError
     from skillwallet.store.backup import write_backup
+
+    if target is not None and output is not None and target != output:
+        raise UsageError("give the backup file once: FILE or -o FILE", f"e.g. skillwallet backup -o {output}")
+    target = target or output
+    if target is None:
+        raise UsageError("say where to write the backup: -o FILE", "e.g. skillwallet backup -o wallet-backup.bin")
 
     with open_wallet(passphrase_file) as wallet:
         size = write_backup(wallet, target, force=force)
@@ -226,14 +275,14 @@ def restore_command(
 ) -> None:
     """Bring a wallet back from a backup (or, with --trust-current, accept the current file after a rollback)."""
     from skillwallet.cli.session import get_passphrase, wallet_home
-    from skillwallet.errors import InvalidInputError
+    from skillwallet.errors import UsageError
     from skillwallet.store import Wallet
     from skillwallet.store.backup import restore_backup
 
     home = wallet_home()
     if trust_current:
         if source is not None:
-            raise InvalidInputError("--trust-current takes no FILE")
+            raise UsageError("--trust-current takes no FILE")
         secret = get_passphrase(passphrase_file)
         with Wallet.open(home, passphrase=secret, check_rollback=False) as wallet:
             wallet.trust_current()
@@ -241,7 +290,7 @@ def restore_command(
         info(f"accepted the wallet at {home} as current (generation {generation})")
         return
     if source is None:
-        raise InvalidInputError("give the backup FILE to restore (or --trust-current)")
+        raise UsageError("give the backup FILE to restore (or --trust-current)")
     secret = get_passphrase(passphrase_file, prompt="Passphrase of the backup: ")
     wallet, kept = restore_backup(home, source, secret, force=force)
     with wallet:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from skillwallet.errors import SkillwalletError
+from skillwallet.errors import OperationInterrupted, SkillwalletError
 from skillwallet.formats.inputs import InputItem
 from skillwallet.model import VERDICT_INVALID, VERDICT_UNVERIFIABLE, VERDICT_VERIFIED, Credential, Verdict
 
@@ -264,12 +264,35 @@ def import_items(
     :data:`BATCH_SIZE` per wallet transaction; wallet errors (disk full, lock timeout) propagate.
     ``replace``: a document whose id is stored already, with other content, replaces the stored one.
     """
-    from skillwallet.formats import parse_credential_bytes
 
     report = ImportReport()
     supporting = supporting if supporting is not None else collect_related(items)
     related, supporting_sources = supporting.documents, supporting.sources
     writer = _WalletWriter(wallet, report, replace=replace)
+    count = getattr(wallet, "count", None)
+    stored_before = count("credentials") if count is not None else None
+    try:
+        _import_each(items, report, writer, wallet, verifier, related, supporting_sources, holder_emails, holder_ids,
+                     fetch, on_item)
+        writer.flush()
+    except KeyboardInterrupt:
+        # Every batch is one transaction: what was committed stays, the batch in hand was rolled back or never
+        # begun. Running the same command again adds the rest (what is stored is found "already present").
+        # Counted in the wallet: Ctrl-C can land between a batch's COMMIT and the report being filled in.
+        if stored_before is not None:
+            added = count("credentials") - stored_before
+        else:
+            added = sum(1 for r in report.results if r.status == ADDED and r.wallet_id is not None)
+        raise OperationInterrupted(
+            f"{added:,} added, nothing lost", "run the same command again to continue"
+        ) from None
+    return report
+
+
+def _import_each(items, report, writer, wallet, verifier, related, supporting_sources, holder_emails, holder_ids,
+                 fetch, on_item) -> None:
+    from skillwallet.formats import parse_credential_bytes
+
     for item in items:
         try:
             if item.error is not None:
@@ -308,8 +331,6 @@ def import_items(
         finally:
             if on_item is not None:
                 on_item(item)
-    writer.flush()
-    return report
 
 
 STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})

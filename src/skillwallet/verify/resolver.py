@@ -425,8 +425,8 @@ class DocumentResolver:
                 return record
             raise DocumentUnavailableError(
                 f"{key} is needed but not available offline",
-                f"supply it with --document {key}=FILE or `skillwallet documents add {key} FILE`",
-                "or verify without --offline to fetch it",
+                f"run again with --online to fetch it, give a copy with --document {key}=FILE, or keep one with "
+                f"`skillwallet documents add {key} FILE`",
             )
         try:
             content, media_type = self._download(key)
