@@ -240,7 +240,7 @@ def test_report_needs_an_html_or_pdf_name(resume_wallet, tmp_path, capsys) -> No
     target = tmp_path / "resume.pdf"
     _export(capsys, target)
     code, _, err = _cli(capsys, "verify", str(target), "--report", str(tmp_path / "report.txt"))
-    assert code == ExitCode.BAD_INPUT and err.startswith("error: --report") and "Traceback" not in err
+    assert code == ExitCode.USAGE and err.startswith("error: --report") and "Traceback" not in err
     assert not (tmp_path / "report.txt").exists()
 
 

@@ -116,9 +116,9 @@ def test_cli_fastest_tradeoff_and_constraints(empty_wallet, capsys):
     tight = runner.invoke(app, [*base, "--budget", "1"])
     assert tight.exit_code == 0 and "within the --budget / --max-weeks given" in tight.stdout
     capsys.readouterr()
-    assert run(["stack", "--goal", "cloud-engineer", "--next", "--max-weeks", "3"]) == ExitCode.BAD_INPUT
+    assert run(["stack", "--goal", "cloud-engineer", "--next", "--max-weeks", "3"]) == ExitCode.USAGE
     assert "error: --max-weeks needs --hours-per-week" in capsys.readouterr().err
-    assert run(["stack", "--goal", "cloud-engineer", "--fastest"]) == ExitCode.BAD_INPUT
+    assert run(["stack", "--goal", "cloud-engineer", "--fastest"]) == ExitCode.USAGE
     assert "need --next" in capsys.readouterr().err
 
 
