@@ -331,3 +331,19 @@ def test_verify_fails_closed_if_the_parser_ever_finds_a_presentation_the_reader_
     assert code == ExitCode.NOT_VERIFIED
     (row,) = presentation_rows(out)
     assert row["verdict"] == "invalid"
+
+
+def test_a_credential_the_holder_issued_to_themselves_is_self_asserted_in_a_presentation(tmp_path, capsys, issuer, holder):
+    """A holder can sign anything about themselves with their own key: inside their presentation such a credential
+    is their own claim (`self-asserted`), never `verified` as if an issuer vouched for it; one from an issuer stays
+    verified beside it."""
+    own = issued_to(holder, holder.did, name="Brain surgery residency")
+    genuine = issued_to(issuer, holder.did)
+    path = write(tmp_path, "vp.json", ld_vp(holder, [own, genuine]))
+    code, out, _ = verify_json(capsys, path, "--challenge", "c-1", "--domain", "hr.example")
+    (presentation,) = presentation_rows(out)
+    assert presentation["verdict"] == "verified"
+    own_row, genuine_row = [r for r in out["results"] if r["kind"] == "credential"]
+    assert own_row["verdict"] == "self-asserted" and any("their own claim" in r for r in own_row["reasons"])
+    assert genuine_row["verdict"] == "verified"
+    assert code == ExitCode.NOT_VERIFIED  # not every credential is verified

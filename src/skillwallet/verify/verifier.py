@@ -613,8 +613,16 @@ def verify_presentation(
 
     results: list[Verdict] = []
     status_lists: dict = {}
+    presenter = _presenter(holder, finding)
     for item in items:
-        results.append(_verify_embedded(item, resolver=resolver, as_of=as_of, status_lists=status_lists))
+        result = _verify_embedded(item, resolver=resolver, as_of=as_of, status_lists=status_lists)
+        issuer = did_of(result.details.get("issuer"))
+        if result.verdict == VERDICT_VERIFIED and presenter is not None and issuer == presenter:
+            # issued by the very party presenting it (a holder's own project or degree entry): its signature
+            # checks, but it is the holder's own claim, never an issuer's word about them
+            result.verdict = VERDICT_SELF_ASSERTED
+            result.reasons.append(f"issued by the presentation's holder ({presenter}) about themselves: their own claim")
+        results.append(result)
     return verdict, results
 
 
@@ -758,6 +766,17 @@ def subject_ids(item: Any) -> list[str]:
     return ids
 
 
+def _presenter(holder: str | None, finding: SignatureFinding) -> str | None:
+    """Who presents: the holder's DID, or with no holder named, the one DID whose key made the proof."""
+    presenter = did_of(holder) or holder
+    if presenter is None and finding.outcome == PASS:
+        controllers = {p.get("controller") for p in finding.details.get("proofs") or [] if isinstance(p, dict)}
+        controllers.add(finding.details.get("controller"))
+        dids = {did_of(c) for c in controllers} - {None}
+        presenter = dids.pop() if len(dids) == 1 else None
+    return presenter
+
+
 def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFinding) -> tuple[str, list[str]]:
     """Is every credential whose subject is a DID the holder's? (pass / fail / na / unknown, with reasons)
 
@@ -765,12 +784,7 @@ def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFind
     ``did:A`` presented by ``did:B`` is someone else's credential. With no holder named, the DID whose key made
     the proof stands for it.
     """
-    presenter = did_of(holder) or holder
-    if presenter is None and finding.outcome == PASS:
-        controllers = {p.get("controller") for p in finding.details.get("proofs") or [] if isinstance(p, dict)}
-        controllers.add(finding.details.get("controller"))
-        dids = {did_of(c) for c in controllers} - {None}
-        presenter = dids.pop() if len(dids) == 1 else None
+    presenter = _presenter(holder, finding)
     outcome, reasons = NA, []
     for number, item in enumerate(items, 1):
         dids = {d for d in (did_of(s) for s in subject_ids(item)) if d}
