@@ -13,7 +13,7 @@ def test_demo_runs_end_to_end_and_writes_every_export(tmp_path, capsys):
     run_demo(out)
     printed = capsys.readouterr().out
     for name in ("resume.pdf", "resume.html", "resume.md", "presentation.json", "resume.json", "renewals.ics",
-                 "python-fundamentals-qr.png"):
+                 "python-fundamentals-qr.png", "verification-report.html"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "resume.pdf").read_bytes().startswith(b"%PDF-")
     presentation = json.loads((out / "presentation.json").read_text())

@@ -89,6 +89,9 @@ def run_demo(out_dir: Path) -> None:
             _run(["skills"], env)
             _run(["expiring", "--within", "365d"], env)
             _run(["export", "--resume", "--goal", "data-analyst", "-o", str(out_dir / "resume.pdf")], env)
+            # the employer's side: the resume checked against the signed proof it carries, with a report to file
+            _run(["verify", "--offline", str(out_dir / "resume.pdf"), "--report", str(out_dir / "verification-report.html")],
+                 env, ok=(0, 13))
             _run(["export", "--resume", "-o", str(out_dir / "resume.html")], env)
             _run(["export", "--resume", "-o", str(out_dir / "resume.md")], env)
             _run(["export", "--presentation", "--goal", "data-analyst", "--challenge", "demo-challenge",
