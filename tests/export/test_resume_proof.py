@@ -184,53 +184,43 @@ def test_tampered_attached_presentation_fails_verify(resume_wallet, tmp_path, ca
     assert _cli(capsys, "verify", str(target))[0] == 0
 
 
-def test_a_line_whose_title_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, capsys) -> None:
-    """The text overstates (another title) while the genuine proof is attached: that line fails."""
+def _verify_resume_with_an_edited_line(capsys, tmp_path, monkeypatch, title: str, edit) -> dict[str, dict]:
+    """Export the resume with the entry titled ``title`` changed by ``edit`` in its text only (the genuine proof
+    stays attached), verify it, and return the results by the title each resume line shows."""
     import skillwallet.export.resume as resume_module
 
     original = resume_module.resume_credential
 
-    def overstated(stored, **kwargs):
+    def edited(stored, **kwargs):
         entry = original(stored, **kwargs)
-        if entry.title == "Cloud Practitioner":
-            entry.title = "Chief Cloud Architect"
+        if entry.title == title:
+            edit(entry)
         return entry
 
-    resume_module.resume_credential = overstated
-    try:
-        target = tmp_path / "resume.pdf"
-        _export(capsys, target)
-    finally:
-        resume_module.resume_credential = original
+    monkeypatch.setattr(resume_module, "resume_credential", edited)
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
     code, out, _ = _cli(capsys, "verify", str(target), "--json")
     assert code == 13
-    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+    return {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+
+
+def test_a_line_whose_title_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, capsys, monkeypatch) -> None:
+    """The text overstates (another title) while the genuine proof is attached: that line fails."""
+    lines = _verify_resume_with_an_edited_line(
+        capsys, tmp_path, monkeypatch, "Cloud Practitioner", lambda entry: setattr(entry, "title", "Chief Cloud Architect")
+    )
     assert lines["Chief Cloud Architect"]["resume"]["match"] == "fail"
     assert lines["Chief Cloud Architect"]["verdict"] == "not-verified"
     assert "Cloud Practitioner" in lines["Chief Cloud Architect"]["reasons"][0]
     assert lines["Data Protection Basics"]["resume"]["match"] == "pass"
 
 
-def test_a_line_showing_another_issuer_is_flagged(resume_wallet, tmp_path, capsys) -> None:
-    import skillwallet.export.resume as resume_module
-
-    original = resume_module.resume_credential
-
-    def reissued(stored, **kwargs):
-        entry = original(stored, **kwargs)
-        if entry.title == "Data Protection Basics":
-            entry.issuer_name = "Massachusetts Institute of Technology"
-        return entry
-
-    resume_module.resume_credential = reissued
-    try:
-        target = tmp_path / "resume.pdf"
-        _export(capsys, target)
-    finally:
-        resume_module.resume_credential = original
-    code, out, _ = _cli(capsys, "verify", str(target), "--json")
-    assert code == 13
-    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r.get("resume") and r["resume"]["title"]}
+def test_a_line_showing_another_issuer_is_flagged(resume_wallet, tmp_path, capsys, monkeypatch) -> None:
+    lines = _verify_resume_with_an_edited_line(
+        capsys, tmp_path, monkeypatch, "Data Protection Basics",
+        lambda entry: setattr(entry, "issuer_name", "Massachusetts Institute of Technology"),
+    )
     assert lines["Data Protection Basics"]["resume"]["match"] == "fail"
     assert "another issuer" in lines["Data Protection Basics"]["reasons"][0]
     assert lines["Cloud Practitioner"]["resume"]["match"] == "pass"
