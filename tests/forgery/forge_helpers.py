@@ -70,27 +70,10 @@ def university_document() -> dict[str, Any]:
 
 
 def ob3(issuer: str, **fields: Any) -> dict[str, Any]:
-    doc = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": "urn:uuid:0b7e3a52-52a4-4c53-9a35-6f1f0f0c2a01",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example University"},
-        "validFrom": "2024-01-01T00:00:00Z",
-        "name": "Doctor of Medicine",
-        "credentialSubject": {
-            "id": "did:example:mallory",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://university.example/achievements/md",
-                "type": ["Achievement"],
-                "name": "Doctor of Medicine",
-                "description": "Completed the medical degree.",
-                "criteria": {"narrative": "Graduated."},
-            },
-        },
-    }
-    doc.update(fields)
-    return doc
+    """The shared unsigned Open Badges 3.0 credential (tests/verify/fixtures/di/helpers.py), issued by ``issuer``."""
+    from attacker import ob3_credential
+
+    return ob3_credential(issuer, **fields)
 
 
 def vc11(issuer: str, *contexts: str) -> dict[str, Any]:
