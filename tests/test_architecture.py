@@ -101,9 +101,6 @@ EXCEPTIONS = (
     Known("private", "skillwallet.store.backup", "skillwallet.store.wallet:_Keys",
           "the backup writer uses the wallet's key holder; store/wallet.py is being split along its "
           "responsibilities (records and sealing, rollback record, sessions, queries), which names it"),
-    Known("private", "skillwallet.stacking.optimise", "skillwallet.stacking.evaluate:_add_months",
-          "the optimiser shares the evaluator's month arithmetic; stacking/evaluate.py is being split along "
-          "its responsibilities (requirement kinds, assignment search, explanation), which names it"),
 )
 
 

@@ -39,6 +39,7 @@ from skillwallet.model import (
     utc,
 )
 from skillwallet.skills.taxonomy import Taxonomy, default_taxonomy, normalise_key
+from skillwallet.stacking.dates import months_between
 from skillwallet.stacking.units import convert, credential_unit
 from skillwallet.stacking.model import (
     AGGREGATES,
@@ -747,7 +748,7 @@ class PathwayEvaluator:
                 end = utc(end_date) + timedelta(days=1)
             else:
                 end = utc(item.credential.expires) if item.credential.expires else self.index.as_of
-            return _months_between(utc(start), min(end, self.index.as_of))
+            return months_between(utc(start), min(end, self.index.as_of))
         if node.quantity == "hours":
             return float(item.credential.hours or 0)
         if node.unit is not None and item.credential.credits:
@@ -1573,29 +1574,6 @@ def _title_words(title: str) -> set[str]:
             word = word[:-1]
         words.add(word)
     return words
-
-
-def _months_between(start: datetime, end: datetime) -> float:
-    """Calendar months from ``start`` to ``end``: whole months, then the rest as a fraction of the month it
-    falls in (1 January to 1 July is 6 months, not 5.95)."""
-    if end <= start:
-        return 0.0
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    anchor = _add_months(start, months)
-    if anchor > end:
-        months -= 1
-        anchor = _add_months(start, months)
-    following = _add_months(start, months + 1)
-    return months + (end - anchor) / (following - anchor)
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    import calendar
-
-    year, month = divmod(moment.month - 1 + months, 12)
-    year += moment.year
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
 
 
 def evaluate_pathway(pathway: Pathway, credentials: Sequence[HeldCredential] | CredentialIndex, *, as_of: datetime,

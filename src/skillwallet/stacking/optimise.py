@@ -29,13 +29,13 @@ from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
     BUILTIN,
-    _add_months,
     CredentialIndex,
     Held,
     HeldCredential,
     PathwayEvaluation,
     PathwayEvaluator,
 )
+from skillwallet.stacking.dates import add_months
 from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
 
 SEARCH_NODE_BUDGET = 100_000
@@ -181,7 +181,7 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
                             calendar_weeks=months * WEEKS_PER_MONTH)
             held = step.hypothetical_credential(as_of)
             # in calendar months, as experience is counted (a day more: whatever the months' lengths)
-            held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
+            held.credential.valid_from = add_months(as_of, -math.ceil(months)) - timedelta(days=1)
             held.credential.issued = held.credential.valid_from
             if node.match.types:
                 held.credential.achievement_type = sorted(node.match.types)[0]
@@ -528,7 +528,7 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
             node = pathway.requirements.get(o.id.split(":", 1)[1])
             if node is not None and node.kind == "experience":
                 if node.min_months:
-                    finish = _add_months(as_of, math.ceil(node.min_months))
+                    finish = add_months(as_of, math.ceil(node.min_months))
                 else:
                     finish = as_of + timedelta(weeks=(node.min_hours or 0) / 40)  # full-time hours
                 out.append({"step": o.id, "name": o.name, "start": format_datetime(as_of),
@@ -539,7 +539,7 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
         notes = [("after " + ", ".join(o.requires))] if o.requires else []
         if o.eligible_after_months:
             # counted from today: experience already held shortens the wait, the issuer checks it
-            start = max(start, _add_months(as_of, math.ceil(o.eligible_after_months)))
+            start = max(start, add_months(as_of, math.ceil(o.eligible_after_months)))
             notes.append(f"eligible after {o.eligible_after_months:g} months of relevant experience")
         finish = start + timedelta(weeks=o.hours / hours_per_week)
         out.append({"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
