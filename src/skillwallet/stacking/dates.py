@@ -1,8 +1,8 @@
 """Calendar-month arithmetic shared by the evaluator (months of work experience) and the optimiser (a plan's
 dates: experience to gain, eligibility waits).
 
-Months are calendar months, not 30-day blocks: 1 January to 1 July is 6 months, and a month added to 31 January
-is the last day of February.
+Months are calendar months, not 30-day blocks: 1 January to 1 July is 6 months, and a month added to
+31 January is the last day of February.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """``moment`` moved by ``months`` calendar months (negative: back), the day clamped to the month's last."""
+    """``moment`` moved by ``months`` calendar months (negative: back), the day kept within the month."""
     year, month = divmod(moment.month - 1 + months, 12)
     year += moment.year
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
