@@ -91,10 +91,6 @@ EXCEPTIONS = (
     Known("upward", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("private", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("private", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("cycle", "skillwallet.stacking.inference", "skillwallet.stacking.catalog",
-          "the built-in skill inference reads the built-in offerings from the catalogue, whose Offering type lives "
-          "in the optimiser, which evaluates with the inference; broken when Offering and the offerings loader "
-          "move to a module of their own"),
     Known("upward", "skillwallet.skills.inventory", "skillwallet.stacking.inference",
           "the skills inventory defaults to the built-in catalogue inference; broken when every caller passes "
           "the inference it uses and the inventory takes no default"),

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, VERDICT_VERIFIED, format_datetime
+from skillwallet.model import Skill, format_datetime
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
@@ -37,69 +37,10 @@ from skillwallet.stacking.evaluate import (
 )
 from skillwallet.stacking.dates import add_months
 from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
+from skillwallet.stacking.offerings import Offering
 
 SEARCH_NODE_BUDGET = 100_000
 PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
-
-
-@dataclass
-class Offering:
-    """Something one can take to earn a credential: a course, an exam, a programme."""
-
-    id: str
-    name: str
-    cost: float = 0.0
-    hours: float = 0.0
-    currency: str = "USD"
-    provider: str | None = None
-    url: str | None = None
-    achievement_id: str | None = None
-    achievement_type: str | None = "Certificate"
-    skills: list[str] = field(default_factory=list)
-    skill_level: str | None = None
-    credits: float | None = None
-    tags: list[str] = field(default_factory=list)
-    source: str = "built-in"
-    credit_unit: str | None = None  # the unit of ``credits`` (stacking/units.py)
-    price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
-    # a subscription (Coursera at USD 49 a month): the cost depends on the pace, see :func:`priced_at_pace`
-    price_per_month: float | None = None
-    requires: list[str] = field(default_factory=list)  # offering ids to take first (a plan orders them)
-    renews: str | None = None  # the name or achievement id of the credential this offering renews
-    calendar_weeks: float = 0.0  # a step that takes calendar time rather than study hours (work experience)
-    # eligibility: the exam may be taken only after this many months of relevant experience (PMP: 36 or 60)
-    eligible_after_months: float | None = None
-    checked: str | None = None  # when that source was read (YYYY-MM-DD)
-
-    def hypothetical_credential(self, as_of: datetime) -> Held:
-        """The credential this offering would award, dated ``as_of``; used only for planning."""
-        credential = Credential(
-            format=FORMAT_SELF,
-            original=f"offering:{self.id}".encode(),
-            credential_id=f"offering:{self.id}",
-            title=self.name,
-            issuer=Issuer(id=self.provider, name=self.provider),
-            issued=as_of,
-            achievement_id=self.achievement_id,
-            achievement_type=self.achievement_type,
-            skills=[Skill(name=s, level=self.skill_level, source="skill") for s in self.skills],
-            credits=self.credits,
-            hours=self.hours or None,
-            tags=list(self.tags),
-            extra={"credit_unit": self.credit_unit} if self.credit_unit else {},
-        )
-        return Held(wallet_id=f"offering:{self.id}", credential=credential, verdict=Verdict(verdict=VERDICT_VERIFIED))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "name": self.name, "provider": self.provider, "cost": self.cost,
-            "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
-            "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
-            "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
-            "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
-            "requires": list(self.requires), "renews": self.renews,
-            "eligible_after_months": self.eligible_after_months,
-        }
 
 
 @dataclass
