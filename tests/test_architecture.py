@@ -76,9 +76,6 @@ _VERIFY_READS_FORMATS = (
 )
 
 EXCEPTIONS = (
-    Known("cycle", "skillwallet.cli.completion_gen", "skillwallet.cli.app",
-          "completion_gen imports the app to read its command tree while app imports completion_gen to answer "
-          "completion requests; broken when completion reads the command tree it is handed"),
     Known("cycle", "skillwallet.verify.resolver", "skillwallet.verify.keys",
           "the resolver checks a user-supplied DID with keys.did_syntax_problem while keys resolves did:web "
           "and document URLs through the resolver; DID syntax belongs in a module both use"),
