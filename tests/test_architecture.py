@@ -89,8 +89,10 @@ EXCEPTIONS = (
     Known("private", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("private", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("upward", "skillwallet.skills.inventory", "skillwallet.stacking.inference",
-          "the skills inventory defaults to the built-in catalogue inference; broken when every caller passes "
-          "the inference it uses and the inventory takes no default"),
+          "the skills inventory defaults to the built-in catalogue inference, which the resume's skills summary "
+          "(export/resume.py) relies on; export may not import stacking, so the CLI has to hand the inference "
+          "through build_resume; broken when every caller passes the inference it uses and the inventory takes "
+          "no default"),
     Known("private", "skillwallet.store.backup", "skillwallet.store.wallet:_Keys",
           "the backup writer uses the wallet's key holder; store/wallet.py is being split along its "
           "responsibilities (records and sealing, rollback record, sessions, queries), which names it"),
