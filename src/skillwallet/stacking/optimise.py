@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-from skillwallet.model import Skill, format_datetime
+from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, VERDICT_VERIFIED, format_datetime
 from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
