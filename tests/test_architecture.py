@@ -76,9 +76,6 @@ _VERIFY_READS_FORMATS = (
 )
 
 EXCEPTIONS = (
-    Known("cycle", "skillwallet.cli.completion_gen", "skillwallet.cli.app",
-          "completion_gen imports the app to read its command tree while app imports completion_gen to answer "
-          "completion requests; broken when completion reads the command tree it is handed"),
     Known("cycle", "skillwallet.verify.resolver", "skillwallet.verify.keys",
           "the resolver checks a user-supplied DID with keys.did_syntax_problem while keys resolves did:web "
           "and document URLs through the resolver; DID syntax belongs in a module both use"),
@@ -91,19 +88,14 @@ EXCEPTIONS = (
     Known("upward", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("private", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("private", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("cycle", "skillwallet.stacking.inference", "skillwallet.stacking.catalog",
-          "the built-in skill inference reads the built-in offerings from the catalogue, whose Offering type lives "
-          "in the optimiser, which evaluates with the inference; broken when Offering and the offerings loader "
-          "move to a module of their own"),
     Known("upward", "skillwallet.skills.inventory", "skillwallet.stacking.inference",
-          "the skills inventory defaults to the built-in catalogue inference; broken when every caller passes "
-          "the inference it uses and the inventory takes no default"),
+          "the skills inventory defaults to the built-in catalogue inference, which the resume's skills summary "
+          "(export/resume.py) relies on; export may not import stacking, so the CLI has to hand the inference "
+          "through build_resume; broken when every caller passes the inference it uses and the inventory takes "
+          "no default"),
     Known("private", "skillwallet.store.backup", "skillwallet.store.wallet:_Keys",
           "the backup writer uses the wallet's key holder; store/wallet.py is being split along its "
           "responsibilities (records and sealing, rollback record, sessions, queries), which names it"),
-    Known("private", "skillwallet.stacking.optimise", "skillwallet.stacking.evaluate:_add_months",
-          "the optimiser shares the evaluator's month arithmetic; stacking/evaluate.py is being split along "
-          "its responsibilities (requirement kinds, assignment search, explanation), which names it"),
 )
 
 

@@ -174,7 +174,7 @@ def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. The single error boundary."""
     if os.environ.get("_SKILLWALLET_COMPLETE"):
         # Shell completion request (issue 7): answered from the command tree, before any command runs.
-        from skillwallet.cli.completion_gen import answer_completion_request
+        from skillwallet.cli.completion import answer_completion_request
 
         return answer_completion_request(app)
     args = hoist_global_options(list(args))

@@ -15,7 +15,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.completion_gen import complete_pathway_id
+from skillwallet.cli.completion import complete_pathway_id
 from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
 from skillwallet.errors import AlreadyExistsError, ExportError, OperationInterrupted, UsageError
 

@@ -14,7 +14,7 @@ import typer
 if TYPE_CHECKING:
     from skillwallet.stacking.catalog import Catalog
 
-from skillwallet.cli.completion_gen import complete_pathway_id
+from skillwallet.cli.completion import complete_pathway_id
 from skillwallet.cli.common import (
     Column,
     Row,

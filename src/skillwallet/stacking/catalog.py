@@ -9,16 +9,20 @@ Lookups of unknown ids raise :class:`NotFoundError` with the closest ids as a hi
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
 
 from skillwallet.errors import AlreadyExistsError, InvalidInputError, InvalidPathwayError, NotFoundError
-from skillwallet.stacking.model import ID_PATTERN, Pathway, load_pathway_toml
-from skillwallet.stacking.optimise import Offering
+from skillwallet.stacking.model import Pathway, load_pathway_toml
+from skillwallet.stacking.offerings import (  # the loader lives with the Offering type; still importable here
+    OFFERING_KEYS,
+    Offering,
+    builtin_offerings,
+    load_offerings_toml,
+    offering_from_dict,
+)
 
 PATHWAYS_COLLECTION = "pathways"
 OFFERINGS_COLLECTION = "offerings"
@@ -51,115 +55,6 @@ def builtin_pathways() -> dict[str, Pathway]:
         pathway.source = "built-in"
         out[pathway.id] = pathway
     return out
-
-
-@lru_cache(maxsize=1)
-def builtin_offerings() -> dict[str, Offering]:
-    """The built-in example offerings, by id."""
-    out: dict[str, Offering] = {}
-    for name, text in _data_files("offerings"):
-        for offering in load_offerings_toml(text, f"built-in:{name}", label="built-in"):
-            out[offering.id] = offering
-    return out
-
-
-OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
-                 "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month",
-                 "requires", "renews", "eligible_after_months")
-
-
-def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
-    """Read ``[[offering]]`` tables. Raises :class:`InvalidInputError` naming the file, key path and expectation.
-    ``label`` records where the offerings came from (``built-in`` or the file name)."""
-    source = where
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInputError(f"{source}: not valid TOML: {exc}") from None
-    raw = data.get("offering")
-    if not isinstance(raw, list) or not raw:
-        raise InvalidInputError(f"{source}: offering: expected one or more [[offering]] tables")
-    out: list[Offering] = []
-    seen: set[str] = set()
-    for i, table in enumerate(raw):
-        out.append(offering_from_dict(table, f"{source}: offering[{i}]", label))
-        if out[-1].id in seen:
-            raise InvalidInputError(f"{source}: offering[{i}].id: expected a unique id, got {out[-1].id!r} twice")
-        seen.add(out[-1].id)
-    return out
-
-
-def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering:
-    """Validate one offering table."""
-    if not isinstance(table, dict):
-        raise InvalidInputError(f"{where}: expected a table")
-    for key in table:
-        if key not in OFFERING_KEYS and key != "source":
-            raise InvalidInputError(f"{where}.{key}: expected one of the keys " + ", ".join(OFFERING_KEYS))
-
-    def text(key: str, required: bool = False) -> str | None:
-        value = table.get(key)
-        if key == "checked" and isinstance(value, datetime.date):  # a TOML date: checked = 2025-06-01
-            value = value.isoformat()
-        if value is None:
-            if required:
-                raise InvalidInputError(f"{where}.{key}: expected a string (required)")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidInputError(f"{where}.{key}: expected a non-empty string, got {value!r}")
-        return value.strip()
-
-    def number(key: str) -> float | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise InvalidInputError(f"{where}.{key}: expected a number ≥ 0, got {value!r}")
-        return float(value)
-
-    def strings(key: str) -> list[str]:
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise InvalidInputError(f"{where}.{key}: expected a list of strings, got {value!r}")
-        return [v.strip() for v in value]
-
-    offering_id = text("id", required=True)
-    if not ID_PATTERN.match(offering_id):
-        raise InvalidInputError(f"{where}.id: expected letters, digits, '-', '_', '.', ':', got {offering_id!r}")
-    offering = Offering(
-        id=offering_id,
-        name=text("name", required=True),
-        provider=text("provider"),
-        cost=number("cost") or 0.0,
-        currency=text("currency") or "USD",
-        hours=number("hours") or 0.0,
-        url=text("url"),
-        achievement_id=text("achievement_id"),
-        achievement_type=text("achievement_type") or "Certificate",
-        skills=strings("skills"),
-        skill_level=text("skill_level"),
-        credits=number("credits"),
-        tags=strings("tags"),
-        source=source,
-        price_source=text("price_source"),
-        price_per_month=number("price_per_month"),
-        requires=strings("requires"),
-        renews=text("renews"),
-        eligible_after_months=number("eligible_after_months"),
-        checked=text("checked"),
-    )
-    unit_text = text("credit_unit")
-    if unit_text is not None:
-        from skillwallet.stacking.units import TO_ECTS, parse_unit
-
-        offering.credit_unit = parse_unit(unit_text)
-        if offering.credit_unit is None:
-            raise InvalidInputError(f"{where}.credit_unit: expected one of {', '.join(TO_ECTS)}, got {unit_text!r}")
-    if not (offering.skills or offering.achievement_id or offering.credits or offering.tags):
-        raise InvalidInputError(f"{where}: expected skills, achievement_id, credits or tags: what the offering awards")
-    return offering
 
 
 def suggest(wanted: str, known: list[str]) -> list[str]:

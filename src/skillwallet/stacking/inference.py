@@ -145,6 +145,6 @@ class SkillInference:
 @lru_cache(maxsize=1)
 def builtin_inference() -> SkillInference:
     """Inference from the built-in offerings (the default when no catalogue is given)."""
-    from skillwallet.stacking.catalog import builtin_offerings
+    from skillwallet.stacking.offerings import builtin_offerings
 
     return SkillInference(builtin_offerings().values())

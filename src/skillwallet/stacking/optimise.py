@@ -29,77 +29,18 @@ from skillwallet.skills.taxonomy import Taxonomy
 from skillwallet.stacking.evaluate import (
     AGGREGATES,
     BUILTIN,
-    _add_months,
     CredentialIndex,
     Held,
     HeldCredential,
     PathwayEvaluation,
     PathwayEvaluator,
 )
+from skillwallet.stacking.dates import add_months
 from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
+from skillwallet.stacking.offerings import Offering
 
 SEARCH_NODE_BUDGET = 100_000
 PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
-
-
-@dataclass
-class Offering:
-    """Something one can take to earn a credential: a course, an exam, a programme."""
-
-    id: str
-    name: str
-    cost: float = 0.0
-    hours: float = 0.0
-    currency: str = "USD"
-    provider: str | None = None
-    url: str | None = None
-    achievement_id: str | None = None
-    achievement_type: str | None = "Certificate"
-    skills: list[str] = field(default_factory=list)
-    skill_level: str | None = None
-    credits: float | None = None
-    tags: list[str] = field(default_factory=list)
-    source: str = "built-in"
-    credit_unit: str | None = None  # the unit of ``credits`` (stacking/units.py)
-    price_source: str | None = None  # where the cost and hours come from ("as listed on <url>")
-    # a subscription (Coursera at USD 49 a month): the cost depends on the pace, see :func:`priced_at_pace`
-    price_per_month: float | None = None
-    requires: list[str] = field(default_factory=list)  # offering ids to take first (a plan orders them)
-    renews: str | None = None  # the name or achievement id of the credential this offering renews
-    calendar_weeks: float = 0.0  # a step that takes calendar time rather than study hours (work experience)
-    # eligibility: the exam may be taken only after this many months of relevant experience (PMP: 36 or 60)
-    eligible_after_months: float | None = None
-    checked: str | None = None  # when that source was read (YYYY-MM-DD)
-
-    def hypothetical_credential(self, as_of: datetime) -> Held:
-        """The credential this offering would award, dated ``as_of``; used only for planning."""
-        credential = Credential(
-            format=FORMAT_SELF,
-            original=f"offering:{self.id}".encode(),
-            credential_id=f"offering:{self.id}",
-            title=self.name,
-            issuer=Issuer(id=self.provider, name=self.provider),
-            issued=as_of,
-            achievement_id=self.achievement_id,
-            achievement_type=self.achievement_type,
-            skills=[Skill(name=s, level=self.skill_level, source="skill") for s in self.skills],
-            credits=self.credits,
-            hours=self.hours or None,
-            tags=list(self.tags),
-            extra={"credit_unit": self.credit_unit} if self.credit_unit else {},
-        )
-        return Held(wallet_id=f"offering:{self.id}", credential=credential, verdict=Verdict(verdict=VERDICT_VERIFIED))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "name": self.name, "provider": self.provider, "cost": self.cost,
-            "currency": self.currency, "hours": self.hours, "url": self.url, "achievement_id": self.achievement_id,
-            "achievement_type": self.achievement_type, "skills": list(self.skills), "skill_level": self.skill_level,
-            "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
-            "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
-            "requires": list(self.requires), "renews": self.renews,
-            "eligible_after_months": self.eligible_after_months,
-        }
 
 
 @dataclass
@@ -181,7 +122,7 @@ def self_steps(pathway: Pathway, as_of: datetime) -> list[tuple[Offering, Held]]
                             calendar_weeks=months * WEEKS_PER_MONTH)
             held = step.hypothetical_credential(as_of)
             # in calendar months, as experience is counted (a day more: whatever the months' lengths)
-            held.credential.valid_from = _add_months(as_of, -math.ceil(months)) - timedelta(days=1)
+            held.credential.valid_from = add_months(as_of, -math.ceil(months)) - timedelta(days=1)
             held.credential.issued = held.credential.valid_from
             if node.match.types:
                 held.credential.achievement_type = sorted(node.match.types)[0]
@@ -528,7 +469,7 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
             node = pathway.requirements.get(o.id.split(":", 1)[1])
             if node is not None and node.kind == "experience":
                 if node.min_months:
-                    finish = _add_months(as_of, math.ceil(node.min_months))
+                    finish = add_months(as_of, math.ceil(node.min_months))
                 else:
                     finish = as_of + timedelta(weeks=(node.min_hours or 0) / 40)  # full-time hours
                 out.append({"step": o.id, "name": o.name, "start": format_datetime(as_of),
@@ -539,7 +480,7 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
         notes = [("after " + ", ".join(o.requires))] if o.requires else []
         if o.eligible_after_months:
             # counted from today: experience already held shortens the wait, the issuer checks it
-            start = max(start, _add_months(as_of, math.ceil(o.eligible_after_months)))
+            start = max(start, add_months(as_of, math.ceil(o.eligible_after_months)))
             notes.append(f"eligible after {o.eligible_after_months:g} months of relevant experience")
         finish = start + timedelta(weeks=o.hours / hours_per_week)
         out.append({"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
