@@ -98,9 +98,6 @@ EXCEPTIONS = (
     Known("upward", "skillwallet.skills.inventory", "skillwallet.stacking.inference",
           "the skills inventory defaults to the built-in catalogue inference; broken when every caller passes "
           "the inference it uses and the inventory takes no default"),
-    Known("private", "skillwallet.store.backup", "skillwallet.store.wallet:_Keys",
-          "the backup writer uses the wallet's key holder; store/wallet.py is being split along its "
-          "responsibilities (records and sealing, rollback record, sessions, queries), which names it"),
     Known("private", "skillwallet.stacking.optimise", "skillwallet.stacking.evaluate:_add_months",
           "the optimiser shares the evaluator's month arithmetic; stacking/evaluate.py is being split along "
           "its responsibilities (requirement kinds, assignment search, explanation), which names it"),

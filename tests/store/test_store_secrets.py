@@ -131,7 +131,7 @@ def test_traceback_with_locals_shows_no_passphrase_or_key(monkeypatch, passphras
     assert "injected failure" in rendered
     assert passphrase not in rendered
     assert dek_hex not in rendered
-    assert "Secret(<hidden>)" in rendered or "_Keys(<hidden>)" in rendered
+    assert "Secret(<hidden>)" in rendered or "Keys(<hidden>)" in rendered
 
 
 def test_internal_error_through_cli_shows_no_secret(monkeypatch, passphrase, capsys):

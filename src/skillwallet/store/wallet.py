@@ -30,26 +30,36 @@ from typing import Any, Iterator
 
 from skillwallet.errors import (
     AlreadyExistsError,
-    BadPassphraseError,
     InvalidInputError,
     NewerFormatError,
     NotFoundError,
     RollbackError,
-    SkillwalletError,
     StorageIOError,
     WalletBusyError,
     WalletCorruptError,
     WalletLockedError,
-    WalletNotFoundError,
 )
 from skillwallet.model import VERDICT_NOT_VERIFIED, Credential, Verdict, format_datetime, parse_datetime
 from skillwallet.store import crypto, fsutil
 from skillwallet.bulk import paused_gc
 from skillwallet.store.crypto import KdfParams, Secret
+from skillwallet.store.db import (
+    APPLICATION_ID,
+    CORRUPT_HINT,
+    DB_ERRORS,
+    LEGACY_RECORDS_MARK,
+    PAGE_SIZE,
+    RECORDS_INDEX,
+    RECORDS_TABLE,
+    SCHEMA,
+    WALLET_FILE,
+    connect,
+    connect_existing,
+    translate_sqlite,
+    wallet_path,
+)
+from skillwallet.store.keys import FORMAT_VERSION, Header, Keys
 
-FORMAT_VERSION = 1
-WALLET_FILE = "wallet.sqlite"
-APPLICATION_ID = 0x534B5754  # "SKWT": `file` and sqlite tools can tell what the file is
 # The generation ``init`` leaves: 0 for the empty wallet, 1 once the holder key is written. A wallet above it has
 # history, so a missing rollback record for it is reported rather than silently created (docs/store.md).
 INITIAL_GENERATION = 1
@@ -76,32 +86,8 @@ FACT_FIELDS = (
 FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit")
 RESERVED_PREFIX = "_"
 
-BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"
-CORRUPT_HINT = "restore a backup with: skillwallet restore --force FILE (the damaged file is kept as a copy)"
-
-# The records table is keyed by an integer that grows with every insert, so rows are appended and pages fill up
-# (the keyed record ids are random: as the key of a WITHOUT ROWID table they left pages half full and large
-# records spilling into half-empty overflow pages, 2x the sealed data). The record id stays unique through an
-# index: lookups by (collection, rid) are as before. The row number says only in which order records were written,
-# which their versions (the generation of the writing transaction) already show.
-_RECORDS_TABLE = (
-    "CREATE TABLE {name} (n INTEGER PRIMARY KEY, collection TEXT NOT NULL, rid BLOB NOT NULL, "
-    "version INTEGER NOT NULL, sealed BLOB NOT NULL, UNIQUE (collection, rid))"
-)
-# (collection, version, rid): covering, so checking a collection's record set never reads the records themselves
-_RECORDS_INDEX = "CREATE INDEX records_versions ON records (collection, version, rid)"
-_SCHEMA = (
-    "CREATE TABLE header (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
-    + _RECORDS_TABLE.format(name="records") + ";" + _RECORDS_INDEX + ";"
-)
-# what wallets written before used (still format 1, still read and written): WITHOUT ROWID, keyed by the record id
-_LEGACY_RECORDS_MARK = "WITHOUT ROWID"
-PAGE_SIZE = 2048  # for new wallets; earlier ones keep SQLite's default 4096 (any size reads the same)
 
 
-def wallet_path(home: Path) -> Path:
-    """The wallet file inside a wallet home."""
-    return Path(home) / WALLET_FILE
 
 
 def _seen_name(home: Path) -> str:
@@ -138,16 +124,6 @@ def _read_seen_file(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {"invalid": True}
 
 
-def lock_timeout() -> float:
-    """Seconds a writer waits for the lock (``SKILLWALLET_LOCK_TIMEOUT``, default 10)."""
-    raw = os.environ.get("SKILLWALLET_LOCK_TIMEOUT")
-    if raw:
-        try:
-            return max(0.0, float(raw))
-        except ValueError:
-            pass
-    return 10.0
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -162,35 +138,6 @@ def _lp(*parts: bytes) -> bytes:
     return bytes(out)
 
 
-# a damaged file can also make SQLite hand back text that is not UTF-8 (schema, column values, messages)
-_DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
-
-
-def _translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
-    """Map an SQLite failure to the user error it means."""
-    if isinstance(exc, UnicodeDecodeError):
-        return WalletCorruptError(f"the wallet file {path} is damaged (invalid text)", CORRUPT_HINT)
-    text = str(exc).lower()
-    code = getattr(exc, "sqlite_errorcode", None)
-    if "locked" in text or "busy" in text or code in (5, 6):
-        return WalletBusyError(
-            "another skillwallet process is using the wallet; try again",
-            "or raise SKILLWALLET_LOCK_TIMEOUT (seconds)",
-        )
-    if "full" in text or code == 13:
-        return StorageIOError(f"the disk is full: could not write {path}", "free some space and try again")
-    if "readonly" in text or "read-only" in text or code == 8:
-        return StorageIOError(f"the wallet at {path} cannot be written (read-only)", "check its permissions")
-    if "unable to open" in text or code == 14:
-        return StorageIOError(f"cannot open the wallet file {path}", "check that it is readable and its folder writable")
-    if "disk i/o" in text or code == 10:
-        return StorageIOError(
-            f"could not read or write the wallet file {path} (disk full, file size limit or I/O error)",
-            "nothing was changed; free some space and try again",
-        )
-    # SQLite quotes schema text (several lines) when the schema itself is damaged: the message stays one line
-    detail = " ".join(str(exc).split())
-    return WalletCorruptError(f"the wallet file {path} is damaged ({detail})", CORRUPT_HINT)
 
 
 @dataclass
@@ -453,21 +400,6 @@ def normalise_tags(tags: list[str]) -> list[str]:
     return out
 
 
-class _Keys:
-    """The subkeys of an unlocked wallet. Held only in memory; repr hides them."""
-
-    __slots__ = ("dek", "sealer", "index", "setmac", "state")
-
-    def __init__(self, dek: Secret) -> None:
-        self.dek = dek
-        self.sealer = crypto.Sealer(crypto.subkey(dek, "records"))
-        self.index = crypto.subkey(dek, "record-ids")
-        self.setmac = crypto.subkey(dek, "record-set")
-        self.state = crypto.subkey(dek, "seen-state")
-
-    def __repr__(self) -> str:
-        return "_Keys(<hidden>)"
-
 
 @dataclass
 class _Integrity:
@@ -480,7 +412,7 @@ class _Integrity:
     generation: int
     collections: dict[str, list]  # name -> [count, accumulator as int]
 
-    def encode(self, keys: _Keys, wallet_id: bytes) -> bytes:
+    def encode(self, keys: Keys, wallet_id: bytes) -> bytes:
         body = json.dumps(
             {
                 "g": self.generation,
@@ -492,7 +424,7 @@ class _Integrity:
         return body + crypto.mac(keys.setmac, b"integrity", wallet_id, body)
 
     @classmethod
-    def decode(cls, raw: Any, keys: _Keys, wallet_id: bytes) -> "_Integrity":
+    def decode(cls, raw: Any, keys: Keys, wallet_id: bytes) -> "_Integrity":
         import hmac as _hmac
 
         if not isinstance(raw, bytes) or len(raw) < 33:
@@ -508,138 +440,14 @@ class _Integrity:
         return count, acc
 
 
-@dataclass
-class Header:
-    """The wallet header: what is needed to unlock it. Authenticated as the AAD of the key wrap."""
-
-    format_version: int
-    wallet_id: bytes
-    kdf: KdfParams
-    salt: bytes
-    wrapped_dek: bytes
-    created: str
-
-    def aad(self) -> bytes:
-        description = {
-            "format": self.format_version,
-            "wallet_id": self.wallet_id.hex(),
-            "kdf": self.kdf.to_dict(),
-            "salt": self.salt.hex(),
-            "created": self.created,
-        }
-        return b"skillwallet-header-v1\n" + json.dumps(description, sort_keys=True, separators=(",", ":")).encode()
-
-    def rows(self) -> dict[str, bytes]:
-        return {
-            "format": str(self.format_version).encode(),
-            "wallet_id": self.wallet_id,
-            "kdf": json.dumps(self.kdf.to_dict(), sort_keys=True).encode(),
-            "salt": self.salt,
-            "wrapped_dek": self.wrapped_dek,
-            "created": self.created.encode(),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        """The header as a JSON object (used by backup files)."""
-        return {
-            "format": self.format_version,
-            "wallet_id": self.wallet_id.hex(),
-            "kdf": self.kdf.to_dict(),
-            "salt": base64.b64encode(self.salt).decode(),
-            "wrapped_dek": base64.b64encode(self.wrapped_dek).decode(),
-            "created": self.created,
-        }
-
-    @classmethod
-    def from_json(cls, data: Any, what: str) -> "Header":
-        try:
-            version = data["format"]
-            if not isinstance(version, int):
-                raise TypeError
-            if version > FORMAT_VERSION:
-                raise NewerFormatError(
-                    f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
-                    "upgrade skillwallet",
-                )
-            return cls(
-                format_version=version,
-                wallet_id=bytes.fromhex(data["wallet_id"]),
-                kdf=KdfParams.from_dict(data["kdf"]),
-                salt=base64.b64decode(data["salt"], validate=True),
-                wrapped_dek=base64.b64decode(data["wrapped_dek"], validate=True),
-                created=str(data["created"]),
-            )
-        except SkillwalletError:
-            raise
-        except (KeyError, TypeError, ValueError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-
-    @classmethod
-    def from_rows(cls, rows: dict[str, Any], what: str) -> "Header":
-        # a damaged file can hold any SQLite type in a column: accept only blobs/text, never bytes(int)
-        rows = {k: (v.encode() if isinstance(v, str) else v) for k, v in rows.items() if isinstance(v, (bytes, str))}
-        try:
-            version = int(bytes(rows["format"]).decode())
-        except (KeyError, ValueError, UnicodeDecodeError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-        if version > FORMAT_VERSION:
-            raise NewerFormatError(
-                f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
-                "upgrade skillwallet",
-            )
-        try:
-            kdf_data = json.loads(bytes(rows["kdf"]).decode())
-            header = cls(
-                format_version=version,
-                wallet_id=bytes(rows["wallet_id"]),
-                kdf=KdfParams.from_dict(kdf_data),
-                salt=bytes(rows["salt"]),
-                wrapped_dek=bytes(rows["wrapped_dek"]),
-                created=bytes(rows["created"]).decode(),
-            )
-        except SkillwalletError:
-            raise
-        except (KeyError, ValueError, UnicodeDecodeError, TypeError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-        if len(header.wallet_id) != 16 or len(header.salt) != crypto.SALT_LEN:
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT)
-        return header
-
-    def unwrap(self, passphrase: Secret) -> Secret:
-        """Derive the KEK and unwrap the DEK; a wrong passphrase and a tampered header fail alike."""
-        kek = crypto.derive_kek(passphrase, self.salt, self.kdf)
-        try:
-            return Secret(crypto.Sealer(kek).open(self.wrapped_dek, self.aad()))
-        except Exception:  # InvalidTag / ValueError: indistinguishable by design
-            raise BadPassphraseError(BAD_PASSPHRASE_MESSAGE) from None
-
-    @classmethod
-    def create(cls, passphrase: Secret, dek: Secret, kdf: KdfParams, wallet_id: bytes, created: str) -> "Header":
-        """A header wrapping ``dek`` under a fresh salt."""
-        header = cls(FORMAT_VERSION, wallet_id, kdf, crypto.random_bytes(crypto.SALT_LEN), b"", created)
-        kek = crypto.derive_kek(passphrase, header.salt, kdf)
-        header.wrapped_dek = crypto.Sealer(kek).seal(dek.reveal(), header.aad())
-        return header
 
 
-def _connect(path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
-    mode = "rw" if must_exist else "rwc"
-    uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, timeout=lock_timeout(), isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=OFF")
-        conn.execute("PRAGMA trusted_schema=OFF")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 class Wallet:
     """An unlocked wallet. Open with :meth:`open` (or create with :meth:`init`); use as a context manager."""
 
-    def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: _Keys) -> None:
+    def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: Keys) -> None:
         self.home = Path(home)
         self.path = path
         self._conn: sqlite3.Connection | None = conn
@@ -686,11 +494,11 @@ class Wallet:
         kdf = crypto.kdf_for_profile(kdf_profile)
         dek = Secret(crypto.random_bytes(crypto.KEY_LEN))
         header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(_now()) or "")
-        keys = _Keys(dek)
+        keys = Keys(dek)
         tmp = home / f".{WALLET_FILE}.init-{os.getpid()}-{os.urandom(4).hex()}"
         try:
             fsutil.create_private_file(tmp)
-            conn = _connect(tmp)
+            conn = connect(tmp)
             try:
                 # before anything is written (fixed from then on in WAL mode). Measured on 1,000 credentials of
                 # ~4 KB bodies and ~2 KB index records, after a verdict rewrite of each and after VACUUM: 4 KiB pages
@@ -701,7 +509,7 @@ class Wallet:
                 conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
                 conn.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.executemany("INSERT INTO header(name, value) VALUES (?, ?)", header.rows().items())
@@ -726,8 +534,8 @@ class Wallet:
             fsutil.fsync_dir(home)
         except OSError as exc:
             raise fsutil.storage_error(exc, str(path)) from None
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
                 try:
@@ -761,13 +569,13 @@ class Wallet:
         if session_token is not None:
             from skillwallet.store import session as _session
 
-            def keys_from(header: Header) -> _Keys:
-                return _Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
+            def keys_from(header: Header) -> Keys:
+                return Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
 
         elif secret is not None:
 
-            def keys_from(header: Header) -> _Keys:
-                return _Keys(header.unwrap(secret))
+            def keys_from(header: Header) -> Keys:
+                return Keys(header.unwrap(secret))
 
         else:
             raise WalletLockedError("the wallet is locked: no passphrase and no session", "run: skillwallet unlock")
@@ -779,26 +587,15 @@ class Wallet:
         conn = cls._connect_existing(path)
         try:
             return cls._read_header(conn, path)
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             conn.close()
 
     @staticmethod
     def _connect_existing(path: Path) -> sqlite3.Connection:
-        if not path.exists():
-            raise WalletNotFoundError(f"no wallet at {path.parent}", "run: skillwallet init")
-        try:
-            with open(path, "rb") as handle:
-                magic = handle.read(100)
-        except OSError as exc:
-            raise StorageIOError(f"cannot read the wallet file {path}: {exc.strerror}", "check its permissions") from None
-        if len(magic) < 100 or not magic.startswith(b"SQLite format 3\x00"):
-            raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is truncated", CORRUPT_HINT)
-        try:
-            return _connect(path)
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        """Every opening of the file goes through here (:func:`skillwallet.store.db.connect_existing`)."""
+        return connect_existing(path)
 
     @staticmethod
     def _read_header(conn: sqlite3.Connection, path: Path) -> Header:
@@ -825,9 +622,9 @@ class Wallet:
             keys = keys_from(header)
             wallet = cls(home, path, conn, header, keys)
             wallet._load_integrity()
-        except _DB_ERRORS as exc:
+        except DB_ERRORS as exc:
             conn.close()
-            raise _translate_sqlite(exc, path) from None
+            raise translate_sqlite(exc, path) from None
         except BaseException:
             conn.close()
             raise
@@ -925,8 +722,8 @@ class Wallet:
                     ).fetchall()
             finally:
                 conn.execute("COMMIT")
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         self._check_record_set(rows, integrity, collection)
         return rows
 
@@ -973,7 +770,7 @@ class Wallet:
     def _state_file(self) -> Path:
         return seen_record_path(self.home)
 
-    def _seen_mac(self, generation: int, keys: "_Keys | None" = None) -> str:
+    def _seen_mac(self, generation: int, keys: "Keys | None" = None) -> str:
         return crypto.mac(
             (keys or self._keys).state,
             str(self.home.resolve()).encode(),
@@ -991,7 +788,7 @@ class Wallet:
                 data = dict(legacy, legacy=True)
         return data
 
-    def _verified_seen_generation(self, seen: dict[str, Any], keys: "_Keys | None" = None) -> tuple[int | None, bool]:
+    def _verified_seen_generation(self, seen: dict[str, Any], keys: "Keys | None" = None) -> tuple[int | None, bool]:
         """The generation a record proves under ``keys`` (None if neither of its MACs verifies), and whether it was
         the pending ``next`` entry a passphrase change writes before its commit that verified."""
         import hmac as _hmac
@@ -1070,7 +867,7 @@ class Wallet:
                 return
         fsutil.atomic_write(self._state_file(), json.dumps(self._seen_payload(self._generation)).encode(), step="seen")
 
-    def _seen_payload(self, generation: int, keys: "_Keys | None" = None) -> dict[str, Any]:
+    def _seen_payload(self, generation: int, keys: "Keys | None" = None) -> dict[str, Any]:
         return {
             "wallet_id": self.wallet_uid,
             "home": str(self.home.resolve()),
@@ -1095,8 +892,8 @@ class Wallet:
         conn = cls._connect_existing(path)
         try:
             rows = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             conn.close()
         generation = None
@@ -1157,8 +954,8 @@ class Wallet:
         try:
             fsutil.fault_point("write.begin")
             conn.execute("BEGIN IMMEDIATE")
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
         try:
@@ -1179,8 +976,8 @@ class Wallet:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
-            if isinstance(exc, _DB_ERRORS):
-                raise _translate_sqlite(exc, self.path) from None
+            if isinstance(exc, DB_ERRORS):
+                raise translate_sqlite(exc, self.path) from None
             if isinstance(exc, OSError):
                 raise fsutil.storage_error(exc, str(self.path)) from None
             raise
@@ -1209,8 +1006,8 @@ class Wallet:
         """Run a read query; a damaged file surfaces as WalletCorruptError (never sqlite3's exception)."""
         try:
             return self.conn.execute(sql, args).fetchall()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
 
     def get(self, collection: str, key: str) -> Any | None:
         """The value stored under ``collection``/``key``, or ``None``."""
@@ -1408,7 +1205,7 @@ class Wallet:
 
     def _legacy_records_table(self) -> bool:
         rows = self._fetchall("SELECT sql FROM sqlite_schema WHERE type='table' AND name='records'")
-        return bool(rows) and _LEGACY_RECORDS_MARK in (rows[0][0] or "").upper()
+        return bool(rows) and LEGACY_RECORDS_MARK in (rows[0][0] or "").upper()
 
     def compact(self) -> dict[str, Any]:
         """Bring the wallet to the current layout and give back unused space (``doctor --compact``).
@@ -1431,14 +1228,14 @@ class Wallet:
             migrated = self._legacy_records_table()
             if migrated:
                 fsutil.fault_point("compact.migrate")
-                conn.execute(_RECORDS_TABLE.format(name="records_new"))
+                conn.execute(RECORDS_TABLE.format(name="records_new"))
                 conn.execute(
                     "INSERT INTO records_new(collection, rid, version, sealed) "
                     "SELECT collection, rid, version, sealed FROM records ORDER BY collection, version, rid"
                 )
                 conn.execute("DROP TABLE records")
                 conn.execute("ALTER TABLE records_new RENAME TO records")
-                conn.execute(_RECORDS_INDEX)
+                conn.execute(RECORDS_INDEX)
         self._numbered_rows = None  # looked up again by the next write: the table may be the new one now
         try:
             fsutil.fault_point("compact.vacuum")
@@ -1447,8 +1244,8 @@ class Wallet:
             conn.execute("VACUUM")
             # (busy, frames, checkpointed): busy when another process still reads an older snapshot
             checkpoint = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         finally:
             try:
                 conn.execute("PRAGMA secure_delete=OFF")
@@ -1595,7 +1392,7 @@ class Wallet:
         if len(secret) == 0:
             raise InvalidInputError("the passphrase must not be empty")
         kdf = crypto.kdf_for_profile(kdf_profile)
-        new_keys = _Keys(Secret(crypto.random_bytes(crypto.KEY_LEN)))
+        new_keys = Keys(Secret(crypto.random_bytes(crypto.KEY_LEN)))
         header = Header.create(secret, new_keys.dek, kdf, self.header.wallet_id, self.header.created)
         del secret
         from skillwallet.store import session as _session
@@ -1651,8 +1448,8 @@ class Wallet:
                     conn.execute("PRAGMA secure_delete=OFF")
                 except sqlite3.Error:
                     pass
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         except OSError as exc:
             raise fsutil.storage_error(exc, str(self.path)) from None
         try:
@@ -1677,7 +1474,7 @@ class Wallet:
                 pass  # the pending entry written before the commit already vouches for the new key
         _session.end_sessions(self.home)
 
-    def _write_pending_seen(self, generation: int, new_keys: _Keys) -> int | None:
+    def _write_pending_seen(self, generation: int, new_keys: Keys) -> int | None:
         """Before a key rotation commits: add to a genuine rollback record an entry for ``generation`` MAC-ed under
         the new key. Returns the generation it vouches for, or ``None`` when there is no genuine record to carry
         over (none yet, not accepted, or not verifiable under the current key: left as it is)."""
@@ -1706,8 +1503,8 @@ class Wallet:
         try:
             self.conn.backup(target)
             return target.serialize()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         finally:
             target.close()
 
