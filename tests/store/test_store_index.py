@@ -19,7 +19,8 @@ from store_helpers import PASSPHRASE, make_credential, run_cli, wallet_file, wal
 
 from skillwallet.model import Skill, Verdict
 from skillwallet.store import Wallet, fsutil
-from skillwallet.store.wallet import BODIES, CREDENTIALS, FACT_FIELDS, credential_facts
+from skillwallet.store.credentials import FACT_FIELDS, credential_facts
+from skillwallet.store.records import BODIES, CREDENTIALS
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "wallet-v1"
 AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)

@@ -22,12 +22,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from skillwallet.bulk import paused_gc
 from skillwallet.errors import (
     AlreadyExistsError,
     InvalidInputError,
@@ -35,19 +33,33 @@ from skillwallet.errors import (
     NotFoundError,
     RollbackError,
     StorageIOError,
-    WalletBusyError,
     WalletCorruptError,
     WalletLockedError,
 )
-from skillwallet.model import VERDICT_NOT_VERIFIED, Credential, Verdict, format_datetime, parse_datetime
+from skillwallet.model import Credential, Verdict, format_datetime
 from skillwallet.store import crypto, fsutil
-from skillwallet.bulk import paused_gc
+from skillwallet.store.credentials import (
+    STORED_ADDED,
+    STORED_CONFLICT,
+    STORED_PRESENT,
+    STORED_REPLACED,
+    CredentialWriter,
+    StoreOutcome,
+    StoredCredential,
+    bound_verdict,
+    content_key,
+    credential_facts,
+    document_sha256,
+    list_object,
+    normalise_tags,
+    now,
+    stored_digest,
+)
 from skillwallet.store.crypto import KdfParams, Secret
 from skillwallet.store.db import (
     APPLICATION_ID,
     CORRUPT_HINT,
     DB_ERRORS,
-    LEGACY_RECORDS_MARK,
     PAGE_SIZE,
     RECORDS_INDEX,
     RECORDS_TABLE,
@@ -59,35 +71,20 @@ from skillwallet.store.db import (
     wallet_path,
 )
 from skillwallet.store.keys import FORMAT_VERSION, Header, Keys
+from skillwallet.store.records import BODIES, CREDENTIALS, HOLDER, LAYOUT, Integrity, SealedRecords, Writer
+
+__all__ = [
+    "BODIES", "CREDENTIALS", "FORMAT_VERSION", "STORED_ADDED", "STORED_CONFLICT", "STORED_PRESENT", "STORED_REPLACED",
+    "StoredCredential", "Wallet", "document_sha256", "normalise_tags", "wallet_path",
+]
 
 # The generation ``init`` leaves: 0 for the empty wallet, 1 once the holder key is written. A wallet above it has
 # history, so a missing rollback record for it is reported rather than silently created (docs/store.md).
 INITIAL_GENERATION = 1
 
-CREDENTIALS = "credentials"  # one small index record per credential: what `list`, `stack` and `skills` read
-BODIES = "credential-bodies"  # the full normalised credential with its original bytes
-HOLDER = "_holder"
-LAYOUT = "_wallet"  # the "layout" record: which optional parts of format 1 this wallet already has
-
 # The layout a wallet written by this version has: index records carry "facts" (below). A wallet without the
 # record (written before) gets its facts built by its first write transaction (or `doctor --compact`).
 LAYOUT_FACTS = 1
-
-# What stacking, `skills` and `list` need of a credential, kept in its small index record ("facts") so that
-# evaluating goals never decrypts and parses the full bodies (the original bytes, descriptions, evidence):
-# at 10,000 credentials that load was 3.8 s of a 5.3 s `stack`. Written in the same transaction as the body.
-FACT_FIELDS = (
-    "format", "media_type", "credential_id", "title", "issuer", "issued", "expires", "valid_from", "achievement_id",
-    "achievement_type", "achievement_aliases", "skills", "tags", "credits", "hours", "result", "level", "types",
-    "parent_id", "self_attested",
-)
-# the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py),
-# credit sums the unit of a credential's credits (stacking/units.py)
-FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit")
-RESERVED_PREFIX = "_"
-
-
-
 
 
 def _seen_name(home: Path) -> str:
@@ -124,328 +121,11 @@ def _read_seen_file(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {"invalid": True}
 
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def _lp(*parts: bytes) -> bytes:
-    """Length-prefixed concatenation: unambiguous AAD and MAC input."""
-    out = bytearray()
-    for part in parts:
-        out += len(part).to_bytes(4, "big")
-        out += part
-    return bytes(out)
-
-
-
-
-@dataclass
-class StoredCredential:
-    """A credential as the wallet holds it: the normalised credential plus what the wallet adds."""
-
-    wallet_id: str
-    credential: Credential
-    verdict: Verdict = field(default_factory=Verdict)
-    added: datetime = field(default_factory=_now)
-    tags: list[str] = field(default_factory=list)
-    note: str | None = None
-    # False when loaded from the index record only (list_credential_facts): the credential lacks its body
-    complete: bool = field(default=True, compare=False)
-
-    def summary(self) -> dict[str, Any]:
-        """The ``list --json`` object: ``Credential.summary()`` plus id, verdict, checked_at, wallet tags, added, note.
-
-        ``tags`` are the holder's own wallet tags; the tags the credential itself carries are ``badge_tags``.
-        """
-        return list_object(self.wallet_id, self.index_record())
-
-    def index_record(self) -> dict[str, Any]:
-        """The small record ``list`` reads (everything but the credential's full body).
-
-        ``sha256`` is the hash of the credential's exact original bytes; the verdict carries the hash of the bytes
-        it was computed on (here: these), so a verdict can never be read beside a document it was not made on.
-        """
-        digest = document_sha256(self.credential.original)
-        return {
-            "identity": self.credential.identity_key(),
-            "sha256": digest,
-            "summary": self.credential.summary(),
-            "verdict": bound_verdict(self.verdict, digest),
-            "added": format_datetime(self.added),
-            "tags": list(self.tags),
-            "note": self.note,
-            # what `stack` and `skills` read instead of the body (FACT_FIELDS), written with it
-            "facts": credential_facts(self.credential),
-        }
-
-    def to_record(self) -> dict[str, Any]:
-        """Everything about the stored credential as one JSON object (the facts are part of ``credential``)."""
-        record = self.index_record()
-        del record["facts"]
-        record["credential"] = self.credential.to_dict()
-        return record
-
-    @classmethod
-    def from_records(cls, wallet_id: str, index: dict[str, Any], body: dict[str, Any]) -> "StoredCredential":
-        credential = Credential.from_dict(body["credential"])
-        # the document itself, not the index, decides which verdict may be shown beside it
-        verdict = verdict_for(index.get("verdict"), document_sha256(credential.original))
-        return cls(
-            wallet_id=wallet_id,
-            credential=credential,
-            verdict=Verdict.from_dict(verdict),
-            added=parse_datetime(index.get("added")) or _now(),
-            tags=list(index.get("tags") or []),
-            note=index.get("note"),
-        )
-
-    @classmethod
-    def from_facts(cls, wallet_id: str, index: dict[str, Any], dates: dict | None = None) -> "StoredCredential":
-        """From the index record alone: the credential holds its :data:`FACT_FIELDS` only (``complete`` False:
-        no original bytes, description, criteria, evidence or image). ``dates`` memoises parsed timestamps
-        across a bulk load (many credentials share their ``added`` time and dates)."""
-        dates = {} if dates is None else dates
-        verdict = index_verdict(index)
-        return cls(
-            wallet_id=wallet_id,
-            credential=credential_from_facts(index["facts"], dates),
-            verdict=Verdict(
-                verdict=verdict.get("verdict", VERDICT_NOT_VERIFIED),
-                checks=dict(verdict.get("checks") or {}),
-                reasons=list(verdict.get("reasons") or []),
-                checked_at=_memo_datetime(verdict.get("checked_at"), dates),
-                details=dict(verdict.get("details") or {}),
-            ),
-            added=_memo_datetime(index.get("added"), dates) or _now(),
-            tags=list(index.get("tags") or []),
-            note=index.get("note"),
-            complete=False,
-        )
-
-
-def index_verdict(index: dict[str, Any]) -> dict[str, Any]:
-    """The verdict an index record holds, as ``list`` shows it (:func:`list_object`): stacking from the index facts
-    must count a credential as exactly what ``list`` and a full load say it is."""
-    return verdict_for(index.get("verdict"), index.get("sha256"))
-
-
-def _memo_datetime(value: Any, dates: dict) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return dates[value]
-    except KeyError:
-        parsed = dates[value] = parse_datetime(value)
-        return parsed
-    except TypeError:  # not hashable: let the parser say what it is
-        return parse_datetime(value)
-
-
-def credential_facts(credential: Credential) -> dict[str, Any]:
-    """The compact facts of a credential kept in its index record (:data:`FACT_FIELDS`)."""
-    from dataclasses import asdict
-
-    out: dict[str, Any] = {}
-    for name in FACT_FIELDS:
-        value = getattr(credential, name)
-        if isinstance(value, datetime):
-            value = format_datetime(value)
-        elif name == "issuer":
-            value = asdict(value)
-        elif name == "skills":
-            value = [asdict(s) for s in value]
-        elif isinstance(value, list):
-            value = list(value)
-        out[name] = value
-    extra = {k: credential.extra[k] for k in FACT_EXTRA if k in (credential.extra or {})}
-    if extra:
-        out["extra"] = extra
-    return out
-
-
-def credential_from_facts(facts: dict[str, Any], dates: dict | None = None) -> Credential:
-    """A :class:`Credential` with only the fields its facts hold (empty ``original``).
-
-    Built field by field rather than through ``Credential.from_dict``: this runs once per credential per `stack`.
-    """
-    from skillwallet.model import Issuer, Skill
-
-    dates = {} if dates is None else dates
-    get = facts.get
-    return Credential(
-        format=facts["format"],
-        original=b"",
-        media_type=get("media_type") or "application/json",
-        credential_id=get("credential_id"),
-        title=get("title"),
-        issuer=Issuer(**(get("issuer") or {})),
-        issued=_memo_datetime(get("issued"), dates),
-        expires=_memo_datetime(get("expires"), dates),
-        valid_from=_memo_datetime(get("valid_from"), dates),
-        achievement_id=get("achievement_id"),
-        achievement_type=get("achievement_type"),
-        achievement_aliases=list(get("achievement_aliases") or []),
-        skills=[Skill(**skill) for skill in get("skills") or []],
-        tags=list(get("tags") or []),
-        credits=get("credits"),
-        hours=get("hours"),
-        result=get("result"),
-        level=get("level"),
-        types=list(get("types") or []),
-        parent_id=get("parent_id"),
-        self_attested=bool(get("self_attested")),
-        extra=dict(get("extra") or {}),
-    )
-
-
-def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
-    """The ``list --json`` object built from a credential's index record."""
-    out: dict[str, Any] = {"id": wallet_id}
-    out.update(index["summary"])
-    out["badge_tags"] = out.pop("tags", [])
-    out["tags"] = list(index.get("tags") or [])
-    # read the stored verdict dict directly (no Verdict object): this runs once per credential per listing
-    verdict = index_verdict(index)
-    checks = verdict.get("checks") or {}
-    out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
-    out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
-    out["in_force"] = (
-        checks.get("expiry") != "fail"
-        and checks.get("not_before") != "fail"
-        and checks.get("status") not in ("revoked", "suspended")
-    )
-    out["added"] = index.get("added")
-    out["note"] = index.get("note")
-    return out
-
-
-#: What is shown instead of a verdict that was not recorded with the hash of the stored document.
-UNBOUND_VERDICT_REASON = (
-    "no verdict for this exact document (recorded by an older version, or for another copy): run skillwallet verify"
-)
-
-
-def document_sha256(original: bytes) -> str:
-    """The hex SHA-256 of a credential's exact original bytes: what a verdict is bound to."""
-    return hashlib.sha256(original).hexdigest()
-
-
-def bound_verdict(verdict: Verdict, digest: str) -> dict[str, Any]:
-    """The stored form of ``verdict``, computed on the document whose hash is ``digest``."""
-    return verdict.to_dict() | {"sha256": digest}
-
-
-def verdict_for(stored: Any, digest: Any) -> dict[str, Any]:
-    """The stored verdict if it was computed on the document with hash ``digest``; else a neutral not-verified one.
-
-    A verdict without a hash (written before verdicts were bound to their document) or with another document's
-    hash says nothing about this one: it is never shown, whatever it claims.
-    """
-    if isinstance(stored, dict) and isinstance(digest, str) and stored.get("sha256") == digest:
-        return stored
-    if isinstance(stored, dict) and stored.get("verdict", VERDICT_NOT_VERIFIED) == VERDICT_NOT_VERIFIED and not stored.get("checks"):
-        return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [], "checked_at": None, "details": {}}
-    return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [UNBOUND_VERDICT_REASON], "checked_at": None,
-            "details": {}}
-
-
-# outcomes of Wallet.store_credentials
-STORED_ADDED = "added"  # a new credential
-STORED_PRESENT = "present"  # the same credential is stored: nothing changed (but the verdict, for the same bytes)
-STORED_CONFLICT = "conflict"  # a credential with the same id but other content is stored: kept, the new one not taken
-STORED_REPLACED = "replaced"  # another document with the same id was stored and is replaced (replace=True)
-
-
-@dataclass(frozen=True)
-class StoreOutcome:
-    """What :meth:`Wallet.store_credentials` did with one credential."""
-
-    wallet_id: str
-    status: str  # STORED_ADDED | STORED_PRESENT | STORED_CONFLICT | STORED_REPLACED
-    stored_title: str | None = None  # of the copy that was stored before (present, conflict, replaced)
-    same_document: bool = False  # present: the very same bytes (not only the same credential in another shape)
-
-
-#: What a credential's shape changes in its normalised view: the same credential as JSON, baked in a PNG or as a
-#: VC-JWT differs only here (and in the exact bytes).
-SHAPE_FIELDS = frozenset({"original", "format", "media_type", "extra", "parent_id"})
-
-
-def _content_key(credential: dict[str, Any]) -> str:
-    """What the credential says, whatever its shape: its normalised view without :data:`SHAPE_FIELDS`."""
-    content = {k: v for k, v in credential.items() if k not in SHAPE_FIELDS}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _stored_digest(writer: "_Writer", wallet_id: str, index: dict[str, Any]) -> str | None:
-    """The hash of the stored document (from the index, else from its body: records written before the index had it)."""
-    digest = index.get("sha256")
-    if isinstance(digest, str):
-        return digest
-    body = writer.get(BODIES, wallet_id)
-    try:
-        return document_sha256(base64.b64decode(body["credential"]["original"]))
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
-def normalise_tags(tags: list[str]) -> list[str]:
-    """Strip, drop empties and duplicates, keep the order given."""
-    out: list[str] = []
-    for tag in tags:
-        tag = tag.strip()
-        if tag and tag not in out:
-            out.append(tag)
-    return out
-
-
-
-@dataclass
-class _Integrity:
-    """Generation counter plus, per collection, the record count and the XOR of the per-record HMACs.
-
-    Kept per collection so that reading one collection in full (a listing) can check exactly that collection,
-    and a write updates its collection's entry in O(1): XOR out the old (rid, version), XOR in the new one.
-    """
-
-    generation: int
-    collections: dict[str, list]  # name -> [count, accumulator as int]
-
-    def encode(self, keys: Keys, wallet_id: bytes) -> bytes:
-        body = json.dumps(
-            {
-                "g": self.generation,
-                "c": {name: [count, f"{acc:064x}"] for name, (count, acc) in sorted(self.collections.items()) if count},
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
-        return body + crypto.mac(keys.setmac, b"integrity", wallet_id, body)
-
-    @classmethod
-    def decode(cls, raw: Any, keys: Keys, wallet_id: bytes) -> "_Integrity":
-        import hmac as _hmac
-
-        if not isinstance(raw, bytes) or len(raw) < 33:
-            raise WalletCorruptError("the wallet's integrity record is damaged", CORRUPT_HINT)
-        body, tag = raw[:-32], raw[-32:]
-        if not _hmac.compare_digest(tag, crypto.mac(keys.setmac, b"integrity", wallet_id, body)):
-            raise WalletCorruptError("the wallet's integrity record was tampered with", CORRUPT_HINT)
-        data = json.loads(body)
-        return cls(data["g"], {name: [count, int(acc, 16)] for name, (count, acc) in data["c"].items()})
-
-    def expected(self, collection: str) -> tuple[int, int]:
-        count, acc = self.collections.get(collection, [0, 0])
-        return count, acc
-
-
-
-
-
-
-class Wallet:
+class Wallet(SealedRecords):
     """An unlocked wallet. Open with :meth:`open` (or create with :meth:`init`); use as a context manager."""
+
+    writer_class = CredentialWriter
+
 
     def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: Keys) -> None:
         self.home = Path(home)
@@ -493,7 +173,7 @@ class Wallet:
         fsutil.ensure_private_dir(home)
         kdf = crypto.kdf_for_profile(kdf_profile)
         dek = Secret(crypto.random_bytes(crypto.KEY_LEN))
-        header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(_now()) or "")
+        header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(now()) or "")
         keys = Keys(dek)
         tmp = home / f".{WALLET_FILE}.init-{os.getpid()}-{os.urandom(4).hex()}"
         try:
@@ -513,7 +193,7 @@ class Wallet:
                     if statement.strip():
                         conn.execute(statement)
                 conn.executemany("INSERT INTO header(name, value) VALUES (?, ?)", header.rows().items())
-                integrity = _Integrity(0, {})
+                integrity = Integrity(0, {})
                 conn.execute(
                     "INSERT INTO header(name, value) VALUES ('integrity', ?)",
                     (integrity.encode(keys, header.wallet_id),),
@@ -597,6 +277,7 @@ class Wallet:
         """Every opening of the file goes through here (:func:`skillwallet.store.db.connect_existing`)."""
         return connect_existing(path)
 
+
     @staticmethod
     def _read_header(conn: sqlite3.Connection, path: Path) -> Header:
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -671,101 +352,7 @@ class Wallet:
     def kdf(self) -> KdfParams:
         return self.header.kdf
 
-    # ------------------------------------------------------------------ integrity
-
-    def _record_hash(self, collection: str, rid: bytes, version: int) -> bytes:
-        return crypto.mac(self._keys.setmac, collection.encode(), rid, version.to_bytes(8, "big"))
-
-    def _read_integrity(self) -> _Integrity:
-        rows = self.conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
-        if not rows:
-            raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
-        try:
-            return _Integrity.decode(rows[0][0], self._keys, self.header.wallet_id)
-        except WalletCorruptError:
-            # a passphrase change by another process since this one opened rotated the key: say so, rather
-            # than calling the wallet tampered with
-            salt = self.conn.execute("SELECT value FROM header WHERE name='salt'").fetchall()
-            if salt and salt[0][0] != self.header.salt:
-                raise WalletBusyError(
-                    "the wallet's passphrase was changed by another skillwallet process while this one ran",
-                    "run the command again",
-                ) from None
-            raise
-
-    def _load_integrity(self) -> None:
-        """Authenticate the integrity row (O(1)): the generation for the rollback check."""
-        integrity = self._read_integrity()
-        self._generation = integrity.generation
-
-    def _scan(self, collection: str | None, columns: str) -> list[tuple]:
-        """Read every row of ``collection`` (all if ``None``) and check them against the integrity row.
-
-        Rows and integrity row are read in one snapshot. Every (rid, version) is hashed: a deleted, added,
-        duplicated or rolled-back record makes the count or the XOR differ (SECURITY.md test 3).
-        Returns rows of (collection, rid, version, *columns).
-        """
-        conn = self.conn
-        extra = f", {columns}" if columns else ""
-        try:
-            conn.execute("BEGIN")
-            try:
-                integrity = self._read_integrity()
-                # without extra columns the narrow index answers: checking a collection of large records
-                # (credential bodies) then reads a few pages instead of every record
-                source = "records" if columns else "records INDEXED BY records_versions"
-                if collection is None:
-                    rows = conn.execute(f"SELECT collection, rid, version{extra} FROM {source}").fetchall()
-                else:
-                    rows = conn.execute(
-                        f"SELECT collection, rid, version{extra} FROM {source} WHERE collection=?", (collection,)
-                    ).fetchall()
-            finally:
-                conn.execute("COMMIT")
-        except DB_ERRORS as exc:
-            raise translate_sqlite(exc, self.path) from None
-        self._check_record_set(rows, integrity, collection)
-        return rows
-
-    def _check_record_set(self, rows: list[tuple], integrity: _Integrity, collection: str | None) -> None:
-        """Recompute count and XOR of ``rows`` (of ``collection``, or all) and compare with ``integrity``."""
-        import hmac as _hmac
-
-        key = self._keys.setmac.reveal()
-        found: dict[str, list[int]] = {}
-        for row in rows:
-            name, rid, version = row[0], row[1], row[2]
-            if (
-                not isinstance(rid, bytes)
-                or not isinstance(name, str)
-                or not isinstance(version, int)
-                or not 0 < version < 2**63
-            ):
-                raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
-            # the same bytes as _lp(name, rid, version), built without a generic loop: this runs per record
-            message = (
-                len(name.encode()).to_bytes(4, "big") + name.encode() + len(rid).to_bytes(4, "big") + rid
-                + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
-            )
-            entry = found.setdefault(name, [0, 0])
-            entry[0] += 1
-            entry[1] ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
-        names = set(found) | (set(integrity.collections) if collection is None else {collection})
-        for name in names:
-            if tuple(found.get(name, (0, 0))) != integrity.expected(name):
-                raise WalletCorruptError(
-                    f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
-                )
-
-    def verify_all(self) -> int:
-        """Check every record against the integrity row and decrypt it; returns the number of records.
-
-        ``list``-type reads check their own collection; backup and restore check everything with this.
-        """
-        rows = self._scan(None, "sealed")
-        for name, rid, version, sealed in rows:
-            self._unseal(name, rid, version, sealed)
-        return len(rows)
+    # ------------------------------------------------------------------ rollback record
 
     def _state_file(self) -> Path:
         return seen_record_path(self.home)
@@ -911,132 +498,6 @@ class Wallet:
             "unverified": not present and generation is not None and generation > INITIAL_GENERATION,
         }
 
-    # ------------------------------------------------------------------ records
-
-    def _rid(self, collection: str, key: str) -> bytes:
-        return crypto.mac(self._keys.index, collection.encode(), key.encode())[:16]
-
-    def _aad(self, collection: str, rid: bytes, version: int) -> bytes:
-        prefix = self._aad_prefixes.get(collection)
-        if prefix is None:
-            prefix = _lp(b"skillwallet-record-v1", self.header.wallet_id, collection.encode())
-            self._aad_prefixes[collection] = prefix
-        # == _lp(b"skillwallet-record-v1", wallet id, collection, rid, version)
-        return prefix + len(rid).to_bytes(4, "big") + rid + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
-
-    def _unseal_plain(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[bytes, str]:
-        """The record's plaintext bytes and its key (for re-sealing it unchanged)."""
-        try:
-            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
-                raise ValueError("wrong column type")
-            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
-            key = json.loads(plain)["k"]
-            if not isinstance(key, str):
-                raise ValueError("record key is not text")
-            return plain, key
-        except Exception:
-            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
-
-    def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
-        try:
-            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
-                raise ValueError("wrong column type")
-            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
-            record = json.loads(plain)
-            return record["k"], record["v"]
-        except Exception:
-            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
-
-    @contextmanager
-    def _write_transaction(self) -> Iterator["_Writer"]:
-        """One atomic write: lock (BEGIN IMMEDIATE, waits up to the lock timeout), update, commit with fsync."""
-        conn = self.conn
-        try:
-            fsutil.fault_point("write.begin")
-            conn.execute("BEGIN IMMEDIATE")
-        except DB_ERRORS as exc:
-            raise translate_sqlite(exc, self.path) from None
-        except OSError as exc:
-            raise fsutil.storage_error(exc, str(self.path)) from None
-        try:
-            integrity = self._read_integrity()
-            if self._numbered_rows is None:
-                self._numbered_rows = not self._legacy_records_table()
-            writer = _Writer(self, integrity)
-            if not self._layout_current:
-                self._upgrade_layout(writer)
-            yield writer
-            integrity.generation = writer.generation
-            fsutil.fault_point("write.integrity")
-            conn.execute("UPDATE header SET value=? WHERE name='integrity'", (integrity.encode(self._keys, self.header.wallet_id),))
-            fsutil.fault_point("write.commit")
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            if isinstance(exc, DB_ERRORS):
-                raise translate_sqlite(exc, self.path) from None
-            if isinstance(exc, OSError):
-                raise fsutil.storage_error(exc, str(self.path)) from None
-            raise
-        self._generation = integrity.generation
-        fsutil.fault_point("write.committed")
-        try:
-            self._record_seen()
-        except StorageIOError:
-            pass  # the write is durable; the rollback record only lags behind (harmless: it is a lower bound)
-
-    def batch(self):
-        """One atomic write of many changes: ``with wallet.batch() as writer: writer.put(...)``.
-
-        The writer offers ``get``, ``put``, ``delete`` and ``set_verdict``; everything commits together (one
-        lock, one fsync) or, if the block raises, nothing does.
-        """
-        return self._write_transaction()
-
-    def put(self, collection: str, key: str, value: Any) -> None:
-        """Store ``value`` (JSON-serialisable) under ``collection``/``key``, replacing any previous value."""
-        _check_collection(collection)
-        with self._write_transaction() as writer:
-            writer.put(collection, key, value)
-
-    def _fetchall(self, sql: str, args: tuple = ()) -> list[tuple]:
-        """Run a read query; a damaged file surfaces as WalletCorruptError (never sqlite3's exception)."""
-        try:
-            return self.conn.execute(sql, args).fetchall()
-        except DB_ERRORS as exc:
-            raise translate_sqlite(exc, self.path) from None
-
-    def get(self, collection: str, key: str) -> Any | None:
-        """The value stored under ``collection``/``key``, or ``None``."""
-        rid = self._rid(collection, key)
-        rows = self._fetchall("SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid))
-        row = rows[0] if rows else None
-        if row is None:
-            return None
-        stored_key, value = self._unseal(collection, rid, row[0], row[1])
-        if stored_key != key:
-            raise WalletCorruptError(f"a record of the wallet {self.path} was moved", CORRUPT_HINT)
-        return value
-
-    def delete(self, collection: str, key: str) -> bool:
-        """Remove ``collection``/``key``; ``True`` if it was there."""
-        _check_collection(collection)
-        with self._write_transaction() as writer:
-            return writer.delete(collection, key)
-
-    def items(self, collection: str) -> list[tuple[str, Any]]:
-        """Every (key, value) of ``collection``, sorted by key."""
-        rows = self._scan(collection, "sealed")
-        out = [self._unseal(collection, rid, version, sealed) for _, rid, version, sealed in rows]
-        out.sort(key=lambda kv: kv[0])
-        return out
-
-    def count(self, collection: str) -> int:
-        return self._fetchall("SELECT count(*) FROM records WHERE collection=?", (collection,))[0][0]
-
     # ------------------------------------------------------------------ credentials
 
     def add_credential(self, cred: Credential, verdict: Verdict | None = None) -> tuple[str, bool]:
@@ -1089,7 +550,7 @@ class Wallet:
 
     @staticmethod
     def _store_one(
-        reader: "Wallet | _Writer", cred: Credential, verdict: Verdict | None, replace: bool, *, write: bool
+        reader: "Wallet | Writer", cred: Credential, verdict: Verdict | None, replace: bool, *, write: bool
     ) -> tuple[StoreOutcome, bool]:
         """What storing ``cred`` does (and, with ``write``, do it through the writer ``reader``): (outcome, changes?)."""
         wallet_id = cred.wallet_id()
@@ -1097,12 +558,12 @@ class Wallet:
         existing = reader.get(CREDENTIALS, wallet_id)
         if existing is None:
             if write:
-                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
+                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), now(), [], None)
                 reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
                 reader.put(CREDENTIALS, wallet_id, stored.index_record())
             return StoreOutcome(wallet_id, STORED_ADDED), True
         stored_title = (existing.get("summary") or {}).get("title")
-        if _stored_digest(reader, wallet_id, existing) == digest:
+        if stored_digest(reader, wallet_id, existing) == digest:
             if verdict is not None and write:
                 existing["sha256"] = digest
                 existing["verdict"] = bound_verdict(verdict, digest)
@@ -1111,11 +572,11 @@ class Wallet:
         if not replace:
             # another document: its verdict is about other bytes and is never recorded here
             body = reader.get(BODIES, wallet_id) or {}
-            same = _content_key(body.get("credential") or {}) == _content_key(cred.to_dict())
+            same = content_key(body.get("credential") or {}) == content_key(cred.to_dict())
             return StoreOutcome(wallet_id, STORED_PRESENT if same else STORED_CONFLICT, stored_title), False
         if write:
             stored = StoredCredential(
-                wallet_id, cred, verdict or Verdict(), _now(), list(existing.get("tags") or []), existing.get("note")
+                wallet_id, cred, verdict or Verdict(), now(), list(existing.get("tags") or []), existing.get("note")
             )
             reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
             reader.put(CREDENTIALS, wallet_id, stored.index_record())
@@ -1172,7 +633,7 @@ class Wallet:
 
     # ------------------------------------------------------------------ layout
 
-    def _upgrade_layout(self, writer: "_Writer") -> None:
+    def _upgrade_layout(self, writer: "Writer") -> None:
         """Inside the first write transaction: give index records written before facts existed their facts.
 
         Runs once per wallet (the ``_wallet``/``layout`` record says it is done), in the same transaction as the
@@ -1186,7 +647,7 @@ class Wallet:
         writer.put(LAYOUT, "layout", {"facts": LAYOUT_FACTS})
         self._layout_current = True
 
-    def _build_facts(self, writer: "_Writer") -> int:
+    def _build_facts(self, writer: "Writer") -> int:
         """Write the facts of every index record that lacks them (from its body); returns how many."""
         rows = self._fetchall("SELECT rid, version, sealed FROM records WHERE collection=?", (CREDENTIALS,))
         built = 0
@@ -1203,9 +664,6 @@ class Wallet:
                 built += 1
         return built
 
-    def _legacy_records_table(self) -> bool:
-        rows = self._fetchall("SELECT sql FROM sqlite_schema WHERE type='table' AND name='records'")
-        return bool(rows) and LEGACY_RECORDS_MARK in (rows[0][0] or "").upper()
 
     def compact(self) -> dict[str, Any]:
         """Bring the wallet to the current layout and give back unused space (``doctor --compact``).
@@ -1263,6 +721,8 @@ class Wallet:
             except OSError:
                 pass
         return total
+
+    # ------------------------------------------------------------------ credentials: loading and changing one
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The full wallet id for an id or unique prefix (NotFoundError / InvalidInputError when ambiguous)."""
@@ -1346,7 +806,7 @@ class Wallet:
             writer.put(
                 HOLDER,
                 "signing-key",
-                {"type": "Ed25519", "private": base64.b64encode(raw).decode(), "created": format_datetime(_now())},
+                {"type": "Ed25519", "private": base64.b64encode(raw).decode(), "created": format_datetime(now())},
             )
 
     def holder_key(self):
@@ -1410,7 +870,7 @@ class Wallet:
                 seen_generation = self._write_pending_seen(generation, new_keys)
                 # freed pages (the old ciphertexts, the old wrapped key) are overwritten, not left in the file
                 conn.execute("PRAGMA secure_delete=ON")
-                rotated = _Integrity(generation, {})
+                rotated = Integrity(generation, {})
                 fsutil.fault_point("passwd.clear")
                 conn.execute("DELETE FROM records")
                 for collection, rid, version, sealed in rows:
@@ -1523,98 +983,3 @@ class Wallet:
             if mode is not None:
                 problems.append(f"{path} has mode {mode:04o} (should be {allowed:04o})")
         return problems
-
-
-class _Writer:
-    """The operations available inside one write transaction (keeps the integrity row in step)."""
-
-    def __init__(self, wallet: Wallet, integrity: _Integrity) -> None:
-        self.wallet = wallet
-        self.integrity = integrity
-        # every record written in this transaction gets the new generation as its version: versions are
-        # never reused, so an old ciphertext can never pass for a current one
-        self.generation = integrity.generation + 1
-
-    def unchanged(self) -> None:
-        pass
-
-    def _row(self, collection: str, key: str):
-        """(rid, (version, sealed, row number or None on the legacy layout) or None)."""
-        rid = self.wallet._rid(collection, key)
-        number = "n" if self.wallet._numbered_rows else "NULL"
-        row = self.wallet.conn.execute(
-            f"SELECT version, sealed, {number} FROM records WHERE collection=? AND rid=?", (collection, rid)
-        ).fetchone()
-        return rid, row
-
-    def get(self, collection: str, key: str) -> Any | None:
-        rid, row = self._row(collection, key)
-        if row is None:
-            return None
-        stored_key, value = self.wallet._unseal(collection, rid, row[0], row[1])
-        return value if stored_key == key else None
-
-    def _toggle(self, collection: str, rid: bytes, version: int, delta: int) -> None:
-        entry = self.integrity.collections.setdefault(collection, [0, 0])
-        entry[0] += delta
-        entry[1] ^= int.from_bytes(self.wallet._record_hash(collection, rid, version), "big")
-
-    def put(self, collection: str, key: str, value: Any) -> None:
-        rid, row = self._row(collection, key)
-        version = self.generation
-        if row is not None:
-            self._toggle(collection, rid, row[0], -1)
-        plain = json.dumps({"k": key, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
-        sealed = self.wallet._keys.sealer.seal(plain, self.wallet._aad(collection, rid, version))
-        fsutil.fault_point("write.record")
-        conn = self.wallet.conn
-        if row is not None:
-            # Deleted and inserted again rather than UPDATEd. SQLite writes an updated row over its old cell and
-            # rebalances the page only when the new cell overflows it (btree.c, sqlite3BtreeInsert), never when
-            # it shrinks; only a delete merges a page left under a third full with its neighbours
-            # (sqlite3BtreeDelete). A verdict rewrite moves an index record of ~1.5-2 KB (all in its leaf page
-            # at 2 KiB pages) past the page's local limit: from then on 232 bytes stay in the leaf and the rest
-            # goes to an overflow page. UPDATEd in place, `verify --all` left one such leaf nearly empty per
-            # credential: 10,000 credentials went from 1.14x the sealed data to 1.36x, now to 1.13x
-            # (benchmarks/scale.py --storage).
-            conn.execute("DELETE FROM records WHERE collection=? AND rid=?", (collection, rid))
-        if row is not None and row[2] is not None:
-            # the row keeps its number, so its place in the table: the records of a credential stay together
-            conn.execute(
-                "INSERT INTO records(n, collection, rid, version, sealed) VALUES (?, ?, ?, ?, ?)",
-                (row[2], collection, rid, version, sealed),
-            )
-        else:
-            conn.execute(
-                "INSERT INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
-                (collection, rid, version, sealed),
-            )
-        self._toggle(collection, rid, version, +1)
-
-    def set_verdict(self, wallet_id: str, verdict: Verdict, *, sha256: str | None = None) -> bool:
-        """Record a verdict beside a credential in this transaction; ``False`` if it is not (or no longer) there,
-        or when ``sha256`` (the hash of the bytes verified) is not the stored document's."""
-        record = self.get(CREDENTIALS, wallet_id)
-        if record is None:
-            return False
-        digest = _stored_digest(self, wallet_id, record)
-        if digest is None or (sha256 is not None and sha256 != digest):
-            return False
-        record["sha256"] = digest
-        record["verdict"] = bound_verdict(verdict, digest)
-        self.put(CREDENTIALS, wallet_id, record)
-        return True
-
-    def delete(self, collection: str, key: str) -> bool:
-        rid, row = self._row(collection, key)
-        if row is None:
-            return False
-        fsutil.fault_point("write.record")
-        self.wallet.conn.execute("DELETE FROM records WHERE collection=? AND rid=?", (collection, rid))
-        self._toggle(collection, rid, row[0], -1)
-        return True
-
-
-def _check_collection(collection: str) -> None:
-    if not collection or not isinstance(collection, str):
-        raise InvalidInputError("a collection name must be a non-empty string")
