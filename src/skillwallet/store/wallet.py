@@ -66,7 +66,7 @@ from skillwallet.store.records import HOLDER, Integrity, SealedRecords
 from skillwallet.store.rotation import KeyRotation
 from skillwallet.store.seen import RollbackRecord
 
-# names the CLI, the importer and the tests of other layers import from here, where they were first defined
+# names the CLI, the importer and the tests of other layers import from this module (which defined them before)
 from skillwallet.store.credentials import (
     STORED_ADDED,
     STORED_CONFLICT,
