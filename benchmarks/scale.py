@@ -1,7 +1,7 @@
 """How the wallet scales: CPU per credential of `add`, `list --json`, `stack` and `verify --all` at 1,000 and
 10,000 credentials, the time spent loading credentials for stacking, and the wallet file's size.
 
-    .venv/bin/python benchmarks/scale.py [--quick] [--sizes 1000,10000]
+    .venv/bin/python benchmarks/scale.py [--quick] [--sizes 1000,10000] [--storage]
 
 Every figure is the CPU time (user + system) of the whole command in a subprocess, unlocked with a session (no
 KDF), the least of several runs: CPU rather than wall time because the machine is shared. "Per credential" is the
@@ -9,8 +9,9 @@ marginal cost: (command at N - the same command on an empty wallet) / N, so inte
 the smaller wallet. `add` is one new credential file added to a wallet of N.
 
 Goals: `stack` at 10,000 <= 1.5 s CPU; per-credential cost at 10,000 <= 1.2x the cost at 1,000 for add, list,
-stack and verify --all; wallet file <= 1.3x the sealed data it holds (after the writes that built it, and after
-`doctor --compact`). BASELINE holds the figures of the same script run on the code before the compact index
+stack and verify --all; wallet file <= 1.3x the sealed data it holds after every step: the adds that built it,
+`verify --all` (which rewrites every index record with its verdict) and `doctor --compact`. ``--storage`` prints
+only those three file-size figures per size (it still runs `verify --all`, not the timed commands). BASELINE holds the figures of the same script run on the code before the compact index
 records and the ordered record layout (same machine, same load class); each figure prints its ratio to it.
 """
 
@@ -33,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 # measured with this script before the change (CPU seconds; bytes); None where the figure did not exist
 BASELINE: dict[str, float | None] = {
-    # the baseline's 1.77x was measured after the commands (verify --all rewrote every index record)
+    # the baseline's 1.77x was measured after verify --all (which rewrote every index record)
     "file size / sealed data, 1,000, after the adds": None, "file size / sealed data, 10,000, after the adds": None,
-    "  after the commands (verify --all rewrote every index record)": 1.77,
+    "  after verify --all, 1,000": 1.77, "  after verify --all, 10,000": 1.77,
     "list, empty wallet": 0.168, "list, 1,000": 0.188, "list, 10,000": 0.566, "list: per credential 10,000 / 1,000": 2.0,
     "stack, empty wallet": 0.237, "stack, 1,000": 0.360, "stack, 10,000": 2.568,
     "stack: per credential 10,000 / 1,000": 1.88,
@@ -133,8 +134,29 @@ def sealed_bytes(path: Path) -> tuple[int, int]:
     return total or 0, count
 
 
+def file_ratio(name: str, home: Path) -> None:
+    path = home / "wallet.sqlite"
+    sealed, records = sealed_bytes(path)
+    file_size = path.stat().st_size
+    line(name, file_size / sealed, "x",
+         f"({file_size / 1e6:.1f} MB file, {sealed / 1e6:.1f} MB sealed in {records:,} records; goal <= 1.3x)")
+
+
+def storage_after_verify(base: list[str], env: dict, home: Path, size: int, per: dict | None = None) -> None:
+    """`verify --all` (timed into ``per`` when given), then `doctor --compact`: the file size after each."""
+    spent = cpu(base + ["verify", "--all", "--offline", "--json"], env, 1, ok=(0, 13))
+    if per is not None:
+        per.setdefault("verify --all", {})[size] = spent
+    file_ratio(f"  after verify --all, {size:,}", home)
+    proc = subprocess.run(base + ["doctor", "--compact", "--json"], env=env, capture_output=True)
+    if proc.returncode not in (0, 12):
+        raise SystemExit(f"doctor --compact failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    file_ratio(f"  after doctor --compact, {size:,}", home)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    storage_only = "--storage" in sys.argv
     sizes = (200, 2_000) if quick else (1_000, 10_000)
     if "--sizes" in sys.argv:
         sizes = tuple(int(s) for s in sys.argv[sys.argv.index("--sizes") + 1].split(","))
@@ -156,7 +178,7 @@ def main() -> None:
     }
     per: dict[str, dict[int, float]] = {}
     print(f"skillwallet scale benchmark (sizes {', '.join(f'{s:,}' for s in sizes)}; CPU seconds, least of 3-7 runs)")
-    for size in (0, *sizes):
+    for size in sizes if storage_only else (0, *sizes):
         home = root / f"wallet-{size}"
         state = root / f"state-{size}"
         os.environ["SKILLWALLET_STATE_DIR"] = str(state)
@@ -166,15 +188,15 @@ def main() -> None:
             token, _ = sessions.start_session(home, wallet.header.wallet_id, wallet.dek_for_session(), 3600,
                                               key_id=wallet.header.salt)
         if size:
-            sealed, records = sealed_bytes(home / "wallet.sqlite")
-            file_size = (home / "wallet.sqlite").stat().st_size
-            line(f"file size / sealed data, {size:,}, after the adds", file_size / sealed, "x",
-                 f"({file_size / 1e6:.1f} MB file, {sealed / 1e6:.1f} MB sealed in {records:,} records; goal <= 1.3x)")
+            file_ratio(f"file size / sealed data, {size:,}, after the adds", home)
         size_env = dict(env, SKILLWALLET_HOME=str(home), SKILLWALLET_STATE_DIR=str(state), SKILLWALLET_SESSION=token,
                         SKILLWALLET_CONFIG_DIR=str(root / f"config-{size}"))
         base = [python, "-m", "skillwallet"]
         # the first write after an upgrade builds the compact records and may rewrite the layout: not measured
         subprocess.run(base + ["tag", "--help"], env=size_env, capture_output=True)
+        if storage_only:
+            storage_after_verify(base, size_env, home, size)
+            continue
         for name, args in commands.items():
             # the small sizes' marginal cost is a few ms over start-up: more runs there
             per.setdefault(name, {})[size] = cpu(base + args, size_env, runs if size >= 10_000 else 7)
@@ -188,19 +210,14 @@ def main() -> None:
         for path in files:
             samples.append(cpu(base + ["add", "--offline", str(path)], size_env, 1))
         per.setdefault("add", {})[size] = statistics.median(samples)
-        per.setdefault("verify --all", {})[size] = cpu(base + ["verify", "--all", "--offline", "--json"], size_env, 1,
-                                                     ok=(0, 13))
         if size:
-            sealed, records = sealed_bytes(home / "wallet.sqlite")
-            file_size = (home / "wallet.sqlite").stat().st_size
-            line(f"  after the commands (verify --all rewrote every index record)", file_size / sealed, "x",
-                 f"({file_size / 1e6:.1f} MB file, {sealed / 1e6:.1f} MB sealed in {records:,} records; goal <= 1.3x)")
-            proc = subprocess.run(base + ["doctor", "--compact", "--json"], env=size_env, capture_output=True)
-            if proc.returncode in (0, 12):
-                file_size = (home / "wallet.sqlite").stat().st_size
-                sealed, _ = sealed_bytes(home / "wallet.sqlite")
-                line(f"  after doctor --compact, {size:,}", file_size / sealed, "x",
-                     f"({file_size / 1e6:.1f} MB file)")
+            storage_after_verify(base, size_env, home, size, per)
+        else:
+            per.setdefault("verify --all", {})[size] = cpu(base + ["verify", "--all", "--offline", "--json"],
+                                                         size_env, 1, ok=(0, 13))
+    if storage_only:
+        shutil.rmtree(root, ignore_errors=True)
+        return
     print()
     for name, by_size in per.items():
         empty = by_size[0]

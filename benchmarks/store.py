@@ -3,8 +3,10 @@ and `passwd` (which re-encrypts every record under a new data key) at 1,000 cred
 
     .venv/bin/python benchmarks/store.py [--quick]
 
-Prints one line per figure. Goals (issue 2): --version <= 4x `python -c pass`; `list --json` <= 1 s at 10,000
+Prints one line per figure. Goals: --version <= 4x `python -c pass`; `list --json` <= 1 s at 10,000
 (whole command, unlocked session); one add at 10,000 <= 1.5x one add at 100; unlock with the default KDF profile.
+The wallet file's size against its sealed data after the adds, after `verify --all` and after `doctor --compact`
+(goal <= 1.3x after each): benchmarks/scale.py --storage.
 """
 
 from __future__ import annotations

@@ -93,9 +93,6 @@ EXCEPTIONS = (
           "(export/resume.py) relies on; export may not import stacking, so the CLI has to hand the inference "
           "through build_resume; broken when every caller passes the inference it uses and the inventory takes "
           "no default"),
-    Known("private", "skillwallet.store.backup", "skillwallet.store.wallet:_Keys",
-          "the backup writer uses the wallet's key holder; store/wallet.py is being split along its "
-          "responsibilities (records and sealing, rollback record, sessions, queries), which names it"),
 )
 
 

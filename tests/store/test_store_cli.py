@@ -341,9 +341,10 @@ def test_restore_over_existing_needs_force_and_keeps_copy(cli, stocked, tmp_path
 
 
 def _keys(header):
-    from skillwallet.store.wallet import _Keys
+    from skillwallet.store.crypto import Secret
+    from skillwallet.store.keys import Keys
 
-    return _Keys(header.unwrap(__import__("skillwallet.store.crypto", fromlist=["Secret"]).Secret(PASSPHRASE)))
+    return Keys(header.unwrap(Secret(PASSPHRASE)))
 
 
 @pytest.mark.parametrize("damage", ["flip-payload", "flip-header", "truncate", "truncate-header", "empty", "not-a-backup"])

@@ -19,7 +19,8 @@ from store_helpers import PASSPHRASE, make_credential, run_cli, wallet_file, wal
 
 from skillwallet.model import Skill, Verdict
 from skillwallet.store import Wallet, fsutil
-from skillwallet.store.wallet import BODIES, CREDENTIALS, FACT_FIELDS, credential_facts
+from skillwallet.store.credentials import FACT_FIELDS, credential_facts
+from skillwallet.store.records import BODIES, CREDENTIALS
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "wallet-v1"
 AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -227,6 +228,91 @@ def test_new_wallet_file_stays_close_to_its_sealed_data_across_many_small_writes
     path = wallet_file()
     assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size == 0
     assert path.stat().st_size <= 1.3 * sealed_total(path)
+
+
+def sizeable_index_credential(n: int):
+    """A credential like the synthetic OB 3.0 ones of benchmarks/scale.py: its index record (summary, facts, a
+    verdict not yet checked) seals to ~1.7 KB, all of it in its leaf page at 2 KiB pages; its body to ~4.6 KB."""
+    skills = [Skill(name=label, level="intermediate") for label in ("Data analysis", "Statistics", "Reporting")]
+    credential = make_credential(
+        n, description="What the holder showed, in a paragraph or two. " * 12, skills=skills,
+        achievement_id=f"https://issuer.example/achievements/{n}", achievement_type="Certificate",
+        achievement_aliases=[f"Alias {n} of the achievement"], tags=["data", "cloud"],
+        types=["VerifiableCredential", "OpenBadgeCredential"],
+    )
+    credential.original = credential.original + b" " + os.urandom(1000).hex().encode()
+    return credential
+
+
+def verification_verdict() -> Verdict:
+    """What `verify --all` records: the outcome of each check, a reason and the proof details (~700 bytes)."""
+    checks = {name: "pass" for name in ("signature", "undefined_terms", "contexts", "proof_purpose", "issuer_binding",
+                                        "not_before", "expiry", "status")}
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    return Verdict(
+        verdict="verified", checks=checks, reasons=["the issuer's key was resolved from its DID document"],
+        checked_at=AS_OF,
+        details={"format": "ob3", "as_of": "2026-06-01T00:00:00Z", "contexts_index": "66149c1e9212e771",
+                 "proofs": [{"index": 0, "suite": "eddsa-rdfc-2022", "outcome": "pass", "binding": "issuer",
+                             "verification_method": f"{did}#{did.removeprefix('did:key:')}", "controller": did,
+                             "reasons": []}],
+                 "issuer": "https://issuer.example", "binding": "issuer", "documents": []},
+    )
+
+
+def test_a_verdict_rewrite_of_every_credential_keeps_the_file_close_to_its_sealed_data(wallet):
+    """`verify --all` rewrites every index record with a larger verdict, past what a 2 KiB leaf page keeps of a
+    record: from then on the leaf holds 232 bytes of it and an overflow page the rest. Rewritten in place (SQLite
+    rebalances an updated page only when it overflows), each credential left a nearly empty leaf behind: 1.51x
+    the sealed data here. A replaced record is deleted and inserted again, and the delete merges the emptied leaf,
+    whose page the rest of the rewrite reuses."""
+    ids = [item[0] for item in wallet.add_credentials([sizeable_index_credential(n) for n in range(400)])]
+    for start in range(0, len(ids), 100):  # as `verify --all` writes: 100 verdicts per transaction
+        with wallet.batch() as writer:
+            for wallet_id in ids[start:start + 100]:
+                assert writer.set_verdict(wallet_id, verification_verdict())
+    wallet.close()
+    path = wallet_file()
+    assert path.stat().st_size <= 1.3 * sealed_total(path)
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as reopened:
+        assert reopened.verify_all() == 2 * len(ids) + 2  # the holder key and the layout record besides
+        assert {s.verdict.verdict for s in reopened.list_credential_facts()} == {"verified"}
+        assert reopened.get_credential(ids[7]).verdict.details["proofs"][0]["outcome"] == "pass"
+
+
+def test_records_replaced_in_a_legacy_wallet_keep_it_whole():
+    """The golden wallet's records table (the earlier layout, keyed by record id, no row numbers) is written by
+    delete and insert too: every record stays readable and the record set checks out."""
+    home = golden_home()
+    with Wallet.open(home, passphrase=golden_passphrase()) as wallet:
+        before = {s.wallet_id: s.to_record() for s in wallet.list_credentials()}
+        for wallet_id in before:
+            wallet.set_note(wallet_id, f"note on {wallet_id}")
+            assert wallet.set_verdict(wallet_id, verification_verdict())
+    assert "WITHOUT ROWID" in records_sql(wallet_file()).upper()
+    with Wallet.open(home, passphrase=golden_passphrase()) as wallet:
+        wallet.verify_all()
+        after = {s.wallet_id: s for s in wallet.list_credentials()}
+        assert after.keys() == before.keys()
+        for wallet_id, stored in after.items():
+            assert stored.note == f"note on {wallet_id}" and stored.verdict.verdict == "verified"
+            assert stored.credential.to_dict() == before[wallet_id]["credential"]
+        # moved to the current layout by this very wallet object: its next writes use the row numbers
+        assert wallet.compact()["layout_migrated"]
+        numbers = row_numbers(wallet_file())
+        for wallet_id in after:
+            wallet.set_note(wallet_id, "after the move")
+        assert row_numbers(wallet_file()) == numbers  # each replaced record kept its place
+    with Wallet.open(home, passphrase=golden_passphrase()) as wallet:
+        assert {s.note for s in wallet.list_credentials()} == {"after the move"}
+
+
+def row_numbers(path: Path) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        return [n for (n,) in conn.execute("SELECT n FROM records ORDER BY n")]
+    finally:
+        conn.close()
 
 
 def legacy_wallet_with(count: int) -> Path:

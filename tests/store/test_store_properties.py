@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from store_helpers import PASSPHRASE, wallet_home
 
 from skillwallet.store import Wallet
-from skillwallet.store.wallet import normalise_tags
+from skillwallet.store.credentials import normalise_tags
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=40),

@@ -15,7 +15,7 @@ from skillwallet.store import Wallet, crypto
 from skillwallet.store import session as sessions
 from skillwallet.store.backup import read_backup, write_backup
 from skillwallet.store.crypto import Secret
-from skillwallet.store.wallet import _lp
+from skillwallet.store.records import lp
 
 NEW_PASSPHRASE = "a brand new passphrase"
 
@@ -31,7 +31,7 @@ def record_rows() -> list[tuple[str, bytes, int, bytes]]:
 def opens_record(dek: Secret, wallet_id: bytes, row: tuple[str, bytes, int, bytes]) -> bool:
     """Whether ``dek`` decrypts the stored record ``row`` (the record AAD of docs/store.md)."""
     collection, rid, version, sealed = row
-    aad = _lp(b"skillwallet-record-v1", wallet_id, collection.encode(), rid, version.to_bytes(8, "big"))
+    aad = lp(b"skillwallet-record-v1", wallet_id, collection.encode(), rid, version.to_bytes(8, "big"))
     try:
         crypto.Sealer(crypto.subkey(dek, "records")).open(sealed, aad)
         return True

@@ -62,7 +62,7 @@ def golden_content(wallet: Wallet) -> dict:
 def as_read_now(expected: dict) -> dict:
     """The golden content as this version shows it: each record with the hash of its document, and the verdicts of
     format 1 (recorded without that hash, so not known to be about these bytes) shown as not verified."""
-    from skillwallet.store.wallet import UNBOUND_VERDICT_REASON, document_sha256
+    from skillwallet.store.credentials import UNBOUND_VERDICT_REASON, document_sha256
 
     for record in expected["credentials"]:
         digest = document_sha256(base64.b64decode(record["credential"]["original"]))
@@ -131,7 +131,7 @@ def test_traceback_with_locals_shows_no_passphrase_or_key(monkeypatch, passphras
     assert "injected failure" in rendered
     assert passphrase not in rendered
     assert dek_hex not in rendered
-    assert "Secret(<hidden>)" in rendered or "_Keys(<hidden>)" in rendered
+    assert "Secret(<hidden>)" in rendered or "Keys(<hidden>)" in rendered
 
 
 def test_internal_error_through_cli_shows_no_secret(monkeypatch, passphrase, capsys):

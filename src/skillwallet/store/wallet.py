@@ -13,633 +13,83 @@ Design (shared SECURITY.md):
   one HMAC per (collection, record id, version), itself MAC-ed. A write updates it in O(1); opening recomputes it
   over the record list and so detects deleted, resurrected or rolled-back records.
 * Rollback of the whole file: the last generation seen is kept, MAC-ed, in :func:`skillwallet.paths.state_dir`.
+
+:class:`Wallet` ties the parts together, one idea per module:
+
+* :mod:`~skillwallet.store.db`: the SQLite file, its schema, connecting, what SQLite's errors mean;
+* :mod:`~skillwallet.store.keys`: the header and the subkeys of the data key;
+* :mod:`~skillwallet.store.records`: record ids, AAD, sealing, the integrity record, write transactions;
+* :mod:`~skillwallet.store.credentials`: a credential's index record and body, verdicts bound to their document;
+* :mod:`~skillwallet.store.queries`: storing, listing, loading and changing credentials;
+* :mod:`~skillwallet.store.layout`: the layout upgrade on the first write, and ``doctor --compact``;
+* :mod:`~skillwallet.store.seen`: the rollback record;
+* :mod:`~skillwallet.store.rotation`: passphrase change (key rotation).
+
+This module itself: creating, opening and closing a wallet, and the holder's profile and key.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import os
 import sqlite3
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from skillwallet.errors import (
     AlreadyExistsError,
-    BadPassphraseError,
     InvalidInputError,
     NewerFormatError,
-    NotFoundError,
-    RollbackError,
-    SkillwalletError,
-    StorageIOError,
-    WalletBusyError,
     WalletCorruptError,
     WalletLockedError,
-    WalletNotFoundError,
 )
-from skillwallet.model import VERDICT_NOT_VERIFIED, Credential, Verdict, format_datetime, parse_datetime
-from skillwallet.store import crypto, fsutil
-from skillwallet.bulk import paused_gc
+from skillwallet.model import format_datetime
+from skillwallet.store import crypto, fsutil, seen
+from skillwallet.store.credentials import CredentialWriter, now
 from skillwallet.store.crypto import KdfParams, Secret
-
-FORMAT_VERSION = 1
-WALLET_FILE = "wallet.sqlite"
-APPLICATION_ID = 0x534B5754  # "SKWT": `file` and sqlite tools can tell what the file is
-# The generation ``init`` leaves: 0 for the empty wallet, 1 once the holder key is written. A wallet above it has
-# history, so a missing rollback record for it is reported rather than silently created (docs/store.md).
-INITIAL_GENERATION = 1
-
-CREDENTIALS = "credentials"  # one small index record per credential: what `list`, `stack` and `skills` read
-BODIES = "credential-bodies"  # the full normalised credential with its original bytes
-HOLDER = "_holder"
-LAYOUT = "_wallet"  # the "layout" record: which optional parts of format 1 this wallet already has
-
-# The layout a wallet written by this version has: index records carry "facts" (below). A wallet without the
-# record (written before) gets its facts built by its first write transaction (or `doctor --compact`).
-LAYOUT_FACTS = 1
-
-# What stacking, `skills` and `list` need of a credential, kept in its small index record ("facts") so that
-# evaluating goals never decrypts and parses the full bodies (the original bytes, descriptions, evidence):
-# at 10,000 credentials that load was 3.8 s of a 5.3 s `stack`. Written in the same transaction as the body.
-FACT_FIELDS = (
-    "format", "media_type", "credential_id", "title", "issuer", "issued", "expires", "valid_from", "achievement_id",
-    "achievement_type", "achievement_aliases", "skills", "tags", "credits", "hours", "result", "level", "types",
-    "parent_id", "self_attested",
+from skillwallet.store.db import (
+    APPLICATION_ID,
+    CORRUPT_HINT,
+    DB_ERRORS,
+    PAGE_SIZE,
+    SCHEMA,
+    WALLET_FILE,
+    connect,
+    connect_existing,
+    translate_sqlite,
+    wallet_path,
 )
-# the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py),
-# credit sums the unit of a credential's credits (stacking/units.py)
-FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit")
-RESERVED_PREFIX = "_"
+from skillwallet.store.keys import FORMAT_VERSION, Header, Keys
+from skillwallet.store.layout import LayoutMaintenance
+from skillwallet.store.queries import CredentialQueries
+from skillwallet.store.records import HOLDER, Integrity, SealedRecords
+from skillwallet.store.rotation import KeyRotation
+from skillwallet.store.seen import RollbackRecord
 
-BAD_PASSPHRASE_MESSAGE = "wrong passphrase, or the wallet's key was tampered with"
-CORRUPT_HINT = "restore a backup with: skillwallet restore --force FILE (the damaged file is kept as a copy)"
-
-# The records table is keyed by an integer that grows with every insert, so rows are appended and pages fill up
-# (the keyed record ids are random: as the key of a WITHOUT ROWID table they left pages half full and large
-# records spilling into half-empty overflow pages, 2x the sealed data). The record id stays unique through an
-# index: lookups by (collection, rid) are as before. The row number says only in which order records were written,
-# which their versions (the generation of the writing transaction) already show.
-_RECORDS_TABLE = (
-    "CREATE TABLE {name} (n INTEGER PRIMARY KEY, collection TEXT NOT NULL, rid BLOB NOT NULL, "
-    "version INTEGER NOT NULL, sealed BLOB NOT NULL, UNIQUE (collection, rid))"
+# names the CLI, the importer and the tests of other layers import from this module (which defined them before)
+from skillwallet.store.credentials import (
+    STORED_ADDED,
+    STORED_CONFLICT,
+    STORED_PRESENT,
+    STORED_REPLACED,
+    StoredCredential,
+    document_sha256,
+    normalise_tags,
 )
-# (collection, version, rid): covering, so checking a collection's record set never reads the records themselves
-_RECORDS_INDEX = "CREATE INDEX records_versions ON records (collection, version, rid)"
-_SCHEMA = (
-    "CREATE TABLE header (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
-    + _RECORDS_TABLE.format(name="records") + ";" + _RECORDS_INDEX + ";"
-)
-# what wallets written before used (still format 1, still read and written): WITHOUT ROWID, keyed by the record id
-_LEGACY_RECORDS_MARK = "WITHOUT ROWID"
-PAGE_SIZE = 2048  # for new wallets; earlier ones keep SQLite's default 4096 (any size reads the same)
+from skillwallet.store.records import BODIES, CREDENTIALS
 
+__all__ = [
+    "BODIES", "CREDENTIALS", "FORMAT_VERSION", "STORED_ADDED", "STORED_CONFLICT", "STORED_PRESENT", "STORED_REPLACED",
+    "StoredCredential", "Wallet", "document_sha256", "normalise_tags", "wallet_path",
+]
 
-def wallet_path(home: Path) -> Path:
-    """The wallet file inside a wallet home."""
-    return Path(home) / WALLET_FILE
 
-
-def _seen_name(home: Path) -> str:
-    return hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:24] + ".json"
-
-
-def seen_record_path(home: Path) -> Path:
-    """The rollback record of the wallet in ``home``: ``state_dir()/seen/<hash of the home's path>.json``."""
-    from skillwallet import paths
-
-    return paths.state_dir() / "seen" / _seen_name(home)
-
-
-def legacy_seen_record_path(home: Path) -> Path:
-    """Where a release that kept the state in the platform folder even with SKILLWALLET_HOME put the record."""
-    from skillwallet import paths
-
-    return paths.platform_state_dir() / "seen" / _seen_name(home)
-
-
-def paths_state_in_home() -> bool:
-    from skillwallet import paths
-
-    return paths.state_in_home()
-
-
-def _read_seen_file(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return {"invalid": True}
-    return data if isinstance(data, dict) else {"invalid": True}
-
-
-def lock_timeout() -> float:
-    """Seconds a writer waits for the lock (``SKILLWALLET_LOCK_TIMEOUT``, default 10)."""
-    raw = os.environ.get("SKILLWALLET_LOCK_TIMEOUT")
-    if raw:
-        try:
-            return max(0.0, float(raw))
-        except ValueError:
-            pass
-    return 10.0
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def _lp(*parts: bytes) -> bytes:
-    """Length-prefixed concatenation: unambiguous AAD and MAC input."""
-    out = bytearray()
-    for part in parts:
-        out += len(part).to_bytes(4, "big")
-        out += part
-    return bytes(out)
-
-
-# a damaged file can also make SQLite hand back text that is not UTF-8 (schema, column values, messages)
-_DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
-
-
-def _translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
-    """Map an SQLite failure to the user error it means."""
-    if isinstance(exc, UnicodeDecodeError):
-        return WalletCorruptError(f"the wallet file {path} is damaged (invalid text)", CORRUPT_HINT)
-    text = str(exc).lower()
-    code = getattr(exc, "sqlite_errorcode", None)
-    if "locked" in text or "busy" in text or code in (5, 6):
-        return WalletBusyError(
-            "another skillwallet process is using the wallet; try again",
-            "or raise SKILLWALLET_LOCK_TIMEOUT (seconds)",
-        )
-    if "full" in text or code == 13:
-        return StorageIOError(f"the disk is full: could not write {path}", "free some space and try again")
-    if "readonly" in text or "read-only" in text or code == 8:
-        return StorageIOError(f"the wallet at {path} cannot be written (read-only)", "check its permissions")
-    if "unable to open" in text or code == 14:
-        return StorageIOError(f"cannot open the wallet file {path}", "check that it is readable and its folder writable")
-    if "disk i/o" in text or code == 10:
-        return StorageIOError(
-            f"could not read or write the wallet file {path} (disk full, file size limit or I/O error)",
-            "nothing was changed; free some space and try again",
-        )
-    # SQLite quotes schema text (several lines) when the schema itself is damaged: the message stays one line
-    detail = " ".join(str(exc).split())
-    return WalletCorruptError(f"the wallet file {path} is damaged ({detail})", CORRUPT_HINT)
-
-
-@dataclass
-class StoredCredential:
-    """A credential as the wallet holds it: the normalised credential plus what the wallet adds."""
-
-    wallet_id: str
-    credential: Credential
-    verdict: Verdict = field(default_factory=Verdict)
-    added: datetime = field(default_factory=_now)
-    tags: list[str] = field(default_factory=list)
-    note: str | None = None
-    # False when loaded from the index record only (list_credential_facts): the credential lacks its body
-    complete: bool = field(default=True, compare=False)
-
-    def summary(self) -> dict[str, Any]:
-        """The ``list --json`` object: ``Credential.summary()`` plus id, verdict, checked_at, wallet tags, added, note.
-
-        ``tags`` are the holder's own wallet tags; the tags the credential itself carries are ``badge_tags``.
-        """
-        return list_object(self.wallet_id, self.index_record())
-
-    def index_record(self) -> dict[str, Any]:
-        """The small record ``list`` reads (everything but the credential's full body).
-
-        ``sha256`` is the hash of the credential's exact original bytes; the verdict carries the hash of the bytes
-        it was computed on (here: these), so a verdict can never be read beside a document it was not made on.
-        """
-        digest = document_sha256(self.credential.original)
-        return {
-            "identity": self.credential.identity_key(),
-            "sha256": digest,
-            "summary": self.credential.summary(),
-            "verdict": bound_verdict(self.verdict, digest),
-            "added": format_datetime(self.added),
-            "tags": list(self.tags),
-            "note": self.note,
-            # what `stack` and `skills` read instead of the body (FACT_FIELDS), written with it
-            "facts": credential_facts(self.credential),
-        }
-
-    def to_record(self) -> dict[str, Any]:
-        """Everything about the stored credential as one JSON object (the facts are part of ``credential``)."""
-        record = self.index_record()
-        del record["facts"]
-        record["credential"] = self.credential.to_dict()
-        return record
-
-    @classmethod
-    def from_records(cls, wallet_id: str, index: dict[str, Any], body: dict[str, Any]) -> "StoredCredential":
-        credential = Credential.from_dict(body["credential"])
-        # the document itself, not the index, decides which verdict may be shown beside it
-        verdict = verdict_for(index.get("verdict"), document_sha256(credential.original))
-        return cls(
-            wallet_id=wallet_id,
-            credential=credential,
-            verdict=Verdict.from_dict(verdict),
-            added=parse_datetime(index.get("added")) or _now(),
-            tags=list(index.get("tags") or []),
-            note=index.get("note"),
-        )
-
-    @classmethod
-    def from_facts(cls, wallet_id: str, index: dict[str, Any], dates: dict | None = None) -> "StoredCredential":
-        """From the index record alone: the credential holds its :data:`FACT_FIELDS` only (``complete`` False:
-        no original bytes, description, criteria, evidence or image). ``dates`` memoises parsed timestamps
-        across a bulk load (many credentials share their ``added`` time and dates)."""
-        dates = {} if dates is None else dates
-        verdict = index_verdict(index)
-        return cls(
-            wallet_id=wallet_id,
-            credential=credential_from_facts(index["facts"], dates),
-            verdict=Verdict(
-                verdict=verdict.get("verdict", VERDICT_NOT_VERIFIED),
-                checks=dict(verdict.get("checks") or {}),
-                reasons=list(verdict.get("reasons") or []),
-                checked_at=_memo_datetime(verdict.get("checked_at"), dates),
-                details=dict(verdict.get("details") or {}),
-            ),
-            added=_memo_datetime(index.get("added"), dates) or _now(),
-            tags=list(index.get("tags") or []),
-            note=index.get("note"),
-            complete=False,
-        )
-
-
-def index_verdict(index: dict[str, Any]) -> dict[str, Any]:
-    """The verdict an index record holds, as ``list`` shows it (:func:`list_object`): stacking from the index facts
-    must count a credential as exactly what ``list`` and a full load say it is."""
-    return verdict_for(index.get("verdict"), index.get("sha256"))
-
-
-def _memo_datetime(value: Any, dates: dict) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return dates[value]
-    except KeyError:
-        parsed = dates[value] = parse_datetime(value)
-        return parsed
-    except TypeError:  # not hashable: let the parser say what it is
-        return parse_datetime(value)
-
-
-def credential_facts(credential: Credential) -> dict[str, Any]:
-    """The compact facts of a credential kept in its index record (:data:`FACT_FIELDS`)."""
-    from dataclasses import asdict
-
-    out: dict[str, Any] = {}
-    for name in FACT_FIELDS:
-        value = getattr(credential, name)
-        if isinstance(value, datetime):
-            value = format_datetime(value)
-        elif name == "issuer":
-            value = asdict(value)
-        elif name == "skills":
-            value = [asdict(s) for s in value]
-        elif isinstance(value, list):
-            value = list(value)
-        out[name] = value
-    extra = {k: credential.extra[k] for k in FACT_EXTRA if k in (credential.extra or {})}
-    if extra:
-        out["extra"] = extra
-    return out
-
-
-def credential_from_facts(facts: dict[str, Any], dates: dict | None = None) -> Credential:
-    """A :class:`Credential` with only the fields its facts hold (empty ``original``).
-
-    Built field by field rather than through ``Credential.from_dict``: this runs once per credential per `stack`.
-    """
-    from skillwallet.model import Issuer, Skill
-
-    dates = {} if dates is None else dates
-    get = facts.get
-    return Credential(
-        format=facts["format"],
-        original=b"",
-        media_type=get("media_type") or "application/json",
-        credential_id=get("credential_id"),
-        title=get("title"),
-        issuer=Issuer(**(get("issuer") or {})),
-        issued=_memo_datetime(get("issued"), dates),
-        expires=_memo_datetime(get("expires"), dates),
-        valid_from=_memo_datetime(get("valid_from"), dates),
-        achievement_id=get("achievement_id"),
-        achievement_type=get("achievement_type"),
-        achievement_aliases=list(get("achievement_aliases") or []),
-        skills=[Skill(**skill) for skill in get("skills") or []],
-        tags=list(get("tags") or []),
-        credits=get("credits"),
-        hours=get("hours"),
-        result=get("result"),
-        level=get("level"),
-        types=list(get("types") or []),
-        parent_id=get("parent_id"),
-        self_attested=bool(get("self_attested")),
-        extra=dict(get("extra") or {}),
-    )
-
-
-def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
-    """The ``list --json`` object built from a credential's index record."""
-    out: dict[str, Any] = {"id": wallet_id}
-    out.update(index["summary"])
-    out["badge_tags"] = out.pop("tags", [])
-    out["tags"] = list(index.get("tags") or [])
-    # read the stored verdict dict directly (no Verdict object): this runs once per credential per listing
-    verdict = index_verdict(index)
-    checks = verdict.get("checks") or {}
-    out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
-    out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
-    out["in_force"] = (
-        checks.get("expiry") != "fail"
-        and checks.get("not_before") != "fail"
-        and checks.get("status") not in ("revoked", "suspended")
-    )
-    out["added"] = index.get("added")
-    out["note"] = index.get("note")
-    return out
-
-
-#: What is shown instead of a verdict that was not recorded with the hash of the stored document.
-UNBOUND_VERDICT_REASON = (
-    "no verdict for this exact document (recorded by an older version, or for another copy): run skillwallet verify"
-)
-
-
-def document_sha256(original: bytes) -> str:
-    """The hex SHA-256 of a credential's exact original bytes: what a verdict is bound to."""
-    return hashlib.sha256(original).hexdigest()
-
-
-def bound_verdict(verdict: Verdict, digest: str) -> dict[str, Any]:
-    """The stored form of ``verdict``, computed on the document whose hash is ``digest``."""
-    return verdict.to_dict() | {"sha256": digest}
-
-
-def verdict_for(stored: Any, digest: Any) -> dict[str, Any]:
-    """The stored verdict if it was computed on the document with hash ``digest``; else a neutral not-verified one.
-
-    A verdict without a hash (written before verdicts were bound to their document) or with another document's
-    hash says nothing about this one: it is never shown, whatever it claims.
-    """
-    if isinstance(stored, dict) and isinstance(digest, str) and stored.get("sha256") == digest:
-        return stored
-    if isinstance(stored, dict) and stored.get("verdict", VERDICT_NOT_VERIFIED) == VERDICT_NOT_VERIFIED and not stored.get("checks"):
-        return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [], "checked_at": None, "details": {}}
-    return {"verdict": VERDICT_NOT_VERIFIED, "checks": {}, "reasons": [UNBOUND_VERDICT_REASON], "checked_at": None,
-            "details": {}}
-
-
-# outcomes of Wallet.store_credentials
-STORED_ADDED = "added"  # a new credential
-STORED_PRESENT = "present"  # the same credential is stored: nothing changed (but the verdict, for the same bytes)
-STORED_CONFLICT = "conflict"  # a credential with the same id but other content is stored: kept, the new one not taken
-STORED_REPLACED = "replaced"  # another document with the same id was stored and is replaced (replace=True)
-
-
-@dataclass(frozen=True)
-class StoreOutcome:
-    """What :meth:`Wallet.store_credentials` did with one credential."""
-
-    wallet_id: str
-    status: str  # STORED_ADDED | STORED_PRESENT | STORED_CONFLICT | STORED_REPLACED
-    stored_title: str | None = None  # of the copy that was stored before (present, conflict, replaced)
-    same_document: bool = False  # present: the very same bytes (not only the same credential in another shape)
-
-
-#: What a credential's shape changes in its normalised view: the same credential as JSON, baked in a PNG or as a
-#: VC-JWT differs only here (and in the exact bytes).
-SHAPE_FIELDS = frozenset({"original", "format", "media_type", "extra", "parent_id"})
-
-
-def _content_key(credential: dict[str, Any]) -> str:
-    """What the credential says, whatever its shape: its normalised view without :data:`SHAPE_FIELDS`."""
-    content = {k: v for k, v in credential.items() if k not in SHAPE_FIELDS}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _stored_digest(writer: "_Writer", wallet_id: str, index: dict[str, Any]) -> str | None:
-    """The hash of the stored document (from the index, else from its body: records written before the index had it)."""
-    digest = index.get("sha256")
-    if isinstance(digest, str):
-        return digest
-    body = writer.get(BODIES, wallet_id)
-    try:
-        return document_sha256(base64.b64decode(body["credential"]["original"]))
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
-def normalise_tags(tags: list[str]) -> list[str]:
-    """Strip, drop empties and duplicates, keep the order given."""
-    out: list[str] = []
-    for tag in tags:
-        tag = tag.strip()
-        if tag and tag not in out:
-            out.append(tag)
-    return out
-
-
-class _Keys:
-    """The subkeys of an unlocked wallet. Held only in memory; repr hides them."""
-
-    __slots__ = ("dek", "sealer", "index", "setmac", "state")
-
-    def __init__(self, dek: Secret) -> None:
-        self.dek = dek
-        self.sealer = crypto.Sealer(crypto.subkey(dek, "records"))
-        self.index = crypto.subkey(dek, "record-ids")
-        self.setmac = crypto.subkey(dek, "record-set")
-        self.state = crypto.subkey(dek, "seen-state")
-
-    def __repr__(self) -> str:
-        return "_Keys(<hidden>)"
-
-
-@dataclass
-class _Integrity:
-    """Generation counter plus, per collection, the record count and the XOR of the per-record HMACs.
-
-    Kept per collection so that reading one collection in full (a listing) can check exactly that collection,
-    and a write updates its collection's entry in O(1): XOR out the old (rid, version), XOR in the new one.
-    """
-
-    generation: int
-    collections: dict[str, list]  # name -> [count, accumulator as int]
-
-    def encode(self, keys: _Keys, wallet_id: bytes) -> bytes:
-        body = json.dumps(
-            {
-                "g": self.generation,
-                "c": {name: [count, f"{acc:064x}"] for name, (count, acc) in sorted(self.collections.items()) if count},
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
-        return body + crypto.mac(keys.setmac, b"integrity", wallet_id, body)
-
-    @classmethod
-    def decode(cls, raw: Any, keys: _Keys, wallet_id: bytes) -> "_Integrity":
-        import hmac as _hmac
-
-        if not isinstance(raw, bytes) or len(raw) < 33:
-            raise WalletCorruptError("the wallet's integrity record is damaged", CORRUPT_HINT)
-        body, tag = raw[:-32], raw[-32:]
-        if not _hmac.compare_digest(tag, crypto.mac(keys.setmac, b"integrity", wallet_id, body)):
-            raise WalletCorruptError("the wallet's integrity record was tampered with", CORRUPT_HINT)
-        data = json.loads(body)
-        return cls(data["g"], {name: [count, int(acc, 16)] for name, (count, acc) in data["c"].items()})
-
-    def expected(self, collection: str) -> tuple[int, int]:
-        count, acc = self.collections.get(collection, [0, 0])
-        return count, acc
-
-
-@dataclass
-class Header:
-    """The wallet header: what is needed to unlock it. Authenticated as the AAD of the key wrap."""
-
-    format_version: int
-    wallet_id: bytes
-    kdf: KdfParams
-    salt: bytes
-    wrapped_dek: bytes
-    created: str
-
-    def aad(self) -> bytes:
-        description = {
-            "format": self.format_version,
-            "wallet_id": self.wallet_id.hex(),
-            "kdf": self.kdf.to_dict(),
-            "salt": self.salt.hex(),
-            "created": self.created,
-        }
-        return b"skillwallet-header-v1\n" + json.dumps(description, sort_keys=True, separators=(",", ":")).encode()
-
-    def rows(self) -> dict[str, bytes]:
-        return {
-            "format": str(self.format_version).encode(),
-            "wallet_id": self.wallet_id,
-            "kdf": json.dumps(self.kdf.to_dict(), sort_keys=True).encode(),
-            "salt": self.salt,
-            "wrapped_dek": self.wrapped_dek,
-            "created": self.created.encode(),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        """The header as a JSON object (used by backup files)."""
-        return {
-            "format": self.format_version,
-            "wallet_id": self.wallet_id.hex(),
-            "kdf": self.kdf.to_dict(),
-            "salt": base64.b64encode(self.salt).decode(),
-            "wrapped_dek": base64.b64encode(self.wrapped_dek).decode(),
-            "created": self.created,
-        }
-
-    @classmethod
-    def from_json(cls, data: Any, what: str) -> "Header":
-        try:
-            version = data["format"]
-            if not isinstance(version, int):
-                raise TypeError
-            if version > FORMAT_VERSION:
-                raise NewerFormatError(
-                    f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
-                    "upgrade skillwallet",
-                )
-            return cls(
-                format_version=version,
-                wallet_id=bytes.fromhex(data["wallet_id"]),
-                kdf=KdfParams.from_dict(data["kdf"]),
-                salt=base64.b64decode(data["salt"], validate=True),
-                wrapped_dek=base64.b64decode(data["wrapped_dek"], validate=True),
-                created=str(data["created"]),
-            )
-        except SkillwalletError:
-            raise
-        except (KeyError, TypeError, ValueError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-
-    @classmethod
-    def from_rows(cls, rows: dict[str, Any], what: str) -> "Header":
-        # a damaged file can hold any SQLite type in a column: accept only blobs/text, never bytes(int)
-        rows = {k: (v.encode() if isinstance(v, str) else v) for k, v in rows.items() if isinstance(v, (bytes, str))}
-        try:
-            version = int(bytes(rows["format"]).decode())
-        except (KeyError, ValueError, UnicodeDecodeError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-        if version > FORMAT_VERSION:
-            raise NewerFormatError(
-                f"{what} was written by a newer skillwallet (format {version}; this one reads {FORMAT_VERSION})",
-                "upgrade skillwallet",
-            )
-        try:
-            kdf_data = json.loads(bytes(rows["kdf"]).decode())
-            header = cls(
-                format_version=version,
-                wallet_id=bytes(rows["wallet_id"]),
-                kdf=KdfParams.from_dict(kdf_data),
-                salt=bytes(rows["salt"]),
-                wrapped_dek=bytes(rows["wrapped_dek"]),
-                created=bytes(rows["created"]).decode(),
-            )
-        except SkillwalletError:
-            raise
-        except (KeyError, ValueError, UnicodeDecodeError, TypeError):
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT) from None
-        if len(header.wallet_id) != 16 or len(header.salt) != crypto.SALT_LEN:
-            raise WalletCorruptError(f"the header of {what} is damaged", CORRUPT_HINT)
-        return header
-
-    def unwrap(self, passphrase: Secret) -> Secret:
-        """Derive the KEK and unwrap the DEK; a wrong passphrase and a tampered header fail alike."""
-        kek = crypto.derive_kek(passphrase, self.salt, self.kdf)
-        try:
-            return Secret(crypto.Sealer(kek).open(self.wrapped_dek, self.aad()))
-        except Exception:  # InvalidTag / ValueError: indistinguishable by design
-            raise BadPassphraseError(BAD_PASSPHRASE_MESSAGE) from None
-
-    @classmethod
-    def create(cls, passphrase: Secret, dek: Secret, kdf: KdfParams, wallet_id: bytes, created: str) -> "Header":
-        """A header wrapping ``dek`` under a fresh salt."""
-        header = cls(FORMAT_VERSION, wallet_id, kdf, crypto.random_bytes(crypto.SALT_LEN), b"", created)
-        kek = crypto.derive_kek(passphrase, header.salt, kdf)
-        header.wrapped_dek = crypto.Sealer(kek).seal(dek.reveal(), header.aad())
-        return header
-
-
-def _connect(path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
-    mode = "rw" if must_exist else "rwc"
-    uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, timeout=lock_timeout(), isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=OFF")
-        conn.execute("PRAGMA trusted_schema=OFF")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-class Wallet:
+class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, SealedRecords):
     """An unlocked wallet. Open with :meth:`open` (or create with :meth:`init`); use as a context manager."""
 
-    def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: _Keys) -> None:
+    writer_class = CredentialWriter
+
+    def __init__(self, home: Path, path: Path, conn: sqlite3.Connection, header: Header, keys: Keys) -> None:
         self.home = Path(home)
         self.path = path
         self._conn: sqlite3.Connection | None = conn
@@ -654,6 +104,9 @@ class Wallet:
         self.rollback_unverified = False
         # whether this wallet's index records are known to carry their facts (checked by the first write)
         self._layout_current = False
+        # whether the records table has the row number ``n`` (the current layout; the legacy one is keyed by the
+        # record id): None until the first write looks
+        self._numbered_rows: bool | None = None
 
     def __repr__(self) -> str:
         return f"Wallet({str(self.path)!r})"
@@ -682,12 +135,12 @@ class Wallet:
         fsutil.ensure_private_dir(home)
         kdf = crypto.kdf_for_profile(kdf_profile)
         dek = Secret(crypto.random_bytes(crypto.KEY_LEN))
-        header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(_now()) or "")
-        keys = _Keys(dek)
+        header = Header.create(secret, dek, kdf, crypto.random_bytes(16), format_datetime(now()) or "")
+        keys = Keys(dek)
         tmp = home / f".{WALLET_FILE}.init-{os.getpid()}-{os.urandom(4).hex()}"
         try:
             fsutil.create_private_file(tmp)
-            conn = _connect(tmp)
+            conn = connect(tmp)
             try:
                 # before anything is written (fixed from then on in WAL mode). Measured on 1,000 credentials of
                 # ~4 KB bodies and ~2 KB index records, after a verdict rewrite of each and after VACUUM: 4 KiB pages
@@ -698,11 +151,11 @@ class Wallet:
                 conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
                 conn.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.executemany("INSERT INTO header(name, value) VALUES (?, ?)", header.rows().items())
-                integrity = _Integrity(0, {})
+                integrity = Integrity(0, {})
                 conn.execute(
                     "INSERT INTO header(name, value) VALUES ('integrity', ?)",
                     (integrity.encode(keys, header.wallet_id),),
@@ -723,8 +176,8 @@ class Wallet:
             fsutil.fsync_dir(home)
         except OSError as exc:
             raise fsutil.storage_error(exc, str(path)) from None
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
                 try:
@@ -758,13 +211,13 @@ class Wallet:
         if session_token is not None:
             from skillwallet.store import session as _session
 
-            def keys_from(header: Header) -> _Keys:
-                return _Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
+            def keys_from(header: Header) -> Keys:
+                return Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
 
         elif secret is not None:
 
-            def keys_from(header: Header) -> _Keys:
-                return _Keys(header.unwrap(secret))
+            def keys_from(header: Header) -> Keys:
+                return Keys(header.unwrap(secret))
 
         else:
             raise WalletLockedError("the wallet is locked: no passphrase and no session", "run: skillwallet unlock")
@@ -776,26 +229,15 @@ class Wallet:
         conn = cls._connect_existing(path)
         try:
             return cls._read_header(conn, path)
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             conn.close()
 
     @staticmethod
     def _connect_existing(path: Path) -> sqlite3.Connection:
-        if not path.exists():
-            raise WalletNotFoundError(f"no wallet at {path.parent}", "run: skillwallet init")
-        try:
-            with open(path, "rb") as handle:
-                magic = handle.read(100)
-        except OSError as exc:
-            raise StorageIOError(f"cannot read the wallet file {path}: {exc.strerror}", "check its permissions") from None
-        if len(magic) < 100 or not magic.startswith(b"SQLite format 3\x00"):
-            raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is truncated", CORRUPT_HINT)
-        try:
-            return _connect(path)
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        """Every opening of the file goes through here (:func:`skillwallet.store.db.connect_existing`)."""
+        return connect_existing(path)
 
     @staticmethod
     def _read_header(conn: sqlite3.Connection, path: Path) -> Header:
@@ -822,9 +264,9 @@ class Wallet:
             keys = keys_from(header)
             wallet = cls(home, path, conn, header, keys)
             wallet._load_integrity()
-        except _DB_ERRORS as exc:
+        except DB_ERRORS as exc:
             conn.close()
-            raise _translate_sqlite(exc, path) from None
+            raise translate_sqlite(exc, path) from None
         except BaseException:
             conn.close()
             raise
@@ -871,656 +313,20 @@ class Wallet:
     def kdf(self) -> KdfParams:
         return self.header.kdf
 
-    # ------------------------------------------------------------------ integrity
-
-    def _record_hash(self, collection: str, rid: bytes, version: int) -> bytes:
-        return crypto.mac(self._keys.setmac, collection.encode(), rid, version.to_bytes(8, "big"))
-
-    def _read_integrity(self) -> _Integrity:
-        rows = self.conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
-        if not rows:
-            raise WalletCorruptError(f"the wallet {self.path} has no integrity record", CORRUPT_HINT)
-        try:
-            return _Integrity.decode(rows[0][0], self._keys, self.header.wallet_id)
-        except WalletCorruptError:
-            # a passphrase change by another process since this one opened rotated the key: say so, rather
-            # than calling the wallet tampered with
-            salt = self.conn.execute("SELECT value FROM header WHERE name='salt'").fetchall()
-            if salt and salt[0][0] != self.header.salt:
-                raise WalletBusyError(
-                    "the wallet's passphrase was changed by another skillwallet process while this one ran",
-                    "run the command again",
-                ) from None
-            raise
-
-    def _load_integrity(self) -> None:
-        """Authenticate the integrity row (O(1)): the generation for the rollback check."""
-        integrity = self._read_integrity()
-        self._generation = integrity.generation
-
-    def _scan(self, collection: str | None, columns: str) -> list[tuple]:
-        """Read every row of ``collection`` (all if ``None``) and check them against the integrity row.
-
-        Rows and integrity row are read in one snapshot. Every (rid, version) is hashed: a deleted, added,
-        duplicated or rolled-back record makes the count or the XOR differ (SECURITY.md test 3).
-        Returns rows of (collection, rid, version, *columns).
-        """
-        conn = self.conn
-        extra = f", {columns}" if columns else ""
-        try:
-            conn.execute("BEGIN")
-            try:
-                integrity = self._read_integrity()
-                # without extra columns the narrow index answers: checking a collection of large records
-                # (credential bodies) then reads a few pages instead of every record
-                source = "records" if columns else "records INDEXED BY records_versions"
-                if collection is None:
-                    rows = conn.execute(f"SELECT collection, rid, version{extra} FROM {source}").fetchall()
-                else:
-                    rows = conn.execute(
-                        f"SELECT collection, rid, version{extra} FROM {source} WHERE collection=?", (collection,)
-                    ).fetchall()
-            finally:
-                conn.execute("COMMIT")
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
-        self._check_record_set(rows, integrity, collection)
-        return rows
-
-    def _check_record_set(self, rows: list[tuple], integrity: _Integrity, collection: str | None) -> None:
-        """Recompute count and XOR of ``rows`` (of ``collection``, or all) and compare with ``integrity``."""
-        import hmac as _hmac
-
-        key = self._keys.setmac.reveal()
-        found: dict[str, list[int]] = {}
-        for row in rows:
-            name, rid, version = row[0], row[1], row[2]
-            if (
-                not isinstance(rid, bytes)
-                or not isinstance(name, str)
-                or not isinstance(version, int)
-                or not 0 < version < 2**63
-            ):
-                raise WalletCorruptError(f"a record of the wallet {self.path} is damaged", CORRUPT_HINT)
-            # the same bytes as _lp(name, rid, version), built without a generic loop: this runs per record
-            message = (
-                len(name.encode()).to_bytes(4, "big") + name.encode() + len(rid).to_bytes(4, "big") + rid
-                + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
-            )
-            entry = found.setdefault(name, [0, 0])
-            entry[0] += 1
-            entry[1] ^= int.from_bytes(_hmac.digest(key, message, hashlib.sha256), "big")
-        names = set(found) | (set(integrity.collections) if collection is None else {collection})
-        for name in names:
-            if tuple(found.get(name, (0, 0))) != integrity.expected(name):
-                raise WalletCorruptError(
-                    f"records of the wallet {self.path} are missing, duplicated or rolled back", CORRUPT_HINT
-                )
-
-    def verify_all(self) -> int:
-        """Check every record against the integrity row and decrypt it; returns the number of records.
-
-        ``list``-type reads check their own collection; backup and restore check everything with this.
-        """
-        rows = self._scan(None, "sealed")
-        for name, rid, version, sealed in rows:
-            self._unseal(name, rid, version, sealed)
-        return len(rows)
-
-    def _state_file(self) -> Path:
-        return seen_record_path(self.home)
-
-    def _seen_mac(self, generation: int, keys: "_Keys | None" = None) -> str:
-        return crypto.mac(
-            (keys or self._keys).state,
-            str(self.home.resolve()).encode(),
-            self.header.wallet_id,
-            generation.to_bytes(8, "big"),
-        ).hex()
-
-    def _read_seen(self) -> dict[str, Any] | None:
-        data = _read_seen_file(self._state_file())
-        if data is None and paths_state_in_home():
-            # the record a release before SKILLWALLET_HOME moved the state kept in the platform folder:
-            # read (never written) so that an upgrade keeps its rollback protection instead of starting blind
-            legacy = _read_seen_file(legacy_seen_record_path(self.home))
-            if legacy is not None and legacy.get("wallet_id") == self.wallet_uid:
-                data = dict(legacy, legacy=True)
-        return data
-
-    def _verified_seen_generation(self, seen: dict[str, Any], keys: "_Keys | None" = None) -> tuple[int | None, bool]:
-        """The generation a record proves under ``keys`` (None if neither of its MACs verifies), and whether it was
-        the pending ``next`` entry a passphrase change writes before its commit that verified."""
-        import hmac as _hmac
-
-        generation = seen.get("generation")
-        mac = seen.get("mac")
-        if isinstance(generation, int) and isinstance(mac, str) and _hmac.compare_digest(mac, self._seen_mac(generation, keys)):
-            return generation, False
-        pending = seen.get("next")
-        if isinstance(pending, dict):
-            generation, mac = pending.get("generation"), pending.get("mac")
-            if isinstance(generation, int) and isinstance(mac, str) and _hmac.compare_digest(
-                mac, self._seen_mac(generation, keys)
-            ):
-                return generation, True
-        return None, False
-
-    def _check_rollback(self) -> None:
-        """Compare with the last generation this machine saw at this location (SECURITY.md test 3).
-
-        No record at all is accepted silently only for a wallet without history (the generation ``init`` leaves):
-        a wallet that has been written since and has no record is either new to this machine or location, or an
-        older copy put back together with the record deleted. The two cannot be told apart, so the wallet opens
-        but :attr:`rollback_unverified` is set (every command warns) and no record is written until the user
-        accepts the wallet once with :meth:`trust_current` (``skillwallet restore --trust-current``).
-        """
-        seen = self._read_seen()
-        if seen is None:
-            if self._generation <= INITIAL_GENERATION:
-                self._record_seen(force=True)
-            else:
-                self.rollback_unverified = True
-                self._track_seen = False  # never record what the user has not accepted
-            return
-        if seen.get("wallet_id") != self.wallet_uid:
-            raise RollbackError(
-                f"the wallet at {self.home} is not the one this machine last opened there (the file was swapped)",
-                "if you put it there on purpose, run: skillwallet restore --trust-current",
-            )
-        generation, pending = self._verified_seen_generation(seen)
-        if generation is None:
-            raise RollbackError(
-                "the record of the last wallet version seen on this machine was tampered with, or belongs to "
-                "an older copy of the wallet (from before a passphrase change)",
-                "if you trust the wallet file as it is, run: skillwallet restore --trust-current",
-            )
-        if self._generation < generation:
-            # Another process may have committed (and recorded a newer generation) between this one reading
-            # the wallet and reading the record: read the wallet again before calling it a rollback.
-            self._load_integrity()
-        if self._generation < generation:
-            raise RollbackError(
-                f"the wallet at {self.home} is older than one this machine has already seen "
-                f"(generation {self._generation} < {generation})",
-                "if you put an old copy back on purpose, run: skillwallet restore --trust-current",
-            )
-        if self._generation > generation or pending or seen.get("legacy"):
-            self._record_seen(force=bool(pending or seen.get("legacy")))
-
-    def _record_seen(self, *, force: bool = False) -> None:
-        if force:
-            self._track_seen = True
-            self.rollback_unverified = False
-        elif not self._track_seen:
-            return
-        if not force:
-            seen = self._read_seen()
-            if (
-                seen
-                and not seen.get("legacy")
-                and seen.get("wallet_id") == self.wallet_uid
-                and isinstance(seen.get("generation"), int)
-                and seen["generation"] >= self._generation
-                and "next" not in seen
-            ):
-                return
-        fsutil.atomic_write(self._state_file(), json.dumps(self._seen_payload(self._generation)).encode(), step="seen")
-
-    def _seen_payload(self, generation: int, keys: "_Keys | None" = None) -> dict[str, Any]:
-        return {
-            "wallet_id": self.wallet_uid,
-            "home": str(self.home.resolve()),
-            "generation": generation,
-            "mac": self._seen_mac(generation, keys),
-        }
-
-    def trust_current(self) -> None:
-        """Accept this wallet file as the newest one at this location (the explicit rollback override)."""
-        self._record_seen(force=True)
-
     @classmethod
     def rollback_status(cls, home: Path) -> dict[str, Any]:
-        """What ``status`` and ``doctor`` say about rollback protection, without the passphrase.
-
-        ``generation`` is read from the integrity row without checking its MAC (that needs the key): good enough
-        to decide whether to warn, since opening the wallet checks it. ``unverified`` is the state in which every
-        command warns: history (generation above the initial one) and no record of the versions seen.
-        """
+        """What ``status`` and ``doctor`` say about rollback protection, without the passphrase
+        (:func:`skillwallet.store.seen.rollback_status`)."""
         home = Path(home)
         path = wallet_path(home)
         conn = cls._connect_existing(path)
         try:
             rows = conn.execute("SELECT value FROM header WHERE name='integrity'").fetchall()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, path) from None
         finally:
             conn.close()
-        generation = None
-        try:
-            raw = rows[0][0]
-            generation = int(json.loads(bytes(raw[:-32]))["g"])
-        except (IndexError, TypeError, ValueError, KeyError):
-            pass
-        record = seen_record_path(home)
-        present = record.exists() or (paths_state_in_home() and legacy_seen_record_path(home).exists())
-        return {
-            "generation": generation,
-            "record": str(record),
-            "record_present": present,
-            "unverified": not present and generation is not None and generation > INITIAL_GENERATION,
-        }
-
-    # ------------------------------------------------------------------ records
-
-    def _rid(self, collection: str, key: str) -> bytes:
-        return crypto.mac(self._keys.index, collection.encode(), key.encode())[:16]
-
-    def _aad(self, collection: str, rid: bytes, version: int) -> bytes:
-        prefix = self._aad_prefixes.get(collection)
-        if prefix is None:
-            prefix = _lp(b"skillwallet-record-v1", self.header.wallet_id, collection.encode())
-            self._aad_prefixes[collection] = prefix
-        # == _lp(b"skillwallet-record-v1", wallet id, collection, rid, version)
-        return prefix + len(rid).to_bytes(4, "big") + rid + b"\x00\x00\x00\x08" + version.to_bytes(8, "big")
-
-    def _unseal_plain(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[bytes, str]:
-        """The record's plaintext bytes and its key (for re-sealing it unchanged)."""
-        try:
-            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
-                raise ValueError("wrong column type")
-            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
-            key = json.loads(plain)["k"]
-            if not isinstance(key, str):
-                raise ValueError("record key is not text")
-            return plain, key
-        except Exception:
-            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
-
-    def _unseal(self, collection: str, rid: bytes, version: int, sealed: bytes) -> tuple[str, Any]:
-        try:
-            if not isinstance(sealed, bytes) or not isinstance(rid, bytes) or not isinstance(version, int):
-                raise ValueError("wrong column type")
-            plain = self._keys.sealer.open(sealed, self._aad(collection, rid, version))
-            record = json.loads(plain)
-            return record["k"], record["v"]
-        except Exception:
-            raise WalletCorruptError(f"a record of the wallet {self.path} is damaged or was tampered with", CORRUPT_HINT) from None
-
-    @contextmanager
-    def _write_transaction(self) -> Iterator["_Writer"]:
-        """One atomic write: lock (BEGIN IMMEDIATE, waits up to the lock timeout), update, commit with fsync."""
-        conn = self.conn
-        try:
-            fsutil.fault_point("write.begin")
-            conn.execute("BEGIN IMMEDIATE")
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
-        except OSError as exc:
-            raise fsutil.storage_error(exc, str(self.path)) from None
-        try:
-            integrity = self._read_integrity()
-            writer = _Writer(self, integrity)
-            if not self._layout_current:
-                self._upgrade_layout(writer)
-            yield writer
-            integrity.generation = writer.generation
-            fsutil.fault_point("write.integrity")
-            conn.execute("UPDATE header SET value=? WHERE name='integrity'", (integrity.encode(self._keys, self.header.wallet_id),))
-            fsutil.fault_point("write.commit")
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            if isinstance(exc, _DB_ERRORS):
-                raise _translate_sqlite(exc, self.path) from None
-            if isinstance(exc, OSError):
-                raise fsutil.storage_error(exc, str(self.path)) from None
-            raise
-        self._generation = integrity.generation
-        fsutil.fault_point("write.committed")
-        try:
-            self._record_seen()
-        except StorageIOError:
-            pass  # the write is durable; the rollback record only lags behind (harmless: it is a lower bound)
-
-    def batch(self):
-        """One atomic write of many changes: ``with wallet.batch() as writer: writer.put(...)``.
-
-        The writer offers ``get``, ``put``, ``delete`` and ``set_verdict``; everything commits together (one
-        lock, one fsync) or, if the block raises, nothing does.
-        """
-        return self._write_transaction()
-
-    def put(self, collection: str, key: str, value: Any) -> None:
-        """Store ``value`` (JSON-serialisable) under ``collection``/``key``, replacing any previous value."""
-        _check_collection(collection)
-        with self._write_transaction() as writer:
-            writer.put(collection, key, value)
-
-    def _fetchall(self, sql: str, args: tuple = ()) -> list[tuple]:
-        """Run a read query; a damaged file surfaces as WalletCorruptError (never sqlite3's exception)."""
-        try:
-            return self.conn.execute(sql, args).fetchall()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
-
-    def get(self, collection: str, key: str) -> Any | None:
-        """The value stored under ``collection``/``key``, or ``None``."""
-        rid = self._rid(collection, key)
-        rows = self._fetchall("SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid))
-        row = rows[0] if rows else None
-        if row is None:
-            return None
-        stored_key, value = self._unseal(collection, rid, row[0], row[1])
-        if stored_key != key:
-            raise WalletCorruptError(f"a record of the wallet {self.path} was moved", CORRUPT_HINT)
-        return value
-
-    def delete(self, collection: str, key: str) -> bool:
-        """Remove ``collection``/``key``; ``True`` if it was there."""
-        _check_collection(collection)
-        with self._write_transaction() as writer:
-            return writer.delete(collection, key)
-
-    def items(self, collection: str) -> list[tuple[str, Any]]:
-        """Every (key, value) of ``collection``, sorted by key."""
-        rows = self._scan(collection, "sealed")
-        out = [self._unseal(collection, rid, version, sealed) for _, rid, version, sealed in rows]
-        out.sort(key=lambda kv: kv[0])
-        return out
-
-    def count(self, collection: str) -> int:
-        return self._fetchall("SELECT count(*) FROM records WHERE collection=?", (collection,))[0][0]
-
-    # ------------------------------------------------------------------ credentials
-
-    def add_credential(self, cred: Credential, verdict: Verdict | None = None) -> tuple[str, bool]:
-        """Add ``cred`` unless a credential with its identity is already there; returns (wallet id, created?).
-
-        Duplicates are recognised by ``Credential.identity_key()``. The same document again (same bytes) keeps the
-        stored copy and records the newer verdict; a different document with the same identity changes nothing
-        (see :meth:`store_credentials`).
-        """
-        return self.add_credentials([(cred, verdict)])[0]
-
-    def add_credentials(
-        self, items: list[tuple[Credential, Verdict | None]] | list[Credential]
-    ) -> list[tuple[str, bool]]:
-        """Add many credentials in one transaction (all or none); returns (wallet id, created?) for each.
-
-        For bulk imports (a CLR with its achievements, a folder of badges): one lock, one fsync.
-        """
-        return [(o.wallet_id, o.status == STORED_ADDED) for o in self.store_credentials(items)]
-
-    def store_credentials(
-        self, items: list[tuple[Credential, Verdict | None]] | list[Credential], *, replace: bool = False
-    ) -> list[StoreOutcome]:
-        """Add many credentials in one transaction (all or none); what happened to each.
-
-        A verdict is stored only beside the exact bytes it was computed on (``verdict`` is the outcome of
-        verifying ``cred``). For a credential whose identity is already stored:
-
-        * the same document (same SHA-256 of the original bytes): kept; a newer verdict given is recorded;
-        * another document: with ``replace`` it takes the stored one's place with its own verdict (the holder's
-          tags and note stay: they are about the credential, not one copy of it); without, nothing changes: the
-          stored copy and its verdict are kept. It is ``present`` when it says the same (the same credential in
-          another shape: JSON, baked image, VC-JWT), a ``conflict`` when it says something else.
-        """
-        pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
-        # a read-only pass first: when nothing would change (the same documents, conflicts), nothing is written
-        planned: list[StoreOutcome] = []
-        for cred, verdict in pairs:
-            outcome, changes = self._store_one(self, cred, verdict, replace, write=False)
-            if changes:
-                break
-            planned.append(outcome)
-        else:
-            return planned
-        results: list[StoreOutcome] = []
-        with self._write_transaction() as writer:
-            for cred, verdict in pairs:
-                results.append(self._store_one(writer, cred, verdict, replace, write=True)[0])
-        return results
-
-    @staticmethod
-    def _store_one(
-        reader: "Wallet | _Writer", cred: Credential, verdict: Verdict | None, replace: bool, *, write: bool
-    ) -> tuple[StoreOutcome, bool]:
-        """What storing ``cred`` does (and, with ``write``, do it through the writer ``reader``): (outcome, changes?)."""
-        wallet_id = cred.wallet_id()
-        digest = document_sha256(cred.original)
-        existing = reader.get(CREDENTIALS, wallet_id)
-        if existing is None:
-            if write:
-                stored = StoredCredential(wallet_id, cred, verdict or Verdict(), _now(), [], None)
-                reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
-                reader.put(CREDENTIALS, wallet_id, stored.index_record())
-            return StoreOutcome(wallet_id, STORED_ADDED), True
-        stored_title = (existing.get("summary") or {}).get("title")
-        if _stored_digest(reader, wallet_id, existing) == digest:
-            if verdict is not None and write:
-                existing["sha256"] = digest
-                existing["verdict"] = bound_verdict(verdict, digest)
-                reader.put(CREDENTIALS, wallet_id, existing)
-            return StoreOutcome(wallet_id, STORED_PRESENT, stored_title, same_document=True), verdict is not None
-        if not replace:
-            # another document: its verdict is about other bytes and is never recorded here
-            body = reader.get(BODIES, wallet_id) or {}
-            same = _content_key(body.get("credential") or {}) == _content_key(cred.to_dict())
-            return StoreOutcome(wallet_id, STORED_PRESENT if same else STORED_CONFLICT, stored_title), False
-        if write:
-            stored = StoredCredential(
-                wallet_id, cred, verdict or Verdict(), _now(), list(existing.get("tags") or []), existing.get("note")
-            )
-            reader.put(BODIES, wallet_id, {"credential": cred.to_dict()})
-            reader.put(CREDENTIALS, wallet_id, stored.index_record())
-        return StoreOutcome(wallet_id, STORED_REPLACED, stored_title), True
-
-    def list_summaries(self) -> list[dict[str, Any]]:
-        """The ``list --json`` object of every credential, in the order they were added.
-
-        Reads only the small index records (not the credentials' bodies): fast for large wallets.
-        """
-        with paused_gc():
-            index = self.items(CREDENTIALS)
-            self._scan(BODIES, "")  # the bodies' record set must be intact too (read through the narrow index)
-            out = [list_object(key, value) for key, value in index]
-            out.sort(key=lambda o: (o["added"] or "", o["id"]))
-        return out
-
-    def list_credentials(self) -> list[StoredCredential]:
-        """Every stored credential, in full, in the order they were added."""
-        with paused_gc():
-            index = dict(self.items(CREDENTIALS))
-            bodies = dict(self.items(BODIES))
-            if index.keys() != bodies.keys():
-                raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
-            out = [StoredCredential.from_records(key, index[key], bodies[key]) for key in index]
-            out.sort(key=lambda s: (s.added, s.wallet_id))
-        return out
-
-    def list_credential_facts(self) -> list[StoredCredential]:
-        """Every stored credential from its small index record only, in the order they were added.
-
-        Each credential holds the :data:`FACT_FIELDS` (what stacking and the skills inventory read), not its body:
-        ``complete`` is False. Load a full one with :meth:`get_credential` when it is shown. The bodies' record
-        set is checked too (through the narrow index, as ``list`` does). An index record written before facts
-        existed (a wallet not yet written by this version) is completed from its body.
-        """
-        with paused_gc():
-            index = self.items(CREDENTIALS)
-            bodies = self._scan(BODIES, "")
-            if len(bodies) != len(index):
-                raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
-            out = []
-            dates: dict = {}
-            for key, record in index:
-                if "facts" in record:
-                    out.append(StoredCredential.from_facts(key, record, dates))
-                    continue
-                body = self.get(BODIES, key)
-                if body is None:
-                    raise WalletCorruptError(f"the credential {key} of the wallet {self.path} is incomplete", CORRUPT_HINT)
-                out.append(StoredCredential.from_records(key, record, body))
-            out.sort(key=lambda s: (s.added, s.wallet_id))
-        return out
-
-    # ------------------------------------------------------------------ layout
-
-    def _upgrade_layout(self, writer: "_Writer") -> None:
-        """Inside the first write transaction: give index records written before facts existed their facts.
-
-        Runs once per wallet (the ``_wallet``/``layout`` record says it is done), in the same transaction as the
-        write that triggered it, so the facts and the records they summarise always commit together.
-        """
-        layout = writer.get(LAYOUT, "layout")
-        if isinstance(layout, dict) and layout.get("facts", 0) >= LAYOUT_FACTS:
-            self._layout_current = True
-            return
-        self._build_facts(writer)
-        writer.put(LAYOUT, "layout", {"facts": LAYOUT_FACTS})
-        self._layout_current = True
-
-    def _build_facts(self, writer: "_Writer") -> int:
-        """Write the facts of every index record that lacks them (from its body); returns how many."""
-        rows = self._fetchall("SELECT rid, version, sealed FROM records WHERE collection=?", (CREDENTIALS,))
-        built = 0
-        with paused_gc():
-            for rid, version, sealed in rows:
-                key, record = self._unseal(CREDENTIALS, rid, version, sealed)
-                if not isinstance(record, dict) or "facts" in record:
-                    continue
-                body = writer.get(BODIES, key)
-                if body is None:
-                    raise WalletCorruptError(f"the credential {key} of the wallet {self.path} is incomplete", CORRUPT_HINT)
-                record["facts"] = credential_facts(Credential.from_dict(body["credential"]))
-                writer.put(CREDENTIALS, key, record)
-                built += 1
-        return built
-
-    def _legacy_records_table(self) -> bool:
-        rows = self._fetchall("SELECT sql FROM sqlite_schema WHERE type='table' AND name='records'")
-        return bool(rows) and _LEGACY_RECORDS_MARK in (rows[0][0] or "").upper()
-
-    def compact(self) -> dict[str, Any]:
-        """Bring the wallet to the current layout and give back unused space (``doctor --compact``).
-
-        1. In one write transaction (the whole record set checked first, as a passphrase change does): build the
-           facts of index records that lack them, and move a records table of the earlier layout (keyed by the
-           random record ids) to the current one (appended rows). A crash leaves the old or the new, whole.
-        2. ``VACUUM`` with ``secure_delete`` on and temporary data in memory: the file is rebuilt without free
-           pages; SQLite commits it through the WAL like any transaction (crash-safe: the old file stays valid
-           until the commit). Then the WAL is checkpointed and truncated, so no page image from before (an old
-           ciphertext, a record since deleted) is left in the -wal file either; the rebuilt file has no free pages
-           holding one. Returns sizes before and after.
-        """
-        before = self._file_bytes()
-        conn = self.conn
-        with self._write_transaction() as writer:
-            rows = conn.execute("SELECT collection, rid, version FROM records").fetchall()
-            self._check_record_set(rows, writer.integrity, None)  # never rewrite a damaged or incomplete set
-            built = self._build_facts(writer)
-            migrated = self._legacy_records_table()
-            if migrated:
-                fsutil.fault_point("compact.migrate")
-                conn.execute(_RECORDS_TABLE.format(name="records_new"))
-                conn.execute(
-                    "INSERT INTO records_new(collection, rid, version, sealed) "
-                    "SELECT collection, rid, version, sealed FROM records ORDER BY collection, version, rid"
-                )
-                conn.execute("DROP TABLE records")
-                conn.execute("ALTER TABLE records_new RENAME TO records")
-                conn.execute(_RECORDS_INDEX)
-        try:
-            fsutil.fault_point("compact.vacuum")
-            conn.execute("PRAGMA secure_delete=ON")
-            conn.execute("PRAGMA temp_store=MEMORY")  # VACUUM's scratch copy: never a file in $TMPDIR
-            conn.execute("VACUUM")
-            # (busy, frames, checkpointed): busy when another process still reads an older snapshot
-            checkpoint = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
-        finally:
-            try:
-                conn.execute("PRAGMA secure_delete=OFF")
-            except sqlite3.Error:
-                pass
-        sealed = self._fetchall("SELECT coalesce(sum(length(sealed)), 0) FROM records")[0][0]
-        return {"bytes_before": before, "bytes_after": self._file_bytes(), "sealed_bytes": sealed,
-                "facts_built": built, "layout_migrated": migrated, "wal_truncated": not checkpoint or checkpoint[0] == 0}
-
-    def _file_bytes(self) -> int:
-        total = 0
-        for suffix in ("", "-wal"):
-            try:
-                total += os.stat(str(self.path) + suffix).st_size
-            except OSError:
-                pass
-        return total
-
-    def resolve_id(self, id_or_prefix: str) -> str:
-        """The full wallet id for an id or unique prefix (NotFoundError / InvalidInputError when ambiguous)."""
-        wanted = id_or_prefix.strip().lower()
-        if len(wanted) == 12 and self.get(CREDENTIALS, wanted) is not None:
-            return wanted
-        matches = sorted(key for key, _ in self.items(CREDENTIALS) if key.startswith(wanted))
-        if not matches:
-            raise NotFoundError(f"no credential with id {id_or_prefix!r}", "see the ids with: skillwallet list")
-        if len(matches) > 1:
-            raise InvalidInputError(
-                f"the id prefix {id_or_prefix!r} matches {len(matches)} credentials: {', '.join(matches[:5])}",
-                "type more characters of the id",
-            )
-        return matches[0]
-
-    def get_credential(self, id_or_prefix: str) -> StoredCredential:
-        """The credential with this wallet id or unique id prefix."""
-        wallet_id = self.resolve_id(id_or_prefix)
-        index = self.get(CREDENTIALS, wallet_id)
-        if index is None:
-            raise NotFoundError(f"no credential with id {id_or_prefix!r}")
-        body = self.get(BODIES, wallet_id)
-        if body is None:
-            raise WalletCorruptError(f"the credential {wallet_id} of the wallet {self.path} is incomplete", CORRUPT_HINT)
-        return StoredCredential.from_records(wallet_id, index, body)
-
-    def remove_credential(self, wallet_id: str) -> None:
-        """Remove a credential by its full wallet id (NotFoundError if absent)."""
-        with self._write_transaction() as writer:
-            if not writer.delete(CREDENTIALS, wallet_id):
-                raise NotFoundError(f"no credential with id {wallet_id!r}")
-            writer.delete(BODIES, wallet_id)
-
-    def _update_credential(self, wallet_id: str, change) -> None:
-        with self._write_transaction() as writer:
-            record = writer.get(CREDENTIALS, wallet_id)
-            if record is None:
-                raise NotFoundError(f"no credential with id {wallet_id!r}")
-            change(record)
-            writer.put(CREDENTIALS, wallet_id, record)
-
-    def set_verdict(self, wallet_id: str, verdict: Verdict, *, sha256: str | None = None) -> bool:
-        """Record the outcome of verifying a credential beside it; ``False`` if it was not recorded.
-
-        ``sha256`` is the hash of the bytes that were verified: when the stored document is another one by now
-        (replaced meanwhile), the verdict is not recorded. Without it, the verdict is taken to be about the stored
-        document as it is.
-        """
-        with self._write_transaction() as writer:
-            if writer.get(CREDENTIALS, wallet_id) is None:
-                raise NotFoundError(f"no credential with id {wallet_id!r}")
-            return writer.set_verdict(wallet_id, verdict, sha256=sha256)
-
-    def set_tags(self, wallet_id: str, tags: list[str]) -> None:
-        """Replace the holder's tags on a credential."""
-        self._update_credential(wallet_id, lambda r: r.__setitem__("tags", normalise_tags(tags)))
-
-    def set_note(self, wallet_id: str, note: str | None) -> None:
-        """Set (or with ``None`` clear) the holder's note on a credential."""
-        self._update_credential(wallet_id, lambda r: r.__setitem__("note", note or None))
+        return seen.rollback_status(home, rows)
 
     # ------------------------------------------------------------------ holder
 
@@ -1543,7 +349,7 @@ class Wallet:
             writer.put(
                 HOLDER,
                 "signing-key",
-                {"type": "Ed25519", "private": base64.b64encode(raw).decode(), "created": format_datetime(_now())},
+                {"type": "Ed25519", "private": base64.b64encode(raw).decode(), "created": format_datetime(now())},
             )
 
     def holder_key(self):
@@ -1568,131 +374,7 @@ class Wallet:
         did = self.holder_did
         return f"{did}#{did.removeprefix('did:key:')}"
 
-    # ------------------------------------------------------------------ keys
-
-    def change_passphrase(self, new_passphrase: "str | Secret", *, kdf_profile: str | None = None) -> None:
-        """Rotate the data key: every record re-sealed under a new random DEK, wrapped by the new passphrase.
-
-        One SQLite transaction replaces the records, the header (new salt, KDF, wrapped DEK) and the integrity row
-        (generation + 1, record-set MAC under the new key), so after a crash exactly one of the old and the new
-        passphrase opens the wallet, with every record. Rotation is what makes a leaked old passphrase (or an
-        old backup's data key) useless for anything added afterwards; an old backup itself still opens with the
-        old passphrase and holds what it held then (docs/store.md, "Passphrase change").
-
-        The rollback record is rewritten under the new key in two steps around the commit: before it, the record
-        gains a pending entry MAC-ed under the new key for the new generation; after it, the record is rewritten
-        with the new key only. Whichever side of the commit a crash leaves, one of its entries verifies.
-        Sessions of this wallet are ended before the transaction (none outlives the old key) and after it.
-        """
-        secret = crypto.as_secret(new_passphrase)
-        del new_passphrase
-        if len(secret) == 0:
-            raise InvalidInputError("the passphrase must not be empty")
-        kdf = crypto.kdf_for_profile(kdf_profile)
-        new_keys = _Keys(Secret(crypto.random_bytes(crypto.KEY_LEN)))
-        header = Header.create(secret, new_keys.dek, kdf, self.header.wallet_id, self.header.created)
-        del secret
-        from skillwallet.store import session as _session
-
-        _session.end_sessions(self.home)
-        conn = self.conn
-        try:
-            fsutil.fault_point("passwd.begin")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                integrity = self._read_integrity()
-                rows = conn.execute("SELECT collection, rid, version, sealed FROM records").fetchall()
-                self._check_record_set(rows, integrity, None)  # never re-seal a damaged or incomplete set
-                generation = integrity.generation + 1
-                seen_generation = self._write_pending_seen(generation, new_keys)
-                # freed pages (the old ciphertexts, the old wrapped key) are overwritten, not left in the file
-                conn.execute("PRAGMA secure_delete=ON")
-                rotated = _Integrity(generation, {})
-                fsutil.fault_point("passwd.clear")
-                conn.execute("DELETE FROM records")
-                for collection, rid, version, sealed in rows:
-                    plain, key = self._unseal_plain(collection, rid, version, sealed)
-                    new_rid = crypto.mac(new_keys.index, collection.encode(), key.encode())[:16]
-                    # the same plaintext bytes, sealed again under the new key, id and version
-                    sealed_new = new_keys.sealer.seal(plain, self._aad(collection, new_rid, generation))
-                    fsutil.fault_point("passwd.record")
-                    conn.execute(
-                        "INSERT INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
-                        (collection, new_rid, generation, sealed_new),
-                    )
-                    entry = rotated.collections.setdefault(collection, [0, 0])
-                    entry[0] += 1
-                    entry[1] ^= int.from_bytes(
-                        crypto.mac(new_keys.setmac, collection.encode(), new_rid, generation.to_bytes(8, "big")), "big"
-                    )
-                for name, value in header.rows().items():
-                    fsutil.fault_point(f"passwd.{name}")
-                    conn.execute("UPDATE header SET value=? WHERE name=?", (value, name))
-                fsutil.fault_point("passwd.integrity")
-                conn.execute(
-                    "UPDATE header SET value=? WHERE name='integrity'", (rotated.encode(new_keys, header.wallet_id),)
-                )
-                fsutil.fault_point("passwd.commit")
-                conn.execute("COMMIT")
-            except BaseException:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-                raise
-            finally:
-                try:
-                    conn.execute("PRAGMA secure_delete=OFF")
-                except sqlite3.Error:
-                    pass
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
-        except OSError as exc:
-            raise fsutil.storage_error(exc, str(self.path)) from None
-        try:
-            # older page images (the old wrapped key among them) can linger in the -wal file: fold it back and
-            # truncate it now (a checkpoint is crash-safe by SQLite's design; one that other readers block is
-            # harmless, those pages only ever held what the old key already covered)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
-        # from here on this object holds only the new key
-        self._keys = new_keys
-        self.header = header
-        self._generation = generation
-        fsutil.fault_point("passwd.committed")
-        if seen_generation is not None:
-            try:
-                fsutil.atomic_write(
-                    self._state_file(), json.dumps(self._seen_payload(max(seen_generation, generation))).encode(),
-                    step="seen",
-                )
-            except StorageIOError:
-                pass  # the pending entry written before the commit already vouches for the new key
-        _session.end_sessions(self.home)
-
-    def _write_pending_seen(self, generation: int, new_keys: _Keys) -> int | None:
-        """Before a key rotation commits: add to a genuine rollback record an entry for ``generation`` MAC-ed under
-        the new key. Returns the generation it vouches for, or ``None`` when there is no genuine record to carry
-        over (none yet, not accepted, or not verifiable under the current key: left as it is)."""
-        seen = _read_seen_file(self._state_file())
-        if not seen or seen.get("wallet_id") != self.wallet_uid:
-            return None
-        recorded, _pending = self._verified_seen_generation(seen)
-        if recorded is None:
-            return None
-        # never lower the bound a record proves (a wallet opened without the rollback check may be older)
-        target = max(recorded, generation)
-        payload = self._seen_payload(recorded)
-        payload["next"] = {"generation": target, "mac": self._seen_mac(target, new_keys)}
-        fsutil.atomic_write(self._state_file(), json.dumps(payload).encode(), step="seen")
-        return target
-
-    def dek_for_session(self) -> Secret:
-        return self._keys.dek
-
-    def backup_key(self) -> Secret:
-        return crypto.subkey(self._keys.dek, "backup")
+    # ------------------------------------------------------------------ the file
 
     def snapshot(self) -> bytes:
         """A consistent copy of the whole wallet file (SQLite online backup), in memory."""
@@ -1700,8 +382,8 @@ class Wallet:
         try:
             self.conn.backup(target)
             return target.serialize()
-        except _DB_ERRORS as exc:
-            raise _translate_sqlite(exc, self.path) from None
+        except DB_ERRORS as exc:
+            raise translate_sqlite(exc, self.path) from None
         finally:
             target.close()
 
@@ -1720,84 +402,3 @@ class Wallet:
             if mode is not None:
                 problems.append(f"{path} has mode {mode:04o} (should be {allowed:04o})")
         return problems
-
-
-class _Writer:
-    """The operations available inside one write transaction (keeps the integrity row in step)."""
-
-    def __init__(self, wallet: Wallet, integrity: _Integrity) -> None:
-        self.wallet = wallet
-        self.integrity = integrity
-        # every record written in this transaction gets the new generation as its version: versions are
-        # never reused, so an old ciphertext can never pass for a current one
-        self.generation = integrity.generation + 1
-
-    def unchanged(self) -> None:
-        pass
-
-    def _row(self, collection: str, key: str):
-        rid = self.wallet._rid(collection, key)
-        row = self.wallet.conn.execute(
-            "SELECT version, sealed FROM records WHERE collection=? AND rid=?", (collection, rid)
-        ).fetchone()
-        return rid, row
-
-    def get(self, collection: str, key: str) -> Any | None:
-        rid, row = self._row(collection, key)
-        if row is None:
-            return None
-        stored_key, value = self.wallet._unseal(collection, rid, row[0], row[1])
-        return value if stored_key == key else None
-
-    def _toggle(self, collection: str, rid: bytes, version: int, delta: int) -> None:
-        entry = self.integrity.collections.setdefault(collection, [0, 0])
-        entry[0] += delta
-        entry[1] ^= int.from_bytes(self.wallet._record_hash(collection, rid, version), "big")
-
-    def put(self, collection: str, key: str, value: Any) -> None:
-        rid, row = self._row(collection, key)
-        version = self.generation
-        if row is not None:
-            self._toggle(collection, rid, row[0], -1)
-        plain = json.dumps({"k": key, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
-        sealed = self.wallet._keys.sealer.seal(plain, self.wallet._aad(collection, rid, version))
-        fsutil.fault_point("write.record")
-        if row is not None:
-            # in place: a replaced row keeps its place in the table instead of leaving a hole and moving to the end
-            self.wallet.conn.execute(
-                "UPDATE records SET version=?, sealed=? WHERE collection=? AND rid=?", (version, sealed, collection, rid)
-            )
-        else:
-            self.wallet.conn.execute(
-                "INSERT INTO records(collection, rid, version, sealed) VALUES (?, ?, ?, ?)",
-                (collection, rid, version, sealed),
-            )
-        self._toggle(collection, rid, version, +1)
-
-    def set_verdict(self, wallet_id: str, verdict: Verdict, *, sha256: str | None = None) -> bool:
-        """Record a verdict beside a credential in this transaction; ``False`` if it is not (or no longer) there,
-        or when ``sha256`` (the hash of the bytes verified) is not the stored document's."""
-        record = self.get(CREDENTIALS, wallet_id)
-        if record is None:
-            return False
-        digest = _stored_digest(self, wallet_id, record)
-        if digest is None or (sha256 is not None and sha256 != digest):
-            return False
-        record["sha256"] = digest
-        record["verdict"] = bound_verdict(verdict, digest)
-        self.put(CREDENTIALS, wallet_id, record)
-        return True
-
-    def delete(self, collection: str, key: str) -> bool:
-        rid, row = self._row(collection, key)
-        if row is None:
-            return False
-        fsutil.fault_point("write.record")
-        self.wallet.conn.execute("DELETE FROM records WHERE collection=? AND rid=?", (collection, rid))
-        self._toggle(collection, rid, row[0], -1)
-        return True
-
-
-def _check_collection(collection: str) -> None:
-    if not collection or not isinstance(collection, str):
-        raise InvalidInputError("a collection name must be a non-empty string")
