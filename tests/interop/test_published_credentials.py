@@ -355,11 +355,12 @@ EXPECTATIONS: dict[str, Expected] = {
             "expires": "2039-07-13T00:00:00Z",
             "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
         },
-        # anchored in a blockchain transaction (merkle-proof-2019): offline, only the Merkle path (here empty:
-        # targetHash is the root) can be checked; the target hash needs the Blockcerts context, the anchor the chain
+        # anchored in a blockchain transaction (merkle-proof-2019): offline, the certificate's own hash (RDFC of the
+        # document without its proof, with the shipped Blockcerts v3.1 context) is checked against targetHash and
+        # the Merkle path (here empty: targetHash is the root); the anchor needs the chain
         "unverifiable",
-        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
-        reason="checked offline: the Merkle proof path from targetHash up to merkleRoot",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on mockchain not checked offline",
     ),
     "blockcerts-v3-testnet-did-ion": Expected(
         ["blockcerts/testnet-v3-did.json"],
@@ -373,11 +374,27 @@ EXPECTATIONS: dict[str, Expected] = {
             "issued": "2022-02-02T15:00:00Z",
             "recipient": "Julien Fraichot",
         },
-        # MerkleProof2019 anchored in a Bitcoin testnet transaction: the one-step Merkle path is checked offline,
-        # the target hash (Blockcerts context) and the anchor (the chain) are not
+        # MerkleProof2019 anchored in a Bitcoin testnet transaction: the target hash (with the shipped Blockcerts
+        # v3 context) and the one-step Merkle path are checked offline, the anchor (the chain) is not
         "unverifiable",
-        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
-        reason="Bitcoin testnet transaction 140ee9382a5c84433b9c89a5d9fea26c47415838b5841deb0c36a8a4b9121f2e",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on Bitcoin testnet not checked offline",
+    ),
+    "blockcerts-v3-published-tampered": Expected(
+        ["blockcerts/testnet-v3--tampered.json"],
+        {
+            "format": "vc",
+            "title": "Julien is the best",  # the claim's name, changed after issuance
+            "issuer.id": "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ",
+            "issuer.name": "Hyland Innovation Team",
+            "recipient": "Julien Fraichot",
+        },
+        # published by Blockcerts as tampered (cert-verifier-js expects "ensureHashesEqual" to fail): the Merkle
+        # path still leads to the root, but the certificate's hash is not the proof's targetHash
+        "invalid",
+        {"merkle_path": "pass", "target_hash": "fail", "anchor": "unknown"},
+        reason="is not the targetHash 05b306c28ac8f6e7... of its proof",
+        signed=False,  # it is itself the tampered twin of a Blockcerts v3 certificate
     ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
@@ -673,6 +690,10 @@ def test_a_tampered_copy_is_never_verified(name, tmp_path, capsys) -> None:
     if expected.checks.get("signature") == "pass":
         # its signature checked before the change: the change alone must break it
         assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+    if expected.checks.get("target_hash") == "pass":
+        # a Blockcerts certificate whose hash checked before the change: its proof no longer matches it
+        assert result["verdict"] == "invalid" and result["checks"]["target_hash"] == "fail", result
+        assert result["checks"]["merkle_path"] == "pass", result  # the proof itself is untouched
 
 
 @pytest.mark.parametrize("name", list(REJECTED))

@@ -4,17 +4,24 @@ Three generations, one idea (Blockcerts "Verification process"; Chainpoint v2): 
 certificate (``targetHash``), puts the hashes of a batch in a Merkle tree, and writes the tree's root
 (``merkleRoot``) into a blockchain transaction (``anchors``). A verifier must
 
-1. recompute ``targetHash`` from the certificate (SHA-256 of its JSON-LD canonical form);
+1. recompute ``targetHash`` from the certificate: SHA-256 of the URDNA2015 (RDFC-1.0) canonical N-Quads of the
+   certificate without its proof, with the Blockcerts contexts (cert-verifier-js ``computeLocalHash``:
+   ``retrieveUnsignedBlockcerts`` removes ``signature`` (1.2, 2.x) or ``proof`` (3.x), and a property the
+   contexts do not map fails the check, as its "fallback.org" ``@vocab`` trick makes it);
 2. walk the Merkle ``path`` from ``targetHash`` up to ``merkleRoot``;
 3. read ``merkleRoot`` from the anchoring transaction, and check the transaction's key is the issuer's.
 
-Only step 2 needs nothing but the file: it is checked here, and a path that does not reach the root is a
-failed check (``invalid``). Step 1 needs the Blockcerts JSON-LD contexts, which skillwallet does not ship, and
-step 3 the blockchain (the network, or a transaction document nobody supplies today): so a Blockcerts
-certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the verdict says what was
-checked and what was not.
+Steps 1 and 2 need nothing but the file and the shipped contexts (``data/contexts``: the Blockcerts contexts
+from the cert-schema package the reference verifier preloads): a hash that differs or a path that does not
+reach the root is a failed check (``invalid``): a certificate whose content changed while its proof was kept
+is caught here. Step 3 needs the blockchain (the network, or a transaction document nobody supplies today): so
+a genuine Blockcerts certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the
+verdict says what was checked and what was not. A certificate using a context that is not shipped (the
+Open Badges 2.0 context of Blockcerts 2.x, whose published copy is not matched here) has its target hash
+``unknown``, never passed.
 
 * Blockcerts 1.2: ``{"document": {...}, "receipt": {targetHash, merkleRoot, path, anchors}}`` (Chainpoint v2);
+  the hash covers ``document`` as it is (cert-verifier-js hashes ``document``, its issuer signature included);
 * Blockcerts 2.x: an OB 2.0 assertion with a ``signature`` of type ``MerkleProof2017`` (``proof`` = the path);
 * Blockcerts 3.x: a VC with a ``MerkleProof2019`` proof (or a ``DataIntegrityProof`` with cryptosuite
   ``merkle-proof-2019``) whose ``proofValue`` is multibase base58btc CBOR (lds-merkle-proof-2019: a list of
@@ -195,6 +202,93 @@ def _anchor_text(anchors: Any) -> str:
     return ", ".join(listed) or "no anchor named"
 
 
+def _chains(anchors: Any) -> str:
+    """The chains the anchors name ("Bitcoin testnet", "mockchain", "bitcoinMainnet"...), for the verdict."""
+    names = []
+    for anchor in anchors if isinstance(anchors, list) else []:
+        if isinstance(anchor, dict):
+            name = str(anchor.get("chain") or anchor.get("type") or "a blockchain")
+            if name not in names:
+                names.append(name)
+    return ", ".join(names) or "no chain named"
+
+
+#: The Blockcerts 1.2 context defines a term "image:signature", which JSON-LD 1.1 refuses ("a term in the form of
+#: an IRI must expand to that IRI"); cert-verifier-js (``adjustV1ContextForLegacySupport``) renames it in the
+#: context and in the assertion before normalising, which maps the same property to the same IRI.
+_V1_CONTEXTS = ("https://w3id.org/blockcerts/v1", "https://w3id.org/blockcerts/schema/1.2/context.json")
+_V1_TERM, _V1_RENAMED = "image:signature", "__IMAGE__SIGNATURE__"
+
+
+def _v1_for_json_ld_1_1(document: Any) -> Any:
+    import copy
+
+    from skillwallet.verify.contexts import UnknownContextError, context_document, normalise_context_url
+
+    if not isinstance(document, dict):
+        return document
+    document = copy.deepcopy(document)
+    declared = document.get("@context")
+    adjusted: list[Any] = []
+    for context in declared if isinstance(declared, list) else [declared]:
+        if isinstance(context, str) and normalise_context_url(context) in _V1_CONTEXTS:
+            try:
+                loaded = copy.deepcopy(context_document(context)["@context"])
+            except (UnknownContextError, KeyError, TypeError):
+                adjusted.append(context)
+                continue
+            loaded = loaded if isinstance(loaded, list) else [loaded]
+            for entry in loaded:
+                if isinstance(entry, dict) and _V1_TERM in entry:
+                    entry[_V1_RENAMED] = entry.pop(_V1_TERM)
+            adjusted.extend(loaded)
+        else:
+            adjusted.append(context)
+    document["@context"] = adjusted
+    assertion = document.get("assertion")
+    if isinstance(assertion, dict) and _V1_TERM in assertion:
+        assertion[_V1_RENAMED] = assertion.pop(_V1_TERM)
+    return document
+
+
+def unsigned_document(document: dict[str, Any], kind: str) -> Any:
+    """What the issuer hashed: the certificate without its Merkle proof (cert-verifier-js
+    ``retrieveUnsignedBlockcerts``; for 1.2 its ``computeLocalHash`` normalises ``document``)."""
+    if kind == V1:
+        return _v1_for_json_ld_1_1(document.get("document"))
+    removed = "signature" if kind == V2 else "proof"
+    return {key: value for key, value in document.items() if key != removed}
+
+
+def target_hash_of(document: dict[str, Any], kind: str) -> tuple[str, str | None, str]:
+    """(outcome, the recomputed hash or None, why) of step 1: the certificate's own SHA-256.
+
+    FAIL when the document cannot be hashed the way its issuer hashed it (JSON-LD that does not process, or
+    properties the contexts do not map, which the hash would not cover); UNKNOWN when a context it names is
+    not available offline or the canonicalisation is beyond the work any certificate needs.
+    """
+    from skillwallet.verify.jsonld import JsonLdError, canonicalize
+    from skillwallet.verify.rdfc import CanonicalisationTooComplex
+
+    unsigned = unsigned_document(document, kind)
+    if not isinstance(unsigned, dict):
+        return FAIL, None, "the certificate to hash is not a JSON object"
+    try:
+        canonical = canonicalize(unsigned)
+    except CanonicalisationTooComplex as exc:
+        return UNKNOWN, None, f"the certificate is too complex to canonicalise ({exc})"
+    except JsonLdError as exc:
+        if exc.unknown_context:
+            return UNKNOWN, None, f"JSON-LD context not available offline: {exc.unknown_context}"
+        return FAIL, None, f"the certificate cannot be canonicalised: {exc}"
+    if canonical.dropped_terms or canonical.relative_iris:
+        # cert-verifier-js refuses "unmapped fields"; a value the canonical form drops is not covered by the hash
+        uncovered = (canonical.dropped_terms + canonical.relative_iris)[:4]
+        why = "fields the hash does not cover (not defined by the contexts, or relative IRIs): " + ", ".join(uncovered)
+        return FAIL, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), why
+    return PASS, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), ""
+
+
 def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
     """What can be checked of a Blockcerts certificate offline (see the module docstring)."""
     name = {V1: "Blockcerts 1.2 (Chainpoint receipt)", V2: "Blockcerts 2 (MerkleProof2017)", V3: "Blockcerts 3 (MerkleProof2019)"}[kind]
@@ -214,11 +308,26 @@ def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
         details["checks"] = {"merkle_path": FAIL}
         reason = f"{name}: the Merkle proof path does not lead from targetHash {target[:16]}... to merkleRoot {root[:16]}..."
         return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details)
-    details["checks"] = {"merkle_path": PASS, "target_hash": UNKNOWN, "anchor": UNKNOWN}
+    outcome, computed, why = target_hash_of(document, kind)
+    if computed is not None and computed != target.lower():  # the first thing to say of a changed certificate
+        outcome, why = FAIL, (
+            f"the certificate's hash {computed[:16]}... is not the targetHash {target[:16]}... of its proof: "
+            "the content is not what was issued with this proof"
+        )
     details.update(target_hash=target, merkle_root=root, anchors=_anchor_text(receipt.get("anchors")))
+    if computed:
+        details["computed_hash"] = computed
+    details["checks"] = {"merkle_path": PASS, "target_hash": outcome, "anchor": UNKNOWN}
+    if outcome == FAIL:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"{name}: target hash check failed: {why}"], details=details)
+    chains = _chains(receipt.get("anchors"))
+    if outcome == PASS:
+        checked = f"{name}: Merkle path checked, target hash checked, anchor on {chains} not checked offline"
+    else:
+        checked = f"{name}: Merkle path checked, target hash not checked ({why}), anchor on {chains} not checked offline"
     reasons = [
-        f"{name}: checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
-        f"not checked: that targetHash is this certificate's hash (needs the Blockcerts JSON-LD context, not shipped)",
+        checked,
+        f"checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
         f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
         "key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
     ]
