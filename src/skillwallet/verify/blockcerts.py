@@ -207,7 +207,9 @@ def _chains(anchors: Any) -> str:
     names = []
     for anchor in anchors if isinstance(anchors, list) else []:
         if isinstance(anchor, dict):
-            name = str(anchor.get("chain") or anchor.get("type") or "a blockchain")
+            # Chainpoint v2 anchors name only their type; BTCOpReturn is Bitcoin, ETHData Ethereum
+            kind = {"BTCOpReturn": "Bitcoin", "ETHData": "Ethereum"}.get(anchor.get("type"), anchor.get("type"))
+            name = str(anchor.get("chain") or kind or "a blockchain")
             if name not in names:
                 names.append(name)
     return ", ".join(names) or "no chain named"
