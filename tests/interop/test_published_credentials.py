@@ -525,6 +525,9 @@ REJECTED = {
     "1edtech-ob2/assertion-embedded-linked-data.json": "malformed JSON at line 26 column 5",
     # VC-JOSE-COSE's vc+jwt example secures a bare JWT claims set (sub, name), not a credential.
     "w3c-vc-jose-cose/vc-2.0-vc+jwt.jose": "a JWS whose payload is not a credential",
+    # The EUDI PID SD-JWT VC of the iOS OpenID4VCI tests is only its issuer-signed JWT: an SD-JWT always ends its
+    # JWT with "~" (RFC 9901 §4); its x5c chain is tested on its own (test_eudi_x5c.py).
+    "eudi-pid-issuer/pid-sd-jwt-vc.jwt": "an SD-JWT without its '~' separator",
 }
 
 # Expectations skillwallet does not meet yet because of the verifier (src/skillwallet/verify, not owned here).
@@ -537,6 +540,7 @@ OTHER_TESTS = {
     "dcc-verifier-core/did-web-dcc-did-web-ca509a3.json",
     "dcc-verifier-core/did-web-dcc-did-web-48de976.json",
     "dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json",
+    "eudi-pid-issuer/eudi_pid_issuer_ut.pem",  # test_eudi_x5c.py
 }
 
 
