@@ -380,6 +380,20 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
         reason="Merkle path checked, target hash checked, anchor on Bitcoin testnet not checked offline",
     ),
+    "blockcerts-v3-ethereum-sepolia": Expected(
+        ["blockcerts/ethereum-sepolia-v3.json"],
+        {
+            "format": "vc",
+            "credential_id": "urn:uuid:bbba8553-8ec1-445f-82c9-a57251dd731c",
+            "issuer.id": "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json",
+            "issued": "2022-08-18T14:04:24Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        },
+        # MerkleProof2019 anchored in an Ethereum Sepolia transaction (network 11155111): hash and path checked
+        "unverifiable",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on Ethereum sepolia not checked offline",
+    ),
     "blockcerts-v3-published-tampered": Expected(
         ["blockcerts/testnet-v3--tampered.json"],
         {

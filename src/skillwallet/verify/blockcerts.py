@@ -40,7 +40,7 @@ from skillwallet.verify.base import FAIL, PASS, UNKNOWN, UNRESOLVED, SignatureFi
 #: lds-merkle-proof-2019 anchors (a "blink" URI as [key, value] pairs): 0 the chain, 1 its network, 2 the
 #: transaction id; a mock anchor has chain -1 and a note at 1.
 _CHAINS = {0: "Bitcoin", 1: "Ethereum", -1: "mock"}
-_NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia"}
+_NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia", 11155111: "sepolia"}
 
 V1 = "1.2"
 V2 = "2"
