@@ -78,6 +78,25 @@ def test_the_display_html_is_covered_by_the_hash(tmp_path, capsys) -> None:
     assert result["verdict"] == "invalid" and result["checks"]["target_hash"] == "fail", result
 
 
+def test_a_chained_proof_without_the_proof_it_names_is_invalid(tmp_path, capsys) -> None:
+    # the second proof of a published chain, kept alone: what it signed (the certificate with the first) is gone
+    document = published("mocknet-vc-v2-data-integrity-proof-multiple-signatures.json")
+    document["proof"] = [document["proof"][1]]
+    result = verify(capsys, tmp_path, document)
+    assert result["verdict"] == "invalid", result
+    assert any("previous proof it names is not in the certificate" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_chained_proof_covers_the_proof_before_it(tmp_path, capsys) -> None:
+    # the first proof's date changed: the first proof still checks (it covers the certificate without proofs),
+    # the second does not (it covers the certificate holding the first)
+    document = published("mocknet-vc-v2-data-integrity-proof-multiple-signatures.json")
+    document["proof"][0]["created"] = "2020-01-01T00:00:00"
+    result = verify(capsys, tmp_path, document)
+    assert result["verdict"] == "invalid" and result["checks"]["target_hash"] == "fail", result
+    assert any(r.startswith("Blockcerts 3 (MerkleProof2019), proof 2 of 2: target hash check failed") for r in result["reasons"])
+
+
 # --- Blockcerts 1.2, built here
 
 V1_CERTIFICATE = {

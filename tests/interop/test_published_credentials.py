@@ -394,6 +394,15 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
         reason="Merkle path checked, target hash checked, anchor on Ethereum sepolia not checked offline",
     ),
+    "blockcerts-v3-proof-chain": Expected(
+        ["blockcerts/mocknet-vc-v2-data-integrity-proof-multiple-signatures.json"],
+        {"format": "vc", "title": "Master of Puppets", "issued": "2022-07-13T20:21:40.088000Z"},
+        # two merkle-proof-2019 proofs, the second chained to the first (previousProof): the first hashes the
+        # certificate without proofs, the second the certificate holding the first; both checked
+        "unverifiable",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Blockcerts 3 (MerkleProof2019), proof 2 of 2: Merkle path checked, target hash checked",
+    ),
     "blockcerts-v3-published-tampered": Expected(
         ["blockcerts/testnet-v3--tampered.json"],
         {

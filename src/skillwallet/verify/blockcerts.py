@@ -47,6 +47,7 @@ V2 = "2"
 V3 = "3"
 MAX_PATH = 64  # a Merkle tree of 2**64 certificates is deeper than any batch
 MAX_CBOR_DEPTH = 16
+MAX_PROOFS = 16  # MerkleProof2019 proofs checked on one certificate
 
 
 def kind_of(document: Any) -> str | None:
@@ -155,8 +156,22 @@ def _decode_2019(proof_value: str) -> dict[str, Any]:
     return {"targetHash": _hex_value(fields.get(1)), "merkleRoot": _hex_value(fields.get(0)), "path": path, "anchors": anchors}
 
 
-def receipt_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
-    """{targetHash, merkleRoot, path, anchors} of a Blockcerts certificate; raises ``ValueError``."""
+def is_merkle_proof_2019(proof: Any) -> bool:
+    return isinstance(proof, dict) and (
+        proof.get("type") == "MerkleProof2019" or proof.get("cryptosuite") == "merkle-proof-2019"
+    )
+
+
+def merkle_proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The MerkleProof2019 proofs of a Blockcerts 3 certificate (a proof set or chain may hold several, and
+    proofs of other suites beside them)."""
+    proofs = document.get("proof")
+    return [p for p in (proofs if isinstance(proofs, list) else [proofs]) if is_merkle_proof_2019(p)]
+
+
+def receipt_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> dict[str, Any]:
+    """{targetHash, merkleRoot, path, anchors} of a Blockcerts certificate (for 3.x: of ``proof``, by default its
+    first MerkleProof2019); raises ``ValueError``."""
     if kind == V1:
         receipt = document["receipt"]
         # Chainpoint v2 names the path "proof"; some writers say "path"
@@ -165,14 +180,15 @@ def receipt_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == V2:
         signature = document["signature"]
         return {k: signature.get(k) for k in ("targetHash", "merkleRoot", "anchors")} | {"path": signature.get("proof")}
-    proofs = document.get("proof")
-    for proof in proofs if isinstance(proofs, list) else [proofs]:
-        if isinstance(proof, dict) and isinstance(proof.get("proofValue"), str):
-            try:
-                return _decode_2019(proof["proofValue"])
-            except (ValueError, UnicodeDecodeError, TypeError):
-                raise ValueError("the MerkleProof2019 proofValue is not multibase CBOR") from None
-    raise ValueError("the Merkle proof has no proofValue")
+    if proof is None:
+        found = merkle_proofs(document)
+        proof = found[0] if found else None
+    if not isinstance(proof, dict) or not isinstance(proof.get("proofValue"), str):
+        raise ValueError("the Merkle proof has no proofValue")
+    try:
+        return _decode_2019(proof["proofValue"])
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise ValueError("the MerkleProof2019 proofValue is not multibase CBOR") from None
 
 
 def merkle_path_reaches_root(target_hash: str, path: list[Any], merkle_root: str) -> bool:
@@ -253,16 +269,30 @@ def _v1_for_json_ld_1_1(document: Any) -> Any:
     return document
 
 
-def unsigned_document(document: dict[str, Any], kind: str) -> Any:
+def unsigned_document(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> Any:
     """What the issuer hashed: the certificate without its Merkle proof (cert-verifier-js
-    ``retrieveUnsignedBlockcerts``; for 1.2 its ``computeLocalHash`` normalises ``document``)."""
+    ``retrieveUnsignedBlockcerts``; for 1.2 its ``computeLocalHash`` normalises ``document``).
+
+    A 3.x proof that names a ``previousProof`` (a proof chain, VC Data Integrity §4.3 "Add Proof Set/Chain") was
+    made over the document holding exactly the proofs it names; raises ``ValueError`` when one is not there.
+    """
     if kind == V1:
         return _v1_for_json_ld_1_1(document.get("document"))
     removed = "signature" if kind == V2 else "proof"
-    return {key: value for key, value in document.items() if key != removed}
+    unsigned = {key: value for key, value in document.items() if key != removed}
+    previous = proof.get("previousProof") if kind == V3 and isinstance(proof, dict) else None
+    if previous is not None:
+        names = previous if isinstance(previous, list) else [previous]
+        proofs = document.get("proof")
+        proofs = proofs if isinstance(proofs, list) else [proofs]
+        held = [p for p in proofs if isinstance(p, dict) and p.get("id") in names and p is not proof]
+        if not names or not all(isinstance(n, str) for n in names) or len(held) != len(set(names)):
+            raise ValueError(f"the previous proof it names is not in the certificate: {previous}")
+        unsigned["proof"] = held
+    return unsigned
 
 
-def target_hash_of(document: dict[str, Any], kind: str) -> tuple[str, str | None, str]:
+def target_hash_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> tuple[str, str | None, str]:
     """(outcome, the recomputed hash or None, why) of step 1: the certificate's own SHA-256.
 
     FAIL when the document cannot be hashed the way its issuer hashed it (JSON-LD that does not process, or
@@ -272,7 +302,13 @@ def target_hash_of(document: dict[str, Any], kind: str) -> tuple[str, str | None
     from skillwallet.verify.jsonld import JsonLdError, canonicalize
     from skillwallet.verify.rdfc import CanonicalisationTooComplex
 
-    unsigned = unsigned_document(document, kind)
+    if kind == V3 and proof is None:
+        found = merkle_proofs(document)
+        proof = found[0] if found else None
+    try:
+        unsigned = unsigned_document(document, kind, proof)
+    except ValueError as exc:
+        return FAIL, None, str(exc)
     if not isinstance(unsigned, dict):
         return FAIL, None, "the certificate to hash is not a JSON object"
     try:
@@ -291,12 +327,11 @@ def target_hash_of(document: dict[str, Any], kind: str) -> tuple[str, str | None
     return PASS, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), ""
 
 
-def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
-    """What can be checked of a Blockcerts certificate offline (see the module docstring)."""
-    name = {V1: "Blockcerts 1.2 (Chainpoint receipt)", V2: "Blockcerts 2 (MerkleProof2017)", V3: "Blockcerts 3 (MerkleProof2019)"}[kind]
+def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str, Any] | None) -> SignatureFinding:
+    """Steps 1 and 2 for one Merkle proof (the receipt of 1.2, the signature of 2.x, one proof of 3.x)."""
     details: dict[str, Any] = {"method": name}
     try:
-        receipt = receipt_of(document, kind)
+        receipt = receipt_of(document, kind, proof)
         target, root, path = receipt.get("targetHash"), receipt.get("merkleRoot"), receipt.get("path") or []
         if not isinstance(target, str) or not isinstance(root, str) or not isinstance(path, list):
             raise ValueError("the Merkle proof lacks targetHash, merkleRoot or its path")
@@ -310,7 +345,7 @@ def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
         details["checks"] = {"merkle_path": FAIL}
         reason = f"{name}: the Merkle proof path does not lead from targetHash {target[:16]}... to merkleRoot {root[:16]}..."
         return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details)
-    outcome, computed, why = target_hash_of(document, kind)
+    outcome, computed, why = target_hash_of(document, kind, proof)
     if computed is not None and computed != target.lower():  # the first thing to say of a changed certificate
         outcome, why = FAIL, (
             f"the certificate's hash {computed[:16]}... is not the targetHash {target[:16]}... of its proof: "
@@ -333,4 +368,38 @@ def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
         f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
         "key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
     ]
+    return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
+
+
+def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
+    """What can be checked of a Blockcerts certificate offline (see the module docstring).
+
+    A 3.x certificate may carry several MerkleProof2019 proofs (a set, or a chain whose later proofs name their
+    ``previousProof``): each is checked, and one that fails makes the certificate ``invalid``.
+    """
+    name = {V1: "Blockcerts 1.2 (Chainpoint receipt)", V2: "Blockcerts 2 (MerkleProof2017)", V3: "Blockcerts 3 (MerkleProof2019)"}[kind]
+    proofs: list[dict[str, Any] | None] = [None]
+    if kind == V3:
+        proofs = list(merkle_proofs(document)) or [None]
+    if len(proofs) > MAX_PROOFS:
+        return SignatureFinding(
+            FAIL, UNRESOLVED, [f"{name}: more than {MAX_PROOFS} Merkle proofs"],
+            details={"method": name, "checks": {"merkle_path": FAIL}},
+        )
+    findings = []
+    for number, proof in enumerate(proofs, 1):
+        label = name if len(proofs) == 1 else f"{name}, proof {number} of {len(proofs)}"
+        finding = _check_proof(label, document, kind, proof)
+        if finding.outcome == FAIL:
+            return finding
+        findings.append(finding)
+    if len(findings) == 1:
+        return findings[0]
+    outcomes = [f.details["checks"]["target_hash"] for f in findings]
+    details = dict(findings[0].details)
+    details["checks"] = {
+        "merkle_path": PASS, "target_hash": PASS if all(o == PASS for o in outcomes) else UNKNOWN, "anchor": UNKNOWN,
+    }
+    details["proofs"] = [f.details for f in findings]
+    reasons = [reason for f in findings for reason in f.reasons]
     return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
