@@ -273,7 +273,7 @@ def unsigned_document(document: dict[str, Any], kind: str, proof: dict[str, Any]
     """What the issuer hashed: the certificate without its Merkle proof (cert-verifier-js
     ``retrieveUnsignedBlockcerts``; for 1.2 its ``computeLocalHash`` normalises ``document``).
 
-    A 3.x proof that names a ``previousProof`` (a proof chain, VC Data Integrity §4.3 "Add Proof Set/Chain") was
+    A 3.x proof that names a ``previousProof`` (a proof chain, VC Data Integrity "Add Proof Set/Chain") was
     made over the document holding exactly the proofs it names; raises ``ValueError`` when one is not there.
     """
     if kind == V1:
