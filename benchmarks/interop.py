@@ -1,7 +1,9 @@
 """The published-credential corpus (tests/interop/fixtures): parse and offline verification time per file.
 
 Every file is parsed and verified offline once cold (first JSON-LD expansion, contexts loaded) and then
-timed over repeated runs; the figures are medians. Run: ``python benchmarks/interop.py``.
+timed over repeated runs; the figures are medians. Per family (OB 1.0/2.0/3.0, CLR, VC, VC-JWT, SD-JWT VC,
+Blockcerts by version, JAdES): how many, their verdicts and their verification time. Run:
+``python benchmarks/interop.py``.
 """
 
 from __future__ import annotations
@@ -44,12 +46,15 @@ def family_of(credential) -> str:
         return f"blockcerts {kind_of(document)}"
     if isinstance(document, dict) and is_jws_json(document):
         return "jades"
+    if credential.format == "ob2" and str(credential.extra.get("ob_version", "")).startswith("1"):
+        return "ob1"
     return credential.extra.get("family") or credential.format
 
 
 def main() -> None:
     rows = []
     families: dict[str, dict[str, int]] = {}  # format family -> verdict -> count
+    family_times: dict[str, list[tuple[float, float]]] = {}  # format family -> (cold, warm median) verify times
     for path in credential_files():
         data = path.read_bytes()
         try:
@@ -74,6 +79,7 @@ def main() -> None:
         family = family_of(credentials[0])
         families.setdefault(family, {}).setdefault(verdict.verdict, 0)
         families[family][verdict.verdict] += 1
+        family_times.setdefault(family, []).append((cold_verify, statistics.median(verify_times)))
     width = max(len(r[0]) for r in rows)
     print(f"{'file':<{width}}  {'verdict':<13} {'parse ms (cold/median)':>23} {'verify ms (cold/median)':>24}")
     for name, verdict, p0, p, v0, v in rows:
@@ -81,9 +87,14 @@ def main() -> None:
     total_verify = sum(r[5] for r in rows)
     print(f"\n{len(rows)} published credentials; median verify total {total_verify * 1000:.1f} ms, "
           f"mean {total_verify / len(rows) * 1000:.1f} ms per credential (offline, warm)")
-    print("\nverdicts by family (offline):")
+    print("\nby family (offline): count, verdicts, verify ms per credential (cold mean / warm mean / warm slowest)")
+    fwidth = max(len(f) for f in families)
     for family, verdicts in sorted(families.items()):
-        print(f"  {family:<12} " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())))
+        cold = [c for c, _ in family_times[family]]
+        warm = [w for _, w in family_times[family]]
+        counted = ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items()))
+        print(f"  {family:<{fwidth}}  {len(warm):>3}  {counted:<48} {statistics.mean(cold) * 1000:>8.2f} / "
+              f"{statistics.mean(warm) * 1000:>8.2f} / {max(warm) * 1000:>8.2f}")
 
 
 if __name__ == "__main__":

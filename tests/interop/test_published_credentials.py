@@ -355,11 +355,12 @@ EXPECTATIONS: dict[str, Expected] = {
             "expires": "2039-07-13T00:00:00Z",
             "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
         },
-        # anchored in a blockchain transaction (merkle-proof-2019): offline, only the Merkle path (here empty:
-        # targetHash is the root) can be checked; the target hash needs the Blockcerts context, the anchor the chain
+        # anchored in a blockchain transaction (merkle-proof-2019): offline, the certificate's own hash (RDFC of the
+        # document without its proof, with the shipped Blockcerts v3.1 context) is checked against targetHash and
+        # the Merkle path (here empty: targetHash is the root); the anchor needs the chain
         "unverifiable",
-        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
-        reason="checked offline: the Merkle proof path from targetHash up to merkleRoot",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on mockchain not checked offline",
     ),
     "blockcerts-v3-testnet-did-ion": Expected(
         ["blockcerts/testnet-v3-did.json"],
@@ -373,11 +374,50 @@ EXPECTATIONS: dict[str, Expected] = {
             "issued": "2022-02-02T15:00:00Z",
             "recipient": "Julien Fraichot",
         },
-        # MerkleProof2019 anchored in a Bitcoin testnet transaction: the one-step Merkle path is checked offline,
-        # the target hash (Blockcerts context) and the anchor (the chain) are not
+        # MerkleProof2019 anchored in a Bitcoin testnet transaction: the target hash (with the shipped Blockcerts
+        # v3 context) and the one-step Merkle path are checked offline, the anchor (the chain) is not
         "unverifiable",
-        {"signature": "unknown", "merkle_path": "pass", "target_hash": "unknown", "anchor": "unknown"},
-        reason="Bitcoin testnet transaction 140ee9382a5c84433b9c89a5d9fea26c47415838b5841deb0c36a8a4b9121f2e",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on Bitcoin testnet not checked offline",
+    ),
+    "blockcerts-v3-ethereum-sepolia": Expected(
+        ["blockcerts/ethereum-sepolia-v3.json"],
+        {
+            "format": "vc",
+            "credential_id": "urn:uuid:bbba8553-8ec1-445f-82c9-a57251dd731c",
+            "issuer.id": "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json",
+            "issued": "2022-08-18T14:04:24Z",
+            "recipient": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+        },
+        # MerkleProof2019 anchored in an Ethereum Sepolia transaction (network 11155111): hash and path checked
+        "unverifiable",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Merkle path checked, target hash checked, anchor on Ethereum sepolia not checked offline",
+    ),
+    "blockcerts-v3-proof-chain": Expected(
+        ["blockcerts/mocknet-vc-v2-data-integrity-proof-multiple-signatures.json"],
+        {"format": "vc", "title": "Master of Puppets", "issued": "2022-07-13T20:21:40.088000Z"},
+        # two merkle-proof-2019 proofs, the second chained to the first (previousProof): the first hashes the
+        # certificate without proofs, the second the certificate holding the first; both checked
+        "unverifiable",
+        {"signature": "unknown", "merkle_path": "pass", "target_hash": "pass", "anchor": "unknown"},
+        reason="Blockcerts 3 (MerkleProof2019), proof 2 of 2: Merkle path checked, target hash checked",
+    ),
+    "blockcerts-v3-published-tampered": Expected(
+        ["blockcerts/testnet-v3--tampered.json"],
+        {
+            "format": "vc",
+            "title": "Julien is the best",  # the claim's name, changed after issuance
+            "issuer.id": "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ",
+            "issuer.name": "Hyland Innovation Team",
+            "recipient": "Julien Fraichot",
+        },
+        # published by Blockcerts as tampered (cert-verifier-js expects "ensureHashesEqual" to fail): the Merkle
+        # path still leads to the root, but the certificate's hash is not the proof's targetHash
+        "invalid",
+        {"merkle_path": "pass", "target_hash": "fail", "anchor": "unknown"},
+        reason="is not the targetHash 05b306c28ac8f6e7... of its proof",
+        signed=False,  # it is itself the tampered twin of a Blockcerts v3 certificate
     ),
     # --- W3C VC-JOSE-COSE examples: ES256 with keys that resolve nowhere
     "w3c-vc-1.1-jwt": Expected(
@@ -508,6 +548,9 @@ REJECTED = {
     "1edtech-ob2/assertion-embedded-linked-data.json": "malformed JSON at line 26 column 5",
     # VC-JOSE-COSE's vc+jwt example secures a bare JWT claims set (sub, name), not a credential.
     "w3c-vc-jose-cose/vc-2.0-vc+jwt.jose": "a JWS whose payload is not a credential",
+    # The EUDI PID SD-JWT VC of the iOS OpenID4VCI tests is only its issuer-signed JWT: an SD-JWT always ends its
+    # JWT with "~" (RFC 9901 §4); its x5c chain is tested on its own (test_eudi_x5c.py).
+    "eudi-pid-issuer/pid-sd-jwt-vc.jwt": "an SD-JWT without its '~' separator",
 }
 
 # Expectations skillwallet does not meet yet because of the verifier (src/skillwallet/verify, not owned here).
@@ -520,6 +563,7 @@ OTHER_TESTS = {
     "dcc-verifier-core/did-web-dcc-did-web-ca509a3.json",
     "dcc-verifier-core/did-web-dcc-did-web-48de976.json",
     "dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json",
+    "eudi-pid-issuer/eudi_pid_issuer_ut.pem",  # test_eudi_x5c.py
 }
 
 
@@ -673,6 +717,10 @@ def test_a_tampered_copy_is_never_verified(name, tmp_path, capsys) -> None:
     if expected.checks.get("signature") == "pass":
         # its signature checked before the change: the change alone must break it
         assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+    if expected.checks.get("target_hash") == "pass":
+        # a Blockcerts certificate whose hash checked before the change: its proof no longer matches it
+        assert result["verdict"] == "invalid" and result["checks"]["target_hash"] == "fail", result
+        assert result["checks"]["merkle_path"] == "pass", result  # the proof itself is untouched
 
 
 @pytest.mark.parametrize("name", list(REJECTED))

@@ -43,6 +43,30 @@ PUBLISHED = {
 }
 
 
+# Blockcerts contexts: not in JSONLD-CONTEXTS.md. The copies the reference verifier preloads (npm @blockcerts/schemas
+# 3.10.0); the v3 and v3.1 copies reproduce the targetHash of published Blockcerts certificates.
+PUBLISHED.update({
+    "https://w3id.org/blockcerts/schema/1.2/context.json": ("d1dfea6ed1749895d73dc01896097dd7550e23f8630e6d1f1bf2c2e28c80be23", "bf9351c329cac3988241b13d52cd61536d8b88a11002a8e0a4379c568c562641"),
+    "https://w3id.org/blockcerts/schema/2.0/context.json": ("9aeb82c65913f2b727170778a81b9f882254b12d4b66c7aca1c8ee4765d4fc57", "9c60cadaba9e5e85dff2372e4be1d565452444ef554a6f388b419ff9d23c6938"),
+    "https://w3id.org/blockcerts/schema/2.1/context.json": ("3c0621311db8d15a6aee9921a641d75d3cb72ebc296ff2c6d11597f23e4615b5", "6fd81a8d7ea396d005ae4b712e9ecec1df6f8e54dbff20773bb76b9ce6cdfeb4"),
+    "https://w3id.org/blockcerts/schema/3.0/context.json": ("7b5a4f9771640918b6e3169af29374b38a9f914dcfed77675db7944c8f1a1152", "ce2b7f5b1b9b81b84e5d41aaa6fe76802e932ce9f48bcb63532f4eacfc3f29ee"),
+    "https://w3id.org/blockcerts/schema/3.1/context.json": ("2fc073679f0e05bba5984a3110c0bfcfbc9401c2a5874115e9a9bb12204001f3", "0acee5480ba39ed3d82b1ef98e600f8eebf31c30253860ae0f081f8ff84ec557"),
+    "https://w3id.org/blockcerts/schema/3.2/context.json": ("fa5afe993720de6d030dc78cb8d33085e4e8a58704e26c8eefa536f4ab7b9731", "1ebd84139639d0509fc0f20924746ffe42cd26a024ce2603a6fc86e3945e7b53"),
+    "https://w3id.org/blockcerts/v1": ("d1dfea6ed1749895d73dc01896097dd7550e23f8630e6d1f1bf2c2e28c80be23", "bf9351c329cac3988241b13d52cd61536d8b88a11002a8e0a4379c568c562641"),
+    "https://w3id.org/blockcerts/v2": ("9aeb82c65913f2b727170778a81b9f882254b12d4b66c7aca1c8ee4765d4fc57", "9c60cadaba9e5e85dff2372e4be1d565452444ef554a6f388b419ff9d23c6938"),
+    "https://w3id.org/blockcerts/v2.1": ("3c0621311db8d15a6aee9921a641d75d3cb72ebc296ff2c6d11597f23e4615b5", "6fd81a8d7ea396d005ae4b712e9ecec1df6f8e54dbff20773bb76b9ce6cdfeb4"),
+    "https://w3id.org/blockcerts/v3": ("7b5a4f9771640918b6e3169af29374b38a9f914dcfed77675db7944c8f1a1152", "ce2b7f5b1b9b81b84e5d41aaa6fe76802e932ce9f48bcb63532f4eacfc3f29ee"),
+    "https://w3id.org/blockcerts/v3.1": ("2fc073679f0e05bba5984a3110c0bfcfbc9401c2a5874115e9a9bb12204001f3", "0acee5480ba39ed3d82b1ef98e600f8eebf31c30253860ae0f081f8ff84ec557"),
+    "https://w3id.org/blockcerts/v3.2": ("fa5afe993720de6d030dc78cb8d33085e4e8a58704e26c8eefa536f4ab7b9731", "1ebd84139639d0509fc0f20924746ffe42cd26a024ce2603a6fc86e3945e7b53"),
+    "https://w3id.org/security/suites/merkle-2019/v1": ("953b934ec954fab06c3d48e524ac66f0f66531b86fa91330f66e8fc4ba536ff4", "dd4bb45f08bb6527d2707c1b2447f1fd79943789e478799c3fa8c64db1b8842d"),
+    "https://www.blockcerts.org/schema/2.0/context.json": ("9aeb82c65913f2b727170778a81b9f882254b12d4b66c7aca1c8ee4765d4fc57", "9c60cadaba9e5e85dff2372e4be1d565452444ef554a6f388b419ff9d23c6938"),
+    "https://www.blockcerts.org/schema/2.1/context.json": ("3c0621311db8d15a6aee9921a641d75d3cb72ebc296ff2c6d11597f23e4615b5", "6fd81a8d7ea396d005ae4b712e9ecec1df6f8e54dbff20773bb76b9ce6cdfeb4"),
+    "https://www.blockcerts.org/schema/3.0/context.json": ("7b5a4f9771640918b6e3169af29374b38a9f914dcfed77675db7944c8f1a1152", "ce2b7f5b1b9b81b84e5d41aaa6fe76802e932ce9f48bcb63532f4eacfc3f29ee"),
+    "https://www.blockcerts.org/schema/3.1/context.json": ("2fc073679f0e05bba5984a3110c0bfcfbc9401c2a5874115e9a9bb12204001f3", "0acee5480ba39ed3d82b1ef98e600f8eebf31c30253860ae0f081f8ff84ec557"),
+    "https://www.blockcerts.org/schema/3.2/context.json": ("fa5afe993720de6d030dc78cb8d33085e4e8a58704e26c8eefa536f4ab7b9731", "1ebd84139639d0509fc0f20924746ffe42cd26a024ce2603a6fc86e3945e7b53"),
+})
+
+
 def canonical_json_sha256(data: bytes) -> str:
     obj = json.loads(data)
     return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()

@@ -441,14 +441,18 @@ def check_contexts() -> list[Finding]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [Finding("contexts", PROBLEM, f"the context index cannot be read ({exc})", "reinstall skillwallet")]
     bad = []
+    by_file: dict[str, list] = {}  # one file may be published under several URLs (the Blockcerts aliases)
     for url, entry in sorted(shipped.items()):
+        by_file.setdefault(entry.file, []).append((url, entry))
+    for file, entries in sorted(by_file.items()):
+        urls = ", ".join(url for url, _ in entries)
         try:
-            digest = hashlib.sha256((folder / entry.file).read_bytes()).hexdigest()
+            digest = hashlib.sha256((folder / file).read_bytes()).hexdigest()
         except OSError:
-            bad.append(f"{entry.file} is missing ({url})")
+            bad.append(f"{file} is missing ({urls})")
             continue
-        if digest != entry.sha256:
-            bad.append(f"{entry.file} differs from its index ({url})")
+        if any(digest != entry.sha256 for _, entry in entries):
+            bad.append(f"{file} differs from its index ({urls})")
     if bad:
         return [
             Finding("contexts", PROBLEM, f"shipped context {item}", "reinstall skillwallet: pip install --force-reinstall skillwallet")

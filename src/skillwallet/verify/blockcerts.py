@@ -4,17 +4,24 @@ Three generations, one idea (Blockcerts "Verification process"; Chainpoint v2): 
 certificate (``targetHash``), puts the hashes of a batch in a Merkle tree, and writes the tree's root
 (``merkleRoot``) into a blockchain transaction (``anchors``). A verifier must
 
-1. recompute ``targetHash`` from the certificate (SHA-256 of its JSON-LD canonical form);
+1. recompute ``targetHash`` from the certificate: SHA-256 of the URDNA2015 (RDFC-1.0) canonical N-Quads of the
+   certificate without its proof, with the Blockcerts contexts (cert-verifier-js ``computeLocalHash``:
+   ``retrieveUnsignedBlockcerts`` removes ``signature`` (1.2, 2.x) or ``proof`` (3.x), and a property the
+   contexts do not map fails the check, as its "fallback.org" ``@vocab`` trick makes it);
 2. walk the Merkle ``path`` from ``targetHash`` up to ``merkleRoot``;
 3. read ``merkleRoot`` from the anchoring transaction, and check the transaction's key is the issuer's.
 
-Only step 2 needs nothing but the file: it is checked here, and a path that does not reach the root is a
-failed check (``invalid``). Step 1 needs the Blockcerts JSON-LD contexts, which skillwallet does not ship, and
-step 3 the blockchain (the network, or a transaction document nobody supplies today): so a Blockcerts
-certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the verdict says what was
-checked and what was not.
+Steps 1 and 2 need nothing but the file and the shipped contexts (``data/contexts``: the Blockcerts contexts
+from the cert-schema package the reference verifier preloads): a hash that differs or a path that does not
+reach the root is a failed check (``invalid``): a certificate whose content changed while its proof was kept
+is caught here. Step 3 needs the blockchain (the network, or a transaction document nobody supplies today): so
+a genuine Blockcerts certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the
+verdict says what was checked and what was not. A certificate using a context that is not shipped (the
+Open Badges 2.0 context of Blockcerts 2.x, whose published copy is not matched here) has its target hash
+``unknown``, never passed.
 
 * Blockcerts 1.2: ``{"document": {...}, "receipt": {targetHash, merkleRoot, path, anchors}}`` (Chainpoint v2);
+  the hash covers ``document`` as it is (cert-verifier-js hashes ``document``, its issuer signature included);
 * Blockcerts 2.x: an OB 2.0 assertion with a ``signature`` of type ``MerkleProof2017`` (``proof`` = the path);
 * Blockcerts 3.x: a VC with a ``MerkleProof2019`` proof (or a ``DataIntegrityProof`` with cryptosuite
   ``merkle-proof-2019``) whose ``proofValue`` is multibase base58btc CBOR (lds-merkle-proof-2019: a list of
@@ -33,13 +40,14 @@ from skillwallet.verify.base import FAIL, PASS, UNKNOWN, UNRESOLVED, SignatureFi
 #: lds-merkle-proof-2019 anchors (a "blink" URI as [key, value] pairs): 0 the chain, 1 its network, 2 the
 #: transaction id; a mock anchor has chain -1 and a note at 1.
 _CHAINS = {0: "Bitcoin", 1: "Ethereum", -1: "mock"}
-_NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia"}
+_NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia", 11155111: "sepolia"}
 
 V1 = "1.2"
 V2 = "2"
 V3 = "3"
 MAX_PATH = 64  # a Merkle tree of 2**64 certificates is deeper than any batch
 MAX_CBOR_DEPTH = 16
+MAX_PROOFS = 16  # MerkleProof2019 proofs checked on one certificate
 
 
 def kind_of(document: Any) -> str | None:
@@ -148,8 +156,22 @@ def _decode_2019(proof_value: str) -> dict[str, Any]:
     return {"targetHash": _hex_value(fields.get(1)), "merkleRoot": _hex_value(fields.get(0)), "path": path, "anchors": anchors}
 
 
-def receipt_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
-    """{targetHash, merkleRoot, path, anchors} of a Blockcerts certificate; raises ``ValueError``."""
+def is_merkle_proof_2019(proof: Any) -> bool:
+    return isinstance(proof, dict) and (
+        proof.get("type") == "MerkleProof2019" or proof.get("cryptosuite") == "merkle-proof-2019"
+    )
+
+
+def merkle_proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The MerkleProof2019 proofs of a Blockcerts 3 certificate (a proof set or chain may hold several, and
+    proofs of other suites beside them)."""
+    proofs = document.get("proof")
+    return [p for p in (proofs if isinstance(proofs, list) else [proofs]) if is_merkle_proof_2019(p)]
+
+
+def receipt_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> dict[str, Any]:
+    """{targetHash, merkleRoot, path, anchors} of a Blockcerts certificate (for 3.x: of ``proof``, by default its
+    first MerkleProof2019); raises ``ValueError``."""
     if kind == V1:
         receipt = document["receipt"]
         # Chainpoint v2 names the path "proof"; some writers say "path"
@@ -158,14 +180,15 @@ def receipt_of(document: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == V2:
         signature = document["signature"]
         return {k: signature.get(k) for k in ("targetHash", "merkleRoot", "anchors")} | {"path": signature.get("proof")}
-    proofs = document.get("proof")
-    for proof in proofs if isinstance(proofs, list) else [proofs]:
-        if isinstance(proof, dict) and isinstance(proof.get("proofValue"), str):
-            try:
-                return _decode_2019(proof["proofValue"])
-            except (ValueError, UnicodeDecodeError, TypeError):
-                raise ValueError("the MerkleProof2019 proofValue is not multibase CBOR") from None
-    raise ValueError("the Merkle proof has no proofValue")
+    if proof is None:
+        found = merkle_proofs(document)
+        proof = found[0] if found else None
+    if not isinstance(proof, dict) or not isinstance(proof.get("proofValue"), str):
+        raise ValueError("the Merkle proof has no proofValue")
+    try:
+        return _decode_2019(proof["proofValue"])
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise ValueError("the MerkleProof2019 proofValue is not multibase CBOR") from None
 
 
 def merkle_path_reaches_root(target_hash: str, path: list[Any], merkle_root: str) -> bool:
@@ -195,12 +218,120 @@ def _anchor_text(anchors: Any) -> str:
     return ", ".join(listed) or "no anchor named"
 
 
-def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
-    """What can be checked of a Blockcerts certificate offline (see the module docstring)."""
-    name = {V1: "Blockcerts 1.2 (Chainpoint receipt)", V2: "Blockcerts 2 (MerkleProof2017)", V3: "Blockcerts 3 (MerkleProof2019)"}[kind]
+def _chains(anchors: Any) -> str:
+    """The chains the anchors name ("Bitcoin testnet", "mockchain", "bitcoinMainnet"...), for the verdict."""
+    names = []
+    for anchor in anchors if isinstance(anchors, list) else []:
+        if isinstance(anchor, dict):
+            # Chainpoint v2 anchors name only their type; BTCOpReturn is Bitcoin, ETHData Ethereum
+            kind = {"BTCOpReturn": "Bitcoin", "ETHData": "Ethereum"}.get(anchor.get("type"), anchor.get("type"))
+            name = str(anchor.get("chain") or kind or "a blockchain")
+            if name not in names:
+                names.append(name)
+    return ", ".join(names) or "no chain named"
+
+
+#: The Blockcerts 1.2 context defines a term "image:signature", which JSON-LD 1.1 refuses ("a term in the form of
+#: an IRI must expand to that IRI"); cert-verifier-js (``adjustV1ContextForLegacySupport``) renames it in the
+#: context and in the assertion before normalising, which maps the same property to the same IRI.
+_V1_CONTEXTS = ("https://w3id.org/blockcerts/v1", "https://w3id.org/blockcerts/schema/1.2/context.json")
+_V1_TERM, _V1_RENAMED = "image:signature", "__IMAGE__SIGNATURE__"
+
+
+def _v1_for_json_ld_1_1(document: Any) -> Any:
+    import copy
+
+    from skillwallet.verify.contexts import UnknownContextError, context_document, normalise_context_url
+
+    if not isinstance(document, dict):
+        return document
+    document = copy.deepcopy(document)
+    declared = document.get("@context")
+    adjusted: list[Any] = []
+    for context in declared if isinstance(declared, list) else [declared]:
+        if isinstance(context, str) and normalise_context_url(context) in _V1_CONTEXTS:
+            try:
+                loaded = copy.deepcopy(context_document(context)["@context"])
+            except (UnknownContextError, KeyError, TypeError):
+                adjusted.append(context)
+                continue
+            loaded = loaded if isinstance(loaded, list) else [loaded]
+            for entry in loaded:
+                if isinstance(entry, dict) and _V1_TERM in entry:
+                    entry[_V1_RENAMED] = entry.pop(_V1_TERM)
+            adjusted.extend(loaded)
+        else:
+            adjusted.append(context)
+    document["@context"] = adjusted
+    assertion = document.get("assertion")
+    if isinstance(assertion, dict) and _V1_TERM in assertion:
+        assertion[_V1_RENAMED] = assertion.pop(_V1_TERM)
+    return document
+
+
+def unsigned_document(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> Any:
+    """What the issuer hashed: the certificate without its Merkle proof (cert-verifier-js
+    ``retrieveUnsignedBlockcerts``; for 1.2 its ``computeLocalHash`` normalises ``document``).
+
+    A 3.x proof that names a ``previousProof`` (a proof chain, VC Data Integrity "Add Proof Set/Chain") was
+    made over the document holding exactly the proofs it names; raises ``ValueError`` when one is not there.
+    """
+    if kind == V1:
+        return _v1_for_json_ld_1_1(document.get("document"))
+    removed = "signature" if kind == V2 else "proof"
+    unsigned = {key: value for key, value in document.items() if key != removed}
+    previous = proof.get("previousProof") if kind == V3 and isinstance(proof, dict) else None
+    if previous is not None:
+        names = previous if isinstance(previous, list) else [previous]
+        proofs = document.get("proof")
+        proofs = proofs if isinstance(proofs, list) else [proofs]
+        held = [p for p in proofs if isinstance(p, dict) and p.get("id") in names and p is not proof]
+        if not names or not all(isinstance(n, str) for n in names) or len(held) != len(set(names)):
+            raise ValueError(f"the previous proof it names is not in the certificate: {previous}")
+        unsigned["proof"] = held
+    return unsigned
+
+
+def target_hash_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | None = None) -> tuple[str, str | None, str]:
+    """(outcome, the recomputed hash or None, why) of step 1: the certificate's own SHA-256.
+
+    FAIL when the document cannot be hashed the way its issuer hashed it (JSON-LD that does not process, or
+    properties the contexts do not map, which the hash would not cover); UNKNOWN when a context it names is
+    not available offline or the canonicalisation is beyond the work any certificate needs.
+    """
+    from skillwallet.verify.jsonld import JsonLdError, canonicalize
+    from skillwallet.verify.rdfc import CanonicalisationTooComplex
+
+    if kind == V3 and proof is None:
+        found = merkle_proofs(document)
+        proof = found[0] if found else None
+    try:
+        unsigned = unsigned_document(document, kind, proof)
+    except ValueError as exc:
+        return FAIL, None, str(exc)
+    if not isinstance(unsigned, dict):
+        return FAIL, None, "the certificate to hash is not a JSON object"
+    try:
+        canonical = canonicalize(unsigned)
+    except CanonicalisationTooComplex as exc:
+        return UNKNOWN, None, f"the certificate is too complex to canonicalise ({exc})"
+    except JsonLdError as exc:
+        if exc.unknown_context:
+            return UNKNOWN, None, f"JSON-LD context not available offline: {exc.unknown_context}"
+        return FAIL, None, f"the certificate cannot be canonicalised: {exc}"
+    if canonical.dropped_terms or canonical.relative_iris:
+        # cert-verifier-js refuses "unmapped fields"; a value the canonical form drops is not covered by the hash
+        uncovered = (canonical.dropped_terms + canonical.relative_iris)[:4]
+        why = "fields the hash does not cover (not defined by the contexts, or relative IRIs): " + ", ".join(uncovered)
+        return FAIL, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), why
+    return PASS, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), ""
+
+
+def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str, Any] | None) -> SignatureFinding:
+    """Steps 1 and 2 for one Merkle proof (the receipt of 1.2, the signature of 2.x, one proof of 3.x)."""
     details: dict[str, Any] = {"method": name}
     try:
-        receipt = receipt_of(document, kind)
+        receipt = receipt_of(document, kind, proof)
         target, root, path = receipt.get("targetHash"), receipt.get("merkleRoot"), receipt.get("path") or []
         if not isinstance(target, str) or not isinstance(root, str) or not isinstance(path, list):
             raise ValueError("the Merkle proof lacks targetHash, merkleRoot or its path")
@@ -214,12 +345,61 @@ def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
         details["checks"] = {"merkle_path": FAIL}
         reason = f"{name}: the Merkle proof path does not lead from targetHash {target[:16]}... to merkleRoot {root[:16]}..."
         return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details)
-    details["checks"] = {"merkle_path": PASS, "target_hash": UNKNOWN, "anchor": UNKNOWN}
+    outcome, computed, why = target_hash_of(document, kind, proof)
+    if computed is not None and computed != target.lower():  # the first thing to say of a changed certificate
+        outcome, why = FAIL, (
+            f"the certificate's hash {computed[:16]}... is not the targetHash {target[:16]}... of its proof: "
+            "the content is not what was issued with this proof"
+        )
     details.update(target_hash=target, merkle_root=root, anchors=_anchor_text(receipt.get("anchors")))
+    if computed:
+        details["computed_hash"] = computed
+    details["checks"] = {"merkle_path": PASS, "target_hash": outcome, "anchor": UNKNOWN}
+    if outcome == FAIL:
+        return SignatureFinding(FAIL, UNRESOLVED, [f"{name}: target hash check failed: {why}"], details=details)
+    chains = _chains(receipt.get("anchors"))
+    if outcome == PASS:
+        checked = f"{name}: Merkle path checked, target hash checked, anchor on {chains} not checked offline"
+    else:
+        checked = f"{name}: Merkle path checked, target hash not checked ({why}), anchor on {chains} not checked offline"
     reasons = [
-        f"{name}: checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
-        f"not checked: that targetHash is this certificate's hash (needs the Blockcerts JSON-LD context, not shipped)",
+        checked,
+        f"checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
         f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
         "key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
     ]
+    return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
+
+
+def verify_blockcerts(document: dict[str, Any], kind: str) -> SignatureFinding:
+    """What can be checked of a Blockcerts certificate offline (see the module docstring).
+
+    A 3.x certificate may carry several MerkleProof2019 proofs (a set, or a chain whose later proofs name their
+    ``previousProof``): each is checked, and one that fails makes the certificate ``invalid``.
+    """
+    name = {V1: "Blockcerts 1.2 (Chainpoint receipt)", V2: "Blockcerts 2 (MerkleProof2017)", V3: "Blockcerts 3 (MerkleProof2019)"}[kind]
+    proofs: list[dict[str, Any] | None] = [None]
+    if kind == V3:
+        proofs = list(merkle_proofs(document)) or [None]
+    if len(proofs) > MAX_PROOFS:
+        return SignatureFinding(
+            FAIL, UNRESOLVED, [f"{name}: more than {MAX_PROOFS} Merkle proofs"],
+            details={"method": name, "checks": {"merkle_path": FAIL}},
+        )
+    findings = []
+    for number, proof in enumerate(proofs, 1):
+        label = name if len(proofs) == 1 else f"{name}, proof {number} of {len(proofs)}"
+        finding = _check_proof(label, document, kind, proof)
+        if finding.outcome == FAIL:
+            return finding
+        findings.append(finding)
+    if len(findings) == 1:
+        return findings[0]
+    outcomes = [f.details["checks"]["target_hash"] for f in findings]
+    details = dict(findings[0].details)
+    details["checks"] = {
+        "merkle_path": PASS, "target_hash": PASS if all(o == PASS for o in outcomes) else UNKNOWN, "anchor": UNKNOWN,
+    }
+    details["proofs"] = [f.details for f in findings]
+    reasons = [reason for f in findings for reason in f.reasons]
     return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
