@@ -34,11 +34,6 @@ def iaca() -> TrustAnchor:
     return TrustAnchor(certificate, "supplied")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify/x509.py checks CA certificates with the Web PKI profile, which refuses the critical "
-    "extendedKeyUsage (1.3.130.2.0.0.1.7) the EUDI reference implementation's IACA carries",
-)
 def test_the_published_leaf_validates_up_to_the_published_iaca() -> None:
     result = validate_chain(published_chain(), [iaca()], IN_FORCE)
     assert result.outcome == PASS, result.reason

@@ -108,17 +108,30 @@ def subject_of(certificate: Any) -> str:
 
 def _verify(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list[Any] | None, str]:
     """One path validation run: (the validated chain, "") or (None, the library's reason)."""
-    from cryptography.x509.verification import ExtensionPolicy, PolicyBuilder, Store, VerificationError
+    from cryptography import x509 as _x509
+    from cryptography.x509.verification import (
+        Criticality,
+        ExtensionPolicy,
+        PolicyBuilder,
+        Store,
+        VerificationError,
+    )
 
-    # CA certificates: the Web PKI profile (basicConstraints cA, keyCertSign, path length, name constraints).
+    # CA certificates: the Web PKI profile (basicConstraints cA, keyCertSign, path length, name constraints),
+    # except that an extendedKeyUsage may be present, critical or not: the IACA certificates of the EU digital
+    # identity wallet ecosystem (ISO/IEC 18013-5 style roots) carry a critical EKU the Web PKI profile refuses.
+    # The EKU only narrows what a CA may be used for; the anchor is the user's own choice either way.
     # The end entity: any extensions, since a credential issuer's certificate is not a TLS server's (the
     # Web PKI end-entity profile would demand a serverAuth / clientAuth EKU that issuer certificates lack).
+    ca_policy = ExtensionPolicy.webpki_defaults_ca().may_be_present(
+        _x509.ExtendedKeyUsage, Criticality.AGNOSTIC, None
+    )
     builder = (
         PolicyBuilder()
         .store(Store(anchors))
         .time(as_of.replace(tzinfo=None) if as_of.tzinfo is None else as_of)
         .max_chain_depth(MAX_CHAIN)
-        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ExtensionPolicy.permit_all())
+        .extension_policies(ca_policy=ca_policy, ee_policy=ExtensionPolicy.permit_all())
     )
     try:
         verified = builder.build_client_verifier().verify(chain[0], chain[1:])
