@@ -59,18 +59,20 @@ def vc_jose(credential: dict[str, Any]) -> str:
     return sign_jws(unsecured, {"typ": "vc+jwt", "cty": "vc"})
 
 
-def sd_jwt(claims: dict[str, Any], disclose: dict[str, Any], *, typ: str = "dc+sd-jwt", decoys: int = 2) -> str:
+def sd_jwt(
+    claims: dict[str, Any], disclose: dict[str, Any], *, typ: str = "dc+sd-jwt", decoys: int = 2, alg: str = "sha-256"
+) -> str:
     """An SD-JWT VC: each ``disclose`` item becomes a disclosure referenced from ``_sd`` (SD-JWT §4.2)."""
     disclosures = []
     digests = []
     for name, value in disclose.items():
         disclosure = b64url(json.dumps([b64url(secrets.token_bytes(16)), name, value]).encode())
         disclosures.append(disclosure)
-        digests.append(b64url(hashlib.sha256(disclosure.encode("ascii")).digest()))
+        digests.append(b64url(hashlib.new(alg.replace("-", "") if alg.startswith("sha-") else alg.replace("-", "_"), disclosure.encode("ascii")).digest()))
     digests += [b64url(secrets.token_bytes(32)) for _ in range(decoys)]  # decoy digests (§4.2.5)
     payload = dict(claims)
     payload["_sd"] = sorted(digests)
-    payload["_sd_alg"] = "sha-256"
+    payload["_sd_alg"] = alg
     token = sign_jws(payload, {"typ": typ})
     return token + "~" + "".join(d + "~" for d in disclosures)
 

@@ -301,6 +301,15 @@ def test_sd_jwt_vc_keeps_disclosures_and_applies_them() -> None:
     assert credential.types == ["https://credentials.example.com/university_degree"]
 
 
+@pytest.mark.parametrize("alg", sorted(__import__("skillwallet.verify.jose", fromlist=["SD_HASHES"]).SD_HASHES))
+def test_sd_jwt_with_every_digest_algorithm_the_verifier_accepts_is_imported(alg: str) -> None:
+    # The EUDI reference issuer uses sha3-256 (an IANA Named Information hash, RFC 9901 §4.1.1): the importer
+    # must read every digest the verifier checks, or a genuine credential cannot even be added.
+    claims = {"iss": "https://university.example/issuer", "vct": "https://credentials.example.com/degree"}
+    credential = parse_one(sd_jwt(claims, {"name": "Bachelor of Science"}, alg=alg).encode())
+    assert credential.title == "Bachelor of Science"
+
+
 def test_sd_jwt_with_an_unreferenced_disclosure_is_rejected() -> None:
     claims = {"iss": "https://issuer.example", "vct": "https://vct.example/x"}
     token = sd_jwt(claims, {"name": "A"})

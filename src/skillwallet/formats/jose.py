@@ -22,7 +22,13 @@ from skillwallet.formats.detect import JWS_RE
 # used vc+ld+jwt) and SD-JWT VC typ values (SD-JWT VC draft §3.2.1: dc+sd-jwt, formerly vc+sd-jwt).
 VC_JOSE_TYPES = {"vc+jwt", "vc+ld+jwt", "application/vc+jwt", "application/vc+ld+jwt"}
 SD_JWT_VC_TYPES = {"dc+sd-jwt", "vc+sd-jwt", "application/dc+sd-jwt", "application/vc+sd-jwt"}
-_HASHES = {"sha-256": hashlib.sha256, "sha-384": hashlib.sha384, "sha-512": hashlib.sha512}
+#: The digest algorithms the verifier accepts too (verify.jose.SD_HASHES; sha3-256 is used by the EUDI issuer).
+_HASHES = {
+    "sha-256": hashlib.sha256,
+    "sha-384": hashlib.sha384,
+    "sha-512": hashlib.sha512,
+    "sha3-256": hashlib.sha3_256,
+}
 MAX_DISCLOSURES = 1000
 #: Claims the wallet takes from the issuer-signed payload only, never from a disclosure: the SD-JWT VC
 #: registered claims that "MUST NOT be included in the Disclosures" (draft-ietf-oauth-sd-jwt-vc §3.2.2.2: iss,
