@@ -108,6 +108,61 @@ def text_of(value: Any) -> str | None:
     return None
 
 
+#: HTML elements whose tags are markup, not text (HTML Living Standard §4): issuers paste descriptions from
+#: web pages. A "<" not followed by one of these (``C++ <templates>``, ``<3 years``) is text and stays.
+_HTML_ELEMENTS = frozenset("""
+a abbr address article aside b bdi bdo big blockquote body br caption center cite code col colgroup dd del
+details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head header hr html i img ins kbd
+li main mark meta nav ol p pre q s samp section small span strike strong sub summary sup table tbody td
+tfoot th thead title tr tt u ul var wbr
+""".split())
+#: Elements that end a line of text.
+_HTML_BLOCK = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+                        "h5 h6 header hr li main nav ol p pre section table tr ul".split())
+_HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>", re.S)
+_HTML_HIDDEN = re.compile(r"<(script|style|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
+_BREAK = "\ue000"  # a private-use character marking where a block element ended
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(value: str | None, *, multiline: bool = False) -> str | None:
+    """``value`` as the plain text a reader of the issuer's page would see: HTML tags stripped (the content of
+    script and style dropped), character references decoded (``&amp;`` → ``&``), control and bidi-override
+    characters removed, whitespace collapsed (line breaks kept for ``multiline`` text such as a description).
+
+    Applied once, when a credential is read: what a title says is then text everywhere it goes (a terminal, a
+    PDF, an HTML export, which escapes it), never markup something could interpret. Decoding is not idempotent
+    (``&amp;lt;`` → ``&lt;`` → ``<``), so stored text is never passed through again.
+    """
+    if value is None:
+        return None
+    text = value
+    if "<" in text:
+        text = _HTML_HIDDEN.sub(" ", text)
+
+        def tag(match: "re.Match[str]") -> str:
+            name = (match.group(2) or "").lower()
+            if match.group(0).startswith("<!--"):
+                return ""
+            if name not in _HTML_ELEMENTS:
+                return match.group(0)
+            return _BREAK if name in _HTML_BLOCK else ""
+
+        # one line break for any run of block boundaries (``</li><li>``, ``</p>\n<ul>``)
+        text = re.sub(f"{_BREAK}[\\s{_BREAK}]*", "\n", _HTML_TAG.sub(tag, text))
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", " "))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    if multiline:
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    else:
+        text = " ".join(line for line in lines if line)
+    return text or None
+
+
 def id_of(value: Any) -> str | None:
     """The ``id`` of a node given either as a string IRI or an object with ``id``/``@id``."""
     if isinstance(value, str):
