@@ -374,3 +374,48 @@ def test_a_credentials_own_import_leaves_the_imported_shipped_context_unchanged(
     }
     assert jsonld.expand(second)[1] == ["smuggled"]
     assert first["@context"][1] == {"@import": odrl, "smuggled": "https://attacker.example/s"}  # caller's copy intact
+
+
+@pytest.mark.parametrize("shape", ["cycle", "import-in-import"])
+def test_imports_that_loop_or_nest_are_refused_not_followed(shape, tmp_path, capsys):
+    """JSON-LD 1.1 API §4.1.2 5.6.6: an imported context holds no @import; a loop through scoped contexts ends."""
+    other_url = "https://example.edu/contexts/other-v1.jsonld"
+    key = Ed25519PrivateKey.generate()
+    issuer, vm = did_key(key)
+    credential = sign_with_contexts(course_credential(issuer), key, vm, {COURSE_URL: COURSE_CONTEXT})
+    course = copy.deepcopy(COURSE_CONTEXT)
+    if shape == "cycle":  # course imports other, whose scoped context imports course
+        course["@context"]["@import"] = other_url
+        other = {"@context": {"thing": {"@id": f"{VOCAB}thing", "@context": {"@import": COURSE_URL}}}}
+    else:  # course imports other, which imports course
+        course["@context"]["@import"] = other_url
+        other = {"@context": {"@import": COURSE_URL}}
+    code, result, _ = verify(capsys, f"--document={COURSE_URL}={write(tmp_path, 'c.jsonld', course)}",
+                             f"--document={other_url}={write(tmp_path, 'o.jsonld', other)}",
+                             write(tmp_path, "c.json", credential))
+    assert code == ExitCode.NOT_VERIFIED and result["verdict"] != "verified", result
+    assert any("@import" in r for r in result["reasons"]), result
+
+
+def test_a_presentation_of_a_credential_with_a_kept_context_can_be_signed_and_verified(wallet_ready, tmp_path, capsys):
+    """The holder's own presentation reads the credential with the context the holder keeps (and only that: the
+    export never fetches one); a verifier with the same copy verifies both proofs, and is told whose copy it was."""
+    with Wallet.open(paths.wallet_home(), passphrase=wallet_ready) as w:
+        holder = w.holder_did
+    key = Ed25519PrivateKey.generate()
+    issuer, vm = did_key(key)
+    document = course_credential(issuer)
+    document["credentialSubject"]["id"] = holder
+    credential = write(tmp_path, "mine.json", sign_with_contexts(document, key, vm, {COURSE_URL: COURSE_CONTEXT}))
+    context_file = write(tmp_path, "course-v1.jsonld", COURSE_CONTEXT)
+    assert run(["add", "--offline", str(credential)]) == ExitCode.OK
+    assert run(["export", "--presentation", "-o", str(tmp_path / "vp.json")]) == ExitCode.EXPORT  # no copy kept
+    assert f"JSON-LD context not available offline: {COURSE_URL}" in capsys.readouterr().err
+
+    assert run(["documents", "add", COURSE_URL, str(context_file)]) == ExitCode.OK
+    assert run(["export", "--presentation", "-o", str(tmp_path / "vp.json")]) == ExitCode.OK
+    capsys.readouterr()
+    code = run(["verify", "--json", "--offline", str(tmp_path / "vp.json")])
+    presentation, inner = json.loads(capsys.readouterr().out)["results"]
+    assert code == ExitCode.OK and (presentation["verdict"], inner["verdict"]) == ("verified", "verified")
+    assert presentation["checks"]["contexts"] == inner["checks"]["contexts"] == "supplied by you"

@@ -95,16 +95,25 @@ class UnsafeUserContextError(JsonLdError):
     """A context the user supplied uses a construct that keeps JSON out of the signed statements."""
 
 
-def _load_context(url: str) -> tuple[dict[str, Any], bool]:
+#: How many contexts deep ``@import`` may reach (an import inside a scoped context of an imported context...).
+_MAX_IMPORT_CHAIN = 8
+
+
+def _load_context(url: str, chain: tuple[str, ...] = (), imported: bool = False) -> tuple[dict[str, Any], bool]:
     """(the parsed context document at ``url``, whether it is shipped), ``@import`` merged.
 
     A shipped copy always wins: a supplied document for a shipped URL is never consulted, so nobody can swap
-    the VC or OB context. Raises :class:`UnknownContextError` when there is neither.
+    the VC or OB context. Raises :class:`UnknownContextError` when there is neither. ``chain``: the contexts
+    whose imports led here (a cycle, or a chain longer than any context needs, is an error); ``imported``: the
+    document is loaded for an ``@import`` (so must not hold one itself).
     """
     global _user_context_loads
+    if url in chain or len(chain) >= _MAX_IMPORT_CHAIN:
+        raise JsonLdError(f"@import of {url} is cyclic or nested too deeply ({' -> '.join((*chain, url))})")
+    chain = (*chain, url)
     if is_shipped(url):
         document = json.loads(context_bytes(url))  # AlteredContextError for a damaged copy: never replaced
-        return _merge_imports(document, url, depth=0), True
+        return _merge_imports(document, url, depth=0, chain=chain, imported=imported), True
     source = _user_context_source.get()
     content = source.user_context(url) if source is not None else None
     if content is None:
@@ -124,17 +133,23 @@ def _load_context(url: str) -> tuple[dict[str, Any], bool]:
         raise UnsafeUserContextError(
             "JSON-LD keeps JSON here that the signature does not cover: " + "; ".join(problems[:4])
         )
-    return _merge_imports(document, url, depth=0), False
+    return _merge_imports(document, url, depth=0, chain=chain, imported=imported), False
 
 
-def _merge_imports(document: dict[str, Any], base: str | None, depth: int) -> dict[str, Any]:
+def _merge_imports(
+    document: dict[str, Any], base: str | None, depth: int, chain: tuple[str, ...], imported: bool
+) -> dict[str, Any]:
     """A copy of the context document ``document`` with every ``@import`` in its contexts merged in."""
+    context = document["@context"]
+    if imported and isinstance(context, dict) and "@import" in context:
+        # JSON-LD 1.1 API §4.1.2 step 5.6.6: an imported context must not itself hold @import
+        raise JsonLdError(f"invalid context entry: the imported context {base} holds @import itself")
     out = dict(document)
-    out["@context"] = _merge_context_imports(document["@context"], base, depth)
+    out["@context"] = _merge_context_imports(context, base, depth, chain)
     return out
 
 
-def _merge_context_imports(context: Any, base: str | None, depth: int) -> Any:
+def _merge_context_imports(context: Any, base: str | None, depth: int, chain: tuple[str, ...] = ()) -> Any:
     """The context value ``context`` (an object, a URL, null or a list of them), scoped contexts included, with
     every ``@import`` merged in.
 
@@ -146,14 +161,14 @@ def _merge_context_imports(context: Any, base: str | None, depth: int) -> Any:
     if depth > 64:
         raise JsonLdError("contexts nested too deeply")
     if isinstance(context, list):
-        return [_merge_context_imports(item, base, depth + 1) for item in context]
+        return [_merge_context_imports(item, base, depth + 1, chain) for item in context]
     if not isinstance(context, dict):
         return context
     out: dict[str, Any] = {}
     for term, definition in context.items():
         if not term.startswith("@") and isinstance(definition, dict) and "@context" in definition:
             definition = dict(definition)
-            definition["@context"] = _merge_context_imports(definition["@context"], base, depth + 1)
+            definition["@context"] = _merge_context_imports(definition["@context"], base, depth + 1, chain)
         out[term] = definition
     if "@import" not in out:
         return out
@@ -161,12 +176,10 @@ def _merge_context_imports(context: Any, base: str | None, depth: int) -> Any:
     if not isinstance(target, str):
         raise JsonLdError("invalid @import value: it must be a string (JSON-LD 1.1 §4.1.10)")
     url = urllib.parse.urljoin(base, target) if base else target
-    imported, _ = _load_context(url)
-    inner = imported.get("@context")
+    document, _ = _load_context(url, chain, imported=True)
+    inner = document.get("@context")
     if not isinstance(inner, dict):
         raise JsonLdError(f"@import must reference a single context object; {url} holds none")
-    if "@import" in inner:
-        raise JsonLdError(f"an imported context must not itself import another; {url} does")
     merged = copy.deepcopy(inner)
     merged.update(out)
     return merged
@@ -593,7 +606,7 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     except RecursionError as exc:
         raise JsonLdError("document nesting is too deep to process") from exc
     except Exception as exc:  # pyld raises JsonLdError and, on odd input, plain TypeError/ValueError
-        own = _cause_of_type(exc, (UnsafeUserContextError, UserContextError))
+        own = _cause_of_type(exc, (JsonLdError,))  # ours (a supplied context, an @import), not pyld's own class
         if own is not None:
             raise (UnsignedJsonError(str(own)) if isinstance(own, UnsafeUserContextError) else own) from exc
         unknown = _unknown_context_in(exc)
