@@ -126,3 +126,21 @@ def test_exports_show_plain_text(name, wallet_with_html_badge, tmp_path, capsys)
     else:
         assert "Data Analysis with Python \\& pandas" in text  # Markdown's own escape of "&"
         _no_markup(text)
+
+
+def test_show_shortens_the_kept_image_of_a_baked_badge(passphrase, tmp_path, capsys):
+    """A baked badge keeps its image (base64) beside the credential: `show` names it by start and size."""
+    from formats_helpers import baked_png, fixture_json
+
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    png = baked_png(json.dumps(fixture_json("ob3_full_v2.json")))
+    (tmp_path / "badge.png").write_bytes(png)
+    assert run(["add", "--offline", "--no-verify", str(tmp_path / "badge.png")]) == ExitCode.OK
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as w:
+        (stored,) = w.list_credentials()
+    capsys.readouterr()
+    assert run(["show", stored.wallet_id]) == ExitCode.OK
+    out = capsys.readouterr().out
+    encoded = base64.b64encode(png).decode()
+    assert f"base64: iVBO… ({len(png)} bytes)" in out or f"base64: iVBO… ({len(png) / 1024:.1f} KB)" in out, out
+    assert encoded[:64] not in out
