@@ -34,8 +34,10 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(12_600)).decode()
     ("&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>"),  # decoded once: text, never markup
     ("C++ <templates> and <3 years", "C++ <templates> and <3 years"),  # not HTML elements: text
     ("AT&T <!-- note -->R&amp;D", "AT&T R&D"),
-    ("&#27;[31mred&#8238;", "[31mred"),  # control and bidi-override characters a reference could smuggle
-    ("  spaced\n\t out  ", "spaced out"),
+    # HTML decodes a reference to a C0 control to nothing; U+202E stays, and every view prints it escaped
+    ("&#27;[31mred&#8238;", "[31mred\u202e"),
+    ("<p>  spaced\n\t out  </p>", "spaced out"),
+    ("no markup,  kept\tas it is ", "no markup,  kept\tas it is "),
 ])
 def test_plain_text(markup, text):
     assert plain_text(markup) == text

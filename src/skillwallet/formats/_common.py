@@ -122,23 +122,27 @@ _HTML_BLOCK = frozenset("address article aside blockquote br dd div dl dt figcap
 _HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>", re.S)
 _HTML_HIDDEN = re.compile(r"<(script|style|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
 _BREAK = "\ue000"  # a private-use character marking where a block element ended
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_HTML_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def plain_text(value: str | None, *, multiline: bool = False) -> str | None:
     """``value`` as the plain text a reader of the issuer's page would see: HTML tags stripped (the content of
-    script and style dropped), character references decoded (``&amp;`` → ``&``), control and bidi-override
-    characters removed, whitespace collapsed (line breaks kept for ``multiline`` text such as a description).
+    script and style dropped) and character references decoded (``&amp;`` → ``&``), with the whitespace the
+    markup leaves collapsed (line breaks kept where block elements end, for ``multiline`` text such as a
+    description). Text with neither an HTML tag nor a character reference is returned as it is.
 
     Applied once, when a credential is read: what a title says is then text everywhere it goes (a terminal, a
-    PDF, an HTML export, which escapes it), never markup something could interpret. Decoding is not idempotent
-    (``&amp;lt;`` → ``&lt;`` → ``<``), so stored text is never passed through again.
+    PDF, an HTML export, which escapes it), never markup something could interpret. Control and format
+    characters are kept, so every view shows them escaped (``\\x1b``), as it does any credential text. Decoding
+    is not idempotent (``&amp;lt;`` → ``&lt;`` → ``<``), so stored text is never passed through again.
     """
     if value is None:
         return None
     text = value
+    changed = False
     if "<" in text:
-        text = _HTML_HIDDEN.sub(" ", text)
+        text = _HTML_HIDDEN.sub(_BREAK, text)
 
         def tag(match: "re.Match[str]") -> str:
             name = (match.group(2) or "").lower()
@@ -148,16 +152,21 @@ def plain_text(value: str | None, *, multiline: bool = False) -> str | None:
                 return match.group(0)
             return _BREAK if name in _HTML_BLOCK else ""
 
-        # one line break for any run of block boundaries (``</li><li>``, ``</p>\n<ul>``)
-        text = re.sub(f"{_BREAK}[\\s{_BREAK}]*", "\n", _HTML_TAG.sub(tag, text))
-    if "&" in text:
+        stripped = _HTML_TAG.sub(tag, text)
+        changed = stripped != value
+        text = stripped
+    if _HTML_REFERENCE.search(text):
         import html
 
         text = html.unescape(text)
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\t", " "))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+        changed = True
+    if not changed:
+        return value
+    # one line break for any run of block boundaries (``</li><li>``, ``</p>\n<ul>``)
+    text = re.sub(f"[ \t\r\n\f\v]*{_BREAK}[\\s{_BREAK}]*", "\n", text)
+    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     if multiline:
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        text = "\n".join(lines).strip("\n")
     else:
         text = " ".join(line for line in lines if line)
     return text or None

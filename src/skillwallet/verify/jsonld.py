@@ -491,7 +491,8 @@ def unsigned_json_constructs(document: Any) -> list[str]:
       value object, or a key in the "@…" form the processor ignores, §9.1).
 
     Contexts referenced by URL are the shipped copies (:mod:`skillwallet.verify.contexts`), reviewed and
-    pinned; every context object inside the document (top-level, nested, property- or type-scoped) is not.
+    pinned, or copies the user supplied, held to these same rules when they are loaded (:func:`context_problems`);
+    every context object inside the document (top-level, nested, property- or type-scoped) is checked here.
     ``@propagate``/``@protected`` need no rule here: a term they leave undefined is dropped by expansion and
     reported by :func:`canonicalize`, and redefining a protected term is a processing error.
     """
