@@ -185,9 +185,28 @@ def _merge_context_imports(context: Any, base: str | None, depth: int, chain: tu
     return merged
 
 
+def _document_has_import(node: Any, depth: int = 0) -> bool:
+    if depth > 256:
+        return False
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                if _has_import(value):
+                    return True
+            elif isinstance(value, (dict, list)) and _document_has_import(value, depth + 1):
+                return True
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)) and _document_has_import(item, depth + 1):
+                return True
+    return False
+
+
 def _merge_document_imports(node: Any, depth: int = 0) -> Any:
     """``node`` (a document being verified) with ``@import`` merged in every context it carries, or ``node``
     itself when it has none (the common case: nothing copied)."""
+    if depth == 0 and not _document_has_import(node):
+        return node
     if depth > 256:
         return node
     if isinstance(node, list):
