@@ -53,8 +53,13 @@ class Contract:
 def _check_verify(document: dict, ids: dict) -> None:
     assert len(document["results"]) == len(ids), "verify --all covers every credential"
     for result in document["results"]:
-        # each document the verdict relied on, and where it came from (supplied/kept/fetched/cached/from-import)
+        # each document the verdict relied on, and where it came from (supplied/kept/fetched/cached/from-import);
+        # a JSON-LD context the user supplied also has kind "context" and the SHA-256 of the copy used
         assert isinstance(result["details"]["documents"], list)
+        for entry in result["details"]["documents"]:
+            assert {"url", "source", "stored_at"} <= set(entry)
+            if entry.get("kind") == "context":
+                assert entry["source"] in ("supplied", "kept") and len(entry["sha256"]) == 64
 
 
 def _check_list(document: dict, ids: dict) -> None:
@@ -408,3 +413,40 @@ def test_resume_pdf_json_shapes_are_pinned(passphrase, tmp_path, capsys):
     assert presentation["kind"] == "presentation" and line["kind"] == "credential"
     assert set(line["resume"]) == {"title", "page", "wallet_id", "proof_index", "match"}
     assert line["resume"]["match"] == "pass" and line["resume"]["proof_index"] == 1
+
+
+def test_verify_json_names_a_supplied_context_with_its_sha256(tmp_path, capsys):
+    """`details.documents` of a verdict read with a context the user supplied: kind "context" and its SHA-256;
+    `checks.contexts` says "supplied by you"."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from skillwallet.verify import data_integrity, jsonld
+    from skillwallet.verify.keys import did_key_from_public_key
+
+    url = "https://example.edu/contexts/contract-v1.jsonld"
+    context = json.dumps({"@context": {"grade": "https://example.edu/vocab#grade"}}).encode()
+
+    class Published:
+        def user_context(self, asked: str):
+            return context if asked == url else None
+
+    key = Ed25519PrivateKey.generate()
+    did = did_key_from_public_key(key.public_key())
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", url], "type": ["VerifiableCredential"],
+        "issuer": did, "validFrom": "2024-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:x", "grade": "A"},
+    }
+    with jsonld.user_contexts(Published()):
+        signed = data_integrity.sign_data_integrity(document, key, f"{did}#{did.removeprefix('did:key:')}")
+    (tmp_path / "c.json").write_text(json.dumps(signed))
+    (tmp_path / "ctx.jsonld").write_bytes(context)
+    assert run(["verify", "--json", "--offline", f"--document={url}={tmp_path / 'ctx.jsonld'}",
+                str(tmp_path / "c.json")]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["checks"]["contexts"] == "supplied by you"
+    assert result["details"]["documents"] == [
+        {"url": url, "source": "supplied", "stored_at": None, "kind": "context",
+         "sha256": hashlib.sha256(context).hexdigest()}
+    ]

@@ -92,6 +92,19 @@ def sign_di(doc: dict[str, Any], key: Ed25519PrivateKey, vm: str) -> dict[str, A
     return di.sign_data_integrity(doc, key, vm)
 
 
+def sign_di_with_contexts(doc: dict[str, Any], key: Ed25519PrivateKey, vm: str, contexts: dict[str, Any]) -> dict[str, Any]:
+    """:func:`sign_di` over ``doc`` read with ``contexts`` ({URL: context document}) besides the shipped ones: a
+    credential whose issuer published a context skillwallet does not ship."""
+    from skillwallet.verify import jsonld
+
+    class Published:
+        def user_context(self, url: str) -> bytes | None:
+            return json.dumps(contexts[url]).encode() if url in contexts else None
+
+    with jsonld.user_contexts(Published()):
+        return di.sign_data_integrity(doc, key, vm)
+
+
 def sign_legacy(doc: dict[str, Any], key: Ed25519PrivateKey, vm: str, suite: str) -> dict[str, Any]:
     """An Ed25519Signature2018 / JsonWebSignature2020 proof: a detached, unencoded-payload JWS (RFC 7797) over
     the same hash data as eddsa-rdfc-2022 (what skillwallet's legacy verifier recomputes)."""

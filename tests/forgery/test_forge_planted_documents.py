@@ -26,6 +26,7 @@ from forge_helpers import (
     did_key,
     ob3,
     sign_di,
+    sign_di_with_contexts,
     status_entry,
     status_list,
     university_document,
@@ -236,3 +237,74 @@ def test_a_refused_list_is_named_on_stderr(wallet, tmp_path, capsys):
     unsigned = status_list("did:example:nobody", LIST_URL, every_bit=True)
     assert run(["add", "--offline", str(write(tmp_path, "list.json", unsigned))]) == ExitCode.OK
     assert f"list.json: a status list credential for {LIST_URL} that is unsigned" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------------------
+# a JSON-LD context handed over with the credential
+
+
+COURSE_URL = "https://university.example/contexts/course-v1.jsonld"
+COURSE_CONTEXT = {"@context": {"@version": 1.1, "CourseCredential": "https://university.example/vocab#CourseCredential",
+                               "grade": "https://university.example/vocab#grade"}}
+
+
+def course_credential(issuer: str, **fields) -> dict:
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", COURSE_URL],
+        "id": "urn:uuid:6a0d4c3e-1b2f-4e5d-8c7b-9a0f1e2d3c4b",
+        "type": ["VerifiableCredential", "CourseCredential"],
+        "issuer": issuer, "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:mallory", "grade": "A"},
+    }
+    doc.update(fields)
+    return doc
+
+
+def test_a_context_in_the_archive_is_never_a_context(wallet, tmp_path, capsys):
+    """The context file beside the credential, a status list whose id is the context's URL (kept "from-import"),
+    and a node inside the credential carrying the context under its URL: none is read as the context."""
+    key = Ed25519PrivateKey.generate()
+    did, vm = did_key(key)
+    embedded = {"id": COURSE_URL, **COURSE_CONTEXT}
+    credential = sign_di_with_contexts(course_credential(did, relatedResource=[embedded]), key, vm,
+                                       {COURSE_URL: COURSE_CONTEXT})
+    planted_list = sign_di(status_list(did, COURSE_URL, [], id=COURSE_URL), key, vm)
+    zip_path = archive(tmp_path, "course.zip", {"course.json": credential, "course-v1.jsonld": COURSE_CONTEXT,
+                                                "list.json": planted_list})
+    code, report, _ = add(capsys, "--offline", zip_path)
+    (course,) = [r for r in report["results"] if r["status"] == "added"]
+    assert course["verdict"] == "unverifiable", report
+
+    code, results = verify_all(capsys, "--offline")
+    assert code == ExitCode.NOT_VERIFIED and results[0]["verdict"] == "unverifiable", results
+    assert any(f"JSON-LD context not available offline: {COURSE_URL}" in r for r in results[0]["reasons"])
+    assert "context" not in {d.get("kind") for d in results[0]["details"]["documents"]}
+    assert documents_kept(wallet)[COURSE_URL]["source"] == "from-import"  # the planted list, for status only
+    for record in documents_kept(wallet).values():
+        assert record["source"] == "from-import"  # kept, if at all, only for status checks
+
+    # the user's own copy, for this call only: verified at import, and kept nowhere
+    context_file = write(tmp_path, "mine.jsonld", COURSE_CONTEXT)
+    credential_file = write(tmp_path, "course.json", credential)
+    code, report, _ = add(capsys, "--offline", "--replace", f"--document={COURSE_URL}={context_file}", credential_file)
+    (course,) = [r for r in report["results"] if r["status"] in ("present", "added", "replaced")]
+    assert course["verdict"] == "verified", report
+    code, (result,) = verify_all(capsys, "--offline", f"--document={COURSE_URL}={context_file}")
+    assert (result["verdict"], result["checks"]["contexts"]) == ("verified", "supplied by you"), result
+    assert COURSE_URL not in documents_kept(wallet) or documents_kept(wallet)[COURSE_URL]["source"] == "from-import"
+    code, (result,) = verify_all(capsys, "--offline")
+    assert result["verdict"] == "unverifiable", result
+
+
+def test_add_with_a_supplied_context_verifies_at_import_and_says_so(wallet, tmp_path, capsys):
+    key = Ed25519PrivateKey.generate()
+    did, vm = did_key(key)
+    credential = write(tmp_path, "c.json",
+                       sign_di_with_contexts(course_credential(did), key, vm, {COURSE_URL: COURSE_CONTEXT}))
+    context_file = write(tmp_path, "mine.jsonld", COURSE_CONTEXT)
+    code, report, _ = add(capsys, "--offline", f"--document={COURSE_URL}={context_file}", credential)
+    (added,) = report["results"]
+    assert (code, added["verdict"]) == (ExitCode.OK, "verified"), report
+    assert documents_kept(wallet) == {}  # --document is for this call; `documents add` keeps
+    code = run(["add", "--offline", "--document=https://www.w3.org/ns/credentials/v2=" + str(context_file), str(credential)])
+    assert code == ExitCode.USAGE and "skillwallet ships" in capsys.readouterr().err

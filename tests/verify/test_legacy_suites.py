@@ -517,3 +517,31 @@ def test_jws2020_kid_naming_the_verification_method_is_accepted(keys):
     assert finding.outcome == PASS, finding.reasons
     other = sign_jws2020(key, "ES256", header=dict(header, kid=f"{did}#1"))
     assert verify(other, DocumentResolver(offline=True), issuer=other["issuer"]).outcome == FAIL
+
+
+def test_published_vc11_examples_credential_verifies_through_the_installed_cli_with_nothing_supplied(tmp_path):
+    """`skillwallet verify FILE` in a process of its own (no test loader, no patched module): the VC 1.1
+    examples context and the ODRL context it imports are both shipped, the key is a did:key, so a published
+    Ed25519Signature2018 credential is verified offline as is; one word changed and it is invalid."""
+    import os
+    import subprocess
+    import sys
+
+    published = (FIXTURES / "ed25519-2018-didkey-examples-v1.json").read_text(encoding="utf-8")
+    (tmp_path / "degree.json").write_text(published, encoding="utf-8")
+    tampered = json.loads(published)
+    tampered["credentialSubject"]["degree"]["name"] = "Doctor of Science and Arts"
+    (tmp_path / "tampered.json").write_text(json.dumps(tampered), encoding="utf-8")
+
+    def cli(name: str) -> tuple[int, dict]:
+        done = subprocess.run(
+            [sys.executable, "-m", "skillwallet", "verify", "--json", name], cwd=tmp_path, env=dict(os.environ),
+            capture_output=True, text=True, timeout=120,
+        )
+        return done.returncode, json.loads(done.stdout)["results"][0]
+
+    code, result = cli("degree.json")
+    assert (code, result["verdict"]) == (0, "verified"), result
+    assert result["checks"]["contexts"] == "pass" and result["details"]["documents"] == []
+    code, result = cli("tampered.json")
+    assert code != 0 and result["verdict"] == "invalid", result

@@ -354,6 +354,38 @@ def test_a_jwt_carrying_its_own_jwk_is_self_asserted(tmp_path, capsys) -> None:
     assert result["checks"]["issuer_binding"] == "self-asserted"
 
 
+@pytest.mark.parametrize("shape", ["vc+jwt", "sd-jwt", "kid-beside-jwk"])
+def test_every_jwt_shape_carrying_only_its_own_jwk_is_self_asserted(shape, tmp_path, capsys) -> None:
+    """README "Verdicts": a JWS header ``jwk`` with nothing else binding it to the issuer is self-asserted, in the
+    VC-JOSE-COSE and SD-JWT VC shapes too, and a ``kid`` that names nothing resolvable adds no binding. The same key
+    named by the issuer's own did:key is the issuer's, and verified."""
+    from skillwallet.verify.keys import did_key_from_public_key, public_jwk
+
+    key = p256()
+    jwk = public_jwk(key.public_key())
+    issuer = "https://issuer.example"
+    vc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": issuer,
+          "validFrom": "2025-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:ada"}}
+    if shape == "vc+jwt":
+        text = make_jws({"alg": "ES256", "typ": "vc+jwt", "jwk": jwk}, vc, key)
+    elif shape == "sd-jwt":
+        claims = {"iss": issuer, "vct": "https://issuer.example/types/badge", "_sd": [], "_sd_alg": "sha-256"}
+        text = make_jws({"alg": "ES256", "typ": "dc+sd-jwt", "jwk": jwk}, claims, key) + "~"
+    else:
+        text = make_jws({"alg": "ES256", "typ": "vc+jwt", "kid": "#key-1", "jwk": jwk}, vc, key)
+    token = tmp_path / "cred.jwt"
+    token.write_text(text)
+    _, result = verify(capsys, token)
+    assert (result["verdict"], result["checks"]["issuer_binding"]) == ("self-asserted", "self-asserted"), result
+    assert any("only asserted by the credential itself" in r for r in result["reasons"]), result
+
+    if shape == "vc+jwt":  # the control: the issuer's own DID names that key
+        bound = dict(vc, issuer=did_key_from_public_key(key.public_key()))
+        token.write_text(make_jws({"alg": "ES256", "typ": "vc+jwt", "jwk": jwk}, bound, key))
+        _, result = verify(capsys, token)
+        assert result["verdict"] == "verified", result
+
+
 def test_a_merkleproof2019_whose_path_was_altered_is_invalid(tmp_path, capsys) -> None:
     from skillwallet.verify.keys import multibase_decode, multibase_encode
 

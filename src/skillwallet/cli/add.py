@@ -72,12 +72,18 @@ def add_command(
     trust_anchors: Optional[List[str]] = typer.Option(
         None, "--trust-anchor", metavar="FILE", help="Trust this CA certificate (PEM or DER) when verifying at import. Repeatable."
     ),
+    documents: Optional[List[str]] = typer.Option(
+        None, "--document", metavar="URL=FILE",
+        help="Verify at import with FILE as the document at URL (DID document, status list, JSON-LD context...). Repeatable.",
+    ),
 ) -> None:
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import InvalidInputError, UsageError
-    from skillwallet.verify.resolver import parse_trust_anchor_options
+    from skillwallet.verify.resolver import parse_document_options, parse_trust_anchor_options
 
     anchors = parse_trust_anchor_options(trust_anchors or [])
+    # the user's own choice for this call, like `verify --document`; never a file found among the inputs
+    supplied = parse_document_options(documents or [])
 
     inputs = list(inputs or [])
     self_options = any(v for v in (title, issuer_name, description, date, until, evidence, skills)) or credits is not None
@@ -110,7 +116,8 @@ def add_command(
             if not items and not urls:
                 raise InvalidInputError("no files found in " + ", ".join(inputs))
             report = _run_import(
-                wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace, anchors=anchors
+                wallet, items, offline=offline, no_verify=no_verify, urls=urls, replace=replace, anchors=anchors,
+                supplied=supplied,
             )
         except KeyboardInterrupt:
             # Ctrl-C while reading the inputs, before the first credential was written (the import loop itself
@@ -158,6 +165,7 @@ def _run_import(
     urls: list[str] = (),
     replace: bool = False,
     anchors: Optional[dict] = None,
+    supplied: Optional[dict] = None,
 ) -> "ImportReport":
     from skillwallet.formats.importer import collect_related, default_verifier, import_items
 
@@ -166,7 +174,7 @@ def _run_import(
     # the verifier: whoever handed over the assertion wrote them, so they cannot vouch for the issuer (a key
     # document and an Issuer profile naming it would "verify" any assertion). The verifier takes the issuer's
     # documents from their URLs, or from the ones the user keeps (`skillwallet documents add`).
-    resolver = _resolver(wallet, offline, anchors=anchors)
+    resolver = _resolver(wallet, offline, supplied=supplied, anchors=anchors)
     if urls:
         items = items + _fetch_urls(resolver, list(urls))
     verifier = None if no_verify else default_verifier(resolver, wallet=wallet)

@@ -121,17 +121,53 @@ def list_command(
     info(f"{len(selected)} of {len(everything)} credentials")
 
 
-def readable(value: Any) -> str:
+def readable(value: Any, key: str | None = None) -> str:
     """A list or mapping from a credential as words: ``a, b`` for a list, ``key: value; ...`` for a mapping;
-    never raw JSON (what is nested deeper is joined the same way)."""
+    never raw JSON (what is nested deeper is joined the same way). Embedded data (a ``data:`` URI, a kept
+    image's base64) is shortened to its start and size (:func:`short_data`)."""
     if isinstance(value, dict):
-        return "; ".join(f"{key.replace('_', ' ')}: {readable(item)}" for key, item in value.items()
+        return "; ".join(f"{k.replace('_', ' ')}: {readable(item, k)}" for k, item in value.items()
                          if item not in (None, [], {}, ""))
     if isinstance(value, list):
         return ", ".join(readable(item) for item in value if item not in (None, [], {}, ""))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return short_data(value, base64_field=key == "base64")
     return str(value)
+
+
+def short_data(text: str, *, base64_field: bool = False) -> str:
+    """``data:image/png;base64,iVBO… (12.3 KB)`` for a data URI (RFC 2397), and ``iVBO… (12.3 KB)`` for a
+    base64 field: a badge image is tens of kilobytes of text nobody reads in a terminal. Other text unchanged."""
+    import re
+    from urllib.parse import unquote_to_bytes
+
+    if text.startswith("data:") and "," in text:
+        header, payload = text.split(",", 1)
+        if len(payload) <= 16:
+            return text
+        if header.endswith(";base64"):
+            size = _base64_size(payload)
+        else:
+            size = len(unquote_to_bytes(payload))
+        return f"{header},{payload[:4]}… ({_size(size)})"
+    if base64_field and len(text) > 16 and re.fullmatch(r"[A-Za-z0-9+/=_-]+", text):
+        return f"{text[:4]}… ({_size(_base64_size(text))})"
+    return text
+
+
+def _base64_size(payload: str) -> int:
+    data = "".join(payload.split())
+    return max(0, len(data) * 3 // 4 - (len(data) - len(data.rstrip("="))))
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def show_command(
@@ -181,7 +217,7 @@ def show_command(
             if not value:
                 continue  # "self attested  False" says nothing a reader needs
             value = "yes"
-        elif isinstance(value, (list, dict)):
+        elif isinstance(value, (list, dict, str)):
             value = readable(value)
         rows.append((name.replace("_", " "), value))
     rows.append(("verdict", stored.verdict.verdict))

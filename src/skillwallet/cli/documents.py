@@ -1,8 +1,10 @@
 """Commands of the `documents` group: documents kept in the wallet for verification (add, list, remove).
 
-A document added here (a DID document, an OB 2.0 key or issuer profile, a status list, a hosted assertion)
-is the user's deliberate choice: `verify` uses it before fetching its URL, also with `--offline` (only a
-`--document` given for one call comes first). Documents that `verify` fetched are cached in the same
+A document added here (a DID document, an OB 2.0 key or issuer profile, a status list, a hosted assertion, a
+JSON-LD context the package does not ship) is the user's deliberate choice: `verify` uses it before fetching its
+URL, also with `--offline` (only a `--document` given for one call comes first). A context is never fetched: a
+kept copy is how a credential with a custom context verifies, and every verdict that used it says so with its
+SHA-256. A document for a context the package ships is refused: the shipped copy always wins. Documents that `verify` fetched are cached in the same
 collection and listed with source "fetched"; status lists that arrived inside an `add` are listed with
 source "from-import" and are used for status checks only (skillwallet.verify.resolver).
 
@@ -83,10 +85,12 @@ def add_command(
         document_record,
         read_document_file,
         record_content,
+        refuse_shipped_context,
         validate_document_url,
     )
 
     key = validate_document_url(url)
+    refuse_shipped_context(key)
     content = read_document_file(file)
     document = _check_document_content(content, file)
     other = _id_mismatch(key, document)

@@ -369,6 +369,7 @@ def _export_selection(wallet, kind: str, *, ids, tags, goal, paper, qr_mode, inc
             challenge=challenge,
             domain=domain,
             cryptosuite=cryptosuite or "eddsa-rdfc-2022",
+            contexts=_kept_contexts(wallet),
         )
         summary["credentials"] = result.included
         summary["skipped"] = invalid + [list(s) for s in result.skipped]
@@ -436,6 +437,14 @@ def _without_invalid(chosen: list[Any], ids: list[str], include_invalid: bool) -
     return kept, [[c.wallet_id, "its verdict is invalid (--include-invalid to present it)"] for c in invalid]
 
 
+def _kept_contexts(wallet):
+    """The JSON-LD contexts the user keeps (`documents add`), for signing a presentation of credentials that use
+    them; never the network, a cache or an import (skillwallet.verify.resolver.DocumentResolver.user_context)."""
+    from skillwallet.verify.resolver import DocumentResolver
+
+    return DocumentResolver(offline=True, wallet=wallet)
+
+
 def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, cryptosuite, summary: dict[str, Any]):
     """The holder-signed presentation of the resume's credentials, to embed in the PDF; each entry of ``model``
     gets its place in it (or why it is not there). ``None`` when none of them can be presented."""
@@ -453,7 +462,7 @@ def _attach_proof(wallet, chosen: list[Any], model, *, challenge, domain, crypto
             result = sign_presentation(
                 presentable, private_key=wallet.holder_key(), holder=wallet.holder_did,
                 verification_method=wallet.holder_verification_method, challenge=challenge, domain=domain,
-                cryptosuite=suite,
+                cryptosuite=suite, contexts=_kept_contexts(wallet),
             )
             break
         except ExportError as exc:

@@ -454,7 +454,12 @@ def _what_to_do(failing: list[dict[str, Any]], as_json: bool) -> list[str]:
     the summary (or are in the JSON), and are not repeated here."""
     reasons = [reason for r in failing for reason in r["reasons"]]
     hints = []
-    if any("not available offline" in reason for reason in reasons):
+    if any("JSON-LD context not available" in reason for reason in reasons):
+        hints.append(
+            "a JSON-LD context is never fetched: give a copy you trust with --document URL=FILE, or keep one with "
+            "`skillwallet documents add URL FILE`"
+        )
+    if any("not available offline" in reason and "JSON-LD context" not in reason for reason in reasons):
         hints.append(
             "a document needed is not available offline: run again with --online to fetch it, give a copy with "
             "--document URL=FILE, or keep one with `skillwallet documents add URL FILE`"
@@ -528,7 +533,9 @@ def _document_origin(document: dict[str, Any]) -> str:
     """``URL (supplied)``, ``URL (cached 2026-05-01)``: where a document a verdict relied on came from."""
     stored = (document.get("stored_at") or "")[:10]
     source = document.get("source") or "?"
-    return f"{document.get('url')} ({source}{' ' + stored if stored and source != 'supplied' else ''})"
+    if document.get("kind") == "context":  # the user's copy of a JSON-LD context: say which bytes
+        source = f"{source} context, sha256 {document.get('sha256')}"
+    return f"{document.get('url')} ({source}{' ' + stored if stored and not source.startswith('supplied') else ''})"
 
 
 def register(app: typer.Typer) -> None:

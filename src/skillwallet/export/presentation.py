@@ -119,27 +119,32 @@ def sign_presentation(
     cryptosuite: str = DEFAULT_CRYPTOSUITE,
     created: datetime | None = None,
     presentation_id: str | None = None,
+    contexts: Any = None,
 ) -> PresentationResult:
     """Build and sign the presentation with the holder's Ed25519 key (Data Integrity, proofPurpose authentication).
 
     Raises :class:`ExportError` when nothing can be presented or the presentation cannot be signed faithfully
-    (for ``eddsa-rdfc-2022``: a credential uses a JSON-LD context skillwallet does not ship, or properties its
-    context does not define, which an RDF-canonicalised signature would silently leave uncovered).
+    (for ``eddsa-rdfc-2022``: a credential uses a JSON-LD context skillwallet neither ships nor has from the user,
+    or properties its context does not define, which an RDF-canonicalised signature would silently leave
+    uncovered). ``contexts``: where the JSON-LD contexts the user keeps (``documents add``) come from, a
+    :class:`~skillwallet.verify.resolver.DocumentResolver` on the wallet.
     """
     from skillwallet.verify.data_integrity import sign_data_integrity
+    from skillwallet.verify.jsonld import user_contexts
 
     result = build_presentation(chosen, holder=holder, presentation_id=presentation_id)
     try:
-        result.presentation = sign_data_integrity(
-            result.presentation,
-            private_key,
-            verification_method,
-            cryptosuite=cryptosuite,
-            proof_purpose="authentication",
-            challenge=challenge,
-            domain=domain,
-            created=created,
-        )
+        with user_contexts(contexts):
+            result.presentation = sign_data_integrity(
+                result.presentation,
+                private_key,
+                verification_method,
+                cryptosuite=cryptosuite,
+                proof_purpose="authentication",
+                challenge=challenge,
+                domain=domain,
+                created=created,
+            )
     except InvalidInputError as exc:
         hints = list(exc.hints) or [
             "leave that credential out of the selection (--id / --tag); verifiers would not trust its undefined fields"

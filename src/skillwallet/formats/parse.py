@@ -187,8 +187,43 @@ def parse_credential_bytes(
 
     ``related`` maps URLs/ids to JSON objects supplied in the same call (OB 2.0 BadgeClass and Issuer
     files). ``fetch(url) -> bytes`` (optional) resolves linked OB 2.0 documents online. A CLR returns the
-    CLR first and then each nested credential with ``parent_id`` set to the CLR's wallet id.
+    CLR first and then each nested credential with ``parent_id`` set to the CLR's wallet id. Titles,
+    descriptions and issuer names are plain text (:func:`~skillwallet.formats._common.plain_text`).
     """
+    credentials = _parse_credential_bytes(
+        data, source=source, related=related, holder_emails=holder_emails, fetch=fetch, holder_ids=holder_ids
+    )
+    _as_plain_text(credentials)
+    return credentials
+
+
+def _as_plain_text(credentials: list[Credential]) -> None:
+    """HTML in what every view shows (a title pasted from a course page: ``<p>Data &amp; AI</p>``) becomes the
+    text it stands for, once, here where every credential is read; the original bytes keep it as signed.
+    Once per object: decoding twice would decode what the first pass produced (a CLR's credentials may share
+    one Issuer)."""
+    from skillwallet.formats._common import plain_text
+
+    done: set[int] = set()
+    for credential in credentials:
+        if id(credential) not in done:
+            done.add(id(credential))
+            credential.title = plain_text(credential.title)
+            credential.description = plain_text(credential.description, multiline=True)
+        if id(credential.issuer) not in done:
+            done.add(id(credential.issuer))
+            credential.issuer.name = plain_text(credential.issuer.name)
+
+
+def _parse_credential_bytes(
+    data: bytes,
+    *,
+    source: str,
+    related: dict[str, dict] | None = None,
+    holder_emails: list[str] = (),
+    fetch: Fetch | None = None,
+    holder_ids: list[str] = (),
+) -> list[Credential]:
     from skillwallet.formats import baked, detect
     from skillwallet.formats._common import fail
 

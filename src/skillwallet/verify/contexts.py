@@ -20,10 +20,14 @@ INDEX_FILE = "index.json"
 
 
 class UnknownContextError(Exception):
-    """A context URL that is not shipped with the package: the credential cannot be verified offline."""
+    """A context URL that is neither shipped with the package nor supplied by the user: the credential cannot be
+    verified. Contexts are never fetched, so the message says how the user can supply a copy they trust."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(f"JSON-LD context not available offline: {url}")
+        super().__init__(
+            f"JSON-LD context not available offline: {url} (contexts are never fetched; give a copy you trust with "
+            f"--document {url}=FILE, or keep one with `skillwallet documents add {url} FILE`)"
+        )
         self.url = url
 
 

@@ -228,6 +228,8 @@ def precompute_canonical_hashes(document: dict[str, Any]) -> dict[str, str]:
     Pure (no keys, no network): a process pool runs it for a large batch so the expensive RDFC step uses
     every core, and the verifier then finds each result in ``canonical_cache``.
     """
+    from skillwallet.verify.jsonld import user_context_loads
+
     cache: dict[str, str] = {}
     if not isinstance(document, dict):
         return cache
@@ -248,7 +250,10 @@ def precompute_canonical_hashes(document: dict[str, Any]) -> dict[str, str]:
                 continue
             if canon_suite in JCS_CRYPTOSUITES:
                 check_undefined_terms(unsecured, "the document")
+            loads = user_context_loads()
             forms = canonical_forms(proof_config, unsecured, canon_suite)
+            if user_context_loads() != loads:
+                continue  # read with a context the user supplied: never cached (see cached_hash_data)
             for hash_name in _ecdsa_hash_names(proof.get("verificationMethod")):
                 digest = getattr(hashlib, hash_name)
                 data = digest(forms[0]).digest() + digest(forms[1]).digest()

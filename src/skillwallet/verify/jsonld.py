@@ -12,15 +12,26 @@ Two security properties matter here (``/work/shared/FORMATS.md``, "JSON-LD pitfa
 pyld re-processes a context on every call unless given a resolver with a cache; one process-wide cache of
 processed contexts (keyed by URL, filled only from the shipped copies) makes a warm verification several
 times faster.
+
+Contexts the user supplies (``verify --document URL=FILE``, ``documents add URL FILE``) are served for URLs the
+package does not ship, only while :func:`user_contexts` is active (the verifier activates it with its document
+resolver). They are the user's trust decision: never cached across calls, held to the same rules as a
+credential's own inline contexts (:func:`context_problems`), and counted (:func:`user_context_loads`) so a
+result computed with one is never cached as if it came from shipped contexts alone. ``@import`` is merged here
+(:func:`_merge_imports`), never by pyld, whose merge writes into the imported context it caches.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import urllib.parse
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator, Protocol
 
-from skillwallet.verify.contexts import UnknownContextError, context_bytes
+from skillwallet.verify.contexts import UnknownContextError, context_bytes, is_shipped
 
 #: Processed-context cache size: the shipped set is ~25 contexts; scoped contexts add a few entries each.
 _RESOLVED_CONTEXT_CACHE_SIZE = 512
@@ -49,13 +60,196 @@ class Canonicalised:
         return not self.dropped_terms and not self.relative_iris
 
 
+class UserContextSource(Protocol):
+    """Where contexts the user supplied come from (the verifier's document resolver)."""
+
+    def user_context(self, url: str) -> bytes | None:
+        """The bytes the user gave for the context at ``url`` (never a shipped URL), logged; None if none."""
+
+
+_user_context_source: ContextVar[UserContextSource | None] = ContextVar("skillwallet_user_contexts", default=None)
+_user_context_loads = 0
+
+
+@contextmanager
+def user_contexts(source: UserContextSource | None) -> Iterator[None]:
+    """While active, a context URL the package does not ship is looked up with ``source.user_context(url)``."""
+    token = _user_context_source.set(source if hasattr(source, "user_context") else None)
+    try:
+        yield
+    finally:
+        _user_context_source.reset(token)
+
+
+def user_context_loads() -> int:
+    """How many times a user-supplied context has been served in this process: a computation during which this
+    changed used one (its result must not be cached as a shipped-contexts-only result)."""
+    return _user_context_loads
+
+
+class UserContextError(JsonLdError):
+    """A context the user supplied cannot be used (not a JSON-LD context document)."""
+
+
+class UnsafeUserContextError(JsonLdError):
+    """A context the user supplied uses a construct that keeps JSON out of the signed statements."""
+
+
+#: How many contexts deep ``@import`` may reach (an import inside a scoped context of an imported context...).
+_MAX_IMPORT_CHAIN = 8
+
+
+def _load_context(url: str, chain: tuple[str, ...] = (), imported: bool = False) -> tuple[dict[str, Any], bool]:
+    """(the parsed context document at ``url``, whether it is shipped), ``@import`` merged.
+
+    A shipped copy always wins: a supplied document for a shipped URL is never consulted, so nobody can swap
+    the VC or OB context. Raises :class:`UnknownContextError` when there is neither. ``chain``: the contexts
+    whose imports led here (a cycle, or a chain longer than any context needs, is an error); ``imported``: the
+    document is loaded for an ``@import`` (so must not hold one itself).
+    """
+    global _user_context_loads
+    if url in chain or len(chain) >= _MAX_IMPORT_CHAIN:
+        raise JsonLdError(f"@import of {url} is cyclic or nested too deeply ({' -> '.join((*chain, url))})")
+    chain = (*chain, url)
+    if is_shipped(url):
+        document = json.loads(context_bytes(url))  # AlteredContextError for a damaged copy: never replaced
+        return _merge_imports(document, url, depth=0, chain=chain, imported=imported), True
+    source = _user_context_source.get()
+    content = source.user_context(url) if source is not None else None
+    if content is None:
+        raise UnknownContextError(url)
+    _user_context_loads += 1
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict) or "@context" not in document:
+        raise UserContextError(
+            f"the document supplied for the context {url} is not a JSON-LD context (a JSON object with @context)",
+            unknown_context=url,
+        )
+    problems = context_problems(document["@context"], f"the context supplied for {url}")
+    if problems:
+        raise UnsafeUserContextError(
+            "JSON-LD keeps JSON here that the signature does not cover: " + "; ".join(problems[:4])
+        )
+    return _merge_imports(document, url, depth=0, chain=chain, imported=imported), False
+
+
+def _merge_imports(
+    document: dict[str, Any], base: str | None, depth: int, chain: tuple[str, ...], imported: bool
+) -> dict[str, Any]:
+    """A copy of the context document ``document`` with every ``@import`` in its contexts merged in."""
+    context = document["@context"]
+    if imported and isinstance(context, dict) and "@import" in context:
+        # JSON-LD 1.1 API §4.1.2 step 5.6.6: an imported context must not itself hold @import
+        raise JsonLdError(f"invalid context entry: the imported context {base} holds @import itself")
+    out = dict(document)
+    out["@context"] = _merge_context_imports(context, base, depth, chain)
+    return out
+
+
+def _merge_context_imports(context: Any, base: str | None, depth: int, chain: tuple[str, ...] = ()) -> Any:
+    """The context value ``context`` (an object, a URL, null or a list of them), scoped contexts included, with
+    every ``@import`` merged in.
+
+    JSON-LD 1.1 API §4.1.2 step 5.6: the imported context (one object, itself without ``@import``) is the
+    starting point and the importing context's entries replace its own. pyld does this by updating the cached
+    imported document in place, so one credential's context could change the next credential's; here the merge
+    works on copies. The imported document comes from where any context comes from (shipped, or supplied).
+    """
+    if depth > 64:
+        raise JsonLdError("contexts nested too deeply")
+    if isinstance(context, list):
+        return [_merge_context_imports(item, base, depth + 1, chain) for item in context]
+    if not isinstance(context, dict):
+        return context
+    out: dict[str, Any] = {}
+    for term, definition in context.items():
+        if not term.startswith("@") and isinstance(definition, dict) and "@context" in definition:
+            definition = dict(definition)
+            definition["@context"] = _merge_context_imports(definition["@context"], base, depth + 1, chain)
+        out[term] = definition
+    if "@import" not in out:
+        return out
+    target = out.pop("@import")
+    if not isinstance(target, str):
+        raise JsonLdError("invalid @import value: it must be a string (JSON-LD 1.1 §4.1.10)")
+    url = urllib.parse.urljoin(base, target) if base else target
+    document, _ = _load_context(url, chain, imported=True)
+    inner = document.get("@context")
+    if not isinstance(inner, dict):
+        raise JsonLdError(f"@import must reference a single context object; {url} holds none")
+    merged = copy.deepcopy(inner)
+    merged.update(out)
+    return merged
+
+
+def _document_has_import(node: Any, depth: int = 0) -> bool:
+    if depth > 256:
+        return False
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                if _has_import(value):
+                    return True
+            elif isinstance(value, (dict, list)) and _document_has_import(value, depth + 1):
+                return True
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)) and _document_has_import(item, depth + 1):
+                return True
+    return False
+
+
+def _merge_document_imports(node: Any, depth: int = 0) -> Any:
+    """``node`` (a document being verified) with ``@import`` merged in every context it carries, or ``node``
+    itself when it has none (the common case: nothing copied)."""
+    if depth == 0 and not _document_has_import(node):
+        return node
+    if depth > 256:
+        return node
+    if isinstance(node, list):
+        items = [_merge_document_imports(item, depth + 1) for item in node]
+        return node if all(a is b for a, b in zip(items, node)) else items
+    if not isinstance(node, dict):
+        return node
+    changed = False
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "@context":
+            new = _merge_context_imports(value, None, 0) if _has_import(value) else value
+        else:
+            new = _merge_document_imports(value, depth + 1)
+        changed = changed or new is not value
+        out[key] = new
+    return out if changed else node
+
+
+def _has_import(context: Any, depth: int = 0) -> bool:
+    if depth > 64:
+        return False
+    if isinstance(context, list):
+        return any(_has_import(item, depth + 1) for item in context)
+    if not isinstance(context, dict):
+        return False
+    return "@import" in context or any(
+        isinstance(d, dict) and "@context" in d and _has_import(d["@context"], depth + 1) for d in context.values()
+    )
+
+
 def offline_document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A pyld document loader serving only the shipped contexts; never the network.
+    """A pyld document loader serving the shipped contexts and, while :func:`user_contexts` is active, the ones
+    the user supplied for other URLs; never the network.
 
     Returns a fresh parse each time: pyld caches processed contexts itself (see :func:`_context_resolver`),
-    so this runs once per context URL per process.
+    so this runs once per shipped context URL per process.
     """
-    document = json.loads(context_bytes(url))  # raises UnknownContextError
+    document, shipped = _load_context(url)  # raises UnknownContextError
+    if not shipped:
+        # no tag: pyld keeps an untagged context for this operation only, so a supplied context is read
+        # afresh by every call (another call may supply other bytes for the same URL)
+        return {"contextUrl": None, "documentUrl": url, "document": document}
     _register_shipped(document)
     # tag "static": pyld keeps a resolved context in the shared cache only under a tag, and reads back
     # only "static" ones; the shipped copies never change within a process.
@@ -103,7 +297,7 @@ def _processor(**kwargs):
                 validate_scoped=True, cycles=None,
             ):
                 uid = active_ctx.get("_uuid") if hasattr(active_ctx, "get") else None
-                if isinstance(local_ctx, str):
+                if isinstance(local_ctx, str) and is_shipped(local_ctx):
                     identity: Any = ("url", local_ctx)
                 elif _shipped_objects.get(id(local_ctx)) is local_ctx:
                     identity = ("shipped", id(local_ctx))
@@ -175,6 +369,20 @@ def _unknown_cause(exc: BaseException) -> UnknownContextError | None:
     return None
 
 
+def _cause_of_type(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """The first exception of ``kinds`` in ``exc``'s chain (pyld wraps a loader's errors in its own)."""
+    current: BaseException | None = exc
+    for _ in range(20):
+        if current is None:
+            return None
+        if isinstance(current, kinds):
+            return current
+        details = getattr(current, "details", None)
+        cause = details.get("cause") if isinstance(details, dict) else None
+        current = cause if isinstance(cause, BaseException) else (current.__cause__ or current.__context__)
+    return None
+
+
 def _describe(exc: BaseException) -> str:
     message = getattr(exc, "message", None) or str(exc).split("\n", 1)[0]
     code = getattr(exc, "code", None)
@@ -239,6 +447,48 @@ class UnsignedJsonError(JsonLdError):
     """The document uses a JSON-LD construct that lets JSON stand in it without producing a signed triple."""
 
 
+def context_problems(context: Any, whose: str, depth: int = 0) -> list[str]:
+    """What in the context value ``context`` (scoped contexts included) keeps JSON out of the signed statements
+    (see :func:`unsigned_json_constructs`): keyword aliases other than ``@id``/``@type``, terms mapped to blank
+    nodes, ``@index`` containers without a property-valued ``@index``, ``@nest``. ``whose`` starts each problem
+    ("the credential's own @context", "the context supplied for URL"): a credential's inline contexts and the
+    contexts a user supplies are held to the same rules, since neither was reviewed like the shipped copies."""
+    problems: list[str] = []
+
+    def add(text: str) -> None:
+        if len(problems) < _MAX_PROBLEMS and text not in problems:
+            problems.append(text)
+
+    def check(context: Any, depth: int) -> None:
+        if depth > 64:
+            add("contexts nested too deeply")
+            return
+        for local in context if isinstance(context, list) else [context]:
+            if not isinstance(local, dict):
+                continue  # a URL (only shipped or supplied contexts load, each checked) or null
+            for term, definition in local.items():
+                if term.startswith("@"):
+                    continue  # @base, @vocab, @language, @version, @import, @propagate, @protected, ...
+                target = definition.get("@id") if isinstance(definition, dict) else definition
+                if isinstance(target, str) and target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES:
+                    add(f"{whose} makes {term!r} an alias of {target}")
+                elif isinstance(target, str) and target.startswith("_:"):
+                    add(f"{whose} maps {term!r} to the blank node {target}")
+                if not isinstance(definition, dict):
+                    continue
+                container = definition.get("@container")
+                containers = container if isinstance(container, list) else [container]
+                if "@index" in containers and "@index" not in definition:
+                    add(f"{whose} gives {term!r} an @index container (its keys are not signed)")
+                if "@nest" in definition:
+                    add(f"{whose} nests {term!r} with @nest")
+                if "@context" in definition:
+                    check(definition["@context"], depth + 1)
+
+    check(context, depth)
+    return problems
+
+
 def unsigned_json_constructs(document: Any) -> list[str]:
     """Where ``document`` holds JSON that an RDF-canonicalised signature would not cover, by construct.
 
@@ -260,7 +510,8 @@ def unsigned_json_constructs(document: Any) -> list[str]:
       value object, or a key in the "@…" form the processor ignores, §9.1).
 
     Contexts referenced by URL are the shipped copies (:mod:`skillwallet.verify.contexts`), reviewed and
-    pinned; every context object inside the document (top-level, nested, property- or type-scoped) is not.
+    pinned, or copies the user supplied, held to these same rules when they are loaded (:func:`context_problems`);
+    every context object inside the document (top-level, nested, property- or type-scoped) is checked here.
     ``@propagate``/``@protected`` need no rule here: a term they leave undefined is dropped by expansion and
     reported by :func:`canonicalize`, and redefining a protected term is a processing error.
     """
@@ -271,30 +522,8 @@ def unsigned_json_constructs(document: Any) -> list[str]:
             problems.append(text)
 
     def check_context(context: Any, depth: int) -> None:
-        if depth > 64:
-            add("contexts nested too deeply")
-            return
-        for local in context if isinstance(context, list) else [context]:
-            if not isinstance(local, dict):
-                continue  # a URL (only shipped contexts load) or null
-            for term, definition in local.items():
-                if term.startswith("@"):
-                    continue  # @base, @vocab, @language, @version, @import, @propagate, @protected, ...
-                target = definition.get("@id") if isinstance(definition, dict) else definition
-                if isinstance(target, str) and target in JSONLD_KEYWORDS and target not in _SIGNED_ALIASES:
-                    add(f"the credential's own @context makes {term!r} an alias of {target}")
-                elif isinstance(target, str) and target.startswith("_:"):
-                    add(f"the credential's own @context maps {term!r} to the blank node {target}")
-                if not isinstance(definition, dict):
-                    continue
-                container = definition.get("@container")
-                containers = container if isinstance(container, list) else [container]
-                if "@index" in containers and "@index" not in definition:
-                    add(f"the credential's own @context gives {term!r} an @index container (its keys are not signed)")
-                if "@nest" in definition:
-                    add(f"the credential's own @context nests {term!r} with @nest")
-                if "@context" in definition:
-                    check_context(definition["@context"], depth + 1)
+        for problem in context_problems(context, "the credential's own @context", depth):
+            add(problem)
 
     def walk(node: Any, depth: int) -> None:
         if depth > 256:
@@ -393,10 +622,13 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
         "base": None,
     }
     try:
-        expanded = processor.expand(document, options)
+        expanded = processor.expand(_merge_document_imports(document), options)
     except RecursionError as exc:
         raise JsonLdError("document nesting is too deep to process") from exc
     except Exception as exc:  # pyld raises JsonLdError and, on odd input, plain TypeError/ValueError
+        own = _cause_of_type(exc, (JsonLdError,))  # ours (a supplied context, an @import), not pyld's own class
+        if own is not None:
+            raise (UnsignedJsonError(str(own)) if isinstance(own, UnsafeUserContextError) else own) from exc
         unknown = _unknown_context_in(exc)
         if unknown:
             cause = _unknown_cause(exc)

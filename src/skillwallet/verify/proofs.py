@@ -172,7 +172,8 @@ def cached_hash_data(
     """:func:`hash_data`, through an optional content-addressed cache (the expensive part is RDFC).
 
     Only successful results are cached, and a result exists only when nothing was dropped in expansion, so a
-    cache hit carries the same guarantees as a fresh computation.
+    cache hit carries the same guarantees as a fresh computation. Results that used a context the user
+    supplied are never cached: a hit is always a computation with the shipped contexts alone.
     """
     key = None
     if cache is not None:
@@ -180,10 +181,15 @@ def cached_hash_data(
         hit = cache.get(key)
         if isinstance(hit, str) and len(hit) == 2 * 2 * getattr(hashlib, hash_name)().digest_size:
             return bytes.fromhex(hit)
+    from skillwallet.verify.jsonld import user_context_loads
+
+    loads = user_context_loads()
     if cryptosuite in JCS_CRYPTOSUITES:
         check_undefined_terms(unsecured, "the document")
     data = hash_data(proof_config, unsecured, cryptosuite, hash_name)
-    if cache is not None and key is not None:
+    if cache is not None and key is not None and user_context_loads() == loads:
+        # A result that used a context the user supplied is that call's only: another call may supply other
+        # bytes for the same URL, and the cache is keyed by the document, not by the contexts it was read with.
         cache[key] = data.hex()
     return data
 

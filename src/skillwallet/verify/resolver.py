@@ -36,7 +36,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from skillwallet.errors import DocumentUnavailableError, InvalidInputError, NotFoundError, SkillwalletError
+from skillwallet.errors import (
+    DocumentUnavailableError,
+    InvalidInputError,
+    NotFoundError,
+    SkillwalletError,
+    UsageError,
+)
 
 #: Wallet collection holding supplied and cached documents.
 DOCUMENTS_COLLECTION = "documents"
@@ -54,6 +60,9 @@ SOURCE_KEPT = "kept"  # `documents add`: the user's own copy, kept until removed
 SOURCE_NETWORK = "fetched"  # fetched just now
 SOURCE_CACHE = "cached"  # fetched earlier and cached in the wallet
 SOURCE_IMPORTED = "from-import"  # a status list that came inside an `add`: status checks only
+
+#: ResolvedDocument.kind of a JSON-LD context the user supplied or kept (:meth:`DocumentResolver.user_context`).
+KIND_CONTEXT = "context"
 
 # The ``source`` of a record in the wallet's documents collection.
 SOURCE_ADDED = "added"  # `documents add`
@@ -214,11 +223,28 @@ def parse_document_options(values: Iterable[str]) -> dict[str, bytes]:
         if not url or not file_name:
             raise InvalidInputError(f"--document expects URL=FILE, got {value!r}")
         key = validate_document_url(url)
+        refuse_shipped_context(key)
         content = read_document_file(file_name)
         if key in supplied and supplied[key] != content:
             raise InvalidInputError(f"--document given twice for {key} with different files")
         supplied[key] = content
     return supplied
+
+
+def refuse_shipped_context(key: str) -> None:
+    """Refuse a document given for a URL whose JSON-LD context the package ships (:class:`UsageError`, exit 2).
+
+    The shipped copy always wins (it is what the VC and Open Badges contexts mean), so a document for its URL
+    would be ignored at best and, were it used, would let whoever wrote it change what a signature covers.
+    """
+    from skillwallet.verify.contexts import is_shipped
+
+    if is_shipped(key):
+        raise UsageError(
+            f"{key} is a JSON-LD context skillwallet ships; its own copy is always used, a document given for it "
+            "never is",
+            "leave it out: skillwallet verifies with its own pinned copy of this context",
+        )
 
 
 def parse_trust_anchor_options(values: Iterable[str]) -> dict[str, bytes]:
@@ -255,6 +281,7 @@ class ResolvedDocument:
     source: str
     sha256: str
     stored_at: str | None = None  # when a wallet copy (added or cached) was stored; None for fresh ones
+    kind: str | None = None  # KIND_CONTEXT for a JSON-LD context the user supplied; None for other documents
 
 
 class DocumentResolver:
@@ -351,6 +378,28 @@ class DocumentResolver:
         self.resolved[key] = found
         self.log.append(found)
         return document
+
+    def user_context(self, url: str) -> bytes | None:
+        """The JSON-LD context the user vouched for at ``url``: supplied for this call (``--document``) or kept
+        (``documents add``); never fetched, cached or imported, and never for a URL whose context the package
+        ships (the shipped copy always wins). Logged with its SHA-256 and kind "context". None when there is none.
+        """
+        from skillwallet.verify.contexts import is_shipped
+
+        key = normalize_document_url(url)
+        if is_shipped(url) or is_shipped(key):
+            return None
+        if key in self.supplied:
+            content, source, stored_at = self.supplied[key], SOURCE_SUPPLIED, None
+        else:
+            record = self._wallet_record(key)
+            if record is None or record[1] != SOURCE_ADDED:
+                return None
+            content, source, stored_at = record[0], SOURCE_KEPT, record[2]
+        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at, KIND_CONTEXT)
+        self.resolved[key] = found
+        self.log.append(found)
+        return content
 
     def trust_anchors(self) -> list[Any]:
         """The X.509 trust anchors the user chose: ``--trust-anchor`` files, then those kept in the wallet

@@ -380,8 +380,51 @@ def verify_credential(
     ``canonical_cache`` adds hashes computed elsewhere (see
     :func:`~skillwallet.verify.data_integrity.precompute_canonical_hashes`). ``status_cache`` (optional, a
     dict the caller keeps for one run) holds verified status list credentials, so a list shared by many
-    credentials is verified once.
+    credentials is verified once. JSON-LD contexts the package does not ship are taken from what the user
+    supplied to ``resolver`` (:meth:`~skillwallet.verify.resolver.DocumentResolver.user_context`), and a verdict
+    that used one says so (check ``contexts``: ``supplied by you``).
     """
+    from skillwallet.verify.jsonld import user_contexts
+
+    with user_contexts(resolver):
+        return _verify_credential(
+            cred, resolver=resolver, as_of=as_of, wallet=wallet, canonical_cache=canonical_cache,
+            status_cache=status_cache, _depth=_depth,
+        )
+
+
+#: The ``contexts`` check of a verdict that read the credential with a JSON-LD context the user supplied.
+CONTEXT_SUPPLIED = "supplied by you"
+
+
+def _note_user_contexts(verdict: Verdict, documents: list[dict[str, Any]]) -> None:
+    """The user's trust decision, never silent: a context they supplied shapes what the signed statements are
+    (JSON-LD 1.1 §3.1: the context maps the JSON's terms to IRIs), so a verdict that used one says so, with the
+    copy's SHA-256. The signature still covers the statements; which context produced them is the user's word."""
+    supplied = [d for d in documents if d.get("kind") == "context"]
+    if not supplied:
+        return
+    if verdict.checks.get("contexts") in (None, PASS):
+        verdict.checks["contexts"] = CONTEXT_SUPPLIED
+    for d in supplied:
+        how = "given with --document" if d.get("source") == "supplied" else "kept with `documents add`"
+        verdict.reasons.append(
+            f"context supplied by you: {d.get('url')} ({how}, sha256 {d.get('sha256')}); the credential's fields "
+            "mean what this copy says, which is your choice: the issuer's signature covers the statements read "
+            "with it, not the copy itself"
+        )
+
+
+def _verify_credential(
+    cred: Credential,
+    *,
+    resolver,
+    as_of: datetime,
+    wallet=None,
+    canonical_cache: dict[str, str] | None = None,
+    status_cache: dict | None = None,
+    _depth: int = 0,
+) -> Verdict:
     as_of = utc(as_of)
     status_lists = {} if status_cache is None else status_cache
     verdict = Verdict(checked_at=datetime.now(timezone.utc))
@@ -491,12 +534,14 @@ def verify_credential(
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
     if isinstance(log, list):
         details["documents"] = _documents_used(log[log_start:], details.pop("_list_documents", []))
+        _note_user_contexts(verdict, details["documents"])
     return verdict
 
 
 def _documents_used(entries, nested) -> list[dict[str, Any]]:
     """Each document this verdict relied on, once, with where it came from (supplied / kept / fetched /
-    cached / from-import) and, for a stored copy, when it was stored. ``nested``: the documents of status
+    cached / from-import) and, for a stored copy, when it was stored; a JSON-LD context the user supplied also
+    has ``kind`` "context" and its ``sha256``. ``nested``: the documents of status
     lists verified earlier in the run (their verdicts are shared, their documents still count)."""
     seen: dict[str, dict[str, Any]] = {}
     for entry in [*entries, *nested]:
@@ -504,6 +549,8 @@ def _documents_used(entries, nested) -> list[dict[str, Any]]:
         url = item.get("url")
         if isinstance(url, str) and url not in seen:
             seen[url] = {"url": url, "source": item.get("source"), "stored_at": item.get("stored_at")}
+            if item.get("kind") == "context":  # the user's copy of a JSON-LD context: which bytes were used
+                seen[url].update(kind="context", sha256=item.get("sha256"))
     return list(seen.values())
 
 
@@ -595,7 +642,16 @@ def verify_presentation(
     if vp.token is not None:
         finding, holder, structural_fail = _jwt_presentation_proof(vp, verdict, resolver, as_of, challenge, domain)
     else:
-        finding, holder, structural_fail = _ld_presentation_proof(document, verdict, resolver, as_of, challenge, domain)
+        from skillwallet.verify.jsonld import user_contexts
+
+        log = getattr(resolver, "log", None)
+        log_start = len(log) if isinstance(log, list) else 0
+        with user_contexts(resolver):
+            finding, holder, structural_fail = _ld_presentation_proof(
+                document, verdict, resolver, as_of, challenge, domain
+            )
+        if isinstance(log, list):
+            _note_user_contexts(verdict, _documents_used(log[log_start:], []))
     verdict.details["holder"] = holder
     verdict.checks.setdefault("expiry", NA)
     verdict.checks.setdefault("not_before", NA)
