@@ -95,10 +95,12 @@ def read_presentation(data: bytes) -> Presentation | None:
 
 
 def _read_presentation(data: bytes) -> Presentation | None:
-    from skillwallet.formats import baked, detect
+    from skillwallet.formats import detect
 
     kind = detect.sniff(data)
     container = None
+    if kind in (detect.PNG, detect.SVG):
+        from skillwallet.formats import baked  # only for an image that may carry a baked badge
     if kind == detect.PNG:
         try:
             text = baked.extract_png(data, "input").text
@@ -135,7 +137,6 @@ def _qr_text(image: bytes) -> bytes | None:
 
 def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | None:
     from skillwallet.formats import detect
-    from skillwallet.formats import jose as formats_jose
     from skillwallet.formats._common import load_json
 
     if data.lstrip(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")):
@@ -161,6 +162,8 @@ def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | Non
         return Presentation(document=document, form="json-ld", enveloped=enveloped)
     if detect.sniff_text(data) != detect.JWS:
         return None
+    from skillwallet.formats import jose as formats_jose
+
     token = formats_jose.decode_compact_jws(data.decode("ascii"), "input")
     if not is_presentation_claims(token.header, token.payload):
         return None
@@ -189,7 +192,7 @@ def parse_credential_bytes(
     files). ``fetch(url) -> bytes`` (optional) resolves linked OB 2.0 documents online. A CLR returns the
     CLR first and then each nested credential with ``parent_id`` set to the CLR's wallet id.
     """
-    from skillwallet.formats import baked, detect
+    from skillwallet.formats import detect
     from skillwallet.formats._common import fail
 
     if not isinstance(data, (bytes, bytearray)):
@@ -198,6 +201,8 @@ def parse_credential_bytes(
     if not data.strip():
         raise fail(source, "the file is empty")
     kind = detect.sniff(data)
+    if kind in (detect.PNG, detect.SVG):
+        from skillwallet.formats import baked  # only for an image that may carry a baked badge
     try:
         if kind == detect.PNG:
             try:

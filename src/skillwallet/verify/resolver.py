@@ -224,10 +224,9 @@ def parse_document_options(values: Iterable[str]) -> dict[str, bytes]:
 def parse_trust_anchor_options(values: Iterable[str]) -> dict[str, bytes]:
     """Read repeated ``--trust-anchor FILE`` options (PEM, one or several certificates, or DER) into
     ``{file name: bytes}``; a file that holds no certificate raises :class:`InvalidInputError`."""
-    from skillwallet.verify.x509 import CertificateError, load_certificates
-
     anchors: dict[str, bytes] = {}
     for value in values:
+        from skillwallet.verify.x509 import CertificateError, load_certificates  # only when anchors are given
         content = read_document_file(value)
         try:
             load_certificates(content, str(value))

@@ -453,13 +453,17 @@ def verify_credential(
 
     # ---- status ---------------------------------------------------------------------------------
     ob2_status = finding.details.get("status")
-    from skillwallet.verify.token_status import check_token_status, status_list_reference
+    token_status = None
+    if document is None:  # a JOSE credential: the token status list module is needed only here
+        from skillwallet.verify.token_status import status_list_reference
 
-    token_status = status_list_reference(claims) if document is None else None
+        token_status = status_list_reference(claims)
     if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS, "unknown"):
         checks["status"] = ob2_status
     elif token_status is not None:
         # IETF Token Status List: the signed `status` claim of an SD-JWT VC (or another JWT)
+        from skillwallet.verify.token_status import check_token_status
+
         list_issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else issuer
         outcome, status_reasons, status_details = check_token_status(
             token_status, issuer=list_issuer, resolver=resolver, as_of=as_of
@@ -514,10 +518,9 @@ def _context_index_version() -> str:
 
 
 def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdict: Verdict) -> str:
-    from skillwallet.verify import status
-
     if not entries:
         return NA
+    from skillwallet.verify import status
 
     def verify_list(data: bytes, when: datetime) -> Verdict:
         key = hashlib.sha256(data).hexdigest() + "@" + format_datetime(when)
