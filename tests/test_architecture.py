@@ -70,27 +70,10 @@ class Known:
     reason: str
 
 
-_VERIFY_READS_FORMATS = (
-    "verification reads the envelopes and presentations the formats parse (JWS JSON parts, enveloped payloads, "
-    "OB 2.0 hosted assertions); moving those readers below verify is work not yet done"
-)
-
 EXCEPTIONS = (
     Known("cycle", "skillwallet.cli.completion_gen", "skillwallet.cli.app",
           "completion_gen imports the app to read its command tree while app imports completion_gen to answer "
           "completion requests; broken when completion reads the command tree it is handed"),
-    Known("cycle", "skillwallet.verify.resolver", "skillwallet.verify.keys",
-          "the resolver checks a user-supplied DID with keys.did_syntax_problem while keys resolves did:web "
-          "and document URLs through the resolver; DID syntax belongs in a module both use"),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.parse", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.edc", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.ob2", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.jades", "skillwallet.formats.edc", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("private", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("private", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("cycle", "skillwallet.stacking.inference", "skillwallet.stacking.catalog",
           "the built-in skill inference reads the built-in offerings from the catalogue, whose Offering type lives "
           "in the optimiser, which evaluates with the inference; broken when Offering and the offerings loader "

@@ -182,7 +182,7 @@ def validate_document_url(url: str) -> str:
             raise InvalidInputError(str(exc)) from None
     if text.startswith("did:"):
         # a DID document of any other method, vouched for by the user (verify.keys.resolve_did_document)
-        from skillwallet.verify.keys import did_syntax_problem
+        from skillwallet.verify.did_syntax import did_syntax_problem
 
         problem = did_syntax_problem(text)
         if problem:

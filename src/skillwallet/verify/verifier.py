@@ -126,9 +126,9 @@ def _is_ob1(document: dict[str, Any] | None) -> bool:
     """An Open Badges 1.0 / 0.5 assertion (``uid`` and ``verify``, no OB 2.0 or VC context)."""
     if not isinstance(document, dict):
         return False
-    from skillwallet.formats import ob2
+    from skillwallet.verify.shapes import is_ob1_assertion, is_ob2_document
 
-    return ob2.is_ob1_assertion(document) and not ob2.is_ob2_document(document)
+    return is_ob1_assertion(document) and not is_ob2_document(document)
 
 
 def check_validity_window(
@@ -297,7 +297,7 @@ def _wild_family(document: dict[str, Any] | None) -> str | None:
     """``jades`` (a JWS in the JSON serialisation), ``blockcerts-<version>``, or None."""
     if document is None:
         return None
-    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.shapes import is_jws_json
     from skillwallet.verify.blockcerts import kind_of
 
     if is_jws_json(document):
@@ -309,7 +309,7 @@ def _wild_family(document: dict[str, Any] | None) -> str | None:
 def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer, resolver, as_of: datetime):
     """(finding, the credential document the dates and status are read from, the issuer id)."""
     if family == "jades":
-        from skillwallet.formats.edc import jws_json_parts
+        from skillwallet.verify.shapes import jws_json_parts
         from skillwallet.verify.jades import verify_jades
 
         try:
@@ -565,7 +565,7 @@ def verify_presentation(
     """Verify a Verifiable Presentation: the holder's proof, ``challenge``/``domain``, holder binding, and every
     credential inside it.
 
-    ``vp`` is a :class:`skillwallet.formats.Presentation` (what :func:`skillwallet.formats.read_presentation`
+    ``vp`` is a :class:`skillwallet.verify.shapes.Presentation` (what :func:`skillwallet.formats.read_presentation`
     found in a file: JSON-LD, a VC 1.1 JWT with a ``vp`` claim, a ``vp+jwt``, enveloped or not) or a JSON-LD
     presentation object. JSON-LD presentations are secured by Data Integrity proofs (proofPurpose
     ``authentication``, VC Data Integrity §2.1.1); JWT presentations by their JWS, signed by the holder (``iss``),
@@ -576,7 +576,7 @@ def verify_presentation(
     carries the challenge and domain asked for, and every credential whose subject is a DID is the holder's
     (check ``holder_binding``). A presentation without a proof is ``unsigned``, never verified.
     """
-    from skillwallet.formats import Presentation, is_presentation_document
+    from skillwallet.verify.shapes import Presentation, is_presentation_document
 
     as_of = utc(as_of)
     if not isinstance(vp, Presentation):
@@ -746,8 +746,7 @@ def did_of(value: Any) -> str | None:
 
 def subject_ids(item: Any) -> list[str]:
     """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
-    from skillwallet.formats.parse import envelope_payload
-    from skillwallet.formats._common import as_list, types_of
+    from skillwallet.verify.shapes import as_list, envelope_payload, types_of
 
     document: Any = None
     claims: dict[str, Any] = {}
@@ -808,7 +807,7 @@ def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFind
 def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict) -> Verdict:
     """One credential inside a presentation: a JSON-LD object, a compact JWS string, or a VC 2.0
     ``EnvelopedVerifiableCredential`` whose ``id`` is a ``data:`` URL carrying the token."""
-    from skillwallet.formats._common import types_of
+    from skillwallet.verify.shapes import types_of
 
     if isinstance(item, str):
         cred = Credential(format=FORMAT_VC_JWT if "~" not in item else FORMAT_SD_JWT, original=item.encode("utf-8"))
