@@ -9,8 +9,8 @@ document loader pyld has. ``pyld/__init__.py`` re-exports ``AioHttpDocumentLoade
 ``email``) and the SQLite-cached loader; ``pyld/jsonld.py`` itself probes ``requests`` then ``aiohttp`` for a
 default loader when it is first imported, and imports ``lxml.html`` for JSON-LD embedded in HTML. A verifier
 needs none of that: it reads contexts only through its own loader (``verify/jsonld.py``,
-``offline_document_loader``) and never HTML. Measured on the package's pinned pyld 3.3: ``import pyld`` ~150 ms
-cold, the three modules below ~35 ms.
+``offline_document_loader``) and never HTML. Measured with pyld 3.3 on Python 3.11: ``import pyld`` costs about
+three times what importing the modules below this way costs (~100 ms against ~30 ms above a bare interpreter).
 
 How, with nothing of pyld copied or patched:
 
@@ -47,8 +47,8 @@ class _PackageInitOnDemand(types.ModuleType):
     """The ``pyld`` package before its ``__init__`` ran: runs it on the first request for a name it lacks."""
 
     def __getattr__(self, name: str):
-        if name.startswith("__") or self.__dict__.get("_skillwallet_init_done"):
-            raise AttributeError(name)
+        if (name.startswith("__") and name != "__all__") or self.__dict__.get("_skillwallet_init_done"):
+            raise AttributeError(name)  # dunders the import system and inspect probe: never worth the loaders
         submodule = f"{self.__name__}.{name}"
         if submodule in sys.modules:  # being imported (pyld's modules import each other with ``from pyld import``)
             return sys.modules[submodule]
