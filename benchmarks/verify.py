@@ -179,7 +179,11 @@ def main() -> None:
         clr_doc = clr(issuer, key, vm)
         clr_file = Path(tmp) / "clr.json"
         clr_file.write_text(json.dumps(clr_doc))
-        env = dict(os.environ, SKILLWALLET_HOME=str(Path(tmp) / "home"), SKILLWALLET_OFFLINE="1")
+        # an installed package has its bytecode compiled (as the naive verifier's libraries have): keep it in the
+        # scratch folder, not the source tree
+        env = dict(os.environ, SKILLWALLET_HOME=str(Path(tmp) / "home"), SKILLWALLET_OFFLINE="1",
+                   PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
 
         def cold(path: Path, environment: dict | None = None) -> float:
             times = []
