@@ -70,24 +70,7 @@ class Known:
     reason: str
 
 
-_VERIFY_READS_FORMATS = (
-    "verification reads the envelopes and presentations the formats parse (JWS JSON parts, enveloped payloads, "
-    "OB 2.0 hosted assertions); moving those readers below verify is work not yet done"
-)
-
 EXCEPTIONS = (
-    Known("cycle", "skillwallet.verify.resolver", "skillwallet.verify.keys",
-          "the resolver checks a user-supplied DID with keys.did_syntax_problem while keys resolves did:web "
-          "and document URLs through the resolver; DID syntax belongs in a module both use"),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.parse", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.edc", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.verifier", "skillwallet.formats.ob2", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.jades", "skillwallet.formats.edc", _VERIFY_READS_FORMATS),
-    Known("upward", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("private", "skillwallet.verify.verifier", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
-    Known("private", "skillwallet.verify.jose", "skillwallet.formats._common", _VERIFY_READS_FORMATS),
     Known("upward", "skillwallet.skills.inventory", "skillwallet.stacking.inference",
           "the skills inventory defaults to the built-in catalogue inference, which the resume's skills summary "
           "(export/resume.py) relies on; export may not import stacking, so the CLI has to hand the inference "

@@ -117,8 +117,6 @@ def config_from_mapping(data: dict[str, Any], path: Path | None = None) -> Confi
 
 def load_config(path: Path | None = None) -> Config:
     """Read and validate the config file (``paths.config_file()`` by default); defaults when it is absent."""
-    import tomllib
-
     path = path or paths.config_file()
     try:
         raw = path.read_bytes()
@@ -128,6 +126,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: is a folder, expected a TOML file") from None
     except OSError as exc:
         raise StorageIOError(f"cannot read the config file {path}: {exc.strerror}") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -33,16 +33,24 @@ COMMAND_MODULES = (
     "everyday",  # expiring, doctor, config
 )
 
-app = typer.Typer(
-    name="skillwallet",
-    help="A local-first, encrypted skills passport: keep, verify, stack and prove your credentials.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+#: The module that registers each top-level command or group. A command line names its command first, so
+#: :func:`run` registers that one module and leaves the others unimported: the command-line parser is built only
+#: for what runs, and a module's own imports stay out of every other command (`list --json` need not load the
+#: verifier). A test checks this table against what each module registers.
+COMMAND_OWNERS = {
+    "init": "wallet", "unlock": "wallet", "lock": "wallet", "status": "wallet", "passwd": "wallet",
+    "backup": "wallet", "restore": "wallet",
+    "list": "credentials", "show": "credentials", "remove": "credentials", "tag": "credentials",
+    "untag": "credentials", "note": "credentials",
+    "add": "add",
+    "verify": "verify",
+    "documents": "documents",
+    "stack": "stack", "pathways": "stack", "offerings": "stack",
+    "skills": "skills",
+    "export": "export",
+    "profile": "profile",
+    "expiring": "everyday", "doctor": "everyday", "config": "everyday",
+}
 
 
 def _version_callback(value: bool) -> None:
@@ -51,7 +59,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     version: Optional[bool] = typer.Option(
@@ -71,8 +78,38 @@ def _root(
     ctx.obj = CliState(debug=debug, passphrase_file=passphrase_file)
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"skillwallet.cli.{_name}").register(app)
+def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    """The application with the commands of ``modules`` (``COMMAND_MODULES`` names), in the order given."""
+    application = typer.Typer(
+        name="skillwallet",
+        help="A local-first, encrypted skills passport: keep, verify, stack and prove your credentials.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        rich_markup_mode=None,
+    )
+    application.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"skillwallet.cli.{name}").register(application)
+    return application
+
+
+_apps: dict[tuple[str, ...], typer.Typer] = {}
+
+
+def _app_for(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    if modules not in _apps:
+        _apps[modules] = build_app(modules)
+    return _apps[modules]
+
+
+def __getattr__(name: str):
+    """``app``: the whole application (every command), built on first use (PEP 562)."""
+    if name == "app":
+        return _app_for()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 GLOBAL_OPTIONS = {"--passphrase-file": 1, "--debug": 0}  # option -> number of values it takes
@@ -112,11 +149,11 @@ def _closest(word: str, choices: list[str]) -> Optional[str]:
     return matches[0] if matches else None
 
 
-def _command_path(args: list[str]) -> str:
+def _command_path(args: list[str], application: Optional[typer.Typer] = None) -> str:
     """``skillwallet`` plus the command (and sub-command) names at the start of ``args``."""
     import typer.main
 
-    path, command = ["skillwallet"], typer.main.get_command(app)
+    path, command = ["skillwallet"], typer.main.get_command(application or _app_for())
     for token in args:
         if token.startswith("-"):
             if token.split("=", 1)[0] in GLOBAL_OPTIONS and GLOBAL_OPTIONS[token.split("=", 1)[0]] and "=" not in token:
@@ -130,14 +167,16 @@ def _command_path(args: list[str]) -> str:
     return " ".join(path)
 
 
-def usage_error_lines(exc: Exception, args: Optional[list[str]] = None) -> tuple[Optional[str], list[str]]:
+def usage_error_lines(
+    exc: Exception, args: Optional[list[str]] = None, application: Optional[typer.Typer] = None
+) -> tuple[Optional[str], list[str]]:
     """The ``error:`` message and ``hint:`` lines for one of the parser's own errors (None: show help instead)."""
     from typer._click import exceptions as click_errors
 
     if isinstance(exc, click_errors.NoArgsIsHelpError):
         return None, []
     ctx = getattr(exc, "ctx", None)
-    path = ctx.command_path if ctx is not None else _command_path(args or [])
+    path = ctx.command_path if ctx is not None else _command_path(args or [], application)
     help_hint = f"run '{path} -h' for its options and an example"
     if isinstance(exc, click_errors.NoSuchOption):
         option = exc.option_name
@@ -170,17 +209,34 @@ def usage_error_lines(exc: Exception, args: Optional[list[str]] = None) -> tuple
     return message[:1].lower() + message[1:], [help_hint]
 
 
+def _modules_for(args: list[str]) -> tuple[str, ...]:
+    """The command modules ``args`` (global options first, as :func:`hoist_global_options` leaves them) need: the
+    one that owns the command it names, or all of them (no command, an unknown one, the root's own options), so that
+    the root help and the "did you mean" hints see every command."""
+    index = 0
+    while index < len(args):
+        token = args[index]
+        name = token.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            index += 1 + (GLOBAL_OPTIONS[name] if "=" not in token else 0)
+            continue
+        owner = COMMAND_OWNERS.get(token)
+        return (owner,) if owner is not None else COMMAND_MODULES
+    return COMMAND_MODULES
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. The single error boundary."""
     if os.environ.get("_SKILLWALLET_COMPLETE"):
         # Shell completion request (issue 7): answered from the command tree, before any command runs.
         from skillwallet.cli.completion import answer_completion_request
 
-        return answer_completion_request(app)
+        return answer_completion_request(_app_for())
     args = hoist_global_options(list(args))
     debug = "--debug" in args
+    application = _app_for(_modules_for(args))
     try:
-        result = app(args=args, prog_name="skillwallet", standalone_mode=False)
+        result = application(args=args, prog_name="skillwallet", standalone_mode=False)
     except OperationInterrupted as exc:
         # Ctrl-C in a long operation: one line that says what was done and what to do next
         sys.stderr.write(safe_text("interrupted: " + "; ".join([exc.message, *exc.hints])) + "\n")
@@ -202,7 +258,7 @@ def run(args: list[str]) -> int:
         # The parser's own errors (unknown command or option, missing argument, bad value): the same one
         # `error:` line and a hint as every other bad command line, never click's usage block.
         try:
-            message, hints = usage_error_lines(exc, args)
+            message, hints = usage_error_lines(exc, args, application)
         except Exception:  # typer's internals changed shape: its own message, still as one line
             message, hints = safe_text(exc.format_message() if hasattr(exc, "format_message") else exc), []
         if message is None:  # a bare group (`skillwallet pathways`): its help, as asked for by no_args_is_help

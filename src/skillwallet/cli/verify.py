@@ -249,7 +249,6 @@ def verify_command(
     from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
-    from skillwallet.store.wallet import document_sha256
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options, parse_trust_anchor_options
     from skillwallet.verify.verifier import verify_credential, verify_presentation
 
@@ -295,7 +294,7 @@ def verify_command(
         for target in file_targets:
             path = Path(target).expanduser()
             data = _read_target(path)
-            from skillwallet.export.pdfcheck import is_pdf
+            from skillwallet.formats.detect import is_pdf
 
             if is_pdf(data):
                 results.extend(_check_pdf(data, target, resolver, when, challenge, domain, status_cache))
@@ -330,6 +329,8 @@ def verify_command(
 
         # ---- stored credentials -------------------------------------------------------------------
         if wallet is not None:
+            from skillwallet.store.wallet import document_sha256
+
             if all_:
                 stored = wallet.list_credentials()
             else:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from skillwallet.errors import InvalidInputError
 
-PDF_MAGIC = b"%PDF-"
 MAX_PDF_BYTES = 32 * 1024 * 1024
 MAX_PAGES = 100  # a resume of 200 credentials is about 40 pages
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
@@ -51,11 +50,6 @@ class ResumePdf:
     lines: list[ResumeLine] = field(default_factory=list)
     listed: int | None = None  # the count in the "Credentials (n ...)" heading
     qr_texts: list[str] = field(default_factory=list)
-
-
-def is_pdf(data: bytes) -> bool:
-    # PDF 1.7 §7.5.2: the header is the first line; readers accept it within the first 1024 bytes
-    return PDF_MAGIC in data[:1024]
 
 
 def compact(text: str | None) -> str:

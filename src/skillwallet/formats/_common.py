@@ -13,6 +13,14 @@ from typing import Any
 
 from skillwallet.errors import InvalidInputError
 from skillwallet.jsondepth import nests_deeper_than
+from skillwallet.verify.shapes import (  # noqa: F401 - this module's face for every format module
+    OB1_CONTEXTS,
+    OB2_CONTEXTS,
+    as_list,
+    contexts_of,
+    text_of,
+    types_of,
+)
 
 # JSON nesting deeper than this is refused before Python's recursion limit is anywhere near
 # (a credential is a few levels deep; thousands of levels are an attack or garbage).
@@ -21,11 +29,7 @@ MAX_JSON_DEPTH = 64
 # Context URLs that identify a document's family (first entry of @context).
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
-OB1_CONTEXTS = ("https://w3id.org/openbadges/v1",)
-
-
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# The Open Badges contexts and the JSON-LD value helpers are shared with verification (verify/shapes.py).
 
 
 def fail(source: str, reason: str) -> InvalidInputError:
@@ -68,44 +72,6 @@ def load_json(data: bytes | str, source: str, what: str = "JSON") -> Any:
     if nests_deeper_than(value, MAX_JSON_DEPTH):
         raise fail(source, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     return value
-
-
-def as_list(value: Any) -> list[Any]:
-    """JSON-LD lets any property be one value or an array: always give a list (``None`` → ``[]``)."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return [value]
-
-
-def text_of(value: Any) -> str | None:
-    """A display string from a plain string, a language map / value object, or ``None``.
-
-    JSON-LD allows ``{"@value": ..., "@language": ...}`` and arrays of them (VC 2.0 §11.1 language
-    and base direction); take the first usable one.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped or None
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, dict):
-        for key in ("@value", "value", "name"):
-            if key in value:
-                return text_of(value[key])
-        # a JSON-LD language map ({"en": "...", "de": "..."}, JSON-LD 1.1 §9.8): English first, else the first
-        if value and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in value):
-            return text_of(value.get("en")) or text_of(list(value.values()))
-        return None
-    if isinstance(value, list):
-        for item in value:
-            found = text_of(item)
-            if found:
-                return found
-    return None
 
 
 #: HTML elements whose tags are markup, not text (HTML Living Standard §4): issuers paste descriptions from
@@ -199,16 +165,6 @@ def number_of(value: Any) -> float | None:
     if number != number or number in (float("inf"), float("-inf")):
         return None
     return number
-
-
-def types_of(document: dict[str, Any]) -> list[str]:
-    """The declared types (``type`` or ``@type``) as a list of strings."""
-    raw = document.get("type", document.get("@type"))
-    return [t for t in as_list(raw) if isinstance(t, str)]
-
-
-def contexts_of(document: dict[str, Any]) -> list[Any]:
-    return as_list(document.get("@context"))
 
 
 def content_id(prefix: str, payload: bytes) -> str:

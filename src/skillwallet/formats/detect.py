@@ -23,6 +23,7 @@ UNKNOWN = "unknown"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+PDF_MAGIC = b"%PDF-"
 
 _B64URL = r"[A-Za-z0-9_-]"
 # header.payload.signature; the signature may be empty only for an unsecured JWS, which we refuse later.
@@ -53,6 +54,12 @@ def sniff(data: bytes) -> str:
             return SVG
         return UNKNOWN
     return sniff_text(data)
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether ``data`` is a PDF (a resume ``verify`` checks against the proof it carries), not a credential."""
+    # PDF 1.7 §7.5.2: the header is the first line; readers accept it within the first 1024 bytes
+    return PDF_MAGIC in data[:1024]
 
 
 def sniff_text(data: bytes | str) -> str:

@@ -18,56 +18,12 @@ from typing import Any
 
 from skillwallet.formats._common import fail
 from skillwallet.model import Credential, Issuer, Skill, parse_datetime
+from skillwallet.verify.shapes import is_jws_json, jws_json_parts  # noqa: F401 - shared with verification
 
 FORMAT_EDC = "edc"
 EDC_CONTEXT_MARK = "data.europa.eu/snb/model/context"
 EDC_TYPES = ("EuropeanDigitalCredential", "EuropassCredential")
 MAX_SKILLS = 200
-
-
-def is_jws_json(document: Any) -> bool:
-    """A JWS in the JSON serialisation (RFC 7515 §7.2.1 general, §7.2.2 flattened)."""
-    if not isinstance(document, dict) or "payload" not in document:
-        return False
-    if isinstance(document.get("signatures"), list):
-        return True
-    return "signature" in document and ("protected" in document or "header" in document)
-
-
-def jws_json_parts(document: dict[str, Any]) -> tuple[dict[str, Any], str, str, dict[str, Any], bytes]:
-    """(protected header, protected segment, signature segment, unprotected header, payload bytes) of the first
-    signature; raises ``ValueError`` for a malformed envelope."""
-    from skillwallet.verify.keys import b64url_decode
-
-    if isinstance(document.get("signatures"), list):
-        if not document["signatures"] or not isinstance(document["signatures"][0], dict):
-            raise ValueError("the JWS has no signature")
-        entry = document["signatures"][0]
-    else:
-        entry = document
-    protected_segment = entry.get("protected")
-    signature_segment = entry.get("signature")
-    if not isinstance(protected_segment, str) or not isinstance(signature_segment, str):
-        raise ValueError("the JWS signature has no protected header or no signature")
-    try:
-        header = json.loads(b64url_decode(protected_segment))
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError("the JWS protected header is not base64url JSON") from None
-    if not isinstance(header, dict):
-        raise ValueError("the JWS protected header is not a JSON object")
-    unprotected = entry.get("header") if isinstance(entry.get("header"), dict) else {}
-    payload = document.get("payload")
-    if not isinstance(payload, str):
-        raise ValueError("the JWS payload is not a string")
-    if header.get("b64") is False or payload.lstrip().startswith("{"):
-        # RFC 7797 §3: the payload as is ("{" is no base64url character, so a JSON payload is never encoded)
-        payload_bytes = payload.encode("utf-8")
-    else:
-        try:
-            payload_bytes = b64url_decode(payload)
-        except ValueError:
-            raise ValueError("the JWS payload is not base64url") from None
-    return header, protected_segment, signature_segment, unprotected, payload_bytes
 
 
 def is_edc_document(document: Any) -> bool:

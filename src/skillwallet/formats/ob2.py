@@ -12,11 +12,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from skillwallet.formats._common import (
-    OB1_CONTEXTS,
-    OB2_CONTEXTS,
     canonical_json_bytes,
     content_id,
-    contexts_of,
     fail,
     id_of,
     load_json,
@@ -34,32 +31,13 @@ from skillwallet.formats.ob3 import (
 )
 from skillwallet.formats.recipient import identity_matches
 from skillwallet.model import FORMAT_OB2, Credential, Issuer, parse_datetime
+from skillwallet.verify.shapes import is_ob1_assertion, is_ob2_document  # shared with verification
 
 Fetch = Callable[[str], bytes]
 
 
-def is_ob2_document(document: dict[str, Any]) -> bool:
-    """An OB 2.0 document: the OB v2 context, or an ``Assertion`` type with ``badge`` (context-less exports)."""
-    contexts = contexts_of(document)
-    if any(c in OB2_CONTEXTS for c in contexts if isinstance(c, str)):
-        return True
-    types = types_of(document)
-    return "Assertion" in types and "badge" in document
-
-
 def is_ob2_assertion(document: dict[str, Any]) -> bool:
     return is_ob2_document(document) and ("Assertion" in types_of(document) or "badge" in document)
-
-
-def is_ob1_assertion(document: dict[str, Any]) -> bool:
-    """OB 1.x: ``uid`` + ``verify`` + ``badge`` (1.0/1.1), or the v1 context."""
-    contexts = contexts_of(document)
-    if any(c in OB1_CONTEXTS for c in contexts if isinstance(c, str)):
-        return True
-    if "uid" in document and "badge" in document and ("verify" in document or "recipient" in document):
-        return True
-    badge = document.get("badge")  # OB 0.5: the BadgeClass is embedded and carries its spec version
-    return isinstance(badge, dict) and "recipient" in document and str(badge.get("version", "")).startswith("0.")
 
 
 class _Linker:

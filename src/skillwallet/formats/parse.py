@@ -8,7 +8,6 @@ message that starts with the source name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from skillwallet.errors import InvalidInputError, SkillwalletError
@@ -19,66 +18,18 @@ from skillwallet.model import (
     FORMAT_VC_JWT,
     Credential,
 )
+from skillwallet.verify.shapes import (  # the one decision of what is a presentation, shared with verification
+    ENVELOPED_VP_TYPE,
+    Presentation,
+    envelope_payload,
+    is_presentation_claims,
+    is_presentation_document,
+    presentation_types,
+)
 
 __all__ = ["Presentation", "parse_credential_bytes", "parse_text", "read_presentation", "related_documents"]
 
 Fetch = Callable[[str], bytes]
-
-#: The types that make a JSON object a presentation (VC Data Model 2.0 §4.13 and §4.13.1).
-VP_TYPE = "VerifiablePresentation"
-ENVELOPED_VP_TYPE = "EnvelopedVerifiablePresentation"
-#: JWT ``typ`` values of a presentation: VC-JOSE-COSE §3.2 (vp+jwt) and its media type spelling.
-VP_JWT_TYPS = ("vp+jwt", "application/vp+jwt")
-
-
-@dataclass
-class Presentation:
-    """A Verifiable Presentation as found in a file, whatever its shape.
-
-    ``form`` is ``json-ld`` (a JSON-LD presentation, secured by Data Integrity proofs if at all), ``jwt-vp``
-    (VC Data Model 1.1 §6.3.1: a JWT whose ``vp`` claim is the presentation, ``iss`` the holder) or
-    ``vp+jwt`` (VC-JOSE-COSE §3.2: the JWT payload is the presentation). ``token`` is the compact JWS for the JWT forms.
-    ``problem`` says why a file that is a presentation cannot be read as one (it is then judged invalid).
-    """
-
-    document: dict[str, Any]
-    form: str
-    token: str | None = None
-    enveloped: bool = False
-    container: str | None = None  # "png" / "svg" (a baked badge) or "qr" when it came out of an image
-    problem: str | None = None
-
-
-def presentation_types(document: dict[str, Any]) -> set[str]:
-    """Every type a JSON object declares under ``type`` *and* ``@type`` (each a string or a list).
-
-    Both spellings count: the VC 2.0 context aliases ``type`` to ``@type``, so a document must not be a
-    credential under one spelling and a presentation under the other.
-    """
-    from skillwallet.formats._common import as_list
-
-    found: set[str] = set()
-    for key in ("type", "@type"):
-        found.update(t for t in as_list(document.get(key)) if isinstance(t, str))
-    return found
-
-
-def is_presentation_document(document: Any) -> bool:
-    """A JSON object that is a presentation: typed VerifiablePresentation or EnvelopedVerifiablePresentation.
-
-    The one decision for every component: a document typed both a presentation and a credential is a
-    presentation (its holder's proof is checked), never a credential that skips it.
-    """
-    return isinstance(document, dict) and bool(presentation_types(document) & {VP_TYPE, ENVELOPED_VP_TYPE})
-
-
-def is_presentation_claims(header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    """A JWT that is a presentation: a ``vp`` claim (VC 1.1 §6.3.1), a ``vp+jwt`` typ, a presentation payload."""
-    typ = header.get("typ")
-    if "vp" in payload or (isinstance(typ, str) and typ.lower() in VP_JWT_TYPS):
-        return True
-    return is_presentation_document(payload)
-
 
 def read_presentation(data: bytes) -> Presentation | None:
     """The presentation ``data`` holds, or None when it holds none: the one function that decides it.
@@ -95,10 +46,12 @@ def read_presentation(data: bytes) -> Presentation | None:
 
 
 def _read_presentation(data: bytes) -> Presentation | None:
-    from skillwallet.formats import baked, detect
+    from skillwallet.formats import detect
 
     kind = detect.sniff(data)
     container = None
+    if kind in (detect.PNG, detect.SVG):
+        from skillwallet.formats import baked  # only for an image that may carry a baked badge
     if kind == detect.PNG:
         try:
             text = baked.extract_png(data, "input").text
@@ -135,7 +88,6 @@ def _qr_text(image: bytes) -> bytes | None:
 
 def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | None:
     from skillwallet.formats import detect
-    from skillwallet.formats import jose as formats_jose
     from skillwallet.formats._common import load_json
 
     if data.lstrip(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")):
@@ -161,6 +113,8 @@ def _presentation_in_text(data: bytes, *, enveloped: bool) -> Presentation | Non
         return Presentation(document=document, form="json-ld", enveloped=enveloped)
     if detect.sniff_text(data) != detect.JWS:
         return None
+    from skillwallet.formats import jose as formats_jose
+
     token = formats_jose.decode_compact_jws(data.decode("ascii"), "input")
     if not is_presentation_claims(token.header, token.payload):
         return None
@@ -224,7 +178,7 @@ def _parse_credential_bytes(
     fetch: Fetch | None = None,
     holder_ids: list[str] = (),
 ) -> list[Credential]:
-    from skillwallet.formats import baked, detect
+    from skillwallet.formats import detect
     from skillwallet.formats._common import fail
 
     if not isinstance(data, (bytes, bytearray)):
@@ -233,6 +187,8 @@ def _parse_credential_bytes(
     if not data.strip():
         raise fail(source, "the file is empty")
     kind = detect.sniff(data)
+    if kind in (detect.PNG, detect.SVG):
+        from skillwallet.formats import baked  # only for an image that may carry a baked badge
     try:
         if kind == detect.PNG:
             try:
@@ -542,24 +498,6 @@ def _token_lines(data: bytes) -> list[str]:
     if all(detect.sniff_text(line) in (detect.JWS, detect.SD_JWT) for line in lines):
         return lines
     return []
-
-
-def envelope_payload(envelope: dict[str, Any]) -> bytes | None:
-    """The secured credential inside a VC 2.0 EnvelopedVerifiableCredential: its ``id`` is a data: URL (RFC 2397)."""
-    import base64
-    import binascii
-    from urllib.parse import unquote
-
-    url = envelope.get("id") if isinstance(envelope.get("id"), str) else ""
-    if not url.startswith("data:") or "," not in url:
-        return None
-    header, payload = url[5:].split(",", 1)
-    if header.endswith(";base64"):
-        try:
-            return base64.b64decode(unquote(payload), validate=True)
-        except (binascii.Error, ValueError):
-            return None
-    return unquote(payload).encode("utf-8")
 
 
 def _wrapped_credentials(document: dict[str, Any]) -> list[Any] | None:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 INDEX_FILE = "index.json"
@@ -44,6 +44,13 @@ class ShippedContext:
 
 
 def _data_dir():
+    # The package's own folder when it is one (any pip or editable install): importlib.resources would import its
+    # readers and zipfile first, about a tenth of a cold `verify FILE`. A package inside a zip goes through it.
+    folder = Path(__file__).resolve().parent.parent / "data" / "contexts"
+    if folder.is_dir():
+        return folder
+    from importlib import resources
+
     return resources.files("skillwallet") / "data" / "contexts"
 
 

@@ -269,10 +269,11 @@ def _signature_scheme(suite: str, public_key: Any, vm: str):
     The key type must be the suite's (eddsa: Ed25519; ecdsa: P-256 or P-384): checking a proof with any
     other kind of key is algorithm confusion, refused before any signature arithmetic.
     """
-    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if suite in ECDSA_CRYPTOSUITES:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         curve = getattr(getattr(public_key, "curve", None), "name", None)
         if not isinstance(public_key, ec.EllipticCurvePublicKey) or curve not in _ECDSA_CURVES:
             raise ProofError(f"{suite} needs a P-256 or P-384 key; {vm} is a {key_kind(public_key)}", check="key")

@@ -54,7 +54,7 @@ def _certificate_names(certificate: Any) -> set[str]:
 
 
 def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime) -> SignatureFinding:
-    from skillwallet.formats.edc import jws_json_parts
+    from skillwallet.verify.shapes import jws_json_parts
     from skillwallet.verify import x509 as chains
     from skillwallet.verify.jose import (
         SUPPORTED_ALGORITHMS,

@@ -1039,7 +1039,7 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
     title, description, issuer and achievement id taken from them) must be theirs, every field shown compared
     whole: comparing ids alone lets a rewritten "Doctor of Medicine" BadgeClass pass under a real badge's id.
     """
-    from skillwallet.formats._common import text_of
+    from skillwallet.verify.shapes import text_of
 
     local: dict[str, Any] = {}
     try:

@@ -287,7 +287,7 @@ def _processor(**kwargs):
     global _processor_class, _processed_contexts
     if _processor_class is None:
         from cachetools import LRUCache
-        from pyld import jsonld
+        from skillwallet.verify._pyld import jsonld
 
         _processed_contexts = LRUCache(maxsize=_PROCESSED_CONTEXT_CACHE_SIZE)
 
@@ -328,7 +328,7 @@ def _processor(**kwargs):
 def _context_resolver():
     global _resolved_contexts
     from cachetools import LRUCache
-    from pyld.context_resolver import ContextResolver
+    from skillwallet.verify._pyld import ContextResolver
 
     if _resolved_contexts is None:
         _resolved_contexts = LRUCache(maxsize=_RESOLVED_CONTEXT_CACHE_SIZE)
@@ -602,7 +602,7 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     Raises :class:`UnsignedJsonError` (a :class:`JsonLdError`) first when the document uses a construct that
     keeps JSON without a signed triple (:func:`unsigned_json_constructs`).
     """
-    from pyld import jsonld
+    from skillwallet.verify._pyld import jsonld
 
     unsigned = unsigned_json_constructs(document)
     if unsigned:
@@ -665,7 +665,7 @@ def _blank_node_properties(node: Any, found: list[str] | None = None, depth: int
 def _expanded_to_rdf(processor, expanded: list[Any]) -> dict[str, Any]:
     """The RDF dataset of an already expanded document: JSON-LD 1.1 API §8.1 "Deserialize JSON-LD to RDF",
     without pyld's ``to_rdf`` expanding the expanded form a second time (a third of the cost)."""
-    from pyld import jsonld
+    from skillwallet.verify._pyld import jsonld
 
     create_node_map = getattr(processor, "_create_node_map", None)
     graph_to_rdf = getattr(processor, "_graph_to_rdf", None)

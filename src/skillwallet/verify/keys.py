@@ -30,6 +30,7 @@ from typing import Any
 
 from skillwallet.errors import DocumentUnavailableError
 from skillwallet.verify.base import BOUND, SELF_ASSERTED, KeyResolutionError, ResolvedKey
+from skillwallet.verify.did_syntax import did_syntax_problem
 
 #: Verification relationships of DID Core §5.3.
 VERIFICATION_RELATIONSHIPS = (
@@ -378,23 +379,6 @@ def resolve_did_document(did: str, resolver: Any) -> dict[str, Any]:
     raise KeyResolutionError(
         f"unsupported DID method: did:{method} (supply its DID document with --document {did}=FILE)", unsupported=True
     )
-
-
-# W3C DID Core §3.1 "DID Syntax": did = "did:" method-name ":" method-specific-id; method-name = 1*method-char
-# (%x61-7A / DIGIT); method-specific-id = *( *idchar ":" ) 1*idchar; idchar = ALPHA / DIGIT / "." / "-" / "_" /
-# pct-encoded. A DID URL may add a path, query and fragment (§3.2), which are cut off before the check.
-_DID_SYNTAX = re.compile(r"^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$")
-
-
-def did_syntax_problem(did_url: str) -> str | None:
-    """Why ``did_url`` is not a DID (URL), or None. A doubled ``did:did:`` prefix is syntactically a method named
-    "did", which no DID method is: it is a mistake in the credential, reported as such."""
-    did = re.split(r"[/?#]", did_url, maxsplit=1)[0]
-    if did.startswith("did:did:"):
-        return "the 'did:' prefix is repeated"
-    if not _DID_SYNTAX.match(did):
-        return "not DID syntax (W3C DID Core §3.1)"
-    return None
 
 
 def _fetch_json(resolver: Any, url: str) -> dict[str, Any]:

@@ -106,8 +106,7 @@ def check_node_map_work(expanded: Any) -> None:
 def _bounded_class():
     import copy
 
-    from pyld.canon import URDNA2015
-    from pyld.identifier_issuer import IdentifierIssuer
+    from skillwallet.verify._pyld import IdentifierIssuer, URDNA2015
 
     class BoundedURDNA2015(URDNA2015):
         """pyld's URDNA2015 with the work counted (module docstring)."""

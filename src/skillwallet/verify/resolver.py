@@ -191,7 +191,7 @@ def validate_document_url(url: str) -> str:
             raise InvalidInputError(str(exc)) from None
     if text.startswith("did:"):
         # a DID document of any other method, vouched for by the user (verify.keys.resolve_did_document)
-        from skillwallet.verify.keys import did_syntax_problem
+        from skillwallet.verify.did_syntax import did_syntax_problem
 
         problem = did_syntax_problem(text)
         if problem:
@@ -250,10 +250,9 @@ def refuse_shipped_context(key: str) -> None:
 def parse_trust_anchor_options(values: Iterable[str]) -> dict[str, bytes]:
     """Read repeated ``--trust-anchor FILE`` options (PEM, one or several certificates, or DER) into
     ``{file name: bytes}``; a file that holds no certificate raises :class:`InvalidInputError`."""
-    from skillwallet.verify.x509 import CertificateError, load_certificates
-
     anchors: dict[str, bytes] = {}
     for value in values:
+        from skillwallet.verify.x509 import CertificateError, load_certificates  # only when anchors are given
         content = read_document_file(value)
         try:
             load_certificates(content, str(value))

@@ -126,9 +126,9 @@ def _is_ob1(document: dict[str, Any] | None) -> bool:
     """An Open Badges 1.0 / 0.5 assertion (``uid`` and ``verify``, no OB 2.0 or VC context)."""
     if not isinstance(document, dict):
         return False
-    from skillwallet.formats import ob2
+    from skillwallet.verify.shapes import is_ob1_assertion, is_ob2_document
 
-    return ob2.is_ob1_assertion(document) and not ob2.is_ob2_document(document)
+    return is_ob1_assertion(document) and not is_ob2_document(document)
 
 
 def check_validity_window(
@@ -297,7 +297,7 @@ def _wild_family(document: dict[str, Any] | None) -> str | None:
     """``jades`` (a JWS in the JSON serialisation), ``blockcerts-<version>``, or None."""
     if document is None:
         return None
-    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.shapes import is_jws_json
     from skillwallet.verify.blockcerts import kind_of
 
     if is_jws_json(document):
@@ -309,7 +309,7 @@ def _wild_family(document: dict[str, Any] | None) -> str | None:
 def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer, resolver, as_of: datetime):
     """(finding, the credential document the dates and status are read from, the issuer id)."""
     if family == "jades":
-        from skillwallet.formats.edc import jws_json_parts
+        from skillwallet.verify.shapes import jws_json_parts
         from skillwallet.verify.jades import verify_jades
 
         try:
@@ -496,13 +496,17 @@ def _verify_credential(
 
     # ---- status ---------------------------------------------------------------------------------
     ob2_status = finding.details.get("status")
-    from skillwallet.verify.token_status import check_token_status, status_list_reference
+    token_status = None
+    if document is None:  # a JOSE credential: the token status list module is needed only here
+        from skillwallet.verify.token_status import status_list_reference
 
-    token_status = status_list_reference(claims) if document is None else None
+        token_status = status_list_reference(claims)
     if cred.format == FORMAT_OB2 and ob2_status in ("revoked", PASS, "unknown"):
         checks["status"] = ob2_status
     elif token_status is not None:
         # IETF Token Status List: the signed `status` claim of an SD-JWT VC (or another JWT)
+        from skillwallet.verify.token_status import check_token_status
+
         list_issuer = claims.get("iss") if isinstance(claims.get("iss"), str) else issuer
         outcome, status_reasons, status_details = check_token_status(
             token_status, issuer=list_issuer, resolver=resolver, as_of=as_of
@@ -561,10 +565,9 @@ def _context_index_version() -> str:
 
 
 def _status(entries, issuer, resolver, as_of, wallet, depth, status_lists, verdict: Verdict) -> str:
-    from skillwallet.verify import status
-
     if not entries:
         return NA
+    from skillwallet.verify import status
 
     def verify_list(data: bytes, when: datetime) -> Verdict:
         key = hashlib.sha256(data).hexdigest() + "@" + format_datetime(when)
@@ -609,7 +612,7 @@ def verify_presentation(
     """Verify a Verifiable Presentation: the holder's proof, ``challenge``/``domain``, holder binding, and every
     credential inside it.
 
-    ``vp`` is a :class:`skillwallet.formats.Presentation` (what :func:`skillwallet.formats.read_presentation`
+    ``vp`` is a :class:`skillwallet.verify.shapes.Presentation` (what :func:`skillwallet.formats.read_presentation`
     found in a file: JSON-LD, a VC 1.1 JWT with a ``vp`` claim, a ``vp+jwt``, enveloped or not) or a JSON-LD
     presentation object. JSON-LD presentations are secured by Data Integrity proofs (proofPurpose
     ``authentication``, VC Data Integrity §2.1.1); JWT presentations by their JWS, signed by the holder (``iss``),
@@ -620,7 +623,7 @@ def verify_presentation(
     carries the challenge and domain asked for, and every credential whose subject is a DID is the holder's
     (check ``holder_binding``). A presentation without a proof is ``unsigned``, never verified.
     """
-    from skillwallet.formats import Presentation, is_presentation_document
+    from skillwallet.verify.shapes import Presentation, is_presentation_document
 
     as_of = utc(as_of)
     if not isinstance(vp, Presentation):
@@ -799,8 +802,7 @@ def did_of(value: Any) -> str | None:
 
 def subject_ids(item: Any) -> list[str]:
     """The ids of an embedded credential's subjects (JSON-LD, VC-JWT ``vc``/``sub``, vc+jwt, SD-JWT ``sub``)."""
-    from skillwallet.formats.parse import envelope_payload
-    from skillwallet.formats._common import as_list, types_of
+    from skillwallet.verify.shapes import as_list, envelope_payload, types_of
 
     document: Any = None
     claims: dict[str, Any] = {}
@@ -861,7 +863,7 @@ def _holder_binding(items: list[Any], holder: str | None, finding: SignatureFind
 def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict) -> Verdict:
     """One credential inside a presentation: a JSON-LD object, a compact JWS string, or a VC 2.0
     ``EnvelopedVerifiableCredential`` whose ``id`` is a ``data:`` URL carrying the token."""
-    from skillwallet.formats._common import types_of
+    from skillwallet.verify.shapes import types_of
 
     if isinstance(item, str):
         cred = Credential(format=FORMAT_VC_JWT if "~" not in item else FORMAT_SD_JWT, original=item.encode("utf-8"))
