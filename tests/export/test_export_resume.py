@@ -366,6 +366,50 @@ def _baselines(data: bytes) -> list[tuple[int, float, str]]:
     return found
 
 
+def _link_spans(data: bytes) -> list[tuple[float, float]]:
+    """(left, right) of every link annotation, in page order, to a hundredth of a point."""
+    spans = []
+    for page in _pdf_reader(data).pages:
+        for annotation in page.get("/Annots") or []:
+            rect = [float(v) for v in annotation.get_object()["/Rect"]]
+            spans.append((round(rect[0], 2), round(rect[2], 2)))
+    return spans
+
+
+def test_plain_line_widths_are_reportlabs_to_the_last_bit() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from skillwallet.export import pdf
+
+    pdf.register_fonts()
+    texts = ["Wallet id c0ffee000041", "Skills: Kubernetes, Cloud Native", "✓ Verified", " \u00a0·\u00a0 Issued 3 Mar 2024",
+             "Ünïcödé — “quotes” … ½ €", "高级 not in DejaVu: the default advance", "", "x" * 500]
+    for font in (pdf.FONT, pdf.FONT_BOLD):
+        for size in (7.8, 9.2, 10.5, 8):
+            for text in texts:
+                assert pdf._string_width(text, font, size) == stringWidth(text, font, size), (font, size, text)
+
+
+def test_resume_embeds_only_the_regular_and_bold_faces() -> None:
+    """Nothing in a resume is italic (all text is escaped before it reaches a Paragraph), so the oblique face is
+    neither parsed nor embedded; an italic asked for anyway is drawn upright, not a missing-font error."""
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.platypus import Paragraph
+
+    from skillwallet.export import pdf
+
+    data = render_pdf(_model())
+    fonts = set()
+    for page in _pdf_reader(data).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Oblique" not in name for name in fonts)
+    assert any(name.endswith("DejaVuSans") for name in fonts) and any(name.endswith("DejaVuSans-Bold") for name in fonts)
+    assert tt2ps(pdf.FONT, 0, 1) == pdf.FONT and tt2ps(pdf.FONT, 1, 1) == pdf.FONT_BOLD
+    styles = pdf.paragraph_styles()
+    Paragraph("<i>upright</i> <b><i>bold</i></b>", styles["body"]).wrap(300, 100)
+
+
 def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     from skillwallet.export import pdf
 
@@ -395,6 +439,9 @@ def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     assert _baselines(plain) == _baselines(paragraphs)  # every line of text at the same height on the page
     assert "Distinction" in words(plain) and "高级软件工程师证书" in _pdf_text(plain)
     assert _pdf_link_uris(plain) == _pdf_link_uris(paragraphs)
+    # each link spans its words from the same left edge to the same right edge: the runs are measured as
+    # reportlab measures a Paragraph's words
+    assert _link_spans(plain) == _link_spans(paragraphs) and len(_link_spans(plain)) >= len(credentials)
     assert "https://issuer.example.org" in _pdf_link_uris(plain)
     assert sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
         sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)

@@ -34,7 +34,6 @@ SEPARATOR = "rgb(154,165,177)"  # #9aa5b1
 
 FONT = "SWSans"
 FONT_BOLD = "SWSans-Bold"
-FONT_ITALIC = "SWSans-Oblique"
 # CID fallbacks (reportlab ships their metrics; readers supply the glyphs): Simplified Chinese covers Han
 # ideographs, Japanese kana need a Japanese font, Hangul a Korean one.
 CJK_HAN = "STSong-Light"
@@ -65,7 +64,10 @@ def register_fonts() -> frozenset[int]:
     from reportlab.pdfbase.ttfonts import TTFont
 
     folder = files("skillwallet").joinpath("data/export/fonts")
-    faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+    # Regular and bold only: nothing in a resume is set in italics (all text goes through escape(), so no <i>
+    # reaches a Paragraph), and parsing a TrueType font costs about 8 ms each. Should an italic ever be asked
+    # for, the family's italic falls back to the upright faces rather than to a font that is not registered.
+    faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
     regular = None
     for name, filename in faces.items():
         font = TTFont(name, io.BytesIO(folder.joinpath(filename).read_bytes()))
@@ -74,7 +76,7 @@ def register_fonts() -> frozenset[int]:
             regular = font
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
-    addMapping(FONT, 0, 1, FONT_ITALIC)
+    addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 1, FONT_BOLD)
     for cid in (CJK_HAN, CJK_KANA, CJK_HANGUL):
         pdfmetrics.registerFont(UnicodeCIDFont(cid))
@@ -386,8 +388,6 @@ class _PlainLines:
 
     @classmethod
     def make(cls, lines: list[list[_Run]], style, width: float) -> "_PlainLines | None":
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         covered = _covered_characters()
         measured = []
         for runs in lines:
@@ -395,7 +395,7 @@ class _PlainLines:
             if (not text or text[0] == " " or text[-1] == " " or "  " in text
                     or not text.replace("\u00a0", " ").isprintable() or not covered.issuperset(text)):
                 return None
-            widths = [stringWidth(run.text, run.font, run.size) for run in runs]
+            widths = [_string_width(run.text, run.font, run.size) for run in runs]
             if sum(widths) > width - 1:  # a line the Paragraph would wrap (1 pt of margin for rounding)
                 return None
             measured.append((runs, widths))
@@ -405,8 +405,6 @@ class _PlainLines:
         return available_width, self.height
 
     def drawOn(self, canvas, x: float, y: float) -> None:
-        from reportlab.pdfbase.pdfmetrics import getAscentDescent
-
         # a Paragraph's first baseline is its first line's largest font size below the top, then one leading
         # per line (reportlab: rl_config.paraFontSizeHeightOffset, no autoLeading)
         baseline = y + self.height - max(run.size for run in self.lines[0][0])
@@ -423,14 +421,43 @@ class _PlainLines:
                 if color != run.color:
                     color = run.color
                     text.setFillColor(_color(run.color))
-                text.textOut(run.text)
+                # what textOut does, without measuring the run a second time: its width is known
+                text._code.append(text._formatText(run.text))
+                text._x += width
                 if run.url:
-                    ascent, descent = getAscentDescent(run.font, run.size)
+                    ascent, descent = _ascent_descent(run.font, run.size)
                     canvas.linkURL(run.url, (left, baseline + descent, left + width, baseline + ascent),
                                    relative=1, kind="URI")
                 left += width
             baseline -= self.style.leading
         canvas.drawText(text)
+
+
+@lru_cache(maxsize=8)
+def _width_table(font_name: str):
+    """(glyph advance by code point .get, default advance) of a registered TrueType font, in 1/1000 em."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    face = getFont(font_name).face
+    return face.charWidths.get, face.defaultWidth
+
+
+def _string_width(text: str, font_name: str, size: float) -> float:
+    """``pdfmetrics.stringWidth`` for the TrueType faces of :func:`register_fonts`, to the same float: the same
+    advances summed in the same order and scaled by the same expression, with the per-character loop in C
+    (map over ``ord``) rather than reportlab's pure-Python generator, which took a tenth of a long resume's
+    rendering without its optional C accelerator."""
+    from itertools import repeat
+
+    get, default = _width_table(font_name)
+    return 0.001 * size * sum(map(get, map(ord, text), repeat(default)))
+
+
+@lru_cache(maxsize=16)
+def _ascent_descent(font_name: str, size: float) -> tuple[float, float]:
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent
+
+    return getAscentDescent(font_name, size)
 
 
 @lru_cache(maxsize=1)
@@ -490,7 +517,6 @@ class _CredentialEntry:
     @staticmethod
     def make(left: list[Any], bitmap, caption: str | None, caption_style, text_width: float, column: float):
         from reportlab.lib import colors
-        from reportlab.lib.utils import simpleSplit
         from reportlab.platypus import Flowable
 
         padding = 6.0
@@ -499,7 +525,7 @@ class _CredentialEntry:
         # the caption is fixed plain text: drawn as centred lines (wrapped like a Paragraph would be), not parsed
         # as markup 200 times over
         style = caption_style
-        caption_lines = simpleSplit(caption, style.fontName, style.fontSize, column) if bitmap is not None else []
+        caption_lines = _caption_lines(caption, style.fontName, style.fontSize, column) if bitmap is not None else ()
 
         class CredentialFlowable(Flowable):
             def wrap(self, available_width, available_height):
@@ -533,6 +559,14 @@ class _CredentialEntry:
                 canvas.restoreState()
 
         return CredentialFlowable()
+
+
+@lru_cache(maxsize=16)
+def _caption_lines(caption: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
+    """A QR caption wrapped to its column: two captions and a handful of column widths serve a whole resume."""
+    from reportlab.lib.utils import simpleSplit
+
+    return tuple(simpleSplit(caption, font_name, size, width))
 
 
 def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_width: float):
