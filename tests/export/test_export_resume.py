@@ -445,3 +445,34 @@ def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     assert "https://issuer.example.org" in _pdf_link_uris(plain)
     assert sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
         sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)
+
+
+def test_qr_codes_and_their_captions_are_centred_in_their_column() -> None:
+    """Each code is drawn as its image scaled to its printed size against the right margin, and each caption line
+    centred under it (the code's matrix and the caption's text are written straight into the page: check where
+    they land)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from skillwallet.export import pdf
+
+    data = render_pdf(_model())
+    codes: list[list[float]] = []
+    captioned: list[tuple[list[float], float, str]] = []
+    for page in _pdf_reader(data).pages:
+        def operator(op, args, cm, tm):
+            if op == b"Do":  # cm: the page's current transformation matrix where the image is drawn
+                codes.append([float(v) for v in cm])
+
+        def text(value, cm, tm, font, size):
+            if value.strip() and abs(float(size or 0) - 6.4) < 0.01:  # the caption style's size
+                captioned.append((codes[-1], tm[4] * cm[0] + cm[4], value.strip()))
+
+        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    assert len(codes) == len(_model().credentials)
+    assert len({round(x + a, 2) for a, _, _, _, x, _ in codes}) == 1  # every code against the same right edge
+    for a, b, c, d, x, y in codes:
+        assert a == d > 0 and b == c == 0  # square and upright
+    assert len(captioned) >= 2 * len(codes)
+    for (a, _, _, _, x, y), left, line in captioned:
+        assert line in "Holds the signed credential (SW1)" or line in "Opens the verification page"
+        assert left + stringWidth(line, pdf.FONT, 6.4) / 2 == pytest.approx(x + a / 2, abs=0.01)

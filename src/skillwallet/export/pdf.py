@@ -231,11 +231,10 @@ def draw_qr_bitmap(canvas, bitmap, x: float, y: float, size: float) -> None:
         canvas._setXObjects(image)
         document.Reference(image, registered)
         document.addForm(name, image)
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(size, size)
-    canvas._code.append(f"/{registered} Do")
-    canvas.restoreState()
+    # what saveState, translate, scale, Do and restoreState write, as one matrix: q s 0 0 s x y cm /Name Do Q
+    from reportlab.lib.rl_accel import fp_str
+
+    canvas._code.append(f"q {fp_str(size, 0, 0, size, x, y)} cm /{registered} Do Q")
     canvas._formsinuse.append(name)
 
 
@@ -541,18 +540,21 @@ class _CredentialEntry:
                 for paragraph, height in self._left:
                     y -= height
                     paragraph.drawOn(canvas, 0, y)
+                canvas.saveState()
                 if bitmap is not None:
                     draw_qr_bitmap(canvas, bitmap, text_width - column, top - column, column)
-                    canvas.saveState()
-                    canvas.setFont(style.fontName, style.fontSize)
-                    canvas.setFillColor(style.textColor)
+                    # the caption's lines centred under the code, in one text object (what drawCentredString does
+                    # line by line, with each line's width measured once per resume)
+                    text = canvas.beginText()
+                    text.setFont(style.fontName, style.fontSize)
+                    text.setFillColor(style.textColor)
                     # the first baseline sits where a Paragraph puts it: one font size below the line's top
                     baseline = top - column - style.fontSize
-                    for line in caption_lines:
-                        canvas.drawCentredString(text_width - column / 2, baseline, line)
+                    for line, width in caption_lines:
+                        text.setTextOrigin(text_width - column / 2 - 0.5 * width, baseline)
+                        text._code.append(text._formatText(line))
                         baseline -= style.leading
-                    canvas.restoreState()
-                canvas.saveState()
+                    canvas.drawText(text)
                 canvas.setStrokeColor(rule)
                 canvas.setLineWidth(0.4)
                 canvas.line(0, 0, text_width, 0)
@@ -562,11 +564,12 @@ class _CredentialEntry:
 
 
 @lru_cache(maxsize=16)
-def _caption_lines(caption: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
-    """A QR caption wrapped to its column: two captions and a handful of column widths serve a whole resume."""
+def _caption_lines(caption: str, font_name: str, size: float, width: float) -> tuple[tuple[str, float], ...]:
+    """A QR caption wrapped to its column, each line with its width: two captions and a handful of column widths
+    serve a whole resume."""
     from reportlab.lib.utils import simpleSplit
 
-    return tuple(simpleSplit(caption, font_name, size, width))
+    return tuple((line, _string_width(line, font_name, size)) for line in simpleSplit(caption, font_name, size, width))
 
 
 def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_width: float):
