@@ -2,9 +2,10 @@
 against the code before its optimisation and a naive reportlab-canvas script; then, in process, QR generation per
 credential, the resume model and PDF rendering, and signing a presentation of 50 credentials.
 
-Run: ``.venv/bin/python benchmarks/export.py [--runs 5] [--no-command] [--compile-each-run]``. Prints wall-clock
-and CPU time (CPU time is what to compare on a busy machine) and the machine's load while it measured. Credentials are realistic OB 3.0 documents (about 1.8 KB each, so
-each QR code embeds the whole signed credential: the dense case; a hosted-URL code is far cheaper).
+Run: ``.venv/bin/python benchmarks/export.py [--runs 5] [--no-command] [--compile-each-run] [--compare main]``.
+Prints wall-clock and CPU time (CPU time is what to compare on a busy machine) and the machine's load while it
+measured. Credentials are realistic OB 3.0 documents (about 1.8 KB each, so each QR code embeds the whole signed
+credential: the dense case; a hosted-URL code is far cheaper).
 
 "Before" is the export code as it was at commit ``BEFORE_COMMIT`` (extracted with ``git archive`` into a scratch
 folder and run as a fresh process against the same wallet, in the same run). Goals: the command at most 0.6x
@@ -95,12 +96,12 @@ def child_times(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def extract_before(scratch: Path) -> Path | None:
-    """The ``src`` folder of BEFORE_COMMIT, or None when this checkout cannot give it."""
-    target = scratch / "before"
+def extract_before(scratch: Path, commit: str = BEFORE_COMMIT, folder: str = "before") -> Path | None:
+    """The ``src`` folder of ``commit``, or None when this checkout cannot give it."""
+    target = scratch / folder
     target.mkdir()
     try:
-        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", BEFORE_COMMIT, "src"],
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", commit, "src"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
@@ -116,7 +117,7 @@ def load_text() -> str:
         return "unknown"
 
 
-def whole_command(runs: int, compile_each_run: bool = False) -> None:
+def whole_command(runs: int, compile_each_run: bool = False, compare: str | None = None) -> None:
     """`skillwallet export --resume` now, before, and the naive script: fresh processes, medians of ``runs``."""
     with tempfile.TemporaryDirectory(prefix="skillwallet-bench-") as folder:
         scratch = Path(folder)
@@ -143,6 +144,12 @@ def whole_command(runs: int, compile_each_run: bool = False) -> None:
         if before_src is not None:
             commands["before"] = ([python, "-m", "skillwallet", "export", "--resume", "-o", str(scratch / "before.pdf")],
                                   dict(env, PYTHONPATH=str(before_src)))
+        compare_src = extract_before(scratch, compare, "compare") if compare else None
+        if compare and compare_src is None:
+            raise SystemExit(f"--compare {compare}: not a commit this checkout can extract")
+        if compare_src is not None:
+            commands["compare"] = ([python, "-m", "skillwallet", "export", "--resume", "-o", str(scratch / "compare.pdf")],
+                                   dict(env, PYTHONPATH=str(compare_src)))
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         loads = [load_text()]
         for index in range(runs + 1):  # the first round warms the OS file cache and the bytecode caches
@@ -168,6 +175,9 @@ def whole_command(runs: int, compile_each_run: bool = False) -> None:
         print(f"  now      skillwallet export --resume     {cpu['now']:5.2f} s CPU  {wall['now']:5.2f} s wall")
         print(f"  naive    canvas + zxing-cpp script       {cpu['naive']:5.2f} s CPU  {wall['naive']:5.2f} s wall  "
               "(benchmarks/export_baseline.py)")
+        if "compare" in cpu:
+            print(f"  {compare[:8]:8s} skillwallet export --resume     {cpu['compare']:5.2f} s CPU  {wall['compare']:5.2f} s wall"
+                  f"  (--compare {compare}; now / it = {cpu['now'] / cpu['compare']:.3f}x)")
         now_before, now_naive = cpu["now"] / cpu["before"], cpu["now"] / cpu["naive"]
         print(f"  now / before = {now_before:.3f}x (goal <= 0.60x: {'meets' if now_before <= 0.6 else 'MISSES'}); "
               f"now / naive = {now_naive:.3f}x (goal <= 1.00x: {'meets' if now_naive <= 1.0 else 'MISSES'})")
@@ -189,11 +199,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per command (median)")
     parser.add_argument("--no-command", action="store_true", help="skip the whole-command comparison")
+    parser.add_argument("--compare", metavar="COMMIT",
+                        help="whole command: also time the export at COMMIT (e.g. main), in the same rounds")
     parser.add_argument("--compile-each-run", action="store_true",
                         help="whole command: compile every module at each run (PYTHONDONTWRITEBYTECODE) instead of bytecode")
     options = parser.parse_args()
     if not options.no_command:
-        whole_command(options.runs, options.compile_each_run)
+        whole_command(options.runs, options.compile_each_run, options.compare)
         print()
 
     from skillwallet.export import qr

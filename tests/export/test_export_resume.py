@@ -476,3 +476,37 @@ def test_qr_codes_and_their_captions_are_centred_in_their_column() -> None:
     for (a, _, _, _, x, y), left, line in captioned:
         assert line in "Holds the signed credential (SW1)" or line in "Opens the verification page"
         assert left + stringWidth(line, pdf.FONT, 6.4) / 2 == pytest.approx(x + a / 2, abs=0.01)
+
+
+def test_cjk_fallback_fonts_are_registered_when_first_needed() -> None:
+    """A fresh process: a resume in Latin script never loads reportlab's CID fonts; the first Han, kana or Hangul
+    character registers the one it needs, so the Paragraph that names it finds it."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent("""
+        import io, sys
+        sys.path.insert(0, sys.argv[1])
+        from export_helpers import AS_OF, FakeStored, ob3_credential, sample_profile, verified
+        import skillwallet.export.pdf as pdf
+        from skillwallet.export.resume import build_resume
+        from pypdf import PdfReader
+
+        pdf.embedded_cjk_font = lambda: frozenset()  # as on a machine without a CJK TrueType font
+        latin = [FakeStored("a00000000001", ob3_credential("Data Literacy", "Open University", index=1), verified())]
+        pdf.render_pdf(build_resume(sample_profile(), latin, as_of=AS_OF))
+        print("reportlab.pdfbase.cidfonts" in sys.modules)
+        titles = ("ひらがなの証明書", "한국어 자격증", "清华大学证书")
+        cjk = [FakeStored(f"c0000000000{i}", ob3_credential(title, "Open University", index=10 + i), verified())
+               for i, title in enumerate(titles)]
+        data = pdf.render_pdf(build_resume(sample_profile(), cjk, as_of=AS_OF))
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        print(all(title.replace(" ", "") in text.replace(" ", "") for title in titles))
+        print(sorted(name for name in ("STSong-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium") if name.encode() in data))
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["False", "True", "['HYSMyeongJo-Medium', 'HeiseiMin-W3', 'STSong-Light']"]

@@ -55,12 +55,12 @@ CJK_TTF_CANDIDATES = (
 
 @lru_cache(maxsize=1)
 def register_fonts() -> frozenset[int]:
-    """Register the shipped TTFs and the CID fallbacks once; return the code points DejaVu Sans covers."""
+    """Register the shipped TTFs once; return the code points DejaVu Sans covers. (The CID fallbacks are
+    registered when a character first needs one: :func:`_fallback_font`.)"""
     from importlib.resources import files
 
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
     folder = files("skillwallet").joinpath("data/export/fonts")
@@ -78,9 +78,18 @@ def register_fonts() -> frozenset[int]:
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 1, FONT_BOLD)
-    for cid in (CJK_HAN, CJK_KANA, CJK_HANGUL):
-        pdfmetrics.registerFont(UnicodeCIDFont(cid))
     return frozenset(regular.face.charToGlyph.keys())
+
+
+@lru_cache(maxsize=4)
+def _cid_font(name: str) -> str:
+    """Register the CID fallback ``name`` (once) and return it: only a resume with CJK text needs one, and
+    reportlab's CID font modules are otherwise not imported at all."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(name))
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -108,13 +117,14 @@ def embedded_cjk_font() -> frozenset[int]:
 
 
 def _fallback_font(char: str) -> str | None:
+    """The registered font that draws ``char`` when DejaVu Sans lacks it (None: no fallback, DejaVu's .notdef)."""
     code = ord(char)
     if code > 0x2E7F and code in embedded_cjk_font():
         return CJK_EMBEDDED
     if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return CJK_HANGUL
+        return _cid_font(CJK_HANGUL)
     if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF65 <= code <= 0xFF9F:
-        return CJK_KANA
+        return _cid_font(CJK_KANA)
     if (
         0x4E00 <= code <= 0x9FFF
         or 0x3400 <= code <= 0x4DBF
@@ -123,7 +133,7 @@ def _fallback_font(char: str) -> str | None:
         or 0xF900 <= code <= 0xFAFF
         or 0x20000 <= code <= 0x2FA1F
     ):
-        return CJK_HAN
+        return _cid_font(CJK_HAN)
     return None
 
 
