@@ -182,6 +182,15 @@ def whole_command(runs: int, compile_each_run: bool = False, compare: str | None
         print(f"  now / before = {now_before:.3f}x (goal <= 0.60x: {'meets' if now_before <= 0.6 else 'MISSES'}); "
               f"now / naive = {now_naive:.3f}x (goal <= 1.00x: {'meets' if now_naive <= 1.0 else 'MISSES'})")
 
+        def paired(other: str) -> str:
+            # the median of each round's own ratio: the three ran back to back, under much the same load
+            if other not in samples:
+                return "n/a"
+            return f"{statistics.median(n[1] / o[1] for n, o in zip(samples['now'], samples[other])):.3f}x"
+
+        print(f"  round by round (median of each round's ratio): now / before = {paired('before')}, "
+              f"now / naive = {paired('naive')}")
+
 
 def credentials(count: int) -> list[FakeStored]:
     return [
