@@ -454,8 +454,8 @@ def _width_table(font_name: str):
 def _string_width(text: str, font_name: str, size: float) -> float:
     """``pdfmetrics.stringWidth`` for the TrueType faces of :func:`register_fonts`, to the same float: the same
     advances summed in the same order and scaled by the same expression, with the per-character loop in C
-    (map over ``ord``) rather than reportlab's pure-Python generator, which took a tenth of a long resume's
-    rendering without its optional C accelerator."""
+    (map over ``ord``) rather than reportlab's pure-Python generator (its optional C accelerator is not a
+    dependency): some 3,000 runs of text are measured for a resume of 200 credentials."""
     from itertools import repeat
 
     get, default = _width_table(font_name)
