@@ -213,6 +213,69 @@ def test_presentation_leaves_out_credentials_about_another_did() -> None:
     assert "c0ffee000003" in result.included  # no subject id: nothing to bind, it goes in
 
 
+def test_presentation_reads_subjects_as_the_verifier_does() -> None:
+    """The presentation reads a JSON-LD entry's subjects itself (the verifier is imported only for an enveloped
+    token): it must read them exactly as the verifier's holder binding does, or it would put in a credential
+    that makes the whole presentation fail, or leave out one that binds."""
+    from skillwallet.export import presentation
+    from skillwallet.verify import verifier
+
+    key, did, method = _holder()
+    base = json.loads(ob3_credential("Bound", "Issuer", index=41).original)
+    shapes = [
+        {"id": did}, {"id": did + "#key-1"}, {"id": "did:example:someone-else/path?x=1"}, {"id": "mailto:a@example.org"},
+        [{"id": did}, {"id": "did:example:other"}], [{"name": "no id"}, "not-a-dict", {"id": 7}], None, [], "did:example:a-string",
+    ]
+    for subjects in shapes:
+        entry = dict(base, credentialSubject=subjects) if subjects is not None else {k: v for k, v in base.items() if k != "credentialSubject"}
+        assert presentation._subject_ids(entry) == verifier.subject_ids(entry), subjects
+    for item in sample_wallet_items():
+        try:
+            entry = presentation.presentation_entry(item.credential)
+        except ExportError:
+            continue
+        assert presentation._subject_ids(entry) == verifier.subject_ids(entry)
+    for value in (did, did + "#k", "did:web:example.org:user/alice?v=1#k", "did:", "https://example.org", None, 7, ""):
+        assert presentation._did_of(value) == verifier.did_of(value)
+
+    # and the binding it predicts: the one about another DID is left out, the rest go in
+    about_other = FakeStored("0ther0000042", ob3_credential("Other", "Issuer", index=42), verified())
+    document = json.loads(about_other.credential.original)
+    document["credentialSubject"]["id"] = "did:example:other#k"
+    about_other.credential.original = json.dumps(document).encode()
+    mine = FakeStored("m1ne00000043", ob3_credential("Mine", "Issuer", index=43), verified())
+    document = json.loads(mine.credential.original)
+    document["credentialSubject"]["id"] = did + "#key-1"
+    mine.credential.original = json.dumps(document).encode()
+    result = sign_presentation([about_other, mine], private_key=key, holder=did, verification_method=method)
+    assert result.included == ["m1ne00000043"] and "did:example:other" in dict(result.skipped)["0ther0000042"]
+
+
+def test_signing_a_presentation_of_json_ld_credentials_does_not_import_the_verifier() -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from export_helpers import FakeStored, ob3_credential, verified
+        from skillwallet.export.presentation import sign_presentation
+
+        items = [FakeStored(f"{i:012x}", ob3_credential(f"Course {i}", "Issuer", index=i), verified()) for i in range(3)]
+        key = Ed25519PrivateKey.from_private_bytes(bytes(32))
+        result = sign_presentation(items, private_key=key, holder="did:example:me", verification_method="did:example:me#k",
+                                   cryptosuite="eddsa-jcs-2022")
+        assert len(result.included) == 3
+        print("skillwallet.verify.verifier" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
 def test_presentation_of_only_ob2_is_an_export_error() -> None:
     key, did, method = _holder()
     item = FakeStored("0badc0ffee01", ob2_hosted_credential(), verified())

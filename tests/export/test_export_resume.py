@@ -366,6 +366,50 @@ def _baselines(data: bytes) -> list[tuple[int, float, str]]:
     return found
 
 
+def _link_spans(data: bytes) -> list[tuple[float, float]]:
+    """(left, right) of every link annotation, in page order, to a hundredth of a point."""
+    spans = []
+    for page in _pdf_reader(data).pages:
+        for annotation in page.get("/Annots") or []:
+            rect = [float(v) for v in annotation.get_object()["/Rect"]]
+            spans.append((round(rect[0], 2), round(rect[2], 2)))
+    return spans
+
+
+def test_plain_line_widths_are_reportlabs_to_the_last_bit() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from skillwallet.export import pdf
+
+    pdf.register_fonts()
+    texts = ["Wallet id c0ffee000041", "Skills: Kubernetes, Cloud Native", "✓ Verified", " \u00a0·\u00a0 Issued 3 Mar 2024",
+             "Ünïcödé — “quotes” … ½ €", "高级 not in DejaVu: the default advance", "", "x" * 500]
+    for font in (pdf.FONT, pdf.FONT_BOLD):
+        for size in (7.8, 9.2, 10.5, 8):
+            for text in texts:
+                assert pdf._string_width(text, font, size) == stringWidth(text, font, size), (font, size, text)
+
+
+def test_resume_embeds_only_the_regular_and_bold_faces() -> None:
+    """Nothing in a resume is italic (all text is escaped before it reaches a Paragraph), so the oblique face is
+    neither parsed nor embedded; an italic asked for anyway is drawn upright, not a missing-font error."""
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.platypus import Paragraph
+
+    from skillwallet.export import pdf
+
+    data = render_pdf(_model())
+    fonts = set()
+    for page in _pdf_reader(data).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Oblique" not in name for name in fonts)
+    assert any(name.endswith("DejaVuSans") for name in fonts) and any(name.endswith("DejaVuSans-Bold") for name in fonts)
+    assert tt2ps(pdf.FONT, 0, 1) == pdf.FONT and tt2ps(pdf.FONT, 1, 1) == pdf.FONT_BOLD
+    styles = pdf.paragraph_styles()
+    Paragraph("<i>upright</i> <b><i>bold</i></b>", styles["body"]).wrap(300, 100)
+
+
 def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     from skillwallet.export import pdf
 
@@ -395,6 +439,74 @@ def test_plain_entry_lines_read_and_link_like_paragraphs() -> None:
     assert _baselines(plain) == _baselines(paragraphs)  # every line of text at the same height on the page
     assert "Distinction" in words(plain) and "高级软件工程师证书" in _pdf_text(plain)
     assert _pdf_link_uris(plain) == _pdf_link_uris(paragraphs)
+    # each link spans its words from the same left edge to the same right edge: the runs are measured as
+    # reportlab measures a Paragraph's words
+    assert _link_spans(plain) == _link_spans(paragraphs) and len(_link_spans(plain)) >= len(credentials)
     assert "https://issuer.example.org" in _pdf_link_uris(plain)
     assert sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(plain)), key=repr) == \
         sorted(map(sw1.decode_qr_payload, _pdf_qr_texts(paragraphs)), key=repr)
+
+
+def test_qr_codes_and_their_captions_are_centred_in_their_column() -> None:
+    """Each code is drawn as its image scaled to its printed size against the right margin, and each caption line
+    centred under it (the code's matrix and the caption's text are written straight into the page: check where
+    they land)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from skillwallet.export import pdf
+
+    data = render_pdf(_model())
+    codes: list[list[float]] = []
+    captioned: list[tuple[list[float], float, str]] = []
+    for page in _pdf_reader(data).pages:
+        def operator(op, args, cm, tm):
+            if op == b"Do":  # cm: the page's current transformation matrix where the image is drawn
+                codes.append([float(v) for v in cm])
+
+        def text(value, cm, tm, font, size):
+            if value.strip() and abs(float(size or 0) - 6.4) < 0.01:  # the caption style's size
+                captioned.append((codes[-1], tm[4] * cm[0] + cm[4], value.strip()))
+
+        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    assert len(codes) == len(_model().credentials)
+    assert len({round(x + a, 2) for a, _, _, _, x, _ in codes}) == 1  # every code against the same right edge
+    for a, b, c, d, x, y in codes:
+        assert a == d > 0 and b == c == 0  # square and upright
+    assert len(captioned) >= 2 * len(codes)
+    for (a, _, _, _, x, y), left, line in captioned:
+        assert line in "Holds the signed credential (SW1)" or line in "Opens the verification page"
+        assert left + stringWidth(line, pdf.FONT, 6.4) / 2 == pytest.approx(x + a / 2, abs=0.01)
+
+
+def test_cjk_fallback_fonts_are_registered_when_first_needed() -> None:
+    """A fresh process: a resume in Latin script never loads reportlab's CID fonts; the first Han, kana or Hangul
+    character registers the one it needs, so the Paragraph that names it finds it."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent("""
+        import io, sys
+        sys.path.insert(0, sys.argv[1])
+        from export_helpers import AS_OF, FakeStored, ob3_credential, sample_profile, verified
+        import skillwallet.export.pdf as pdf
+        from skillwallet.export.resume import build_resume
+        from pypdf import PdfReader
+
+        pdf.embedded_cjk_font = lambda: frozenset()  # as on a machine without a CJK TrueType font
+        latin = [FakeStored("a00000000001", ob3_credential("Data Literacy", "Open University", index=1), verified())]
+        pdf.render_pdf(build_resume(sample_profile(), latin, as_of=AS_OF))
+        print("reportlab.pdfbase.cidfonts" in sys.modules)
+        titles = ("ひらがなの証明書", "한국어 자격증", "清华大学证书")
+        cjk = [FakeStored(f"c0000000000{i}", ob3_credential(title, "Open University", index=10 + i), verified())
+               for i, title in enumerate(titles)]
+        data = pdf.render_pdf(build_resume(sample_profile(), cjk, as_of=AS_OF))
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        print(all(title.replace(" ", "") in text.replace(" ", "") for title in titles))
+        print(sorted(name for name in ("STSong-Light", "HeiseiMin-W3", "HYSMyeongJo-Medium") if name.encode() in data))
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["False", "True", "['HYSMyeongJo-Medium', 'HeiseiMin-W3', 'STSong-Light']"]

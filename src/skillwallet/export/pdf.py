@@ -34,7 +34,6 @@ SEPARATOR = "rgb(154,165,177)"  # #9aa5b1
 
 FONT = "SWSans"
 FONT_BOLD = "SWSans-Bold"
-FONT_ITALIC = "SWSans-Oblique"
 # CID fallbacks (reportlab ships their metrics; readers supply the glyphs): Simplified Chinese covers Han
 # ideographs, Japanese kana need a Japanese font, Hangul a Korean one.
 CJK_HAN = "STSong-Light"
@@ -56,16 +55,19 @@ CJK_TTF_CANDIDATES = (
 
 @lru_cache(maxsize=1)
 def register_fonts() -> frozenset[int]:
-    """Register the shipped TTFs and the CID fallbacks once; return the code points DejaVu Sans covers."""
+    """Register the shipped TTFs once; return the code points DejaVu Sans covers. (The CID fallbacks are
+    registered when a character first needs one: :func:`_fallback_font`.)"""
     from importlib.resources import files
 
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
     folder = files("skillwallet").joinpath("data/export/fonts")
-    faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+    # Regular and bold only: nothing in a resume is set in italics (all text goes through escape(), so no <i>
+    # reaches a Paragraph), and parsing a TrueType font costs about 8 ms each. Should an italic ever be asked
+    # for, the family's italic falls back to the upright faces rather than to a font that is not registered.
+    faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
     regular = None
     for name, filename in faces.items():
         font = TTFont(name, io.BytesIO(folder.joinpath(filename).read_bytes()))
@@ -74,11 +76,20 @@ def register_fonts() -> frozenset[int]:
             regular = font
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
-    addMapping(FONT, 0, 1, FONT_ITALIC)
+    addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 1, FONT_BOLD)
-    for cid in (CJK_HAN, CJK_KANA, CJK_HANGUL):
-        pdfmetrics.registerFont(UnicodeCIDFont(cid))
     return frozenset(regular.face.charToGlyph.keys())
+
+
+@lru_cache(maxsize=4)
+def _cid_font(name: str) -> str:
+    """Register the CID fallback ``name`` (once) and return it: only a resume with CJK text needs one, and
+    reportlab's CID font modules are otherwise not imported at all."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(name))
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -106,13 +117,14 @@ def embedded_cjk_font() -> frozenset[int]:
 
 
 def _fallback_font(char: str) -> str | None:
+    """The registered font that draws ``char`` when DejaVu Sans lacks it (None: no fallback, DejaVu's .notdef)."""
     code = ord(char)
     if code > 0x2E7F and code in embedded_cjk_font():
         return CJK_EMBEDDED
     if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return CJK_HANGUL
+        return _cid_font(CJK_HANGUL)
     if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF65 <= code <= 0xFF9F:
-        return CJK_KANA
+        return _cid_font(CJK_KANA)
     if (
         0x4E00 <= code <= 0x9FFF
         or 0x3400 <= code <= 0x4DBF
@@ -121,7 +133,7 @@ def _fallback_font(char: str) -> str | None:
         or 0xF900 <= code <= 0xFAFF
         or 0x20000 <= code <= 0x2FA1F
     ):
-        return CJK_HAN
+        return _cid_font(CJK_HAN)
     return None
 
 
@@ -229,11 +241,10 @@ def draw_qr_bitmap(canvas, bitmap, x: float, y: float, size: float) -> None:
         canvas._setXObjects(image)
         document.Reference(image, registered)
         document.addForm(name, image)
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(size, size)
-    canvas._code.append(f"/{registered} Do")
-    canvas.restoreState()
+    # what saveState, translate, scale, Do and restoreState write, as one matrix: q s 0 0 s x y cm /Name Do Q
+    from reportlab.lib.rl_accel import fp_str
+
+    canvas._code.append(f"q {fp_str(size, 0, 0, size, x, y)} cm /{registered} Do Q")
     canvas._formsinuse.append(name)
 
 
@@ -386,8 +397,6 @@ class _PlainLines:
 
     @classmethod
     def make(cls, lines: list[list[_Run]], style, width: float) -> "_PlainLines | None":
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         covered = _covered_characters()
         measured = []
         for runs in lines:
@@ -395,7 +404,7 @@ class _PlainLines:
             if (not text or text[0] == " " or text[-1] == " " or "  " in text
                     or not text.replace("\u00a0", " ").isprintable() or not covered.issuperset(text)):
                 return None
-            widths = [stringWidth(run.text, run.font, run.size) for run in runs]
+            widths = [_string_width(run.text, run.font, run.size) for run in runs]
             if sum(widths) > width - 1:  # a line the Paragraph would wrap (1 pt of margin for rounding)
                 return None
             measured.append((runs, widths))
@@ -405,8 +414,6 @@ class _PlainLines:
         return available_width, self.height
 
     def drawOn(self, canvas, x: float, y: float) -> None:
-        from reportlab.pdfbase.pdfmetrics import getAscentDescent
-
         # a Paragraph's first baseline is its first line's largest font size below the top, then one leading
         # per line (reportlab: rl_config.paraFontSizeHeightOffset, no autoLeading)
         baseline = y + self.height - max(run.size for run in self.lines[0][0])
@@ -423,14 +430,43 @@ class _PlainLines:
                 if color != run.color:
                     color = run.color
                     text.setFillColor(_color(run.color))
-                text.textOut(run.text)
+                # what textOut does, without measuring the run a second time: its width is known
+                text._code.append(text._formatText(run.text))
+                text._x += width
                 if run.url:
-                    ascent, descent = getAscentDescent(run.font, run.size)
+                    ascent, descent = _ascent_descent(run.font, run.size)
                     canvas.linkURL(run.url, (left, baseline + descent, left + width, baseline + ascent),
                                    relative=1, kind="URI")
                 left += width
             baseline -= self.style.leading
         canvas.drawText(text)
+
+
+@lru_cache(maxsize=8)
+def _width_table(font_name: str):
+    """(glyph advance by code point .get, default advance) of a registered TrueType font, in 1/1000 em."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    face = getFont(font_name).face
+    return face.charWidths.get, face.defaultWidth
+
+
+def _string_width(text: str, font_name: str, size: float) -> float:
+    """``pdfmetrics.stringWidth`` for the TrueType faces of :func:`register_fonts`, to the same float: the same
+    advances summed in the same order and scaled by the same expression, with the per-character loop in C
+    (map over ``ord``) rather than reportlab's pure-Python generator (its optional C accelerator is not a
+    dependency): some 3,000 runs of text are measured for a resume of 200 credentials."""
+    from itertools import repeat
+
+    get, default = _width_table(font_name)
+    return 0.001 * size * sum(map(get, map(ord, text), repeat(default)))
+
+
+@lru_cache(maxsize=16)
+def _ascent_descent(font_name: str, size: float) -> tuple[float, float]:
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent
+
+    return getAscentDescent(font_name, size)
 
 
 @lru_cache(maxsize=1)
@@ -490,7 +526,6 @@ class _CredentialEntry:
     @staticmethod
     def make(left: list[Any], bitmap, caption: str | None, caption_style, text_width: float, column: float):
         from reportlab.lib import colors
-        from reportlab.lib.utils import simpleSplit
         from reportlab.platypus import Flowable
 
         padding = 6.0
@@ -499,7 +534,7 @@ class _CredentialEntry:
         # the caption is fixed plain text: drawn as centred lines (wrapped like a Paragraph would be), not parsed
         # as markup 200 times over
         style = caption_style
-        caption_lines = simpleSplit(caption, style.fontName, style.fontSize, column) if bitmap is not None else []
+        caption_lines = _caption_lines(caption, style.fontName, style.fontSize, column) if bitmap is not None else ()
 
         class CredentialFlowable(Flowable):
             def wrap(self, available_width, available_height):
@@ -515,24 +550,36 @@ class _CredentialEntry:
                 for paragraph, height in self._left:
                     y -= height
                     paragraph.drawOn(canvas, 0, y)
+                canvas.saveState()
                 if bitmap is not None:
                     draw_qr_bitmap(canvas, bitmap, text_width - column, top - column, column)
-                    canvas.saveState()
-                    canvas.setFont(style.fontName, style.fontSize)
-                    canvas.setFillColor(style.textColor)
+                    # the caption's lines centred under the code, in one text object (what drawCentredString does
+                    # line by line, with each line's width measured once per resume)
+                    text = canvas.beginText()
+                    text.setFont(style.fontName, style.fontSize)
+                    text.setFillColor(style.textColor)
                     # the first baseline sits where a Paragraph puts it: one font size below the line's top
                     baseline = top - column - style.fontSize
-                    for line in caption_lines:
-                        canvas.drawCentredString(text_width - column / 2, baseline, line)
+                    for line, width in caption_lines:
+                        text.setTextOrigin(text_width - column / 2 - 0.5 * width, baseline)
+                        text._code.append(text._formatText(line))
                         baseline -= style.leading
-                    canvas.restoreState()
-                canvas.saveState()
+                    canvas.drawText(text)
                 canvas.setStrokeColor(rule)
                 canvas.setLineWidth(0.4)
                 canvas.line(0, 0, text_width, 0)
                 canvas.restoreState()
 
         return CredentialFlowable()
+
+
+@lru_cache(maxsize=16)
+def _caption_lines(caption: str, font_name: str, size: float, width: float) -> tuple[tuple[str, float], ...]:
+    """A QR caption wrapped to its column, each line with its width: two captions and a handful of column widths
+    serve a whole resume."""
+    from reportlab.lib.utils import simpleSplit
+
+    return tuple((line, _string_width(line, font_name, size)) for line in simpleSplit(caption, font_name, size, width))
 
 
 def _pathway_rows(pathways: list[ResumePathway], styles: dict[str, Any], text_width: float):

@@ -63,6 +63,34 @@ def presentation_entry(credential: Credential) -> dict[str, Any]:
     return document
 
 
+def _did_of(value: Any) -> str | None:
+    """The DID of a DID or DID URL (W3C DID Core §3.2): what :func:`skillwallet.verify.verifier.did_of` gives."""
+    if not isinstance(value, str) or not value.startswith("did:"):
+        return None
+    for mark in ("#", "?", "/"):
+        value = value.split(mark, 1)[0]
+    return value
+
+
+def _subject_ids(entry: dict[str, Any]) -> list[str]:
+    """The subject ids of a presentation entry, as :func:`skillwallet.verify.verifier.subject_ids` reads them.
+
+    A JSON-LD credential (every entry of a usual resume) is read here: its ``credentialSubject`` ids (VC 2.0
+    §4.4). Only an enveloped token asks the verifier, whose JOSE reading it needs: a resume export otherwise
+    never imports the verifier module (40 KB of source) for what is two dictionary look-ups per credential.
+    tests/export/test_export_formats.py checks that both read the same ids.
+    """
+    from skillwallet.formats import types_of
+
+    if ENVELOPED_TYPE in types_of(entry):
+        from skillwallet.verify.verifier import subject_ids
+
+        return subject_ids(entry)
+    subjects = entry.get("credentialSubject")
+    subjects = subjects if isinstance(subjects, list) else ([] if subjects is None else [subjects])
+    return [s["id"] for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)]
+
+
 def build_presentation(
     chosen: Sequence[Any],
     *,
@@ -70,11 +98,9 @@ def build_presentation(
     presentation_id: str | None = None,
 ) -> PresentationResult:
     """The unsigned presentation of ``chosen`` stored credentials (objects with ``wallet_id`` and ``credential``)."""
-    from skillwallet.verify.verifier import did_of, subject_ids
-
     entries: list[dict[str, Any]] = []
     result = PresentationResult(presentation={})
-    holder_did = did_of(holder)
+    holder_did = _did_of(holder)
     for item in chosen:
         try:
             entry = presentation_entry(item.credential)
@@ -82,7 +108,7 @@ def build_presentation(
             # (skillwallet.verify.verifier._holder_binding): someone else's credential is not the holder's to present,
             # and one such entry would make the whole presentation fail. Subjects that are not DIDs (emails,
             # hashed identities, none) cannot be bound either way and go in.
-            subjects = {d for d in (did_of(s) for s in subject_ids(entry)) if d}
+            subjects = {d for d in (_did_of(s) for s in _subject_ids(entry)) if d}
             if subjects and holder_did not in subjects:
                 raise ExportError(f"it is about {', '.join(sorted(subjects))}, not your holder DID {holder}")
             entries.append(entry)
