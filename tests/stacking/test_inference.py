@@ -12,7 +12,7 @@ from skillwallet import paths
 from skillwallet.cli.app import app
 from skillwallet.model import Skill
 from skillwallet.skills.inventory import build_inventory
-from skillwallet.stacking.catalog import builtin_pathways
+from skillwallet.stacking.catalog import builtin_offerings, builtin_pathways
 from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.inference import SkillInference
 from skillwallet.stacking.optimise import Offering
@@ -73,8 +73,6 @@ def test_a_skill_the_credential_states_is_not_marked_inferred():
     ("Unknown course", "https://x.example", None, None),
 ])
 def test_matching_by_name_achievement_id_or_issuer_and_name(title, issuer, achievement_id, expected):
-    from skillwallet.stacking.catalog import builtin_offerings
-
     catalogue = [*builtin_offerings().values(),
                  Offering(id="net", name="Networking course", skills=["Networking"],
                           achievement_id="https://example.org/achievements/net", source="user")]
@@ -85,7 +83,8 @@ def test_matching_by_name_achievement_id_or_issuer_and_name(title, issuer, achie
 def test_inventory_marks_inferred_skills():
     held = [cred("CompTIA Network+", issuer="https://www.comptia.org"),
             cred("Home lab", skills=[Skill(name="Networking")])]
-    inventory = {e.skill.id: e for e in build_inventory(held, as_of=AS_OF)}
+    inference = SkillInference(builtin_offerings().values())
+    inventory = {e.skill.id: e for e in build_inventory(held, as_of=AS_OF, inference=inference)}
     sources = {e.title: e.inferred for e in inventory["sw:networking"].evidence}
     assert sources == {"CompTIA Network+": True, "Home lab": False}
     assert inventory["sw:network-security"].to_dict()["credentials"][0]["inferred_from"] == "CompTIA Network+"
@@ -109,3 +108,17 @@ def test_cli_marks_inferred_skills_in_the_tree_and_the_inventory(passphrase):
     data = json.loads(runner.invoke(app, ["skills", "--json", "--as-of", "2026-01-01"]).output)
     linux = next(s for s in data["skills"] if s["id"] == "sw:linux")
     assert linux["credentials"][0]["inferred"] is True and linux["credentials"][0]["inferred_from"] == "CompTIA Linux+"
+
+
+def test_the_resume_lists_only_the_skills_credentials_state_never_inferred_ones():
+    # An employer reads the resume's skills as what the issuers vouched for: a skill the wallet inferred from the
+    # offerings catalogue is shown by `skills` and counted by `stack`, but it is no issuer's claim.
+    from skillwallet.export.resume import skills_summary
+
+    held = [cred("CompTIA Network+", issuer="https://www.comptia.org"),
+            cred("Home lab", skills=[Skill(name="Networking")])]
+    inference = SkillInference(builtin_offerings().values())
+    inventory = {e.skill.id for e in build_inventory(held, as_of=AS_OF, inference=inference)}
+    assert "sw:network-security" in inventory  # inferred for Network+
+    summary = skills_summary(held, as_of=AS_OF)
+    assert summary and all(skill.evidence == ["Home lab"] for skill in summary), summary

@@ -93,6 +93,7 @@ def test_stacking_from_index_records_equals_stacking_from_full_credentials(walle
     from skillwallet.skills.inventory import build_inventory
     from skillwallet.stacking.catalog import builtin_pathways
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
+    from skillwallet.stacking.inference import builtin_inference
 
     fill(wallet, 60)
     target = wallet.list_credential_facts()[3].wallet_id
@@ -106,8 +107,8 @@ def test_stacking_from_index_records_equals_stacking_from_full_credentials(walle
         assert PathwayEvaluator(pathway, compact_index).evaluate().to_dict() == expected, pathway.id
         statuses.add(expected["status"])
     assert len(statuses) > 1  # the credentials meet some goals and not others: the comparison means something
-    assert [e.to_dict() for e in build_inventory(compact, as_of=AS_OF)] == [
-        e.to_dict() for e in build_inventory(full, as_of=AS_OF)
+    assert [e.to_dict() for e in build_inventory(compact, as_of=AS_OF, inference=builtin_inference())] == [
+        e.to_dict() for e in build_inventory(full, as_of=AS_OF, inference=builtin_inference())
     ]
 
 

@@ -389,14 +389,15 @@ def skills_summary(stored: Sequence[StoredLike], *, as_of: datetime | None = Non
 
     The same inventory as ``skillwallet skills`` (:func:`skillwallet.skills.inventory.build_inventory`), under the
     taxonomy's normalised labels. Only credentials in force on ``as_of`` count, and only what they state as skills
-    (alignments, achievement skills): a tag is the holder's own filing word, not a claim the issuer made.
+    (alignments, achievement skills): a tag is the holder's own filing word, and a skill inferred from the
+    offerings catalogue is the wallet's reading, not a claim the issuer made; neither goes to an employer.
     """
     from skillwallet.skills.inventory import build_inventory
 
     as_of = utc(as_of) if as_of else datetime.now(timezone.utc)
     counting = [item for item in stored if _counts_on(item, as_of)]
     out: list[ResumeSkill] = []
-    for entry in build_inventory(counting, as_of=as_of):
+    for entry in build_inventory(counting, as_of=as_of, inference=None):
         evidence = [e for e in entry.evidence if e.in_force and e.source != "tag"]
         if not evidence:
             continue

@@ -63,16 +63,12 @@ class SkillEntry:
                 "names": sorted(self.names), "credentials": [e.to_dict() for e in self.evidence]}
 
 
-def build_inventory(credentials: Iterable[Any], *, as_of: datetime, taxonomy: Taxonomy | None = None,
-                    inference: Any = "builtin") -> list[SkillEntry]:
+def build_inventory(credentials: Iterable[Any], *, as_of: datetime, inference: Any,
+                    taxonomy: Taxonomy | None = None) -> list[SkillEntry]:
     """Group every skill the credentials evidence by its normalised id; most evidenced first. A credential the
-    offerings catalogue knows (``inference``: a :class:`~skillwallet.stacking.inference.SkillInference`, the
-    built-in one by default, ``None`` for none) adds the catalogue's skills it does not state, as ``inferred``."""
+    offerings catalogue knows (``inference``: a :class:`~skillwallet.stacking.inference.SkillInference` the caller
+    chose, ``None`` for none) adds the catalogue's skills it does not state, as ``inferred``."""
     taxonomy = taxonomy or default_taxonomy()
-    if inference == "builtin":
-        from skillwallet.stacking.inference import builtin_inference
-
-        inference = builtin_inference()
     as_of = utc(as_of)
     entries: dict[str, SkillEntry] = {}
     for item in credentials:
