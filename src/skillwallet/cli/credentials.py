@@ -8,7 +8,7 @@ from typing import Any, Callable, List, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table
+from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table, unique_prefix_length
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
@@ -102,8 +102,13 @@ def list_command(
     if not selected:
         info("no credentials" + (" match" if len(everything) else " yet: add one with: skillwallet add FILE"))
         return
+    # on a terminal: short ids that still resolve, ellipsised titles and names, the least useful columns left
+    # out when narrow (format first, then issued, tags, expires, issuer); piped, every column whole
     render_table(
-        [Column("id", whole=True), "title", "issuer", "issued", "expires", "format", "verdict", "tags"],
+        [Column("id", whole=True, prefix=unique_prefix_length(item["id"] for item in everything)),
+         Column("title", shorten="end", min_width=20, ratio=3), Column("issuer", shorten="end", drop=1, ratio=2),
+         Column("issued", drop=4), Column("expires", drop=2), Column("format", drop=5), "verdict",
+         Column("tags", shorten="end", min_width=8, drop=3)],
         [
             [
                 item["id"],

@@ -4,7 +4,6 @@ and offerings (add/list/remove). Rendering only: the work happens in :mod:`skill
 from __future__ import annotations
 
 import contextlib
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, List, Optional
@@ -21,7 +20,6 @@ from skillwallet.cli.common import (
     command_group,
     emit_json,
     info,
-    is_terminal,
     parse_as_of,
     render_table,
     stdout_console,
@@ -166,7 +164,9 @@ def render_evaluation(evaluation) -> None:
         head += f" [yellow]({NOT_PROVEN})[/yellow]"
     tree = Tree(head)
     _render_node(tree, evaluation.tree)
-    console.print(tree, soft_wrap=False)  # wrap long lines inside the tree rather than cut them
+    # long lines wrap inside the tree at spaces; a single word (a title without spaces, a URL) wider than the
+    # room left is cut with "…" rather than split across lines (`--json` has it whole)
+    console.print(tree, soft_wrap=False, overflow="ellipsis")
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
@@ -175,11 +175,11 @@ def render_evaluation(evaluation) -> None:
         console.print(f"You hold {escape(evaluation.destination or 'the destination credential')} (the destination); "
                       f"the pathway's route also lists {escape(', '.join(evaluation.missing))}")
     if evaluation.missing:
-        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)))
+        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)), overflow="ellipsis")
     if evaluation.warnings:
         console.print("[bold]Warnings:[/bold]")
         for w in evaluation.warnings:
-            console.print(f"  [yellow]![/yellow] {escape(w['message'])}")
+            console.print(f"  [yellow]![/yellow] {escape(w['message'])}", overflow="ellipsis")
     if not evaluation.exhaustive:
         console.print(f"[yellow]note: {NOT_PROVEN}: the search for the best assignment of credentials to "
                       "requirements ran out of its work budget[/yellow]")
@@ -210,7 +210,9 @@ def render_completion(completion) -> None:
     console.print(heading + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
     labels = {node_id: node.label for node_id, node in completion.pathway.requirements.items()}
     render_table(
-        ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
+        [Column("step", shorten="end", min_width=20, ratio=3), Column("provider", shorten="end", drop=2),
+         Column("cost", justify="right"), Column("hours", justify="right"),
+         Column("fills", shorten="end", wrap=True, min_width=14, ratio=2, drop=1)],
         [
             [o.name, o.provider or ("you" if o.source == "self" else ""),
              f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
@@ -249,7 +251,7 @@ def render_tradeoff(plans) -> None:
         weeks = f"{p.hours / p.hours_per_week:.1f}" if p.hours_per_week else ""
         rows.append([n, f"{p.cost:,.2f} {currency}", f"{p.hours:g}", weeks, "; ".join(o.name for o in p.steps)])
     render_table(["#", Column("cost", justify="right"), Column("hours", justify="right"),
-                  Column("weeks", justify="right"), "steps"], rows)
+                  Column("weeks", justify="right"), Column("steps", shorten="end", wrap=True, min_width=20)], rows)
 
 
 def stack_command(
@@ -315,16 +317,14 @@ def stack_command(
                              for e in ranked],
             })
             return
-        # on a terminal the ranking stays one screen line a pathway; piped, scripts get every missing requirement
-        shorten = is_terminal(sys.stdout)
+        # on a terminal the ranking stays one screen line a pathway (what is missing cut to the width, the
+        # goal id whole, the name left out when narrow); piped, scripts get every missing requirement
         rows = []
         for n, e in enumerate(ranked, start=1):
-            missing = "; ".join(e.missing)
-            if shorten and len(missing) > 60:
-                missing = missing[:57] + "..."
-            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", missing],
+            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", "; ".join(e.missing)],
                             STATUS_STYLE.get(e.status)))
-        render_table(["#", "goal", "name", "status", "progress", "missing"], rows,
+        render_table(["#", "goal", Column("name", shorten="end", min_width=16, drop=1), "status", "progress",
+                      Column("missing", shorten="end", min_width=20, ratio=2)], rows,
                      title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
@@ -387,7 +387,8 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
         emit_json("pathways", {"pathways": [p.summary() for p in rows]})
         return
     render_table(
-        ["id", "name", "occupation", "source"],
+        ["id", Column("name", shorten="end", min_width=16), Column("occupation", drop=2),
+         Column("source", shorten="start", min_width=10, drop=1)],
         [[p.id, p.name, p.occupation.get("onet") or p.occupation.get("esco") or "", p.source or ""] for p in rows],
         title="Pathways",
     )
@@ -532,7 +533,9 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
         emit_json("offerings", {"offerings": [o.to_dict() for o in offerings]})
         return
     render_table(
-        ["id", "name", Column("cost", justify="right"), Column("hours", justify="right"), "skills", "source"],
+        ["id", Column("name", shorten="end", min_width=16, ratio=2), Column("cost", justify="right"),
+         Column("hours", justify="right", drop=2), Column("skills", shorten="end", drop=3),
+         Column("source", shorten="start", min_width=10, drop=1)],
         [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source] for o in offerings],
         title="Offerings",
     )

@@ -496,17 +496,49 @@ _STYLE = {
 }
 
 
+# what a check's value says when it keeps a credential from being verified and in force, in words
+_PROBLEM_WORDS = {("expiry", "fail"): "expired", ("not_before", "fail"): "not yet valid",
+                  ("status", "revoked"): "revoked", ("status", "suspended"): "suspended"}
+# on a narrow terminal the least telling checks are left out first (the problems column names every failure)
+_CHECK_DROP = {"signature": 1, "status": 2, "expiry": 3, "not_before": 4, "issuer_binding": 5, "holder_binding": 6,
+               "challenge": 7, "domain": 8, "proof_purpose": 9, "contexts": 10, "undefined_terms": 11}
+
+
+def _problems(checks: dict[str, str], order: list[str]) -> str:
+    """The checks that did not pass, in words (``expired, revoked, signature fail``); ``-`` when none."""
+    words = [_PROBLEM_WORDS.get((name, checks[name]), f"{name.replace('_', ' ')} {checks[name]}")
+             for name in order if checks.get(name) not in (None, "pass", "na", "-")]
+    return ", ".join(words) or "-"
+
+
 def _render(results: list[dict[str, Any]]) -> None:
-    from skillwallet.cli.common import Row, render_table
+    from skillwallet.cli.common import (
+        Column, Row, fit_columns, is_terminal, render_table, safe_text, stdout_console, unique_prefix_length,
+    )
 
     extra = sorted({k for r in results for k in r["checks"]} - set(_CHECK_ORDER))
     columns = [c for c in _CHECK_ORDER if any(c in r["checks"] for r in results)] + extra
     rows = []
     for r in results:
         title = r["title"] or ("(presentation)" if r["kind"] == "presentation" else "")
-        cells = [r["source"], title or "-", r["verdict"], *(r["checks"].get(c, "-") for c in columns)]
+        cells = [r["source"], title or "-", r["verdict"], _problems(r["checks"], columns),
+                 *(r["checks"].get(c, "-") for c in columns)]
         rows.append(Row(cells, _STYLE.get(r["verdict"])))
-    render_table(["source", "title", "verdict", *columns], rows)
+    # On a terminal the table fits its width: wallet ids cut to a prefix that still resolves, file paths and
+    # titles shortened, the per-check columns left out when narrow (the problems column names what failed).
+    sources = [r["source"] for r in results]
+    wallet_ids = all(len(s) == 12 and all(ch in "0123456789abcdef" for ch in s) for s in sources)
+    source = (Column("source", whole=True, prefix=unique_prefix_length(sources)) if wallet_ids
+              else Column("source", shorten="start", min_width=16, ratio=2))
+    head = [source, Column("title", shorten="end", min_width=24, ratio=3), "verdict"]
+    every_check = [Column(c) for c in columns]
+    if is_terminal(sys.stdout) and fit_columns([*head, *every_check], [[safe_text(c) for c in (row.cells[:3] + row.cells[4:])]
+                                                                     for row in rows], stdout_console().width):
+        # wide enough for every check: the problems column would only repeat them
+        render_table([*head, *every_check], [Row(row.cells[:3] + row.cells[4:], row.style) for row in rows])
+    else:
+        render_table([*head, Column("problems", shorten="end", wrap=True, min_width=14, ratio=2, piped=False),
+                      *(Column(c, drop=_CHECK_DROP.get(c, 12)) for c in columns)], rows)
     _print_reasons(results)
 
 
