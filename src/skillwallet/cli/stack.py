@@ -323,8 +323,8 @@ def stack_command(
         for n, e in enumerate(ranked, start=1):
             rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", "; ".join(e.missing)],
                             STATUS_STYLE.get(e.status)))
-        render_table(["#", "goal", Column("name", shorten="end", min_width=16, drop=1), "status", "progress",
-                      Column("missing", shorten="end", min_width=20, ratio=2)], rows,
+        render_table(["#", "goal", Column("name", shorten="end", min_width=16, drop=2), "status", "progress",
+                      Column("missing", shorten="end", min_width=14, ratio=2, drop=1)], rows,
                      title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
