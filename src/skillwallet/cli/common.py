@@ -24,10 +24,17 @@ def is_terminal(stream) -> bool:
         return False
 
 
-def command_group(name: str, help: str) -> typer.Typer:
+def command_group(name: str, help: str, examples: Sequence[str] = ()) -> typer.Typer:
     """A Typer sub-application (``config``, ``pathways``, ...) with the settings every group shares: help when run
-    bare, no shell-completion options (those belong to the root application), no rich markup in help."""
-    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+    bare, no shell-completion options (those belong to the root application), no rich markup in help; its
+    ``examples`` (command lines) shown at the end of its help."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                       epilog=examples_text(examples) if examples else None)
+
+
+def examples_text(examples: Sequence[str]) -> str:
+    """An ``Examples:`` block for help, its lines kept as written (click's ``\\b`` marker: no rewrapping)."""
+    return "\b\nExample" + ("s" if len(examples) > 1 else "") + ":\n" + "\n".join(f"  {line}" for line in examples)
 
 
 def register_commands(app: typer.Typer, commands: dict[str, Any]) -> None:

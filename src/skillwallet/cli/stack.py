@@ -26,9 +26,11 @@ from skillwallet.cli.common import (
 )
 
 pathways_app = command_group(
-    "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr)."
+    "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr).",
+    ["skillwallet pathways list", "skillwallet pathways show data-analyst", "skillwallet pathways add my-pathway.toml"],
 )
-offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.")
+offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.",
+                              ["skillwallet offerings list", "skillwallet offerings add my-courses.toml"])
 
 WIDE_NODE = 50  # a node with more children than this shows its unmet ones only in part
 WIDE_UNMET_SHOWN = 20
@@ -271,7 +273,14 @@ def stack_command(
                                               help="With --next and --hours-per-week: finish within this many weeks."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
+    """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked.
+
+    \b
+    Examples:
+      skillwallet stack
+      skillwallet stack --goal data-analyst
+      skillwallet stack --goal data-analyst --next --hours-per-week 6 --budget 500
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
     from skillwallet.stacking.catalog import Catalog
@@ -377,7 +386,12 @@ def _iso(dt: datetime) -> str:
 
 @pathways_app.command("list")
 def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """List the known pathways: built-in and your own."""
+    """List the known pathways: built-in and your own.
+
+    \b
+    Example:
+      skillwallet pathways list
+    """
     from skillwallet.stacking.catalog import Catalog
 
     with optional_wallet() as wallet:
@@ -396,11 +410,18 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
 
 @pathways_app.command("show")
 def pathways_show(
-    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id),
+    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id,
+                                     help="The pathway's id (see `skillwallet pathways list`)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     toml_output: bool = typer.Option(False, "--toml", help="Print the pathway as TOML."),
 ) -> None:
-    """Show a pathway's requirements as a tree."""
+    """Show a pathway's requirements as a tree.
+
+    \b
+    Examples:
+      skillwallet pathways show data-analyst
+      skillwallet pathways show data-analyst --toml > my-pathway.toml
+    """
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.model import pathway_to_dict, pathway_to_toml
 
@@ -442,8 +463,15 @@ def pathways_show(
 
 
 @pathways_app.command("validate")
-def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
-    """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored."""
+def pathways_validate(
+    file: Path = typer.Argument(..., metavar="FILE", help="A pathway: TOML, or CTDL / Badgr JSON."),
+) -> None:
+    """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored.
+
+    \b
+    Example:
+      skillwallet pathways validate my-pathway.toml
+    """
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
     text = read_text_file(file, MAX_PATHWAY_BYTES)
@@ -463,10 +491,15 @@ def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
 
 @pathways_app.command("add")
 def pathways_add(
-    file: Path = typer.Argument(..., metavar="FILE"),
+    file: Path = typer.Argument(..., metavar="FILE", help="A pathway in TOML (see docs/pathways.md)."),
     force: bool = typer.Option(False, "--force", help="Replace a pathway with the same id."),
 ) -> None:
-    """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid)."""
+    """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid).
+
+    \b
+    Example:
+      skillwallet pathways add my-pathway.toml
+    """
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
     text = read_text_file(file, MAX_PATHWAY_BYTES)
@@ -477,8 +510,15 @@ def pathways_add(
 
 
 @pathways_app.command("remove")
-def pathways_remove(pathway_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Remove one of your pathways."""
+def pathways_remove(
+    pathway_id: str = typer.Argument(..., metavar="ID", help="The id of a pathway you added."),
+) -> None:
+    """Remove one of your pathways.
+
+    \b
+    Example:
+      skillwallet pathways remove my-pathway
+    """
     with wallet_catalog() as catalog:
         catalog.remove_pathway(pathway_id)
     info(f"removed pathway {pathway_id!r}")
@@ -492,7 +532,12 @@ def pathways_import(
     force: bool = typer.Option(False, "--force", help="Replace pathways with the same id."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed."""
+    """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed.
+
+    \b
+    Example:
+      skillwallet pathways import ctdl-pathway.json ctdl-components.json --dry-run
+    """
     from skillwallet.stacking.pathway_import import import_pathway_documents
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES
 
@@ -524,7 +569,12 @@ def pathways_import(
 
 @offerings_app.command("list")
 def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """List the offerings `stack --next` plans with."""
+    """List the offerings `stack --next` plans with.
+
+    \b
+    Example:
+      skillwallet offerings list
+    """
     from skillwallet.stacking.catalog import Catalog
 
     with optional_wallet() as wallet:
@@ -543,10 +593,15 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
 
 @offerings_app.command("add")
 def offerings_add(
-    file: Path = typer.Argument(..., metavar="FILE"),
+    file: Path = typer.Argument(..., metavar="FILE", help="A TOML file of [[offering]] tables."),
     force: bool = typer.Option(False, "--force", help="Replace offerings with the same id."),
 ) -> None:
-    """Add offerings ([[offering]] tables in a TOML file) to your wallet."""
+    """Add offerings ([[offering]] tables in a TOML file) to your wallet.
+
+    \b
+    Example:
+      skillwallet offerings add my-courses.toml
+    """
     from skillwallet.stacking.catalog import load_offerings_toml
 
     text = read_text_file(file)
@@ -557,8 +612,15 @@ def offerings_add(
 
 
 @offerings_app.command("remove")
-def offerings_remove(offering_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Remove one of your offerings."""
+def offerings_remove(
+    offering_id: str = typer.Argument(..., metavar="ID", help="The id of an offering you added."),
+) -> None:
+    """Remove one of your offerings.
+
+    \b
+    Example:
+      skillwallet offerings remove evening-sql-course
+    """
     with wallet_catalog() as catalog:
         catalog.remove_offering(offering_id)
     info(f"removed offering {offering_id!r}")

@@ -245,6 +245,14 @@ def verify_command(
     Give wallet ids, credential files (not yet added), a Verifiable Presentation file, a resume PDF, or --all.
     A resume PDF is checked with its attached proof, line by line (or by its QR codes when it has none).
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
+
+    \b
+    Examples:
+      skillwallet verify --all
+      skillwallet verify 3f2a9c1 --online
+      skillwallet verify ~/Downloads/badge.json --document https://issuer.example/status/1=status-1.json
+      skillwallet verify resume.pdf --report verification-report.html
+      skillwallet verify presentation.json --challenge NONCE --domain hr.example.com
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
