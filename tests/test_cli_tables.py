@@ -457,8 +457,20 @@ def test_stack_tree_fits_the_terminal(long_wallet, width):
     assert code == 0
     assert_fits(output, width, long_wallet)
     assert LONG_URL in output  # short enough for any of these widths: moved to a line of its own, never split
+    if width == 200:
+        assert VERY_LONG_URL in output
     for wallet_id in re.findall(r"\b[0-9a-f]{12}\b", output):
         assert wallet_id in long_wallet.ids
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pathways_show_fits_the_terminal(long_wallet, width):
+    code, output = long_wallet.on_terminal(width, "pathways", "show", PATHWAY_ID)
+    assert code == 0
+    assert_fits(output, width, long_wallet)
+    assert LONG_URL in output
+    if width == 200:
+        assert VERY_LONG_URL in output and ONE_WORD_TITLE in output
 
 
 @pytest.mark.parametrize("width", WIDTHS)

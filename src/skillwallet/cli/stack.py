@@ -455,7 +455,7 @@ def pathways_show(
 
     add(tree, pathway.root)
     console = stdout_console()
-    console.print(tree)
+    console.print(tree, overflow="ellipsis")  # as `stack --goal`: words whole, one too long for its line cut with "…"
     if pathway.occupation:
         console.print("occupation: " + ", ".join(f"{k} {v}" for k, v in pathway.occupation.items()))
     if pathway.typical_credentials:
