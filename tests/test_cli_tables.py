@@ -415,6 +415,15 @@ def test_verify_all_fits_the_terminal(long_wallet, width):
         assert "undefined_terms" in headers and "problems" not in headers
 
 
+def test_verify_of_some_ids_shows_them_whole(long_wallet):
+    """A prefix unique among two results need not be unique in the wallet: only --all shortens ids."""
+    chosen = sorted(long_wallet.ids)[:2]
+    code, output = long_wallet.on_terminal(80, "verify", "--offline", *chosen)
+    assert_fits(output, 80, long_wallet)
+    ((headers, rows),) = table_rows(output)
+    assert sorted(row[0] for row in rows) == chosen
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_verify_one_file_fits_the_terminal(long_wallet, width):
     code, output = long_wallet.on_terminal(width, "verify", "--offline", str(long_wallet.signed_file))
@@ -461,6 +470,17 @@ def test_stack_tree_fits_the_terminal(long_wallet, width):
         assert VERY_LONG_URL in output
     for wallet_id in re.findall(r"\b[0-9a-f]{12}\b", output):
         assert wallet_id in long_wallet.ids
+
+
+def test_piped_trees_keep_every_word_whatever_columns_says(long_wallet):
+    """Piped (to grep, to a file), nothing is cut with "…" to the width a terminal would have (a $COLUMNS set
+    in the environment still sets where a piped tree wraps, as it always has)."""
+    for args in (["stack", "--goal", PATHWAY_ID], ["pathways", "show", PATHWAY_ID]):
+        result = subprocess.run([sys.executable, "-m", "skillwallet", *args], capture_output=True, text=True,
+                                stdin=subprocess.DEVNULL, env=dict(long_wallet.env, COLUMNS="80"), timeout=TIMEOUT)
+        assert result.returncode == 0, result.stderr
+        assert "…" not in result.stdout
+        assert LONG_URL in result.stdout
 
 
 @pytest.mark.parametrize("width", WIDTHS)

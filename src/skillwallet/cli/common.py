@@ -293,6 +293,12 @@ def stdout_console():
     )
 
 
+def word_overflow() -> Optional[str]:
+    """How printed text treats a word longer than its line: on a terminal it is cut with "…" (the line fits and no
+    word is split); piped, the console's own way (None): lines are not wrapped at all, every character kept."""
+    return "ellipsis" if is_terminal(sys.stdout) else None
+
+
 def stderr_console():
     Console = _safe_console_class()
 

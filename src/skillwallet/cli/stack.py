@@ -23,6 +23,7 @@ from skillwallet.cli.common import (
     parse_as_of,
     render_table,
     stdout_console,
+    word_overflow,
 )
 
 pathways_app = command_group(
@@ -166,9 +167,9 @@ def render_evaluation(evaluation) -> None:
         head += f" [yellow]({NOT_PROVEN})[/yellow]"
     tree = Tree(head)
     _render_node(tree, evaluation.tree)
-    # long lines wrap inside the tree at spaces; a single word (a title without spaces, a URL) wider than the
-    # room left is cut with "…" rather than split across lines (`--json` has it whole)
-    console.print(tree, soft_wrap=False, overflow="ellipsis")
+    # long lines wrap inside the tree at spaces; on a terminal a single word (a title without spaces, a URL)
+    # wider than the room left is cut with "…" rather than split across lines (piped and `--json` have it whole)
+    console.print(tree, soft_wrap=False, overflow=word_overflow())
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
@@ -177,11 +178,11 @@ def render_evaluation(evaluation) -> None:
         console.print(f"You hold {escape(evaluation.destination or 'the destination credential')} (the destination); "
                       f"the pathway's route also lists {escape(', '.join(evaluation.missing))}")
     if evaluation.missing:
-        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)), overflow="ellipsis")
+        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)), overflow=word_overflow())
     if evaluation.warnings:
         console.print("[bold]Warnings:[/bold]")
         for w in evaluation.warnings:
-            console.print(f"  [yellow]![/yellow] {escape(w['message'])}", overflow="ellipsis")
+            console.print(f"  [yellow]![/yellow] {escape(w['message'])}", overflow=word_overflow())
     if not evaluation.exhaustive:
         console.print(f"[yellow]note: {NOT_PROVEN}: the search for the best assignment of credentials to "
                       "requirements ran out of its work budget[/yellow]")
@@ -455,7 +456,8 @@ def pathways_show(
 
     add(tree, pathway.root)
     console = stdout_console()
-    console.print(tree, overflow="ellipsis")  # as `stack --goal`: words whole, one too long for its line cut with "…"
+    # as `stack --goal`: long lines wrap at spaces (never cropped), an overlong word on a terminal cut with "…"
+    console.print(tree, soft_wrap=False, overflow=word_overflow())
     if pathway.occupation:
         console.print("occupation: " + ", ".join(f"{k} {v}" for k, v in pathway.occupation.items()))
     if pathway.typical_credentials:

@@ -384,7 +384,7 @@ def verify_command(
     if as_json:
         emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
     else:
-        _render(results)
+        _render(results, every_credential=all_ and not file_targets)
 
     failing = [
         r
@@ -519,7 +519,9 @@ def _problems(checks: dict[str, str], order: list[str]) -> str:
     return ", ".join(words) or "-"
 
 
-def _render(results: list[dict[str, Any]]) -> None:
+def _render(results: list[dict[str, Any]], *, every_credential: bool = False) -> None:
+    """The results as a table; ``every_credential``: they cover the whole wallet (``--all``), so wallet ids may be
+    shortened to a prefix unique among them."""
     from skillwallet.cli.common import (
         Column, Row, fit_columns, is_terminal, render_table, safe_text, stdout_console, unique_prefix_length,
     )
@@ -535,8 +537,8 @@ def _render(results: list[dict[str, Any]]) -> None:
     # On a terminal the table fits its width: wallet ids cut to a prefix that still resolves, file paths and
     # titles shortened, the per-check columns left out when narrow (the problems column names what failed).
     sources = [r["source"] for r in results]
-    wallet_ids = all(len(s) == 12 and all(ch in "0123456789abcdef" for ch in s) for s in sources)
-    source = (Column("source", whole=True, prefix=unique_prefix_length(sources)) if wallet_ids
+    # a prefix unique among the results resolves only when they are the whole wallet; otherwise ids stay whole
+    source = (Column("source", whole=True, prefix=unique_prefix_length(sources)) if every_credential
               else Column("source", shorten="start", min_width=16, ratio=2))
     head = [source, Column("title", shorten="end", min_width=24, ratio=3), "verdict"]
     every_check = [Column(c) for c in columns]
