@@ -62,6 +62,13 @@ def test_help_shows_an_example_of_the_command(capsys, monkeypatch, path, command
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_help_fits_80_columns(capsys, monkeypatch, path, command):
+    """Examples are kept as written (never rewrapped): each must fit an 80-column terminal by itself."""
+    for line in rendered_help(capsys, monkeypatch, path).splitlines():
+        assert len(line) <= 80, (path, line)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
 def test_every_argument_and_option_is_described(path, command):
     for param in command.params:
         if param.name == "help":

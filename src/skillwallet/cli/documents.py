@@ -79,7 +79,7 @@ def add_command(
 
     \b
     Examples:
-      skillwallet documents add https://credentials.cloudskills.example/status/1 status-1.json
+      skillwallet documents add https://issuer.example/status/1 status-1.json
       skillwallet documents add did:web:university.example did.json
     """
     from skillwallet.cli.session import open_wallet
@@ -184,7 +184,7 @@ def remove_command(
 
     \b
     Example:
-      skillwallet documents remove https://credentials.cloudskills.example/status/1
+      skillwallet documents remove https://issuer.example/status/1
     """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import NotFoundError

@@ -129,7 +129,7 @@ def config_set(
     \b
     Examples:
       skillwallet config set paper letter
-      skillwallet config set trusted_issuers did:web:university.example,https://badges.example.org
+      skillwallet config set trusted_issuers did:web:uni.example,https://b.example
     """
     from skillwallet import config as config_module
     from skillwallet.paths import config_file

@@ -115,7 +115,8 @@ def set_command(
 
     \b
     Examples:
-      skillwallet profile set --name "Ana Souza" --headline "Data analyst" --location "Lisbon, Portugal"
+      skillwallet profile set --name "Ana Souza" --headline "Data analyst" \\
+          --location "Lisbon, Portugal"
       skillwallet profile set --phone ""
     """
     changes: dict[str, Any] = {}

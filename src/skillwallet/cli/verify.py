@@ -250,9 +250,10 @@ def verify_command(
     Examples:
       skillwallet verify --all
       skillwallet verify 3f2a9c1 --online
-      skillwallet verify ~/Downloads/badge.json --document https://issuer.example/status/1=status-1.json
+      skillwallet verify ~/Downloads/badge.json \\
+          --document https://issuer.example/status/1=status-1.json
       skillwallet verify resume.pdf --report verification-report.html
-      skillwallet verify presentation.json --challenge NONCE --domain hr.example.com
+      skillwallet verify vp.json --challenge NONCE --domain hr.example.com
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
