@@ -28,13 +28,23 @@ on the credential are kept; the verdict is the new document's own).
 Limits: 5 MiB per credential; archives at most 10,000 entries and 256 MiB uncompressed, no entry with a
 compression ratio over 100:1, no paths leaving the archive. Bad inputs are reported and skipped.
 
+\b
+Examples:
+  skillwallet add ~/Downloads/badge.json
+  skillwallet add ~/Downloads/certificates.zip transcript.png
+  skillwallet add --online https://badges.example.org/assertions/1234
+  pbpaste | skillwallet add -
+
 Self-attested entries (signed with your holder key, always marked self-attested):
 
-  skillwallet add --self degree --title "BSc Computer Science" --issuer-name "Example University" --date 2019-07-01
-
-  skillwallet add --self project --title "Home lab cluster" --evidence https://github.com/me/lab --evidence report.pdf --skill Kubernetes
-
-  skillwallet add --self experience --title "Backend developer" --issuer-name "Acme" --date 2020-01-01 --until 2023-06-30
+\b
+  skillwallet add --self degree --title "BSc Computer Science" \\
+      --issuer-name "Example University" --date 2019-07-01
+  skillwallet add --self project --title "Home lab cluster" \\
+      --evidence https://github.com/me/lab --evidence report.pdf \\
+      --skill Kubernetes
+  skillwallet add --self experience --title "Backend developer" \\
+      --issuer-name "Acme" --date 2020-01-01 --until 2023-06-30
 
 Exit codes: 0 all added or already present; 10 nothing could be added; 15 every input conflicts with a stored
 credential; 17 some inputs were rejected or conflict."""
@@ -59,15 +69,15 @@ def add_command(
     ),
     title: Optional[str] = typer.Option(None, "--title", help="Self-attested entry: its title."),
     issuer_name: Optional[str] = typer.Option(
-        None, "--issuer-name", help="Self-attested entry: the institution or employer, as you state it."
+        None, "--issuer-name", metavar="NAME", help="Self-attested entry: the institution or employer, as you state it."
     ),
-    description: Optional[str] = typer.Option(None, "--description", help="Self-attested entry: a description."),
+    description: Optional[str] = typer.Option(None, "--description", metavar="TEXT", help="Self-attested entry: a description."),
     date: Optional[str] = typer.Option(None, "--date", help="Self-attested entry: awarded / start date (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Self-attested entry: end date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Self-attested entry: end date (YYYY-MM-DD)."),
     evidence: Optional[List[str]] = typer.Option(
-        None, "--evidence", help="Self-attested entry: an evidence URL or FILE (its SHA-256 is recorded, not the file). Repeatable."
+        None, "--evidence", metavar="URL|FILE", help="Self-attested entry: an evidence URL or FILE (its SHA-256 is recorded, not the file). Repeatable."
     ),
-    skills: Optional[List[str]] = typer.Option(None, "--skill", help="Self-attested entry: a skill it shows. Repeatable."),
+    skills: Optional[List[str]] = typer.Option(None, "--skill", metavar="SKILL", help="Self-attested entry: a skill it shows. Repeatable."),
     credits: Optional[float] = typer.Option(None, "--credits", min=0, help="Self-attested entry: credits (e.g. ECTS)."),
     trust_anchors: Optional[List[str]] = typer.Option(
         None, "--trust-anchor", metavar="FILE", help="Trust this CA certificate (PEM or DER) when verifying at import. Repeatable."

@@ -8,7 +8,7 @@ from typing import Any, Callable, List, Optional
 
 import typer
 
-from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table
+from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table, unique_prefix_length
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
@@ -70,12 +70,18 @@ def list_command(
     fmt: Optional[str] = typer.Option(None, "--format", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
     tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag."),
     expiring: Optional[int] = typer.Option(None, "--expiring", metavar="DAYS", min=0, help="Only those expiring within DAYS days."),
-    search: Optional[str] = typer.Option(None, "--search", help="Only those whose title, issuer, skills, tags or note contain TEXT."),
-    sort: str = typer.Option("added", "--sort", help="Sort by title, issued, expires, issuer or added."),
+    search: Optional[str] = typer.Option(None, "--search", metavar="TEXT", help="Only those whose title, issuer, skills, tags or note contain TEXT."),
+    sort: str = typer.Option("added", "--sort", metavar="FIELD", help="Sort by title, issued, expires, issuer or added."),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credentials)."),
 ) -> None:
-    """List the credentials in the wallet."""
+    """List the credentials in the wallet.
+
+    \b
+    Examples:
+      skillwallet list --skill Python --sort expires
+      skillwallet list --expiring 90 --json
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
 
@@ -102,8 +108,13 @@ def list_command(
     if not selected:
         info("no credentials" + (" match" if len(everything) else " yet: add one with: skillwallet add FILE"))
         return
+    # on a terminal: short ids that still resolve, ellipsised titles and names, the least useful columns left
+    # out when narrow (format first, then issued, tags, expires, issuer); piped, every column whole
     render_table(
-        [Column("id", whole=True), "title", "issuer", "issued", "expires", "format", "verdict", "tags"],
+        [Column("id", whole=True, prefix=unique_prefix_length(item["id"] for item in everything)),
+         Column("title", shorten="end", min_width=20, ratio=3), Column("issuer", shorten="end", drop=1, ratio=2),
+         Column("issued", drop=4), Column("expires", drop=2), Column("format", drop=5), "verdict",
+         Column("tags", shorten="end", min_width=8, drop=3)],
         [
             [
                 item["id"],
@@ -175,7 +186,13 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credential)."),
     original: bool = typer.Option(False, "--original", help="Print the exact original bytes and nothing else."),
 ) -> None:
-    """Show every field of one credential and its verification verdict."""
+    """Show every field of one credential and its verification verdict.
+
+    \b
+    Examples:
+      skillwallet show 3f2a9c1
+      skillwallet show 3f2a9c1 --original > badge.json
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.model import format_datetime
 
@@ -237,7 +254,12 @@ def remove_command(
     credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Remove a credential from the wallet."""
+    """Remove a credential from the wallet.
+
+    \b
+    Example:
+      skillwallet remove 3f2a9c1 --yes
+    """
     from skillwallet.cli.session import can_prompt, open_wallet
     from skillwallet.errors import CancelledError
 
@@ -265,30 +287,46 @@ def _change_tags(credential_id: str, change: Callable[[list[str]], list[str]]) -
 
 
 def tag_command(
-    credential_id: str = typer.Argument(..., metavar="ID"),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
     tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to add."),
 ) -> None:
-    """Add tags to a credential."""
+    """Add tags to a credential.
+
+    \b
+    Example:
+      skillwallet tag 3f2a9c1 cloud job-applications
+    """
     from skillwallet.store.wallet import normalise_tags
 
     _change_tags(credential_id, lambda current: normalise_tags(current + list(tags)))
 
 
 def untag_command(
-    credential_id: str = typer.Argument(..., metavar="ID"),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
     tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to remove."),
 ) -> None:
-    """Remove tags from a credential."""
+    """Remove tags from a credential.
+
+    \b
+    Example:
+      skillwallet untag 3f2a9c1 job-applications
+    """
     drop = {t.strip() for t in tags}
     _change_tags(credential_id, lambda current: [t for t in current if t not in drop])
 
 
 def note_command(
-    credential_id: str = typer.Argument(..., metavar="ID"),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
     text: Optional[str] = typer.Argument(None, metavar="TEXT", help="The note; omit (or use --clear) to remove it."),
     clear: bool = typer.Option(False, "--clear", help="Remove the note."),
 ) -> None:
-    """Attach a private note to a credential."""
+    """Attach a private note to a credential.
+
+    \b
+    Examples:
+      skillwallet note 3f2a9c1 "Exam fee paid by my employer"
+      skillwallet note 3f2a9c1 --clear
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
 

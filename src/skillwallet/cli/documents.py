@@ -25,6 +25,7 @@ documents_app = command_group(
     "documents",
     "Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
     "hosted assertions, and the X.509 trust anchors you chose.",
+    ["skillwallet documents list", "skillwallet documents add did:web:university.example did.json"],
 )
 
 
@@ -76,7 +77,13 @@ def add_command(
     file: Path = typer.Argument(..., metavar="FILE", help="The local copy of the document."),
     force: bool = typer.Option(False, "--force", help="Replace a different document already kept for URL."),
 ) -> None:
-    """Keep a local copy of a document, used as if fetched from URL (also offline)."""
+    """Keep a local copy of a document, used as if fetched from URL (also offline).
+
+    \b
+    Examples:
+      skillwallet documents add https://issuer.example/status/1 status-1.json
+      skillwallet documents add did:web:university.example did.json
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import AlreadyExistsError
     from skillwallet.verify.resolver import (
@@ -115,7 +122,12 @@ def add_command(
 def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/documents)."),
 ) -> None:
-    """List the documents kept in the wallet: added by you, or fetched and cached by verify."""
+    """List the documents kept in the wallet: added by you, or fetched and cached by verify.
+
+    \b
+    Example:
+      skillwallet documents list
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.verify.resolver import DOCUMENTS_COLLECTION
 
@@ -172,7 +184,12 @@ def list_command(
 def remove_command(
     url: str = typer.Argument(..., metavar="URL", help="The URL (or did:web DID) of the document."),
 ) -> None:
-    """Forget a document kept in the wallet (added or cached)."""
+    """Forget a document kept in the wallet (added or cached).
+
+    \b
+    Example:
+      skillwallet documents remove https://issuer.example/status/1
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import NotFoundError
     from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, validate_document_url
@@ -188,7 +205,12 @@ def remove_command(
 def add_anchor_command(
     file: Path = typer.Argument(..., metavar="FILE", help="A CA certificate, PEM (one or several) or DER."),
 ) -> None:
-    """Trust a CA certificate for X.509 chains (x5c, JAdES) in every verify and add, until removed."""
+    """Trust a CA certificate for X.509 chains (x5c, JAdES) in every verify and add, until removed.
+
+    \b
+    Example:
+      skillwallet documents add-anchor national-trust-ca.pem
+    """
     import base64
     from datetime import timezone
 
@@ -223,7 +245,12 @@ def add_anchor_command(
 def remove_anchor_command(
     sha256: str = typer.Argument(..., metavar="SHA256", help="The anchor's fingerprint (or a unique prefix), as listed."),
 ) -> None:
-    """Stop trusting a CA certificate kept with add-anchor."""
+    """Stop trusting a CA certificate kept with add-anchor.
+
+    \b
+    Example:
+      skillwallet documents remove-anchor 3b1f09c2
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import InvalidInputError, NotFoundError
     from skillwallet.verify.resolver import ANCHORS_COLLECTION

@@ -22,7 +22,8 @@ from skillwallet.errors import ProblemsFoundError, UsageError
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
 
 config_app = command_group(
-    "config", "Show and change settings (paper size, offline verification, KDF profile, trusted issuers)."
+    "config", "Show and change settings (paper size, offline verification, KDF profile, trusted issuers).",
+    ["skillwallet config show", "skillwallet config set offline false"],
 )
 
 
@@ -55,7 +56,12 @@ KEY_HELP = "The setting: paper, offline, kdf_profile or trusted_issuers."
 
 @config_app.command("show")
 def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Show every setting, its value and whether it comes from the config file or the defaults."""
+    """Show every setting, its value and whether it comes from the config file or the defaults.
+
+    \b
+    Example:
+      skillwallet config show
+    """
     from skillwallet import config as config_module
     from skillwallet.paths import config_file
 
@@ -89,10 +95,15 @@ def config_show(json_output: bool = typer.Option(False, "--json", help=JSON_OPTI
 
 @config_app.command("get")
 def config_get(
-    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP, autocompletion=complete_config_key),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Print one setting's value (lists one item a line), for scripts."""
+    """Print one setting's value (lists one item a line), for scripts.
+
+    \b
+    Example:
+      skillwallet config get trusted_issuers
+    """
     from skillwallet import config as config_module
 
     value = config_module.get_value(config_module.load_config(), key)
@@ -108,12 +119,18 @@ def config_get(
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP, autocompletion=complete_config_key),
     value: str = typer.Argument(
-        ..., help="The new value; lists are comma-separated (\"\" for none).", autocompletion=complete_config_value
+        ..., metavar="VALUE", help="The new value; lists are comma-separated (\"\" for none).", autocompletion=complete_config_value
     ),
 ) -> None:
-    """Change one setting and save the config file atomically."""
+    """Change one setting and save the config file atomically.
+
+    \b
+    Examples:
+      skillwallet config set paper letter
+      skillwallet config set trusted_issuers did:web:uni.example,https://b.example
+    """
     from skillwallet import config as config_module
     from skillwallet.paths import config_file
 
@@ -124,9 +141,14 @@ def config_set(
 
 @config_app.command("unset")
 def config_unset(
-    key: str = typer.Argument(..., help=KEY_HELP, autocompletion=complete_config_key),
+    key: str = typer.Argument(..., metavar="KEY", help=KEY_HELP, autocompletion=complete_config_key),
 ) -> None:
-    """Remove one setting from the config file (back to its default)."""
+    """Remove one setting from the config file (back to its default).
+
+    \b
+    Example:
+      skillwallet config unset paper
+    """
     from skillwallet import config as config_module
     from skillwallet.paths import config_file
 
@@ -137,7 +159,12 @@ def config_unset(
 
 @config_app.command("path")
 def config_path(json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Print where the config file lives (it need not exist yet)."""
+    """Print where the config file lives (it need not exist yet).
+
+    \b
+    Example:
+      skillwallet config path
+    """
     from skillwallet.paths import config_file
 
     path = config_file()
@@ -237,7 +264,12 @@ def expiring_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """List credentials that expire soon or have expired, with how to renew them."""
+    """List credentials that expire soon or have expired, with how to renew them.
+
+    \b
+    Example:
+      skillwallet expiring --within 90d
+    """
     from skillwallet.cli.session import open_wallet
 
     within_days = parse_window(within)
@@ -631,7 +663,13 @@ def doctor_command(
     ),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions."""
+    """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions.
+
+    \b
+    Examples:
+      skillwallet doctor
+      skillwallet doctor --fix
+    """
     findings = run_doctor(fix=fix, compact=compact)
     problems = sum(1 for f in findings if f.status == PROBLEM)
     warnings = sum(1 for f in findings if f.status == WARNING)

@@ -230,7 +230,8 @@ def export_command(
       skillwallet export --resume -o resume.pdf --paper letter
       skillwallet export --resume -o resume.md --goal cloud-engineer
       skillwallet export --qr 3f2a9c -o badge.png
-      skillwallet export --presentation -o vp.json --tag cloud --challenge NONCE --domain hr.example.com
+      skillwallet export --presentation -o vp.json --tag cloud \\
+          --challenge NONCE --domain hr.example.com
       skillwallet export --json-resume -o resume.json
       skillwallet export --linkedin 3f2a9c
       skillwallet export --calendar -o renewals.ics --remind-days 45

@@ -126,7 +126,10 @@ def install() -> bool:
 
 def _value_name(param: Any, ctx: Any, original: Any) -> str:
     """What help shows after an option with no metavar of its own: a word for what to type (FILE, N, ISSUER),
-    never typer's type name (``<str>``, ``<list[str]>``, ``<float range>``, ``<path>``)."""
+    never typer's type name (``<str>``, ``<list[str]>``, ``<float range>``, ``<path>``); nothing after an
+    argument."""
+    if getattr(param, "param_type_name", "") == "argument":
+        return ""  # an argument's metavar (ID, FILE) already names it: no second word ("ID CREDENTIAL-ID")
     descriptor = param.type_descriptor
     if descriptor.is_choice:
         return original(param, ctx).strip("<>")
@@ -170,6 +173,19 @@ def install_help_names() -> bool:
         ORIGINAL_SHORT_HELP = shorten
         click_core.make_default_short_help = lambda help, max_length=45: " ".join(shorten(help, 100_000).split())
     parameter.display_type = display_type
+    # Help wraps at spaces only: never "self-" at a line's end and "attested" on the next, nor an option
+    # ("--issuer-name") split at its hyphen.
+    try:
+        import typer._click._textwrap as click_textwrap
+
+        class WholeWordWrapper(click_textwrap.TextWrapper):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.setdefault("break_on_hyphens", False)
+                super().__init__(*args, **kwargs)
+
+        click_textwrap.TextWrapper = WholeWordWrapper
+    except (ImportError, AttributeError):  # pragma: no cover - typer's shape changed: its own wrapping
+        pass
     if hasattr(typer.core, "describe_number_range"):
         typer.core.describe_number_range = lambda low, high: None
     return True

@@ -13,7 +13,9 @@ import typer
 from skillwallet.cli.common import Column, command_group, emit_json, info, render_table
 from skillwallet.errors import NotFoundError, UsageError
 
-profile_app = command_group("profile", "Your name, headline, contact details and links, shown on exported resumes.")
+profile_app = command_group("profile", "Your name, headline, contact details and links, shown on exported resumes.",
+                            ['skillwallet profile set --name "Ana Souza" --email ana.souza@example.org',
+                             "skillwallet profile show"])
 
 # A pragmatic check (RFC 5322 allows more, but a resume address must be something a mail client accepts).
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
@@ -77,7 +79,12 @@ def _show_human(profile: dict[str, Any]) -> None:
 def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/profile)."),
 ) -> None:
-    """Show your profile."""
+    """Show your profile.
+
+    \b
+    Example:
+      skillwallet profile show
+    """
     from skillwallet.cli.session import open_wallet
 
     with open_wallet() as wallet:
@@ -95,16 +102,23 @@ def set_command(
     name: Optional[str] = typer.Option(None, "--name", help="Your full name, as it should head a resume."),
     headline: Optional[str] = typer.Option(None, "--headline", help='One line under your name, e.g. "Data engineer".'),
     emails: Optional[List[str]] = typer.Option(
-        None, "--email", help="An email address (repeat for several; replaces the list). Also used to match Open Badges 2.0 recipients."
+        None, "--email", metavar="EMAIL", help="An email address (repeat for several; replaces the list). Also used to match Open Badges 2.0 recipients."
     ),
     phone: Optional[str] = typer.Option(None, "--phone", help="A phone number, in any format."),
     location: Optional[str] = typer.Option(None, "--location", help='Where you are, e.g. "Edinburgh, UK".'),
     links: Optional[List[str]] = typer.Option(
-        None, "--link", "--url", help="A web link: portfolio, GitHub, LinkedIn (repeat for several; replaces the list)."
+        None, "--link", "--url", metavar="URL", help="A web link: portfolio, GitHub, LinkedIn (repeat for several; replaces the list)."
     ),
     summary: Optional[str] = typer.Option(None, "--summary", help="A short paragraph about you."),
 ) -> None:
-    """Set profile fields; those not given keep their value. An empty value ("") clears a field."""
+    """Set profile fields; those not given keep their value. An empty value ("") clears a field.
+
+    \b
+    Examples:
+      skillwallet profile set --name "Ana Souza" --headline "Data analyst" \\
+          --location "Lisbon, Portugal"
+      skillwallet profile set --phone ""
+    """
     changes: dict[str, Any] = {}
     for key, value in (("name", name), ("headline", headline), ("phone", phone), ("location", location), ("summary", summary)):
         if value is not None:
@@ -132,8 +146,15 @@ def _unique(values: list[str]) -> list[str]:
 
 
 @profile_app.command("add-email")
-def add_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
-    """Add an email address (resume contact; matched against Open Badges 2.0 recipients)."""
+def add_email_command(
+    email: str = typer.Argument(..., metavar="EMAIL", help="The email address, e.g. ana@example.org."),
+) -> None:
+    """Add an email address (resume contact; matched against Open Badges 2.0 recipients).
+
+    \b
+    Example:
+      skillwallet profile add-email ana.souza@example.org
+    """
     email = _check_email(email)
     with _editing_profile() as profile:
         if email.casefold() in (e.casefold() for e in profile["emails"]):
@@ -144,8 +165,15 @@ def add_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None
 
 
 @profile_app.command("remove-email")
-def remove_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> None:
-    """Remove an email address."""
+def remove_email_command(
+    email: str = typer.Argument(..., metavar="EMAIL", help="An email address in your profile."),
+) -> None:
+    """Remove an email address.
+
+    \b
+    Example:
+      skillwallet profile remove-email ana.souza@example.org
+    """
     with _editing_profile() as profile:
         kept = [e for e in profile["emails"] if e.casefold() != email.strip().casefold()]
         if len(kept) == len(profile["emails"]):
@@ -156,10 +184,15 @@ def remove_email_command(email: str = typer.Argument(..., metavar="EMAIL")) -> N
 
 @profile_app.command("add-link")
 def add_link_command(
-    url: str = typer.Argument(..., metavar="URL"),
+    url: str = typer.Argument(..., metavar="URL", help="The link, an https:// URL."),
     label: Optional[str] = typer.Option(None, "--label", help='How the link reads on a resume, e.g. "Portfolio".'),
 ) -> None:
-    """Add a web link (portfolio, GitHub, LinkedIn)."""
+    """Add a web link (portfolio, GitHub, LinkedIn).
+
+    \b
+    Example:
+      skillwallet profile add-link https://github.com/ana-souza --label GitHub
+    """
     url = _check_url(url)
     label = _check_text("label", label) if label is not None else None
     with _editing_profile() as profile:
@@ -168,8 +201,15 @@ def add_link_command(
 
 
 @profile_app.command("remove-link")
-def remove_link_command(url: str = typer.Argument(..., metavar="URL")) -> None:
-    """Remove a web link."""
+def remove_link_command(
+    url: str = typer.Argument(..., metavar="URL", help="A link in your profile, as `profile show` lists it."),
+) -> None:
+    """Remove a web link.
+
+    \b
+    Example:
+      skillwallet profile remove-link https://github.com/ana-souza
+    """
     with _editing_profile() as profile:
         kept = [l for l in profile["links"] if l["url"] != url.strip()]
         if len(kept) == len(profile["links"]):

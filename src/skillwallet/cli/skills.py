@@ -14,7 +14,13 @@ def skills_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate on this date (YYYY-MM-DD)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Your skills inventory: each skill (normalised to ESCO / O*NET), its level, and the credentials behind it."""
+    """Your skills inventory: each skill (normalised to ESCO / O*NET), its level, and the credentials behind it.
+
+    \b
+    Examples:
+      skillwallet skills
+      skillwallet skills --goal cloud-engineer
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.skills.inventory import build_inventory, skill_gap
     from skillwallet.stacking.catalog import Catalog

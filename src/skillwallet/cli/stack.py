@@ -4,7 +4,6 @@ and offerings (add/list/remove). Rendering only: the work happens in :mod:`skill
 from __future__ import annotations
 
 import contextlib
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, List, Optional
@@ -21,16 +20,18 @@ from skillwallet.cli.common import (
     command_group,
     emit_json,
     info,
-    is_terminal,
     parse_as_of,
     render_table,
     stdout_console,
+    word_overflow,
 )
 
 pathways_app = command_group(
-    "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr)."
+    "pathways", "Career and learning pathways: list, show, add, remove, validate, import (CTDL, Badgr).",
+    ["skillwallet pathways list", "skillwallet pathways show data-analyst", "skillwallet pathways add my-pathway.toml"],
 )
-offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.")
+offerings_app = command_group("offerings", "The catalogue of offerings (courses, exams) that `stack --next` plans with.",
+                              ["skillwallet offerings list", "skillwallet offerings add my-courses.toml"])
 
 WIDE_NODE = 50  # a node with more children than this shows its unmet ones only in part
 WIDE_UNMET_SHOWN = 20
@@ -166,7 +167,9 @@ def render_evaluation(evaluation) -> None:
         head += f" [yellow]({NOT_PROVEN})[/yellow]"
     tree = Tree(head)
     _render_node(tree, evaluation.tree)
-    console.print(tree, soft_wrap=False)  # wrap long lines inside the tree rather than cut them
+    # long lines wrap inside the tree at spaces; on a terminal a single word (a title without spaces, a URL)
+    # wider than the room left is cut with "…" rather than split across lines (piped and `--json` have it whole)
+    console.print(tree, soft_wrap=False, overflow=word_overflow())
     if evaluation.exits:
         for award in evaluation.exits:
             console.print(f"exit award {escape(award['name'])}: {award['status']} ({award['progress']:.0%})")
@@ -175,11 +178,11 @@ def render_evaluation(evaluation) -> None:
         console.print(f"You hold {escape(evaluation.destination or 'the destination credential')} (the destination); "
                       f"the pathway's route also lists {escape(', '.join(evaluation.missing))}")
     if evaluation.missing:
-        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)))
+        console.print("[bold]Missing:[/bold] " + escape("; ".join(evaluation.missing)), overflow=word_overflow())
     if evaluation.warnings:
         console.print("[bold]Warnings:[/bold]")
         for w in evaluation.warnings:
-            console.print(f"  [yellow]![/yellow] {escape(w['message'])}")
+            console.print(f"  [yellow]![/yellow] {escape(w['message'])}", overflow=word_overflow())
     if not evaluation.exhaustive:
         console.print(f"[yellow]note: {NOT_PROVEN}: the search for the best assignment of credentials to "
                       "requirements ran out of its work budget[/yellow]")
@@ -210,7 +213,9 @@ def render_completion(completion) -> None:
     console.print(heading + (" (exact)" if completion.exact else f" ({NOT_PROVEN})"), markup=False)
     labels = {node_id: node.label for node_id, node in completion.pathway.requirements.items()}
     render_table(
-        ["step", "provider", Column("cost", justify="right"), Column("hours", justify="right"), "fills"],
+        [Column("step", shorten="end", min_width=20, ratio=3), Column("provider", shorten="end", drop=2),
+         Column("cost", justify="right"), Column("hours", justify="right"),
+         Column("fills", shorten="end", wrap=True, min_width=14, ratio=2, drop=1)],
         [
             [o.name, o.provider or ("you" if o.source == "self" else ""),
              f"{o.cost:,.2f} {o.currency}" if o.source != "self" else "—", f"{o.hours:g}",
@@ -249,7 +254,7 @@ def render_tradeoff(plans) -> None:
         weeks = f"{p.hours / p.hours_per_week:.1f}" if p.hours_per_week else ""
         rows.append([n, f"{p.cost:,.2f} {currency}", f"{p.hours:g}", weeks, "; ".join(o.name for o in p.steps)])
     render_table(["#", Column("cost", justify="right"), Column("hours", justify="right"),
-                  Column("weeks", justify="right"), "steps"], rows)
+                  Column("weeks", justify="right"), Column("steps", shorten="end", wrap=True, min_width=20)], rows)
 
 
 def stack_command(
@@ -269,7 +274,14 @@ def stack_command(
                                               help="With --next and --hours-per-week: finish within this many weeks."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked."""
+    """How far your credentials take you toward a goal, explained; without --goal, every pathway ranked.
+
+    \b
+    Examples:
+      skillwallet stack
+      skillwallet stack --goal data-analyst
+      skillwallet stack --goal data-analyst --next --hours-per-week 6 --budget 500
+    """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
     from skillwallet.stacking.catalog import Catalog
@@ -315,16 +327,14 @@ def stack_command(
                              for e in ranked],
             })
             return
-        # on a terminal the ranking stays one screen line a pathway; piped, scripts get every missing requirement
-        shorten = is_terminal(sys.stdout)
+        # on a terminal the ranking stays one screen line a pathway (what is missing cut to the width, the
+        # goal id whole, the name left out when narrow); piped, scripts get every missing requirement
         rows = []
         for n, e in enumerate(ranked, start=1):
-            missing = "; ".join(e.missing)
-            if shorten and len(missing) > 60:
-                missing = missing[:57] + "..."
-            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", missing],
+            rows.append(Row([n, e.pathway.id, e.pathway.name, e.status, f"{e.progress:.0%}", "; ".join(e.missing)],
                             STATUS_STYLE.get(e.status)))
-        render_table(["#", "goal", "name", "status", "progress", "missing"], rows,
+        render_table(["#", "goal", Column("name", shorten="end", min_width=16, drop=2), "status", "progress",
+                      Column("missing", shorten="end", min_width=14, ratio=2, drop=1)], rows,
                      title=f"Pathways ranked by progress, as of {when.date().isoformat()}")
         if not credentials:
             info("the wallet holds no credentials yet: add some with `skillwallet add FILE`")
@@ -377,7 +387,12 @@ def _iso(dt: datetime) -> str:
 
 @pathways_app.command("list")
 def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """List the known pathways: built-in and your own."""
+    """List the known pathways: built-in and your own.
+
+    \b
+    Example:
+      skillwallet pathways list
+    """
     from skillwallet.stacking.catalog import Catalog
 
     with optional_wallet() as wallet:
@@ -387,7 +402,8 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
         emit_json("pathways", {"pathways": [p.summary() for p in rows]})
         return
     render_table(
-        ["id", "name", "occupation", "source"],
+        ["id", Column("name", shorten="end", min_width=16), Column("occupation", drop=2),
+         Column("source", shorten="start", min_width=10, drop=1)],
         [[p.id, p.name, p.occupation.get("onet") or p.occupation.get("esco") or "", p.source or ""] for p in rows],
         title="Pathways",
     )
@@ -395,11 +411,18 @@ def pathways_list(json_output: bool = typer.Option(False, "--json", help="Print 
 
 @pathways_app.command("show")
 def pathways_show(
-    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id),
+    pathway_id: str = typer.Argument(..., metavar="ID", autocompletion=complete_pathway_id,
+                                     help="The pathway's id (see `skillwallet pathways list`)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     toml_output: bool = typer.Option(False, "--toml", help="Print the pathway as TOML."),
 ) -> None:
-    """Show a pathway's requirements as a tree."""
+    """Show a pathway's requirements as a tree.
+
+    \b
+    Examples:
+      skillwallet pathways show data-analyst
+      skillwallet pathways show data-analyst --toml > my-pathway.toml
+    """
     from skillwallet.stacking.catalog import Catalog
     from skillwallet.stacking.model import pathway_to_dict, pathway_to_toml
 
@@ -433,7 +456,8 @@ def pathways_show(
 
     add(tree, pathway.root)
     console = stdout_console()
-    console.print(tree)
+    # as `stack --goal`: long lines wrap at spaces (never cropped), an overlong word on a terminal cut with "…"
+    console.print(tree, soft_wrap=False, overflow=word_overflow())
     if pathway.occupation:
         console.print("occupation: " + ", ".join(f"{k} {v}" for k, v in pathway.occupation.items()))
     if pathway.typical_credentials:
@@ -441,8 +465,15 @@ def pathways_show(
 
 
 @pathways_app.command("validate")
-def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
-    """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored."""
+def pathways_validate(
+    file: Path = typer.Argument(..., metavar="FILE", help="A pathway: TOML, or CTDL / Badgr JSON."),
+) -> None:
+    """Check a pathway file — native TOML, or CTDL / Badgr JSON as `pathways import` reads it; nothing is stored.
+
+    \b
+    Example:
+      skillwallet pathways validate my-pathway.toml
+    """
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
     text = read_text_file(file, MAX_PATHWAY_BYTES)
@@ -462,10 +493,15 @@ def pathways_validate(file: Path = typer.Argument(..., metavar="FILE")) -> None:
 
 @pathways_app.command("add")
 def pathways_add(
-    file: Path = typer.Argument(..., metavar="FILE"),
+    file: Path = typer.Argument(..., metavar="FILE", help="A pathway in TOML (see docs/pathways.md)."),
     force: bool = typer.Option(False, "--force", help="Replace a pathway with the same id."),
 ) -> None:
-    """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid)."""
+    """Add a pathway from a TOML file to your wallet (validated first; nothing is stored if invalid).
+
+    \b
+    Example:
+      skillwallet pathways add my-pathway.toml
+    """
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml
 
     text = read_text_file(file, MAX_PATHWAY_BYTES)
@@ -476,8 +512,15 @@ def pathways_add(
 
 
 @pathways_app.command("remove")
-def pathways_remove(pathway_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Remove one of your pathways."""
+def pathways_remove(
+    pathway_id: str = typer.Argument(..., metavar="ID", help="The id of a pathway you added."),
+) -> None:
+    """Remove one of your pathways.
+
+    \b
+    Example:
+      skillwallet pathways remove my-pathway
+    """
     with wallet_catalog() as catalog:
         catalog.remove_pathway(pathway_id)
     info(f"removed pathway {pathway_id!r}")
@@ -491,7 +534,12 @@ def pathways_import(
     force: bool = typer.Option(False, "--force", help="Replace pathways with the same id."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed."""
+    """Import pathways from Credential Engine CTDL or Badgr exports; what cannot be mapped is listed.
+
+    \b
+    Example:
+      skillwallet pathways import ctdl-pathway.json ctdl-components.json --dry-run
+    """
     from skillwallet.stacking.pathway_import import import_pathway_documents
     from skillwallet.stacking.model import MAX_PATHWAY_BYTES
 
@@ -523,7 +571,12 @@ def pathways_import(
 
 @offerings_app.command("list")
 def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
-    """List the offerings `stack --next` plans with."""
+    """List the offerings `stack --next` plans with.
+
+    \b
+    Example:
+      skillwallet offerings list
+    """
     from skillwallet.stacking.catalog import Catalog
 
     with optional_wallet() as wallet:
@@ -532,7 +585,9 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
         emit_json("offerings", {"offerings": [o.to_dict() for o in offerings]})
         return
     render_table(
-        ["id", "name", Column("cost", justify="right"), Column("hours", justify="right"), "skills", "source"],
+        ["id", Column("name", shorten="end", min_width=16, ratio=2), Column("cost", justify="right"),
+         Column("hours", justify="right", drop=2), Column("skills", shorten="end", drop=3),
+         Column("source", shorten="start", min_width=10, drop=1)],
         [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source] for o in offerings],
         title="Offerings",
     )
@@ -540,10 +595,15 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
 
 @offerings_app.command("add")
 def offerings_add(
-    file: Path = typer.Argument(..., metavar="FILE"),
+    file: Path = typer.Argument(..., metavar="FILE", help="A TOML file of [[offering]] tables."),
     force: bool = typer.Option(False, "--force", help="Replace offerings with the same id."),
 ) -> None:
-    """Add offerings ([[offering]] tables in a TOML file) to your wallet."""
+    """Add offerings ([[offering]] tables in a TOML file) to your wallet.
+
+    \b
+    Example:
+      skillwallet offerings add my-courses.toml
+    """
     from skillwallet.stacking.catalog import load_offerings_toml
 
     text = read_text_file(file)
@@ -554,8 +614,15 @@ def offerings_add(
 
 
 @offerings_app.command("remove")
-def offerings_remove(offering_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Remove one of your offerings."""
+def offerings_remove(
+    offering_id: str = typer.Argument(..., metavar="ID", help="The id of an offering you added."),
+) -> None:
+    """Remove one of your offerings.
+
+    \b
+    Example:
+      skillwallet offerings remove evening-sql-course
+    """
     with wallet_catalog() as catalog:
         catalog.remove_offering(offering_id)
     info(f"removed offering {offering_id!r}")

@@ -245,6 +245,15 @@ def verify_command(
     Give wallet ids, credential files (not yet added), a Verifiable Presentation file, a resume PDF, or --all.
     A resume PDF is checked with its attached proof, line by line (or by its QR codes when it has none).
     Exits 0 when every credential is verified, in force and not of unknown status; 13 otherwise.
+
+    \b
+    Examples:
+      skillwallet verify --all
+      skillwallet verify 3f2a9c1 --online
+      skillwallet verify ~/Downloads/badge.json \\
+          --document https://issuer.example/status/1=status-1.json
+      skillwallet verify resume.pdf --report verification-report.html
+      skillwallet verify vp.json --challenge NONCE --domain hr.example.com
     """
     from skillwallet.errors import InvalidInputError, NotVerifiedError, OperationInterrupted, UsageError
     from skillwallet.formats import read_presentation
@@ -377,7 +386,7 @@ def verify_command(
     if as_json:
         emit_json("verify", {"as_of": results[0]["details"].get("as_of") if results else None, "results": results})
     else:
-        _render(results)
+        _render(results, every_credential=all_ and not file_targets)
 
     failing = [
         r
@@ -502,17 +511,51 @@ _STYLE = {
 }
 
 
-def _render(results: list[dict[str, Any]]) -> None:
-    from skillwallet.cli.common import Row, render_table
+# what a check's value says when it keeps a credential from being verified and in force, in words
+_PROBLEM_WORDS = {("expiry", "fail"): "expired", ("not_before", "fail"): "not yet valid",
+                  ("status", "revoked"): "revoked", ("status", "suspended"): "suspended"}
+# on a narrow terminal the least telling checks are left out first (the problems column names every failure)
+_CHECK_DROP = {"signature": 1, "status": 2, "expiry": 3, "not_before": 4, "issuer_binding": 5, "holder_binding": 6,
+               "challenge": 7, "domain": 8, "proof_purpose": 9, "contexts": 10, "undefined_terms": 11}
+
+
+def _problems(checks: dict[str, str], order: list[str]) -> str:
+    """The checks that did not pass, in words (``expired, revoked, signature fail``); ``-`` when none."""
+    words = [_PROBLEM_WORDS.get((name, checks[name]), f"{name.replace('_', ' ')} {checks[name]}")
+             for name in order if checks.get(name) not in (None, "pass", "na", "-")]
+    return ", ".join(words) or "-"
+
+
+def _render(results: list[dict[str, Any]], *, every_credential: bool = False) -> None:
+    """The results as a table; ``every_credential``: they cover the whole wallet (``--all``), so wallet ids may be
+    shortened to a prefix unique among them."""
+    from skillwallet.cli.common import (
+        Column, Row, fit_columns, is_terminal, render_table, safe_text, stdout_console, unique_prefix_length,
+    )
 
     extra = sorted({k for r in results for k in r["checks"]} - set(_CHECK_ORDER))
     columns = [c for c in _CHECK_ORDER if any(c in r["checks"] for r in results)] + extra
     rows = []
     for r in results:
         title = r["title"] or ("(presentation)" if r["kind"] == "presentation" else "")
-        cells = [r["source"], title or "-", r["verdict"], *(r["checks"].get(c, "-") for c in columns)]
+        cells = [r["source"], title or "-", r["verdict"], _problems(r["checks"], columns),
+                 *(r["checks"].get(c, "-") for c in columns)]
         rows.append(Row(cells, _STYLE.get(r["verdict"])))
-    render_table(["source", "title", "verdict", *columns], rows)
+    # On a terminal the table fits its width: wallet ids cut to a prefix that still resolves, file paths and
+    # titles shortened, the per-check columns left out when narrow (the problems column names what failed).
+    sources = [r["source"] for r in results]
+    # a prefix unique among the results resolves only when they are the whole wallet; otherwise ids stay whole
+    source = (Column("source", whole=True, prefix=unique_prefix_length(sources)) if every_credential
+              else Column("source", shorten="start", min_width=16, ratio=2))
+    head = [source, Column("title", shorten="end", min_width=24, ratio=3), "verdict"]
+    every_check = [Column(c) for c in columns]
+    if is_terminal(sys.stdout) and fit_columns([*head, *every_check], [[safe_text(c) for c in (row.cells[:3] + row.cells[4:])]
+                                                                     for row in rows], stdout_console().width):
+        # wide enough for every check: the problems column would only repeat them
+        render_table([*head, *every_check], [Row(row.cells[:3] + row.cells[4:], row.style) for row in rows])
+    else:
+        render_table([*head, Column("problems", shorten="end", wrap=True, min_width=14, ratio=2, piped=False),
+                      *(Column(c, drop=_CHECK_DROP.get(c, 12)) for c in columns)], rows)
     _print_reasons(results)
 
 

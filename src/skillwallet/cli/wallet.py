@@ -75,7 +75,13 @@ def init_command(
     weak_passphrase: bool = WEAK_PASSPHRASE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/init)."),
 ) -> None:
-    """Create a new encrypted wallet and the holder's signing key (a did:key)."""
+    """Create a new encrypted wallet and the holder's signing key (a did:key).
+
+    \b
+    Examples:
+      skillwallet init
+      skillwallet init --passphrase-file ~/.secrets/skillwallet
+    """
     from skillwallet.cli.session import global_passphrase_file, wallet_home
     from skillwallet.errors import AlreadyExistsError
     from skillwallet.store import Wallet, wallet_path
@@ -110,7 +116,12 @@ def unlock_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/session)."),
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
 ) -> None:
-    """Unlock the wallet for a while: prints `export SKILLWALLET_SESSION=...` (use: eval "$(skillwallet unlock)")."""
+    """Unlock the wallet for a while: prints `export SKILLWALLET_SESSION=...` (use: eval "$(skillwallet unlock)").
+
+    \b
+    Example:
+      eval "$(skillwallet unlock --for 2h)"
+    """
     from skillwallet.cli.common import parse_duration
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
@@ -132,7 +143,12 @@ def unlock_command(
 
 
 def lock_command() -> None:
-    """End the wallet's unlocked sessions (the session token becomes useless)."""
+    """End the wallet's unlocked sessions (the session token becomes useless).
+
+    \b
+    Example:
+      skillwallet lock
+    """
     from skillwallet.cli.session import wallet_home
     from skillwallet.store import session
 
@@ -143,7 +159,13 @@ def lock_command() -> None:
 
 
 def status_command(as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/status).")) -> None:
-    """Where the wallet is, how many credentials, KDF parameters, session state, rollback record, permission problems."""
+    """Where the wallet is, how many credentials, KDF parameters, session state, rollback record, permission problems.
+
+    \b
+    Examples:
+      skillwallet status
+      skillwallet status --json
+    """
     from skillwallet import paths
     from skillwallet.cli.session import SESSION_ENV, rollback_warning, wallet_home, warn
     from skillwallet.errors import WalletNotFoundError
@@ -226,7 +248,13 @@ def passwd_command(
     ),
     weak_passphrase: bool = WEAK_PASSPHRASE_OPTION,
 ) -> None:
-    """Change the wallet passphrase and rotate the data key (every record re-encrypted; ends open sessions)."""
+    """Change the wallet passphrase and rotate the data key (every record re-encrypted; ends open sessions).
+
+    \b
+    Examples:
+      skillwallet passwd
+      skillwallet passwd --new-passphrase-file new-passphrase.txt
+    """
     from skillwallet.cli.session import open_wallet
 
     with open_wallet(passphrase_file, allow_session=False) as wallet:
@@ -273,7 +301,13 @@ def restore_command(
     ),
     passphrase_file: Optional[Path] = _PASSPHRASE_FILE_OPTION,
 ) -> None:
-    """Bring a wallet back from a backup (or, with --trust-current, accept the current file after a rollback)."""
+    """Bring a wallet back from a backup (or, with --trust-current, accept the current file after a rollback).
+
+    \b
+    Examples:
+      skillwallet restore ~/wallet-backup.bin
+      skillwallet restore --trust-current
+    """
     from skillwallet.cli.session import get_passphrase, wallet_home
     from skillwallet.errors import UsageError
     from skillwallet.store import Wallet
