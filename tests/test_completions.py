@@ -332,6 +332,20 @@ def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys):
     assert touched == []
 
 
+def test_completion_in_process_leaves_value_conversion_as_it_was(monkeypatch, capsys):
+    """Completion skips typer's value conversion while it answers; the process goes on converting afterwards
+    (a test run, or a program embedding the CLI, would otherwise get option values as raw text)."""
+    import typer.core
+
+    before = typer.core.build_runtime_param
+    monkeypatch.setenv("_SKILLWALLET_COMPLETE", "complete_fish")
+    monkeypatch.setenv("_TYPER_COMPLETE_FISH_ACTION", "get-args")
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "skillwallet stack --goal ")
+    assert run([]) == 0
+    capsys.readouterr()
+    assert typer.core.build_runtime_param is before
+
+
 # --- staying fast ------------------------------------------------------------------------------------
 
 HEAVY_MODULES = ("pyld", "reportlab", "PIL", "zxingcpp", "jsonschema", "icalendar", "pydantic", "cryptography",

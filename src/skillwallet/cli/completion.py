@@ -19,7 +19,7 @@ when sourced (the same test on ``zsh_eval_context`` click 8.1 uses).
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 PROG_NAME = "skillwallet"
 COMPLETE_VAR = "_SKILLWALLET_COMPLETE"
@@ -97,7 +97,7 @@ def answer_completion_request(app) -> int:
     Errors print nothing on stdout: a shell would insert the text as completions.
     """
     install_completion_classes()
-    _skip_value_coercion()
+    restore_coercion = _skip_value_coercion()
     import typer._click.core as click_core
 
     from skillwallet.cli import fast_params
@@ -114,11 +114,12 @@ def answer_completion_request(app) -> int:
         return 1
     finally:
         click_core.make_default_short_help = help_shortener
+        restore_coercion()  # a process that goes on (a test, an embedding program) converts values again
     return 0
 
 
-def _skip_value_coercion() -> None:
-    """Leave option values as typed while completing (this process only answers one completion request).
+def _skip_value_coercion() -> Callable[[], None]:
+    """Leave option values as typed while completing; returns what puts typer's conversion back.
 
     typer 0.29 converts every parameter value through a pydantic ``TypeAdapter`` as the command line is parsed,
     and importing pydantic costs more than the rest of start-up together; completion needs only the command
@@ -131,9 +132,10 @@ def _skip_value_coercion() -> None:
         import typer.core
         from typer._coercion import RuntimeParam
     except ImportError:
-        return
+        return lambda: None
     if not hasattr(typer.core, "build_runtime_param"):
-        return
+        return lambda: None
+    original = typer.core.build_runtime_param
 
     @dataclass(frozen=True)
     class RawValue(RuntimeParam):
@@ -143,6 +145,11 @@ def _skip_value_coercion() -> None:
     typer.core.build_runtime_param = lambda descriptor: RawValue(
         annotation=descriptor.annotation, parameter_info=descriptor.parameter_info
     )
+
+    def restore() -> None:
+        typer.core.build_runtime_param = original
+
+    return restore
 
 
 def completion_script(shell: str, app) -> str:
