@@ -61,3 +61,38 @@ def test_a_goal_is_not_met_by_one_free_certificate_or_one_self_attested_entry(go
     log = cred("My log", skills=[Skill(name=s) for s in every_skill(pathway)], tags=steps, self_attested=True,
                verdict="self-asserted", achievement_type="WorkExperience", issued="2020-01-01")
     assert evaluate_pathway(pathway, [log], as_of=AS_OF).status != "met"
+
+
+# certifications the catalogue sells that expire, and the ones that do not (CompTIA Server+, Project+ and Cloud
+# Essentials+ are outside CompTIA's CE programme; Microsoft's Fundamentals do not expire)
+EXPIRING = ["comptia-a-plus", "comptia-network-plus", "comptia-security-plus", "comptia-linux-plus",
+            "comptia-cloud-plus", "comptia-cysa", "pl-300", "az-104", "dp-300", "aws-ccp", "aws-saa", "pmp", "capm",
+            "isc2-cc", "cka", "lfcs", "terraform-associate", "gcp-ace", "ccna", "rhcsa", "rhce",
+            "google-ads-search", "google-analytics-cert", "hubspot-content", "hubspot-email"]
+LIFETIME = ["comptia-server-plus", "comptia-project-plus", "comptia-cloud-essentials", "az-900", "psm-1",
+            "istqb-ctfl"]
+
+
+def test_every_expiring_certification_has_a_cited_renewal_route():
+    from skillwallet.stacking.renewal import RenewalRoutes
+
+    offerings = builtin_offerings()
+    routes = RenewalRoutes(offerings.values())
+    for offering_id in EXPIRING:
+        found = routes.for_credential(offerings[offering_id].hypothetical_credential(AS_OF).credential)
+        assert found, offering_id
+        for route in found:
+            # the parametrised test above checks these too: renewal routes are built-in offerings like any other
+            assert route.id in offerings and route.renews == offerings[offering_id].name
+            assert "http" in route.price_source and route.checked
+    for offering_id in LIFETIME:
+        assert routes.for_credential(offerings[offering_id].hypothetical_credential(AS_OF).credential) == []
+    # CompTIA: the continuing-education route (the CE fee each year of the three, 1 CEU an hour of training)
+    assert (offerings["comptia-a-plus-renewal-ce"].cost, offerings["comptia-a-plus-renewal-ce"].hours) == (75, 20)
+    assert (offerings["comptia-security-plus-renewal-ce"].cost,
+            offerings["comptia-security-plus-renewal-ce"].hours) == (150, 50)
+    assert offerings["comptia-security-plus-certmaster-ce"].renews == "CompTIA Security+"
+    # Microsoft's role-based certifications renew free each year; PMP with 60 PDUs and the fee
+    assert offerings["az-104-renewal"].cost == 0 and offerings["pl-300-renewal"].cost == 0
+    assert (offerings["pmp-renewal"].cost, offerings["pmp-renewal"].hours) == (150, 60)
+    assert offerings["aws-saa-recertification"].cost == offerings["aws-saa"].cost
