@@ -166,3 +166,44 @@ def test_stack_next_counts_the_renewal_in_the_plan(passphrase):
     assert "Renewal in the plan: CompTIA A+ expires on 2025-07-01, before the plan ends" in text.stdout
     trade = json.loads(runner.invoke(app, [*base, "--tradeoff", "--json"]).stdout)["pareto"]
     assert all(p["steps"][0]["kind"] == "renewal" for p in trade)  # every plan keeps A+ by renewing it
+
+
+def test_an_unverified_credential_is_never_renewed_into_counting():
+    # a pathway that counts only verified credentials: an unverified "CompTIA A+" must not start counting
+    # because the plan renews it (the renewed copy is planning data, without the warning that excludes it)
+    pathway = load_pathway_toml("""
+id = "verified-only"
+name = "Verified only"
+[policy]
+count_unverified = false
+[requirements.root]
+type = "all"
+children = ["aplus", "pilotage"]
+[requirements.aplus]
+type = "credential"
+name = "CompTIA A+"
+[requirements.pilotage]
+type = "skill"
+skill = "Harbour pilotage"
+""")
+    course = Offering(id="pilotage", name="Pilotage course", cost=40, hours=60, skills=["Harbour pilotage"])
+    forged = cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01", verdict="not-verified")
+    plan = cheapest_completion_renewing(pathway, [forged], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
+    assert not any(isinstance(o, RenewalStep) for o in plan.steps)
+    assert sorted(o.id for o in plan.steps) == ["comptia-a-plus", "pilotage"]  # the exam itself
+    assert plan.cost == 506 + 40
+    genuine = a_plus("2025-07-01")
+    plan = cheapest_completion_renewing(pathway, [genuine], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
+    assert [o.id for o in plan.steps] == [f"renew:{genuine.wallet_id}:comptia-a-plus-renewal-ce", "pilotage"]
+    assert plan.cost == 75 + 40
+
+
+def test_a_lapsing_unverified_credential_is_named_beside_the_plan():
+    pathway = builtin_pathways()["it-support"]
+    unverified = cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01",
+                      verdict="not-verified")
+    plan = cheapest_completion_renewing(pathway, [unverified], catalogue(), as_of=AS_OF, hours_per_week=6)
+    assert not any(isinstance(o, RenewalStep) for o in plan.steps)
+    [warning] = plan.renewals
+    assert warning["wallet_id"] == unverified.wallet_id
+    assert "it is not verified, so no renewal of it is planned" in warning["message"]

@@ -762,6 +762,13 @@ def _renewal_steps(item: HeldCredential, routes: Sequence[Offering], inference: 
     return out
 
 
+def _renewable(item: HeldCredential) -> bool:
+    """Verified, not self-attested, neither revoked nor suspended: what renewing keeps counting as it does."""
+    c, verdict = item.credential, item.verdict
+    return (verdict.verdict == VERDICT_VERIFIED and not c.self_attested and c.format != FORMAT_SELF
+            and verdict.checks.get("status") not in ("revoked", "suspended"))
+
+
 def _finish(pathway: Pathway, plan: Completion, as_of: datetime, pace: float) -> datetime:
     if not plan.feasible or plan.already_met or not plan.steps:
         return as_of
@@ -786,7 +793,7 @@ def _deadline_order(pathway: Pathway, steps: list[Offering], as_of: datetime, pa
 
 
 def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_week: float | None,
-                 expiring: dict[str, datetime]) -> Completion:
+                 expiring: dict[str, datetime], unverified: frozenset[str] = frozenset()) -> Completion:
     """Steps in deadline order, the schedule and finish date with the renewals in them, and a warning for each
     counted credential that lapses before the end with no renewal route known (its renewal is not costed)."""
     from dataclasses import replace
@@ -813,13 +820,15 @@ def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_
                 if expiring[wallet_id] > estimate:
                     continue
                 seen.add(wallet_id)
+                why = ("it is not verified, so no renewal of it is planned" if wallet_id in unverified
+                       else "no renewal route is known, so renewing it is not in the total; ask its issuer")
                 warnings.append({
                     "wallet_id": wallet_id, "title": c["title"], "expires": format_datetime(expiring[wallet_id]),
                     "renewal": None,
                     "message": f"{c['title']} expires on {expiring[wallet_id].date().isoformat()}, before the plan "
                                f"ends around {estimate.date().isoformat()}"
                                + ("" if hours_per_week else f" (at {DEFAULT_PACE:g} h/week)")
-                               + ": no renewal route is known, so renewing it is not in the total; ask its issuer"})
+                               + ": " + why})
     timed = hours_per_week is not None and hours_per_week > 0
     return replace(plan, steps=steps, cost=sum(o.cost for o in steps), hours=sum(o.hours for o in steps),
                    currencies=sorted({o.currency for o in steps}), schedule=schedule if timed else [],
@@ -850,7 +859,10 @@ def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCreden
     by_id = {item.wallet_id: item for item in credentials}
     found: dict[str, list[Offering]] = {}
     if routes.routes:
-        found = {w: routes.for_credential(by_id[w].credential) for w in expiring}
+        # only a credential that counts as verified is renewed in a plan: the renewed copy is planning data
+        # and carries no warnings, so renewing an unverified or self-attested one would launder it into a
+        # plan that counts it where the pathway's policy does not (count_unverified = false)
+        found = {w: routes.for_credential(by_id[w].credential) for w in expiring if _renewable(by_id[w])}
     renewable = {w for w, r in found.items() if r}
     # with nothing renewable the first plan is the answer and has the whole budget; else it only dates the
     # finish, and the re-plan with the renewals gets the larger share
@@ -876,7 +888,8 @@ def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCreden
             plans = plan_with([c for c in credentials if c.wallet_id not in lapsing],
                               base + [s for w in sorted(lapsing) for s in _renewal_steps(by_id[w], found[w], inference)],
                               remaining())
-    return [_finish_plan(pathway, p, as_of, hours_per_week, expiring) for p in plans]
+    unverified = frozenset(w for w in expiring if not _renewable(by_id[w]))
+    return [_finish_plan(pathway, p, as_of, hours_per_week, expiring, unverified) for p in plans]
 
 
 def cheapest_completion_renewing(pathway: Pathway, credentials: Sequence[HeldCredential],
