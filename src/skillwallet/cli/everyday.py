@@ -277,7 +277,7 @@ def expiring_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """List credentials that expire soon or have expired, with how to renew them."""
+    """List credentials that expire soon or have expired, with what renewing each costs."""
     from skillwallet.cli.session import open_wallet
 
     within_days = parse_window(within)
