@@ -207,3 +207,10 @@ def test_a_lapsing_unverified_credential_is_named_beside_the_plan():
     [warning] = plan.renewals
     assert warning["wallet_id"] == unverified.wallet_id
     assert "it is not verified, so no renewal of it is planned" in warning["message"]
+
+
+def test_offerings_list_names_what_a_renewal_route_renews():
+    result = CliRunner().invoke(app, ["offerings", "list"])
+    assert result.exit_code == 0, result.stderr
+    row = next(line.split("\t") for line in result.stdout.splitlines() if line.startswith("comptia-a-plus-renewal-ce\t"))
+    assert row[1] == "CompTIA A+ renewal: 20 CEUs and the CE fees" and row[4] == "(renews CompTIA A+)"

@@ -541,7 +541,9 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
         return
     render_table(
         ["id", "name", Column("cost", justify="right"), Column("hours", justify="right"), "skills", "source"],
-        [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source] for o in offerings],
+        # a renewal route awards no skills: it keeps the credential it renews counted
+        [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}",
+          ", ".join(o.skills) or (f"(renews {o.renews})" if o.renews else ""), o.source] for o in offerings],
         title="Offerings",
     )
 
