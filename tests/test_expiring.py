@@ -244,7 +244,7 @@ def test_a_holders_own_offering_renews_what_the_catalogue_does_not(certified_wal
     own = tmp_path / "pilot.toml"
     own.write_text('[[offering]]\nid = "pilot-revalidation"\nname = "Pilot licence revalidation"\n'
                    'provider = "Port"\ncost = 320\nhours = 16\nrenews = "Harbour Pilot Licence"\n', encoding="utf-8")
-    assert CliRunner().invoke(app, ["offerings", "add", str(own)]).exit_code == 0
+    assert run(["offerings", "add", str(own)]) == 0
     rows = {r["title"]: r for r in json.loads(
         CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--json"]).stdout)["credentials"]}
     route = rows["Harbour Pilot Licence"]["renewal_route"]

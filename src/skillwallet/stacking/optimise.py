@@ -298,6 +298,9 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             else:
                 limit += 1
         kept.extend(members[: max(1, limit)])
+    # an alternative no better than another under the same `any` never improves a plan
+    dominated = _dominated_alternatives(pathway, evaluator, serves, kept, offering_of, effort)
+    kept = [i for i in kept if i not in dominated]
 
     everything = frozenset(kept)
     if not is_met(enabled_with(everything)):
@@ -613,6 +616,50 @@ def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offeri
             break
         limit = plan.hours - 1e-6  # strictly fewer hours next
     return plans
+
+
+def _dominated_alternatives(pathway: Pathway, evaluator: PathwayEvaluator, serves: dict[int, set[str]],
+                            kept: Sequence[int], offering_of: dict[int, Offering], effort) -> dict[int, int]:
+    """``{i: j}``: offering ``i`` is dominated by ``j``, an alternative under the same ``any``. Each serves one
+    requirement only, the two are children of one ``any`` (their only parent), ``j``'s is met by one credential
+    (a leaf: any candidate meets it), and ``j`` costs no more and takes no longer. A plan taking ``i`` without
+    ``j`` stays complete with ``j`` in its place (the ``any`` is met by ``j``'s child, and ``i`` served nothing
+    else), no dearer and no slower: the search leaves ``i`` out. The built-in goals' practice is such a choice:
+    a project you attest, free and at once, or months of work."""
+    parents: dict[str, list[str]] = {}
+    for node_id, node in pathway.requirements.items():
+        for child in node.children:
+            parents.setdefault(child, []).append(node_id)
+    granted = {t.grants for t in pathway.transfers if t.grants} | set(evaluator.transfer_credit)
+
+    def plain(node_id: str) -> str | None:
+        """The ``any`` parent of a requirement nothing else reaches (no shortcut, transfer or ``not``)."""
+        node = pathway.requirements.get(node_id)
+        if node is None or node.children or node.shortcut is not None or node.completes_with is not None:
+            return None
+        if node_id in granted or node_id in evaluator.under_not or evaluator.shortcut_of.get(node_id):
+            return None
+        up = parents.get(node_id, [])
+        return up[0] if len(up) == 1 and pathway.requirements[up[0]].kind == "any" else None
+
+    single = {}
+    for i in kept:
+        if len(serves[i]) == 1:
+            (node_id,) = serves[i]
+            parent = plain(node_id)
+            if parent is not None:
+                single[i] = (node_id, parent)
+    out: dict[int, int] = {}
+    for i, (node_i, parent_i) in single.items():
+        for j, (node_j, parent_j) in single.items():
+            if i == j or parent_i != parent_j or node_i == node_j or node_j not in evaluator.leaf_of_node:
+                continue
+            oi, oj = offering_of[i], offering_of[j]
+            if oj.cost <= oi.cost and oj.hours <= oi.hours and effort(oj) <= effort(oi) and \
+                    (oj.cost, effort(oj), oj.id) < (oi.cost, effort(oi), oi.id):
+                out[i] = j
+                break
+    return out
 
 
 def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:
