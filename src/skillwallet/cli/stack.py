@@ -556,6 +556,7 @@ def offerings_add(
     """Add offerings ([[offering]] tables in a TOML file) to your wallet."""
     from skillwallet.stacking.catalog import load_offerings_toml
 
+    file = Path(file)  # a path whatever the parameter conversion in force (as stack reads its numbers)
     text = read_text_file(file)
     load_offerings_toml(text, str(file))  # validate before unlocking anything
     with wallet_catalog() as catalog:
