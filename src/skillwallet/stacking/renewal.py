@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from skillwallet.stacking.inference import SkillInference
 from skillwallet.skills.taxonomy import normalise_key
+from skillwallet.stacking.inference import SkillInference
 
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*")
 _SEPARATORS = re.compile(r"[\s:,–—-]+")
