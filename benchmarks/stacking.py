@@ -28,7 +28,11 @@ from skillwallet.skills.taxonomy import default_taxonomy  # noqa: E402
 from skillwallet.stacking.catalog import builtin_offerings, builtin_pathways  # noqa: E402
 from skillwallet.stacking.evaluate import CredentialIndex, Held, PathwayEvaluator  # noqa: E402
 from skillwallet.stacking.model import pathway_from_dict  # noqa: E402
-from skillwallet.stacking.optimise import Offering, cheapest_completion, pareto_plans  # noqa: E402
+from skillwallet.stacking.optimise import (  # noqa: E402
+    Offering,
+    cheapest_completion_renewing,
+    pareto_plans_renewing,
+)
 
 AS_OF = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LEVELS = [None, None, "beginner", "intermediate", "advanced"]
@@ -197,11 +201,19 @@ def bench_next(rng: random.Random, n_offerings: int) -> None:
                                   hours=rng.choice([5, 10, 20, 40, 80]), skills=rng.sample(labels, rng.randint(1, 4)),
                                   credits=rng.choice([None, 3])))
     held = synthetic_credentials(30, rng)
+    # certifications lapsing a month from now, each with renewal routes: every plan weighs renewing them
+    for title, issuer in (("CompTIA A+", "https://www.comptia.org"), ("CompTIA Security+", "https://www.comptia.org"),
+                          ("Microsoft Certified: Azure Administrator Associate", "https://learn.microsoft.com")):
+        held.append(Held(wallet_id=f"lapsing-{len(held)}", verdict=Verdict(verdict="verified", checks={"status": "pass"}),
+                         credential=Credential(format=FORMAT_OB3, original=title.encode(), credential_id=f"urn:{title}",
+                                               title=title, issuer=Issuer(id=issuer, name=issuer), issued=AS_OF - timedelta(days=700),
+                                               expires=AS_OF + timedelta(days=31))))
     times = []
     inexact = 0
     for pathway in builtin_pathways().values():
         t = time.perf_counter()
-        plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
+        # what `stack --next` runs: the plan judged at its finish, lapsing credentials renewed inside it
+        plan = cheapest_completion_renewing(pathway, held, offerings, as_of=AS_OF)
         times.append((time.perf_counter() - t, pathway.id, plan.explored))
         inexact += not plan.exact
     times.sort()
@@ -216,7 +228,7 @@ def bench_next(rng: random.Random, n_offerings: int) -> None:
     sizes = []
     for pathway in builtin_pathways().values():
         t = time.perf_counter()
-        plans = pareto_plans(pathway, held, offerings, as_of=AS_OF, hours_per_week=6)
+        plans = pareto_plans_renewing(pathway, held, offerings, as_of=AS_OF, hours_per_week=6)
         times.append((time.perf_counter() - t, pathway.id))
         inexact += not all(p.exact for p in plans)
         sizes.append(len(plans))

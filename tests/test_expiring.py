@@ -161,3 +161,91 @@ def test_locked_wallet_without_passphrase(wallet_ids, monkeypatch, capsys):
     code = run(["expiring"])
     assert code == ExitCode.LOCKED
     assert capsys.readouterr().out == ""
+
+
+# --- what renewing costs -------------------------------------------------------------------------------------
+
+def certification(title: str, expires: str, issuer: str, issuer_name: str) -> Credential:
+    """A certification as its issuer's badge names it (no skills, no renewal link)."""
+    return Credential(
+        format="ob3",
+        original=json.dumps({"title": title, "issuer": issuer}).encode(),
+        credential_id=f"urn:uuid:{title.replace(' ', '-')}",
+        title=title,
+        issuer=Issuer(id=issuer, name=issuer_name, url=issuer),
+        issued=datetime(2023, 2, 1, tzinfo=timezone.utc),
+        expires=datetime.fromisoformat(expires),
+    )
+
+
+@pytest.fixture
+def certified_wallet(passphrase) -> dict[str, str]:
+    """CompTIA, Microsoft and PMI certifications expiring, and one no catalogue renews."""
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    ids = {}
+    try:
+        for cred in (
+            certification("CompTIA Security+ ce Certification", "2026-02-01T00:00:00+00:00",
+                          "https://www.comptia.org", "CompTIA"),
+            certification("Network+", "2026-02-15T00:00:00+00:00", "https://www.comptia.org", "CompTIA"),
+            certification("Microsoft Certified: Azure Administrator Associate", "2026-03-01T00:00:00+00:00",
+                          "https://learn.microsoft.com", "Microsoft"),
+            certification("Project Management Professional (PMP)", "2026-03-10T00:00:00+00:00",
+                          "https://www.pmi.org", "PMI"),
+            certification("Harbour Pilot Licence", "2026-03-20T00:00:00+00:00", "https://port.example", "Port"),
+        ):
+            wallet_id, _new = wallet.add_credential(cred)
+            ids[cred.title] = wallet_id
+    finally:
+        wallet.close()
+    return ids
+
+
+def test_json_says_what_renewing_costs_through_the_cheapest_route(certified_wallet):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["renewal_hours_per_week"] == 10
+    rows = {r["title"]: r for r in document["credentials"]}
+    security = rows["CompTIA Security+ ce Certification"]
+    # CompTIA's two routes: 50 CEUs with three years of CE fees (USD 150), or CertMaster CE; the cheaper first
+    assert security["renewal_route"]["id"] == "comptia-security-plus-renewal-ce"
+    assert security["renewal_route"]["cost"] == 150 and security["renewal_route"]["hours"] == 50
+    assert security["renewal_route"]["weeks"] == 5
+    assert [r["id"] for r in security["renewal_routes"]] == ["comptia-security-plus-renewal-ce",
+                                                               "comptia-security-plus-certmaster-ce"]
+    assert "comptia.org" in security["renewal_route"]["price_source"] and security["renewal_route"]["checked"]
+    assert security["renewal_note"].startswith("renew with CompTIA Security+ renewal")
+    # a badge titled only "Network+" is CompTIA Network+ because CompTIA issued it
+    assert rows["Network+"]["renewal_route"]["id"] == "comptia-network-plus-renewal-ce"
+    azure = rows["Microsoft Certified: Azure Administrator Associate"]["renewal_route"]
+    assert azure["id"] == "az-104-renewal" and azure["cost"] == 0 and azure["provider"] == "Microsoft"
+    pmp = rows["Project Management Professional (PMP)"]["renewal_route"]
+    assert pmp["id"] == "pmp-renewal" and pmp["cost"] == 150 and pmp["hours"] == 60
+    unknown = rows["Harbour Pilot Licence"]
+    assert unknown["renewal_route"] is None and unknown["renewal_routes"] == []
+    assert unknown["renewal_note"] == "no renewal route is known: ask the issuer what renewing costs"
+
+
+def test_table_says_what_renewing_costs_and_plainly_when_no_route_is_known(certified_wallet):
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    lines = {line.split("\t")[1]: line.split("\t") for line in result.stdout.splitlines() if "\t" in line}
+    security = lines["CompTIA Security+ ce Certification"]
+    assert "CompTIA Security+ renewal: 50 CEUs and the CE fees" in security
+    assert "150.00 USD" in security and "50 h, about 5 weeks at 10 h/week" in security
+    azure = lines["Microsoft Certified: Azure Administrator Associate"]
+    assert "free" in azure and any(cell.startswith("3 h") for cell in azure)
+    assert "no renewal route known" in lines["Harbour Pilot Licence"]
+    assert "1 of 5 have no known renewal route" in result.stderr
+
+
+def test_a_holders_own_offering_renews_what_the_catalogue_does_not(certified_wallet, tmp_path):
+    own = tmp_path / "pilot.toml"
+    own.write_text('[[offering]]\nid = "pilot-revalidation"\nname = "Pilot licence revalidation"\n'
+                   'provider = "Port"\ncost = 320\nhours = 16\nrenews = "Harbour Pilot Licence"\n', encoding="utf-8")
+    assert run(["offerings", "add", str(own)]) == 0
+    rows = {r["title"]: r for r in json.loads(
+        CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--json"]).stdout)["credentials"]}
+    route = rows["Harbour Pilot Licence"]["renewal_route"]
+    assert route["id"] == "pilot-revalidation" and route["cost"] == 320 and route["weeks"] == 1.6

@@ -83,6 +83,9 @@ def _check_show(document: dict, ids: dict) -> None:
 def _check_expiring(document: dict, ids: dict) -> None:
     assert [c["id"] for c in document["credentials"]] == [ids["First Aid"]]
     assert document["credentials"][0]["status"] == "expiring"
+    # no catalogued route renews a first-aid certificate: said plainly, not left out
+    assert document["credentials"][0]["renewal_route"] is None
+    assert document["credentials"][0]["renewal_note"].startswith("no renewal route is known")
 
 
 def _check_stack(document: dict, ids: dict) -> None:
@@ -124,8 +127,9 @@ CONTRACTS: list[Contract] = [
     Contract(
         ["expiring", "--as-of", "2026-01-01", "--within", "30d", "--json"],
         "expiring",
-        {"as_of", "within_days", "until", "credentials"},
-        items={"credentials": {"id", "title", "issuer", "expires", "days_left", "status", "renewal"}},
+        {"as_of", "within_days", "until", "renewal_hours_per_week", "credentials"},
+        items={"credentials": {"id", "title", "issuer", "expires", "days_left", "status", "renewal",
+                               "renewal_route", "renewal_routes", "renewal_note"}},
         check=_check_expiring,
     ),
     Contract(

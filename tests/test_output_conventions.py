@@ -157,8 +157,10 @@ def test_messages_go_to_stderr_and_data_to_stdout(wallet_id):
 def test_piped_tables_are_tab_separated_lines(wallet_id):
     result = piped("expiring", "--as-of", "2026-01-01")
     header, *rows = result.stdout.splitlines()
-    assert header.split("\t") == ["id", "title", "issuer", "expires", "when", "renew"]
-    assert rows == [f"{wallet_id}\tFirst Aid\tExample Institute\t2026-01-20\tin 19 days\thttps://issuer.example/renew"]
+    assert header.split("\t") == ["id", "title", "issuer", "expires", "when", "renewal route", "renewal cost",
+                                  "renewal time", "renew"]
+    assert rows == [f"{wallet_id}\tFirst Aid\tExample Institute\t2026-01-20\tin 19 days\tno renewal route known\t?\t?"
+                    "\thttps://issuer.example/renew"]
 
 
 def test_progress_bars_only_on_a_terminal():

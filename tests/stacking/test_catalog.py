@@ -82,7 +82,7 @@ def test_user_pathways_and_offerings_live_in_the_wallet(wallet):
     [
         ("[[offering]]\nname = 'x'\nskills = ['SQL']\n", "offering[0].id: expected a string (required)"),
         ("[[offering]]\nid = 'x'\nname = 'x'\ncost = -1\nskills = ['SQL']\n", "offering[0].cost: expected a number"),
-        ("[[offering]]\nid = 'x'\nname = 'x'\n", "expected skills, achievement_id, credits or tags"),
+        ("[[offering]]\nid = 'x'\nname = 'x'\n", "expected skills, achievement_id, credits, tags or renews"),
         ("offering = 3\n", "expected one or more [[offering]] tables"),
         ("[[offering]\n", "not valid TOML"),
     ],

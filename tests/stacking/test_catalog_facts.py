@@ -50,14 +50,73 @@ def every_skill(pathway) -> list[str]:
     return sorted({s for node in pathway.requirements.values() for s in node.match.skills})
 
 
-@pytest.mark.parametrize("goal", ["digital-marketer", "project-manager"])
-def test_a_goal_is_not_met_by_one_free_certificate_or_one_self_attested_entry(goal):
+def strongest_single_entry(pathway, *, self_attested: bool):
+    """One credential claiming everything a single entry can: every skill the goal names, every manual step's tag,
+    the occupation codes, the title of a job the experience requirements accept, a milestone's name, and credits
+    in the unit the goal counts; a work-experience entry dated years back when self-attested."""
+    nodes = list(pathway.requirements.values())
+    steps = [node.step or f"step:{node.id}" for node in nodes if node.kind == "manual"]
+    codes = [o for node in nodes if node.kind == "experience" for o in node.occupation if o[:2].isdigit()]
+    jobs = [o for node in nodes if node.kind == "experience" for o in node.occupation if not o[:2].isdigit()]
+    milestones = [n for node in nodes if node.shortcut is not None for n in sorted(node.shortcut.names)]
+    unit = next((node.unit for node in nodes if node.kind == "sum" and node.unit), None)
+    title = (jobs or milestones or ["Everything"])[0]
+    held = cred(title, skills=[Skill(name=s) for s in every_skill(pathway)], tags=[*steps, *codes],
+                self_attested=self_attested, verdict="self-asserted" if self_attested else "verified",
+                achievement_type="WorkExperience" if self_attested else "Certificate", issued="2015-01-01",
+                credits=200 if unit else None)
+    if unit:
+        held.credential.extra = {"credit_unit": unit}
+    return held
+
+
+@pytest.mark.parametrize("goal", sorted(builtin_pathways()))
+def test_no_goal_is_met_by_one_free_certificate_or_one_self_attested_entry(goal):
     pathway = builtin_pathways()[goal]
     for offering in builtin_offerings().values():
         if offering.cost == 0:
             held = offering.hypothetical_credential(AS_OF)
             assert evaluate_pathway(pathway, [held], as_of=AS_OF).status != "met", offering.id
-    steps = [f"step:{node.id}" for node in pathway.requirements.values() if node.kind == "manual"]
-    log = cred("My log", skills=[Skill(name=s) for s in every_skill(pathway)], tags=steps, self_attested=True,
-               verdict="self-asserted", achievement_type="WorkExperience", issued="2020-01-01")
-    assert evaluate_pathway(pathway, [log], as_of=AS_OF).status != "met"
+    # a free certificate (or any single one) claiming every skill is still one credential
+    for self_attested in (True, False):
+        entry = strongest_single_entry(pathway, self_attested=self_attested)
+        assert evaluate_pathway(pathway, [entry], as_of=AS_OF).status != "met", self_attested
+    # and the goal can be met: two credentials and the practice it asks for complete it
+    second = strongest_single_entry(pathway, self_attested=False)
+    assert evaluate_pathway(pathway, [strongest_single_entry(pathway, self_attested=True), second],
+                            as_of=AS_OF).status == "met"
+
+
+# certifications the catalogue sells that expire, and the ones that do not (CompTIA Server+, Project+ and Cloud
+# Essentials+ are outside CompTIA's CE programme; Microsoft's Fundamentals do not expire)
+EXPIRING = ["comptia-a-plus", "comptia-network-plus", "comptia-security-plus", "comptia-linux-plus",
+            "comptia-cloud-plus", "comptia-cysa", "pl-300", "az-104", "dp-300", "aws-ccp", "aws-saa", "pmp", "capm",
+            "isc2-cc", "cka", "lfcs", "terraform-associate", "gcp-ace", "ccna", "rhcsa", "rhce",
+            "google-ads-search", "google-analytics-cert", "hubspot-content", "hubspot-email"]
+LIFETIME = ["comptia-server-plus", "comptia-project-plus", "comptia-cloud-essentials", "az-900", "psm-1",
+            "istqb-ctfl"]
+
+
+def test_every_expiring_certification_has_a_cited_renewal_route():
+    from skillwallet.stacking.renewal import RenewalRoutes
+
+    offerings = builtin_offerings()
+    routes = RenewalRoutes(offerings.values())
+    for offering_id in EXPIRING:
+        found = routes.for_credential(offerings[offering_id].hypothetical_credential(AS_OF).credential)
+        assert found, offering_id
+        for route in found:
+            # the parametrised test above checks these too: renewal routes are built-in offerings like any other
+            assert route.id in offerings and route.renews == offerings[offering_id].name
+            assert "http" in route.price_source and route.checked
+    for offering_id in LIFETIME:
+        assert routes.for_credential(offerings[offering_id].hypothetical_credential(AS_OF).credential) == []
+    # CompTIA: the continuing-education route (the CE fee each year of the three, 1 CEU an hour of training)
+    assert (offerings["comptia-a-plus-renewal-ce"].cost, offerings["comptia-a-plus-renewal-ce"].hours) == (75, 20)
+    assert (offerings["comptia-security-plus-renewal-ce"].cost,
+            offerings["comptia-security-plus-renewal-ce"].hours) == (150, 50)
+    assert offerings["comptia-security-plus-certmaster-ce"].renews == "CompTIA Security+"
+    # Microsoft's role-based certifications renew free each year; PMP with 60 PDUs and the fee
+    assert offerings["az-104-renewal"].cost == 0 and offerings["pl-300-renewal"].cost == 0
+    assert (offerings["pmp-renewal"].cost, offerings["pmp-renewal"].hours) == (150, 60)
+    assert offerings["aws-saa-recertification"].cost == offerings["aws-saa"].cost

@@ -30,6 +30,7 @@ def wallet_with_credentials(passphrase):
                  skills=["Data analysis", "SQL", "Spreadsheets", "Tableau", "R"], issued="2025-03-01"),
             cred("Python for Everybody", skills=["Python 3"], issued="2024-01-01", expires="2026-07-01"),
             cred("My portfolio", tags=["step:portfolio"], self_attested=True, verdict="self-asserted"),
+            cred("Statistics with Python", skills=["Statistics"], issued="2024-06-01"),
         ):
             wallet.add_credential(held.credential, held.verdict)
     finally:

@@ -199,3 +199,55 @@ def test_the_trade_off_always_answers_at_least_the_cheapest_plan():
     slow = Offering(id="slow", name="Slow and cheap", cost=10, hours=100, skills=["SQL", "Python", "Statistics"])
     plans = pareto_plans(THREE, [], [slow], as_of=AS_OF, time_limit=1e-6)  # the budget is gone at once
     assert len(plans) == 1 and [o.id for o in plans[0].steps] == ["slow"]
+
+
+ALTERNATIVES = load_pathway_toml("""
+id = "alternatives"
+name = "Alternatives"
+[requirements.root]
+type = "all"
+children = ["sql", "practice", "cert"]
+[requirements.sql]
+type = "skill"
+skill = "SQL"
+[requirements.practice]
+type = "any"
+children = ["portfolio", "work"]
+[requirements.portfolio]
+type = "manual"
+label = "Portfolio"
+[requirements.work]
+type = "experience"
+min_months = 6
+occupation = ["Data analyst"]
+[requirements.cert]
+type = "any"
+children = ["a", "b"]
+[requirements.a]
+type = "credential"
+name = "Cert A"
+[requirements.b]
+type = "credential"
+name = "Cert B"
+""")
+
+
+@pytest.mark.parametrize("objective", ["cost", "weeks"])
+def test_an_alternative_no_better_than_its_sibling_is_left_out_and_the_plan_stays_the_best(objective):
+    sql = Offering(id="sql", name="SQL", cost=10, hours=5, skills=["SQL"])
+    a = Offering(id="a", name="Cert A", cost=50, hours=10, achievement_type="Certificate", tags=["x"])
+    b = Offering(id="b", name="Cert B", cost=80, hours=20, achievement_type="Certificate", tags=["x"])
+    plan = cheapest_completion(ALTERNATIVES, [], [sql, a, b], as_of=AS_OF, hours_per_week=6, objective=objective)
+    # the project attested at once, never six months of work; Cert A, no dearer and no slower than Cert B
+    assert sorted(o.id for o in plan.steps) == ["a", "self:portfolio", "sql"] and plan.exact
+    # dearer but faster: neither dominates, and each objective takes its own
+    a.hours = 30
+    plan = cheapest_completion(ALTERNATIVES, [], [sql, a, b], as_of=AS_OF, hours_per_week=6, objective=objective)
+    assert sorted(o.id for o in plan.steps) == (["a", "self:portfolio", "sql"] if objective == "cost"
+                                                 else ["b", "self:portfolio", "sql"])
+    # the experience already held: the plan buys nothing for practice either way
+    from .helpers import cred
+
+    held = cred("Data analyst", achievement_type="WorkExperience", valid_from="2024-01-01", issued="2024-01-01")
+    plan = cheapest_completion(ALTERNATIVES, [held], [sql, a, b], as_of=AS_OF, hours_per_week=6, objective=objective)
+    assert "self:portfolio" not in {o.id for o in plan.steps}

@@ -98,6 +98,11 @@ def test_stacking_from_index_records_equals_stacking_from_full_credentials(walle
     fill(wallet, 60)
     target = wallet.list_credential_facts()[3].wallet_id
     wallet.set_tags(target, ["step:portfolio", "data"])
+    # an internship tagged with its occupation: the months of relevant work the customer-service goal asks for
+    internship = next(s.wallet_id for s in wallet.list_credential_facts()
+                      if s.credential.achievement_type == "ext:Internship" and s.credential.extra.get("activity_start")
+                      and s.verdict.verdict != "invalid" and s.verdict.checks.get("status") == "pass")
+    wallet.set_tags(internship, ["onet:43-4051.00"])
     assert_same_verdicts(wallet)
     full, compact = wallet.list_credentials(), wallet.list_credential_facts()
     full_index, compact_index = CredentialIndex(full, as_of=AS_OF), CredentialIndex(compact, as_of=AS_OF)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
@@ -202,15 +202,29 @@ class ExpiringEntry:
     renewal: str | None
     verdict: str
     format: str
+    # what renewing costs, from the catalogue's renewal routes (stacking/renewal.py): the cheapest, then all
+    renewal_route: dict | None = None
+    renewal_routes: list = field(default_factory=list)
+    renewal_note: str = ""
 
 
-def select_expiring(stored: list, as_of: datetime, within_days: int) -> list[ExpiringEntry]:
+# the pace a renewal's hours are turned into weeks at (the planner's default pace too: stack --next)
+RENEWAL_HOURS_PER_WEEK = 10.0
+
+
+def select_expiring(stored: list, as_of: datetime, within_days: int, offerings: list | None = None
+                    ) -> list[ExpiringEntry]:
     """Credentials whose expiry is on or before ``as_of + within_days``, soonest first.
 
     Expired ones stay in the list (and in the wallet, shareable), marked ``expired`` (FORMATS.md: expired
     credentials stay in the wallet and stay shareable, marked expired). Credentials without an expiry never expire.
+    Each says what renewing it costs through the cheapest of the ``offerings`` that renew it (``renews``), or
+    plainly that no renewal route is known.
     """
     from skillwallet.model import format_datetime, utc
+    from skillwallet.stacking.renewal import RenewalRoutes, renewal_summary
+
+    routes = RenewalRoutes(offerings or [])
 
     horizon = as_of + timedelta(days=within_days)
     entries = []
@@ -239,8 +253,34 @@ def select_expiring(stored: list, as_of: datetime, within_days: int) -> list[Exp
                 format=credential.format,
             )
         )
+        entry = entries[-1]
+        found = routes.for_credential(credential)
+        entry.renewal_routes = [renewal_summary(r, RENEWAL_HOURS_PER_WEEK) for r in found]
+        entry.renewal_route = entry.renewal_routes[0] if found else None
+        entry.renewal_note = _renewal_note(entry)
     entries.sort(key=lambda e: (e.expires, e.title or "", e.id))
     return entries
+
+
+def _cost_text(route: dict) -> str:
+    return "free" if not route["cost"] else f"{route['cost']:,.2f} {route['currency']}"
+
+
+def _time_text(route: dict) -> str:
+    weeks = f", about {route['weeks']:g} week{'s' if route['weeks'] != 1 else ''} at {RENEWAL_HOURS_PER_WEEK:g} h/week" \
+        if route.get("weeks") else ""
+    return f"{route['hours']:g} h{weeks}"
+
+
+def _renewal_note(entry: ExpiringEntry) -> str:
+    route = entry.renewal_route
+    if route is None:
+        return "no renewal route is known: ask the issuer what renewing costs"
+    text = f"renew with {route['name']}: {_cost_text(route)}, {_time_text(route)}"
+    if entry.status == "expired":
+        # CompTIA and Microsoft renew only a current certification: past expiry the exam is taken again
+        text += " (it has expired: the issuer may renew only a current credential)"
+    return text
 
 
 def _when(entry: ExpiringEntry) -> str:
@@ -264,7 +304,7 @@ def expiring_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """List credentials that expire soon or have expired, with how to renew them.
+    """List credentials that expire soon or have expired, with what renewing each costs.
 
     \b
     Example:
@@ -274,9 +314,13 @@ def expiring_command(
 
     within_days = parse_window(within)
     moment = parse_as_of(as_of)
+    from skillwallet.stacking.catalog import Catalog
+
     wallet = open_wallet()
     try:
-        entries = select_expiring(wallet.list_credentials(), moment, within_days)
+        # built-in renewal routes and the holder's own offerings that renew something
+        offerings = list(Catalog(wallet).offerings().values())
+        entries = select_expiring(wallet.list_credentials(), moment, within_days, offerings)
     finally:
         wallet.close()
     from skillwallet.model import format_datetime
@@ -288,6 +332,7 @@ def expiring_command(
                 "as_of": format_datetime(moment),
                 "within_days": within_days,
                 "until": format_datetime(moment + timedelta(days=within_days)),
+                "renewal_hours_per_week": RENEWAL_HOURS_PER_WEEK,
                 "credentials": [asdict(e) for e in entries],
             },
         )
@@ -299,11 +344,20 @@ def expiring_command(
     for entry in entries:
         style = "red" if entry.status == "expired" else ("yellow" if entry.days_left <= 30 else None)
         renew = entry.renewal or entry.achievement_id or entry.issuer_url or "(ask the issuer)"
+        route = entry.renewal_route
+        renewing = [route["name"], _cost_text(route), _time_text(route)] if route else \
+            ["no renewal route known", "?", "?"]
         rows.append(
-            Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry), renew], style)
+            Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry),
+                 *renewing, renew], style)
         )
     until = (moment + timedelta(days=within_days)).date().isoformat()
-    render_table([Column("id", whole=True), "title", "issuer", "expires", "when", "renew"], rows, title=f"expiring by {until}")
+    render_table([Column("id", whole=True), "title", "issuer", "expires", "when", "renewal route",
+                  Column("renewal cost", justify="right"), "renewal time", "renew"], rows, title=f"expiring by {until}")
+    unknown = sum(1 for e in entries if e.renewal_route is None)
+    if unknown:
+        info(f"{unknown} of {len(entries)} have no known renewal route: ask the issuer, or add one with "
+             "`skillwallet offerings add FILE` (an offering with renews = \"<credential name>\")")
 
 
 # --- doctor ---------------------------------------------------------------------------------------

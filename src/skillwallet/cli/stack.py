@@ -236,6 +236,13 @@ def render_completion(completion) -> None:
         for step in completion.schedule:
             note = f" ({step['note']})" if step.get("note") else ""
             console.print(f"  {step['start'][:10]} → {step['end'][:10]}  {step['name']}{note}", markup=False)
+    # renewals are steps of the plan (in its total and schedule): say why each is there
+    for step in completion.steps:
+        expires = getattr(step, "expires", None)
+        if getattr(step, "renews_wallet_id", None) and expires is not None:
+            console.print(f"Renewal in the plan: {step.renews} expires on {expires.date().isoformat()}, before the "
+                          f"plan ends; {step.name} ({step.cost:,.2f} {step.currency}, {step.hours:g} h) keeps it "
+                          "counted", markup=False)
     for renewal in completion.renewals:
         console.print(f"[yellow]![/yellow] {escape(renewal['message'])}")
 
@@ -288,7 +295,7 @@ def stack_command(
     from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, rank_pathways
     from skillwallet.stacking.explain import add_fill_hints
     from skillwallet.stacking.inference import SkillInference
-    from skillwallet.stacking.optimise import cheapest_completion, pareto_plans
+    from skillwallet.stacking.optimise import cheapest_completion_renewing, pareto_plans_renewing
 
     when = parse_as_of(as_of)
     # numbers as numbers: in some process states (after typer's own conversion was swapped in and out, as
@@ -346,14 +353,15 @@ def stack_command(
     plans = None
     max_hours = max_weeks * hours_per_week if max_weeks is not None and hours_per_week else None
     if next_steps and tradeoff:
-        plans = pareto_plans(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
+        # plans are judged at their finish: a counted credential lapsing before it is renewed inside the plan
+        plans = pareto_plans_renewing(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
                              budget=budget, max_hours=max_hours, trusted_issuers=trusted, inference=inference)
         completion = plans[0]
     elif next_steps:
-        completion = cheapest_completion(pathway, credentials, offerings, as_of=when, hours_per_week=hours_per_week,
-                                         trusted_issuers=trusted, inference=inference,
-                                         objective="weeks" if fastest else "cost", budget=budget,
-                                         max_hours=max_hours)
+        completion = cheapest_completion_renewing(pathway, credentials, offerings, as_of=when,
+                                                  hours_per_week=hours_per_week, trusted_issuers=trusted,
+                                                  inference=inference, objective="weeks" if fastest else "cost",
+                                                  budget=budget, max_hours=max_hours)
     if json_output:
         payload = evaluation.to_dict()
         if completion is not None:
@@ -588,7 +596,9 @@ def offerings_list(json_output: bool = typer.Option(False, "--json", help="Print
         ["id", Column("name", shorten="end", min_width=16, ratio=2), Column("cost", justify="right"),
          Column("hours", justify="right", drop=2), Column("skills", shorten="end", drop=3),
          Column("source", shorten="start", min_width=10, drop=1)],
-        [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}", ", ".join(o.skills), o.source] for o in offerings],
+        # a renewal route awards no skills: it keeps the credential it renews counted
+        [[o.id, o.name, f"{o.cost:,.2f} {o.currency}", f"{o.hours:g}",
+          ", ".join(o.skills) or (f"(renews {o.renews})" if o.renews else ""), o.source] for o in offerings],
         title="Offerings",
     )
 
@@ -606,6 +616,7 @@ def offerings_add(
     """
     from skillwallet.stacking.catalog import load_offerings_toml
 
+    file = Path(file)  # a path whatever the parameter conversion in force (as stack reads its numbers)
     text = read_text_file(file)
     load_offerings_toml(text, str(file))  # validate before unlocking anything
     with wallet_catalog() as catalog:

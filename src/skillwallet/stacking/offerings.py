@@ -195,6 +195,8 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         offering.credit_unit = parse_unit(unit_text)
         if offering.credit_unit is None:
             raise InvalidInputError(f"{where}.credit_unit: expected one of {', '.join(TO_ECTS)}, got {unit_text!r}")
-    if not (offering.skills or offering.achievement_id or offering.credits or offering.tags):
-        raise InvalidInputError(f"{where}: expected skills, achievement_id, credits or tags: what the offering awards")
+    # a renewal awards nothing new: it keeps the credential it ``renews`` valid (stacking/renewal.py)
+    if not (offering.skills or offering.achievement_id or offering.credits or offering.tags or offering.renews):
+        raise InvalidInputError(f"{where}: expected skills, achievement_id, credits, tags or renews: what the "
+                                "offering awards or renews")
     return offering

@@ -239,6 +239,9 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
             else:
                 limit += 1
         kept.extend(members[: max(1, limit)])
+    # an alternative no better than another under the same `any` never improves a plan
+    dominated = _dominated_alternatives(pathway, evaluator, serves, kept, offering_of, effort)
+    kept = [i for i in kept if i not in dominated]
 
     everything = frozenset(kept)
     if not is_met(enabled_with(everything)):
@@ -556,6 +559,50 @@ def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offeri
     return plans
 
 
+def _dominated_alternatives(pathway: Pathway, evaluator: PathwayEvaluator, serves: dict[int, set[str]],
+                            kept: Sequence[int], offering_of: dict[int, Offering], effort) -> dict[int, int]:
+    """``{i: j}``: offering ``i`` is dominated by ``j``, an alternative under the same ``any``. Each serves one
+    requirement only, the two are children of one ``any`` (their only parent), ``j``'s is met by one credential
+    (a leaf: any candidate meets it), and ``j`` costs no more and takes no longer. A plan taking ``i`` without
+    ``j`` stays complete with ``j`` in its place (the ``any`` is met by ``j``'s child, and ``i`` served nothing
+    else), no dearer and no slower: the search leaves ``i`` out. The built-in goals' practice is such a choice:
+    a project you attest, free and at once, or months of work."""
+    parents: dict[str, list[str]] = {}
+    for node_id, node in pathway.requirements.items():
+        for child in node.children:
+            parents.setdefault(child, []).append(node_id)
+    granted = {t.grants for t in pathway.transfers if t.grants} | set(evaluator.transfer_credit)
+
+    def plain(node_id: str) -> str | None:
+        """The ``any`` parent of a requirement nothing else reaches (no shortcut, transfer or ``not``)."""
+        node = pathway.requirements.get(node_id)
+        if node is None or node.children or node.shortcut is not None or node.completes_with is not None:
+            return None
+        if node_id in granted or node_id in evaluator.under_not or evaluator.shortcut_of.get(node_id):
+            return None
+        up = parents.get(node_id, [])
+        return up[0] if len(up) == 1 and pathway.requirements[up[0]].kind == "any" else None
+
+    single = {}
+    for i in kept:
+        if len(serves[i]) == 1:
+            (node_id,) = serves[i]
+            parent = plain(node_id)
+            if parent is not None:
+                single[i] = (node_id, parent)
+    out: dict[int, int] = {}
+    for i, (node_i, parent_i) in single.items():
+        for j, (node_j, parent_j) in single.items():
+            if i == j or parent_i != parent_j or node_i == node_j or node_j not in evaluator.leaf_of_node:
+                continue
+            oi, oj = offering_of[i], offering_of[j]
+            if oj.cost <= oi.cost and oj.hours <= oi.hours and effort(oj) <= effort(oi) and \
+                    (oj.cost, effort(oj), oj.id) < (oi.cost, effort(oi), oi.id):
+                out[i] = j
+                break
+    return out
+
+
 def _units_needed(node, item, evaluator: PathwayEvaluator) -> int:
     """How many copies of one offering an aggregate could use (bounded, for pruning duplicates)."""
     if node.kind == "count":
@@ -640,3 +687,218 @@ def _required_nodes(pathway: Pathway) -> set[str]:
         if node.kind == "all" or (node.kind == "at_least" and node.n == len(node.children)):
             stack.extend(node.children)
     return out
+
+
+# --- renewals inside the plan ---------------------------------------------------------------------------------
+#
+# A plan is judged on the day it finishes, not today: a held credential a requirement relies on that expires
+# before the plan ends would no longer count then. Such a credential is taken out of the held ones and offered
+# back as a *renewal step* (each route that renews it, stacking/renewal.py), priced like any offering, so the
+# optimiser weighs renewing it against replacing it, and the plan's total, hours and schedule include it.
+
+DEFAULT_PACE = 10.0  # hours a week, for the finish date of a plan asked for without --hours-per-week
+
+
+@dataclass
+class RenewalStep(Offering):
+    """Renewing a held credential through one route; the renewed credential counts in the held one's place."""
+
+    renewed: Any = None  # the Held the plan counts once renewed (the holder's credential, its expiry moved on)
+    renews_wallet_id: str | None = None
+    expires: datetime | None = None  # the held credential's expiry: the step must be done by then
+    route: str | None = None  # the catalogue offering that is the route
+
+    def hypothetical_credential(self, as_of: datetime) -> Held:
+        return self.renewed
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.update({"kind": "renewal", "route": self.route, "renews_wallet_id": self.renews_wallet_id,
+                    "renew_by": format_datetime(self.expires)})
+        return out
+
+
+def _renewal_steps(item: HeldCredential, routes: Sequence[Offering], inference: Any) -> list[RenewalStep]:
+    """One step per route renewing ``item``. The renewed copy keeps what the held credential evidences, the
+    skills the catalogue infers for it included (a hypothetical credential is not inferred again)."""
+    import copy
+
+    from skillwallet.model import utc
+
+    credential = copy.copy(item.credential)
+    credential.expires = None  # renewed: valid past the plan's end (the next cycle is the issuer's to date)
+    credential.tags = [*credential.tags, *(getattr(item, "tags", None) or ())]
+    if inference is BUILTIN:
+        from skillwallet.stacking.inference import builtin_inference
+
+        inference = builtin_inference()
+    inferred = inference.infer(item.credential) if inference is not None else None
+    if inferred is not None:
+        own = {s.name.casefold() for s in credential.skills if s.name}
+        credential.skills = [*credential.skills, *(Skill(name=n, level=inferred.level, source="skill")
+                                                   for n in inferred.skills if n.casefold() not in own)]
+    out = []
+    for route in routes:
+        step_id = f"renew:{item.wallet_id}:{route.id}"
+        renewed = Held(wallet_id=f"offering:{step_id}", credential=credential, verdict=item.verdict)
+        out.append(RenewalStep(
+            id=step_id, name=route.name, cost=route.cost, hours=route.hours, currency=route.currency,
+            provider=route.provider, url=route.url, achievement_id=None, achievement_type="Renewal", skills=[],
+            source=route.source, price_source=route.price_source, checked=route.checked,
+            renews=item.credential.title or route.renews, renewed=renewed, renews_wallet_id=item.wallet_id,
+            expires=utc(item.credential.expires), route=route.id))
+    return out
+
+
+def _renewable(item: HeldCredential) -> bool:
+    """Verified, not self-attested, neither revoked nor suspended: what renewing keeps counting as it does."""
+    c, verdict = item.credential, item.verdict
+    return (verdict.verdict == VERDICT_VERIFIED and not c.self_attested and c.format != FORMAT_SELF
+            and verdict.checks.get("status") not in ("revoked", "suspended"))
+
+
+def _finish(pathway: Pathway, plan: Completion, as_of: datetime, pace: float) -> datetime:
+    if not plan.feasible or plan.already_met or not plan.steps:
+        return as_of
+    return _schedule(pathway, plan.steps, as_of, pace)[1]
+
+
+def _deadline_order(pathway: Pathway, steps: list[Offering], as_of: datetime, pace: float) -> list[Offering]:
+    """The plan's steps with each renewal placed before the first step that would push it past the expiry of the
+    credential it renews (earliest expiry first), the other steps in their own order."""
+    pending = sorted((s for s in steps if isinstance(s, RenewalStep)), key=lambda s: (s.expires, s.id))
+    if not pending:
+        return list(steps)
+    out: list[Offering] = []
+    for step in (s for s in steps if not isinstance(s, RenewalStep)):
+        while pending:
+            trial, _ = _schedule(pathway, [*out, step, pending[0]], as_of, pace)
+            if datetime.fromisoformat(trial[-1]["end"].replace("Z", "+00:00")) <= pending[0].expires:
+                break
+            out.append(pending.pop(0))  # doing the course first would let the credential lapse
+        out.append(step)
+    return [*out, *pending]
+
+
+def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_week: float | None,
+                 expiring: dict[str, datetime], unverified: frozenset[str] = frozenset()) -> Completion:
+    """Steps in deadline order, the schedule and finish date with the renewals in them, and a warning for each
+    counted credential that lapses before the end with no renewal route known (its renewal is not costed)."""
+    from dataclasses import replace
+
+    if not plan.feasible or plan.already_met:
+        return plan
+    pace = hours_per_week or DEFAULT_PACE
+    steps = _deadline_order(pathway, plan.steps, as_of, pace)
+    schedule, estimate = _schedule(pathway, steps, as_of, pace)
+    for entry, step in zip(schedule, steps):
+        if isinstance(step, RenewalStep):
+            note = f"renews {step.renews} before it expires on {step.expires.date().isoformat()}"
+            if datetime.fromisoformat(entry["end"].replace("Z", "+00:00")) > step.expires:
+                note += "; at this pace it ends after that date: start it at once"
+            entry["note"] = note
+    warnings = []
+    seen: set[str] = set()
+    if plan.evaluation_after is not None:
+        for node in _walk(plan.evaluation_after.tree):
+            for c in node.credentials:
+                wallet_id = c["wallet_id"]
+                if c.get("hypothetical") or wallet_id in seen or wallet_id not in expiring:
+                    continue
+                if expiring[wallet_id] > estimate:
+                    continue
+                seen.add(wallet_id)
+                why = ("it is not verified, so no renewal of it is planned" if wallet_id in unverified
+                       else "no renewal route is known, so renewing it is not in the total; ask its issuer")
+                warnings.append({
+                    "wallet_id": wallet_id, "title": c["title"], "expires": format_datetime(expiring[wallet_id]),
+                    "renewal": None,
+                    "message": f"{c['title']} expires on {expiring[wallet_id].date().isoformat()}, before the plan "
+                               f"ends around {estimate.date().isoformat()}"
+                               + ("" if hours_per_week else f" (at {DEFAULT_PACE:g} h/week)")
+                               + ": " + why})
+    timed = hours_per_week is not None and hours_per_week > 0
+    return replace(plan, steps=steps, cost=sum(o.cost for o in steps), hours=sum(o.hours for o in steps),
+                   currencies=sorted({o.currency for o in steps}), schedule=schedule if timed else [],
+                   estimated_completion=estimate if timed else None, renewals=warnings)
+
+
+def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering],
+                   *, as_of: datetime, hours_per_week: float | None, inference: Any, time_limit: float | None
+                   ) -> list[Completion]:
+    """Plans (``plan_with(credentials, offerings, time_limit)``) re-evaluated at their finish date: held
+    credentials lapsing before it are renewed inside the plan. The lapsing set grows until the finish date it
+    implies lapses nothing more (a renewal lengthens the plan); a renewal a shorter final plan does not need is
+    taken out again. One work budget for every plan made."""
+    from skillwallet.model import utc
+    from skillwallet.stacking.renewal import RenewalRoutes
+
+    offerings = list(offerings)
+    deadline = time.monotonic() + time_limit if time_limit else None
+
+    def remaining(share: float = 1.0) -> float | None:
+        return None if deadline is None else max(0.05, (deadline - time.monotonic()) * share)
+
+    base = [o for o in offerings if not o.renews]  # a route alone awards nothing: it is offered per credential
+    credentials = list(credentials)
+    expiring = {item.wallet_id: utc(item.credential.expires) for item in credentials
+                if item.credential.expires is not None and utc(item.credential.expires) > as_of}
+    routes = RenewalRoutes(offerings)
+    by_id = {item.wallet_id: item for item in credentials}
+    found: dict[str, list[Offering]] = {}
+    if routes.routes:
+        # only a credential that counts as verified is renewed in a plan: the renewed copy is planning data
+        # and carries no warnings, so renewing an unverified or self-attested one would launder it into a
+        # plan that counts it where the pathway's policy does not (count_unverified = false)
+        found = {w: routes.for_credential(by_id[w].credential) for w in expiring if _renewable(by_id[w])}
+    renewable = {w for w, r in found.items() if r}
+    # with nothing renewable the first plan is the answer and has the whole budget; else it only dates the
+    # finish, and the re-plan with the renewals gets the larger share
+    plans = plan_with(credentials, base, remaining(0.4 if renewable else 1.0))
+    pace = hours_per_week or DEFAULT_PACE
+    if renewable:
+        lapsing: set[str] = set()
+        for _ in range(4):
+            horizon = max(_finish(pathway, p, as_of, pace) for p in plans)
+            new = {w for w in renewable if expiring[w] <= horizon and w not in lapsing}
+            if not new:
+                break
+            lapsing |= new
+            plans = plan_with([c for c in credentials if c.wallet_id not in lapsing],
+                              base + [s for w in sorted(lapsing) for s in _renewal_steps(by_id[w], found[w], inference)],
+                              remaining())
+        # a renewal the (shorter) final plan does not need: its credential outlasts the plan as held
+        first = plans[0]
+        unneeded = {s.renews_wallet_id for s in first.steps if isinstance(s, RenewalStep)
+                    and s.expires > _finish(pathway, first, as_of, pace)}
+        if unneeded and (deadline is None or time.monotonic() < deadline):
+            lapsing -= unneeded
+            plans = plan_with([c for c in credentials if c.wallet_id not in lapsing],
+                              base + [s for w in sorted(lapsing) for s in _renewal_steps(by_id[w], found[w], inference)],
+                              remaining())
+    unverified = frozenset(w for w in expiring if not _renewable(by_id[w]))
+    return [_finish_plan(pathway, p, as_of, hours_per_week, expiring, unverified) for p in plans]
+
+
+def cheapest_completion_renewing(pathway: Pathway, credentials: Sequence[HeldCredential],
+                                 offerings: Iterable[Offering], *, as_of: datetime,
+                                 hours_per_week: float | None = None, inference: Any = BUILTIN,
+                                 time_limit: float | None = PLAN_SECONDS, **options: Any) -> Completion:
+    """:func:`cheapest_completion`, judged at the plan's finish: credentials it relies on that lapse before then
+    are renewed inside it (cost, hours and schedule), renewing weighed against replacing them."""
+    def plan_with(held, offered, limit):
+        return [cheapest_completion(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
+                                    inference=inference, time_limit=limit, **options)]
+    return _plan_renewing(plan_with, pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                          inference=inference, time_limit=time_limit)[0]
+
+
+def pareto_plans_renewing(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
+                          as_of: datetime, hours_per_week: float | None = None, inference: Any = BUILTIN,
+                          time_limit: float | None = PLAN_SECONDS, **options: Any) -> list[Completion]:
+    """:func:`pareto_plans` with renewals inside each plan (see :func:`cheapest_completion_renewing`)."""
+    def plan_with(held, offered, limit):
+        return pareto_plans(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
+                            inference=inference, time_limit=limit, **options)
+    return _plan_renewing(plan_with, pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                          inference=inference, time_limit=time_limit)

@@ -1,0 +1,216 @@
+"""Renewals re-planned, not listed beside: a plan is judged on the day it finishes, so a held certification it
+counts that expires before then is renewed inside the plan (its cost in the total, its weeks in the dated
+schedule, before the expiry), and the optimiser weighs renewing it against replacing it. Real built-in pathways
+and renewal routes, real CompTIA and Microsoft certifications held in a real wallet for the command."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from typer.testing import CliRunner
+
+from skillwallet import paths
+from skillwallet.cli.app import app
+from skillwallet.stacking.catalog import builtin_offerings, builtin_pathways
+from skillwallet.stacking.model import load_pathway_toml
+from skillwallet.stacking.optimise import (
+    Offering,
+    RenewalStep,
+    cheapest_completion,
+    cheapest_completion_renewing,
+    pareto_plans_renewing,
+)
+from skillwallet.store import Wallet
+
+from .helpers import AS_OF, cred
+
+COMPTIA = "https://www.comptia.org"
+MICROSOFT = "https://learn.microsoft.com"
+
+
+def catalogue() -> list[Offering]:
+    return list(builtin_offerings().values())
+
+
+def not_renewals() -> list[Offering]:
+    return [o for o in catalogue() if not o.renews]
+
+
+def a_plus(expires: str):
+    return cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires=expires)
+
+
+def end(entry: dict) -> datetime:
+    return datetime.fromisoformat(entry["end"].replace("Z", "+00:00"))
+
+
+def test_a_comptia_certification_lapsing_before_the_plan_ends_is_renewed_inside_it():
+    pathway = builtin_pathways()["it-support"]
+    held = a_plus("2025-07-01")  # a month after AS_OF (2025-06-01)
+    # judged today, A+ fills the support core and is one of the two credentials: one course is left to take
+    today = cheapest_completion(pathway, [held], not_renewals(), as_of=AS_OF, hours_per_week=6)
+    assert today.cost == 147 and [o.id for o in today.steps] == ["zendesk-cs", "self:hands-on-project"]
+    assert today.estimated_completion > datetime(2025, 7, 1, tzinfo=timezone.utc)  # after A+ has lapsed
+
+    plan = cheapest_completion_renewing(pathway, [held], catalogue(), as_of=AS_OF, hours_per_week=6)
+    renewal = plan.steps[0]
+    assert isinstance(renewal, RenewalStep) and renewal.route == "comptia-a-plus-renewal-ce"
+    assert renewal.renews == "CompTIA A+" and renewal.renews_wallet_id == held.wallet_id
+    assert [o.id for o in plan.steps[1:]] == ["zendesk-cs", "self:hands-on-project"]
+    # the renewal is counted: USD 75 of CE fees and 20 hours of CEUs, in the total and in the finish date
+    assert plan.cost == 147 + 75 and plan.hours == today.hours + 20 and plan.exact
+    assert plan.estimated_completion == today.estimated_completion + timedelta(weeks=20 / 6)
+    # ordered first, done before A+ expires, and what it keeps counted is what A+ filled
+    first = plan.schedule[0]
+    assert first["step"] == renewal.id and end(first) <= datetime(2025, 7, 1, tzinfo=timezone.utc)
+    assert first["note"] == "renews CompTIA A+ before it expires on 2025-07-01"
+    assert {"core", "breadth"} <= set(plan.covers[renewal.id])
+    assert plan.evaluation_after.status == "met" and held.wallet_id not in plan.evaluation_after.used
+    assert plan.renewals == []  # nothing left beside the plan
+    step = plan.to_dict()["steps"][0]
+    assert step["kind"] == "renewal" and step["cost"] == 75 and step["renew_by"] == "2025-07-01T00:00:00Z"
+    assert step["renews_wallet_id"] == held.wallet_id and "comptia.org" in step["price_source"]
+
+
+def test_renewing_is_weighed_against_replacing_the_credential():
+    pathway = builtin_pathways()["cybersecurity-analyst"]
+    held = cred("CompTIA Security+", issuer=COMPTIA, issued="2022-08-01", expires="2025-08-01")
+    today = cheapest_completion(pathway, [held], not_renewals(), as_of=AS_OF, hours_per_week=6)
+    assert today.cost == 343 and held.wallet_id in today.evaluation_after.used  # counts Security+
+    plans = pareto_plans_renewing(pathway, [held], catalogue(), as_of=AS_OF, hours_per_week=6)
+    cheapest = plans[0]
+    # renewing Security+ (USD 150) costs more than the free ISC2 CC as the second credential: not renewed
+    assert [o.id for o in cheapest.steps] == ["isc2-cc", "google-cybersecurity", "self:hands-on-project"]
+    assert cheapest.cost == 343 and held.wallet_id not in cheapest.evaluation_after.used
+    # faster plans keep Security+ by renewing it, the cost counted: CE fees (50 h) or CertMaster CE (15 h)
+    renewing = [(p.cost, p.hours, [o.id for o in p.steps if isinstance(o, RenewalStep)]) for p in plans[1:]]
+    assert renewing == [(150 + 369, 130, [f"renew:{held.wallet_id}:comptia-security-plus-renewal-ce"]),
+                        (249 + 369, 95, [f"renew:{held.wallet_id}:comptia-security-plus-certmaster-ce"])]
+    for plan in plans[1:]:
+        entry = next(e for e in plan.schedule if e["step"].startswith("renew:"))
+        assert end(entry) <= datetime(2025, 8, 1, tzinfo=timezone.utc)
+
+
+def test_a_microsoft_certification_renews_free_within_its_year():
+    pathway = builtin_pathways()["cloud-engineer"]
+    held = cred("Microsoft Certified: Azure Administrator Associate", issuer=MICROSOFT, issued="2024-09-01",
+                expires="2025-09-01")
+    plan = cheapest_completion_renewing(pathway, [held], catalogue(), as_of=AS_OF, hours_per_week=6)
+    [renewal] = [o for o in plan.steps if isinstance(o, RenewalStep)]
+    assert renewal.route == "az-104-renewal" and renewal.cost == 0 and renewal.hours == 3
+    entry = next(e for e in plan.schedule if e["step"] == renewal.id)
+    # placed before the long course that would otherwise run past the expiry
+    assert end(entry) <= datetime(2025, 9, 1, tzinfo=timezone.utc)
+    assert plan.schedule.index(entry) < [e["step"] for e in plan.schedule].index("google-cybersecurity")
+    assert "azure" in {n for n in plan.covers[renewal.id]} and plan.evaluation_after.status == "met"
+
+
+def test_a_credential_that_outlasts_the_plan_is_not_renewed():
+    pathway = builtin_pathways()["it-support"]
+    held = a_plus("2027-07-01")
+    plan = cheapest_completion_renewing(pathway, [held], catalogue(), as_of=AS_OF, hours_per_week=6)
+    assert plan.cost == 147 and not any(isinstance(o, RenewalStep) for o in plan.steps)
+    assert held.wallet_id in plan.evaluation_after.used and plan.renewals == []
+
+
+def test_without_a_pace_the_plan_is_judged_at_the_default_pace():
+    pathway = builtin_pathways()["it-support"]
+    plan = cheapest_completion_renewing(pathway, [a_plus("2025-07-01")], catalogue(), as_of=AS_OF)
+    # Zendesk's certificate at its listed price (no pace to price the subscription by) and A+ renewed
+    assert plan.cost == 196 + 75 and isinstance(plan.steps[0], RenewalStep)
+    assert plan.schedule == [] and plan.estimated_completion is None  # no dates without --hours-per-week
+
+
+def test_a_lapsing_credential_with_no_known_route_is_said_plainly():
+    pathway = load_pathway_toml("""
+id = "pilot"
+name = "Pilot"
+[requirements.root]
+type = "all"
+children = ["licence", "pilotage"]
+[requirements.licence]
+type = "credential"
+name = "Harbour Pilot Licence"
+[requirements.pilotage]
+type = "skill"
+skill = "Harbour pilotage"
+""")
+    held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2025-07-01")
+    course = Offering(id="pilotage", name="Pilotage course", cost=40, hours=60, skills=["Harbour pilotage"])
+    plan = cheapest_completion_renewing(pathway, [held], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
+    assert [o.id for o in plan.steps] == ["pilotage"] and plan.cost == 40
+    [warning] = plan.renewals
+    assert warning["wallet_id"] == held.wallet_id and warning["renewal"] is None
+    assert "no renewal route is known, so renewing it is not in the total" in warning["message"]
+
+
+def test_stack_next_counts_the_renewal_in_the_plan(passphrase):
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        held = a_plus("2025-07-01")
+        wallet.add_credential(held.credential, held.verdict)
+    finally:
+        wallet.close()
+    runner = CliRunner()
+    base = ["stack", "--goal", "it-support", "--as-of", "2025-06-01", "--next", "--hours-per-week", "6"]
+    document = json.loads(runner.invoke(app, [*base, "--json"]).stdout)
+    plan = document["next"]
+    assert plan["cost"] == 222 and plan["renewals"] == []
+    assert plan["steps"][0]["kind"] == "renewal" and plan["steps"][0]["route"] == "comptia-a-plus-renewal-ce"
+    assert plan["schedule"][0]["note"] == "renews CompTIA A+ before it expires on 2025-07-01"
+    text = runner.invoke(app, base, env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.stderr
+    assert "CompTIA A+ renewal: 20 CEUs and the CE fees" in text.stdout
+    assert "Total: 222.00 USD, 80 hours" in text.stdout
+    assert "Renewal in the plan: CompTIA A+ expires on 2025-07-01, before the plan ends" in text.stdout
+    trade = json.loads(runner.invoke(app, [*base, "--tradeoff", "--json"]).stdout)["pareto"]
+    assert all(p["steps"][0]["kind"] == "renewal" for p in trade)  # every plan keeps A+ by renewing it
+
+
+def test_an_unverified_credential_is_never_renewed_into_counting():
+    # a pathway that counts only verified credentials: an unverified "CompTIA A+" must not start counting
+    # because the plan renews it (the renewed copy is planning data, without the warning that excludes it)
+    pathway = load_pathway_toml("""
+id = "verified-only"
+name = "Verified only"
+[policy]
+count_unverified = false
+[requirements.root]
+type = "all"
+children = ["aplus", "pilotage"]
+[requirements.aplus]
+type = "credential"
+name = "CompTIA A+"
+[requirements.pilotage]
+type = "skill"
+skill = "Harbour pilotage"
+""")
+    course = Offering(id="pilotage", name="Pilotage course", cost=40, hours=60, skills=["Harbour pilotage"])
+    forged = cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01", verdict="not-verified")
+    plan = cheapest_completion_renewing(pathway, [forged], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
+    assert not any(isinstance(o, RenewalStep) for o in plan.steps)
+    assert sorted(o.id for o in plan.steps) == ["comptia-a-plus", "pilotage"]  # the exam itself
+    assert plan.cost == 506 + 40
+    genuine = a_plus("2025-07-01")
+    plan = cheapest_completion_renewing(pathway, [genuine], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
+    assert [o.id for o in plan.steps] == [f"renew:{genuine.wallet_id}:comptia-a-plus-renewal-ce", "pilotage"]
+    assert plan.cost == 75 + 40
+
+
+def test_a_lapsing_unverified_credential_is_named_beside_the_plan():
+    pathway = builtin_pathways()["it-support"]
+    unverified = cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01",
+                      verdict="not-verified")
+    plan = cheapest_completion_renewing(pathway, [unverified], catalogue(), as_of=AS_OF, hours_per_week=6)
+    assert not any(isinstance(o, RenewalStep) for o in plan.steps)
+    [warning] = plan.renewals
+    assert warning["wallet_id"] == unverified.wallet_id
+    assert "it is not verified, so no renewal of it is planned" in warning["message"]
+
+
+def test_offerings_list_names_what_a_renewal_route_renews():
+    result = CliRunner().invoke(app, ["offerings", "list"])
+    assert result.exit_code == 0, result.stderr
+    row = next(line.split("\t") for line in result.stdout.splitlines() if line.startswith("comptia-a-plus-renewal-ce\t"))
+    assert row[1] == "CompTIA A+ renewal: 20 CEUs and the CE fees" and row[4] == "(renews CompTIA A+)"
