@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Protocol
 
 from skillwallet.errors import AlreadyExistsError, InvalidInputError, InvalidPathwayError, NotFoundError
@@ -20,6 +19,7 @@ from skillwallet.stacking.offerings import (  # the loader lives with the Offeri
     OFFERING_KEYS,
     Offering,
     builtin_offerings,
+    data_files,
     load_offerings_toml,
     offering_from_dict,
 )
@@ -37,20 +37,11 @@ class KeyValueStore(Protocol):
     def items(self, collection: str) -> list[tuple[str, Any]]: ...
 
 
-def _data_files(folder: str) -> list[tuple[str, str]]:
-    root = resources.files("skillwallet.data").joinpath(folder)
-    out = []
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            out.append((entry.name, entry.read_text(encoding="utf-8")))
-    return out
-
-
 @lru_cache(maxsize=1)
 def builtin_pathways() -> dict[str, Pathway]:
     """The built-in pathway catalogue, by id."""
     out: dict[str, Pathway] = {}
-    for name, text in _data_files("pathways"):
+    for name, text in data_files("pathways"):
         pathway = load_pathway_toml(text, f"built-in:{name}")
         pathway.source = "built-in"
         out[pathway.id] = pathway

@@ -81,9 +81,9 @@ class Offering:
         }
 
 
-def _offering_files() -> list[tuple[str, str]]:
-    """(file name, text) of every built-in offerings file, by name."""
-    root = resources.files("skillwallet.data").joinpath("offerings")
+def data_files(folder: str) -> list[tuple[str, str]]:
+    """(file name, text) of every built-in TOML file in the package data ``folder`` (offerings, pathways), by name."""
+    root = resources.files("skillwallet.data").joinpath(folder)
     out = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
@@ -95,7 +95,7 @@ def _offering_files() -> list[tuple[str, str]]:
 def builtin_offerings() -> dict[str, Offering]:
     """The built-in example offerings, by id."""
     out: dict[str, Offering] = {}
-    for name, text in _offering_files():
+    for name, text in data_files("offerings"):
         for offering in load_offerings_toml(text, f"built-in:{name}", label="built-in"):
             out[offering.id] = offering
     return out

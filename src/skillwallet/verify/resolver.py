@@ -355,18 +355,25 @@ class DocumentResolver:
         self.log.append(found)
         return content
 
+    def _vouched_for(self, key: str) -> tuple[bytes, str, Any] | None:
+        """(content, source, stored_at) of what the user vouched for under ``key``: supplied for this call, else
+        kept with ``documents add``; never a fetched or cached copy, nor a record an import left."""
+        if key in self.supplied:
+            return self.supplied[key], SOURCE_SUPPLIED, None
+        record = self._wallet_record(key)
+        if record is None or record[1] != SOURCE_ADDED:
+            return None
+        return record[0], SOURCE_KEPT, record[2]
+
     def user_document(self, key: str) -> dict[str, Any] | None:
         """The JSON document the user vouched for under ``key`` (a DID of any method, or a URL): supplied for this
         call (``--document``) or kept (``documents add``), never the network, a cache or an import. Logged like a
         fetch. None when there is none (or it is not a JSON object)."""
         key = normalize_document_url(key)
-        if key in self.supplied:
-            content, source, stored_at = self.supplied[key], SOURCE_SUPPLIED, None
-        else:
-            record = self._wallet_record(key)
-            if record is None or record[1] != SOURCE_ADDED:
-                return None
-            content, source, stored_at = record[0], SOURCE_KEPT, record[2]
+        vouched = self._vouched_for(key)
+        if vouched is None:
+            return None
+        content, source, stored_at = vouched
         try:
             document = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -388,13 +395,10 @@ class DocumentResolver:
         key = normalize_document_url(url)
         if is_shipped(url) or is_shipped(key):
             return None
-        if key in self.supplied:
-            content, source, stored_at = self.supplied[key], SOURCE_SUPPLIED, None
-        else:
-            record = self._wallet_record(key)
-            if record is None or record[1] != SOURCE_ADDED:
-                return None
-            content, source, stored_at = record[0], SOURCE_KEPT, record[2]
+        vouched = self._vouched_for(key)
+        if vouched is None:
+            return None
+        content, source, stored_at = vouched
         found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at, KIND_CONTEXT)
         self.resolved[key] = found
         self.log.append(found)
