@@ -223,6 +223,8 @@ def test_credly_titled_comptia_badges_qualify_a_systems_administrator_in_the_cli
     ("AWS Certified Cloud Practitioner (CLF-C02)", AWS, "aws-ccp-recertification"),
     ("Project Management Professional (PMP)®", PMI, "pmp-renewal"),
     ("CompTIA Server+ ce Certification", COMPTIA, None),  # no Server+ route, and Security+'s is not one
+    ("CompTIA A+ Certification", "https://www.udemy.com", None),  # a course named after it: CompTIA renews nothing
+    ("Microsoft Certified: Azure Administrator Associate (AZ-104)", "https://learn.microsoft.com", "az-104-renewal"),
 ])
 def test_the_renewal_lookup_reads_titles_as_the_inference_does(title, issuer, route):
     lookup = RenewalRoutes(builtin_offerings().values())

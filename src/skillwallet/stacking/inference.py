@@ -24,7 +24,6 @@ and ``id`` / ``url`` (the host of an issuer URL is compared with the provider's 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -48,24 +47,26 @@ _PUNCT = re.compile(r"[\s:,;/|–—·•-]+")
 _QUALIFIERS = re.compile(r"(?<!\S)(?:professional certificate|certification|certificate|certified)(?!\S)")
 _LEGAL_SUFFIX = re.compile(r" (?:inc|llc|ltd|corp|corporation|gmbh|plc|co)\.?$")
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "edu", "gov"}
-_TRAILING_CE = re.compile(r"(?<=\S) ce$")
+_TRAILING_CE = re.compile(r"(?<=\S)(?: ce)+$")
+_BRACKETS = re.compile(r"[()\[\]]")
+_SPACES = re.compile(r" {2,}")
 
 
 def _key(text: str) -> str:
     """Marks, case, spacing and separator punctuation aside ("Microsoft Certified: X" = "microsoft certified x")."""
-    text = normalise_key(text.translate(_MARKS))
-    text = re.sub(r"[()\[\]]", "", text)
-    return _PUNCT.sub(" ", text).strip(" .")
+    return _bare_key(normalise_key(text.translate(_MARKS)))
 
 
-def _title_key(text: str) -> str:
-    key = _QUALIFIERS.sub(" ", _key(text))
-    key = re.sub(r" +", " ", key).strip()
-    while _TRAILING_CE.search(key):
-        key = _TRAILING_CE.sub("", key)
-    return key
+def _bare_key(normalised: str) -> str:
+    return _PUNCT.sub(" ", _BRACKETS.sub("", normalised)).strip(" .")
 
 
+def _title_key(normalised: str) -> str:
+    key = _SPACES.sub(" ", _QUALIFIERS.sub(" ", _bare_key(normalised))).strip()
+    return _TRAILING_CE.sub("", key)
+
+
+@lru_cache(maxsize=8192)
 def title_keys(title: str) -> tuple[str, ...]:
     """The keys a credential's or an offering's name is known by, the most specific first: with the
     parenthetical's words, then without it. The one title normalisation of the catalogue: the skills inference
@@ -76,17 +77,19 @@ def title_keys(title: str) -> tuple[str, ...]:
     >>> title_keys("AWS Certified Cloud Practitioner (CLF-C02)")
     ('aws cloud practitioner clf c02', 'aws cloud practitioner')
     """
-    if not title or not title.strip():
+    if not title or title.isspace():
         return ()
-    text = unicodedata.normalize("NFKC", title.translate(_MARKS))
-    keys = [_title_key(text), _title_key(_PARENTHETICAL.sub(" ", text))]
+    text = normalise_key(title.translate(_MARKS))
+    keys = [_title_key(text)]
+    if "(" in text or "[" in text:
+        keys.append(_title_key(_PARENTHETICAL.sub(" ", text)))
     return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
 
 
 def title_codes(title: str) -> tuple[str, ...]:
     """The keys of what a name's parentheticals hold: "(RHCSA)", "(PL-300)", "(CKA)" ("(ISC)²" is no code)."""
-    text = unicodedata.normalize("NFKC", title.translate(_MARKS))
-    return tuple(k for k in (_key(c) for c in _PARENTHETICAL.findall(text)) if k)
+    text = normalise_key(title.translate(_MARKS))
+    return tuple(k for k in (_bare_key(c) for c in _PARENTHETICAL.findall(text)) if k)
 
 
 def _provider_keys(provider: str | None) -> set[str]:
@@ -142,6 +145,23 @@ def _same_issuer(issuer_keys: set[str], provider_keys: set[str]) -> bool:
     return any(_LEGAL_SUFFIX.sub("", k) == p for k in issuer_keys for p in provider_keys)
 
 
+def _from_elsewhere(credential: Any, providers: set[str]) -> bool:
+    """``credential``'s issuer is known and none of ``providers``."""
+    if not providers or getattr(credential, "self_attested", False):
+        return False  # a holder's own entry names no issuer to compare
+    issuers = _issuer_keys(credential)
+    return bool(issuers) and not _same_issuer(issuers, providers)
+
+
+def issued_elsewhere(name: str, provider: str | None, credential: Any) -> bool:
+    """``name`` begins with its provider's ("CompTIA A+" by CompTIA) and ``credential`` is known to come from
+    someone else: a training company's "CompTIA A+ Certification" course badge is not CompTIA's certification."""
+    providers = _provider_keys(provider)
+    if not any(k.startswith(p + " ") for k in title_keys(name) for p in providers):
+        return False
+    return _from_elsewhere(credential, providers)
+
+
 class SkillInference:
     """Offerings indexed by achievement id, name, and (provider, short name)."""
 
@@ -171,14 +191,6 @@ class SkillInference:
                     self.by_provider_name.setdefault((provider, code), o)
         self.short_names = {name for _, name in self.by_provider_name}
 
-    def _issued_elsewhere(self, offering: Any, credential: Any) -> bool:
-        """``offering``'s name names its provider and ``credential`` is known to come from someone else."""
-        providers = self.issuer_named.get(offering.id)
-        if not providers or getattr(credential, "self_attested", False):
-            return False  # a holder's own entry names no issuer to compare
-        issuers = _issuer_keys(credential)
-        return bool(issuers) and not _same_issuer(issuers, providers)
-
     def infer(self, credential: Any) -> Inferred | None:
         """The catalogue entry ``credential`` is, if any (see the module docstring for the rules)."""
         offering, how = None, ""
@@ -193,7 +205,7 @@ class SkillInference:
                 name_keys = title_keys(n)
                 keys.extend(name_keys)
                 hit = next((self.by_name[k] for k in name_keys if k in self.by_name), None)
-                if hit is not None and not self._issued_elsewhere(hit, credential):
+                if hit is not None and not _from_elsewhere(credential, self.issuer_named.get(hit.id, set())):
                     offering, how = hit, "name"
                     break
         # the issuer is read only when a title is one of the short names ("Network+"): 10,000 credentials index fast

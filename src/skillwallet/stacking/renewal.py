@@ -8,7 +8,8 @@ applies):
 1. its achievement id (or an alias) is the route's ``renews``;
 2. its title (or an alias) is the route's ``renews`` as the catalogue's one title normalisation reads both
    (stacking/inference.py ``title_keys``: case, separators, trademark signs, the parenthetical, "certification"
-   and a trailing "ce" aside, as CompTIA's Credly badges say "CompTIA Security+ ce Certification");
+   and a trailing "ce" aside, as CompTIA's Credly badges say "CompTIA Security+ ce Certification"), unless the name
+   begins with the route's provider's and the credential is known to come from someone else (``issued_elsewhere``);
 3. it *is* the catalogued offering of that name (stacking/inference.py: by achievement id, name, or issuer and short
    name, so a "Network+" badge issued by CompTIA is renewed by the "CompTIA Network+" routes).
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from skillwallet.stacking.inference import SkillInference, title_keys
+from skillwallet.stacking.inference import SkillInference, issued_elsewhere, title_keys
 
 
 class RenewalRoutes:
@@ -51,7 +52,8 @@ class RenewalRoutes:
             for name in (credential.title, *aliases):
                 for key in title_keys(name or ""):
                     for route in self.by_key.get(key, ()):
-                        found[route.id] = route
+                        if not issued_elsewhere(route.renews, getattr(route, "provider", None), credential):
+                            found[route.id] = route
         if not found and self.inference is not None:
             inferred = self.inference.infer(credential)
             if inferred is not None:
