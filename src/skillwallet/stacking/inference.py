@@ -17,8 +17,9 @@ A held credential is the catalogued one when (first that applies):
 3. its issuer is the offering's provider and its title is the name without the provider's prefix
    ("Network+" issued by CompTIA is "CompTIA Network+") or the code in the parenthetical ("RHCSA" by Red Hat).
 
-Fields read from a credential: ``title``, ``achievement_aliases``, ``achievement_id`` and the issuer's ``name``
-and ``id`` / ``url`` (the host of an issuer URL is compared with the provider's name too).
+Fields read from a credential: ``title``, ``achievement_aliases``, ``achievement_id``, ``self_attested`` (a holder's
+own entry has no issuer to compare) and the issuer's ``name`` and ``id`` / ``url`` (the host of an issuer URL is
+compared with the provider's name too: learn.microsoft.com is Microsoft).
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ from typing import Any, Iterable
 
 from skillwallet.skills.taxonomy import normalise_key
 
-# What issuers write around a certification's name, from the badge titles themselves (badge pages and portfolio
-# listings linking credly.com/badges/...): CompTIA's Credly (formerly Acclaim) badges are titled "CompTIA
-# Security+ ce Certification", "CompTIA Network+ ce Certification", "CompTIA A+ ce Certification" ("ce": the
-# continuing-education edition; older listings show "CompTIA Security+ ce"); PMI's badge is "Project Management
-# Professional (PMP)®"; holders list the exam as "AWS Certified Cloud Practitioner (CLF-C02)" or "CompTIA
-# Security+ (SY0-701)"; Google's career certificates are listed both as "Google Data Analytics Professional
-# Certificate" (Coursera) and "Google Data Analytics Certificate" (Grow with Google); Google Cloud's and Microsoft's
-# read "... Certification" and "Microsoft Certified: ...". So: trademark signs, case, separators, the
-# parenthetical, the words "certification" / "certificate" / "certified" / "professional certificate" and a
-# trailing "ce" are not part of the name. "+" is ("Security+" is not "Security", nor "Server+").
+# What issuers write around a certification's name, as holders copy it from their badges (public portfolio
+# listings, each linking its credly.com/badges/... page): CompTIA's Credly (formerly Acclaim) badges are titled
+# "CompTIA Security+ ce Certification", "CompTIA Network+ ce Certification", "CompTIA A+ ce Certification" ("ce":
+# continuing education; some listings shorten it to "CompTIA Security+ ce"); PMI's is "Project Management
+# Professional (PMP)®"; Microsoft's "Microsoft Certified: Azure Administrator Associate". Holders add the exam:
+# "AWS Certified Cloud Practitioner (CLF-C02)", "CompTIA Security+ (SY0-701)"; Google's career certificate is
+# listed as "Google Data Analytics Certificate" (issuer "Grow with Google (Coursera)") as well as by its Coursera
+# name "... Professional Certificate". So: trademark signs, case, separators, the parenthetical, the words
+# "certification" / "certificate" / "certified" / "professional certificate" and a trailing "ce" are not part of
+# the name. "+" is ("Security+" is not "Security", nor "Server+").
 _MARKS = str.maketrans({"®": " ", "™": " ", "℠": " ", "©": " ", "’": "'", "‘": "'", "“": " ", "”": " ",
                         '"': " ", "&": " and "})  # before NFKC, which spells "™" as "TM"
 _PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]](?!\w)\s*")  # "(SY0-701)", "[CLF-C02]"; "(ISC)²" is a word
@@ -126,6 +127,7 @@ def _issuer_keys(credential: Any) -> set[str]:
                 if owner > 0 and labels[owner] in _SECOND_LEVEL:  # comptia.co.uk
                     owner -= 1
                 keys.add(labels[owner])
+    keys.discard("")
     return keys
 
 
