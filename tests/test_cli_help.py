@@ -121,3 +121,68 @@ def test_every_example_is_a_command_line_the_cli_accepts(capsys, monkeypatch, pa
             assert not words, example
             continue
         target.make_context(names[-1], words, parent=parent)  # raises on an unknown option or a missing argument
+
+
+def shown_value_names(text: str) -> dict[str, str]:
+    """Each option's value name as its help shows it: {"--within": "DURATION", "--goal": "PATHWAY"}; flags none."""
+    options = text.split("Options:\n", 1)[1] if "Options:\n" in text else ""
+    names = {}
+    for match in re.finditer(r"^  (?:-\w, )?(--[\w-]+)(?:, --[\w-]+)? (\S+)(?:  |$)", options, flags=re.MULTILINE):
+        names[match.group(1)] = match.group(2)
+    return names
+
+
+def kind_of(param) -> str | None:
+    """The word this CLI shows a value of this kind by, read from the option itself (its type and its help)."""
+    from skillwallet.cli.common import DURATION_HELP
+
+    text = " ".join((param.help or "").split())
+    if DURATION_HELP in text or re.search(r"\bhow long\b|\bthis far\b", text, flags=re.IGNORECASE):
+        return "DURATION"  # "90d", "2h": never the option's name ("--within WITHIN")
+    if re.search(r"\bdates?\b|YYYY-MM-DD|ISO 8601", text, flags=re.IGNORECASE):
+        return "DATE"  # "--as-of AS-OF" says nothing of what to type
+    if getattr(param, "type", None) is not None and param.type.name in ("integer", "float"):
+        return "N"
+    if re.search(r"\bpathway\b", text, flags=re.IGNORECASE):
+        return "PATHWAY"  # a pathway id, as `pathways list` shows them
+    if re.search(r"\bURL\b", text):
+        return "URL"
+    if re.search(r"\bfile\b", text, flags=re.IGNORECASE):
+        return "FILE"
+    if re.search(r'e\.g\. "|\bcontains this\b|\bits title\b|\bparagraph\b', text):
+        return "TEXT"  # words a person writes, or a part of them to look for
+    return None
+
+
+def options_shown(capsys, monkeypatch, path, command):
+    shown = shown_value_names(rendered_help(capsys, monkeypatch, path))
+    for param in command.params:
+        flag = next((o for o in param.opts if o.startswith("--")), None)
+        if getattr(param, "param_type_name", "") == "option" and flag in shown:
+            yield flag, param, shown[flag]
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_no_option_shows_its_own_name_where_a_clearer_word_applies(capsys, monkeypatch, path, command):
+    for flag, param, value in options_shown(capsys, monkeypatch, path, command):
+        # the option's name, or the Python parameter's behind it ("--format FMT"), upper-cased: typer's fallback
+        if value in (flag[2:].upper(), (param.name or "").upper().replace("_", "-")):
+            clearer = kind_of(param)
+            assert clearer in (None, value), f"skillwallet {' '.join(path)} {flag} {value}: say {clearer}"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_dates_and_durations_are_named_so_in_every_command(capsys, monkeypatch, path, command):
+    for flag, param, value in options_shown(capsys, monkeypatch, path, command):
+        if kind_of(param) in ("DATE", "DURATION"):
+            assert value == kind_of(param), (path, flag, value)
+
+
+def test_an_option_spelt_alike_shows_the_same_value_name_in_every_command(capsys, monkeypatch):
+    seen: dict[str, dict[str, str]] = {}
+    for path, command in COMMANDS:
+        for flag, _param, value in options_shown(capsys, monkeypatch, path, command):
+            seen.setdefault(flag, {})[" ".join(path)] = value
+    assert {"--as-of", "--within", "--goal", "--format"} <= set(seen)
+    differing = {flag: commands for flag, commands in seen.items() if len(set(commands.values())) > 1}
+    assert differing == {}

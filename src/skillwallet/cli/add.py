@@ -67,7 +67,7 @@ def add_command(
     self_kind: Optional[str] = typer.Option(
         None, "--self", metavar="KIND", help="Make a self-attested entry: degree, project or experience."
     ),
-    title: Optional[str] = typer.Option(None, "--title", help="Self-attested entry: its title."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="Self-attested entry: its title."),
     issuer_name: Optional[str] = typer.Option(
         None, "--issuer-name", metavar="NAME", help="Self-attested entry: the institution or employer, as you state it."
     ),

@@ -65,9 +65,9 @@ def _date(value: datetime | None) -> str:
 
 
 def list_command(
-    issuer: Optional[str] = typer.Option(None, "--issuer", help="Only credentials whose issuer name or id contains this."),
+    issuer: Optional[str] = typer.Option(None, "--issuer", metavar="TEXT", help="Only credentials whose issuer name or id contains this."),
     skill: Optional[str] = typer.Option(None, "--skill", help="Only credentials evidencing this skill (name contains, or code)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
     tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag."),
     expiring: Optional[int] = typer.Option(None, "--expiring", metavar="DAYS", min=0, help="Only those expiring within DAYS days."),
     search: Optional[str] = typer.Option(None, "--search", metavar="TEXT", help="Only those whose title, issuer, skills, tags or note contain TEXT."),

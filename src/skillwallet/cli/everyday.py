@@ -300,8 +300,10 @@ def _when(entry: ExpiringEntry) -> str:
 
 
 def expiring_command(
-    within: str = typer.Option("90d", "--within", help="Look this far ahead (a bare number counts days; " + DURATION_HELP + ")."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate on this date (ISO 8601) instead of today."),
+    within: str = typer.Option("90d", "--within", metavar="DURATION",
+                               help="Look this far ahead (a bare number counts days; " + DURATION_HELP + ")."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help="Evaluate on this date (ISO 8601) instead of today."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """List credentials that expire soon or have expired, with what renewing each costs.

@@ -209,7 +209,7 @@ def export_command(
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
     ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable)."),
     tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable)."),
-    goal: Optional[str] = typer.Option(None, "--goal", metavar="GOAL", help="Tailor to a pathway goal: its credentials and progress.", autocompletion=complete_pathway_id),
+    goal: Optional[str] = typer.Option(None, "--goal", metavar="PATHWAY", help="Tailor to a pathway goal: its credentials and progress.", autocompletion=complete_pathway_id),
     paper: Optional[str] = typer.Option(None, "--paper", metavar="a4|letter", help="PDF paper size: a4 or letter (default: config `paper`)."),
     qr_content: str = typer.Option("auto", "--qr-content", metavar="auto|url|embed", help="What QR codes hold: auto (link if any, else the credential), url, embed."),
     no_qr: bool = typer.Option(False, "--no-qr", help="Resume without QR codes."),

@@ -100,16 +100,16 @@ def show_command(
 @profile_app.command("set")
 def set_command(
     name: Optional[str] = typer.Option(None, "--name", help="Your full name, as it should head a resume."),
-    headline: Optional[str] = typer.Option(None, "--headline", help='One line under your name, e.g. "Data engineer".'),
+    headline: Optional[str] = typer.Option(None, "--headline", metavar="TEXT", help='One line under your name, e.g. "Data engineer".'),
     emails: Optional[List[str]] = typer.Option(
         None, "--email", metavar="EMAIL", help="An email address (repeat for several; replaces the list). Also used to match Open Badges 2.0 recipients."
     ),
     phone: Optional[str] = typer.Option(None, "--phone", help="A phone number, in any format."),
-    location: Optional[str] = typer.Option(None, "--location", help='Where you are, e.g. "Edinburgh, UK".'),
+    location: Optional[str] = typer.Option(None, "--location", metavar="TEXT", help='Where you are, e.g. "Edinburgh, UK".'),
     links: Optional[List[str]] = typer.Option(
         None, "--link", "--url", metavar="URL", help="A web link: portfolio, GitHub, LinkedIn (repeat for several; replaces the list)."
     ),
-    summary: Optional[str] = typer.Option(None, "--summary", help="A short paragraph about you."),
+    summary: Optional[str] = typer.Option(None, "--summary", metavar="TEXT", help="A short paragraph about you."),
 ) -> None:
     """Set profile fields; those not given keep their value. An empty value ("") clears a field.
 
@@ -185,7 +185,7 @@ def remove_email_command(
 @profile_app.command("add-link")
 def add_link_command(
     url: str = typer.Argument(..., metavar="URL", help="The link, an https:// URL."),
-    label: Optional[str] = typer.Option(None, "--label", help='How the link reads on a resume, e.g. "Portfolio".'),
+    label: Optional[str] = typer.Option(None, "--label", metavar="TEXT", help='How the link reads on a resume, e.g. "Portfolio".'),
 ) -> None:
     """Add a web link (portfolio, GitHub, LinkedIn).
 

@@ -10,7 +10,8 @@ from skillwallet.cli.common import emit_json, info, parse_as_of, register_comman
 
 
 def skills_command(
-    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="Show the skills still missing for this pathway."),
+    goal: Optional[str] = typer.Option(None, "--goal", "-g", metavar="PATHWAY",
+                                       help="Show the skills still missing for this pathway."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Evaluate on this date (YYYY-MM-DD)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:

@@ -266,7 +266,8 @@ def render_tradeoff(plans) -> None:
 
 def stack_command(
     goal: Optional[str] = typer.Option(
-        None, "--goal", "-g", help="A pathway id (see `skillwallet pathways list`).", autocompletion=complete_pathway_id
+        None, "--goal", "-g", metavar="PATHWAY", help="A pathway id (see `skillwallet pathways list`).",
+        autocompletion=complete_pathway_id
     ),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Evaluate on this date (YYYY-MM-DD) instead of today."),

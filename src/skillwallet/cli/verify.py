@@ -231,10 +231,10 @@ def verify_command(
         None, "--trust-anchor", metavar="FILE", help="Trust this CA certificate (PEM or DER) for x5c / JAdES chains. Repeatable."
     ),
     challenge: Optional[str] = typer.Option(
-        None, "--challenge", metavar="TEXT", help="Presentations: the challenge the holder's proof must carry."
+        None, "--challenge", metavar="NONCE", help="Presentations: the challenge the holder's proof must carry."
     ),
     domain: Optional[str] = typer.Option(
-        None, "--domain", metavar="TEXT", help="Presentations: the domain the holder's proof must carry."
+        None, "--domain", metavar="DOMAIN", help="Presentations: the domain the holder's proof must carry."
     ),
     report: Optional[str] = typer.Option(
         None, "--report", metavar="FILE", help="Also write a verification report to file: .html or .pdf."

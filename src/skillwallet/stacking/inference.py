@@ -9,13 +9,17 @@ never replace what the credential itself states (a skill the credential names ke
 A held credential is the catalogued one when (first that applies):
 
 1. its achievement id (or an alias) is the offering's ``achievement_id``;
-2. its title (or an alias) is the offering's name, with or without the parenthetical ("Microsoft Certified:
-   Power BI Data Analyst Associate" is "... (PL-300)"), case and punctuation aside;
+2. its title (or an alias) is the offering's name as :func:`title_keys` reads both ("CompTIA Security+ ce
+   Certification" is "CompTIA Security+", "Microsoft Certified: Power BI Data Analyst Associate" is "... (PL-300)",
+   "Google Data Analytics Certificate" is "Google Data Analytics Professional Certificate"), unless the name
+   begins with its provider's ("CompTIA A+") and the credential's issuer is known and someone else: a training
+   company's "CompTIA A+ Certification" course badge is not CompTIA's certification;
 3. its issuer is the offering's provider and its title is the name without the provider's prefix
    ("Network+" issued by CompTIA is "CompTIA Network+") or the code in the parenthetical ("RHCSA" by Red Hat).
 
-Fields read from a credential: ``title``, ``achievement_aliases``, ``achievement_id`` and the issuer's ``name``
-and ``id`` / ``url`` (the host of an issuer URL is compared with the provider's name too).
+Fields read from a credential: ``title``, ``achievement_aliases``, ``achievement_id``, ``self_attested`` (a holder's
+own entry has no issuer to compare) and the issuer's ``name`` and ``id`` / ``url`` (the host of an issuer URL is
+compared with the provider's name too: learn.microsoft.com is Microsoft).
 """
 
 from __future__ import annotations
@@ -27,13 +31,66 @@ from typing import Any, Iterable
 
 from skillwallet.skills.taxonomy import normalise_key
 
-_PARENTHETICAL = re.compile(r"\s*\(([^)]*)\)\s*")
-_PUNCT = re.compile(r"[\s:,–—-]+")
+# What issuers write around a certification's name, as holders copy it from their badges (public portfolio
+# listings, each linking its credly.com/badges/... page): CompTIA's Credly (formerly Acclaim) badges are titled
+# "CompTIA Security+ ce Certification", "CompTIA Network+ ce Certification", "CompTIA A+ ce Certification" ("ce":
+# continuing education; some listings shorten it to "CompTIA Security+ ce"); PMI's is "Project Management
+# Professional (PMP)®"; Microsoft's "Microsoft Certified: Azure Administrator Associate". Holders add the exam:
+# "AWS Certified Cloud Practitioner (CLF-C02)", "CompTIA Security+ (SY0-701)"; Google's career certificate is
+# listed as "Google Data Analytics Certificate" (issuer "Grow with Google (Coursera)") as well as by its Coursera
+# name "... Professional Certificate". So: trademark signs, case, separators, the parenthetical, the words
+# "certification" / "certificate" / "certified" / "professional certificate" and a trailing "ce" are not part of
+# the name. "+" is ("Security+" is not "Security", nor "Server+").
+_MARKS = str.maketrans({"®": " ", "™": " ", "℠": " ", "©": " ", "’": "'", "‘": "'", "“": " ", "”": " ",
+                        '"': " ", "&": " and "})  # before NFKC, which spells "™" as "TM"
+_PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]](?!\w)\s*")  # "(SY0-701)", "[CLF-C02]"; "(ISC)²" is a word
+_PUNCT = re.compile(r"[\s:,;/|–—·•-]+")
+_QUALIFIERS = re.compile(r"(?<!\S)(?:professional certificate|certification|certificate|certified)(?!\S)")
+_LEGAL_SUFFIX = re.compile(r" (?:inc|llc|ltd|corp|corporation|gmbh|plc|co)\.?$")
+_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "edu", "gov"}
+_TRAILING_CE = re.compile(r"(?<=\S)(?: ce)+$")
+_BRACKETS = re.compile(r"[()\[\]]")
+_SPACES = re.compile(r" {2,}")
 
 
 def _key(text: str) -> str:
-    """Case, spacing and separator punctuation aside ("Microsoft Certified: X" = "microsoft certified x")."""
-    return _PUNCT.sub(" ", normalise_key(text)).strip()
+    """Marks, case, spacing and separator punctuation aside ("Microsoft Certified: X" = "microsoft certified x")."""
+    return _bare_key(normalise_key(text.translate(_MARKS)))
+
+
+def _bare_key(normalised: str) -> str:
+    return _PUNCT.sub(" ", _BRACKETS.sub("", normalised)).strip(" .")
+
+
+def _title_key(normalised: str) -> str:
+    key = _SPACES.sub(" ", _QUALIFIERS.sub(" ", _bare_key(normalised))).strip()
+    return _TRAILING_CE.sub("", key)
+
+
+@lru_cache(maxsize=8192)
+def title_keys(title: str) -> tuple[str, ...]:
+    """The keys a credential's or an offering's name is known by, the most specific first: with the
+    parenthetical's words, then without it. The one title normalisation of the catalogue: the skills inference
+    and the renewal routes (stacking/renewal.py) both match names by these keys.
+
+    >>> title_keys("CompTIA Security+ ce Certification")
+    ('comptia security+',)
+    >>> title_keys("AWS Certified Cloud Practitioner (CLF-C02)")
+    ('aws cloud practitioner clf c02', 'aws cloud practitioner')
+    """
+    if not title or title.isspace():
+        return ()
+    text = normalise_key(title.translate(_MARKS))
+    keys = [_title_key(text)]
+    if "(" in text or "[" in text:
+        keys.append(_title_key(_PARENTHETICAL.sub(" ", text)))
+    return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
+
+
+def title_codes(title: str) -> tuple[str, ...]:
+    """The keys of what a name's parentheticals hold: "(RHCSA)", "(PL-300)", "(CKA)" ("(ISC)²" is no code)."""
+    text = normalise_key(title.translate(_MARKS))
+    return tuple(k for k in (_bare_key(c) for c in _PARENTHETICAL.findall(text)) if k)
 
 
 def _provider_keys(provider: str | None) -> set[str]:
@@ -62,8 +119,15 @@ def _issuer_keys(credential: Any) -> set[str]:
             continue
         keys.add(_key(value))
         host = re.match(r"^(?:https?://|did:web:)(?:www\.)?([^/:]+)", value.strip(), re.I)
-        if host:  # https://www.comptia.org -> "comptia"
-            keys.add(host.group(1).split(".")[0].casefold())
+        if host:  # https://www.comptia.org -> "comptia"; https://learn.microsoft.com -> "learn", "microsoft"
+            labels = host.group(1).casefold().split(".")
+            keys.add(labels[0])
+            if len(labels) >= 2:
+                owner = len(labels) - 2
+                if owner > 0 and labels[owner] in _SECOND_LEVEL:  # comptia.co.uk
+                    owner -= 1
+                keys.add(labels[owner])
+    keys.discard("")
     return keys
 
 
@@ -78,6 +142,28 @@ class Inferred:
     how: str  # achievement id | name | issuer and name
 
 
+def _same_issuer(issuer_keys: set[str], provider_keys: set[str]) -> bool:
+    """The issuer is the provider: "CompTIA" or comptia.org for "CompTIA"; "Red Hat, Inc." for "Red Hat"."""
+    return any(_LEGAL_SUFFIX.sub("", k) == p for k in issuer_keys for p in provider_keys)
+
+
+def _from_elsewhere(credential: Any, providers: set[str]) -> bool:
+    """``credential``'s issuer is known and none of ``providers``."""
+    if not providers or getattr(credential, "self_attested", False):
+        return False  # a holder's own entry names no issuer to compare
+    issuers = _issuer_keys(credential)
+    return bool(issuers) and not _same_issuer(issuers, providers)
+
+
+def issued_elsewhere(name: str, provider: str | None, credential: Any) -> bool:
+    """``name`` begins with its provider's ("CompTIA A+" by CompTIA) and ``credential`` is known to come from
+    someone else: a training company's "CompTIA A+ Certification" course badge is not CompTIA's certification."""
+    providers = _provider_keys(provider)
+    if not any(k.startswith(p + " ") for k in title_keys(name) for p in providers):
+        return False
+    return _from_elsewhere(credential, providers)
+
+
 class SkillInference:
     """Offerings indexed by achievement id, name, and (provider, short name)."""
 
@@ -85,20 +171,24 @@ class SkillInference:
         self.by_achievement: dict[str, Any] = {}
         self.by_name: dict[str, Any] = {}
         self.by_provider_name: dict[tuple[str, str], Any] = {}
+        # offerings whose name begins with a provider's ("CompTIA A+"): who may issue them (Google's certificate is
+        # issued by Google or by Coursera, "Google (Coursera)")
+        self.issuer_named: dict[str, set[str]] = {}
         for o in offerings:
             if not o.skills or o.source == "self":
                 continue
             if o.achievement_id:
                 self.by_achievement.setdefault(o.achievement_id, o)
-            full = _key(o.name)
-            bare = _key(_PARENTHETICAL.sub(" ", o.name))
-            for k in (full, bare):
+            names = title_keys(o.name)
+            for k in names:
                 self.by_name.setdefault(k, o)
-            codes = [_key(c) for c in _PARENTHETICAL.findall(o.name) if c.strip()]
-            for provider in _provider_keys(o.provider):
-                for name in (full, bare):
+            codes = title_codes(o.name)
+            providers = _provider_keys(o.provider)
+            for provider in providers:
+                for name in names:
                     if name.startswith(provider + " ") and len(name) > len(provider) + 1:
                         self.by_provider_name.setdefault((provider, name[len(provider) + 1:]), o)
+                        self.issuer_named[o.id] = providers
                 for code in codes:
                     self.by_provider_name.setdefault((provider, code), o)
         self.short_names = {name for _, name in self.by_provider_name}
@@ -114,27 +204,20 @@ class SkillInference:
         keys: list[str] = []
         if offering is None:
             for n in names:
-                name_keys = [_key(n)]
-                if "(" in n:
-                    name_keys.append(_key(_PARENTHETICAL.sub(" ", n)))
+                name_keys = title_keys(n)
                 keys.extend(name_keys)
                 hit = next((self.by_name[k] for k in name_keys if k in self.by_name), None)
-                if hit is not None:
+                if hit is not None and not _from_elsewhere(credential, self.issuer_named.get(hit.id, set())):
                     offering, how = hit, "name"
                     break
         # the issuer is read only when a title is one of the short names ("Network+"): 10,000 credentials index fast
         if offering is None and any(k in self.short_names for k in keys):
             issuers = _issuer_keys(credential)
-            for n in names:
-                for k in {_key(n), _key(_PARENTHETICAL.sub(" ", n))}:
-                    for issuer in issuers:
-                        hit = self.by_provider_name.get((issuer, k))
-                        if hit is not None:
-                            offering, how = hit, "issuer and name"
-                            break
-                    if offering is not None:
-                        break
-                if offering is not None:
+            for k in keys:
+                hit = next((self.by_provider_name[(i, k)] for i in sorted(issuers)
+                            if (i, k) in self.by_provider_name), None)
+                if hit is not None:
+                    offering, how = hit, "issuer and name"
                     break
         if offering is None:
             return None

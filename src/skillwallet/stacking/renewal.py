@@ -6,8 +6,10 @@ assessment, PMI's PDUs and fee, exams passed again). A held credential is the on
 applies):
 
 1. its achievement id (or an alias) is the route's ``renews``;
-2. its title (or an alias) is the route's ``renews``, case, separators, a trailing "ce" / "certification" (as
-   CompTIA's Credly badges say "CompTIA Security+ ce Certification") and the parenthetical aside;
+2. its title (or an alias) is the route's ``renews`` as the catalogue's one title normalisation reads both
+   (stacking/inference.py ``title_keys``: case, separators, trademark signs, the parenthetical, "certification"
+   and a trailing "ce" aside, as CompTIA's Credly badges say "CompTIA Security+ ce Certification"), unless the name
+   begins with the route's provider's and the credential is known to come from someone else (``issued_elsewhere``);
 3. it *is* the catalogued offering of that name (stacking/inference.py: by achievement id, name, or issuer and short
    name, so a "Network+" badge issued by CompTIA is renewed by the "CompTIA Network+" routes).
 
@@ -18,31 +20,9 @@ imports neither the optimiser nor the catalogue.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
-from skillwallet.skills.taxonomy import normalise_key
-from skillwallet.stacking.inference import SkillInference
-
-_PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*")
-_SEPARATORS = re.compile(r"[\s:,–—-]+")
-# what issuers append to a certification's name on the badge itself
-_SUFFIXES = ("certification", "certificate", "certified", "ce")
-
-
-def _keys(text: str) -> set[str]:
-    """The keys a name is known by: as written, without the parenthetical, without a trailing "ce" etc."""
-    out = set()
-    for variant in (text, _PARENTHETICAL.sub(" ", text)):
-        key = _SEPARATORS.sub(" ", normalise_key(variant)).strip()
-        while key:
-            out.add(key)
-            words = key.rsplit(" ", 1)
-            if len(words) == 2 and words[1] in _SUFFIXES:
-                key = words[0]
-            else:
-                break
-    return {k for k in out if k}
+from skillwallet.stacking.inference import SkillInference, issued_elsewhere, title_keys
 
 
 class RenewalRoutes:
@@ -53,7 +33,7 @@ class RenewalRoutes:
         self.routes = [o for o in offerings if getattr(o, "renews", None)]
         self.by_key: dict[str, list[Any]] = {}
         for route in self.routes:
-            for key in {route.renews, *_keys(route.renews)}:
+            for key in {route.renews, *title_keys(route.renews)}:
                 self.by_key.setdefault(key, []).append(route)
         # what a held credential *is*, from the catalogue's own (non-renewal) offerings
         self.inference = SkillInference(o for o in offerings if not getattr(o, "renews", None)) if self.routes \
@@ -70,13 +50,14 @@ class RenewalRoutes:
                 found[route.id] = route
         if not found:
             for name in (credential.title, *aliases):
-                for key in _keys(name or ""):
+                for key in title_keys(name or ""):
                     for route in self.by_key.get(key, ()):
-                        found[route.id] = route
+                        if not issued_elsewhere(route.renews, getattr(route, "provider", None), credential):
+                            found[route.id] = route
         if not found and self.inference is not None:
             inferred = self.inference.infer(credential)
             if inferred is not None:
-                for key in _keys(inferred.offering_name):
+                for key in title_keys(inferred.offering_name):
                     for route in self.by_key.get(key, ()):
                         found[route.id] = route
         return sorted(found.values(), key=lambda r: (r.cost, r.hours, r.id))
