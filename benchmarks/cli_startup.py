@@ -1,5 +1,6 @@
-"""CLI start-up figures: `skillwallet --help`, a command without a wallet, completing a subcommand,
-`skillwallet list` on 1,000 credentials, and a cold `skillwallet verify FILE` of a signed credential.
+"""CLI start-up figures: `skillwallet --help`, a command without a wallet, completing a subcommand, completing
+credential ids with a live session, `skillwallet list` on 1,000 credentials, and a cold `skillwallet verify FILE`
+of a signed credential.
 
 Each figure is the median wall time of several runs of a fresh process, and its ratio to `python -c pass` measured
 in the same run (so the figures compare across machines). Runs in a throwaway home; never touches the real one.
@@ -243,6 +244,15 @@ def main() -> None:
             "skillwallet verify FILE (signed)": modules_loaded([python, "verify", str(signed_file)], env, scratch_path),
             "the naive verifier": script_modules_loaded(naive, [str(signed_file), contexts], env, scratch_path),
         }
+        # completing credential ids reads the wallet through a live session only (never the passphrase)
+        unlocked = subprocess.run([python, "-m", "skillwallet", "unlock", "--for", "1h"], env=env, capture_output=True,
+                                  text=True, check=True)
+        complete_ids_env = dict(env, SKILLWALLET_SESSION=unlocked.stdout.strip().rpartition("=")[2],
+                                _SKILLWALLET_COMPLETE="complete_bash", COMP_WORDS="skillwallet show ", COMP_CWORD="2")
+        complete_ids_env.pop("SKILLWALLET_PASSPHRASE")
+        offered = subprocess.run([python, "-m", "skillwallet"], env=complete_ids_env, capture_output=True, text=True)
+        if len(offered.stdout.split()) != options.credentials:
+            raise SystemExit(f"completing ids offered {len(offered.stdout.split())} of {options.credentials}")
         baseline = statistics.median(_run_once([python, "-c", "pass"], env) for _ in range(options.runs))
         figures = [
             ("skillwallet --help", timed([python, "-m", "skillwallet", "--help"], env, options.runs)),
@@ -256,6 +266,10 @@ def main() -> None:
                     dict(env, _SKILLWALLET_COMPLETE="complete_bash", COMP_WORDS="skillwallet con", COMP_CWORD="1"),
                     options.runs,
                 ),
+            ),
+            (
+                f"complete `skillwallet show ` ({options.credentials} ids, live session)",
+                timed([python, "-m", "skillwallet"], complete_ids_env, options.runs),
             ),
             (
                 f"skillwallet list ({options.credentials} credentials, Argon2id default)",

@@ -5,6 +5,7 @@ The real-shell tests fail (not skip) under CI when a shell is missing: `.ci/run`
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from skillwallet.cli import completion_gen
 from skillwallet.cli.app import run
 
 REPO = Path(__file__).resolve().parents[1]
+PASSPHRASE = "correct horse battery staple"
 COMPLETIONS = REPO / "completions"
 SHELL_TIMEOUT = 60
 
@@ -241,7 +243,7 @@ def test_fish_finds_the_script_as_installed(shell_env, tmp_path):
     assert result.stdout.split("\t")[0] == "config"
 
 
-# --- completion never opens the wallet and never prompts ------------------------------------------
+# --- without a live session completion never opens the wallet and never prompts ---------------------------
 
 
 def _wallet_snapshot(home: Path) -> dict[str, tuple[int, int]]:
@@ -272,14 +274,19 @@ def _make_locked_wallet(shell_env: dict[str, str]) -> Path:
     return home
 
 
-def test_completion_never_prompts_or_touches_the_wallet(shell_env):
+def test_completion_never_prompts_or_touches_the_wallet(shell_env, tmp_path):
+    """No session: nothing but the command tree, even with a passphrase in the environment and a passphrase
+    file (a TAB never runs a key derivation and never asks)."""
     home = _make_locked_wallet(shell_env)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    shell_env = dict(shell_env, SKILLWALLET_PASSPHRASE=PASSPHRASE, SKILLWALLET_PASSPHRASE_FILE=str(secret))
     before = _wallet_snapshot(home)
     assert before, "the wallet folder should hold a wallet"
     # every command path, completing its first argument (where custom completers run); options are a static list
     lines = ["skillwallet ", "skillwallet --"] + [
         f"skillwallet {path} " for path, _h, _g in completion_gen.iter_commands()
-    ]
+    ] + [f"skillwallet {line}" for line in WALLET_VALUE_LINES]
     def complete(line: str) -> tuple[str, subprocess.CompletedProcess]:
         words = line.split(" ")
         env = dict(shell_env, _SKILLWALLET_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
@@ -305,12 +312,19 @@ def test_completion_never_prompts_or_touches_the_wallet(shell_env):
     assert _wallet_snapshot(home) == before
 
 
-def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys):
-    """Completing every command path never touches the wallet: the opener and the store's file access are
-    patched to record any call."""
+def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys, tmp_path):
+    """Without a session, completing every command path (and every value that lives in the wallet) never touches
+    the wallet, although one is there and a passphrase is in the environment: the opener, the store's file access
+    and the KDF are patched to record any call."""
     from skillwallet.cli import session
+    from skillwallet.store import crypto
     from skillwallet.store.wallet import Wallet
 
+    Wallet.init(Path(os.environ["SKILLWALLET_HOME"]), PASSPHRASE).close()
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE_FILE", str(secret))
     touched = []
 
     def record(name):
@@ -323,13 +337,296 @@ def test_completion_in_process_never_reaches_the_wallet(monkeypatch, capsys):
     monkeypatch.setattr(session, "open_wallet", record("cli.session.open_wallet"))
     monkeypatch.setattr(Wallet, "open", classmethod(record("Wallet.open")))
     monkeypatch.setattr(Wallet, "_connect_existing", staticmethod(record("Wallet._connect_existing")))
+    monkeypatch.setattr(crypto, "derive_kek", record("crypto.derive_kek"))
     monkeypatch.setenv("_SKILLWALLET_COMPLETE", "complete_fish")
     monkeypatch.setenv("_TYPER_COMPLETE_FISH_ACTION", "get-args")
-    for path, _h, _g in completion_gen.iter_commands():
-        monkeypatch.setenv("_TYPER_COMPLETE_ARGS", f"skillwallet {path} ")
+    lines = [f"skillwallet {path} " for path, _h, _g in completion_gen.iter_commands()]
+    lines += [f"skillwallet {line}" for line in WALLET_VALUE_LINES]
+    for line in lines:
+        monkeypatch.setenv("_TYPER_COMPLETE_ARGS", line)
         assert run([]) == 0
-    capsys.readouterr()
+    captured = capsys.readouterr()
     assert touched == []
+    assert captured.err == ""
+
+
+#: completions whose values live in the wallet (credential ids, tags): what follows ``skillwallet``
+WALLET_VALUE_LINES = ["show ", "remove ", "note ", "tag ", "untag ", "verify ", "export --id ", "export --qr ",
+                      "export --linkedin ", "list --tag ", "export --tag "]
+
+
+# --- with a live session: credential ids and tags, read-only ----------------------------------------------
+
+HOSTILE_TITLE = "Cloud \x1b[31mArchitect\x1b[0m: it's $(touch PWNED) `touch PWNED` \"x\" \\ ; | \u202eevil"
+
+
+@pytest.fixture
+def live_wallet(monkeypatch, capsys) -> dict:
+    """A real wallet with five credentials (two tagged, one with a hostile title) and a live session made by the
+    real `unlock`; afterwards only SKILLWALLET_SESSION is set (no passphrase anywhere)."""
+    from datetime import datetime, timezone
+
+    from skillwallet.model import Credential, Issuer
+    from skillwallet.store.wallet import Wallet
+
+    titles = ["Python Programming", "SQL Basics", "First Aid", "Kubernetes Admin", HOSTILE_TITLE]
+    home = Path(os.environ["SKILLWALLET_HOME"])
+    with Wallet.init(home, PASSPHRASE) as wallet:
+        stored = wallet.add_credentials([
+            Credential(format="ob3", original=f'{{"n": {n}}}'.encode(), credential_id=f"urn:uuid:{n:08d}", title=title,
+                       issuer=Issuer(id="https://issuer.example/", name="Issuer"),
+                       issued=datetime(2024, 1, 1 + n, tzinfo=timezone.utc))
+            for n, title in enumerate(titles)
+        ])
+        ids = {title: wallet_id for title, (wallet_id, _created) in zip(titles, stored)}
+        wallet.set_tags(ids["Python Programming"], ["cloud", "job-apps", "two words"])
+        wallet.set_tags(ids["SQL Basics"], ["cloud", "data"])
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", PASSPHRASE)
+    capsys.readouterr()
+    assert run(["unlock", "--raw", "--for", "15min"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("sw1.")
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    monkeypatch.setenv("SKILLWALLET_SESSION", token)
+    (session_file,) = (Path(os.environ["SKILLWALLET_STATE_DIR"]) / "sessions").iterdir()
+    return {"ids": ids, "home": home, "session_file": session_file, "token": token}
+
+
+@pytest.fixture
+def session_token(live_wallet) -> str:
+    return live_wallet["token"]
+
+
+def complete_in_process(monkeypatch, capsys, line: str) -> list[tuple[str, str]]:
+    """(value, description) pairs fish would get for ``line`` from the in-process CLI; nothing on stderr."""
+    monkeypatch.setenv("_SKILLWALLET_COMPLETE", "complete_fish")
+    monkeypatch.setenv("_TYPER_COMPLETE_FISH_ACTION", "get-args")
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", line)
+    capsys.readouterr()
+    assert run([]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    return [tuple(entry.split("\t", 1)) if "\t" in entry else (entry, "") for entry in captured.out.splitlines() if entry]
+
+
+def _folder_snapshot(*folders: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folders``: bytes and mtime (folders' own mtimes too: a file made and removed shows)."""
+    out = {}
+    for folder in folders:
+        for path in [folder, *sorted(folder.rglob("*"))]:
+            stat = path.stat()
+            out[str(path)] = (path.read_bytes() if path.is_file() else b"", stat.st_mtime_ns)
+    return out
+
+
+def test_a_live_session_offers_short_credential_ids_with_titles(live_wallet, session_token, monkeypatch, capsys):
+    from skillwallet.cli.common import unique_prefix_length
+
+    ids = live_wallet["ids"]
+    length = unique_prefix_length(ids.values())
+    expected = {wallet_id[:length]: title for title, wallet_id in ids.items() if title != HOSTILE_TITLE}
+    for line in ["show ", "remove ", "note ", "tag ", "untag ", "verify ", "export --id ", "export --qr ",
+                 "export --linkedin ", "export --id x --id "]:
+        offered = dict(complete_in_process(monkeypatch, capsys, f"skillwallet {line}"))
+        assert len(offered) == len(ids), line
+        assert {k: v for k, v in offered.items() if k in expected} == expected, line
+        assert all(len(value) == length for value in offered), line
+    # a prefix narrows to the ids it starts; more typed than the short id: the full id
+    some = ids["First Aid"]
+    assert sorted(complete_in_process(monkeypatch, capsys, f"skillwallet show {some[:2]}")) == sorted(
+        (i[:length], t) for t, i in ids.items() if i.startswith(some[:2]))
+    assert complete_in_process(monkeypatch, capsys, f"skillwallet show {some[:length + 1]}") == [(some, "First Aid")]
+    assert complete_in_process(monkeypatch, capsys, "skillwallet show zz") == []
+    # what is offered resolves: the short id names the credential
+    from skillwallet.store.wallet import Wallet
+
+    with Wallet.open(live_wallet["home"], session_token=session_token) as wallet:
+        for short, title in expected.items():
+            assert wallet.get_credential(short).credential.title == title
+
+
+def test_a_live_session_offers_tags(live_wallet, session_token, monkeypatch, capsys):
+    ids = live_wallet["ids"]
+    every = [("cloud", "2 credentials"), ("data", "1 credential"), ("job-apps", "1 credential")]
+    assert complete_in_process(monkeypatch, capsys, "skillwallet list --tag ") == every
+    assert complete_in_process(monkeypatch, capsys, "skillwallet export --tag c") == [("cloud", "2 credentials")]
+    assert complete_in_process(monkeypatch, capsys, "skillwallet export --tag cloud --tag ") == every
+    # `tag ID`: the wallet's tags the credential does not have yet, less those typed; `untag ID`: its own
+    sql = ids["SQL Basics"]
+    assert complete_in_process(monkeypatch, capsys, f"skillwallet tag {sql[:8]} ") == [("job-apps", "1 credential")]
+    assert [v for v, _ in complete_in_process(monkeypatch, capsys, f"skillwallet tag {ids['First Aid']} ")] == [
+        "cloud", "data", "job-apps"]
+    assert [v for v, _ in complete_in_process(monkeypatch, capsys, f"skillwallet tag {ids['First Aid']} data ")] == [
+        "cloud", "job-apps"]
+    python = ids["Python Programming"]
+    assert [v for v, _ in complete_in_process(monkeypatch, capsys, f"skillwallet untag {python} ")] == ["cloud", "job-apps"]
+    assert [v for v, _ in complete_in_process(monkeypatch, capsys, f"skillwallet untag {python} cloud ")] == ["job-apps"]
+    # a tag the shell could not insert as one word ("two words") is never offered
+    assert all(" " not in v for line in ("list --tag ", f"untag {python} ") for v, _ in
+               complete_in_process(monkeypatch, capsys, f"skillwallet {line}"))
+
+
+def test_a_hostile_title_reaches_the_shell_harmless(live_wallet, session_token, monkeypatch, capsys):
+    """A title is written by the issuer: no escape sequence, quote, $ or backtick reaches the shell's list."""
+    hostile = live_wallet["ids"][HOSTILE_TITLE]
+    (entry,) = [d for v, d in complete_in_process(monkeypatch, capsys, "skillwallet show ") if hostile.startswith(v)]
+    assert entry.startswith("Cloud 31mArchitect 0m it\u2019s (touch PWNED) touch PWNED x")
+    assert not set(entry) & set("\x1b$`'\"\\;|\u202e")
+
+
+def test_completing_with_a_session_writes_nothing(live_wallet, session_token, monkeypatch, capsys):
+    """Read-only: not the wallet folder, not the session (neither extended nor ended), not the rollback record,
+    although this wallet's rollback record is behind (an ordinary open brings it up to date, shown last)."""
+    from skillwallet.store.seen import seen_record_path
+    from skillwallet.store.wallet import Wallet
+
+    home = live_wallet["home"]
+    record = seen_record_path(home)
+    behind = record.read_bytes()
+    with Wallet.open(home, session_token=session_token) as wallet:
+        wallet.set_note(live_wallet["ids"]["First Aid"], "a later write")
+    record.write_bytes(behind)
+    state = Path(os.environ["SKILLWALLET_STATE_DIR"])
+    before = _folder_snapshot(home, state)
+    for line in WALLET_VALUE_LINES:
+        assert complete_in_process(monkeypatch, capsys, f"skillwallet {line}"), line
+    assert _folder_snapshot(home, state) == before
+    # the same record, read by an ordinary command through the same session, is brought up to date
+    monkeypatch.delenv("_SKILLWALLET_COMPLETE")
+    assert run(["list", "--json"]) == 0
+    assert record.read_bytes() != behind
+
+
+def test_no_session_an_expired_or_a_foreign_one_offers_nothing_and_opens_nothing(
+    live_wallet, session_token, monkeypatch, capsys, tmp_path
+):
+    import time
+
+    from skillwallet.store import crypto
+    from skillwallet.store.wallet import Wallet
+
+    opened = []
+    real_open = Wallet.open.__func__
+
+    def spy(cls, *args, **kwargs):
+        opened.append(kwargs)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Wallet, "open", classmethod(spy))
+    monkeypatch.setattr(crypto, "derive_kek", lambda *a, **k: pytest.fail("completion ran the KDF"))
+    # a passphrase in the environment changes nothing: completion uses a session or nothing
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", PASSPHRASE)
+    assert complete_in_process(monkeypatch, capsys, "skillwallet show ")
+    assert opened == [{"session_token": session_token, "read_only": True}]
+
+    opened.clear()
+    state = Path(os.environ["SKILLWALLET_STATE_DIR"])
+    home = live_wallet["home"]
+    for token in ("", "not-a-token", "sw1." + "0" * 24 + ".AAAA"):
+        monkeypatch.setenv("SKILLWALLET_SESSION", token)
+        for line in WALLET_VALUE_LINES:
+            assert complete_in_process(monkeypatch, capsys, f"skillwallet {line}") == [], (token, line)
+    monkeypatch.delenv("SKILLWALLET_SESSION")
+    assert complete_in_process(monkeypatch, capsys, "skillwallet show ") == []
+    # the session of another wallet home: not opened
+    monkeypatch.setenv("SKILLWALLET_SESSION", session_token)
+    monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "elsewhere"))
+    assert complete_in_process(monkeypatch, capsys, "skillwallet show ") == []
+    monkeypatch.setenv("SKILLWALLET_HOME", str(home))
+    assert opened == []
+
+    # expired: nothing offered, nothing opened, no file changed (the session file is left for the next command)
+    before = _folder_snapshot(home, state)
+    expires = json.loads(live_wallet["session_file"].read_bytes())["expires"]
+    monkeypatch.setattr(time, "time", lambda: expires + 1.0)
+    for line in WALLET_VALUE_LINES:
+        assert complete_in_process(monkeypatch, capsys, f"skillwallet {line}") == [], line
+    assert opened == []
+    assert _folder_snapshot(home, state) == before
+
+
+def test_a_damaged_wallet_with_a_live_session_offers_nothing_quietly(live_wallet, session_token, monkeypatch, capsys):
+    path = live_wallet["home"] / "wallet.sqlite"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 :] = b"\xff" * (len(data) - len(data) // 2)
+    path.write_bytes(bytes(data))
+    before = _folder_snapshot(live_wallet["home"])
+    for line in WALLET_VALUE_LINES:
+        assert complete_in_process(monkeypatch, capsys, f"skillwallet {line}") == [], line
+    assert _folder_snapshot(live_wallet["home"]) == before
+
+
+def test_completing_while_another_process_writes_reads_its_commits(live_wallet, session_token, monkeypatch, capsys):
+    """While another connection has the wallet open (its WAL holds a commit the file has not yet), completion
+    reads through the WAL and writes neither the wallet file nor the WAL."""
+    from skillwallet.store.wallet import Wallet
+
+    home = live_wallet["home"]
+    with Wallet.open(home, session_token=session_token) as writer:
+        writer.set_tags(live_wallet["ids"]["First Aid"], ["held-open"])
+        assert (home / "wallet.sqlite-wal").exists()
+        before = {name: _folder_snapshot(home)[str(home / name)] for name in ("wallet.sqlite", "wallet.sqlite-wal")}
+        assert ("held-open", "1 credential") in complete_in_process(monkeypatch, capsys, "skillwallet list --tag ")
+        after = _folder_snapshot(home)
+        assert {name: after[str(home / name)] for name in before} == before
+
+
+def test_completion_with_a_session_in_a_subprocess_expired_changes_nothing(live_wallet, session_token, shell_env):
+    """The real command in a fresh process: ids offered with a live session; after it expires, nothing offered,
+    nothing printed and not a byte of the wallet or state folders changed (the session file is not removed)."""
+    import time
+
+    env = dict(shell_env, SKILLWALLET_SESSION=session_token, _SKILLWALLET_COMPLETE="complete_bash",
+               COMP_WORDS="skillwallet show ", COMP_CWORD="2")
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    short = {i[:7] for i in live_wallet["ids"].values()}
+
+    def complete() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "skillwallet"], env=env, stdin=subprocess.PIPE, capture_output=True,
+                              text=True, timeout=SHELL_TIMEOUT)
+
+    result = complete()
+    assert result.returncode == 0 and result.stderr == ""
+    assert {line[:7] for line in result.stdout.split()} == short
+    # a one-second session, waited out
+    unlock_env = dict(shell_env, SKILLWALLET_PASSPHRASE=PASSPHRASE)
+    token = subprocess.run([sys.executable, "-m", "skillwallet", "unlock", "--raw", "--for", "1s"], env=unlock_env,
+                           capture_output=True, text=True, timeout=SHELL_TIMEOUT, check=True).stdout.strip()
+    env["SKILLWALLET_SESSION"] = token
+    time.sleep(1.2)
+    folders = (live_wallet["home"], Path(os.environ["SKILLWALLET_STATE_DIR"]))
+    before = _folder_snapshot(*folders)
+    result = complete()
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+    assert _folder_snapshot(*folders) == before
+
+
+@pytest.mark.shells
+def test_real_shells_complete_ids_and_tags_with_a_session(live_wallet, session_token, shell_env, tmp_path):
+    env = dict(shell_env, SKILLWALLET_SESSION=session_token)
+    ids = live_wallet["ids"]
+    short = {i[:7] for i in ids.values()}
+    assert set(bash_complete(env, ["skillwallet", "show", ""])) == short
+    assert bash_complete(env, ["skillwallet", "list", "--tag", "c"]) == ["cloud"]
+    fish = dict(entry.split("\t", 1) for entry in _fish_lines(env, "skillwallet show "))
+    assert fish[ids["First Aid"][:7]] == "First Aid"
+    assert set(fish) == short
+    # zsh evals what completion prints: the hostile title's $(touch PWNED) must stay text
+    cwd_before = set(os.listdir(os.getcwd()))
+    assert zsh_complete(env, tmp_path, "skillwallet show ", "source") == short
+    assert zsh_complete(env, tmp_path, "skillwallet untag " + ids["Python Programming"] + " ", "fpath") == {
+        "cloud", "job-apps"}
+    assert not (tmp_path / "PWNED").exists() and set(os.listdir(os.getcwd())) == cwd_before
+
+
+def _fish_lines(shell_env: dict[str, str], line: str) -> list[str]:
+    fish = require_shell("fish")
+    script = f"source '{COMPLETIONS / 'skillwallet.fish'}'; complete -C '{line}'"
+    result = subprocess.run(
+        [fish, "--no-config", "-c", script], env=shell_env, capture_output=True, text=True, timeout=SHELL_TIMEOUT
+    )
+    assert result.returncode == 0, result.stderr
+    return [entry for entry in result.stdout.splitlines() if entry]
 
 
 def test_completion_in_process_leaves_value_conversion_as_it_was(monkeypatch, capsys):

@@ -8,8 +8,9 @@ Typer's own completion machinery does the work (typer 0.29 vendors click as ``ty
 
 - ``_SKILLWALLET_COMPLETE=source_bash|source_zsh|source_fish skillwallet`` prints a script;
 - the scripts call ``skillwallet`` back with ``_SKILLWALLET_COMPLETE=complete_bash|complete_zsh|complete_fish``
-  and the words typed so far; typer answers from the command tree alone. No command callback runs, so
-  completion never opens the wallet and never prompts.
+  and the words typed so far; typer answers from the command tree and the completers below. No command callback
+  runs, so completion never prompts and never asks for the passphrase. It reads the wallet only through a live
+  ``SKILLWALLET_SESSION``, read-only (see "values offered at TAB").
 
 The zsh script differs from typer's stock one: typer's starts with ``#compdef`` but only *defines* the
 completer, so when zsh autoloads it from ``fpath`` (how ``share/zsh/site-functions/_skillwallet`` is used)
@@ -19,7 +20,9 @@ when sourced (the same test on ``zsh_eval_context`` click 8.1 uses).
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+import os
+import re
+from typing import Any, Callable, Iterator
 
 PROG_NAME = "skillwallet"
 COMPLETE_VAR = "_SKILLWALLET_COMPLETE"
@@ -44,10 +47,157 @@ fi
 
 # --- values offered at TAB -------------------------------------------------------------------------------------
 #
-# Completion runs before any command and must never ask for the passphrase or decrypt the wallet. So values are
-# offered only from what is not secret: the built-in pathway catalogue shipped with skillwallet (goal and pathway
-# ids). Credential ids, tags and the pathways a user added live only inside the encrypted wallet, and there is no
-# unencrypted index of them (tags can say more than their owner wants on disk in clear): they are not offered.
+# Completion runs before any command and must never ask for anything or run a key derivation. What is not secret
+# is always offered: the built-in pathway catalogue shipped with skillwallet (goal and pathway ids). Credential ids
+# and tags live only inside the encrypted wallet, and there is no unencrypted index of them (shared SECURITY.md:
+# everything about the holder is encrypted before it reaches SQLite), so they are offered only while the user has
+# a live session (``eval "$(skillwallet unlock)"`` set SKILLWALLET_SESSION): the session's sealed data key opens
+# the wallet without a KDF. Never a passphrase (SKILLWALLET_PASSPHRASE, a passphrase file) or a prompt: a TAB
+# must not cost a quarter second of Argon2id, nor turn a stray key press into a use of the passphrase.
+#
+# The wallet is opened read-only (Wallet.open(read_only=True)): no byte of the wallet folder changes, the session
+# is neither extended nor ended (an expired one is left for the next command), the rollback record is not
+# written. Only the small index records are read (what ``list --json`` reads). Without a session, with an
+# expired or foreign one, or on any error, the completers offer nothing and print nothing.
+#
+# Titles come from whoever issued a credential and are shown by the shell beside an id; zsh's completion even
+# evals what it is handed. So a description keeps only letters, digits, spaces and harmless punctuation (no
+# quote, no $, no backslash, no control or escape character), and a tag is offered only when it is made of
+# such characters too (a value the shell inserts as typed).
+
+SESSION_ENV = "SKILLWALLET_SESSION"
+ID_PREFIX_MINIMUM = 7  # the length ``list`` cuts ids to at least (cli.common.unique_prefix_length)
+DESCRIPTION_MAX = 60
+_WALLET_ID = re.compile(r"[0-9a-f]{12}")
+_SAFE_VALUE = re.compile(r"[\w.@+/-]+")
+# anything but letters, digits, spaces and a few harmless signs (``\w`` is Unicode-aware; ``\s`` would let
+# control characters such as U+001C through)
+_UNSAFE_IN_DESCRIPTION = re.compile(r"[^\w \-.,()/+&\u2019]")
+
+
+def wallet_index() -> list[dict[str, Any]]:
+    """The ``list --json`` object of every credential when a live session can read the wallet, else ``[]``.
+
+    Never raises and never writes to stdout or stderr: whatever goes wrong, completion offers nothing.
+    """
+    token = os.environ.get(SESSION_ENV)
+    if not token:
+        return []
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _read_index(token)
+    except Exception:
+        return []
+
+
+def _read_index(token: str) -> list[dict[str, Any]]:
+    from skillwallet import paths
+    from skillwallet.store import session as sessions
+
+    info = sessions.session_info(token)  # reads the session file only: an expired session stops here
+    if info is None:
+        return []
+    home = paths.wallet_home()
+    if info.get("home") != str(home.resolve()):  # a session of another wallet
+        return []
+    from skillwallet.store import Wallet, wallet_path
+
+    if not wallet_path(home).exists():
+        return []
+    with Wallet.open(home, session_token=token, read_only=True) as wallet:
+        return wallet.list_summaries()
+
+
+def _description(text: Any) -> str:
+    """``text`` as one short line of harmless characters (it came from a credential's issuer)."""
+    if not isinstance(text, str):
+        return ""
+    text = text.replace("'", "\u2019")
+    cleaned = " ".join(_UNSAFE_IN_DESCRIPTION.sub(" ", text).split())
+    if len(cleaned) > DESCRIPTION_MAX:
+        cleaned = cleaned[: DESCRIPTION_MAX - 1].rstrip() + "\u2026"
+    return cleaned
+
+
+def _credentials(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [item for item in items if isinstance(item.get("id"), str) and _WALLET_ID.fullmatch(item["id"])]
+
+
+def _tags_of(item: dict[str, Any]) -> list[str]:
+    tags = item.get("tags")
+    return [t for t in tags if isinstance(t, str) and _SAFE_VALUE.fullmatch(t)] if isinstance(tags, list) else []
+
+
+def complete_credential_id(incomplete: str) -> list[tuple[str, str]]:
+    """``show 3f<TAB>``, ``export --id <TAB>``: ids of the wallet's credentials, as short as ``list`` shows them
+    (the shortest prefix of at least 7 characters that tells every id apart, like git), with the title."""
+    from skillwallet.cli.common import unique_prefix_length
+
+    items = _credentials(wallet_index())
+    if not items:
+        return []
+    length = unique_prefix_length((item["id"] for item in items), ID_PREFIX_MINIMUM)
+    typed = (incomplete or "").strip().lower()
+    out = []
+    for item in items:
+        if item["id"].startswith(typed):
+            value = item["id"][:length] if len(typed) <= length else item["id"]
+            out.append((value, _description(item.get("title"))))
+    return out
+
+
+def complete_tag(incomplete: str) -> list[tuple[str, str]]:
+    """``list --tag <TAB>``: every tag in the wallet, with how many credentials carry it."""
+    return _tag_counts(_credentials(wallet_index()), incomplete)
+
+
+def _named_credential(items: list[dict[str, Any]], id_or_prefix: Any) -> dict[str, Any] | None:
+    """The one credential an id or prefix typed earlier on the line names, if exactly one."""
+    if not isinstance(id_or_prefix, str) or not id_or_prefix.strip():
+        return None
+    wanted = id_or_prefix.strip().lower()
+    matches = [item for item in items if item["id"].startswith(wanted)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _typed(ctx: Any, name: str) -> set[str]:
+    value = getattr(ctx, "params", {}).get(name) if ctx is not None else None
+    if isinstance(value, str):
+        return {value}
+    return {v for v in value if isinstance(v, str)} if isinstance(value, (list, tuple)) else set()
+
+
+def complete_tag_to_add(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """``tag ID <TAB>``: the wallet's tags the credential does not have yet (and not typed already)."""
+    items = _credentials(wallet_index())
+    named = _named_credential(items, getattr(ctx, "params", {}).get("credential_id"))
+    has = set(_tags_of(named)) if named else set()
+    skip = has | _typed(ctx, "tags")
+    return [(tag, help_) for tag, help_ in _tag_counts(items, incomplete) if tag not in skip]
+
+
+def complete_tag_to_remove(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
+    """``untag ID <TAB>``: the tags the credential has (not typed already)."""
+    named = _named_credential(_credentials(wallet_index()), getattr(ctx, "params", {}).get("credential_id"))
+    if named is None:
+        return []
+    skip = _typed(ctx, "tags")
+    return [(tag, "") for tag in _tags_of(named) if tag.startswith(incomplete or "") and tag not in skip]
+
+
+def _tag_counts(items: list[dict[str, Any]], incomplete: str) -> list[tuple[str, str]]:
+    counts: dict[str, int] = {}
+    for item in items:
+        for tag in _tags_of(item):
+            counts[tag] = counts.get(tag, 0) + 1
+    return [
+        (tag, f"{n} credential" + ("s" if n != 1 else ""))
+        for tag, n in sorted(counts.items())
+        if tag.startswith(incomplete or "")
+    ]
 
 
 def builtin_pathway_ids() -> list[str]:
@@ -98,6 +248,7 @@ def answer_completion_request(app) -> int:
     """
     install_completion_classes()
     restore_coercion = _skip_value_coercion()
+    restore_help = _plain_help_as_is()
     import typer._click.core as click_core
 
     from skillwallet.cli import fast_params
@@ -115,7 +266,34 @@ def answer_completion_request(app) -> int:
     finally:
         click_core.make_default_short_help = help_shortener
         restore_coercion()  # a process that goes on (a test, an embedding program) converts values again
+        restore_help()
     return 0
+
+
+# what rich would render unchanged: no markup ([...]), no emoji code (:name:), no line to wrap
+_PLAIN_HELP = re.compile(r"[\w \-.,()/+&\u2019\u2026]{0,72}")
+
+
+def _plain_help_as_is() -> Callable[[], None]:
+    """Hand plain descriptions to the shell as they are; returns what puts typer's rendering back.
+
+    typer's zsh and fish completion render every description through rich to strip markup: about 0.2 ms an
+    item, plus importing rich, which for a thousand credential ids is most of a TAB. A description made only of
+    the characters the wallet's values are cut down to (see :func:`_description`) has nothing to strip.
+    """
+    try:
+        import typer._completion_classes as classes
+    except ImportError:
+        return lambda: None
+    original = getattr(classes, "_sanitize_help_text", None)
+    if original is None:
+        return lambda: None
+    classes._sanitize_help_text = lambda text: text if _PLAIN_HELP.fullmatch(text) else original(text)
+
+    def restore() -> None:
+        classes._sanitize_help_text = original
+
+    return restore
 
 
 def _skip_value_coercion() -> Callable[[], None]:

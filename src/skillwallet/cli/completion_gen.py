@@ -84,7 +84,10 @@ def readme_commands_section(app=None) -> str:
         "",
         "Shell completion without installing the wheel: `source completions/skillwallet.bash` (bash),",
         "put `completions/_skillwallet` in a folder on `$fpath` before `compinit` (zsh), or copy",
-        "`completions/skillwallet.fish` to `~/.config/fish/completions/` (fish). Completion never opens the wallet.",
+        "`completions/skillwallet.fish` to `~/.config/fish/completions/` (fish). Completion never asks for the passphrase",
+        "and never uses `SKILLWALLET_PASSPHRASE` or a passphrase file; only while a session is live (`SKILLWALLET_SESSION`,",
+        "from `skillwallet unlock`) it reads the wallet, read-only, to offer credential ids (with their titles) and tags.",
+        "Without a live session it never opens the wallet.",
         README_END,
     ]
     return "\n".join(lines)

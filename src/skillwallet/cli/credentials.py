@@ -8,6 +8,7 @@ from typing import Any, Callable, List, Optional
 
 import typer
 
+from skillwallet.cli.completion import complete_credential_id, complete_tag, complete_tag_to_add, complete_tag_to_remove
 from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table, unique_prefix_length
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
@@ -68,7 +69,7 @@ def list_command(
     issuer: Optional[str] = typer.Option(None, "--issuer", metavar="TEXT", help="Only credentials whose issuer name or id contains this."),
     skill: Optional[str] = typer.Option(None, "--skill", help="Only credentials evidencing this skill (name contains, or code)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
-    tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag.", autocompletion=complete_tag),
     expiring: Optional[int] = typer.Option(None, "--expiring", metavar="DAYS", min=0, help="Only those expiring within DAYS days."),
     search: Optional[str] = typer.Option(None, "--search", metavar="TEXT", help="Only those whose title, issuer, skills, tags or note contain TEXT."),
     sort: str = typer.Option("added", "--sort", metavar="FIELD", help="Sort by title, issued, expires, issuer or added."),
@@ -182,7 +183,7 @@ def _size(size: int) -> str:
 
 
 def show_command(
-    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it.", autocompletion=complete_credential_id),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (schema skillwallet/credential)."),
     original: bool = typer.Option(False, "--original", help="Print the exact original bytes and nothing else."),
 ) -> None:
@@ -251,7 +252,7 @@ def show_command(
 
 
 def remove_command(
-    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it.", autocompletion=complete_credential_id),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Remove a credential from the wallet.
@@ -287,8 +288,8 @@ def _change_tags(credential_id: str, change: Callable[[list[str]], list[str]]) -
 
 
 def tag_command(
-    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
-    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to add."),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it.", autocompletion=complete_credential_id),
+    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to add.", autocompletion=complete_tag_to_add),
 ) -> None:
     """Add tags to a credential.
 
@@ -302,8 +303,8 @@ def tag_command(
 
 
 def untag_command(
-    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
-    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to remove."),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it.", autocompletion=complete_credential_id),
+    tags: List[str] = typer.Argument(..., metavar="TAG...", help="Tags to remove.", autocompletion=complete_tag_to_remove),
 ) -> None:
     """Remove tags from a credential.
 
@@ -316,7 +317,7 @@ def untag_command(
 
 
 def note_command(
-    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it."),
+    credential_id: str = typer.Argument(..., metavar="ID", help="The credential's id or a unique prefix of it.", autocompletion=complete_credential_id),
     text: Optional[str] = typer.Argument(None, metavar="TEXT", help="The note; omit (or use --clear) to remove it."),
     clear: bool = typer.Option(False, "--clear", help="Remove the note."),
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from skillwallet.cli.completion import complete_pathway_id
+from skillwallet.cli.completion import complete_credential_id, complete_pathway_id, complete_tag
 from skillwallet.cli.common import busy, emit_json, info, is_terminal, safe_text
 from skillwallet.errors import AlreadyExistsError, ExportError, OperationInterrupted, UsageError
 
@@ -200,15 +200,15 @@ def _write_or_print(output: str, data: bytes) -> Path | None:
 
 def export_command(
     resume: bool = typer.Option(False, "--resume", help="A resume: PDF, Markdown or HTML (from the -o extension)."),
-    qr: Optional[str] = typer.Option(None, "--qr", metavar="ID", help="A QR code for one credential: -o badge.png/.svg, or shown in the terminal."),
+    qr: Optional[str] = typer.Option(None, "--qr", metavar="ID", help="A QR code for one credential: -o badge.png/.svg, or shown in the terminal.", autocompletion=complete_credential_id),
     presentation: bool = typer.Option(False, "--presentation", help="A W3C Verifiable Presentation signed with your holder key."),
     json_resume: bool = typer.Option(False, "--json-resume", help="A JSON Resume (jsonresume.org), validated against its schema."),
-    linkedin: Optional[str] = typer.Option(None, "--linkedin", metavar="ID", help="Print the LinkedIn add-to-profile link for one credential."),
+    linkedin: Optional[str] = typer.Option(None, "--linkedin", metavar="ID", help="Print the LinkedIn add-to-profile link for one credential.", autocompletion=complete_credential_id),
     calendar: bool = typer.Option(False, "--calendar", help="Expiry and renewal reminders as an iCalendar (.ics) file."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="The file to write (- for stdout)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Override the format implied by the extension: pdf, md, html, json-resume, presentation, ics, png, svg."),
-    ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable)."),
-    tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable)."),
+    ids: Optional[List[str]] = typer.Option(None, "--id", metavar="ID", help="Only this credential (repeatable).", autocompletion=complete_credential_id),
+    tags: Optional[List[str]] = typer.Option(None, "--tag", metavar="TAG", help="Only credentials with this tag (repeatable).", autocompletion=complete_tag),
     goal: Optional[str] = typer.Option(None, "--goal", metavar="PATHWAY", help="Tailor to a pathway goal: its credentials and progress.", autocompletion=complete_pathway_id),
     paper: Optional[str] = typer.Option(None, "--paper", metavar="a4|letter", help="PDF paper size: a4 or letter (default: config `paper`)."),
     qr_content: str = typer.Option("auto", "--qr-content", metavar="auto|url|embed", help="What QR codes hold: auto (link if any, else the credential), url, embed."),

@@ -11,6 +11,7 @@ from typing import Any, List, Optional
 
 import typer
 
+from skillwallet.cli.completion import complete_credential_id
 from skillwallet.cli.common import emit_json, info, parse_as_of, progress
 
 #: From this many Data Integrity credentials on, canonicalisation runs in a process pool.
@@ -217,7 +218,7 @@ def _precompute(credentials: list, wallet=None) -> list[dict[str, str] | None]:
 
 
 def verify_command(
-    targets: Optional[List[str]] = typer.Argument(None, metavar="ID|FILE", help="Wallet ids (or prefixes) or files to check."),
+    targets: Optional[List[str]] = typer.Argument(None, metavar="ID|FILE", help="Wallet ids (or prefixes) or files to check.", autocompletion=complete_credential_id),
     all_: bool = typer.Option(False, "--all", help="Check every credential in the wallet."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
     offline: Optional[bool] = typer.Option(

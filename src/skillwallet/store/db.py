@@ -83,10 +83,19 @@ def translate_sqlite(exc: Exception, path: Path) -> SkillwalletError:
     return WalletCorruptError(f"the wallet file {path} is damaged ({detail})", CORRUPT_HINT)
 
 
-def connect(path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), writes fsync-ed, the schema not trusted."""
-    mode = "rw" if must_exist else "rwc"
+def connect(path: Path, *, must_exist: bool = True, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), writes fsync-ed, the schema not trusted.
+
+    ``read_only``: for readers that must leave the wallet folder exactly as it was (shell completion). SQLite's
+    ``mode=ro`` alone is not enough for a WAL database: a read-only connection creates the ``-wal`` and ``-shm``
+    files and, unable to delete them, leaves them behind. So when no ``-wal`` file is there (no other connection
+    is open and nothing is left to recover) the file is opened ``immutable`` (no lock, no side files); when there
+    is one, it is read through it with ``mode=ro`` (it holds committed transactions the file does not have yet).
+    """
+    mode = "ro" if read_only else ("rw" if must_exist else "rwc")
     uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
+    if read_only and not Path(str(path) + "-wal").exists():
+        uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, timeout=lock_timeout(), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA synchronous=FULL")
@@ -98,7 +107,7 @@ def connect(path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
     return conn
 
 
-def connect_existing(path: Path) -> sqlite3.Connection:
+def connect_existing(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """Open an existing wallet file, after checking that it is an SQLite file at all (not truncated, not another
     kind of file): those are a damaged wallet, never an SQLite traceback."""
     if not path.exists():
@@ -111,6 +120,6 @@ def connect_existing(path: Path) -> sqlite3.Connection:
     if len(magic) < 100 or not magic.startswith(b"SQLite format 3\x00"):
         raise WalletCorruptError(f"{path} is not a skillwallet wallet, or it is truncated", CORRUPT_HINT)
     try:
-        return connect(path)
+        return connect(path, read_only=read_only)
     except DB_ERRORS as exc:
         raise translate_sqlite(exc, path) from None

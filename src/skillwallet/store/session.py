@@ -94,8 +94,11 @@ def _parse_token(token: str) -> tuple[str, Secret]:
     return session_id, Secret(key)
 
 
-def unseal_session(home: Path, wallet_id: bytes, token: str, *, key_id: bytes) -> Secret:
-    """The data key of the wallet from a live session (WalletLockedError if expired, ended or not this wallet)."""
+def unseal_session(home: Path, wallet_id: bytes, token: str, *, key_id: bytes, end_expired: bool = True) -> Secret:
+    """The data key of the wallet from a live session (WalletLockedError if expired, ended or not this wallet).
+
+    An expired session's file is removed on the way, unless ``end_expired`` is false (a reader that must change
+    nothing: shell completion)."""
     session_id, key = _parse_token(token)
     path = sessions_dir() / f"{session_id}.json"
     try:
@@ -107,7 +110,8 @@ def unseal_session(home: Path, wallet_id: bytes, token: str, *, key_id: bytes) -
     except (OSError, ValueError, KeyError, TypeError):
         raise WalletLockedError("the session file is damaged", UNLOCK_HINT) from None
     if time.time() >= expires:
-        _remove(path)
+        if end_expired:
+            _remove(path)
         raise WalletLockedError("the session has expired", UNLOCK_HINT)
     if data.get("wallet_id") != wallet_id.hex():
         raise WalletLockedError("the session belongs to another wallet", UNLOCK_HINT)

@@ -196,6 +196,7 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
         passphrase: "str | Secret | None" = None,
         session_token: str | None = None,
         check_rollback: bool = True,
+        read_only: bool = False,
     ) -> "Wallet":
         """Unlock the wallet in ``home`` with a passphrase or a session token.
 
@@ -203,6 +204,11 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
         NewerFormatError), the passphrase or session unwraps the key (BadPassphraseError, WalletLockedError),
         every record is present and authentic (WalletCorruptError), and the file is not older than the last one
         seen on this machine (RollbackError).
+
+        ``read_only`` opens for reading and writes nothing anywhere: not the wallet folder (see
+        :func:`skillwallet.store.db.connect`), not the rollback record (the rollback check, which records what it
+        sees, is skipped: such a reader must not base a trust decision on what it reads) and not the session
+        folder (an expired session is left for the next command to remove). Any write fails.
         """
         secret = None if passphrase is None else crypto.as_secret(passphrase)
         del passphrase
@@ -212,7 +218,11 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
             from skillwallet.store import session as _session
 
             def keys_from(header: Header) -> Keys:
-                return Keys(_session.unseal_session(home, header.wallet_id, session_token, key_id=header.salt))
+                return Keys(
+                    _session.unseal_session(
+                        home, header.wallet_id, session_token, key_id=header.salt, end_expired=not read_only
+                    )
+                )
 
         elif secret is not None:
 
@@ -221,7 +231,9 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
 
         else:
             raise WalletLockedError("the wallet is locked: no passphrase and no session", "run: skillwallet unlock")
-        return cls._open_path(home, path, keys_from=keys_from, check_rollback=check_rollback)
+        return cls._open_path(
+            home, path, keys_from=keys_from, check_rollback=check_rollback and not read_only, read_only=read_only
+        )
 
     @classmethod
     def read_header(cls, path: Path) -> Header:
@@ -235,9 +247,9 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
             conn.close()
 
     @staticmethod
-    def _connect_existing(path: Path) -> sqlite3.Connection:
+    def _connect_existing(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         """Every opening of the file goes through here (:func:`skillwallet.store.db.connect_existing`)."""
-        return connect_existing(path)
+        return connect_existing(path, read_only=read_only)
 
     @staticmethod
     def _read_header(conn: sqlite3.Connection, path: Path) -> Header:
@@ -257,8 +269,8 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
         return header
 
     @classmethod
-    def _open_path(cls, home: Path, path: Path, *, keys_from, check_rollback: bool) -> "Wallet":
-        conn = cls._connect_existing(path)
+    def _open_path(cls, home: Path, path: Path, *, keys_from, check_rollback: bool, read_only: bool = False) -> "Wallet":
+        conn = cls._connect_existing(path, read_only=read_only)
         try:
             header = cls._read_header(conn, path)
             keys = keys_from(header)
