@@ -72,7 +72,7 @@ def main() -> None:
             credentials = parse_credential_bytes(data, source=str(path))
             cold_parse = time.perf_counter() - start
         except SkillwalletError as error:
-            # supporting documents and files refused by design (tests/interop pins each refusal): listed, not timed
+            # supporting documents and files refused by design (tests/interop pins each refusal): listed
             refused.append((str(path.relative_to(FIXTURES)), str(error).replace(str(path), "").lstrip(": ")))
             continue
         start = time.perf_counter()
