@@ -31,11 +31,17 @@ def credential_files() -> list[Path]:
     return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonld", ".jwt", ".jws", ".jose", ".sd-jwt", ".svg"))
 
 
+# every family the corpus is meant to cover, in the order printed; one without a file says so
+FAMILIES = ["ob1", "ob2", "ob3", "clr2", "vc", "vc-jwt", "vc+jwt", "sd-jwt", "jades"]
+
+
 def family_of(credential) -> str:
-    """The family a credential is reported under: Blockcerts and JAdES seals by their proof, else by format."""
+    """The family a credential is reported under: Blockcerts and JAdES seals by their proof, a JWT-secured
+    credential by its securing format (whatever data model its payload carries), else by format."""
     import json
 
     from skillwallet.formats.edc import is_jws_json
+    from skillwallet.model import FORMAT_SD_JWT, FORMAT_VC_JOSE, FORMAT_VC_JWT
     from skillwallet.verify.blockcerts import kind_of
 
     try:
@@ -46,6 +52,9 @@ def family_of(credential) -> str:
         return f"blockcerts {kind_of(document)}"
     if isinstance(document, dict) and is_jws_json(document):
         return "jades"
+    if credential.format in (FORMAT_VC_JWT, FORMAT_VC_JOSE, FORMAT_SD_JWT):
+        # the parser keeps the payload's data model in extra["family"]; the securing format is what differs
+        return credential.format
     if credential.format == "ob2" and str(credential.extra.get("ob_version", "")).startswith("1"):
         return "ob1"
     return credential.extra.get("family") or credential.format
@@ -53,6 +62,7 @@ def family_of(credential) -> str:
 
 def main() -> None:
     rows = []
+    refused: list[tuple[str, str]] = []  # supporting documents and files refused by design, with the reason
     families: dict[str, dict[str, int]] = {}  # format family -> verdict -> count
     family_times: dict[str, list[tuple[float, float]]] = {}  # format family -> (cold, warm median) verify times
     for path in credential_files():
@@ -61,8 +71,10 @@ def main() -> None:
             start = time.perf_counter()
             credentials = parse_credential_bytes(data, source=str(path))
             cold_parse = time.perf_counter() - start
-        except SkillwalletError:
-            continue  # supporting documents and files refused by design
+        except SkillwalletError as error:
+            # supporting documents and files refused by design (tests/interop pins each refusal): listed
+            refused.append((str(path.relative_to(FIXTURES)), str(error).replace(str(path), "").lstrip(": ")))
+            continue
         start = time.perf_counter()
         verdict = verify_credential(credentials[0], resolver=DocumentResolver(offline=True), as_of=AS_OF)
         cold_verify = time.perf_counter() - start
@@ -88,13 +100,21 @@ def main() -> None:
     print(f"\n{len(rows)} published credentials; median verify total {total_verify * 1000:.1f} ms, "
           f"mean {total_verify / len(rows) * 1000:.1f} ms per credential (offline, warm)")
     print("\nby family (offline): count, verdicts, verify ms per credential (cold mean / warm mean / warm slowest)")
-    fwidth = max(len(f) for f in families)
-    for family, verdicts in sorted(families.items()):
+    fwidth = max(len(f) for f in [*families, *FAMILIES])
+    for family, verdicts in sorted(families.items(), key=lambda item: (
+            FAMILIES.index(item[0]) if item[0] in FAMILIES else len(FAMILIES), item[0])):
         cold = [c for c, _ in family_times[family]]
         warm = [w for _, w in family_times[family]]
         counted = ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items()))
         print(f"  {family:<{fwidth}}  {len(warm):>3}  {counted:<48} {statistics.mean(cold) * 1000:>8.2f} / "
               f"{statistics.mean(warm) * 1000:>8.2f} / {max(warm) * 1000:>8.2f}")
+    for family in FAMILIES:
+        if family not in families:
+            print(f"  {family:<{fwidth}}    0  (no file of this family in the corpus)")
+    if refused:
+        print(f"\nnot credentials or refused by design ({len(refused)} files, not timed):")
+        for name, reason in refused:
+            print(f"  {name:<{width}}  {reason[:90]}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from skillwallet.stacking.interchange import import_pathway_documents  # noqa: E402
+from skillwallet.stacking.pathway_import import import_pathway_documents  # noqa: E402
 
 PUBLISHED = ROOT / "tests" / "stacking" / "fixtures" / "published"
 

@@ -163,8 +163,12 @@ def main() -> None:
     runs = 3
     python = sys.executable
     root = Path(tempfile.mkdtemp(prefix="skillwallet-scale-"))
-    env = dict(os.environ, SKILLWALLET_KDF_PROFILE="test", PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
-    for name in ("SKILLWALLET_SESSION", "SKILLWALLET_PASSPHRASE", "SKILLWALLET_PASSPHRASE_FILE"):
+    # each command runs from compiled bytecode as an installed package does (kept in the scratch folder): with
+    # PYTHONDONTWRITEBYTECODE set, every run would also compile every module it imports
+    env = dict(os.environ, SKILLWALLET_KDF_PROFILE="test", PYTHONPYCACHEPREFIX=str(root / "pycache"),
+               PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    for name in ("SKILLWALLET_SESSION", "SKILLWALLET_PASSPHRASE", "SKILLWALLET_PASSPHRASE_FILE",
+                 "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     os.environ["SKILLWALLET_KDF_PROFILE"] = "test"
     from skillwallet.store import Wallet

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from skillwallet.errors import InvalidPathwayError  # noqa: E402
 from skillwallet.model import FORMAT_OB3, Credential, Issuer, Verdict  # noqa: E402
 from skillwallet.stacking.evaluate import CredentialIndex, Held, PathwayEvaluator  # noqa: E402
-from skillwallet.stacking.interchange import import_pathway_documents  # noqa: E402
+from skillwallet.stacking.pathway_import import import_pathway_documents  # noqa: E402
 from skillwallet.stacking.model import MAX_PATHWAY_BYTES, load_pathway_toml  # noqa: E402
 from skillwallet.stacking.optimise import Offering, cheapest_completion  # noqa: E402
 
