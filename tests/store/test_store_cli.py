@@ -116,6 +116,8 @@ def test_list_json_shape(cli, stocked):
         (["--format", "vc-jwt"], ["first-aid"]),
         (["--tag", "job"], ["python"]),
         (["--expiring", "30"], ["python"]),
+        (["--expiring", "30d"], ["python"]),
+        (["--expiring", "4w"], ["python"]),
         (["--search", "aid"], ["first-aid"]),
         (["--sort", "title"], ["first-aid", "python", "sql"]),
         (["--sort", "title", "--reverse"], ["sql", "python", "first-aid"]),
@@ -127,6 +129,14 @@ def test_list_filters_and_sorting(cli, stocked, args, expected):
     code, out, err = cli("list", "--json", *args)
     assert code == 0, err
     assert [c["id"] for c in json.loads(out)["credentials"]] == [stocked[name] for name in expected]
+
+
+@pytest.mark.parametrize("window", ["6m", "3x", "-1"])
+def test_list_expiring_takes_the_duration_every_option_takes(cli, stocked, window):
+    # the same syntax as `expiring --within` and `unlock --for`: `6m` is refused as ambiguous, like everywhere
+    code, out, err = cli("list", "--json", "--expiring", window)
+    assert code == ExitCode.USAGE and out == "", err
+    assert err.startswith("error: ") and "--expiring" in err
 
 
 def test_list_bad_sort_key(cli, stocked):

@@ -9,7 +9,15 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from skillwallet.cli.completion import complete_credential_id, complete_tag, complete_tag_to_add, complete_tag_to_remove
-from skillwallet.cli.common import Column, emit_json, info, register_commands, render_table, unique_prefix_length
+from skillwallet.cli.common import (
+    Column,
+    emit_json,
+    info,
+    parse_duration,
+    register_commands,
+    render_table,
+    unique_prefix_length,
+)
 
 SORT_KEYS = ("title", "issued", "expires", "issuer", "added")
 
@@ -70,7 +78,7 @@ def list_command(
     skill: Optional[str] = typer.Option(None, "--skill", help="Only credentials evidencing this skill (name contains, or code)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="Only this source format (ob2, ob3, clr2, vc, vc-jwt, sd-jwt, ...)."),
     tag: Optional[str] = typer.Option(None, "--tag", help="Only credentials with this wallet tag.", autocompletion=complete_tag),
-    expiring: Optional[int] = typer.Option(None, "--expiring", metavar="DAYS", min=0, help="Only those expiring within DAYS days."),
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DURATION", help="Only those expiring within DURATION: 30d, 12w, 6mo, 1y (a bare number counts days)."),
     search: Optional[str] = typer.Option(None, "--search", metavar="TEXT", help="Only those whose title, issuer, skills, tags or note contain TEXT."),
     sort: str = typer.Option("added", "--sort", metavar="FIELD", help="Sort by title, issued, expires, issuer or added."),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
@@ -81,20 +89,24 @@ def list_command(
     \b
     Examples:
       skillwallet list --skill Python --sort expires
-      skillwallet list --expiring 90 --json
+      skillwallet list --expiring 90d --json
     """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
 
     if sort not in SORT_KEYS:
         raise UsageError(f"cannot sort by {sort!r}", f"choose one of: {', '.join(SORT_KEYS)}")
+    window = parse_duration(expiring, "--expiring", bare_unit="d") if expiring is not None else None
     with open_wallet() as wallet:
         everything = wallet.list_summaries()
     from skillwallet.model import format_datetime
 
     now = datetime.now(timezone.utc)
     now_iso = format_datetime(now.replace(microsecond=0)) or ""
-    expiring_before = format_datetime((now + timedelta(days=expiring)).replace(microsecond=0)) if expiring is not None else None
+    # the duration syntax every option shares (`expiring --within`, `unlock --for`); read before the wallet opens
+    expiring_before = (
+        format_datetime((now + timedelta(seconds=window)).replace(microsecond=0)) if window is not None else None
+    )
     selected = [
         item
         for item in everything
