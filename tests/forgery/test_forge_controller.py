@@ -14,7 +14,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from forge_helpers import (
+from attacker import (
     ATTACKER,
     ATTACKER_DID_URL,
     UNIVERSITY,
@@ -22,7 +22,7 @@ from forge_helpers import (
     controller_document,
     did_key,
     jws,
-    ob3,
+    ob3_credential as ob3,
     sign_di,
     sign_legacy,
     university_document,
@@ -171,7 +171,7 @@ def test_an_ob2_key_whose_owner_names_the_university_is_not_the_universitys(tmp_
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from forge_helpers import b64url
+    from attacker import b64url
 
     context, profile, badge = "https://w3id.org/openbadges/v2", "https://university.example/issuer", "https://university.example/badges/md"
     key_url = "https://attacker.example/key.json"

@@ -17,14 +17,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from forge_helpers import (
+from attacker import (
     LIST_URL,
     UNIVERSITY,
     UNIVERSITY_DID_URL,
     b64url,
     controller_document,
     did_key,
-    ob3,
+    ob3_credential as ob3,
     sign_di,
     sign_di_with_contexts,
     status_entry,

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from forge_helpers import LIST_URL, did_key, multikey, ob3, sign_di, status_entry, status_list, write
+from attacker import LIST_URL, did_key, multikey, ob3_credential as ob3, sign_di, status_entry, status_list, write
 from skillwallet import paths
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode
