@@ -20,10 +20,10 @@ from attacker import (
     UNIVERSITY,
     UNIVERSITY_DID_URL,
     controller_document,
-    did_key,
-    jws,
-    ob3_credential as ob3,
-    sign_di,
+    did_key_for,
+    make_jws,
+    ob3_credential,
+    sign_data_integrity,
     sign_legacy,
     university_document,
     vc11,
@@ -48,18 +48,18 @@ def forged(tmp_path, attack: str, key: Ed25519PrivateKey, issuer: str = UNIVERSI
     names ``issuer`` and the key's `controller` member says ``issuer``."""
     if attack == "did-web-multikey":
         doc = controller_document(ATTACKER, key, controller=issuer)
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
     if attack == "did-web-jwk":
         doc = controller_document(ATTACKER, key, controller=issuer, material="jwk")
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
     if attack == "https-controller-document":
         doc = controller_document(KEY_URL, key, controller=issuer)
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{KEY_URL}#k1")), [(KEY_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{KEY_URL}#k1")), [(KEY_URL, doc)]
     if attack == "https-key-document":
         # the URL is the verification method itself, and says the university controls it
         method = {"id": KEY_URL, "type": "Multikey", "controller": issuer,
                   "publicKeyMultibase": controller_document(KEY_URL, key)["verificationMethod"][0]["publicKeyMultibase"]}
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, KEY_URL)), [(KEY_URL, method)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, KEY_URL)), [(KEY_URL, method)]
     if attack in ("Ed25519Signature2018", "JsonWebSignature2020"):
         material = "base58" if attack == "Ed25519Signature2018" else "jwk"
         doc = controller_document(ATTACKER, key, controller=issuer, material=material)
@@ -71,7 +71,7 @@ def forged(tmp_path, attack: str, key: Ed25519PrivateKey, issuer: str = UNIVERSI
         return write(tmp_path, "c.jwt", vc_jwt(issuer, f"{ATTACKER}#k1", key)), [(ATTACKER_DID_URL, doc)]
     if attack == "vc-jose-did-web":
         doc = controller_document(ATTACKER, key, controller=issuer)
-        token = jws({"alg": "EdDSA", "typ": "vc+jwt", "kid": f"{ATTACKER}#k1"}, ob3(issuer), key)
+        token = make_jws({"alg": "EdDSA", "typ": "vc+jwt", "kid": f"{ATTACKER}#k1"}, ob3_credential(issuer), key)
         return write(tmp_path, "c.jwt", token), [(ATTACKER_DID_URL, doc)]
     if attack == "vc-jwt-https":
         doc = controller_document(KEY_URL, key, controller=issuer)
@@ -124,7 +124,7 @@ def test_a_key_the_universitys_document_lists_is_the_universitys(tmp_path, capsy
     delegate = controller_document(ATTACKER, key)  # the key host says nothing about the university
     university = university_document()
     university["assertionMethod"].append(f"{ATTACKER}#k1")
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, f"{ATTACKER}#k1"))
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, f"{ATTACKER}#k1"))
     code, result = verify(capsys, path, *files(tmp_path, [(ATTACKER_DID_URL, delegate), (UNIVERSITY_DID_URL, university)]))
     assert (result["verdict"], code) == ("verified", ExitCode.OK), result
     # ... but only for the purpose it lists: under authentication only, it is not the university's assertion key
@@ -140,7 +140,7 @@ def test_an_https_document_claiming_to_be_the_university_is_refused(tmp_path, ca
     doc = controller_document(KEY_URL, key)
     doc["id"] = UNIVERSITY
     doc["verificationMethod"][0]["id"] = f"{KEY_URL}#k1"
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, f"{KEY_URL}#k1"))
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, f"{KEY_URL}#k1"))
     code, result = verify(capsys, path, *files(tmp_path, [(KEY_URL, doc)]))
     assert result["verdict"] != "verified" and code == ExitCode.NOT_VERIFIED, result
 
@@ -148,8 +148,8 @@ def test_an_https_document_claiming_to_be_the_university_is_refused(tmp_path, ca
 def test_a_did_key_that_names_the_university_as_controller_is_still_the_attackers(tmp_path, capsys) -> None:
     """did:key documents are generated from the key: the issuer must be that did:key itself."""
     key = Ed25519PrivateKey.generate()
-    _, vm = did_key(key)
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, vm))
+    _, vm = did_key_for(key)
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, vm))
     code, result = verify(capsys, path, *files(tmp_path, [(UNIVERSITY_DID_URL, university_document())]))
     assert result["verdict"] == "invalid" and code == ExitCode.NOT_VERIFIED, result
 
