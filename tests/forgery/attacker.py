@@ -40,7 +40,8 @@ from skillwallet.verify.status import encode_bitstring
 
 # The signing helpers the verify tests share: tests/verify/test_jose_helpers.py (JWS) and
 # tests/verify/fixtures/di/helpers.py (did:key, the OB 3.0 credential, status lists); tests/verify is not a
-# package, so it goes on the path as the other forgery tests put it.
+# package, so it goes on the path as the other forgery tests put it. did_key_for and status_entry are here only for
+# the tests to import with the rest of the toolkit.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
 
 from fixtures.di.helpers import (  # noqa: E402

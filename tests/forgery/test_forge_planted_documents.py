@@ -12,8 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -21,9 +20,9 @@ from attacker import (
     LIST_URL,
     UNIVERSITY,
     UNIVERSITY_DID_URL,
-    b64url,
     controller_document,
     did_key_for,
+    make_jws,
     ob3_credential,
     sign_data_integrity,
     sign_di_with_contexts,
@@ -127,12 +126,9 @@ def ob2_archive(folder: Path, attacker: rsa.RSAPrivateKey) -> Path:
         "badge": badge, "issuedOn": "2024-05-01T00:00:00Z",
         "verification": {"type": "SignedBadge", "creator": key_url},
     }
-    header = b64url(json.dumps({"alg": "RS256"}).encode())
-    payload = b64url(json.dumps(assertion).encode())
-    signature = attacker.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
     pem = attacker.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     return archive(folder, "badge.zip", {
-        "assertion.jws": f"{header}.{payload}.{b64url(signature)}",
+        "assertion.jws": make_jws({"alg": "RS256"}, assertion, attacker),
         "badgeclass.json": {"@context": context, "type": "BadgeClass", "id": badge, "name": "Doctor of Medicine",
                             "issuer": PROFILE},
         "issuer.json": {"@context": context, "type": "Issuer", "id": PROFILE, "name": "Example University",
