@@ -14,16 +14,16 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from forge_helpers import (
+from attacker import (
     ATTACKER,
     ATTACKER_DID_URL,
     UNIVERSITY,
     UNIVERSITY_DID_URL,
     controller_document,
-    did_key,
-    jws,
-    ob3,
-    sign_di,
+    did_key_for,
+    make_jws,
+    ob3_credential,
+    sign_data_integrity,
     sign_legacy,
     university_document,
     vc11,
@@ -48,18 +48,18 @@ def forged(tmp_path, attack: str, key: Ed25519PrivateKey, issuer: str = UNIVERSI
     names ``issuer`` and the key's `controller` member says ``issuer``."""
     if attack == "did-web-multikey":
         doc = controller_document(ATTACKER, key, controller=issuer)
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
     if attack == "did-web-jwk":
         doc = controller_document(ATTACKER, key, controller=issuer, material="jwk")
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{ATTACKER}#k1")), [(ATTACKER_DID_URL, doc)]
     if attack == "https-controller-document":
         doc = controller_document(KEY_URL, key, controller=issuer)
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, f"{KEY_URL}#k1")), [(KEY_URL, doc)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, f"{KEY_URL}#k1")), [(KEY_URL, doc)]
     if attack == "https-key-document":
         # the URL is the verification method itself, and says the university controls it
         method = {"id": KEY_URL, "type": "Multikey", "controller": issuer,
                   "publicKeyMultibase": controller_document(KEY_URL, key)["verificationMethod"][0]["publicKeyMultibase"]}
-        return write(tmp_path, "c.json", sign_di(ob3(issuer), key, KEY_URL)), [(KEY_URL, method)]
+        return write(tmp_path, "c.json", sign_data_integrity(ob3_credential(issuer), key, KEY_URL)), [(KEY_URL, method)]
     if attack in ("Ed25519Signature2018", "JsonWebSignature2020"):
         material = "base58" if attack == "Ed25519Signature2018" else "jwk"
         doc = controller_document(ATTACKER, key, controller=issuer, material=material)
@@ -71,7 +71,7 @@ def forged(tmp_path, attack: str, key: Ed25519PrivateKey, issuer: str = UNIVERSI
         return write(tmp_path, "c.jwt", vc_jwt(issuer, f"{ATTACKER}#k1", key)), [(ATTACKER_DID_URL, doc)]
     if attack == "vc-jose-did-web":
         doc = controller_document(ATTACKER, key, controller=issuer)
-        token = jws({"alg": "EdDSA", "typ": "vc+jwt", "kid": f"{ATTACKER}#k1"}, ob3(issuer), key)
+        token = make_jws({"alg": "EdDSA", "typ": "vc+jwt", "kid": f"{ATTACKER}#k1"}, ob3_credential(issuer), key)
         return write(tmp_path, "c.jwt", token), [(ATTACKER_DID_URL, doc)]
     if attack == "vc-jwt-https":
         doc = controller_document(KEY_URL, key, controller=issuer)
@@ -124,7 +124,7 @@ def test_a_key_the_universitys_document_lists_is_the_universitys(tmp_path, capsy
     delegate = controller_document(ATTACKER, key)  # the key host says nothing about the university
     university = university_document()
     university["assertionMethod"].append(f"{ATTACKER}#k1")
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, f"{ATTACKER}#k1"))
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, f"{ATTACKER}#k1"))
     code, result = verify(capsys, path, *files(tmp_path, [(ATTACKER_DID_URL, delegate), (UNIVERSITY_DID_URL, university)]))
     assert (result["verdict"], code) == ("verified", ExitCode.OK), result
     # ... but only for the purpose it lists: under authentication only, it is not the university's assertion key
@@ -140,7 +140,7 @@ def test_an_https_document_claiming_to_be_the_university_is_refused(tmp_path, ca
     doc = controller_document(KEY_URL, key)
     doc["id"] = UNIVERSITY
     doc["verificationMethod"][0]["id"] = f"{KEY_URL}#k1"
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, f"{KEY_URL}#k1"))
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, f"{KEY_URL}#k1"))
     code, result = verify(capsys, path, *files(tmp_path, [(KEY_URL, doc)]))
     assert result["verdict"] != "verified" and code == ExitCode.NOT_VERIFIED, result
 
@@ -148,8 +148,8 @@ def test_an_https_document_claiming_to_be_the_university_is_refused(tmp_path, ca
 def test_a_did_key_that_names_the_university_as_controller_is_still_the_attackers(tmp_path, capsys) -> None:
     """did:key documents are generated from the key: the issuer must be that did:key itself."""
     key = Ed25519PrivateKey.generate()
-    _, vm = did_key(key)
-    path = write(tmp_path, "c.json", sign_di(ob3(UNIVERSITY), key, vm))
+    _, vm = did_key_for(key)
+    path = write(tmp_path, "c.json", sign_data_integrity(ob3_credential(UNIVERSITY), key, vm))
     code, result = verify(capsys, path, *files(tmp_path, [(UNIVERSITY_DID_URL, university_document())]))
     assert result["verdict"] == "invalid" and code == ExitCode.NOT_VERIFIED, result
 
@@ -167,11 +167,8 @@ def test_the_same_documents_verify_the_attacker_as_themselves(attack, tmp_path, 
 
 def test_an_ob2_key_whose_owner_names_the_university_is_not_the_universitys(tmp_path, capsys) -> None:
     """OB 2.0 §CryptographicKey: `owner` is the key document's claim; the owner's profile must list the key."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from forge_helpers import b64url
 
     context, profile, badge = "https://w3id.org/openbadges/v2", "https://university.example/issuer", "https://university.example/badges/md"
     key_url = "https://attacker.example/key.json"
@@ -181,8 +178,7 @@ def test_an_ob2_key_whose_owner_names_the_university_is_not_the_universitys(tmp_
         "recipient": {"type": "email", "hashed": False, "identity": "mallory@example.org"},
         "badge": badge, "issuedOn": "2024-05-01T00:00:00Z", "verification": {"type": "SignedBadge", "creator": key_url},
     }
-    signing_input = b64url(b'{"alg":"RS256"}') + "." + b64url(json.dumps(assertion).encode())
-    token = signing_input + "." + b64url(attacker.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()))
+    token = make_jws({"alg": "RS256"}, assertion, attacker)
     pem = attacker.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     documents = [
         (key_url, {"@context": context, "type": "CryptographicKey", "id": key_url, "owner": profile, "publicKeyPem": pem}),

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from attacker import write
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
@@ -60,12 +61,6 @@ def doctor_of_medicine(**fields) -> dict:
     doc.pop("@context")
     doc.update(fields)
     return doc
-
-
-def write(tmp_path: Path, name: str, doc) -> Path:
-    path = tmp_path / name
-    path.write_bytes(doc if isinstance(doc, bytes) else json.dumps(doc, indent=2).encode("utf-8"))
-    return path
 
 
 def issuer_documents(tmp_path: Path, **extra) -> dict[str, Path]:

@@ -12,20 +12,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from forge_helpers import (
+from attacker import (
     LIST_URL,
     UNIVERSITY,
     UNIVERSITY_DID_URL,
-    b64url,
     controller_document,
-    did_key,
-    ob3,
-    sign_di,
+    did_key_for,
+    make_jws,
+    ob3_credential,
+    sign_data_integrity,
     sign_di_with_contexts,
     status_entry,
     status_list,
@@ -83,7 +82,7 @@ def planted_did_document(key: Ed25519PrivateKey, doc_id: str) -> dict:
 @pytest.mark.parametrize("issuer", [UNIVERSITY, PROFILE], ids=["did-web", "https-controller-document"])
 def test_a_status_list_posing_as_the_universitys_document_is_not_a_document(issuer, wallet, tmp_path, capsys, network):
     key = Ed25519PrivateKey.generate()
-    forged = sign_di(ob3(issuer), key, f"{issuer}#k1")
+    forged = sign_data_integrity(ob3_credential(issuer), key, f"{issuer}#k1")
     zip_path = archive(tmp_path, "transcript.zip", {"degree.json": forged, "list.json": planted_did_document(key, issuer)})
     code, report, err = add(capsys, "--offline", zip_path)
     (degree,) = [r for r in report["results"] if r["status"] == "added"]
@@ -107,7 +106,7 @@ def test_a_status_list_posing_as_the_universitys_document_is_not_a_document(issu
 def test_a_did_web_status_list_id_is_not_kept(wallet, tmp_path, capsys):
     key = Ed25519PrivateKey.generate()
     zip_path = archive(tmp_path, "a.zip", {"list.json": planted_did_document(key, UNIVERSITY),
-                                           "b.json": sign_di(ob3(did_key(key)[0]), key, did_key(key)[1])})
+                                           "b.json": sign_data_integrity(ob3_credential(did_key_for(key)[0]), key, did_key_for(key)[1])})
     code, report, _ = add(capsys, "--offline", zip_path)
     (refused,) = [r for r in report["results"] if r["status"] == "supporting"]
     assert "not an https URL: not kept" in refused["reason"]
@@ -127,12 +126,9 @@ def ob2_archive(folder: Path, attacker: rsa.RSAPrivateKey) -> Path:
         "badge": badge, "issuedOn": "2024-05-01T00:00:00Z",
         "verification": {"type": "SignedBadge", "creator": key_url},
     }
-    header = b64url(json.dumps({"alg": "RS256"}).encode())
-    payload = b64url(json.dumps(assertion).encode())
-    signature = attacker.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
     pem = attacker.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     return archive(folder, "badge.zip", {
-        "assertion.jws": f"{header}.{payload}.{b64url(signature)}",
+        "assertion.jws": make_jws({"alg": "RS256"}, assertion, attacker),
         "badgeclass.json": {"@context": context, "type": "BadgeClass", "id": badge, "name": "Doctor of Medicine",
                             "issuer": PROFILE},
         "issuer.json": {"@context": context, "type": "Issuer", "id": PROFILE, "name": "Example University",
@@ -159,16 +155,16 @@ def genuine(tmp_path):
     """A genuine credential of an issuer whose list (all clear) is published at LIST_URL. The issuer's key is
     generated here and used only to make the genuine credential and list, never by the attacker."""
     issuer_key = Ed25519PrivateKey.generate()
-    did, vm = did_key(issuer_key)
-    credential = sign_di(ob3(did, credentialStatus=status_entry(LIST_URL, 42)), issuer_key, vm)
-    real_list = sign_di(status_list(did, LIST_URL, []), issuer_key, vm)
+    did, vm = did_key_for(issuer_key)
+    credential = sign_data_integrity(ob3_credential(did, credentialStatus=status_entry(LIST_URL, 42)), issuer_key, vm)
+    real_list = sign_data_integrity(status_list(did, LIST_URL, []), issuer_key, vm)
     return write(tmp_path, "genuine.json", credential), write(tmp_path, "real-list.json", real_list), real_list
 
 
 def attacker_list_archive(folder: Path) -> Path:
     attacker = Ed25519PrivateKey.generate()
-    did, vm = did_key(attacker)
-    return archive(folder, "lists.zip", {"status.json": sign_di(status_list(did, LIST_URL, every_bit=True), attacker, vm)})
+    did, vm = did_key_for(attacker)
+    return archive(folder, "lists.zip", {"status.json": sign_data_integrity(status_list(did, LIST_URL, every_bit=True), attacker, vm)})
 
 
 def test_an_imported_list_signed_by_someone_else_revokes_nothing(wallet, tmp_path, capsys, genuine, network):
@@ -210,9 +206,9 @@ def test_an_imported_list_does_not_replace_one_the_user_added(wallet, tmp_path, 
 def test_an_imported_list_signed_by_the_credentials_issuer_is_used(wallet, tmp_path, capsys):
     """The rule's other half: the issuer's own list, handed over in a zip with its credential, is honoured."""
     issuer_key = Ed25519PrivateKey.generate()
-    did, vm = did_key(issuer_key)
-    credential = sign_di(ob3(did, credentialStatus=status_entry(LIST_URL, 42)), issuer_key, vm)
-    issuers_list = sign_di(status_list(did, LIST_URL, [42]), issuer_key, vm)
+    did, vm = did_key_for(issuer_key)
+    credential = sign_data_integrity(ob3_credential(did, credentialStatus=status_entry(LIST_URL, 42)), issuer_key, vm)
+    issuers_list = sign_data_integrity(status_list(did, LIST_URL, [42]), issuer_key, vm)
     add(capsys, "--offline", archive(tmp_path, "both.zip", {"c.json": credential, "l.json": issuers_list}))
     code, (result,) = verify_all(capsys, "--offline")
     assert (code, result["checks"]["status"]) == (ExitCode.NOT_VERIFIED, "revoked"), result
@@ -222,8 +218,8 @@ def test_an_imported_list_signed_by_the_credentials_issuer_is_used(wallet, tmp_p
 
 def test_an_imported_list_that_cannot_verify_is_not_kept(wallet, tmp_path, capsys):
     attacker = Ed25519PrivateKey.generate()
-    did, vm = did_key(attacker)
-    tampered = sign_di(status_list(did, LIST_URL, []), attacker, vm)
+    did, vm = did_key_for(attacker)
+    tampered = sign_data_integrity(status_list(did, LIST_URL, []), attacker, vm)
     tampered["credentialSubject"]["encodedList"] = status_list(did, LIST_URL, every_bit=True)["credentialSubject"]["encodedList"]
     unsigned = status_list(did, LIST_URL, every_bit=True)
     code, report, _ = add(capsys, "--offline", archive(tmp_path, "l.zip", {"a.json": tampered, "b.json": unsigned}))
@@ -264,11 +260,11 @@ def test_a_context_in_the_archive_is_never_a_context(wallet, tmp_path, capsys):
     """The context file beside the credential, a status list whose id is the context's URL (kept "from-import"),
     and a node inside the credential carrying the context under its URL: none is read as the context."""
     key = Ed25519PrivateKey.generate()
-    did, vm = did_key(key)
+    did, vm = did_key_for(key)
     embedded = {"id": COURSE_URL, **COURSE_CONTEXT}
     credential = sign_di_with_contexts(course_credential(did, relatedResource=[embedded]), key, vm,
                                        {COURSE_URL: COURSE_CONTEXT})
-    planted_list = sign_di(status_list(did, COURSE_URL, [], id=COURSE_URL), key, vm)
+    planted_list = sign_data_integrity(status_list(did, COURSE_URL, [], id=COURSE_URL), key, vm)
     zip_path = archive(tmp_path, "course.zip", {"course.json": credential, "course-v1.jsonld": COURSE_CONTEXT,
                                                 "list.json": planted_list})
     code, report, _ = add(capsys, "--offline", zip_path)
@@ -298,7 +294,7 @@ def test_a_context_in_the_archive_is_never_a_context(wallet, tmp_path, capsys):
 
 def test_add_with_a_supplied_context_verifies_at_import_and_says_so(wallet, tmp_path, capsys):
     key = Ed25519PrivateKey.generate()
-    did, vm = did_key(key)
+    did, vm = did_key_for(key)
     credential = write(tmp_path, "c.json",
                        sign_di_with_contexts(course_credential(did), key, vm, {COURSE_URL: COURSE_CONTEXT}))
     context_file = write(tmp_path, "mine.jsonld", COURSE_CONTEXT)

@@ -14,54 +14,44 @@ import sys
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from attacker import Attacker, b64url, make_jws, ob3_credential, sign_data_integrity, write
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "formats"))
 
-from fixtures.di.helpers import did_key_for, ob3_credential  # noqa: E402
 from formats_helpers import baked_png, baked_svg  # noqa: E402
-from test_jose_helpers import make_jws  # noqa: E402
 
 from skillwallet.cli.app import run  # noqa: E402
 from skillwallet.errors import ExitCode  # noqa: E402
-from skillwallet.verify.data_integrity import sign_data_integrity  # noqa: E402
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 
 
-class Party:
-    def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-        self.did, self.vm = did_key_for(self.key)
+@pytest.fixture
+def issuer() -> Attacker:
+    return Attacker.ed25519()
 
 
 @pytest.fixture
-def issuer() -> Party:
-    return Party()
+def holder() -> Attacker:
+    return Attacker.ed25519()
 
 
-@pytest.fixture
-def holder() -> Party:
-    return Party()
-
-
-def issued_to(issuer: Party, subject: str, name: str = "Python for Data") -> dict:
+def issued_to(issuer: Attacker, subject: str, name: str = "Python for Data") -> dict:
     doc = ob3_credential(issuer.did)
     doc["credentialSubject"]["id"] = subject
     doc["name"] = name
     return sign_data_integrity(doc, issuer.key, issuer.vm)
 
 
-def ld_vp(holder: Party, credentials: list, *, challenge="c-1", domain="hr.example", sign=True) -> dict:
+def ld_vp(holder: Attacker, credentials: list, *, challenge="c-1", domain="hr.example", sign=True) -> dict:
     vp = {"@context": [V2], "type": ["VerifiablePresentation"], "holder": holder.did, "verifiableCredential": credentials}
     if sign:
         vp = sign_data_integrity(vp, holder.key, holder.vm, proof_purpose="authentication", challenge=challenge, domain=domain)
     return vp
 
 
-def jwt_vp(holder: Party, credentials: list, *, form: str = "vp-claim", nonce="c-1", aud="hr.example", iss=None,
-           signer: Party | None = None) -> str:
+def jwt_vp(holder: Attacker, credentials: list, *, form: str = "vp-claim", nonce="c-1", aud="hr.example", iss=None,
+           signer: Attacker | None = None) -> str:
     """A JOSE-secured presentation: VC 1.1 §6.3.1 (``vp`` claim) or VC-JOSE-COSE ``vp+jwt`` (payload is the VP)."""
     signer = signer or holder
     presentation = {"@context": [V2], "type": ["VerifiablePresentation"], "verifiableCredential": credentials}
@@ -81,7 +71,7 @@ def jwt_vp(holder: Party, credentials: list, *, form: str = "vp-claim", nonce="c
 def zero_signature(token: str) -> str:
     head, payload, signature = token.split(".")
     raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
-    return f"{head}.{payload}.{base64.urlsafe_b64encode(bytes(len(raw))).rstrip(b'=').decode()}"
+    return f"{head}.{payload}.{b64url(bytes(len(raw)))}"
 
 
 def with_raw_tab(doc: dict) -> bytes:
@@ -101,12 +91,6 @@ def type_string(doc: dict) -> dict:
     return dict(doc, type="VerifiablePresentation")
 
 
-def write(tmp_path: Path, name: str, data) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data if isinstance(data, bytes) else json.dumps(data, indent=2).encode("utf-8"))
-    return path
-
-
 def verify_json(capsys, *args):
     code = run(["verify", *map(str, args), "--offline", "--json"])
     captured = capsys.readouterr()
@@ -120,7 +104,7 @@ def presentation_rows(out: dict) -> list[dict]:
 # ---- the shapes a presentation can take -------------------------------------------------------------------
 
 
-def shapes(holder: Party, credential: dict, *, sign=True, challenge="c-1") -> dict[str, bytes]:
+def shapes(holder: Attacker, credential: dict, *, sign=True, challenge="c-1") -> dict[str, bytes]:
     """The same presentation in every shape a file can carry it."""
     named = copy.deepcopy(credential)
     vp = ld_vp(holder, [named], challenge=challenge, sign=sign)
@@ -202,7 +186,7 @@ def test_a_jwt_presentation_is_checked_like_any_other(tmp_path, capsys, issuer, 
 
 
 def test_a_jwt_presentation_signed_by_someone_other_than_its_iss(tmp_path, capsys, issuer, holder):
-    mallory = Party()
+    mallory = Attacker.ed25519()
     credential = issued_to(issuer, holder.did)
     token = jwt_vp(holder, [credential], signer=mallory)  # iss = the holder, key = Mallory's
     code, out, _ = verify_json(capsys, write(tmp_path, "vp.jwt", token.encode()), "--challenge", "c-1")
@@ -222,7 +206,7 @@ def test_a_jwt_presentation_without_nonce_is_not_accepted_for_a_challenge(tmp_pa
 
 
 def test_holder_binding_a_stolen_credential_presented_by_another_did(tmp_path, capsys, issuer, holder):
-    victim = Party()
+    victim = Attacker.ed25519()
     stolen = issued_to(issuer, victim.did)  # the victim's genuine credential, copied by the holder (the attacker)
     for data in (json.dumps(ld_vp(holder, [stolen])).encode(), jwt_vp(holder, [stolen]).encode()):
         code, out, err = verify_json(capsys, write(tmp_path, "vp", data), "--challenge", "c-1", "--domain", "hr.example")

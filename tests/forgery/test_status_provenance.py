@@ -15,7 +15,16 @@ from datetime import datetime, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from forge_helpers import LIST_URL, did_key, multikey, ob3, sign_di, status_entry, status_list, write
+from attacker import (
+    LIST_URL,
+    did_key_for,
+    ob3_credential,
+    public_key_multibase,
+    sign_data_integrity,
+    status_entry,
+    status_list,
+    write,
+)
 from skillwallet import paths
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode
@@ -28,15 +37,15 @@ INDEX = 42
 @pytest.fixture
 def issuer():
     key = Ed25519PrivateKey.generate()
-    did, vm = did_key(key)
+    did, vm = did_key_for(key)
     return key, did, vm
 
 
 def lists_of(issuer, **fields):
     """The issuer's list for LIST_URL with INDEX clear, and with it set."""
     key, did, vm = issuer
-    clear = sign_di(status_list(did, LIST_URL, [], **fields), key, vm)
-    revoked = sign_di(status_list(did, LIST_URL, [INDEX], **fields), key, vm)
+    clear = sign_data_integrity(status_list(did, LIST_URL, [], **fields), key, vm)
+    revoked = sign_data_integrity(status_list(did, LIST_URL, [INDEX], **fields), key, vm)
     return clear, revoked
 
 
@@ -44,7 +53,7 @@ def lists_of(issuer, **fields):
 def stored(wallet, issuer, tmp_path, capsys):
     """The holder's wallet with the issuer's credential in it."""
     key, did, vm = issuer
-    credential = sign_di(ob3(did, credentialStatus=status_entry(LIST_URL, INDEX)), key, vm)
+    credential = sign_data_integrity(ob3_credential(did, credentialStatus=status_entry(LIST_URL, INDEX)), key, vm)
     assert run(["add", "--offline", str(write(tmp_path, "c.json", credential))]) == ExitCode.OK
     capsys.readouterr()
     return did
@@ -101,7 +110,7 @@ def test_a_cached_list_past_its_ttl_is_unknown_with_the_last_answer(stored, issu
     key, did, vm = issuer
     short = status_list(did, LIST_URL, [])
     short["credentialSubject"]["ttl"] = 1  # milliseconds (Bitstring Status List v1.0 §2.2)
-    network[LIST_URL] = sign_di(short, key, vm)
+    network[LIST_URL] = sign_data_integrity(short, key, vm)
     assert verify(capsys, "--online")[1]["checks"]["status"] == "pass"
     time.sleep(0.01)
     code, result, entry = verify(capsys, "--offline")
@@ -113,7 +122,7 @@ def test_a_cached_list_within_its_ttl_answers(stored, issuer, capsys, network):
     key, did, vm = issuer
     day = status_list(did, LIST_URL, [])
     day["credentialSubject"]["ttl"] = 86_400_000
-    network[LIST_URL] = sign_di(day, key, vm)
+    network[LIST_URL] = sign_data_integrity(day, key, vm)
     verify(capsys, "--online")
     code, result, entry = verify(capsys, "--offline")
     assert (code, result["checks"]["status"], entry["source"]) == (ExitCode.OK, "pass", "cached")
@@ -122,14 +131,14 @@ def test_a_cached_list_within_its_ttl_answers(stored, issuer, capsys, network):
 def test_a_list_fetched_from_its_url_answers_whoever_signed_it_and_names_them(stored, capsys, network, monkeypatch):
     """Bitstring Status List v1.0 §2.2: the list's issuer "MAY be different" from the credential's."""
     service = Ed25519PrivateKey.generate()
-    service_did, service_vm = did_key(service)
-    network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, [INDEX]), service, service_vm)
+    service_did, service_vm = did_key_for(service)
+    network[LIST_URL] = sign_data_integrity(status_list(service_did, LIST_URL, [INDEX]), service, service_vm)
     code, result, entry = verify(capsys, "--online")
     assert result["checks"]["status"] == "revoked" and entry["list_issuer"] == service_did
     run(["verify", "--all", "--online"])
     assert f"status list {LIST_URL} is signed by {service_did}, not by the issuer" in capsys.readouterr().err
 
-    network[LIST_URL] = sign_di(status_list(service_did, LIST_URL, []), service, service_vm)
+    network[LIST_URL] = sign_data_integrity(status_list(service_did, LIST_URL, []), service, service_vm)
     run(["config", "set", "trusted_issuers", stored])
     capsys.readouterr()
     code, result, entry = verify(capsys, "--online")
@@ -145,8 +154,8 @@ def test_a_list_whose_key_is_not_bound_revokes_nothing(stored, capsys, network):
     """Fetched from the right URL, but signed with a key only the list itself asserts (a URL-fragment key):
     a set bit from it is not "revoked" -- such a list could revoke anyone's credentials."""
     forger = Ed25519PrivateKey.generate()
-    self_asserted = f"https://university.example/status#{multikey(forger)}"
-    network[LIST_URL] = sign_di(status_list("https://university.example/status", LIST_URL, every_bit=True), forger, self_asserted)
+    self_asserted = f"https://university.example/status#{public_key_multibase(forger)}"
+    network[LIST_URL] = sign_data_integrity(status_list("https://university.example/status", LIST_URL, every_bit=True), forger, self_asserted)
     code, result, entry = verify(capsys, "--online")
     assert result["checks"]["status"] == "unknown", result
     assert "self-asserted" in entry["reason"]
