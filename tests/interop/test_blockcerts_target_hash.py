@@ -174,3 +174,18 @@ def test_a_blockcerts_12_certificate_changed_after_issuance_is_invalid(part, key
     result = verify(capsys, tmp_path, certificate)
     assert result["verdict"] == "invalid", result
     assert result["checks"]["target_hash"] == "fail" and result["checks"]["merkle_path"] == "pass"
+
+
+def test_a_receipt_an_attacker_rebuilt_for_changed_content_is_never_verified(tmp_path, capsys) -> None:
+    # Who wrote the receipt: anyone can hash changed content and build a Merkle path to a root of their own. Only
+    # the blockchain anchor could say the root was published by the issuer, and it is not checked offline, so the
+    # self-consistent forgery passes the hash and path checks and still is no more than unverifiable.
+    forged = copy.deepcopy(V1_CERTIFICATE)
+    forged["certificate"]["name"] = "Doctor of Philosophy"
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(v1_certificate(forged)))
+    code = run(["verify", "--offline", "--json", "--as-of", AS_OF, str(path)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert code == 13
+    assert result["verdict"] == "unverifiable", result
+    assert result["checks"]["target_hash"] == "pass" and result["checks"]["anchor"] == "unknown"
