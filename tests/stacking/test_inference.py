@@ -158,6 +158,12 @@ REAL_TITLES = [
     ("Google Data Analytics Certificate", GOOGLE, "google-data-analytics", "data-analyst", "sql"),
     ("Project Management Professional (PMP)®", PMI, "pmp", None, None),
     ("Security+ ce Certification", COMPTIA, "comptia-security-plus", "cybersecurity-analyst", "fundamentals"),
+    # "+" written out, and exam codes without brackets, as holders type them into profiles
+    ("CompTIA Security Plus", COMPTIA, "comptia-security-plus", "cybersecurity-analyst", "fundamentals"),
+    ("CompTIA A Plus Certification", COMPTIA, "comptia-a-plus", "systems-administrator", "networking"),
+    ("CompTIA Security+ SY0-701", COMPTIA, "comptia-security-plus", "cybersecurity-analyst", "fundamentals"),
+    ("AWS Certified Cloud Practitioner CLF-C02", AWS, "aws-ccp", "cloud-engineer", "aws"),
+    ("AZ-104 Microsoft Certified: Azure Administrator Associate", "https://learn.microsoft.com", "az-104", None, None),
 ]
 
 
@@ -188,6 +194,10 @@ def test_a_badge_titled_as_its_issuer_titles_it_counts_for_the_catalogued_creden
     ("Google Data Analytics Capstone", GOOGLE, None),
     ("Certified", COMPTIA, None),
     ("CE", COMPTIA, None),
+    ("CompTIA Security Plus", "https://www.udemy.com", None),               # written out, still CompTIA's name
+    ("CompTIA Security+ SY0-701 Practice Exam", COMPTIA, None),             # the code inside: a practice exam
+    ("CompTIA Server Plus", COMPTIA, "comptia-server-plus"),                # Server Plus is Server+, not Security+
+    ("SY0-701", COMPTIA, None),                                             # a code alone names nothing
 ])
 def test_a_near_miss_title_is_not_the_catalogued_credential(title, issuer, expected):
     inferred = SkillInference(builtin_offerings().values()).infer(cred(title, issuer=issuer).credential)

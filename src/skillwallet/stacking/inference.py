@@ -40,7 +40,9 @@ from skillwallet.skills.taxonomy import normalise_key
 # listed as "Google Data Analytics Certificate" (issuer "Grow with Google (Coursera)") as well as by its Coursera
 # name "... Professional Certificate". So: trademark signs, case, separators, the parenthetical, the words
 # "certification" / "certificate" / "certified" / "professional certificate" and a trailing "ce" are not part of
-# the name. "+" is ("Security+" is not "Security", nor "Server+").
+# the name. "+" is ("Security+" is not "Security", nor "Server+"), and holders write it out: "CompTIA Security
+# Plus", "A Plus" (one word before "plus" makes it the sign). An exam code written without brackets at either end
+# ("CompTIA Security+ SY0-701", "AZ-104 Microsoft Azure Administrator Associate") is a last way to read a name.
 _MARKS = str.maketrans({"®": " ", "™": " ", "℠": " ", "©": " ", "’": "'", "‘": "'", "“": " ", "”": " ",
                         '"': " ", "&": " and "})  # before NFKC, which spells "™" as "TM"
 _PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]](?!\w)\s*")  # "(SY0-701)", "[CLF-C02]"; "(ISC)²" is a word
@@ -51,6 +53,11 @@ _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "edu", "gov"}
 _TRAILING_CE = re.compile(r"(?<=\S)(?: ce)+$")
 _BRACKETS = re.compile(r"[()\[\]]")
 _SPACES = re.compile(r" {2,}")
+_PLUS_WORD = re.compile(r"(?<=[a-z0-9]) plus(?!\S)")
+# exam codes as keys write them ("sy0 701", "n10 009", "220 1101", "clf c02", "az 104", "ex200", "200 301"): letters
+# and digits with at least two digits, at the start or the end of the name; a code alone is no name
+_CODE = r"(?:[a-z]{1,3}\d?|\d{3}) ?[a-z]?\d{2,4}"
+_EDGE_CODE = re.compile(rf"^{_CODE} (?=\S)|(?<=\S) {_CODE}$")
 
 
 def _key(text: str) -> str:
@@ -64,7 +71,7 @@ def _bare_key(normalised: str) -> str:
 
 def _title_key(normalised: str) -> str:
     key = _SPACES.sub(" ", _QUALIFIERS.sub(" ", _bare_key(normalised))).strip()
-    return _TRAILING_CE.sub("", key)
+    return _PLUS_WORD.sub("+", _TRAILING_CE.sub("", key))
 
 
 @lru_cache(maxsize=8192)
@@ -84,6 +91,7 @@ def title_keys(title: str) -> tuple[str, ...]:
     keys = [_title_key(text)]
     if "(" in text or "[" in text:
         keys.append(_title_key(_PARENTHETICAL.sub(" ", text)))
+    keys.extend(_EDGE_CODE.sub("", k) for k in list(keys))
     return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
 
 
