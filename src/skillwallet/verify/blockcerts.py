@@ -18,13 +18,13 @@ is caught here. Step 3 needs the blockchain (the network, or a transaction docum
 a genuine Blockcerts certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the
 verdict says what was checked and what was not. A certificate using a context that is not shipped (the
 Open Badges 2.0 context of Blockcerts 2.x, whose published copy is not matched here) has its target hash
-``unknown``, never passed, and the reason names the context and how to supply it. The user may supply a copy they
-trust (``verify --document URL=FILE``, ``documents add URL FILE``): the hash is then computed with it, through the
-same loader and rules as every other credential (:func:`skillwallet.verify.jsonld.user_contexts`, which the
-verifier activates with its document resolver), and the verdict says the context was theirs (check ``contexts``:
-"supplied by you", with the copy's SHA-256). Only the user supplies contexts: nothing in or beside the certificate
-does, so a context that makes a changed certificate hash like the issued one is the user's own choice, and even
-then the certificate is no more than ``unverifiable`` (the anchor is not checked offline).
+``unknown``, never passed, and the reason names the context and how to supply it. The user may supply a copy
+they trust (``verify --document URL=FILE``, ``documents add URL FILE``): the hash is then computed with it,
+through the loader and rules every credential gets (:func:`skillwallet.verify.jsonld.user_contexts`, which the
+verifier activates with its document resolver), and the verdict says the context was theirs (check
+``contexts``: "supplied by you", with the copy's SHA-256). Only the user supplies contexts, never the
+certificate or a file beside it: a context that makes a changed certificate hash like the issued one is the
+user's own choice, and even then the certificate is no more than ``unverifiable`` (the anchor is not checked).
 
 * Blockcerts 1.2: ``{"document": {...}, "receipt": {targetHash, merkleRoot, path, anchors}}`` (Chainpoint v2);
   the hash covers ``document`` as it is (cert-verifier-js hashes ``document``, its issuer signature included);
@@ -303,7 +303,8 @@ def target_hash_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | 
 
     FAIL when the document cannot be hashed the way its issuer hashed it (JSON-LD that does not process, or
     properties the contexts do not map, which the hash would not cover); UNKNOWN when a context it names is
-    neither shipped nor supplied by the user, or the canonicalisation is beyond the work any certificate needs.
+    neither shipped nor supplied by the user, or the canonicalisation is beyond the work any certificate
+    needs.
     """
     outcome, computed, why, _, _ = _target_hash(document, kind, proof)
     return outcome, computed, why
@@ -334,9 +335,11 @@ def _target_hash(
     except JsonLdError as exc:
         if isinstance(exc, UserContextError):  # the user gave a file for the context, but it is not one
             return UNKNOWN, None, str(exc), None, True
-        if exc.unknown_context:
-            return UNKNOWN, None, f"JSON-LD context not available offline: {exc.unknown_context}", exc.unknown_context, False
-        return FAIL, None, f"the certificate cannot be canonicalised: {exc}", None, user_context_loads() != loads
+        missing = exc.unknown_context
+        if missing:
+            return UNKNOWN, None, f"JSON-LD context not available offline: {missing}", missing, False
+        supplied = user_context_loads() != loads
+        return FAIL, None, f"the certificate cannot be canonicalised: {exc}", None, supplied
     supplied = user_context_loads() != loads
     computed = hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest()
     if canonical.dropped_terms or canonical.relative_iris:
@@ -345,7 +348,6 @@ def _target_hash(
         why = "fields the hash does not cover (not defined by the contexts, or relative IRIs): " + ", ".join(uncovered)
         return FAIL, computed, why, None, supplied
     return PASS, computed, "", None, supplied
-
 
 
 def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str, Any] | None) -> SignatureFinding:
@@ -399,8 +401,10 @@ def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str
     if missing:
         from skillwallet.verify.contexts import UnknownContextError
 
-        # the one wording every verifier uses for a missing context: its URL and the exact way to supply it
-        reasons.append(f"not checked: the certificate's own hash against its targetHash: {UnknownContextError(missing)}")
+        # the wording the other verifiers use for a missing context: its URL and the exact way to supply it
+        reasons.append(
+            f"not checked: the certificate's own hash against its targetHash: {UnknownContextError(missing)}"
+        )
     reasons.append(
         f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
         "key is the issuer's (needs the blockchain: the network or a supplied transaction document)"
