@@ -564,6 +564,7 @@ OTHER_TESTS = {
     "dcc-verifier-core/did-web-dcc-did-web-48de976.json",
     "dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json",
     "eudi-pid-issuer/eudi_pid_issuer_ut.pem",  # test_eudi_x5c.py
+    "blockcerts/openbadges-v2-context.json",  # test_blockcerts_2_supplied_context.py: a context, not a credential
 }
 
 

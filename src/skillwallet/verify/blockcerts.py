@@ -18,7 +18,13 @@ is caught here. Step 3 needs the blockchain (the network, or a transaction docum
 a genuine Blockcerts certificate is ``unverifiable`` offline, never ``verified`` and never ``unsigned``, and the
 verdict says what was checked and what was not. A certificate using a context that is not shipped (the
 Open Badges 2.0 context of Blockcerts 2.x, whose published copy is not matched here) has its target hash
-``unknown``, never passed.
+``unknown``, never passed, and the reason names the context and how to supply it. The user may supply a copy
+they trust (``verify --document URL=FILE``, ``documents add URL FILE``): the hash is then computed with it,
+through the loader and rules every credential gets (:func:`skillwallet.verify.jsonld.user_contexts`, which the
+verifier activates with its document resolver), and the verdict says the context was theirs (check
+``contexts``: "supplied by you", with the copy's SHA-256). Only the user supplies contexts, never the
+certificate or a file beside it: a context that makes a changed certificate hash like the issued one is the
+user's own choice, and even then the certificate is no more than ``unverifiable`` (the anchor is not checked).
 
 * Blockcerts 1.2: ``{"document": {...}, "receipt": {targetHash, merkleRoot, path, anchors}}`` (Chainpoint v2);
   the hash covers ``document`` as it is (cert-verifier-js hashes ``document``, its issuer signature included);
@@ -297,9 +303,19 @@ def target_hash_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | 
 
     FAIL when the document cannot be hashed the way its issuer hashed it (JSON-LD that does not process, or
     properties the contexts do not map, which the hash would not cover); UNKNOWN when a context it names is
-    not available offline or the canonicalisation is beyond the work any certificate needs.
+    neither shipped nor supplied by the user, or the canonicalisation is beyond the work any certificate
+    needs.
     """
-    from skillwallet.verify.jsonld import JsonLdError, canonicalize
+    outcome, computed, why, _, _ = _target_hash(document, kind, proof)
+    return outcome, computed, why
+
+
+def _target_hash(
+    document: dict[str, Any], kind: str, proof: dict[str, Any] | None
+) -> tuple[str, str | None, str, str | None, bool]:
+    """:func:`target_hash_of`, plus the context URL that was missing (or None) and whether a context the user
+    supplied was read (the JSON-LD loader counts every one it serves)."""
+    from skillwallet.verify.jsonld import JsonLdError, UserContextError, canonicalize, user_context_loads
     from skillwallet.verify.rdfc import CanonicalisationTooComplex
 
     if kind == V3 and proof is None:
@@ -308,23 +324,30 @@ def target_hash_of(document: dict[str, Any], kind: str, proof: dict[str, Any] | 
     try:
         unsigned = unsigned_document(document, kind, proof)
     except ValueError as exc:
-        return FAIL, None, str(exc)
+        return FAIL, None, str(exc), None, False
     if not isinstance(unsigned, dict):
-        return FAIL, None, "the certificate to hash is not a JSON object"
+        return FAIL, None, "the certificate to hash is not a JSON object", None, False
+    loads = user_context_loads()
     try:
         canonical = canonicalize(unsigned)
     except CanonicalisationTooComplex as exc:
-        return UNKNOWN, None, f"the certificate is too complex to canonicalise ({exc})"
+        return UNKNOWN, None, f"the certificate is too complex to canonicalise ({exc})", None, False
     except JsonLdError as exc:
-        if exc.unknown_context:
-            return UNKNOWN, None, f"JSON-LD context not available offline: {exc.unknown_context}"
-        return FAIL, None, f"the certificate cannot be canonicalised: {exc}"
+        if isinstance(exc, UserContextError):  # the user gave a file for the context, but it is not one
+            return UNKNOWN, None, str(exc), None, True
+        missing = exc.unknown_context
+        if missing:
+            return UNKNOWN, None, f"JSON-LD context not available offline: {missing}", missing, False
+        supplied = user_context_loads() != loads
+        return FAIL, None, f"the certificate cannot be canonicalised: {exc}", None, supplied
+    supplied = user_context_loads() != loads
+    computed = hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest()
     if canonical.dropped_terms or canonical.relative_iris:
         # cert-verifier-js refuses "unmapped fields"; a value the canonical form drops is not covered by the hash
         uncovered = (canonical.dropped_terms + canonical.relative_iris)[:4]
         why = "fields the hash does not cover (not defined by the contexts, or relative IRIs): " + ", ".join(uncovered)
-        return FAIL, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), why
-    return PASS, hashlib.sha256(canonical.nquads.encode("utf-8")).hexdigest(), ""
+        return FAIL, computed, why, None, supplied
+    return PASS, computed, "", None, supplied
 
 
 def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str, Any] | None) -> SignatureFinding:
@@ -345,12 +368,14 @@ def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str
         details["checks"] = {"merkle_path": FAIL}
         reason = f"{name}: the Merkle proof path does not lead from targetHash {target[:16]}... to merkleRoot {root[:16]}..."
         return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details)
-    outcome, computed, why = target_hash_of(document, kind, proof)
+    outcome, computed, why, missing, supplied = _target_hash(document, kind, proof)
     if computed is not None and computed != target.lower():  # the first thing to say of a changed certificate
         outcome, why = FAIL, (
             f"the certificate's hash {computed[:16]}... is not the targetHash {target[:16]}... of its proof: "
             "the content is not what was issued with this proof"
         )
+        if supplied:  # with the user's copy of a context: that copy may be why (the verdict names it)
+            why += " (read with a JSON-LD context supplied by you)"
     details.update(target_hash=target, merkle_root=root, anchors=_anchor_text(receipt.get("anchors")))
     if computed:
         details["computed_hash"] = computed
@@ -358,16 +383,32 @@ def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str
     if outcome == FAIL:
         return SignatureFinding(FAIL, UNRESOLVED, [f"{name}: target hash check failed: {why}"], details=details)
     chains = _chains(receipt.get("anchors"))
-    if outcome == PASS:
+    if outcome == PASS and supplied:
+        # never silent: the hash covers the statements the user's copy of a context gives (the verdict's
+        # "contexts" check and reasons name the copy and its SHA-256)
+        checked = (
+            f"{name}: Merkle path checked, target hash checked with a JSON-LD context supplied by you, "
+            f"anchor on {chains} not checked offline"
+        )
+    elif outcome == PASS:
         checked = f"{name}: Merkle path checked, target hash checked, anchor on {chains} not checked offline"
     else:
         checked = f"{name}: Merkle path checked, target hash not checked ({why}), anchor on {chains} not checked offline"
     reasons = [
         checked,
         f"checked offline: the Merkle proof path from targetHash up to merkleRoot ({len(path)} step(s))",
-        f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
-        "key is the issuer's (needs the blockchain: the network or a supplied transaction document)",
     ]
+    if missing:
+        from skillwallet.verify.contexts import UnknownContextError
+
+        # the wording the other verifiers use for a missing context: its URL and the exact way to supply it
+        reasons.append(
+            f"not checked: the certificate's own hash against its targetHash: {UnknownContextError(missing)}"
+        )
+    reasons.append(
+        f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
+        "key is the issuer's (needs the blockchain: the network or a supplied transaction document)"
+    )
     return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
 
 
