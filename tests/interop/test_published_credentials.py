@@ -455,6 +455,27 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "expiry": "pass"},
         reason="cannot resolve the issuer key",
     ),
+    # --- Bundesdruckerei demo PID issuer (SPRIND Funke), via credo-ts: an SD-JWT VC signed under an x5c chain
+    "bdr-funke-pid": Expected(
+        ["bdr-funke-pid/pid-issued.sd-jwt"],
+        {
+            "format": "sd-jwt",
+            "media_type": "application/sd-jwt",
+            "title": "pid",  # nothing names it but the vct urn:eu.europa.ec.eudi:pid:1
+            "issuer.id": "https://demo.pid-issuer.bundesdruckerei.de/c",
+            "issued": "2024-06-04T10:50:04Z",  # iat 1717498204
+            "expires": "2024-06-18T10:50:04Z",  # exp 1718707804
+            "recipient": "ERIKA MUSTERMANN",  # disclosed given_name + family_name
+            "extra.disclosures": 17,
+            "extra.key_binding": False,
+            "extra.vct": "urn:eu.europa.ec.eudi:pid:1",
+        },
+        # Its signing certificate expired on 2025-07-05: at AS_OF the chain no longer validates, anchor or not.
+        # Inside the windows and with the published root it is verified (test_bdr_pid_x5c.py).
+        "invalid",
+        {"signature": "fail", "expiry": "fail"},
+        reason="does not validate: cert is not valid at validation time",
+    ),
     # --- 1EdTech Open Badges 2.0 examples page (ob_v2p0/examples)
     "ob2-hosted-with-badgeclass-and-issuer": Expected(
         ["1edtech-ob2/assertion-hosted.json", "1edtech-ob2/badgeclass.json", "1edtech-ob2/issuer.json"],
@@ -564,6 +585,7 @@ OTHER_TESTS = {
     "dcc-verifier-core/did-web-dcc-did-web-48de976.json",
     "dcc-verifier-core/status-e5WK8CbZ1GjycuPombrj.json",
     "eudi-pid-issuer/eudi_pid_issuer_ut.pem",  # test_eudi_x5c.py
+    "bdr-funke-pid/bdr-pid-issuer-root.pem",  # test_bdr_pid_x5c.py
 }
 
 
