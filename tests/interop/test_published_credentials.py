@@ -474,7 +474,8 @@ EXPECTATIONS: dict[str, Expected] = {
         # Inside the windows and with the published root it is verified (test_bdr_pid_x5c.py).
         "invalid",
         {"signature": "fail", "expiry": "fail"},
-        reason="does not validate: cert is not valid at validation time",
+        reason="does not validate: the certificate CN=SPRIND Funke EUDI Wallet Prototype Issuer,OU=I,O=Bundesdruckerei "
+        "GmbH,C=DE is not valid at 2026-06-01 (valid 2024-05-31 to 2025-07-05)",
     ),
     # --- 1EdTech Open Badges 2.0 examples page (ob_v2p0/examples)
     "ob2-hosted-with-badgeclass-and-issuer": Expected(
