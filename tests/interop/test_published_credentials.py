@@ -47,6 +47,22 @@ class Expected:
     reason: str | None = None  # a substring one of the reasons must contain
     signed: bool = True  # whether a tampered copy is tested
     added: int = 1  # credentials `add` stores (a CLR brings its nested credentials)
+    # CA certificates the publisher's wallet trusts for this issuer, given with --trust-anchor to add and verify
+    anchors: list[str] = field(default_factory=list)
+    # the last day the import verdict (judged today, not at AS_OF) is still `verdict`: the day the x5c signing
+    # certificate expires; after it the chain no longer validates and the import verdict is "invalid"
+    certificate_until: str | None = None
+
+    def anchor_options(self) -> list[str]:
+        return [f"--trust-anchor={fixture(a)}" for a in self.anchors]
+
+    def import_verdict(self) -> str:
+        from datetime import date, datetime, timezone
+
+        today = datetime.now(timezone.utc).date()
+        if self.certificate_until and today > date.fromisoformat(self.certificate_until):
+            return "invalid"
+        return self.verdict
 
 
 EXPECTATIONS: dict[str, Expected] = {
@@ -455,6 +471,52 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown", "expiry": "pass"},
         reason="cannot resolve the issuer key",
     ),
+    # --- A PID issued by Procivis One under the EUDI reference "PID Issuer CA - UT 02" (procivis/one-core tests),
+    # with that CA as the EUDI reference wallet publishes it
+    "procivis-eudi-pid": Expected(
+        ["procivis-eudi-pid/pid-issued.sd-jwt"],
+        {
+            "format": "sd-jwt",
+            "media_type": "application/sd-jwt",
+            "title": "pid",  # nothing names it but the vct urn:eudi:pid:1
+            "issuer.id": "https://core.dev.procivis-one.com/ssi/openid4vci/draft-13/28aee069-48c0-4ff9-9ce9-75601aec826d",
+            "issued": "2025-09-11T07:55:21Z",  # iat 1757577321
+            "expires": "2027-09-11T07:55:21Z",  # exp 1820649321
+            "recipient": "did:key:zDnaebvyVpwG3R7Qj1znrVy9rtsi6N8TgjWPKZhyBda2qv58w",  # sub
+            "extra.disclosures": 11,  # three of them nationalities array elements, one inside place_of_birth
+            "extra.key_binding": False,
+            "extra.vct": "urn:eudi:pid:1",
+        },
+        "verified",
+        # the Token Status List it names is not available offline
+        {"signature": "pass", "issuer_binding": "pass", "expiry": "pass", "status": "unknown"},
+        reason="validates up to the trust anchor C=UT,O=EUDI Wallet Reference Implementation,CN=PID Issuer CA - UT 02",
+        anchors=["procivis-eudi-pid/pidissuerca02_ut.pem"],
+        certificate_until="2027-07-22",  # the leaf "Procivis AG": 2025-07-22 to 2027-07-22
+    ),
+    # --- Bundesdruckerei demo PID issuer (SPRIND Funke), via credo-ts: an SD-JWT VC signed under an x5c chain
+    "bdr-funke-pid": Expected(
+        ["bdr-funke-pid/pid-issued.sd-jwt"],
+        {
+            "format": "sd-jwt",
+            "media_type": "application/sd-jwt",
+            "title": "pid",  # nothing names it but the vct urn:eu.europa.ec.eudi:pid:1
+            "issuer.id": "https://demo.pid-issuer.bundesdruckerei.de/c",
+            "issued": "2024-06-04T10:50:04Z",  # iat 1717498204
+            "expires": "2024-06-18T10:50:04Z",  # exp 1718707804
+            "recipient": "ERIKA MUSTERMANN",  # disclosed given_name + family_name
+            "extra.disclosures": 17,
+            "extra.key_binding": False,
+            "extra.vct": "urn:eu.europa.ec.eudi:pid:1",
+        },
+        # Its signing certificate expired on 2025-07-05: at AS_OF the chain no longer validates, anchor or not.
+        # Inside the windows it is verified (test_published_x5c_pids.py).
+        "invalid",
+        {"signature": "fail", "expiry": "fail"},
+        reason="does not validate: the certificate CN=SPRIND Funke EUDI Wallet Prototype Issuer,OU=I,O=Bundesdruckerei "
+        "GmbH,C=DE is not valid at 2026-06-01 (valid 2024-05-31 to 2025-07-05)",
+        anchors=["bdr-funke-pid/bdr-pid-issuer-root.pem"],
+    ),
     # --- 1EdTech Open Badges 2.0 examples page (ob_v2p0/examples)
     "ob2-hosted-with-badgeclass-and-issuer": Expected(
         ["1edtech-ob2/assertion-hosted.json", "1edtech-ob2/badgeclass.json", "1edtech-ob2/issuer.json"],
@@ -630,7 +692,7 @@ def cases(names) -> list:
 @pytest.mark.parametrize("name", list(EXPECTATIONS))
 def test_add_stores_the_normalised_view(name, wallet_home, passphrase, capsys) -> None:
     expected = EXPECTATIONS[name]
-    code = run(["add", "--json", "--offline", *(str(fixture(f)) for f in expected.files)])
+    code = run(["add", "--json", "--offline", *expected.anchor_options(), *(str(fixture(f)) for f in expected.files)])
     out = capsys.readouterr()
     report = json.loads(out.out)
     assert code == ExitCode.OK, out.err
@@ -652,7 +714,7 @@ def test_add_stores_the_normalised_view(name, wallet_home, passphrase, capsys) -
             assert as_text(attribute(credential, key)) == value, (key, attribute(credential, key))
     # the verdict kept at import is the offline verdict (the dates are those of today, not AS_OF)
     if name not in VERIFIER_XFAIL:
-        assert stored.verdict.verdict == expected.verdict, stored.verdict.reasons
+        assert stored.verdict.verdict == expected.import_verdict(), stored.verdict.reasons
 
 
 @pytest.mark.parametrize("name", cases(EXPECTATIONS))
@@ -660,7 +722,7 @@ def test_verify_offline_gives_the_right_verdict(name, capsys) -> None:
     expected = EXPECTATIONS[name]
     # supporting documents that state their own URL (OB 2.0) are supplied under it; OB 1.0 ones state none
     supporting = [f"--document={doc_url(f)}={fixture(f)}" for f in expected.files[1:] if doc_url(f)]
-    code, result = verify_file(capsys, fixture(expected.files[0]), *supporting)
+    code, result = verify_file(capsys, fixture(expected.files[0]), *supporting, *expected.anchor_options())
     assert_verdict(result, expected)
     in_force_and_verified = result["verdict"] == "verified" and result["in_force"] and result["checks"]["status"] != "unknown"
     assert (code == ExitCode.OK) == in_force_and_verified
@@ -712,7 +774,7 @@ def test_a_tampered_copy_is_never_verified(name, tmp_path, capsys) -> None:
     forged = tmp_path / original.name
     forged.write_bytes(tampered(original.read_bytes()))
     assert forged.read_bytes() != original.read_bytes()
-    code, result = verify_file(capsys, forged)
+    code, result = verify_file(capsys, forged, *expected.anchor_options())
     assert result["verdict"] != "verified", result
     assert code != ExitCode.OK
     if expected.checks.get("signature") == "pass":
@@ -734,7 +796,7 @@ def test_published_files_that_are_not_credentials_are_refused_with_a_reason(name
 
 
 def test_every_fixture_is_listed_in_sources_and_covered_by_a_test() -> None:
-    covered = {f for e in EXPECTATIONS.values() for f in e.files} | set(REJECTED) | OTHER_TESTS
+    covered = {f for e in EXPECTATIONS.values() for f in [*e.files, *e.anchors]} | set(REJECTED) | OTHER_TESTS
     on_disk = {
         str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*") if p.is_file() and p.name != "SOURCES.md"
     }

@@ -119,7 +119,10 @@ def test_a_leaf_expired_at_the_as_of_date_is_invalid(tmp_path, capsys) -> None:
     root = write(tmp_path, "root.pem", chain.root_pem())
     _, result = verify(capsys, token, root)
     assert result["verdict"] == "invalid", result
-    assert any("not valid at validation time" in r for r in result["reasons"]), result["reasons"]
+    assert any(
+        "does not validate: the certificate CN=Test PID Issuer,O=Test PID Provider,C=EU is not valid at 2026-06-01 "
+        "(valid 2025-01-01 to 2026-01-01)" in r for r in result["reasons"]
+    ), result["reasons"]
 
 
 def test_a_payload_changed_after_signing_is_invalid(genuine, tmp_path, capsys) -> None:

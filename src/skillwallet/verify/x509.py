@@ -142,6 +142,18 @@ def _verify(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list
     return list(verified.chain), ""
 
 
+def _out_of_validity(chain: list[Any], as_of: datetime) -> str | None:
+    """The first certificate of ``chain`` not valid at ``as_of``, with its validity period; None if all are."""
+    for certificate in chain:
+        start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+        if not (start <= as_of <= end):
+            return (
+                f"the certificate {subject_of(certificate)} is not valid at {as_of.date().isoformat()} "
+                f"(valid {start.date().isoformat()} to {end.date().isoformat()})"
+            )
+    return None
+
+
 def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
     """Validate ``chain`` (leaf first) at ``as_of`` against the user's ``anchors`` (see the module docstring)."""
     from skillwallet.verify.base import FAIL, PASS, UNKNOWN
@@ -151,15 +163,15 @@ def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime
     if len(chain) > 1:
         path, problem = _verify([chain[-1]], chain[:-1] if len(chain) > 1 else chain, as_of)
         if path is None:
+            # A certificate outside its validity period is the usual cause (RFC 5280 §6.1.3 (a)(2)): name it and
+            # its dates rather than the library's wording; the chain fails either way.
+            problem = _out_of_validity(chain, as_of) or problem
             return ChainResult(FAIL, f"the certificate chain of {subject} does not validate: {problem}", leaf, subject)
     else:
         # One certificate: it can only be checked against an anchor. Its own validity window still counts.
-        start, end = leaf.not_valid_before_utc, leaf.not_valid_after_utc
-        if not (start <= as_of <= end):
-            return ChainResult(
-                FAIL, f"the certificate {subject} is not valid at {as_of.date().isoformat()} "
-                f"(valid {start.date().isoformat()} to {end.date().isoformat()})", leaf, subject,
-            )
+        expired = _out_of_validity(chain, as_of)
+        if expired:
+            return ChainResult(FAIL, expired, leaf, subject)
     if not anchors:
         return ChainResult(
             UNKNOWN,
