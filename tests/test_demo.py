@@ -22,3 +22,8 @@ def test_demo_runs_end_to_end_and_writes_every_export(tmp_path, capsys):
     assert "demo: done" in printed
     # The throwaway wallet is gone: nothing but the exports is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-out", "home", "tmp"]
+    # `make demo` again: it replaces its own earlier exports instead of stopping at the first one
+    first = (out / "presentation.json").read_bytes()
+    run_demo(out)
+    assert "demo: done" in capsys.readouterr().out
+    assert (out / "presentation.json").read_bytes() != first  # a fresh holder key and proof

@@ -2,7 +2,7 @@
 
 Runs the real command line in subprocesses, as a user would type it, and prints each command before
 its output. The wallet lives in a temporary folder that is deleted afterwards; the exports are written to
-``demo-out/`` in the current folder so that they can be opened.
+``demo-out/`` in the current folder so that they can be opened, replacing those of an earlier run (``--force``).
 """
 
 from __future__ import annotations
@@ -88,19 +88,19 @@ def run_demo(out_dir: Path) -> None:
             _run(["stack", "--goal", "data-scientist", "--next", "--hours-per-week", "6"], env)
             _run(["skills"], env)
             _run(["expiring", "--within", "365d"], env)
-            _run(["export", "--resume", "--goal", "data-analyst", "-o", str(out_dir / "resume.pdf")], env)
+            _run(["export", "--resume", "--goal", "data-analyst", "-o", str(out_dir / "resume.pdf"), "--force"], env)
             # the employer's side: the resume checked against the signed proof it carries, with a report to file
-            _run(["verify", "--offline", str(out_dir / "resume.pdf"), "--report", str(out_dir / "verification-report.html")],
+            _run(["verify", "--offline", str(out_dir / "resume.pdf"), "--report", str(out_dir / "verification-report.html"), "--force"],
                  env, ok=(0, 13))
-            _run(["export", "--resume", "-o", str(out_dir / "resume.html")], env)
-            _run(["export", "--resume", "-o", str(out_dir / "resume.md")], env)
+            _run(["export", "--resume", "-o", str(out_dir / "resume.html"), "--force"], env)
+            _run(["export", "--resume", "-o", str(out_dir / "resume.md"), "--force"], env)
             _run(["export", "--presentation", "--goal", "data-analyst", "--challenge", "demo-challenge",
-                  "--domain", "jobs.example", "-o", str(out_dir / "presentation.json")], env)
+                  "--domain", "jobs.example", "-o", str(out_dir / "presentation.json"), "--force"], env)
             _run(["verify", "--offline", "--challenge", "demo-challenge", "--domain", "jobs.example",
                   str(out_dir / "presentation.json")], env, ok=(0, 13))
-            _run(["export", "--json-resume", "-o", str(out_dir / "resume.json")], env)
-            _run(["export", "--calendar", "-o", str(out_dir / "renewals.ics")], env)
-            _run(["export", "--qr", credential_id_of(env, "Python Fundamentals"), "-o", str(out_dir / "python-fundamentals-qr.png")], env)
+            _run(["export", "--json-resume", "-o", str(out_dir / "resume.json"), "--force"], env)
+            _run(["export", "--calendar", "-o", str(out_dir / "renewals.ics"), "--force"], env)
+            _run(["export", "--qr", credential_id_of(env, "Python Fundamentals"), "-o", str(out_dir / "python-fundamentals-qr.png"), "--force"], env)
         print(f"\ndemo: done. Outputs in {out_dir}; the throwaway wallet was removed.")
     finally:
         shutil.rmtree(home, ignore_errors=True)

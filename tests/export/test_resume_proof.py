@@ -234,6 +234,23 @@ def test_report_needs_an_html_or_pdf_name(resume_wallet, tmp_path, capsys) -> No
     assert not (tmp_path / "report.txt").exists()
 
 
+def test_a_report_never_replaces_an_existing_file_unless_forced(resume_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    resume = target.read_bytes()
+    # the easiest slip: naming the resume being checked as the report
+    code, out, err = _cli(capsys, "verify", str(target), "--report", str(target))
+    assert code == ExitCode.EXISTS and err.startswith("error: ") and "exists; nothing written" in err
+    assert "--force" in err and "Traceback" not in err and out == ""
+    assert target.read_bytes() == resume
+    kept = tmp_path / "report.html"
+    kept.write_text("the holder's own notes")
+    assert _cli(capsys, "verify", str(target), "--report", str(kept))[0] == ExitCode.EXISTS
+    assert kept.read_text() == "the holder's own notes"
+    assert _cli(capsys, "verify", str(target), "--report", str(kept), "--force")[0] == 0
+    assert "<html" in kept.read_text().lower()
+
+
 def test_every_qr_code_decodes_to_what_its_caption_says(resume_wallet, tmp_path, capsys) -> None:
     from skillwallet.formats.inputs import decode_qr_image
     from skillwallet.formats.sw1 import decode_qr_payload

@@ -240,6 +240,7 @@ def verify_command(
     report: Optional[str] = typer.Option(
         None, "--report", metavar="FILE", help="Also write a verification report to file: .html or .pdf."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the --report FILE if it exists."),
 ) -> None:
     """Verify credentials: signatures, issuer keys, validity dates and revocation status.
 
@@ -266,6 +267,13 @@ def verify_command(
     if not targets and not all_:
         raise UsageError("nothing to verify", "give credential ids or files, or --all")
     report_kind = _report_kind(report) if report is not None else None
+    if report is not None and os.path.lexists(Path(report).expanduser()) and not force:
+        # as `export` does: a report never replaces a file silently (`--report resume.pdf` would destroy the
+        # resume being checked)
+        from skillwallet.errors import AlreadyExistsError
+
+        raise AlreadyExistsError(f"{report} exists; nothing written",
+                                 "add --force to overwrite it, or choose another --report FILE")
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])
