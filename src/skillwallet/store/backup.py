@@ -24,7 +24,7 @@ from skillwallet.errors import AlreadyExistsError, InvalidInputError, WalletCorr
 from skillwallet.store import crypto, fsutil
 from skillwallet.store.crypto import Secret
 from skillwallet.store.db import WALLET_FILE, wallet_path
-from skillwallet.store.keys import Header, Keys
+from skillwallet.store.keys import Header
 from skillwallet.store.wallet import Wallet
 
 MAGIC = b"SKILLWALLET-BACKUP\n\x01"
@@ -104,7 +104,7 @@ def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool 
     kept: Path | None = None
     try:
         _write_image(tmp, image)
-        check = Wallet._open_path(home, tmp, keys_from=lambda h: Keys(dek), check_rollback=False)
+        check = Wallet.open_file_with_key(home, tmp, dek)
         try:
             if check.header.wallet_id != _header.wallet_id:
                 raise WalletCorruptError(f"the backup {source} holds a different wallet than its header says")
@@ -136,7 +136,7 @@ def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool 
     from skillwallet.store import session as _session
 
     _session.end_sessions(home)
-    wallet = Wallet._open_path(home, current, keys_from=lambda h: Keys(dek), check_rollback=False)
+    wallet = Wallet.open_file_with_key(home, current, dek)
     wallet.trust_current()  # restore is the explicit rollback override
     return wallet, kept
 

@@ -236,6 +236,12 @@ class Wallet(CredentialQueries, LayoutMaintenance, KeyRotation, RollbackRecord, 
         )
 
     @classmethod
+    def open_file_with_key(cls, home: Path, path: Path, data_key: Secret) -> "Wallet":
+        """Open the wallet file ``path`` with its already unwrapped data key, without the rollback check: for a
+        restore, which checks a backup's image before it becomes the wallet and is itself the rollback override."""
+        return cls._open_path(home, path, keys_from=lambda header: Keys(data_key), check_rollback=False)
+
+    @classmethod
     def read_header(cls, path: Path) -> Header:
         """Read the header (no passphrase needed): for status and for the checks before unlocking."""
         conn = cls._connect_existing(path)
