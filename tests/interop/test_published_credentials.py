@@ -905,3 +905,18 @@ def test_two_published_edcs_with_one_id_are_not_taken_for_one_another(wallet_hom
     with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
         (stored,) = wallet.list_credentials()
     assert stored.credential.title == "Degree Certificate" and stored.credential.original == files[0].read_bytes()
+
+
+def test_the_corpus_benchmark_reports_the_published_edcs_as_their_own_family() -> None:
+    import importlib.util
+
+    from skillwallet.formats import parse_credential_bytes
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "interop.py"
+    spec = importlib.util.spec_from_file_location("interop_benchmark", path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    assert "edc" in benchmark.FAMILIES  # listed even when the corpus has no such file
+    for name in ("mynextid-edc/edc-mc-example.json", "mynextid-edc/edc-dc-example.json"):
+        (credential,) = parse_credential_bytes(fixture(name).read_bytes(), source=name)
+        assert benchmark.family_of(credential) == "edc"
