@@ -176,7 +176,8 @@ def test_an_edc_is_described_by_its_achievement_not_by_the_awarding_words_on_its
 
 @pytest.mark.parametrize(
     ("volume", "hours"),
-    [("PT60H", 60.0), ("PT1H30M", 1.5), ("PT90M", 1.5), ("P2D", None), ("P1DT2H", None), ("PT", None), ("60", None)],
+    [("PT60H", 60.0), ("PT1H30M", 1.5), ("PT90M", 1.5), ("P2D", None), ("P1DT2H", None), ("PT", None), ("60", None),
+     ("PT" + "9" * 400 + "H", None)],
 )
 def test_an_edc_volume_of_learning_is_read_in_hours_only_when_stated_in_time_units(volume, hours) -> None:
     # ELM volumeOfLearning is an xsd:duration; a day or a month of learning is no fixed number of hours
@@ -194,3 +195,20 @@ def test_an_edc_result_is_the_grade_of_its_one_assessment() -> None:
     # two assessments, two grades: neither is the achievement's own result
     assert parse_edc(achievement(provenBy=[assessment(1, "Pass"), assessment(2, "B")])).result is None
     assert parse_edc(achievement()).result is None
+
+
+@pytest.mark.parametrize(("point", "credits"), [("5", 5.0), ("7,5", 7.5), (6, 6.0), ("NaN", None), ("inf", None), ("1e999", None), ("five", None)])
+def test_an_edc_credit_point_is_a_finite_number_or_none(point, credits) -> None:
+    # NaN or an infinity of credits would meet any credits requirement and make `--json` output that is not JSON
+    framework = {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af", "type": "Concept",
+                 "prefLabel": {"en": "European Credit Transfer System"}}
+    credit = {"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": point, "framework": framework}
+    credential = parse_edc(achievement(specifiedBy=qualification(creditPoint=credit)))
+    assert credential.credits == credits
+    assert json.loads(json.dumps(credential.to_dict(), allow_nan=False))["credits"] == credits
+
+
+def test_an_edc_takes_the_first_credit_point_that_is_a_number() -> None:
+    points = [{"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": "NaN"},
+              {"id": "urn:epass:creditPoint:2", "type": "CreditPoint", "point": "3"}]
+    assert parse_edc(achievement(specifiedBy=qualification(creditPoint=points))).credits == 3.0

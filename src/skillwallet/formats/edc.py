@@ -23,10 +23,11 @@ there is exactly one.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
-from skillwallet.formats._common import fail
+from skillwallet.formats._common import fail, number_of
 from skillwallet.model import Credential, Issuer, Skill, parse_datetime
 from skillwallet.verify.shapes import is_jws_json, jws_json_parts  # noqa: F401 - shared with verification
 
@@ -149,9 +150,11 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
                     skills.append(Skill(name=name, framework="ESCO" if esco else None, code=esco, source="skill"))
             for point in _as_list(spec.get("creditPoint")):
                 if isinstance(point, dict) and credits is None:
-                    try:
-                        credits = float(str(point.get("point")).replace(",", "."))
-                    except ValueError:
+                    # ELM CreditPoint.point is a string ("5", "7,5" with a decimal comma); NaN and infinities
+                    # are no number of credits (and would make --json output that is not JSON)
+                    value = point.get("point")
+                    credits = number_of(value.replace(",", ".") if isinstance(value, str) else value)
+                    if credits is None:
                         continue
                     credit_unit = text_of((point.get("framework") or {}).get("prefLabel")) if isinstance(point.get("framework"), dict) else None
                     credit_unit = credit_unit or "credits"
@@ -210,7 +213,8 @@ def _learning_hours(claim: dict[str, Any]) -> float | None:
         if match is None:
             return None
         hours, minutes, seconds = (float(part.replace(",", ".")) if part else 0.0 for part in match.groups())
-        return hours + minutes / 60 + seconds / 3600
+        total = hours + minutes / 60 + seconds / 3600
+        return total if math.isfinite(total) else None  # a few hundred digits overflow to infinity
     return None
 
 
