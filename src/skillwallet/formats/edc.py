@@ -13,11 +13,12 @@ credit points with their framework (ECTS...). Language maps are read in English,
 The display title is often a generic word ("Microcredential", "Degree Certificate"): the titles of the learning
 achievements claimed (``hasClaim``) and of what specifies them (``specifiedBy``: the Qualification or learning
 achievement specification) are kept as the achievement's other names, so a pathway that names the qualification
-finds it. The description is the first claim's (what was achieved), else the display one: ELM's
-``displayParameter.description`` is text printed on the credential's face, which issuers fill with words such as
-"is awarded to". The hours are the ``volumeOfLearning`` (an ISO 8601 duration) of what specifies the first claim,
-read only when given in hours and minutes; the result is the grade of the claim's assessment (``provenBy``) when
-there is exactly one.
+finds it. The description is the first claim's (what was achieved), else the display one: the
+``displayParameter`` holds what is printed on the credential's face, and issuers fill its description with words
+such as "is awarded to" (MyNextID's profiles map their form's awarding statement there). The hours are the
+``volumeOfLearning`` (an ISO 8601 duration) of the first claim or what specifies it, read only when given in
+hours, minutes and seconds; the result is the grade of the claim's assessment (``provenBy``) when there is exactly
+one.
 """
 
 from __future__ import annotations
