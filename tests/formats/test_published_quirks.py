@@ -114,3 +114,101 @@ def test_hashed_recipient_with_non_ascii_characters_does_not_match_and_does_not_
     assert not identity_matches("sha256$ñandú€", hashed=True, salt="s", candidates=["ana@example.org"])
     good = hash_identity("ana@example.org", "s")
     assert identity_matches(good, hashed=True, salt="s", candidates=["Ana@Example.org"])
+
+
+# --- European Digital Credentials (MyNextID's published EDC examples, tests/interop/fixtures/mynextid-edc) -------
+
+
+def edc(claim: dict, display: dict | None = None) -> bytes:
+    document = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "http://data.europa.eu/snb/model/context/edc-ap"],
+        "id": "urn:credential:1",
+        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        "issuer": {"id": "urn:epass:org:1", "type": "Organisation", "legalName": {"en": "Issuer"}},
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "urn:epass:person:1", "type": "Person", "fullName": {"en": "John Doe"}, "hasClaim": claim},
+    }
+    if display is not None:
+        document["displayParameter"] = {"id": "urn:epass:displayParameter:1", "type": "DisplayParameter", **display}
+    return json.dumps(document).encode()
+
+
+def parse_edc(claim: dict, display: dict | None = None):
+    (credential,) = parse_credential_bytes(edc(claim, display), source="edc.json")
+    assert credential.format == "edc"
+    return credential
+
+
+def achievement(**fields) -> dict:
+    return {"id": "urn:epass:learningAchievement:1", "type": "LearningAchievement", "title": {"en": "Title of the Qualification"}, **fields}
+
+
+def qualification(**fields) -> dict:
+    return {"id": "urn:epass:qualification:1", "type": "Qualification", **fields}
+
+
+def test_an_edc_with_a_generic_display_title_keeps_the_achievements_title_as_another_name() -> None:
+    # The display title is the kind of document ("Degree Certificate"); a pathway names the qualification.
+    credential = parse_edc(
+        achievement(title={"en": "Master of Science"}, specifiedBy=qualification(title={"en": "Master of Science (ETH)"})),
+        {"title": {"en": "Degree Certificate"}},
+    )
+    assert credential.title == "Degree Certificate"
+    assert credential.achievement_aliases == ["Master of Science", "Master of Science (ETH)"]
+
+
+def test_an_edc_titled_by_its_achievement_repeats_no_name() -> None:
+    credential = parse_edc(achievement(specifiedBy=qualification(title={"en": "Title of the Qualification"})))
+    assert credential.title == "Title of the Qualification"
+    assert credential.achievement_aliases == []
+
+
+def test_an_edc_is_described_by_its_achievement_not_by_the_awarding_words_on_its_face() -> None:
+    # MyNextID's mapping puts the form's awardingStatement ("is awarded to") in displayParameter.description.
+    credential = parse_edc(
+        achievement(description={"en": "For the completion of the short course on Developmental Psychology I."}),
+        {"title": {"en": "Microcredential"}, "description": {"en": "is awarded to"}},
+    )
+    assert credential.description == "For the completion of the short course on Developmental Psychology I."
+    without = parse_edc(achievement(), {"title": {"en": "Microcredential"}, "description": {"en": "is awarded to"}})
+    assert without.description == "is awarded to"  # nothing else describes it: the display text is all there is
+
+
+@pytest.mark.parametrize(
+    ("volume", "hours"),
+    [("PT60H", 60.0), ("PT1H30M", 1.5), ("PT90M", 1.5), ("P2D", None), ("P1DT2H", None), ("PT", None), ("60", None),
+     ("PT" + "9" * 400 + "H", None)],
+)
+def test_an_edc_volume_of_learning_is_read_in_hours_only_when_stated_in_time_units(volume, hours) -> None:
+    # ELM volumeOfLearning is an xsd:duration; a day or a month of learning is no fixed number of hours
+    credential = parse_edc(achievement(specifiedBy=qualification(volumeOfLearning=volume)))
+    assert credential.hours == hours
+
+
+def test_an_edc_result_is_the_grade_of_its_one_assessment() -> None:
+    def assessment(n: int, grade: str) -> dict:
+        note = {"id": f"urn:epass:note:{n}", "type": "Note", "noteLiteral": {"en": grade}}
+        return {"id": f"urn:epass:learningAssessment:{n}", "type": "LearningAssessment", "title": {"en": "Exam"}, "grade": note}
+
+    assert parse_edc(achievement(provenBy=assessment(1, "Pass"))).result == "Pass"
+    assert parse_edc(achievement(provenBy=[assessment(1, "Pass")])).result == "Pass"
+    # two assessments, two grades: neither is the achievement's own result
+    assert parse_edc(achievement(provenBy=[assessment(1, "Pass"), assessment(2, "B")])).result is None
+    assert parse_edc(achievement()).result is None
+
+
+@pytest.mark.parametrize(("point", "credits"), [("5", 5.0), ("7,5", 7.5), (6, 6.0), ("NaN", None), ("inf", None), ("1e999", None), ("five", None)])
+def test_an_edc_credit_point_is_a_finite_number_or_none(point, credits) -> None:
+    # NaN or an infinity of credits would meet any credits requirement and make `--json` output that is not JSON
+    framework = {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af", "type": "Concept",
+                 "prefLabel": {"en": "European Credit Transfer System"}}
+    credit = {"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": point, "framework": framework}
+    credential = parse_edc(achievement(specifiedBy=qualification(creditPoint=credit)))
+    assert credential.credits == credits
+    assert json.loads(json.dumps(credential.to_dict(), allow_nan=False))["credits"] == credits
+
+
+def test_an_edc_takes_the_first_credit_point_that_is_a_number() -> None:
+    points = [{"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": "NaN"},
+              {"id": "urn:epass:creditPoint:2", "type": "CreditPoint", "point": "3"}]
+    assert parse_edc(achievement(specifiedBy=qualification(creditPoint=points))).credits == 3.0

@@ -601,6 +601,61 @@ EXPECTATIONS: dict[str, Expected] = {
         {"signature": "unknown"},
         reason="https://example.org/robotics-badge.json is needed but not available offline",
     ),
+    # --- European Digital Credentials (ELM as a W3C VC) from MyNextID's credential definitions: unsigned examples
+    "mynextid-edc-microcredential": Expected(
+        ["mynextid-edc/edc-mc-example.json"],
+        {
+            "format": "edc",
+            "title": "Microcredential",  # displayParameter.title
+            "achievement_aliases": ["Title of the Qualification"],  # hasClaim.title = specifiedBy.title
+            # hasClaim.description; displayParameter.description is the awarding statement "is awarded to"
+            "description": (
+                "For the completion of the short course on Developmental Psychology I., at the Department of "
+                "Psychology, Faculty of Social Sciences, Lalaland University, on the 5th May 2025."
+            ),
+            "credential_id": "urn:credential:00000000-0000-4000-8000-000000000001",
+            "issuer.id": "urn:epass:org:8f1c2a4e-0000-4000-8000-00000000a001",
+            "issuer.name": "Example Credential Services d.o.o.",  # legalName
+            "issuer.url": "https://issuer.example.com",  # homepage.contentURL
+            "issued": "2026-01-01T00:00:00Z",
+            "valid_from": "2026-01-01T00:00:00Z",
+            "expires": "2031-01-01T00:00:00Z",  # expirationDate
+            "recipient": "John Doe",  # fullName
+            "skills": [],  # no learningOutcome
+            "credits": 5.0,  # specifiedBy.creditPoint.point "5"
+            "extra.credit_unit": "European Credit Transfer System",  # the framework's prefLabel
+            "hours": 60.0,  # specifiedBy.volumeOfLearning PT60H
+            "result": "Pass",  # provenBy (one LearningAssessment) grade
+            "extra.family": "edc",
+        },
+        "unsigned",  # no proof and no JAdES seal
+        {"signature": "na", "not_before": "pass", "expiry": "pass"},
+        reason="no proof",
+        signed=False,
+    ),
+    "mynextid-edc-degree-certificate": Expected(
+        ["mynextid-edc/edc-dc-example.json"],
+        {
+            "format": "edc",
+            "title": "Degree Certificate",  # displayParameter.title
+            "achievement_aliases": ["Master of science eth in electrical engineering and information technology"],
+            "description": None,  # neither the claim nor displayParameter has one
+            "credential_id": "urn:credential:00000000-0000-4000-8000-000000000001",  # the same id as the microcredential
+            "issuer.id": "urn:epass:org:8f1c2a4e-0000-4000-8000-00000000a001",
+            "issuer.name": "Example Credential Services d.o.o.",
+            "issued": "2026-01-01T00:00:00Z",
+            "expires": "2031-01-01T00:00:00Z",
+            "recipient": "John Doe",
+            "skills": [],
+            "credits": None,  # the Qualification states no creditPoint
+            "hours": None,
+            "result": None,
+        },
+        "unsigned",
+        {"signature": "na", "expiry": "pass"},
+        reason="no proof",
+        signed=False,
+    ),
 }
 
 # Published files skillwallet must refuse, with the reason it gives.
@@ -899,3 +954,31 @@ def test_did_web_credential_is_not_verified_once_its_key_is_rotated_out(capsys) 
     assert result["verdict"] == "invalid", result
     assert result["checks"]["signature"] != "pass"
     assert any("is not a verification method of did:web:digitalcredentials.github.io:dcc-did-web" in r for r in result["reasons"])
+
+
+def test_two_published_edcs_with_one_id_are_not_taken_for_one_another(wallet_home, passphrase, capsys) -> None:
+    # MyNextID's microcredential and degree certificate examples share urn:credential:00000000-...-000000000001:
+    # the second is a different document under a stored id, reported as a conflict, never stored over the first.
+    files = [fixture("mynextid-edc/edc-dc-example.json"), fixture("mynextid-edc/edc-mc-example.json")]
+    code = run(["add", "--json", "--offline", *map(str, files)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.PARTIAL  # one stored, one conflict in a batch (README "Exit codes")
+    assert [r["status"] for r in report["results"]] == ["added", "conflict"]
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        (stored,) = wallet.list_credentials()
+    assert stored.credential.title == "Degree Certificate" and stored.credential.original == files[0].read_bytes()
+
+
+def test_the_corpus_benchmark_reports_the_published_edcs_as_their_own_family() -> None:
+    import importlib.util
+
+    from skillwallet.formats import parse_credential_bytes
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "interop.py"
+    spec = importlib.util.spec_from_file_location("interop_benchmark", path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    assert "edc" in benchmark.FAMILIES  # listed even when the corpus has no such file
+    for name in ("mynextid-edc/edc-mc-example.json", "mynextid-edc/edc-dc-example.json"):
+        (credential,) = parse_credential_bytes(fixture(name).read_bytes(), source=name)
+        assert benchmark.family_of(credential) == "edc"

@@ -9,14 +9,26 @@ flattened form, whose protected header carries the sealing certificate chain in 
 What is shown: the title (``displayParameter.title``, else the credential's or its first claim's title), the
 issuer's ``legalName``, the dates, learning outcomes as skills (with their ESCO skill URI where given) and
 credit points with their framework (ECTS...). Language maps are read in English, else the first language.
+
+The display title is often a generic word ("Microcredential", "Degree Certificate"): the titles of the learning
+achievements claimed (``hasClaim``) and of what specifies them (``specifiedBy``: the Qualification or learning
+achievement specification) are kept as the achievement's other names, so a pathway that names the qualification
+finds it. The description is the first claim's (what was achieved), else the display one: the
+``displayParameter`` holds what is printed on the credential's face, and issuers fill its description with words
+such as "is awarded to" (MyNextID's profiles map their form's awarding statement there). The hours are the
+``volumeOfLearning`` (an ISO 8601 duration) of the first claim or what specifies it, read only when given in
+hours, minutes and seconds; the result is the grade of the claim's assessment (``provenBy``) when there is exactly
+one.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
-from skillwallet.formats._common import fail
+from skillwallet.formats._common import fail, number_of
 from skillwallet.model import Credential, Issuer, Skill, parse_datetime
 from skillwallet.verify.shapes import is_jws_json, jws_json_parts  # noqa: F401 - shared with verification
 
@@ -24,6 +36,9 @@ FORMAT_EDC = "edc"
 EDC_CONTEXT_MARK = "data.europa.eu/snb/model/context"
 EDC_TYPES = ("EuropeanDigitalCredential", "EuropassCredential")
 MAX_SKILLS = 200
+# ISO 8601 durations given in hours, minutes and seconds only (PT60H, PT1H30M): a day or a month of learning
+# is no fixed number of hours, so a volume given in those units is not turned into hours.
+HOURS_DURATION = re.compile(r"PT(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?")
 
 
 def is_edc_document(document: Any) -> bool:
@@ -136,9 +151,11 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
                     skills.append(Skill(name=name, framework="ESCO" if esco else None, code=esco, source="skill"))
             for point in _as_list(spec.get("creditPoint")):
                 if isinstance(point, dict) and credits is None:
-                    try:
-                        credits = float(str(point.get("point")).replace(",", "."))
-                    except ValueError:
+                    # ELM CreditPoint.point is a string ("5", "7,5" with a decimal comma); NaN and infinities
+                    # are no number of credits (and would make --json output that is not JSON)
+                    value = point.get("point")
+                    credits = number_of(value.replace(",", ".") if isinstance(value, str) else value)
+                    if credits is None:
                         continue
                     credit_unit = text_of((point.get("framework") or {}).get("prefLabel")) if isinstance(point.get("framework"), dict) else None
                     credit_unit = credit_unit or "credits"
@@ -155,7 +172,12 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
         media_type=media_type,
         credential_id=document.get("id") if isinstance(document.get("id"), str) else None,
         title=title,
-        description=text_of(display.get("description")) if display else text_of(document.get("description")),
+        achievement_aliases=_achievement_names(claims, title),
+        description=(
+            (text_of(claims[0].get("description")) if claims else None)
+            or text_of(display.get("description"))
+            or text_of(document.get("description"))
+        ),
         issuer=issuer,
         issued=issued or valid_from,
         valid_from=valid_from,
@@ -163,10 +185,48 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
         achievement_type="EuropeanDigitalCredential",
         skills=skills,
         credits=credits,
+        hours=_learning_hours(claims[0]) if claims else None,
+        result=_grade(claims[0]) if claims else None,
         recipient=recipient,
         types=types,
         extra={k: v for k, v in extra.items() if v is not None},
     )
+
+
+def _achievement_names(claims: list[dict[str, Any]], title: str | None) -> list[str]:
+    """The titles of the claimed learning achievements and of what specifies them, other than the title shown."""
+    names: list[str] = []
+    for claim in claims:
+        for named in [claim, *(s for s in _as_list(claim.get("specifiedBy")) if isinstance(s, dict))]:
+            name = text_of(named.get("title"))
+            if name and name != title and name not in names:
+                names.append(name)
+    return names
+
+
+def _learning_hours(claim: dict[str, Any]) -> float | None:
+    """ELM ``volumeOfLearning`` of the claim or of what specifies it, in hours, when stated in time units."""
+    for spec in [claim, *(s for s in _as_list(claim.get("specifiedBy")) if isinstance(s, dict))]:
+        volume = spec.get("volumeOfLearning")
+        if not isinstance(volume, str):
+            continue
+        match = HOURS_DURATION.fullmatch(volume.strip().upper())
+        if match is None:
+            return None
+        hours, minutes, seconds = (float(part.replace(",", ".")) if part else 0.0 for part in match.groups())
+        total = hours + minutes / 60 + seconds / 3600
+        return total if math.isfinite(total) else None  # a few hundred digits overflow to infinity
+    return None
+
+
+def _grade(claim: dict[str, Any]) -> str | None:
+    """The grade of the assessment that proves the claim (ELM ``provenBy`` LearningAssessment ``grade``, a Note),
+    when exactly one assessment is given: of several, none is the achievement's own result."""
+    assessments = [a for a in _as_list(claim.get("provenBy")) if isinstance(a, dict)]
+    if len(assessments) != 1:
+        return None
+    grade = assessments[0].get("grade")
+    return text_of(grade.get("noteLiteral")) if isinstance(grade, dict) else text_of(grade)
 
 
 def _homepage(agent: dict[str, Any]) -> str | None:
