@@ -105,6 +105,13 @@ def normalize_document_url(url: str) -> str:
     return text
 
 
+def is_fetchable(key: str) -> bool:
+    """Whether the resolver ever fetches the document at ``key`` (a normalised URL) when online: HTTPS only
+    (:meth:`DocumentResolver._download`); an http URL, a DID of another method than did:web or anything else can
+    only be supplied or kept."""
+    return key.startswith("https://")
+
+
 # A DNS name (or IPv4 address) with an optional port: what a did:web host may be (did:web spec §3.1).
 _DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DID_WEB_HOST = re.compile(rf"^{_DNS_LABEL}(?:\.{_DNS_LABEL})*(?::\d{{1,5}})?$")
@@ -310,6 +317,10 @@ class DocumentResolver:
     ) -> None:
         forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         self.offline = bool(offline or forced)
+        #: offline because SKILLWALLET_OFFLINE says so: ``--online`` cannot change that
+        self.forced_offline = forced
+        #: URLs needed while offline with no copy to hand, in order: what ``--online`` could fetch, if anything
+        self.missed_offline: list[str] = []
         self.supplied = {normalize_document_url(k): v for k, v in (supplied or {}).items()}
         self.wallet = wallet
         self.timeout = timeout
@@ -475,10 +486,12 @@ class DocumentResolver:
         if self.offline:
             if record is not None:
                 return record
+            self.missed_offline.append(key)
+            # --online is offered only for what a fetch could bring: an https URL (a did:web is one already)
+            online = "run again with --online to fetch it, " if is_fetchable(key) else ""
             raise DocumentUnavailableError(
                 f"{key} is needed but not available offline",
-                f"run again with --online to fetch it, give a copy with --document {key}=FILE, or keep one with "
-                f"`skillwallet documents add {key} FILE`",
+                f"{online}give a copy with --document {key}=FILE, or keep one with `skillwallet documents add {key} FILE`",
             )
         try:
             content, media_type = self._download(key)
