@@ -251,7 +251,8 @@ def test_with_the_context_one_changed_field_is_invalid(where, key, value, tmp_pa
 def test_a_context_supplied_for_another_url_is_not_used_for_the_open_badges_2_context(other_url, wallet_ready,
                                                                                       certificate, capsys):
     """The right bytes under the wrong name: a copy is the user's word for one URL only, so a context given (or
-    kept) for another URL never stands in for https://w3id.org/openbadges/v2, however alike they are."""
+    kept) for another URL never stands in for https://w3id.org/openbadges/v2, however alike they are (http and
+    https are one URL for a context, as for the shipped ones: see the tests at the end)."""
     code, result, _ = verify(capsys, supplied(other_url), certificate)
     assert (code, result["verdict"], result["checks"]["target_hash"]) == (ExitCode.NOT_VERIFIED, "unverifiable", "unknown")
     assert "contexts" not in result["checks"] and result["details"]["documents"] == [], result
