@@ -251,7 +251,8 @@ def test_with_the_context_one_changed_field_is_invalid(where, key, value, tmp_pa
 def test_a_context_supplied_for_another_url_is_not_used_for_the_open_badges_2_context(other_url, wallet_ready,
                                                                                       certificate, capsys):
     """The right bytes under the wrong name: a copy is the user's word for one URL only, so a context given (or
-    kept) for another URL never stands in for https://w3id.org/openbadges/v2, however alike they are."""
+    kept) for another URL never stands in for https://w3id.org/openbadges/v2, however alike they are (http and
+    https are one URL for a context, as for the shipped ones: see the tests at the end)."""
     code, result, _ = verify(capsys, supplied(other_url), certificate)
     assert (code, result["verdict"], result["checks"]["target_hash"]) == (ExitCode.NOT_VERIFIED, "unverifiable", "unknown")
     assert "contexts" not in result["checks"] and result["details"]["documents"] == [], result
@@ -284,3 +285,147 @@ def test_a_supplied_context_that_keeps_an_added_field_out_of_the_hash_does_not_h
     code, result, _ = verify(capsys, supplied(path=evil), write(tmp_path, "forged.json", certificate))
     assert code == ExitCode.NOT_VERIFIED and result["verdict"] == "invalid", result
     assert result["checks"]["target_hash"] == "fail" and result["checks"]["contexts"] == "supplied by you"
+
+
+# --------------------------------------------------------------------------------------------------------
+# what the verdict says: the hint after it, the proof a supplied context is covered by, a field mapped to null
+
+
+def hints_of(err: str) -> list[str]:
+    return [line.removeprefix("hint: ") for line in err.splitlines() if line.startswith("hint: ")]
+
+
+@pytest.mark.parametrize("network", ["--offline", "--online"])
+@pytest.mark.parametrize("with_context", [True, False])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_hint_after_a_blockcerts_verdict_never_offers_online(network, with_context, as_json, certificate, capsys,
+                                                                 monkeypatch):
+    """Neither the anchor nor the issuer's revocation list of a Blockcerts certificate is checked, online or
+    offline, so --online cannot change the verdict: the hint says what would (a verifier that reads the
+    blockchain), and offers no flag. Online, nothing is fetched (the conftest fails any connection)."""
+    monkeypatch.delenv("SKILLWALLET_OFFLINE", raising=False)
+    args = ["verify", network, "--as-of", AS_OF, *([supplied()] if with_context else []), str(certificate)]
+    code = run(args + (["--json"] if as_json else []))
+    err = capsys.readouterr().err
+    assert code == ExitCode.NOT_VERIFIED and "Traceback" not in err
+    hints = hints_of(err)
+    assert [h for h in hints if "--online" in h] == [], hints
+    (anchor,) = [h for h in hints if "Blockcerts" in h and "blockchain" in h]
+    assert "anchor" in anchor and "revocation list" in anchor and "not checked" in anchor, anchor
+    # the one thing that can change a check here: the context, when it is missing
+    assert any("--document URL=FILE" in h for h in hints) == (not with_context), hints
+
+
+def test_a_changed_certificate_is_invalid_and_gets_no_anchor_hint(tmp_path, capsys):
+    certificate = issued(CERTIFICATE)
+    certificate["badge"]["name"] = "Doctor of Philosophy"
+    code = run(["verify", "--offline", "--as-of", AS_OF, supplied(), str(write(tmp_path, "changed.json", certificate))])
+    err = capsys.readouterr().err
+    assert code == ExitCode.NOT_VERIFIED and "target hash check failed" in err
+    assert not any("blockchain" in h or "--online" in h for h in hints_of(err)), err
+
+
+def test_the_note_on_the_supplied_context_speaks_of_the_anchored_hash_not_a_signature(certificate, capsys):
+    """A Blockcerts certificate has no issuer signature: its targetHash, anchored on a chain, is what covers the
+    statements the user's copy of the context reads."""
+    _, result, _ = verify(capsys, supplied(), certificate)
+    (note,) = [r for r in result["reasons"] if r.startswith("context supplied by you:")]
+    assert "signature" not in note, note
+    assert note.endswith(
+        "which is your choice: the certificate's targetHash, which its issuer anchors on a blockchain, covers the "
+        "statements read with it, not the copy itself"
+    ), note
+
+
+def test_fields_a_supplied_context_maps_to_null_are_named(tmp_path, capsys):
+    """JSON-LD drops a field whose term a context maps to null (JSON-LD 1.1 §4.1.4): the reason names each such
+    field by its key, at the top and nested, never "None"."""
+    context = json.loads(OB2_CONTEXT_FILE.read_bytes())
+    context["@context"].update({"grade": None, "honours": {"@id": None}})
+    certificate = issued(CERTIFICATE)
+    certificate["grade"] = "A+ with distinction"
+    certificate["badge"]["honours"] = "summa cum laude"
+    evil = write(tmp_path, "ob2-context.json", context)
+    code, result, _ = verify(capsys, supplied(path=evil), write(tmp_path, "forged.json", certificate))
+    assert code == ExitCode.NOT_VERIFIED and result["verdict"] == "invalid", result
+    (reason,) = [r for r in result["reasons"] if "target hash check failed" in r]
+    assert reason.endswith(": grade (mapped to null), honours (mapped to null)"), reason
+    assert "None" not in reason
+
+
+# --------------------------------------------------------------------------------------------------------
+# http and https name one context, for the user's copy as for the shipped ones
+
+
+OB2_HTTP = "http://w3id.org/openbadges/v2"
+
+
+def assert_read_with_the_copy_given_under(given: str, code: int, result: dict, source: str) -> None:
+    assert code == ExitCode.NOT_VERIFIED and result["verdict"] == "unverifiable", result
+    assert (result["checks"]["target_hash"], result["checks"]["contexts"]) == ("pass", "supplied by you"), result
+    (entry,) = [d for d in result["details"]["documents"] if d.get("kind") == "context"]
+    assert (entry["url"], entry["source"], entry["sha256"]) == (given, source, OB2_CONTEXT_SHA256), entry
+    (note,) = [r for r in result["reasons"] if r.startswith("context supplied by you:")]
+    how = "given with --document" if source == "supplied" else "kept with `documents add`"
+    assert note.startswith(f"context supplied by you: {given} ({how}, sha256 {OB2_CONTEXT_SHA256});"), note
+
+
+def test_a_context_given_for_the_http_spelling_serves_the_https_one(wallet_ready, certificate, capsys):
+    """Stored documents keep the URL as given; a context is one document under http and https (as
+    contexts.normalise_context_url has it for the shipped copies), and the verdict names the URL given."""
+    code, result, _ = verify(capsys, supplied(OB2_HTTP), certificate)
+    assert_read_with_the_copy_given_under(OB2_HTTP, code, result, "supplied")
+
+    assert run(["documents", "add", OB2_HTTP, str(OB2_CONTEXT_FILE)]) == ExitCode.OK
+    capsys.readouterr()
+    code, result, _ = verify(capsys, certificate)
+    assert_read_with_the_copy_given_under(OB2_HTTP, code, result, "kept")
+
+
+def test_a_certificate_naming_the_http_spelling_is_read_with_the_copy_given_for_https(tmp_path, capsys):
+    certificate = issued(CERTIFICATE)
+    certificate["@context"] = [OB2_HTTP, BLOCKCERTS_2]  # the context's URL is no statement: the hash is the same
+    code, result, _ = verify(capsys, supplied(OB2), write(tmp_path, "http.json", certificate))
+    assert_read_with_the_copy_given_under(OB2, code, result, "supplied")
+
+
+def test_the_copy_given_for_this_call_beats_the_one_kept_under_the_other_spelling(wallet_ready, certificate,
+                                                                                  tmp_path, capsys):
+    other = json.loads(OB2_CONTEXT_FILE.read_bytes())
+    other["@context"]["grade"] = "http://example.org/grade"
+    assert run(["documents", "add", OB2, str(write(tmp_path, "other.json", other))]) == ExitCode.OK
+    capsys.readouterr()
+    code, result, _ = verify(capsys, supplied(OB2_HTTP), certificate)
+    assert_read_with_the_copy_given_under(OB2_HTTP, code, result, "supplied")
+
+
+def test_two_different_copies_under_the_two_spellings_are_refused_not_picked_from(wallet_ready, certificate,
+                                                                                  tmp_path, capsys):
+    """With one copy under http and another under https, the certificate's author would choose which one reads
+    it by spelling its @context: neither is used, and the reason says why."""
+    other = json.loads(OB2_CONTEXT_FILE.read_bytes())
+    other["@context"]["grade"] = "http://example.org/grade"
+    other_file = write(tmp_path, "other.json", other)
+    for spelling in (OB2, OB2_HTTP):
+        document = issued(CERTIFICATE)
+        document["@context"] = [spelling, BLOCKCERTS_2]
+        path = write(tmp_path, "spelled.json", document)
+        for args in ([supplied(OB2_HTTP), supplied(OB2, other_file)], [supplied(OB2_HTTP, other_file), supplied(OB2)]):
+            code, result, _ = verify(capsys, *args, path)
+            assert (code, result["verdict"]) == (ExitCode.NOT_VERIFIED, "unverifiable"), result
+            assert result["checks"]["target_hash"] == "unknown" and "contexts" not in result["checks"], result
+            assert "two different copies are supplied for the JSON-LD context" in result["reasons"][0]
+            assert OB2 in result["reasons"][0] and OB2_HTTP in result["reasons"][0]
+
+    # kept under both spellings: the same
+    assert run(["documents", "add", OB2, str(other_file)]) == ExitCode.OK
+    assert run(["documents", "add", OB2_HTTP, str(OB2_CONTEXT_FILE)]) == ExitCode.OK
+    capsys.readouterr()
+    code, result, _ = verify(capsys, certificate)
+    assert result["checks"]["target_hash"] == "unknown" and "two different copies" in result["reasons"][0], result
+
+    # the same bytes under both spellings are one copy
+    assert run(["documents", "add", "--force", OB2, str(OB2_CONTEXT_FILE)]) == ExitCode.OK
+    capsys.readouterr()
+    code, result, _ = verify(capsys, certificate)
+    assert_read_with_the_copy_given_under(OB2, code, result, "kept")

@@ -405,7 +405,7 @@ def verify_command(
     ] + [r for r in results if r["kind"] == "presentation" and r["verdict"] != VERDICT_VERIFIED]
     if report is not None:
         _write_report(report, report_kind, results, targets, passed=not failing)
-    hints = _what_to_do(failing, as_json)
+    hints = _what_to_do(failing, as_json, resolver)
     if challenge is not None or domain is not None:
         # a challenge / domain is a demand: met only by a verified presentation proof that carries it
         options = (("--challenge", challenge), ("--domain", domain))
@@ -468,28 +468,74 @@ def _check_pdf(data: bytes, target: str, resolver, when, challenge, domain, stat
     return out
 
 
-def _what_to_do(failing: list[dict[str, Any]], as_json: bool) -> list[str]:
+def _what_to_do(failing: list[dict[str, Any]], as_json: bool, resolver=None) -> list[str]:
     """``hint:`` lines that say what to do about the failures; the reasons themselves were printed once, above
-    the summary (or are in the JSON), and are not repeated here."""
+    the summary (or are in the JSON), and are not repeated here.
+
+    A hint offers only what could change an outcome: ``--online`` only when this run was offline by choice (not
+    forced by SKILLWALLET_OFFLINE, where the flag changes nothing) and something it would fetch was missing or
+    answered from a stored copy; never for what skillwallet does not fetch at all (JSON-LD contexts, http URLs,
+    DIDs of other methods than did:web, a status type it does not read, a Blockcerts anchor).
+    """
+    from skillwallet.verify.resolver import is_fetchable
+
     reasons = [reason for r in failing for reason in r["reasons"]]
+    offline = resolver is None or resolver.offline
+    forced = resolver is not None and resolver.forced_offline
+    fetch = (
+        "unset SKILLWALLET_OFFLINE and run again with --online to fetch it" if forced
+        else "run again with --online to fetch it"
+    )
     hints = []
     if any("JSON-LD context not available" in reason for reason in reasons):
         hints.append(
             "a JSON-LD context is never fetched: give a copy you trust with --document URL=FILE, or keep one with "
             "`skillwallet documents add URL FILE`"
         )
-    if any("not available offline" in reason and "JSON-LD context" not in reason for reason in reasons):
+    missing = [r for r in reasons if "not available offline" in r and "JSON-LD context" not in r]
+    online_helps = False
+    if missing:
+        # the resolver's own record of what it lacked, not the reasons' wording, says whether a fetch could help
+        wanted = [url for url in (resolver.missed_offline if resolver is not None else []) if is_fetchable(url)]
+        online_helps = any(url in reason for url in wanted for reason in missing)
         hints.append(
-            "a document needed is not available offline: run again with --online to fetch it, give a copy with "
-            "--document URL=FILE, or keep one with `skillwallet documents add URL FILE`"
+            "a document needed is not available offline: "
+            + (f"{fetch}, give" if online_helps else "give")
+            + " a copy with --document URL=FILE, or keep one with `skillwallet documents add URL FILE`"
         )
-    if any(r["checks"].get("status") == "unknown" for r in failing) and not hints:
-        hints.append("the status list could not be checked: run again with --online to fetch it")
+    if offline and not online_helps and any(_stored_status_copy(r) for r in failing):
+        hints.append(f"the status list could not be checked with the copy stored earlier: {fetch} afresh")
+    if any(r["checks"].get("anchor") == "unknown" and r["checks"].get("signature") != "fail" for r in failing):
+        # blockcerts.py checks the hash and the Merkle path; nothing reads a blockchain or a Blockcerts
+        # revocation list, with or without the network, so no option here changes a Blockcerts verdict
+        hints.append(
+            "a Blockcerts certificate stays unverifiable in skillwallet: its blockchain anchor and its issuer's "
+            "revocation list are not checked, online or offline; a Blockcerts verifier that reads the blockchain "
+            "can confirm it"
+        )
     if as_json:  # the reasons went to stdout: one line each here, for the person watching stderr
         hints += [f"{r['source']}: {_state(r)}" + (f" ({r['reasons'][0]})" if r["reasons"] else "") for r in failing[:5]]
     elif failing:
         hints.append("the reason for each is printed above; `skillwallet verify --json` gives every check")
     return hints
+
+
+def _stored_status_copy(result: dict[str, Any]) -> bool:
+    """Whether ``result``'s status is unknown with a status list answered from a copy stored earlier (a fetch
+    that is out of date, or a list that came inside an import): the one status problem a fresh fetch can solve.
+    An unsupported status type, a list that does not verify, a list given with --document or kept with
+    `documents add` (which win over any fetch) stay what they are online."""
+    from skillwallet.verify.resolver import SOURCE_CACHE, SOURCE_IMPORTED
+
+    if result["checks"].get("status") != "unknown":
+        return False
+    details = result.get("details") or {}
+    entries = [e for e in details.get("status_entries") or [] if isinstance(e, dict)]
+    token = details.get("token_status") if isinstance(details.get("token_status"), dict) else {}
+    stored = (SOURCE_CACHE, SOURCE_IMPORTED)
+    return any(e.get("status") == "unknown" and e.get("source") in stored for e in entries) or (
+        token.get("source") in stored
+    )
 
 
 def _state(result: dict[str, Any]) -> str:

@@ -407,7 +407,7 @@ def _check_proof(name: str, document: dict[str, Any], kind: str, proof: dict[str
         )
     reasons.append(
         f"not checked: that merkleRoot is anchored ({_anchor_text(receipt.get('anchors'))}) and that the anchoring "
-        "key is the issuer's (needs the blockchain: the network or a supplied transaction document)"
+        "key is the issuer's (needs the blockchain, which skillwallet does not read, online or offline)"
     )
     return SignatureFinding(UNKNOWN, UNRESOLVED, reasons, unverifiable=True, details=details)
 

@@ -292,6 +292,35 @@ def _processor(**kwargs):
         _processed_contexts = LRUCache(maxsize=_PROCESSED_CONTEXT_CACHE_SIZE)
 
         class MemoisingProcessor(jsonld.JsonLdProcessor):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self._objects: list[tuple[Any, Any]] = []  # (active context, JSON object) being expanded
+
+            def _expand_object(self, active_ctx, active_property, expanded_active_property, element, *args, **kwargs):
+                # pyld tells its on_property_dropped hook the expanded IRI only, which is None for a term
+                # mapped to null; the object being expanded lets :meth:`null_mapped_keys` name the field
+                self._objects.append((active_ctx, element))
+                try:
+                    return super()._expand_object(
+                        active_ctx, active_property, expanded_active_property, element, *args, **kwargs
+                    )
+                finally:
+                    self._objects.pop()
+
+            def null_mapped_keys(self) -> list[str]:
+                """The keys of the object being expanded that expand to no IRI at all: terms a context maps to
+                null (JSON-LD 1.1 §4.1.4 "a term ... decoupled from an IRI"), whose values expansion drops."""
+                if not self._objects:
+                    return []
+                active_ctx, element = self._objects[-1]
+                if not isinstance(element, dict):
+                    return []
+                return [
+                    key for key in element
+                    if isinstance(key, str) and key != "@context"
+                    and self._expand_iri(active_ctx, key, vocab=True) is None
+                ]
+
             def _process_context(
                 self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
                 validate_scoped=True, cycles=None,
@@ -613,6 +642,13 @@ def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
     dropped: list[str] = []
 
     def on_dropped(expanded_property: Any) -> None:
+        if expanded_property is None:
+            # a term mapped to null: pyld gives no name, the field's own key is what the user can find
+            named = processor.null_mapped_keys() if hasattr(processor, "null_mapped_keys") else []
+            dropped.extend(f"{key} (mapped to null)" for key in named)
+            if not named:
+                dropped.append("a field whose term a context maps to null")
+            return
         dropped.append(str(expanded_property))
 
     processor = _processor(on_property_dropped=on_dropped)

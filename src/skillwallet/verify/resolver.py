@@ -105,6 +105,21 @@ def normalize_document_url(url: str) -> str:
     return text
 
 
+def _scheme_twin(key: str) -> list[str]:
+    """The same http(s) URL under the other scheme (a list of one), or no twin for anything else."""
+    for scheme, other in (("http://", "https://"), ("https://", "http://")):
+        if key.startswith(scheme):
+            return [other + key[len(scheme):]]
+    return []
+
+
+def is_fetchable(key: str) -> bool:
+    """Whether the resolver ever fetches the document at ``key`` (a normalised URL) when online: HTTPS only
+    (:meth:`DocumentResolver._download`); an http URL, a DID of another method than did:web or anything else can
+    only be supplied or kept."""
+    return key.startswith("https://")
+
+
 # A DNS name (or IPv4 address) with an optional port: what a did:web host may be (did:web spec §3.1).
 _DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DID_WEB_HOST = re.compile(rf"^{_DNS_LABEL}(?:\.{_DNS_LABEL})*(?::\d{{1,5}})?$")
@@ -310,6 +325,10 @@ class DocumentResolver:
     ) -> None:
         forced = os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         self.offline = bool(offline or forced)
+        #: offline because SKILLWALLET_OFFLINE says so: ``--online`` cannot change that
+        self.forced_offline = forced
+        #: URLs needed while offline with no copy to hand, in order: what ``--online`` could fetch, if anything
+        self.missed_offline: list[str] = []
         self.supplied = {normalize_document_url(k): v for k, v in (supplied or {}).items()}
         self.wallet = wallet
         self.timeout = timeout
@@ -388,21 +407,54 @@ class DocumentResolver:
     def user_context(self, url: str) -> bytes | None:
         """The JSON-LD context the user vouched for at ``url``: supplied for this call (``--document``) or kept
         (``documents add``); never fetched, cached or imported, and never for a URL whose context the package
-        ships (the shipped copy always wins). Logged with its SHA-256 and kind "context". None when there is none.
+        ships (the shipped copy always wins). Logged with its SHA-256, kind "context" and the URL the user gave it
+        under. None when there is none.
+
+        http and https name one context, as for the shipped copies (:func:`~skillwallet.verify.contexts.
+        normalise_context_url`): a copy given for ``http://w3id.org/openbadges/v2`` serves a credential naming
+        ``https://w3id.org/openbadges/v2`` and the other way round. This gives the credential's author no say:
+        which spelling a credential uses never changes which bytes are used, since there is one copy per context
+        (one given for this call beats one kept, as for every document), and two different copies under the two
+        spellings at the same level are refused (:class:`~skillwallet.verify.jsonld.UserContextError`), never
+        picked from. Contexts are never fetched, so the scheme's transport security plays no part: the bytes are
+        the user's file either way. Any other difference (host, path, query) is another document.
         """
         from skillwallet.verify.contexts import is_shipped
 
         key = normalize_document_url(url)
         if is_shipped(url) or is_shipped(key):
             return None
-        vouched = self._vouched_for(key)
-        if vouched is None:
-            return None
-        content, source, stored_at = vouched
-        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at, KIND_CONTEXT)
-        self.resolved[key] = found
-        self.log.append(found)
-        return content
+        spellings = [key, *_scheme_twin(key)]
+        for source, copies_under in ((SOURCE_SUPPLIED, self._supplied_copies), (SOURCE_KEPT, self._kept_copies)):
+            copies = copies_under(spellings)
+            if not copies:
+                continue
+            if len({content for _, content, _ in copies}) > 1:
+                from skillwallet.verify.jsonld import UserContextError
+
+                given = " and ".join(spelling for spelling, _, _ in copies)
+                raise UserContextError(
+                    f"two different copies are supplied for the JSON-LD context {key}, under {given}; http and "
+                    "https name one context, so keep one",
+                    unknown_context=key,
+                )
+            given, content, stored_at = copies[0]  # the credential's own spelling first when both agree
+            found = ResolvedDocument(given, source, hashlib.sha256(content).hexdigest(), stored_at, KIND_CONTEXT)
+            self.resolved[given] = found
+            self.log.append(found)
+            return content
+        return None
+
+    def _supplied_copies(self, keys: list[str]) -> list[tuple[str, bytes, str | None]]:
+        return [(key, self.supplied[key], None) for key in keys if key in self.supplied]
+
+    def _kept_copies(self, keys: list[str]) -> list[tuple[str, bytes, str | None]]:
+        found = []
+        for key in keys:
+            record = self._wallet_record(key)
+            if record is not None and record[1] == SOURCE_ADDED:
+                found.append((key, record[0], record[2]))
+        return found
 
     def trust_anchors(self) -> list[Any]:
         """The X.509 trust anchors the user chose: ``--trust-anchor`` files, then those kept in the wallet
@@ -475,10 +527,12 @@ class DocumentResolver:
         if self.offline:
             if record is not None:
                 return record
+            self.missed_offline.append(key)
+            # --online is offered only for what a fetch could bring: an https URL (a did:web is one already)
+            online = "run again with --online to fetch it, " if is_fetchable(key) else ""
             raise DocumentUnavailableError(
                 f"{key} is needed but not available offline",
-                f"run again with --online to fetch it, give a copy with --document {key}=FILE, or keep one with "
-                f"`skillwallet documents add {key} FILE`",
+                f"{online}give a copy with --document {key}=FILE, or keep one with `skillwallet documents add {key} FILE`",
             )
         try:
             content, media_type = self._download(key)

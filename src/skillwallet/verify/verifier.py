@@ -397,10 +397,20 @@ def verify_credential(
 CONTEXT_SUPPLIED = "supplied by you"
 
 
-def _note_user_contexts(verdict: Verdict, documents: list[dict[str, Any]]) -> None:
-    """The user's trust decision, never silent: a context they supplied shapes what the signed statements are
-    (JSON-LD 1.1 §3.1: the context maps the JSON's terms to IRIs), so a verdict that used one says so, with the
-    copy's SHA-256. The signature still covers the statements; which context produced them is the user's word."""
+#: What secures the statements a supplied context produces, by proof kind, for the verdict's reason: a
+#: signature (Data Integrity, by the issuer or, on a presentation, the holder) or, for Blockcerts, no signature
+#: at all but a hash the issuer anchors on a blockchain through a Merkle tree (Blockcerts "Verification process").
+COVERED_BY_ISSUER_SIGNATURE = "the issuer's signature"
+COVERED_BY_HOLDER_SIGNATURE = "the holder's signature"
+COVERED_BY_ANCHORED_HASH = "the certificate's targetHash, which its issuer anchors on a blockchain,"
+
+
+def _note_user_contexts(verdict: Verdict, documents: list[dict[str, Any]],
+                        covered_by: str = COVERED_BY_ISSUER_SIGNATURE) -> None:
+    """The user's trust decision, never silent: a context they supplied shapes what the signed or hashed
+    statements are (JSON-LD 1.1 §3.1: the context maps the JSON's terms to IRIs), so a verdict that used one says
+    so, with the copy's SHA-256. The proof (``covered_by``: a signature, or a Blockcerts certificate's anchored
+    hash) still covers the statements; which context produced them is the user's word."""
     supplied = [d for d in documents if d.get("kind") == "context"]
     if not supplied:
         return
@@ -410,8 +420,8 @@ def _note_user_contexts(verdict: Verdict, documents: list[dict[str, Any]]) -> No
         how = "given with --document" if d.get("source") == "supplied" else "kept with `documents add`"
         verdict.reasons.append(
             f"context supplied by you: {d.get('url')} ({how}, sha256 {d.get('sha256')}); the credential's fields "
-            "mean what this copy says, which is your choice: the issuer's signature covers the statements read "
-            "with it, not the copy itself"
+            f"mean what this copy says, which is your choice: {covered_by} covers the statements read with it, "
+            "not the copy itself"
         )
 
 
@@ -530,15 +540,18 @@ def _verify_credential(
 
     if wild is not None and wild.startswith("blockcerts") and checks.get("status") == NA:
         # Blockcerts revocation lives in the issuer profile's revocationList (or the spent anchor output in 1.2):
-        # not checked, so not "no status"
+        # not checked, online or offline, so not "no status"
         checks["status"] = UNKNOWN
-        verdict.reasons.append("status: the issuer's Blockcerts revocation list is not checked offline")
+        verdict.reasons.append("status: the issuer's Blockcerts revocation list is not checked (not even online)")
     verdict.verdict = _verdict_from(finding, cred, structural_fail)
     if verdict.verdict == VERDICT_SELF_ASSERTED and finding.binding == BOUND:
         verdict.reasons.append("a self-attested entry: signed with the holder's own key, not by an issuer")
     if isinstance(log, list):
         details["documents"] = _documents_used(log[log_start:], details.pop("_list_documents", []))
-        _note_user_contexts(verdict, details["documents"])
+        hashed = wild is not None and wild.startswith("blockcerts")  # no signature: a hash anchored on a chain
+        _note_user_contexts(
+            verdict, details["documents"], COVERED_BY_ANCHORED_HASH if hashed else COVERED_BY_ISSUER_SIGNATURE
+        )
     return verdict
 
 
@@ -654,7 +667,7 @@ def verify_presentation(
                 document, verdict, resolver, as_of, challenge, domain
             )
         if isinstance(log, list):
-            _note_user_contexts(verdict, _documents_used(log[log_start:], []))
+            _note_user_contexts(verdict, _documents_used(log[log_start:], []), COVERED_BY_HOLDER_SIGNATURE)
     verdict.details["holder"] = holder
     verdict.checks.setdefault("expiry", NA)
     verdict.checks.setdefault("not_before", NA)
