@@ -388,3 +388,14 @@ def test_a_status_list_credential_is_kept_as_a_document_not_as_a_credential(wall
     assert run(["verify", "--all", "--offline", "--json"]) == 13
     results = json.loads(capsys.readouterr().out)["results"]
     assert results[0]["checks"]["status"] == "revoked"
+
+
+def test_url_argument_under_skillwallet_offline_names_the_switch_that_stops_it(wallet_home, passphrase, capsys,
+                                                                                monkeypatch) -> None:
+    """`--online` cannot lift SKILLWALLET_OFFLINE: the message must not send the user round in a circle."""
+    monkeypatch.setenv("SKILLWALLET_OFFLINE", "1")
+    code = run(["add", "--online", "https://example.org/beths-robotics-badge.json"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert err.splitlines()[-1] == ("error: https://example.org/beths-robotics-badge.json: fetching is off (unset "
+                                    "SKILLWALLET_OFFLINE and add --online, or download the file and add it)")

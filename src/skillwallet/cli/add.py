@@ -157,7 +157,9 @@ def _fetch_urls(resolver, urls: list[str]) -> list:
     items = []
     for url in urls:
         if resolver.offline:
-            items.append(InputItem(url, error=f"{url}: fetching is off (add --online, or download the file and add it)"))
+            # --online cannot lift SKILLWALLET_OFFLINE: name what would
+            switch = "unset SKILLWALLET_OFFLINE and add --online" if resolver.forced_offline else "add --online"
+            items.append(InputItem(url, error=f"{url}: fetching is off ({switch}, or download the file and add it)"))
             continue
         try:
             items.append(InputItem(url, data=resolver.fetch(url)))
