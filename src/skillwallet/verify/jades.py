@@ -9,6 +9,8 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
    §3) with the leaf certificate's key;
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
    (:mod:`skillwallet.verify.x509`): broken is ``invalid``, unanchored ``unverifiable``, naming the leaf subject;
+   a certificate outside its validity period at the as-of date is ``unverifiable`` (EN 319 102-1
+   OUT_OF_BOUNDS_NO_POE: nothing proves the seal was made while it was valid);
 4. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
    name) must be one of the issuer's ``legalName`` values. Otherwise the seal is someone else's: the credential
    is not ``verified`` (unverifiable, both names given).
@@ -117,6 +119,9 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
                                    "sha256": result.anchor.sha256}
     if result.outcome == FAIL:
         return SignatureFinding(FAIL, UNRESOLVED, [result.reason], details=details)
+    if result.outcome == UNKNOWN and result.outside:
+        reason = f"the JAdES signature is valid with the key of {result.subject}, but {chains.outside_reason(result, 'seal')}"
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     if result.outcome == UNKNOWN:
         why = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
         reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
