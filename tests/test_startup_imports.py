@@ -67,6 +67,8 @@ NOT_FOR_VERIFY_FILE = (
     "skillwallet.verify.jose", "skillwallet.verify.jades", "skillwallet.verify.x509", "skillwallet.verify.status",
     "skillwallet.verify.token_status", "skillwallet.formats.jose", "skillwallet.formats.baked",
     "cryptography.x509", "cryptography.hazmat.primitives.asymmetric.ec",
+    # RFC 3161 time-stamp tokens: read only when a JAdES seal carries one it needs
+    "asn1crypto", "skillwallet.verify.timestamps",
     *(f"skillwallet.cli.{name}" for name in COMMAND_MODULES if name != "verify"),
 )
 
@@ -114,6 +116,28 @@ def test_verify_file_loads_the_verifier_and_nothing_else(tmp_path: Path) -> None
     loaded = loaded_by(["verify", "--json", str(credential)], tmp_path)
     assert {"skillwallet.verify.data_integrity", "pyld.jsonld", "pyld.canon"} <= loaded  # it did verify
     assert offenders(loaded, NOT_FOR_VERIFY_FILE) == []
+
+
+def test_asn1crypto_is_loaded_only_to_read_a_time_stamp_a_seal_needs(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from test_jades_time_stamps import signature_of, with_time_stamps
+    from test_wild_verdicts import EDC, edc_pki, jades
+    from tsa_helpers import make_tsa, time_stamp_token
+
+    root = tmp_path / "root.pem"
+    for leaf_days, needed in ((3650, False), (365, True)):  # AS_OF 2026-06-01: in force / expired 2026-01-01
+        chain = edc_pki(leaf_days=leaf_days)
+        root.write_bytes(chain.root_pem())
+        envelope = jades(EDC, chain.x5c, chain.leaf_key)
+        token = time_stamp_token(signature_of(envelope), make_tsa("Test Root CA", chain.root_key),
+                                 datetime(2025, 3, 20, tzinfo=timezone.utc))
+        sealed = tmp_path / "edc.jsonld"
+        sealed.write_text(json.dumps(with_time_stamps(envelope, token)))
+        loaded = loaded_by(["verify", "--offline", "--as-of", "2026-06-01", "--trust-anchor", str(root), str(sealed)],
+                           tmp_path)
+        assert "skillwallet.verify.jades" in loaded  # it did verify
+        assert ("asn1crypto" in loaded) == needed, leaf_days
 
 
 def test_verify_file_result_is_unchanged_by_the_lean_imports(tmp_path: Path) -> None:

@@ -54,20 +54,35 @@ def test_without_the_anchor_the_chain_leads_nowhere() -> None:
     assert result.outcome == UNKNOWN and "leads to no trust anchor" in result.reason
 
 
-def test_after_the_leaf_expired_the_chain_fails() -> None:
+def test_after_the_leaf_expired_the_chain_settles_nothing() -> None:
+    # EN 319 102-1 OUT_OF_BOUNDS_NO_POE: whole and anchored while the leaf was valid, but never a pass after it
     result = validate_chain(published_chain(), [iaca()], datetime(2027, 1, 1, tzinfo=timezone.utc))
-    assert result.outcome == FAIL and "not valid at 2027-01-01" in result.reason
+    assert result.outcome == UNKNOWN and result.outside == "expired", result.reason
+    assert result.reason == (
+        "the certificate C=UT,O=EUDI Wallet Reference Implementation,2.5.4.5=001,CN=EUDI Remote Verifier is not "
+        "valid at 2027-01-01 (valid 2024-11-29 to 2026-11-29)"
+    )
+    assert result.valid_until.date().isoformat() == "2026-11-29"
+    assert result.within is not None and result.within.outcome == PASS
 
 
-def test_an_attackers_ca_with_the_iaca_name_is_not_the_anchor() -> None:
-    # Same subject as the published IACA, a fresh key: a name proves nothing, the published key does
+def test_a_chain_broken_in_itself_fails_after_expiry_too() -> None:
+    # the published leaf with the wrong issuing CA in its place: its signature matches no key there
+    (leaf,) = published_chain()
+    other = iaca_lookalike()
+    result = validate_chain([leaf, other], [iaca()], datetime(2027, 1, 1, tzinfo=timezone.utc))
+    assert result.outcome == FAIL, result.reason
+
+
+def iaca_lookalike():
+    """Same subject as the published IACA, a fresh key."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
 
     real = iaca().certificate
     key = ec.generate_private_key(ec.SECP384R1())
-    fake = (
+    return (
         x509.CertificateBuilder()
         .subject_name(real.subject)
         .issuer_name(real.subject)
@@ -80,7 +95,11 @@ def test_an_attackers_ca_with_the_iaca_name_is_not_the_anchor() -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA384())
     )
-    result = validate_chain(published_chain(), [TrustAnchor(fake, "supplied")], IN_FORCE)
+
+
+def test_an_attackers_ca_with_the_iaca_name_is_not_the_anchor() -> None:
+    # a name proves nothing, the published key does
+    result = validate_chain(published_chain(), [TrustAnchor(iaca_lookalike(), "supplied")], IN_FORCE)
     assert result.outcome != PASS, result.reason
 
 

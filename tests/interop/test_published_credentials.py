@@ -50,7 +50,8 @@ class Expected:
     # CA certificates the publisher's wallet trusts for this issuer, given with --trust-anchor to add and verify
     anchors: list[str] = field(default_factory=list)
     # the last day the import verdict (judged today, not at AS_OF) is still `verdict`: the day the x5c signing
-    # certificate expires; after it the chain no longer validates and the import verdict is "invalid"
+    # certificate expires; after it nothing proves the signature was made before, and the import verdict is
+    # "unverifiable"
     certificate_until: str | None = None
 
     def anchor_options(self) -> list[str]:
@@ -61,7 +62,7 @@ class Expected:
 
         today = datetime.now(timezone.utc).date()
         if self.certificate_until and today > date.fromisoformat(self.certificate_until):
-            return "invalid"
+            return "unverifiable"
         return self.verdict
 
 
@@ -509,12 +510,14 @@ EXPECTATIONS: dict[str, Expected] = {
             "extra.key_binding": False,
             "extra.vct": "urn:eu.europa.ec.eudi:pid:1",
         },
-        # Its signing certificate expired on 2025-07-05: at AS_OF the chain no longer validates, anchor or not.
+        # Its signing certificate expired on 2025-07-05: at AS_OF nothing proves it was signed before (EN 319 102-1
+        # OUT_OF_BOUNDS_NO_POE), so its signature is not checkable, anchor or not; a tampered copy is still invalid.
         # Inside the windows it is verified (test_published_x5c_pids.py).
-        "invalid",
-        {"signature": "fail", "expiry": "fail"},
-        reason="does not validate: the certificate CN=SPRIND Funke EUDI Wallet Prototype Issuer,OU=I,O=Bundesdruckerei "
-        "GmbH,C=DE is not valid at 2026-06-01 (valid 2024-05-31 to 2025-07-05)",
+        "unverifiable",
+        {"signature": "unknown", "expiry": "fail"},
+        reason="the certificate CN=SPRIND Funke EUDI Wallet Prototype Issuer,OU=I,O=Bundesdruckerei "
+        "GmbH,C=DE is not valid at 2026-06-01 (valid 2024-05-31 to 2025-07-05): no time-stamp proves the signature "
+        "was made before 2025-07-05",
         anchors=["bdr-funke-pid/bdr-pid-issuer-root.pem"],
     ),
     # --- 1EdTech Open Badges 2.0 examples page (ob_v2p0/examples)

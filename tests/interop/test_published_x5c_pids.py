@@ -180,24 +180,46 @@ def test_after_the_credential_expired_the_signature_still_verifies_but_it_is_not
 
 @SAMPLES
 @pytest.mark.parametrize("when", ["the day after", "the day before"])
-def test_outside_the_leafs_validity_it_is_invalid_and_the_reason_says_when_the_leaf_was_valid(
+def test_outside_the_leafs_validity_it_is_unverifiable_and_the_reason_says_when_the_leaf_was_valid(
     sample, when, capsys
 ) -> None:
-    # RFC 5280 §6.1.3 (a)(2): every certificate of the path must be valid at the time of validation. The Procivis
-    # PID is still unexpired the day after its leaf: the certificate, not the credential, fails it.
+    # RFC 5280 §6.1.3 (a)(2): every certificate of the path must be valid at the time of validation; EN 319 102-1
+    # (OUT_OF_BOUNDS_NO_POE): outside that time, with no proof of when the signature was made, the signature is
+    # neither valid nor a forgery. The Procivis PID is still unexpired the day after its leaf: the certificate,
+    # not the credential, leaves it not checkable.
     start, end = sample.leaf_valid
     day = timedelta(days=1) if when == "the day after" else timedelta(days=-1)
     as_of = ((datetime.fromisoformat(end if when == "the day after" else start)) + day).date().isoformat()
+    settle = (
+        f"no time-stamp proves the signature was made before {end}" if when == "the day after"
+        else f"not yet valid; check it at a date from {start} on"
+    )
     for anchor in (with_anchor(sample), ()):
         code, result = verify(capsys, sample.credential, *anchor, as_of=as_of)
-        assert result["verdict"] == "invalid", result
-        assert result["checks"]["signature"] == "fail"
+        assert result["verdict"] == "unverifiable", result
+        assert result["checks"]["signature"] == "unknown"
         assert any(
-            r.startswith("the issuer key is not usable: ")
-            and f"the certificate {sample.leaf} is not valid at {as_of} (valid {start} to {end})" in r
+            r.startswith(f"the signature is valid with the key of the certificate {sample.leaf}, but ")
+            and f"the certificate {sample.leaf} is not valid at {as_of} (valid {start} to {end}): {settle}" in r
+            and (bool(anchor) != ("trust anchor" in r))
             for r in result["reasons"]
         ), result["reasons"]
         assert code != ExitCode.OK
+
+
+@SAMPLES
+def test_outside_the_leafs_validity_a_signature_that_does_not_verify_is_still_invalid(sample, tmp_path, capsys) -> None:
+    # a twin of the published PID with one bit of its signature changed, checked after its leaf expired:
+    # the question of when it was signed does not arise for a signature that does not verify
+    header, payload, signature, disclosures = published(sample)
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw[5] ^= 0x01
+    forged_signature = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    forged = write(tmp_path, assemble(header, payload, forged_signature, disclosures))
+    as_of = (datetime.fromisoformat(sample.leaf_valid[1]) + timedelta(days=1)).date().isoformat()
+    code, result = verify(capsys, forged, *with_anchor(sample), as_of=as_of)
+    assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+    assert code != ExitCode.OK
 
 
 # --- tampered twins of the published credentials, written here

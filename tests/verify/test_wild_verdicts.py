@@ -225,11 +225,12 @@ def jades(payload: dict, chain_x5c: list[str], key, *, b64: bool = False) -> dic
     return {"payload": segment, "signatures": [{"protected": protected, "signature": b64url_encode(signature)}]}
 
 
-def edc_pki(organisation: str = "Test University"):
+def edc_pki(organisation: str = "Test University", *, leaf_days: int = 3650):
     from x509_helpers import name
 
-    chain = pki("https://university.example")
-    leaf = certificate("Test University seal", chain.leaf_key, "Test Issuing CA", chain.intermediate_key, ca=False)
+    chain = pki("https://university.example", leaf_days=leaf_days)
+    leaf = certificate("Test University seal", chain.leaf_key, "Test Issuing CA", chain.intermediate_key, ca=False,
+                       days=leaf_days)
     # the seal certificate names the organisation (as a qualified seal certificate does)
     from cryptography import x509 as cx509
     from cryptography.hazmat.primitives import hashes
@@ -324,6 +325,33 @@ def test_a_jades_chain_whose_leaf_the_intermediate_did_not_sign_is_invalid(tmp_p
     envelope = jades(EDC, [der_b64(forged_leaf), der_b64(chain.intermediate)], key)
     _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", envelope), "--trust-anchor", str(root))
     assert result["verdict"] == "invalid", result
+
+
+def test_a_jades_seal_whose_certificate_expired_is_unverifiable_not_invalid(tmp_path, capsys) -> None:
+    # EN 319 102-1 OUT_OF_BOUNDS_NO_POE: a diploma sealed while the seal certificate was valid stays genuine
+    # after it expires, but without a time-stamp nothing proves when the seal was made
+    chain = edc_pki(leaf_days=365)  # 2025-01-01 to 2026-01-01; AS_OF is 2026-06-01
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    sealed = write_json(tmp_path, "edc.jsonld", jades(EDC, chain.x5c, chain.leaf_key))
+    code, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == "unverifiable", result
+    assert result["checks"]["signature"] == "unknown"
+    assert any(
+        "the JAdES signature is valid with the key of CN=Test University seal,O=Test University, but the certificate "
+        "CN=Test University seal,O=Test University is not valid at 2026-06-01 (valid 2025-01-01 to 2026-01-01): "
+        "no time-stamp proves the seal was made before 2026-01-01" in r for r in result["reasons"]
+    ), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_a_jades_seal_by_another_key_under_an_expired_certificate_is_still_invalid(tmp_path, capsys) -> None:
+    chain = edc_pki(leaf_days=365)
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    sealed = write_json(tmp_path, "edc.jsonld", jades(EDC, chain.x5c, p256()))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
 
 
 def test_a_jades_critical_header_not_understood_is_unverifiable(tmp_path, capsys) -> None:

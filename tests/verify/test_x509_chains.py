@@ -113,16 +113,92 @@ def test_the_host_of_an_https_issuer_matches_a_dns_name(tmp_path, capsys) -> Non
     assert result["verdict"] == "verified", result["reasons"]
 
 
-def test_a_leaf_expired_at_the_as_of_date_is_invalid(tmp_path, capsys) -> None:
+def test_a_leaf_expired_at_the_as_of_date_is_unverifiable_not_invalid(tmp_path, capsys) -> None:
+    # EN 319 102-1 OUT_OF_BOUNDS_NO_POE: the signature may have been made while the leaf was valid, and nothing
+    # proves it was; an expired certificate never makes a credential verified, nor does it make it a forgery
     chain = pki(ISSUER, leaf_days=365)  # 2025-01-01 to 2026-01-01; AS_OF is 2026-06-01
     token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
     root = write(tmp_path, "root.pem", chain.root_pem())
+    code, result = verify(capsys, token, root)
+    assert result["verdict"] == "unverifiable", result
+    assert result["checks"]["signature"] == "unknown"
+    assert any(
+        "the signature is valid with the key of the certificate CN=Test PID Issuer,O=Test PID Provider,C=EU, but "
+        "the certificate CN=Test PID Issuer,O=Test PID Provider,C=EU is not valid at 2026-06-01 "
+        "(valid 2025-01-01 to 2026-01-01): no time-stamp proves the signature was made before 2026-01-01" in r
+        for r in result["reasons"]
+    ), result["reasons"]
+    assert code != ExitCode.OK
+    # the same credential checked while its leaf was valid: the chain itself is whole
+    code = run(["verify", "--offline", "--json", "--as-of", "2025-06-01", "--trust-anchor", str(root), str(token)])
+    assert json.loads(capsys.readouterr().out)["results"][0]["verdict"] == "verified"
+
+
+def test_a_leaf_not_yet_valid_at_the_as_of_date_is_unverifiable(tmp_path, capsys) -> None:
+    chain = pki(ISSUER)  # from 2025-01-01
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    code = run(["verify", "--offline", "--json", "--as-of", "2024-12-01", "--trust-anchor", str(root), str(token)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "unverifiable", result
+    assert any("is not valid at 2024-12-01 (valid 2025-01-01 to 2027-01-01)" in r
+               and "check it at a date from 2025-01-01 on" in r for r in result["reasons"]), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_an_expired_leaf_without_an_anchor_says_both(tmp_path, capsys) -> None:
+    chain = pki(ISSUER, leaf_days=365)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key))
+    _, result = verify(capsys, token)
+    assert result["verdict"] == "unverifiable", result
+    assert any("no time-stamp proves the signature was made before 2026-01-01" in r and "no trust anchor" in r
+               for r in result["reasons"]), result["reasons"]
+
+
+def test_a_signature_by_another_key_under_an_expired_leaf_is_still_invalid(tmp_path, capsys) -> None:
+    # an attacker holding a genuine expired chain but not its key: the signature check runs and fails
+    chain = pki(ISSUER, leaf_days=365)
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc(chain.x5c, p256()))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid" and result["checks"]["signature"] == "fail", result
+
+
+def test_an_expired_leaf_the_intermediate_did_not_sign_is_still_invalid(tmp_path, capsys) -> None:
+    # expired and forged: the chain is broken at every time, which is what decides
+    chain = pki(ISSUER)
+    attacker_key = p256()
+    leaf = certificate("Test PID Issuer", attacker_key, "Test Issuing CA", p256(), ca=False, days=365, uris=(ISSUER,))
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc([der_b64(leaf), der_b64(chain.intermediate)], attacker_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid", result
+    assert any("does not validate" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_an_expired_leaf_issued_to_another_name_is_still_invalid(tmp_path, capsys) -> None:
+    other = pki("https://other-issuer.example.org", leaf_days=365)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(other.x5c, other.leaf_key, iss=ISSUER))
+    root = write(tmp_path, "root.pem", other.root_pem())
     _, result = verify(capsys, token, root)
     assert result["verdict"] == "invalid", result
-    assert any(
-        "does not validate: the certificate CN=Test PID Issuer,O=Test PID Provider,C=EU is not valid at 2026-06-01 "
-        "(valid 2025-01-01 to 2026-01-01)" in r for r in result["reasons"]
-    ), result["reasons"]
+    assert any("is issued to https://other-issuer.example.org" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_chain_whose_certificates_are_never_valid_together_is_invalid(tmp_path, capsys) -> None:
+    # a leaf whose validity starts after its issuing CA's ended: no time exists at which the chain validates
+    from datetime import timedelta
+
+    from x509_helpers import START
+
+    chain = pki(ISSUER)
+    leaf = certificate("Test PID Issuer", chain.leaf_key, "Test Issuing CA", chain.intermediate_key, ca=False,
+                       start=START + timedelta(days=3660), uris=(ISSUER,))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(leaf), der_b64(chain.intermediate)], chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "invalid", result
+    assert any("never valid at the same time" in r for r in result["reasons"]), result["reasons"]
 
 
 def test_a_payload_changed_after_signing_is_invalid(genuine, tmp_path, capsys) -> None:

@@ -9,13 +9,22 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
    §3) with the leaf certificate's key;
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
    (:mod:`skillwallet.verify.x509`): broken is ``invalid``, unanchored ``unverifiable``, naming the leaf subject;
-4. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
+   a certificate outside its validity period at the as-of date is ``unverifiable`` (EN 319 102-1
+   OUT_OF_BOUNDS_NO_POE: nothing proves the seal was made while it was valid);
+4. when a certificate is outside its validity period at the as-of date, a signature time-stamp (``sigTst`` in
+   the unsigned header ``etsiU``, an RFC 3161 token over the base64url JWS signature value, ETSI TS 119 182-1
+   §5.3.4) from a time-stamping authority chaining to the user's anchors (:mod:`skillwallet.verify.timestamps`)
+   that dates the seal inside the chain's validity period: the chain is then validated at that time (EN 319
+   102-1: a proof of existence before the expiry). Without one, ``unverifiable``; a token that proves nothing
+   is reported and changes nothing;
+5. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
    name) must be one of the issuer's ``legalName`` values. Otherwise the seal is someone else's: the credential
    is not ``verified`` (unverifiable, both names given).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -109,7 +118,8 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
     if not valid:
         return SignatureFinding(FAIL, UNRESOLVED, ["the JAdES signature does not verify with the sealing certificate's key"],
                                 details=details)
-    result = chains.validate_chain(chain, trust_anchors_of(resolver), as_of)
+    anchors = trust_anchors_of(resolver)
+    result = chains.validate_chain(chain, anchors, as_of)
     if result.chain_subjects:
         details["chain"] = result.chain_subjects
     if result.anchor is not None:
@@ -117,6 +127,19 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
                                    "sha256": result.anchor.sha256}
     if result.outcome == FAIL:
         return SignatureFinding(FAIL, UNRESOLVED, [result.reason], details=details)
+    proof = None
+    if result.outcome == UNKNOWN and result.outside:
+        proof, problems = _proof_of_existence(unprotected, signature_segment, chain, anchors, as_of)
+        if proof is None:
+            reason = (f"the JAdES signature is valid with the key of {result.subject}, but "
+                      f"{chains.outside_reason(result, 'seal')}")
+            return SignatureFinding(UNKNOWN, UNRESOLVED, [reason, *problems], unverifiable=True, details=details)
+        result = proof.chain
+        details["chain"] = result.chain_subjects
+        details["time_stamp"] = {"gen_time": proof.when, "tsa": proof.tsa, "trust_anchor": proof.tsa_anchor}
+        if result.anchor is not None:
+            details["trust_anchor"] = {"subject": result.anchor.subject, "source": result.anchor.source,
+                                       "sha256": result.anchor.sha256}
     if result.outcome == UNKNOWN:
         why = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
         reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
@@ -134,4 +157,113 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
         details["checks"] = {"issuer_binding": UNKNOWN}
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     details["controller"] = issuer.get("id")
+    if proof is not None:
+        reason = (f"sealed by {result.subject}, the issuer; sealed before {proof.when}, proven by a time-stamp from "
+                  f"{proof.tsa}; at that time {result.reason}")
+        return SignatureFinding(PASS, BOUND, [reason], details=details)
     return SignatureFinding(PASS, BOUND, [f"sealed by {result.subject}, the issuer; {result.reason}"], details=details)
+
+
+#: Time-stamp tokens read from one signature: real JAdES signatures carry one or two.
+MAX_TIME_STAMPS = 8
+
+
+@dataclass
+class _Proof:
+    """A signature time-stamp that dates the seal inside its certificate's validity period."""
+
+    when: str  # genTime, ISO 8601 UTC
+    tsa: str  # the TSA certificate's subject
+    tsa_anchor: str  # the subject of the trust anchor the TSA chains to
+    chain: Any  # x509.ChainResult of the seal's chain at genTime (PASS)
+
+
+def _proof_of_existence(
+    unprotected: dict[str, Any], signature_segment: str, chain: list[Any], anchors: list[Any], as_of: datetime
+) -> tuple[_Proof | None, list[str]]:
+    """A signature time-stamp (``sigTst``) that proves the seal existed while its chain was valid, or None and
+    what each token found (EN 319 102-1 §5.6.2: a proof of existence of the signature before the certificate's
+    expiry; here only a time-stamp token the user's anchors vouch for counts)."""
+    tokens, problems = _signature_time_stamps(unprotected)
+    if not tokens:
+        return None, problems
+    from skillwallet.verify import x509 as chains
+    from skillwallet.verify.base import PASS as CHAIN_PASS
+    from skillwallet.verify.timestamps import check_time_stamp, format_time
+
+    # ETSI TS 119 182-1 §5.3.4: "The input of the message imprint computation for the time-stamp tokens
+    # encapsulated by sigTst JSON object shall be the base64url-encoded JWS Signature Value", as it stands in
+    # the JWS (the ASCII of the signature member).
+    covered = signature_segment.encode("ascii")
+    for token in tokens:
+        check = check_time_stamp(token, covered, anchors)
+        if not check.ok:
+            problems.append(f"a signature time-stamp proves nothing: {check.problem}")
+            continue
+        when = format_time(check.gen_time)
+        if check.gen_time > as_of:
+            problems.append(f"the signature time-stamp from {check.tsa} is dated {when}, after the as-of date")
+            continue
+        at = chains.validate_chain(chain, anchors, check.gen_time)
+        if at.outcome == CHAIN_PASS:
+            anchor = check.anchor.subject if check.anchor is not None else ""
+            return _Proof(when, check.tsa, anchor, at), problems
+        if at.outside == "expired":
+            # A time-stamp shows the seal existed at genTime, not that it was made then: one made after the
+            # certificate expired proves nothing either way (anyone may time-stamp a signature at any time).
+            problems.append(
+                f"the signature time-stamp from {check.tsa} dates the seal at {when}, after its certificate "
+                f"expired on {at.valid_until.date().isoformat()}: it proves only that the seal existed then"
+            )
+        else:
+            problems.append(f"the signature time-stamp from {check.tsa} ({when}) proves nothing: at that time {at.reason}")
+    return None, problems
+
+
+def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], list[str]]:
+    """The DER tokens of the ``sigTst`` members of the unsigned ``etsiU`` header (ETSI TS 119 182-1 §5.3.1,
+    §5.3.4), and what could not be read.
+
+    ``etsiU`` is an array whose elements are all JSON objects in clear or all base64url-encoded JSON objects
+    (§5.3.1); a ``sigTst`` is a tstContainer: ``{"tstTokens": [{"val": <base64 DER TimeStampToken>}, ...]}``.
+    """
+    import base64
+    import binascii
+    import json
+
+    from skillwallet.verify.keys import b64url_decode
+
+    etsi_u = unprotected.get("etsiU")
+    if etsi_u is None:
+        return [], []
+    if not isinstance(etsi_u, list):
+        return [], ["the unsigned JAdES header etsiU is not an array (ETSI TS 119 182-1 §5.3.1)"]
+    if any(isinstance(e, str) for e in etsi_u) and any(not isinstance(e, str) for e in etsi_u):
+        return [], ["the unsigned JAdES header etsiU mixes clear and base64url-encoded members (ETSI TS 119 182-1 §5.3.1)"]
+    tokens: list[bytes] = []
+    problems: list[str] = []
+    for element in etsi_u:
+        if isinstance(element, str):
+            try:
+                element = json.loads(b64url_decode(element))
+            except (ValueError, UnicodeDecodeError):
+                problems.append("a member of the unsigned JAdES header etsiU is not base64url JSON")
+                continue
+        if not isinstance(element, dict) or "sigTst" not in element:
+            continue
+        container = element["sigTst"]
+        entries = container.get("tstTokens") if isinstance(container, dict) else None
+        if not isinstance(entries, list) or not entries:
+            problems.append("a JAdES sigTst holds no tstTokens (ETSI TS 119 182-1 §5.3.4)")
+            continue
+        for entry in entries:
+            value = entry.get("val") if isinstance(entry, dict) else None
+            try:
+                if not isinstance(value, str):
+                    raise ValueError
+                tokens.append(base64.b64decode(value, validate=True))
+            except (binascii.Error, ValueError):
+                problems.append("a JAdES sigTst token is not base64 (ETSI TS 119 182-1 §5.3.4)")
+    if len(tokens) > MAX_TIME_STAMPS:
+        return [], [f"the JAdES signature carries more than {MAX_TIME_STAMPS} time-stamps"]
+    return tokens, problems

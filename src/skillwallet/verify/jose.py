@@ -472,7 +472,8 @@ def resolve_jws_key(
 def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime | None) -> ResolvedKey:
     """The leaf key of an ``x5c`` chain: BOUND to ``issuer`` when the chain validates at ``as_of`` up to a trust
     anchor the user supplied and the leaf is issued to ``issuer``; UNRESOLVED (unverifiable) when the chain is
-    whole but unanchored. A broken chain or a leaf issued to another name raises (invalid)."""
+    whole but unanchored, or whole but outside a certificate's validity period at ``as_of``. A broken chain or
+    a leaf issued to another name raises (invalid)."""
     from datetime import timezone
 
     from skillwallet.verify import x509 as x509_chains
@@ -509,7 +510,11 @@ def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime |
     binding = BOUND if result.outcome == PASS else UNRESOLVED
     key = ResolvedKey(public_key, result.subject, issuer, binding, frozenset({"assertionMethod"}))
     key.details = details
-    if binding == UNRESOLVED:
+    if result.outside:
+        # EN 319 102-1 OUT_OF_BOUNDS_NO_POE: a JWT carries no proof of when it was signed (its iat is the
+        # signer's own word), so a certificate outside its validity period leaves the signature not checkable
+        key.note = x509_chains.outside_reason(result, "signature")
+    elif binding == UNRESOLVED:
         key.note = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
     else:
         key.note = result.reason

@@ -58,6 +58,15 @@ class ChainResult:
     subject: str | None = None
     anchor: TrustAnchor | None = None
     chain_subjects: list[str] = field(default_factory=list)
+    #: set when the as-of date is outside a certificate's validity period and the chain is whole at a time
+    #: inside it: "expired" or "not yet valid" (the outcome is then ``unknown``)
+    outside: str | None = None
+    #: for "expired": the end of the chain's common validity period, before which a proof of existence of the
+    #: signature would have to date it; for "not yet valid": the start of that period
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    #: for ``outside``: what the chain gave at a time inside its validity period (anchored or not)
+    within: ChainResult | None = None
 
 
 def load_certificates(data: bytes, source: str = "input") -> list[Any]:
@@ -106,7 +115,7 @@ def subject_of(certificate: Any) -> str:
     return certificate.subject.rfc4514_string() or f"(empty subject, sha256 {fingerprint(certificate)[:16]})"
 
 
-def _verify(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list[Any] | None, str]:
+def verify_path(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list[Any] | None, str]:
     """One path validation run: (the validated chain, "") or (None, the library's reason)."""
     from cryptography import x509 as _x509
     from cryptography.x509.verification import (
@@ -145,33 +154,66 @@ def _verify(anchors: list[Any], chain: list[Any], as_of: datetime) -> tuple[list
 def _out_of_validity(chain: list[Any], as_of: datetime) -> str | None:
     """The first certificate of ``chain`` not valid at ``as_of``, with its validity period; None if all are."""
     for certificate in chain:
-        start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
-        if not (start <= as_of <= end):
-            return (
-                f"the certificate {subject_of(certificate)} is not valid at {as_of.date().isoformat()} "
-                f"(valid {start.date().isoformat()} to {end.date().isoformat()})"
-            )
+        if not _valid_at(certificate, as_of):
+            return _not_valid_text(certificate, as_of)
     return None
+
+
+def _valid_at(certificate: Any, when: datetime) -> bool:
+    return certificate.not_valid_before_utc <= when <= certificate.not_valid_after_utc
+
+
+def _not_valid_text(certificate: Any, as_of: datetime) -> str:
+    start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    return (
+        f"the certificate {subject_of(certificate)} is not valid at {as_of.date().isoformat()} "
+        f"(valid {start.date().isoformat()} to {end.date().isoformat()})"
+    )
 
 
 def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
     """Validate ``chain`` (leaf first) at ``as_of`` against the user's ``anchors`` (see the module docstring)."""
+    if _out_of_validity(chain, as_of):
+        return _validate_outside(chain, anchors, as_of)
+    return _validate_within(chain, anchors, as_of)
+
+
+def _validate_outside(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
+    """``as_of`` is outside a certificate's validity period: is the chain whole at a time inside all of them?"""
+    from skillwallet.verify.base import FAIL, UNKNOWN
+
+    leaf = chain[0]
+    subject = subject_of(leaf)
+    start = max(c.not_valid_before_utc for c in chain)
+    end = min(c.not_valid_after_utc for c in chain)
+    if start > end:
+        # No instant at which every certificate is valid: the chain cannot validate at any time (RFC 5280
+        # §6.1.3 (a)(2)), which is a chain broken in itself, not a question of when the signature was made.
+        problem = f"{_out_of_validity(chain, as_of)}, and its certificates are never valid at the same time"
+        return ChainResult(FAIL, f"the certificate chain of {subject} does not validate: {problem}", leaf, subject)
+    expired = as_of > end
+    when = end if expired else start
+    within = _validate_within(chain, anchors, when)
+    if within.outcome == FAIL:
+        return within
+    # the certificate that decides the period: the first to expire, or the last to become valid
+    named = next(c for c in chain if (c.not_valid_after_utc == end if expired else c.not_valid_before_utc == start))
+    reason = _not_valid_text(named, as_of)
+    return ChainResult(
+        UNKNOWN, reason, leaf, subject, within.anchor, within.chain_subjects,
+        outside="expired" if expired else "not yet valid", valid_from=start, valid_until=end, within=within,
+    )
+
+
+def _validate_within(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
     from skillwallet.verify.base import FAIL, PASS, UNKNOWN
 
     leaf = chain[0]
     subject = subject_of(leaf)
     if len(chain) > 1:
-        path, problem = _verify([chain[-1]], chain[:-1] if len(chain) > 1 else chain, as_of)
+        path, problem = verify_path([chain[-1]], chain[:-1], as_of)
         if path is None:
-            # A certificate outside its validity period is the usual cause (RFC 5280 §6.1.3 (a)(2)): name it and
-            # its dates rather than the library's wording; the chain fails either way.
-            problem = _out_of_validity(chain, as_of) or problem
             return ChainResult(FAIL, f"the certificate chain of {subject} does not validate: {problem}", leaf, subject)
-    else:
-        # One certificate: it can only be checked against an anchor. Its own validity window still counts.
-        expired = _out_of_validity(chain, as_of)
-        if expired:
-            return ChainResult(FAIL, expired, leaf, subject)
     if not anchors:
         return ChainResult(
             UNKNOWN,
@@ -180,7 +222,7 @@ def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime
             leaf, subject,
         )
     certificates = [a.certificate for a in anchors]
-    path, problem = _verify(certificates, chain, as_of)
+    path, problem = verify_path(certificates, chain, as_of)
     if path is None:
         return ChainResult(
             UNKNOWN, f"the certificate chain of {subject} does not lead to a trust anchor you supplied ({problem})",
@@ -192,6 +234,23 @@ def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime
         PASS, f"the certificate chain of {subject} validates up to the trust anchor {subject_of(path[-1])}",
         leaf, subject, anchor, [subject_of(c) for c in path],
     )
+
+
+def outside_reason(result: ChainResult, what: str) -> str:
+    """Why a chain outside its validity period settles nothing, and what would settle it (``what``: "seal",
+    "signature"): no proof dates the signature inside the period; and whether the chain is anchored there."""
+    if result.outside == "expired":
+        settle = (
+            f"no time-stamp proves the {what} was made before {result.valid_until.date().isoformat()}, "
+            "when the certificate was still valid"
+        )
+    else:
+        settle = f"not yet valid; check it at a date from {result.valid_from.date().isoformat()} on"
+    text = f"{result.reason}: {settle}"
+    within = result.within
+    if within is not None and within.outcome != "pass":
+        text += "; besides, " + within.reason.replace(f"the certificate chain of {within.subject} ", "its chain ")
+    return text
 
 
 def leaf_names(certificate: Any) -> tuple[list[str], list[str]]:
