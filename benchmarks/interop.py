@@ -61,6 +61,12 @@ def family_of(credential) -> str:
     return credential.extra.get("family") or credential.format
 
 
+def anchors_beside(path: Path) -> dict[str, bytes]:
+    """The CA certificates published beside a credential (``*.pem`` in its fixture folder, named in SOURCES.md):
+    the trust anchors a holder of that credential would give with ``--trust-anchor``."""
+    return {p.name: p.read_bytes() for p in sorted(path.parent.glob("*.pem"))}
+
+
 def main() -> None:
     rows = []
     refused: list[tuple[str, str]] = []  # supporting documents and files refused by design, with the reason
@@ -76,8 +82,9 @@ def main() -> None:
             # supporting documents and files refused by design (tests/interop pins each refusal): listed
             refused.append((str(path.relative_to(FIXTURES)), str(error).replace(str(path), "").lstrip(": ")))
             continue
+        anchors = anchors_beside(path)
         start = time.perf_counter()
-        verdict = verify_credential(credentials[0], resolver=DocumentResolver(offline=True), as_of=AS_OF)
+        verdict = verify_credential(credentials[0], resolver=DocumentResolver(offline=True, anchors=anchors), as_of=AS_OF)
         cold_verify = time.perf_counter() - start
         parse_times, verify_times = [], []
         for _ in range(RUNS):
@@ -85,7 +92,7 @@ def main() -> None:
             credentials = parse_credential_bytes(data, source=str(path))
             parse_times.append(time.perf_counter() - start)
             start = time.perf_counter()
-            verify_credential(credentials[0], resolver=DocumentResolver(offline=True), as_of=AS_OF)
+            verify_credential(credentials[0], resolver=DocumentResolver(offline=True, anchors=anchors), as_of=AS_OF)
             verify_times.append(time.perf_counter() - start)
         rows.append((str(path.relative_to(FIXTURES)), verdict.verdict, cold_parse, statistics.median(parse_times),
                      cold_verify, statistics.median(verify_times)))
