@@ -398,3 +398,25 @@ def test_the_verdict_fields_cover_what_the_verifier_reads():
     assert read, "the verifier reads stored credentials through `cred.`"
     missing = {f for f in read | extras if f not in VERDICT_FIELDS and f.split(".")[0] not in VERDICT_FIELDS}
     assert not missing, f"add to store.credentials.VERDICT_FIELDS: {sorted(missing)}"
+
+
+def test_members_a_newer_version_wrote_are_kept(old_wallet, capsys):
+    """Only the view read today replaces the stored one: a member of the records this version does not know (a
+    newer version's) stays, in the body and in the index record."""
+    first = old_wallet[0]
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        body = wallet.get("credential-bodies", first)
+        body["credential"]["pinned_view"] = {"by": "a newer version"}
+        body["kept_by_newer"] = [1, 2]
+        index = wallet.get("credentials", first)
+        index["aliases"] = ["my data badge"]
+        with wallet.batch() as writer:
+            writer.put("credential-bodies", first, body)
+            writer.put("credentials", first, index)
+    assert doctor_json(capsys)[0] == ExitCode.OK
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:
+        body = wallet.get("credential-bodies", first)
+        index = wallet.get("credentials", first)
+    assert body["credential"]["title"] == TITLE
+    assert body["credential"]["pinned_view"] == {"by": "a newer version"} and body["kept_by_newer"] == [1, 2]
+    assert index["aliases"] == ["my data badge"] and index["summary"]["title"] == TITLE

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -325,6 +325,8 @@ VERDICT_FIELDS = frozenset({
     "status_entries", "self_attested", "extra.badge", "extra.issuer_profile",
 })
 
+CREDENTIAL_FIELDS = frozenset(f.name for f in fields(Credential))
+
 REREAD_CHANGED = "changed"  # the view read today differs: replaced (or, in a dry run, would be)
 REREAD_UNCHANGED = "unchanged"
 REREAD_UNREADABLE = "unreadable"  # the original no longer reads, or reads as less: left as it is
@@ -405,7 +407,9 @@ def reread_records(
     if not fields:
         return RereadOutcome(wallet_id, REREAD_UNCHANGED, title, verdict=verdict), None, None
     new_body = dict(body)
-    new_body["credential"] = fresh.to_dict()
+    # members this version does not know (written by a newer one) stay: only the view read today is replaced
+    unknown = {k: v for k, v in body["credential"].items() if k not in CREDENTIAL_FIELDS}
+    new_body["credential"] = unknown | fresh.to_dict()
     new_index = dict(index)
     new_index["sha256"] = digest
     new_index["summary"] = fresh.summary()
