@@ -420,3 +420,42 @@ def test_members_a_newer_version_wrote_are_kept(old_wallet, capsys):
     assert body["credential"]["title"] == TITLE
     assert body["credential"]["pinned_view"] == {"by": "a newer version"} and body["kept_by_newer"] == [1, 2]
     assert index["aliases"] == ["my data badge"] and index["summary"]["title"] == TITLE
+
+
+def test_credits_and_learning_outcomes_read_now_keep_the_verdict(passphrase, tmp_path, capsys):
+    """An EDC stored before credits and learning outcomes were read: re-read, it gains them, and its verdict stays
+    (verification reads neither: VERDICT_FIELDS)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
+    from test_wild_verdicts import EDC, edc_pki, jades
+
+    Wallet.init(wallet_home(), passphrase).close()
+    chain = edc_pki()
+    sealed = tmp_path / "edc.jsonld"
+    sealed.write_text(json.dumps(jades(EDC, chain.x5c, chain.leaf_key)))
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(sealed)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    with Wallet.open(wallet_home(), passphrase=passphrase) as wallet:
+        (current,) = wallet.list_credentials()
+        assert current.verdict.verdict == "verified" and current.credential.credits == 5.0
+        old = current.credential
+        old.credits, old.skills = None, []
+        del old.extra["credit_unit"]
+        wallet.remove_credential(current.wallet_id)
+        wallet.add_credential(old, current.verdict)  # as the earlier version stored it, verified on the same bytes
+        wallet.set_tags(current.wallet_id, ["ects"])
+    code, document = doctor_json(capsys)
+    assert code == ExitCode.OK
+    (outcome,) = document["reread"]["credentials"]
+    assert set(outcome["fields"]) == {"credits", "skills", "extra.credit_unit"}
+    assert outcome["verdict"] == "verified" and outcome["verdict_reset"] is False
+    after = stored(current.wallet_id)
+    assert after.credential.credits == 5.0 and after.credential.extra["credit_unit"] == "European Credit Transfer System"
+    assert [s.name for s in after.credential.skills] == ["use Python for data analysis", "present statistical findings"]
+    assert after.verdict.verdict == "verified" and after.tags == ["ects"]
+    with Wallet.open(wallet_home(), passphrase=PASSPHRASE) as wallet:  # stacking reads the credits from the facts
+        (facts,) = wallet.list_credential_facts()
+    assert facts.credential.credits == 5.0 and facts.credential.extra["credit_unit"] == "European Credit Transfer System"
