@@ -76,3 +76,23 @@ def test_a_stored_title_that_is_not_the_published_name_is_invalid(published, tmp
     assert run(["verify", added["id"], "--offline", "--json"]) == ExitCode.NOT_VERIFIED
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["verdict"] == "invalid" and any("stored title" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_doctor_reread_then_verify_gives_the_verdict_back(published, tmp_path, capsys, passphrase):
+    """An earlier version's view (the markup), verified; `doctor --reread` makes it plain text and asks for a new
+    verdict; `verify` gives `verified` again."""
+    added = add(capsys, write(tmp_path, "mine.json", hosted()), published[BADGE], published[ISSUER])
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        stored = wallet.get_credential(added["id"])
+        wallet.remove_credential(added["id"])
+        old = stored.credential
+        old.title, old.issuer.name = HTML_NAME, HTML_ISSUER
+        wallet.add_credential(old, stored.verdict)
+    capsys.readouterr()
+    assert run(["doctor", "--reread", "--json"]) == ExitCode.OK
+    (outcome,) = json.loads(capsys.readouterr().out)["reread"]["credentials"]
+    assert set(outcome["fields"]) == {"title", "issuer.name"} and outcome["verdict_reset"] is True
+    assert run(["verify", added["id"], "--offline"]) == ExitCode.OK, capsys.readouterr().err
+    with Wallet.open(paths.wallet_home(), passphrase=passphrase) as wallet:
+        after = wallet.get_credential(added["id"])
+    assert (after.credential.title, after.verdict.verdict) == ("Welding & Cutting", "verified")
