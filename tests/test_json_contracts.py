@@ -88,6 +88,18 @@ def _check_expiring(document: dict, ids: dict) -> None:
     assert document["credentials"][0]["renewal_note"].startswith("no renewal route is known")
 
 
+def _check_reread(document: dict, ids: dict) -> None:
+    reread = document["reread"]
+    assert reread["dry_run"] is True
+    assert set(reread["counts"]) == {"changed", "unchanged", "unreadable", "skipped"}
+    assert sum(reread["counts"].values()) == len(ids)
+    # the fixture's originals are not credentials any importer reads: each is left as it is, and named
+    assert {c["id"] for c in reread["credentials"]} == set(ids.values())
+    for item in reread["credentials"]:
+        assert {"id", "status", "title", "fields", "reason", "verdict", "verdict_reset"} <= set(item)
+        assert item["status"] == "unreadable" and item["fields"] == [] and item["reason"]
+
+
 def _check_stack(document: dict, ids: dict) -> None:
     assert isinstance(document["missing"], list)
     assert isinstance(document["status"], str)
@@ -137,6 +149,13 @@ CONTRACTS: list[Contract] = [
         "doctor",
         {"ok", "problems", "warnings", "checks"},
         items={"checks": {"check", "status", "message", "fix"}},
+    ),
+    Contract(
+        ["doctor", "--reread", "--dry-run", "--json"],
+        "doctor",
+        {"ok", "problems", "warnings", "checks", "reread"},
+        items={"checks": {"check", "status", "message", "fix"}},
+        check=_check_reread,
     ),
     Contract(["config", "show", "--json"], "config", {"path", "exists", "config", "defaults"}, needs_wallet=False),
     Contract(["config", "get", "paper", "--json"], "config-value", {"key", "value"}, needs_wallet=False),

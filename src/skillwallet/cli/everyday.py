@@ -687,16 +687,65 @@ def compact_wallet(home: Path) -> list[Finding]:
     return [Finding("compact", INFO, "compacted: " + "; ".join(done))]
 
 
-def run_doctor(fix: bool = False, compact: bool = False) -> list[Finding]:
+def reread_wallet(dry_run: bool = False) -> tuple[list[Finding], list]:
+    """Unlock the wallet and read every stored credential's original again with today's importers
+    (``doctor --reread``, docs/store.md "Reading credentials again"): the findings and what happened to each."""
+    from skillwallet.cli.session import open_wallet
+    from skillwallet.formats.reread import reread_credential
+    from skillwallet.store.credentials import REREAD_CHANGED, REREAD_SKIPPED, REREAD_UNCHANGED, REREAD_UNREADABLE
+
+    with open_wallet() as wallet:
+        # what `add` hands the importers (cli/add.py): whether a credential is addressed to the holder
+        emails = [e for e in (wallet.get_profile().get("emails") or []) if isinstance(e, str)]
+        holder_ids = [wallet.holder_did]
+
+        def read(wallet_id, credential):
+            return reread_credential(credential, source=wallet_id, holder_emails=emails, holder_ids=holder_ids)
+
+        outcomes = wallet.reread_credentials(read, dry_run=dry_run)
+    findings: list[Finding] = []
+    verb = "would change" if dry_run else "changed"
+    for o in outcomes:
+        name = f"{o.wallet_id} ({o.title or 'untitled'})"
+        if o.status == REREAD_CHANGED:
+            fix = None
+            message = f"{name}: {verb}: {', '.join(o.fields)}"
+            if o.verdict_reset:
+                message += f"; its {o.verdict} verdict {'would be' if dry_run else 'is'} not-verified until verified again"
+                fix = f"skillwallet verify {o.wallet_id}"
+            findings.append(Finding("reread", INFO, message, fix))
+        elif o.status == REREAD_UNREADABLE:
+            findings.append(Finding("reread", WARNING, f"{name}: left as it is: {o.reason}",
+                                    "nothing to do: it stays as it was added (skillwallet show to see it)"))
+    counts = {status: sum(1 for o in outcomes if o.status == status)
+              for status in (REREAD_CHANGED, REREAD_UNCHANGED, REREAD_UNREADABLE, REREAD_SKIPPED)}
+    summary = (f"{len(outcomes)} credential{'s' if len(outcomes) != 1 else ''} read again: {counts[REREAD_CHANGED]} "
+               f"{verb}, {counts[REREAD_UNCHANGED]} unchanged, {counts[REREAD_UNREADABLE]} left as they are")
+    if counts[REREAD_SKIPPED]:
+        summary += f", {counts[REREAD_SKIPPED]} self-attested (not read from a document)"
+    if dry_run:
+        summary += "; dry run: nothing written"
+    findings.append(Finding("reread", OK, summary))
+    return findings, outcomes
+
+
+def run_doctor(
+    fix: bool = False, compact: bool = False, reread: bool = False, dry_run: bool = False
+) -> tuple[list[Finding], list | None]:
     """Every check, in order. With ``fix``, tighten permissions first (the only repair doctor makes itself); with
-    ``compact``, unlock the wallet and compact it first (docs/store.md, "Compaction")."""
+    ``reread``, read the stored credentials again (``dry_run``: only say what would change); with ``compact``,
+    unlock the wallet and compact it (docs/store.md, "Compaction"). The findings, and the re-read outcomes."""
     from skillwallet import paths
 
     roots = [paths.wallet_home(), paths.config_dir(), paths.state_dir()]
     findings: list[Finding] = []
+    outcomes = None
     if fix:
         for path in fix_permissions(roots):
             findings.append(Finding("permissions", INFO, f"fixed: {path} is now private"))
+    if reread:
+        found, outcomes = reread_wallet(dry_run)
+        findings += found
     if compact:
         findings += compact_wallet(paths.wallet_home())
     findings += check_wallet(paths.wallet_home())
@@ -706,7 +755,7 @@ def run_doctor(fix: bool = False, compact: bool = False) -> list[Finding]:
     findings += check_config()
     findings += check_contexts()
     findings += check_completions()
-    return findings
+    return findings, outcomes
 
 
 _MARKS = {OK: "ok", INFO: "info", WARNING: "warn", PROBLEM: "FAIL"}
@@ -717,28 +766,52 @@ def doctor_command(
     compact: bool = typer.Option(
         False, "--compact", help="Unlock the wallet and compact it first: current layout, no unused space."
     ),
+    reread: bool = typer.Option(
+        False, "--reread",
+        help="Unlock the wallet and read every credential's original again with today's importers first; "
+        "update the views that changed (tags, notes and ids kept).",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --reread: say what would change; write nothing."),
     json_output: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
-    """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions.
+    """Check the wallet's permissions, format, KDF and rollback record, the shipped contexts, the config and completions; --compact and --reread maintain it.
+
+    --reread reads each stored credential's original bytes again, so that what newer importers read (plain-text
+    titles, credits, linked BadgeClasses) reaches credentials added earlier. A credential whose verdict could
+    change becomes not-verified until verified again; one whose original no longer reads is left as it is.
 
     \b
     Examples:
       skillwallet doctor
       skillwallet doctor --fix
+      skillwallet doctor --reread --dry-run
+      skillwallet doctor --reread
     """
-    findings = run_doctor(fix=fix, compact=compact)
+    if dry_run and not reread:
+        raise UsageError("--dry-run goes with --reread", "see what re-reading would change: skillwallet doctor --reread --dry-run")
+    if dry_run and (fix or compact):
+        raise UsageError("--dry-run writes nothing: it cannot go with --fix or --compact", "run them one after the other")
+    findings, outcomes = run_doctor(fix=fix, compact=compact, reread=reread, dry_run=dry_run)
     problems = sum(1 for f in findings if f.status == PROBLEM)
     warnings = sum(1 for f in findings if f.status == WARNING)
     if json_output:
-        emit_json(
-            "doctor",
-            {
-                "ok": problems == 0,
-                "problems": problems,
-                "warnings": warnings,
-                "checks": [asdict(f) for f in findings],
-            },
-        )
+        payload = {
+            "ok": problems == 0,
+            "problems": problems,
+            "warnings": warnings,
+            "checks": [asdict(f) for f in findings],
+        }
+        if outcomes is not None:
+            from skillwallet.store.credentials import REREAD_UNCHANGED
+
+            payload["reread"] = {
+                "dry_run": dry_run,
+                "counts": {status: sum(1 for o in outcomes if o.status == status)
+                           for status in ("changed", "unchanged", "unreadable", "skipped")},
+                # every credential but the unchanged ones: what changed (or would), what was left and why
+                "credentials": [o.to_dict() for o in outcomes if o.status != REREAD_UNCHANGED],
+            }
+        emit_json("doctor", payload)
     else:
         styles = {OK: "green", INFO: "dim", WARNING: "yellow", PROBLEM: "bold red"}
         render_table(

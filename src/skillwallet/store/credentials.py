@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -311,3 +311,116 @@ class CredentialWriter(Writer):
         record["verdict"] = bound_verdict(verdict, digest)
         self.put(CREDENTIALS, wallet_id, record)
         return True
+
+
+# --- reading stored credentials again (doctor --reread) -------------------------------------------------------
+
+#: What verification reads of the normalised view besides the original bytes (verify/verifier.py: the format, the
+#: stored issuer id, the validity dates, the status entries, self-attestation; verify/jose.py
+#: ``_ob2_shown_content_problem``: the title, description, issuer name, achievement id and the BadgeClass and
+#: Issuer shown). A re-read view that changes one of these may change the verdict: the stored one is not kept.
+#: tests/store/test_store_reread.py fails when the verifier reads a field missing here.
+VERDICT_FIELDS = frozenset({
+    "format", "issuer.id", "issuer.name", "title", "description", "achievement_id", "valid_from", "expires",
+    "status_entries", "self_attested", "extra.badge", "extra.issuer_profile",
+})
+
+CREDENTIAL_FIELDS = frozenset(f.name for f in fields(Credential))
+
+REREAD_CHANGED = "changed"  # the view read today differs: replaced (or, in a dry run, would be)
+REREAD_UNCHANGED = "unchanged"
+REREAD_UNREADABLE = "unreadable"  # the original no longer reads, or reads as less: left as it is
+REREAD_SKIPPED = "skipped"  # a self-attested entry: the holder's statement, not read from a document
+
+#: The reason on the verdict of a credential whose re-read view may verify differently.
+REREAD_VERDICT_REASON = (
+    "read again by a newer skillwallet (doctor --reread: {fields} changed); the {verdict} verdict of {checked_at} "
+    "was computed on the earlier view: run skillwallet verify {wallet_id}"
+)
+
+
+@dataclass(frozen=True)
+class RereadOutcome:
+    """What :meth:`Wallet.reread_credentials` did (or, in a dry run, would do) with one stored credential."""
+
+    wallet_id: str
+    status: str  # REREAD_CHANGED | REREAD_UNCHANGED | REREAD_UNREADABLE | REREAD_SKIPPED
+    title: str | None = None  # as the wallet shows it after the run (the stored one unless changed)
+    fields: tuple[str, ...] = ()  # changed: the fields of the view, ``issuer.name``, ``extra.credit_unit``...
+    reason: str | None = None  # unreadable, skipped: why it is left as it is
+    verdict: str | None = None  # the verdict shown before the run
+    verdict_reset: bool = False  # the verdict is not-verified now, with REREAD_VERDICT_REASON
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.wallet_id, "status": self.status, "title": self.title, "fields": list(self.fields),
+                "reason": self.reason, "verdict": self.verdict, "verdict_reset": self.verdict_reset}
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The fields where two ``Credential.to_dict()`` views differ; ``issuer`` and ``extra`` member by member."""
+    out = []
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in ("issuer", "extra") and isinstance(old or {}, dict) and isinstance(new or {}, dict):
+            old, new = old or {}, new or {}
+            out += [f"{name}.{key}" for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+        else:
+            out.append(name)
+    return out
+
+
+def reread_records(
+    wallet_id: str, index: dict[str, Any], body: dict[str, Any], read
+) -> tuple[RereadOutcome, dict[str, Any] | None, dict[str, Any] | None]:
+    """Read one stored credential again: (outcome, new index record, new body), the records ``None`` unless changed.
+
+    ``read(wallet_id, credential)`` returns the view today's importers make of the stored one (raising a
+    :class:`~skillwallet.errors.SkillwalletError` when they cannot). Only what the view gives is replaced: the
+    summary, the facts and the body's credential. Every other member of the records (the holder's tags and note,
+    when it was added, its identity, anything a later version adds) is kept as it is, and so is the verdict unless
+    a field verification reads changed (:data:`VERDICT_FIELDS`): then it is not-verified, saying why.
+    """
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.model import FORMAT_SELF
+
+    stored = Credential.from_dict(body["credential"])
+    digest = document_sha256(stored.original)
+    shown = verdict_for(index.get("verdict"), digest)
+    verdict = shown.get("verdict", VERDICT_NOT_VERIFIED)
+    title = stored.title
+    if stored.self_attested or stored.format == FORMAT_SELF:
+        return RereadOutcome(wallet_id, REREAD_SKIPPED, title, reason="a self-attested entry: made by you, not read "
+                             "from a document", verdict=verdict), None, None
+    try:
+        fresh = read(wallet_id, stored)
+    except SkillwalletError as exc:
+        return RereadOutcome(wallet_id, REREAD_UNREADABLE, title, reason=exc.message, verdict=verdict), None, None
+    except Exception as exc:  # noqa: BLE001 - a bug reading one credential leaves it as it is, never the others
+        return RereadOutcome(wallet_id, REREAD_UNREADABLE, title, reason=f"could not be read ({type(exc).__name__})",
+                             verdict=verdict), None, None
+    if fresh.original != stored.original:  # the bytes are the credential: a view of other bytes is never taken
+        return RereadOutcome(wallet_id, REREAD_UNREADABLE, title, reason="read as other bytes", verdict=verdict), None, None
+    # both through the same serialisation: a member an older version did not write reads as its default
+    fields = changed_fields(stored.to_dict(), fresh.to_dict())
+    if not fields:
+        return RereadOutcome(wallet_id, REREAD_UNCHANGED, title, verdict=verdict), None, None
+    new_body = dict(body)
+    # members this version does not know (written by a newer one) stay: only the view read today is replaced
+    unknown = {k: v for k, v in body["credential"].items() if k not in CREDENTIAL_FIELDS}
+    new_body["credential"] = unknown | fresh.to_dict()
+    new_index = dict(index)
+    new_index["sha256"] = digest
+    new_index["summary"] = fresh.summary()
+    new_index["facts"] = credential_facts(fresh)
+    relevant = [f for f in fields if f in VERDICT_FIELDS or f.split(".")[0] in VERDICT_FIELDS]
+    reset = bool(relevant) and (verdict != VERDICT_NOT_VERIFIED or bool(shown.get("checks")))
+    if reset:
+        reason = REREAD_VERDICT_REASON.format(
+            fields=", ".join(relevant), verdict=verdict, checked_at=shown.get("checked_at") or "an earlier run",
+            wallet_id=wallet_id,
+        )
+        new_index["verdict"] = bound_verdict(Verdict(reasons=[reason]), digest)
+    outcome = RereadOutcome(wallet_id, REREAD_CHANGED, fresh.title, tuple(fields), verdict=verdict, verdict_reset=reset)
+    return outcome, new_index, new_body

@@ -8,11 +8,15 @@ from typing import Any
 from skillwallet.bulk import paused_gc
 from skillwallet.errors import InvalidInputError, NotFoundError, WalletCorruptError
 from skillwallet.model import Credential, Verdict
+from skillwallet.store import fsutil
 from skillwallet.store.credentials import (
+    REREAD_CHANGED,
+    REREAD_UNREADABLE,
     STORED_ADDED,
     STORED_CONFLICT,
     STORED_PRESENT,
     STORED_REPLACED,
+    RereadOutcome,
     StoreOutcome,
     StoredCredential,
     bound_verdict,
@@ -21,6 +25,7 @@ from skillwallet.store.credentials import (
     list_object,
     normalise_tags,
     now,
+    reread_records,
     stored_digest,
 )
 from skillwallet.store.db import CORRUPT_HINT
@@ -225,3 +230,52 @@ class CredentialQueries:
     def set_note(self, wallet_id: str, note: str | None) -> None:
         """Set (or with ``None`` clear) the holder's note on a credential."""
         self._update_credential(wallet_id, lambda r: r.__setitem__("note", note or None))
+
+    def reread_credentials(self, read, *, dry_run: bool = False) -> list[RereadOutcome]:
+        """Read every stored credential's original again (``doctor --reread``); what happened to each, in the
+        order they were added.
+
+        ``read(wallet_id, credential)`` gives the view today's importers make of a stored credential
+        (:func:`skillwallet.formats.reread.reread_credential`; the store does not import the importers). A
+        changed view replaces the stored one, keeping the credential's id and every member of its records the
+        view does not give (:func:`~skillwallet.store.credentials.reread_records`); one that cannot be read
+        is left as it is and reported, never removed. Every replacement is written in one transaction: all
+        of them or, after a crash or an error, none. ``dry_run`` reads and reports, and writes nothing.
+        """
+        with paused_gc():
+            index = self.items(CREDENTIALS)  # the whole record sets, checked against the integrity row
+            bodies = dict(self.items(BODIES))
+        if len(bodies) != len(index):
+            raise WalletCorruptError(f"credentials of the wallet {self.path} are incomplete", CORRUPT_HINT)
+        planned: list[tuple[RereadOutcome, dict, dict | None, dict | None]] = []
+        for key, record in index:
+            body = bodies.get(key)
+            if body is None:
+                raise WalletCorruptError(f"the credential {key} of the wallet {self.path} is incomplete", CORRUPT_HINT)
+            outcome, new_index, new_body = reread_records(key, record, body, read)
+            planned.append((outcome, record, new_index, new_body))
+        added = {key: record.get("added") or "" for key, record in index}
+        outcomes = [p[0] for p in planned]
+        outcomes.sort(key=lambda o: (added[o.wallet_id], o.wallet_id))
+        changes = [p for p in planned if p[0].status == REREAD_CHANGED]
+        if dry_run or not changes:
+            return outcomes
+        with self._write_transaction() as writer:
+            by_id = {o.wallet_id: i for i, o in enumerate(outcomes)}
+            for outcome, record, new_index, new_body in changes:
+                key = outcome.wallet_id
+                fsutil.fault_point("reread.credential")
+                current_index, current_body = writer.get(CREDENTIALS, key), writer.get(BODIES, key)
+                if current_index != record or current_body != bodies[key]:
+                    # changed by another command since it was read (a tag, a verdict, a replacement): read it again
+                    if current_index is None or current_body is None:
+                        outcomes[by_id[key]] = RereadOutcome(key, REREAD_UNREADABLE, outcome.title,
+                                                             reason="removed while it was read")
+                        continue
+                    outcome, new_index, new_body = reread_records(key, current_index, current_body, read)
+                    outcomes[by_id[key]] = outcome
+                    if outcome.status != REREAD_CHANGED:
+                        continue
+                writer.put(BODIES, key, new_body)
+                writer.put(CREDENTIALS, key, new_index)
+        return outcomes

@@ -61,6 +61,71 @@ def text_of(value: Any) -> str | None:
     return None
 
 
+#: HTML elements whose tags are markup, not text (HTML Living Standard §4): issuers paste descriptions from
+#: web pages. A "<" not followed by one of these (``C++ <templates>``, ``<3 years``) is text and stays.
+_HTML_ELEMENTS = frozenset("""
+a abbr address article aside b bdi bdo big blockquote body br caption center cite code col colgroup dd del
+details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head header hr html i img ins kbd
+li main mark meta nav ol p pre q s samp section small span strike strong sub summary sup table tbody td
+tfoot th thead title tr tt u ul var wbr
+""".split())
+#: Elements that end a line of text.
+_HTML_BLOCK = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+                        "h5 h6 header hr li main nav ol p pre section table tr ul".split())
+_HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>", re.S)
+_HTML_HIDDEN = re.compile(r"<(script|style|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
+_BREAK = "\ue000"  # a private-use character marking where a block element ended
+_HTML_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def plain_text(value: str | None, *, multiline: bool = False) -> str | None:
+    """``value`` as the plain text a reader of the issuer's page would see: HTML tags stripped (the content of
+    script and style dropped) and character references decoded (``&amp;`` → ``&``), with the whitespace the
+    markup leaves collapsed (line breaks kept where block elements end, for ``multiline`` text such as a
+    description). Text with neither an HTML tag nor a character reference is returned as it is.
+
+    Applied once, when a credential is read (formats/parse.py); verification reads a published name through it
+    to compare it with the one a credential shows (verify/jose.py). Applied once: what a title says is then text everywhere it goes (a terminal, a
+    PDF, an HTML export, which escapes it), never markup something could interpret. Control and format
+    characters are kept, so every view shows them escaped (``\\x1b``), as it does any credential text. Decoding
+    is not idempotent (``&amp;lt;`` → ``&lt;`` → ``<``), so stored text is never passed through again.
+    """
+    if value is None:
+        return None
+    text = value
+    changed = False
+    if "<" in text:
+        text = _HTML_HIDDEN.sub(_BREAK, text)
+
+        def tag(match: "re.Match[str]") -> str:
+            name = (match.group(2) or "").lower()
+            if match.group(0).startswith("<!--"):
+                return ""
+            if name not in _HTML_ELEMENTS:
+                return match.group(0)
+            return _BREAK if name in _HTML_BLOCK else ""
+
+        stripped = _HTML_TAG.sub(tag, text)
+        changed = stripped != value
+        text = stripped
+    if _HTML_REFERENCE.search(text):
+        import html
+
+        text = html.unescape(text)
+        changed = True
+    if not changed:
+        return value
+    # one line break for any run of block boundaries (``</li><li>``, ``</p>\n<ul>``)
+    text = re.sub(f"[ \t\r\n\f\v]*{_BREAK}[\\s{_BREAK}]*", "\n", text)
+    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+    if multiline:
+        text = "\n".join(lines).strip("\n")
+    else:
+        text = " ".join(line for line in lines if line)
+    return text or None
+
+
 def types_of(document: dict[str, Any]) -> list[str]:
     """The declared types (``type`` or ``@type``) as a list of strings."""
     raw = document.get("type", document.get("@type"))
