@@ -6,15 +6,20 @@ added through the CLI, make the plan's length plain."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 from typer.testing import CliRunner
 
 from skillwallet import paths
 from skillwallet.cli.app import app
+from skillwallet.stacking.catalog import builtin_offerings
+from skillwallet.stacking.model import load_pathway_toml
+from skillwallet.stacking.offerings import load_offerings_toml
+from skillwallet.stacking.optimise import cheapest_completion_renewing
 from skillwallet.store import Wallet
 
-from .helpers import cred
+from .helpers import AS_OF, cred
 
 MICROSOFT = "https://learn.microsoft.com"
 COMPTIA = "https://www.comptia.org"
@@ -190,3 +195,51 @@ def test_expiring_says_when_the_renewal_opens(passphrase, as_of, shown):
     lines = {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines() if "\t" in line}
     assert lines[ids[PL_300]][7] == f"3 h, about 0.3 weeks at 10 h/week; {shown}"
     assert "renewal open" not in "\t".join(lines[ids["CompTIA A+"]])
+
+
+def test_a_renewal_longer_than_its_window_at_the_pace_is_taken_the_week_it_opens():
+    # a route of the holder's own that opens two weeks before the expiry and takes 40 hours: at 2 h/week it cannot
+    # be done inside its window, so the plan says to take it the week it opens (not "at once": it cannot start
+    # earlier), and the course under way pauses the twenty weeks it takes
+    pathway = load_pathway_toml("""
+id = "pilot"
+name = "Pilot"
+[requirements.root]
+type = "all"
+children = ["licence", "pilotage"]
+[requirements.licence]
+type = "credential"
+name = "Harbour Pilot Licence"
+[requirements.pilotage]
+type = "skill"
+skill = "Harbour pilotage"
+""")
+    own = load_offerings_toml("""
+[[offering]]
+id = "pilot-revalidation"
+name = "Pilot licence revalidation"
+provider = "Port"
+cost = 10
+hours = 40
+renews = "Harbour Pilot Licence"
+opens_before_expiry = "2w"
+
+[[offering]]
+id = "pilotage"
+name = "Pilotage course"
+cost = 40
+hours = 100
+skills = ["Harbour pilotage"]
+""", "mine.toml")
+    held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2025-12-28")  # 30 weeks on
+    plan = cheapest_completion_renewing(pathway, [held], [*builtin_offerings().values(), *own], as_of=AS_OF,
+                                        hours_per_week=2)
+    assert [o.id for o in plan.steps] == [f"renew:{held.wallet_id}:pilot-revalidation", "pilotage"]
+    renewal = next(e for e in plan.schedule if e["step"].startswith("renew:"))
+    assert renewal["start"] == "2025-12-14T00:00:00Z" and renewal["end"] == "2026-05-03T00:00:00Z"
+    assert renewal["note"] == ("renews Harbour Pilot Licence before it expires on 2025-12-28; the renewal opens on "
+                               "2025-12-14; at this pace it ends after that date: take it the week it opens")
+    course = next(e for e in plan.schedule if e["step"] == "pilotage")
+    assert course["note"] == "paused on 2025-12-14 for Pilot licence revalidation"
+    assert plan.estimated_completion == datetime(2026, 10, 4, tzinfo=timezone.utc)  # 70 weeks: 140 h at 2 h/week
+    assert plan.waiting_weeks == 0 and plan.to_dict()["weeks"] == 70
