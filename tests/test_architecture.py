@@ -55,6 +55,7 @@ TOP_LEVEL = {
     "paths": "base",
     "jsondepth": "base",
     "bulk": "base",
+    "durations": "base",
 }
 PACKAGES = {"cli", "formats", "export", "store", "stacking", "verify", "skills"}
 

@@ -86,6 +86,7 @@ def _check_expiring(document: dict, ids: dict) -> None:
     # no catalogued route renews a first-aid certificate: said plainly, not left out
     assert document["credentials"][0]["renewal_route"] is None
     assert document["credentials"][0]["renewal_note"].startswith("no renewal route is known")
+    assert document["credentials"][0]["renewal_opens"] is None  # no route, so no window to open
 
 
 def _check_reread(document: dict, ids: dict) -> None:
@@ -141,7 +142,7 @@ CONTRACTS: list[Contract] = [
         "expiring",
         {"as_of", "within_days", "until", "renewal_hours_per_week", "credentials"},
         items={"credentials": {"id", "title", "issuer", "expires", "days_left", "status", "renewal",
-                               "renewal_route", "renewal_routes", "renewal_note"}},
+                               "renewal_route", "renewal_routes", "renewal_note", "renewal_opens"}},
         check=_check_expiring,
     ),
     Contract(
@@ -188,9 +189,9 @@ CONTRACTS: list[Contract] = [
         ["stack", "--goal", "{pathway}", "--next", "--tradeoff", "--hours-per-week", "6", "--json"],
         "stack",
         {"goal", "status", "next", "pareto"},
-        check=lambda d, ids: None if all({"cost", "hours", "weeks", "steps", "objective", "within_constraints"}
-                                         <= set(p) for p in [d["next"], *d["pareto"]])
-        else pytest.fail("every plan has cost, hours, weeks, steps, objective, within_constraints"),
+        check=lambda d, ids: None if all({"cost", "hours", "weeks", "waiting_weeks", "steps", "objective",
+                                          "within_constraints"} <= set(p) for p in [d["next"], *d["pareto"]])
+        else pytest.fail("every plan has cost, hours, weeks, waiting_weeks, steps, objective, within_constraints"),
     ),
     Contract(["stack", "--json"], "stack-ranking", {"pathways"},
              items={"pathways": {"goal", "name", "status", "progress", "missing", "exact"}}),

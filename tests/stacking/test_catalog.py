@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from skillwallet import paths
@@ -77,6 +79,10 @@ def test_user_pathways_and_offerings_live_in_the_wallet(wallet):
     assert "night-class" not in catalog.offerings()
 
 
+# a renewal route of the holder's own
+RENEWAL = "[[offering]]\nid = 'pilot-revalidation'\nname = 'Revalidation'\nrenews = 'Harbour Pilot Licence'\n"
+
+
 @pytest.mark.parametrize(
     "text, fragment",
     [
@@ -85,9 +91,35 @@ def test_user_pathways_and_offerings_live_in_the_wallet(wallet):
         ("[[offering]]\nid = 'x'\nname = 'x'\n", "expected skills, achievement_id, credits, tags or renews"),
         ("offering = 3\n", "expected one or more [[offering]] tables"),
         ("[[offering]\n", "not valid TOML"),
+        # a renewal route's window: the one duration syntax, a string, at least a day, at most ten years
+        (RENEWAL + "opens_before_expiry = 'six months'\n",
+         "offering[0].opens_before_expiry: expected a duration such as \"6mo\", \"90d\" or \"1y\", got 'six months'"),
+        (RENEWAL + "opens_before_expiry = '6m'\n", "got '6m': m could mean minutes or months (write mo for months)"),
+        (RENEWAL + "opens_before_expiry = '6 fortnights'\n", "got '6 fortnights': unknown unit 'fortnights'"),
+        (RENEWAL + "opens_before_expiry = 180\n", "(a string), got 180"),
+        (RENEWAL + "opens_before_expiry = ''\n", "(a string), got ''"),
+        (RENEWAL + "opens_before_expiry = '12h'\n", "offering[0].opens_before_expiry: expected at least a day"),
+        (RENEWAL + "opens_before_expiry = '99999999y'\n", "expected at most ten years, got '99999999y'"),
+        ("[[offering]]\nid = 'x'\nname = 'x'\nskills = ['SQL']\nopens_before_expiry = '6mo'\n",
+         "offering[0].opens_before_expiry: only a renewal route has a window"),
     ],
 )
 def test_bad_offerings_are_rejected_with_the_key_path(text, fragment):
     with pytest.raises(InvalidInputError) as info:
         load_offerings_toml(text, "off.toml")
     assert info.value.message.startswith("off.toml") and fragment in info.value.message
+
+
+def test_a_renewal_window_is_read_in_the_one_duration_syntax_and_kept_in_the_wallet(wallet):
+    text = RENEWAL + 'opens_before_expiry = "1y6mo"\n'
+    [route] = load_offerings_toml(text, "mine.toml")
+    # months and years count back on the calendar, as issuers date the window: 18 months before 1 September 2027
+    assert route.opens_before_expiry == "1y6mo" and route.to_dict()["opens_before_expiry"] == "1y6mo"
+    assert route.renewal_opens(datetime(2027, 9, 1, tzinfo=timezone.utc)) == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    [days] = load_offerings_toml(RENEWAL + 'opens_before_expiry = "90"\n', "mine.toml")  # a bare number: days
+    assert days.renewal_opens(datetime(2027, 9, 1, tzinfo=timezone.utc)) == datetime(2027, 6, 3, tzinfo=timezone.utc)
+    [anytime] = load_offerings_toml(RENEWAL, "mine.toml")
+    assert anytime.opens_before_expiry is None and anytime.renewal_opens(datetime(2027, 9, 1, tzinfo=timezone.utc)) is None
+    catalog = Catalog(wallet)
+    catalog.add_offerings(text, "mine.toml")
+    assert catalog.offerings()["pilot-revalidation"].opens_before_expiry == "1y6mo"  # stored and read back

@@ -120,3 +120,24 @@ def test_every_expiring_certification_has_a_cited_renewal_route():
     assert offerings["az-104-renewal"].cost == 0 and offerings["pl-300-renewal"].cost == 0
     assert (offerings["pmp-renewal"].cost, offerings["pmp-renewal"].hours) == (150, 60)
     assert offerings["aws-saa-recertification"].cost == offerings["aws-saa"].cost
+
+
+
+def test_a_renewal_window_is_set_where_the_issuer_states_one_and_cites_it():
+    """Microsoft's renewal assessment opens six months before the expiry (the page each route cites says so); a
+    CompTIA CE route can be done any time in the three-year cycle and an exam taken again any time: no window."""
+    offerings = builtin_offerings()
+    microsoft = sorted(o.id for o in offerings.values() if o.renews and o.provider == "Microsoft")
+    assert microsoft == ["az-104-renewal", "dp-300-renewal", "pl-300-renewal"]
+    expires = datetime.datetime(2027, 9, 1, tzinfo=datetime.timezone.utc)
+    for route_id in microsoft:
+        route = offerings[route_id]
+        assert route.opens_before_expiry == "6mo"
+        assert "open six months before the expiry" in route.price_source
+        assert "https://learn.microsoft.com/credentials/certifications/renew-your-microsoft-certification" \
+            in route.price_source
+        assert route.renewal_opens(expires) == datetime.datetime(2027, 3, 1, tzinfo=datetime.timezone.utc)
+    windowed = {o.id for o in offerings.values() if o.opens_before_expiry}
+    assert windowed == set(microsoft)  # only routes that renew something have one, and only where it is stated
+    assert offerings["comptia-a-plus-renewal-ce"].opens_before_expiry is None
+    assert offerings["cka-recertification"].opens_before_expiry is None

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 import typer
 
+from skillwallet.durations import DURATION_HELP  # noqa: F401  (the commands' help texts take it from here)
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -68,45 +70,27 @@ def parse_as_of(text: Optional[str]) -> "datetime":
 # --- durations ----------------------------------------------------------------------------------------------
 #
 # One syntax for every option that takes a length of time (`expiring --within`, `unlock --for`): a number and a
-# unit, or several (`1h30min`). `m` alone is refused: it means months to some readers and minutes to others.
-
-DURATION_UNITS = {
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-    "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "d": 86400, "day": 86400, "days": 86400,
-    "w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
-    "mo": 30 * 86400, "month": 30 * 86400, "months": 30 * 86400,  # a month counts 30 days
-    "y": 365 * 86400, "yr": 365 * 86400, "year": 365 * 86400, "years": 365 * 86400,
-}
-DURATION_HELP = "units: s, min, h, d, w, mo (30 days), y (365 days); e.g. 15min, 2h, 90d, 12w, 6mo, 1y"
-
+# unit, or several (`1h30min`), read by skillwallet/durations.py (a renewal route's window in an offerings file
+# is read by it too). `m` alone is refused: it means months to some readers and minutes to others.
 
 def parse_duration(text: Optional[str], option: str, *, bare_unit: str) -> int:
     """Seconds in ``15min``, ``2h``, ``90d``, ``12w``, ``6mo``, ``1y`` or ``1h30min``; a bare number counts in
     ``bare_unit``. A bad value is a bad command line (exit 2), with a hint that shows the syntax."""
-    import re
-
+    from skillwallet.durations import DURATION_EXAMPLES, DurationError, duration_seconds, duration_terms
     from skillwallet.errors import UsageError
 
-    raw = (text or "").strip().lower()
-    examples = "write a number and a unit: 15min, 2h, 90d, 12w, 6mo, 1y"
-    if raw.isdigit():
-        return int(raw) * DURATION_UNITS[bare_unit]
-    parts = re.findall(r"\s*(\d+)\s*([a-z]+)", raw)
-    if not raw or "".join(f"{n}{u}" for n, u in parts) != re.sub(r"\s+", "", raw):
-        raise UsageError(f"cannot read the duration {text!r} for {option}", examples)
-    seconds = 0
-    for number, unit in parts:
-        if unit == "m":
+    try:
+        return duration_seconds(duration_terms(text, bare_unit=bare_unit))
+    except DurationError as exc:
+        if exc.problem == "ambiguous":
             raise UsageError(
                 f"{option} {text!r} is ambiguous: m could mean minutes or months",
-                f"write {number}min for minutes or {number}mo for months",
-            )
-        if unit not in DURATION_UNITS:
-            raise UsageError(f"cannot read the duration {text!r} for {option}: unknown unit {unit!r}", examples)
-        seconds += int(number) * DURATION_UNITS[unit]
-    return seconds
+                f"write {exc.number}min for minutes or {exc.number}mo for months",
+            ) from None
+        if exc.problem == "unit":
+            raise UsageError(f"cannot read the duration {text!r} for {option}: unknown unit {exc.unit!r}",
+                             DURATION_EXAMPLES) from None
+        raise UsageError(f"cannot read the duration {text!r} for {option}", DURATION_EXAMPLES) from None
 
 
 AS_OF_YEARS = (1000, 8999)  # what --as-of accepts: far enough from 1 and 9999 for any date arithmetic

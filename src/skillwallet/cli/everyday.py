@@ -206,6 +206,8 @@ class ExpiringEntry:
     renewal_route: dict | None = None
     renewal_routes: list = field(default_factory=list)
     renewal_note: str = ""
+    # when the cheapest route can be taken only shortly before the expiry (Microsoft: six months), the day it opens
+    renewal_opens: str | None = None
 
 
 # the pace a renewal's hours are turned into weeks at (the planner's default pace too: stack --next)
@@ -255,9 +257,10 @@ def select_expiring(stored: list, as_of: datetime, within_days: int, offerings: 
         )
         entry = entries[-1]
         found = routes.for_credential(credential)
-        entry.renewal_routes = [renewal_summary(r, RENEWAL_HOURS_PER_WEEK) for r in found]
+        entry.renewal_routes = [renewal_summary(r, RENEWAL_HOURS_PER_WEEK, expires) for r in found]
         entry.renewal_route = entry.renewal_routes[0] if found else None
-        entry.renewal_note = _renewal_note(entry)
+        entry.renewal_opens = entry.renewal_route["opens"] if found else None
+        entry.renewal_note = _renewal_note(entry, as_of)
     entries.sort(key=lambda e: (e.expires, e.title or "", e.id))
     return entries
 
@@ -272,11 +275,24 @@ def _time_text(route: dict) -> str:
     return f"{route['hours']:g} h{weeks}"
 
 
-def _renewal_note(entry: ExpiringEntry) -> str:
+def _window_text(entry: ExpiringEntry, as_of: datetime) -> str:
+    """When the route's window opens ("renewal opens 2027-03-01"), or that it is open; nothing once expired (the
+    window closed with the credential) or for a route that can be taken any time."""
+    if entry.renewal_opens is None or entry.status == "expired":
+        return ""
+    opens = datetime.fromisoformat(entry.renewal_opens.replace("Z", "+00:00"))
+    return f"renewal opens {opens.date().isoformat()}" if opens > as_of else \
+        f"renewal open since {opens.date().isoformat()}"
+
+
+def _renewal_note(entry: ExpiringEntry, as_of: datetime) -> str:
     route = entry.renewal_route
     if route is None:
         return "no renewal route is known: ask the issuer what renewing costs"
     text = f"renew with {route['name']}: {_cost_text(route)}, {_time_text(route)}"
+    window = _window_text(entry, as_of)
+    if window:
+        text += f" ({window})"
     if entry.status == "expired":
         # CompTIA and Microsoft renew only a current certification: past expiry the exam is taken again
         text += " (it has expired: the issuer may renew only a current credential)"
@@ -347,8 +363,9 @@ def expiring_command(
         style = "red" if entry.status == "expired" else ("yellow" if entry.days_left <= 30 else None)
         renew = entry.renewal or entry.achievement_id or entry.issuer_url or "(ask the issuer)"
         route = entry.renewal_route
-        renewing = [route["name"], _cost_text(route), _time_text(route)] if route else \
-            ["no renewal route known", "?", "?"]
+        window = _window_text(entry, moment)
+        renewing = [route["name"], _cost_text(route), _time_text(route) + (f"; {window}" if window else "")] \
+            if route else ["no renewal route known", "?", "?"]
         rows.append(
             Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry),
                  *renewing, renew], style)

@@ -226,8 +226,11 @@ def render_completion(completion) -> None:
     currency = completion.currencies[0] if len(completion.currencies) == 1 else "(mixed currencies)"
     line = f"Total: {completion.cost:,.2f} {currency}, {completion.hours:g} hours"
     if completion.estimated_completion is not None and completion.hours > 0:
-        weeks = completion.hours / completion.hours_per_week
-        line += (f"; at {completion.hours_per_week:g} h/week about {weeks:.1f} weeks of study")
+        study = completion.hours / completion.hours_per_week
+        waiting = getattr(completion, "waiting_weeks", 0.0)
+        line += (f"; at {completion.hours_per_week:g} h/week about {study:.1f} weeks of study")
+        if waiting >= 0.05:  # a renewal window opens after everything else is done: the plan waits for it
+            line += f" and {waiting:.1f} waiting for a renewal to open ({completion.weeks:.1f} weeks in all)"
     if completion.estimated_completion is not None:
         line += f"; done around {completion.estimated_completion.date().isoformat()}"
     console.print(line)
@@ -240,9 +243,11 @@ def render_completion(completion) -> None:
     for step in completion.steps:
         expires = getattr(step, "expires", None)
         if getattr(step, "renews_wallet_id", None) and expires is not None:
+            opens = getattr(step, "opens", None)
             console.print(f"Renewal in the plan: {step.renews} expires on {expires.date().isoformat()}, before the "
                           f"plan ends; {step.name} ({step.cost:,.2f} {step.currency}, {step.hours:g} h) keeps it "
-                          "counted", markup=False)
+                          "counted" + (f"; it can be taken from {opens.date().isoformat()}" if opens else ""),
+                          markup=False)
     for renewal in completion.renewals:
         console.print(f"[yellow]![/yellow] {escape(renewal['message'])}")
 
@@ -258,7 +263,7 @@ def render_tradeoff(plans) -> None:
         if not p.feasible:
             continue
         currency = p.currencies[0] if len(p.currencies) == 1 else "(mixed)"
-        weeks = f"{p.hours / p.hours_per_week:.1f}" if p.hours_per_week else ""
+        weeks = f"{p.weeks or 0:.1f}" if p.hours_per_week else ""  # a wait for a renewal window included
         rows.append([n, f"{p.cost:,.2f} {currency}", f"{p.hours:g}", weeks, "; ".join(o.name for o in p.steps)])
     render_table(["#", Column("cost", justify="right"), Column("hours", justify="right"),
                   Column("weeks", justify="right"), Column("steps", shorten="end", wrap=True, min_width=20)], rows)

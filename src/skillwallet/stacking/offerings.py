@@ -15,8 +15,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from skillwallet.durations import DurationError, duration_seconds, duration_terms, split_calendar
 from skillwallet.errors import InvalidInputError
 from skillwallet.model import FORMAT_SELF, Credential, Issuer, Skill, Verdict, VERDICT_VERIFIED
+from skillwallet.stacking.dates import add_months
 from skillwallet.stacking.held import Held
 from skillwallet.stacking.model import ID_PATTERN
 
@@ -49,6 +51,14 @@ class Offering:
     # eligibility: the exam may be taken only after this many months of relevant experience (PMP: 36 or 60)
     eligible_after_months: float | None = None
     checked: str | None = None  # when that source was read (YYYY-MM-DD)
+    # a renewal route that can be taken only this long before the expiry, in the one duration syntax
+    # (skillwallet/durations.py): Microsoft's renewal assessment opens six months before ("6mo"); none, any time
+    # while the credential is current (CompTIA's CE in the three-year cycle, an exam taken again)
+    opens_before_expiry: str | None = None
+
+    def renewal_opens(self, expires: datetime.datetime | None) -> datetime.datetime | None:
+        """The day this renewal route opens for a credential expiring on ``expires`` (None: no window)."""
+        return window_opens(self.opens_before_expiry, expires)
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
         """The credential this offering would award, dated ``as_of``; used only for planning."""
@@ -77,8 +87,25 @@ class Offering:
             "credits": self.credits, "credit_unit": self.credit_unit, "tags": list(self.tags), "source": self.source,
             "price_source": self.price_source, "checked": self.checked, "price_per_month": self.price_per_month,
             "requires": list(self.requires), "renews": self.renews,
-            "eligible_after_months": self.eligible_after_months,
+            "eligible_after_months": self.eligible_after_months, "opens_before_expiry": self.opens_before_expiry,
         }
+
+
+# a renewal window longer than this is no window: certification cycles run three years, CompTIA's and PMI's
+MAX_RENEWAL_WINDOW_DAYS = 10 * 365
+
+
+def window_opens(window: str | None, expires: datetime.datetime | None) -> datetime.datetime | None:
+    """``expires`` less ``window`` (validated on load): months and years on the calendar, as issuers count them
+    (six months before 1 September is 1 March, not 180 days), the other units exactly. None without either, or
+    when the day would fall before the calendar's first year (the window opened long ago)."""
+    if not window or expires is None:
+        return None
+    months, seconds = split_calendar(duration_terms(window, bare_unit="d"))
+    try:
+        return add_months(expires, -months) - datetime.timedelta(seconds=seconds)
+    except (ValueError, OverflowError):
+        return None
 
 
 def data_files(folder: str) -> list[tuple[str, str]]:
@@ -103,7 +130,7 @@ def builtin_offerings() -> dict[str, Offering]:
 
 OFFERING_KEYS = ("id", "name", "provider", "cost", "currency", "hours", "url", "achievement_id", "achievement_type",
                  "skills", "skill_level", "credits", "credit_unit", "tags", "price_source", "checked", "price_per_month",
-                 "requires", "renews", "eligible_after_months")
+                 "requires", "renews", "eligible_after_months", "opens_before_expiry")
 
 
 def load_offerings_toml(text: str, where: str = "<offerings>", *, label: str = "user") -> list[Offering]:
@@ -195,8 +222,35 @@ def offering_from_dict(table: Any, where: str, source: str = "user") -> Offering
         offering.credit_unit = parse_unit(unit_text)
         if offering.credit_unit is None:
             raise InvalidInputError(f"{where}.credit_unit: expected one of {', '.join(TO_ECTS)}, got {unit_text!r}")
+    offering.opens_before_expiry = renewal_window(table.get("opens_before_expiry"), f"{where}.opens_before_expiry",
+                                                  offering.renews)
     # a renewal awards nothing new: it keeps the credential it ``renews`` valid (stacking/renewal.py)
     if not (offering.skills or offering.achievement_id or offering.credits or offering.tags or offering.renews):
         raise InvalidInputError(f"{where}: expected skills, achievement_id, credits, tags or renews: what the "
                                 "offering awards or renews")
     return offering
+
+
+def renewal_window(value: Any, where: str, renews: str | None) -> str | None:
+    """A route's ``opens_before_expiry``, checked: a duration in the one syntax (``6mo``, ``90d``, ``1y``: a bare
+    number counts days), at least a day and at most ten years, on a route that ``renews`` something."""
+    if value is None:
+        return None
+    expected = 'expected a duration such as "6mo", "90d" or "1y"'
+    hint = "units: d, w, mo (calendar months before the expiry), y; a bare number counts days"
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{where}: {expected} (a string), got {value!r}", hint)
+    if not renews:
+        raise InvalidInputError(f"{where}: only a renewal route has a window: give renews = \"<credential name>\" too")
+    try:
+        terms = duration_terms(value, bare_unit="d")
+    except DurationError as exc:
+        why = {"ambiguous": ": m could mean minutes or months (write mo for months)",
+               "unit": f": unknown unit {exc.unit!r}"}.get(exc.problem, "")
+        raise InvalidInputError(f"{where}: {expected}, got {value!r}{why}", hint) from None
+    months, seconds = split_calendar(terms)
+    if months == 0 and seconds < 86400:
+        raise InvalidInputError(f"{where}: expected at least a day, got {value!r}", hint)
+    if duration_seconds(terms) > MAX_RENEWAL_WINDOW_DAYS * 86400:
+        raise InvalidInputError(f"{where}: expected at most ten years, got {value!r}", hint)
+    return value.strip()

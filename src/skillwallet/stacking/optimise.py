@@ -37,7 +37,7 @@ from skillwallet.stacking.evaluate import (
 )
 from skillwallet.stacking.dates import add_months
 from skillwallet.stacking.model import OCCUPATION_CODE, Pathway
-from skillwallet.stacking.offerings import Offering
+from skillwallet.stacking.offerings import Offering, window_opens
 
 SEARCH_NODE_BUDGET = 100_000
 PLAN_SECONDS = 0.8  # the whole plan's work budget; past it the cheapest plan found is answered, marked inexact
@@ -64,11 +64,18 @@ class Completion:
     objective: str = "cost"
     schedule: list[dict[str, Any]] = field(default_factory=list)  # dated steps, in order (with a pace)
     renewals: list[dict[str, Any]] = field(default_factory=list)  # counted credentials that lapse before the end
+    # weeks the plan waits, nothing left to do, for a renewal's window to open (stacking/optimise.py _schedule)
+    waiting_weeks: float = 0.0
+
+    @property
+    def weeks(self) -> float | None:
+        """Weeks of study at the pace, and any weeks spent waiting for a renewal window (None without a pace)."""
+        if not self.hours_per_week or not (self.hours or self.waiting_weeks):
+            return None
+        return self.hours / self.hours_per_week + self.waiting_weeks
 
     def to_dict(self) -> dict[str, Any]:
-        weeks = None
-        if self.hours_per_week and self.hours:
-            weeks = round(self.hours / self.hours_per_week, 1)
+        weeks = None if self.weeks is None else round(self.weeks, 1)
         return {
             "already_met": self.already_met,
             "feasible": self.feasible,
@@ -79,6 +86,7 @@ class Completion:
             "hours": round(self.hours, 1),
             "hours_per_week": self.hours_per_week,
             "weeks": weeks,
+            "waiting_weeks": round(self.waiting_weeks, 1),
             "estimated_completion": format_datetime(self.estimated_completion),
             "steps": [{**o.to_dict(), "fills": self.covers.get(o.id, [])} for o in self.steps],
             "missing_after": self.evaluation_after.missing if self.evaluation_after else None,
@@ -436,7 +444,7 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
     schedule: list[dict[str, Any]] = []
     renewals: list[dict[str, Any]] = []
     if hours_per_week and hours_per_week > 0:
-        schedule, estimate = _schedule(pathway, steps, as_of, hours_per_week)
+        schedule, estimate, _ = _schedule(pathway, steps, as_of, hours_per_week)
         renewals = _renewals(after, estimate, offerings)
     return Completion(pathway=pathway, already_met=False, feasible=True, steps=steps,
                       cost=sum(o.cost for o in steps), hours=total_hours, exact=not exhausted, explored=explored,
@@ -461,12 +469,29 @@ def _prerequisites_first(steps: list[Offering]) -> list[Offering]:
 
 
 def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_per_week: float
-              ) -> tuple[list[dict[str, Any]], datetime]:
-    """Dated steps. Courses and exams follow one another at the pace; experience runs alongside them for the
-    months the pathway asks (calendar months, as experience is counted); the plan ends when both have."""
+              ) -> tuple[list[dict[str, Any]], datetime, timedelta]:
+    """Dated steps, the day the plan ends and how long it waits for a renewal window. Courses and exams follow one
+    another at the pace; experience runs alongside them for the months the pathway asks (calendar months, as
+    experience is counted); the plan ends when both have.
+
+    A renewal that can be taken only from a day before its expiry (``opens``: the route's
+    ``opens_before_expiry``) is never dated before that day: when its turn comes earlier it is taken the day the
+    window opens, and the step under way then pauses for it (the hours a week go to the renewal); when nothing
+    is left to do by then, the plan waits for the window, and that wait is in its finish."""
     out: list[dict[str, Any]] = []
     cursor = as_of
     end = as_of
+    waited = timedelta(0)
+    pending: list[Offering] = []  # renewals whose window opens after their turn, soonest first
+
+    def length(o: Offering) -> timedelta:
+        return timedelta(weeks=o.hours / hours_per_week)
+
+    def taken(o: Offering, start: datetime, finish: datetime) -> dict[str, Any]:
+        opens = getattr(o, "opens", None)
+        return {"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
+                "note": f"the renewal opens on {opens.date().isoformat()}"}
+
     for o in steps:
         if o.source == "self" and o.id.startswith("self:"):
             node = pathway.requirements.get(o.id.split(":", 1)[1])
@@ -479,18 +504,49 @@ def _schedule(pathway: Pathway, steps: list[Offering], as_of: datetime, hours_pe
                             "end": format_datetime(finish), "note": "work experience, alongside the courses"})
                 end = max(end, finish)
                 continue
+        opens = getattr(o, "opens", None)
+        if opens is not None and opens > cursor:
+            pending.append(o)
+            pending.sort(key=lambda r: (r.opens, r.id))
+            continue
         start = cursor
         notes = [("after " + ", ".join(o.requires))] if o.requires else []
         if o.eligible_after_months:
             # counted from today: experience already held shortens the wait, the issuer checks it
             start = max(start, add_months(as_of, math.ceil(o.eligible_after_months)))
             notes.append(f"eligible after {o.eligible_after_months:g} months of relevant experience")
-        finish = start + timedelta(weeks=o.hours / hours_per_week)
-        out.append({"step": o.id, "name": o.name, "start": format_datetime(start), "end": format_datetime(finish),
-                    "note": "; ".join(notes) or None})
+        # a window that opens while nothing is under way (waiting for eligibility): the renewal is taken then
+        free = cursor
+        while pending and pending[0].opens <= start:
+            renewal = pending.pop(0)
+            begin = max(renewal.opens, free)
+            free = begin + length(renewal)
+            out.append(taken(renewal, begin, free))
+            start = max(start, free)
+        finish = start + length(o)
+        entry = {"step": o.id, "name": o.name, "start": format_datetime(start), "end": "", "note": None}
+        out.append(entry)
+        # a window that opens while this step is under way: the step pauses for the renewal
+        free = start
+        while pending and pending[0].opens < finish:
+            renewal = pending.pop(0)
+            begin = max(renewal.opens, free)
+            free = begin + length(renewal)
+            finish += length(renewal)
+            out.append(taken(renewal, begin, free))
+            notes.append(f"paused on {begin.date().isoformat()} for {renewal.name}")
+        entry["end"] = format_datetime(finish)
+        entry["note"] = "; ".join(notes) or None
         cursor = finish
         end = max(end, finish)
-    return out, end
+    # windows that open after everything else is done: the plan waits for them
+    for renewal in pending:
+        begin = max(renewal.opens, cursor)
+        waited += begin - cursor
+        cursor = begin + length(renewal)
+        out.append(taken(renewal, begin, cursor))
+        end = max(end, cursor)
+    return out, end, waited
 
 
 def _renewals(evaluation: PathwayEvaluation | None, finish: datetime, offerings: Sequence[Offering]
@@ -707,6 +763,7 @@ class RenewalStep(Offering):
     renews_wallet_id: str | None = None
     expires: datetime | None = None  # the held credential's expiry: the step must be done by then
     route: str | None = None  # the catalogue offering that is the route
+    opens: datetime | None = None  # the day the route's window opens (opens_before_expiry): not dated earlier
 
     def hypothetical_credential(self, as_of: datetime) -> Held:
         return self.renewed
@@ -714,7 +771,7 @@ class RenewalStep(Offering):
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out.update({"kind": "renewal", "route": self.route, "renews_wallet_id": self.renews_wallet_id,
-                    "renew_by": format_datetime(self.expires)})
+                    "renew_by": format_datetime(self.expires), "renew_from": format_datetime(self.opens)})
         return out
 
 
@@ -738,15 +795,17 @@ def _renewal_steps(item: HeldCredential, routes: Sequence[Offering], inference: 
         credential.skills = [*credential.skills, *(Skill(name=n, level=inferred.level, source="skill")
                                                    for n in inferred.skills if n.casefold() not in own)]
     out = []
+    expires = utc(item.credential.expires)
     for route in routes:
         step_id = f"renew:{item.wallet_id}:{route.id}"
         renewed = Held(wallet_id=f"offering:{step_id}", credential=credential, verdict=item.verdict)
+        window = getattr(route, "opens_before_expiry", None)
         out.append(RenewalStep(
             id=step_id, name=route.name, cost=route.cost, hours=route.hours, currency=route.currency,
             provider=route.provider, url=route.url, achievement_id=None, achievement_type="Renewal", skills=[],
             source=route.source, price_source=route.price_source, checked=route.checked,
             renews=item.credential.title or route.renews, renewed=renewed, renews_wallet_id=item.wallet_id,
-            expires=utc(item.credential.expires), route=route.id))
+            expires=expires, route=route.id, opens_before_expiry=window, opens=window_opens(window, expires)))
     return out
 
 
@@ -758,22 +817,25 @@ def _renewable(item: HeldCredential) -> bool:
 
 
 def _finish(pathway: Pathway, plan: Completion, as_of: datetime, pace: float) -> datetime:
+    """The day the plan ends, its steps in the order they are done and each renewal no earlier than its window."""
     if not plan.feasible or plan.already_met or not plan.steps:
         return as_of
-    return _schedule(pathway, plan.steps, as_of, pace)[1]
+    return _schedule(pathway, _deadline_order(pathway, plan.steps, as_of, pace), as_of, pace)[1]
 
 
 def _deadline_order(pathway: Pathway, steps: list[Offering], as_of: datetime, pace: float) -> list[Offering]:
     """The plan's steps with each renewal placed before the first step that would push it past the expiry of the
-    credential it renews (earliest expiry first), the other steps in their own order."""
+    credential it renews (earliest expiry first), the other steps in their own order. A renewal whose window has
+    not opened by its place is taken when it opens (:func:`_schedule`)."""
     pending = sorted((s for s in steps if isinstance(s, RenewalStep)), key=lambda s: (s.expires, s.id))
     if not pending:
         return list(steps)
     out: list[Offering] = []
     for step in (s for s in steps if not isinstance(s, RenewalStep)):
         while pending:
-            trial, _ = _schedule(pathway, [*out, step, pending[0]], as_of, pace)
-            if datetime.fromisoformat(trial[-1]["end"].replace("Z", "+00:00")) <= pending[0].expires:
+            trial = _schedule(pathway, [*out, step, pending[0]], as_of, pace)[0]
+            entry = next(e for e in trial if e["step"] == pending[0].id)
+            if datetime.fromisoformat(entry["end"].replace("Z", "+00:00")) <= pending[0].expires:
                 break
             out.append(pending.pop(0))  # doing the course first would let the credential lapse
         out.append(step)
@@ -790,12 +852,18 @@ def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_
         return plan
     pace = hours_per_week or DEFAULT_PACE
     steps = _deadline_order(pathway, plan.steps, as_of, pace)
-    schedule, estimate = _schedule(pathway, steps, as_of, pace)
-    for entry, step in zip(schedule, steps):
-        if isinstance(step, RenewalStep):
+    schedule, estimate, waited = _schedule(pathway, steps, as_of, pace)
+    renewing = {s.id: s for s in steps if isinstance(s, RenewalStep)}
+    for entry in schedule:
+        step = renewing.get(entry["step"])
+        if step is not None:
+            # _schedule's note, when there is one, says the renewal waited for its window
             note = f"renews {step.renews} before it expires on {step.expires.date().isoformat()}"
+            if entry["note"]:
+                note += "; " + entry["note"]
             if datetime.fromisoformat(entry["end"].replace("Z", "+00:00")) > step.expires:
-                note += "; at this pace it ends after that date: start it at once"
+                note += "; at this pace it ends after that date: " + (
+                    "take it the week it opens" if step.opens is not None and step.opens > as_of else "start it at once")
             entry["note"] = note
     warnings = []
     seen: set[str] = set()
@@ -820,7 +888,8 @@ def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_
     timed = hours_per_week is not None and hours_per_week > 0
     return replace(plan, steps=steps, cost=sum(o.cost for o in steps), hours=sum(o.hours for o in steps),
                    currencies=sorted({o.currency for o in steps}), schedule=schedule if timed else [],
-                   estimated_completion=estimate if timed else None, renewals=warnings)
+                   estimated_completion=estimate if timed else None, renewals=warnings,
+                   waiting_weeks=waited / timedelta(weeks=1) if timed else 0.0)
 
 
 def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering],

@@ -20,9 +20,12 @@ imports neither the optimiser nor the catalogue.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Iterable
 
+from skillwallet.model import format_datetime
 from skillwallet.stacking.inference import SkillInference, issued_elsewhere, title_keys
+from skillwallet.stacking.offerings import window_opens
 
 
 class RenewalRoutes:
@@ -63,11 +66,14 @@ class RenewalRoutes:
         return sorted(found.values(), key=lambda r: (r.cost, r.hours, r.id))
 
 
-def renewal_summary(route: Any, hours_per_week: float) -> dict[str, Any]:
-    """One route as ``expiring`` reports it: name, provider, cost, hours and weeks at a pace."""
+def renewal_summary(route: Any, hours_per_week: float, expires: datetime | None = None) -> dict[str, Any]:
+    """One route as ``expiring`` reports it: name, provider, cost, hours and weeks at a pace, and for a route
+    with a window (``opens_before_expiry``) the day it opens for a credential expiring on ``expires``."""
+    window = getattr(route, "opens_before_expiry", None)
     return {
         "id": route.id, "name": route.name, "provider": route.provider, "cost": route.cost,
         "currency": route.currency, "hours": route.hours,
         "weeks": round(route.hours / hours_per_week, 1) if hours_per_week else None,
         "url": route.url, "price_source": route.price_source, "checked": route.checked,
+        "opens_before_expiry": window, "opens": format_datetime(window_opens(window, expires)),
     }
