@@ -16,13 +16,15 @@ Where skillwallet and DSS differ, the table says who the spec sides with:
 
 * ``crit`` (RFC 7515 §4.1.11). Producers must not list names RFC 7515 defines, duplicates or names absent from the
   header, must not use ``[]``, and "Recipients MAY consider the JWS to be invalid if ... any other constraints on
-  its use are violated"; a listed name that is not understood makes the JWS invalid outright. DSS finds these
-  signatures intact and classifies them ``JSON_NOT_ETSI`` (not a JAdES baseline signature) - the lenient reading.
-  skillwallet takes the MAY, uniformly: every violation is a malformed ``crit``, the seal ``invalid``.
-* JAdES parameters present but not marked critical (``b64``, ``sigT``; TS 119 182-1 asks the producer to list
-  them): DSS again says intact but ``JSON_NOT_ETSI``. skillwallet checks the seal and its chain, not JAdES
-  baseline conformance, and reads those parameters only as information, so nothing in them changes what it
-  verifies: the seal passes (the same cryptographic conclusion as DSS).
+  its use are violated". DSS finds these signatures intact and classifies them ``JSON_NOT_ETSI`` (not a JAdES
+  baseline signature): the lenient reading. skillwallet takes the MAY, uniformly: every violation is a malformed
+  ``crit``, the seal ``invalid``. (A well-formed ``crit`` naming a parameter skillwallet does not understand stays
+  ``unverifiable``: the JWS is invalid for a recipient that cannot process it, §4.1.11, but the limit is
+  skillwallet's, not proof of a bad seal; no DSS file here has one.)
+* JAdES parameters present but not marked critical (``b64``, RFC 7797 §6; ``sigT``, ``srCms``, ``sigPl``, which
+  DSS's baseline checker requires in ``crit``): DSS again says intact but ``JSON_NOT_ETSI``. skillwallet checks the
+  seal and its chain, not JAdES baseline conformance, and reads those parameters only as information, so nothing
+  in them changes what it verifies: the seal passes (the same cryptographic conclusion as DSS).
 * A malformed ``x5c`` (a string, not an array; RFC 7515 §4.1.6): DSS cannot identify the signing certificate
   (B-level not technically valid). skillwallet calls the seal ``invalid``, as it does for any malformed ``x5c``
   (RFC 7515 §5.2: the JWS cannot be validated), where an AdES validator answers "indeterminate": neither
@@ -68,9 +70,9 @@ class Vector:
 
 VECTORS = [
     # -- valid seals ------------------------------------------------------------------------------------------
-    # DSS: B-level technically valid, a JAdES-B with typ "application/jose" (default checks of its test class).
+    # DSS: B-level technically valid (the default checks of its test class); typ "application/jose", sigT in crit.
     Vector("jades-level-b-full-type.json", 4320, PASS, "validates up to the trust anchor C=LU,OU=PKI-TEST,"
-           "O=Nowina Solutions,CN=root-ca", "valid JAdES-B", anchor=ROOT_CA),
+           "O=Nowina Solutions,CN=root-ca", "valid", anchor=ROOT_CA),
     # DSS: B-level technically valid; JSON_NOT_ETSI (neither sigT nor iat; srCms, sigPl not in crit).
     Vector("jades-b-no-signing-time.json", 4496, PASS, "validates up to the trust anchor", "intact, JSON_NOT_ETSI",
            as_of="2024-01-01T00:00:00Z"),
