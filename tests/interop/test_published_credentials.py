@@ -686,6 +686,9 @@ OTHER_TESTS = {
     "eudi-pid-issuer/eudi_pid_issuer_ut.pem",  # test_eudi_x5c.py
     "blockcerts/openbadges-v2-context.json",  # test_blockcerts_2_supplied_context.py: a context, not a credential
 }
+# DSS's JAdES test files sign no credential: test_dss_jades_vectors.py checks each against DSS's conclusion (and that
+# every file there is in its table)
+OTHER_TESTS |= {f"dss-jades/{p.name}" for p in (FIXTURES / "dss-jades").iterdir() if p.name != "SOURCES.md"}
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 Europass European Digital Credentials are sealed this way. Checked, in order:
 
-1. the envelope (RFC 7515 §7.2) and its protected header: a supported asymmetric ``alg``; ``crit`` naming only
-   header parameters understood here (RFC 7515 §4.1.11: the JAdES parameters below are informational for this
-   check, ``b64`` is RFC 7797); a detached payload (``sigD``) cannot be checked from the file;
+1. the envelope (RFC 7515 §7.2) and its protected header: a supported asymmetric ``alg``; a well-formed ``crit``
+   (RFC 7515 §4.1.11, see :func:`crit_problem`) naming only header parameters understood here (the JAdES
+   parameters below are informational for this check, ``b64`` is RFC 7797); a detached payload (``sigD``)
+   cannot be checked from the file;
 2. the signature over ``ASCII(protected) || '.' || payload`` (the payload as is when ``b64`` is false, RFC 7797
    §3) with the leaf certificate's key;
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
@@ -33,8 +34,43 @@ from skillwallet.verify.base import BOUND, FAIL, PASS, UNKNOWN, UNRESOLVED, Sign
 #: ``crit`` members understood: RFC 7797 ``b64``, and JAdES header parameters that carry information about the
 #: signature (time, certificate references, policy, commitments, timestamps) without changing what is signed.
 UNDERSTOOD_CRIT = frozenset(
-    {"b64", "sigT", "x5t#o", "sigX5ts", "srCms", "sigPl", "srAts", "adoTst", "sigPId", "cty", "etsiU"}
+    {"b64", "sigT", "x5t#o", "sigX5ts", "srCms", "sigPl", "srAts", "adoTst", "sigPId", "etsiU"}
 )
+
+#: Header parameters RFC 7515 §4.1 defines for JWS: a producer must not list them in ``crit`` (§4.1.11).
+JWS_REGISTERED = frozenset({"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"})
+
+
+def crit_problem(header: dict[str, Any], unprotected: dict[str, Any]) -> str | None:
+    """What makes a ``crit`` header malformed, or None.
+
+    RFC 7515 §4.1.11: ``crit`` is a non-empty array of names that occur in the header; a producer must not list
+    names RFC 7515 defines, duplicates, or absent names, must not use ``[]``, and must put ``crit`` in the
+    protected header only; "Recipients MAY consider the JWS to be invalid if ... any other constraints on its
+    use are violated". Every violation is treated alike, as malformed: a seal whose producer broke the rule is
+    not evaluated on a guess. A listed name must occur in the *protected* header: a critical parameter that anyone
+    could strip from the unprotected header constrains nothing.
+    """
+    if "crit" in unprotected:
+        return "it is in the unprotected header"
+    if "crit" not in header:
+        return None
+    crit = header["crit"]
+    if not isinstance(crit, list):
+        return "it is not an array"
+    if not crit:
+        return "it is empty"
+    if any(not isinstance(name, str) for name in crit):
+        return "an entry is not a header parameter name"
+    if len(set(crit)) != len(crit):
+        return "it names a header parameter twice"
+    registered = sorted(set(crit) & JWS_REGISTERED)
+    if registered:
+        return f"it names {', '.join(registered)}, defined by RFC 7515 itself"
+    absent = sorted(name for name in crit if name not in header)
+    if absent:
+        return f"it names {', '.join(absent)}, not in the protected header"
+    return None
 
 
 def _names(value: Any) -> set[str]:
@@ -85,10 +121,11 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
     if not isinstance(alg, str) or alg not in SUPPORTED_ALGORITHMS:
         return SignatureFinding(UNKNOWN, UNRESOLVED, [f"JAdES signature algorithm {alg!r} is not supported"],
                                 unverifiable=True, details=details)
-    crit = header.get("crit") or []
-    if not isinstance(crit, list) or any(not isinstance(c, str) or c not in header for c in crit):
-        return SignatureFinding(FAIL, UNRESOLVED, ["the JAdES 'crit' header is malformed (RFC 7515 §4.1.11)"],
-                                details=details)
+    problem = crit_problem(header, unprotected)
+    if problem:
+        reason = f"the JAdES 'crit' header is malformed (RFC 7515 §4.1.11): {problem}"
+        return SignatureFinding(FAIL, UNRESOLVED, [reason], details=details)
+    crit = header.get("crit", [])
     unknown = sorted(set(crit) - UNDERSTOOD_CRIT)
     if unknown:
         return SignatureFinding(UNKNOWN, UNRESOLVED, [f"JAdES critical header {', '.join(unknown)} is not supported"],
