@@ -292,11 +292,14 @@ def test_another_generation_of_the_dss_root_is_not_the_anchor() -> None:
     assert "does not lead to a trust anchor you supplied" in finding.reasons[0]
 
 
-def test_after_the_leaf_expired_the_chain_fails_with_its_dates() -> None:
+def test_after_the_chain_expired_the_seal_is_unverifiable_with_its_dates() -> None:
+    # ETSI EN 319 102-1: a valid signature whose certificate expired, with no proof of existence before the
+    # expiry, is INDETERMINATE (OUT_OF_BOUNDS_NO_POE), not failed; this file carries no sigTst to prove it
     vector = BY_FILE["jades-level-b-full-type.json"]
     finding = check(vector, when=x5c(vector.file)[0].not_valid_after_utc + timedelta(days=1))
-    assert finding.outcome == FAIL
+    assert finding.outcome == UNKNOWN and finding.unverifiable
     assert "not valid at 2021-09-15 (valid 2019-11-14 to 2021-09-14)" in finding.reasons[0]
+    assert "no time-stamp proves the seal was made before 2021-09-14" in finding.reasons[0]
 
 
 def test_altered_fails_before_any_chain_is_consulted() -> None:
