@@ -623,7 +623,9 @@ EXPECTATIONS: dict[str, Expected] = {
             "recipient": "John Doe",  # fullName
             "skills": [],  # no learningOutcome
             "credits": 5.0,  # specifiedBy.creditPoint.point "5"
-            "extra.credit_unit": "European Credit Transfer System",  # the framework's prefLabel
+            "extra.credit_unit": "European Credit Transfer System",  # the framework's prefLabel, shown
+            # the framework concept: the EU education-credit list's ECTS, by which credit sums count it as ECTS
+            "extra.credit_framework": "http://data.europa.eu/snb/education-credit/6fcec5c5af",
             "hours": 60.0,  # specifiedBy.volumeOfLearning PT60H
             "result": "Pass",  # provenBy (one LearningAssessment) grade
             "extra.family": "edc",
