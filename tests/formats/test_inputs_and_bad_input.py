@@ -121,7 +121,7 @@ def test_truncated_zip_is_one_error() -> None:
 # --- bad credential input: one line naming the source and the reason -----------------------------------------
 
 
-def b64url_json(value: dict) -> bytes:
+def b64url_json(value) -> bytes:
     import base64
 
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=")
@@ -203,6 +203,7 @@ BAD_INPUTS = {
     ),
     "base64url of JSON without alg": (b64url_json({"name": "x"}), "not a recognised credential"),
     "base64url of JSON with a numeric alg": (b64url_json({"alg": 256}), "not a recognised credential"),
+    "base64url of a JSON array": (b64url_json(["alg"]), "not a recognised credential"),
 }
 
 

@@ -374,16 +374,17 @@ def _lone_jose_header(data: bytes) -> str | None:
     import re
 
     from skillwallet.errors import InvalidInputError
-    from skillwallet.formats.jose import _json_object
+    from skillwallet.formats._common import load_json
+    from skillwallet.formats.jose import b64url_decode
 
     text = data.strip()
     if not text or len(text) > 1024 * 1024 or not re.fullmatch(rb"[A-Za-z0-9_-]+", text):
         return None
     try:
-        header = _json_object(text.decode("ascii"), "", "header")
+        header = load_json(b64url_decode(text.decode("ascii"), "", "header"), "")
     except InvalidInputError:
         return None
-    alg = header.get("alg")
+    alg = header.get("alg") if isinstance(header, dict) else None
     if not isinstance(alg, str):
         return None
     return alg if re.fullmatch(r"[A-Za-z0-9+_-]{1,32}", alg) else ""  # shown in the error: a plain name only
