@@ -121,6 +121,12 @@ def test_truncated_zip_is_one_error() -> None:
 # --- bad credential input: one line naming the source and the reason -----------------------------------------
 
 
+def b64url_json(value) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=")
+
+
 BAD_INPUTS = {
     "empty": (b"   \n", "the file is empty"),
     "truncated JSON": (fixture_bytes("ob3_full_v2.json")[:300], "JSON is truncated"),
@@ -187,7 +193,19 @@ BAD_INPUTS = {
     "SVG baked with garbage": (baked_svg("this is not json", version="ob3"), "not a recognised credential"),
     "zip given as a credential": (zip_bytes({"a.json": b"{}"}), "ZIP archive"),
     "JPEG without QR": (None, "no QR code"),
+    # a compact JWS cut after its first part (RFC 7515 §7.1 needs header.payload.signature)
+    "JOSE header alone": (
+        b64url_json({"alg": "ES256", "typ": "JOSE"}) + b"\n",
+        "a JWS protected header alone (alg ES256): the payload and the signature that should follow it are missing",
+    ),
+    "JOSE header alone with a hostile alg": (
+        b64url_json({"alg": "\x1b]52;c;ZWNobyBwd25lZA==\x07"}), "a JWS protected header alone (no alg)",
+    ),
+    "base64url of JSON without alg": (b64url_json({"name": "x"}), "not a recognised credential"),
+    "base64url of JSON with a numeric alg": (b64url_json({"alg": 256}), "not a recognised credential"),
+    "base64url of a JSON array": (b64url_json(["alg"]), "not a recognised credential"),
 }
+
 
 
 def _special(name: str) -> bytes:

@@ -626,7 +626,9 @@ EXPECTATIONS: dict[str, Expected] = {
             "recipient": "John Doe",  # fullName
             "skills": [],  # no learningOutcome
             "credits": 5.0,  # specifiedBy.creditPoint.point "5"
-            "extra.credit_unit": "European Credit Transfer System",  # the framework's prefLabel
+            "extra.credit_unit": "European Credit Transfer System",  # the framework's prefLabel, shown
+            # the framework concept: the EU education-credit list's ECTS, by which credit sums count it as ECTS
+            "extra.credit_framework": "http://data.europa.eu/snb/education-credit/6fcec5c5af",
             "hours": 60.0,  # specifiedBy.volumeOfLearning PT60H
             "result": "Pass",  # provenBy (one LearningAssessment) grade
             "extra.family": "edc",
@@ -659,6 +661,41 @@ EXPECTATIONS: dict[str, Expected] = {
         reason="no proof",
         signed=False,
     ),
+    # --- MyNextID's microcredential as an Open Badges 3.0 credential: the unsigned example the same form gives
+    "mynextid-ob-microcredential": Expected(
+        ["mynextid-ob/open-badge-mc-example.json"],
+        {
+            "format": "ob3",
+            "title": "Title of the Qualification",  # name (= credentialSubject.achievement.name)
+            "achievement_type": "MicroCredential",
+            "achievement_id": "urn:uuid:00000000-0000-4000-8000-000000000002",
+            "description": (
+                "For the completion of the short course on Developmental Psychology I., at the Department of "
+                "Psychology, Faculty of Social Sciences, Lalaland University, on the 5th May 2025."
+            ),
+            "criteria": "Written Exam",  # criteria.narrative
+            "credential_id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+            "issuer.id": "https://issuer.example.com",
+            "issuer.name": "Example Credential Services d.o.o.",
+            "issuer.url": "https://issuer.example.com",
+            "issued": "2026-01-01T00:00:00Z",  # validFrom
+            "valid_from": "2026-01-01T00:00:00Z",
+            "expires": "2031-01-01T00:00:00Z",  # validUntil
+            # a hashed emailAddress IdentityObject (salt 8b2f6c1e04): the hash is all there is to show
+            "recipient": "sha256$e5ebde24258d48c0d3166fcfa4919fb82df2a06dce96e97a85e7ef1045043ae8",
+            "skills": [],  # no alignment
+            # achievement.creditsAvailable 5, with no unit: OB 3.0 names none (the form maps its ECTS points here,
+            # but nothing in the credential says so), so a sum in ECTS does not count it
+            "credits": 5.0,
+            "extra.credit_unit": None,
+            "hours": None,
+            "result": "Pass",  # result[0].value
+        },
+        "unsigned",  # no proof
+        {"signature": "na", "not_before": "pass", "expiry": "pass"},
+        reason="no proof",
+        signed=False,
+    ),
 }
 
 # Published files skillwallet must refuse, with the reason it gives.
@@ -671,6 +708,11 @@ REJECTED = {
     # The EUDI PID SD-JWT VC of the iOS OpenID4VCI tests is only its issuer-signed JWT: an SD-JWT always ends its
     # JWT with "~" (RFC 9901 §4); its x5c chain is tested on its own (test_eudi_x5c.py).
     "eudi-pid-issuer/pid-sd-jwt-vc.jwt": "an SD-JWT without its '~' separator",
+    # MyNextID's "signed" Open Badge is one base64url part: a JOSE protected header (RS256, a jwk, an x5c chain to
+    # Rekono RSA Root CA, sigT 2026-01-12T08:37:18Z) with no payload and no signature after it.
+    "mynextid-ob/open-badge-mc-signed.jwt": (
+        "a JWS protected header alone (alg RS256): the payload and the signature that should follow it are missing"
+    ),
 }
 
 # Expectations skillwallet does not meet yet because of the verifier (src/skillwallet/verify, not owned here).

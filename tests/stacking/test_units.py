@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+
+from skillwallet import paths
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+from skillwallet.store import Wallet
 
 from skillwallet.errors import InvalidInputError, InvalidPathwayError
 from skillwallet.stacking.catalog import load_offerings_toml
@@ -65,3 +73,84 @@ def test_units_are_validated():
         load_offerings_toml('[[offering]]\nid = "x"\nname = "X"\ncredits = 3\ncredit_unit = "parsecs"\n')
     [offering] = load_offerings_toml('[[offering]]\nid = "x"\nname = "X"\ncredits = 3\ncredit_unit = "semester hours"\n')
     assert offering.credit_unit == "US semester hours"
+
+
+# --- Europass EDC credits: the unit is the framework concept the credit point names (ELM CreditPoint.framework)
+
+PUBLISHED_EDC = Path(__file__).resolve().parents[1] / "interop" / "fixtures" / "mynextid-edc" / "edc-mc-example.json"
+ECTS_CONCEPT = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+
+
+def ects_pathway(tmp_path: Path, minimum: float) -> str:
+    pathway = tmp_path / f"ects-{minimum:g}.toml"
+    pathway.write_text(f"""
+id = "ects-{minimum:g}"
+name = "{minimum:g} ECTS"
+[requirements.root]
+type = "sum"
+field = "credits"
+min = {minimum}
+unit = "ECTS"
+""")
+    assert run(["pathways", "add", str(pathway)]) == ExitCode.OK
+    return f"ects-{minimum:g}"
+
+
+def stack(capsys, goal: str) -> dict:
+    capsys.readouterr()
+    run(["stack", "--goal", goal, "--as-of", "2026-06-01", "--json"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return json.loads(out.out)
+
+
+@pytest.fixture
+def wallet_home(passphrase: str) -> Path:
+    home = paths.wallet_home()
+    Wallet.init(home, passphrase).close()
+    return home
+
+
+def test_the_published_edc_microcredential_counts_its_5_ects(wallet_home, tmp_path, capsys):
+    # MyNextID's microcredential: creditPoint {"point": "5", "framework": {"id": <the EU ECTS concept>}}
+    assert run(["add", "--offline", str(PUBLISHED_EDC)]) == ExitCode.OK, capsys.readouterr().err
+    met = stack(capsys, ects_pathway(tmp_path, 5))
+    assert met["status"] == "met", met["tree"]
+    short = stack(capsys, ects_pathway(tmp_path, 6))
+    assert short["status"] == "partial" and short["tree"]["detail"].startswith("5 of 6"), short["tree"]
+
+
+def with_framework(tmp_path: Path, framework: dict) -> Path:
+    document = json.loads(PUBLISHED_EDC.read_text())
+    spec = document["credentialSubject"]["hasClaim"]["specifiedBy"]
+    spec["creditPoint"]["framework"] = framework
+    edited = tmp_path / "edc.json"
+    edited.write_text(json.dumps(document))
+    return edited
+
+
+def test_an_edc_credit_is_ects_by_its_concept_id_not_by_its_label(wallet_home, tmp_path, capsys):
+    # Another concept of the same Europass education-credit scheme, labelled as ECTS by whoever wrote the file:
+    # the label is display text, the concept id says which credit system it is. Not counted as ECTS.
+    other = {
+        "id": "http://data.europa.eu/snb/education-credit/60b314e826",
+        "type": "Concept",
+        "inScheme": {"id": "http://data.europa.eu/snb/education-credit/25831c2", "type": "ConceptScheme"},
+        "prefLabel": {"en": "European Credit Transfer System"},
+    }
+    assert run(["add", "--offline", str(with_framework(tmp_path, other))]) == ExitCode.OK, capsys.readouterr().err
+    result = stack(capsys, ects_pathway(tmp_path, 5))
+    assert result["status"] != "met"
+    assert "credits of unknown unit" in result["tree"]["detail"], result["tree"]
+
+
+@pytest.mark.parametrize("framework", [{"id": ECTS_CONCEPT, "type": "Concept"}, ECTS_CONCEPT], ids=["object", "bare-id"])
+def test_the_ects_concept_without_a_label_still_counts(framework, wallet_home, tmp_path, capsys):
+    assert run(["add", "--offline", str(with_framework(tmp_path, framework))]) == ExitCode.OK, capsys.readouterr().err
+    assert stack(capsys, ects_pathway(tmp_path, 5))["status"] == "met"
+
+
+def test_the_ects_concept_id_is_an_ects_unit_everywhere_a_unit_is_named():
+    assert parse_unit(ECTS_CONCEPT) == "ECTS"
+    assert parse_unit("http://data.europa.eu/snb/education-credit/60b314e826") is None
+    assert parse_unit("European Credit Transfer System") is None  # a label is not an identifier

@@ -8,7 +8,9 @@ flattened form, whose protected header carries the sealing certificate chain in 
 
 What is shown: the title (``displayParameter.title``, else the credential's or its first claim's title), the
 issuer's ``legalName``, the dates, learning outcomes as skills (with their ESCO skill URI where given) and
-credit points with their framework (ECTS...). Language maps are read in English, else the first language.
+credit points with their framework (ECTS...): the framework's label as the unit shown, and the id of the concept
+it is (``credit_framework``), by which credit sums know the credit system. Language maps are read in English, else
+the first language.
 
 The display title is often a generic word ("Microcredential", "Degree Certificate"): the titles of the learning
 achievements claimed (``hasClaim``) and of what specifies them (``specifiedBy``: the Qualification or learning
@@ -133,6 +135,7 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
     skills: list[Skill] = []
     credits = None
     credit_unit = None
+    credit_framework = None
     seen: set[tuple[str, str | None]] = set()
     for claim in claims:
         for spec in _walk_specs(claim):
@@ -157,8 +160,14 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
                     credits = number_of(value.replace(",", ".") if isinstance(value, str) else value)
                     if credits is None:
                         continue
-                    credit_unit = text_of((point.get("framework") or {}).get("prefLabel")) if isinstance(point.get("framework"), dict) else None
-                    credit_unit = credit_unit or "credits"
+                    framework = point.get("framework")
+                    # the concept that names the credit system (ELM CreditPoint.framework, a concept of the
+                    # Europass education-credit list, or its bare id): what a credit sum compares
+                    # (stacking/units.py); its label is only shown
+                    concept = framework.get("id") if isinstance(framework, dict) else framework
+                    credit_framework = (concept.strip() or None) if isinstance(concept, str) else None
+                    label = text_of(framework.get("prefLabel")) if isinstance(framework, dict) else None
+                    credit_unit = label or "credits"
     issued = parse_datetime(document.get("issuanceDate")) or parse_datetime(document.get("issued"))
     valid_from = parse_datetime(document.get("validFrom"))
     expires = parse_datetime(document.get("expirationDate")) or parse_datetime(document.get("validUntil"))
@@ -166,6 +175,8 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
     extra: dict[str, Any] = {"family": "edc", "sealed": "jades" if sealed else None}
     if credit_unit:
         extra["credit_unit"] = credit_unit
+    if credit_framework:
+        extra["credit_framework"] = credit_framework
     return Credential(
         format=FORMAT_EDC,
         original=original,

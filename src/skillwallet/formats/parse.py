@@ -353,10 +353,41 @@ def parse_text(
     if data[:1] == b"\xd2" or data[:3] == b"\xd8\x12\x84":
         # CBOR tag 18 = COSE_Sign1 (RFC 9052 §4.2): VC-JOSE-COSE's application/vc+cose
         raise fail(source, "a COSE-secured (CBOR) credential; only JSON, JWS and SD-JWT credentials are supported")
+    alg = _lone_jose_header(data)
+    if alg is not None:
+        # A compact JWS is header.payload.signature (RFC 7515 §7.1); a file holding the first part only has
+        # nothing to read and nothing to verify (MyNextID publishes such a file as a "signed" Open Badge).
+        raise fail(
+            source,
+            f"a JWS protected header alone ({f'alg {alg}' if alg else 'no alg'}): the payload and the signature "
+            "that should follow it are missing",
+        )
     text_head = data[:64]
     if b"." in text_head and all(32 < b < 127 for b in text_head.strip()):
         raise fail(source, "not a JWS (expected three base64url parts separated by dots) and not JSON")
     raise fail(source, "not a recognised credential (expected JSON, a JWS, an SD-JWT, or a baked PNG/SVG badge)")
+
+
+def _lone_jose_header(data: bytes) -> str | None:
+    """When ``data`` is one base64url part that decodes to a JOSE header (a JSON object with ``alg``, RFC 7515
+    §4.1.1), its ``alg`` ("" when not a plain name); else ``None``."""
+    import re
+
+    from skillwallet.errors import InvalidInputError
+    from skillwallet.formats._common import load_json
+    from skillwallet.formats.jose import b64url_decode
+
+    text = data.strip()
+    if not text or len(text) > 1024 * 1024 or not re.fullmatch(rb"[A-Za-z0-9_-]+", text):
+        return None
+    try:
+        header = load_json(b64url_decode(text.decode("ascii"), "", "header"), "")
+    except InvalidInputError:
+        return None
+    alg = header.get("alg") if isinstance(header, dict) else None
+    if not isinstance(alg, str):
+        return None
+    return alg if re.fullmatch(r"[A-Za-z0-9+_-]{1,32}", alg) else ""  # shown in the error: a plain name only
 
 
 def _parse_json_document(

@@ -11,6 +11,13 @@ usual equivalences (documented in docs/pathways.md, "Credit units"):
 
 Everything converts through ECTS. A credential whose unit is unknown never counts toward a sum that names its
 unit: the evaluation says so, rather than guess.
+
+A unit may also be named by the identifier of a concept in a published vocabulary (``UNIT_CONCEPTS``): Europass
+credentials (the European Learning Model, ``CreditPoint.framework``) name their credit system by a concept of the
+EU's "Education credit" controlled list (scheme ``http://data.europa.eu/snb/education-credit/25831c2``, one of the
+Europass controlled lists at data.europa.eu/snb), whose concept ``6fcec5c5af`` is the European Credit Transfer
+System. The identifier is what says which system a credit belongs to; its label is display text in any language,
+and a label that reads "ECTS" on another concept (the same scheme lists national systems too) is not ECTS.
 """
 
 from __future__ import annotations
@@ -21,6 +28,11 @@ TO_ECTS = {
     "US semester hours": 2.0,
     "US quarter hours": 4.0 / 3.0,  # 2/3 of a semester hour
     "CATS": 0.5,
+}
+
+# concept identifier -> canonical unit, matched exactly (a concept id is an identifier, not text to normalise)
+UNIT_CONCEPTS = {
+    "http://data.europa.eu/snb/education-credit/6fcec5c5af": "ECTS",  # Europass education-credit: ECTS
 }
 
 _ALIASES = {
@@ -42,6 +54,8 @@ def parse_unit(text: str | None) -> str | None:
     """The canonical unit a text names, or ``None`` when it names none we know."""
     if not text:
         return None
+    if str(text).strip() in UNIT_CONCEPTS:
+        return UNIT_CONCEPTS[str(text).strip()]
     key = " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
     key = key.rsplit("/", 1)[-1] if key.startswith("http") else key
     return _ALIASES.get(key) or _ALIASES.get(key.removeprefix("ceterms:"))
@@ -55,9 +69,18 @@ def convert(value: float, source: str, target: str) -> float:
 
 
 def credential_unit(credential, tags=()) -> str | None:
-    """The unit of a credential's credits: ``extra["credit_unit"]`` (set by a format that reads one, or by an
-    offering), else a tag ``credit-unit:ECTS`` (``skillwallet tag ID credit-unit:ECTS``)."""
-    unit = parse_unit((credential.extra or {}).get("credit_unit"))
+    """The unit of a credential's credits: the concept ``extra["credit_framework"]`` names when the credential
+    names its credit system by a concept (a Europass EDC), else ``extra["credit_unit"]`` (set by a format that
+    reads one, or by an offering), else a tag ``credit-unit:ECTS`` (``skillwallet tag ID credit-unit:ECTS``).
+
+    A credit system named by a concept is known by that concept's id alone: its label (``credit_unit``) is not read
+    then, so a credit labelled "ECTS" under another concept is not taken for ECTS."""
+    extra = credential.extra or {}
+    framework = extra.get("credit_framework")
+    if isinstance(framework, str) and framework:
+        unit = UNIT_CONCEPTS.get(framework.strip())
+    else:
+        unit = parse_unit(extra.get("credit_unit"))
     if unit:
         return unit
     for tag in [*credential.tags, *tags]:

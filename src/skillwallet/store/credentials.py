@@ -26,8 +26,8 @@ FACT_FIELDS = (
     "parent_id", "self_attested",
 )
 # the experience aggregate reads the activity dates, occupation requirements the occupation (stacking/evaluate.py),
-# credit sums the unit of a credential's credits (stacking/units.py)
-FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit")
+# credit sums the unit of a credential's credits and the credit-system concept that names it (stacking/units.py)
+FACT_EXTRA = ("activity_start", "activity_end", "occupation", "credit_unit", "credit_framework")
 
 
 def now() -> datetime:
