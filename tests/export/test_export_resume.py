@@ -510,3 +510,34 @@ def test_cjk_fallback_fonts_are_registered_when_first_needed() -> None:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["False", "True", "['HYSMyeongJo-Medium', 'HeiseiMin-W3', 'STSong-Light']"]
+
+
+def test_credits_show_the_credit_system_the_credential_names(passphrase, tmp_path, capsys) -> None:
+    """5 credits are not 5 US semester hours: the published Europass microcredential (5 credits in the European
+    Credit Transfer System) says so in every resume format, added and exported through the real CLI."""
+    from pathlib import Path
+
+    from skillwallet import paths
+    from skillwallet.cli.app import run
+    from skillwallet.store import Wallet
+
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    published = Path(__file__).parents[1] / "interop" / "fixtures" / "mynextid-edc" / "edc-mc-example.json"
+    assert run(["profile", "set", "--name", "Ana Souza"]) == 0
+    assert run(["add", "--offline", str(published)]) == 0
+    expected = "5 credits (European Credit Transfer System)"
+    for name in ("resume.md", "resume.html", "resume.pdf"):
+        target = tmp_path / name
+        assert run(["export", "--resume", "-o", str(target)]) == 0, capsys.readouterr().err
+        data = target.read_bytes()
+        text = _pdf_text(data) if name.endswith(".pdf") else data.decode()
+        assert expected in " ".join(text.split()), name
+
+
+def test_credits_without_a_named_system_stay_plain_credits() -> None:
+    items = sample_wallet_items()
+    plain = ob3_credential("Course with credits", "Open University", index=42)
+    plain.credits = 3
+    items.append(FakeStored("c0ffee000042", plain, verified(), []))
+    markdown = render_markdown(build_resume(sample_profile(), items, as_of=AS_OF))
+    assert "3 credits" in markdown and "3 credits (" not in markdown

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url, type_label
+from skillwallet.export.resume import ResumeCredential, credits_text, ResumeModel, ResumePathway, format_date, safe_url, type_label
 
 _CSS = """
 * { box-sizing: border-box; }
@@ -92,7 +92,7 @@ def _credential(credential: ResumeCredential) -> str:
     if credential.result:
         facts.append(f"Result: {escape(credential.result)}")
     if credential.credits is not None:
-        facts.append(f"{credential.credits:g} credits")
+        facts.append(escape(credits_text(credential)))
     if credential.hours is not None:
         facts.append(f"{credential.hours:g} hours")
     parts = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, format_date, safe_url, type_label
+from skillwallet.export.resume import ResumeCredential, credits_text, ResumeModel, format_date, safe_url, type_label
 
 # Characters that start inline constructs (emphasis, code, links, autolinks/HTML, tables, strikethrough,
 # entities); text is only ever placed inline, so block markers like "-" or "1." need no escaping.
@@ -53,7 +53,7 @@ def _credential(credential: ResumeCredential, heading: str = "###") -> list[str]
         if credential.result:
             facts.append(f"result {md_escape(credential.result)}")
         if credential.credits is not None:
-            facts.append(f"{credential.credits:g} credits")
+            facts.append(md_escape(credits_text(credential)))
         if credential.hours is not None:
             facts.append(f"{credential.hours:g} hours")
         lines.append(f"- **Outcome:** {', '.join(facts)}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from skillwallet.export.resume import ResumeCredential, ResumeModel, ResumePathway, format_date, safe_url, type_label
+from skillwallet.export.resume import ResumeCredential, credits_text, ResumeModel, ResumePathway, format_date, safe_url, type_label
 
 PAPER_SIZES = ("a4", "letter")
 
@@ -333,7 +333,7 @@ def _entry_lines(credential: ResumeCredential, styles: dict[str, Any]) -> tuple[
     if credential.result:
         facts.append(f"Result: {credential.result}")
     if credential.credits is not None:
-        facts.append(f"{credential.credits:g} credits")
+        facts.append(credits_text(credential))
     if credential.hours is not None:
         facts.append(f"{credential.hours:g} hours")
     if facts:

@@ -119,6 +119,7 @@ class ResumeCredential:
     link: str | None  # a clickable link for the title (the verification URL or issuer-given URL)
     result: str | None = None
     credits: float | None = None
+    credit_unit: str | None = None  # the credit system as the credential names it ("European Credit Transfer System")
     hours: float | None = None
     proof_index: int | None = None  # its 1-based place in the attached presentation, when it is in it
     proof_note: str | None = None  # why it is not in the attached presentation
@@ -358,8 +359,25 @@ def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | Non
         link=safe_url(verification_url(credential)),
         result=credential.result,
         credits=credential.credits,
+        credit_unit=_credit_unit(credential),
         hours=credential.hours,
     )
+
+
+def _credit_unit(credential: Credential) -> str | None:
+    """The credit system the credential names, to show beside the number: 5 credits are not 5 US semester hours."""
+    unit = (credential.extra or {}).get("credit_unit")
+    if not isinstance(unit, str) or not unit.strip() or unit.strip().casefold() in ("credit", "credits"):
+        return None
+    return " ".join(unit.split())
+
+
+def credits_text(credential: ResumeCredential) -> str | None:
+    """``5 credits (European Credit Transfer System)``, or ``5 credits`` when the credential names no system."""
+    if credential.credits is None:
+        return None
+    text = f"{credential.credits:g} credits"
+    return f"{text} ({credential.credit_unit})" if credential.credit_unit else text
 
 
 def _unique(names: Iterable[str]) -> list[str]:
