@@ -398,3 +398,45 @@ def test_a_merkleproof2019_whose_path_was_altered_is_invalid(tmp_path, capsys) -
     _, result = verify(capsys, write_json(tmp_path, "cert.json", document))
     assert result["verdict"] == "invalid", result
     assert result["checks"]["merkle_path"] == "fail"
+
+
+@pytest.mark.parametrize("named", [
+    {"legalName": {"en": "Test University", "fr": "Attacker Org"}},  # the seal's name in another language
+    {"legalName": {"en": "Test University"}, "name": "Attacker Org"},  # the seal's name beside the shown one
+    {"name": "Attacker Org", "prefLabel": {"en": "Test University"}},  # shown from prefLabel, bound through name
+])
+def test_a_jades_seal_bound_to_a_name_the_wallet_does_not_show_is_not_verified(named, tmp_path, capsys, passphrase) -> None:
+    """ETSI TS 119 182-1 binds a seal to the organisation its certificate names: the name the wallet shows as the
+    issuer must be that one. An anchored seal of "Attacker Org" over a credential shown as issued by "Test
+    University" (the attacker's name hidden in another language or another field) is someone else's seal."""
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
+    attacker = edc_pki("Attacker Org")
+    root = tmp_path / "root.pem"
+    root.write_bytes(attacker.root_pem())
+    edc = dict(EDC, issuer={"id": "urn:epass:org:1", "type": "Organisation", **named})
+    sealed = write_json(tmp_path, "edc.jsonld", jades(edc, attacker.x5c, attacker.leaf_key))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == "unverifiable", result
+    assert any("Attacker Org" in r and "Test University" in r for r in result["reasons"]), result["reasons"]
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(sealed)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    assert run(["verify", "--all", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]) != ExitCode.OK
+    (stored,) = json.loads(capsys.readouterr().out)["results"]
+    assert stored["verdict"] == "unverifiable", stored
+    assert run(["list", "--json"]) == ExitCode.OK
+    (listed,) = json.loads(capsys.readouterr().out)["credentials"]
+    assert (listed["issuer"], listed["verdict"]) == ("Test University", "unverifiable"), listed
+
+
+def test_a_jades_seal_whose_certificate_names_the_shown_issuer_in_its_own_language_is_verified(tmp_path, capsys) -> None:
+    # the genuine case the rule keeps: a multilingual legalName whose shown (English) text is the seal's name
+    chain = edc_pki("Test University")
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    edc = dict(EDC, issuer={"id": "urn:epass:org:1", "type": "Organisation",
+                            "legalName": {"sl": "Testna univerza", "en": "Test  University"}})
+    _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", jades(edc, chain.x5c, chain.leaf_key)), "--trust-anchor", str(root))
+    assert result["verdict"] == "verified", result["reasons"]

@@ -10,8 +10,11 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
    (:mod:`skillwallet.verify.x509`): broken is ``invalid``, unanchored ``unverifiable``, naming the leaf subject;
 4. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
-   name) must be one of the issuer's ``legalName`` values. Otherwise the seal is someone else's: the credential
-   is not ``verified`` (unverifiable, both names given).
+   name) must be the issuer name the wallet shows for the credential (for a European Digital Credential its
+   English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not do: a seal of
+   "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also lists
+   "Attacker Org" in another language, is the attacker's seal. Otherwise the seal is someone else's: the
+   credential is not ``verified`` (unverifiable, both names given).
 """
 
 from __future__ import annotations
@@ -53,7 +56,11 @@ def _certificate_names(certificate: Any) -> set[str]:
     return names
 
 
-def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime) -> SignatureFinding:
+def verify_jades(
+    envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime, *, shown_issuer: str | None
+) -> SignatureFinding:
+    """Check a JAdES seal (see the module docstring); ``shown_issuer`` is the issuer name the wallet shows for the
+    credential, which the sealing certificate must name."""
     from skillwallet.verify.shapes import jws_json_parts
     from skillwallet.verify import x509 as chains
     from skillwallet.verify.jose import (
@@ -122,10 +129,12 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
         reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
-    issuer_names = _names(issuer.get("legalName")) | _names(issuer.get("name"))
+    # ETSI TS 119 182-1 ties a seal to the organisation its certificate names; what the wallet shows as the
+    # issuer is what the user relies on, so that name (not any of the issuer's names) must be the certificate's.
+    issuer_names = _names(shown_issuer)
     cert_names = _certificate_names(leaf)
     if not issuer_names & cert_names:
-        shown = sorted(issuer_names)[0] if issuer_names else "(no legalName)"
+        shown = shown_issuer or "(no issuer name)"
         reason = (
             f"the JAdES seal is valid and anchored, but its certificate ({result.subject}) is not issued to the "
             f"credential's issuer ({shown}): the seal cannot be tied to the issuer (a seal made on the issuer's behalf, "
