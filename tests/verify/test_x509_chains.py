@@ -258,3 +258,50 @@ def test_a_status_list_token_that_is_not_the_issuers_is_not_honoured(who, tmp_pa
     assert result["verdict"] == "verified"
     assert result["checks"]["status"] == "unknown", result["reasons"]
     assert any(r.startswith("status: ") for r in result["reasons"]), result["reasons"]
+
+
+# ---- what a CA in the chain may vouch for: name constraints, the leaf's own extensions (RFC 5280) ---------------
+
+
+def constrained_chain(leaf_uris: tuple[str, ...], leaf_dns: tuple[str, ...] = (), *, permitted=("university.example",),
+                      excluded=()):
+    """A root, an intermediate CA the root limits to DNS names (RFC 5280 §4.2.1.10) and a leaf it issued."""
+    from cryptography import x509
+
+    root_key, intermediate_key, leaf_key = p256(), p256(), p256()
+    root = certificate("Test Root CA", root_key, "Test Root CA", root_key, ca=True)
+    constraints = x509.NameConstraints(
+        permitted_subtrees=[x509.DNSName(d) for d in permitted] or None,
+        excluded_subtrees=[x509.DNSName(d) for d in excluded] or None,
+    )
+    intermediate = certificate("University CA", intermediate_key, "Test Root CA", root_key, ca=True,
+                               extensions=((constraints, True),))
+    leaf = certificate("Issuer", leaf_key, "University CA", intermediate_key, ca=False, uris=leaf_uris, dns=leaf_dns)
+    return [der_b64(leaf), der_b64(intermediate)], leaf_key, root
+
+
+@pytest.mark.parametrize(("iss", "permitted", "excluded"), [
+    (ISSUER, ("university.example",), ()),  # a host outside the permitted subtree
+    ("https://pid-issuer.example.eu:8443/tenant", ("university.example",), ()),
+    ("urn:example:pid-issuer", ("university.example",), ()),  # no host at all, from a CA limited to hosts
+    (ISSUER, (), ("example.eu",)),  # a host in an excluded subtree
+])
+def test_a_name_constrained_ca_cannot_vouch_for_an_issuer_uri_outside_its_names(iss, permitted, excluded, tmp_path, capsys) -> None:
+    """An intermediate limited to DNS names under university.example issues a leaf whose only name is a URI SAN for
+    another issuer. RFC 5280 checks dNSName constraints against dNSName SANs only, so the chain validates; but the
+    URI names a host the CA may not vouch for (§4.2.1.10: for URIs "the constraint applies to the host part")."""
+    x5c, key, root = constrained_chain((iss,), permitted=permitted, excluded=excluded)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(x5c, key, iss=iss))
+    code, result = verify(capsys, token, write(tmp_path, "root.pem", root.public_bytes(Encoding.PEM)))
+    assert result["verdict"] == "invalid", result
+    assert any("name constraints" in r for r in result["reasons"]), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_a_name_constrained_ca_vouches_for_an_issuer_uri_inside_its_names(tmp_path, capsys) -> None:
+    iss = "https://pid.university.example/issuer"
+    x5c, key, root = constrained_chain((iss,))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(x5c, key, iss=iss))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", root.public_bytes(Encoding.PEM)))
+    assert result["verdict"] == "verified", result["reasons"]
+

@@ -58,6 +58,8 @@ class ChainResult:
     subject: str | None = None
     anchor: TrustAnchor | None = None
     chain_subjects: list[str] = field(default_factory=list)
+    #: the validated path, leaf first, up to the anchor (only when ``outcome`` is pass)
+    path: list[Any] = field(default_factory=list)
 
 
 def load_certificates(data: bytes, source: str = "input") -> list[Any]:
@@ -190,7 +192,7 @@ def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime
     anchor = next((a for a in anchors if fingerprint(a.certificate) == top), None)
     return ChainResult(
         PASS, f"the certificate chain of {subject} validates up to the trust anchor {subject_of(path[-1])}",
-        leaf, subject, anchor, [subject_of(c) for c in path],
+        leaf, subject, anchor, [subject_of(c) for c in path], list(path),
     )
 
 
@@ -207,7 +209,52 @@ def leaf_names(certificate: Any) -> tuple[list[str], list[str]]:
     ]
 
 
-def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str]:
+def _dns_within(host: str, constraint: str) -> bool:
+    """RFC 5280 §4.2.1.10: a DNS name satisfies a dNSName constraint when it is the constraint with zero or more
+    labels added on the left; a constraint with a leading period (the URI form) needs at least one."""
+    constraint = constraint.lower()
+    if not constraint:
+        return True
+    if constraint.startswith("."):
+        return host.endswith(constraint)
+    return host == constraint or host.endswith("." + constraint)
+
+
+def uri_outside_name_constraints(uri: str, path: list[Any]) -> str | None:
+    """Why the CAs of ``path`` (leaf first) may not vouch for the URI SAN ``uri`` (None when they may).
+
+    RFC 5280 checks a dNSName constraint against dNSName SANs only, so a CA limited to hosts under
+    ``university.example`` can still put ``https://another-issuer.example`` in a leaf's URI SAN, and
+    ``cryptography`` refuses URI constraints outright. A URI SAN is taken as the issuer's name here, so the
+    dNSName constraints of the path apply to its host (as URI constraints would, §4.2.1.10: "the constraint
+    applies to the host part of the name"): it must be inside every permitted subtree set and outside every
+    excluded subtree; a URI without a host is outside any permitted subtree.
+    """
+    import urllib.parse
+
+    from cryptography import x509
+
+    try:
+        host = (urllib.parse.urlsplit(uri).hostname or "").lower()
+    except ValueError:
+        host = ""
+    for ca in path[1:]:
+        try:
+            constraints = ca.extensions.get_extension_for_class(x509.NameConstraints).value
+        except x509.ExtensionNotFound:
+            continue
+        permitted = constraints.permitted_subtrees
+        if permitted:
+            names = [n.value for n in permitted if isinstance(n, x509.DNSName)]
+            if not host or not any(_dns_within(host, n) for n in names):
+                return f"{uri} is outside the name constraints of {subject_of(ca)}"
+        for name in constraints.excluded_subtrees or []:
+            if isinstance(name, x509.DNSName) and host and _dns_within(host, name.value):
+                return f"{uri} is excluded by the name constraints of {subject_of(ca)}"
+    return None
+
+
+def leaf_matches_issuer(issuer: str | None, certificate: Any, path: list[Any] | None = None) -> tuple[bool, str]:
     """Is the leaf certificate the issuer's? (matched, what it is issued to).
 
     SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, §3.5 "Issuer-signed JWT Verification Key Validation", X.509
@@ -215,7 +262,9 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str
     SAN of the leaf; in all other cases ``iss`` must match a ``uniformResourceIdentifier`` SAN. Earlier drafts
     and HAIP §7.1 bound an HTTPS ``iss`` through its host name matching a ``dNSName`` SAN; that is accepted
     too, for the same reason (the CA vouched for that host). The same rule binds the issuer of a VC-JWT or
-    vc+jwt credential. A certificate with neither name is bound to no issuer.
+    vc+jwt credential. A certificate with neither name is bound to no issuer. ``path`` (the validated chain, leaf
+    first) holds the name constraints a matching URI SAN must also meet (:func:`uri_outside_name_constraints`);
+    the second element of the answer then says why it does not.
     """
     import urllib.parse
 
@@ -224,6 +273,9 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str
     if not issuer:
         return False, named
     if issuer in uris:
+        outside = uri_outside_name_constraints(issuer, path or [])
+        if outside:
+            return False, f"{named} ({outside})"
         return True, named
     try:
         parts = urllib.parse.urlsplit(issuer)
