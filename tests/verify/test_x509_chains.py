@@ -305,3 +305,28 @@ def test_a_name_constrained_ca_vouches_for_an_issuer_uri_inside_its_names(tmp_pa
     _, result = verify(capsys, token, write(tmp_path, "root.pem", root.public_bytes(Encoding.PEM)))
     assert result["verdict"] == "verified", result["reasons"]
 
+
+
+def _leaf_usage(**bits):
+    from cryptography import x509
+
+    usage = dict(digital_signature=False, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                 key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False)
+    usage.update(bits)
+    return x509.KeyUsage(**usage)
+
+
+@pytest.mark.parametrize("leaf", ["ca-certificate", "key-encipherment-only", "certificate-signing-only"])
+def test_a_leaf_certificate_not_made_for_signing_is_invalid(leaf, tmp_path, capsys) -> None:
+    """RFC 5280 §4.2.1.3: a key whose keyUsage lacks digitalSignature (and nonRepudiation) is not certified to sign
+    anything but certificates and CRLs; §4.2.1.9: a CA certificate's key signs certificates, not credentials."""
+    chain = pki(ISSUER)
+    key = p256()
+    usage = {"ca-certificate": None, "key-encipherment-only": _leaf_usage(key_encipherment=True),
+             "certificate-signing-only": _leaf_usage(key_cert_sign=True)}[leaf]
+    forged = certificate("Test PID Issuer", key, "Test Issuing CA", chain.intermediate_key, ca=leaf == "ca-certificate",
+                         uris=(ISSUER,), key_usage=usage)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(forged), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("not certified for signing" in r for r in result["reasons"]), result["reasons"]

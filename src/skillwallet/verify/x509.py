@@ -156,12 +156,41 @@ def _out_of_validity(chain: list[Any], as_of: datetime) -> str | None:
     return None
 
 
+def not_for_signing(certificate: Any) -> str | None:
+    """Why a leaf certificate's key is not certified to sign a credential (None when it is).
+
+    The end-entity policy of the path validation accepts any extension (see :func:`_verify`), so the leaf's own
+    limits are checked here: RFC 5280 §4.2.1.3, a key whose ``keyUsage`` asserts neither ``digitalSignature`` nor
+    ``nonRepudiation`` (``contentCommitment``, the bit of qualified seal certificates) may not verify signatures
+    other than on certificates and CRLs; §4.2.1.9, a CA certificate's key is for certifying (a CA that may vouch
+    for any name in its subtree must not sign credentials as if it were one leaf).
+    """
+    from cryptography import x509
+
+    extensions = certificate.extensions
+    try:
+        if extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return "it is a CA certificate (basicConstraints cA), not an end-entity one"
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        usage = extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+    if not (usage.digital_signature or usage.content_commitment):
+        return "its keyUsage asserts neither digitalSignature nor nonRepudiation"
+    return None
+
+
 def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
     """Validate ``chain`` (leaf first) at ``as_of`` against the user's ``anchors`` (see the module docstring)."""
     from skillwallet.verify.base import FAIL, PASS, UNKNOWN
 
     leaf = chain[0]
     subject = subject_of(leaf)
+    unfit = not_for_signing(leaf)
+    if unfit:
+        return ChainResult(FAIL, f"the certificate {subject} is not certified for signing: {unfit}", leaf, subject)
     if len(chain) > 1:
         path, problem = _verify([chain[-1]], chain[:-1] if len(chain) > 1 else chain, as_of)
         if path is None:
