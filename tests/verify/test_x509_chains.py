@@ -330,3 +330,19 @@ def test_a_leaf_certificate_not_made_for_signing_is_invalid(leaf, tmp_path, caps
     _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
     assert result["verdict"] == "invalid", result
     assert any("not certified for signing" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("iss", [
+    "https://pid-issuer.example.eu@attacker.example",  # shown as the genuine issuer, bound to attacker.example
+    "https://attacker.example?pid-issuer.example.eu",
+    "https://attacker.example#pid-issuer.example.eu",
+])
+def test_an_issuer_url_that_is_not_an_issuer_identifier_is_not_bound_through_its_host(iss, tmp_path, capsys) -> None:
+    """The attacker holds a genuine certificate for attacker.example and signs as an ``iss`` that reads like
+    another issuer. An issuer identifier is an https URL with a host, optionally a port and path, no query or
+    fragment (SD-JWT VC §5 / RFC 8414 §2), and userinfo before a host is the semantic attack of RFC 3986 §7.6."""
+    chain = pki("https://attacker.example", uris=())  # a dNSName SAN attacker.example only
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key, iss=iss))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("is issued to attacker.example, not to the issuer" in r for r in result["reasons"]), result["reasons"]

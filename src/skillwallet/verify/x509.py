@@ -312,6 +312,11 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any, path: list[Any] | 
         return False, named
     if parts.scheme == "dns" and (parts.path.lstrip("/") or parts.netloc).lower() in dns:
         return True, named
-    if parts.scheme == "https" and parts.hostname and parts.hostname.lower() in dns:
+    # Through its host only an issuer identifier: "scheme, host, and optionally, port number and path components
+    # and no query or fragment components" (OpenID Connect Core §1.2, the form RFC 8414 §2 and SD-JWT VC issuer
+    # metadata use). Userinfo before the host (https://genuine.example@attacker.example) is the semantic attack of
+    # RFC 3986 §7.6: the name shown reads as one party while the certificate is another's.
+    identifier = "@" not in parts.netloc and not parts.query and not parts.fragment and "?" not in issuer and "#" not in issuer
+    if parts.scheme == "https" and identifier and parts.hostname and parts.hostname.lower() in dns:
         return True, named
     return False, named
