@@ -440,3 +440,59 @@ def test_a_jades_seal_whose_certificate_names_the_shown_issuer_in_its_own_langua
                             "legalName": {"sl": "Testna univerza", "en": "Test  University"}})
     _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", jades(edc, chain.x5c, chain.leaf_key)), "--trust-anchor", str(root))
     assert result["verdict"] == "verified", result["reasons"]
+
+
+def sealed_with(chain, protected: dict, unprotected: dict | None, payload: dict = EDC) -> dict:
+    """A JAdES seal by ``chain``'s leaf key with the given protected and unprotected header parameters."""
+    header = {"alg": "ES256", "b64": False, "crit": ["b64"], **protected}
+    segment = b64url_encode(json.dumps(header).encode())
+    text = json.dumps(payload, separators=(",", ":"))
+    entry = {"protected": segment, "signature": b64url_encode(sign_bytes("ES256", chain.leaf_key, f"{segment}.{text}".encode()))}
+    if unprotected is not None:
+        entry["header"] = unprotected
+    return {"payload": text, "signatures": [entry]}
+
+
+def thumbprint(certificate_, alg: str = "sha256") -> str:
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return b64url_encode(hashlib.new(alg, certificate_.public_bytes(Encoding.DER)).digest())
+
+
+@pytest.mark.parametrize(("where", "expected"), [
+    ("unprotected x5c, no reference", "unverifiable"),  # nothing signed says which certificate sealed it
+    ("unprotected x5c, x5t#S256 of another certificate", "invalid"),
+    ("protected x5c, x5t#S256 of another certificate", "invalid"),
+    ("unprotected x5c, x5t#o of another certificate", "invalid"),
+    ("unprotected x5c, x5t#S256 of the leaf", "verified"),
+    ("unprotected x5c, x5t#o of the leaf", "verified"),
+    ("unprotected x5c, sigX5ts naming the leaf", "verified"),
+])
+def test_the_sealing_certificate_is_the_one_the_signed_header_names(where, expected, tmp_path, capsys) -> None:
+    """JAdES (ETSI TS 119 182-1 §5.1.7, §5.1.8, §5.2.2) protects the signing certificate: the x5c in the signed
+    header, or a signed reference to it (x5t#S256 of RFC 7515 §4.1.8, x5t#o, sigX5ts). An x5c left in the unsigned
+    header can be swapped by anyone for another certificate of the same key; a signed reference that names
+    another certificate than the leaf used says the seal is not what it claims."""
+    chain, other = edc_pki(), edc_pki()
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    leaf = {"x5t#S256": thumbprint(chain.leaf)}
+    parameters = {
+        "unprotected x5c, no reference": ({}, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#S256 of another certificate": ({"x5t#S256": thumbprint(other.leaf)}, {"x5c": chain.x5c}),
+        "protected x5c, x5t#S256 of another certificate": ({"x5c": chain.x5c, "x5t#S256": thumbprint(other.leaf)}, None),
+        "unprotected x5c, x5t#o of another certificate": (
+            {"x5t#o": {"digAlg": "S512", "digVal": thumbprint(other.leaf, "sha512")}}, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#S256 of the leaf": (leaf, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#o of the leaf": (
+            {"x5t#o": {"digAlg": "S512", "digVal": thumbprint(chain.leaf, "sha512")}}, {"x5c": chain.x5c}),
+        "unprotected x5c, sigX5ts naming the leaf": (
+            {"sigX5ts": [{"digAlg": "S256", "digVal": thumbprint(chain.leaf)}], "crit": ["b64", "sigX5ts"]}, {"x5c": chain.x5c}),
+    }[where]
+    sealed = write_json(tmp_path, "edc.jsonld", sealed_with(chain, *parameters))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == expected, result["reasons"]
+    if expected != "verified":
+        assert any("certificate" in r and ("header" in r or "names" in r) for r in result["reasons"]), result["reasons"]

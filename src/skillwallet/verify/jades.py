@@ -5,15 +5,17 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
 1. the envelope (RFC 7515 §7.2) and its protected header: a supported asymmetric ``alg``; ``crit`` naming only
    header parameters understood here (RFC 7515 §4.1.11: the JAdES parameters below are informational for this
    check, ``b64`` is RFC 7797); a detached payload (``sigD``) cannot be checked from the file;
+   the certificate that seals: the x5c of the protected header, or of the unprotected one when a signed reference
+   (``x5t#S256``, ``x5t#o``, ``sigX5ts``) names its leaf; a signed reference to another certificate is ``invalid``;
 2. the signature over ``ASCII(protected) || '.' || payload`` (the payload as is when ``b64`` is false, RFC 7797
    §3) with the leaf certificate's key;
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
    (:mod:`skillwallet.verify.x509`): broken is ``invalid``, unanchored ``unverifiable``, naming the leaf subject;
 4. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
    name) must be the issuer name the wallet shows for the credential (for a European Digital Credential its
-   English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not do: a seal of
-   "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also lists
-   "Attacker Org" in another language, is the attacker's seal. Otherwise the seal is someone else's: the
+   English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not
+   do: a seal of "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also
+   lists "Attacker Org" in another language, is the attacker's seal. Otherwise the seal is someone else's: the
    credential is not ``verified`` (unverifiable, both names given).
 """
 
@@ -54,6 +56,55 @@ def _certificate_names(certificate: Any) -> set[str]:
             if isinstance(attribute.value, str):
                 names.add(" ".join(attribute.value.split()).casefold())
     return names
+
+
+#: JAdES digest algorithm identifiers of ``x5t#o`` / ``sigX5ts`` (ETSI TS 119 182-1 §5.2.2: S256, S384, S512).
+_DIGESTS = {"S256": "sha256", "S384": "sha384", "S512": "sha512"}
+
+
+def _certificate_references(header: dict[str, Any], leaf: Any) -> tuple[str | None, bool]:
+    """(why a signed certificate reference names another certificate than ``leaf`` or cannot be read, whether one
+    names ``leaf``): ``x5t#S256`` (RFC 7515 §4.1.8), ``x5t#o`` and ``sigX5ts`` (ETSI TS 119 182-1 §5.2.2), all
+    from the protected header. Every reference given must be the leaf's (``sigX5ts`` lists the signing
+    certificate among others: one entry must be)."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from skillwallet.verify.keys import b64url_decode
+
+    der = leaf.public_bytes(Encoding.DER)
+
+    def names_leaf(reference: Any, what: str) -> bool | str:
+        if not isinstance(reference, dict) or reference.get("digAlg") not in _DIGESTS:
+            return f"the signed certificate reference {what} is not a digest skillwallet reads"
+        try:
+            value = b64url_decode(str(reference.get("digVal", "")).rstrip("="))
+        except ValueError:
+            return f"the signed certificate reference {what} is not base64url"
+        return value == hashlib.new(_DIGESTS[reference["digAlg"]], der).digest()
+
+    referenced = False
+    if "x5t#S256" in header:
+        matched = names_leaf({"digAlg": "S256", "digVal": header["x5t#S256"]}, "x5t#S256")
+        if matched is not True:
+            return matched or "the signed header's x5t#S256 names another certificate than the sealing one", False
+        referenced = True
+    if "x5t#o" in header:
+        matched = names_leaf(header["x5t#o"], "x5t#o")
+        if matched is not True:
+            return matched or "the signed header's x5t#o names another certificate than the sealing one", False
+        referenced = True
+    if "sigX5ts" in header:
+        entries = header["sigX5ts"] if isinstance(header["sigX5ts"], list) else [None]
+        answers = [names_leaf(entry, "sigX5ts") for entry in entries]
+        problems = [a for a in answers if isinstance(a, str)]
+        if problems:
+            return problems[0], False
+        if True not in answers:
+            return "the signed header's sigX5ts does not name the sealing certificate", False
+        referenced = True
+    return None, referenced
 
 
 def verify_jades(
@@ -104,6 +155,17 @@ def verify_jades(
         return SignatureFinding(FAIL, UNRESOLVED, [str(exc)], details=details)
     leaf = chain[0]
     details["certificate"] = chains.subject_of(leaf)
+    mismatch, referenced = _certificate_references(header, leaf)
+    if mismatch:
+        return SignatureFinding(FAIL, UNRESOLVED, [mismatch], details=details)
+    if "x5c" not in header and not referenced:
+        # An unsigned x5c can be replaced by anyone with another certificate of the same key (another subject,
+        # another CA): only a signed reference ties the seal to this certificate.
+        reason = (
+            "the sealing certificate is only in the unprotected header and no signed certificate reference "
+            "(x5t#S256, x5t#o, sigX5ts) names it: the signature does not say whose certificate it is"
+        )
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     payload_segment = envelope["payload"]
     signing_input = f"{protected_segment}.".encode("ascii") + payload_segment.encode("utf-8")
     try:

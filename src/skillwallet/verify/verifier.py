@@ -318,7 +318,8 @@ def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer
             payload = None
         if not isinstance(payload, dict):
             return SignatureFinding(FAIL, reasons=["the JAdES payload is not a JSON credential"]), None, issuer
-        return verify_jades(document, payload, resolver, as_of, shown_issuer=cred.issuer.name), payload, _issuer_id(payload.get("issuer")) or issuer
+        finding = verify_jades(document, payload, resolver, as_of, shown_issuer=cred.issuer.name)
+        return finding, payload, _issuer_id(payload.get("issuer")) or issuer
     from skillwallet.verify.blockcerts import verify_blockcerts
 
     kind = family.split("-", 1)[1]
