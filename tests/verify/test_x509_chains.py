@@ -346,3 +346,25 @@ def test_an_issuer_url_that_is_not_an_issuer_identifier_is_not_bound_through_its
     _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
     assert result["verdict"] == "invalid", result
     assert any("is issued to attacker.example, not to the issuer" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("beside", ["jwk", "kid"])
+def test_a_genuine_x5c_beside_the_attackers_own_key_is_invalid(beside, genuine, tmp_path, capsys) -> None:
+    """The attacker copies the issuer's x5c from a genuine token and names their own key beside it, as a header
+    ``jwk`` or a ``kid`` (a did:jwk): whichever key signs, it must be the x5c leaf's or the issuer's own."""
+    import base64
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain, _, root = genuine
+    attacker = p256()
+    numbers = attacker.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+           "y": b64url_encode(numbers.y.to_bytes(32, "big"))}
+    extra = {"jwk": jwk} if beside == "jwk" else {
+        "kid": "did:jwk:" + base64.urlsafe_b64encode(json.dumps(jwk).encode()).decode().rstrip("=") + "#0"}
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc(chain.x5c, attacker, **extra))
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid", result
+    expected = "differs from the key of the 'x5c' leaf" if beside == "jwk" else "not by the issuer"
+    assert any(expected in r for r in result["reasons"]), result["reasons"]
