@@ -368,3 +368,28 @@ def test_a_genuine_x5c_beside_the_attackers_own_key_is_invalid(beside, genuine, 
     assert result["verdict"] == "invalid", result
     expected = "differs from the key of the 'x5c' leaf" if beside == "jwk" else "not by the issuer"
     assert any(expected in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("bits", [8.0, True, 3, "1"])
+def test_a_status_list_token_whose_bits_is_not_one_of_the_sizes_answers_nothing(bits, tmp_path, capsys) -> None:
+    """Token Status List §4.1: ``bits`` is the integer 1, 2, 4 or 8. Anything else (8.0, true, 3, "1") is no list to
+    read: the status is unknown, and the credential's own verdict is untouched."""
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 3))
+    claims = {"sub": STATUS_URI, "iat": IAT, "exp": EXP,
+              "status_list": {"bits": bits, "lst": b64url_encode(zlib.compress(bytes([1, 1, 1, 1])))}}
+    status = write(tmp_path, "status.jwt", make_jws({"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain.x5c}, claims,
+                                                    chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         f"--document={STATUS_URI}={status}", str(token)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    result = json.loads(out.out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == "unknown", result
+    assert any("has no valid status_list (bits, lst)" in r for r in result["reasons"]), result["reasons"]
