@@ -393,3 +393,36 @@ def test_a_status_list_token_whose_bits_is_not_one_of_the_sizes_answers_nothing(
     assert result["verdict"] == "verified", result["reasons"]
     assert result["checks"]["status"] == "unknown", result
     assert any("has no valid status_list (bits, lst)" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("problem", ["index-beyond-the-list", "expired", "self-asserted-jwk"])
+def test_a_status_list_token_that_cannot_answer_leaves_the_status_unknown(problem, tmp_path, capsys) -> None:
+    """Token Status List §8 (validation): an index past the list's end, a token whose ``exp`` has passed at the
+    as-of date, or one signed by nothing but a key in its own header answers nothing: "unknown", never "pass"
+    (and never "revoked": the revoked bit below is not honoured either)."""
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 40 if problem == "index-beyond-the-list" else 3))
+    claims = {"sub": STATUS_URI, "iat": IAT, "exp": IAT + 3600 if problem == "expired" else EXP,
+              "status_list": {"bits": 1, "lst": b64url_encode(zlib.compress(bytes([0b1000])))}}
+    header = {"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain.x5c}
+    key = chain.leaf_key
+    if problem == "self-asserted-jwk":
+        key = p256()
+        numbers = key.public_key().public_numbers()
+        header = {"alg": "ES256", "typ": "statuslist+jwt", "jwk": {
+            "kty": "EC", "crv": "P-256", "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+            "y": b64url_encode(numbers.y.to_bytes(32, "big"))}}
+    status = write(tmp_path, "status.jwt", make_jws(header, claims, key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         f"--document={STATUS_URI}={status}", str(token)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == "unknown", result
+    expected = {"index-beyond-the-list": "index 40 is beyond the status list", "expired": "expired",
+                "self-asserted-jwk": "is not the credential issuer's"}[problem]
+    assert any(r.startswith("status: ") and expected in r for r in result["reasons"]), result["reasons"]
