@@ -426,3 +426,37 @@ def test_a_status_list_token_that_cannot_answer_leaves_the_status_unknown(proble
     expected = {"index-beyond-the-list": "index 40 is beyond the status list", "expired": "expired",
                 "self-asserted-jwk": "is not the credential issuer's"}[problem]
     assert any(r.startswith("status: ") and expected in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("purposes", [("serverAuth",), ("serverAuth", "clientAuth"), ("codeSigning",)])
+def test_a_leaf_whose_extended_key_usage_is_for_other_purposes_is_invalid(purposes, tmp_path, capsys) -> None:
+    """RFC 5280 §4.2.1.12: with an extendedKeyUsage the certificate "MUST only be used for one of the purposes
+    indicated". A TLS server certificate for the issuer's host, whose key sits on every web server and CDN edge
+    of that host, is not a credential signer's: anchored in a Web PKI root, it must not make a credential verified."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    chain = pki(ISSUER)
+    key = p256()
+    oids = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH,
+            "codeSigning": ExtendedKeyUsageOID.CODE_SIGNING}
+    tls = certificate("pid-issuer.example.eu", key, "Test Issuing CA", chain.intermediate_key, ca=False,
+                      dns=("pid-issuer.example.eu",),
+                      extensions=((x509.ExtendedKeyUsage([oids[p] for p in purposes]), False),))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(tls), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("not certified for signing" in r and "extendedKeyUsage" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_leaf_whose_extended_key_usage_names_another_signing_purpose_is_verified(tmp_path, capsys) -> None:
+    # e.g. the ISO/IEC 18013-5 document signer purpose EUDI PID issuer certificates carry
+    from cryptography import x509
+
+    chain = pki(ISSUER)
+    key = p256()
+    signer = certificate("Test PID Issuer", key, "Test Issuing CA", chain.intermediate_key, ca=False, uris=(ISSUER,),
+                         extensions=((x509.ExtendedKeyUsage([x509.ObjectIdentifier("1.0.18013.5.1.2")]), True),))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(signer), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "verified", result["reasons"]

@@ -163,11 +163,28 @@ def not_for_signing(certificate: Any) -> str | None:
     limits are checked here: RFC 5280 §4.2.1.3, a key whose ``keyUsage`` asserts neither ``digitalSignature`` nor
     ``nonRepudiation`` (``contentCommitment``, the bit of qualified seal certificates) may not verify signatures
     other than on certificates and CRLs; §4.2.1.9, a CA certificate's key is for certifying (a CA that may vouch
-    for any name in its subtree must not sign credentials as if it were one leaf).
+    for any name in its subtree must not sign credentials as if it were one leaf); §4.2.1.12, an
+    ``extendedKeyUsage`` naming only other uses (TLS, code signing, e-mail, time stamping, OCSP).
     """
     from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
 
     extensions = certificate.extensions
+    try:
+        purposes = set(extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        purposes = set()
+    # §4.2.1.12: with an extendedKeyUsage the certificate "MUST only be used for one of the purposes indicated".
+    # Only the purposes known to be something else are refused (a TLS certificate's key lives on every server and
+    # CDN edge of its host); credential signers use purposes of their own, e.g. ISO/IEC 18013-5 document signing.
+    other_uses = {
+        ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth", ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
+        ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning", ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
+        ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping", ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
+    }
+    if purposes and purposes <= set(other_uses):
+        names = ", ".join(sorted(other_uses[p] for p in purposes))
+        return f"its extendedKeyUsage is for other purposes only ({names})"
     try:
         if extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
             return "it is a CA certificate (basicConstraints cA), not an end-entity one"
