@@ -496,3 +496,29 @@ def test_the_sealing_certificate_is_the_one_the_signed_header_names(where, expec
     assert result["verdict"] == expected, result["reasons"]
     if expected != "verified":
         assert any("certificate" in r and ("header" in r or "names" in r) for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("shape", ["attacker's seal first", "unprotected header says alg none and b64 true"])
+def test_a_jades_envelope_is_judged_by_its_first_signature_and_its_protected_header(shape, tmp_path, capsys) -> None:
+    """RFC 7515 §7.2.1: the general serialisation may carry several signatures. The first is the one checked: an
+    attacker's anchored seal put before the genuine one answers for the envelope (unverifiable: its certificate is
+    not issued to the credential's issuer), not the genuine one behind it. Values in an unprotected header never
+    override the protected ones (§4: only the protected header is signed)."""
+    genuine = edc_pki()
+    root = tmp_path / "root.pem"
+    root.write_bytes(genuine.root_pem())
+    envelope = sealed_with(genuine, {"x5c": genuine.x5c}, None)
+    if shape == "attacker's seal first":
+        attacker = edc_pki("Attacker Org")  # under the same anchored CA as the genuine seal
+        forged = certificate("Attacker Org seal", attacker.leaf_key, "Test Issuing CA", genuine.intermediate_key, ca=False)
+        attacker.leaf = forged
+        attacker.intermediate = genuine.intermediate
+        envelope["signatures"].insert(0, sealed_with(attacker, {"x5c": attacker.x5c}, None)["signatures"][0])
+        expected = "unverifiable"
+    else:
+        envelope["signatures"][0]["header"] = {"alg": "none", "b64": True, "x5c": edc_pki().x5c}
+        expected = "verified"  # the protected header decides: still the genuine seal over the genuine payload
+    _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", envelope), "--trust-anchor", str(root))
+    assert result["verdict"] == expected, result["reasons"]
+    if expected == "unverifiable":
+        assert any("not issued to the credential's issuer" in r for r in result["reasons"]), result["reasons"]
