@@ -319,7 +319,10 @@ def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer
         if not isinstance(payload, dict):
             return SignatureFinding(FAIL, reasons=["the JAdES payload is not a JSON credential"]), None, issuer
         finding = verify_jades(document, payload, resolver, as_of, shown_issuer=cred.issuer.name)
-        return finding, payload, _issuer_id(payload.get("issuer")) or issuer
+        # The issuer is the sealed payload's only: members of the envelope beside it (an "issuer" next to
+        # "payload" and "signatures") are signed by nobody (RFC 7515 §7.2.1) and must not choose whose status
+        # list answers for the credential.
+        return finding, payload, _issuer_id(payload.get("issuer"))
     from skillwallet.verify.blockcerts import verify_blockcerts
 
     kind = family.split("-", 1)[1]
