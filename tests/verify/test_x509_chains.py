@@ -460,3 +460,12 @@ def test_a_leaf_whose_extended_key_usage_names_another_signing_purpose_is_verifi
     token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(signer), der_b64(chain.intermediate)], key))
     _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
     assert result["verdict"] == "verified", result["reasons"]
+
+
+def test_an_x5c_whose_leaf_is_not_first_is_invalid(genuine, tmp_path, capsys) -> None:
+    """RFC 7515 §4.1.6: "The certificate containing the public key corresponding to the key used to digitally sign
+    the JWS MUST be the first certificate." Reordered, the intermediate CA would be taken for the signer."""
+    chain, _, root = genuine
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(list(reversed(chain.x5c)), chain.leaf_key))
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "invalid", result
