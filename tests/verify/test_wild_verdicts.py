@@ -431,15 +431,26 @@ def test_a_jades_seal_bound_to_a_name_the_wallet_does_not_show_is_not_verified(n
     assert (listed["issuer"], listed["verdict"]) == ("Test University", "unverifiable"), listed
 
 
-def test_a_jades_seal_whose_certificate_names_the_shown_issuer_in_its_own_language_is_verified(tmp_path, capsys) -> None:
-    # the genuine case the rule keeps: a multilingual legalName whose shown (English) text is the seal's name
+def test_a_jades_seal_whose_certificate_names_the_shown_issuer_in_its_own_language_is_verified(tmp_path, capsys, passphrase) -> None:
+    # the genuine case the rule keeps: a multilingual legalName whose shown (English) text is the seal's name,
+    # checked from the file and as stored
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
     chain = edc_pki("Test University")
     root = tmp_path / "root.pem"
     root.write_bytes(chain.root_pem())
     edc = dict(EDC, issuer={"id": "urn:epass:org:1", "type": "Organisation",
                             "legalName": {"sl": "Testna univerza", "en": "Test  University"}})
-    _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", jades(edc, chain.x5c, chain.leaf_key)), "--trust-anchor", str(root))
+    sealed = write_json(tmp_path, "edc.jsonld", jades(edc, chain.x5c, chain.leaf_key))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
     assert result["verdict"] == "verified", result["reasons"]
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(sealed)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    assert run(["verify", "--all", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]) == ExitCode.OK
+    (stored,) = json.loads(capsys.readouterr().out)["results"]
+    assert stored["verdict"] == "verified", stored["reasons"]
 
 
 def sealed_with(chain, protected: dict, unprotected: dict | None, payload: dict = EDC) -> dict:
@@ -522,3 +533,24 @@ def test_a_jades_envelope_is_judged_by_its_first_signature_and_its_protected_hea
     assert result["verdict"] == expected, result["reasons"]
     if expected == "unverifiable":
         assert any("not issued to the credential's issuer" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_jades_seal_inside_a_presentation_is_bound_to_the_sealed_issuer_not_to_a_name_beside_it(tmp_path, capsys) -> None:
+    """A presentation carries a JAdES envelope whose sealed payload names "Test University", sealed by an anchored
+    "Attacker Org" certificate; an "issuer" member written beside the seal (signed by nobody) says "Attacker Org".
+    The seal is bound through the sealed payload's issuer names only, all of which the certificate must carry
+    here (no view of the credential says which one is shown)."""
+    attacker = edc_pki("Attacker Org")
+    root = tmp_path / "root.pem"
+    root.write_bytes(attacker.root_pem())
+    envelope = jades(EDC, attacker.x5c, attacker.leaf_key)
+    envelope["issuer"] = {"id": "urn:epass:org:1", "name": "Attacker Org"}
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [envelope]}
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         str(write_json(tmp_path, "vp.json", presentation))])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    (inner,) = [r for r in json.loads(out.out)["results"] if r["kind"] == "credential"]
+    assert inner["verdict"] == "unverifiable", inner["reasons"]
+    assert any("not issued to the credential's issuer" in r for r in inner["reasons"]), inner["reasons"]

@@ -107,11 +107,17 @@ def _certificate_references(header: dict[str, Any], leaf: Any) -> tuple[str | No
     return None, referenced
 
 
+#: ``shown_issuer`` of :func:`verify_jades` when no view of the credential says which issuer name is shown.
+NO_VIEW = object()
+
+
 def verify_jades(
-    envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime, *, shown_issuer: str | None
+    envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime, *, shown_issuer: Any = NO_VIEW
 ) -> SignatureFinding:
     """Check a JAdES seal (see the module docstring); ``shown_issuer`` is the issuer name the wallet shows for the
-    credential, which the sealing certificate must name."""
+    credential (from the importer's view of this very payload), which the sealing certificate must name. Without
+    a view (:data:`NO_VIEW`: a credential met inside a presentation), every name the sealed payload gives its
+    issuer must be the certificate's, since any of them could be the one a reader takes."""
     from skillwallet.verify.shapes import jws_json_parts
     from skillwallet.verify import x509 as chains
     from skillwallet.verify.jose import (
@@ -193,9 +199,15 @@ def verify_jades(
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
     # ETSI TS 119 182-1 ties a seal to the organisation its certificate names; what the wallet shows as the
     # issuer is what the user relies on, so that name (not any of the issuer's names) must be the certificate's.
-    issuer_names = _names(shown_issuer)
     cert_names = _certificate_names(leaf)
-    if not issuer_names & cert_names:
+    if shown_issuer is NO_VIEW:
+        issuer_names = _names([issuer.get(k) for k in ("legalName", "name", "prefLabel")])
+        bound = bool(issuer_names) and issuer_names <= cert_names
+        shown_issuer = ", ".join(sorted(issuer_names))
+    else:
+        issuer_names = _names(shown_issuer)
+        bound = bool(issuer_names & cert_names)
+    if not bound:
         shown = shown_issuer or "(no issuer name)"
         reason = (
             f"the JAdES seal is valid and anchored, but its certificate ({result.subject}) is not issued to the "
