@@ -208,3 +208,37 @@ def test_a_signed_assertion_with_its_own_issuer_and_key_files_is_not_verified(tm
     ]
     (added,) = add_json(capsys, *files)
     assert added["verdict"] != "verified", added
+
+
+# ---- OB 1.0: a hosted assertion (verify.url) whose BadgeClass and Issuer organisation are linked by URL -----------
+
+OB1_ASSERTION = "https://badges.example/assertions/ob1.json"
+OB1_BADGE = "https://badges.example/ob1-badge.json"
+OB1_ORGANISATION = "https://badges.example/ob1-organisation.json"
+
+
+def ob1_assertion() -> dict:
+    return {"uid": "ob1-123", "recipient": "sha256$" + "0" * 64, "salt": "deadsea", "badge": OB1_BADGE,
+            "issuedOn": "2016-01-01", "verify": {"type": "hosted", "url": OB1_ASSERTION}}
+
+
+def ob1_badge(name: str = "Welding") -> dict:
+    return {"name": name, "description": "Joins metal safely.", "image": "https://badges.example/welding.png",
+            "criteria": "https://badges.example/welding-criteria", "issuer": OB1_ORGANISATION}
+
+
+def test_ob1_badgeclass_and_issuer_files_in_the_same_add_do_not_make_a_verified_title(tmp_path, capsys, wallet):
+    """OB 1.0 (BadgeClass and IssuerOrganization, linked by URL, with no id): a "Doctor of Medicine" BadgeClass and
+    a "Harvard Medical School" organisation handed over beside the issuer's genuine hosted assertion, with the
+    issuer's own documents kept, are shown as given but never under a verified verdict, at add nor at verify."""
+    keep({OB1_ASSERTION: write(tmp_path, "published-assertion.json", ob1_assertion()),
+          OB1_BADGE: write(tmp_path, "published-badge.json", ob1_badge()),
+          OB1_ORGANISATION: write(tmp_path, "published-organisation.json",
+                                  {"name": "Badge Academy", "url": "https://badges.example"})})
+    files = [write(tmp_path, "mine.json", ob1_assertion()), write(tmp_path, "badge.json", ob1_badge("Doctor of Medicine")),
+             write(tmp_path, "organisation.json", {"name": "Harvard Medical School", "url": "https://badges.example"})]
+    (added,) = add_json(capsys, *files)
+    assert added["title"] == "Doctor of Medicine" and added["verdict"] != "verified", added
+    run(["verify", "--all", "--offline", "--json"])
+    (checked,) = json.loads(capsys.readouterr().out)["results"]
+    assert checked["title"] == "Doctor of Medicine" and checked["verdict"] != "verified", checked

@@ -304,3 +304,38 @@ def test_add_with_a_supplied_context_verifies_at_import_and_says_so(wallet, tmp_
     assert documents_kept(wallet) == {}  # --document is for this call; `documents add` keeps
     code = run(["add", "--offline", "--document=https://www.w3.org/ns/credentials/v2=" + str(context_file), str(credential)])
     assert code == ExitCode.USAGE and "skillwallet ships" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------------------
+# an unsigned member beside a JAdES seal
+
+
+def test_an_issuer_written_beside_a_jades_seal_does_not_choose_whose_status_list_answers(wallet, tmp_path, capsys):
+    """A genuine sealed Europass credential whose signed issuer has no id: the attacker writes their own did:key
+    as an "issuer" member of the JWS envelope (RFC 7515 §7.2.1: outside the protected header and the payload,
+    signed by nobody) and ships a status list signed by that key saying "not revoked". The issuer the status
+    check and the verdict go by is the one inside the sealed payload only; the planted list answers nothing."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
+    from attacker import Attacker
+    from test_wild_verdicts import EDC, edc_pki, jades
+
+    chain = edc_pki()
+    edc = dict(EDC, issuer={"type": "Organisation", "legalName": {"en": "Test University"}},
+               credentialStatus=status_entry(LIST_URL, 7))
+    envelope = jades(edc, chain.x5c, chain.leaf_key)
+    mallory = Attacker.ed25519()
+    envelope["issuer"] = mallory.did
+    zip_path = archive(tmp_path, "europass.zip", {
+        "edc.json": envelope, "list.json": mallory.sign_di(status_list(mallory.did, LIST_URL, []))})
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    code, report, err = add(capsys, "--offline", "--trust-anchor", root, zip_path)
+    (added,) = [r for r in report["results"] if r["status"] == "added"]
+    assert added["title"] == "Certificate in Data Science", report
+    code, results = verify_all(capsys, "--offline", "--trust-anchor", root)
+    (result,) = results
+    assert result["verdict"] == "verified", result["reasons"]  # the seal itself is genuine
+    assert result["checks"]["status"] == "unknown", result
+    assert result["details"]["issuer"] != mallory.did, result["details"]
+    assert code != ExitCode.OK

@@ -314,7 +314,7 @@ def test_the_signed_payload_names_no_issuer_so_the_seal_is_not_bound() -> None:
     assert payload == {"title": "Hello World!"}
     finding = check(vector, payload=payload)
     assert finding.outcome == UNKNOWN and finding.unverifiable
-    assert "not issued to the credential's issuer ((no legalName))" in finding.reasons[0]
+    assert "not issued to the credential's issuer ((no issuer name))" in finding.reasons[0]
 
 
 def test_a_crit_in_the_unprotected_header_is_malformed() -> None:

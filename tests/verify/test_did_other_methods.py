@@ -102,6 +102,20 @@ def test_a_long_form_did_ion_whose_keys_were_swapped_is_invalid(tmp_path, capsys
     assert any("suffix is not the hash of its suffixData" in r for r in result["reasons"]), result["reasons"]
 
 
+def test_a_long_form_did_ion_whose_delta_was_swapped_under_the_genuine_suffix_data_is_invalid(tmp_path, capsys) -> None:
+    # the genuine suffix and suffixData kept whole, only the delta (the keys) replaced: deltaHash gives it away
+    genuine, attacker = p256(), p256()
+    suffix, encoded = ion_did(jwk_of(genuine)).split(":")[2:]
+    state = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    state["delta"]["patches"][0]["document"]["publicKeys"][0]["publicKeyJwk"] = jwk_of(attacker)
+    forged = f"did:ion:{suffix}:{_b64(state)}"
+    token = tmp_path / "cred.jwt"
+    token.write_text(vc_jwt(forged, attacker))
+    result = verify(capsys, token)
+    assert result["verdict"] == "invalid", result
+    assert any("deltaHash is not the hash of its delta" in r for r in result["reasons"]), result["reasons"]
+
+
 ETHR = "did:ethr:0x3c5a4a8b0f3f0bd1e9b0e4b0b1c0e6a1b2c3d4e5"
 
 

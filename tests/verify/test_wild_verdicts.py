@@ -426,3 +426,159 @@ def test_a_merkleproof2019_whose_path_was_altered_is_invalid(tmp_path, capsys) -
     _, result = verify(capsys, write_json(tmp_path, "cert.json", document))
     assert result["verdict"] == "invalid", result
     assert result["checks"]["merkle_path"] == "fail"
+
+
+@pytest.mark.parametrize("named", [
+    {"legalName": {"en": "Test University", "fr": "Attacker Org"}},  # the seal's name in another language
+    {"legalName": {"en": "Test University"}, "name": "Attacker Org"},  # the seal's name beside the shown one
+    {"name": "Attacker Org", "prefLabel": {"en": "Test University"}},  # shown from prefLabel, bound through name
+])
+def test_a_jades_seal_bound_to_a_name_the_wallet_does_not_show_is_not_verified(named, tmp_path, capsys, passphrase) -> None:
+    """ETSI TS 119 182-1 binds a seal to the organisation its certificate names: the name the wallet shows as the
+    issuer must be that one. An anchored seal of "Attacker Org" over a credential shown as issued by "Test
+    University" (the attacker's name hidden in another language or another field) is someone else's seal."""
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
+    attacker = edc_pki("Attacker Org")
+    root = tmp_path / "root.pem"
+    root.write_bytes(attacker.root_pem())
+    edc = dict(EDC, issuer={"id": "urn:epass:org:1", "type": "Organisation", **named})
+    sealed = write_json(tmp_path, "edc.jsonld", jades(edc, attacker.x5c, attacker.leaf_key))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == "unverifiable", result
+    assert any("Attacker Org" in r and "Test University" in r for r in result["reasons"]), result["reasons"]
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(sealed)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    assert run(["verify", "--all", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]) != ExitCode.OK
+    (stored,) = json.loads(capsys.readouterr().out)["results"]
+    assert stored["verdict"] == "unverifiable", stored
+    assert run(["list", "--json"]) == ExitCode.OK
+    (listed,) = json.loads(capsys.readouterr().out)["credentials"]
+    assert (listed["issuer"], listed["verdict"]) == ("Test University", "unverifiable"), listed
+
+
+def test_a_jades_seal_whose_certificate_names_the_shown_issuer_in_its_own_language_is_verified(tmp_path, capsys, passphrase) -> None:
+    # the genuine case the rule keeps: a multilingual legalName whose shown (English) text is the seal's name,
+    # checked from the file and as stored
+    from skillwallet import paths
+    from skillwallet.store import Wallet
+
+    chain = edc_pki("Test University")
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    edc = dict(EDC, issuer={"id": "urn:epass:org:1", "type": "Organisation",
+                            "legalName": {"sl": "Testna univerza", "en": "Test  University"}})
+    sealed = write_json(tmp_path, "edc.jsonld", jades(edc, chain.x5c, chain.leaf_key))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == "verified", result["reasons"]
+    Wallet.init(paths.wallet_home(), passphrase).close()
+    assert run(["add", "--offline", "--trust-anchor", str(root), str(sealed)]) == ExitCode.OK, capsys.readouterr().err
+    capsys.readouterr()
+    assert run(["verify", "--all", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root)]) == ExitCode.OK
+    (stored,) = json.loads(capsys.readouterr().out)["results"]
+    assert stored["verdict"] == "verified", stored["reasons"]
+
+
+def sealed_with(chain, protected: dict, unprotected: dict | None, payload: dict = EDC) -> dict:
+    """A JAdES seal by ``chain``'s leaf key with the given protected and unprotected header parameters."""
+    header = {"alg": "ES256", "b64": False, "crit": ["b64"], **protected}
+    segment = b64url_encode(json.dumps(header).encode())
+    text = json.dumps(payload, separators=(",", ":"))
+    entry = {"protected": segment, "signature": b64url_encode(sign_bytes("ES256", chain.leaf_key, f"{segment}.{text}".encode()))}
+    if unprotected is not None:
+        entry["header"] = unprotected
+    return {"payload": text, "signatures": [entry]}
+
+
+def thumbprint(certificate_, alg: str = "sha256") -> str:
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return b64url_encode(hashlib.new(alg, certificate_.public_bytes(Encoding.DER)).digest())
+
+
+@pytest.mark.parametrize(("where", "expected"), [
+    ("unprotected x5c, no reference", "unverifiable"),  # nothing signed says which certificate sealed it
+    ("unprotected x5c, x5t#S256 of another certificate", "invalid"),
+    ("protected x5c, x5t#S256 of another certificate", "invalid"),
+    ("unprotected x5c, x5t#o of another certificate", "invalid"),
+    ("unprotected x5c, x5t#S256 of the leaf", "verified"),
+    ("unprotected x5c, x5t#o of the leaf", "verified"),
+    ("unprotected x5c, sigX5ts naming the leaf", "verified"),
+])
+def test_the_sealing_certificate_is_the_one_the_signed_header_names(where, expected, tmp_path, capsys) -> None:
+    """JAdES (ETSI TS 119 182-1 §5.1.7, §5.1.8, §5.2.2) protects the signing certificate: the x5c in the signed
+    header, or a signed reference to it (x5t#S256 of RFC 7515 §4.1.8, x5t#o, sigX5ts). An x5c left in the unsigned
+    header can be swapped by anyone for another certificate of the same key; a signed reference that names
+    another certificate than the leaf used says the seal is not what it claims."""
+    chain, other = edc_pki(), edc_pki()
+    root = tmp_path / "root.pem"
+    root.write_bytes(chain.root_pem())
+    leaf = {"x5t#S256": thumbprint(chain.leaf)}
+    parameters = {
+        "unprotected x5c, no reference": ({}, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#S256 of another certificate": ({"x5t#S256": thumbprint(other.leaf)}, {"x5c": chain.x5c}),
+        "protected x5c, x5t#S256 of another certificate": ({"x5c": chain.x5c, "x5t#S256": thumbprint(other.leaf)}, None),
+        "unprotected x5c, x5t#o of another certificate": (
+            {"x5t#o": {"digAlg": "S512", "digVal": thumbprint(other.leaf, "sha512")}}, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#S256 of the leaf": (leaf, {"x5c": chain.x5c}),
+        "unprotected x5c, x5t#o of the leaf": (
+            {"x5t#o": {"digAlg": "S512", "digVal": thumbprint(chain.leaf, "sha512")}}, {"x5c": chain.x5c}),
+        "unprotected x5c, sigX5ts naming the leaf": (
+            {"sigX5ts": [{"digAlg": "S256", "digVal": thumbprint(chain.leaf)}], "crit": ["b64", "sigX5ts"]}, {"x5c": chain.x5c}),
+    }[where]
+    sealed = write_json(tmp_path, "edc.jsonld", sealed_with(chain, *parameters))
+    _, result = verify(capsys, sealed, "--trust-anchor", str(root))
+    assert result["verdict"] == expected, result["reasons"]
+    if expected != "verified":
+        assert any("certificate" in r and ("header" in r or "names" in r) for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("shape", ["attacker's seal first", "unprotected header says alg none and b64 true"])
+def test_a_jades_envelope_is_judged_by_its_first_signature_and_its_protected_header(shape, tmp_path, capsys) -> None:
+    """RFC 7515 §7.2.1: the general serialisation may carry several signatures. The first is the one checked: an
+    attacker's anchored seal put before the genuine one answers for the envelope (unverifiable: its certificate is
+    not issued to the credential's issuer), not the genuine one behind it. Values in an unprotected header never
+    override the protected ones (§4: only the protected header is signed)."""
+    genuine = edc_pki()
+    root = tmp_path / "root.pem"
+    root.write_bytes(genuine.root_pem())
+    envelope = sealed_with(genuine, {"x5c": genuine.x5c}, None)
+    if shape == "attacker's seal first":
+        attacker = edc_pki("Attacker Org")  # under the same anchored CA as the genuine seal
+        forged = certificate("Attacker Org seal", attacker.leaf_key, "Test Issuing CA", genuine.intermediate_key, ca=False)
+        attacker.leaf = forged
+        attacker.intermediate = genuine.intermediate
+        envelope["signatures"].insert(0, sealed_with(attacker, {"x5c": attacker.x5c}, None)["signatures"][0])
+        expected = "unverifiable"
+    else:
+        envelope["signatures"][0]["header"] = {"alg": "none", "b64": True, "x5c": edc_pki().x5c}
+        expected = "verified"  # the protected header decides: still the genuine seal over the genuine payload
+    _, result = verify(capsys, write_json(tmp_path, "edc.jsonld", envelope), "--trust-anchor", str(root))
+    assert result["verdict"] == expected, result["reasons"]
+    if expected == "unverifiable":
+        assert any("not issued to the credential's issuer" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_jades_seal_inside_a_presentation_is_bound_to_the_sealed_issuer_not_to_a_name_beside_it(tmp_path, capsys) -> None:
+    """A presentation carries a JAdES envelope whose sealed payload names "Test University", sealed by an anchored
+    "Attacker Org" certificate; an "issuer" member written beside the seal (signed by nobody) says "Attacker Org".
+    The seal is bound through the sealed payload's issuer names only, all of which the certificate must carry
+    here (no view of the credential says which one is shown)."""
+    attacker = edc_pki("Attacker Org")
+    root = tmp_path / "root.pem"
+    root.write_bytes(attacker.root_pem())
+    envelope = jades(EDC, attacker.x5c, attacker.leaf_key)
+    envelope["issuer"] = {"id": "urn:epass:org:1", "name": "Attacker Org"}
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [envelope]}
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         str(write_json(tmp_path, "vp.json", presentation))])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    (inner,) = [r for r in json.loads(out.out)["results"] if r["kind"] == "credential"]
+    assert inner["verdict"] == "unverifiable", inner["reasons"]
+    assert any("not issued to the credential's issuer" in r for r in inner["reasons"]), inner["reasons"]

@@ -334,3 +334,214 @@ def test_a_status_list_token_that_is_not_the_issuers_is_not_honoured(who, tmp_pa
     assert result["verdict"] == "verified"
     assert result["checks"]["status"] == "unknown", result["reasons"]
     assert any(r.startswith("status: ") for r in result["reasons"]), result["reasons"]
+
+
+# ---- what a CA in the chain may vouch for: name constraints, the leaf's own extensions (RFC 5280) ---------------
+
+
+def constrained_chain(leaf_uris: tuple[str, ...], leaf_dns: tuple[str, ...] = (), *, permitted=("university.example",),
+                      excluded=()):
+    """A root, an intermediate CA the root limits to DNS names (RFC 5280 §4.2.1.10) and a leaf it issued."""
+    from cryptography import x509
+
+    root_key, intermediate_key, leaf_key = p256(), p256(), p256()
+    root = certificate("Test Root CA", root_key, "Test Root CA", root_key, ca=True)
+    constraints = x509.NameConstraints(
+        permitted_subtrees=[x509.DNSName(d) for d in permitted] or None,
+        excluded_subtrees=[x509.DNSName(d) for d in excluded] or None,
+    )
+    intermediate = certificate("University CA", intermediate_key, "Test Root CA", root_key, ca=True,
+                               extensions=((constraints, True),))
+    leaf = certificate("Issuer", leaf_key, "University CA", intermediate_key, ca=False, uris=leaf_uris, dns=leaf_dns)
+    return [der_b64(leaf), der_b64(intermediate)], leaf_key, root
+
+
+@pytest.mark.parametrize(("iss", "permitted", "excluded"), [
+    (ISSUER, ("university.example",), ()),  # a host outside the permitted subtree
+    ("https://pid-issuer.example.eu:8443/tenant", ("university.example",), ()),
+    ("urn:example:pid-issuer", ("university.example",), ()),  # no host at all, from a CA limited to hosts
+    (ISSUER, (), ("example.eu",)),  # a host in an excluded subtree
+])
+def test_a_name_constrained_ca_cannot_vouch_for_an_issuer_uri_outside_its_names(iss, permitted, excluded, tmp_path, capsys) -> None:
+    """An intermediate limited to DNS names under university.example issues a leaf whose only name is a URI SAN for
+    another issuer. RFC 5280 checks dNSName constraints against dNSName SANs only, so the chain validates; but the
+    URI names a host the CA may not vouch for (§4.2.1.10: for URIs "the constraint applies to the host part")."""
+    x5c, key, root = constrained_chain((iss,), permitted=permitted, excluded=excluded)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(x5c, key, iss=iss))
+    code, result = verify(capsys, token, write(tmp_path, "root.pem", root.public_bytes(Encoding.PEM)))
+    assert result["verdict"] == "invalid", result
+    assert any("name constraints" in r for r in result["reasons"]), result["reasons"]
+    assert code != ExitCode.OK
+
+
+def test_a_name_constrained_ca_vouches_for_an_issuer_uri_inside_its_names(tmp_path, capsys) -> None:
+    iss = "https://pid.university.example/issuer"
+    x5c, key, root = constrained_chain((iss,))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(x5c, key, iss=iss))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", root.public_bytes(Encoding.PEM)))
+    assert result["verdict"] == "verified", result["reasons"]
+
+
+
+def _leaf_usage(**bits):
+    from cryptography import x509
+
+    usage = dict(digital_signature=False, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                 key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False)
+    usage.update(bits)
+    return x509.KeyUsage(**usage)
+
+
+@pytest.mark.parametrize("leaf", ["ca-certificate", "key-encipherment-only", "certificate-signing-only"])
+def test_a_leaf_certificate_not_made_for_signing_is_invalid(leaf, tmp_path, capsys) -> None:
+    """RFC 5280 §4.2.1.3: a key whose keyUsage lacks digitalSignature (and nonRepudiation) is not certified to sign
+    anything but certificates and CRLs; §4.2.1.9: a CA certificate's key signs certificates, not credentials."""
+    chain = pki(ISSUER)
+    key = p256()
+    usage = {"ca-certificate": None, "key-encipherment-only": _leaf_usage(key_encipherment=True),
+             "certificate-signing-only": _leaf_usage(key_cert_sign=True)}[leaf]
+    forged = certificate("Test PID Issuer", key, "Test Issuing CA", chain.intermediate_key, ca=leaf == "ca-certificate",
+                         uris=(ISSUER,), key_usage=usage)
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(forged), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("not certified for signing" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("iss", [
+    "https://pid-issuer.example.eu@attacker.example",  # shown as the genuine issuer, bound to attacker.example
+    "https://attacker.example?pid-issuer.example.eu",
+    "https://attacker.example#pid-issuer.example.eu",
+])
+def test_an_issuer_url_that_is_not_an_issuer_identifier_is_not_bound_through_its_host(iss, tmp_path, capsys) -> None:
+    """The attacker holds a genuine certificate for attacker.example and signs as an ``iss`` that reads like
+    another issuer. An issuer identifier is an https URL with a host, optionally a port and path, no query or
+    fragment (SD-JWT VC §5 / RFC 8414 §2), and userinfo before a host is the semantic attack of RFC 3986 §7.6."""
+    chain = pki("https://attacker.example", uris=())  # a dNSName SAN attacker.example only
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(chain.x5c, chain.leaf_key, iss=iss))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("is issued to attacker.example, not to the issuer" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("beside", ["jwk", "kid"])
+def test_a_genuine_x5c_beside_the_attackers_own_key_is_invalid(beside, genuine, tmp_path, capsys) -> None:
+    """The attacker copies the issuer's x5c from a genuine token and names their own key beside it, as a header
+    ``jwk`` or a ``kid`` (a did:jwk): whichever key signs, it must be the x5c leaf's or the issuer's own."""
+    import base64
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain, _, root = genuine
+    attacker = p256()
+    numbers = attacker.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+           "y": b64url_encode(numbers.y.to_bytes(32, "big"))}
+    extra = {"jwk": jwk} if beside == "jwk" else {
+        "kid": "did:jwk:" + base64.urlsafe_b64encode(json.dumps(jwk).encode()).decode().rstrip("=") + "#0"}
+    forged = write(tmp_path, "forged.sd-jwt", sd_jwt_vc(chain.x5c, attacker, **extra))
+    _, result = verify(capsys, forged, root)
+    assert result["verdict"] == "invalid", result
+    expected = "differs from the key of the 'x5c' leaf" if beside == "jwk" else "not by the issuer"
+    assert any(expected in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("bits", [8.0, True, 3, "1"])
+def test_a_status_list_token_whose_bits_is_not_one_of_the_sizes_answers_nothing(bits, tmp_path, capsys) -> None:
+    """Token Status List §4.1: ``bits`` is the integer 1, 2, 4 or 8. Anything else (8.0, true, 3, "1") is no list to
+    read: the status is unknown, and the credential's own verdict is untouched."""
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 3))
+    claims = {"sub": STATUS_URI, "iat": IAT, "exp": EXP,
+              "status_list": {"bits": bits, "lst": b64url_encode(zlib.compress(bytes([1, 1, 1, 1])))}}
+    status = write(tmp_path, "status.jwt", make_jws({"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain.x5c}, claims,
+                                                    chain.leaf_key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         f"--document={STATUS_URI}={status}", str(token)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    result = json.loads(out.out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == "unknown", result
+    assert any("has no valid status_list (bits, lst)" in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("problem", ["index-beyond-the-list", "expired", "self-asserted-jwk"])
+def test_a_status_list_token_that_cannot_answer_leaves_the_status_unknown(problem, tmp_path, capsys) -> None:
+    """Token Status List §8 (validation): an index past the list's end, a token whose ``exp`` has passed at the
+    as-of date, or one signed by nothing but a key in its own header answers nothing: "unknown", never "pass"
+    (and never "revoked": the revoked bit below is not honoured either)."""
+    import zlib
+
+    from skillwallet.verify.keys import b64url_encode
+
+    chain = pki(ISSUER)
+    token = write(tmp_path, "pid.sd-jwt", with_status(chain.x5c, chain.leaf_key, 40 if problem == "index-beyond-the-list" else 3))
+    claims = {"sub": STATUS_URI, "iat": IAT, "exp": IAT + 3600 if problem == "expired" else EXP,
+              "status_list": {"bits": 1, "lst": b64url_encode(zlib.compress(bytes([0b1000])))}}
+    header = {"alg": "ES256", "typ": "statuslist+jwt", "x5c": chain.x5c}
+    key = chain.leaf_key
+    if problem == "self-asserted-jwk":
+        key = p256()
+        numbers = key.public_key().public_numbers()
+        header = {"alg": "ES256", "typ": "statuslist+jwt", "jwk": {
+            "kty": "EC", "crv": "P-256", "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+            "y": b64url_encode(numbers.y.to_bytes(32, "big"))}}
+    status = write(tmp_path, "status.jwt", make_jws(header, claims, key))
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root),
+         f"--document={STATUS_URI}={status}", str(token)])
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert result["verdict"] == "verified", result["reasons"]
+    assert result["checks"]["status"] == "unknown", result
+    expected = {"index-beyond-the-list": "index 40 is beyond the status list", "expired": "expired",
+                "self-asserted-jwk": "is not the credential issuer's"}[problem]
+    assert any(r.startswith("status: ") and expected in r for r in result["reasons"]), result["reasons"]
+
+
+@pytest.mark.parametrize("purposes", [("serverAuth",), ("serverAuth", "clientAuth"), ("codeSigning",)])
+def test_a_leaf_whose_extended_key_usage_is_for_other_purposes_is_invalid(purposes, tmp_path, capsys) -> None:
+    """RFC 5280 §4.2.1.12: with an extendedKeyUsage the certificate "MUST only be used for one of the purposes
+    indicated". A TLS server certificate for the issuer's host, whose key sits on every web server and CDN edge
+    of that host, is not a credential signer's: anchored in a Web PKI root, it must not make a credential verified."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    chain = pki(ISSUER)
+    key = p256()
+    oids = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH,
+            "codeSigning": ExtendedKeyUsageOID.CODE_SIGNING}
+    tls = certificate("pid-issuer.example.eu", key, "Test Issuing CA", chain.intermediate_key, ca=False,
+                      dns=("pid-issuer.example.eu",),
+                      extensions=((x509.ExtendedKeyUsage([oids[p] for p in purposes]), False),))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(tls), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "invalid", result
+    assert any("not certified for signing" in r and "extendedKeyUsage" in r for r in result["reasons"]), result["reasons"]
+
+
+def test_a_leaf_whose_extended_key_usage_names_another_signing_purpose_is_verified(tmp_path, capsys) -> None:
+    # e.g. the ISO/IEC 18013-5 document signer purpose EUDI PID issuer certificates carry
+    from cryptography import x509
+
+    chain = pki(ISSUER)
+    key = p256()
+    signer = certificate("Test PID Issuer", key, "Test Issuing CA", chain.intermediate_key, ca=False, uris=(ISSUER,),
+                         extensions=((x509.ExtendedKeyUsage([x509.ObjectIdentifier("1.0.18013.5.1.2")]), True),))
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc([der_b64(signer), der_b64(chain.intermediate)], key))
+    _, result = verify(capsys, token, write(tmp_path, "root.pem", chain.root_pem()))
+    assert result["verdict"] == "verified", result["reasons"]
+
+
+def test_an_x5c_whose_leaf_is_not_first_is_invalid(genuine, tmp_path, capsys) -> None:
+    """RFC 7515 §4.1.6: "The certificate containing the public key corresponding to the key used to digitally sign
+    the JWS MUST be the first certificate." Reordered, the intermediate CA would be taken for the signer."""
+    chain, _, root = genuine
+    token = write(tmp_path, "pid.sd-jwt", sd_jwt_vc(list(reversed(chain.x5c)), chain.leaf_key))
+    _, result = verify(capsys, token, root)
+    assert result["verdict"] == "invalid", result

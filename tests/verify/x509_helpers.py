@@ -39,7 +39,11 @@ def certificate(
     start: datetime = START,
     uris: tuple[str, ...] = (),
     dns: tuple[str, ...] = (),
+    key_usage: x509.KeyUsage | None = None,
+    extensions: tuple[tuple[Any, bool], ...] = (),
 ) -> x509.Certificate:
+    """A certificate; ``key_usage`` replaces the usual one (key signing for a CA, digital signature otherwise),
+    ``extensions`` adds (extension, critical) pairs, e.g. name constraints."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(name(subject))
@@ -54,13 +58,17 @@ def certificate(
     )
     usage = dict(content_commitment=False, key_encipherment=False, data_encipherment=False, key_agreement=False,
                  encipher_only=False, decipher_only=False)
-    if ca:
+    if key_usage is not None:
+        builder = builder.add_extension(key_usage, critical=True)
+    elif ca:
         builder = builder.add_extension(x509.KeyUsage(digital_signature=False, key_cert_sign=True, crl_sign=True, **usage), critical=True)
     else:
         builder = builder.add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=False, crl_sign=False, **usage), critical=True)
     names = [x509.UniformResourceIdentifier(u) for u in uris] + [x509.DNSName(d) for d in dns]
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
     return builder.sign(issuer_key, hashes.SHA256())
 
 

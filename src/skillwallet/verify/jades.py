@@ -5,7 +5,9 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
 1. the envelope (RFC 7515 §7.2) and its protected header: a supported asymmetric ``alg``; a well-formed ``crit``
    (RFC 7515 §4.1.11, see :func:`crit_problem`) naming only header parameters understood here (the JAdES
    parameters below are informational for this check, ``b64`` is RFC 7797); a detached payload (``sigD``)
-   cannot be checked from the file;
+   cannot be checked from the file; the certificate that seals: the x5c of the protected header, or of the
+   unprotected one when a signed reference (``x5t#S256``, ``x5t#o``, ``sigX5ts``) names its leaf; a signed
+   reference to another certificate is ``invalid``;
 2. the signature over ``ASCII(protected) || '.' || payload`` (the payload as is when ``b64`` is false, RFC 7797
    §3) with the leaf certificate's key;
 3. the certificate chain, validated at the as-of date up to a trust anchor the user supplies
@@ -19,8 +21,11 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
    102-1: a proof of existence before the expiry). Without one, ``unverifiable``; a token that proves nothing
    is reported and changes nothing;
 5. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
-   name) must be one of the issuer's ``legalName`` values. Otherwise the seal is someone else's: the credential
-   is not ``verified`` (unverifiable, both names given).
+   name) must be the issuer name the wallet shows for the credential (for a European Digital Credential its
+   English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not
+   do: a seal of "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also
+   lists "Attacker Org" in another language, is the attacker's seal. Otherwise the seal is someone else's: the
+   credential is not ``verified`` (unverifiable, both names given).
 """
 
 from __future__ import annotations
@@ -98,7 +103,66 @@ def _certificate_names(certificate: Any) -> set[str]:
     return names
 
 
-def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime) -> SignatureFinding:
+#: JAdES digest algorithm identifiers of ``x5t#o`` / ``sigX5ts`` (ETSI TS 119 182-1 §5.2.2: S256, S384, S512).
+_DIGESTS = {"S256": "sha256", "S384": "sha384", "S512": "sha512"}
+
+
+def _certificate_references(header: dict[str, Any], leaf: Any) -> tuple[str | None, bool]:
+    """(why a signed certificate reference names another certificate than ``leaf`` or cannot be read, whether one
+    names ``leaf``): ``x5t#S256`` (RFC 7515 §4.1.8), ``x5t#o`` and ``sigX5ts`` (ETSI TS 119 182-1 §5.2.2), all
+    from the protected header. Every reference given must be the leaf's (``sigX5ts`` lists the signing
+    certificate among others: one entry must be)."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from skillwallet.verify.keys import b64url_decode
+
+    der = leaf.public_bytes(Encoding.DER)
+
+    def names_leaf(reference: Any, what: str) -> bool | str:
+        if not isinstance(reference, dict) or reference.get("digAlg") not in _DIGESTS:
+            return f"the signed certificate reference {what} is not a digest skillwallet reads"
+        try:
+            value = b64url_decode(str(reference.get("digVal", "")).rstrip("="))
+        except ValueError:
+            return f"the signed certificate reference {what} is not base64url"
+        return value == hashlib.new(_DIGESTS[reference["digAlg"]], der).digest()
+
+    referenced = False
+    if "x5t#S256" in header:
+        matched = names_leaf({"digAlg": "S256", "digVal": header["x5t#S256"]}, "x5t#S256")
+        if matched is not True:
+            return matched or "the signed header's x5t#S256 names another certificate than the sealing one", False
+        referenced = True
+    if "x5t#o" in header:
+        matched = names_leaf(header["x5t#o"], "x5t#o")
+        if matched is not True:
+            return matched or "the signed header's x5t#o names another certificate than the sealing one", False
+        referenced = True
+    if "sigX5ts" in header:
+        entries = header["sigX5ts"] if isinstance(header["sigX5ts"], list) else [None]
+        answers = [names_leaf(entry, "sigX5ts") for entry in entries]
+        problems = [a for a in answers if isinstance(a, str)]
+        if problems:
+            return problems[0], False
+        if True not in answers:
+            return "the signed header's sigX5ts does not name the sealing certificate", False
+        referenced = True
+    return None, referenced
+
+
+#: ``shown_issuer`` of :func:`verify_jades` when no view of the credential says which issuer name is shown.
+NO_VIEW = object()
+
+
+def verify_jades(
+    envelope: dict[str, Any], payload: dict[str, Any], resolver: Any, as_of: datetime, *, shown_issuer: Any = NO_VIEW
+) -> SignatureFinding:
+    """Check a JAdES seal (see the module docstring); ``shown_issuer`` is the issuer name the wallet shows for the
+    credential (from the importer's view of this very payload), which the sealing certificate must name. Without
+    a view (:data:`NO_VIEW`: a credential met inside a presentation), every name the sealed payload gives its
+    issuer must be the certificate's, since any of them could be the one a reader takes."""
     from skillwallet.verify.shapes import jws_json_parts
     from skillwallet.verify import x509 as chains
     from skillwallet.verify.jose import (
@@ -143,6 +207,17 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
         return SignatureFinding(FAIL, UNRESOLVED, [str(exc)], details=details)
     leaf = chain[0]
     details["certificate"] = chains.subject_of(leaf)
+    mismatch, referenced = _certificate_references(header, leaf)
+    if mismatch:
+        return SignatureFinding(FAIL, UNRESOLVED, [mismatch], details=details)
+    if "x5c" not in header and not referenced:
+        # An unsigned x5c can be replaced by anyone with another certificate of the same key (another subject,
+        # another CA): only a signed reference ties the seal to this certificate.
+        reason = (
+            "the sealing certificate is only in the unprotected header and no signed certificate reference "
+            "(x5t#S256, x5t#o, sigX5ts) names it: the signature does not say whose certificate it is"
+        )
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     payload_segment = envelope["payload"]
     signing_input = f"{protected_segment}.".encode("ascii") + payload_segment.encode("utf-8")
     try:
@@ -182,10 +257,18 @@ def verify_jades(envelope: dict[str, Any], payload: dict[str, Any], resolver: An
         reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
-    issuer_names = _names(issuer.get("legalName")) | _names(issuer.get("name"))
+    # ETSI TS 119 182-1 ties a seal to the organisation its certificate names; what the wallet shows as the
+    # issuer is what the user relies on, so that name (not any of the issuer's names) must be the certificate's.
     cert_names = _certificate_names(leaf)
-    if not issuer_names & cert_names:
-        shown = sorted(issuer_names)[0] if issuer_names else "(no legalName)"
+    if shown_issuer is NO_VIEW:
+        issuer_names = _names([issuer.get(k) for k in ("legalName", "name", "prefLabel")])
+        bound = bool(issuer_names) and issuer_names <= cert_names
+        shown_issuer = ", ".join(sorted(issuer_names))
+    else:
+        issuer_names = _names(shown_issuer)
+        bound = bool(issuer_names & cert_names)
+    if not bound:
+        shown = shown_issuer or "(no issuer name)"
         reason = (
             f"the JAdES seal is valid and anchored, but its certificate ({result.subject}) is not issued to the "
             f"credential's issuer ({shown}): the seal cannot be tied to the issuer (a seal made on the issuer's behalf, "

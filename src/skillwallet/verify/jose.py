@@ -493,7 +493,7 @@ def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime |
         raise KeyResolutionError(
             f"the signed claims name no issuer to tie the certificate {result.subject} to", unsupported=True
         )
-    bound, named = x509_chains.leaf_matches_issuer(issuer, leaf)
+    bound, named = x509_chains.leaf_matches_issuer(issuer, leaf, result.path)
     if not bound:
         raise KeyResolutionError(
             f"the certificate {result.subject} is issued to {named}, not to the issuer {issuer}"

@@ -80,7 +80,8 @@ def check_token_status(status: dict[str, Any], *, issuer: str | None, resolver: 
             return "unknown", [f"status: the cached Status List Token at {uri} is past its ttl"], details
     listed = claims.get("status_list")
     bits = listed.get("bits") if isinstance(listed, dict) else None
-    if bits not in (1, 2, 4, 8) or not isinstance(listed.get("lst"), str):
+    # §4.1: the integer 1, 2, 4 or 8 (JSON true and 8.0 compare equal to 1 and 8 in Python, but are not sizes)
+    if type(bits) is not int or bits not in (1, 2, 4, 8) or not isinstance(listed.get("lst"), str):
         return "unknown", [f"status: the Status List Token at {uri} has no valid status_list (bits, lst)"], details
     try:
         decompressor = zlib.decompressobj()

@@ -318,7 +318,16 @@ def _verify_wild(family: str, document: dict[str, Any], cred: Credential, issuer
             payload = None
         if not isinstance(payload, dict):
             return SignatureFinding(FAIL, reasons=["the JAdES payload is not a JSON credential"]), None, issuer
-        return verify_jades(document, payload, resolver, as_of), payload, _issuer_id(payload.get("issuer")) or issuer
+        from skillwallet.verify.jades import NO_VIEW
+
+        # the importer's view of this payload says which issuer name is shown; a minimal credential made here
+        # (one inside a presentation) carries no view, and its "issuer" may be the envelope's, signed by nobody
+        view = (cred.extra or {}).get("sealed") == "jades"  # set by skillwallet.formats.edc.map_jades
+        finding = verify_jades(document, payload, resolver, as_of, shown_issuer=cred.issuer.name if view else NO_VIEW)
+        # The issuer is the sealed payload's only: members of the envelope beside it (an "issuer" next to
+        # "payload" and "signatures") are signed by nobody (RFC 7515 §7.2.1) and must not choose whose status
+        # list answers for the credential.
+        return finding, payload, _issuer_id(payload.get("issuer"))
     from skillwallet.verify.blockcerts import verify_blockcerts
 
     kind = family.split("-", 1)[1]

@@ -67,6 +67,8 @@ class ChainResult:
     valid_until: datetime | None = None
     #: for ``outside``: what the chain gave at a time inside its validity period (anchored or not)
     within: ChainResult | None = None
+    #: the validated path, leaf first, up to the anchor (only when ``outcome`` is pass)
+    path: list[Any] = field(default_factory=list)
 
 
 def load_certificates(data: bytes, source: str = "input") -> list[Any]:
@@ -169,6 +171,47 @@ def _not_valid_text(certificate: Any, as_of: datetime) -> str:
         f"the certificate {subject_of(certificate)} is not valid at {as_of.date().isoformat()} "
         f"(valid {start.date().isoformat()} to {end.date().isoformat()})"
     )
+def not_for_signing(certificate: Any) -> str | None:
+    """Why a leaf certificate's key is not certified to sign a credential (None when it is).
+
+    The end-entity policy of the path validation accepts any extension (see :func:`_verify`), so the leaf's own
+    limits are checked here: RFC 5280 §4.2.1.3, a key whose ``keyUsage`` asserts neither ``digitalSignature`` nor
+    ``nonRepudiation`` (``contentCommitment``, the bit of qualified seal certificates) may not verify signatures
+    other than on certificates and CRLs; §4.2.1.9, a CA certificate's key is for certifying (a CA that may vouch
+    for any name in its subtree must not sign credentials as if it were one leaf); §4.2.1.12, an
+    ``extendedKeyUsage`` naming only other uses (TLS, code signing, e-mail, time stamping, OCSP).
+    """
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    extensions = certificate.extensions
+    try:
+        purposes = set(extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        purposes = set()
+    # §4.2.1.12: with an extendedKeyUsage the certificate "MUST only be used for one of the purposes indicated".
+    # Only the purposes known to be something else are refused (a TLS certificate's key lives on every server and
+    # CDN edge of its host); credential signers use purposes of their own, e.g. ISO/IEC 18013-5 document signing.
+    other_uses = {
+        ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth", ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
+        ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning", ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
+        ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping", ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
+    }
+    if purposes and purposes <= set(other_uses):
+        names = ", ".join(sorted(other_uses[p] for p in purposes))
+        return f"its extendedKeyUsage is for other purposes only ({names})"
+    try:
+        if extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return "it is a CA certificate (basicConstraints cA), not an end-entity one"
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        usage = extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+    if not (usage.digital_signature or usage.content_commitment):
+        return "its keyUsage asserts neither digitalSignature nor nonRepudiation"
+    return None
 
 
 def validate_chain(chain: list[Any], anchors: list[TrustAnchor], as_of: datetime) -> ChainResult:
@@ -210,6 +253,9 @@ def _validate_within(chain: list[Any], anchors: list[TrustAnchor], as_of: dateti
 
     leaf = chain[0]
     subject = subject_of(leaf)
+    unfit = not_for_signing(leaf)
+    if unfit:
+        return ChainResult(FAIL, f"the certificate {subject} is not certified for signing: {unfit}", leaf, subject)
     if len(chain) > 1:
         path, problem = verify_path([chain[-1]], chain[:-1], as_of)
         if path is None:
@@ -232,7 +278,7 @@ def _validate_within(chain: list[Any], anchors: list[TrustAnchor], as_of: dateti
     anchor = next((a for a in anchors if fingerprint(a.certificate) == top), None)
     return ChainResult(
         PASS, f"the certificate chain of {subject} validates up to the trust anchor {subject_of(path[-1])}",
-        leaf, subject, anchor, [subject_of(c) for c in path],
+        leaf, subject, anchor, [subject_of(c) for c in path], path=list(path),
     )
 
 
@@ -266,7 +312,52 @@ def leaf_names(certificate: Any) -> tuple[list[str], list[str]]:
     ]
 
 
-def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str]:
+def _dns_within(host: str, constraint: str) -> bool:
+    """RFC 5280 §4.2.1.10: a DNS name satisfies a dNSName constraint when it is the constraint with zero or more
+    labels added on the left; a constraint with a leading period (the URI form) needs at least one."""
+    constraint = constraint.lower()
+    if not constraint:
+        return True
+    if constraint.startswith("."):
+        return host.endswith(constraint)
+    return host == constraint or host.endswith("." + constraint)
+
+
+def uri_outside_name_constraints(uri: str, path: list[Any]) -> str | None:
+    """Why the CAs of ``path`` (leaf first) may not vouch for the URI SAN ``uri`` (None when they may).
+
+    RFC 5280 checks a dNSName constraint against dNSName SANs only, so a CA limited to hosts under
+    ``university.example`` can still put ``https://another-issuer.example`` in a leaf's URI SAN, and
+    ``cryptography`` refuses URI constraints outright. A URI SAN is taken as the issuer's name here, so the
+    dNSName constraints of the path apply to its host (as URI constraints would, §4.2.1.10: "the constraint
+    applies to the host part of the name"): it must be inside every permitted subtree set and outside every
+    excluded subtree; a URI without a host is outside any permitted subtree.
+    """
+    import urllib.parse
+
+    from cryptography import x509
+
+    try:
+        host = (urllib.parse.urlsplit(uri).hostname or "").lower()
+    except ValueError:
+        host = ""
+    for ca in path[1:]:
+        try:
+            constraints = ca.extensions.get_extension_for_class(x509.NameConstraints).value
+        except x509.ExtensionNotFound:
+            continue
+        permitted = constraints.permitted_subtrees
+        if permitted:
+            names = [n.value for n in permitted if isinstance(n, x509.DNSName)]
+            if not host or not any(_dns_within(host, n) for n in names):
+                return f"{uri} is outside the name constraints of {subject_of(ca)}"
+        for name in constraints.excluded_subtrees or []:
+            if isinstance(name, x509.DNSName) and host and _dns_within(host, name.value):
+                return f"{uri} is excluded by the name constraints of {subject_of(ca)}"
+    return None
+
+
+def leaf_matches_issuer(issuer: str | None, certificate: Any, path: list[Any] | None = None) -> tuple[bool, str]:
     """Is the leaf certificate the issuer's? (matched, what it is issued to).
 
     SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, §3.5 "Issuer-signed JWT Verification Key Validation", X.509
@@ -274,7 +365,9 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str
     SAN of the leaf; in all other cases ``iss`` must match a ``uniformResourceIdentifier`` SAN. Earlier drafts
     and HAIP §7.1 bound an HTTPS ``iss`` through its host name matching a ``dNSName`` SAN; that is accepted
     too, for the same reason (the CA vouched for that host). The same rule binds the issuer of a VC-JWT or
-    vc+jwt credential. A certificate with neither name is bound to no issuer.
+    vc+jwt credential. A certificate with neither name is bound to no issuer. ``path`` (the validated chain, leaf
+    first) holds the name constraints a matching URI SAN must also meet (:func:`uri_outside_name_constraints`);
+    the second element of the answer then says why it does not.
     """
     import urllib.parse
 
@@ -283,6 +376,9 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str
     if not issuer:
         return False, named
     if issuer in uris:
+        outside = uri_outside_name_constraints(issuer, path or [])
+        if outside:
+            return False, f"{named} ({outside})"
         return True, named
     try:
         parts = urllib.parse.urlsplit(issuer)
@@ -290,6 +386,11 @@ def leaf_matches_issuer(issuer: str | None, certificate: Any) -> tuple[bool, str
         return False, named
     if parts.scheme == "dns" and (parts.path.lstrip("/") or parts.netloc).lower() in dns:
         return True, named
-    if parts.scheme == "https" and parts.hostname and parts.hostname.lower() in dns:
+    # Through its host only an issuer identifier: "scheme, host, and optionally, port number and path components
+    # and no query or fragment components" (OpenID Connect Core §1.2, the form RFC 8414 §2 and SD-JWT VC issuer
+    # metadata use). Userinfo before the host (https://genuine.example@attacker.example) is the semantic attack of
+    # RFC 3986 §7.6: the name shown reads as one party while the certificate is another's.
+    identifier = "@" not in parts.netloc and not parts.query and not parts.fragment and "?" not in issuer and "#" not in issuer
+    if parts.scheme == "https" and identifier and parts.hostname and parts.hostname.lower() in dns:
         return True, named
     return False, named
