@@ -181,6 +181,9 @@ LONG_URL = "https://learning.consortium.example.org/achievements/sre-7"  # fits 
 VERY_LONG_URL = ("https://learning.consortium-for-continuing-professional-education.example.org/achievements/"
                  "cloud-native/site-reliability-engineering/level-7")
 PATHWAY_ID = "cloud-native-reliability-engineering-professional"
+POWER_BI = "Microsoft Certified: Power BI Data Analyst Associate"
+POWER_BI_URL = "https://learn.microsoft.example/credentials/certifications/power-bi-data-analyst-associate"
+SECURITY_PLUS = "CompTIA Security+ ce Certification"
 VERDICTS = {"verified", "self-asserted", "unsigned", "unverifiable", "invalid", "not-verified", "unchecked"}
 WIDTHS = (80, 100, 200)
 
@@ -247,8 +250,19 @@ def long_wallet(tmp_path_factory) -> LongWallet:
         "long-url.json": helpers.ob3_credential(
             did, issuer={"id": did, "type": ["Profile"], "name": "Dept. of Computing"},
             id="urn:uuid:1a2b3c4d-5e6f-4711-8899-aabbccddee03", name="Site reliability engineering"),
+        # certifications the built-in renewal routes renew: Microsoft's renewal assessment opens six months before
+        # the expiry (a window `expiring` names), CompTIA's continuing education any time in the cycle
+        "power-bi.json": helpers.ob3_credential(
+            did, issuer={"id": did, "type": ["Profile"], "name": "Microsoft"},
+            id="urn:uuid:1a2b3c4d-5e6f-4711-8899-aabbccddee04", name=POWER_BI, validUntil="2027-09-01T00:00:00Z"),
+        "security-plus.json": helpers.ob3_credential(
+            did, issuer={"id": did, "type": ["Profile"], "name": "CompTIA"},
+            id="urn:uuid:1a2b3c4d-5e6f-4711-8899-aabbccddee05", name=SECURITY_PLUS,
+            validUntil="2027-02-15T00:00:00Z"),
     }
-    for name, url in (("long-title.json", LONG_URL), ("one-word.json", None), ("long-url.json", VERY_LONG_URL)):
+    for name, url in (("long-title.json", LONG_URL), ("one-word.json", None), ("long-url.json", VERY_LONG_URL),
+                      ("power-bi.json", POWER_BI_URL),
+                      ("security-plus.json", "https://certification.example/security-plus")):
         achievement = documents[name]["credentialSubject"]["achievement"]
         achievement["name"] = documents[name]["name"]
         achievement["id"] = url or achievement["id"]
@@ -298,9 +312,9 @@ achievement_id = "{VERY_LONG_URL}"
     return wallet
 
 
-def table_rows(output: str) -> list[tuple[list[str], list[list[str]]]]:
+def table_rows(output: str, starts: str | None = None) -> list[tuple[list[str], list[list[str]]]]:
     """Every box-drawn table in ``output``: (headers, rows), a row being its cells with the lines of a wrapped
-    cell joined by a space (a line whose first cell is empty continues the row above)."""
+    cell joined by a space (a line whose first cell, or its ``starts`` cell, is empty continues the row above)."""
     tables = []
     for line in output.splitlines():
         if line.startswith("┃"):
@@ -312,7 +326,7 @@ def table_rows(output: str) -> list[tuple[list[str], list[list[str]]]]:
             cells = [cell.strip() for cell in line.strip("│").split("│")]
             headers, rows = tables[-1]
             assert len(cells) == len(headers), line
-            if cells[0] or not rows:
+            if cells[headers.index(starts) if starts in headers else 0] or not rows:
                 rows.append(cells)
             else:
                 rows[-1] = [f"{a} {b}".strip() if b else a for a, b in zip(rows[-1], cells)]
@@ -519,6 +533,59 @@ def test_pathways_list_fits_the_terminal(long_wallet, width):
     assert {row[0] for row in rows} == long_wallet.pathway_ids
     if width == 200:
         assert headers == ["id", "name", "occupation", "source"]
+
+
+EXPIRING = ("expiring", "--as-of", "2026-12-01", "--within", "5y")
+# what the holder acts on: on a terminal of any width these are shown, each cell whole (wrapped only at spaces)
+EXPIRING_KEPT = ["title", "expires", "when", "renewal route", "renewal cost"]
+EXPIRING_HEADERS = ["id", "title", "issuer", "expires", "when", "renewal route", "renewal cost", "renewal time", "renew"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_expiring_fits_the_terminal(long_wallet, width):
+    """Long titles, a long issuer name, long renewal routes (CompTIA's CE, Microsoft's assessment and its window)
+    and renewal links: the table fits, no word is split, and what the holder acts on is never cut."""
+    import re
+
+    piped_lines = [line.split("\t") for line in long_wallet.piped(*EXPIRING).stdout.splitlines()]
+    assert piped_lines[0] == EXPIRING_HEADERS  # piped: every column, every cell whole
+    whole = {cells[0]: dict(zip(EXPIRING_HEADERS, cells)) for cells in piped_lines[1:]}
+    by_title = {cells["title"]: cells for cells in whole.values()}
+    assert {LONG_TITLE, POWER_BI, SECURITY_PLUS} <= set(by_title)
+    assert by_title[LONG_TITLE]["issuer"] == LONG_ISSUER
+    assert by_title[POWER_BI]["renewal time"].endswith("; renewal opens 2027-03-01")
+    assert by_title[SECURITY_PLUS]["renewal route"] == "CompTIA Security+ renewal: 50 CEUs and the CE fees"
+
+    code, output = long_wallet.on_terminal(width, *EXPIRING)
+    assert code == 0
+    assert_fits(output, width, long_wallet)
+    ((headers, rows),) = table_rows(output, starts="expires")  # a date: on a row's first line only
+    assert [h for h in headers if h in EXPIRING_KEPT] == EXPIRING_KEPT
+    assert len(rows) == len(whole)
+    shown = [dict(zip(headers, row)) for row in rows]
+    for cells in shown:
+        full = by_title[cells["title"]]  # the title whole: its lines joined at the spaces they were wrapped at
+        for header in EXPIRING_KEPT:
+            assert cells[header] == full[header], (header, cells[header], full[header])
+        if "renewal time" in cells:
+            assert cells["renewal time"] == full["renewal time"]
+        if "issuer" in cells:
+            assert shortened_from(cells["issuer"], {full["issuer"]}), cells
+        if "renew" in cells:  # a link: whole or cut with "…" on its one line, never continued on the next
+            assert " " not in cells["renew"] and shortened_from(cells["renew"], {full["renew"]}), cells
+    links = {cells["renew"] for cells in whole.values()}
+    for match in re.finditer(r"https://[^\s│]*", output):
+        assert shortened_from(match.group(), links), match.group()
+    if "id" in headers:
+        assert_ids_resolve({cells["id"] for cells in shown}, long_wallet)
+    if width == 80:  # narrow: the link, the issuer, the renewal time and the id give way, in that order
+        assert headers == EXPIRING_KEPT
+    if width == 100:
+        assert headers == ["id", *EXPIRING_KEPT]
+    if width == 200:  # wide: every column; Microsoft's window is shown
+        assert headers == EXPIRING_HEADERS
+        assert next(c for c in shown if c["title"] == POWER_BI)["renewal time"].endswith("renewal opens 2027-03-01")
+        assert next(c for c in shown if c["title"] == LONG_TITLE)["issuer"] == LONG_ISSUER
 
 
 def test_short_ids_grow_until_they_resolve():

@@ -61,3 +61,23 @@ def test_section_update_replaces_between_markers_or_appends(tmp_path):
     assert completion_gen.update_readme_text("# t\n", section) == f"# t\n\n{section}\n"
     for path, _help, _group in completion_gen.iter_commands():
         assert f"- `skillwallet {path}`" in section
+
+
+def test_durations_in_the_readme_and_docs_are_read_as_written():
+    """Every duration an example passes (`unlock --for`, `expiring --within`, `list --expiring`) is one the
+    command takes: the one duration syntax (durations.py), where `m` alone is refused as ambiguous."""
+    import re
+
+    from skillwallet.durations import DurationError, duration_terms
+
+    texts = [README, *sorted((README.parent / "docs").glob("*.md"))]
+    found = []
+    for path in texts:
+        for option, value in re.findall(r"(--for|--within|--expiring)[ =]([0-9][0-9a-z]*)",
+                                        path.read_text(encoding="utf-8")):
+            found.append((path.name, option, value))
+            try:
+                duration_terms(value, bare_unit="d")
+            except DurationError:
+                raise AssertionError(f"{path.name}: {option} {value} is refused by the command") from None
+    assert {option for _name, option, _value in found} >= {"--for", "--within"}, found  # the examples were read

@@ -16,7 +16,10 @@ from typing import Any, Optional
 
 import typer
 
-from skillwallet.cli.common import DURATION_HELP, Column, Row, command_group, emit_json, info, parse_as_of, register_commands, render_table
+from skillwallet.cli.common import (
+    DURATION_HELP, Column, Row, command_group, emit_json, info, parse_as_of, register_commands, render_table,
+    unique_prefix_length,
+)
 from skillwallet.errors import ProblemsFoundError, UsageError
 
 JSON_OPTION_HELP = "Print a versioned JSON document on stdout instead of a table."
@@ -338,7 +341,8 @@ def expiring_command(
     try:
         # built-in renewal routes and the holder's own offerings that renew something
         offerings = list(Catalog(wallet).offerings().values())
-        entries = select_expiring(wallet.list_credentials(), moment, within_days, offerings)
+        stored = wallet.list_credentials()
+        entries = select_expiring(stored, moment, within_days, offerings)
     finally:
         wallet.close()
     from skillwallet.model import format_datetime
@@ -371,8 +375,21 @@ def expiring_command(
                  *renewing, renew], style)
         )
     until = (moment + timedelta(days=within_days)).date().isoformat()
-    render_table([Column("id", whole=True), "title", "issuer", "expires", "when", "renewal route",
-                  Column("renewal cost", justify="right"), "renewal time", "renew"], rows, title=f"expiring by {until}")
+    # On a terminal the table fits its width (like `list`): what the holder acts on stays (the title, the expiry
+    # date and how near it is, the renewal route's name and its cost), wrapped at spaces rather than cut, since a
+    # route's name says what it is only at its end ("... renewal assessment"); the link to renew at goes first
+    # when narrow, then the issuer, the renewal time, and last the id (a prefix unique in the whole wallet, so
+    # `show` resolves it). Piped, every column whole.
+    render_table([Column("id", whole=True, prefix=unique_prefix_length(item.wallet_id for item in stored), drop=1),
+                  Column("title", shorten="end", wrap=True, min_width=16, ratio=3),
+                  Column("issuer", shorten="end", wrap=True, drop=4),
+                  "expires",
+                  Column("when", shorten="end", wrap=True, min_width=10, ratio=3),  # words of 7 characters at most
+                  Column("renewal route", shorten="end", wrap=True, min_width=14, ratio=3),
+                  Column("renewal cost", justify="right"),
+                  Column("renewal time", shorten="end", wrap=True, min_width=14, ratio=2, drop=3),
+                  Column("renew", shorten="end", min_width=24, ratio=2, drop=5)],  # a link: cut on its line
+                 rows, title=f"expiring by {until}")
     unknown = sum(1 for e in entries if e.renewal_route is None)
     if unknown:
         info(f"{unknown} of {len(entries)} have no known renewal route: ask the issuer, or add one with "

@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from skillwallet.errors import InvalidInputError, WalletLockedError
+from skillwallet.errors import WalletLockedError
 from skillwallet.store import crypto, fsutil
 from skillwallet.store.crypto import Secret
 
@@ -37,26 +37,6 @@ def _aad(session_id: str, wallet_id: bytes, home: str, expires: int, key_id: byt
     # key_id is the header's salt, new at every passphrase change (which also rotates the data key): a session
     # sealed before a change can never hand an old data key to the rotated wallet, even if its file survived
     return b"skillwallet-session-v2\n" + json.dumps([session_id, wallet_id.hex(), home, expires, key_id.hex()]).encode()
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in ``15m``, ``2h``, ``90s``, ``1h30m`` or a bare number of minutes (at most 24 hours)."""
-    import re
-
-    raw = text.strip().lower()
-    if raw.isdigit():
-        seconds = int(raw) * 60
-    else:
-        parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", raw)
-        if not raw or parts is None:
-            raise InvalidInputError(f"cannot read the duration {text!r}", "write it like 15m, 2h, 90s or 1h30m")
-        hours, minutes, secs = (int(g) if g else 0 for g in parts.groups())
-        seconds = hours * 3600 + minutes * 60 + secs
-    if seconds <= 0:
-        raise InvalidInputError("the session duration must be positive")
-    if seconds > MAX_SECONDS:
-        raise InvalidInputError("a session can last at most 24h")
-    return seconds
 
 
 def start_session(
