@@ -26,7 +26,7 @@ FORMAT_VC_JOSE = "vc+jwt"  # VC-JOSE-COSE: the payload is the credential
 FORMAT_SD_JWT = "sd-jwt"  # SD-JWT VC
 FORMAT_SELF = "self-attested"  # an entry the holder made, signed with the holder key
 
-# Verdicts (issue 4). Until a credential is verified: VERDICT_NOT_VERIFIED.
+# Verdicts. Until a credential is verified: VERDICT_NOT_VERIFIED.
 VERDICT_VERIFIED = "verified"
 VERDICT_SELF_ASSERTED = "self-asserted"
 VERDICT_INVALID = "invalid"
@@ -222,7 +222,7 @@ class Credential:
 
 @dataclass
 class Verdict:
-    """The outcome of verifying one credential (issue 4). Never mutates the credential.
+    """The outcome of verifying one credential. Never mutates the credential.
 
     ``checks`` maps a check name to its outcome, at least ``signature`` (pass/fail/unknown/na),
     ``expiry`` (pass/fail/na), ``not_before`` (pass/fail/na) and ``status``

@@ -228,7 +228,7 @@ def _modules_for(args: list[str]) -> tuple[str, ...]:
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. The single error boundary."""
     if os.environ.get("_SKILLWALLET_COMPLETE"):
-        # Shell completion request (issue 7): answered from the command tree, before any command runs.
+        # Shell completion request: answered from the command tree, before any command runs.
         from skillwallet.cli.completion import answer_completion_request
 
         return answer_completion_request(_app_for())

@@ -1,4 +1,4 @@
-"""Everyday commands: ``expiring``, ``doctor`` and ``config show|get|set|unset|path`` (issue 7).
+"""Everyday commands: ``expiring``, ``doctor`` and ``config show|get|set|unset|path``.
 
 The checks and the expiry selection are plain functions returning data (tested directly); the commands
 only render them.

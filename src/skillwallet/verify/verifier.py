@@ -8,7 +8,7 @@ Dispatch is by what the credential's original bytes are, not only by its declare
   assertions: :mod:`skillwallet.verify.jose`;
 * then validity windows (at ``as_of``) and ``credentialStatus`` (:mod:`skillwallet.verify.status`).
 
-Verdicts (issue 4): ``verified`` (signature valid, key bound to the issuer), ``self-asserted`` (valid, but the
+Verdicts: ``verified`` (signature valid, key bound to the issuer), ``self-asserted`` (valid, but the
 key is only asserted by the document, or the credential is the holder's own claim), ``invalid`` (a signature or
 structural check failed), ``unverifiable`` (a key, context or document needed is not available), ``unsigned``.
 Expiry and status do not change the verdict; they decide whether the credential is *in force*.
