@@ -26,6 +26,10 @@ FORMAT_VC_JOSE = "vc+jwt"  # VC-JOSE-COSE: the payload is the credential
 FORMAT_SD_JWT = "sd-jwt"  # SD-JWT VC
 FORMAT_SELF = "self-attested"  # an entry the holder made, signed with the holder key
 
+#: The European Credit Transfer System in the EU's Europass "Education credit" list (scheme
+#: http://data.europa.eu/snb/education-credit/25831c2): how a Europass credential names ECTS credits.
+ECTS_CONCEPT = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+
 # Verdicts. Until a credential is verified: VERDICT_NOT_VERIFIED.
 VERDICT_VERIFIED = "verified"
 VERDICT_SELF_ASSERTED = "self-asserted"

@@ -212,3 +212,20 @@ def test_an_edc_takes_the_first_credit_point_that_is_a_number() -> None:
     points = [{"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": "NaN"},
               {"id": "urn:epass:creditPoint:2", "type": "CreditPoint", "point": "3"}]
     assert parse_edc(achievement(specifiedBy=qualification(creditPoint=points))).credits == 3.0
+
+
+def test_an_edc_stating_national_credits_beside_ects_keeps_the_ects_ones() -> None:
+    # ELM lets a qualification state its credits in several systems (CreditPoint.framework, a concept of the
+    # Europass education-credit list): a national system first, ECTS second; a credit sum compares ECTS
+    national = {"id": "http://data.europa.eu/snb/education-credit/60b314e826", "type": "Concept",
+                "prefLabel": {"en": "Spanish health professions credits"}}
+    ects = {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af", "type": "Concept",
+            "prefLabel": {"en": "European Credit Transfer System"}}
+    points = [{"id": "urn:epass:creditPoint:1", "type": "CreditPoint", "point": "12", "framework": national},
+              {"id": "urn:epass:creditPoint:2", "type": "CreditPoint", "point": "7,5", "framework": ects}]
+    credential = parse_edc(achievement(specifiedBy=qualification(creditPoint=points)))
+    assert credential.credits == 7.5
+    assert credential.extra["credit_framework"] == ects["id"]
+    assert credential.extra["credit_unit"] == "European Credit Transfer System"
+    only_national = parse_edc(achievement(specifiedBy=qualification(creditPoint=points[:1])))
+    assert only_national.credits == 12.0 and only_national.extra["credit_framework"] == national["id"]

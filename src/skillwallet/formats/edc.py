@@ -31,7 +31,7 @@ import re
 from typing import Any
 
 from skillwallet.formats._common import fail, number_of
-from skillwallet.model import Credential, Issuer, Skill, parse_datetime
+from skillwallet.model import ECTS_CONCEPT, Credential, Issuer, Skill, parse_datetime
 from skillwallet.verify.shapes import is_jws_json, jws_json_parts  # noqa: F401 - shared with verification
 
 FORMAT_EDC = "edc"
@@ -136,6 +136,7 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
     credits = None
     credit_unit = None
     credit_framework = None
+    points: list[tuple[float, str | None, str]] = []  # (credits, framework concept, label) as stated
     seen: set[tuple[str, str | None]] = set()
     for claim in claims:
         for spec in _walk_specs(claim):
@@ -153,21 +154,27 @@ def edc_view(document: dict[str, Any], *, source: str, original: bytes, media_ty
                     seen.add((name, esco))
                     skills.append(Skill(name=name, framework="ESCO" if esco else None, code=esco, source="skill"))
             for point in _as_list(spec.get("creditPoint")):
-                if isinstance(point, dict) and credits is None:
-                    # ELM CreditPoint.point is a string ("5", "7,5" with a decimal comma); NaN and infinities
-                    # are no number of credits (and would make --json output that is not JSON)
-                    value = point.get("point")
-                    credits = number_of(value.replace(",", ".") if isinstance(value, str) else value)
-                    if credits is None:
-                        continue
-                    framework = point.get("framework")
-                    # the concept that names the credit system (ELM CreditPoint.framework, a concept of the
-                    # Europass education-credit list, or its bare id): what a credit sum compares
-                    # (stacking/units.py); its label is only shown
-                    concept = framework.get("id") if isinstance(framework, dict) else framework
-                    credit_framework = (concept.strip() or None) if isinstance(concept, str) else None
-                    label = text_of(framework.get("prefLabel")) if isinstance(framework, dict) else None
-                    credit_unit = label or "credits"
+                if not isinstance(point, dict):
+                    continue
+                # ELM CreditPoint.point is a string ("5", "7,5" with a decimal comma); NaN and infinities
+                # are no number of credits (and would make --json output that is not JSON)
+                value = point.get("point")
+                number = number_of(value.replace(",", ".") if isinstance(value, str) else value)
+                if number is None:
+                    continue
+                framework = point.get("framework")
+                # the concept that names the credit system (ELM CreditPoint.framework, a concept of the
+                # Europass education-credit list, or its bare id): what a credit sum compares
+                # (stacking/units.py); its label is only shown
+                concept = framework.get("id") if isinstance(framework, dict) else framework
+                concept = (concept.strip() or None) if isinstance(concept, str) else None
+                label = text_of(framework.get("prefLabel")) if isinstance(framework, dict) else None
+                points.append((number, concept, label or "credits"))
+    # one number of credits is kept: the ECTS one when the credential states its credits in several systems
+    # (national credits beside ECTS), else the first stated
+    chosen = next((p for p in points if p[1] == ECTS_CONCEPT), points[0] if points else None)
+    if chosen is not None:
+        credits, credit_framework, credit_unit = chosen
     issued = parse_datetime(document.get("issuanceDate")) or parse_datetime(document.get("issued"))
     valid_from = parse_datetime(document.get("validFrom"))
     expires = parse_datetime(document.get("expirationDate")) or parse_datetime(document.get("validUntil"))

@@ -22,6 +22,8 @@ and a label that reads "ECTS" on another concept (the same scheme lists national
 
 from __future__ import annotations
 
+from skillwallet.model import ECTS_CONCEPT
+
 # unit -> ECTS credits per one credit of that unit
 TO_ECTS = {
     "ECTS": 1.0,
@@ -32,7 +34,7 @@ TO_ECTS = {
 
 # concept identifier -> canonical unit, matched exactly (a concept id is an identifier, not text to normalise)
 UNIT_CONCEPTS = {
-    "http://data.europa.eu/snb/education-credit/6fcec5c5af": "ECTS",  # Europass education-credit: ECTS
+    ECTS_CONCEPT: "ECTS",  # Europass education-credit: ECTS
 }
 
 _ALIASES = {
