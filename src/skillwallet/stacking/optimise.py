@@ -230,12 +230,14 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
                     serves[i].add(node_id)
     useful = [i for i, nodes in serves.items() if nodes]
 
-    # identical offerings: keep the cheapest few (as many as the requirements they serve could use)
+    # identical offerings: keep the cheapest few (as many as the requirements they serve could use). Identical
+    # takes the same time too: two routes renewing one credential award the same renewed copy, and the dearer,
+    # faster one is the plan under a limit on hours (the Pareto set's searches)
     groups: dict[tuple, list[int]] = {}
     for i in useful:
         c = index.items[i].credential
-        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result),
-                          []).append(i)
+        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result,
+                           effort(offering_of[i])), []).append(i)
     kept: list[int] = []
     for key, members in groups.items():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
