@@ -214,3 +214,43 @@ def test_offerings_list_names_what_a_renewal_route_renews():
     assert result.exit_code == 0, result.stderr
     row = next(line.split("\t") for line in result.stdout.splitlines() if line.startswith("comptia-a-plus-renewal-ce\t"))
     assert row[1] == "CompTIA A+ renewal: 20 CEUs and the CE fees" and row[4] == "(renews CompTIA A+)"
+
+
+def test_each_trade_off_plan_renews_only_what_lapses_before_its_own_finish(passphrase):
+    # PL-300 lapses on 2026-07-15. At 6 h/week the cheapest data-analyst plan (four courses, 175 hours) ends
+    # around 2026-07-24, after it: that plan keeps PL-300 by renewing it (the free renewal assessment, 3 hours).
+    # The IBM certificate plan (160 hours) ends around 2026-07-06, while PL-300 is still valid: it counts PL-300
+    # as held and renews nothing, so its hours, weeks and finish are its own, not the renewal's
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        held = cred("Microsoft Certified: Power BI Data Analyst Associate", issuer=MICROSOFT, issued="2025-01-01",
+                    expires="2026-07-15")
+        pl_300 = wallet.add_credential(held.credential, held.verdict)[0]
+    finally:
+        wallet.close()
+    runner = CliRunner()
+    base = ["stack", "--goal", "data-analyst", "--as-of", "2026-01-01", "--next", "--hours-per-week", "6"]
+    result = runner.invoke(app, [*base, "--tradeoff", "--json"])
+    assert result.exit_code == 0, result.stderr
+    cheapest, fast = json.loads(result.stdout)["pareto"]
+
+    [renewal] = [s for s in cheapest["steps"] if s.get("kind") == "renewal"]
+    assert renewal["route"] == "pl-300-renewal" and renewal["renews_wallet_id"] == pl_300
+    assert cheapest["cost"] == 304 and cheapest["hours"] == 178 and cheapest["weeks"] == 29.7
+    assert cheapest["estimated_completion"] == "2026-07-27T16:00:00Z"  # after 2026-07-15: the renewal is needed
+    dated = next(e for e in cheapest["schedule"] if e["step"] == renewal["id"])
+    assert end(dated) <= datetime(2026, 7, 15, tzinfo=timezone.utc)
+
+    assert [s["id"] for s in fast["steps"]] == ["ibm-data-analyst", "self:portfolio"]
+    assert not any(s.get("kind") == "renewal" for s in fast["steps"])
+    assert fast["cost"] == 343 and fast["hours"] == 160 and fast["weeks"] == 26.7 and fast["waiting_weeks"] == 0
+    assert fast["estimated_completion"] == "2026-07-06T16:00:00Z"  # before PL-300 lapses
+    assert [e["step"] for e in fast["schedule"]] == ["ibm-data-analyst", "self:portfolio"]
+    assert fast["renewals"] == []  # nothing lapses before this plan ends, so nothing is named beside it
+    # --next is the cheapest of them, the renewal in it
+    plan = json.loads(runner.invoke(app, [*base, "--json"]).stdout)["next"]
+    assert plan["cost"] == 304 and plan["hours"] == 178 and any(s.get("kind") == "renewal" for s in plan["steps"])
+    text = runner.invoke(app, [*base, "--tradeoff"], env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.stderr
+    rows = {line.split("\t")[0]: line.split("\t") for line in text.stdout.splitlines() if "\t" in line}
+    assert rows["1"][1:4] == ["304.00 USD", "178", "29.7"] and rows["2"][1:4] == ["343.00 USD", "160", "26.7"]
