@@ -818,13 +818,6 @@ def _renewable(item: HeldCredential) -> bool:
             and verdict.checks.get("status") not in ("revoked", "suspended"))
 
 
-def _finish(pathway: Pathway, plan: Completion, as_of: datetime, pace: float) -> datetime:
-    """The day the plan ends, its steps in the order they are done and each renewal no earlier than its window."""
-    if not plan.feasible or plan.already_met or not plan.steps:
-        return as_of
-    return _schedule(pathway, _deadline_order(pathway, plan.steps, as_of, pace), as_of, pace)[1]
-
-
 def _deadline_order(pathway: Pathway, steps: list[Offering], as_of: datetime, pace: float) -> list[Offering]:
     """The plan's steps with each renewal placed before the first step that would push it past the expiry of the
     credential it renews (earliest expiry first), the other steps in their own order. A renewal whose window has
@@ -1011,7 +1004,7 @@ def _plan_renewing(pathway: Pathway, credentials: Sequence[HeldCredential], offe
             break  # nor with more lapsing: such a plan, its renewals taken out, would be one here
         fits = [p for p in plans if upto is None or finish_of(p) < upto]
         candidates.extend((p, held) for p in fits)
-        if plans[0] in fits:
+        if any(p is plans[0] for p in fits):
             break  # the cheapest plan here ends before the next expiry: none where more lapse is cheaper
         if not every_plan:
             # the Pareto set holds every trade-off already; the cheapest plan alone needs the cheapest one here
@@ -1067,7 +1060,8 @@ def _without_unneeded_renewals(pathway: Pathway, plan: Completion, held: list[He
     renewed copy counted nothing the held one does not), so its cost, hours, schedule and what it fills are
     the shorter plan's. Repeated: a shorter plan may need fewer renewals still."""
     while plan.feasible and not plan.already_met:
-        renewals = sorted((s for s in plan.steps if isinstance(s, RenewalStep)), key=lambda s: (-s.expires.timestamp(), s.id))
+        renewals = sorted((s for s in plan.steps if isinstance(s, RenewalStep)),
+                          key=lambda s: (-s.expires.timestamp(), s.id))  # the latest to lapse first
         drop = next((s for s in renewals
                      if s.expires > _timing(pathway, [o for o in plan.steps if o is not s], as_of, pace)[0]), None)
         if drop is None:
