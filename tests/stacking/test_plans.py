@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from datetime import timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -16,10 +17,17 @@ from skillwallet.errors import ExitCode
 from skillwallet.stacking.catalog import builtin_offerings
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
 from skillwallet.stacking.model import load_pathway_toml
-from skillwallet.stacking.optimise import Offering, cheapest_completion, pareto_plans, priced_at_pace
+from skillwallet.stacking.optimise import (
+    Offering,
+    RenewalStep,
+    cheapest_completion,
+    pareto_plans,
+    pareto_plans_renewing,
+    priced_at_pace,
+)
 from skillwallet.store import Wallet
 
-from .helpers import AS_OF
+from .helpers import AS_OF, cred
 
 THREE = load_pathway_toml("""
 id = "three"
@@ -251,3 +259,97 @@ def test_an_alternative_no_better_than_its_sibling_is_left_out_and_the_plan_stay
     held = cred("Data analyst", achievement_type="WorkExperience", valid_from="2024-01-01", issued="2024-01-01")
     plan = cheapest_completion(ALTERNATIVES, [held], [sql, a, b], as_of=AS_OF, hours_per_week=6, objective=objective)
     assert "self:portfolio" not in {o.id for o in plan.steps}
+
+
+# --- the trade-off with renewals: each plan judged at its own finish ---------------------------------------------
+#
+# Two held certifications the goal counts, lapsing 3.25 and 8.25 weeks on at 10 h/week (between whole hours, so no
+# plan ends the very day one lapses), each with renewal routes. A set of steps is a plan when it completes the goal
+# on its own finish date (as_of + its hours at the pace): a held credential counts only if it expires after that
+# day, a renewed one always. The brute force takes every subset of the courses and of the renewals.
+
+PACE = 10.0
+
+
+def brute_frontier_renewing(held, renewals, offerings):
+    """``renewals``: (held index, route) pairs. Every subset of courses and renewals judged at its own finish:
+    (cost, weeks) of each that completes the goal then, weeks counting any wait for a renewal's window."""
+    import copy
+
+    renewed = []
+    for h, _ in renewals:
+        c = copy.copy(held[h].credential)
+        c.expires = None
+        renewed.append(type(held[h])(wallet_id=f"renewed-{h}", credential=c, verdict=held[h].verdict))
+    index = CredentialIndex([*held, *renewed], as_of=AS_OF, inference=None,
+                            hypothetical=[o.hypothetical_credential(AS_OF) for o in offerings])
+    evaluator = PathwayEvaluator(THREE, index, time_limit=None)
+    steps = [route for _, route in renewals] + list(offerings)
+    points = set()
+    for r in range(len(steps) + 1):
+        for subset in itertools.combinations(range(len(steps)), r):
+            finish, idle = finish_of([(steps[i], held[renewals[i][0]].credential.expires if i < len(renewals)
+                                       else None) for i in subset])
+            on = {n for n, item in enumerate(held) if item.credential.expires > finish}
+            on |= {len(held) + n for n in range(len(renewals)) if n in subset}
+            on |= {len(held) + len(renewed) + n for n in range(len(offerings)) if len(renewals) + n in subset}
+            if evaluator.is_met(lambda i, on=on: i in on):
+                hours = sum(steps[i].hours for i in subset)
+                points.add((sum(steps[i].cost for i in subset), round(hours / PACE + idle, 4)))
+    return sorted(p for p in points if not any(q[0] <= p[0] and q[1] <= p[1] and q != p for q in points))
+
+
+def finish_of(chosen):
+    """When (step, expiry of what it renews) pairs are done at PACE, one after another without idling, a renewal
+    never before its window opens (opens_before_expiry): the finish, and the weeks spent idle waiting for one."""
+    from skillwallet.stacking.offerings import window_opens
+
+    work = sum(step.hours for step, expires in chosen if expires is None) / PACE  # courses: any time
+    windows = sorted((window_opens(step.opens_before_expiry, expires) or AS_OF, step.hours / PACE)
+                     for step, expires in chosen if expires is not None)
+    now, idle = AS_OF, 0.0
+    for opens, length in windows:
+        gap = max(0.0, (opens - now) / timedelta(weeks=1))
+        done = min(gap, work)  # course work until the window opens
+        now += timedelta(weeks=done)
+        work -= done
+        if now < opens:
+            idle += (opens - now) / timedelta(weeks=1)
+            now = opens
+        now += timedelta(weeks=length)
+    return now + timedelta(weeks=work), idle
+
+
+@pytest.mark.parametrize("seed", range(48))
+def test_the_trade_off_with_renewals_is_the_pareto_set(seed):
+    rng = random.Random(seed)
+    skills = ["SQL", "Python", "Statistics"]
+    held = [cred("SQL Professional", skills=["SQL"]), cred("Python Professional", skills=["Python"])]
+    held[0].credential.expires = AS_OF + timedelta(weeks=3.25)
+    held[1].credential.expires = AS_OF + timedelta(weeks=8.25)
+    routes = []
+    for h, item in enumerate(held):
+        for n in range(rng.randint(1, 2)):
+            # seeds 20 on: a route may have a window, opening only two or five weeks before the expiry
+            window = rng.choice([None, "2w", "5w"]) if seed >= 20 else None
+            routes.append((h, Offering(id=f"r{h}{n}", name=f"Renew {item.credential.title} {n}",
+                                       cost=rng.choice([0, 30, 80]), hours=rng.choice([2, 10, 40]),
+                                       renews=item.credential.title, opens_before_expiry=window)))
+    offerings = [Offering(id=f"o{i}", name=f"Course {i}", cost=rng.choice([0, 20, 50, 90, 150]),
+                          hours=rng.choice([5, 10, 30, 60, 120]), skills=rng.sample(skills, rng.randint(1, 2)))
+                 for i in range(5)]
+    plans = pareto_plans_renewing(THREE, held, [*offerings, *(route for _, route in routes)], as_of=AS_OF,
+                                  hours_per_week=PACE, inference=None, time_limit=None)
+    expected = brute_frontier_renewing(held, routes, offerings)
+    if not expected:  # the renewals alone award no Statistics: some draws have no course for it
+        assert not plans[0].feasible
+        return
+    assert [(p.cost, round(p.weeks, 4)) for p in plans] == expected and all(p.exact for p in plans)
+    for plan in plans:
+        finish = plan.estimated_completion
+        renewing = {s.renews_wallet_id for s in plan.steps if isinstance(s, RenewalStep)}
+        # a renewal only of what lapses by the plan's own finish; what it holds and counts outlasts it
+        assert all(held[n].credential.expires <= finish for n in range(2) if held[n].wallet_id in renewing)
+        for wallet_id in plan.evaluation_after.used:
+            item = next((h for h in held if h.wallet_id == wallet_id), None)
+            assert item is None or item.credential.expires > finish

@@ -151,27 +151,29 @@ def test_a_route_without_a_window_is_planned_by_its_deadline_alone(passphrase):
     assert "it can be taken from" not in text.stdout and "renewal opens" not in text.stdout
 
 
-def test_a_plan_done_before_the_window_opens_waits_for_it_in_its_weeks_and_finish(passphrase):
-    # the trade-off: the cheapest plan (the evening course) ends after PL-300 expires, so every plan keeps it by
-    # renewing it; the bootcamp is done in five weeks, months before the renewal opens: that plan's finish and
-    # weeks are the day the renewal is done, the wait included, never the day the bootcamp ends
-    holding(pl_300("2026-11-01"))
+def test_a_plan_done_before_the_window_opens_neither_renews_nor_waits(passphrase):
+    # the trade-off: the cheapest plan (the evening course) ends after PL-300 expires, so it keeps it by renewing
+    # it, the renewal taken the day its window opens; the bootcamp is done in five weeks, months before PL-300
+    # expires (and before the renewal could even open): that plan counts PL-300 as held, renews nothing and
+    # waits for nothing, its finish the day the bootcamp ends
+    ids = holding(pl_300("2026-11-01"))
     plans = plan_of([*PLAN, "--tradeoff"])["pareto"]
-    assert [[s["id"] for s in p["steps"] if s.get("kind") != "renewal"] for p in plans] == [["evening-dax"],
-                                                                                           ["dax-bootcamp"]]
-    fast = plans[1]
-    renewal = next(s for s in fast["steps"] if s.get("kind") == "renewal")
-    assert entry(fast, "dax-bootcamp")["end"] == "2026-02-05T00:00:00Z"
-    dated = entry(fast, renewal["id"])
-    assert dated["start"] == "2026-05-01T00:00:00Z" and dated["end"] == "2026-05-11T12:00:00Z"
-    assert "the renewal opens on 2026-05-01" in dated["note"]
-    assert fast["estimated_completion"] == "2026-05-11T12:00:00Z"
-    # 13 hours of study (6.5 weeks) and the 12.1 weeks from 2026-02-05 to 2026-05-01 waiting for the window
-    assert fast["hours"] == 13 and fast["waiting_weeks"] == 12.1 and fast["weeks"] == 18.6
+    assert [[s["id"] for s in p["steps"]] for p in plans] == [
+        [f"renew:{ids[PL_300]}:pl-300-renewal", "evening-dax"], ["dax-bootcamp"]]
+    cheapest, fast = plans
+    dated = entry(cheapest, f"renew:{ids[PL_300]}:pl-300-renewal")
+    assert dated["start"] == "2026-05-01T00:00:00Z" and "the renewal opens on 2026-05-01" in dated["note"]
+    assert cheapest["cost"] == 90 and cheapest["weeks"] == 51.5 and cheapest["waiting_weeks"] == 0
+    assert fast["schedule"] == [{"step": "dax-bootcamp", "name": "DAX bootcamp", "start": "2026-01-01T00:00:00Z",
+                                 "end": "2026-02-05T00:00:00Z", "note": None}]
+    assert fast["estimated_completion"] == "2026-02-05T00:00:00Z"
+    # 10 hours of study, 5 weeks, no wait (main planned the renewal here and waited 12.1 weeks for it to open)
+    assert fast["cost"] == 900 and fast["hours"] == 10 and fast["waiting_weeks"] == 0 and fast["weeks"] == 5
+    assert fast["renewals"] == []
     text = CliRunner().invoke(app, [*PLAN, "--tradeoff"], env={"COLUMNS": "200"})
     assert text.exit_code == 0, text.stderr
     row = next(line.split("\t") for line in text.stdout.splitlines() if line.startswith("2\t"))
-    assert row[2:4] == ["13", "18.6"]  # hours, and weeks with the wait
+    assert row[1:4] == ["900.00 USD", "10", "5.0"]  # cost, hours, and weeks with nothing to wait for
 
 
 @pytest.mark.parametrize("as_of, shown", [("2026-12-01", "renewal opens 2027-03-01"),

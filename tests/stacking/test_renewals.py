@@ -214,3 +214,144 @@ def test_offerings_list_names_what_a_renewal_route_renews():
     assert result.exit_code == 0, result.stderr
     row = next(line.split("\t") for line in result.stdout.splitlines() if line.startswith("comptia-a-plus-renewal-ce\t"))
     assert row[1] == "CompTIA A+ renewal: 20 CEUs and the CE fees" and row[4] == "(renews CompTIA A+)"
+
+
+def test_each_trade_off_plan_renews_only_what_lapses_before_its_own_finish(passphrase):
+    # PL-300 lapses on 2026-07-15. At 6 h/week the cheapest data-analyst plan (four courses, 175 hours) ends
+    # around 2026-07-24, after it: that plan keeps PL-300 by renewing it (the free renewal assessment, 3 hours).
+    # The IBM certificate plan (160 hours) ends around 2026-07-06, while PL-300 is still valid: it counts PL-300
+    # as held and renews nothing, so its hours, weeks and finish are its own, not the renewal's
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        held = cred("Microsoft Certified: Power BI Data Analyst Associate", issuer=MICROSOFT, issued="2025-01-01",
+                    expires="2026-07-15")
+        pl_300 = wallet.add_credential(held.credential, held.verdict)[0]
+    finally:
+        wallet.close()
+    runner = CliRunner()
+    base = ["stack", "--goal", "data-analyst", "--as-of", "2026-01-01", "--next", "--hours-per-week", "6"]
+    result = runner.invoke(app, [*base, "--tradeoff", "--json"])
+    assert result.exit_code == 0, result.stderr
+    cheapest, fast = json.loads(result.stdout)["pareto"]
+
+    [renewal] = [s for s in cheapest["steps"] if s.get("kind") == "renewal"]
+    assert renewal["route"] == "pl-300-renewal" and renewal["renews_wallet_id"] == pl_300
+    assert cheapest["cost"] == 304 and cheapest["hours"] == 178 and cheapest["weeks"] == 29.7
+    assert cheapest["estimated_completion"] == "2026-07-27T16:00:00Z"  # after 2026-07-15: the renewal is needed
+    dated = next(e for e in cheapest["schedule"] if e["step"] == renewal["id"])
+    assert end(dated) <= datetime(2026, 7, 15, tzinfo=timezone.utc)
+
+    assert [s["id"] for s in fast["steps"]] == ["ibm-data-analyst", "self:portfolio"]
+    assert not any(s.get("kind") == "renewal" for s in fast["steps"])
+    assert fast["cost"] == 343 and fast["hours"] == 160 and fast["weeks"] == 26.7 and fast["waiting_weeks"] == 0
+    assert fast["estimated_completion"] == "2026-07-06T16:00:00Z"  # before PL-300 lapses
+    assert [e["step"] for e in fast["schedule"]] == ["ibm-data-analyst", "self:portfolio"]
+    assert fast["renewals"] == []  # nothing lapses before this plan ends, so nothing is named beside it
+    # --next is the cheapest of them, the renewal in it
+    plan = json.loads(runner.invoke(app, [*base, "--json"]).stdout)["next"]
+    assert plan["cost"] == 304 and plan["hours"] == 178 and any(s.get("kind") == "renewal" for s in plan["steps"])
+    text = runner.invoke(app, [*base, "--tradeoff"], env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.stderr
+    rows = {line.split("\t")[0]: line.split("\t") for line in text.stdout.splitlines() if "\t" in line}
+    assert rows["1"][1:4] == ["304.00 USD", "178", "29.7"] and rows["2"][1:4] == ["343.00 USD", "160", "26.7"]
+
+
+HARBOUR = """
+id = "harbour-pilot"
+name = "Harbour pilot"
+[requirements.root]
+type = "all"
+children = ["licence", "pilotage"]
+[requirements.licence]
+type = "credential"
+name = "Harbour Pilot Licence"
+[requirements.pilotage]
+type = "skill"
+skill = "Harbour pilotage"
+"""
+HARBOUR_OFFERINGS = """
+[[offering]]
+id = "revalidation"
+name = "Pilot licence revalidation"
+provider = "Port"
+cost = 100
+hours = 4
+renews = "Harbour Pilot Licence"
+
+[[offering]]
+id = "evening-pilotage"
+name = "Evening pilotage course"
+provider = "Port"
+cost = 10
+hours = 100
+skills = ["Harbour pilotage"]
+
+[[offering]]
+id = "pilotage-week"
+name = "Pilotage week"
+provider = "Port"
+cost = 50
+hours = 20
+skills = ["Harbour pilotage"]
+"""
+
+
+def test_the_cheapest_plan_may_be_one_that_ends_before_the_credential_lapses(passphrase):
+    # the licence lapses in five weeks. The evening course (USD 10, 10 weeks at 10 h/week) outlasts it, so that
+    # plan must revalidate it (USD 100): USD 110. The pilotage week (USD 50, 2 weeks) ends while the licence is
+    # valid: it needs no revalidation and is the cheapest plan, and the fastest
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2026-02-05")
+        wallet.add_credential(held.credential, held.verdict)
+    finally:
+        wallet.close()
+    home = paths.wallet_home()
+    (home.parent / "goal.toml").write_text(HARBOUR, encoding="utf-8")
+    (home.parent / "courses.toml").write_text(HARBOUR_OFFERINGS, encoding="utf-8")
+    runner = CliRunner()
+    for command in (["pathways", "add", str(home.parent / "goal.toml")],
+                    ["offerings", "add", str(home.parent / "courses.toml")]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.stderr
+    base = ["stack", "--goal", "harbour-pilot", "--as-of", "2026-01-01", "--next", "--hours-per-week", "10"]
+    result = runner.invoke(app, [*base, "--json"])
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)["next"]
+    assert [s["id"] for s in plan["steps"]] == ["pilotage-week"]
+    assert plan["cost"] == 50 and plan["hours"] == 20 and plan["weeks"] == 2 and plan["renewals"] == []
+    assert plan["estimated_completion"] == "2026-01-15T00:00:00Z"
+    # the trade-off has nothing else: revalidating costs more than the week saves, and takes longer
+    trade = json.loads(runner.invoke(app, [*base, "--tradeoff", "--json"]).stdout)["pareto"]
+    assert [[s["id"] for s in p["steps"]] for p in trade] == [["pilotage-week"]]
+
+
+def test_a_renewal_a_plan_does_not_need_is_taken_out_and_the_plan_made_again():
+    # the safeguard behind every plan: a plan made with the licence taken out (so it renews it) that ends before
+    # the licence lapses is made again with the licence held; its cost, hours and what it fills are the new plan's
+    from skillwallet.stacking.offerings import load_offerings_toml
+    from skillwallet.stacking.optimise import DEFAULT_PACE, _renewal_steps, _without_unneeded_renewals
+
+    pathway = load_pathway_toml(HARBOUR)
+    offered = load_offerings_toml(HARBOUR_OFFERINGS, "harbour.toml")
+    route = next(o for o in offered if o.renews)
+    week = next(o for o in offered if o.id == "pilotage-week")
+    held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2025-07-06")  # 5 weeks on
+    renewing = cheapest_completion(pathway, [], [week, *_renewal_steps(held, [route], None)], as_of=AS_OF,
+                                   hours_per_week=10, inference=None)
+    assert sorted(o.id for o in renewing.steps) == ["pilotage-week", f"renew:{held.wallet_id}:revalidation"]
+
+    def solve(credentials, offerings):
+        return cheapest_completion(pathway, credentials, offerings, as_of=AS_OF, hours_per_week=10, inference=None)
+
+    plan = _without_unneeded_renewals(pathway, renewing, [], {held.wallet_id: held}, as_of=AS_OF, pace=10.0,
+                                      solve=solve)
+    assert [o.id for o in plan.steps] == ["pilotage-week"] and plan.cost == 50 and plan.hours == 20
+    assert plan.covers == {"pilotage-week": ["pilotage"]} and held.wallet_id in plan.evaluation_after.used
+    # a renewal the plan does need stays: the licence lapses in one week, before the two weeks of the course
+    soon = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2025-06-08")
+    needed = cheapest_completion(pathway, [], [week, *_renewal_steps(soon, [route], None)], as_of=AS_OF,
+                                 hours_per_week=10, inference=None)
+    kept = _without_unneeded_renewals(pathway, needed, [], {soon.wallet_id: soon}, as_of=AS_OF,
+                                      pace=DEFAULT_PACE, solve=solve)
+    assert kept is needed and kept.cost == 150

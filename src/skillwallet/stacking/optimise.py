@@ -230,12 +230,14 @@ def cheapest_completion(pathway: Pathway, credentials: Sequence[HeldCredential],
                     serves[i].add(node_id)
     useful = [i for i, nodes in serves.items() if nodes]
 
-    # identical offerings: keep the cheapest few (as many as the requirements they serve could use)
+    # identical offerings: keep the cheapest few (as many as the requirements they serve could use). Identical
+    # takes the same time too: two routes renewing one credential award the same renewed copy, and the dearer,
+    # faster one is the plan under a limit on hours (the Pareto set's searches)
     groups: dict[tuple, list[int]] = {}
     for i in useful:
         c = index.items[i].credential
-        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result),
-                          []).append(i)
+        groups.setdefault((tuple(sorted(serves[i])), c.credits, (c.extra or {}).get("credit_unit"), c.hours, c.result,
+                           effort(offering_of[i])), []).append(i)
     kept: list[int] = []
     for key, members in groups.items():
         members.sort(key=lambda i: (offering_of[i].cost, offering_of[i].hours, offering_of[i].id))
@@ -816,13 +818,6 @@ def _renewable(item: HeldCredential) -> bool:
             and verdict.checks.get("status") not in ("revoked", "suspended"))
 
 
-def _finish(pathway: Pathway, plan: Completion, as_of: datetime, pace: float) -> datetime:
-    """The day the plan ends, its steps in the order they are done and each renewal no earlier than its window."""
-    if not plan.feasible or plan.already_met or not plan.steps:
-        return as_of
-    return _schedule(pathway, _deadline_order(pathway, plan.steps, as_of, pace), as_of, pace)[1]
-
-
 def _deadline_order(pathway: Pathway, steps: list[Offering], as_of: datetime, pace: float) -> list[Offering]:
     """The plan's steps with each renewal placed before the first step that would push it past the expiry of the
     credential it renews (earliest expiry first), the other steps in their own order. A renewal whose window has
@@ -892,21 +887,73 @@ def _finish_plan(pathway: Pathway, plan: Completion, as_of: datetime, hours_per_
                    waiting_weeks=waited / timedelta(weeks=1) if timed else 0.0)
 
 
-def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering],
-                   *, as_of: datetime, hours_per_week: float | None, inference: Any, time_limit: float | None
-                   ) -> list[Completion]:
-    """Plans (``plan_with(credentials, offerings, time_limit)``) re-evaluated at their finish date: held
-    credentials lapsing before it are renewed inside the plan. The lapsing set grows until the finish date it
-    implies lapses nothing more (a renewal lengthens the plan); a renewal a shorter final plan does not need is
-    taken out again. One work budget for every plan made."""
+def _timing(pathway: Pathway, steps: Sequence[Offering], as_of: datetime, pace: float) -> tuple[datetime, float]:
+    """The day ``steps`` are done (renewals by their deadlines and windows) and the weeks they take: study at the
+    pace and any wait for a renewal window, as :attr:`Completion.weeks` counts them."""
+    if not steps:
+        return as_of, 0.0
+    _, finish, waited = _schedule(pathway, _deadline_order(pathway, list(steps), as_of, pace), as_of, pace)
+    return finish, sum(o.hours for o in steps) / pace + waited / timedelta(weeks=1)
+
+
+def _countable(pathway: Pathway, items: Sequence[HeldCredential], *, as_of: datetime, inference: Any,
+               trusted_issuers: Iterable[str]) -> set[str]:
+    """The wallet ids among ``items`` that some requirement of ``pathway`` could count (a leaf, a shortcut, an
+    aggregate or a transfer rule matches them). A credential no requirement matches never needs renewing."""
+    if not items:
+        return set()
+    index = CredentialIndex(items, as_of=as_of, inference=inference)
+    evaluator = PathwayEvaluator(pathway, index, trusted_issuers=trusted_issuers)
+    matched: set[int] = set()
+    for leaf in [*evaluator.leaves, *(extra for extras in evaluator.shortcut_of.values() for extra in extras)]:
+        matched.update(leaf.candidates)
+    for pool in evaluator.aggregate_pool.values():
+        matched.update(pool)
+    for rules in evaluator.transfer_credit.values():
+        for granted, _, _, _ in rules:
+            matched.update(granted)
+    return {index.items[i].wallet_id for i in matched}
+
+
+def _plan_renewing(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
+                   as_of: datetime, hours_per_week: float | None, inference: Any, time_limit: float | None,
+                   every_plan: bool, options: dict[str, Any]) -> list[Completion]:
+    """The cheapest plan (or, with ``every_plan``, the Pareto set of cost against weeks), each judged at its own
+    finish date: a counted credential that lapses before then is renewed inside that plan or replaced, and a plan
+    renews nothing that outlasts it. One work budget for every plan made.
+
+    Which held credentials lapse depends on the plan's own length, so the plans are found by how many of the
+    renewable credentials lapse: the ``j`` soonest to expire. For each ``j`` those are taken out and offered back
+    as renewal steps (:func:`_renewal_steps`), and a plan made so is one of that kind when it ends before the next
+    expiry (the credentials still held outlast it). Taking a renewal out of a plan and holding the credential
+    again keeps it complete, no dearer and no longer, so a plan where more lapse never costs less than the
+    cheapest where fewer do: once that cheapest plan ends before the next expiry, nothing where more lapse can
+    beat it, and the search stops. A renewal a plan turns out not to need (its credential outlasts the plan
+    without it) is taken out and the plan made again with the credential held, and then every plan no other
+    beats on both cost and weeks is kept (``tests/stacking/test_plans.py`` checks it against a brute force)."""
     from skillwallet.model import utc
     from skillwallet.stacking.renewal import RenewalRoutes
 
     offerings = list(offerings)
+    options = dict(options)
+    budget = options.pop("budget", None)
+    max_hours = options.pop("max_hours", None)
+    objective = options.get("objective", "cost")
     deadline = time.monotonic() + time_limit if time_limit else None
 
     def remaining(share: float = 1.0) -> float | None:
         return None if deadline is None else max(0.05, (deadline - time.monotonic()) * share)
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.monotonic() > deadline
+
+    def solve(held, offered, limit, *, every: bool = every_plan, **constraints) -> list[Completion]:
+        constraints = {"budget": budget, "max_hours": max_hours, **constraints}
+        if every:
+            return pareto_plans(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
+                                inference=inference, time_limit=limit, **constraints, **options)
+        return [cheapest_completion(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
+                                    inference=inference, time_limit=limit, **constraints, **options)]
 
     base = [o for o in offerings if not o.renews]  # a route alone awards nothing: it is offered per credential
     credentials = list(credentials)
@@ -920,33 +967,112 @@ def _plan_renewing(plan_with, pathway: Pathway, credentials: Sequence[HeldCreden
         # and carries no warnings, so renewing an unverified or self-attested one would launder it into a
         # plan that counts it where the pathway's policy does not (count_unverified = false)
         found = {w: routes.for_credential(by_id[w].credential) for w in expiring if _renewable(by_id[w])}
-    renewable = {w for w, r in found.items() if r}
-    # with nothing renewable the first plan is the answer and has the whole budget; else it only dates the
-    # finish, and the re-plan with the renewals gets the larger share
-    plans = plan_with(credentials, base, remaining(0.4 if renewable else 1.0))
-    pace = hours_per_week or DEFAULT_PACE
-    if renewable:
-        lapsing: set[str] = set()
-        for _ in range(4):
-            horizon = max(_finish(pathway, p, as_of, pace) for p in plans)
-            new = {w for w in renewable if expiring[w] <= horizon and w not in lapsing}
-            if not new:
-                break
-            lapsing |= new
-            plans = plan_with([c for c in credentials if c.wallet_id not in lapsing],
-                              base + [s for w in sorted(lapsing) for s in _renewal_steps(by_id[w], found[w], inference)],
-                              remaining())
-        # a renewal the (shorter) final plan does not need: its credential outlasts the plan as held
-        first = plans[0]
-        unneeded = {s.renews_wallet_id for s in first.steps if isinstance(s, RenewalStep)
-                    and s.expires > _finish(pathway, first, as_of, pace)}
-        if unneeded and (deadline is None or time.monotonic() < deadline):
-            lapsing -= unneeded
-            plans = plan_with([c for c in credentials if c.wallet_id not in lapsing],
-                              base + [s for w in sorted(lapsing) for s in _renewal_steps(by_id[w], found[w], inference)],
-                              remaining())
     unverified = frozenset(w for w in expiring if not _renewable(by_id[w]))
-    return [_finish_plan(pathway, p, as_of, hours_per_week, expiring, unverified) for p in plans]
+    pace = hours_per_week or DEFAULT_PACE
+
+    def finished(plans: list[Completion]) -> list[Completion]:
+        return [_finish_plan(pathway, p, as_of, hours_per_week, expiring, unverified) for p in plans]
+
+    renewable = [w for w, r in found.items() if r]
+    if renewable:
+        renewable = sorted(_countable(pathway, [by_id[w] for w in renewable], as_of=as_of, inference=inference,
+                                      trusted_issuers=options.get("trusted_issuers", ())))
+    if not renewable:  # nothing the goal counts can be renewed: one plan (set) is the answer, with the whole budget
+        return finished(solve(credentials, base, remaining()))
+    expiries = sorted({expiring[w] for w in renewable})
+
+    def finish_of(plan: Completion) -> datetime:
+        return _timing(pathway, plan.steps, as_of, pace)[0] if plan.feasible and not plan.already_met else as_of
+
+    def key(plan: Completion) -> tuple:
+        weeks = _timing(pathway, plan.steps, as_of, pace)[1]
+        first, second = (plan.cost, weeks) if objective == "cost" else (weeks, plan.cost)
+        return (round(first, 6), round(second, 6), len(plan.steps), [o.id for o in plan.steps])
+
+    candidates: list[tuple[Completion, list[HeldCredential]]] = []  # each plan with the credentials it holds
+    inexact = False
+    last: list[Completion] = []
+    j = 0
+    while j <= len(expiries):
+        lapsed = {w for w in renewable if j and expiring[w] <= expiries[j - 1]}
+        upto = expiries[j] if j < len(expiries) else None  # the credentials still held expire then, the first
+        held = [c for c in credentials if c.wallet_id not in lapsed]
+        offered = base + [s for w in sorted(lapsed) for s in _renewal_steps(by_id[w], found[w], inference)]
+        plans = last = solve(held, offered, remaining(1.0 if upto is None else 0.5))
+        inexact = inexact or any(not p.exact for p in plans if p.feasible)
+        if not plans[0].feasible:
+            break  # nor with more lapsing: such a plan, its renewals taken out, would be one here
+        fits = [p for p in plans if upto is None or finish_of(p) < upto]
+        candidates.extend((p, held) for p in fits)
+        if any(p is plans[0] for p in fits):
+            break  # the cheapest plan here ends before the next expiry: none where more lapse is cheaper
+        if not every_plan:
+            # the Pareto set holds every trade-off already; the cheapest plan alone needs the cheapest one here
+            # that ends before the next expiry, when it can beat the best so far
+            cap = (upto - as_of) / timedelta(weeks=1) * pace - 1e-6
+            best = min(candidates, key=lambda c: key(c[0]))[0] if candidates else None
+            tighter = {"max_hours": cap if max_hours is None else min(max_hours, cap)}
+            if best is not None and objective == "cost":
+                tighter["budget"] = best.cost if budget is None else min(budget, best.cost)
+            elif best is not None:
+                tighter["max_hours"] = min(tighter["max_hours"], best.hours)
+            capped = solve(held, offered, remaining(0.5), **tighter)
+            inexact = inexact or any(not p.exact for p in capped if p.feasible)
+            candidates.extend((p, held) for p in capped if p.feasible and finish_of(p) < upto)
+        if out_of_time():
+            if candidates:
+                break
+            j = len(expiries)  # straight to the plans where everything lapses: they end before no expiry
+            continue
+        j += 1
+    if not candidates:  # nothing within the constraints (or why nothing completes the goal)
+        return finished(last)
+
+    settled: dict[tuple[str, ...], Completion] = {}
+    for plan, held in candidates:
+        plan = _without_unneeded_renewals(pathway, plan, held, by_id, as_of=as_of, pace=pace,
+                                          solve=lambda h, o: solve(h, o, remaining(0.2), every=False)[0])
+        settled.setdefault(tuple(sorted(o.id for o in plan.steps)), plan)
+    plans = finished(list(settled.values()))
+    if inexact:
+        from dataclasses import replace
+
+        plans = [replace(p, exact=False) for p in plans]
+    if not every_plan:
+        return [min(plans, key=key)]
+    # the Pareto set over every kind of plan: a plan another beats on both cost and weeks leaves it
+    points = sorted(((p.cost, _timing(pathway, p.steps, as_of, pace)[1], p) for p in plans),
+                    key=lambda t: (round(t[0], 6), round(t[1], 6), len(t[2].steps)))
+    front: list[Completion] = []
+    best_weeks = math.inf
+    for cost, weeks, plan in points:
+        if weeks < best_weeks - 1e-9:  # cheapest first: it must be faster than every cheaper (or as cheap) one
+            front.append(plan)
+            best_weeks = weeks
+    return front
+
+
+def _without_unneeded_renewals(pathway: Pathway, plan: Completion, held: list[HeldCredential],
+                               by_id: dict[str, HeldCredential], *, as_of: datetime, pace: float, solve
+                               ) -> Completion:
+    """``plan`` without the renewals it does not need: a renewal whose credential, held as it is, outlasts the
+    plan made without that renewal. The plan is made again from its own steps with the credential held (the
+    renewed copy counted nothing the held one does not), so its cost, hours, schedule and what it fills are
+    the shorter plan's. Repeated: a shorter plan may need fewer renewals still."""
+    while plan.feasible and not plan.already_met:
+        renewals = sorted((s for s in plan.steps if isinstance(s, RenewalStep)),
+                          key=lambda s: (-s.expires.timestamp(), s.id))  # the latest to lapse first
+        drop = next((s for s in renewals
+                     if s.expires > _timing(pathway, [o for o in plan.steps if o is not s], as_of, pace)[0]), None)
+        if drop is None:
+            return plan
+        held = [*held, by_id[drop.renews_wallet_id]]
+        own = [o for o in plan.steps if o is not drop and not (o.source == "self" and o.id.startswith("self:"))]
+        again = solve(held, own)
+        if not again.feasible:
+            return plan  # out of budget before it was proven complete: keep the plan as made
+        plan = again
+    return plan
 
 
 def cheapest_completion_renewing(pathway: Pathway, credentials: Sequence[HeldCredential],
@@ -955,19 +1081,14 @@ def cheapest_completion_renewing(pathway: Pathway, credentials: Sequence[HeldCre
                                  time_limit: float | None = PLAN_SECONDS, **options: Any) -> Completion:
     """:func:`cheapest_completion`, judged at the plan's finish: credentials it relies on that lapse before then
     are renewed inside it (cost, hours and schedule), renewing weighed against replacing them."""
-    def plan_with(held, offered, limit):
-        return [cheapest_completion(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
-                                    inference=inference, time_limit=limit, **options)]
-    return _plan_renewing(plan_with, pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
-                          inference=inference, time_limit=time_limit)[0]
+    return _plan_renewing(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                          inference=inference, time_limit=time_limit, every_plan=False, options=options)[0]
 
 
 def pareto_plans_renewing(pathway: Pathway, credentials: Sequence[HeldCredential], offerings: Iterable[Offering], *,
                           as_of: datetime, hours_per_week: float | None = None, inference: Any = BUILTIN,
                           time_limit: float | None = PLAN_SECONDS, **options: Any) -> list[Completion]:
-    """:func:`pareto_plans` with renewals inside each plan (see :func:`cheapest_completion_renewing`)."""
-    def plan_with(held, offered, limit):
-        return pareto_plans(pathway, held, offered, as_of=as_of, hours_per_week=hours_per_week,
-                            inference=inference, time_limit=limit, **options)
-    return _plan_renewing(plan_with, pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
-                          inference=inference, time_limit=time_limit)
+    """:func:`pareto_plans` with renewals inside each plan (see :func:`cheapest_completion_renewing`): every plan
+    carries the renewals it needs at its own finish and no other."""
+    return _plan_renewing(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
+                          inference=inference, time_limit=time_limit, every_plan=True, options=options)
