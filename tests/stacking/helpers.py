@@ -1,12 +1,19 @@
-"""Builders for stacking tests: real model.Credential objects with verdicts."""
+"""Builders for stacking tests: real model.Credential objects with verdicts, pathways from their requirements,
+wallets holding credentials, and the brute force the exact search is checked against."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
+import tomli_w
+
+from skillwallet import paths
 from skillwallet.model import FORMAT_OB3, Credential, Issuer, Skill, Verdict
 from skillwallet.stacking.evaluate import Held
+from skillwallet.stacking.model import Pathway, load_pathway_toml
+from skillwallet.store import Wallet
 
 AS_OF = datetime(2025, 6, 1, tzinfo=timezone.utc)
 _counter = itertools.count()
@@ -47,6 +54,96 @@ def cred(title: str, *, skills=(), issued="2024-01-01", expires=None, verdict="v
     )
     v = Verdict(verdict=verdict, checks={"status": status, "signature": "pass"})
     return Held(wallet_id=f"w{n:04d}", credential=c, verdict=v)
+
+
+def nodes(tree):
+    """Every node of an explanation tree, the root first."""
+    yield tree
+    for child in tree.children:
+        yield from nodes(child)
+
+
+def node(evaluation, node_id: str):
+    """The explanation of requirement ``node_id``, wherever it is in the tree."""
+    return next(n for n in nodes(evaluation.tree) if n.id == node_id)
+
+
+def wallet_holding(passphrase: str, *held: Held) -> None:
+    """A wallet at the test's home holding ``held`` with their verdicts, closed again for the CLI to open."""
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        for h in held:
+            wallet.add_credential(h.credential, h.verdict)
+    finally:
+        wallet.close()
+
+
+# Pathways, written as short as the test needs them. Each builder below is one ``[requirements.<id>]`` table
+# of the TOML format (docs/pathways.md) and is named after its ``type`` (all_of is "all", any_of "any", sum_of
+# "sum", not_ "not"); its arguments are the keys that kind needs, then any other key by its TOML name:
+# skill("Python", min_level="advanced") is type = "skill", skill = "Python", min_level = "advanced".
+
+def skill(name: str | list[str], **keys) -> dict:
+    return {"type": "skill", "skill": name, **keys}
+
+
+def credential(**keys) -> dict:
+    return {"type": "credential", **keys}
+
+
+def manual(label: str, **keys) -> dict:
+    return {"type": "manual", "label": label, **keys}
+
+
+def all_of(*children: str, **keys) -> dict:
+    return {"type": "all", "children": list(children), **keys}
+
+
+def any_of(*children: str, **keys) -> dict:
+    return {"type": "any", "children": list(children), **keys}
+
+
+def at_least(n: int, *children: str, **keys) -> dict:
+    return {"type": "at_least", "n": n, "children": list(children), **keys}
+
+
+def not_(child: str, **keys) -> dict:
+    return {"type": "not", "children": [child], **keys}
+
+
+def count(min: int, **keys) -> dict:  # noqa: A002 - the TOML key
+    return {"type": "count", "min": min, **keys}
+
+
+def sum_of(min: float, **keys) -> dict:  # noqa: A002 - the TOML key
+    return {"type": "sum", "min": min, **keys}
+
+
+def mean(min: float, **keys) -> dict:  # noqa: A002 - the TOML key
+    return {"type": "mean", "min": min, **keys}
+
+
+def experience(min_months: int, **keys) -> dict:
+    return {"type": "experience", "min_months": min_months, **keys}
+
+
+def make_pathway(requirements: dict[str, dict] | None = None, /, *, id: str = "t",  # noqa: A002 - TOML key
+                 name: str = "Test pathway", policy: dict | None = None, exits: Sequence[dict] = (),
+                 transfer: Sequence[dict] = (), **more_requirements: dict) -> Pathway:
+    """The pathway with these requirements, written as TOML and read by the real ``load_pathway_toml``.
+
+    Requirement ids are keywords (``root=all_of("sql", "py"), sql=skill("SQL")``), or a dict for ids that are
+    no Python names (``{"no-ban": not_("banned")}``); ``policy``, ``exits`` and ``transfer`` are the
+    ``[policy]`` table and the ``[[exits]]`` and ``[[transfer]]`` arrays, as dicts."""
+    document: dict = {"id": id, "name": name}
+    if policy:
+        document["policy"] = policy
+    if exits:
+        document["exits"] = list(exits)
+    if transfer:
+        document["transfer"] = list(transfer)
+    document["requirements"] = {**(requirements or {}), **more_requirements}
+    return load_pathway_toml(tomli_w.dumps(document), "test.toml")
 
 
 def brute_force_best(evaluator, enabled=lambda i: True) -> tuple[bool, float]:

@@ -15,7 +15,7 @@ from skillwallet.cli.app import app, run
 from skillwallet.errors import ExitCode
 from skillwallet.store import Wallet
 
-from .helpers import cred
+from .helpers import cred, wallet_holding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -23,19 +23,14 @@ runner = CliRunner()
 
 @pytest.fixture
 def wallet_with_credentials(passphrase):
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        for held in (
-            cred("Google Data Analytics Professional Certificate",
-                 skills=["Data analysis", "SQL", "Spreadsheets", "Tableau", "R"], issued="2025-03-01"),
-            cred("Python for Everybody", skills=["Python 3"], issued="2024-01-01", expires="2026-07-01"),
-            cred("My portfolio", tags=["step:portfolio"], self_attested=True, verdict="self-asserted"),
-            cred("Statistics with Python", skills=["Statistics"], issued="2024-06-01"),
-        ):
-            wallet.add_credential(held.credential, held.verdict)
-    finally:
-        wallet.close()
-    return wallet
+    wallet_holding(
+        passphrase,
+        cred("Google Data Analytics Professional Certificate",
+             skills=["Data analysis", "SQL", "Spreadsheets", "Tableau", "R"], issued="2025-03-01"),
+        cred("Python for Everybody", skills=["Python 3"], issued="2024-01-01", expires="2026-07-01"),
+        cred("My portfolio", tags=["step:portfolio"], self_attested=True, verdict="self-asserted"),
+        cred("Statistics with Python", skills=["Statistics"], issued="2024-06-01"),
+    )
 
 
 def invoke(*args: str):

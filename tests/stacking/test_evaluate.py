@@ -9,28 +9,11 @@ import pytest
 
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway, rank_pathways
 from skillwallet.errors import InvalidPathwayError
-from skillwallet.stacking.model import load_pathway_toml
 
-from .helpers import AS_OF, brute_force_best, cred
+from .helpers import (AS_OF, all_of, any_of, at_least, brute_force_best, count, cred, credential, experience,
+                      make_pathway, manual, mean, not_, skill, sum_of)
 
-
-def pathway(body: str, header: str = 'id = "t"\nname = "Test pathway"\n'):
-    return load_pathway_toml(header + body, "test.toml")
-
-
-TWO_SKILLS = """
-[requirements.root]
-type = "all"
-children = ["sql", "py"]
-[requirements.sql]
-type = "skill"
-skill = "SQL"
-label = "SQL"
-[requirements.py]
-type = "skill"
-skill = "Python"
-label = "Python"
-"""
+TWO_SKILLS = dict(root=all_of("sql", "py"), sql=skill("SQL", label="SQL"), py=skill("Python", label="Python"))
 
 
 def test_greedy_pick_would_fail_exact_assignment_meets_both():
@@ -38,7 +21,7 @@ def test_greedy_pick_would_fail_exact_assignment_meets_both():
     # order would give it to SQL and leave Python unmet.
     both = cred("Data bootcamp", skills=["SQL", "Python programming"], issued="2025-01-01")
     sql_only = cred("SQL basics", skills=["SQL"], issued="2020-01-01")
-    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [both, sql_only], as_of=AS_OF)
+    evaluation = evaluate_pathway(make_pathway(**TWO_SKILLS), [both, sql_only], as_of=AS_OF)
     assert evaluation.status == "met"
     assert evaluation.used == {both.wallet_id: ["py"], sql_only.wallet_id: ["sql"]}
     assert evaluation.warnings == []
@@ -46,32 +29,19 @@ def test_greedy_pick_would_fail_exact_assignment_meets_both():
 
 def test_one_credential_never_counts_twice_unless_allowed():
     both = cred("Data bootcamp", skills=["SQL", "Python"])
-    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [both], as_of=AS_OF)
+    evaluation = evaluate_pathway(make_pathway(**TWO_SKILLS), [both], as_of=AS_OF)
     assert evaluation.status == "partial" and evaluation.progress == 0.5
     assert evaluation.missing in (["SQL"], ["Python"])
 
-    allowed = pathway(TWO_SKILLS + "\n[policy]\ndouble_counting = true\n")
+    allowed = make_pathway(**TWO_SKILLS, policy={"double_counting": True})
     evaluation = evaluate_pathway(allowed, [both], as_of=AS_OF)
     assert evaluation.status == "met"
     assert [w["kind"] for w in evaluation.warnings] == ["counted-twice"]
 
 
 def test_at_least_n_of_m_with_explanation():
-    p = pathway("""
-[requirements.root]
-type = "at_least"
-n = 2
-children = ["a", "b", "c"]
-[requirements.a]
-type = "skill"
-skill = "Tableau"
-[requirements.b]
-type = "skill"
-skill = "Power BI"
-[requirements.c]
-type = "skill"
-skill = "Looker"
-""")
+    p = make_pathway(root=at_least(2, "a", "b", "c"),
+                     a=skill("Tableau"), b=skill("Power BI"), c=skill("Looker"))
     one = cred("Tableau desktop specialist", skills=["Tableau"])
     evaluation = evaluate_pathway(p, [one], as_of=AS_OF)
     assert evaluation.status == "partial"
@@ -82,7 +52,7 @@ skill = "Looker"
 
 
 def test_expired_on_the_date_is_reported_and_as_of_changes_the_answer():
-    p = pathway(TWO_SKILLS)
+    p = make_pathway(**TWO_SKILLS)
     sql = cred("SQL cert", skills=["SQL"], issued="2023-01-01", expires="2025-03-01")
     py = cred("PCEP", skills=["Python"], issued="2023-01-01", expires="2025-08-01")
     now = evaluate_pathway(p, [sql, py], as_of=AS_OF)
@@ -98,7 +68,7 @@ def test_expired_on_the_date_is_reported_and_as_of_changes_the_answer():
 
 
 def test_revoked_and_invalid_never_count_unverified_counts_with_warning():
-    p = pathway(TWO_SKILLS)
+    p = make_pathway(**TWO_SKILLS)
     revoked = cred("SQL", skills=["SQL"], status="revoked")
     invalid = cred("Python", skills=["Python"], verdict="invalid")
     assert evaluate_pathway(p, [revoked, invalid], as_of=AS_OF).status == "unmet"
@@ -107,12 +77,12 @@ def test_revoked_and_invalid_never_count_unverified_counts_with_warning():
     evaluation = evaluate_pathway(p, [unverified, mine], as_of=AS_OF)
     assert evaluation.status == "met"
     assert sorted(w["kind"] for w in evaluation.warnings) == ["self-attested", "unverified"]
-    strict = pathway(TWO_SKILLS + "\n[policy]\ncount_unverified = false\ncount_self_attested = false\n")
+    strict = make_pathway(**TWO_SKILLS, policy={"count_unverified": False, "count_self_attested": False})
     assert evaluate_pathway(strict, [unverified, mine], as_of=AS_OF).status == "unmet"
 
 
 def test_verified_credential_preferred_over_unverified_one():
-    p = pathway(TWO_SKILLS)
+    p = make_pathway(**TWO_SKILLS)
     shaky = cred("SQL (unsigned)", skills=["SQL"], verdict="unsigned", issued="2025-05-01")
     solid = cred("SQL (verified)", skills=["SQL"], issued="2019-01-01")
     py = cred("Python", skills=["Python"])
@@ -122,20 +92,9 @@ def test_verified_credential_preferred_over_unverified_one():
 
 
 def test_credit_sum_with_capped_transfer():
-    p = pathway("""
-[requirements.root]
-type = "sum"
-field = "credits"
-min = 30
-tag = "college"
-label = "30 college credits"
-[[transfer]]
-match = { issuer = "https://prior.example" }
-into = "root"
-credits = 6
-cap = 9
-label = "prior learning (6 credits each, at most 9)"
-""")
+    p = make_pathway(root=sum_of(30, field="credits", tag="college", label="30 college credits"),
+                     transfer=[{"match": {"issuer": "https://prior.example"}, "into": "root", "credits": 6,
+                                "cap": 9, "label": "prior learning (6 credits each, at most 9)"}])
     courses = [cred(f"Course {i}", credits=5, tags=["college"]) for i in range(4)]  # 20 credits
     prior = [cred(f"Prior {i}", issuer="https://prior.example") for i in range(3)]
     evaluation = evaluate_pathway(p, courses + prior, as_of=AS_OF)
@@ -148,27 +107,10 @@ label = "prior learning (6 credits each, at most 9)"
 
 
 def test_shortcut_credential_satisfies_a_branch_and_grants_transfer():
-    p = pathway("""
-[requirements.root]
-type = "all"
-children = ["core", "capstone"]
-[requirements.core]
-type = "all"
-children = ["sql", "py"]
-shortcut = { achievement_id = "urn:cert:data-pro" }
-[requirements.sql]
-type = "skill"
-skill = "SQL"
-[requirements.py]
-type = "skill"
-skill = "Python"
-[requirements.capstone]
-type = "manual"
-label = "Capstone project"
-[[transfer]]
-match = { achievement_id = "urn:cert:portfolio" }
-grants = "capstone"
-""")
+    p = make_pathway(root=all_of("core", "capstone"),
+                     core=all_of("sql", "py", shortcut={"achievement_id": "urn:cert:data-pro"}),
+                     sql=skill("SQL"), py=skill("Python"), capstone=manual("Capstone project"),
+                     transfer=[{"match": {"achievement_id": "urn:cert:portfolio"}, "grants": "capstone"}])
     milestone = cred("Data Pro", achievement_id="urn:cert:data-pro")
     portfolio = cred("Portfolio review", achievement_id="urn:cert:portfolio")
     evaluation = evaluate_pathway(p, [milestone, portfolio], as_of=AS_OF)
@@ -179,11 +121,7 @@ grants = "capstone"
 
 
 def test_manual_step_is_met_by_a_tagged_self_attested_entry():
-    p = pathway("""
-[requirements.root]
-type = "manual"
-label = "Mentoring session"
-""")
+    p = make_pathway(root=manual("Mentoring session"))
     assert evaluate_pathway(p, [], as_of=AS_OF).missing == ["Mentoring session"]
     entry = cred("I met my mentor", tags=["step:root"], self_attested=True, verdict="self-asserted")
     evaluation = evaluate_pathway(p, [entry], as_of=AS_OF)
@@ -191,37 +129,17 @@ label = "Mentoring session"
 
 
 def test_not_count_mean_experience_level_and_windows():
-    p = pathway("""
-[requirements.root]
-type = "all"
-children = ["no-ban", "three-cloud", "grades", "work", "py-adv", "recent"]
-[requirements.no-ban]
-type = "not"
-children = ["banned"]
-[requirements.banned]
-type = "credential"
-achievement_type = "Sanction"
-[requirements.three-cloud]
-type = "count"
-min = 3
-tag = "cloud"
-[requirements.grades]
-type = "mean"
-min = 3.0
-achievement_type = "Course"
-[requirements.work]
-type = "experience"
-min_months = 12
-[requirements.py-adv]
-type = "skill"
-skill = "Python"
-min_level = "advanced"
-[requirements.recent]
-type = "credential"
-achievement_type = "Certificate"
-earned_within_days = 365
-issuer = "https://recent.example"
-""")
+    p = make_pathway({
+        "root": all_of("no-ban", "three-cloud", "grades", "work", "py-adv", "recent"),
+        "no-ban": not_("banned"),
+        "banned": credential(achievement_type="Sanction"),
+        "three-cloud": count(3, tag="cloud"),
+        "grades": mean(3.0, achievement_type="Course"),
+        "work": experience(12),
+        "py-adv": skill("Python", min_level="advanced"),
+        "recent": credential(achievement_type="Certificate", earned_within_days=365,
+                             issuer="https://recent.example"),
+    })
     creds = [cred(f"Cloud {i}", tags=["cloud"], achievement_type="Badge") for i in range(3)]
     creds += [cred("Course A", achievement_type="Course", result="3.5"),
               cred("Course B", achievement_type="Course", result="2.9")]
@@ -243,22 +161,14 @@ issuer = "https://recent.example"
 
 
 def test_exit_awards_report_each_destination():
-    p = pathway(TWO_SKILLS + """
-[[exits]]
-id = "cert"
-name = "Certificate (SQL only)"
-node = "sql"
-[[exits]]
-id = "diploma"
-name = "Diploma"
-node = "root"
-""")
+    p = make_pathway(**TWO_SKILLS, exits=[{"id": "cert", "name": "Certificate (SQL only)", "node": "sql"},
+                                          {"id": "diploma", "name": "Diploma", "node": "root"}])
     evaluation = evaluate_pathway(p, [cred("SQL", skills=["SQL"])], as_of=AS_OF)
     assert [(e["id"], e["status"]) for e in evaluation.exits] == [("cert", "met"), ("diploma", "partial")]
 
 
 def test_to_dict_contract():
-    evaluation = evaluate_pathway(pathway(TWO_SKILLS), [cred("SQL", skills=["SQL"])], as_of=AS_OF)
+    evaluation = evaluate_pathway(make_pathway(**TWO_SKILLS), [cred("SQL", skills=["SQL"])], as_of=AS_OF)
     data = evaluation.to_dict()
     assert {"goal", "status", "progress", "missing", "tree"} <= set(data)
     assert data["goal"] == "t" and data["status"] == "partial" and data["missing"] == ["Python"]
@@ -266,8 +176,8 @@ def test_to_dict_contract():
 
 
 def test_rank_pathways_orders_by_progress():
-    p1 = pathway(TWO_SKILLS, 'id = "a"\nname = "A"\n')
-    p2 = pathway('[requirements.root]\ntype = "skill"\nskill = "SQL"\n', 'id = "b"\nname = "B"\n')
+    p1 = make_pathway(**TWO_SKILLS, id="a", name="A")
+    p2 = make_pathway(root=skill("SQL"), id="b", name="B")
     ranked = rank_pathways([p1, p2], [cred("SQL", skills=["SQL"])], as_of=AS_OF)
     assert [e.pathway.id for e in ranked] == ["b", "a"]
 
@@ -277,22 +187,15 @@ def test_search_matches_brute_force_on_random_instances(seed):
     rng = random.Random(seed)
     skills = ["SQL", "Python", "Tableau", "Excel", "Statistics"]
     leaves = rng.sample(skills, rng.randint(2, 5))
-    combinators = []
-    body = []
     # root: all of [at_least k of some leaves, any of the rest]
     first = leaves[: max(1, len(leaves) // 2 + 1)]
     rest = leaves[len(first):] or leaves[:1]
     k = rng.randint(1, len(first))
-    body.append(f'[requirements.root]\ntype = "all"\nchildren = ["g1", "g2"]\n')
-    body.append(f'[requirements.g1]\ntype = "at_least"\nn = {k}\nchildren = {[f"a{i}" for i in range(len(first))]!r}\n'
-                .replace("'", '"'))
-    body.append(f'[requirements.g2]\ntype = "any"\nchildren = {[f"b{i}" for i in range(len(rest))]!r}\n'
-                .replace("'", '"'))
-    for i, s in enumerate(first):
-        body.append(f'[requirements.a{i}]\ntype = "skill"\nskill = "{s}"\n')
-    for i, s in enumerate(rest):
-        body.append(f'[requirements.b{i}]\ntype = "skill"\nskill = "{s}"\n')
-    p = pathway("\n".join(body))
+    p = make_pathway(root=all_of("g1", "g2"),
+                     g1=at_least(k, *(f"a{i}" for i in range(len(first)))),
+                     g2=any_of(*(f"b{i}" for i in range(len(rest)))),
+                     **{f"a{i}": skill(s) for i, s in enumerate(first)},
+                     **{f"b{i}": skill(s) for i, s in enumerate(rest)})
     creds = [cred(f"c{j}", skills=rng.sample(skills, rng.randint(1, 3)), issued=f"202{rng.randint(0, 4)}-01-01")
              for j in range(rng.randint(1, 5))]
     index = CredentialIndex(creds, as_of=AS_OF)
@@ -303,22 +206,8 @@ def test_search_matches_brute_force_on_random_instances(seed):
 
 
 def test_at_most_caps_the_children_that_count():
-    p = pathway("""
-[requirements.root]
-type = "at_least"
-n = 1
-at_most = 2
-children = ["a", "b", "c"]
-[requirements.a]
-type = "skill"
-skill = "SQL"
-[requirements.b]
-type = "skill"
-skill = "Python"
-[requirements.c]
-type = "skill"
-skill = "R"
-""")
+    p = make_pathway(root=at_least(1, "a", "b", "c", at_most=2),
+                     a=skill("SQL"), b=skill("Python"), c=skill("R"))
     creds = [cred("SQL", skills=["SQL"]), cred("Py", skills=["Python"]), cred("R", skills=["R"])]
     evaluation = evaluate_pathway(p, creds, as_of=AS_OF)
     assert evaluation.status == "met" and len(evaluation.used) == 2
@@ -329,37 +218,11 @@ def test_adding_a_credential_never_lowers_the_outcome(seed):
     """Monotonicity (no `not`, no `mean`): the exact search can only do better with more credentials."""
     rng = random.Random(500 + seed)
     skills = ["SQL", "Python", "Tableau", "Excel", "Statistics", "R"]
-    p = pathway(f"""
-[requirements.root]
-type = "all"
-children = ["pick", "either", "credits"]
-[requirements.pick]
-type = "at_least"
-n = {rng.randint(1, 3)}
-children = ["a", "b", "c"]
-[requirements.a]
-type = "skill"
-skill = "{skills[0]}"
-[requirements.b]
-type = "skill"
-skill = "{skills[1]}"
-[requirements.c]
-type = "skill"
-skill = "{skills[2]}"
-[requirements.either]
-type = "any"
-children = ["d", "e"]
-[requirements.d]
-type = "skill"
-skill = "{skills[3]}"
-[requirements.e]
-type = "skill"
-skill = "{skills[4]}"
-[requirements.credits]
-type = "sum"
-min = 6
-tag = "course"
-""")
+    p = make_pathway(root=all_of("pick", "either", "credits"),
+                     pick=at_least(rng.randint(1, 3), "a", "b", "c"),
+                     a=skill(skills[0]), b=skill(skills[1]), c=skill(skills[2]),
+                     either=any_of("d", "e"), d=skill(skills[3]), e=skill(skills[4]),
+                     credits=sum_of(6, tag="course"))
     creds = []
     previous = (False, 0.0)
     for j in range(7):
@@ -372,13 +235,13 @@ tag = "course"
 
 
 def test_issuer_key_not_bound_is_its_own_warning():
-    p = pathway(TWO_SKILLS)
+    p = make_pathway(**TWO_SKILLS)
     loose = cred("SQL", skills=["SQL"], verdict="self-asserted")  # issuer's key asserted only by the credential
     py = cred("Python", skills=["Python"])
     evaluation = evaluate_pathway(p, [loose, py], as_of=AS_OF)
     assert evaluation.status == "met"
     assert [w["kind"] for w in evaluation.warnings] == ["issuer-key-not-bound"]
-    strict = pathway(TWO_SKILLS + "\n[policy]\ncount_unverified = false\n")
+    strict = make_pathway(**TWO_SKILLS, policy={"count_unverified": False})
     assert evaluate_pathway(strict, [loose, py], as_of=AS_OF).status == "partial"
 
 
@@ -388,25 +251,10 @@ def test_search_with_competing_aggregates_matches_brute_force(seed):
     search keeps only the best L + A per leaf): the result must still be the brute-force optimum."""
     rng = random.Random(900 + seed)
     skills = ["SQL", "Python", "Excel"]
-    p = pathway(f"""
-[requirements.root]
-type = "all"
-children = ["a", "b", "n", "credits"]
-[requirements.a]
-type = "skill"
-skill = "{rng.choice(skills)}"
-[requirements.b]
-type = "skill"
-skill = "{rng.choice(skills)}"
-[requirements.n]
-type = "count"
-min = {rng.randint(1, 2)}
-tag = "badge"
-[requirements.credits]
-type = "sum"
-min = {rng.choice([3, 5, 8])}
-tag = "course"
-""")
+    p = make_pathway(root=all_of("a", "b", "n", "credits"),
+                     a=skill(rng.choice(skills)), b=skill(rng.choice(skills)),
+                     n=count(rng.randint(1, 2), tag="badge"),
+                     credits=sum_of(rng.choice([3, 5, 8]), tag="course"))
     creds = [cred(f"c{j}", skills=rng.sample(skills, rng.randint(1, 3)), credits=rng.choice([None, 1, 3, 5]),
                   tags=rng.sample(["badge", "course"], rng.randint(1, 2)), issued=f"202{rng.randint(0, 4)}-01-01",
                   verdict=rng.choice(["verified", "verified", "unsigned"]))
@@ -418,7 +266,7 @@ tag = "course"
 
 
 def test_experience_uses_activity_dates_and_extension_types():
-    p = pathway('[requirements.root]\ntype = "experience"\nmin_months = 18\n')
+    p = make_pathway(root=experience(18))
     job = cred("Support analyst", achievement_type="ext:WorkExperience", issued="2025-05-01")
     job.credential.extra.update({"activity_start": "2022-01-01T00:00:00Z", "activity_end": "2023-03-01T00:00:00Z"})
     evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
@@ -433,11 +281,7 @@ def test_manual_step_is_met_by_a_wallet_tag_on_a_stored_credential():
     """`skillwallet tag ID step:portfolio` puts the tag on the stored record, not in the credential."""
     import dataclasses
 
-    p = pathway("""
-[requirements.root]
-type = "manual"
-label = "Portfolio project"
-""")
+    p = make_pathway(root=manual("Portfolio project"))
     entry = cred("Housing prices analysis", self_attested=True, verdict="self-asserted")
     assert evaluate_pathway(p, [entry], as_of=AS_OF).status == "unmet"
 
@@ -452,21 +296,9 @@ label = "Portfolio project"
     assert evaluate_pathway(p, [stored], as_of=AS_OF).status == "met"
 
 
-ACCOUNTING = """
-[requirements.root]
-type = "all"
-children = ["core", "electives"]
-[requirements.core]
-type = "sum"
-min = 3
-tag = "accounting"
-label = "Accounting core"
-[requirements.electives]
-type = "sum"
-min = 4
-achievement_type = "Course"
-label = "Electives"
-"""
+ACCOUNTING = dict(root=all_of("core", "electives"),
+                  core=sum_of(3, tag="accounting", label="Accounting core"),
+                  electives=sum_of(4, achievement_type="Course", label="Electives"))
 
 
 def test_two_credit_sums_share_the_courses_exactly():
@@ -474,7 +306,7 @@ def test_two_credit_sums_share_the_courses_exactly():
     and ACCT 101 on the electives meets both."""
     acct101 = cred("ACCT 101", credits=4, tags=["accounting"], achievement_type="Course")
     acct102 = cred("ACCT 102", credits=3, tags=["accounting"], achievement_type="Course")
-    evaluation = evaluate_pathway(pathway(ACCOUNTING), [acct101, acct102], as_of=AS_OF)
+    evaluation = evaluate_pathway(make_pathway(**ACCOUNTING), [acct101, acct102], as_of=AS_OF)
     assert evaluation.status == "met" and evaluation.exhaustive
     assert evaluation.used == {acct102.wallet_id: ["core"], acct101.wallet_id: ["electives"]}
     core, electives = evaluation.tree.children
@@ -482,19 +314,8 @@ def test_two_credit_sums_share_the_courses_exactly():
 
 
 def test_a_count_and_a_sum_share_the_badges_exactly():
-    p = pathway("""
-[requirements.root]
-type = "all"
-children = ["badges", "credits"]
-[requirements.badges]
-type = "count"
-min = 1
-tag = "badge"
-[requirements.credits]
-type = "sum"
-min = 5
-tag = "course"
-""")
+    p = make_pathway(root=all_of("badges", "credits"),
+                     badges=count(1, tag="badge"), credits=sum_of(5, tag="course"))
     # the count, earlier in the tree, would take the 5-credit badge-course first
     big = cred("Big", credits=5, tags=["badge", "course"], issued="2025-01-01")
     small = cred("Small", credits=1, tags=["badge", "course"], issued="2020-01-01")
@@ -504,19 +325,8 @@ tag = "course"
 
 
 def test_a_mean_reads_every_grade_whatever_else_counts_it():
-    p = pathway("""
-[requirements.root]
-type = "all"
-children = ["credits", "grades"]
-[requirements.credits]
-type = "sum"
-min = 3
-tag = "course"
-[requirements.grades]
-type = "mean"
-min = 3.0
-tag = "course"
-""")
+    p = make_pathway(root=all_of("credits", "grades"),
+                     credits=sum_of(3, tag="course"), grades=mean(3.0, tag="course"))
     low = cred("Low", credits=3, result="2.0", tags=["course"])
     high = cred("High", credits=3, result="4.5", tags=["course"])
     evaluation = evaluate_pathway(p, [low, high], as_of=AS_OF)
@@ -528,28 +338,25 @@ def _mixed_pathway(rng: random.Random):
     """A random tree mixing every consuming kind: leaves, counts, sums of credits and hours, experience,
     at-least with an optional cap, any, credit transfer into a sum, reuse on some requirements."""
     tags = ["a", "b", "c"]
-    body = ['[requirements.root]\ntype = "all"\nchildren = ["pick", "s1", "s2", "n1", "either"]\n']
+    reuse = lambda: {"allow_reuse": True} if rng.random() < 0.15 else {}  # noqa: E731
     n = rng.randint(1, 2)
-    cap = f"at_most = {rng.randint(n, 3)}\n" if rng.random() < 0.4 else ""
-    body.append(f'[requirements.pick]\ntype = "at_least"\nn = {n}\n{cap}children = ["l1", "l2", "l3"]\n')
+    cap = {"at_most": rng.randint(n, 3)} if rng.random() < 0.4 else {}
+    requirements = {"root": all_of("pick", "s1", "s2", "n1", "either"),
+                    "pick": at_least(n, "l1", "l2", "l3", **cap)}
     for k in (1, 2, 3):
-        body.append(f'[requirements.l{k}]\ntype = "credential"\ntag = "{rng.choice(tags)}"\n'
-                    + ('allow_reuse = true\n' if rng.random() < 0.15 else ''))
-    body.append(f'[requirements.s1]\ntype = "sum"\nmin = {rng.choice([2, 3, 4, 5, 7])}\ntag = "{rng.choice(tags)}"\n')
+        requirements[f"l{k}"] = credential(tag=rng.choice(tags), **reuse())
+    requirements["s1"] = sum_of(rng.choice([2, 3, 4, 5, 7]), tag=rng.choice(tags))
     field = rng.choice(["credits", "hours"])
-    body.append(f'[requirements.s2]\ntype = "sum"\nfield = "{field}"\nmin = {rng.choice([3, 4, 6])}\n'
-                f'tag = "{rng.choice(tags)}"\n' + ('allow_reuse = true\n' if rng.random() < 0.15 else ''))
-    body.append(f'[requirements.n1]\ntype = "count"\nmin = {rng.randint(1, 2)}\ntag = "{rng.choice(tags)}"\n')
-    body.append('[requirements.either]\ntype = "any"\nchildren = ["x", "job"]\n')
-    body.append(f'[requirements.x]\ntype = "credential"\ntag = "{rng.choice(tags)}"\n')
-    body.append(f'[requirements.job]\ntype = "experience"\nmin_months = {rng.choice([6, 12])}\n'
-                f'achievement_type = "WorkExperience"\n')
+    requirements["s2"] = sum_of(rng.choice([3, 4, 6]), field=field, tag=rng.choice(tags), **reuse())
+    requirements["n1"] = count(rng.randint(1, 2), tag=rng.choice(tags))
+    requirements["either"] = any_of("x", "job")
+    requirements["x"] = credential(tag=rng.choice(tags))
+    requirements["job"] = experience(rng.choice([6, 12]), achievement_type="WorkExperience")
+    transfer = []
     if rng.random() < 0.3:
-        body.append(f'[[transfer]]\nmatch = {{ tag = "{rng.choice(tags)}" }}\ninto = "s1"\ncredits = 2\ncap = 2\n')
-    if rng.random() < 0.25:
-        body.append('[policy]\ndouble_counting = true\n')
-    # TOML wants the array of tables after the requirement tables or before: keep transfers/policy last
-    return pathway("\n".join(body))
+        transfer.append({"match": {"tag": rng.choice(tags)}, "into": "s1", "credits": 2, "cap": 2})
+    policy = {"double_counting": True} if rng.random() < 0.25 else None
+    return make_pathway(requirements, transfer=transfer, policy=policy)
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -580,14 +387,9 @@ def test_exact_across_every_kind_matches_brute_force(seed):
             assert len([n for n in nodes if n not in reusing]) <= 1, (wallet_id, nodes)
 
 
-ANALYTICS_EXPERIENCE = """
-[requirements.root]
-type = "experience"
-label = "6 months of analytics experience"
-min_months = 6
-occupation = ["15-2051.00", "Data analyst", "Business intelligence analyst"]
-skill = ["Data analysis"]
-"""
+ANALYTICS_EXPERIENCE = dict(root=experience(
+    6, label="6 months of analytics experience",
+    occupation=["15-2051.00", "Data analyst", "Business intelligence analyst"], skill=["Data analysis"]))
 
 
 def _job(title, start, end=None, skills=(), tags=()):
@@ -600,7 +402,7 @@ def _job(title, start, end=None, skills=(), tags=()):
 
 
 def test_a_year_as_a_barista_is_not_analytics_experience():
-    p = pathway(ANALYTICS_EXPERIENCE)
+    p = make_pathway(**ANALYTICS_EXPERIENCE)
     barista = _job("Barista", "2023-01-01", "2023-12-31")
     evaluation = evaluate_pathway(p, [barista], as_of=AS_OF)
     assert evaluation.status == "unmet" and evaluation.used == {}
@@ -615,7 +417,7 @@ def test_a_year_as_a_barista_is_not_analytics_experience():
     ("Operations assistant", (), ("onet:15-2051.00",), "occupation 15-2051.00"),
 ])
 def test_experience_counts_when_title_skill_or_occupation_matches_and_says_which(title, skills, tags, why):
-    p = pathway(ANALYTICS_EXPERIENCE)
+    p = make_pathway(**ANALYTICS_EXPERIENCE)
     job = _job(title, "2024-01-01", "2024-12-31", skills=skills, tags=tags)
     evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
     assert evaluation.status == "met"
@@ -624,23 +426,23 @@ def test_experience_counts_when_title_skill_or_occupation_matches_and_says_which
 
 
 def test_a_full_year_with_an_inclusive_end_date_is_12_months():
-    p = pathway('[requirements.root]\ntype = "experience"\nmin_months = 12\noccupation = "Data analyst"\n')
+    p = make_pathway(root=experience(12, occupation="Data analyst"))
     job = _job("Data analyst", "2024-01-01", "2024-12-31")
     evaluation = evaluate_pathway(p, [job], as_of=AS_OF)
     assert evaluation.status == "met" and evaluation.tree.detail.startswith("12.0 of 12 months")
     # and an ongoing job counts up to the evaluation date: 1 December to 1 June is 6 months
     ongoing = _job("Data analyst", "2024-12-01")
-    six = pathway('[requirements.root]\ntype = "experience"\nmin_months = 6\noccupation = "Data analyst"\n')
+    six = make_pathway(root=experience(6, occupation="Data analyst"))
     assert evaluate_pathway(six, [ongoing], as_of=AS_OF).status == "met"
 
 
 def test_a_certificate_with_the_skill_is_not_months_of_experience():
     """Skills on an experience requirement say which jobs are relevant; a course with the skill is no job."""
-    p = pathway(ANALYTICS_EXPERIENCE)
+    p = make_pathway(**ANALYTICS_EXPERIENCE)
     course = cred("Data analysis course", skills=["Data analysis"], issued="2020-01-01")
     assert evaluate_pathway(p, [course], as_of=AS_OF).status == "unmet"
 
 
 def test_occupation_only_on_experience_requirements():
     with pytest.raises(InvalidPathwayError, match="occupation only on 'experience' requirements"):
-        pathway('[requirements.root]\ntype = "skill"\nskill = "SQL"\noccupation = "Data analyst"\n')
+        make_pathway(root=skill("SQL", occupation="Data analyst"))

@@ -16,52 +16,21 @@ from skillwallet.stacking.catalog import Catalog, builtin_offerings, builtin_pat
 from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.explain import add_fill_hints
 from skillwallet.stacking.pathway_import import import_pathway_documents
-from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, all_of, at_least, cred, make_pathway, node, nodes, skill, wallet_holding
 
 PUBLISHED = Path(__file__).parent / "fixtures" / "published"
 runner = CliRunner()
 
 
-def nodes(tree):
-    yield tree
-    for child in tree.children:
-        yield from nodes(child)
-
-
-def node(evaluation, node_id):
-    return next(n for n in nodes(evaluation.tree) if n.id == node_id)
-
-
-SHORTCUT = """
-id = "shortcut-test"
-name = "Shortcut test"
-[requirements.root]
-type = "all"
-children = ["foundations", "extra"]
-[requirements.foundations]
-type = "all"
-children = ["sql", "stats", "sheets"]
-shortcut = { name = "Analyst Certificate" }
-[requirements.sql]
-type = "skill"
-skill = "SQL"
-[requirements.stats]
-type = "skill"
-skill = "Statistics"
-[requirements.sheets]
-type = "skill"
-skill = "Spreadsheets"
-[requirements.extra]
-type = "skill"
-skill = "Python"
-"""
-
-
 def test_held_credentials_show_under_a_branch_met_by_its_shortcut():
-    pathway = load_pathway_toml(SHORTCUT)
+    pathway = make_pathway(root=all_of("foundations", "extra"),
+                           foundations=all_of("sql", "stats", "sheets",
+                                              shortcut={"name": "Analyst Certificate"}),
+                           sql=skill("SQL"), stats=skill("Statistics"), sheets=skill("Spreadsheets"),
+                           extra=skill("Python"),
+                           id="shortcut-test", name="Shortcut test")
     held = [cred("Analyst Certificate"), cred("SQL course", skills=["SQL"]), cred("Stats course", skills=["Statistics"])]
     evaluation = evaluate_pathway(pathway, held, as_of=AS_OF)
     foundations = node(evaluation, "foundations")
@@ -77,29 +46,10 @@ def test_held_credentials_show_under_a_branch_met_by_its_shortcut():
 
 
 def test_at_least_met_beyond_its_minimum_reads_right():
-    pathway = load_pathway_toml("""
-id = "n-of-m"
-name = "n of m"
-[requirements.root]
-type = "at_least"
-n = 2
-children = ["a", "b", "c", "d", "e"]
-[requirements.a]
-type = "skill"
-skill = "SQL"
-[requirements.b]
-type = "skill"
-skill = "Python"
-[requirements.c]
-type = "skill"
-skill = "R"
-[requirements.d]
-type = "skill"
-skill = "Tableau"
-[requirements.e]
-type = "skill"
-skill = "Statistics"
-""")
+    pathway = make_pathway(root=at_least(2, "a", "b", "c", "d", "e"),
+                           a=skill("SQL"), b=skill("Python"), c=skill("R"), d=skill("Tableau"),
+                           e=skill("Statistics"),
+                           id="n-of-m", name="n of m")
     held = [cred(f"c{k}", skills=[s]) for k, s in enumerate(["SQL", "Python", "R", "Tableau", "Statistics"])]
     evaluation = evaluate_pathway(pathway, held, as_of=AS_OF)
     assert evaluation.tree.detail == "5 met, 2 needed (of 5)"
@@ -161,12 +111,7 @@ def test_an_imported_pathway_is_reachable_by_name(passphrase):
 
 
 def test_cli_tree_says_how_to_fill_and_skills_goal_lists_groups_once(passphrase):
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        held = cred("SQL course", skills=["SQL"])
-        wallet.add_credential(held.credential, held.verdict)
-    finally:
-        wallet.close()
+    wallet_holding(passphrase, cred("SQL course", skills=["SQL"]))
     out = runner.invoke(app, ["stack", "--goal", "data-analyst", "--as-of", "2026-01-01"], env={"COLUMNS": "300"})
     assert out.exit_code == 0, out.output
     assert "cheapest: Introduction to Statistics (online course)" in out.output
@@ -198,19 +143,7 @@ def test_under_a_met_milestone_held_certifications_show_met():
 
 
 def test_a_held_credential_counted_elsewhere_is_named():
-    pathway = load_pathway_toml("""
-id = "once"
-name = "once"
-[requirements.root]
-type = "all"
-children = ["a", "b"]
-[requirements.a]
-type = "skill"
-skill = "SQL"
-[requirements.b]
-type = "skill"
-skill = "SQL"
-""")
+    pathway = make_pathway(root=all_of("a", "b"), a=skill("SQL"), b=skill("SQL"), id="once", name="once")
     evaluation = evaluate_pathway(pathway, [cred("SQL course", skills=["SQL"])], as_of=AS_OF)
     unmet = [n for n in evaluation.tree.children if n.status != "met"][0]
     assert unmet.detail == "SQL course is held but counted toward a (a credential counts once here)"

@@ -16,16 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillwallet import paths
 from skillwallet.cli.app import run
 from skillwallet.errors import ExitCode, InvalidPathwayError
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator, evaluate_pathway
 from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import MAX_DEPTH, MAX_PATHWAY_BYTES, load_pathway_toml, pathway_to_toml
 from skillwallet.stacking.optimise import Offering, cheapest_completion
-from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, cred, wallet_holding
 
 CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 
@@ -77,12 +75,7 @@ def toml_chain(n: int, cycle: bool = False) -> str:
 
 @pytest.fixture
 def wallet(passphrase):
-    w = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        w.add_credential(cred("Course 3").credential, cred("Course 3").verdict)
-    finally:
-        w.close()
-    return w
+    wallet_holding(passphrase, cred("Course 3"))
 
 
 def _stored_pathways(capsys) -> list[str]:
@@ -248,12 +241,7 @@ def test_25_credit_sums_over_80_courses_answer_within_budget_and_say_so():
 
 def test_the_budget_is_reported_in_the_tree_and_json(passphrase, tmp_path, capsys):
     pathway, held = _combinatorial()
-    w = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        for h in held:
-            w.add_credential(h.credential, h.verdict)
-    finally:
-        w.close()
+    wallet_holding(passphrase, *held)
     path = tmp_path / "blocks.toml"
     path.write_text(pathway_to_toml(pathway))
     assert run(["pathways", "add", str(path)]) == 0

@@ -8,7 +8,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from skillwallet import paths
 from skillwallet.cli.app import app
 from skillwallet.model import Issuer, Skill
 from skillwallet.skills.inventory import build_inventory
@@ -17,22 +16,11 @@ from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.inference import SkillInference, title_keys
 from skillwallet.stacking.optimise import Offering
 from skillwallet.stacking.renewal import RenewalRoutes
-from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, cred, node, wallet_holding
 
 COMPTIA_SEVEN = ["CompTIA A+", "CompTIA Network+", "CompTIA Security+", "CompTIA Project+",
                  "CompTIA Cloud Essentials+", "CompTIA Linux+", "CompTIA Server+"]
-
-
-def nodes(tree):
-    yield tree
-    for child in tree.children:
-        yield from nodes(child)
-
-
-def by_id(evaluation, node_id):
-    return next(n for n in nodes(evaluation.tree) if n.id == node_id)
 
 
 def test_seven_comptia_certifications_without_alignments_qualify_a_systems_administrator():
@@ -43,7 +31,7 @@ def test_seven_comptia_certifications_without_alignments_qualify_a_systems_admin
     assert evaluation.missing == ["one of: Home lab, 12 months of systems or IT support experience"]
     evaluation = evaluate_pathway(builtin_pathways()["systems-administrator"], [*held, lab], as_of=AS_OF)
     assert evaluation.status == "met" and evaluation.progress == 1.0
-    networking = by_id(evaluation, "networking")
+    networking = node(evaluation, "networking")
     assert networking.credentials and all(c["inferred"] for c in networking.credentials)
     assert networking.credentials[0]["inferred_from"] in {"CompTIA Network+", "CompTIA Linux+", "CompTIA A+"}
     # without the catalogue the same wallet evidences nothing
@@ -58,7 +46,7 @@ def test_google_data_analytics_without_tags_counts_for_its_skills():
     # one certificate is one credential of the two the goal asks for, and practice is still to show
     assert evaluation.missing == ["one of: Portfolio project, 6 months of analytics experience",
                                   "Two data analysis credentials"]
-    sql = by_id(evaluation, "sql")
+    sql = node(evaluation, "sql")
     assert sql.status == "met" and sql.credentials[0]["inferred"] is True
     assert evaluation.to_dict()["tree"]["children"][0]["children"][0]["credentials"][0]["inferred"] is True
 
@@ -66,8 +54,8 @@ def test_google_data_analytics_without_tags_counts_for_its_skills():
 def test_a_skill_the_credential_states_is_not_marked_inferred():
     held = [cred("Google Data Analytics Professional Certificate", skills=["SQL"], issuer="https://www.coursera.org")]
     evaluation = evaluate_pathway(builtin_pathways()["data-analyst"], held, as_of=AS_OF)
-    assert by_id(evaluation, "sql").credentials[0]["inferred"] is False
-    assert by_id(evaluation, "spreadsheets").credentials[0]["inferred"] is True
+    assert node(evaluation, "sql").credentials[0]["inferred"] is False
+    assert node(evaluation, "spreadsheets").credentials[0]["inferred"] is True
 
 
 @pytest.mark.parametrize("title,issuer,achievement_id,expected", [
@@ -103,15 +91,8 @@ def test_inventory_marks_inferred_skills():
 
 
 def test_cli_marks_inferred_skills_in_the_tree_and_the_inventory(passphrase):
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        for name in COMPTIA_SEVEN:
-            held = cred(name, issuer="https://www.comptia.org")
-            wallet.add_credential(held.credential, held.verdict)
-        lab = cred("Home lab", tags=["step:home-lab"], self_attested=True, verdict="self-asserted")
-        wallet.add_credential(lab.credential, lab.verdict)
-    finally:
-        wallet.close()
+    wallet_holding(passphrase, *[cred(name, issuer="https://www.comptia.org") for name in COMPTIA_SEVEN],
+                   cred("Home lab", tags=["step:home-lab"], self_attested=True, verdict="self-asserted"))
     runner = CliRunner()
     tree = runner.invoke(app, ["stack", "--goal", "systems-administrator", "--as-of", "2026-01-01"],
                          env={"COLUMNS": "300"})
@@ -167,16 +148,16 @@ REAL_TITLES = [
 ]
 
 
-@pytest.mark.parametrize("title,issuer,offering,pathway,node", REAL_TITLES)
+@pytest.mark.parametrize("title,issuer,offering,pathway,requirement", REAL_TITLES)
 def test_a_badge_titled_as_its_issuer_titles_it_counts_for_the_catalogued_credential(title, issuer, offering,
-                                                                                      pathway, node):
+                                                                                      pathway, requirement):
     held = cred(title, issuer=issuer)
     inferred = SkillInference(builtin_offerings().values()).infer(held.credential)
     assert inferred is not None and inferred.offering_id == offering
     if pathway is None:
         return
     evaluation = evaluate_pathway(builtin_pathways()[pathway], [held], as_of=AS_OF)
-    counted = by_id(evaluation, node)
+    counted = node(evaluation, requirement)
     assert counted.status == "met", (title, counted)
     [used] = counted.credentials
     assert used["inferred"] is True and used["inferred_from"] == builtin_offerings()[offering].name
@@ -205,17 +186,10 @@ def test_a_near_miss_title_is_not_the_catalogued_credential(title, issuer, expec
 
 
 def test_credly_titled_comptia_badges_qualify_a_systems_administrator_in_the_cli(passphrase):
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
     titles = ["CompTIA A+ ce Certification", "CompTIA Network+ ce Certification", "CompTIA Security+ ce Certification",
               "CompTIA Project+", "CompTIA Cloud Essentials+", "CompTIA Linux+", "CompTIA Server+"]
-    try:
-        for title in titles:
-            held = cred(title, issuer=COMPTIA)
-            wallet.add_credential(held.credential, held.verdict)
-        lab = cred("Home lab", tags=["step:home-lab"], self_attested=True, verdict="self-asserted")
-        wallet.add_credential(lab.credential, lab.verdict)
-    finally:
-        wallet.close()
+    wallet_holding(passphrase, *[cred(title, issuer=COMPTIA) for title in titles],
+                   cred("Home lab", tags=["step:home-lab"], self_attested=True, verdict="self-asserted"))
     runner = CliRunner()
     tree = runner.invoke(app, ["stack", "--goal", "systems-administrator", "--as-of", "2026-01-01", "--json"])
     assert tree.exit_code == 0, tree.output

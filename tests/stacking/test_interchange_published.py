@@ -16,7 +16,7 @@ from skillwallet.stacking.evaluate import evaluate_pathway
 from skillwallet.stacking.pathway_import import import_pathway_documents
 from skillwallet.stacking.model import load_pathway_toml, pathway_to_dict
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, cred, wallet_holding
 
 PUBLISHED = Path(__file__).parent / "fixtures" / "published"
 COMPTIA = "comptia-it-networking-specialist.jsonld"
@@ -391,17 +391,7 @@ def test_badgr_completion_badge_keeps_its_shortcut_meaning():
 
 
 def test_cli_says_the_destination_is_held_beside_the_route(passphrase, tmp_path, capsys):
-    from skillwallet import paths
-    from skillwallet.store import Wallet
-
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        for name in COMPTIA_ROUTE:
-            if name != "CompTIA Security+":
-                held = cred(name)
-                wallet.add_credential(held.credential, held.verdict)
-    finally:
-        wallet.close()
+    wallet_holding(passphrase, *[cred(name) for name in COMPTIA_ROUTE if name != "CompTIA Security+"])
     assert run(["pathways", "import", str(PUBLISHED / COMPTIA)]) == 0
     capsys.readouterr()
     goal = "ce-cc62e516-f95d-4306-a11a-c0ecc39d835f"

@@ -9,36 +9,17 @@ from datetime import timedelta
 import pytest
 
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
-from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.stacking.optimise import Offering, cheapest_completion
 
-from .helpers import AS_OF, brute_force_best, cred
+from .helpers import (AS_OF, all_of, any_of, at_least, brute_force_best, count, cred, experience,
+                      make_pathway, skill, sum_of)
 
-GOAL_TEXT = """
-id = "analyst"
-name = "Analyst"
-[requirements.root]
-type = "all"
-children = ["sql", "viz", "stats"]
-[requirements.sql]
-type = "skill"
-skill = "SQL"
-[requirements.viz]
-type = "any"
-children = ["tableau", "powerbi"]
-[requirements.tableau]
-type = "skill"
-skill = "Tableau"
-[requirements.powerbi]
-type = "skill"
-skill = "Power BI"
-[requirements.stats]
-type = "skill"
-skill = "Statistics"
-"""
-GOAL = load_pathway_toml(GOAL_TEXT, "analyst.toml")
+ANALYST = dict(root=all_of("sql", "viz", "stats"), sql=skill("SQL"),
+               viz=any_of("tableau", "powerbi"), tableau=skill("Tableau"), powerbi=skill("Power BI"),
+               stats=skill("Statistics"), id="analyst", name="Analyst")
+GOAL = make_pathway(**ANALYST)
 # skills, unlike course credits, may be evidenced by one credential for several requirements
-SKILLS_GOAL = load_pathway_toml(GOAL_TEXT + "[policy]\ndouble_counting = true\n", "analyst.toml")
+SKILLS_GOAL = make_pathway(**ANALYST, policy={"double_counting": True})
 
 
 def test_bundle_beats_greedy_cheapest_per_requirement():
@@ -105,16 +86,26 @@ SKILLS = ["SQL", "Python", "Tableau", "Statistics", "Excel", "R"]
 def _random_pathway(rng: random.Random):
     leaves = rng.sample(SKILLS, rng.randint(3, 5))
     n = rng.randint(1, len(leaves) - 1)
-    body = ['id = "r"\nname = "R"\n[requirements.root]\ntype = "all"\nchildren = ["first", "pick", "credits"]\n',
-            f'[requirements.first]\ntype = "skill"\nskill = "{leaves[0]}"\n',
-            f'[requirements.pick]\ntype = "at_least"\nn = {n}\nchildren = {[f"s{i}" for i in range(1, len(leaves))]}\n'
-            .replace("'", '"'),
-            f'[requirements.credits]\ntype = "sum"\nfield = "credits"\nmin = {rng.choice([3, 6, 9])}\ntag = "course"\n']
-    for i, s in enumerate(leaves[1:], start=1):
-        body.append(f'[requirements.s{i}]\ntype = "skill"\nskill = "{s}"\n')
-    if rng.random() < 0.3:
-        body.append('[policy]\ndouble_counting = true\n')
-    return load_pathway_toml("\n".join(body), "random.toml")
+    return make_pathway(root=all_of("first", "pick", "credits"),
+                        first=skill(leaves[0]),
+                        pick=at_least(n, *(f"s{i}" for i in range(1, len(leaves)))),
+                        credits=sum_of(rng.choice([3, 6, 9]), field="credits", tag="course"),
+                        **{f"s{i}": skill(s) for i, s in enumerate(leaves[1:], start=1)},
+                        policy={"double_counting": True} if rng.random() < 0.3 else None,
+                        id="r", name="R")
+
+
+def _assert_the_plan_is_the_brute_force_optimum(pathway, held, offerings):
+    expected = _brute_force(pathway, held, offerings)
+    plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
+    if expected is None:
+        assert not plan.feasible
+    elif expected == (0, 0) and not plan.steps:
+        assert plan.already_met or plan.cost == 0
+    else:
+        assert plan.feasible and plan.exact
+        assert (plan.cost, plan.hours) == expected
+        assert plan.evaluation_after.status == "met"
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -129,35 +120,13 @@ def test_exact_against_brute_force_on_random_instances(seed):
                  credits=rng.choice([None, 3, 6]), tags=["course"])
         for j in range(rng.randint(3, 9))
     ]
-    expected = _brute_force(pathway, held, offerings)
-    plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
-    if expected is None:
-        assert not plan.feasible
-    elif expected == (0, 0) and not plan.steps:
-        assert plan.already_met or plan.cost == 0
-    else:
-        assert plan.feasible and plan.exact
-        assert (plan.cost, plan.hours) == expected
-        assert plan.evaluation_after.status == "met"
+    _assert_the_plan_is_the_brute_force_optimum(pathway, held, offerings)
 
 
 def test_the_plan_uses_the_exact_sharing_of_credits():
     """ACCT 102 on the core and ACCT 101 on the electives already meet the goal: no course to buy."""
-    goal = load_pathway_toml("""
-id = "acct"
-name = "Accounting"
-[requirements.root]
-type = "all"
-children = ["core", "electives"]
-[requirements.core]
-type = "sum"
-min = 3
-tag = "accounting"
-[requirements.electives]
-type = "sum"
-min = 4
-achievement_type = "Course"
-""", "acct.toml")
+    goal = make_pathway(root=all_of("core", "electives"), core=sum_of(3, tag="accounting"),
+                        electives=sum_of(4, achievement_type="Course"), id="acct", name="Accounting")
     held = [cred("ACCT 101", credits=4, tags=["accounting"], achievement_type="Course"),
             cred("ACCT 102", credits=3, tags=["accounting"], achievement_type="Course")]
     course = Offering(id="acct-201", name="ACCT 201", cost=450, hours=45, credits=3, achievement_type="Course",
@@ -169,12 +138,12 @@ achievement_type = "Course"
 def _competing_pathway(rng: random.Random):
     """Two credit sums and a count over overlapping tags, and a skill leaf: every consuming kind competes."""
     tags = ["x", "y"]
-    body = ['id = "c"\nname = "C"\n[requirements.root]\ntype = "all"\nchildren = ["first", "s1", "s2", "n"]\n',
-            f'[requirements.first]\ntype = "skill"\nskill = "{rng.choice(SKILLS[:3])}"\n',
-            f'[requirements.s1]\ntype = "sum"\nmin = {rng.choice([3, 4, 6])}\ntag = "{rng.choice(tags)}"\n',
-            f'[requirements.s2]\ntype = "sum"\nmin = {rng.choice([2, 3, 5])}\ntag = "{rng.choice(tags)}"\n',
-            f'[requirements.n]\ntype = "count"\nmin = 1\ntag = "{rng.choice(tags)}"\n']
-    return load_pathway_toml("\n".join(body), "competing.toml")
+    return make_pathway(root=all_of("first", "s1", "s2", "n"),
+                        first=skill(rng.choice(SKILLS[:3])),
+                        s1=sum_of(rng.choice([3, 4, 6]), tag=rng.choice(tags)),
+                        s2=sum_of(rng.choice([2, 3, 5]), tag=rng.choice(tags)),
+                        n=count(1, tag=rng.choice(tags)),
+                        id="c", name="C")
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -189,16 +158,7 @@ def test_exact_plans_with_competing_sums_and_counts(seed):
                  credits=rng.choice([None, 1, 2, 3, 4]), tags=rng.sample(["x", "y"], rng.randint(1, 2)))
         for j in range(rng.randint(2, 5))
     ]
-    expected = _brute_force(pathway, held, offerings)
-    plan = cheapest_completion(pathway, held, offerings, as_of=AS_OF)
-    if expected is None:
-        assert not plan.feasible
-    elif expected == (0, 0) and not plan.steps:
-        assert plan.already_met or plan.cost == 0
-    else:
-        assert plan.feasible and plan.exact
-        assert (plan.cost, plan.hours) == expected
-        assert plan.evaluation_after.status == "met"
+    _assert_the_plan_is_the_brute_force_optimum(pathway, held, offerings)
 
 
 @pytest.mark.parametrize("as_of_text", ["2025-02-01", "2025-03-01", "2024-03-31"])
@@ -207,8 +167,8 @@ def test_the_experience_step_covers_the_calendar_months(as_of_text):
     months' lengths, and relevant to the requirement."""
     from datetime import datetime, timezone
 
-    goal = load_pathway_toml('id = "x"\nname = "X"\n[requirements.root]\ntype = "experience"\nmin_months = 7\n'
-                             'occupation = ["15-2051.01", "Data analyst"]\nskill = "Data analysis"\n', "x.toml")
+    goal = make_pathway(root=experience(7, occupation=["15-2051.01", "Data analyst"], skill="Data analysis"),
+                        id="x", name="X")
     as_of = datetime.fromisoformat(as_of_text).replace(tzinfo=timezone.utc)
     plan = cheapest_completion(goal, [], [], as_of=as_of)
     assert plan.feasible and [o.id for o in plan.steps] == ["self:root"]

@@ -16,7 +16,6 @@ from skillwallet.cli.app import app, run
 from skillwallet.errors import ExitCode
 from skillwallet.stacking.catalog import builtin_offerings
 from skillwallet.stacking.evaluate import CredentialIndex, PathwayEvaluator
-from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.stacking.optimise import (
     Offering,
     RenewalStep,
@@ -27,26 +26,10 @@ from skillwallet.stacking.optimise import (
 )
 from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, all_of, any_of, cred, credential, experience, make_pathway, manual, skill
 
-THREE = load_pathway_toml("""
-id = "three"
-name = "Three skills"
-[policy]
-double_counting = true
-[requirements.root]
-type = "all"
-children = ["a", "b", "c"]
-[requirements.a]
-type = "skill"
-skill = "SQL"
-[requirements.b]
-type = "skill"
-skill = "Python"
-[requirements.c]
-type = "skill"
-skill = "Statistics"
-""")
+THREE = make_pathway(root=all_of("a", "b", "c"), a=skill("SQL"), b=skill("Python"), c=skill("Statistics"),
+                     id="three", name="Three skills", policy={"double_counting": True})
 
 
 def test_a_subscription_costs_what_the_pace_takes():
@@ -131,28 +114,9 @@ def test_cli_fastest_tradeoff_and_constraints(empty_wallet, capsys):
 
 
 def test_a_plan_is_dated_ordered_and_renews_what_lapses_before_it_ends():
-    from .helpers import cred
-
-    pathway = load_pathway_toml("""
-id = "dated"
-name = "Dated"
-[requirements.root]
-type = "all"
-children = ["a", "b", "cert", "work"]
-[requirements.a]
-type = "skill"
-skill = "SQL"
-[requirements.b]
-type = "skill"
-skill = "Python"
-[requirements.cert]
-type = "credential"
-name = "Old Cert"
-[requirements.work]
-type = "experience"
-min_months = 6
-occupation = ["Data analyst"]
-""")
+    pathway = make_pathway(root=all_of("a", "b", "cert", "work"), a=skill("SQL"), b=skill("Python"),
+                           cert=credential(name="Old Cert"), work=experience(6, occupation=["Data analyst"]),
+                           id="dated", name="Dated")
     intro = Offering(id="intro", name="Intro", cost=10, hours=60, skills=["SQL"])
     advanced = Offering(id="advanced", name="Advanced", cost=10, hours=12, skills=["Python"], requires=["intro"])
     renew = Offering(id="renew-old", name="Old Cert renewal", cost=75, hours=5, achievement_id="x:renewal",
@@ -175,8 +139,6 @@ def test_planned_work_experience_is_not_evidence_of_skills():
     # months of planned work in an occupation count as experience, not as the skills a course would teach
     from skillwallet.stacking.catalog import builtin_pathways
 
-    from .helpers import cred
-
     offerings = builtin_offerings()
     held = [cred("Tableau course", skills=["Tableau"])]
     plan = cheapest_completion(builtin_pathways()["data-analyst"], held, [offerings["pcep"], offerings["excel-skills"]],
@@ -187,13 +149,7 @@ def test_planned_work_experience_is_not_evidence_of_skills():
 def test_pmp_comes_after_its_eligibility_and_fastest_avoids_the_wait():
     pmp = builtin_offerings()["pmp"]
     assert pmp.eligible_after_months == 36
-    pathway = load_pathway_toml("""
-id = "pm"
-name = "PM"
-[requirements.root]
-type = "skill"
-skill = "Budgeting"
-""")
+    pathway = make_pathway(root=skill("Budgeting"), id="pm", name="PM")
     course = Offering(id="budget-course", name="Budgeting course", cost=900, hours=30, skills=["Budgeting"])
     cheap = cheapest_completion(pathway, [], [pmp, course], as_of=AS_OF, hours_per_week=5)
     assert [o.id for o in cheap.steps] == ["pmp"]
@@ -209,35 +165,13 @@ def test_the_trade_off_always_answers_at_least_the_cheapest_plan():
     assert len(plans) == 1 and [o.id for o in plans[0].steps] == ["slow"]
 
 
-ALTERNATIVES = load_pathway_toml("""
-id = "alternatives"
-name = "Alternatives"
-[requirements.root]
-type = "all"
-children = ["sql", "practice", "cert"]
-[requirements.sql]
-type = "skill"
-skill = "SQL"
-[requirements.practice]
-type = "any"
-children = ["portfolio", "work"]
-[requirements.portfolio]
-type = "manual"
-label = "Portfolio"
-[requirements.work]
-type = "experience"
-min_months = 6
-occupation = ["Data analyst"]
-[requirements.cert]
-type = "any"
-children = ["a", "b"]
-[requirements.a]
-type = "credential"
-name = "Cert A"
-[requirements.b]
-type = "credential"
-name = "Cert B"
-""")
+ALTERNATIVES = make_pathway(
+    root=all_of("sql", "practice", "cert"),
+    sql=skill("SQL"),
+    practice=any_of("portfolio", "work"),
+    portfolio=manual("Portfolio"), work=experience(6, occupation=["Data analyst"]),
+    cert=any_of("a", "b"), a=credential(name="Cert A"), b=credential(name="Cert B"),
+    id="alternatives", name="Alternatives")
 
 
 @pytest.mark.parametrize("objective", ["cost", "weeks"])
@@ -254,8 +188,6 @@ def test_an_alternative_no_better_than_its_sibling_is_left_out_and_the_plan_stay
     assert sorted(o.id for o in plan.steps) == (["a", "self:portfolio", "sql"] if objective == "cost"
                                                  else ["b", "self:portfolio", "sql"])
     # the experience already held: the plan buys nothing for practice either way
-    from .helpers import cred
-
     held = cred("Data analyst", achievement_type="WorkExperience", valid_from="2024-01-01", issued="2024-01-01")
     plan = cheapest_completion(ALTERNATIVES, [held], [sql, a, b], as_of=AS_OF, hours_per_week=6, objective=objective)
     assert "self:portfolio" not in {o.id for o in plan.steps}
