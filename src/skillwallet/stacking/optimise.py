@@ -598,7 +598,10 @@ def pareto_plans(pathway: Pathway, credentials: Sequence[HeldCredential], offeri
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None:
             if plans and remaining <= 0.05:
-                break  # out of time: the plans so far (the first is always computed)
+                # out of time: the plans so far (the first is always computed), and a faster plan than the last
+                # may exist, so the set is not proven whole: the last plan says so (`exact` false)
+                plans[-1].exact = False
+                break
             remaining = max(remaining, 0.1)
         plan = cheapest_completion(pathway, credentials, offerings, as_of=as_of, hours_per_week=hours_per_week,
                                    budget=budget, max_hours=limit, time_limit=remaining, **options)
