@@ -120,3 +120,22 @@ def test_a_credential_bound_through_a_did_says_nothing_about_certificates(tmp_pa
     assert result["verdict"] == "verified", result["reasons"]
     assert "certificate_chain" not in result["details"]
     assert not any("CRL" in r for r in result["reasons"])
+
+
+def test_a_jwt_presentation_whose_holder_signs_under_a_chain_says_so(tmp_path, capsys) -> None:
+    """A VC 1.1 JWT presentation (``vp`` claim) signed by a holder whose key is a certificate's (x5c)."""
+    from test_jose_helpers import make_jws
+
+    holder = "https://holder.example.org"
+    chain = pki(holder)
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "verifiableCredential": []}
+    token = make_jws({"alg": "ES256", "typ": "JWT", "x5c": chain.x5c},
+                     {"iss": holder, "vp": presentation, "nonce": "n-1", "aud": "hr.example"}, chain.leaf_key)
+    root = write(tmp_path, "root.pem", chain.root_pem())
+    code = run(["verify", "--offline", "--json", "--as-of", AS_OF, "--trust-anchor", str(root), "--challenge", "n-1",
+                "--domain", "hr.example", str(write(tmp_path, "vp.jwt", token))])
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert (code, result["kind"], result["verdict"]) == (ExitCode.OK, "presentation", "verified"), result["reasons"]
+    assert any(r.startswith(NOT_CHECKED) for r in result["reasons"]), result["reasons"]
+    assert result["details"]["certificate_chain"]["revocation"] == "not checked"
