@@ -474,3 +474,24 @@ def test_verify_json_names_a_supplied_context_with_its_sha256(tmp_path, capsys):
         {"url": url, "source": "supplied", "stored_at": None, "kind": "context",
          "sha256": hashlib.sha256(context).hexdigest()}
     ]
+
+
+def test_verify_json_pins_the_certificate_chain_of_an_x5c_verdict(tmp_path, capsys):
+    """`details.certificate_chain` of a verdict that rests on an X.509 chain: the leaf's subject, the chain up to
+    the trust anchor, the anchor (subject, source, sha256) and `revocation` "not checked" (no CRL / OCSP)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "verify"))
+    from test_x509_chains import ISSUER, sd_jwt_vc
+    from x509_helpers import pki
+
+    chain = pki(ISSUER)
+    (tmp_path / "pid.sd-jwt").write_text(sd_jwt_vc(chain.x5c, chain.leaf_key))
+    (tmp_path / "root.pem").write_bytes(chain.root_pem())
+    assert run(["verify", "--json", "--offline", "--as-of", "2026-06-01", "--trust-anchor", str(tmp_path / "root.pem"),
+                str(tmp_path / "pid.sd-jwt")]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    record = result["details"]["certificate_chain"]
+    assert set(record) == {"certificate", "chain", "trust_anchor", "revocation"}
+    assert set(record["trust_anchor"]) == {"subject", "source", "sha256"}
+    assert record["revocation"] == "not checked" and isinstance(record["chain"], list)

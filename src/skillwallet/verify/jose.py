@@ -1030,7 +1030,16 @@ def verify_ob2_hosted(cred: Credential, *, resolver: Any) -> SignatureFinding:
         text = "the issuer marks this assertion revoked" + (f": {reason}" if reason else "")
         return SignatureFinding(PASS, BOUND, [text], details=details)
     details["status"] = PASS
-    reason = f"the issuer hosts this assertion at {assertion_id}"
+    if details["source"] in ("supplied", "kept"):
+        # The user's copy stands for what the issuer hosts (FORMATS.md, "Where documents come from": their
+        # decision), as a context they supply stands for the published one: never silent.
+        how = "given with --document" if details["source"] == "supplied" else "kept with `documents add`"
+        reason = (
+            f"hosted assertion supplied by you: {assertion_id} ({how}); this assertion is that copy, and that the "
+            "issuer hosts it is your word: it was not fetched from the issuer"
+        )
+    else:
+        reason = f"the issuer hosts this assertion at {assertion_id}"
     return SignatureFinding(PASS, BOUND, [reason], details=details)
 
 
@@ -1044,8 +1053,12 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
     title, description, issuer and achievement id taken from them) must be theirs, every field shown compared
     whole: comparing ids alone lets a rewritten "Doctor of Medicine" BadgeClass pass under a real badge's id.
     """
-    from skillwallet.verify.shapes import plain_text, text_of
+    from skillwallet.verify.shapes import is_ob1_assertion, is_ob2_document, plain_text, text_of
 
+    # OB 1.0 "BadgeAssertion": `badge` is the "URL that describes the type of badge being awarded" and a
+    # BadgeClass's `issuer` the "URL of the organization that issued the badge": neither document has an `id`,
+    # the URL it is published at identifies it (OB 1.0 Assertion, "Badge Class", "Issuer Organization").
+    ob1 = is_ob1_assertion(authentic) and not is_ob2_document(authentic)
     local: dict[str, Any] = {}
     try:
         parsed = json.loads(cred.original.decode("utf-8-sig"))
@@ -1071,7 +1084,7 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
             document = resolver.fetch_json(url)
         except DocumentUnavailableError as exc:
             return _unknown(f"the {what} shown cannot be confirmed: {exc.message}")
-        if document.get("id") != url:
+        if document.get("id") != url and not (ob1 and "id" not in document):
             return _fail(f"the {what} at {url} has id {document.get('id')!r}")
         return document
 
@@ -1084,6 +1097,9 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
         if differences:
             return _fail(f"the BadgeClass shown differs from the issuer's ({_id_of(badge)}) in: {differences}")
     issuer = badge.get("issuer")
+    # the issuer's identifier: its id, or (OB 1.0, whose Issuer Organization has none) the URL the BadgeClass
+    # links it by, which the issuer document fetched from there does not replace
+    issuer_link = issuer if isinstance(issuer, str) else _id_of(issuer)
     if shown_issuers or cred.issuer.name is not None:
         issuer = issuer if isinstance(issuer, dict) else fetched(issuer, "issuer profile")
         if isinstance(issuer, SignatureFinding):
@@ -1096,7 +1112,7 @@ def _ob2_shown_content_problem(cred: Credential, authentic: dict[str, Any], reso
         "title": (cred.title, text_of(badge.get("name"))),
         "description": (cred.description, text_of(badge.get("description"))),
         "issuer name": (cred.issuer.name, text_of(issuer.get("name")) if isinstance(issuer, dict) else None),
-        "issuer": (cred.issuer.id, issuer if isinstance(issuer, str) else _id_of(issuer)),
+        "issuer": (cred.issuer.id, issuer_link),
     }
     for name, (stored, published) in expected.items():
         if name == "issuer" and published is None:

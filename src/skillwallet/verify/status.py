@@ -12,9 +12,12 @@ when all of these hold; otherwise the status is "unknown" with the reason, never
   add``). The list's issuer may differ from the credential's (Bitstring Status List v1.0 §2.2: the issuer
   of the list "MAY be different"); it is named in the entry's ``list_issuer``. A list that merely arrived
   beside a credential (source ``from-import``) proves nothing unless the credential's own issuer signed it;
-* a stored copy (cached by an earlier fetch, or from an import) is used only while the list's
-  ``validUntil`` and ``ttl`` (§2.2, milliseconds since it was stored) hold; past that the status is
-  "unknown" with the last known answer and its date.
+* a stored copy (cached by an earlier fetch, or from an import) answers only within the bound the list itself
+  states: its ``validUntil`` (or the VC 1.1 ``expirationDate``, a JWT's ``exp``) and its ``ttl`` (§2.2,
+  milliseconds since it was fetched; for a list from an import, since the list's own ``validFrom``). Past that,
+  or with no bound at all, the status is "unknown" with the last known answer and its date; only a revocation
+  stands ("not reversible", §2.1). A list the user supplied (``--document``) or kept (``documents add``) is
+  their decision: it answers while the list credential is itself in force, and the verdict names its source.
 
 A set bit from a list that does not meet these rules is not honoured either: such a list could revoke any
 genuine credential for good.
@@ -238,18 +241,56 @@ def check_entry(
     if problems:
         record["reason"] = "; ".join(problems)
         return record
-    stored_copy = source in (SOURCE_CACHED, SOURCE_IMPORTED)
-    stale = _stale(subject, stored_at) if stored_copy else None
-    if not list_verdict.in_force and stored_copy:
-        stale = "it is outside its own validity period"
-    if stale:
-        when = (stored_at or "")[:10] or "an earlier check"
-        record["reason"] = f"the copy of the status list stored on {when} is out of date ({stale}); last known: {answer} on {when}"
-        return record
+    if source in (SOURCE_CACHED, SOURCE_IMPORTED):
+        # FORMATS.md, "Status and time": a copy stored earlier (cached by a fetch, or one that came with an
+        # import) is evidence of the past; it answers for the as-of date only within its own bound.
+        why = _stored_copy_problem(subject, list_verdict, source, stored_at, as_of)
+        if why is not None:
+            return _last_known(record, answer, why, source, stored_at, list_verdict)
     if not list_verdict.in_force:
         record["reason"] = "the status list credential is expired or not yet valid"
         return record
     record["status"] = answer
+    return record
+
+
+def _stored_copy_problem(subject: dict[str, Any], list_verdict: Any, source: str, stored_at: str | None,
+                         as_of: datetime) -> str | None:
+    """Why a stored copy of a list cannot answer for ``as_of`` (None when it can): it is outside its own validity
+    period, its ``ttl`` has run out, or it states neither (so nothing says how long its answer holds)."""
+    if not list_verdict.in_force:
+        return "it is outside its own validity period"
+    ttl = subject.get("ttl")
+    if ttl is not None:
+        # a cached copy's ttl runs from when it was fetched; one from an import was fetched by someone, some
+        # time after the list was issued: its ttl runs from the list's own (signed) start of validity
+        start = stored_at if source == SOURCE_CACHED else (list_verdict.details or {}).get("valid_from")
+        return _stale(ttl, start, as_of)
+    if not (list_verdict.details or {}).get("valid_until"):
+        return "the list states no validUntil or ttl, so a stored copy tells only the past"
+    return None
+
+
+def _last_known(record: dict[str, Any], answer: str, why: str, source: str, stored_at: str | None,
+                list_verdict: Any) -> dict[str, Any]:
+    """The entry of a stored copy that cannot answer for the as-of date: "unknown, last known X on DATE".
+
+    A revocation stands: Bitstring Status List v1.0 §2.1 (statusPurpose): "revocation ... This status is not
+    reversible", so a list the issuer signed that revoked the credential then says it is revoked now; a clear bit
+    or a suspension may have changed since. DATE is when the copy was fetched, or for a list that came with an
+    import (fetched by someone, some time), the date the list says it was issued.
+    """
+    stored = (stored_at or "")[:10]
+    issued = str((list_verdict.details or {}).get("valid_from") or "")[:10]
+    known = stored if source == SOURCE_CACHED else (issued or stored)
+    copy = (f"the copy of the status list stored on {stored or 'an earlier check'}" if source == SOURCE_CACHED
+            else f"the status list that came inside an import ({f'issued {issued}, ' if issued else ''}kept "
+                 f"{stored or 'earlier'})")
+    if answer == STATUS_REVOKED and list_verdict.checks.get("not_before") != "fail":
+        record["status"] = answer
+        record["reason"] = f"{copy} is out of date ({why}), but it revoked the credential, which is never undone"
+        return record
+    record["reason"] = f"{copy} is out of date ({why}); last known: {answer} on {known or 'an earlier date'}"
     return record
 
 
@@ -264,22 +305,19 @@ def _same_url(list_id: Any, url: str) -> bool:
     return isinstance(list_id, str) and bool(list_id) and normalize_document_url(list_id) == normalize_document_url(url)
 
 
-def _stale(subject: dict[str, Any], stored_at: str | None) -> str | None:
-    """Why a stored copy may no longer be used: its ``ttl`` (Bitstring Status List v1.0 §2.2, milliseconds
-    the list may be cached) has run out since it was stored. ``validUntil`` is the list's own validity."""
+def _stale(ttl: Any, start: str | None, as_of: datetime) -> str | None:
+    """Why a stored copy's ``ttl`` (Bitstring Status List v1.0 §2.2: milliseconds it may be cached) no longer
+    covers the later of now and the as-of date, counted from ``start``; None while it does."""
     from datetime import timedelta, timezone
 
-    from skillwallet.model import parse_datetime
+    from skillwallet.model import parse_datetime, utc
 
-    ttl = subject.get("ttl")
-    if ttl is None or isinstance(ttl, bool):
-        return None
-    if not isinstance(ttl, (int, float)) or ttl < 0:
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl < 0:
         return f"its ttl {ttl!r} is not a number of milliseconds"
-    stored = parse_datetime(stored_at) if stored_at else None
-    if stored is None:
-        return "the date it was stored is unknown"
-    if stored + timedelta(milliseconds=ttl) <= datetime.now(timezone.utc):
+    started = parse_datetime(start) if start else None
+    if started is None:
+        return "the date it was fetched is unknown, so its ttl cannot be counted"
+    if utc(started) + timedelta(milliseconds=ttl) <= max(datetime.now(timezone.utc), utc(as_of)):
         return f"its ttl of {ttl} ms has passed"
     return None
 

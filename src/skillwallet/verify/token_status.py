@@ -14,7 +14,9 @@ them is not honoured either, since such a list could revoke any genuine credenti
 * its signature verifies with a key bound to the credential's own issuer (the same resolution as the
   credential's: an x5c chain to a trust anchor the user supplied, issuer metadata, a DID): a list signed by
   anyone else is someone else's word;
-* it is in force at the as-of date (``exp``, §5.1), and, for a copy stored earlier, within its ``ttl``.
+* it is in force at the as-of date (``exp``, §5.1); a copy stored earlier (cached by a fetch, or one that came
+  with an import) answers only within its ``exp`` and its ``ttl`` (counted from its ``iat``), and with neither
+  it is "unknown, last known X on DATE" (only a revocation, "irreversible" in §7.1, stands).
 
 The token comes through the document resolver: supplied (``--document URI=FILE``), kept (``documents add``),
 fetched when online, or cached.
@@ -72,12 +74,28 @@ def check_token_status(status: dict[str, Any], *, issuer: str | None, resolver: 
         why = finding.reasons[0] if finding.reasons else "its signature does not check"
         return "unknown", [f"status: the Status List Token at {uri} is not the credential issuer's: {why}"], details
     exp = claims.get("exp")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and datetime.fromtimestamp(exp, timezone.utc) <= as_of:
+    expired = _number(exp) and datetime.fromtimestamp(exp, timezone.utc) <= as_of
+    stored = details["source"] in ("cached", "from-import")
+    if expired and not stored:
         return "unknown", [f"status: the Status List Token at {uri} expired"], details
-    ttl, iat = claims.get("ttl"), claims.get("iat")
-    if details["source"] == "cached" and isinstance(ttl, int) and isinstance(iat, (int, float)):
-        if datetime.fromtimestamp(iat + ttl, timezone.utc) <= as_of:
-            return "unknown", [f"status: the cached Status List Token at {uri} is past its ttl"], details
+    # A copy stored earlier (cached by a fetch, or one that came with an import) is evidence of the past
+    # (FORMATS.md, "Status and time"): it answers only within its own exp and ttl (§5.1: seconds it may be
+    # cached, counted here from its signed iat, before which nobody fetched it). Read the value first, so that
+    # what it last said can be given.
+    stale = None
+    if stored:
+        described = resolver.describe(uri) if hasattr(resolver, "describe") else None
+        fetched_at = ((described or {}).get("stored_at") or "")[:10]
+        ttl, iat = claims.get("ttl"), claims.get("iat")
+        if expired:
+            stale = "it has expired"
+        elif _number(ttl):
+            if not _number(iat):
+                stale = "it has a ttl but no iat to count it from"
+            elif datetime.fromtimestamp(iat + ttl, timezone.utc) <= max(datetime.now(timezone.utc), as_of):
+                stale = f"its ttl of {ttl} s has passed"
+        elif not _number(exp):
+            stale = "it states no exp or ttl, so a stored copy tells only the past"
     listed = claims.get("status_list")
     bits = listed.get("bits") if isinstance(listed, dict) else None
     # §4.1: the integer 1, 2, 4 or 8 (JSON true and 8.0 compare equal to 1 and 8 in Python, but are not sizes)
@@ -98,6 +116,22 @@ def check_token_status(status: dict[str, Any], *, issuer: str | None, resolver: 
     outcome = _VALUES.get(value, "unknown")
     if outcome == "unknown":
         return "unknown", [f"status: value 0x{value:02x} at index {idx} of {uri} is application-specific"], details
+    if stale is not None:
+        issued = datetime.fromtimestamp(claims["iat"], timezone.utc).date().isoformat() if _number(claims.get("iat")) else ""
+        copy = (f"the copy of the Status List Token {uri} stored on {fetched_at or 'an earlier check'}"
+                if details["source"] == "cached"
+                else f"the Status List Token {uri} that came inside an import (kept {fetched_at or 'earlier'})")
+        if outcome == "revoked":
+            # §7.1: 0x01 INVALID "is revoked, annulled, taken back, recalled or cancelled. This state is irreversible."
+            return outcome, [f"status: revoked, says {copy}; it is out of date ({stale}), but a revocation is "
+                             "never undone"], details
+        known = (fetched_at if details["source"] == "cached" else issued or fetched_at) or "an earlier date"
+        return "unknown", [f"status: {copy} is out of date ({stale}); last known: {outcome} on {known}"], details
     if outcome == "pass":
         return "pass", [], details
     return outcome, [f"status: {outcome} (Status List Token {uri}, index {idx})"], details
+
+
+def _number(value: Any) -> bool:
+    """A JWT NumericDate or a count of seconds (RFC 7519 §2): a number that is not a JSON boolean."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -500,6 +500,7 @@ def _verify_credential(
     if "issuer_binding" not in checks and finding.outcome == PASS:
         checks["issuer_binding"] = {BOUND: PASS, SELF_ASSERTED: SELF_ASSERTED}.get(finding.binding, UNKNOWN)
     verdict.reasons.extend(finding.reasons)
+    _note_certificate_revocation(verdict, finding)
     if finding.details.get("proofs"):
         details["proofs"] = finding.details["proofs"]
     details["issuer"] = issuer
@@ -562,6 +563,42 @@ def _verify_credential(
             verdict, details["documents"], COVERED_BY_ANCHORED_HASH if hashed else COVERED_BY_ISSUER_SIGNATURE
         )
     return verdict
+
+
+#: ``details["certificate_chain"]["revocation"]`` of a verdict that rests on an X.509 chain: nothing asked a CRL
+#: or an OCSP responder whether its certificates were revoked.
+CERTIFICATE_REVOCATION_NOT_CHECKED = "not checked"
+
+
+def _note_certificate_revocation(verdict: Verdict, finding: SignatureFinding) -> None:
+    """A signature bound to its issuer through an X.509 chain (an ``x5c`` header, a JAdES seal) to a trust anchor
+    the user chose: say that the certificates' revocation was not checked, never silently.
+
+    RFC 5280 §6.3 and EN 319 102-1 §5.2.6 make a certificate's revocation status part of validating the chain
+    (a CRL, RFC 5280 §5, or an OCSP response, RFC 6960); skillwallet fetches neither, online or offline. The
+    verdict stays what the signature, the chain and the anchor make it, as it does for a status list that could
+    not be read; the verdict's reasons and ``details["certificate_chain"]`` say what was left out.
+    """
+    found = finding.details
+    if finding.outcome != PASS or finding.binding != BOUND or not isinstance(found.get("trust_anchor"), dict):
+        return
+    chain = [c for c in (found.get("chain") or [found.get("certificate")]) if isinstance(c, str)]
+    record: dict[str, Any] = {
+        "certificate": found.get("certificate"),
+        "chain": chain,
+        "trust_anchor": found["trust_anchor"],
+        "revocation": CERTIFICATE_REVOCATION_NOT_CHECKED,
+    }
+    whose = "the chain"
+    stamp = found.get("time_stamp")
+    if isinstance(stamp, dict) and stamp.get("tsa"):
+        record["time_stamp_authority"] = stamp["tsa"]
+        whose = "the seal's chain or of the time-stamp authority's"
+    verdict.details["certificate_chain"] = record
+    verdict.reasons.append(
+        f"not checked: whether any certificate of {whose} has been revoked (CRL / OCSP): skillwallet fetches no "
+        "CRL and asks no OCSP responder, online or offline"
+    )
 
 
 def _documents_used(entries, nested) -> list[dict[str, Any]]:
@@ -807,6 +844,7 @@ def _jwt_presentation_proof(vp, verdict: Verdict, resolver, as_of, challenge, do
     if FAIL in (time_checks.get("expiry"), time_checks.get("not_before"), time_checks.get("dates")):
         structural_fail = True  # a presentation token is only good for its window
     verdict.reasons.extend(finding.reasons)
+    _note_certificate_revocation(verdict, finding)
     verdict.details["proofs"] = [
         {k: finding.details[k] for k in ("alg", "kid", "key_id", "controller") if k in finding.details}
     ]
