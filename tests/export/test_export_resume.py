@@ -81,6 +81,16 @@ def test_model_statuses_follow_the_verdicts() -> None:
     assert model.verified_count == 3
 
 
+def test_a_verified_credential_of_unknown_status_says_so_on_the_resume() -> None:
+    items = sample_wallet_items()
+    unknown = ob3_credential("Status not at hand", "Open University", index=43)
+    items.append(FakeStored("c0ffee000043", unknown, verified(status="unknown"), []))
+    entry = {c.wallet_id: c for c in build_resume(sample_profile(), items, as_of=AS_OF).credentials}["c0ffee000043"]
+    assert entry.status_label == "Verified" and entry.status_detail.startswith("revocation status unknown")
+    markdown = render_markdown(build_resume(sample_profile(), items, as_of=AS_OF))
+    assert "Verified (revocation status unknown, checked" in markdown
+
+
 def test_skills_summary_merges_names_and_ignores_invalid_credentials() -> None:
     model = _model()
     names = [s.name for s in model.skills]

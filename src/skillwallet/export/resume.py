@@ -299,6 +299,10 @@ def _status_label(verdict: Verdict, credential: Credential, as_of: datetime) -> 
         details.append("revoked")
     elif status == "suspended":
         details.append("suspended")
+    elif status == "unknown" and verdict.verdict == VERDICT_VERIFIED:
+        # the signature is checked but not whether the issuer has revoked it since: an employer must not read
+        # "Verified" as "still valid" (the status list was not at hand, or out of date, when it was checked)
+        details.append("revocation status unknown")
     if expired and credential.expires is not None:
         details.append(f"expired {utc(credential.expires).date().isoformat()}")
     elif expired:
