@@ -408,6 +408,9 @@ def check_jws(
             f"signed by the certificate {key.key_id}, issued to the issuer; its chain validates up to the trust "
             f"anchor {anchor['subject']} ({'given for this check' if anchor['source'] == 'supplied' else 'kept in the wallet'})"
         )
+        from skillwallet.verify.revocation import checked_wording
+
+        reasons.extend(checked_wording(key.details.get("revocation")))
     else:
         reasons.append(f"signed by {key.key_id}, a key of the issuer")
     return SignatureFinding(PASS, key.binding, reasons, details=details)
@@ -507,6 +510,18 @@ def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime |
         public_key = leaf.public_key()
     except Exception:  # noqa: BLE001 - a key type cryptography cannot load is a key skillwallet cannot check
         raise KeyResolutionError(f"the key of the certificate {result.subject} cannot be read") from None
+    if result.outcome == PASS:
+        # Revocation from the CRLs the user gave for the certificates' distribution points (a JWT carries no
+        # revocation values, and no proof of when it was signed: the time of interest is the as-of date).
+        from skillwallet.verify import revocation
+
+        status = revocation.check_revocation(result.path, when, resolver)
+        details["revocation"] = status.to_details()
+        defeating = status.defeating(when)
+        if defeating is not None:
+            raise KeyResolutionError(
+                revocation.listed_wording(defeating), unavailable=defeating.status != revocation.REVOKED
+            )
     binding = BOUND if result.outcome == PASS else UNRESOLVED
     key = ResolvedKey(public_key, result.subject, issuer, binding, frozenset({"assertionMethod"}))
     key.details = details

@@ -502,6 +502,8 @@ def _verify_credential(
     verdict.reasons.extend(finding.reasons)
     if finding.details.get("proofs"):
         details["proofs"] = finding.details["proofs"]
+    if finding.details.get("revocation"):
+        details["revocation"] = finding.details["revocation"]
     details["issuer"] = issuer
     details["binding"] = finding.binding
 
