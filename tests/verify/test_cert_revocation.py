@@ -304,3 +304,68 @@ def test_an_sd_jwt_vc_signed_under_a_revoked_certificate_is_invalid(revoked, tmp
         assert any(r.startswith(CHECKED) and "CN=Test PID Issuer" in r for r in result["reasons"]), result["reasons"]
         assert result["details"]["revocation"]["certificates"][0]["status"] == "good"
         assert code == ExitCode.OK
+
+
+# -- the rules of RFC 5280 §6.3.3, on check_revocation itself --------------------------------------------------
+
+AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def _path(chain) -> list:
+    return [chain.leaf, chain.intermediate, chain.root]
+
+
+def test_a_ca_whose_key_may_not_sign_crls_is_not_believed_about_revocation():
+    from skillwallet.verify.revocation import check_revocation
+
+    root_key, ca_key, leaf_key = p256(), p256(), p256()
+    signing_only = x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                 data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=False,
+                                 encipher_only=False, decipher_only=False)
+    root = certificate("Test Root CA", root_key, "Test Root CA", root_key, ca=True)
+    ca = certificate("Test Issuing CA", ca_key, "Test Root CA", root_key, ca=True, key_usage=signing_only)
+    leaf = certificate("Leaf", leaf_key, "Test Issuing CA", ca_key, ca=False)
+    result = check_revocation([leaf, ca, root], AS_OF, None, [crl("Test Issuing CA", ca_key)])
+    assert result.statuses[0].status == "unchecked"
+    assert any("not certified to sign CRLs" in r for r in result.ignored), result.ignored
+
+
+def test_a_crl_with_a_critical_extension_not_read_is_not_used():
+    from skillwallet.verify.revocation import check_revocation
+
+    chain = seal_pki()
+    unknown = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.55555.1"), b"\x05\x00")
+    result = check_revocation(_path(chain), AS_OF, None,
+                              [crl("Test Issuing CA", chain.intermediate_key, extensions=((unknown, True),))])
+    assert result.statuses[0].status == "unchecked"
+    assert any("critical extension skillwallet does not read (1.3.6.1.4.1.55555.1)" in r for r in result.ignored)
+
+
+def test_remove_from_crl_in_a_base_crl_settles_nothing():
+    from skillwallet.verify.revocation import check_revocation
+
+    chain = seal_pki()
+    odd = crl("Test Issuing CA", chain.intermediate_key, ((chain.leaf, REVOKED_AT, x509.ReasonFlags.remove_from_crl),))
+    result = check_revocation(_path(chain), AS_OF, None, [odd])
+    assert result.statuses[0].status == "unchecked" and result.defeating(AS_OF) is None
+    assert any("removeFromCRL" in r for r in result.ignored)
+
+
+@pytest.mark.parametrize("source", ["from-import", "cached"])
+def test_a_crl_stored_by_an_import_or_a_fetch_is_not_the_users_word(source, passphrase):
+    """Only CRLs supplied for this call or kept on purpose count: a copy an import left or a fetch cached under
+    the distribution point URL is not looked at (nothing is ever fetched for revocation either)."""
+    from skillwallet.verify.resolver import DOCUMENTS_COLLECTION, DocumentResolver, document_record
+    from skillwallet.verify.revocation import check_revocation
+
+    chain = seal_pki()
+    with Wallet.init(paths.wallet_home(), passphrase) as wallet:
+        wallet.put(DOCUMENTS_COLLECTION, LEAF_CRL_URL,
+                   document_record(LEAF_CRL_URL, crl("Test Issuing CA", chain.intermediate_key), source=source))
+        resolver = DocumentResolver(offline=True, wallet=wallet)
+        result = check_revocation(_path(chain), AS_OF, resolver)
+        assert result.statuses[0].status == "unchecked" and result.ignored == []
+        assert resolver.network_requests == 0
+        kept = DocumentResolver(offline=True, wallet=wallet,
+                                supplied={LEAF_CRL_URL: crl("Test Issuing CA", chain.intermediate_key)})
+        assert check_revocation(_path(chain), AS_OF, kept).statuses[0].status == "good"
