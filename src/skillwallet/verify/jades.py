@@ -20,7 +20,12 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
    that dates the seal inside the chain's validity period: the chain is then validated at that time (EN 319
    102-1: a proof of existence before the expiry). Without one, ``unverifiable``; a token that proves nothing
    is reported and changes nothing;
-5. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
+5. revocation (:mod:`skillwallet.verify.revocation`), from the CRLs at hand: those the user gave for the
+   certificates' distribution points and those the seal carries in ``etsiU`` ``rVals`` (ETSI TS 119 182-1
+   §5.3.5.3; ``ocspVals`` are not read, and said so). A certificate revoked at or before the time of interest is
+   ``invalid``, on hold ``unverifiable``, unless a signature time-stamp proves the seal existed before the
+   revocation date (EN 319 102-1: a proof of existence before the revocation time); never fetched;
+6. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
    name) must be the issuer name the wallet shows for the credential (for a European Digital Credential its
    English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not
    do: a seal of "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also

@@ -475,8 +475,9 @@ def resolve_jws_key(
 def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime | None) -> ResolvedKey:
     """The leaf key of an ``x5c`` chain: BOUND to ``issuer`` when the chain validates at ``as_of`` up to a trust
     anchor the user supplied and the leaf is issued to ``issuer``; UNRESOLVED (unverifiable) when the chain is
-    whole but unanchored, or whole but outside a certificate's validity period at ``as_of``. A broken chain or
-    a leaf issued to another name raises (invalid)."""
+    whole but unanchored, or whole but outside a certificate's validity period at ``as_of``. A broken chain, a
+    leaf issued to another name or a certificate a CRL the user gave lists as revoked
+    (:mod:`skillwallet.verify.revocation`) raises (invalid; on hold: not checkable)."""
     from datetime import timezone
 
     from skillwallet.verify import x509 as x509_chains
