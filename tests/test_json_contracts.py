@@ -495,3 +495,35 @@ def test_verify_json_pins_the_certificate_chain_of_an_x5c_verdict(tmp_path, caps
     assert set(record) == {"certificate", "chain", "trust_anchor", "revocation"}
     assert set(record["trust_anchor"]) == {"subject", "source", "sha256"}
     assert record["revocation"] == "not checked" and isinstance(record["chain"], list)
+
+
+def test_verify_json_revocation_shape_is_pinned(tmp_path, capsys, monkeypatch):
+    """`details.revocation` of a verdict whose X.509 chain was checked against CRLs: `checked` (every certificate
+    below the anchor on no current CRL), one entry per certificate (leaf first) with its status and the CRL that
+    settled it, and the CRLs ignored with their reasons."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "verify"))
+    from crl_helpers import LEAF_CRL_URL, ROOT_CRL_URL, crl, seal_pki
+    from cryptography import x509
+    from test_wild_verdicts import EDC, jades
+    from x509_helpers import der_b64
+
+    chain = seal_pki()
+    (tmp_path / "root.pem").write_bytes(chain.root_pem())
+    listed = ((chain.leaf, datetime(2026, 2, 1, tzinfo=timezone.utc), x509.ReasonFlags.key_compromise),)
+    (tmp_path / "leaf.crl").write_bytes(crl("Test Issuing CA", chain.intermediate_key, listed))
+    (tmp_path / "root.crl").write_bytes(crl("Test Root CA", chain.root_key))
+    envelope = jades(EDC, [der_b64(chain.leaf), der_b64(chain.intermediate)], chain.leaf_key)
+    (tmp_path / "edc.jsonld").write_text(json.dumps(envelope))
+    run(["verify", "--json", "--offline", "--as-of", "2026-06-01", "--trust-anchor", str(tmp_path / "root.pem"),
+         "--document", f"{LEAF_CRL_URL}={tmp_path / 'leaf.crl'}", "--document", f"{ROOT_CRL_URL}={tmp_path / 'root.crl'}",
+         str(tmp_path / "edc.jsonld")])
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    revocation = result["details"]["revocation"]
+    assert set(revocation) == {"checked", "certificates", "ignored"}
+    assert revocation["checked"] is False and revocation["ignored"] == []
+    leaf, issuing_ca = revocation["certificates"]
+    assert set(leaf) == {"subject", "status", "crl", "revoked_at", "reason_code"}
+    assert (leaf["status"], leaf["revoked_at"], leaf["reason_code"]) == ("revoked", "2026-02-01T00:00:00Z", "keyCompromise")
+    assert set(issuing_ca) == {"subject", "status", "crl"} and issuing_ca["status"] == "good"
+    assert set(issuing_ca["crl"]) == {"issuer", "source", "url", "this_update", "next_update", "sha256"}
+    assert issuing_ca["crl"]["source"] == "supplied" and issuing_ca["crl"]["url"] == ROOT_CRL_URL

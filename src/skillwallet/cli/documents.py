@@ -30,15 +30,18 @@ documents_app = command_group(
 
 
 def _check_document_content(content: bytes, file: Path) -> object:
-    """A document is JSON or a compact JWS (a status list credential may be a VC-JWT); returns parsed JSON."""
+    """A document is JSON, a compact JWS (a status list credential may be a VC-JWT) or an X.509 CRL (for a
+    certificate's distribution point); returns parsed JSON (None for a JWS or a CRL)."""
     import json
 
     from skillwallet.errors import InvalidInputError
 
+    if content.lstrip()[:1] not in (b"{", b"[", b'"') and _is_crl(content):
+        return None
     try:
         text = content.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
-        raise InvalidInputError(f"{file} is not a text document (expected JSON or a JWS)") from None
+        raise InvalidInputError(f"{file} is not a text document (expected JSON, a JWS or a CRL)") from None
     try:
         return json.loads(text)
     except ValueError:
@@ -48,8 +51,18 @@ def _check_document_content(content: bytes, file: Path) -> object:
     try:
         decode_compact_jws(text)
     except MalformedJwsError:
-        raise InvalidInputError(f"{file} is neither JSON nor a compact JWS") from None
+        raise InvalidInputError(f"{file} is neither JSON nor a compact JWS nor an X.509 CRL") from None
     return None
+
+
+def _is_crl(content: bytes) -> bool:
+    from skillwallet.verify.revocation import load_crl
+
+    try:
+        load_crl(content)
+    except ValueError:
+        return False
+    return True
 
 
 def _id_mismatch(key: str, document: object) -> str | None:

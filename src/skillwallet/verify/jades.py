@@ -20,7 +20,12 @@ Europass European Digital Credentials are sealed this way. Checked, in order:
    that dates the seal inside the chain's validity period: the chain is then validated at that time (EN 319
    102-1: a proof of existence before the expiry). Without one, ``unverifiable``; a token that proves nothing
    is reported and changes nothing;
-5. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
+5. revocation (:mod:`skillwallet.verify.revocation`), from the CRLs at hand: those the user gave for the
+   certificates' distribution points and those the seal carries in ``etsiU`` ``rVals`` (ETSI TS 119 182-1
+   §5.3.5.3; ``ocspVals`` are not read, and said so). A certificate revoked at or before the time of interest is
+   ``invalid``, on hold ``unverifiable``, unless a signature time-stamp proves the seal existed before the
+   revocation date (EN 319 102-1: a proof of existence before the revocation time); never fetched;
+6. the binding of the certificate to the issuer the credential names: the certificate's organisation (or common
    name) must be the issuer name the wallet shows for the credential (for a European Digital Credential its
    English ``legalName``: :func:`skillwallet.formats.edc.edc_view`). Any other of the issuer's names will not
    do: a seal of "Attacker Org" over a credential shown as issued by "Test University", whose ``legalName`` also
@@ -256,6 +261,34 @@ def verify_jades(
         why = result.reason.replace(f"the certificate chain of {result.subject} ", "its chain ")
         reason = f"the JAdES signature is valid with the key of {result.subject}, but {why}"
         return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
+    # Revocation (EN 319 102-1: the status of each certificate of the path, from the revocation data at hand):
+    # CRLs the user gave for the certificates' distribution points, and those the seal carries in rVals.
+    from skillwallet.verify import revocation
+
+    embedded, revocation_notes = _revocation_values(unprotected)
+    status = revocation.check_revocation(result.path, as_of, resolver, embedded)
+    details["revocation"] = status.to_details()
+    defeating = status.defeating(proof.gen_time if proof is not None else as_of)
+    stood: list[str] = []
+    if defeating is not None:
+        # EN 319 102-1 (past signature validation): a revoked certificate does not defeat a seal proven to
+        # exist before the revocation date, by a time-stamp the user's anchors vouch for.
+        earlier, problems = _proof_of_existence(unprotected, signature_segment, chain, anchors, as_of,
+                                                before=defeating.revoked_at)
+        if earlier is not None and status.defeating(earlier.gen_time) is None:
+            proof, result = earlier, earlier.chain
+            details["chain"] = result.chain_subjects
+            details["time_stamp"] = {"gen_time": proof.when, "tsa": proof.tsa, "trust_anchor": proof.tsa_anchor}
+            stood.append(f"{revocation.listed_wording(defeating)}: after the time-stamp that proves the seal")
+        else:
+            listed = revocation.listed_wording(defeating)
+            notes = [*problems, *revocation_notes]
+            if defeating.status == revocation.REVOKED:
+                return SignatureFinding(FAIL, UNRESOLVED, [f"the JAdES seal is made with a revoked certificate: "
+                                                           f"{listed}", *notes], details=details)
+            reason = f"the JAdES signature is valid with the key of {result.subject}, but {listed}"
+            return SignatureFinding(UNKNOWN, UNRESOLVED, [reason, *notes], unverifiable=True, details=details)
+    revocation_reasons = [*stood, *revocation.checked_wording(details["revocation"]), *revocation_notes]
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
     # ETSI TS 119 182-1 ties a seal to the organisation its certificate names; what the wallet shows as the
     # issuer is what the user relies on, so that name (not any of the issuer's names) must be the certificate's.
@@ -275,13 +308,14 @@ def verify_jades(
             "under a mandate, is not evaluated)"
         )
         details["checks"] = {"issuer_binding": UNKNOWN}
-        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason], unverifiable=True, details=details)
+        return SignatureFinding(UNKNOWN, UNRESOLVED, [reason, *revocation_reasons], unverifiable=True, details=details)
     details["controller"] = issuer.get("id")
     if proof is not None:
         reason = (f"sealed by {result.subject}, the issuer; sealed before {proof.when}, proven by a time-stamp from "
                   f"{proof.tsa}; at that time {result.reason}")
-        return SignatureFinding(PASS, BOUND, [reason], details=details)
-    return SignatureFinding(PASS, BOUND, [f"sealed by {result.subject}, the issuer; {result.reason}"], details=details)
+        return SignatureFinding(PASS, BOUND, [reason, *revocation_reasons], details=details)
+    return SignatureFinding(PASS, BOUND, [f"sealed by {result.subject}, the issuer; {result.reason}",
+                                          *revocation_reasons], details=details)
 
 
 #: Time-stamp tokens read from one signature: real JAdES signatures carry one or two.
@@ -293,17 +327,20 @@ class _Proof:
     """A signature time-stamp that dates the seal inside its certificate's validity period."""
 
     when: str  # genTime, ISO 8601 UTC
+    gen_time: datetime
     tsa: str  # the TSA certificate's subject
     tsa_anchor: str  # the subject of the trust anchor the TSA chains to
     chain: Any  # x509.ChainResult of the seal's chain at genTime (PASS)
 
 
 def _proof_of_existence(
-    unprotected: dict[str, Any], signature_segment: str, chain: list[Any], anchors: list[Any], as_of: datetime
+    unprotected: dict[str, Any], signature_segment: str, chain: list[Any], anchors: list[Any], as_of: datetime,
+    *, before: datetime | None = None,
 ) -> tuple[_Proof | None, list[str]]:
     """A signature time-stamp (``sigTst``) that proves the seal existed while its chain was valid, or None and
     what each token found (EN 319 102-1 §5.6.2: a proof of existence of the signature before the certificate's
-    expiry; here only a time-stamp token the user's anchors vouch for counts)."""
+    expiry; here only a time-stamp token the user's anchors vouch for counts). ``before``: the proof must also
+    date the seal before this time (a certificate's revocation)."""
     tokens, problems = _signature_time_stamps(unprotected)
     if not tokens:
         return None, problems
@@ -324,10 +361,16 @@ def _proof_of_existence(
         if check.gen_time > as_of:
             problems.append(f"the signature time-stamp from {check.tsa} is dated {when}, after the as-of date")
             continue
+        if before is not None and check.gen_time >= before:
+            problems.append(
+                f"the signature time-stamp from {check.tsa} dates the seal at {when}, not before the revocation on "
+                f"{format_time(before)}"
+            )
+            continue
         at = chains.validate_chain(chain, anchors, check.gen_time)
         if at.outcome == CHAIN_PASS:
             anchor = check.anchor.subject if check.anchor is not None else ""
-            return _Proof(when, check.tsa, anchor, at), problems
+            return _Proof(when, check.gen_time, check.tsa, anchor, at), problems
         if at.outside == "expired":
             # A time-stamp shows the seal existed at genTime, not that it was made then: one made after the
             # certificate expired proves nothing either way (anyone may time-stamp a signature at any time).
@@ -387,3 +430,53 @@ def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], li
     if len(tokens) > MAX_TIME_STAMPS:
         return [], [f"the JAdES signature carries more than {MAX_TIME_STAMPS} time-stamps"]
     return tokens, problems
+
+
+def _revocation_values(unprotected: dict[str, Any]) -> tuple[list[bytes], list[str]]:
+    """The DER CRLs of the ``rVals`` members of the unsigned ``etsiU`` header (ETSI TS 119 182-1 §5.3.5.3:
+    ``{"crlVals": [{"val": <base64 DER CRL>}, ...], "ocspVals": [...]}``), and what was not read.
+
+    Unsigned, so anyone may have put them there; a CRL is used only when its issuing CA's signature verifies
+    (:mod:`skillwallet.verify.revocation`), so it is the CA's word whoever carried it. OCSP responses
+    (``ocspVals``) are not read: said so, and they settle nothing."""
+    import base64
+    import binascii
+    import json
+
+    from skillwallet.verify.keys import b64url_decode
+    from skillwallet.verify.revocation import MAX_EMBEDDED_CRLS
+
+    etsi_u = unprotected.get("etsiU")
+    if not isinstance(etsi_u, list):
+        return [], []  # a malformed etsiU is reported with the time-stamps (_signature_time_stamps)
+    crls: list[bytes] = []
+    notes: list[str] = []
+    for element in etsi_u:
+        if isinstance(element, str):
+            try:
+                element = json.loads(b64url_decode(element))
+            except (ValueError, UnicodeDecodeError):
+                continue  # reported with the time-stamps
+        if not isinstance(element, dict) or "rVals" not in element:
+            continue
+        values = element["rVals"]
+        if not isinstance(values, dict):
+            notes.append("the JAdES rVals is not a JSON object (ETSI TS 119 182-1 §5.3.5.3)")
+            continue
+        if values.get("ocspVals"):
+            notes.append("the OCSP responses the seal carries (rVals ocspVals) are not read")
+        entries = values.get("crlVals") or []
+        if not isinstance(entries, list):
+            notes.append("the JAdES rVals crlVals is not an array (ETSI TS 119 182-1 §5.3.5.3)")
+            continue
+        for entry in entries:
+            value = entry.get("val") if isinstance(entry, dict) else None
+            try:
+                if not isinstance(value, str):
+                    raise ValueError
+                crls.append(base64.b64decode(value, validate=True))
+            except (binascii.Error, ValueError):
+                notes.append("a CRL of the JAdES rVals is not base64 (ETSI TS 119 182-1 §5.3.5.3)")
+    if len(crls) > MAX_EMBEDDED_CRLS:
+        return [], [f"the JAdES signature carries more than {MAX_EMBEDDED_CRLS} CRLs: none is read"]
+    return crls, notes

@@ -408,6 +408,9 @@ def check_jws(
             f"signed by the certificate {key.key_id}, issued to the issuer; its chain validates up to the trust "
             f"anchor {anchor['subject']} ({'given for this check' if anchor['source'] == 'supplied' else 'kept in the wallet'})"
         )
+        from skillwallet.verify.revocation import checked_wording
+
+        reasons.extend(checked_wording(key.details.get("revocation")))
     else:
         reasons.append(f"signed by {key.key_id}, a key of the issuer")
     return SignatureFinding(PASS, key.binding, reasons, details=details)
@@ -472,8 +475,9 @@ def resolve_jws_key(
 def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime | None) -> ResolvedKey:
     """The leaf key of an ``x5c`` chain: BOUND to ``issuer`` when the chain validates at ``as_of`` up to a trust
     anchor the user supplied and the leaf is issued to ``issuer``; UNRESOLVED (unverifiable) when the chain is
-    whole but unanchored, or whole but outside a certificate's validity period at ``as_of``. A broken chain or
-    a leaf issued to another name raises (invalid)."""
+    whole but unanchored, or whole but outside a certificate's validity period at ``as_of``. A broken chain, a
+    leaf issued to another name or a certificate a CRL the user gave lists as revoked
+    (:mod:`skillwallet.verify.revocation`) raises (invalid; on hold: not checkable)."""
     from datetime import timezone
 
     from skillwallet.verify import x509 as x509_chains
@@ -507,6 +511,18 @@ def _key_from_x5c(x5c: Any, issuer: str | None, resolver: Any, as_of: datetime |
         public_key = leaf.public_key()
     except Exception:  # noqa: BLE001 - a key type cryptography cannot load is a key skillwallet cannot check
         raise KeyResolutionError(f"the key of the certificate {result.subject} cannot be read") from None
+    if result.outcome == PASS:
+        # Revocation from the CRLs the user gave for the certificates' distribution points (a JWT carries no
+        # revocation values, and no proof of when it was signed: the time of interest is the as-of date).
+        from skillwallet.verify import revocation
+
+        status = revocation.check_revocation(result.path, when, resolver)
+        details["revocation"] = status.to_details()
+        defeating = status.defeating(when)
+        if defeating is not None:
+            raise KeyResolutionError(
+                revocation.listed_wording(defeating), unavailable=defeating.status != revocation.REVOKED
+            )
     binding = BOUND if result.outcome == PASS else UNRESOLVED
     key = ResolvedKey(public_key, result.subject, issuer, binding, frozenset({"assertionMethod"}))
     key.details = details

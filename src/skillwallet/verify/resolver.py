@@ -404,6 +404,20 @@ class DocumentResolver:
         self.log.append(found)
         return document
 
+    def user_bytes(self, url: str) -> tuple[bytes, str] | None:
+        """(content, source) of the document the user vouched for at ``url``, whatever its format (a CRL for a
+        certificate's distribution point): supplied for this call or kept, never fetched, cached or imported.
+        Logged like a fetch. None when there is none."""
+        key = normalize_document_url(url)
+        vouched = self._vouched_for(key)
+        if vouched is None:
+            return None
+        content, source, stored_at = vouched
+        found = ResolvedDocument(key, source, hashlib.sha256(content).hexdigest(), stored_at)
+        self.resolved[key] = found
+        self.log.append(found)
+        return content, source
+
     def user_context(self, url: str) -> bytes | None:
         """The JSON-LD context the user vouched for at ``url``: supplied for this call (``--document``) or kept
         (``documents add``); never fetched, cached or imported, and never for a URL whose context the package

@@ -503,6 +503,8 @@ def _verify_credential(
     _note_certificate_revocation(verdict, finding)
     if finding.details.get("proofs"):
         details["proofs"] = finding.details["proofs"]
+    if finding.details.get("revocation"):
+        details["revocation"] = finding.details["revocation"]
     details["issuer"] = issuer
     details["binding"] = finding.binding
 
@@ -591,14 +593,26 @@ def _note_certificate_revocation(verdict: Verdict, finding: SignatureFinding) ->
     }
     whose = "the chain"
     stamp = found.get("time_stamp")
-    if isinstance(stamp, dict) and stamp.get("tsa"):
+    stamped = isinstance(stamp, dict) and bool(stamp.get("tsa"))
+    if stamped:
         record["time_stamp_authority"] = stamp["tsa"]
         whose = "the seal's chain or of the time-stamp authority's"
-    verdict.details["certificate_chain"] = record
-    verdict.reasons.append(
-        f"not checked: whether any certificate of {whose} has been revoked (CRL / OCSP): skillwallet fetches no "
-        "CRL and asks no OCSP responder, online or offline"
+    # CRLs at hand (given, kept, or carried by a JAdES seal: verify/revocation.py) settled some certificates: the
+    # finding's reasons already say which, and which were left unchecked; only the time-stamp authority's chain,
+    # which those CRLs do not cover, is still to be named
+    revocation = found.get("revocation")
+    settled = isinstance(revocation, dict) and any(
+        isinstance(c, dict) and c.get("status") == "good" for c in revocation.get("certificates") or []
     )
+    if settled:
+        record["revocation"] = "checked" if revocation.get("checked") else "partly checked"
+        whose = "the time-stamp authority's chain" if stamped else ""
+    verdict.details["certificate_chain"] = record
+    if whose:
+        verdict.reasons.append(
+            f"not checked: whether any certificate of {whose} has been revoked (CRL / OCSP): skillwallet fetches "
+            "no CRL and asks no OCSP responder, online or offline"
+        )
 
 
 def _documents_used(entries, nested) -> list[dict[str, Any]]:
