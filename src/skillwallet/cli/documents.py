@@ -24,7 +24,7 @@ from skillwallet.cli.common import command_group, emit_json, info, render_table
 documents_app = command_group(
     "documents",
     "Documents kept for offline verification: DID documents, issuer keys and profiles, status lists, "
-    "hosted assertions, and the X.509 trust anchors you chose.",
+    "hosted assertions, JSON-LD contexts, certificate revocation lists (CRLs), and the X.509 trust anchors you chose.",
     ["skillwallet documents list", "skillwallet documents add did:web:university.example did.json"],
 )
 
@@ -96,6 +96,7 @@ def add_command(
     Examples:
       skillwallet documents add https://issuer.example/status/1 status-1.json
       skillwallet documents add did:web:university.example did.json
+      skillwallet documents add http://crl.uni.example/seal.crl seal.crl
     """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import AlreadyExistsError
