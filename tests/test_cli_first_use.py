@@ -1,0 +1,116 @@
+"""Mistakes a first-time user makes with file arguments: each gets one `error:` line that names the real problem
+(a folder, a missing file) with a hint, before any passphrase is asked and with nothing written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from skillwallet.cli.app import run
+from skillwallet.errors import ExitCode
+
+
+def _error_lines(err: str) -> list[str]:
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err
+    assert lines and lines[0].startswith("error: "), err
+    assert all(line.startswith("hint: ") for line in lines[1:]), err
+    return lines
+
+
+def test_verify_a_mistyped_file_says_no_such_file_even_without_a_wallet(tmp_path, capsys, monkeypatch):
+    """An employer (no wallet) who mistypes the resume's name is told the file is missing, not to `init`."""
+    monkeypatch.chdir(tmp_path)
+    code = run(["verify", "resume.pf"])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.BAD_INPUT
+    assert lines[0] == "error: no such file: resume.pf"
+    assert "init" not in capsys.readouterr().err
+
+
+def test_verify_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    folder = tmp_path / "badges"
+    folder.mkdir()
+    code = run(["verify", str(folder)])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.BAD_INPUT
+    assert lines[0] == f"error: cannot verify {folder}: it is a folder"
+
+
+def test_verify_a_hex_name_is_still_a_wallet_id(passphrase, capsys):
+    assert run(["init"]) == 0
+    capsys.readouterr()
+    assert run(["verify", "abc123"]) == ExitCode.NOT_FOUND
+    assert "no credential with id 'abc123'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["--resume", "--json-resume", "--presentation", "--calendar"])
+def test_export_to_a_folder_says_it_is_a_folder_not_add_force(kind, tmp_path, capsys):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code = run(["export", kind, "-o", str(folder)])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.IO
+    assert lines[0] == f"error: cannot write {folder}: it is a folder"
+    assert "--force" not in "\n".join(lines)
+    assert list(folder.iterdir()) == []
+
+
+def test_verify_report_to_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    folder = tmp_path / "report.html"
+    folder.mkdir()
+    code = run(["verify", "--all", "--report", str(folder)])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.IO
+    assert lines[0] == f"error: cannot write {folder}: it is a folder"
+
+
+def test_backup_to_a_folder_says_it_is_a_folder_before_the_passphrase(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "first passphrase")
+    assert run(["init"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")  # would be "wallet is locked" if it were asked for first
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    capsys.readouterr()
+    code = run(["backup", str(folder)])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.IO
+    assert lines[0] == f"error: cannot write {folder}: it is a folder"
+    assert run(["backup", str(folder), "--force"]) == ExitCode.IO
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("make", ["missing", "folder"])
+def test_restore_of_no_file_says_so_before_the_wallet_in_place(make, tmp_path, capsys, monkeypatch):
+    """`restore nofile` over an existing wallet: the missing file is the problem (--force would not help), and it
+    is said before the passphrase is asked."""
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "first passphrase")
+    assert run(["init"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    source = tmp_path / "wallet-backup.bin"
+    if make == "folder":
+        source.mkdir()
+    wallet_files = sorted(os.listdir(os.environ["SKILLWALLET_HOME"]))
+    capsys.readouterr()
+    code = run(["restore", str(source)])
+    lines = _error_lines(capsys.readouterr().err)
+    assert code == ExitCode.BAD_INPUT
+    reason = "it is a folder" if make == "folder" else "no such file"
+    assert lines[0] == f"error: cannot read the backup {source}: {reason}"
+    assert sorted(os.listdir(os.environ["SKILLWALLET_HOME"])) == wallet_files
+
+
+def test_restore_over_a_wallet_without_force_is_refused_before_the_passphrase(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "first passphrase")
+    assert run(["init"]) == 0
+    backup = tmp_path / "wallet-backup.bin"
+    assert run(["backup", str(backup)]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    capsys.readouterr()
+    assert run(["restore", str(backup)]) == ExitCode.EXISTS
+    assert _error_lines(capsys.readouterr().err)[0].startswith("error: a wallet already exists at ")
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "first passphrase")
+    assert run(["restore", str(backup), "--force"]) == 0
+    assert any(Path(os.environ["SKILLWALLET_HOME"]).glob("wallet.sqlite.replaced-*"))
