@@ -254,6 +254,11 @@ def export_command(
     if paper is not None and paper.lower() not in ("a4", "letter"):
         raise UsageError(f"unknown paper size {paper!r}", "use a4 or letter")
 
+    if output and output != "-" and os.path.isdir(os.path.expanduser(output)):
+        # said before "exists, add --force", which a folder would refuse anyway (export.files.write_export)
+        from skillwallet.errors import StorageIOError
+
+        raise StorageIOError(f"cannot write {output}: it is a folder", "give a file name, e.g. -o resume.pdf")
     if output and output != "-" and os.path.lexists(output) and not force:
         raise AlreadyExistsError(f"{output} exists; nothing written", "add --force to overwrite it, or choose another -o FILE")
 
