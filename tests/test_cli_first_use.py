@@ -114,3 +114,24 @@ def test_restore_over_a_wallet_without_force_is_refused_before_the_passphrase(tm
     monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "first passphrase")
     assert run(["restore", str(backup), "--force"]) == 0
     assert any(Path(os.environ["SKILLWALLET_HOME"]).glob("wallet.sqlite.replaced-*"))
+
+
+@pytest.mark.parametrize("source", ["env", "file", "env-and-file"])
+def test_a_wrong_passphrase_not_typed_says_where_it_came_from(source, tmp_path, capsys, monkeypatch):
+    """A stale SKILLWALLET_PASSPHRASE (it wins over --passphrase-file) is the usual cause: the hint names it."""
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    file = tmp_path / "pass.txt"
+    file.write_text("the right one\n" if source == "env-and-file" else "a wrong one\n")
+    args = ["list"]
+    if source != "env":
+        args = ["--passphrase-file", str(file), *args]
+    if source != "file":
+        monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "a stale one")
+    capsys.readouterr()
+    assert run(args) == ExitCode.BAD_PASSPHRASE
+    lines = _error_lines(capsys.readouterr().err)
+    assert lines[0] == "error: wrong passphrase, or the wallet's key was tampered with"
+    expected = f"the passphrase file {file}" if source == "file" else "the environment variable SKILLWALLET_PASSPHRASE"
+    assert lines[1:] == [f"hint: the passphrase was read from {expected}"]
