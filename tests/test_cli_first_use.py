@@ -135,3 +135,27 @@ def test_a_wrong_passphrase_not_typed_says_where_it_came_from(source, tmp_path, 
     assert lines[0] == "error: wrong passphrase, or the wallet's key was tampered with"
     expected = f"the passphrase file {file}" if source == "file" else "the environment variable SKILLWALLET_PASSPHRASE"
     assert lines[1:] == [f"hint: the passphrase was read from {expected}"]
+
+
+@pytest.mark.parametrize("key, code, last", [(KeyboardInterrupt, ExitCode.INTERRUPTED, "interrupted"),
+                                             (EOFError, ExitCode.CANCELLED, "error: no passphrase given")])
+def test_ctrl_c_or_ctrl_d_at_the_passphrase_prompt_ends_its_line(key, code, last, capsys, monkeypatch):
+    """getpass leaves the cursor after "Wallet passphrase: " when no line was entered: what follows starts a line
+    of its own instead of reading "Wallet passphrase: interrupted"."""
+    import getpass
+
+    from skillwallet.cli import session
+
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+
+    def typed_nothing(prompt, stream=None):
+        stream.write(prompt)  # as getpass does, with echo off
+        raise key()
+
+    monkeypatch.setattr(getpass, "getpass", typed_nothing)
+    monkeypatch.setattr(session, "can_prompt", lambda: True)
+    capsys.readouterr()
+    assert run(["list"]) == code
+    assert capsys.readouterr().err == f"Wallet passphrase: \n{last}\n"

@@ -91,7 +91,13 @@ def prompt_secret(prompt: str) -> "Secret":
 
     try:
         return Secret(getpass.getpass(prompt, stream=sys.stderr))
-    except EOFError:
+    except (KeyboardInterrupt, EOFError) as exc:
+        # getpass ends the prompt's line only when a line was entered: end it here, so that "interrupted" or the
+        # error line starts a line of its own rather than following "passphrase: "
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
         from skillwallet.errors import CancelledError
 
         raise CancelledError("no passphrase given") from None
