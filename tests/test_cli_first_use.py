@@ -159,3 +159,26 @@ def test_ctrl_c_or_ctrl_d_at_the_passphrase_prompt_ends_its_line(key, code, last
     capsys.readouterr()
     assert run(["list"]) == code
     assert capsys.readouterr().err == f"Wallet passphrase: \n{last}\n"
+
+
+@pytest.mark.parametrize("name", ["resume.txt", "resume.docx"])
+def test_a_resume_named_for_another_format_is_refused_not_written_as_pdf(name, tmp_path, capsys, monkeypatch):
+    """`--resume -o resume.txt` wrote a PDF under a .txt name; the help says the format comes from the extension."""
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    assert run(["profile", "set", "--name", "Ana Souza"]) == 0
+    from importlib import resources
+
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples" / "python-fundamentals.json") as sample:
+        assert run(["add", str(sample)]) == 0
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert run(["export", "--resume", "-o", name]) == ExitCode.USAGE
+    lines = _error_lines(capsys.readouterr().err)
+    assert lines[0] == f"error: -o {name}: a resume is written as .pdf, .md or .html, not {Path(name).suffix}"
+    assert not (tmp_path / name).exists()
+    # --format keeps the name, as the hint says; a name without an extension stays a PDF
+    assert run(["export", "--resume", "-o", name, "--format", "md"]) == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith("# Ana Souza")
+    assert run(["export", "--resume", "-o", "resume"]) == 0
+    assert (tmp_path / "resume").read_bytes().startswith(b"%PDF-")

@@ -87,6 +87,12 @@ def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
         )
     if mode == "resume" and extension == ".json":
         raise UsageError("a resume written as .json is a JSON Resume", "use --json-resume -o resume.json")
+    if mode == "resume" and extension and not from_extension and not from_format:
+        # resume.txt or resume.docx would silently hold a PDF: the extension is what the user reads the file as
+        raise UsageError(
+            f"-o {output}: a resume is written as .pdf, .md or .html, not {extension}",
+            f"use -o {Path(output).stem}.pdf, .md or .html, or --format pdf|md|html to keep the name",
+        )
     if mode == "resume":
         kind = from_format or from_extension or "resume-pdf"
         if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
