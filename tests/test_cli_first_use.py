@@ -182,3 +182,27 @@ def test_a_resume_named_for_another_format_is_refused_not_written_as_pdf(name, t
     assert (tmp_path / name).read_text(encoding="utf-8").startswith("# Ana Souza")
     assert run(["export", "--resume", "-o", "resume"]) == 0
     assert (tmp_path / "resume").read_bytes().startswith(b"%PDF-")
+
+
+def test_verify_of_a_presentation_names_each_credential_it_holds(tmp_path, capsys, monkeypatch):
+    """An employer checking vp.json saw "-" for every credential's title; each row now names its credential."""
+    import json
+    from importlib import resources
+
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    names = ["python-fundamentals.json", "sql-for-data-science.json"]
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples") as samples:
+        assert run(["add", *(str(Path(samples) / name) for name in names)]) == 0
+    vp = tmp_path / "vp.json"
+    assert run(["export", "--presentation", "-o", str(vp), "--challenge", "8f3a"]) == 0
+    monkeypatch.delenv("SKILLWALLET_PASSPHRASE")
+    monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "employer"))  # the employer has no wallet
+    capsys.readouterr()
+    assert run(["verify", str(vp), "--challenge", "8f3a", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [(r["kind"], r["title"], r["verdict"]) for r in results[:1]] == [("presentation", None, "verified")]
+    assert sorted((r["kind"], r["title"], r["verdict"]) for r in results[1:]) == [
+        ("credential", "Python Fundamentals", "verified"),
+        ("credential", "SQL for Data Science", "verified"),
+    ]

@@ -71,6 +71,18 @@ def _parse_file(data: bytes, source: str):
     return [credential_from_document(doc, data)]
 
 
+def _presented_titles(document: dict[str, Any], count: int) -> list[Optional[str]]:
+    """The title of each credential a presentation holds, in order, read by the same importers as ``add`` (as a
+    resume's proof entries are): a reader of the rows sees which credential each verdict is about. A title is the
+    credential's own claim, shown beside its verdict like any other credential's."""
+    from skillwallet.export.pdfcheck import entry_facts
+
+    items = document.get("verifiableCredential") if isinstance(document, dict) else None
+    items = [] if items is None else (items if isinstance(items, list) else [items])
+    titles = [entry_facts(item)[0] for item in items] if len(items) == count else []
+    return titles or [None] * count
+
+
 def _result(source: str, title: Optional[str], verdict, kind: str = "credential") -> dict[str, Any]:
     out = {"source": source, "kind": kind, "title": title}
     out.update(verdict.to_dict())
@@ -348,8 +360,9 @@ def verify_command(
             if vp is not None:
                 vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
                 results.append(_result(target, None, vp_verdict, kind="presentation"))
-                for number, verdict in enumerate(inner, 1):
-                    results.append(_result(f"{target}#{number}", None, verdict))
+                titles = _presented_titles(vp.document, len(inner))
+                for number, (verdict, title) in enumerate(zip(inner, titles), 1):
+                    results.append(_result(f"{target}#{number}", title, verdict))
                 continue
             try:
                 credentials = _parse_file(data, target)
