@@ -206,3 +206,18 @@ def test_verify_of_a_presentation_names_each_credential_it_holds(tmp_path, capsy
         ("credential", "Python Fundamentals", "verified"),
         ("credential", "SQL for Data Science", "verified"),
     ]
+
+
+def test_init_over_a_wallet_hints_at_commands_that_exist(tmp_path, capsys, monkeypatch):
+    """The hint said "restore over it with --force", which reads as `init --force`, an option init does not have."""
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    capsys.readouterr()
+    assert run(["init"]) == ExitCode.EXISTS
+    lines = _error_lines(capsys.readouterr().err)
+    assert lines[1:] == ["hint: use it, or replace it from a backup: skillwallet restore FILE --force",
+                         "hint: a second wallet needs a folder of its own: SKILLWALLET_HOME=FOLDER skillwallet init"]
+    # what the second hint says works
+    monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "second"))
+    assert run(["init"]) == 0
+    assert (tmp_path / "second" / "wallet.sqlite").is_file()

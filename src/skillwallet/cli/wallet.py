@@ -88,7 +88,12 @@ def init_command(
 
     home = wallet_home()
     if wallet_path(home).exists():
-        raise AlreadyExistsError(f"a wallet already exists at {home}", "use it, or restore over it with --force")
+        # `init` has no --force: the hint names the commands that do replace or add a wallet
+        raise AlreadyExistsError(
+            f"a wallet already exists at {home}",
+            "use it, or replace it from a backup: skillwallet restore FILE --force",
+            "a second wallet needs a folder of its own: SKILLWALLET_HOME=FOLDER skillwallet init",
+        )
     secret = _new_passphrase(
         passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase",
         weak=weak_passphrase,
