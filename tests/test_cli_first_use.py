@@ -221,3 +221,17 @@ def test_init_over_a_wallet_hints_at_commands_that_exist(tmp_path, capsys, monke
     monkeypatch.setenv("SKILLWALLET_HOME", str(tmp_path / "second"))
     assert run(["init"]) == 0
     assert (tmp_path / "second" / "wallet.sqlite").is_file()
+
+
+def test_adding_a_resume_pdf_says_verify_reads_it(tmp_path, capsys, monkeypatch):
+    """`add resume.pdf` said "not a recognised credential (expected JSON, ...)"; it now says what reads a PDF."""
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    pdf = tmp_path / "resume.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+    capsys.readouterr()
+    assert run(["add", str(pdf)]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"error: {pdf}: a PDF, not a credential: a resume PDF is checked with `skillwallet verify FILE`"
+    )
