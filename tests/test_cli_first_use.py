@@ -235,3 +235,29 @@ def test_adding_a_resume_pdf_says_verify_reads_it(tmp_path, capsys, monkeypatch)
     assert err.splitlines()[-1] == (
         f"error: {pdf}: a PDF, not a credential: a resume PDF is checked with `skillwallet verify FILE`"
     )
+
+
+def test_tradeoff_with_one_plan_says_there_is_nothing_to_trade(capsys, monkeypatch):
+    """`stack --next --tradeoff` printed exactly what `--next` does when the cheapest plan is also the quickest,
+    leaving the user to wonder whether --tradeoff did anything."""
+    from importlib import resources
+
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "the right one")
+    assert run(["init"]) == 0
+    names = ["python-fundamentals.json", "sql-for-data-science.json", "spreadsheets-for-analysis.json",
+             "data-visualization-python.json"]
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples") as samples:
+        assert run(["add", *(str(Path(samples) / name) for name in names)]) == 0
+    args = ["stack", "--goal", "data-analyst", "--next", "--hours-per-week", "6"]
+    capsys.readouterr()
+    assert run([*args, "--json", "--tradeoff"]) == 0
+    import json
+
+    assert len(json.loads(capsys.readouterr().out)["pareto"]) == 1  # the case at hand: one plan
+    assert run(args) == 0
+    plain = capsys.readouterr().out
+    assert run([*args, "--tradeoff"]) == 0
+    traded = capsys.readouterr().out
+    line = "No plan finishes sooner for more money: the cheapest plan is also the quickest."
+    assert line not in plain
+    assert traded.replace(line + "\n", "").replace(plain, "") == "" and line in traded
