@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from skillwallet.cli import completion_gen
@@ -81,3 +82,72 @@ def test_durations_in_the_readme_and_docs_are_read_as_written():
             except DurationError:
                 raise AssertionError(f"{path.name}: {option} {value} is refused by the command") from None
     assert {option for _name, option, _value in found} >= {"--for", "--within"}, found  # the examples were read
+
+
+def _console_blocks() -> list[list[str]]:
+    """The `$ ...` lines of each ```console block of the README, comments after two spaces and `#` dropped."""
+    import re
+
+    blocks = re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [[re.sub(r"\s{2,}#.*$", "", line[2:]).strip() for line in block.splitlines() if line.startswith("$ ")]
+            for block in blocks]
+
+
+@pytest.mark.parametrize("block", range(2))
+def test_the_readme_console_examples_run_as_written(block, tmp_path, capsys, monkeypatch):
+    """Each console example of the README, run command by command as written (in a folder holding the files it
+    names, made of the sample credentials), does what it says: every command exits 0 (`verify --all` may report
+    a sample that is not verified and in force), the files it writes exist, and after `eval "$(skillwallet
+    unlock ...)"` the commands run on the session alone, with no passphrase at hand."""
+    import io
+    import os
+    import shlex
+    import shutil
+    import zipfile
+    from importlib import resources
+
+    from skillwallet.cli.app import run
+    from skillwallet.errors import ExitCode
+
+    lines = _console_blocks()[block]
+    assert len(_console_blocks()) == 2 and lines[0] == "skillwallet init", lines
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    home = Path(os.environ["HOME"])
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples") as samples:
+        samples = Path(samples)
+        shutil.copy(samples / "python-fundamentals.json", work / "badge.json")
+        with zipfile.ZipFile(work / "certificates.zip", "w") as archive:
+            for name in ("sql-for-data-science.json", "spreadsheets-for-analysis.json"):
+                archive.write(samples / name, name)
+        (home / "Downloads" / "badges").mkdir(parents=True)
+        for name in ("sql-for-data-science.json", "spreadsheets-for-analysis.json", "linux-administration.json"):
+            shutil.copy(samples / name, home / "Downloads" / "badges" / name)
+        shutil.copy(samples / "cloud-practitioner-badge.png", work / "python-cert.png")
+        shutil.copy(samples / "data-visualization-python.json", work / "transcript-clr.json")
+    monkeypatch.setenv("SKILLWALLET_PASSPHRASE", "correct horse battery staple")
+    for line in lines:
+        words = shlex.split(line)
+        evaluated = words[0] == "eval"
+        if evaluated:  # eval "$(skillwallet unlock --for 15min)": the inner command, its output then evaluated
+            words = shlex.split(words[1].removeprefix("$(").removesuffix(")"))
+        assert words[0] == "skillwallet", line
+        args = [os.path.expanduser(word) for word in words[1:]]
+        capsys.readouterr()
+        code = run(args)
+        out, err = capsys.readouterr()
+        allowed = (ExitCode.OK, ExitCode.NOT_VERIFIED) if args[0] == "verify" else (ExitCode.OK,)
+        assert code in allowed, f"{line}: exit {code}\n{err}"
+        assert "error:" not in err or code != ExitCode.OK, f"{line}\n{err}"
+        if evaluated:
+            assert out.startswith("export SKILLWALLET_SESSION="), out
+            monkeypatch.setenv("SKILLWALLET_SESSION", out.strip().split("=", 1)[1])
+            monkeypatch.delenv("SKILLWALLET_PASSPHRASE")  # from here on, the session alone
+        if "-o" in args:
+            assert (work / args[args.index("-o") + 1]).stat().st_size > 0, line
+        if args[0] == "add":
+            assert "rejected 0" in err, f"{line}\n{err}"
+    if "SKILLWALLET_SESSION" in os.environ:  # `skillwallet lock` ended it
+        assert lines[-1] == "skillwallet lock"
+        assert run(["list"]) == ExitCode.LOCKED

@@ -87,6 +87,12 @@ def _kind_from(mode: str | None, fmt: str | None, output: str | None) -> str:
         )
     if mode == "resume" and extension == ".json":
         raise UsageError("a resume written as .json is a JSON Resume", "use --json-resume -o resume.json")
+    if mode == "resume" and extension and not from_extension and not from_format:
+        # resume.txt or resume.docx would silently hold a PDF: the extension is what the user reads the file as
+        raise UsageError(
+            f"-o {output}: a resume is written as .pdf, .md or .html, not {extension}",
+            f"use -o {Path(output).stem}.pdf, .md or .html, or --format pdf|md|html to keep the name",
+        )
     if mode == "resume":
         kind = from_format or from_extension or "resume-pdf"
         if kind == "presentation" or not (kind.startswith("resume") or kind == "json-resume"):
@@ -254,6 +260,11 @@ def export_command(
     if paper is not None and paper.lower() not in ("a4", "letter"):
         raise UsageError(f"unknown paper size {paper!r}", "use a4 or letter")
 
+    if output and output != "-" and os.path.isdir(os.path.expanduser(output)):
+        # said before "exists, add --force", which a folder would refuse anyway (export.files.write_export)
+        from skillwallet.errors import StorageIOError
+
+        raise StorageIOError(f"cannot write {output}: it is a folder", "give a file name, e.g. -o resume.pdf")
     if output and output != "-" and os.path.lexists(output) and not force:
         raise AlreadyExistsError(f"{output} exists; nothing written", "add --force to overwrite it, or choose another -o FILE")
 

@@ -91,7 +91,13 @@ def prompt_secret(prompt: str) -> "Secret":
 
     try:
         return Secret(getpass.getpass(prompt, stream=sys.stderr))
-    except EOFError:
+    except (KeyboardInterrupt, EOFError) as exc:
+        # getpass ends the prompt's line only when a line was entered: end it here, so that "interrupted" or the
+        # error line starts a line of its own rather than following "passphrase: "
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
         from skillwallet.errors import CancelledError
 
         raise CancelledError("no passphrase given") from None
@@ -159,9 +165,28 @@ def open_wallet(passphrase_file: Optional[Path] = None, *, allow_session: bool =
         if session_error is not None:
             info(f"note: {session_error.message}")
         secret = prompt_secret("Wallet passphrase: ")
-    wallet = Wallet.open(home, passphrase=secret)
+        given = None
+    else:
+        given = passphrase_source(passphrase_file)
+    from skillwallet.errors import BadPassphraseError
+
+    try:
+        wallet = Wallet.open(home, passphrase=secret)
+    except BadPassphraseError as exc:
+        if given is not None and not exc.hints:
+            # not typed: a stale SKILLWALLET_PASSPHRASE (which wins over a passphrase file) is easy to forget
+            exc.hints.append(f"the passphrase was read from {given}")
+        raise
     _warn_opened(wallet)
     return wallet
+
+
+def passphrase_source(passphrase_file: Optional[Path] = None) -> str | None:
+    """Where :func:`non_interactive_passphrase` takes the passphrase from, as said to the user (None: nowhere)."""
+    if os.environ.get(PASSPHRASE_ENV):
+        return f"the environment variable {PASSPHRASE_ENV}"
+    path = passphrase_file or global_passphrase_file()
+    return f"the passphrase file {path}" if path is not None else None
 
 
 def open_wallet_if_unlocked(passphrase_file: Optional[Path] = None) -> "Wallet | None":

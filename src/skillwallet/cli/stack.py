@@ -381,6 +381,10 @@ def stack_command(
         render_tradeoff(plans)
     elif completion is not None:
         render_completion(completion)
+        if plans is not None and completion.feasible and not completion.already_met:
+            # --tradeoff with one plan looked like --next alone: say why there is nothing to trade
+            stdout_console().print("No plan finishes sooner for more money: the cheapest plan is also the quickest.",
+                                   markup=False)
 
 
 def _trusted_issuers() -> list[str]:

@@ -28,6 +28,26 @@ def _read_target(path: Path) -> bytes:
         raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
+def _refuse_missing_file(target: str) -> None:
+    """A target that is not a file is taken as a wallet id, unless it cannot be one: a wallet id is hex, so a
+    folder or a name with a path separator, a dot or a ``~`` was meant as a file. Saying so beats "no wallet"
+    (for an employer who has none) or "no credential with id" for a mistyped file name."""
+    from skillwallet.errors import InvalidInputError
+
+    import re
+
+    if re.fullmatch(r"[0-9a-fA-F]+", target):  # may be an id prefix, even if a folder has that name too
+        return
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise InvalidInputError(f"cannot verify {target}: it is a folder",
+                                "give the files in it, e.g. skillwallet verify FOLDER/*.json")
+    if path.exists():
+        raise InvalidInputError(f"cannot verify {target}: not a regular file")
+    if os.path.lexists(path) or any(mark in target for mark in ("/", os.sep, ".", "~")):  # never in an id
+        raise InvalidInputError(f"no such file: {target}", "give an existing file, or a wallet id from skillwallet list")
+
+
 def _parse_file(data: bytes, source: str):
     from skillwallet.errors import InvalidInputError, SkillwalletError
 
@@ -49,6 +69,18 @@ def _parse_file(data: bytes, source: str):
     except ValueError:
         raise InvalidInputError(f"{source}: not a credential") from None
     return [credential_from_document(doc, data)]
+
+
+def _presented_titles(document: dict[str, Any], count: int) -> list[Optional[str]]:
+    """The title of each credential a presentation holds, in order, read by the same importers as ``add`` (as a
+    resume's proof entries are): a reader of the rows sees which credential each verdict is about. A title is the
+    credential's own claim, shown beside its verdict like any other credential's."""
+    from skillwallet.export.pdfcheck import entry_facts
+
+    items = document.get("verifiableCredential") if isinstance(document, dict) else None
+    items = [] if items is None else (items if isinstance(items, list) else [items])
+    titles = [entry_facts(item)[0] for item in items] if len(items) == count else []
+    return titles or [None] * count
 
 
 def _result(source: str, title: Optional[str], verdict, kind: str = "credential") -> dict[str, Any]:
@@ -267,6 +299,10 @@ def verify_command(
     if not targets and not all_:
         raise UsageError("nothing to verify", "give credential ids or files, or --all")
     report_kind = _report_kind(report) if report is not None else None
+    if report is not None and Path(report).expanduser().is_dir():
+        from skillwallet.errors import StorageIOError
+
+        raise StorageIOError(f"cannot write {report}: it is a folder", "give a file name, e.g. --report report.html")
     if report is not None and os.path.lexists(Path(report).expanduser()) and not force:
         # as `export` does: a report never replaces a file silently (`--report resume.pdf` would destroy the
         # resume being checked)
@@ -288,6 +324,8 @@ def verify_command(
 
     file_targets = [t for t in targets if Path(t).expanduser().is_file()]
     id_targets = [t for t in targets if t not in file_targets]
+    for target in id_targets:
+        _refuse_missing_file(target)
     results: list[dict[str, Any]] = []
 
     wallet = None
@@ -322,8 +360,9 @@ def verify_command(
             if vp is not None:
                 vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
                 results.append(_result(target, None, vp_verdict, kind="presentation"))
-                for number, verdict in enumerate(inner, 1):
-                    results.append(_result(f"{target}#{number}", None, verdict))
+                titles = _presented_titles(vp.document, len(inner))
+                for number, (verdict, title) in enumerate(zip(inner, titles), 1):
+                    results.append(_result(f"{target}#{number}", title, verdict))
                 continue
             try:
                 credentials = _parse_file(data, target)

@@ -88,7 +88,12 @@ def init_command(
 
     home = wallet_home()
     if wallet_path(home).exists():
-        raise AlreadyExistsError(f"a wallet already exists at {home}", "use it, or restore over it with --force")
+        # `init` has no --force: the hint names the commands that do replace or add a wallet
+        raise AlreadyExistsError(
+            f"a wallet already exists at {home}",
+            "use it, or replace it from a backup: skillwallet restore FILE --force",
+            "a second wallet needs a folder of its own: SKILLWALLET_HOME=FOLDER skillwallet init",
+        )
     secret = _new_passphrase(
         passphrase_file or global_passphrase_file(), env="SKILLWALLET_PASSPHRASE", what="New wallet passphrase",
         weak=weak_passphrase,
@@ -276,7 +281,7 @@ def backup_command(
     """
     from skillwallet.cli.session import open_wallet
     from skillwallet.errors import UsageError
-    from skillwallet.store.backup import write_backup
+    from skillwallet.store.backup import check_backup_target, write_backup
 
     if target is not None and output is not None and target != output:
         raise UsageError("give the backup file once: FILE or -o FILE", f"e.g. skillwallet backup -o {output}")
@@ -284,6 +289,7 @@ def backup_command(
     if target is None:
         raise UsageError("say where to write the backup: -o FILE", "e.g. skillwallet backup -o wallet-backup.bin")
 
+    check_backup_target(target, force=force)
     with open_wallet(passphrase_file) as wallet:
         size = write_backup(wallet, target, force=force)
         count = wallet.count("credentials")
@@ -311,7 +317,7 @@ def restore_command(
     from skillwallet.cli.session import get_passphrase, wallet_home
     from skillwallet.errors import UsageError
     from skillwallet.store import Wallet
-    from skillwallet.store.backup import restore_backup
+    from skillwallet.store.backup import check_restore, restore_backup
 
     home = wallet_home()
     if trust_current:
@@ -325,6 +331,7 @@ def restore_command(
         return
     if source is None:
         raise UsageError("give the backup FILE to restore (or --trust-current)")
+    check_restore(home, source, force=force)  # a missing file or a wallet in place: said before the prompt
     secret = get_passphrase(passphrase_file, prompt="Passphrase of the backup: ")
     wallet, kept = restore_backup(home, source, secret, force=force)
     with wallet:

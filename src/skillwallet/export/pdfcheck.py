@@ -233,7 +233,7 @@ class CheckedItem:
     resume: dict | None = None  # {"title", "page", "wallet_id", "proof_index", "match": pass | fail | na}
 
 
-def _entry_facts(item) -> tuple[str | None, str | None]:
+def entry_facts(item) -> tuple[str | None, str | None]:
     """(title, issuer name) of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
     import json
 
@@ -297,7 +297,7 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, vp_verdict))
         raw = vp.document.get("verifiableCredential") if isinstance(vp.document, dict) else None
         entries = [] if raw is None else (raw if isinstance(raw, list) else [raw])
-    facts = [_entry_facts(e) for e in entries]
+    facts = [entry_facts(e) for e in entries]
     titles = [title for title, _ in facts]
 
     shown: set[int] = set()

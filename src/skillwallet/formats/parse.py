@@ -362,6 +362,9 @@ def parse_text(
             f"a JWS protected header alone ({f'alg {alg}' if alg else 'no alg'}): the payload and the signature "
             "that should follow it are missing",
         )
+    if detect.is_pdf(data):
+        # a resume made by `export --resume` comes back here by mistake: say what reads it
+        raise fail(source, "a PDF, not a credential: a resume PDF is checked with `skillwallet verify FILE`")
     text_head = data[:64]
     if b"." in text_head and all(32 < b < 127 for b in text_head.strip()):
         raise fail(source, "not a JWS (expected three base64url parts separated by dots) and not JSON")

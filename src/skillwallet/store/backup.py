@@ -20,7 +20,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from skillwallet.errors import AlreadyExistsError, InvalidInputError, WalletCorruptError
+from skillwallet.errors import AlreadyExistsError, InvalidInputError, StorageIOError, WalletCorruptError
 from skillwallet.store import crypto, fsutil
 from skillwallet.store.crypto import Secret
 from skillwallet.store.db import WALLET_FILE, wallet_path
@@ -31,11 +31,21 @@ MAGIC = b"SKILLWALLET-BACKUP\n\x01"
 MAX_HEADER = 64 * 1024
 
 
+def check_backup_target(target: Path, *, force: bool = False) -> None:
+    """Refuse a target the backup could not be written to, before the wallet is opened (and its passphrase asked)."""
+    target = Path(target)
+    if target.is_dir():  # before "already exists, add --force": --force cannot replace a folder
+        raise StorageIOError(f"cannot write {target}: it is a folder", "give a file name, e.g. -o wallet-backup.bin")
+    if target.exists() and not force:
+        raise AlreadyExistsError(f"{target} already exists", "choose another name, or add --force")
+    if target.parent and not target.parent.exists():
+        raise InvalidInputError(f"the folder {target.parent} does not exist", "create the folder first or pick another path")
+
+
 def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:
     """Write a backup of ``wallet`` to ``target`` (0600, atomically); returns its size in bytes."""
     target = Path(target)
-    if target.exists() and not force:
-        raise AlreadyExistsError(f"{target} already exists", "choose another name, or add --force")
+    check_backup_target(target, force=force)
     wallet.verify_all()  # never back up a damaged wallet as if it were sound
     image = wallet.snapshot()
     header = wallet.header.to_json()
@@ -45,8 +55,6 @@ def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:
     prefix = MAGIC + len(header_bytes).to_bytes(4, "big") + header_bytes
     payload = crypto.Sealer(wallet.backup_key()).seal(image, prefix)
     data = prefix + payload
-    if target.parent and not target.parent.exists():
-        raise InvalidInputError(f"the folder {target.parent} does not exist")
     fsutil.atomic_write(target, data, step="backup")
     return len(data)
 
@@ -85,6 +93,19 @@ def read_backup(source: Path, passphrase: Secret) -> tuple[Header, bytes, int, S
     return header, image, generation, dek
 
 
+def check_restore(home: Path, source: Path, *, force: bool = False) -> None:
+    """Refuse a restore that cannot happen, before any passphrase is asked: the backup is no file (said first, as
+    --force would not help), or a wallet is in place and ``force`` is not given."""
+    source = Path(source)
+    if not source.is_file():
+        reason = "it is a folder" if source.is_dir() else "no such file" if not source.exists() else "not a regular file"
+        raise InvalidInputError(f"cannot read the backup {source}: {reason}", "give the file skillwallet backup wrote")
+    if wallet_path(Path(home)).exists() and not force:
+        raise AlreadyExistsError(
+            f"a wallet already exists at {home}", "add --force to replace it (the current one is kept as a copy)"
+        )
+
+
 def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool = False) -> tuple[Wallet, Path | None]:
     """Replace (or create) the wallet in ``home`` from a backup.
 
@@ -94,10 +115,7 @@ def restore_backup(home: Path, source: Path, passphrase: Secret, *, force: bool 
     """
     home = Path(home)
     current = wallet_path(home)
-    if current.exists() and not force:
-        raise AlreadyExistsError(
-            f"a wallet already exists at {home}", "add --force to replace it (the current one is kept as a copy)"
-        )
+    check_restore(home, source, force=force)
     _header, image, _generation, dek = read_backup(source, passphrase)
     fsutil.ensure_private_dir(home)
     tmp = home / f".{WALLET_FILE}.restore-{os.getpid()}-{os.urandom(4).hex()}"
