@@ -122,7 +122,8 @@ CONTRACTS: list[Contract] = [
         ["list", "--json"],
         "credentials",
         {"count", "credentials"},
-        items={"credentials": {"id", "title", "issuer", "issued", "expires", "format", "tags", "verdict"}},
+        items={"credentials": {"id", "title", "issuer", "issued", "expires", "format", "tags", "verdict", "in_force",
+                                  "not_in_force"}},
         check=_check_list,
     ),
     Contract(

@@ -136,7 +136,7 @@ def list_command(
                 (item.get("issued") or "-")[:10],
                 (item.get("expires") or "-")[:10],
                 item.get("format") or "-",
-                item.get("verdict") or "-",
+                ", ".join([item.get("verdict") or "-", *(item.get("not_in_force") or [])]),
                 ", ".join(item.get("tags") or []),
             ]
             for item in selected

@@ -205,11 +205,16 @@ def list_object(wallet_id: str, index: dict[str, Any]) -> dict[str, Any]:
     checks = verdict.get("checks") or {}
     out["verdict"] = verdict.get("verdict", VERDICT_NOT_VERIFIED)
     out["checked_at"] = verdict.get("checked_at")  # stored by Verdict.to_dict: ISO 8601 with Z already
-    out["in_force"] = (
-        checks.get("expiry") != "fail"
-        and checks.get("not_before") != "fail"
-        and checks.get("status") not in ("revoked", "suspended")
-    )
+    # what keeps it from being in force, in the verdict vocabulary (FORMATS.md): a verified credential may still be
+    # revoked or expired, and `list` must say so beside the verdict, never "verified" alone
+    out["not_in_force"] = [
+        word for word, failed in (
+            (checks.get("status"), checks.get("status") in ("revoked", "suspended")),
+            ("expired", checks.get("expiry") == "fail"),
+            ("not yet valid", checks.get("not_before") == "fail"),
+        ) if failed
+    ]
+    out["in_force"] = not out["not_in_force"]
     out["added"] = index.get("added")
     out["note"] = index.get("note")
     return out
