@@ -249,3 +249,36 @@ def test_a_holders_own_offering_renews_what_the_catalogue_does_not(certified_wal
         CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--json"]).stdout)["credentials"]}
     route = rows["Harbour Pilot Licence"]["renewal_route"]
     assert route["id"] == "pilot-revalidation" and route["cost"] == 320 and route["weeks"] == 1.6
+
+
+def test_a_revoked_credential_is_not_offered_a_renewal(passphrase):
+    """A renewal route renews a current credential: one its issuer revoked is said to be revoked, with no route to
+    pay for, in the table and in --json."""
+    from skillwallet.model import Verdict
+
+    def comptia(title: str, expires: datetime) -> Credential:
+        return Credential(format="ob3", original=json.dumps({"title": title}).encode(),
+                          credential_id=f"urn:uuid:{title}", title=title,
+                          issuer=Issuer(id="https://www.comptia.org", name="CompTIA"), expires=expires)
+
+    revoked = Verdict(verdict="verified", checks={"signature": "pass", "status": "revoked"},
+                      checked_at=datetime(2025, 12, 1, tzinfo=timezone.utc))
+    wallet = Wallet.init(paths.wallet_home(), passphrase)
+    try:
+        wallet.add_credential(comptia("CompTIA Security+", datetime(2026, 1, 20, tzinfo=timezone.utc)), revoked)
+        wallet.add_credential(comptia("CompTIA Network+", datetime(2026, 1, 25, tzinfo=timezone.utc)))
+    finally:
+        wallet.close()
+    result = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--within", "60d", "--json"])
+    assert result.exit_code == 0, result.output
+    by_title = {c["title"]: c for c in json.loads(result.stdout)["credentials"]}
+    sec, net = by_title["CompTIA Security+"], by_title["CompTIA Network+"]
+    assert sec["revoked"] is True and sec["renewal_note"].startswith("revoked by its issuer")
+    assert net["revoked"] is False and net["renewal_note"].startswith("renew with")  # a catalogued CE route
+    table = CliRunner().invoke(app, ["expiring", "--as-of", AS_OF, "--within", "60d"]).stdout.splitlines()
+    headers = table[0].split("\t") if "\t" in table[0] else None
+    rows = {cells[1]: dict(zip(headers, cells)) for cells in (line.split("\t") for line in table[1:])} if headers \
+        else {}
+    assert rows["CompTIA Security+"]["when"].endswith(", revoked")
+    assert rows["CompTIA Security+"]["renewal route"] == "revoked by its issuer: ask the issuer"
+    assert rows["CompTIA Network+"]["renewal route"] != "revoked by its issuer: ask the issuer"

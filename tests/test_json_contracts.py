@@ -143,7 +143,7 @@ CONTRACTS: list[Contract] = [
         "expiring",
         {"as_of", "within_days", "until", "renewal_hours_per_week", "credentials"},
         items={"credentials": {"id", "title", "issuer", "expires", "days_left", "status", "renewal",
-                               "renewal_route", "renewal_routes", "renewal_note", "renewal_opens"}},
+                               "renewal_route", "renewal_routes", "renewal_note", "renewal_opens", "revoked"}},
         check=_check_expiring,
     ),
     Contract(

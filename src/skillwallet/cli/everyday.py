@@ -211,6 +211,9 @@ class ExpiringEntry:
     renewal_note: str = ""
     # when the cheapest route can be taken only shortly before the expiry (Microsoft: six months), the day it opens
     renewal_opens: str | None = None
+    # its issuer revoked it (the verdict's status check): a renewal route renews a current credential, never
+    # restores a revoked one
+    revoked: bool = False
 
 
 # the pace a renewal's hours are turned into weeks at (the planner's default pace too: stack --next)
@@ -263,6 +266,7 @@ def select_expiring(stored: list, as_of: datetime, within_days: int, offerings: 
         entry.renewal_routes = [renewal_summary(r, RENEWAL_HOURS_PER_WEEK, expires) for r in found]
         entry.renewal_route = entry.renewal_routes[0] if found else None
         entry.renewal_opens = entry.renewal_route["opens"] if found else None
+        entry.revoked = item.verdict.checks.get("status") == "revoked"
         entry.renewal_note = _renewal_note(entry, as_of)
     entries.sort(key=lambda e: (e.expires, e.title or "", e.id))
     return entries
@@ -289,6 +293,8 @@ def _window_text(entry: ExpiringEntry, as_of: datetime) -> str:
 
 
 def _renewal_note(entry: ExpiringEntry, as_of: datetime) -> str:
+    if entry.revoked:
+        return "revoked by its issuer: renewing does not restore a revoked credential; ask the issuer"
     route = entry.renewal_route
     if route is None:
         return "no renewal route is known: ask the issuer what renewing costs"
@@ -370,8 +376,12 @@ def expiring_command(
         window = _window_text(entry, moment)
         renewing = [route["name"], _cost_text(route), _time_text(route) + (f"; {window}" if window else "")] \
             if route else ["no renewal route known", "?", "?"]
+        if entry.revoked:
+            renewing = ["revoked by its issuer: ask the issuer", "-", "-"]
+            style = "red"
+        when = _when(entry) + (", revoked" if entry.revoked else "")
         rows.append(
-            Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], _when(entry),
+            Row([entry.id, entry.title or "(untitled)", entry.issuer or "?", entry.expires[:10], when,
                  *renewing, renew], style)
         )
     until = (moment + timedelta(days=within_days)).date().isoformat()
