@@ -427,3 +427,67 @@ def test_report_names_each_document_and_where_it_came_from() -> None:
     assert "https://uni.example/status/1 (cached 2026-11-30)" in html
     assert "Cloud &lt;Practitioner&gt;" in html and "<Practitioner>" not in html  # credential text is escaped
     assert "did:web:uni.example" in html and "revoked" in html and "Not everything is verified" in html
+
+
+@pytest.fixture
+def facts_wallet(passphrase: str, tmp_path: Path, capsys) -> None:
+    """A wallet with two genuinely signed credentials, one of them stating a result, credits and an end date."""
+    key, did, method = _issuer()
+    graded = _ob3("Data Protection Basics", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000202", skills=("GDPR",))
+    graded["validUntil"] = "2031-06-30T00:00:00Z"
+    graded["credentialSubject"]["creditsEarned"] = 5
+    graded["credentialSubject"]["result"] = [{"type": ["Result"], "value": "B"}]
+    documents = [_ob3("Cloud Practitioner", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000201"), graded]
+    assert _cli(capsys, "init")[0] == 0
+    for number, document in enumerate(documents):
+        path = tmp_path / f"f{number}.json"
+        path.write_text(json.dumps(_signed(document, key, method)))
+        code, _, err = _cli(capsys, "add", str(path))
+        assert code == 0, err
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example")[0] == 0
+
+
+def test_a_genuine_line_with_dates_result_and_credits_matches_its_proof(facts_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Result: B" in text and "5 credits" in text and "Expires 30 Jun 2031" in text
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert len(lines) == 2 and all(r["resume"]["match"] == "pass" and r["verdict"] == "verified" for r in lines)
+
+
+# What the resume's text may overstate while the genuine proof stays attached: each edit is a claim the signed
+# credential does not make, so the line must fail (the verdict belongs to the proof's credential, not to the text).
+_OVERSTATEMENTS = {
+    "earlier issue date": ("Data Protection Basics", lambda e: setattr(e, "issued", datetime(2019, 3, 12, tzinfo=timezone.utc))),
+    "later end date": ("Data Protection Basics", lambda e: setattr(e, "expires", datetime(2039, 6, 30, tzinfo=timezone.utc))),
+    "no end date": ("Data Protection Basics", lambda e: setattr(e, "expires", None)),
+    "better result": ("Data Protection Basics", lambda e: setattr(e, "result", "A+")),
+    "result with a suffix": ("Data Protection Basics", lambda e: setattr(e, "result", "B, with distinction")),
+    "more credits": ("Data Protection Basics", lambda e: setattr(e, "credits", 50.0)),
+    "another credit system": ("Data Protection Basics", lambda e: setattr(e, "credit_unit", "US semester credit hours")),
+    "hours the proof does not state": ("Data Protection Basics", lambda e: setattr(e, "hours", 120.0)),
+    "a result the proof does not state": ("Cloud Practitioner", lambda e: setattr(e, "result", "Distinction")),
+    "credits the proof does not state": ("Cloud Practitioner", lambda e: setattr(e, "credits", 30.0)),
+    "an end date the proof does not state": (
+        "Cloud Practitioner", lambda e: setattr(e, "expires", datetime(2035, 1, 1, tzinfo=timezone.utc))),
+    "a longer issuer name": ("Cloud Practitioner", lambda e: setattr(e, "issuer_name", "Example Institute of Technology")),
+    "another achievement type": ("Cloud Practitioner", lambda e: setattr(e, "achievement_type", "MasterDegree")),
+    "a status detail claiming credits": (
+        "Cloud Practitioner", lambda e: setattr(e, "status_detail", "checked 2026-11-20, 30 ECTS credits")),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(_OVERSTATEMENTS))
+def test_a_line_overstating_its_dates_result_credits_or_issuer_is_flagged(facts_wallet, tmp_path, capsys, monkeypatch,
+                                                                          edit: str) -> None:
+    title, change = _OVERSTATEMENTS[edit]
+    lines = _verify_resume_with_an_edited_line(capsys, tmp_path, monkeypatch, title, change)
+    assert lines[title]["resume"]["match"] == "fail", edit
+    assert lines[title]["verdict"] == "not-verified"
+    assert lines[title]["reasons"] and title in lines[title]["reasons"][0]
+    (other,) = [r for name, r in lines.items() if name != title]
+    assert other["resume"]["match"] == "pass" and other["verdict"] == "verified"

@@ -233,8 +233,8 @@ class CheckedItem:
     resume: dict | None = None  # {"title", "page", "wallet_id", "proof_index", "match": pass | fail | na}
 
 
-def _entry_facts(item) -> tuple[str | None, str | None]:
-    """(title, issuer name) of a presentation entry, read by the same importers as ``add`` (None when unreadable)."""
+def _entry_credential(item):
+    """A presentation entry read by the same importers as ``add`` (None when unreadable)."""
     import json
 
     from skillwallet.formats import parse_credential_bytes, types_of
@@ -248,10 +248,72 @@ def _entry_facts(item) -> tuple[str | None, str | None]:
             data = json.dumps(item).encode("utf-8")
         credentials = parse_credential_bytes(data, source="proof")
     except Exception:  # noqa: BLE001 - an entry the importers cannot read has no title to compare
-        return None, None
+        return None
     if len(credentials) != 1:
-        return None, None
-    return credentials[0].title, credentials[0].issuer.name
+        return None
+    return credentials[0]
+
+
+_STATUS_LABEL = r"(?:signaturevalid,issuerkeynotbound|[a-z][a-z-]*)"
+_STATUS_DETAIL = r"(?:revoked|suspended|revocationstatusunknown|expired(?:\d{4}-\d\d-\d\d)?|checked\d{4}-\d\d-\d\d)"
+# The status a resume line shows (export/resume.py ``_status_label``): a mark, a label, the details in brackets.
+# Nothing else may stand there: free text in it ("checked 2026-11-20, 30 ECTS") would be read as a fact.
+_STATUS = re.compile(rf"[✓✗!]{_STATUS_LABEL}(?:\({_STATUS_DETAIL}(?:,{_STATUS_DETAIL})*\))?")
+
+
+def _unbacked_fact(text: str, credential) -> str | None:
+    """What the entry's text (``ResumeLine.text``) states that the proof's ``credential`` does not, or None.
+
+    The text of an entry is what export/pdf.py ``_entry_lines`` draws from the credential: type label, issuer,
+    issue and end dates, status, result, credits, hours, skills, then the proof mark. Each part that comes from
+    the credential must be exactly what the signed credential gives (the employer reads the text, the proof only
+    backs what it states); the status is the holder's own wallet's and may only take the shapes it is drawn in.
+    """
+    from skillwallet.export.pdf import PROOF_MARK
+    from skillwallet.export.resume import _credit_unit, _unique, format_date, type_label
+
+    issuer = credential.issuer.name or credential.issuer.id or "unknown issuer"
+    head = (compact("· " + type_label(credential.achievement_type)) if credential.achievement_type else "") + compact(issuer)
+    if not text.startswith(head + "·"):
+        return f"its type or issuer is not the proof's ({type_label(credential.achievement_type) or 'no type'}, {issuer})"
+    rest = text[len(head) + 1:]
+    if credential.issued is not None:
+        issued = "issued" + compact(format_date(credential.issued)) + "·"
+        if not rest.startswith(issued):
+            return f"its issue date is not the proof's ({format_date(credential.issued)})"
+        rest = rest[len(issued):]
+    if credential.expires is not None:
+        end = compact(format_date(credential.expires))
+        words = ("expires" + end, "expired" + end)
+    else:
+        end, words = "none", ("noexpiry",)
+    word = next((w for w in words if rest.startswith(w)), None)
+    if word is None:
+        return f"its end date is not the proof's ({format_date(credential.expires) or 'no expiry'})"
+    rest = rest[len(word):]
+    status = _STATUS.match(rest)
+    if status is None:
+        return "its status line holds more than a status"
+    rest = rest[status.end():]
+    if credential.expires is not None:
+        for shown in re.findall(r"expired(\d{4}-\d\d-\d\d)", status.group(0)):
+            if shown != credential.expires.date().isoformat():
+                return f"its end date is not the proof's ({format_date(credential.expires)})"
+    facts = []
+    if credential.result:
+        facts.append(f"Result: {credential.result}")
+    if credential.credits is not None:
+        unit = _credit_unit(credential)
+        facts.append(f"{credential.credits:g} credits" + (f" ({unit})" if unit else ""))
+    if credential.hours is not None:
+        facts.append(f"{credential.hours:g} hours")
+    mark = compact(PROOF_MARK)
+    unique = _unique(s.name for s in credential.skills)
+    expected = compact(" · ".join(["", *facts])) if facts else ""
+    expected += compact("Skills: " + ", ".join(unique)) if unique else ""
+    if rest[:len(expected) + len(mark)] != expected + mark:
+        return "its result, credits, hours or skills are not the proof's (" + (", ".join([*facts, *unique]) or "none") + ")"
+    return None
 
 
 def _flagged(reason: str):
@@ -297,7 +359,8 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, vp_verdict))
         raw = vp.document.get("verifiableCredential") if isinstance(vp.document, dict) else None
         entries = [] if raw is None else (raw if isinstance(raw, list) else [raw])
-    facts = [_entry_facts(e) for e in entries]
+    credentials = [_entry_credential(e) for e in entries]
+    facts = [(c.title, c.issuer.name) if c is not None else (None, None) for c in credentials]
     titles = [title for title, _ in facts]
 
     shown: set[int] = set()
@@ -325,6 +388,9 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
             else:
                 reason = f"the proof's credential {number} has no readable title to match {line.title!r}"
             verdict = _flagged(reason)
+            where["match"] = "fail"
+        elif (unbacked := _unbacked_fact(line.text, credentials[number - 1])) is not None:
+            verdict = _flagged(f"the resume shows {line.title!r} as the proof's credential {number}, but {unbacked}")
             where["match"] = "fail"
         else:
             where["match"] = "pass"
