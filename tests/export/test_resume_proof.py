@@ -491,3 +491,57 @@ def test_a_line_overstating_its_dates_result_credits_or_issuer_is_flagged(facts_
     assert lines[title]["reasons"] and title in lines[title]["reasons"][0]
     (other,) = [r for name, r in lines.items() if name != title]
     assert other["resume"]["match"] == "pass" and other["verdict"] == "verified"
+
+
+# Ways to draw a line's text so that the extractor reads it and a person does not: invisible render mode
+# (ISO 32000-1 §9.3.6), white fill, squeezed to nothing by the horizontal scale (§9.3.4), raised off the page by
+# the text rise (§9.3.7), a font size too small to read. An applicant hides the genuine title this way and draws
+# another one in its place as vector paths or an image, which no text extractor reads.
+_HIDING = {
+    "invisible render mode": ([3], b"Tr", [0], b"Tr"),
+    "white fill": ([1, 1, 1], b"rg", [0.121569, 0.160784, 0.2], b"rg"),
+    "white fill in gray": ([1], b"g", [0], b"g"),
+    "squeezed flat": ([1], b"Tz", [100], b"Tz"),
+    "raised off the page": ([5000], b"Ts", [0], b"Ts"),
+}
+
+
+def _hide_text(pdf: Path, text: str, out: Path, how: str) -> None:
+    """``pdf`` with each text-showing operation whose string is ``text`` drawn as ``how`` (the attachment kept)."""
+    from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject
+
+    before, before_op, after, after_op = _HIDING[how]
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    hidden = 0
+    for page in writer.pages:
+        content = ContentStream(page.get_contents(), writer)
+        operations = []
+        for operands, operator in content.operations:
+            shows = operator in (b"Tj", b"TJ") and text in str(operands[0] if operator == b"Tj" else
+                                                                  "".join(str(o) for o in operands[0] if isinstance(o, str)))
+            if shows:
+                operations.append((ArrayObject(FloatObject(v) for v in before), before_op))
+                hidden += 1
+            operations.append((operands, operator))
+            if shows:
+                operations.append((ArrayObject(FloatObject(v) for v in after), after_op))
+        content.operations = operations
+        page.replace_contents(content)
+    assert hidden, f"{text!r} is not drawn in one piece"
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+@pytest.mark.parametrize("how", sorted(_HIDING))
+def test_a_title_drawn_so_that_no_one_sees_it_is_not_a_verified_line(resume_wallet, tmp_path, capsys, how: str) -> None:
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    _hide_text(target, "Cloud Practitioner", forged, how)
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13 and "Traceback" not in err
+    results = json.loads(out)["results"]
+    hidden = [r for r in results if (r.get("resume") or {}).get("title") == "Cloud Practitioner"]
+    assert hidden and all(r["verdict"] != "verified" and r["resume"]["match"] == "fail" for r in hidden)
+    assert any("cannot see" in reason for r in hidden for reason in r["reasons"])
+    # the untouched resume still verifies
+    assert _cli(capsys, "verify", str(target))[0] == 0

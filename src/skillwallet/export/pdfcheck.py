@@ -50,6 +50,7 @@ class ResumePdf:
     lines: list[ResumeLine] = field(default_factory=list)
     listed: int | None = None  # the count in the "Credentials (n ...)" heading
     qr_texts: list[str] = field(default_factory=list)
+    hidden: dict[int, str] = field(default_factory=dict)  # page -> how text on it is drawn that a reader cannot see
 
 
 def compact(text: str | None) -> str:
@@ -150,7 +151,10 @@ def _read_lines(reader, out: ResumePdf) -> None:
             # by size alone: a title's CJK characters are drawn in a fallback font that is not bold
             runs.append((text, abs(float(size or 0) - TITLE_SIZE) < 0.05))
 
-        page.extract_text(visitor_text=visit)
+        ink = _Ink(page)
+        page.extract_text(visitor_text=visit, visitor_operand_before=ink.operator)
+        if ink.hidden:
+            out.hidden[number] = ink.hidden
         for text, is_title in runs:
             total += len(text)
             if total > MAX_TEXT_CHARACTERS:
@@ -177,6 +181,126 @@ def _read_lines(reader, out: ResumePdf) -> None:
                     text=compact("".join(rest)),
                 ))
                 title, rest = [], []
+
+
+# A genuine resume draws every letter in plain ink (export/pdf.py): filled, in a dark palette colour, opaque, at
+# 6 pt or more, on the page. Text drawn otherwise is text the extractor reads and a person does not see: an
+# applicant hides the genuine title that way and draws another in its place as paths or an image.
+_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+MIN_VISIBLE_POINTS = 2.0
+MIN_HORIZONTAL_SCALE = 30.0  # per cent (ISO 32000-1 §9.3.4 Tz)
+MIN_OPACITY = 0.3
+LIGHTEST_INK = 0.85  # a colour whose every channel is this light is near the white of the page
+
+
+class _Ink:
+    """Follows the graphics state (ISO 32000-1 §8.4, §9.3) through a page's operators, as pypdf's text extraction
+    visits them, and records the first text drawn in a state that leaves it unseen."""
+
+    def __init__(self, page) -> None:
+        self.hidden = ""
+        self.state = {"fill": (0.0,), "stroke": (0.0,), "mode": 0, "scale": 100.0, "rise": 0.0, "size": 0.0,
+                      "fill_alpha": 1.0, "stroke_alpha": 1.0}
+        self.stack: list[dict] = []
+        try:
+            box = page.mediabox
+            self.box = (float(box.left), float(box.bottom), float(box.right), float(box.top))
+        except Exception:  # noqa: BLE001 - no readable page box: nothing is off the page
+            self.box = None
+        self.graphics_states = _graphics_states(page)
+
+    def operator(self, operator: bytes, operands, cm, tm) -> None:
+        try:
+            self._operator(operator, operands, cm, tm)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            pass  # a malformed operand: pypdf's own reading of it decides what text there is
+
+    def _operator(self, operator: bytes, operands, cm, tm) -> None:
+        state = self.state
+        numbers = [float(o) for o in operands if isinstance(o, (int, float))]
+        if operator == b"q":
+            self.stack.append(dict(state))
+        elif operator == b"Q" and self.stack:
+            self.state = self.stack.pop()
+        elif operator in (b"g", b"rg", b"k", b"sc", b"scn"):
+            state["fill"] = _lightness(numbers)
+        elif operator in (b"G", b"RG", b"K", b"SC", b"SCN"):
+            state["stroke"] = _lightness(numbers)
+        elif operator == b"Tr" and numbers:
+            state["mode"] = int(numbers[0])
+        elif operator == b"Tz" and numbers:
+            state["scale"] = numbers[0]
+        elif operator == b"Ts" and numbers:
+            state["rise"] = numbers[0]
+        elif operator == b"Tf" and numbers:
+            state["size"] = numbers[-1]
+        elif operator == b"gs" and operands:
+            found = self.graphics_states.get(str(operands[0]))
+            if found is None:
+                state["fill_alpha"] = state["stroke_alpha"] = 0.0  # a state the reader cannot look up: unseen
+            else:
+                state["fill_alpha"] = float(found.get("/ca", state["fill_alpha"]))
+                state["stroke_alpha"] = float(found.get("/CA", state["stroke_alpha"]))
+        elif operator in _SHOW_TEXT and not self.hidden:
+            self.hidden = self._unseen(cm, tm)
+
+    def _unseen(self, cm, tm) -> str:
+        state = self.state
+        mode = state["mode"]
+        if mode in (3, 7):
+            return "invisible text (render mode 3)"
+        filled, stroked = mode in (0, 2, 4, 6), mode in (1, 2, 5, 6)
+        inks = ([(state["fill"], state["fill_alpha"])] if filled else []) + \
+               ([(state["stroke"], state["stroke_alpha"])] if stroked else [])
+        if all(light >= LIGHTEST_INK for light, _ in inks):
+            return "text in white"
+        if all(alpha < MIN_OPACITY for _, alpha in inks):
+            return "transparent text"
+        if abs(state["scale"]) < MIN_HORIZONTAL_SCALE:
+            return "text squeezed flat"
+        # the text matrix then the current transformation (§9.4.4): where the text starts, and how big it is
+        a, b, c, d, e, f = (float(v) for v in tm)
+        A, B, C, D, E, F = (float(v) for v in cm)
+        m = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+        rise = state["rise"]
+        x, y = m[2] * rise + m[4], m[3] * rise + m[5]
+        height = abs(state["size"]) * (abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
+        if height < MIN_VISIBLE_POINTS:
+            return "text too small to read"
+        if self.box is not None:
+            left, bottom, right, top = self.box
+            if not (left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1):
+                return "text off the page"
+        return ""
+
+
+def _lightness(numbers: list[float]) -> float:
+    """How light a colour is, 0 (black) to 1 (white), by its number of components: gray, RGB, CMYK."""
+    if len(numbers) == 1:
+        return numbers[0]
+    if len(numbers) == 3:
+        return min(numbers)
+    if len(numbers) == 4:
+        return 1 - max(numbers)
+    return 0.0  # a pattern or another colour space: counted as ink
+
+
+def _graphics_states(page) -> dict:
+    """The ExtGState dictionaries the page and its forms name (ISO 32000-1 §8.4.5), by name."""
+    out: dict = {}
+    try:
+        resources = page.get("/Resources") or {}
+        places = [resources]
+        for ref in (resources.get("/XObject") or {}).values():
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form" and form.get("/Resources"):
+                places.append(form["/Resources"])
+        for place in places:
+            for name, ref in (place.get_object().get("/ExtGState") or {}).items():
+                out.setdefault(str(name), ref.get_object())
+    except Exception:  # noqa: BLE001 - unreadable resources: the names stay unknown, so unseen
+        pass
+    return out
 
 
 def _qr_codes(reader) -> list[str]:
@@ -364,10 +488,17 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
     titles = [title for title, _ in facts]
 
     shown: set[int] = set()
+    for page, how in sorted(pdf.hidden.items()):
+        items.append(CheckedItem(f"{source}:page{page}", "credential", None, _flagged(
+            f"page {page} holds {how}: a reader cannot see what the check reads there")))
     for line in pdf.lines:
         where = {"title": line.title, "page": line.page, "wallet_id": line.wallet_id, "proof_index": line.proof_index}
         number = line.proof_index
         label = f"{source}#{number}" if number else f"{source}:{line.wallet_id}"
+        if line.page in pdf.hidden:
+            reason = f"page {line.page} holds {pdf.hidden[line.page]}: a reader cannot see what the check reads there"
+            items.append(CheckedItem(label, "credential", line.title, _flagged(reason), where | {"match": "fail"}))
+            continue
         if number is None or not (1 <= number <= len(inner)):
             reason = ("the resume lists it, but the attached proof does not hold it" if number is None
                       else f"the resume points to proof credential {number}, which the attached proof does not hold")
