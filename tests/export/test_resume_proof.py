@@ -545,3 +545,33 @@ def test_a_title_drawn_so_that_no_one_sees_it_is_not_a_verified_line(resume_wall
     assert any("cannot see" in reason for r in hidden for reason in r["reasons"])
     # the untouched resume still verifies
     assert _cli(capsys, "verify", str(target))[0] == 0
+
+
+def _without_proof(pdf: Path, out: Path) -> None:
+    document = json.loads(_attachment(pdf))
+    del document["proof"]
+    _replace_attachment(pdf, json.dumps(document).encode(), out)
+
+
+@pytest.mark.parametrize("case", ["made for another domain", "its proof taken off"])
+def test_no_line_is_verified_when_the_holders_proof_is_not(resume_wallet, tmp_path, capsys, case: str) -> None:
+    """The credentials are genuine, but a proof that fails (replayed for another verifier, or removed) does not
+    show that they are the sender's: no line of the resume is then reported verified."""
+    target, changed = tmp_path / "resume.pdf", tmp_path / "changed.pdf"
+    if case == "made for another domain":
+        _export(capsys, target, "--challenge", CHALLENGE, "--domain", "jobs.other-employer.example")
+        changed, args = target, ("--challenge", CHALLENGE, "--domain", DOMAIN)
+    else:
+        _export(capsys, target)
+        _without_proof(target, changed)
+        args = ()
+    report = tmp_path / "report.html"
+    code, out, err = _cli(capsys, "verify", str(changed), "--json", "--report", str(report), *args)
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    assert results[0]["kind"] == "presentation" and results[0]["verdict"] != "verified"
+    lines = [r for r in results if r["kind"] == "credential"]
+    assert lines and all(r["verdict"] != "verified" for r in lines)
+    assert all(any("not shown to be the sender's" in reason for reason in r["reasons"]) for r in lines)
+    assert 'class="good"' not in report.read_text()
+

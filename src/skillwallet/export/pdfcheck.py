@@ -461,6 +461,7 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
     """
     from skillwallet.export.pdf import ATTACHMENT_NAME
     from skillwallet.formats import read_presentation
+    from skillwallet.model import VERDICT_NOT_VERIFIED, VERDICT_VERIFIED
     from skillwallet.verify.verifier import verify_presentation
 
     pdf = read_resume_pdf(data, attachment_name=ATTACHMENT_NAME)
@@ -537,6 +538,17 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
             items.append(CheckedItem(f"{source}#{number}", "credential", titles[number - 1], verdict,
                                      {"title": None, "page": None, "wallet_id": None, "proof_index": number,
                                       "match": "na"}))
+    if vp is not None and vp_verdict.verdict != VERDICT_VERIFIED:
+        # A credential's own proof shows that its issuer said it of someone; only the holder's proof over the
+        # presentation (VC Data Model 2.0 §4.13, proofPurpose authentication) shows that the sender is that
+        # someone. Without it the genuine credentials of another person, or a presentation replayed from
+        # another verifier, would read as this applicant's.
+        for item in items:
+            if item.kind == "credential" and item.verdict.verdict == VERDICT_VERIFIED:
+                item.verdict.verdict = VERDICT_NOT_VERIFIED
+                item.verdict.reasons.append(
+                    f"the holder's proof over {pdf.attachment_name} is {vp_verdict.verdict}: the credential is "
+                    "genuine but not shown to be the sender's")
     return items
 
 
