@@ -575,3 +575,20 @@ def test_no_line_is_verified_when_the_holders_proof_is_not(resume_wallet, tmp_pa
     assert all(any("not shown to be the sender's" in reason for reason in r["reasons"]) for r in lines)
     assert 'class="good"' not in report.read_text()
 
+
+def test_a_resume_checked_without_a_challenge_says_it_may_be_a_copy(resume_wallet, tmp_path, capsys) -> None:
+    """Without the employer's own challenge nothing binds the proof to this application: a resume copied from
+    its holder (another person) verifies the same. The check says so beside the presentation."""
+    target, report = tmp_path / "resume.pdf", tmp_path / "report.html"
+    _export(capsys, target, "--challenge", "someone-elses-nonce", "--domain", "jobs.other-employer.example")
+    code, out, err = _cli(capsys, "verify", str(target), "--report", str(report))
+    assert code == 0, err
+    assert "no --challenge given" in err and "jobs.other-employer.example" in err
+    assert "no --challenge given" in report.read_text()
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    (presentation,) = [r for r in json.loads(out)["results"] if r["kind"] == "presentation"]
+    assert any("no --challenge given" in reason for reason in presentation["reasons"])
+    # with the employer's own challenge the note is not needed, and a proof made for another one fails
+    code, out, err = _cli(capsys, "verify", str(target), "--challenge", "someone-elses-nonce",
+                          "--domain", "jobs.other-employer.example")
+    assert code == 0 and "no --challenge given" not in err

@@ -462,7 +462,7 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
     from skillwallet.export.pdf import ATTACHMENT_NAME
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_NOT_VERIFIED, VERDICT_VERIFIED
-    from skillwallet.verify.verifier import verify_presentation
+    from skillwallet.verify.verifier import unrequested_audience_note, verify_presentation
 
     pdf = read_resume_pdf(data, attachment_name=ATTACHMENT_NAME)
     items: list[CheckedItem] = []
@@ -481,6 +481,9 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         inner: list = []
     else:
         vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=as_of, challenge=challenge, domain=domain)
+        note = unrequested_audience_note(vp, challenge, domain)
+        if note:
+            vp_verdict.reasons.append(note)
         items.append(CheckedItem(f"{source}!{pdf.attachment_name}", "presentation", None, vp_verdict))
         raw = vp.document.get("verifiableCredential") if isinstance(vp.document, dict) else None
         entries = [] if raw is None else (raw if isinstance(raw, list) else [raw])
