@@ -592,3 +592,73 @@ def test_a_resume_checked_without_a_challenge_says_it_may_be_a_copy(resume_walle
     code, out, err = _cli(capsys, "verify", str(target), "--challenge", "someone-elses-nonce",
                           "--domain", "jobs.other-employer.example")
     assert code == 0 and "no --challenge given" not in err
+
+
+def _overlay(pdf: Path, out: Path, lines: list[tuple[str, float]], *, page: int = 0) -> None:
+    """``pdf`` with ``lines`` (text, font size) drawn on a page in ordinary black text, the attachment kept: what
+    an applicant adds with any PDF editor."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(595.27, 841.89))
+    y = 120
+    for text, size in lines:
+        drawing.setFont("Helvetica-Bold" if size >= 10 else "Helvetica", size)
+        drawing.drawString(54, y, text)
+        y -= size + 4
+    drawing.save()
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.pages[page].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+_ADDED_ENTRIES = {
+    "an entry like the others": [("PhD in Physics", 10.5), ("Massachusetts Institute of Technology · Issued 12 Mar 2019",
+                                                          9.0), ("✓ Verified (checked 2026-11-20)", 9.0)],
+    "an entry in another size": [("PhD in Physics", 10.0), ("Massachusetts Institute of Technology · Issued 12 Mar 2019",
+                                                         9.0)],
+    "an entry with no date": [("PhD in Physics, Massachusetts Institute of Technology", 9.0)],
+}
+
+
+@pytest.mark.parametrize("added", sorted(_ADDED_ENTRIES))
+def test_an_entry_added_to_the_resume_without_a_credential_is_flagged(resume_wallet, tmp_path, capsys, added: str) -> None:
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    _overlay(target, forged, _ADDED_ENTRIES[added])
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    flagged = [r for r in results if r["verdict"] != "verified"]
+    assert flagged and any("PhD in Physics" in reason for r in flagged for reason in r["reasons"])
+
+
+def test_a_long_genuine_resume_of_every_group_verifies_line_by_line(passphrase, tmp_path, capsys) -> None:
+    """No false alarm from the words between entries: several pages (footers), every group heading, a credential
+    too large for a QR code (its note), credential ids drawn as links."""
+    key, did, method = _issuer()
+    kinds = ["BachelorDegree", "Certificate", "Course", "Badge", "ext:Apprenticeship"]
+    assert _cli(capsys, "init")[0] == 0
+    for number in range(14):
+        document = _ob3(f"Credential number {number}", did, ident=f"urn:uuid:6a1f0b3c-0000-4000-8000-0000000003{number:02d}",
+                        skills=(f"Skill {number}",))
+        document["credentialSubject"]["achievement"]["achievementType"] = kinds[number % len(kinds)]
+        if number == 3:
+            import secrets  # text that does not compress: the signed credential no longer fits a QR code
+
+            document["credentialSubject"]["achievement"]["description"] = secrets.token_hex(4000)
+        path = tmp_path / f"l{number}.json"
+        path.write_text(json.dumps(_signed(document, key, method)))
+        assert _cli(capsys, "add", str(path))[0] == 0
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example-Ünal")[0] == 0
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    reader = PdfReader(target)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) > 1 and "No QR code" in text and "Degrees and diplomas" in text
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert len(lines) == 14 and all(r["resume"]["match"] == "pass" for r in lines)

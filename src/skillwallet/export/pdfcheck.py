@@ -27,6 +27,7 @@ MAX_QR_CODES = 400
 # The entry's title is drawn at the title size (export/pdf.py ``paragraph_styles()["title"]``); in the credentials
 # section nothing else is (group headings 9.5 pt, the type label after a title 8 pt).
 TITLE_SIZE = 10.5
+NAME_SIZE = 20  # the holder's name at the top of page 1 (``paragraph_styles()["name"]``, 24 pt)
 _WALLET_ID = re.compile(r"Wallet id ([0-9a-f]{6,64})")
 _PROOF = re.compile(r"Proof credential (\d{1,5})")
 _HEADING = re.compile(r"CREDENTIALS \((\d+)")
@@ -41,6 +42,7 @@ class ResumeLine:
     proof_index: int | None  # the 1-based place in the attached presentation it claims, if any
     page: int
     text: str = ""  # the rest of the entry (issuer, dates, status, ids), compacted
+    tail: str = ""  # what follows it up to the next title (notes, QR caption, footer, group heading)
 
 
 @dataclass
@@ -51,6 +53,9 @@ class ResumePdf:
     listed: int | None = None  # the count in the "Credentials (n ...)" heading
     qr_texts: list[str] = field(default_factory=list)
     hidden: dict[int, str] = field(default_factory=dict)  # page -> how text on it is drawn that a reader cannot see
+    name: str = ""  # the holder's name as page 1 shows it, compacted (it is in every page's footer)
+    lead: str = ""  # between the credentials heading and the first title
+    stray: list[tuple[int, str]] = field(default_factory=list)  # (page, text) read in no entry: an unclosed one
 
 
 def compact(text: str | None) -> str:
@@ -147,9 +152,11 @@ def _read_lines(reader, out: ResumePdf) -> None:
     for number, page in enumerate(reader.pages, 1):
         runs: list[tuple[str, bool]] = []
 
-        def visit(text, cm, tm, font, size, runs=runs):
+        def visit(text, cm, tm, font, size, runs=runs, number=number):
             # by size alone: a title's CJK characters are drawn in a fallback font that is not bold
             runs.append((text, abs(float(size or 0) - TITLE_SIZE) < 0.05))
+            if number == 1 and not started and float(size or 0) >= NAME_SIZE:
+                out.name += compact(text)
 
         ink = _Ink(page)
         page.extract_text(visitor_text=visit, visitor_operand_before=ink.operator)
@@ -166,8 +173,17 @@ def _read_lines(reader, out: ResumePdf) -> None:
                     out.listed = int(heading.group(1))
                 continue
             if is_title:
+                if rest and not "".join(title).strip():  # pypdf reports line breaks in the title's size too
+                    # what came before this title belongs to the previous entry (or, before the first, the
+                    # heading): its notes, QR caption, the page footer, the next group's heading
+                    if out.lines:
+                        out.lines[-1].tail += "".join(rest)
+                    else:
+                        out.lead += "".join(rest)
+                elif rest:
+                    out.stray.append((number, "".join(rest)))  # between the runs of one title
                 title.append(text)
-                rest.clear()  # what came before this title belongs to the previous entry or a group heading
+                rest.clear()
                 continue
             rest.append(text)
             found = _WALLET_ID.search(text)
@@ -181,6 +197,57 @@ def _read_lines(reader, out: ResumePdf) -> None:
                     text=compact("".join(rest)),
                 ))
                 title, rest = [], []
+    if "".join(title).strip():
+        out.stray.append((len(reader.pages), " ".join(title) + " " + "".join(rest)))
+    elif rest and out.lines:
+        out.lines[-1].tail += "".join(rest)
+    elif rest:
+        out.lead += "".join(rest)
+
+
+def _raw_end(raw: str, end: str) -> str:
+    """The end of ``raw`` whose compacted form is ``end`` (``raw`` itself when casefolding changed lengths)."""
+    count = 0
+    for index in range(len(raw) - 1, -1, -1):
+        if not raw[index].isspace():
+            count += 1
+            if count == len(end):
+                return raw[index:] if compact(raw[index:]) == end else raw
+    return raw
+
+
+def _unexplained(text: str, *, name: str, credential_id: str | None = None) -> str:
+    """What is left of ``text`` (compacted) once the words a genuine resume draws between its entries are taken
+    off (export/pdf.py): the credential id, the notes, the QR caption, the footer, a group heading."""
+    from skillwallet.export.pdf import (CAPTION_EMBEDDED, CAPTION_URL, FOOTER_WORDS, HOW_TO_CHECK,
+                                        HOW_TO_CHECK_PROOF)
+    from skillwallet.export.resume import EMBEDDED_QR_HELP, GROUP_ORDER
+
+    fixed = [compact(t) for t in (HOW_TO_CHECK, HOW_TO_CHECK_PROOF, CAPTION_URL, CAPTION_EMBEDDED, EMBEDDED_QR_HELP,
+                                  *GROUP_ORDER)]
+    if credential_id:
+        fixed.append(compact("· Credential id " + credential_id))
+    patterns = [
+        re.compile(re.escape(name + "·" + compact(FOOTER_WORDS)) + r"\d{1,2}[a-z]{3}\d{4}"),
+        re.compile(r"page\d+of\d+"),
+        re.compile(r",\d+verified\)"),  # the rest of the heading
+        re.compile(r"noqrcode:[^.]{1,200}\."),
+    ]
+    text = compact(text)
+    while text:
+        for piece in fixed:
+            if piece and text.startswith(piece):
+                text = text[len(piece):]
+                break
+        else:
+            for pattern in patterns:
+                found = pattern.match(text)
+                if found and found.end():
+                    text = text[found.end():]
+                    break
+            else:
+                return text
+    return ""
 
 
 # A genuine resume draws every letter in plain ink (export/pdf.py): filled, in a dark palette colour, opaque, at
@@ -492,6 +559,12 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
     titles = [title for title, _ in facts]
 
     shown: set[int] = set()
+    # Text in the credentials section that is in no entry the proof backs, nor any of the fixed words between
+    # entries: an entry the applicant added (drawn in another size, or with no wallet id to close it).
+    unmatched: list[tuple[int, str]] = list(pdf.stray)
+    extra = _unexplained(pdf.lead, name=pdf.name)
+    if extra:
+        unmatched.append((pdf.lines[0].page if pdf.lines else 1, _raw_end(pdf.lead, extra)))
     for page, how in sorted(pdf.hidden.items()):
         items.append(CheckedItem(f"{source}:page{page}", "credential", None, _flagged(
             f"page {page} holds {how}: a reader cannot see what the check reads there")))
@@ -529,9 +602,20 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
             where["match"] = "fail"
         else:
             where["match"] = "pass"
+            # the credential id is a link, read as a run of its own: what of it the entry's text holds goes first
+            cut = line.text.rfind(compact("· Credential id"))
+            extra = _unexplained((line.text[cut:] if cut >= 0 else "") + compact(line.tail), name=pdf.name,
+                                 credential_id=credentials[number - 1].credential_id)
+            if extra:
+                unmatched.append((line.page, _raw_end(line.tail, extra)))
         shown.add(number)
         verdict.details = dict(verdict.details) | {"proof_title": proof_title}
         items.append(CheckedItem(label, "credential", line.title, verdict, where))
+    for page, text in unmatched:
+        shown_text = " ".join(text.split())
+        shown_text = shown_text if len(shown_text) <= 160 else shown_text[:159] + "…"
+        items.append(CheckedItem(f"{source}:page{page}", "credential", None, _flagged(
+            f"page {page} shows text that no credential of the proof backs: {shown_text!r}")))
     if pdf.listed is not None and pdf.listed != len(pdf.lines):
         items.append(CheckedItem(f"{source}:text", "credential", None, _flagged(
             f"the resume's heading lists {pdf.listed} credentials, its text shows {len(pdf.lines)} that could be read")))
