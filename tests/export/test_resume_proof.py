@@ -662,3 +662,30 @@ def test_a_long_genuine_resume_of_every_group_verifies_line_by_line(passphrase, 
     assert code == 0, err
     lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
     assert len(lines) == 14 and all(r["resume"]["match"] == "pass" for r in lines)
+
+
+HOSTILE_TITLE = '<script>alert(1)</script>\x1b[2J\x1b]8;;https://evil.example\x07Cloud\u202eenolC <img src=x onerror=alert(2)>'
+
+
+def test_hostile_credential_text_is_inert_in_the_report_and_the_terminal(passphrase, tmp_path, capsys) -> None:
+    """What an issuer (or an applicant who is one) writes in a title, a name or a URL is shown as text: no markup,
+    no script, no link in the HTML report; no escape sequence or bidi override reaches the terminal or the
+    report (the importer already drops the title's tags and control characters; the report escapes the rest)."""
+    key, did, method = _issuer()
+    document = _ob3(HOSTILE_TITLE, did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000401")
+    document["issuer"]["name"] = 'Example"><a href="javascript:alert(3)">Institute\u202e</a>'
+    document["issuer"]["url"] = "javascript:alert(4)"
+    document["credentialSubject"]["achievement"]["image"] = {"id": "data:text/html;base64,PHNjcmlwdD4=", "type": "Image"}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(_signed(document, key, method)))
+    report = tmp_path / "report.html"
+    code, out, err = _cli(capsys, "verify", str(path), "--report", str(report))
+    assert code == 0, err
+    html = report.read_text()
+    lowered = html.lower()
+    assert "<script" not in lowered and "<img" not in lowered and "<a " not in lowered and "href" not in lowered
+    # a bidi override would show the title in another order than it is signed in (the terminal spells it out too)
+    assert "\u202e" not in html and "\\u202e" in html
+    for stream in (out, err):
+        assert "\x1b" not in stream and "\u202e" not in stream and "\x07" not in stream
+    assert "\\x1b" in out or "\\x1b" in err  # the escape is shown, spelled out
