@@ -689,3 +689,46 @@ def test_hostile_credential_text_is_inert_in_the_report_and_the_terminal(passphr
     for stream in (out, err):
         assert "\x1b" not in stream and "\u202e" not in stream and "\x07" not in stream
     assert "\\x1b" in out or "\\x1b" in err  # the escape is shown, spelled out
+
+
+def _overlay_qr(pdf: Path, out: Path, text: str) -> None:
+    """``pdf`` with a QR code of ``text`` drawn over page 1's first code (a phone scans the one on top)."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from skillwallet.export.qr import qr_png
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(595.27, 841.89))
+    drawing.drawImage(ImageReader(io.BytesIO(qr_png(text))), 440, 300, width=110, height=110)
+    drawing.save()
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+@pytest.mark.parametrize("code_holds", ["an attacker's page", "another person's credential"])
+def test_a_qr_code_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, capsys, code_holds: str) -> None:
+    """With the proof attached, every QR code must open one of its credentials' verification pages or hold one
+    of its credentials: an employer who scans a code trusts what it opens."""
+    from skillwallet.formats.sw1 import encode_credential_payload
+
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    if code_holds == "an attacker's page":
+        text = "https://verify.attacker.example/badge/cloud-practitioner"
+    else:
+        key, did, method = _issuer()
+        other = _signed(_ob3("Cloud Practitioner", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000501",
+                             subject="did:example:someone-else"), key, method)
+        text = encode_credential_payload(json.dumps(other).encode())
+    _overlay_qr(target, forged, text)
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    flagged = [r for r in results if r.get("resume", {}).get("qr")]
+    assert flagged and all(r["verdict"] != "verified" for r in flagged)
+    assert any("QR code" in reason for r in flagged for reason in r["reasons"])
+    # the genuine resume's codes are all backed by its proof
+    assert _cli(capsys, "verify", str(target))[0] == 0

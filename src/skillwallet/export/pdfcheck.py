@@ -112,7 +112,8 @@ def _read_resume_pdf(data: bytes, *, attachment_name: str, with_qr: bool) -> Res
         raise
     except Exception as exc:  # noqa: BLE001 - damaged content streams: the text is unreadable, the proof may not be
         raise InvalidInputError(f"the PDF's text could not be read ({type(exc).__name__})") from None
-    if attachment is None and with_qr:
+    if with_qr:
+        # with the proof attached too: an employer who scans a code trusts the page it opens
         out.qr_texts = _qr_codes(reader)
     return out
 
@@ -611,6 +612,9 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         shown.add(number)
         verdict.details = dict(verdict.details) | {"proof_title": proof_title}
         items.append(CheckedItem(label, "credential", line.title, verdict, where))
+    unbacked_codes = _unbacked_qr_codes(pdf.qr_texts, [c for c in credentials if c is not None])
+    for text, why in unbacked_codes:
+        items.append(CheckedItem(f"{source}:qr", "credential", None, _flagged(why), {"qr": text, "match": "fail"}))
     for page, text in unmatched:
         shown_text = " ".join(text.split())
         shown_text = shown_text if len(shown_text) <= 160 else shown_text[:159] + "…"
@@ -637,6 +641,45 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
                     f"the holder's proof over {pdf.attachment_name} is {vp_verdict.verdict}: the credential is "
                     "genuine but not shown to be the sender's")
     return items
+
+
+def _unbacked_qr_codes(texts: list[str], credentials: list) -> list[tuple[str, str]]:
+    """The QR codes (text, why) that neither open the verification page of a credential of the proof nor hold
+    one of its credentials: what export/resume.py ``resume_credential`` puts in a code (export/qr.py
+    ``qr_content_for``), checked against the proof, not against the text beside it."""
+    import json
+
+    from skillwallet.errors import SkillwalletError
+    from skillwallet.export.qr import verification_url
+    from skillwallet.formats import parse_credential_bytes
+    from skillwallet.formats.sw1 import decode_qr_payload
+
+    def same(original: bytes):
+        try:
+            return ("json", json.loads(original))
+        except (UnicodeDecodeError, ValueError):
+            return ("bytes", original.strip())
+
+    urls = {url for url in (verification_url(c) for c in credentials) if url}
+    documents = [same(c.original) for c in credentials]
+    out: list[tuple[str, str]] = []
+    for text in texts:
+        try:
+            payload = decode_qr_payload(text)
+            if isinstance(payload, str):
+                if payload not in urls:
+                    out.append((payload, f"a QR code opens {payload}, which is not the verification page of any "
+                                         "credential of the attached proof"))
+                continue
+            held = parse_credential_bytes(payload, source="qr")
+        except SkillwalletError as exc:
+            out.append((text[:80], f"a QR code holds what is not a credential of the attached proof ({exc.message})"))
+            continue
+        for credential in held:
+            if same(credential.original) not in documents:
+                out.append((credential.title or "(untitled)", f"a QR code holds {credential.title!r}, which is not a "
+                                                              "credential of the attached proof"))
+    return out
 
 
 def _check_qr_codes(pdf: ResumePdf, *, source: str, resolver, as_of, status_cache) -> list[CheckedItem]:
