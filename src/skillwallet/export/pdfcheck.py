@@ -462,7 +462,7 @@ def _unbacked_fact(text: str, credential) -> str | None:
     backs what it states); the status is the holder's own wallet's and may only take the shapes it is drawn in.
     """
     from skillwallet.export.pdf import PROOF_MARK
-    from skillwallet.export.resume import _credit_unit, _unique, format_date, type_label
+    from skillwallet.export.resume import credit_unit_of, unique_names, format_date, type_label
 
     issuer = credential.issuer.name or credential.issuer.id or "unknown issuer"
     head = (compact("· " + type_label(credential.achievement_type)) if credential.achievement_type else "") + compact(issuer)
@@ -495,12 +495,12 @@ def _unbacked_fact(text: str, credential) -> str | None:
     if credential.result:
         facts.append(f"Result: {credential.result}")
     if credential.credits is not None:
-        unit = _credit_unit(credential)
+        unit = credit_unit_of(credential)
         facts.append(f"{credential.credits:g} credits" + (f" ({unit})" if unit else ""))
     if credential.hours is not None:
         facts.append(f"{credential.hours:g} hours")
     mark = compact(PROOF_MARK)
-    unique = _unique(s.name for s in credential.skills)
+    unique = unique_names(s.name for s in credential.skills)
     expected = compact(" · ".join(["", *facts])) if facts else ""
     expected += compact("Skills: " + ", ".join(unique)) if unique else ""
     if rest[:len(expected) + len(mark)] != expected + mark:
