@@ -732,3 +732,25 @@ def test_a_qr_code_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, c
     assert any("QR code" in reason for r in flagged for reason in r["reasons"])
     # the genuine resume's codes are all backed by its proof
     assert _cli(capsys, "verify", str(target))[0] == 0
+
+
+def test_a_credential_nothing_binds_to_the_sender_says_so(resume_wallet, tmp_path, capsys) -> None:
+    """A credential whose subject is no DID can be presented by anyone who has a copy, and one read from a QR code
+    comes with no holder's proof at all: each is genuine, and the result says that nothing shows it is the
+    sender's."""
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target, "--challenge", CHALLENGE, "--domain", DOMAIN)
+    code, out, err = _cli(capsys, "verify", str(target), "--json", "--challenge", CHALLENGE, "--domain", DOMAIN)
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert lines and all(any("subject is not a DID" in reason for reason in r["reasons"]) for r in lines)
+    bare = tmp_path / "bare.pdf"
+    writer = PdfWriter()
+    for page in PdfReader(target).pages:
+        writer.add_page(page)
+    with bare.open("wb") as handle:
+        writer.write(handle)
+    code, out, err = _cli(capsys, "verify", str(bare), "--json")
+    assert code == 0, err
+    codes = json.loads(out)["results"]
+    assert codes and all(any("nothing shows it is the sender's" in reason for reason in r["reasons"]) for r in codes)

@@ -629,6 +629,16 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
             items.append(CheckedItem(f"{source}#{number}", "credential", titles[number - 1], verdict,
                                      {"title": None, "page": None, "wallet_id": None, "proof_index": number,
                                       "match": "na"}))
+    from skillwallet.verify.verifier import did_of, subject_ids
+
+    for item in items:
+        index = (item.resume or {}).get("proof_index")
+        if item.kind == "credential" and item.verdict.verdict == VERDICT_VERIFIED and index and index <= len(entries):
+            if not any(did_of(s) for s in subject_ids(entries[index - 1])):
+                # holder binding (VC Data Model 2.0 §4.13) needs a subject DID to compare with the presenter's
+                item.verdict.reasons.append(
+                    "its subject is not a DID: nothing binds it to the holder who signed the presentation, so a "
+                    "copy of another person's credential would read the same")
     if vp is not None and vp_verdict.verdict != VERDICT_VERIFIED:
         # A credential's own proof shows that its issuer said it of someone; only the holder's proof over the
         # presentation (VC Data Model 2.0 §4.13, proofPurpose authentication) shows that the sender is that
@@ -687,7 +697,7 @@ def _check_qr_codes(pdf: ResumePdf, *, source: str, resolver, as_of, status_cach
     from skillwallet.errors import SkillwalletError
     from skillwallet.formats.sw1 import decode_qr_payload
     from skillwallet.formats import parse_credential_bytes
-    from skillwallet.model import VERDICT_UNVERIFIABLE
+    from skillwallet.model import VERDICT_UNVERIFIABLE, VERDICT_VERIFIED
     from skillwallet.verify.verifier import verify_credential
 
     if not pdf.qr_texts:
@@ -709,5 +719,9 @@ def _check_qr_codes(pdf: ResumePdf, *, source: str, resolver, as_of, status_cach
             continue
         for credential in credentials:
             verdict = verify_credential(credential, resolver=resolver, as_of=as_of, status_cache=status_cache)
+            if verdict.verdict == VERDICT_VERIFIED:
+                # a code carries the credential alone: no holder's proof (VC Data Model 2.0 §4.13) comes with it
+                verdict.reasons.append("read from a QR code with no holder's proof: the credential is genuine, but "
+                                       "nothing shows it is the sender's; ask for the resume with its proof attached")
             items.append(CheckedItem(label, "credential", credential.title, verdict, {"qr": "SW1", "match": "na"}))
     return items
