@@ -754,3 +754,26 @@ def test_a_credential_nothing_binds_to_the_sender_says_so(resume_wallet, tmp_pat
     assert code == 0, err
     codes = json.loads(out)["results"]
     assert codes and all(any("nothing shows it is the sender's" in reason for reason in r["reasons"]) for r in codes)
+
+
+@pytest.mark.parametrize("names", [(ATTACHMENT_NAME, ATTACHMENT_NAME), ("proof.json", "presentation.json")])
+def test_a_resume_attaching_two_candidate_proofs_is_refused_not_guessed(resume_wallet, tmp_path, capsys, names) -> None:
+    """Two attachments either of which could be the proof (the same name twice, or two JSON files and none under
+    the proof's name): which one a reader's pane shows is the reader's choice, so the check picks none."""
+    target, doubled = tmp_path / "resume.pdf", tmp_path / "doubled.pdf"
+    _export(capsys, target)
+    genuine = _attachment(target)
+    decoy = json.loads(genuine)
+    decoy["verifiableCredential"] = decoy["verifiableCredential"][:1]
+    reader = PdfReader(target)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_attachment(names[0], genuine)
+    writer.add_attachment(names[1], json.dumps(decoy).encode())
+    with doubled.open("wb") as handle:
+        writer.write(handle)
+    code, out, err = _cli(capsys, "verify", str(doubled), "--json")
+    assert code == 13 and "Traceback" not in err
+    (result,) = json.loads(out)["results"]
+    assert result["verdict"] != "verified" and "refus" in " ".join(result["reasons"])

@@ -128,7 +128,11 @@ def _attachment(reader, wanted: str) -> tuple[bytes | None, str | None]:
         name = wanted
     else:
         candidates = [n for n in names if n.lower().endswith(".json")]
-        if len(candidates) != 1:
+        if len(candidates) > 1:
+            # falling back to the QR codes would let a second file decide what is checked
+            raise InvalidInputError(f"the PDF attaches {len(candidates)} JSON files and none named {wanted}; "
+                                    "refusing to choose")
+        if not candidates:
             return None, None
         name = candidates[0]
     try:
