@@ -777,3 +777,30 @@ def test_a_resume_attaching_two_candidate_proofs_is_refused_not_guessed(resume_w
     assert code == 13 and "Traceback" not in err
     (result,) = json.loads(out)["results"]
     assert result["verdict"] != "verified" and "refus" in " ".join(result["reasons"])
+
+
+@pytest.mark.parametrize("where", ["before the wallet id", "after the wallet id"])
+def test_a_claim_slipped_in_among_an_entrys_ids_is_flagged(resume_wallet, tmp_path, capsys, monkeypatch, where) -> None:
+    """The proof mark and the wallet id close an entry: a line drawn in between, or after the ids, is text no
+    credential backs."""
+    import skillwallet.export.pdf as pdf_module
+
+    original = pdf_module._entry_lines
+
+    def with_claim(credential, styles):
+        title, lines = original(credential, styles)
+        if credential.title == "Cloud Practitioner":
+            ids = next(i for i, line in enumerate(lines) if line[0].text.startswith("Wallet id"))
+            claim = [pdf_module._Run("Grade: A+ with distinction, 30 ECTS credits", pdf_module.FONT, 8, pdf_module.INK)]
+            lines.insert(ids if where == "before the wallet id" else ids + 1, claim)
+        return title, lines
+
+    monkeypatch.setattr(pdf_module, "_entry_lines", with_claim)
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    assert "30 ECTS" in "".join(page.extract_text() for page in PdfReader(target).pages)
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    assert any("30 ECTS" in reason or "Cloud Practitioner" in reason
+               for r in results if r["verdict"] != "verified" for reason in r["reasons"])

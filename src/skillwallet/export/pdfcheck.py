@@ -509,7 +509,23 @@ def _unbacked_fact(text: str, credential) -> str | None:
     expected += compact("Skills: " + ", ".join(unique)) if unique else ""
     if rest[:len(expected) + len(mark)] != expected + mark:
         return "its result, credits, hours or skills are not the proof's (" + (", ".join([*facts, *unique]) or "none") + ")"
+    if _ids_end(rest[len(expected):]) is None:
+        return "it shows more between its proof mark and its wallet id"
     return None
+
+
+# export/pdf.py ``_entry_lines``: "{PROOF_MARK} N in the attached presentation", then "Wallet id ID", compacted
+_IDS = re.compile(r"proofcredential\d{1,5}intheattachedpresentationwalletid[0-9a-f]{6,64}")
+
+
+def _ids_end(text: str) -> int | None:
+    """Where the proof mark and wallet id that open ``text`` end, when nothing but the credential id follows
+    (what else an entry shows comes after, in its tail); None otherwise."""
+    found = _IDS.match(text)
+    if found is None:
+        return None
+    after = text[found.end():]
+    return found.end() if not after or after.startswith(compact("· Credential id")) else None
 
 
 def _flagged(reason: str):
@@ -608,8 +624,9 @@ def check_resume_pdf(data: bytes, *, source: str, resolver, as_of, challenge: st
         else:
             where["match"] = "pass"
             # the credential id is a link, read as a run of its own: what of it the entry's text holds goes first
-            cut = line.text.rfind(compact("· Credential id"))
-            extra = _unexplained((line.text[cut:] if cut >= 0 else "") + compact(line.tail), name=pdf.name,
+            ids = _IDS.search(line.text)
+            after = line.text[ids.end():] if ids else line.text
+            extra = _unexplained(after + compact(line.tail), name=pdf.name,
                                  credential_id=credentials[number - 1].credential_id)
             if extra:
                 unmatched.append((line.page, _raw_end(line.tail, extra)))
