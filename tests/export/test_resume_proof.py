@@ -427,3 +427,380 @@ def test_report_names_each_document_and_where_it_came_from() -> None:
     assert "https://uni.example/status/1 (cached 2026-11-30)" in html
     assert "Cloud &lt;Practitioner&gt;" in html and "<Practitioner>" not in html  # credential text is escaped
     assert "did:web:uni.example" in html and "revoked" in html and "Not everything is verified" in html
+
+
+@pytest.fixture
+def facts_wallet(passphrase: str, tmp_path: Path, capsys) -> None:
+    """A wallet with two genuinely signed credentials, one of them stating a result, credits and an end date."""
+    key, did, method = _issuer()
+    graded = _ob3("Data Protection Basics", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000202", skills=("GDPR",))
+    graded["validUntil"] = "2031-06-30T00:00:00Z"
+    graded["credentialSubject"]["creditsEarned"] = 5
+    graded["credentialSubject"]["result"] = [{"type": ["Result"], "value": "B"}]
+    documents = [_ob3("Cloud Practitioner", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000201"), graded]
+    assert _cli(capsys, "init")[0] == 0
+    for number, document in enumerate(documents):
+        path = tmp_path / f"f{number}.json"
+        path.write_text(json.dumps(_signed(document, key, method)))
+        code, _, err = _cli(capsys, "add", str(path))
+        assert code == 0, err
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example")[0] == 0
+
+
+def test_a_genuine_line_with_dates_result_and_credits_matches_its_proof(facts_wallet, tmp_path, capsys) -> None:
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Result: B" in text and "5 credits" in text and "Expires 30 Jun 2031" in text
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert len(lines) == 2 and all(r["resume"]["match"] == "pass" and r["verdict"] == "verified" for r in lines)
+
+
+# What the resume's text may overstate while the genuine proof stays attached: each edit is a claim the signed
+# credential does not make, so the line must fail (the verdict belongs to the proof's credential, not to the text).
+_OVERSTATEMENTS = {
+    "earlier issue date": ("Data Protection Basics", lambda e: setattr(e, "issued", datetime(2019, 3, 12, tzinfo=timezone.utc))),
+    "later end date": ("Data Protection Basics", lambda e: setattr(e, "expires", datetime(2039, 6, 30, tzinfo=timezone.utc))),
+    "no end date": ("Data Protection Basics", lambda e: setattr(e, "expires", None)),
+    "better result": ("Data Protection Basics", lambda e: setattr(e, "result", "A+")),
+    "result with a suffix": ("Data Protection Basics", lambda e: setattr(e, "result", "B, with distinction")),
+    "more credits": ("Data Protection Basics", lambda e: setattr(e, "credits", 50.0)),
+    "another credit system": ("Data Protection Basics", lambda e: setattr(e, "credit_unit", "US semester credit hours")),
+    "hours the proof does not state": ("Data Protection Basics", lambda e: setattr(e, "hours", 120.0)),
+    "a result the proof does not state": ("Cloud Practitioner", lambda e: setattr(e, "result", "Distinction")),
+    "credits the proof does not state": ("Cloud Practitioner", lambda e: setattr(e, "credits", 30.0)),
+    "an end date the proof does not state": (
+        "Cloud Practitioner", lambda e: setattr(e, "expires", datetime(2035, 1, 1, tzinfo=timezone.utc))),
+    "a longer issuer name": ("Cloud Practitioner", lambda e: setattr(e, "issuer_name", "Example Institute of Technology")),
+    "another achievement type": ("Cloud Practitioner", lambda e: setattr(e, "achievement_type", "MasterDegree")),
+    "a status detail claiming credits": (
+        "Cloud Practitioner", lambda e: setattr(e, "status_detail", "checked 2026-11-20, 30 ECTS credits")),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(_OVERSTATEMENTS))
+def test_a_line_overstating_its_dates_result_credits_or_issuer_is_flagged(facts_wallet, tmp_path, capsys, monkeypatch,
+                                                                          edit: str) -> None:
+    title, change = _OVERSTATEMENTS[edit]
+    lines = _verify_resume_with_an_edited_line(capsys, tmp_path, monkeypatch, title, change)
+    assert lines[title]["resume"]["match"] == "fail", edit
+    assert lines[title]["verdict"] == "not-verified"
+    assert lines[title]["reasons"] and title in lines[title]["reasons"][0]
+    (other,) = [r for name, r in lines.items() if name != title]
+    assert other["resume"]["match"] == "pass" and other["verdict"] == "verified"
+
+
+# Ways to draw a line's text so that the extractor reads it and a person does not: invisible render mode
+# (ISO 32000-1 §9.3.6), white fill, squeezed to nothing by the horizontal scale (§9.3.4), raised off the page by
+# the text rise (§9.3.7), a font size too small to read. An applicant hides the genuine title this way and draws
+# another one in its place as vector paths or an image, which no text extractor reads.
+_HIDING = {
+    "invisible render mode": ([3], b"Tr", [0], b"Tr"),
+    "white fill": ([1, 1, 1], b"rg", [0.121569, 0.160784, 0.2], b"rg"),
+    "white fill in gray": ([1], b"g", [0], b"g"),
+    "squeezed flat": ([1], b"Tz", [100], b"Tz"),
+    "raised off the page": ([5000], b"Ts", [0], b"Ts"),
+}
+
+
+def _hide_text(pdf: Path, text: str, out: Path, how: str) -> None:
+    """``pdf`` with each text-showing operation whose string is ``text`` drawn as ``how`` (the attachment kept)."""
+    from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject
+
+    before, before_op, after, after_op = _HIDING[how]
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    hidden = 0
+    for page in writer.pages:
+        content = ContentStream(page.get_contents(), writer)
+        operations = []
+        for operands, operator in content.operations:
+            shows = operator in (b"Tj", b"TJ") and text in str(operands[0] if operator == b"Tj" else
+                                                                  "".join(str(o) for o in operands[0] if isinstance(o, str)))
+            if shows:
+                operations.append((ArrayObject(FloatObject(v) for v in before), before_op))
+                hidden += 1
+            operations.append((operands, operator))
+            if shows:
+                operations.append((ArrayObject(FloatObject(v) for v in after), after_op))
+        content.operations = operations
+        page.replace_contents(content)
+    assert hidden, f"{text!r} is not drawn in one piece"
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+@pytest.mark.parametrize("how", sorted(_HIDING))
+def test_a_title_drawn_so_that_no_one_sees_it_is_not_a_verified_line(resume_wallet, tmp_path, capsys, how: str) -> None:
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    _hide_text(target, "Cloud Practitioner", forged, how)
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13 and "Traceback" not in err
+    results = json.loads(out)["results"]
+    hidden = [r for r in results if (r.get("resume") or {}).get("title") == "Cloud Practitioner"]
+    assert hidden and all(r["verdict"] != "verified" and r["resume"]["match"] == "fail" for r in hidden)
+    assert any("cannot see" in reason for r in hidden for reason in r["reasons"])
+    # the untouched resume still verifies
+    assert _cli(capsys, "verify", str(target))[0] == 0
+
+
+def _without_proof(pdf: Path, out: Path) -> None:
+    document = json.loads(_attachment(pdf))
+    del document["proof"]
+    _replace_attachment(pdf, json.dumps(document).encode(), out)
+
+
+@pytest.mark.parametrize("case", ["made for another domain", "its proof taken off"])
+def test_no_line_is_verified_when_the_holders_proof_is_not(resume_wallet, tmp_path, capsys, case: str) -> None:
+    """The credentials are genuine, but a proof that fails (replayed for another verifier, or removed) does not
+    show that they are the sender's: no line of the resume is then reported verified."""
+    target, changed = tmp_path / "resume.pdf", tmp_path / "changed.pdf"
+    if case == "made for another domain":
+        _export(capsys, target, "--challenge", CHALLENGE, "--domain", "jobs.other-employer.example")
+        changed, args = target, ("--challenge", CHALLENGE, "--domain", DOMAIN)
+    else:
+        _export(capsys, target)
+        _without_proof(target, changed)
+        args = ()
+    report = tmp_path / "report.html"
+    code, out, err = _cli(capsys, "verify", str(changed), "--json", "--report", str(report), *args)
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    assert results[0]["kind"] == "presentation" and results[0]["verdict"] != "verified"
+    lines = [r for r in results if r["kind"] == "credential"]
+    assert lines and all(r["verdict"] != "verified" for r in lines)
+    assert all(any("not shown to be the sender's" in reason for reason in r["reasons"]) for r in lines)
+    assert 'class="good"' not in report.read_text()
+
+
+def test_a_resume_checked_without_a_challenge_says_it_may_be_a_copy(resume_wallet, tmp_path, capsys) -> None:
+    """Without the employer's own challenge nothing binds the proof to this application: a resume copied from
+    its holder (another person) verifies the same. The check says so beside the presentation."""
+    target, report = tmp_path / "resume.pdf", tmp_path / "report.html"
+    _export(capsys, target, "--challenge", "someone-elses-nonce", "--domain", "jobs.other-employer.example")
+    code, out, err = _cli(capsys, "verify", str(target), "--report", str(report))
+    assert code == 0, err
+    assert "no --challenge given" in err and "jobs.other-employer.example" in err
+    assert "no --challenge given" in report.read_text()
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    (presentation,) = [r for r in json.loads(out)["results"] if r["kind"] == "presentation"]
+    assert any("no --challenge given" in reason for reason in presentation["reasons"])
+    # with the employer's own challenge the note is not needed, and a proof made for another one fails
+    code, out, err = _cli(capsys, "verify", str(target), "--challenge", "someone-elses-nonce",
+                          "--domain", "jobs.other-employer.example")
+    assert code == 0 and "no --challenge given" not in err
+
+
+def _overlay(pdf: Path, out: Path, lines: list[tuple[str, float]], *, page: int = 0) -> None:
+    """``pdf`` with ``lines`` (text, font size) drawn on a page in ordinary black text, the attachment kept: what
+    an applicant adds with any PDF editor."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(595.27, 841.89))
+    y = 120
+    for text, size in lines:
+        drawing.setFont("Helvetica-Bold" if size >= 10 else "Helvetica", size)
+        drawing.drawString(54, y, text)
+        y -= size + 4
+    drawing.save()
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.pages[page].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+_ADDED_ENTRIES = {
+    "an entry like the others": [("PhD in Physics", 10.5), ("Massachusetts Institute of Technology · Issued 12 Mar 2019",
+                                                          9.0), ("✓ Verified (checked 2026-11-20)", 9.0)],
+    "an entry in another size": [("PhD in Physics", 10.0), ("Massachusetts Institute of Technology · Issued 12 Mar 2019",
+                                                         9.0)],
+    "an entry with no date": [("PhD in Physics, Massachusetts Institute of Technology", 9.0)],
+}
+
+
+@pytest.mark.parametrize("added", sorted(_ADDED_ENTRIES))
+def test_an_entry_added_to_the_resume_without_a_credential_is_flagged(resume_wallet, tmp_path, capsys, added: str) -> None:
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    _overlay(target, forged, _ADDED_ENTRIES[added])
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    flagged = [r for r in results if r["verdict"] != "verified"]
+    assert flagged and any("PhD in Physics" in reason for r in flagged for reason in r["reasons"])
+
+
+def test_a_long_genuine_resume_of_every_group_verifies_line_by_line(passphrase, tmp_path, capsys) -> None:
+    """No false alarm from the words between entries: several pages (footers), every group heading, a credential
+    too large for a QR code (its note), credential ids drawn as links."""
+    key, did, method = _issuer()
+    kinds = ["BachelorDegree", "Certificate", "Course", "Badge", "ext:Apprenticeship"]
+    assert _cli(capsys, "init")[0] == 0
+    for number in range(14):
+        document = _ob3(f"Credential number {number}", did, ident=f"urn:uuid:6a1f0b3c-0000-4000-8000-0000000003{number:02d}",
+                        skills=(f"Skill {number}",))
+        document["credentialSubject"]["achievement"]["achievementType"] = kinds[number % len(kinds)]
+        if number == 3:
+            import secrets  # text that does not compress: the signed credential no longer fits a QR code
+
+            document["credentialSubject"]["achievement"]["description"] = secrets.token_hex(4000)
+        path = tmp_path / f"l{number}.json"
+        path.write_text(json.dumps(_signed(document, key, method)))
+        assert _cli(capsys, "add", str(path))[0] == 0
+    assert _cli(capsys, "verify", "--all")[0] == 0
+    assert _cli(capsys, "profile", "set", "--name", "Zoë Example-Ünal")[0] == 0
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    reader = PdfReader(target)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) > 1 and "No QR code" in text and "Degrees and diplomas" in text
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert len(lines) == 14 and all(r["resume"]["match"] == "pass" for r in lines)
+
+
+HOSTILE_TITLE = '<script>alert(1)</script>\x1b[2J\x1b]8;;https://evil.example\x07Cloud\u202eenolC <img src=x onerror=alert(2)>'
+
+
+def test_hostile_credential_text_is_inert_in_the_report_and_the_terminal(passphrase, tmp_path, capsys) -> None:
+    """What an issuer (or an applicant who is one) writes in a title, a name or a URL is shown as text: no markup,
+    no script, no link in the HTML report; no escape sequence or bidi override reaches the terminal or the
+    report (the importer already drops the title's tags and control characters; the report escapes the rest)."""
+    key, did, method = _issuer()
+    document = _ob3(HOSTILE_TITLE, did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000401")
+    document["issuer"]["name"] = 'Example"><a href="javascript:alert(3)">Institute\u202e</a>'
+    document["issuer"]["url"] = "javascript:alert(4)"
+    document["credentialSubject"]["achievement"]["image"] = {"id": "data:text/html;base64,PHNjcmlwdD4=", "type": "Image"}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(_signed(document, key, method)))
+    report = tmp_path / "report.html"
+    code, out, err = _cli(capsys, "verify", str(path), "--report", str(report))
+    assert code == 0, err
+    html = report.read_text()
+    lowered = html.lower()
+    assert "<script" not in lowered and "<img" not in lowered and "<a " not in lowered and "href" not in lowered
+    # a bidi override would show the title in another order than it is signed in (the terminal spells it out too)
+    assert "\u202e" not in html and "\\u202e" in html
+    for stream in (out, err):
+        assert "\x1b" not in stream and "\u202e" not in stream and "\x07" not in stream
+    assert "\\x1b" in out or "\\x1b" in err  # the escape is shown, spelled out
+
+
+def _overlay_qr(pdf: Path, out: Path, text: str) -> None:
+    """``pdf`` with a QR code of ``text`` drawn over page 1's first code (a phone scans the one on top)."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from skillwallet.export.qr import qr_png
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(595.27, 841.89))
+    drawing.drawImage(ImageReader(io.BytesIO(qr_png(text))), 440, 300, width=110, height=110)
+    drawing.save()
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+@pytest.mark.parametrize("code_holds", ["an attacker's page", "another person's credential"])
+def test_a_qr_code_the_proof_does_not_back_is_flagged(resume_wallet, tmp_path, capsys, code_holds: str) -> None:
+    """With the proof attached, every QR code must open one of its credentials' verification pages or hold one
+    of its credentials: an employer who scans a code trusts what it opens."""
+    from skillwallet.formats.sw1 import encode_credential_payload
+
+    target, forged = tmp_path / "resume.pdf", tmp_path / "forged.pdf"
+    _export(capsys, target)
+    if code_holds == "an attacker's page":
+        text = "https://verify.attacker.example/badge/cloud-practitioner"
+    else:
+        key, did, method = _issuer()
+        other = _signed(_ob3("Cloud Practitioner", did, ident="urn:uuid:6a1f0b3c-0000-4000-8000-000000000501",
+                             subject="did:example:someone-else"), key, method)
+        text = encode_credential_payload(json.dumps(other).encode())
+    _overlay_qr(target, forged, text)
+    code, out, err = _cli(capsys, "verify", str(forged), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    flagged = [r for r in results if r.get("resume", {}).get("qr")]
+    assert flagged and all(r["verdict"] != "verified" for r in flagged)
+    assert any("QR code" in reason for r in flagged for reason in r["reasons"])
+    # the genuine resume's codes are all backed by its proof
+    assert _cli(capsys, "verify", str(target))[0] == 0
+
+
+def test_a_credential_nothing_binds_to_the_sender_says_so(resume_wallet, tmp_path, capsys) -> None:
+    """A credential whose subject is no DID can be presented by anyone who has a copy, and one read from a QR code
+    comes with no holder's proof at all: each is genuine, and the result says that nothing shows it is the
+    sender's."""
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target, "--challenge", CHALLENGE, "--domain", DOMAIN)
+    code, out, err = _cli(capsys, "verify", str(target), "--json", "--challenge", CHALLENGE, "--domain", DOMAIN)
+    assert code == 0, err
+    lines = [r for r in json.loads(out)["results"] if r["kind"] == "credential"]
+    assert lines and all(any("subject is not a DID" in reason for reason in r["reasons"]) for r in lines)
+    bare = tmp_path / "bare.pdf"
+    writer = PdfWriter()
+    for page in PdfReader(target).pages:
+        writer.add_page(page)
+    with bare.open("wb") as handle:
+        writer.write(handle)
+    code, out, err = _cli(capsys, "verify", str(bare), "--json")
+    assert code == 0, err
+    codes = json.loads(out)["results"]
+    assert codes and all(any("nothing shows it is the sender's" in reason for reason in r["reasons"]) for r in codes)
+
+
+@pytest.mark.parametrize("names", [(ATTACHMENT_NAME, ATTACHMENT_NAME), ("proof.json", "presentation.json")])
+def test_a_resume_attaching_two_candidate_proofs_is_refused_not_guessed(resume_wallet, tmp_path, capsys, names) -> None:
+    """Two attachments either of which could be the proof (the same name twice, or two JSON files and none under
+    the proof's name): which one a reader's pane shows is the reader's choice, so the check picks none."""
+    target, doubled = tmp_path / "resume.pdf", tmp_path / "doubled.pdf"
+    _export(capsys, target)
+    genuine = _attachment(target)
+    decoy = json.loads(genuine)
+    decoy["verifiableCredential"] = decoy["verifiableCredential"][:1]
+    reader = PdfReader(target)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_attachment(names[0], genuine)
+    writer.add_attachment(names[1], json.dumps(decoy).encode())
+    with doubled.open("wb") as handle:
+        writer.write(handle)
+    code, out, err = _cli(capsys, "verify", str(doubled), "--json")
+    assert code == 13 and "Traceback" not in err
+    (result,) = json.loads(out)["results"]
+    assert result["verdict"] != "verified" and "refus" in " ".join(result["reasons"])
+
+
+@pytest.mark.parametrize("where", ["before the wallet id", "after the wallet id"])
+def test_a_claim_slipped_in_among_an_entrys_ids_is_flagged(resume_wallet, tmp_path, capsys, monkeypatch, where) -> None:
+    """The proof mark and the wallet id close an entry: a line drawn in between, or after the ids, is text no
+    credential backs."""
+    import skillwallet.export.pdf as pdf_module
+
+    original = pdf_module._entry_lines
+
+    def with_claim(credential, styles):
+        title, lines = original(credential, styles)
+        if credential.title == "Cloud Practitioner":
+            ids = next(i for i, line in enumerate(lines) if line[0].text.startswith("Wallet id"))
+            claim = [pdf_module._Run("Grade: A+ with distinction, 30 ECTS credits", pdf_module.FONT, 8, pdf_module.INK)]
+            lines.insert(ids if where == "before the wallet id" else ids + 1, claim)
+        return title, lines
+
+    monkeypatch.setattr(pdf_module, "_entry_lines", with_claim)
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target)
+    assert "30 ECTS" in "".join(page.extract_text() for page in PdfReader(target).pages)
+    code, out, err = _cli(capsys, "verify", str(target), "--json")
+    assert code == 13, err
+    results = json.loads(out)["results"]
+    assert any("30 ECTS" in reason or "Cloud Practitioner" in reason
+               for r in results if r["verdict"] != "verified" for reason in r["reasons"])

@@ -331,3 +331,39 @@ def test_a_credential_the_holder_issued_to_themselves_is_self_asserted_in_a_pres
     assert own_row["verdict"] == "self-asserted" and any("their own claim" in r for r in own_row["reasons"])
     assert genuine_row["verdict"] == "verified"
     assert code == ExitCode.NOT_VERIFIED  # not every credential is verified
+
+
+@pytest.mark.parametrize("form", ["json-ld", "vp-claim"])
+def test_a_presentation_checked_without_a_challenge_names_whom_it_was_made_for(tmp_path, capsys, issuer, holder, form):
+    """Without the verifier's own challenge a presentation replayed from another verifier verifies: the result
+    says so, and names the challenge and domain the proof carries."""
+    credential = issued_to(issuer, holder.did)
+    if form == "json-ld":
+        data = json.dumps(ld_vp(holder, [credential], challenge="their-nonce", domain="other.example")).encode()
+    else:
+        data = jwt_vp(holder, [credential], nonce="their-nonce", aud="other.example").encode()
+    path = write(tmp_path, "vp", data)
+    code, out, err = verify_json(capsys, path)
+    assert code == 0, err
+    (row,) = presentation_rows(out)
+    (note,) = [r for r in row["reasons"] if r.startswith("no --challenge given")]
+    assert "challenge their-nonce" in note and "domain other.example" in note
+    code, out, err = verify_json(capsys, path, "--challenge", "their-nonce", "--domain", "other.example")
+    assert code == 0, err
+    assert not any(r.startswith("no --challenge given") for r in presentation_rows(out)[0]["reasons"])
+
+
+def test_a_presentation_mixing_genuine_forged_and_repeated_credentials(tmp_path, capsys, issuer, holder):
+    """The holder's proof covers whatever the holder put in: each credential still stands on its own proof, so a
+    forged one among genuine ones is reported invalid by its place, and a repeated one is reported each time."""
+    genuine = issued_to(issuer, holder.did)
+    forged = copy.deepcopy(genuine)
+    forged["credentialSubject"]["achievement"]["name"] = "Chief Cloud Architect"
+    vp = ld_vp(holder, [genuine, forged, copy.deepcopy(genuine)], challenge="c-1")
+    path = write(tmp_path, "mixed", json.dumps(vp).encode())
+    code, out, err = verify_json(capsys, path, "--challenge", "c-1", "--domain", "hr.example")
+    assert code == ExitCode.NOT_VERIFIED, err
+    assert [r["verdict"] for r in presentation_rows(out)] == ["verified"]
+    rows = [r for r in out["results"] if r["kind"] == "credential"]
+    assert [r["source"].rsplit("#", 1)[1] for r in rows] == ["1", "2", "3"]
+    assert [r["verdict"] for r in rows] == ["verified", "invalid", "verified"]

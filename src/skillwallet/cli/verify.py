@@ -293,7 +293,7 @@ def verify_command(
     from skillwallet.formats import read_presentation
     from skillwallet.model import VERDICT_VERIFIED
     from skillwallet.verify.resolver import DocumentResolver, parse_document_options, parse_trust_anchor_options
-    from skillwallet.verify.verifier import verify_credential, verify_presentation
+    from skillwallet.verify.verifier import unrequested_audience_note, verify_credential, verify_presentation
 
     targets = list(targets or [])
     if not targets and not all_:
@@ -359,6 +359,9 @@ def verify_command(
             vp = read_presentation(data)
             if vp is not None:
                 vp_verdict, inner = verify_presentation(vp, resolver=resolver, as_of=when, challenge=challenge, domain=domain)
+                note = unrequested_audience_note(vp, challenge, domain)
+                if note:
+                    vp_verdict.reasons.append(note)
                 results.append(_result(target, None, vp_verdict, kind="presentation"))
                 titles = _presented_titles(vp.document, len(inner))
                 for number, (verdict, title) in enumerate(zip(inner, titles), 1):

@@ -292,6 +292,17 @@ PROOF_MARK = "Proof credential"
 # /UseAttachments opens the reader's attachments pane).
 ATTACHMENT_NAME = "verifiable-presentation.json"
 
+# Below the credentials heading (`skillwallet verify resume.pdf` knows these words: export/pdfcheck.py)
+HOW_TO_CHECK = ("Each code opens the issuer's verification page, or holds the signed credential itself "
+                "(skillwallet SW1 encoding) so it can be checked offline.")
+HOW_TO_CHECK_PROOF = (f"This PDF carries the signed presentation of these credentials as an attached file "
+                      f"({ATTACHMENT_NAME}): check everything at once with `skillwallet verify` on this PDF.")
+# Beside a QR code
+CAPTION_URL = "Opens the verification page"
+CAPTION_EMBEDDED = "Holds the signed credential (SW1)"
+# The footer of every page: the holder's name, then these words and the date of the export
+FOOTER_WORDS = "credentials exported by skillwallet on"
+
 # " · " between the parts of a line, held to its neighbours by no-break spaces
 SEP = " \u00a0·\u00a0 "
 
@@ -494,7 +505,7 @@ def _credential_block(credential: ResumeCredential, styles: dict[str, Any], text
 
         bitmap = qr_bitmap(credential.qr_text)
         column = qr_print_size(bitmap.modules, qr_size)
-        caption = "Opens the verification page" if credential.qr_kind == "url" else "Holds the signed credential (SW1)"
+        caption = CAPTION_URL if credential.qr_kind == "url" else CAPTION_EMBEDDED
     left_width = text_width - column - _CredentialEntry.GUTTER
     title, lines = _entry_lines(credential, styles)
     left: list[Any] | None = None
@@ -726,11 +737,7 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple
     heading = f"Credentials ({len(model.credentials)}"
     heading += f", {model.verified_count} verified)" if model.verified_count else ")"
     story += _section(heading, styles)
-    how = ("Each code opens the issuer's verification page, or holds the signed credential itself "
-           "(skillwallet SW1 encoding) so it can be checked offline.")
-    if model.attached_proof:
-        how += (f" This PDF carries the signed presentation of these credentials as an attached file "
-                f"({ATTACHMENT_NAME}): check everything at once with `skillwallet verify` on this PDF.")
+    how = HOW_TO_CHECK + (" " + HOW_TO_CHECK_PROOF if model.attached_proof else "")
     story.append(Paragraph(markup(how), styles["small"]))
     groups = model.grouped()
     for group, credentials in groups:
@@ -740,7 +747,7 @@ def render_pdf(model: ResumeModel, *, paper: str = "a4", attachments: list[tuple
         for credential in credentials:
             story.append(_credential_block(credential, styles, text_width, qr_size))
 
-    footer_left = f"{profile.name} · credentials exported by skillwallet on {format_date(model.generated_at)}"
+    footer_left = f"{profile.name} · {FOOTER_WORDS} {format_date(model.generated_at)}"
     # a Paragraph, not drawString: the name may need a CJK fallback font; made and wrapped once, drawn on each page
     footer = Paragraph(markup(footer_left), styles["footer"])
     footer.wrap(text_width - 30 * mm, 10 * mm)

@@ -75,9 +75,24 @@ def report_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _visible(value: str) -> str:
+    """``value`` with its control and invisible format characters spelled out (``\\u202e``), as the terminal
+    output shows them: a bidi override (Unicode UAX #9, U+202A-202E, U+2066-2069) would make a browser draw a
+    title in another order than the one it is signed in, and a zero-width character would hide a difference."""
+    import unicodedata
+
+    if value.isprintable():
+        return value
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") else c
+                   for c in value)
+
+
 def render_report_html(results: list[dict[str, Any]], *, target: str, generated_at: datetime, passed: bool) -> bytes:
     """The report as one self-contained HTML page (no scripts, no external resources)."""
-    e = html.escape
+
+    def e(value: str) -> str:
+        return html.escape(_visible(value))
+
     rows = report_rows(results)
     body = []
     for row in rows:

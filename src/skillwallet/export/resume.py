@@ -350,7 +350,7 @@ def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | Non
         credential_id=credential.credential_id,
         achievement_type=credential.achievement_type,
         description=credential.description,
-        skills=_unique(s.name for s in credential.skills),
+        skills=unique_names(s.name for s in credential.skills),
         verdict=stored.verdict.verdict,
         status_label=label,
         status_detail=detail,
@@ -363,12 +363,12 @@ def resume_credential(stored: StoredLike, *, as_of: datetime, qr_mode: str | Non
         link=safe_url(verification_url(credential)),
         result=credential.result,
         credits=credential.credits,
-        credit_unit=_credit_unit(credential),
+        credit_unit=credit_unit_of(credential),
         hours=credential.hours,
     )
 
 
-def _credit_unit(credential: Credential) -> str | None:
+def credit_unit_of(credential: Credential) -> str | None:
     """The credit system the credential names, to show beside the number: 5 credits are not 5 US semester hours."""
     unit = (credential.extra or {}).get("credit_unit")
     if not isinstance(unit, str) or not unit.strip() or unit.strip().casefold() in ("credit", "credits"):
@@ -384,7 +384,7 @@ def credits_text(credential: ResumeCredential) -> str | None:
     return f"{text} ({credential.credit_unit})" if credential.credit_unit else text
 
 
-def _unique(names: Iterable[str]) -> list[str]:
+def unique_names(names: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for name in names:
@@ -434,7 +434,7 @@ def skills_summary(stored: Sequence[StoredLike], *, as_of: datetime | None = Non
             credential_count=len(evidence),
             frameworks=frameworks,
             level=entry.level or (levels[0] if levels else None),
-            evidence=_unique(e.title for e in evidence),
+            evidence=unique_names(e.title for e in evidence),
         ))
     return sorted(out, key=lambda s: (-s.credential_count, s.name.casefold()))
 

@@ -965,3 +965,40 @@ def _verify_embedded(item: Any, *, resolver, as_of: datetime, status_lists: dict
         vc = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
         cred.issuer = Issuer(id=claims.get("iss") if isinstance(claims.get("iss"), str) else _issuer_id(vc.get("issuer")))
     return verify_credential(cred, resolver=resolver, as_of=as_of, status_cache=status_lists)
+
+
+def unrequested_audience_note(vp, challenge: str | None, domain: str | None) -> str | None:
+    """What a verifier that asked for no challenge must be told about a presentation, or None when it asked.
+
+    A challenge is what binds a presentation to one request (VC Data Integrity §2.1, ``challenge`` and ``domain``;
+    a JWT's ``nonce`` and ``aud``, RFC 7519 §4.1.3): without the verifier's own, a presentation sent to someone
+    else, or taken from another person's resume, verifies just the same. The values it carries are named as
+    written (unchecked), so a reader sees whom it was made for.
+    """
+    if challenge is not None:
+        return None
+    carried: list[str] = []
+    if vp.token is not None:
+        import base64
+        import json
+
+        try:
+            part = vp.token.split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        except (IndexError, ValueError):
+            claims = {}
+        claims = claims if isinstance(claims, dict) else {}
+        pairs = [("challenge", claims.get("nonce")), ("domain", claims.get("aud"))]
+    else:
+        proofs = vp.document.get("proof") if isinstance(vp.document, dict) else None
+        proofs = [p for p in (proofs if isinstance(proofs, list) else [proofs]) if isinstance(p, dict)]
+        pairs = [(field, p.get(field)) for p in proofs for field in ("challenge", "domain")]
+    for field, value in pairs:
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str) and one and f"{field} {one}" not in carried:
+                carried.append(f"{field} {one}")
+    made_for = f"its proof carries {', '.join(carried)}" if carried else "its proof carries no challenge"
+    asked = f" (the --domain given is {domain})" if domain else ""
+    return (f"no --challenge given{asked}: nothing shows this presentation was made for you; {made_for}. A copy of "
+            "one sent elsewhere, or of another person's resume, verifies the same: ask for one made with your "
+            "--challenge and --domain")
