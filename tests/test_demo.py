@@ -22,6 +22,13 @@ def test_demo_runs_end_to_end_and_writes_every_export(tmp_path, capsys):
     assert "demo: done" in printed
     # The throwaway wallet is gone: nothing but the exports is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-out", "home", "tmp"]
+    # the employer's check of the demo's resume: every line is the proof credential's own
+    from skillwallet.cli.app import run
+
+    capsys.readouterr()
+    run(["verify", "--offline", "--json", str(out / "resume.pdf")])
+    lines = [r for r in json.loads(capsys.readouterr().out)["results"] if r["kind"] == "credential"]
+    assert lines and all(r["resume"]["match"] == "pass" for r in lines), [r["reasons"] for r in lines]
     # `make demo` again: it replaces its own earlier exports instead of stopping at the first one
     first = (out / "presentation.json").read_bytes()
     run_demo(out)

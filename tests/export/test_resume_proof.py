@@ -226,6 +226,22 @@ def test_a_line_showing_another_issuer_is_flagged(resume_wallet, tmp_path, capsy
     assert lines["Cloud Practitioner"]["resume"]["match"] == "pass"
 
 
+def test_a_self_attested_entry_dated_by_its_holder_matches_its_proof_line(resume_wallet, tmp_path, capsys) -> None:
+    """`add --self ... --date` signs the entry today with the holder's date in activityStartDate; the wallet shows
+    the holder's date as the entry's, and so must the check of the resume read the signed entry."""
+    code, _, err = _cli(capsys, "add", "--self", "project", "--title", "Lisbon housing prices analysis",
+                        "--skill", "Python", "--date", "2025-10-01")
+    assert code == 0, err
+    target = tmp_path / "resume.pdf"
+    _export(capsys, target, "--challenge", CHALLENGE, "--domain", DOMAIN)
+    code, out, err = _cli(capsys, "verify", str(target), "--challenge", CHALLENGE, "--domain", DOMAIN, "--json")
+    lines = {r["resume"]["title"]: r for r in json.loads(out)["results"] if r["kind"] == "credential"}
+    entry = lines["Lisbon housing prices analysis"]
+    assert entry["resume"]["match"] == "pass", entry
+    assert entry["verdict"] == "self-asserted"
+    assert all(r["resume"]["match"] == "pass" for r in lines.values())
+
+
 def test_report_needs_an_html_or_pdf_name(resume_wallet, tmp_path, capsys) -> None:
     target = tmp_path / "resume.pdf"
     _export(capsys, target)

@@ -447,7 +447,18 @@ def _entry_credential(item):
         return None
     if len(credentials) != 1:
         return None
-    return credentials[0]
+    credential = credentials[0]
+    document = item if isinstance(item, dict) else None
+    subject = document.get("credentialSubject") if document is not None else None
+    if isinstance(subject, dict) and subject.get("id") and subject.get("id") == credential.issuer.id:
+        # the holder's own entry (issuer = subject, as `add --self` signs it): its date is the one the holder
+        # states, as the wallet shows it (formats/selfattested.py), not when it was signed
+        from skillwallet.formats.selfattested import stated_date
+
+        stated = stated_date(document)
+        if stated is not None:
+            credential.issued = stated
+    return credential
 
 
 def entry_facts(item) -> tuple[str | None, str | None]:

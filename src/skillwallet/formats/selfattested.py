@@ -208,9 +208,19 @@ def make_self_attested(
     for item, evidence in zip(entry.evidence_files, [e for e in credential.evidence if e.sha256]):
         evidence.name = item.name
     credential.extra["entry_kind"] = entry.kind
-    stated = parse_datetime(document.get("awardedDate") or document["credentialSubject"].get("activityStartDate"))
+    stated = stated_date(document)
     if stated is not None:
         # what the holder says (awarded / started) is the entry's date; duration rules count from it
         credential.issued = stated
         credential.valid_from = stated
     return credential
+
+
+def stated_date(document: dict[str, Any]) -> datetime | None:
+    """The date a self-attested entry's holder states (OB 3.0 ``awardedDate``, else the subject's
+    ``activityStartDate``): the entry's date, where ``validFrom`` is only when the holder signed it. Read the same
+    way wherever the signed entry is read again (a resume's attached proof: export/pdfcheck.py)."""
+    subject = document.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    value = document.get("awardedDate") or subject.get("activityStartDate")
+    return parse_datetime(value) if isinstance(value, str) else None
