@@ -413,3 +413,32 @@ def test_show_prints_a_readable_record_and_expiring_names_the_year(capsys, passp
     code, out, err = cli(capsys, "expiring", "--as-of", "2026-01-01", "--within", "1d")
     assert code == 0, err
     assert "expired in 2009" in out and "days ago" not in out
+
+
+# --- one condition, one exit code --------------------------------------------------------------------------
+
+MISSING_FOLDER_OUTPUTS = [
+    ["backup", "-o", "{missing}/wallet-backup.bin"],
+    ["export", "--json-resume", "-o", "{missing}/resume.json"],
+    ["export", "--calendar", "-o", "{missing}/renewals.ics"],
+    ["verify", "{credential}", "--report", "{missing}/report.html"],
+]
+
+
+@pytest.mark.parametrize("args", MISSING_FOLDER_OUTPUTS, ids=[a[0] + " " + a[1] for a in MISSING_FOLDER_OUTPUTS])
+def test_an_output_file_in_a_missing_folder_is_exit_12_everywhere_before_any_work(args, capsys, passphrase, tmp_path):
+    """A file that could not be written is exit 12 (README "Exit codes"), whichever command was to write it:
+    `backup -o` said 10, `export -o` on an empty wallet said 18, and `verify --report` verified everything,
+    printed its table, then said 12. Each now refuses before opening the wallet or checking anything."""
+    from importlib import resources
+
+    init_wallet(capsys)
+    missing = tmp_path / "missing" / "dir"
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples" / "python-fundamentals.json") as sample:
+        line = [a.format(missing=missing, credential=sample) for a in args]
+        code, out, err = cli(capsys, *line)
+    assert code == ExitCode.IO, err
+    assert out == ""
+    assert err.splitlines() == [f"error: cannot write {missing / Path(line[-1]).name}: the folder {missing} does not exist",
+                                "hint: create the folder first or pick another path"]
+    assert not (tmp_path / "missing").exists()
