@@ -442,3 +442,44 @@ def test_an_output_file_in_a_missing_folder_is_exit_12_everywhere_before_any_wor
     assert err.splitlines() == [f"error: cannot write {missing / Path(line[-1]).name}: the folder {missing} does not exist",
                                 "hint: create the folder first or pick another path"]
     assert not (tmp_path / "missing").exists()
+
+
+WALLET_PASSPHRASE = "correct horse battery staple"
+#: (command line, whether a wallet exists, the environment's passphrase): each needs a passphrase it cannot ask for
+NEEDS_A_PASSPHRASE = [
+    (["init"], False, None),
+    (["list"], True, None),
+    (["unlock"], True, None),
+    (["backup", "-o", "wallet-backup.bin"], True, None),
+    (["passwd"], True, WALLET_PASSPHRASE),  # the wallet opens; the new passphrase has no terminal to be typed on
+]
+
+
+@pytest.mark.parametrize(("args", "wallet", "env_passphrase"), NEEDS_A_PASSPHRASE, ids=[a[0] for a, _, _ in NEEDS_A_PASSPHRASE])
+def test_a_passphrase_with_no_terminal_to_ask_it_on_is_exit_9_for_every_command(args, wallet, env_passphrase, tmp_path):
+    """`init` with stdin not a terminal said 10 ("an input file is unreadable"), `list` on a locked wallet 9: the
+    one condition "no passphrase given and none can be asked for" is exit 9 (LOCKED) whichever command met it."""
+    import os
+
+    env = dict(os.environ)
+    if wallet:
+        made = subprocess.run([sys.executable, "-m", "skillwallet", "init"], env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE},
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    if env_passphrase is not None:
+        env["SKILLWALLET_PASSPHRASE"] = env_passphrase
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "skillwallet", *args], env=env, cwd=work, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == ExitCode.LOCKED, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("error: ") and "passphrase given" in lines[0], proc.stderr
+    assert all(line.startswith("hint: ") for line in lines[1:]) and len(lines) >= 2, proc.stderr
+    assert "SKILLWALLET_" in proc.stderr  # the hint names the variable that would have given it
+    assert list(work.iterdir()) == []  # no backup, nothing written where the command ran
+    if not wallet:
+        from skillwallet.store import wallet_path
+
+        assert not wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists()
