@@ -483,3 +483,58 @@ def test_a_passphrase_with_no_terminal_to_ask_it_on_is_exit_9_for_every_command(
         from skillwallet.store import wallet_path
 
         assert not wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists()
+
+
+# --- Ctrl-C at a prompt, on a real terminal ------------------------------------------------------------------
+
+INTERRUPTED_PROMPTS = [(["init"], False, b"New wallet passphrase: "), (["list"], True, b"Wallet passphrase: ")]
+
+
+@pytest.mark.parametrize(("args", "wallet", "prompt"), INTERRUPTED_PROMPTS, ids=[a[0] for a, _, _ in INTERRUPTED_PROMPTS])
+def test_ctrl_c_at_a_passphrase_prompt_on_a_terminal_is_one_interrupted_line_and_exit_130(args, wallet, prompt):
+    """Ctrl-C is the user stopping the command, not an error (README "Exit codes"): like git and cargo, which end
+    with 130 and no error message, skillwallet ends with 130 and one `interrupted` line, never an `error:` line
+    and never a traceback; nothing is written."""
+    import os
+
+    from tests import pty_runner
+    from skillwallet.store import wallet_path
+
+    env = dict(os.environ)
+    if wallet:
+        made = subprocess.run([sys.executable, "-m", "skillwallet", "init"], env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE},
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    code, received = pty_runner.interrupt_at_prompt(args, env, prompt=prompt, timeout=60)
+    text = received.decode()
+    assert code == ExitCode.INTERRUPTED, text
+    assert text.replace("\r\n", "\n") == prompt.decode() + "\ninterrupted\n"
+    assert wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists() == wallet
+
+
+def test_ctrl_c_at_the_remove_confirmation_is_interrupted_not_cancelled(tmp_path):
+    """The confirmation is click's prompt, which turns Ctrl-C into the same Abort as a declined answer: it said
+    `error: cancelled` and exit 16 on the prompt's own line. Ctrl-C is Ctrl-C wherever it is typed: exit 130,
+    one `interrupted` line on a line of its own, and the credential is still there."""
+    import os
+    from importlib import resources
+
+    from tests import pty_runner
+
+    env = {**os.environ, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE}
+
+    def sw(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "skillwallet", *args], env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+
+    assert sw("init").returncode == 0
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples" / "python-fundamentals.json") as sample:
+        assert sw("add", str(sample)).returncode == 0
+    (wallet_id,) = [c["id"] for c in json.loads(sw("list", "--json").stdout)["credentials"]]
+    code, received = pty_runner.interrupt_at_prompt(["remove", wallet_id], env, prompt=b"[y/N]: ", timeout=60)
+    text = received.decode().replace("\r\n", "\n")
+    assert code == ExitCode.INTERRUPTED, text
+    # the terminal itself echoes ^C (ECHOCTL) where a shell would show it too
+    assert re.search(r"\[y/N\]: (\^C)?\ninterrupted\n\Z", text) and "error" not in text, text
+    assert [c["id"] for c in json.loads(sw("list", "--json").stdout)["credentials"]] == [wallet_id]
