@@ -497,7 +497,7 @@ def test_ctrl_c_at_a_passphrase_prompt_on_a_terminal_is_one_interrupted_line_and
     and never a traceback; nothing is written."""
     import os
 
-    from tests import pty_runner
+    import pty_runner
     from skillwallet.store import wallet_path
 
     env = dict(os.environ)
@@ -520,7 +520,7 @@ def test_ctrl_c_at_the_remove_confirmation_is_interrupted_not_cancelled(tmp_path
     import os
     from importlib import resources
 
-    from tests import pty_runner
+    import pty_runner
 
     env = {**os.environ, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE}
 
