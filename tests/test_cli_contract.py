@@ -413,3 +413,128 @@ def test_show_prints_a_readable_record_and_expiring_names_the_year(capsys, passp
     code, out, err = cli(capsys, "expiring", "--as-of", "2026-01-01", "--within", "1d")
     assert code == 0, err
     assert "expired in 2009" in out and "days ago" not in out
+
+
+# --- one condition, one exit code --------------------------------------------------------------------------
+
+MISSING_FOLDER_OUTPUTS = [
+    ["backup", "-o", "{missing}/wallet-backup.bin"],
+    ["export", "--json-resume", "-o", "{missing}/resume.json"],
+    ["export", "--calendar", "-o", "{missing}/renewals.ics"],
+    ["verify", "{credential}", "--report", "{missing}/report.html"],
+]
+
+
+@pytest.mark.parametrize("args", MISSING_FOLDER_OUTPUTS, ids=[a[0] + " " + a[1] for a in MISSING_FOLDER_OUTPUTS])
+def test_an_output_file_in_a_missing_folder_is_exit_12_everywhere_before_any_work(args, capsys, passphrase, tmp_path):
+    """A file that could not be written is exit 12 (README "Exit codes"), whichever command was to write it:
+    `backup -o` said 10, `export -o` on an empty wallet said 18, and `verify --report` verified everything,
+    printed its table, then said 12. Each now refuses before opening the wallet or checking anything."""
+    from importlib import resources
+
+    init_wallet(capsys)
+    missing = tmp_path / "missing" / "dir"
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples" / "python-fundamentals.json") as sample:
+        line = [a.format(missing=missing, credential=sample) for a in args]
+        code, out, err = cli(capsys, *line)
+    assert code == ExitCode.IO, err
+    assert out == ""
+    assert err.splitlines() == [f"error: cannot write {missing / Path(line[-1]).name}: the folder {missing} does not exist",
+                                "hint: create the folder first or pick another path"]
+    assert not (tmp_path / "missing").exists()
+
+
+WALLET_PASSPHRASE = "correct horse battery staple"
+#: (command line, whether a wallet exists, the environment's passphrase): each needs a passphrase it cannot ask for
+NEEDS_A_PASSPHRASE = [
+    (["init"], False, None),
+    (["list"], True, None),
+    (["unlock"], True, None),
+    (["backup", "-o", "wallet-backup.bin"], True, None),
+    (["passwd"], True, WALLET_PASSPHRASE),  # the wallet opens; the new passphrase has no terminal to be typed on
+]
+
+
+@pytest.mark.parametrize(("args", "wallet", "env_passphrase"), NEEDS_A_PASSPHRASE, ids=[a[0] for a, _, _ in NEEDS_A_PASSPHRASE])
+def test_a_passphrase_with_no_terminal_to_ask_it_on_is_exit_9_for_every_command(args, wallet, env_passphrase, tmp_path):
+    """`init` with stdin not a terminal said 10 ("an input file is unreadable"), `list` on a locked wallet 9: the
+    one condition "no passphrase given and none can be asked for" is exit 9 (LOCKED) whichever command met it."""
+    import os
+
+    env = dict(os.environ)
+    if wallet:
+        made = subprocess.run([sys.executable, "-m", "skillwallet", "init"], env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE},
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    if env_passphrase is not None:
+        env["SKILLWALLET_PASSPHRASE"] = env_passphrase
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "skillwallet", *args], env=env, cwd=work, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == ExitCode.LOCKED, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("error: ") and "passphrase given" in lines[0], proc.stderr
+    assert all(line.startswith("hint: ") for line in lines[1:]) and len(lines) >= 2, proc.stderr
+    assert "SKILLWALLET_" in proc.stderr  # the hint names the variable that would have given it
+    assert list(work.iterdir()) == []  # no backup, nothing written where the command ran
+    if not wallet:
+        from skillwallet.store import wallet_path
+
+        assert not wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists()
+
+
+# --- Ctrl-C at a prompt, on a real terminal ------------------------------------------------------------------
+
+INTERRUPTED_PROMPTS = [(["init"], False, b"New wallet passphrase: "), (["list"], True, b"Wallet passphrase: ")]
+
+
+@pytest.mark.parametrize(("args", "wallet", "prompt"), INTERRUPTED_PROMPTS, ids=[a[0] for a, _, _ in INTERRUPTED_PROMPTS])
+def test_ctrl_c_at_a_passphrase_prompt_on_a_terminal_is_one_interrupted_line_and_exit_130(args, wallet, prompt):
+    """Ctrl-C is the user stopping the command, not an error (README "Exit codes"): like git and cargo, which end
+    with 130 and no error message, skillwallet ends with 130 and one `interrupted` line, never an `error:` line
+    and never a traceback; nothing is written."""
+    import os
+
+    import pty_runner
+    from skillwallet.store import wallet_path
+
+    env = dict(os.environ)
+    if wallet:
+        made = subprocess.run([sys.executable, "-m", "skillwallet", "init"], env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE},
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    code, received = pty_runner.interrupt_at_prompt(args, env, prompt=prompt, timeout=60)
+    text = received.decode()
+    assert code == ExitCode.INTERRUPTED, text
+    assert text.replace("\r\n", "\n") == prompt.decode() + "\ninterrupted\n"
+    assert wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists() == wallet
+
+
+def test_ctrl_c_at_the_remove_confirmation_is_interrupted_not_cancelled(tmp_path):
+    """The confirmation is click's prompt, which turns Ctrl-C into the same Abort as a declined answer: it said
+    `error: cancelled` and exit 16 on the prompt's own line. Ctrl-C is Ctrl-C wherever it is typed: exit 130,
+    one `interrupted` line on a line of its own, and the credential is still there."""
+    import os
+    from importlib import resources
+
+    import pty_runner
+
+    env = {**os.environ, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE}
+
+    def sw(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "skillwallet", *args], env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+
+    assert sw("init").returncode == 0
+    with resources.as_file(resources.files("skillwallet") / "data" / "samples" / "python-fundamentals.json") as sample:
+        assert sw("add", str(sample)).returncode == 0
+    (wallet_id,) = [c["id"] for c in json.loads(sw("list", "--json").stdout)["credentials"]]
+    code, received = pty_runner.interrupt_at_prompt(["remove", wallet_id], env, prompt=b"[y/N]: ", timeout=60)
+    text = received.decode().replace("\r\n", "\n")
+    assert code == ExitCode.INTERRUPTED, text
+    # the terminal itself echoes ^C (ECHOCTL) where a shell would show it too
+    assert re.search(r"\[y/N\]: (\^C)?\ninterrupted\n\Z", text) and "error" not in text, text
+    assert [c["id"] for c in json.loads(sw("list", "--json").stdout)["credentials"]] == [wallet_id]

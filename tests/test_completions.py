@@ -699,3 +699,66 @@ def test_importtime_of_help_names_no_heavy_library(shell_env):
     assert "typer" in imported and "skillwallet.cli.app" in imported  # the list is real and complete
     heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY_MODULES)
     assert heavy == [], f"--help imported: {heavy}"
+
+
+@pytest.mark.shells
+def test_real_shells_complete_the_tags_of_tag_id(live_wallet, session_token, shell_env, tmp_path):
+    """`skillwallet tag ID <TAB>` offers the wallet's tags the credential lacks, as `list --tag <TAB>` offers tags,
+    in each real shell (its positional TAG... goes through the same completion as an option's value)."""
+    env = dict(shell_env, SKILLWALLET_SESSION=session_token)
+    ids = live_wallet["ids"]
+    first_aid, sql = ids["First Aid"], ids["SQL Basics"]
+    assert bash_complete(env, ["skillwallet", "tag", first_aid[:7], ""]) == ["cloud", "data", "job-apps"]
+    assert bash_complete(env, ["skillwallet", "tag", sql[:7], ""]) == ["job-apps"]
+    assert bash_complete(env, ["skillwallet", "tag", first_aid[:7], "data", ""]) == ["cloud", "job-apps"]
+    assert bash_complete(env, ["skillwallet", "tag", first_aid[:7], "j"]) == ["job-apps"]
+    assert zsh_complete(env, tmp_path, f"skillwallet tag {first_aid[:7]} ", "fpath") == {"cloud", "data", "job-apps"}
+    fish = [entry.split("\t", 1)[0] for entry in _fish_lines(env, f"skillwallet tag {first_aid[:7]} ")]
+    assert fish == ["cloud", "data", "job-apps"]
+
+
+def _interactive_bash_tab(env: dict[str, str], line: str) -> str:
+    """Type ``line`` and TAB TAB into an interactive bash on a pseudo-terminal (readline splits the words and calls
+    the completion, as for a person) with the committed script sourced; return what the terminal showed after."""
+    import pty
+    import select
+    import time
+
+    bash = require_shell("bash")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive bash with no rc files
+        os.execve(bash, [bash, "--norc", "--noprofile", "-i"], {**env, "PS1": "$ ", "TERM": "dumb"})
+
+    def read_for(seconds: float, until: bytes | None = None) -> bytes:
+        out, end = b"", time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until in out):
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+        return out
+
+    try:
+        os.write(fd, f"source '{COMPLETIONS / 'skillwallet.bash'}'; echo sourced\n".encode())
+        read_for(SHELL_TIMEOUT, b"sourced\r\n$ ")
+        os.write(fd, line.encode())
+        read_for(SHELL_TIMEOUT, line.encode())  # bash has echoed the line
+        os.write(fd, b"\t\t")
+        shown = read_for(SHELL_TIMEOUT, b"\r\n$ " + line.encode())  # the candidates, then the line again
+        return shown.decode(errors="replace")
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+@pytest.mark.shells
+def test_interactive_bash_tab_after_tag_id_lists_the_tags(live_wallet, session_token, shell_env):
+    """What a person sees: `skillwallet tag ID <TAB><TAB>` in an interactive bash lists the wallet's tags."""
+    env = dict(shell_env, SKILLWALLET_SESSION=session_token)
+    first_aid = live_wallet["ids"]["First Aid"]
+    shown = _interactive_bash_tab(env, f"skillwallet tag {first_aid[:7]} ")
+    candidates, again = shown.split("\r\n")[-2:]  # the list, then the prompt and the line again
+    assert candidates.split() == ["cloud", "data", "job-apps"], shown
+    assert again == f"$ skillwallet tag {first_aid[:7]} ", shown

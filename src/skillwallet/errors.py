@@ -48,10 +48,13 @@ EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.ROLLBACK: "the wallet is older than one this machine has already seen (rollback or swapped file)",
     ExitCode.BUSY: "another skillwallet process holds the wallet lock; try again",
     ExitCode.NEWER_FORMAT: "the wallet was written by a newer skillwallet; upgrade",
-    ExitCode.LOCKED: "the wallet is locked: no passphrase given and no unlocked session",
+    # one condition for every command, `init` and `passwd` (a new passphrase) too: nothing to ask it on
+    ExitCode.LOCKED: (
+        "a passphrase is needed: none given, no terminal to ask for it, no unlocked session (`init` too)"
+    ),
     ExitCode.BAD_INPUT: "an input file is unreadable, malformed or not a credential",
     ExitCode.NOT_FOUND: "no credential, pathway, goal or document with that id",
-    ExitCode.IO: "the disk is full or a file could not be written",
+    ExitCode.IO: "the disk is full or an output file could not be written (its folder missing or not writable)",
     ExitCode.NOT_VERIFIED: "verification ran, and at least one credential is not verified and in force",
     ExitCode.INVALID_PATHWAY: "a pathway definition is invalid",
     ExitCode.EXISTS: "the target already exists (use --force where offered)",
@@ -60,7 +63,11 @@ EXIT_CODE_DOCS: dict[ExitCode, str] = {
     ExitCode.EXPORT: "an export could not be produced (empty selection, too large for a QR code, no profile)",
     ExitCode.UNAVAILABLE: "a document needed is not available offline and could not be fetched",
     ExitCode.PROBLEMS_FOUND: "`skillwallet doctor` found a problem (each comes with what to do)",
-    ExitCode.INTERRUPTED: "interrupted (Ctrl-C): what was done is kept; run the same command again to continue",
+    # the user stopping a command is not an error (git and cargo print no error either): no `error:` prefix
+    ExitCode.INTERRUPTED: (
+        "interrupted (Ctrl-C): not an error, so one `interrupted` line; what was done is kept; "
+        "run the same command again to continue"
+    ),
 }
 
 

@@ -245,7 +245,14 @@ def run(args: list[str]) -> int:
     except SkillwalletError as exc:
         print_error(exc.message, exc.hints)
         return int(exc.exit_code)
-    except typer.Abort:
+    except typer.Abort as exc:
+        # only click's prompts raise Abort, for Ctrl-D and for Ctrl-C alike, leaving the cursor after the prompt:
+        # end its line, and say Ctrl-C as it is said everywhere else (README "Exit codes": not an error, 130)
+        sys.stderr.write("\n")
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            sys.stderr.write("interrupted\n")
+            sys.stderr.flush()
+            return int(ExitCode.INTERRUPTED)
         print_error("cancelled")
         return int(ExitCode.CANCELLED)
     except typer.Exit as exc:

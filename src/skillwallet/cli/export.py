@@ -265,6 +265,10 @@ def export_command(
         from skillwallet.errors import StorageIOError
 
         raise StorageIOError(f"cannot write {output}: it is a folder", "give a file name, e.g. -o resume.pdf")
+    if output and output != "-":
+        from skillwallet.store.fsutil import check_output_folder
+
+        check_output_folder(output)  # before the wallet is opened (and its passphrase asked), as backup does
     if output and output != "-" and os.path.lexists(output) and not force:
         raise AlreadyExistsError(f"{output} exists; nothing written", "add --force to overwrite it, or choose another -o FILE")
 

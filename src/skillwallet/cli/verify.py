@@ -310,6 +310,11 @@ def verify_command(
 
         raise AlreadyExistsError(f"{report} exists; nothing written",
                                  "add --force to overwrite it, or choose another --report FILE")
+    if report is not None:
+        # before any verification: a report that cannot be written would otherwise end a whole run with exit 12
+        from skillwallet.store.fsutil import check_output_folder
+
+        check_output_folder(report)
     when = parse_as_of(as_of)
     record = as_of is None  # a verdict computed for another date is not the credential's current verdict
     supplied = parse_document_options(documents or [])

@@ -57,7 +57,11 @@ def _new_passphrase(source_file: Optional[Path], *, env: str, what: str, weak: b
         else:
             raise InvalidInputError("no passphrase agreed after three tries; nothing changed")
     else:
-        raise InvalidInputError(
+        # the condition `list` meets on a locked wallet with no terminal, so the same exit code (9, README
+        # "Exit codes"): a script learns "give a passphrase" from one code, whatever the command
+        from skillwallet.errors import WalletLockedError
+
+        raise WalletLockedError(
             f"no {what.lower()} given and no terminal to ask for it",
             f"set {env} or use a passphrase file",
         )

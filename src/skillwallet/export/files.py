@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skillwallet.errors import StorageIOError
-from skillwallet.store.fsutil import atomic_write
+from skillwallet.store.fsutil import atomic_write, check_output_folder
 
 
 def write_export(path: Path | str, data: bytes, *, mode: int = 0o600) -> Path:
@@ -23,11 +23,7 @@ def write_export(path: Path | str, data: bytes, *, mode: int = 0o600) -> Path:
     target = Path(path).expanduser()
     if target.is_dir():
         raise StorageIOError(f"cannot write {target}: it is a folder", "give a file name, e.g. -o resume.pdf")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise StorageIOError(
-            f"cannot write {target}: the folder {folder} does not exist", "create the folder first or pick another path"
-        )
+    check_output_folder(target)
     atomic_write(target, data, step="export", create_parents=False, mode=mode)
     return target
 

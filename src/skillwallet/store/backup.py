@@ -38,8 +38,7 @@ def check_backup_target(target: Path, *, force: bool = False) -> None:
         raise StorageIOError(f"cannot write {target}: it is a folder", "give a file name, e.g. -o wallet-backup.bin")
     if target.exists() and not force:
         raise AlreadyExistsError(f"{target} already exists", "choose another name, or add --force")
-    if target.parent and not target.parent.exists():
-        raise InvalidInputError(f"the folder {target.parent} does not exist", "create the folder first or pick another path")
+    fsutil.check_output_folder(target)  # exit 12 (a file that could not be written), as export -o says it
 
 
 def write_backup(wallet: Wallet, target: Path, *, force: bool = False) -> int:

@@ -38,6 +38,20 @@ def storage_error(exc: OSError, what: str) -> StorageIOError:
     return StorageIOError(f"could not write {what}: {exc.strerror or exc}")
 
 
+def check_output_folder(target: Path | str) -> None:
+    """Refuse an output file whose folder does not exist, before any work is done.
+
+    One condition, one exit code everywhere (backup -o, export -o, verify --report): the file "could not be
+    written", so :class:`StorageIOError` (exit 12, README "Exit codes"); the user's input was fine.
+    """
+    target = Path(target).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise StorageIOError(
+            f"cannot write {target}: the folder {folder} does not exist", "create the folder first or pick another path"
+        )
+
+
 def ensure_private_dir(path: Path) -> None:
     """Create ``path`` and any missing parents with mode 0700 (existing folders are left as they are)."""
     missing: list[Path] = []
