@@ -383,15 +383,11 @@ def _proof_of_existence(
     return None, problems
 
 
-def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], list[str]]:
-    """The DER tokens of the ``sigTst`` members of the unsigned ``etsiU`` header (ETSI TS 119 182-1 §5.3.1,
-    §5.3.4), and what could not be read.
+def _etsi_u_members(unprotected: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The JSON-object members of the unsigned ``etsiU`` header, and what could not be read.
 
     ``etsiU`` is an array whose elements are all JSON objects in clear or all base64url-encoded JSON objects
-    (§5.3.1); a ``sigTst`` is a tstContainer: ``{"tstTokens": [{"val": <base64 DER TimeStampToken>}, ...]}``.
-    """
-    import base64
-    import binascii
+    (ETSI TS 119 182-1 §5.3.1); a header that breaks this gives no member."""
     import json
 
     from skillwallet.verify.keys import b64url_decode
@@ -403,7 +399,7 @@ def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], li
         return [], ["the unsigned JAdES header etsiU is not an array (ETSI TS 119 182-1 §5.3.1)"]
     if any(isinstance(e, str) for e in etsi_u) and any(not isinstance(e, str) for e in etsi_u):
         return [], ["the unsigned JAdES header etsiU mixes clear and base64url-encoded members (ETSI TS 119 182-1 §5.3.1)"]
-    tokens: list[bytes] = []
+    members: list[dict[str, Any]] = []
     problems: list[str] = []
     for element in etsi_u:
         if isinstance(element, str):
@@ -412,21 +408,47 @@ def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], li
             except (ValueError, UnicodeDecodeError):
                 problems.append("a member of the unsigned JAdES header etsiU is not base64url JSON")
                 continue
-        if not isinstance(element, dict) or "sigTst" not in element:
+        if isinstance(element, dict):
+            members.append(element)
+    return members, problems
+
+
+def _base64_values(entries: list[Any], what: str, clause: str) -> tuple[list[bytes], list[str]]:
+    """The DER values of ``[{"val": <base64>}, ...]`` (the JAdES containers of time-stamp tokens and of revocation
+    values), and one problem for each that is not base64 (``what``: whose values; ``clause``: where defined)."""
+    import base64
+    import binascii
+
+    values: list[bytes] = []
+    problems: list[str] = []
+    for entry in entries:
+        value = entry.get("val") if isinstance(entry, dict) else None
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            values.append(base64.b64decode(value, validate=True))
+        except (binascii.Error, ValueError):
+            problems.append(f"{what} is not base64 (ETSI TS 119 182-1 {clause})")
+    return values, problems
+
+
+def _signature_time_stamps(unprotected: dict[str, Any]) -> tuple[list[bytes], list[str]]:
+    """The DER tokens of the ``sigTst`` members of the unsigned ``etsiU`` header (ETSI TS 119 182-1 §5.3.1,
+    §5.3.4), and what could not be read: a ``sigTst`` is a tstContainer,
+    ``{"tstTokens": [{"val": <base64 DER TimeStampToken>}, ...]}``."""
+    members, problems = _etsi_u_members(unprotected)
+    tokens: list[bytes] = []
+    for member in members:
+        if "sigTst" not in member:
             continue
-        container = element["sigTst"]
+        container = member["sigTst"]
         entries = container.get("tstTokens") if isinstance(container, dict) else None
         if not isinstance(entries, list) or not entries:
             problems.append("a JAdES sigTst holds no tstTokens (ETSI TS 119 182-1 §5.3.4)")
             continue
-        for entry in entries:
-            value = entry.get("val") if isinstance(entry, dict) else None
-            try:
-                if not isinstance(value, str):
-                    raise ValueError
-                tokens.append(base64.b64decode(value, validate=True))
-            except (binascii.Error, ValueError):
-                problems.append("a JAdES sigTst token is not base64 (ETSI TS 119 182-1 §5.3.4)")
+        read, bad = _base64_values(entries, "a JAdES sigTst token", "§5.3.4")
+        tokens += read
+        problems += bad
     if len(tokens) > MAX_TIME_STAMPS:
         return [], [f"the JAdES signature carries more than {MAX_TIME_STAMPS} time-stamps"]
     return tokens, problems
@@ -438,28 +460,17 @@ def _revocation_values(unprotected: dict[str, Any]) -> tuple[list[bytes], list[s
 
     Unsigned, so anyone may have put them there; a CRL is used only when its issuing CA's signature verifies
     (:mod:`skillwallet.verify.revocation`), so it is the CA's word whoever carried it. OCSP responses
-    (``ocspVals``) are not read: said so, and they settle nothing."""
-    import base64
-    import binascii
-    import json
-
-    from skillwallet.verify.keys import b64url_decode
+    (``ocspVals``) are not read: said so, and they settle nothing. A malformed ``etsiU`` is reported with the
+    time-stamps (:func:`_signature_time_stamps`)."""
     from skillwallet.verify.revocation import MAX_EMBEDDED_CRLS
 
-    etsi_u = unprotected.get("etsiU")
-    if not isinstance(etsi_u, list):
-        return [], []  # a malformed etsiU is reported with the time-stamps (_signature_time_stamps)
+    members, _ = _etsi_u_members(unprotected)
     crls: list[bytes] = []
     notes: list[str] = []
-    for element in etsi_u:
-        if isinstance(element, str):
-            try:
-                element = json.loads(b64url_decode(element))
-            except (ValueError, UnicodeDecodeError):
-                continue  # reported with the time-stamps
-        if not isinstance(element, dict) or "rVals" not in element:
+    for member in members:
+        if "rVals" not in member:
             continue
-        values = element["rVals"]
+        values = member["rVals"]
         if not isinstance(values, dict):
             notes.append("the JAdES rVals is not a JSON object (ETSI TS 119 182-1 §5.3.5.3)")
             continue
@@ -469,14 +480,9 @@ def _revocation_values(unprotected: dict[str, Any]) -> tuple[list[bytes], list[s
         if not isinstance(entries, list):
             notes.append("the JAdES rVals crlVals is not an array (ETSI TS 119 182-1 §5.3.5.3)")
             continue
-        for entry in entries:
-            value = entry.get("val") if isinstance(entry, dict) else None
-            try:
-                if not isinstance(value, str):
-                    raise ValueError
-                crls.append(base64.b64decode(value, validate=True))
-            except (binascii.Error, ValueError):
-                notes.append("a CRL of the JAdES rVals is not base64 (ETSI TS 119 182-1 §5.3.5.3)")
+        read, bad = _base64_values(entries, "a CRL of the JAdES rVals", "§5.3.5.3")
+        crls += read
+        notes += bad
     if len(crls) > MAX_EMBEDDED_CRLS:
         return [], [f"the JAdES signature carries more than {MAX_EMBEDDED_CRLS} CRLs: none is read"]
     return crls, notes
