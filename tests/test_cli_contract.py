@@ -486,10 +486,10 @@ def test_a_passphrase_with_no_terminal_to_ask_it_on_is_exit_9_for_every_command(
 
 
 @pytest.mark.parametrize("wallet_in_place", [False, True], ids=["no-wallet", "force-over-a-wallet"])
-def test_restore_with_no_terminal_asks_for_the_backups_passphrase_not_an_unlocked_wallet(wallet_in_place, tmp_path):
-    """`restore FILE` with no terminal said "the wallet is locked" and hinted at `skillwallet unlock`, though the
-    passphrase it needs is the backup's (docs/store.md, "Backup file") and there may be no wallet at all: it now
-    names the backup and the two ways to give its passphrase (`restore --help`, README), still exit 9 (LOCKED).
+def test_restore_with_no_terminal_asks_for_the_backups_passphrase(wallet_in_place, tmp_path):
+    """`restore FILE` with no terminal said "the wallet is locked" and hinted at `skillwallet unlock`, though
+    the passphrase it needs is the backup's (docs/store.md, "Backup file") and there may be no wallet at all:
+    it now names the backup and the two ways to give its passphrase (`restore --help`, README), still exit 9.
     `backup`, which does need the wallet's passphrase, keeps saying the wallet is locked."""
     import os
 
@@ -508,9 +508,11 @@ def test_restore_with_no_terminal_asks_for_the_backups_passphrase_not_an_unlocke
     made = skillwallet("backup", "-o", str(backup), env=with_passphrase)
     assert made.returncode == 0, made.stderr
 
-    locked = skillwallet("backup", "-o", str(tmp_path / "second.bin"), env=env)  # the wallet's passphrase: unchanged
+    # backup needs the wallet's own passphrase: its wording stays
+    locked = skillwallet("backup", "-o", str(tmp_path / "second.bin"), env=env)
     assert locked.returncode == ExitCode.LOCKED, locked.stderr
-    assert locked.stderr.splitlines()[0] == "error: the wallet is locked: no passphrase given and no unlocked session"
+    wording = "error: the wallet is locked: no passphrase given and no unlocked session"
+    assert locked.stderr.splitlines()[0] == wording
     assert not (tmp_path / "second.bin").exists()
 
     home = Path(env["SKILLWALLET_HOME"])
@@ -530,9 +532,11 @@ def test_restore_with_no_terminal_asks_for_the_backups_passphrase_not_an_unlocke
     assert "locked" not in proc.stderr and "unlock" not in proc.stderr
     assert proc.stdout == ""
     assert list(work.iterdir()) == []
-    assert (sorted(p.name for p in home.iterdir()) if home.exists() else None) == before  # nothing restored or kept
+    after = sorted(p.name for p in home.iterdir()) if home.exists() else None
+    assert after == before  # nothing restored, nothing kept aside
 
-    given = skillwallet(*args, env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE})  # the way the hint names
+    # given the way the hint names, the same restore goes through
+    given = skillwallet(*args, env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE})
     assert given.returncode == 0, given.stderr
     assert "restored 0 credentials" in given.stderr
 

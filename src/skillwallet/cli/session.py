@@ -111,8 +111,8 @@ def get_passphrase(
 ) -> "Secret":
     """A passphrase from the environment, a file, or the terminal; WalletLockedError when none can be had.
 
-    ``cannot_ask`` is the error for a passphrase that is not the wallet's (a backup's): "the wallet is locked" and
-    a hint to unlock it would send the user after a session that cannot give it.
+    ``cannot_ask`` is the error for a passphrase that is not the wallet's (a backup's): "the wallet is
+    locked" and a hint to unlock it would send the user after a session that cannot give it.
     """
     secret = non_interactive_passphrase(passphrase_file)
     if secret is not None:

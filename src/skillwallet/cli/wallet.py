@@ -336,8 +336,8 @@ def restore_command(
     if source is None:
         raise UsageError("give the backup FILE to restore (or --trust-current)")
     check_restore(home, source, force=force)  # a missing file or a wallet in place: said before the prompt
-    # the backup opens with the passphrase in force when it was made (docs/store.md, "Backup file"), never with
-    # a session of the wallet (there may be no wallet): say which passphrase is missing and how to give it
+    # the backup opens with the passphrase in force when it was made (docs/store.md, "Backup file"), never
+    # with a session of the wallet (there may be no wallet): say which passphrase is missing, how to give it
     secret = get_passphrase(
         passphrase_file,
         prompt="Passphrase of the backup: ",
