@@ -485,6 +485,62 @@ def test_a_passphrase_with_no_terminal_to_ask_it_on_is_exit_9_for_every_command(
         assert not wallet_path(Path(os.environ["SKILLWALLET_HOME"])).exists()
 
 
+@pytest.mark.parametrize("wallet_in_place", [False, True], ids=["no-wallet", "force-over-a-wallet"])
+def test_restore_with_no_terminal_asks_for_the_backups_passphrase(wallet_in_place, tmp_path):
+    """`restore FILE` with no terminal said "the wallet is locked" and hinted at `skillwallet unlock`, though
+    the passphrase it needs is the backup's (docs/store.md, "Backup file") and there may be no wallet at all:
+    it now names the backup and the two ways to give its passphrase (`restore --help`, README), still exit 9.
+    `backup`, which does need the wallet's passphrase, keeps saying the wallet is locked."""
+    import os
+
+    env = dict(os.environ)
+    env.pop("SKILLWALLET_PASSPHRASE", None)
+    with_passphrase = {**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE}
+    work = tmp_path / "work"
+    work.mkdir()
+    backup = tmp_path / "wallet-backup.bin"
+
+    def skillwallet(*args: str, env: dict) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "skillwallet", *args], env=env, cwd=work,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+    assert skillwallet("init", env=with_passphrase).returncode == 0
+    made = skillwallet("backup", "-o", str(backup), env=with_passphrase)
+    assert made.returncode == 0, made.stderr
+
+    # backup needs the wallet's own passphrase: its wording stays
+    locked = skillwallet("backup", "-o", str(tmp_path / "second.bin"), env=env)
+    assert locked.returncode == ExitCode.LOCKED, locked.stderr
+    wording = "error: the wallet is locked: no passphrase given and no unlocked session"
+    assert locked.stderr.splitlines()[0] == wording
+    assert not (tmp_path / "second.bin").exists()
+
+    home = Path(env["SKILLWALLET_HOME"])
+    if wallet_in_place:
+        args, before = ["restore", str(backup), "--force"], sorted(p.name for p in home.iterdir())
+    else:
+        home = tmp_path / "elsewhere"  # a machine with no wallet yet, the usual place for a restore
+        env = {**env, "SKILLWALLET_HOME": str(home)}
+        args, before = ["restore", str(backup)], None
+    proc = skillwallet(*args, env=env)
+    assert proc.returncode == ExitCode.LOCKED, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"error: no passphrase given for the backup {backup} and no terminal to ask for it",
+        "hint: give the passphrase the wallet had when the backup was made: set SKILLWALLET_PASSPHRASE "
+        "or pass --passphrase-file FILE",
+    ]
+    assert "locked" not in proc.stderr and "unlock" not in proc.stderr
+    assert proc.stdout == ""
+    assert list(work.iterdir()) == []
+    after = sorted(p.name for p in home.iterdir()) if home.exists() else None
+    assert after == before  # nothing restored, nothing kept aside
+
+    # given the way the hint names, the same restore goes through
+    given = skillwallet(*args, env={**env, "SKILLWALLET_PASSPHRASE": WALLET_PASSPHRASE})
+    assert given.returncode == 0, given.stderr
+    assert "restored 0 credentials" in given.stderr
+
+
 # --- Ctrl-C at a prompt, on a real terminal ------------------------------------------------------------------
 
 INTERRUPTED_PROMPTS = [(["init"], False, b"New wallet passphrase: "), (["list"], True, b"Wallet passphrase: ")]

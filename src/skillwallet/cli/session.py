@@ -103,14 +103,23 @@ def prompt_secret(prompt: str) -> "Secret":
         raise CancelledError("no passphrase given") from None
 
 
-def get_passphrase(passphrase_file: Optional[Path] = None, *, prompt: str = "Wallet passphrase: ") -> "Secret":
-    """A passphrase from the environment, a file, or the terminal; WalletLockedError when none can be had."""
+def get_passphrase(
+    passphrase_file: Optional[Path] = None,
+    *,
+    prompt: str = "Wallet passphrase: ",
+    cannot_ask: Optional[WalletLockedError] = None,
+) -> "Secret":
+    """A passphrase from the environment, a file, or the terminal; WalletLockedError when none can be had.
+
+    ``cannot_ask`` is the error for a passphrase that is not the wallet's (a backup's): "the wallet is
+    locked" and a hint to unlock it would send the user after a session that cannot give it.
+    """
     secret = non_interactive_passphrase(passphrase_file)
     if secret is not None:
         return secret
     if can_prompt():
         return prompt_secret(prompt)
-    raise WalletLockedError(
+    raise cannot_ask or WalletLockedError(
         "the wallet is locked and there is no terminal to ask for the passphrase",
         'unlock with: eval "$(skillwallet unlock)", or set SKILLWALLET_PASSPHRASE or --passphrase-file',
     )

@@ -319,7 +319,7 @@ def restore_command(
       skillwallet restore --trust-current
     """
     from skillwallet.cli.session import get_passphrase, wallet_home
-    from skillwallet.errors import UsageError
+    from skillwallet.errors import UsageError, WalletLockedError
     from skillwallet.store import Wallet
     from skillwallet.store.backup import check_restore, restore_backup
 
@@ -336,7 +336,17 @@ def restore_command(
     if source is None:
         raise UsageError("give the backup FILE to restore (or --trust-current)")
     check_restore(home, source, force=force)  # a missing file or a wallet in place: said before the prompt
-    secret = get_passphrase(passphrase_file, prompt="Passphrase of the backup: ")
+    # the backup opens with the passphrase in force when it was made (docs/store.md, "Backup file"), never
+    # with a session of the wallet (there may be no wallet): say which passphrase is missing, how to give it
+    secret = get_passphrase(
+        passphrase_file,
+        prompt="Passphrase of the backup: ",
+        cannot_ask=WalletLockedError(
+            f"no passphrase given for the backup {source} and no terminal to ask for it",
+            "give the passphrase the wallet had when the backup was made: set SKILLWALLET_PASSPHRASE "
+            "or pass --passphrase-file FILE",
+        ),
+    )
     wallet, kept = restore_backup(home, source, secret, force=force)
     with wallet:
         count = wallet.count("credentials")
