@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 import tomli_w
+from typer.testing import CliRunner
 
 from skillwallet import paths
+from skillwallet.cli.app import app
 from skillwallet.model import FORMAT_OB3, Credential, Issuer, Skill, Verdict
 from skillwallet.stacking.evaluate import Held
 from skillwallet.stacking.model import Pathway, load_pathway_toml
@@ -68,14 +70,27 @@ def node(evaluation, node_id: str):
     return next(n for n in nodes(evaluation.tree) if n.id == node_id)
 
 
-def wallet_holding(passphrase: str, *held: Held) -> None:
-    """A wallet at the test's home holding ``held`` with their verdicts, closed again for the CLI to open."""
+def wallet_holding(passphrase: str, *held: Held) -> list[str]:
+    """A wallet at the test's home holding ``held`` with their verdicts, closed again for the CLI to open; the
+    wallet ids it gave them, in order."""
     wallet = Wallet.init(paths.wallet_home(), passphrase)
     try:
-        for h in held:
-            wallet.add_credential(h.credential, h.verdict)
+        return [wallet.add_credential(h.credential, h.verdict)[0] for h in held]
     finally:
         wallet.close()
+
+
+def added_through_cli(pathway: Pathway, offerings_toml: str) -> None:
+    """``pathway`` and the offerings in ``offerings_toml`` written beside the wallet and added as the holder's
+    own through the real ``pathways add`` and ``offerings add``."""
+    home = paths.wallet_home()
+    (home.parent / "goal.toml").write_text(pathway.text, encoding="utf-8")
+    (home.parent / "courses.toml").write_text(offerings_toml, encoding="utf-8")
+    runner = CliRunner()
+    for command in (["pathways", "add", str(home.parent / "goal.toml")],
+                    ["offerings", "add", str(home.parent / "courses.toml")]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.stderr
 
 
 # Pathways, written as short as the test needs them. Each builder below is one ``[requirements.<id>]`` table

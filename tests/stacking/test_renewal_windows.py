@@ -11,15 +11,12 @@ from datetime import datetime, timezone
 import pytest
 from typer.testing import CliRunner
 
-from skillwallet import paths
 from skillwallet.cli.app import app
 from skillwallet.stacking.catalog import builtin_offerings
-from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.stacking.offerings import load_offerings_toml
 from skillwallet.stacking.optimise import cheapest_completion_renewing
-from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, added_through_cli, all_of, cred, credential, make_pathway, skill, wallet_holding
 
 MICROSOFT = "https://learn.microsoft.com"
 COMPTIA = "https://www.comptia.org"
@@ -27,19 +24,11 @@ PL_300 = "Microsoft Certified: Power BI Data Analyst Associate"
 RENEWAL = "Microsoft Certified: Power BI Data Analyst Associate renewal assessment"
 
 # Power BI reporting: the PL-300 and DAX, which the holder's evening course (100 h) or a bootcamp (10 h) teaches
-GOAL = """
-id = "bi-reporting"
-name = "BI reporting"
-[requirements.root]
-type = "all"
-children = ["powerbi", "dax"]
-[requirements.powerbi]
-type = "credential"
-name = "Microsoft Certified: Power BI Data Analyst Associate"
-[requirements.dax]
-type = "skill"
-skill = "DAX modelling"
-"""
+def goal():
+    return make_pathway(id="bi-reporting", name="BI reporting", root=all_of("powerbi", "dax"),
+                        powerbi=credential(name=PL_300), dax=skill("DAX modelling"))
+
+
 COURSES = """
 [[offering]]
 id = "evening-dax"
@@ -61,22 +50,11 @@ skills = ["DAX modelling"]
 PLAN = ["stack", "--goal", "bi-reporting", "--as-of", "2026-01-01", "--next", "--hours-per-week", "2"]
 
 
-def holding(*held) -> dict[str, str]:
+def holding(passphrase: str, *held) -> dict[str, str]:
     """A real wallet with ``held`` and the goal and courses added through the CLI; wallet ids by title."""
-    wallet = Wallet.init(paths.wallet_home(), "correct horse battery staple")
-    try:
-        ids = {h.credential.title: wallet.add_credential(h.credential, h.verdict)[0] for h in held}
-    finally:
-        wallet.close()
-    home = paths.wallet_home()
-    (home.parent / "goal.toml").write_text(GOAL, encoding="utf-8")
-    (home.parent / "courses.toml").write_text(COURSES, encoding="utf-8")
-    runner = CliRunner()
-    for command in (["pathways", "add", str(home.parent / "goal.toml")],
-                    ["offerings", "add", str(home.parent / "courses.toml")]):
-        result = runner.invoke(app, command)
-        assert result.exit_code == 0, result.stderr
-    return ids
+    ids = wallet_holding(passphrase, *held)
+    added_through_cli(goal(), COURSES)
+    return {h.credential.title: wallet_id for h, wallet_id in zip(held, ids)}
 
 
 def pl_300(expires: str):
@@ -96,7 +74,7 @@ def entry(plan: dict, step_id: str) -> dict:
 def test_a_renewal_whose_window_is_not_open_yet_is_taken_the_day_it_opens(passphrase):
     # PL-300 expires in ten months (2026-11-01): the 50-week course would carry the plan past it, so the free
     # renewal assessment is in the plan; it opens six months before the expiry, on 2026-05-01
-    ids = holding(pl_300("2026-11-01"))
+    ids = holding(passphrase, pl_300("2026-11-01"))
     plan = plan_of(PLAN)["next"]
     renewal = next(s for s in plan["steps"] if s.get("kind") == "renewal")
     # not in week 1, where the deadline alone would put it: the day the window opens, the course paused for it
@@ -122,7 +100,7 @@ def test_a_renewal_whose_window_is_not_open_yet_is_taken_the_day_it_opens(passph
 def test_a_renewal_whose_window_is_open_is_taken_at_once(passphrase):
     # PL-300 expires in three months: its window opened on 2025-10-01, so the renewal is today's step, before
     # the course that would outlast the certification
-    holding(pl_300("2026-04-01"))
+    holding(passphrase, pl_300("2026-04-01"))
     plan = plan_of(PLAN)["next"]
     renewal = plan["steps"][0]
     assert renewal["kind"] == "renewal" and renewal["renew_from"] == "2025-10-01T00:00:00Z"
@@ -136,7 +114,7 @@ def test_a_renewal_whose_window_is_open_is_taken_at_once(passphrase):
 
 def test_a_route_without_a_window_is_planned_by_its_deadline_alone(passphrase):
     # CompTIA's CE can be done any time in the three-year cycle: A+ is renewed first, today, as before
-    holding(cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01"))
+    holding(passphrase, cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01"))
     base = ["stack", "--goal", "it-support", "--as-of", "2025-06-01", "--next", "--hours-per-week", "6"]
     plan = plan_of(base)["next"]
     renewal = plan["steps"][0]
@@ -156,7 +134,7 @@ def test_a_plan_done_before_the_window_opens_neither_renews_nor_waits(passphrase
     # it, the renewal taken the day its window opens; the bootcamp is done in five weeks, months before PL-300
     # expires (and before the renewal could even open): that plan counts PL-300 as held, renews nothing and
     # waits for nothing, its finish the day the bootcamp ends
-    ids = holding(pl_300("2026-11-01"))
+    ids = holding(passphrase, pl_300("2026-11-01"))
     plans = plan_of([*PLAN, "--tradeoff"])["pareto"]
     assert [[s["id"] for s in p["steps"]] for p in plans] == [
         [f"renew:{ids[PL_300]}:pl-300-renewal", "evening-dax"], ["dax-bootcamp"]]
@@ -179,8 +157,8 @@ def test_a_plan_done_before_the_window_opens_neither_renews_nor_waits(passphrase
 @pytest.mark.parametrize("as_of, shown", [("2026-12-01", "renewal opens 2027-03-01"),
                                           ("2027-05-01", "renewal open since 2027-03-01")])
 def test_expiring_says_when_the_renewal_opens(passphrase, as_of, shown):
-    ids = holding(pl_300("2027-09-01"), cred("CompTIA A+", issuer=COMPTIA, issued="2024-09-01",
-                                             expires="2027-09-01"))
+    ids = holding(passphrase, pl_300("2027-09-01"),
+                  cred("CompTIA A+", issuer=COMPTIA, issued="2024-09-01", expires="2027-09-01"))
     args = ["expiring", "--as-of", as_of, "--within", "1y"]
     document = plan_of(args)
     rows = {c["id"]: c for c in document["credentials"]}
@@ -203,19 +181,8 @@ def test_a_renewal_longer_than_its_window_at_the_pace_is_taken_the_week_it_opens
     # a route of the holder's own that opens two weeks before the expiry and takes 40 hours: at 2 h/week it cannot
     # be done inside its window, so the plan says to take it the week it opens (not "at once": it cannot start
     # earlier), and the course under way pauses the twenty weeks it takes
-    pathway = load_pathway_toml("""
-id = "pilot"
-name = "Pilot"
-[requirements.root]
-type = "all"
-children = ["licence", "pilotage"]
-[requirements.licence]
-type = "credential"
-name = "Harbour Pilot Licence"
-[requirements.pilotage]
-type = "skill"
-skill = "Harbour pilotage"
-""")
+    pathway = make_pathway(id="pilot", name="Pilot", root=all_of("licence", "pilotage"),
+                           licence=credential(name="Harbour Pilot Licence"), pilotage=skill("Harbour pilotage"))
     own = load_offerings_toml("""
 [[offering]]
 id = "pilot-revalidation"

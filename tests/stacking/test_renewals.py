@@ -10,10 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from typer.testing import CliRunner
 
-from skillwallet import paths
 from skillwallet.cli.app import app
 from skillwallet.stacking.catalog import builtin_offerings, builtin_pathways
-from skillwallet.stacking.model import load_pathway_toml
 from skillwallet.stacking.optimise import (
     Offering,
     RenewalStep,
@@ -21,9 +19,8 @@ from skillwallet.stacking.optimise import (
     cheapest_completion_renewing,
     pareto_plans_renewing,
 )
-from skillwallet.store import Wallet
 
-from .helpers import AS_OF, cred
+from .helpers import AS_OF, added_through_cli, all_of, cred, credential, make_pathway, skill, wallet_holding
 
 COMPTIA = "https://www.comptia.org"
 MICROSOFT = "https://learn.microsoft.com"
@@ -123,19 +120,8 @@ def test_without_a_pace_the_plan_is_judged_at_the_default_pace():
 
 
 def test_a_lapsing_credential_with_no_known_route_is_said_plainly():
-    pathway = load_pathway_toml("""
-id = "pilot"
-name = "Pilot"
-[requirements.root]
-type = "all"
-children = ["licence", "pilotage"]
-[requirements.licence]
-type = "credential"
-name = "Harbour Pilot Licence"
-[requirements.pilotage]
-type = "skill"
-skill = "Harbour pilotage"
-""")
+    pathway = make_pathway(id="pilot", name="Pilot", root=all_of("licence", "pilotage"),
+                           licence=credential(name="Harbour Pilot Licence"), pilotage=skill("Harbour pilotage"))
     held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2025-07-01")
     course = Offering(id="pilotage", name="Pilotage course", cost=40, hours=60, skills=["Harbour pilotage"])
     plan = cheapest_completion_renewing(pathway, [held], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
@@ -146,12 +132,7 @@ skill = "Harbour pilotage"
 
 
 def test_stack_next_counts_the_renewal_in_the_plan(passphrase):
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        held = a_plus("2025-07-01")
-        wallet.add_credential(held.credential, held.verdict)
-    finally:
-        wallet.close()
+    wallet_holding(passphrase, a_plus("2025-07-01"))
     runner = CliRunner()
     base = ["stack", "--goal", "it-support", "--as-of", "2025-06-01", "--next", "--hours-per-week", "6"]
     document = json.loads(runner.invoke(app, [*base, "--json"]).stdout)
@@ -171,21 +152,9 @@ def test_stack_next_counts_the_renewal_in_the_plan(passphrase):
 def test_an_unverified_credential_is_never_renewed_into_counting():
     # a pathway that counts only verified credentials: an unverified "CompTIA A+" must not start counting
     # because the plan renews it (the renewed copy is planning data, without the warning that excludes it)
-    pathway = load_pathway_toml("""
-id = "verified-only"
-name = "Verified only"
-[policy]
-count_unverified = false
-[requirements.root]
-type = "all"
-children = ["aplus", "pilotage"]
-[requirements.aplus]
-type = "credential"
-name = "CompTIA A+"
-[requirements.pilotage]
-type = "skill"
-skill = "Harbour pilotage"
-""")
+    pathway = make_pathway(id="verified-only", name="Verified only", policy={"count_unverified": False},
+                           root=all_of("aplus", "pilotage"), aplus=credential(name="CompTIA A+"),
+                           pilotage=skill("Harbour pilotage"))
     course = Offering(id="pilotage", name="Pilotage course", cost=40, hours=60, skills=["Harbour pilotage"])
     forged = cred("CompTIA A+", issuer=COMPTIA, issued="2022-07-01", expires="2025-07-01", verdict="not-verified")
     plan = cheapest_completion_renewing(pathway, [forged], [*catalogue(), course], as_of=AS_OF, hours_per_week=6)
@@ -221,13 +190,8 @@ def test_each_trade_off_plan_renews_only_what_lapses_before_its_own_finish(passp
     # around 2026-07-24, after it: that plan keeps PL-300 by renewing it (the free renewal assessment, 3 hours).
     # The IBM certificate plan (160 hours) ends around 2026-07-06, while PL-300 is still valid: it counts PL-300
     # as held and renews nothing, so its hours, weeks and finish are its own, not the renewal's
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        held = cred("Microsoft Certified: Power BI Data Analyst Associate", issuer=MICROSOFT, issued="2025-01-01",
-                    expires="2026-07-15")
-        pl_300 = wallet.add_credential(held.credential, held.verdict)[0]
-    finally:
-        wallet.close()
+    [pl_300] = wallet_holding(passphrase, cred("Microsoft Certified: Power BI Data Analyst Associate",
+                                               issuer=MICROSOFT, issued="2025-01-01", expires="2026-07-15"))
     runner = CliRunner()
     base = ["stack", "--goal", "data-analyst", "--as-of", "2026-01-01", "--next", "--hours-per-week", "6"]
     result = runner.invoke(app, [*base, "--tradeoff", "--json"])
@@ -256,19 +220,11 @@ def test_each_trade_off_plan_renews_only_what_lapses_before_its_own_finish(passp
     assert rows["1"][1:4] == ["304.00 USD", "178", "29.7"] and rows["2"][1:4] == ["343.00 USD", "160", "26.7"]
 
 
-HARBOUR = """
-id = "harbour-pilot"
-name = "Harbour pilot"
-[requirements.root]
-type = "all"
-children = ["licence", "pilotage"]
-[requirements.licence]
-type = "credential"
-name = "Harbour Pilot Licence"
-[requirements.pilotage]
-type = "skill"
-skill = "Harbour pilotage"
-"""
+def harbour():
+    return make_pathway(id="harbour-pilot", name="Harbour pilot", root=all_of("licence", "pilotage"),
+                        licence=credential(name="Harbour Pilot Licence"), pilotage=skill("Harbour pilotage"))
+
+
 HARBOUR_OFFERINGS = """
 [[offering]]
 id = "revalidation"
@@ -300,20 +256,9 @@ def test_the_cheapest_plan_may_be_one_that_ends_before_the_credential_lapses(pas
     # the licence lapses in five weeks. The evening course (USD 10, 10 weeks at 10 h/week) outlasts it, so that
     # plan must revalidate it (USD 100): USD 110. The pilotage week (USD 50, 2 weeks) ends while the licence is
     # valid: it needs no revalidation and is the cheapest plan, and the fastest
-    wallet = Wallet.init(paths.wallet_home(), passphrase)
-    try:
-        held = cred("Harbour Pilot Licence", issuer="https://port.example", expires="2026-02-05")
-        wallet.add_credential(held.credential, held.verdict)
-    finally:
-        wallet.close()
-    home = paths.wallet_home()
-    (home.parent / "goal.toml").write_text(HARBOUR, encoding="utf-8")
-    (home.parent / "courses.toml").write_text(HARBOUR_OFFERINGS, encoding="utf-8")
+    wallet_holding(passphrase, cred("Harbour Pilot Licence", issuer="https://port.example", expires="2026-02-05"))
+    added_through_cli(harbour(), HARBOUR_OFFERINGS)
     runner = CliRunner()
-    for command in (["pathways", "add", str(home.parent / "goal.toml")],
-                    ["offerings", "add", str(home.parent / "courses.toml")]):
-        result = runner.invoke(app, command)
-        assert result.exit_code == 0, result.stderr
     base = ["stack", "--goal", "harbour-pilot", "--as-of", "2026-01-01", "--next", "--hours-per-week", "10"]
     result = runner.invoke(app, [*base, "--json"])
     assert result.exit_code == 0, result.stderr
@@ -332,7 +277,7 @@ def test_a_renewal_a_plan_does_not_need_is_taken_out_and_the_plan_made_again():
     from skillwallet.stacking.offerings import load_offerings_toml
     from skillwallet.stacking.optimise import DEFAULT_PACE, _renewal_steps, _without_unneeded_renewals
 
-    pathway = load_pathway_toml(HARBOUR)
+    pathway = harbour()
     offered = load_offerings_toml(HARBOUR_OFFERINGS, "harbour.toml")
     route = next(o for o in offered if o.renews)
     week = next(o for o in offered if o.id == "pilotage-week")
