@@ -41,9 +41,9 @@ def family_of(credential) -> str:
     credential by its securing format (whatever data model its payload carries), else by format."""
     import json
 
-    from skillwallet.formats.edc import is_jws_json
+    from skillwallet.verify.shapes import is_jws_json
     from skillwallet.model import FORMAT_SD_JWT, FORMAT_VC_JOSE, FORMAT_VC_JWT
-    from skillwallet.verify.blockcerts import kind_of
+    from skillwallet.verify.shapes import blockcerts_kind as kind_of
 
     try:
         document = json.loads(credential.original)

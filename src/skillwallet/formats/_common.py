@@ -120,3 +120,30 @@ def canonical_json_bytes(document: Any) -> bytes:
         return rfc8785.dumps(document)
     except Exception:  # noqa: BLE001 - e.g. integers beyond IEEE 754 range: still need a stable key
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# Which documents the Europass and Blockcerts importers read: asked of every document parsed, so here, and the
+# importers themselves (formats/edc.py, formats/blockcerts.py) are loaded only for theirs.
+EDC_CONTEXT_MARK = "data.europa.eu/snb/model/context"
+EDC_TYPES = ("EuropeanDigitalCredential", "EuropassCredential")
+
+
+def is_edc_document(document: Any) -> bool:
+    """A European Digital Credential (the ELM serialised as a VC): its context, or one of its types."""
+    if not isinstance(document, dict):
+        return False
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(c, str) and EDC_CONTEXT_MARK in c for c in contexts) or any(t in EDC_TYPES for t in types)
+
+
+def is_blockcerts_v1(document: Any) -> bool:
+    """A Blockcerts 1.2 certificate: the certificate document beside its Chainpoint receipt."""
+    return (
+        isinstance(document, dict)
+        and isinstance(document.get("document"), dict)
+        and isinstance(document.get("receipt"), dict)
+        and isinstance(document["document"].get("certificate"), dict)
+    )

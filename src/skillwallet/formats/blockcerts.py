@@ -10,19 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillwallet.formats._common import fail
+from skillwallet.formats._common import fail, is_blockcerts_v1  # noqa: F401 - the parser asks it
 from skillwallet.model import Credential, Issuer, parse_datetime
 
 FORMAT_BLOCKCERTS = "blockcerts"
-
-
-def is_blockcerts_v1(document: Any) -> bool:
-    return (
-        isinstance(document, dict)
-        and isinstance(document.get("document"), dict)
-        and isinstance(document.get("receipt"), dict)
-        and isinstance(document["document"].get("certificate"), dict)
-    )
 
 
 def _text(value: Any) -> str | None:

@@ -30,27 +30,15 @@ import math
 import re
 from typing import Any
 
-from skillwallet.formats._common import fail, number_of
+from skillwallet.formats._common import fail, is_edc_document, number_of
 from skillwallet.model import ECTS_CONCEPT, Credential, Issuer, Skill, parse_datetime
 from skillwallet.verify.shapes import is_jws_json, jws_json_parts  # noqa: F401 - shared with verification
 
 FORMAT_EDC = "edc"
-EDC_CONTEXT_MARK = "data.europa.eu/snb/model/context"
-EDC_TYPES = ("EuropeanDigitalCredential", "EuropassCredential")
 MAX_SKILLS = 200
 # ISO 8601 durations given in hours, minutes and seconds only (PT60H, PT1H30M): a day or a month of learning
 # is no fixed number of hours, so a volume given in those units is not turned into hours.
 HOURS_DURATION = re.compile(r"PT(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?")
-
-
-def is_edc_document(document: Any) -> bool:
-    if not isinstance(document, dict):
-        return False
-    contexts = document.get("@context")
-    contexts = contexts if isinstance(contexts, list) else [contexts]
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    return any(isinstance(c, str) and EDC_CONTEXT_MARK in c for c in contexts) or any(t in EDC_TYPES for t in types)
 
 
 def text_of(value: Any) -> str | None:

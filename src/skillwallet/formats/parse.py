@@ -434,16 +434,23 @@ def _parse_json_document(
             inner, source=source, related=related, holder_emails=holder_emails, fetch=fetch,
             holder_ids=holder_ids, parent_kinds=(*parent_kinds, "envelope"),
         )
-    from skillwallet.formats import blockcerts, edc
+    from skillwallet.formats._common import is_blockcerts_v1, is_edc_document
+    from skillwallet.verify.shapes import is_jws_json
 
-    if edc.is_jws_json(document):
+    if is_jws_json(document):
         # a JAdES seal (Europass EDC) or another JWS in the JSON serialisation: the credential is its payload
         if "jades" in parent_kinds:
             raise fail(source, "a JWS in the JSON serialisation nested in another")
+        from skillwallet.formats import edc
+
         return [edc.map_jades(document, source=source, original=original)]
-    if blockcerts.is_blockcerts_v1(document):
+    if is_blockcerts_v1(document):
+        from skillwallet.formats import blockcerts
+
         return [blockcerts.map_v1(document, source=source, original=original)]
-    if edc.is_edc_document(document) and "VerifiableCredential" in types:
+    if is_edc_document(document) and "VerifiableCredential" in types:
+        from skillwallet.formats import edc
+
         return [edc.edc_view(document, source=source, original=original, media_type=media_type, sealed=False)]
     if ob2.is_ob2_document(document) and "VerifiableCredential" not in types:
         if not ob2.is_ob2_assertion(document):

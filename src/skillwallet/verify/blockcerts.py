@@ -42,39 +42,17 @@ import hashlib
 from typing import Any
 
 from skillwallet.verify.base import FAIL, PASS, UNKNOWN, UNRESOLVED, SignatureFinding
+from skillwallet.verify.shapes import BLOCKCERTS_V1, BLOCKCERTS_V2, BLOCKCERTS_V3
 
 #: lds-merkle-proof-2019 anchors (a "blink" URI as [key, value] pairs): 0 the chain, 1 its network, 2 the
 #: transaction id; a mock anchor has chain -1 and a note at 1.
 _CHAINS = {0: "Bitcoin", 1: "Ethereum", -1: "mock"}
 _NETWORKS = {1: "mainnet", 3: "testnet", 4: "ropsten", 5: "rinkeby", 6: "goerli", 7: "sepolia", 11155111: "sepolia"}
 
-V1 = "1.2"
-V2 = "2"
-V3 = "3"
+V1, V2, V3 = BLOCKCERTS_V1, BLOCKCERTS_V2, BLOCKCERTS_V3
 MAX_PATH = 64  # a Merkle tree of 2**64 certificates is deeper than any batch
 MAX_CBOR_DEPTH = 16
 MAX_PROOFS = 16  # MerkleProof2019 proofs checked on one certificate
-
-
-def kind_of(document: Any) -> str | None:
-    """Which Blockcerts generation ``document`` is, or None."""
-    if not isinstance(document, dict):
-        return None
-    if isinstance(document.get("document"), dict) and isinstance(document.get("receipt"), dict):
-        return V1
-    signature = document.get("signature")
-    if isinstance(signature, dict):
-        types = signature.get("type")
-        types = types if isinstance(types, list) else [types]
-        if "MerkleProof2017" in types:
-            return V2
-    proofs = document.get("proof")
-    for proof in proofs if isinstance(proofs, list) else [proofs]:
-        if isinstance(proof, dict) and (
-            proof.get("type") == "MerkleProof2019" or proof.get("cryptosuite") == "merkle-proof-2019"
-        ):
-            return V3
-    return None
 
 
 class _CborError(ValueError):

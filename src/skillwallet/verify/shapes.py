@@ -279,3 +279,32 @@ def is_presentation_claims(header: dict[str, Any], payload: dict[str, Any]) -> b
     if "vp" in payload or (isinstance(typ, str) and typ.lower() in VP_JWT_TYPS):
         return True
     return is_presentation_document(payload)
+
+
+#: Blockcerts generations (verify/blockcerts.py checks them): 1.2 a Chainpoint receipt, 2 MerkleProof2017,
+#: 3 MerkleProof2019.
+BLOCKCERTS_V1 = "1.2"
+BLOCKCERTS_V2 = "2"
+BLOCKCERTS_V3 = "3"
+
+
+def blockcerts_kind(document: Any) -> str | None:
+    """Which Blockcerts generation ``document`` is, or None: asked of every document verified, so it lives here
+    and not in verify/blockcerts.py, which is loaded only for a certificate."""
+    if not isinstance(document, dict):
+        return None
+    if isinstance(document.get("document"), dict) and isinstance(document.get("receipt"), dict):
+        return BLOCKCERTS_V1
+    signature = document.get("signature")
+    if isinstance(signature, dict):
+        types = signature.get("type")
+        types = types if isinstance(types, list) else [types]
+        if "MerkleProof2017" in types:
+            return BLOCKCERTS_V2
+    proofs = document.get("proof")
+    for proof in proofs if isinstance(proofs, list) else [proofs]:
+        if isinstance(proof, dict) and (
+            proof.get("type") == "MerkleProof2019" or proof.get("cryptosuite") == "merkle-proof-2019"
+        ):
+            return BLOCKCERTS_V3
+    return None

@@ -297,12 +297,11 @@ def _wild_family(document: dict[str, Any] | None) -> str | None:
     """``jades`` (a JWS in the JSON serialisation), ``blockcerts-<version>``, or None."""
     if document is None:
         return None
-    from skillwallet.verify.shapes import is_jws_json
-    from skillwallet.verify.blockcerts import kind_of
+    from skillwallet.verify.shapes import blockcerts_kind, is_jws_json
 
     if is_jws_json(document):
         return "jades"
-    kind = kind_of(document)
+    kind = blockcerts_kind(document)
     return f"blockcerts-{kind}" if kind else None
 
 
