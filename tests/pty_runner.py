@@ -17,10 +17,22 @@ def run_on_pty(args: tuple[str, ...] | list[str], env: dict[str, str], *, stream
     streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
     process = subprocess.Popen([sys.executable, "-m", "skillwallet", *args], stdin=subprocess.DEVNULL, env=env, **streams)
     os.close(slave)
+    received = _read_terminal(master, process, timeout, poll=0.5)
+    code = process.wait(timeout=timeout)
+    os.close(master)
+    return code, received
+
+
+def _read_terminal(master: int, process: subprocess.Popen, timeout: float, *, poll: float,
+                   before_read=None) -> bytes:
+    """Every byte the terminal ``master`` receives until the child closes it, exits or ``timeout`` passes;
+    ``before_read(received)`` is called before each wait (to type into the terminal)."""
     received = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
+        if before_read is not None:
+            before_read(received)
+        ready, _, _ = select.select([master], [], [], poll)
         if ready:
             try:
                 chunk = os.read(master, 65536)
@@ -31,9 +43,7 @@ def run_on_pty(args: tuple[str, ...] | list[str], env: dict[str, str], *, stream
             received += chunk
         elif process.poll() is not None:
             break
-    code = process.wait(timeout=timeout)
-    os.close(master)
-    return code, received
+    return received
 
 
 def interrupt_at_prompt(args: tuple[str, ...] | list[str], env: dict[str, str], *, prompt: bytes,
@@ -53,25 +63,15 @@ def interrupt_at_prompt(args: tuple[str, ...] | list[str], env: dict[str, str], 
     process = subprocess.Popen([sys.executable, "-m", "skillwallet", *args], stdin=slave, stdout=slave, stderr=slave,
                                env=env, start_new_session=True, preexec_fn=take_the_terminal)
     os.close(slave)
-    received = b""
-    sent = False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    sent = []
+
+    def interrupt_once_prompted(received: bytes) -> None:
         if not sent and prompt in received:
             time.sleep(0.2)  # getpass has turned echo off and is reading
             os.write(master, termios.tcgetattr(master)[6][termios.VINTR])
-            sent = True
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            received += chunk
-        elif process.poll() is not None:
-            break
+            sent.append(True)
+
+    received = _read_terminal(master, process, timeout, poll=0.2, before_read=interrupt_once_prompted)
     if process.poll() is None:
         process.kill()
     code = process.wait(timeout=timeout)
